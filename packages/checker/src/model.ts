@@ -1,0 +1,103 @@
+// The Model interface: all an explorer sees. Explorers know nothing of
+// machines, events or the language; anything that implements this can be checked
+// (Stateright's shape: init states, successors, properties, formatting).
+//
+// A step is plain JSON data (which delivery, which timer, which fault, and the
+// values of every `choose` made while running it). A trace is the list of steps
+// from "before the initial state"; `apply` replays one step deterministically,
+// so any trace can be replayed by any tool that has the model.
+
+/** A JSON value: steps and state views must survive JSON.stringify/parse unchanged. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface SourceLocation {
+  file: string;
+  line: number;
+  col: number;
+  endLine?: number;
+  endCol?: number;
+}
+
+export type FailureKind =
+  | "invariant" // a global predicate is false in a reachable state
+  | "assertion" // an `assert` in a machine failed
+  | "spec-assertion" // an `assert` in a spec monitor failed (safety)
+  | "unhandled-event" // a message arrived in a state that neither handles, defers nor ignores it
+  | "deadlock" // nothing enabled while some message is still pending (deferred forever)
+  | "hot-at-end" // a spec monitor is hot in a quiescent end state
+  | "liveness" // a spec monitor stays hot forever along a fair cycle
+  | "runtime-error"; // e.g. seq index out of range, division by zero, missing map key
+
+export interface Failure {
+  kind: FailureKind;
+  /** The property's name (invariant or spec), or the built-in check's name. */
+  property: string;
+  message: string;
+  location?: SourceLocation;
+}
+
+/** The result of running one step: a next state, or a failure raised while running it. */
+export type StepOutcome<S> = { kind: "state"; state: S } | { kind: "failure"; failure: Failure; state?: S };
+
+export type Emit<S, Step extends Json> = (step: Step, outcome: StepOutcome<S>) => void;
+
+export interface Invariant<S> {
+  name: string;
+  location?: SourceLocation;
+  /** True when the invariant holds in `state`. */
+  holds(state: S): boolean;
+}
+
+/** One machine's part of a state view, for reporters and the TUI. */
+export interface StateView {
+  /** Ordered name -> JSON value, e.g. { "Coordinator(0)": {...}, "network": [...] }. */
+  [component: string]: Json;
+}
+
+/** Human-readable description of a step, for traces. */
+export interface StepLabel {
+  /** "deliver" | "timer" | "fault" | "init" | ... */
+  kind: string;
+  /** One line, e.g. "Participant(1) <- Prepare(tx=1) from Coordinator(0)". */
+  text: string;
+  /** The machine that acted, if any. */
+  actor?: string;
+  location?: SourceLocation;
+  /** Anything else a reporter may show (sender, receiver, event, payload, handler, sends). */
+  details?: { [key: string]: Json };
+}
+
+export interface Model<S, Step extends Json = Json> {
+  readonly name: string;
+
+  /** Emit every initial state, each reached by a step from "nothing". */
+  initial(emit: Emit<S, Step>): void;
+
+  /** Emit every successor of `state`: one per enabled step and per choice of values. */
+  successors(state: S, emit: Emit<S, Step>): void;
+
+  /** Replay one step (null = from before the initial state). Deterministic. */
+  apply(state: S | null, step: Step): StepOutcome<S>;
+
+  /** Safety predicates checked in every reachable state. */
+  readonly invariants: readonly Invariant<S>[];
+
+  /**
+   * Called on a state with no successors: a failure (deadlock, hot monitor at
+   * the end) or null for normal termination.
+   */
+  terminal(state: S): Failure | null;
+
+  /**
+   * Canonical encoding: equal states give equal bytes (collections in a canonical
+   * order). The returned array may be reused by the next call; copy to keep it.
+   */
+  encode(state: S): Uint8Array;
+  decode(bytes: Uint8Array): S;
+
+  /** Names of spec monitors that are hot in `state` (liveness). */
+  hotMonitors?(state: S): string[];
+
+  describeStep(step: Step, before: S | null, after: S | null): StepLabel;
+  viewState(state: S): StateView;
+}
