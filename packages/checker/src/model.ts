@@ -100,4 +100,11 @@ export interface Model<S, Step extends Json = Json> {
 
   describeStep(step: Step, before: S | null, after: S | null): StepLabel;
   viewState(state: S): StateView;
+
+  /**
+   * The state as ITF variables (Apalache's trace format: `{"#bigint": "1"}`,
+   * `{"#set": [...]}`, `{"#map": [[k, v], ...]}`, `{"#tup": [...]}`); when absent,
+   * trace writers fall back to `viewState`.
+   */
+  itfState?(state: S): { [variable: string]: Json };
 }

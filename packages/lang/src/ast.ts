@@ -28,7 +28,13 @@ export interface Ident extends NodeBase {
 
 // ---------------------------------------------------------------- types
 
-export type TypeExpr = NamedTypeExpr | TupleTypeExpr | NamedTupleTypeExpr | SeqTypeExpr | SetTypeExpr | MapTypeExpr;
+export type TypeExpr =
+  | NamedTypeExpr
+  | TupleTypeExpr
+  | NamedTupleTypeExpr
+  | SeqTypeExpr
+  | SetTypeExpr
+  | MapTypeExpr;
 
 /** `int`, `bool`, `string`, an alias, an enum or a machine name. */
 export interface NamedTypeExpr extends NodeBase {
@@ -477,7 +483,21 @@ export interface UnaryExpr extends NodeBase {
   op: "!" | "-";
   operand: Expr;
 }
-export type BinaryOp = "||" | "&&" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "+" | "-" | "*" | "/" | "%";
+export type BinaryOp =
+  | "||"
+  | "&&"
+  | "=="
+  | "!="
+  | "<"
+  | "<="
+  | ">"
+  | ">="
+  | "in"
+  | "+"
+  | "-"
+  | "*"
+  | "/"
+  | "%";
 /**
  * `a in b` is membership (seq element, set element, map key) or, when `a` is a
  * machine reference and `b` names one of its states, a state test.

@@ -32,7 +32,9 @@ export function typeEquals(a: Type, b: Type): boolean {
       return b.kind === "machine" && (a.name === b.name || a.name === null || b.name === null);
     case "tuple":
       return (
-        b.kind === "tuple" && a.elems.length === b.elems.length && a.elems.every((t, i) => typeEquals(t, b.elems[i]!))
+        b.kind === "tuple" &&
+        a.elems.length === b.elems.length &&
+        a.elems.every((t, i) => typeEquals(t, b.elems[i]!))
       );
     case "namedTuple":
       return (
