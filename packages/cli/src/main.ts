@@ -1,2 +1,7 @@
 #!/usr/bin/env node
-console.log("faultline: not yet");
+import { runCli } from "./cli.js";
+import { processIo } from "./io.js";
+
+runCli(process.argv.slice(2), processIo()).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,88 @@
+// 64-bit state fingerprints as two independent 32-bit lanes, so the hot path
+// stays in small-integer arithmetic (Math.imul) with no BigInt and no allocation.
+// Lane "hi" is MurmurHash3 x86_32; lane "lo" is the xxHash32 small-input round.
+// Different round functions and seeds keep the lanes independent, so two
+// encodings collide in both only with probability ~2^-64.
+
+const MURMUR_C1 = 0xcc9e2d51;
+const MURMUR_C2 = 0x1b873593;
+const XX_PRIME1 = 0x9e3779b1;
+const XX_PRIME2 = 0x85ebca77;
+const XX_PRIME3 = 0xc2b2ae3d;
+const XX_PRIME4 = 0x27d4eb2f;
+const XX_PRIME5 = 0x165667b1;
+const SEED_HI = 0x5bd1e995;
+const SEED_LO = 0x2f0ac35b;
+
+/**
+ * Fingerprints `bytes` into `out[offset]` (hi) and `out[offset + 1]` (lo).
+ * The all-zero fingerprint is never produced: fingerprint sets use 0 as their
+ * "empty slot" marker, so a zero result is remapped to (0, 1).
+ */
+export function fingerprintInto(bytes: Uint8Array, out: Uint32Array, offset = 0): void {
+  const length = bytes.length;
+  let h1 = SEED_HI;
+  let h2 = (SEED_LO + XX_PRIME5 + length) | 0;
+  let i = 0;
+  const wordsEnd = length & ~3;
+  while (i < wordsEnd) {
+    const word = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
+    let k = Math.imul(word, MURMUR_C1);
+    k = (k << 15) | (k >>> 17);
+    h1 ^= Math.imul(k, MURMUR_C2);
+    h1 = (h1 << 13) | (h1 >>> 19);
+    h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
+    h2 = (h2 + Math.imul(word, XX_PRIME3)) | 0;
+    h2 = Math.imul((h2 << 17) | (h2 >>> 15), XX_PRIME4);
+    i += 4;
+  }
+  if (i < length) {
+    let tail = 0;
+    let shift = 0;
+    while (i < length) {
+      tail |= bytes[i]! << shift;
+      shift += 8;
+      i++;
+    }
+    let k = Math.imul(tail, MURMUR_C1);
+    k = (k << 15) | (k >>> 17);
+    h1 ^= Math.imul(k, MURMUR_C2);
+    h2 = (h2 + Math.imul(tail, XX_PRIME5)) | 0;
+    h2 = Math.imul((h2 << 11) | (h2 >>> 21), XX_PRIME1);
+  }
+  // MurmurHash3 finaliser.
+  h1 ^= length;
+  h1 ^= h1 >>> 16;
+  h1 = Math.imul(h1, 0x85ebca6b);
+  h1 ^= h1 >>> 13;
+  h1 = Math.imul(h1, 0xc2b2ae35);
+  h1 ^= h1 >>> 16;
+  // xxHash32 avalanche.
+  h2 ^= h2 >>> 15;
+  h2 = Math.imul(h2, XX_PRIME2);
+  h2 ^= h2 >>> 13;
+  h2 = Math.imul(h2, XX_PRIME3);
+  h2 ^= h2 >>> 16;
+  if (h1 === 0 && h2 === 0) h2 = 1;
+  out[offset] = h1 >>> 0;
+  out[offset + 1] = h2 >>> 0;
+}
+
+export interface Fingerprint {
+  hi: number;
+  lo: number;
+}
+
+const scratch = new Uint32Array(2);
+
+/** Convenience form of `fingerprintInto` (allocates; keep it off hot paths). */
+export function fingerprint(bytes: Uint8Array): Fingerprint {
+  fingerprintInto(bytes, scratch);
+  return { hi: scratch[0]!, lo: scratch[1]! };
+}
+
+/** The fingerprint as 16 hex digits, for logs and tests. */
+export function fingerprintHex(bytes: Uint8Array): string {
+  fingerprintInto(bytes, scratch);
+  return scratch[0]!.toString(16).padStart(8, "0") + scratch[1]!.toString(16).padStart(8, "0");
+}

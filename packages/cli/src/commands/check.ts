@@ -1,0 +1,267 @@
+// `faultline check`: compile each file, run every (selected) test through the
+// exhaustive explorer, report, and exit with the most severe outcome.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import {
+  buildModel,
+  type CheckResult,
+  type CheckStats,
+  checkExhaustive,
+  type Failure,
+  traceToItf,
+  traceToText,
+} from "@faultline/checker";
+import { compileSource, renderDiagnostics } from "@faultline/lang";
+import { parseArgs, parseDuration } from "../args.js";
+import { discoverModelFiles } from "../discover.js";
+import { type ActualOutcome, compareOutcome, expectedFor } from "../expected-outcomes.js";
+import { combineExitCodes, ExitCode, type ExitCodeValue } from "../exit-codes.js";
+import { type Io, useColor } from "../io.js";
+
+export const CHECK_FLAGS = [
+  { name: "test", kind: "list", description: "only these tests", valueName: "NAME" },
+  { name: "max-depth", kind: "number", description: "depth bound" },
+  { name: "max-states", kind: "number", description: "distinct-state bound" },
+  { name: "timeout", kind: "string", description: "time bound per test", valueName: "DURATION" },
+  { name: "reporter", kind: "list", description: "pretty | json" },
+  { name: "out", kind: "string", description: "directory for traces", valueName: "DIR" },
+  { name: "expected", kind: "boolean", description: "compare with expected.json" },
+  { name: "quiet", kind: "boolean", description: "less output" },
+  { name: "verbose", kind: "boolean", description: "more output" },
+] as const;
+
+export interface TestReport {
+  file: string;
+  test: string;
+  result: CheckResult;
+  actual: ActualOutcome;
+  exitCode: ExitCodeValue;
+  tracePath?: string;
+  expectation?: { matched: boolean; message: string | null };
+}
+
+/** Which outcome and exit code a checker result stands for. */
+export function classify(result: CheckResult): { actual: ActualOutcome; exitCode: ExitCodeValue } {
+  const states = "stats" in result && result.stats ? result.stats.distinctStates : undefined;
+  switch (result.kind) {
+    case "pass":
+      return { actual: { outcome: "pass", states }, exitCode: ExitCode.pass };
+    case "violation":
+    case "deadlock": {
+      const f = result.failure;
+      const traceLength = result.trace.steps.length;
+      if (f.kind === "liveness" || f.kind === "hot-at-end") {
+        return { actual: { outcome: "liveness", property: f.property, states, traceLength }, exitCode: ExitCode.liveness };
+      }
+      if (f.kind === "deadlock") {
+        return { actual: { outcome: "deadlock", property: "deadlock", states, traceLength }, exitCode: ExitCode.builtinFailure };
+      }
+      const builtin = f.kind === "unhandled-event" || f.kind === "runtime-error";
+      return {
+        actual: { outcome: "violation", property: f.property, states, traceLength },
+        exitCode: builtin ? ExitCode.builtinFailure : ExitCode.violation,
+      };
+    }
+    case "bounded":
+      return { actual: { outcome: "bounded", states }, exitCode: ExitCode.bounded };
+    default:
+      return { actual: { outcome: "model-error" }, exitCode: ExitCode.internal };
+  }
+}
+
+function formatStats(s: CheckStats | undefined): string {
+  if (!s) return "";
+  const secs = s.elapsedMs / 1000;
+  return `${s.distinctStates.toLocaleString("en-US")} states, depth ${s.maxDepth}, ${secs.toFixed(2)}s`;
+}
+
+function describeFailure(f: Failure): string {
+  const where = f.location ? ` at ${f.location.file}:${f.location.line}:${f.location.col}` : "";
+  return `${f.kind} ${f.property}${where}: ${f.message}`;
+}
+
+export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCodeValue> {
+  const parsed = parseArgs(argv, CHECK_FLAGS);
+  if (!parsed.ok) {
+    io.err(`faultline check: ${parsed.message}\n`);
+    return ExitCode.usage;
+  }
+  const { positionals, flags } = parsed.args;
+  if (positionals.length === 0) {
+    io.err("faultline check: no files given (usage: faultline check <files|dirs>...)\n");
+    return ExitCode.usage;
+  }
+  const reporters = (flags.get("reporter") as string[] | undefined) ?? ["pretty"];
+  for (const r of reporters) {
+    if (r !== "pretty" && r !== "json") {
+      io.err(`faultline check: unknown reporter '${r}' (expected pretty or json)\n`);
+      return ExitCode.usage;
+    }
+  }
+  let timeoutMs: number | undefined;
+  const timeoutText = flags.get("timeout") as string | undefined;
+  if (timeoutText !== undefined) {
+    const ms = parseDuration(timeoutText);
+    if (ms === null) {
+      io.err(`faultline check: --timeout needs a duration like 30s or 5m, got '${timeoutText}'\n`);
+      return ExitCode.usage;
+    }
+    timeoutMs = ms;
+  }
+  const found = discoverModelFiles(positionals);
+  if (!found.ok) {
+    io.err(`faultline check: ${found.message}\n`);
+    return ExitCode.usage;
+  }
+  const pretty = reporters.includes("pretty");
+  const quiet = Boolean(flags.get("quiet"));
+  const useExpected = Boolean(flags.get("expected"));
+  const selected = flags.get("test") as string[] | undefined;
+  const outDir = flags.get("out") as string | undefined;
+  const color = useColor(io);
+  const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
+
+  const reports: TestReport[] = [];
+  const codes: ExitCodeValue[] = [];
+  const modelErrors: { file: string; errors: number }[] = [];
+
+  for (const file of found.files) {
+    const text = readFileSync(file, "utf8");
+    const compiled = compileSource({ path: file, text });
+    const expectations = useExpected ? expectedFor(file) : null;
+    if (!compiled.ok) {
+      io.err(renderDiagnostics(compiled.diagnostics, (f) => (f === file ? text : undefined), { color }));
+      io.err("\n");
+      const errors = compiled.diagnostics.filter((d) => d.severity === "error").length;
+      modelErrors.push({ file, errors });
+      const expectedError = expectations && Object.values(expectations).some((e) => e.outcome === "model-error");
+      codes.push(useExpected && expectedError ? ExitCode.pass : ExitCode.modelError);
+      continue;
+    }
+    if (pretty && !quiet) io.out(`${paint("1", file)}\n`);
+    const tests = compiled.ir.tests.filter((t) => !selected || selected.includes(t.name) || selected.includes(t.baseName));
+    if (useExpected && expectations) {
+      for (const name of Object.keys(expectations)) {
+        if (!compiled.ir.tests.some((t) => t.name === name)) {
+          io.out(`  ${paint("31", "✗")} ${name}: listed in expected.json but not declared in ${basename(file)}\n`);
+          codes.push(ExitCode.violation);
+        }
+      }
+    }
+    for (const test of tests) {
+      const model = buildModel(compiled.ir, test.name);
+      const result = checkExhaustive(model, {
+        maxDepth: flags.get("max-depth") as number | undefined,
+        maxStates: flags.get("max-states") as number | undefined,
+        timeoutMs,
+      });
+      const { actual, exitCode } = classify(result);
+      const report: TestReport = { file, test: test.name, result, actual, exitCode };
+      if ((result.kind === "violation" || result.kind === "deadlock") && outDir) {
+        mkdirSync(outDir, { recursive: true });
+        const path = join(outDir, `${basename(file, ".fl")}.${test.name.replace(/[^A-Za-z0-9_=-]/g, "_")}.itf.json`);
+        const itf = traceToItf(model, result.trace, { source: file, test: test.name, failure: result.failure });
+        writeFileSync(path, `${JSON.stringify(itf, null, 2)}\n`);
+        report.tracePath = path;
+      }
+      if (useExpected) {
+        const exp = expectations?.[test.name];
+        const message = exp
+          ? compareOutcome(exp, actual)
+          : `no expected outcome for this test in ${join(file, "..", "expected.json")}`;
+        report.expectation = { matched: message === null, message };
+        codes.push(message === null ? ExitCode.pass : exitCode === ExitCode.pass ? ExitCode.violation : exitCode);
+      } else {
+        codes.push(exitCode);
+      }
+      reports.push(report);
+      if (pretty) printTest(io, report, model, { quiet, verbose: Boolean(flags.get("verbose")), paint });
+    }
+  }
+
+  if (reporters.includes("json")) {
+    const json = {
+      version: 1,
+      files: found.files,
+      modelErrors,
+      tests: reports.map((r) => ({
+        file: r.file,
+        test: r.test,
+        outcome: r.actual.outcome,
+        property: r.actual.property ?? null,
+        exitCode: r.exitCode,
+        stats: "stats" in r.result ? (r.result.stats ?? null) : null,
+        failure: "failure" in r.result ? r.result.failure : null,
+        traceLength: r.actual.traceLength ?? null,
+        tracePath: r.tracePath ?? null,
+        expectation: r.expectation ?? null,
+      })),
+    };
+    io.out(`${JSON.stringify(json, null, 2)}\n`);
+  }
+  if (pretty) printSummary(io, reports, modelErrors, useExpected, paint);
+  return combineExitCodes(codes);
+}
+
+function printTest(
+  io: Io,
+  r: TestReport,
+  model: Parameters<typeof traceToText>[0],
+  opts: { quiet: boolean; verbose: boolean; paint: (code: string, text: string) => string },
+): void {
+  const { paint } = opts;
+  const res = r.result;
+  const stats = "stats" in res ? formatStats(res.stats) : "";
+  const expectNote = r.expectation
+    ? r.expectation.matched
+      ? paint("32", " (as expected)")
+      : paint("31", ` (MISMATCH: ${r.expectation.message})`)
+    : "";
+  const ok = r.expectation ? r.expectation.matched : res.kind === "pass";
+  const mark = ok ? paint("32", "✓") : paint("31", "✗");
+  let verdict: string;
+  if (res.kind === "violation" || res.kind === "deadlock") verdict = describeFailure(res.failure);
+  else if (res.kind === "bounded") verdict = `bounded (${res.reason}) without a verdict`;
+  else if (res.kind === "error") verdict = `checker error: ${res.message}`;
+  else verdict = "pass";
+  if (opts.quiet && ok) return;
+  io.out(`  ${mark} ${r.test}: ${verdict}${stats ? ` — ${stats}` : ""}${expectNote}\n`);
+  const showTrace = (res.kind === "violation" || res.kind === "deadlock") && (!r.expectation || opts.verbose || !ok);
+  if (showTrace) {
+    const text = traceToText(model, res.trace, res.failure);
+    io.out(`${text.replace(/^/gm, "      ")}\n`);
+    if (r.tracePath) io.out(`      trace saved to ${r.tracePath} (replay: faultline replay ${r.tracePath})\n`);
+  }
+}
+
+function printSummary(
+  io: Io,
+  reports: TestReport[],
+  modelErrors: { file: string; errors: number }[],
+  useExpected: boolean,
+  paint: (code: string, text: string) => string,
+): void {
+  const rows = reports.map((r) => {
+    const outcome = r.actual.property ? `${r.actual.outcome} (${r.actual.property})` : r.actual.outcome;
+    const states = r.actual.states !== undefined ? r.actual.states.toLocaleString("en-US") : "-";
+    const expect = r.expectation ? (r.expectation.matched ? "ok" : "MISMATCH") : "";
+    return [`${r.file} ${r.test}`, outcome, states, expect];
+  });
+  if (rows.length > 0) {
+    const headers = ["test", "outcome", "states", useExpected ? "expected" : ""];
+    const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+    const line = (cells: string[]) =>
+      cells
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd();
+    io.out(`\n${line(headers)}\n${line(widths.map((w) => "-".repeat(w)))}\n`);
+    for (const row of rows) io.out(`${line(row)}\n`);
+  }
+  const passed = reports.filter((r) => (r.expectation ? r.expectation.matched : r.result.kind === "pass")).length;
+  const failed = reports.length - passed;
+  const errs = modelErrors.length ? `, ${modelErrors.length} file(s) with model errors` : "";
+  const what = useExpected ? "matched expectations" : "passed";
+  const summary = `${passed} ${what}, ${failed} ${useExpected ? "mismatched" : "failed"}${errs}`;
+  io.out(`\n${failed || modelErrors.length ? paint("31", summary) : paint("32", summary)}\n`);
+}

@@ -1,0 +1,38 @@
+// `faultline compile`: print (or write) the TypeScript generated for a model,
+// with its event and payload types, for reading or importing into real services.
+import { readFileSync, writeFileSync } from "node:fs";
+import { compileSource, generateModelSource, renderDiagnostics } from "@faultline/lang";
+import { parseArgs } from "../args.js";
+import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
+import { type Io, useColor } from "../io.js";
+
+export function runCompile(argv: readonly string[], io: Io): ExitCodeValue {
+  const parsed = parseArgs(argv, [{ name: "out", short: "o", kind: "string", description: "output file" }]);
+  if (!parsed.ok) {
+    io.err(`faultline compile: ${parsed.message}\n`);
+    return ExitCode.usage;
+  }
+  const [file, ...extra] = parsed.args.positionals;
+  if (!file || extra.length > 0) {
+    io.err("faultline compile: give exactly one .fl file (usage: faultline compile <file.fl> [--out FILE])\n");
+    return ExitCode.usage;
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    io.err(`faultline compile: no such file: ${file}\n`);
+    return ExitCode.usage;
+  }
+  const compiled = compileSource({ path: file, text });
+  if (!compiled.ok) {
+    io.err(renderDiagnostics(compiled.diagnostics, (f) => (f === file ? text : undefined), { color: useColor(io) }));
+    io.err("\n");
+    return ExitCode.modelError;
+  }
+  const source = generateModelSource(compiled.ir);
+  const out = parsed.args.flags.get("out") as string | undefined;
+  if (out) writeFileSync(out, source);
+  else io.out(source);
+  return ExitCode.pass;
+}

@@ -1,0 +1,53 @@
+// `faultline parse`: parse and type-check, print every diagnostic, exit 4 on errors.
+import { readFileSync } from "node:fs";
+import { compileSource, hasErrors, renderDiagnostics } from "@faultline/lang";
+import { parseArgs } from "../args.js";
+import { discoverModelFiles } from "../discover.js";
+import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
+import { type Io, useColor } from "../io.js";
+
+export function runParse(argv: readonly string[], io: Io): ExitCodeValue {
+  const parsed = parseArgs(argv, [
+    { name: "json", kind: "boolean", description: "diagnostics as JSON" },
+    { name: "quiet", kind: "boolean", description: "print only diagnostics" },
+  ]);
+  if (!parsed.ok) {
+    io.err(`faultline parse: ${parsed.message}\n`);
+    return ExitCode.usage;
+  }
+  const { positionals, flags } = parsed.args;
+  if (positionals.length === 0) {
+    io.err("faultline parse: no files given (usage: faultline parse <files|dirs>...)\n");
+    return ExitCode.usage;
+  }
+  const found = discoverModelFiles(positionals);
+  if (!found.ok) {
+    io.err(`faultline parse: ${found.message}\n`);
+    return ExitCode.usage;
+  }
+  let failed = false;
+  const json: unknown[] = [];
+  for (const file of found.files) {
+    const text = readFileSync(file, "utf8");
+    const result = compileSource({ path: file, text });
+    if (hasErrors(result.diagnostics)) failed = true;
+    if (flags.get("json")) {
+      json.push({ file, ok: result.ok, diagnostics: result.diagnostics });
+      continue;
+    }
+    if (result.diagnostics.length > 0) {
+      io.err(renderDiagnostics(result.diagnostics, (f) => (f === file ? text : undefined), { color: useColor(io) }));
+      io.err("\n");
+    }
+    if (!flags.get("quiet")) {
+      const errors = result.diagnostics.filter((d) => d.severity === "error").length;
+      const warnings = result.diagnostics.length - errors;
+      const what = result.ok
+        ? `ok (${result.ir.machines.length} machines, ${result.ir.tests.length} tests)`
+        : `${errors} error${errors === 1 ? "" : "s"}`;
+      io.out(`${file}: ${what}${warnings ? `, ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}\n`);
+    }
+  }
+  if (flags.get("json")) io.out(`${JSON.stringify(json, null, 2)}\n`);
+  return failed ? ExitCode.modelError : ExitCode.pass;
+}

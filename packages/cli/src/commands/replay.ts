@@ -1,0 +1,70 @@
+// `faultline replay`: rebuild a saved counterexample from its source and steps
+// and print it step by step, confirming that it still fails the same way.
+import { readFileSync } from "node:fs";
+import { buildModel, readItfTrace, replayTrace, traceToText } from "@faultline/checker";
+import { compileSource, renderDiagnostics } from "@faultline/lang";
+import { parseArgs } from "../args.js";
+import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
+import { type Io, useColor } from "../io.js";
+
+export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
+  const parsed = parseArgs(argv, [
+    { name: "model", kind: "string", description: "the .fl file (default: the trace's source)" },
+  ]);
+  if (!parsed.ok) {
+    io.err(`faultline replay: ${parsed.message}\n`);
+    return ExitCode.usage;
+  }
+  const [tracePath] = parsed.args.positionals;
+  if (!tracePath) {
+    io.err("faultline replay: give a trace file (usage: faultline replay <trace.itf.json>)\n");
+    return ExitCode.usage;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(tracePath, "utf8"));
+  } catch (e) {
+    io.err(`faultline replay: cannot read ${tracePath}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return ExitCode.usage;
+  }
+  const trace = readItfTrace(json);
+  if (!trace.ok) {
+    io.err(`faultline replay: ${tracePath} is not a Faultline trace: ${trace.message}\n`);
+    return ExitCode.usage;
+  }
+  const source = (parsed.args.flags.get("model") as string | undefined) ?? trace.source;
+  if (!source) {
+    io.err("faultline replay: the trace names no model file; pass --model FILE\n");
+    return ExitCode.usage;
+  }
+  let text: string;
+  try {
+    text = readFileSync(source, "utf8");
+  } catch {
+    io.err(`faultline replay: no such model file: ${source}\n`);
+    return ExitCode.usage;
+  }
+  const compiled = compileSource({ path: source, text });
+  if (!compiled.ok) {
+    io.err(renderDiagnostics(compiled.diagnostics, (f) => (f === source ? text : undefined), { color: useColor(io) }));
+    return ExitCode.modelError;
+  }
+  if (!compiled.ir.tests.some((t) => t.name === trace.test)) {
+    io.err(`faultline replay: ${source} has no test '${trace.test}'\n`);
+    return ExitCode.usage;
+  }
+  const model = buildModel(compiled.ir, trace.test);
+  const replayed = replayTrace(model, trace.steps);
+  const failure = replayed.outcome?.kind === "failure" ? replayed.outcome.failure : (replayed.failure ?? null);
+  io.out(`${source} / ${trace.test}: ${trace.steps.length} steps\n`);
+  io.out(`${traceToText(model, { steps: trace.steps }, failure ?? undefined)}\n`);
+  if (!failure) {
+    io.out("the trace replays, but its last state violates nothing: the model may have changed\n");
+    return ExitCode.pass;
+  }
+  return failure.kind === "deadlock" || failure.kind === "unhandled-event" || failure.kind === "runtime-error"
+    ? ExitCode.builtinFailure
+    : failure.kind === "hot-at-end" || failure.kind === "liveness"
+      ? ExitCode.liveness
+      : ExitCode.violation;
+}

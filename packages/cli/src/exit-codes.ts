@@ -1,0 +1,38 @@
+// Exit codes are part of the CLI's contract (docs/cli.md): CI scripts branch on them.
+export const ExitCode = {
+  /** Every test passed (or every outcome matched its expectation with --expected). */
+  pass: 0,
+  /** A stated property failed: an invariant, an `assert`, a spec monitor's assert. */
+  violation: 1,
+  /** A built-in check failed: deadlock, unhandled event, runtime error in the model. */
+  builtinFailure: 2,
+  /** A liveness property failed: a monitor stays hot forever, or is hot at the end. */
+  liveness: 3,
+  /** The model does not compile: syntax, name, type or foreign-function errors. */
+  modelError: 4,
+  /** A bound (depth, states, time) was reached before a verdict. */
+  bounded: 5,
+  /** The command line is wrong: unknown flag, missing file. */
+  usage: 64,
+  /** A bug in Faultline itself. */
+  internal: 70,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Several results: the most severe decides (model errors first, then failures). */
+const SEVERITY_ORDER: ExitCodeValue[] = [
+  ExitCode.internal,
+  ExitCode.usage,
+  ExitCode.modelError,
+  ExitCode.violation,
+  ExitCode.builtinFailure,
+  ExitCode.liveness,
+  ExitCode.bounded,
+  ExitCode.pass,
+];
+
+export function combineExitCodes(codes: readonly ExitCodeValue[]): ExitCodeValue {
+  for (const c of SEVERITY_ORDER) if (codes.includes(c)) return c;
+  return ExitCode.pass;
+}

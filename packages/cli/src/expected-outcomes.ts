@@ -1,0 +1,48 @@
+// expected.json beside a model: what each test of each file must produce.
+// { "file.fl": { "TestName": { "outcome": "pass" } | { "outcome": "violation", "property": "P" } } }
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+export interface ExpectedOutcome {
+  outcome: "pass" | "violation" | "deadlock" | "liveness" | "bounded" | "model-error";
+  property?: string;
+  /** Optional pins, checked when present. */
+  states?: number;
+  traceLength?: number;
+}
+
+export type ExpectedFile = Record<string, Record<string, ExpectedOutcome>>;
+
+const cache = new Map<string, ExpectedFile | null>();
+
+export function expectedFor(file: string): Record<string, ExpectedOutcome> | null {
+  const dir = dirname(file);
+  if (!cache.has(dir)) {
+    const path = join(dir, "expected.json");
+    cache.set(dir, existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as ExpectedFile) : null);
+  }
+  return cache.get(dir)?.[basename(file)] ?? null;
+}
+
+export interface ActualOutcome {
+  outcome: ExpectedOutcome["outcome"];
+  property?: string;
+  states?: number;
+  traceLength?: number;
+}
+
+/** Null when actual matches expected, else a one-line explanation. */
+export function compareOutcome(expected: ExpectedOutcome, actual: ActualOutcome): string | null {
+  const show = (o: { outcome: string; property?: string }) =>
+    o.property ? `${o.outcome} of ${o.property}` : o.outcome;
+  if (expected.outcome !== actual.outcome || (expected.property && expected.property !== actual.property)) {
+    return `expected ${show(expected)}, got ${show(actual)}`;
+  }
+  if (expected.states !== undefined && expected.states !== actual.states) {
+    return `expected ${expected.states} distinct states, got ${actual.states}`;
+  }
+  if (expected.traceLength !== undefined && expected.traceLength !== actual.traceLength) {
+    return `expected a ${expected.traceLength}-step counterexample, got ${actual.traceLength}`;
+  }
+  return null;
+}
