@@ -1,1 +1,43 @@
+export { checkExhaustive, type ExhaustiveOptions, type ExhaustiveProgress } from "./bfs-explorer.js";
+export {
+  type BoundedResult,
+  type BoundReason,
+  type CheckResult,
+  type CheckStats,
+  type DeadlockResult,
+  type ErrorResult,
+  type ExhaustiveStats,
+  type FoundFailure,
+  invariantFailure,
+  type PassResult,
+  resultKindOf,
+  type ViolationResult,
+} from "./check-result.js";
+export { FingerprintSet, type FingerprintSetOptions } from "./fingerprint-set.js";
+export { type Fingerprint, fingerprint, fingerprintHex, fingerprintInto } from "./fingerprint.js";
+export {
+  ITF_FORMAT_DESCRIPTION,
+  type ItfWriteOptions,
+  readItfTrace,
+  toItfValue,
+  traceToItf,
+} from "./itf.js";
 export * from "./model.js";
+export { errorMessage, type ReplayResult, replayTrace } from "./replay.js";
+export { StateQueue } from "./state-queue.js";
+export {
+  failureToText,
+  formatLocation,
+  TRACE_FILE_FORMAT,
+  TRACE_FILE_VERSION,
+  type Trace,
+  traceToText,
+} from "./trace.js";
+export {
+  createTraceFile,
+  parseTraceFile,
+  serializeTraceFile,
+  type TraceFile,
+  type TraceFileRead,
+  type TraceMetadata,
+} from "./trace-file.js";

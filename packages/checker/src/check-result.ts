@@ -1,0 +1,109 @@
+// The outcome of a check, as a tagged union (fast-check style). Reporters switch
+// on `kind`; more kinds (liveness, random-run results) join the union later, so
+// consumers should keep a default branch.
+import type { Failure, FailureKind, Invariant } from "./model.js";
+import type { Trace } from "./trace.js";
+
+/** Figures every explorer reports. */
+export interface CheckStats {
+  /** Distinct states found (after fingerprint deduplication). */
+  distinctStates: number;
+  /** Successors emitted by the model, duplicates and failing steps included. */
+  generatedStates: number;
+  /** Deepest BFS level reached: initial states are depth 0, a trace to depth d has d + 1 steps. */
+  maxDepth: number;
+  elapsedMs: number;
+  distinctStatesPerSecond: number;
+  generatedStatesPerSecond: number;
+}
+
+/** The exhaustive explorer's figures, memory included. */
+export interface ExhaustiveStats extends CheckStats {
+  /** Every state at depth <= completedDepth was checked and expanded (-1: not even depth 0). */
+  completedDepth: number;
+  /** Bytes of the fingerprint table. */
+  visitedSetBytes: number;
+  /** visitedSetBytes / distinctStates. */
+  visitedBytesPerState: number;
+  /** Bytes of the parent links (parent id + successor index per state). */
+  parentLinkBytes: number;
+  parentLinkBytesPerState: number;
+  /** Largest number of states waiting in the frontier at once, and their encoded bytes. */
+  peakQueueStates: number;
+  peakQueueBytes: number;
+  /** V8 heap in use at the end (0 where the runtime does not say). */
+  heapUsedBytes: number;
+}
+
+export type BoundReason = "max-depth" | "max-states" | "timeout";
+
+/** A failure together with the shortest known trace that reaches it. */
+export interface FoundFailure {
+  failure: Failure;
+  trace: Trace;
+}
+
+export interface PassResult<St extends CheckStats = CheckStats> {
+  kind: "pass";
+  stats: St;
+}
+
+/** Safety failure: invariant, assertion, spec-assertion, unhandled-event, runtime-error. */
+export interface ViolationResult<St extends CheckStats = CheckStats> {
+  kind: "violation";
+  failure: Failure;
+  trace: Trace;
+  stats: St;
+  /** With `stopOnFirst: false`: every failure found, shortest first (the first is `failure`). */
+  failures?: FoundFailure[];
+}
+
+/** No step enabled but the run is not a normal termination: deadlock or hot-at-end. */
+export interface DeadlockResult<St extends CheckStats = CheckStats> {
+  kind: "deadlock";
+  failure: Failure;
+  trace: Trace;
+  stats: St;
+  failures?: FoundFailure[];
+}
+
+/** A bound stopped the search before a verdict. */
+export interface BoundedResult<St extends CheckStats = CheckStats> {
+  kind: "bounded";
+  reason: BoundReason;
+  stats: St;
+}
+
+/** The model itself failed (threw, or behaved non-deterministically): an internal error, not a verdict. */
+export interface ErrorResult<St extends CheckStats = CheckStats> {
+  kind: "error";
+  message: string;
+  /** The trace to the state being expanded when the model failed, when known. */
+  trace?: Trace;
+  /** The thrown error's stack, for bug reports. */
+  detail?: string;
+  stats?: St;
+}
+
+export type CheckResult<St extends CheckStats = CheckStats> =
+  | PassResult<St>
+  | ViolationResult<St>
+  | DeadlockResult<St>
+  | BoundedResult<St>
+  | ErrorResult<St>;
+
+/** Which result kind reports a failure of this kind. */
+export function resultKindOf(kind: FailureKind): "violation" | "deadlock" {
+  return kind === "deadlock" || kind === "hot-at-end" ? "deadlock" : "violation";
+}
+
+/** The failure reported when `invariant` does not hold in a state. */
+export function invariantFailure<S>(invariant: Invariant<S>): Failure {
+  const failure: Failure = {
+    kind: "invariant",
+    property: invariant.name,
+    message: `invariant ${invariant.name} does not hold`,
+  };
+  if (invariant.location !== undefined) failure.location = invariant.location;
+  return failure;
+}

@@ -1,0 +1,723 @@
+// Runs steps of a compiled .fl program: the execution semantics of DESIGN.md
+// section 3 (without faults). One Executor per model; it is the `ctx` that
+// generated code calls, and it keeps the working copy of the state being built.
+//
+// A step runs with a forced prefix of `choose` values; every further choose
+// takes 0 and records how many options it had, so `successors` can enumerate
+// all choice sequences depth-first by re-running the step (see runAll).
+import type { Failure, SourceLocation, StepOutcome } from "../model.js";
+import { type FlChannel, type FlMachine, type FlMonitor, type FlState, HALTED, UP } from "./fl-state.js";
+import type { ControlTransfer, FlContext, Payload, Value } from "./lang-codegen.js";
+import { RuntimeFault } from "./lang-codegen.js";
+import {
+  type ActionFn,
+  H_DEFER,
+  H_GOTO,
+  H_IGNORE,
+  type OwnerTable,
+  type StateTable,
+} from "./program-tables.js";
+
+const NONE = 0;
+const GOTO = 1;
+const RAISE = 2;
+const HALT = 3;
+
+/** What goto/raise/halt return (in actions) or throw (in functions). */
+const CONTROL: ControlTransfer = Object.freeze({ control: true as const });
+
+/** A failure found while running a step; thrown to unwind the handler, caught by the step runner. */
+export class FlFailure {
+  constructor(readonly failure: Failure) {}
+}
+
+/** A step that cannot be replayed (not enabled, or a choice out of range): bad trace input. */
+export class InvalidStepError extends Error {}
+
+/** Work allowed per step (loop iterations plus state transitions) before it is called a runaway. */
+const FUEL = 1_000_000;
+
+/** A message sent during a recorded run (for step descriptions). */
+export interface SendRecord {
+  from: number;
+  to: number;
+  event: number;
+  payload: Payload;
+  /** False when the receiver had halted and the message was dropped. */
+  delivered: boolean;
+}
+
+export interface ExecutorConfig {
+  machines: readonly OwnerTable[];
+  /** Asserted specs, in state order. */
+  monitors: readonly OwnerTable[];
+  /** Per event: indexes (into monitors) of the monitors that observe it. */
+  observers: readonly (readonly number[])[];
+  eventNames: readonly string[];
+  params: readonly Value[];
+  /** Per machine type: may the test create it (`in (...)` of the test). */
+  allowed: readonly boolean[];
+  main: number;
+  sites: readonly SourceLocation[];
+  toLocation(span: import("@faultline/lang").Span): SourceLocation;
+}
+
+export class Executor implements FlContext {
+  // ---- FlContext
+  this = -1;
+  readonly params: readonly Value[];
+
+  // ---- the state being built (copy-on-write against the base)
+  private gen = 0;
+  machines: FlMachine[] = [];
+  private machinesCopied = false;
+  monitors: FlMonitor[] = [];
+  private monitorsCopied = false;
+  channels: FlChannel[] = [];
+  private channelsCopied = false;
+  byType: (readonly number[])[] = [];
+  private byTypeCopied = false;
+
+  // ---- control transfer of the action that just ran
+  private ctl = NONE;
+  private ctlTarget = 0;
+  private ctlPayload: Payload = null;
+
+  // ---- choices
+  private forced: readonly number[] = [];
+  /** Values and option counts of the chooses made by the current run. */
+  values: number[] = [];
+  options: number[] = [];
+  nChoices = 0;
+
+  private fuel = FUEL;
+  /** The spec monitor running (for failure attribution), or null. */
+  private monitorName: string | null = null;
+  /** When set, sends are logged here (describeStep). */
+  sends: SendRecord[] | null = null;
+
+  constructor(private readonly cfg: ExecutorConfig) {
+    this.params = cfg.params;
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  private begin(base: FlState | null, forced: readonly number[]): void {
+    this.gen++;
+    if (base === null) {
+      this.machines = [];
+      this.monitors = [];
+      this.channels = [];
+      this.byType = this.cfg.machines.map(() => []);
+      this.machinesCopied = this.monitorsCopied = this.channelsCopied = this.byTypeCopied = true;
+    } else {
+      this.machines = base.machines as FlMachine[];
+      this.monitors = base.monitors as FlMonitor[];
+      this.channels = base.channels as FlChannel[];
+      this.byType = base.byType as (readonly number[])[];
+      this.machinesCopied = this.monitorsCopied = this.channelsCopied = this.byTypeCopied = false;
+    }
+    this.forced = forced;
+    this.nChoices = 0;
+    this.fuel = FUEL;
+    this.ctl = NONE;
+    this.this = -1;
+    this.monitorName = null;
+  }
+
+  private finish(): FlState {
+    return { machines: this.machines, monitors: this.monitors, channels: this.channels, byType: this.byType };
+  }
+
+  private outcome(run: () => void): StepOutcome<FlState> {
+    try {
+      run();
+      return { kind: "state", state: this.finish() };
+    } catch (e) {
+      if (e instanceof FlFailure) return { kind: "failure", failure: e.failure };
+      if (e instanceof RuntimeFault) return { kind: "failure", failure: this.runtimeFailure(e) };
+      if (e instanceof RangeError && /call stack/i.test(e.message)) {
+        return {
+          kind: "failure",
+          failure: {
+            kind: "runtime-error",
+            property: "runtime-error",
+            message: "stack overflow (unbounded recursion in a function?)",
+          },
+        };
+      }
+      throw e;
+    }
+  }
+
+  runInit(forced: readonly number[]): StepOutcome<FlState> {
+    this.begin(null, forced);
+    return this.outcome(() => {
+      this.monitors = this.cfg.monitors.map((t) => ({ state: t.start, vars: defaultsOf(t), g: this.gen }));
+      for (let i = 0; i < this.monitors.length; i++) {
+        const t = this.cfg.monitors[i]!;
+        const entry = t.states[t.start]!.entry;
+        if (entry) this.runMonitorEntry(i, entry);
+      }
+      this.create(this.cfg.main, null, null);
+    });
+  }
+
+  runDeliver(
+    base: FlState,
+    from: number,
+    to: number,
+    index: number,
+    forced: readonly number[],
+    strict: boolean,
+  ): StepOutcome<FlState> {
+    this.begin(base, forced);
+    return this.outcome(() => {
+      const c = this.findChannel(from, to);
+      if (c < 0) throw new InvalidStepError(`no message in flight from ${from} to ${to}`);
+      const msg = this.channels[c]!.msgs[index];
+      if (msg === undefined) throw new InvalidStepError(`no message ${index} from ${from} to ${to}`);
+      if (strict) this.checkDeliverable(base, c, index);
+      this.takeMessage(c, index);
+      this.machineHandle(to, this.ownMachine(to), msg.event, msg.payload);
+    });
+  }
+
+  runTimer(base: FlState, id: number, timer: number, forced: readonly number[]): StepOutcome<FlState> {
+    this.begin(base, forced);
+    return this.outcome(() => {
+      const before = this.machines[id];
+      if (!before || before.status !== UP || (before.timers & (1 << timer)) === 0) {
+        throw new InvalidStepError(`timer ${timer} of machine ${id} is not armed`);
+      }
+      const m = this.ownMachine(id);
+      m.timers &= ~(1 << timer);
+      const table = this.cfg.machines[m.type]!;
+      const st = table.states[m.state]!;
+      const h = st.timeouts[timer];
+      if (h === undefined) {
+        throw this.failure(
+          "unhandled-event",
+          "unhandled-event",
+          `${this.nameOf(id)} in state ${st.name} has no handler for timeout ${table.timers[timer]}`,
+          st.span,
+        );
+      }
+      this.this = id;
+      let ctl = h.fn ? this.invoke(h.fn, m.vars, null) : NONE;
+      if (h.kind === H_GOTO && ctl === NONE) {
+        ctl = GOTO;
+        this.ctlTarget = h.target;
+        this.ctlPayload = null;
+      }
+      this.settleMachine(id, m, table, ctl);
+    });
+  }
+
+  private checkDeliverable(base: FlState, c: number, index: number): void {
+    const ch = base.channels[c]!;
+    const m = base.machines[ch.to]!;
+    if (m.status !== UP) throw new InvalidStepError(`machine ${ch.to} is not up`);
+    const deferred = this.cfg.machines[m.type]!.states[m.state]!.deferred;
+    for (let i = 0; i < index; i++) {
+      if (!deferred[ch.msgs[i]!.event])
+        throw new InvalidStepError(`message ${i} of that channel comes first`);
+    }
+    if (deferred[ch.msgs[index]!.event]) throw new InvalidStepError("that message is deferred");
+  }
+
+  // ---------------------------------------------------------------- running code
+
+  /** Run one action; returns the control transfer it ended with (NONE, GOTO, RAISE or HALT). */
+  private invoke(fn: ActionFn, self: Value[], payload: Payload): number {
+    this.ctl = NONE;
+    try {
+      fn(this, self, payload);
+    } catch (e) {
+      if (e !== CONTROL) throw e;
+    }
+    const c = this.ctl;
+    this.ctl = NONE;
+    return c;
+  }
+
+  /** A machine handles an event (delivered or raised) in its current state, to completion. */
+  private machineHandle(id: number, m: FlMachine, event: number, payload: Payload): void {
+    const table = this.cfg.machines[m.type]!;
+    const saved = this.this;
+    this.this = id;
+    for (;;) {
+      const st = table.states[m.state]!;
+      const h = st.on[event];
+      if (h === undefined || h.kind === H_DEFER) {
+        throw this.failure(
+          "unhandled-event",
+          "unhandled-event",
+          `${this.nameOf(id)} in state ${st.name} cannot handle event ${this.cfg.eventNames[event]}` +
+            (h === undefined ? "" : " (raised while deferred)"),
+          st.span,
+        );
+      }
+      if (h.kind === H_IGNORE) break;
+      let ctl = h.fn ? this.invoke(h.fn, m.vars, payload) : NONE;
+      if (h.kind === H_GOTO && ctl === NONE) {
+        ctl = GOTO;
+        this.ctlTarget = h.target;
+        this.ctlPayload = payload;
+      }
+      if (!this.settleMachine(id, m, table, ctl)) break;
+      event = this.raisedEvent;
+      payload = this.raisedPayload;
+    }
+    this.this = saved;
+  }
+
+  private raisedEvent = 0;
+  private raisedPayload: Payload = null;
+
+  /** Follow gotos (exit, entry, ...) until the code stops; true when it ends in a raise. */
+  private settleMachine(id: number, m: FlMachine, table: OwnerTable, ctl: number): boolean {
+    for (;;) {
+      switch (ctl) {
+        case NONE:
+          return false;
+        case RAISE:
+          this.raisedEvent = this.ctlTarget;
+          this.raisedPayload = this.ctlPayload;
+          return true;
+        case HALT:
+          this.haltMachine(id, m);
+          return false;
+      }
+      const target = this.ctlTarget;
+      const payload = this.ctlPayload;
+      this.spend(1, null);
+      this.runExit(table.states[m.state]!, m.vars);
+      m.state = target;
+      const entry = table.states[target]!.entry;
+      ctl = entry ? this.invoke(entry, m.vars, payload) : NONE;
+    }
+  }
+
+  private runExit(st: StateTable, self: Value[]): void {
+    if (!st.exit) return;
+    if (this.invoke(st.exit, self, null) !== NONE) {
+      throw this.failure(
+        "runtime-error",
+        "runtime-error",
+        `exit of state ${st.name} cannot goto, raise or halt`,
+        st.exitSpan ?? st.span,
+      );
+    }
+  }
+
+  private haltMachine(id: number, m: FlMachine): void {
+    m.status = HALTED;
+    m.timers = 0;
+    // Messages to a halted machine are dropped, those already in flight included.
+    const chs = this.channels;
+    let found = false;
+    for (let i = 0; i < chs.length; i++) if (chs[i]!.to === id) found = true;
+    if (found) {
+      this.channels = chs.filter((c) => c.to !== id);
+      this.channelsCopied = true;
+    }
+  }
+
+  /** Create machine `type`, run its start entry with `payload`; returns the id. */
+  private create(type: number, payload: Payload, site: number | null): number {
+    const table = this.cfg.machines[type]!;
+    if (!this.cfg.allowed[type]) {
+      throw this.runtimeError(site, `machine ${table.name} is not part of this test`);
+    }
+    if (!this.machinesCopied) {
+      this.machines = this.machines.slice();
+      this.machinesCopied = true;
+    }
+    if (!this.byTypeCopied) {
+      this.byType = this.byType.slice();
+      this.byTypeCopied = true;
+    }
+    const id = this.machines.length;
+    const ids = this.byType[type]!;
+    const m: FlMachine = {
+      type,
+      k: ids.length,
+      state: table.start,
+      status: UP,
+      timers: 0,
+      vars: defaultsOf(table),
+      payload,
+      g: this.gen,
+    };
+    this.machines.push(m);
+    this.byType[type] = [...ids, id];
+    const entry = table.states[table.start]!.entry;
+    if (entry) {
+      const saved = this.this;
+      const savedMonitor = this.monitorName;
+      this.this = id;
+      this.monitorName = null;
+      const ctl = this.invoke(entry, m.vars, payload);
+      if (this.settleMachine(id, m, table, ctl)) {
+        this.machineHandle(id, m, this.raisedEvent, this.raisedPayload);
+      }
+      this.this = saved;
+      this.monitorName = savedMonitor;
+    }
+    return id;
+  }
+
+  // ---------------------------------------------------------------- monitors
+
+  private ownMonitor(i: number): FlMonitor {
+    let m = this.monitors[i]!;
+    if (m.g === this.gen) return m;
+    if (!this.monitorsCopied) {
+      this.monitors = this.monitors.slice();
+      this.monitorsCopied = true;
+    }
+    m = { state: m.state, vars: m.vars.slice(), g: this.gen };
+    this.monitors[i] = m;
+    return m;
+  }
+
+  private observe(event: number, payload: Payload): void {
+    const obs = this.cfg.observers[event]!;
+    for (let j = 0; j < obs.length; j++) this.monitorHandle(obs[j]!, event, payload);
+  }
+
+  private monitorHandle(i: number, event: number, payload: Payload): void {
+    const table = this.cfg.monitors[i]!;
+    const mon = this.ownMonitor(i);
+    const savedThis = this.this;
+    const savedName = this.monitorName;
+    this.this = -1;
+    this.monitorName = table.name;
+    for (;;) {
+      const st = table.states[mon.state]!;
+      const h = st.on[event];
+      if (h === undefined || h.kind === H_DEFER) {
+        throw this.failure(
+          "unhandled-event",
+          "unhandled-event",
+          `spec ${table.name} in state ${st.name} cannot handle event ${this.cfg.eventNames[event]}`,
+          st.span,
+        );
+      }
+      if (h.kind === H_IGNORE) break;
+      let ctl = h.fn ? this.invoke(h.fn, mon.vars, payload) : NONE;
+      if (h.kind === H_GOTO && ctl === NONE) {
+        ctl = GOTO;
+        this.ctlTarget = h.target;
+        this.ctlPayload = payload;
+      }
+      if (!this.settleMonitor(table, mon, ctl)) break;
+      event = this.raisedEvent;
+      payload = this.raisedPayload;
+    }
+    this.this = savedThis;
+    this.monitorName = savedName;
+  }
+
+  /** A monitor's start entry (at init). */
+  private runMonitorEntry(i: number, fn: ActionFn): void {
+    const table = this.cfg.monitors[i]!;
+    const mon = this.ownMonitor(i);
+    this.monitorName = table.name;
+    const raised = this.settleMonitor(table, mon, this.invoke(fn, mon.vars, null));
+    this.monitorName = null;
+    if (raised) this.monitorHandle(i, this.raisedEvent, this.raisedPayload);
+  }
+
+  private settleMonitor(table: OwnerTable, mon: FlMonitor, ctl: number): boolean {
+    for (;;) {
+      switch (ctl) {
+        case NONE:
+          return false;
+        case RAISE:
+          this.raisedEvent = this.ctlTarget;
+          this.raisedPayload = this.ctlPayload;
+          return true;
+        case HALT:
+          throw this.failure("runtime-error", "runtime-error", `spec ${table.name} cannot halt`, table.span);
+      }
+      const target = this.ctlTarget;
+      const payload = this.ctlPayload;
+      this.spend(1, null);
+      this.runExit(table.states[mon.state]!, mon.vars);
+      mon.state = target;
+      const entry = table.states[target]!.entry;
+      ctl = entry ? this.invoke(entry, mon.vars, payload) : NONE;
+    }
+  }
+
+  // ---------------------------------------------------------------- copy-on-write
+
+  private ownMachine(id: number): FlMachine {
+    let m = this.machines[id]!;
+    if (m.g === this.gen) return m;
+    if (!this.machinesCopied) {
+      this.machines = this.machines.slice();
+      this.machinesCopied = true;
+    }
+    m = {
+      type: m.type,
+      k: m.k,
+      state: m.state,
+      status: m.status,
+      timers: m.timers,
+      vars: m.vars.slice(),
+      payload: m.payload,
+      g: this.gen,
+    };
+    this.machines[id] = m;
+    return m;
+  }
+
+  /** Index of channel (from, to) in this.channels, or -(insertion point) - 1. */
+  private findChannel(from: number, to: number): number {
+    const chs = this.channels;
+    let lo = 0;
+    let hi = chs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = chs[mid]!;
+      const d = c.from - from || c.to - to;
+      if (d < 0) lo = mid + 1;
+      else if (d > 0) hi = mid - 1;
+      else return mid;
+    }
+    return -lo - 1;
+  }
+
+  private ownChannels(): FlChannel[] {
+    if (!this.channelsCopied) {
+      this.channels = this.channels.slice();
+      this.channelsCopied = true;
+    }
+    return this.channels;
+  }
+
+  private takeMessage(c: number, index: number): void {
+    const chs = this.ownChannels();
+    const ch = chs[c]!;
+    if (ch.msgs.length === 1) {
+      chs.splice(c, 1);
+      return;
+    }
+    if (ch.g === this.gen) {
+      ch.msgs.splice(index, 1);
+      return;
+    }
+    const msgs = index === 0 ? ch.msgs.slice(1) : ch.msgs.filter((_, i) => i !== index);
+    chs[c] = { from: ch.from, to: ch.to, msgs, g: this.gen };
+  }
+
+  private enqueue(from: number, to: number, event: number, payload: Payload): void {
+    const chs = this.ownChannels();
+    const c = this.findChannel(from, to);
+    if (c < 0) {
+      chs.splice(-c - 1, 0, { from, to, msgs: [{ event, payload }], g: this.gen });
+      return;
+    }
+    const ch = chs[c]!;
+    if (ch.g === this.gen) {
+      ch.msgs.push({ event, payload });
+      return;
+    }
+    const msgs = ch.msgs.slice();
+    msgs.push({ event, payload });
+    chs[c] = { from: ch.from, to: ch.to, msgs, g: this.gen };
+  }
+
+  // ---------------------------------------------------------------- failures
+
+  private failure(
+    kind: Failure["kind"],
+    property: string,
+    message: string,
+    span: import("@faultline/lang").Span | null,
+  ): FlFailure {
+    const f: Failure = { kind, property, message };
+    if (span) f.location = this.cfg.toLocation(span);
+    return new FlFailure(f);
+  }
+
+  private runtimeError(site: number | null, message: string): FlFailure {
+    const f: Failure = { kind: "runtime-error", property: "runtime-error", message };
+    const loc = site === null ? undefined : this.cfg.sites[site];
+    if (loc) f.location = loc;
+    return new FlFailure(f);
+  }
+
+  private runtimeFailure(e: RuntimeFault): Failure {
+    const where =
+      this.this >= 0 ? `${this.nameOf(this.this)}: ` : this.monitorName ? `spec ${this.monitorName}: ` : "";
+    return this.runtimeError(e.site, where + e.message).failure;
+  }
+
+  private spend(n: number, site: number | null): void {
+    this.fuel -= n;
+    if (this.fuel < 0)
+      throw this.runtimeError(site, "the step does not terminate (loop or goto cycle ran too long)");
+  }
+
+  nameOf(id: number): string {
+    const m = this.machines[id];
+    return m ? `${this.cfg.machines[m.type]!.name}(${m.k})` : `#${id}`;
+  }
+
+  // ---------------------------------------------------------------- FlContext
+
+  send(target: number, event: number, payload: Payload, site: number): void {
+    if (this.this < 0) throw this.runtimeError(site, "send outside a machine");
+    const recv = this.machines[target];
+    if (recv === undefined)
+      throw this.runtimeError(site, `send of ${this.cfg.eventNames[event]} to a null machine reference`);
+    if (this.cfg.observers[event]!.length > 0) this.observe(event, payload);
+    const delivered = recv.status === UP;
+    if (this.sends) this.sends.push({ from: this.this, to: target, event, payload, delivered });
+    if (delivered) this.enqueue(this.this, target, event, payload);
+  }
+
+  announce(event: number, payload: Payload): void {
+    if (this.cfg.observers[event]!.length > 0) this.observe(event, payload);
+  }
+
+  raise(event: number, payload: Payload): ControlTransfer {
+    this.ctl = RAISE;
+    this.ctlTarget = event;
+    this.ctlPayload = payload;
+    return CONTROL;
+  }
+
+  goto(state: number, payload: Payload): ControlTransfer {
+    this.ctl = GOTO;
+    this.ctlTarget = state;
+    this.ctlPayload = payload;
+    return CONTROL;
+  }
+
+  halt(): ControlTransfer {
+    this.ctl = HALT;
+    return CONTROL;
+  }
+
+  newMachine(machine: number, payload: Payload, site: number): number {
+    return this.create(machine, payload, site);
+  }
+
+  choose(n: number, site: number): number {
+    if (!(n > 0)) throw this.runtimeError(site, `choose(${n}): nothing to choose from`);
+    const pos = this.nChoices++;
+    let v = 0;
+    if (pos < this.forced.length) {
+      v = this.forced[pos]!;
+      if (!(v >= 0 && v < n && Number.isInteger(v))) {
+        throw new InvalidStepError(`choice ${pos} is ${v}, but only 0..${n - 1} are possible`);
+      }
+    }
+    this.values[pos] = v;
+    this.options[pos] = n;
+    return v;
+  }
+
+  chooseBool(site: number): boolean {
+    return this.choose(2, site) === 1;
+  }
+
+  assertFailed(site: number, message: string | null): never {
+    const loc = this.cfg.sites[site];
+    const text = message ?? "assertion failed";
+    const f: Failure = this.monitorName
+      ? { kind: "spec-assertion", property: this.monitorName, message: `spec ${this.monitorName}: ${text}` }
+      : {
+          kind: "assertion",
+          property: "assertion",
+          message: `${this.this >= 0 ? `${this.nameOf(this.this)}: ` : ""}${text}`,
+        };
+    if (loc) f.location = loc;
+    throw new FlFailure(f);
+  }
+
+  startTimer(timer: number): void {
+    const m = this.ownMachine(this.this);
+    m.timers |= 1 << timer;
+  }
+
+  cancelTimer(timer: number): void {
+    const m = this.ownMachine(this.this);
+    m.timers &= ~(1 << timer);
+  }
+
+  tick(site: number): void {
+    if (--this.fuel < 0) this.spend(0, site);
+  }
+
+  /** Point the queries at a state (for invariants). */
+  view(s: FlState): void {
+    this.machines = s.machines as FlMachine[];
+    this.channels = s.channels as FlChannel[];
+    this.byType = s.byType as (readonly number[])[];
+    this.monitors = s.monitors as FlMonitor[];
+    this.this = -1;
+    this.monitorName = null;
+  }
+
+  instances(machine: number): readonly number[] {
+    return this.byType[machine]!;
+  }
+
+  machineVar(ref: number, machine: number, variable: number, site: number): Value {
+    const m = this.machines[ref];
+    if (m === undefined || m.type !== machine) {
+      throw new RuntimeFault(
+        site,
+        `reading ${this.cfg.machines[machine]!.varNames[variable]} of a null machine reference`,
+      );
+    }
+    return m.vars[variable]!;
+  }
+
+  inState(ref: number, machine: number, state: number, site: number): boolean {
+    const m = this.machines[ref];
+    if (m === undefined) throw new RuntimeFault(site, "state test on a null machine reference");
+    return m.type === machine && m.state === state;
+  }
+
+  inflight(event: number, target?: number): number {
+    let n = 0;
+    const chs = this.channels;
+    for (let i = 0; i < chs.length; i++) {
+      const ch = chs[i]!;
+      if (target !== undefined && ch.to !== target) continue;
+      for (let j = 0; j < ch.msgs.length; j++) if (ch.msgs[j]!.event === event) n++;
+    }
+    return n;
+  }
+}
+
+function defaultsOf(t: OwnerTable): Value[] {
+  return t.varTypes.map(defaultValue);
+}
+
+export function defaultValue(t: import("@faultline/lang").Type): Value {
+  switch (t.kind) {
+    case "int":
+    case "enum":
+      return 0;
+    case "bool":
+      return false;
+    case "string":
+      return "";
+    case "machine":
+      return -1;
+    case "tuple":
+      return t.elems.map(defaultValue);
+    case "namedTuple":
+      return t.fields.map((f) => defaultValue(f.type));
+    default:
+      return [];
+  }
+}

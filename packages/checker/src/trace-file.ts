@@ -1,0 +1,95 @@
+// The trace file: a trace plus what it belongs to (model, test, failure, seed).
+// `faultline check --out` writes one, `faultline replay` reads one back; ITF
+// documents written by traceToItf are accepted too.
+import { readItfTrace } from "./itf.js";
+import type { Failure, Json } from "./model.js";
+import { isFailure, isRecord, TRACE_FILE_FORMAT, TRACE_FILE_VERSION, type Trace } from "./trace.js";
+
+/** Where a trace came from, for the trace file and reporters. */
+export interface TraceMetadata {
+  /** The test the trace belongs to. */
+  test?: string;
+  /** "exhaustive" | "random" | ... */
+  mode?: string;
+  /** The random seed that produced it, if any. */
+  seed?: number | string;
+  /** The source file of the model. */
+  source?: string;
+}
+
+/** The JSON document `faultline check --out` writes and `faultline replay` reads. */
+export interface TraceFile extends TraceMetadata {
+  format: typeof TRACE_FILE_FORMAT;
+  version: number;
+  model: string;
+  failure?: Failure;
+  steps: Json[];
+}
+
+export function createTraceFile(
+  modelName: string,
+  trace: Trace,
+  failure?: Failure,
+  metadata: TraceMetadata = {},
+): TraceFile {
+  const file: TraceFile = {
+    format: TRACE_FILE_FORMAT,
+    version: TRACE_FILE_VERSION,
+    model: modelName,
+    steps: trace.steps,
+  };
+  if (metadata.test !== undefined) file.test = metadata.test;
+  if (metadata.mode !== undefined) file.mode = metadata.mode;
+  if (metadata.seed !== undefined) file.seed = metadata.seed;
+  if (metadata.source !== undefined) file.source = metadata.source;
+  if (failure !== undefined) file.failure = failure;
+  // Keep "steps" last so the small fields stay readable at the top of the file.
+  const { steps, ...head } = file;
+  return { ...head, steps };
+}
+
+export function serializeTraceFile(file: TraceFile): string {
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+/** A trace document read back: the file's fields, or why it could not be read. */
+export type TraceFileRead = ({ ok: true } & TraceFile) | { ok: false; message: string };
+
+/**
+ * Reads a trace document: a Faultline trace file, or an ITF trace written by
+ * `traceToItf` (its Faultline steps live in `#meta`). Bad input is an error
+ * value, never a throw.
+ */
+export function parseTraceFile(text: string): TraceFileRead {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return {
+      ok: false,
+      message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+  if (!isRecord(data)) return { ok: false, message: "a trace file must be a JSON object" };
+  if (isRecord(data["#meta"])) return readItfTrace(data);
+  if (data.format !== TRACE_FILE_FORMAT) {
+    return { ok: false, message: `not a Faultline trace: "format" must be "${TRACE_FILE_FORMAT}"` };
+  }
+  if (typeof data.version !== "number" || data.version > TRACE_FILE_VERSION) {
+    return { ok: false, message: `unsupported trace file version ${JSON.stringify(data.version)}` };
+  }
+  if (typeof data.model !== "string") return { ok: false, message: 'missing "model" name' };
+  if (!Array.isArray(data.steps)) return { ok: false, message: 'missing "steps" array' };
+  if (data.failure !== undefined && !isFailure(data.failure)) {
+    return { ok: false, message: '"failure" must have string "kind", "property" and "message"' };
+  }
+  for (const key of ["test", "mode", "source"] as const) {
+    if (data[key] !== undefined && typeof data[key] !== "string") {
+      return { ok: false, message: `"${key}" must be a string` };
+    }
+  }
+  if (data.seed !== undefined && typeof data.seed !== "number" && typeof data.seed !== "string") {
+    return { ok: false, message: '"seed" must be a number or a string' };
+  }
+  return { ok: true, ...(data as unknown as TraceFile) };
+}

@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import { checkExhaustive } from "../src/bfs-explorer.js";
+import type { Json } from "../src/model.js";
+import { replayTrace } from "../src/replay.js";
+import { failureToText, traceToText } from "../src/trace.js";
+import { createTraceFile, parseTraceFile, serializeTraceFile } from "../src/trace-file.js";
+import { GraphModel } from "./models/graph-model.js";
+import { GridModel } from "./models/grid-model.js";
+import { TwoPhaseModel } from "./models/two-phase-model.js";
+
+describe("replayTrace", () => {
+  it("reproduces every state and labels every step", () => {
+    const model = new GridModel(4, 4);
+    const steps: Json[] = [{ start: true }, { move: "x+2" }, { move: "y+1" }, { move: "x+1" }];
+    const replay = replayTrace(model, steps);
+    expect(replay.states).toEqual([
+      { x: 0, y: 0 },
+      { x: 2, y: 0 },
+      { x: 2, y: 1 },
+      { x: 3, y: 1 },
+    ]);
+    expect(replay.labels.map((l) => l.text)).toEqual([
+      "start to (0, 0)",
+      "x+2 to (2, 0)",
+      "y+1 to (2, 1)",
+      "x+1 to (3, 1)",
+    ]);
+    expect(replay.replayed).toBe(4);
+    expect(replay.outcome).toEqual({ kind: "state", state: { x: 3, y: 1 } });
+    expect(replay.failure).toBeUndefined();
+  });
+
+  it("stops at a failing step", () => {
+    const model = new GridModel(2, 0, true);
+    const replay = replayTrace(model, [{ start: true }, { move: "x+2" }, { move: "x+1" }]);
+    expect(replay.replayed).toBe(2);
+    expect(replay.failure).toMatchObject({ kind: "assertion", message: "reached the goal" });
+    expect(replay.states).toHaveLength(1);
+  });
+
+  it("reports the terminal failure of a last state with no successor", () => {
+    const model = new GraphModel({ nodeCount: 2, initial: [0], edges: [[1], []], deadlocked: [1] });
+    const replay = replayTrace(model, [{ init: 0 }, { from: 0, index: 0, to: 1 }]);
+    expect(replay.failure).toMatchObject({ kind: "deadlock", message: "node 1 is stuck" });
+    // Not terminal yet after the first step: node 0 has a successor.
+    expect(replayTrace(model, [{ init: 0 }]).failure).toBeUndefined();
+  });
+
+  it("returns an error, not a throw, when the model rejects a step", () => {
+    const model = new GraphModel({ nodeCount: 2, initial: [0], edges: [[1], []] });
+    const replay = replayTrace(model, [{ init: 0 }, { from: 0, index: 0, to: 0 }]);
+    expect(replay.replayed).toBe(1);
+    expect(replay.error).toMatch(/^step 2: model threw: step .* is not enabled in 0$/);
+    expect(replay.labels).toHaveLength(2);
+  });
+});
+
+describe("traceToText", () => {
+  it("prints one numbered line per step, then the failure", () => {
+    const model = new TwoPhaseModel(2, { buggyCommit: true });
+    const result = checkExhaustive(model);
+    if (result.kind !== "violation") throw new Error(`expected a violation, got ${result.kind}`);
+    const failure = { ...result.failure, location: { file: "twophase.fl", line: 12, col: 3 } };
+    expect(traceToText(model, result.trace, failure)).toBe(
+      [
+        "  1. TM Init",
+        "  2. RM(0) RMPrepare",
+        "  3. TM TMRcvPrepared(RM(0))",
+        "  4. TM TMCommit",
+        "  5. RM(0) RMRcvCommitMsg",
+        "  6. RM(1) RMChooseToAbort",
+        "  => invariant TCConsistent: invariant TCConsistent does not hold (twophase.fl:12:3)",
+      ].join("\n"),
+    );
+  });
+
+  it("pads step numbers and notes where a replay stopped", () => {
+    const model = new GridModel(20, 0);
+    const steps: Json[] = [{ start: true }, ...Array.from({ length: 10 }, () => ({ move: "x+1" }))];
+    const lines = traceToText(model, { steps }).split("\n");
+    expect(lines[0]).toBe("   1. start to (0, 0)");
+    expect(lines[10]).toBe("  11. x+1 to (10, 0)");
+    const stuck = new GraphModel({ nodeCount: 1, initial: [0], edges: [[]] });
+    expect(traceToText(stuck, { steps: [{ init: 0 }, { from: 0, index: 0, to: 0 }] })).toContain(
+      "replay stopped",
+    );
+  });
+
+  it("formats failures without a location", () => {
+    expect(failureToText({ kind: "deadlock", property: "deadlock", message: "stuck" })).toBe(
+      "deadlock deadlock: stuck",
+    );
+  });
+});
+
+describe("trace files", () => {
+  it("round-trip through JSON with their metadata", () => {
+    const failure = { kind: "invariant" as const, property: "Safe", message: "m" };
+    const file = createTraceFile("TwoPhase(2)", { steps: [{ action: "Init" }] }, failure, {
+      test: "Basic",
+      mode: "random",
+      seed: 1234,
+      source: "models/two-phase.fl",
+    });
+    const text = serializeTraceFile(file);
+    expect(Object.keys(JSON.parse(text)).at(-1)).toBe("steps");
+    const read = parseTraceFile(text);
+    expect(read).toEqual({ ok: true, ...file });
+  });
+
+  it.each([
+    ["{", /not valid JSON/],
+    ["[]", /must be a JSON object/],
+    ['{"format": "other"}', /not a Faultline trace/],
+    [
+      '{"format": "faultline-trace", "version": 99, "model": "m", "steps": []}',
+      /unsupported trace file version/,
+    ],
+    ['{"format": "faultline-trace", "version": 1, "steps": []}', /missing "model"/],
+    ['{"format": "faultline-trace", "version": 1, "model": "m"}', /missing "steps"/],
+    ['{"format": "faultline-trace", "version": 1, "model": "m", "steps": [], "failure": 3}', /"failure"/],
+    ['{"format": "faultline-trace", "version": 1, "model": "m", "steps": [], "seed": true}', /"seed"/],
+  ])("reject bad input %s with a message, without throwing", (text, message) => {
+    const read = parseTraceFile(text);
+    expect(read.ok).toBe(false);
+    if (!read.ok) expect(read.message).toMatch(message);
+  });
+});
