@@ -1,4 +1,25 @@
 export * from "./ast.js";
 export * from "./diagnostics.js";
 export * from "./ir.js";
+export { SourceLines } from "./lexer.js";
+export {
+  MAX_NESTING,
+  MISSING_NAME,
+  type ParseResult,
+  parse,
+  RESERVED_KEYWORDS,
+  SOFT_KEYWORDS,
+  type SourceFile,
+  tokenize,
+  tokenVocabulary,
+} from "./parser.js";
+export { type AnyNode, childNodes, walkAst } from "./parser-walk.js";
+export {
+  type DiagnosticJson,
+  diagnosticsToJson,
+  type RenderOptions,
+  renderDiagnostic,
+  renderDiagnostics,
+  type SourceLookup,
+} from "./render-diagnostics.js";
 export * from "./types.js";
