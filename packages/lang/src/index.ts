@@ -1,5 +1,6 @@
 export * from "./ast.js";
 export * from "./diagnostics.js";
+export { type CheckResult, checkProgram, compileSource, type FrontEndResult } from "./front-end.js";
 export * from "./ir.js";
 export { SourceLines } from "./lexer.js";
 export {

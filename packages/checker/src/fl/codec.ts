@@ -41,6 +41,21 @@ export class Writer {
     this.buf[this.pos++] = v;
   }
 
+  /** Copy bytes [start, end) of `src`. */
+  copy(src: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    while (this.pos + n > this.buf.length) this.grow();
+    const buf = this.buf;
+    let p = this.pos;
+    if (n < 32) {
+      for (let i = start; i < end; i++) buf[p++] = src[i]!;
+    } else {
+      buf.set(src.subarray(start, end), p);
+      p += n;
+    }
+    this.pos = p;
+  }
+
   str(s: string): void {
     this.uint(s.length);
     for (let i = 0; i < s.length; i++) this.uint(s.charCodeAt(i));
@@ -211,21 +226,27 @@ export class StateCodec {
     this.eventDec = eventPayloads.map((t) => (t ? decoderFor(t) : null));
   }
 
+  /** Components encoded fresh by the current encode, to point at the output afterwards. */
+  private freshMachines: FlMachine[] = [];
+  private freshChannels: FlChannel[] = [];
+
   encode(s: FlState): Uint8Array {
     const w = this.w;
     w.pos = 0;
     const ms = s.machines;
+    const freshMachines = this.freshMachines;
+    const freshChannels = this.freshChannels;
     w.uint(ms.length);
     for (let i = 0; i < ms.length; i++) {
       const m = ms[i]!;
-      const c = this.machineCodecs[m.type]!;
-      w.uint(m.type);
-      w.uint(m.state);
-      w.uint(m.status);
-      w.uint(m.timers);
-      if (this.withPayloads && c.payload) c.payload(w, m.payload as Value);
-      const vs = m.vars;
-      for (let j = 0; j < vs.length; j++) c.vars[j]!(w, vs[j]!);
+      if (m.eb !== null) {
+        w.copy(m.eb, m.es, m.ee);
+        continue;
+      }
+      m.es = w.pos;
+      this.encodeMachine(m);
+      m.ee = w.pos;
+      freshMachines.push(m);
     }
     for (let i = 0; i < s.monitors.length; i++) {
       const m = s.monitors[i]!;
@@ -237,25 +258,61 @@ export class StateCodec {
     w.uint(cs.length);
     for (let i = 0; i < cs.length; i++) {
       const ch = cs[i]!;
-      w.uint(ch.from);
-      w.uint(ch.to);
-      w.uint(ch.msgs.length);
-      for (let j = 0; j < ch.msgs.length; j++) {
-        const msg = ch.msgs[j]!;
-        w.uint(msg.event);
-        const enc = this.eventEnc[msg.event];
-        if (enc) enc(w, msg.payload as Value);
+      if (ch.eb !== null) {
+        w.copy(ch.eb, ch.es, ch.ee);
+        continue;
       }
+      ch.es = w.pos;
+      this.encodeChannel(ch);
+      ch.ee = w.pos;
+      freshChannels.push(ch);
+    }
+    if (freshMachines.length > 0 || freshChannels.length > 0) {
+      // One copy of the output serves as the cache of every component encoded fresh.
+      const copy = w.buf.slice(0, w.pos);
+      for (let i = 0; i < freshMachines.length; i++) freshMachines[i]!.eb = copy;
+      for (let i = 0; i < freshChannels.length; i++) freshChannels[i]!.eb = copy;
+      freshMachines.length = 0;
+      freshChannels.length = 0;
+      return copy;
     }
     return w.buf.subarray(0, w.pos);
   }
 
-  decode(bytes: Uint8Array): FlState {
+  private encodeMachine(m: FlMachine): void {
+    const w = this.w;
+    const c = this.machineCodecs[m.type]!;
+    w.uint(m.type);
+    w.uint(m.state);
+    w.uint(m.status);
+    w.uint(m.timers);
+    if (this.withPayloads && c.payload) c.payload(w, m.payload as Value);
+    const vs = m.vars;
+    for (let j = 0; j < vs.length; j++) c.vars[j]!(w, vs[j]!);
+  }
+
+  private encodeChannel(ch: FlChannel): void {
+    const w = this.w;
+    w.uint(ch.from);
+    w.uint(ch.to);
+    w.uint(ch.msgs.length);
+    for (let j = 0; j < ch.msgs.length; j++) {
+      const msg = ch.msgs[j]!;
+      w.uint(msg.event);
+      const enc = this.eventEnc[msg.event];
+      if (enc) enc(w, msg.payload as Value);
+    }
+  }
+
+  decode(input: Uint8Array): FlState {
+    // A private copy: the caller may reuse its buffer, and the parts below keep it as their cache.
+    const bytes = input.slice();
     const r = new Reader(bytes);
     const n = r.uint();
     const machines: FlMachine[] = [];
     const byType: number[][] = this.machineCodecs.map(() => []);
     for (let i = 0; i < n; i++) {
+      const es = r.pos;
       const type = r.uint();
       const c = this.machineCodecs[type];
       if (!c) throw new Error(`decode: unknown machine type ${type}`);
@@ -266,7 +323,7 @@ export class StateCodec {
       const vars = c.varsDec.map((d) => d(r));
       const k = byType[type]!.length;
       byType[type]!.push(i);
-      machines.push({ type, k, state, status, timers, vars, payload, g: 0 });
+      machines.push({ type, k, state, status, timers, vars, payload, g: 0, eb: bytes, es, ee: r.pos });
     }
     const monitors: FlMonitor[] = this.monitors.map((_, i) => {
       const state = r.uint();
@@ -276,6 +333,7 @@ export class StateCodec {
     const nc = r.uint();
     const channels: FlChannel[] = [];
     for (let i = 0; i < nc; i++) {
+      const es = r.pos;
       const from = r.uint();
       const to = r.uint();
       const nm = r.uint();
@@ -286,7 +344,7 @@ export class StateCodec {
         if (dec === undefined) throw new Error(`decode: unknown event ${event}`);
         msgs.push({ event, payload: dec ? dec(r) : null });
       }
-      channels.push({ from, to, msgs, g: 0 });
+      channels.push({ from, to, msgs, g: 0, eb: bytes, es, ee: r.pos });
     }
     if (r.pos !== bytes.length) throw new Error("decode: trailing bytes in state encoding");
     return { machines, monitors, channels, byType };

@@ -349,6 +349,9 @@ export class Executor implements FlContext {
       vars: defaultsOf(table),
       payload,
       g: this.gen,
+      eb: null,
+      es: 0,
+      ee: 0,
     };
     this.machines.push(m);
     this.byType[type] = [...ids, id];
@@ -470,6 +473,9 @@ export class Executor implements FlContext {
       vars: m.vars.slice(),
       payload: m.payload,
       g: this.gen,
+      eb: null,
+      es: 0,
+      ee: 0,
     };
     this.machines[id] = m;
     return m;
@@ -511,14 +517,14 @@ export class Executor implements FlContext {
       return;
     }
     const msgs = index === 0 ? ch.msgs.slice(1) : ch.msgs.filter((_, i) => i !== index);
-    chs[c] = { from: ch.from, to: ch.to, msgs, g: this.gen };
+    chs[c] = { from: ch.from, to: ch.to, msgs, g: this.gen, eb: null, es: 0, ee: 0 };
   }
 
   private enqueue(from: number, to: number, event: number, payload: Payload): void {
     const chs = this.ownChannels();
     const c = this.findChannel(from, to);
     if (c < 0) {
-      chs.splice(-c - 1, 0, { from, to, msgs: [{ event, payload }], g: this.gen });
+      chs.splice(-c - 1, 0, { from, to, msgs: [{ event, payload }], g: this.gen, eb: null, es: 0, ee: 0 });
       return;
     }
     const ch = chs[c]!;
@@ -528,7 +534,7 @@ export class Executor implements FlContext {
     }
     const msgs = ch.msgs.slice();
     msgs.push({ event, payload });
-    chs[c] = { from: ch.from, to: ch.to, msgs, g: this.gen };
+    chs[c] = { from: ch.from, to: ch.to, msgs, g: this.gen, eb: null, es: 0, ee: 0 };
   }
 
   // ---------------------------------------------------------------- failures
@@ -544,17 +550,18 @@ export class Executor implements FlContext {
     return new FlFailure(f);
   }
 
+  /** A runtime-error failure, attributed to the running machine or monitor. */
   private runtimeError(site: number | null, message: string): FlFailure {
-    const f: Failure = { kind: "runtime-error", property: "runtime-error", message };
+    const who =
+      this.this >= 0 ? `${this.nameOf(this.this)}: ` : this.monitorName ? `spec ${this.monitorName}: ` : "";
+    const f: Failure = { kind: "runtime-error", property: "runtime-error", message: who + message };
     const loc = site === null ? undefined : this.cfg.sites[site];
     if (loc) f.location = loc;
     return new FlFailure(f);
   }
 
   private runtimeFailure(e: RuntimeFault): Failure {
-    const where =
-      this.this >= 0 ? `${this.nameOf(this.this)}: ` : this.monitorName ? `spec ${this.monitorName}: ` : "";
-    return this.runtimeError(e.site, where + e.message).failure;
+    return this.runtimeError(e.site, e.message).failure;
   }
 
   private spend(n: number, site: number | null): void {

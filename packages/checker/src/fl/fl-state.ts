@@ -6,6 +6,11 @@
 // stamps implement that copy-on-write: an object whose `g` equals the running
 // step's stamp was created by that step and may be mutated by it; anything
 // else is copied first. Stamps are not part of the state (encode ignores them).
+//
+// Machines and channels also cache their own encoded bytes (`eb` from `es` to
+// `ee`): a successor shares all but one or two of them with its parent, so
+// encoding a state mostly copies bytes. The cache is set by encode/decode on
+// finished states only (their objects never change again).
 import type { Payload, Value } from "./lang-codegen.js";
 
 export const UP = 0;
@@ -29,6 +34,9 @@ export interface FlMachine {
   /** The `new M(payload)` argument, kept for crash-restart (faults issue); encoded only when restarts exist. */
   readonly payload: Payload;
   g: number;
+  eb: Uint8Array | null;
+  es: number;
+  ee: number;
 }
 
 export interface FlMonitor {
@@ -48,6 +56,9 @@ export interface FlChannel {
   readonly to: number;
   msgs: FlMessage[];
   g: number;
+  eb: Uint8Array | null;
+  es: number;
+  ee: number;
 }
 
 export interface FlState {

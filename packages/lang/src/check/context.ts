@@ -1,6 +1,7 @@
 // Shared state of one checking run and the context of the code being checked.
-import type { NodeId, Span } from "../ast.js";
+import type { InvariantDecl, NodeId, Span, TestDecl } from "../ast.js";
 import type { Diagnostic, DiagnosticCode, RelatedInfo } from "../diagnostics.js";
+import { MISSING_NAME } from "../parser-grammar.js";
 import type { Type } from "../types.js";
 import type { CheckTables, FunInfo, MachineInfo } from "./tables.js";
 
@@ -25,8 +26,20 @@ export function newFacts(): CodeFacts {
 export interface CheckState {
   tables: CheckTables;
   diagnostics: Diagnostic[];
-  /** Facts of every function body: key `Machine.fun` for local functions, `fun` for top-level ones. */
+  /** Second declarations of a name (FL207): checked like the first, never lowered. */
+  duplicates: {
+    machines: MachineInfo[];
+    funs: FunInfo[];
+    invariants: InvariantDecl[];
+    tests: TestDecl[];
+  };
+  /** What each top-level function's body does (first declarations only). */
   funFacts: Map<string, CodeFacts>;
+}
+
+/** A name the parser had to invent while recovering from a syntax error (already reported). */
+export function isMissing(name: string): boolean {
+  return name === "" || name === MISSING_NAME;
 }
 
 export function report(

@@ -1,8 +1,8 @@
 // Type expressions -> semantic types: builtins, enums, machines, aliases
 // (expanded, recursion reported once as FL310), tuples and collections.
-import type { Ident, TypeExpr, TypeAliasDecl } from "../ast.js";
+import type { Ident, NodeId, TypeAliasDecl, TypeExpr } from "../ast.js";
 import { BOOL, ERROR, INT, STRING, type Type } from "../types.js";
-import { type CheckState, report } from "./context.js";
+import { type CheckState, isMissing, report } from "./context.js";
 import { didYouMean } from "./suggest.js";
 import type { GlobalSymbols } from "./tables.js";
 
@@ -12,6 +12,8 @@ export class TypeResolver {
   private readonly aliasTypes = new Map<string, Type>();
   private readonly resolving: string[] = [];
   private readonly recursive = new Set<string>();
+  // Resolving the same type expression twice must not report its errors twice.
+  private readonly resolved = new Map<NodeId, Type>();
 
   constructor(
     private readonly st: CheckState,
@@ -19,6 +21,15 @@ export class TypeResolver {
   ) {}
 
   resolve(te: TypeExpr): Type {
+    let t = this.resolved.get(te.id);
+    if (!t) {
+      t = this.resolveUncached(te);
+      this.resolved.set(te.id, t);
+    }
+    return t;
+  }
+
+  private resolveUncached(te: TypeExpr): Type {
     switch (te.kind) {
       case "NamedType":
         return this.resolveName(te.name);
@@ -88,9 +99,8 @@ export class TypeResolver {
         return STRING;
       case "machine":
         return { kind: "machine", name: null };
-      case "":
-        return ERROR; // the parser already reported this
     }
+    if (isMissing(name)) return ERROR; // the parser already reported it
     const en = this.symbols.enums.get(name);
     if (en) return { kind: "enum", name, members: en.members };
     const alias = this.symbols.aliases.get(name);

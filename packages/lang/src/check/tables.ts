@@ -47,7 +47,11 @@ export type OpInfo =
   | { kind: "index"; collection: "seq" | "map" }
   | { kind: "choose"; mode: "int" | "collection" | "bool" }
   /** `x = e` (plain), `x += e` / `x -= e` on int or string (arith), or on a collection. */
-  | { kind: "assign"; mode: "plain" | "arith" | "insert" | "remove"; collection: "seq" | "set" | "map" | null };
+  | {
+      kind: "assign";
+      mode: "plain" | "arith" | "insert" | "remove";
+      collection: "seq" | "set" | "map" | null;
+    };
 
 export interface FunInfo {
   decl: FunDecl;
