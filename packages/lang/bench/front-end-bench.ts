@@ -13,10 +13,18 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type * as LexerModule from "../src/lexer.js";
 import type * as ParserModule from "../src/parser.js";
 import type { SourceFile } from "../src/parser.js";
+// ---- checking phases (src/check/, lower.ts, front-end.ts)
+import type * as CheckModule from "../src/check/check-program.js";
+import type * as FrontEndModule from "../src/front-end.js";
+// ---- end of checking phases
 
 export interface FrontEnd {
   tokenize: typeof LexerModule.tokenize;
   parse: typeof ParserModule.parse;
+  // ---- checking phases
+  checkProgram: typeof CheckModule.checkProgram;
+  compileSource: typeof FrontEndModule.compileSource;
+  // ---- end of checking phases
   origin: string;
 }
 
@@ -30,11 +38,27 @@ export function phases(fe: FrontEnd): BenchPhase[] {
   return [
     { name: "lex", run: (file) => fe.tokenize(file) },
     { name: "lex+parse", run: (file) => fe.parse(file) },
-    // e.g. { name: "lex+parse+check", run: (file) => check(fe.parse(file).program) },
+    // ---- checking phases: name resolution and type checking, then lowering to IR too
+    { name: "lex+parse+check", run: (file) => fe.checkProgram(fe.parse(file).program) },
+    { name: "compileSource", run: (file) => fe.compileSource(file) },
+    // ---- end of checking phases
   ];
 }
 
-const FRONT_END_FILES = ["lexer", "parser", "parser-grammar"];
+const FRONT_END_FILES = [
+  "lexer",
+  "parser",
+  "parser-grammar",
+  // ---- checking phases
+  "check/check-program",
+  "check/check-expr",
+  "check/check-stmt",
+  "check/declarations",
+  "check/semantic-checks",
+  "lower",
+  "front-end",
+  // ---- end of checking phases
+];
 
 function distIsFresh(): boolean {
   return FRONT_END_FILES.every((name) => {
@@ -51,7 +75,21 @@ export async function loadFrontEnd(): Promise<FrontEnd> {
   const parser = (await import(
     new URL(`../${dir}/parser.${ext}`, import.meta.url).href
   )) as typeof ParserModule;
-  return { tokenize: lexer.tokenize, parse: parser.parse, origin: dir };
+  // ---- checking phases
+  const check = (await import(
+    new URL(`../${dir}/check/check-program.${ext}`, import.meta.url).href
+  )) as typeof CheckModule;
+  const frontEnd = (await import(
+    new URL(`../${dir}/front-end.${ext}`, import.meta.url).href
+  )) as typeof FrontEndModule;
+  // ---- end of checking phases
+  return {
+    tokenize: lexer.tokenize,
+    parse: parser.parse,
+    checkProgram: check.checkProgram,
+    compileSource: frontEnd.compileSource,
+    origin: dir,
+  };
 }
 
 const STATES_PER_MACHINE = 8;

@@ -1,8 +1,20 @@
 export * from "./ast.js";
 export * from "./diagnostics.js";
+export type {
+  CheckTables,
+  EnumInfo,
+  EventInfo,
+  FunInfo,
+  GlobalSymbols,
+  MachineInfo,
+  OpInfo,
+  Resolution,
+  VarInfo,
+} from "./check/tables.js";
 export { type CheckResult, checkProgram, compileSource, type FrontEndResult } from "./front-end.js";
 export * from "./ir.js";
 export { SourceLines } from "./lexer.js";
+export { lowerProgram } from "./lower.js";
 export {
   MAX_NESTING,
   MISSING_NAME,

@@ -1,0 +1,442 @@
+// The checker's entry: declarations, then every body, then whole-program checks.
+// Diagnostics are collected, never thrown; results go to side tables.
+import type { Expr, Ident, OnDo, OnGoto, Program, StateDecl, TestDecl } from "../ast.js";
+import { type Diagnostic, sortDiagnostics } from "../diagnostics.js";
+import { ERROR, INT, type Type, typeEquals } from "../types.js";
+import { BodyChecker } from "./check-stmt.js";
+import { type ConstValue, literalValue } from "./constants.js";
+import { type CheckState, type CodeFacts, newContext, newFacts, report, isMissing } from "./context.js";
+import { collectDeclarations, emptySymbols, resolveSignatures } from "./declarations.js";
+import { TypeResolver } from "./resolve-types.js";
+import {
+  checkCalledEffects,
+  checkHandlerConflicts,
+  checkReachability,
+  checkStartStates,
+  checkTemperatures,
+  checkTimers,
+} from "./semantic-checks.js";
+import { didYouMean } from "./suggest.js";
+import type { CheckTables, MachineInfo } from "./tables.js";
+import { mismatchHint, showType } from "./type-text.js";
+
+export interface CheckResult {
+  diagnostics: Diagnostic[];
+  tables: CheckTables;
+}
+
+export function checkProgram(program: Program): CheckResult {
+  const st: CheckState = {
+    tables: {
+      types: new Map(),
+      declTypes: new Map(),
+      refs: new Map(),
+      ops: new Map(),
+      symbols: emptySymbols(),
+    },
+    diagnostics: [],
+    duplicates: { machines: [], funs: [], invariants: [], tests: [] },
+    funFacts: new Map(),
+  };
+  collectDeclarations(st, program);
+  const types = new TypeResolver(st, st.tables.symbols);
+  resolveSignatures(st, program, types);
+  const bc = new BodyChecker(st, types);
+  const symbols = st.tables.symbols;
+  const dup = st.duplicates;
+  const restrictedCallers: { facts: CodeFacts; context: "spec" | "invariant" }[] = [];
+
+  // Duplicates are checked too (their errors are real), but only first declarations are called or lowered.
+  for (const f of symbols.funs.values()) {
+    if (!f.foreign) st.funFacts.set(f.name, bc.checkFun(f, null));
+  }
+  for (const f of dup.funs) if (!f.foreign) bc.checkFun(f, null);
+  for (const m of [...symbols.machines.values(), ...symbols.specs.values(), ...dup.machines]) {
+    const { stateFacts, funFacts } = checkMachineBodies(st, bc, m);
+    checkStartStates(st, m);
+    checkTemperatures(st, m);
+    checkHandlerConflicts(st, m);
+    // With an unknown goto target or several start states, reachability would only echo those errors.
+    if (!bc.unknownGotoTargets.has(m) && m.decl.states.filter((s) => s.isStart).length === 1) {
+      checkReachability(st, m, stateFacts, (fun) => funFacts.get(fun));
+    }
+    if (!m.isSpec) checkTimers(st, bc.timerUses.get(m));
+    if (m.isSpec) {
+      for (const facts of [...stateFacts.values(), ...funFacts.values()]) {
+        restrictedCallers.push({ facts, context: "spec" });
+      }
+    }
+  }
+  for (const inv of [...symbols.invariants.values(), ...dup.invariants]) {
+    const cx = newContext("invariant", null, null);
+    const t = bc.expr(inv.expr, cx);
+    if (t.kind !== "bool" && t.kind !== "error") {
+      report(
+        st,
+        "FL308",
+        inv.expr.span,
+        `invariant '${inv.name.name}' must be a bool expression, got ${showType(t)}`,
+      );
+    }
+    restrictedCallers.push({ facts: cx.facts, context: "invariant" });
+  }
+  checkCalledEffects(st, restrictedCallers);
+  for (const test of [...symbols.tests.values(), ...dup.tests]) checkTest(st, bc, test);
+  return { diagnostics: sortDiagnostics(st.diagnostics), tables: st.tables };
+}
+
+// ------------------------------------------------------------ machines and specs
+
+/** Checks every state and function of a machine or spec; returns what each state's code and each function does. */
+function checkMachineBodies(
+  st: CheckState,
+  bc: BodyChecker,
+  m: MachineInfo,
+): { stateFacts: Map<string, CodeFacts>; funFacts: Map<string, CodeFacts> } {
+  if (m.decl.kind === "SpecDecl") {
+    for (const ev of m.decl.observes) if (!st.tables.symbols.events.has(ev.name)) unknownEvent(st, ev);
+    const entry = m.startState?.entry;
+    if (entry && bc.entryParamType(m.startState!, m) !== null) {
+      const at =
+        entry.action.kind === "InlineAction" && entry.action.param
+          ? entry.action.param.name.span
+          : entry.span;
+      report(
+        st,
+        "FL302",
+        at,
+        `the start state of spec '${m.name}' receives no payload, so its entry cannot take one`,
+        {
+          hint: "a spec monitor starts by itself; remove the parameter",
+        },
+      );
+    }
+  }
+  const stateFacts = new Map<string, CodeFacts>();
+  for (const s of m.decl.states) {
+    const facts = newFacts();
+    if (m.states.get(s.name.name) === s) stateFacts.set(s.name.name, facts);
+    checkState(bc, st, m, s, facts);
+  }
+  const funFacts = new Map<string, CodeFacts>();
+  for (const f of m.funs.values()) funFacts.set(f.name, bc.checkFun(f, m));
+  return { stateFacts, funFacts };
+}
+
+function checkState(bc: BodyChecker, st: CheckState, m: MachineInfo, s: StateDecl, facts: CodeFacts): void {
+  const symbols = st.tables.symbols;
+  const sname = s.name.name;
+  if (s.entry) {
+    const a = s.entry.action;
+    if (a.kind === "InlineAction" && a.param && !a.param.type) {
+      report(st, "FL302", a.param.name.span, `the entry parameter '${a.param.name.name}' needs a type`, {
+        hint: `write entry (${a.param.name.name}: T) { ... }`,
+      });
+    }
+    bc.checkAction(a, m, facts, {
+      type: bc.entryParamType(s, m),
+      what: `the entry of state '${sname}'`,
+      paramAllowed: true,
+    });
+  }
+  if (s.exit) {
+    bc.checkAction(s.exit.action, m, facts, {
+      type: null,
+      what: `the exit of state '${sname}'`,
+      paramAllowed: false,
+    });
+  }
+  for (const item of s.items) {
+    switch (item.kind) {
+      case "OnDo":
+      case "OnGoto": {
+        const payload = handlerPayload(st, item);
+        const what = `the handler of ${item.events.map((e) => `'${e.name}'`).join(", ")}`;
+        const action = item.kind === "OnDo" ? item.action : item.with;
+        if (action) bc.checkAction(action, m, facts, { type: payload, what, paramAllowed: true });
+        if (item.kind === "OnGoto") checkGotoTarget(bc, st, m, item.target, item.events);
+        break;
+      }
+      case "Defer":
+      case "Ignore":
+        if (item.kind === "Defer" && m.isSpec) {
+          report(st, "FL403", item.span, "'defer' is not allowed in a spec monitor", {
+            hint: "a monitor sees each event when it is sent; it cannot postpone it (use 'ignore')",
+          });
+        }
+        for (const ev of item.events) if (!symbols.events.has(ev.name)) unknownEvent(st, ev);
+        break;
+      case "OnTimeoutDo":
+      case "OnTimeoutGoto": {
+        if (m.isSpec) {
+          report(st, "FL403", item.span, "timeouts are not allowed in a spec monitor", {
+            hint: "a monitor has no timers; express liveness with hot states",
+          });
+        } else if (!isMissing(item.timer.name)) {
+          m.timers.add(item.timer.name);
+          const uses = bc.timersOf(m);
+          if (!uses.handled.has(item.timer.name)) uses.handled.set(item.timer.name, item.timer.span);
+        }
+        const what = `the timeout handler of '${item.timer.name}'`;
+        const action = item.kind === "OnTimeoutDo" ? item.action : item.with;
+        if (action) bc.checkAction(action, m, facts, { type: null, what, paramAllowed: false });
+        if (item.kind === "OnTimeoutGoto") checkGotoTarget(bc, st, m, item.target, null);
+        break;
+      }
+    }
+  }
+}
+
+/** The payload a handler for these events receives; FL302 when the events disagree. */
+function handlerPayload(st: CheckState, item: OnDo | OnGoto): Type | null {
+  const events = st.tables.symbols.events;
+  let first: { ident: Ident; payload: Type | null } | null = null;
+  let result: Type | null = null;
+  for (const ev of item.events) {
+    const info = events.get(ev.name);
+    if (!info) {
+      unknownEvent(st, ev);
+      result = first ? result : ERROR;
+      continue;
+    }
+    if (!first) {
+      first = { ident: ev, payload: info.payload };
+      result = info.payload;
+      continue;
+    }
+    const same =
+      (first.payload === null && info.payload === null) ||
+      (first.payload !== null && info.payload !== null && typeEquals(first.payload, info.payload));
+    if (!same) {
+      const show = (t: Type | null) => (t ? showType(t) : "no payload");
+      report(
+        st,
+        "FL302",
+        ev.span,
+        `events '${first.ident.name}' and '${ev.name}' carry different payloads (${show(first.payload)} and ${show(info.payload)}), so one handler cannot take both`,
+        {
+          hint: "write a separate handler for each",
+          related: [{ message: `'${first.ident.name}' listed here`, span: first.ident.span }],
+        },
+      );
+      result = ERROR;
+    }
+  }
+  return result;
+}
+
+/** `on E goto S` / `on timeout T goto S`: S exists, and its entry gets the payload it needs. */
+function checkGotoTarget(
+  bc: BodyChecker,
+  st: CheckState,
+  m: MachineInfo,
+  target: Ident,
+  events: Ident[] | null,
+): void {
+  const state = m.states.get(target.name);
+  if (!state) {
+    bc.unknownState(target, m);
+    return;
+  }
+  const want = bc.entryParamType(state, m);
+  if (!want || want.kind === "error") return;
+  if (events === null) {
+    report(
+      st,
+      "FL301",
+      target.span,
+      `state '${target.name}' (its entry) needs a payload of type ${showType(want)}, but a timeout carries none`,
+    );
+    return;
+  }
+  for (const ev of events) {
+    const info = st.tables.symbols.events.get(ev.name);
+    if (!info) continue;
+    if (info.payload === null) {
+      report(
+        st,
+        "FL301",
+        target.span,
+        `state '${target.name}' (its entry) needs a payload of type ${showType(want)}, but event '${ev.name}' carries none`,
+      );
+    } else if (!typeEquals(info.payload, want)) {
+      report(
+        st,
+        "FL301",
+        target.span,
+        `state '${target.name}' (its entry) takes ${showType(want)}, but event '${ev.name}' carries ${showType(info.payload)}`,
+        { hint: mismatchHint(info.payload, want) },
+      );
+    }
+  }
+}
+
+function unknownEvent(st: CheckState, ev: Ident): void {
+  if (isMissing(ev.name)) return;
+  report(st, "FL202", ev.span, `unknown event '${ev.name}'`, {
+    hint: didYouMean(ev.name, st.tables.symbols.events.keys()),
+  });
+}
+
+// ------------------------------------------------------------ tests
+
+function checkTest(st: CheckState, bc: BodyChecker, test: TestDecl): void {
+  const symbols = st.tables.symbols;
+  const cx = newContext("test", null, null);
+  const main = symbols.machines.get(test.main.name);
+  if (!main) {
+    unknownMachine(st, test.main);
+  } else if (main.startState) {
+    const p = bc.entryParamType(main.startState, main);
+    if (p) {
+      report(
+        st,
+        "FL411",
+        test.main.span,
+        `main machine '${main.name}' takes a payload (${showType(p)}), but a test starts it with none`,
+        {
+          hint: "give its start state an entry without a parameter, and create the configuration from there",
+          related: [
+            { message: "the start state's entry takes the payload here", span: main.startState.entry!.span },
+          ],
+        },
+      );
+    }
+  }
+  for (const a of test.asserts) {
+    if (symbols.invariants.has(a.name) || symbols.specs.has(a.name) || isMissing(a.name)) continue;
+    report(st, "FL206", a.span, `unknown property '${a.name}'`, {
+      hint:
+        didYouMean(a.name, [...symbols.invariants.keys(), ...symbols.specs.keys()]) ??
+        (symbols.machines.has(a.name)
+          ? `'${a.name}' is a machine; a test asserts invariants and specs`
+          : undefined),
+    });
+  }
+  for (const m of test.machines ?? []) if (!symbols.machines.has(m.name)) unknownMachine(st, m);
+
+  const bound = new Map<string, ConstValue[]>();
+  for (const b of test.params) {
+    const param = symbols.params.get(b.param.name);
+    const values: ConstValue[] = [];
+    for (const v of b.values) {
+      const t = bc.expr(v, cx);
+      const value = literalValue(v);
+      if (value === undefined) {
+        if (t.kind !== "error") {
+          report(st, "FL414", v.span, "a test param value must be a literal (an int, bool or string)");
+        }
+        continue;
+      }
+      if (values.includes(value)) {
+        // The expanded tests would share a name.
+        report(
+          st,
+          "FL207",
+          v.span,
+          `value ${JSON.stringify(value)} is listed twice for param '${b.param.name}'`,
+        );
+        continue;
+      }
+      values.push(value);
+      if (param && !typeEquals(t, param.type)) {
+        report(
+          st,
+          "FL300",
+          v.span,
+          `type mismatch: param '${b.param.name}' is ${showType(param.type)}, got ${showType(t)}`,
+        );
+      }
+    }
+    if (!param) {
+      if (!isMissing(b.param.name)) {
+        report(st, "FL209", b.param.span, `unknown param '${b.param.name}'`, {
+          hint: didYouMean(b.param.name, symbols.params.keys()) ?? `declare it: param ${b.param.name}: int;`,
+        });
+      }
+      continue;
+    }
+    if (bound.has(b.param.name)) {
+      const first = test.params.find((x) => x.param.name === b.param.name)!;
+      report(
+        st,
+        "FL207",
+        b.param.span,
+        `param '${b.param.name}' is bound twice in test '${test.name.name}'`,
+        {
+          related: [{ message: "first bound here", span: first.param.span }],
+        },
+      );
+      continue;
+    }
+    bound.set(b.param.name, values);
+  }
+
+  for (const f of test.faults) {
+    if (f.kind === "DropFault" || f.kind === "DuplicateFault") {
+      for (const ev of f.events) if (!symbols.events.has(ev.name)) unknownEvent(st, ev);
+    }
+    if (f.kind === "CrashFault" && !symbols.machines.has(f.machine.name)) unknownMachine(st, f.machine);
+    if (f.kind !== "ReorderFault") checkBudget(st, bc, f.atMost, bound, test, cx);
+  }
+}
+
+function unknownMachine(st: CheckState, id: Ident): void {
+  if (isMissing(id.name)) return;
+  const symbols = st.tables.symbols;
+  report(st, "FL203", id.span, `unknown machine '${id.name}'`, {
+    hint: symbols.specs.has(id.name)
+      ? `'${id.name}' is a spec monitor, not a machine`
+      : didYouMean(id.name, symbols.machines.keys()),
+  });
+}
+
+/** FL412 unless the budget is a non-negative int literal or a param bound to such values. */
+function checkBudget(
+  st: CheckState,
+  bc: BodyChecker,
+  e: Expr,
+  bound: Map<string, ConstValue[]>,
+  test: TestDecl,
+  cx: ReturnType<typeof newContext>,
+): void {
+  const t = bc.expr(e, cx);
+  if (t.kind === "error") return;
+  const value = literalValue(e);
+  if (value !== undefined) {
+    if (typeof value !== "number" || value < 0) {
+      report(st, "FL412", e.span, `a fault budget must be a non-negative int, got ${JSON.stringify(value)}`);
+    }
+    return;
+  }
+  const ref = st.tables.refs.get(unwrapName(e)?.id ?? -1);
+  if (ref?.kind !== "param") {
+    report(st, "FL412", e.span, "a fault budget must be an int literal or a param bound by the test");
+    return;
+  }
+  if (!typeEquals(t, INT)) {
+    report(st, "FL412", e.span, `a fault budget must be an int, but param '${ref.name}' is ${showType(t)}`);
+    return;
+  }
+  const values = bound.get(ref.name);
+  if (!values) {
+    report(st, "FL412", e.span, `param '${ref.name}' has no value in test '${test.name.name}'`, {
+      hint: `bind it: test param (${ref.name} in [1, 2]) ${test.name.name} ...`,
+    });
+    return;
+  }
+  const bad = values.find((v) => typeof v !== "number" || v < 0);
+  if (bad !== undefined) {
+    report(
+      st,
+      "FL412",
+      e.span,
+      `a fault budget must be a non-negative int, but param '${ref.name}' can be ${JSON.stringify(bad)}`,
+    );
+  }
+}
+
+function unwrapName(e: Expr): Expr | undefined {
+  while (e.kind === "Paren") e = e.expr;
+  return e.kind === "Name" ? e : undefined;
+}

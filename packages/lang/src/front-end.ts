@@ -1,0 +1,75 @@
+// The front end's public entry: source text -> AST -> checked tables -> IR.
+import type { Program } from "./ast.js";
+import { type CheckResult, checkProgram } from "./check/check-program.js";
+import { type Diagnostic, hasErrors, sortDiagnostics } from "./diagnostics.js";
+import type { IrProgram } from "./ir.js";
+import { lowerProgram } from "./lower.js";
+import { parse, type SourceFile } from "./parser.js";
+
+export type { CheckResult } from "./check/check-program.js";
+export { checkProgram } from "./check/check-program.js";
+export type { SourceFile } from "./parser.js";
+
+export type FrontEndResult =
+  | { ok: true; ir: IrProgram; ast: Program; diagnostics: Diagnostic[] /* warnings only */ }
+  | { ok: false; ast: Program | null; diagnostics: Diagnostic[] };
+
+/**
+ * Parses, checks and lowers one file. Syntax errors do not stop checking (what
+ * parsed is still checked, so one run reports both), but a program with any
+ * error is never lowered.
+ */
+export function compileSource(file: SourceFile): FrontEndResult {
+  const parsed = parse(file);
+  let checked: CheckResult;
+  try {
+    checked = checkProgram(parsed.program);
+  } catch (err) {
+    return {
+      ok: false,
+      ast: parsed.program,
+      diagnostics: [...parsed.diagnostics, internalError(parsed.program, "checker", err)],
+    };
+  }
+  const diagnostics = sortDiagnostics([
+    ...parsed.diagnostics,
+    ...checked.diagnostics.filter((d) => !inRecoveredCode(d, parsed.diagnostics)),
+  ]);
+  if (hasErrors(diagnostics)) return { ok: false, ast: parsed.program, diagnostics };
+  try {
+    return { ok: true, ir: lowerProgram(parsed.program, checked.tables), ast: parsed.program, diagnostics };
+  } catch (err) {
+    return {
+      ok: false,
+      ast: parsed.program,
+      diagnostics: [...diagnostics, internalError(parsed.program, "lowering", err)],
+    };
+  }
+}
+
+/**
+ * Code the parser recovered over is not what the user wrote: a checker
+ * diagnostic overlapping a syntax error, or after one on the same line, would
+ * only echo it.
+ */
+function inRecoveredCode(d: Diagnostic, syntax: readonly Diagnostic[]): boolean {
+  return syntax.some(
+    (s) =>
+      (d.span.start.offset < Math.max(s.span.end.offset, s.span.start.offset + 1) &&
+        s.span.start.offset < Math.max(d.span.end.offset, d.span.start.offset + 1)) ||
+      (d.span.start.line === s.span.start.line && d.span.start.offset >= s.span.start.offset),
+  );
+}
+
+// Internal bugs throw inside the phases; the caller still gets data, with code FL900.
+function internalError(program: Program, phase: string, err: unknown): Diagnostic {
+  const message = err instanceof Error ? err.message : String(err);
+  const start = program.span.start;
+  return {
+    code: "FL900",
+    severity: "error",
+    message: `internal error in the ${phase}: ${message}`,
+    span: { file: program.span.file, start, end: start },
+    hint: "this is a bug in Faultline; please report it with the input file",
+  };
+}
