@@ -13,6 +13,17 @@ export {
   resultKindOf,
   type ViolationResult,
 } from "./check-result.js";
+export { InvalidStepError } from "./fl/executor.js";
+export {
+  type BuildModelOptions,
+  buildModel,
+  FlModel,
+  type FlTestInfo,
+  listTests,
+  spanToLocation,
+} from "./fl/fl-model.js";
+export type { FlState, FlStep } from "./fl/fl-state.js";
+export { type ForeignLoadResult, loadForeignImplementation } from "./fl/foreign-loader.js";
 export { FingerprintSet, type FingerprintSetOptions } from "./fingerprint-set.js";
 export { type Fingerprint, fingerprint, fingerprintHex, fingerprintInto } from "./fingerprint.js";
 export {

@@ -1,4 +1,10 @@
 export * from "./ast.js";
+export * from "./codegen/context.js";
+export * from "./codegen/foreign.js";
+export * from "./codegen/generate.js";
+export * from "./codegen/names.js";
+export * as flRuntime from "./codegen/runtime.js";
+export { compare, type Payload, RuntimeFault, type Value } from "./codegen/runtime.js";
 export * from "./diagnostics.js";
 export type {
   CheckTables,

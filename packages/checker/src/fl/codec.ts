@@ -8,19 +8,37 @@ import type { FlChannel, FlMachine, FlMessage, FlMonitor, FlState } from "./fl-s
 import type { Payload, Value } from "./lang-codegen.js";
 import type { OwnerTable } from "./program-tables.js";
 
-export class Writer {
-  buf = new Uint8Array(4096);
-  pos = 0;
+/** Bytes per chunk of the append-only output (encodings and caches live in it). */
+const CHUNK = 1 << 20;
 
-  private grow(): void {
-    const b = new Uint8Array(this.buf.length * 2);
-    b.set(this.buf);
+/**
+ * Append-only output: every encoding is written after the previous one and
+ * never overwritten, so machines and channels can keep pointing at their bytes
+ * as a cache (allocating a small Uint8Array per state would cost far more, in
+ * V8, than the bytes it holds). A chunk is collected once no state refers into it.
+ */
+export class Writer {
+  buf = new Uint8Array(CHUNK);
+  pos = 0;
+  /** Where the value being written starts; it moves to a new chunk as a whole when this one fills. */
+  start = 0;
+
+  begin(): void {
+    this.start = this.pos;
+  }
+
+  private grow(need: number): void {
+    const len = this.pos - this.start;
+    const b = new Uint8Array(Math.max(CHUNK, 2 * (len + need)));
+    b.set(this.buf.subarray(this.start, this.pos));
     this.buf = b;
+    this.pos = len;
+    this.start = 0;
   }
 
   /** An unsigned integer below 2^32. */
   uint(v: number): void {
-    if (this.pos + 5 > this.buf.length) this.grow();
+    if (this.pos + 5 > this.buf.length) this.grow(5);
     const buf = this.buf;
     let p = this.pos;
     while (v >= 0x80) {
@@ -37,23 +55,24 @@ export class Writer {
   }
 
   byte(v: number): void {
-    if (this.pos + 1 > this.buf.length) this.grow();
+    if (this.pos + 1 > this.buf.length) this.grow(1);
     this.buf[this.pos++] = v;
   }
 
-  /** Copy bytes [start, end) of `src`. */
-  copy(src: Uint8Array, start: number, end: number): void {
-    const n = end - start;
-    while (this.pos + n > this.buf.length) this.grow();
+  /** Append bytes [from, to) of `src`. */
+  copy(src: Uint8Array, from: number, to: number): void {
+    const n = to - from;
+    if (this.pos + n > this.buf.length) this.grow(n);
     const buf = this.buf;
-    let p = this.pos;
-    if (n < 32) {
-      for (let i = start; i < end; i++) buf[p++] = src[i]!;
+    if (src === buf) {
+      buf.copyWithin(this.pos, from, to);
+    } else if (n < 32) {
+      let p = this.pos;
+      for (let i = from; i < to; i++) buf[p++] = src[i]!;
     } else {
-      buf.set(src.subarray(start, end), p);
-      p += n;
+      buf.set(src.subarray(from, to), this.pos);
     }
-    this.pos = p;
+    this.pos += n;
   }
 
   str(s: string): void {
@@ -63,14 +82,20 @@ export class Writer {
 }
 
 export class Reader {
-  pos = 0;
-  constructor(readonly buf: Uint8Array) {}
+  pos: number;
+  constructor(
+    readonly buf: Uint8Array,
+    start = 0,
+    readonly end = buf.length,
+  ) {
+    this.pos = start;
+  }
 
   uint(): number {
     let v = 0;
     let shift = 0;
     for (;;) {
-      if (this.pos >= this.buf.length) throw new Error("decode: truncated state encoding");
+      if (this.pos >= this.end) throw new Error("decode: truncated state encoding");
       const b = this.buf[this.pos++]!;
       v += (b & 0x7f) * 2 ** shift;
       if (b < 0x80) return v;
@@ -84,7 +109,7 @@ export class Reader {
   }
 
   byte(): number {
-    if (this.pos >= this.buf.length) throw new Error("decode: truncated state encoding");
+    if (this.pos >= this.end) throw new Error("decode: truncated state encoding");
     return this.buf[this.pos++]!;
   }
 
@@ -227,27 +252,45 @@ export class StateCodec {
   }
 
   /** Components encoded fresh by the current encode, to point at the output afterwards. */
-  private freshMachines: FlMachine[] = [];
-  private freshChannels: FlChannel[] = [];
+  private readonly freshMachines: FlMachine[] = [];
+  private readonly freshChannels: FlChannel[] = [];
 
   encode(s: FlState): Uint8Array {
     const w = this.w;
-    w.pos = 0;
+    w.begin();
     const ms = s.machines;
     const freshMachines = this.freshMachines;
     const freshChannels = this.freshChannels;
+    let nm = 0;
+    let nc = 0;
     w.uint(ms.length);
+    // Cached parts that sit next to each other (a decoded parent's) are copied as one run.
+    let runBuf: Uint8Array | null = null;
+    let runStart = 0;
+    let runEnd = 0;
     for (let i = 0; i < ms.length; i++) {
       const m = ms[i]!;
       if (m.eb !== null) {
-        w.copy(m.eb, m.es, m.ee);
+        if (m.eb === runBuf && m.es === runEnd) {
+          runEnd = m.ee;
+        } else {
+          if (runBuf !== null) w.copy(runBuf, runStart, runEnd);
+          runBuf = m.eb;
+          runStart = m.es;
+          runEnd = m.ee;
+        }
         continue;
       }
-      m.es = w.pos;
+      if (runBuf !== null) {
+        w.copy(runBuf, runStart, runEnd);
+        runBuf = null;
+      }
+      m.es = w.pos - w.start;
       this.encodeMachine(m);
-      m.ee = w.pos;
-      freshMachines.push(m);
+      m.ee = w.pos - w.start;
+      freshMachines[nm++] = m;
     }
+    if (runBuf !== null) w.copy(runBuf, runStart, runEnd);
     for (let i = 0; i < s.monitors.length; i++) {
       const m = s.monitors[i]!;
       const c = this.monitorCodecs[i]!;
@@ -256,27 +299,46 @@ export class StateCodec {
     }
     const cs = s.channels;
     w.uint(cs.length);
+    runBuf = null;
     for (let i = 0; i < cs.length; i++) {
       const ch = cs[i]!;
       if (ch.eb !== null) {
-        w.copy(ch.eb, ch.es, ch.ee);
+        if (ch.eb === runBuf && ch.es === runEnd) {
+          runEnd = ch.ee;
+        } else {
+          if (runBuf !== null) w.copy(runBuf, runStart, runEnd);
+          runBuf = ch.eb;
+          runStart = ch.es;
+          runEnd = ch.ee;
+        }
         continue;
       }
-      ch.es = w.pos;
+      if (runBuf !== null) {
+        w.copy(runBuf, runStart, runEnd);
+        runBuf = null;
+      }
+      ch.es = w.pos - w.start;
       this.encodeChannel(ch);
-      ch.ee = w.pos;
-      freshChannels.push(ch);
+      ch.ee = w.pos - w.start;
+      freshChannels[nc++] = ch;
     }
-    if (freshMachines.length > 0 || freshChannels.length > 0) {
-      // One copy of the output serves as the cache of every component encoded fresh.
-      const copy = w.buf.slice(0, w.pos);
-      for (let i = 0; i < freshMachines.length; i++) freshMachines[i]!.eb = copy;
-      for (let i = 0; i < freshChannels.length; i++) freshChannels[i]!.eb = copy;
-      freshMachines.length = 0;
-      freshChannels.length = 0;
-      return copy;
+    if (runBuf !== null) w.copy(runBuf, runStart, runEnd);
+    // Fresh parts were placed relative to the start (a chunk switch may have moved them).
+    const base = w.start;
+    const buf = w.buf;
+    for (let i = 0; i < nm; i++) {
+      const m = freshMachines[i]!;
+      m.eb = buf;
+      m.es += base;
+      m.ee += base;
     }
-    return w.buf.subarray(0, w.pos);
+    for (let i = 0; i < nc; i++) {
+      const ch = freshChannels[i]!;
+      ch.eb = buf;
+      ch.es += base;
+      ch.ee += base;
+    }
+    return buf.subarray(base, w.pos);
   }
 
   private encodeMachine(m: FlMachine): void {
@@ -305,9 +367,12 @@ export class StateCodec {
   }
 
   decode(input: Uint8Array): FlState {
-    // A private copy: the caller may reuse its buffer, and the parts below keep it as their cache.
-    const bytes = input.slice();
-    const r = new Reader(bytes);
+    // A private copy in the output chunks: the caller may reuse its buffer, and the parts keep it as their cache.
+    const w = this.w;
+    w.begin();
+    w.copy(input, 0, input.length);
+    const bytes = w.buf;
+    const r = new Reader(bytes, w.start, w.pos);
     const n = r.uint();
     const machines: FlMachine[] = [];
     const byType: number[][] = this.machineCodecs.map(() => []);
@@ -323,7 +388,19 @@ export class StateCodec {
       const vars = c.varsDec.map((d) => d(r));
       const k = byType[type]!.length;
       byType[type]!.push(i);
-      machines.push({ type, k, state, status, timers, vars, payload, g: 0, eb: bytes, es, ee: r.pos });
+      machines.push({
+        type,
+        k,
+        state,
+        status,
+        timers,
+        vars,
+        payload,
+        g: 0,
+        eb: bytes,
+        es,
+        ee: r.pos,
+      });
     }
     const monitors: FlMonitor[] = this.monitors.map((_, i) => {
       const state = r.uint();
@@ -346,7 +423,7 @@ export class StateCodec {
       }
       channels.push({ from, to, msgs, g: 0, eb: bytes, es, ee: r.pos });
     }
-    if (r.pos !== bytes.length) throw new Error("decode: trailing bytes in state encoding");
+    if (r.pos !== r.end) throw new Error("decode: trailing bytes in state encoding");
     return { machines, monitors, channels, byType };
   }
 }

@@ -24,6 +24,7 @@ import {
   RuntimeFault,
   type Value,
 } from "./lang-codegen.js";
+import { loadForeignImplementation } from "./foreign-loader.js";
 import { loadCommonJs } from "./load-module.js";
 import { buildOwnerTable, H_GOTO, type OwnerTable } from "./program-tables.js";
 import { messageText, type RefNamer, valueToItf, valueToJson } from "./value-view.js";
@@ -85,6 +86,9 @@ export function buildModel(ir: IrProgram, testName: string, options: BuildModelO
   return new FlModel(ir, test, options);
 }
 
+/** The `c` of every step without choices (shared: most steps have none). */
+const NO_CHOICES = Object.freeze([]) as unknown as number[];
+
 type Kind = 0 | 1 | 2;
 const INIT: Kind = 0;
 const DELIVER: Kind = 1;
@@ -110,12 +114,17 @@ export class FlModel implements Model<FlState, FlStep> {
     this.compiled = compileCached(ir);
     const modules: Record<string, unknown> = { [RUNTIME_MODULE]: flRuntime };
     if (this.compiled.foreignModule !== null) {
-      if (!options.foreign) {
-        throw new Error(
-          "the program declares foreign functions: pass their implementation (loadForeignImplementation)",
-        );
+      let foreign = options.foreign;
+      if (!foreign) {
+        // Callers that want diagnostics call loadForeignImplementation first and pass the result.
+        const loaded = loadForeignImplementation(ir);
+        if (loaded.functions === null) {
+          const list = loaded.diagnostics.map((d) => `${d.code} ${d.message}`).join("\n");
+          throw new Error(`foreign functions cannot be loaded:\n${list}`);
+        }
+        foreign = loaded.functions;
       }
-      modules[this.compiled.foreignModule] = options.foreign;
+      modules[this.compiled.foreignModule] = foreign;
     }
     const fns = loadCommonJs(this.compiled.js, modules);
     this.machines = ir.machines.map((m) => buildOwnerTable(ir, m, false, fns));
@@ -248,7 +257,7 @@ export class FlModel implements Model<FlState, FlStep> {
     for (;;) {
       const outcome = this.run(base, kind, a, b, i, forced, false);
       const n = ex.nChoices;
-      const c = ex.values.slice(0, n);
+      const c = n === 0 ? NO_CHOICES : ex.values.slice(0, n);
       let j = n - 1;
       while (j >= 0 && ex.values[j]! + 1 >= ex.options[j]!) j--;
       let next: number[] | null = null;

@@ -49,14 +49,15 @@ export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
     io.err(renderDiagnostics(compiled.diagnostics, (f) => (f === source ? text : undefined), { color: useColor(io) }));
     return ExitCode.modelError;
   }
-  if (!compiled.ir.tests.some((t) => t.name === trace.test)) {
-    io.err(`faultline replay: ${source} has no test '${trace.test}'\n`);
+  const testName = trace.test ?? compiled.ir.tests[0]?.name;
+  if (!testName || !compiled.ir.tests.some((t) => t.name === testName)) {
+    io.err(`faultline replay: ${source} has no test '${testName ?? "(none named in the trace)"}'\n`);
     return ExitCode.usage;
   }
-  const model = buildModel(compiled.ir, trace.test);
+  const model = buildModel(compiled.ir, testName);
   const replayed = replayTrace(model, trace.steps);
   const failure = replayed.outcome?.kind === "failure" ? replayed.outcome.failure : (replayed.failure ?? null);
-  io.out(`${source} / ${trace.test}: ${trace.steps.length} steps\n`);
+  io.out(`${source} / ${testName}: ${trace.steps.length} steps\n`);
   io.out(`${traceToText(model, { steps: trace.steps }, failure ?? undefined)}\n`);
   if (!failure) {
     io.out("the trace replays, but its last state violates nothing: the model may have changed\n");

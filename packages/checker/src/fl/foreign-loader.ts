@@ -1,0 +1,21 @@
+// Load a program's foreign-function implementation (model.foreign.ts): checked
+// and transpiled by @faultline/lang, run here in-process.
+import { createRequire } from "node:module";
+import type { Diagnostic, IrProgram } from "@faultline/lang";
+import { checkForeignImplementation, type ForeignFileSystem } from "./lang-codegen.js";
+import { loadCommonJs } from "./load-module.js";
+
+export interface ForeignLoadResult {
+  diagnostics: Diagnostic[];
+  /** The implementation's exports (null when there are errors or no foreign functions). */
+  functions: Record<string, unknown> | null;
+}
+
+export function loadForeignImplementation(ir: IrProgram, fs?: ForeignFileSystem): ForeignLoadResult {
+  const checked = checkForeignImplementation(ir, fs);
+  if (checked.js === null || checked.path === null)
+    return { diagnostics: checked.diagnostics, functions: null };
+  // The implementation may import other modules (node built-ins, npm packages) relative to itself.
+  const functions = loadCommonJs(checked.js, {}, createRequire(checked.path));
+  return { diagnostics: [], functions };
+}

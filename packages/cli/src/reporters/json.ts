@@ -1,0 +1,121 @@
+// The JSON summary (`--reporter json`): a versioned document for scripts.
+// Version 1 keeps every field of the first `check --reporter json` output
+// (modelErrors[].errors included) and only adds fields; a change that removes
+// or retypes a field bumps the version. docs/reporters.md documents it.
+import type { Failure } from "@faultline/checker";
+import type { Diagnostic } from "@faultline/lang";
+import { outcomeText, testPassed } from "./format.js";
+import type { RunReport, TestOutcomeKind, TestStats } from "./run-report.js";
+
+export const JSON_SUMMARY_VERSION = 1;
+
+export interface JsonDiagnostic {
+  code: string;
+  severity: "error" | "warning";
+  message: string;
+  file: string;
+  line: number;
+  col: number;
+  endLine: number;
+  endCol: number;
+  hint: string | null;
+}
+
+export interface JsonTestSummary {
+  file: string;
+  test: string;
+  outcome: TestOutcomeKind;
+  /** The violated property (or built-in check), null when nothing failed. */
+  property: string | null;
+  /** One phrase, e.g. "violation of NoSplitDecision". */
+  summary: string;
+  /** Passed, or matched its expectation with --expected. */
+  passed: boolean;
+  properties: string[];
+  exitCode: number;
+  mode: "exhaustive" | "random";
+  seed: number | null;
+  stats: TestStats | null;
+  failure: Failure | null;
+  traceLength: number | null;
+  tracePath: string | null;
+  replayCommand: string | null;
+  boundReason: string | null;
+  errorMessage: string | null;
+  expectation: { matched: boolean; message: string | null } | null;
+}
+
+export interface JsonSummary {
+  version: typeof JSON_SUMMARY_VERSION;
+  tool: { name: string; version: string };
+  /** True when the run's exit code is 0. */
+  ok: boolean;
+  exitCode: number;
+  startedAt: string;
+  elapsedMs: number;
+  files: string[];
+  counts: { tests: number; passed: number; failed: number; filesWithModelErrors: number };
+  tests: JsonTestSummary[];
+  modelErrors: { file: string; errors: number; expected: boolean; diagnostics: JsonDiagnostic[] }[];
+}
+
+function diagnosticJson(d: Diagnostic): JsonDiagnostic {
+  return {
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    file: d.span.file,
+    line: d.span.start.line,
+    col: d.span.start.col,
+    endLine: d.span.end.line,
+    endCol: d.span.end.col,
+    hint: d.hint ?? null,
+  };
+}
+
+export function toJsonSummary(report: RunReport): JsonSummary {
+  const tests: JsonTestSummary[] = report.tests.map((t) => ({
+    file: t.file,
+    test: t.test,
+    outcome: t.outcome,
+    property: t.failure?.property ?? null,
+    summary: outcomeText(t),
+    passed: testPassed(t),
+    properties: [...t.properties],
+    exitCode: t.exitCode,
+    mode: t.mode,
+    seed: t.seed,
+    stats: t.stats,
+    failure: t.failure,
+    traceLength: t.traceLength,
+    tracePath: t.tracePath,
+    replayCommand: t.replayCommand,
+    boundReason: t.boundReason ?? null,
+    errorMessage: t.errorMessage ?? null,
+    expectation: t.expectation ?? null,
+  }));
+  const passed = tests.filter((t) => t.passed).length;
+  const modelErrors = report.modelErrors.map((m) => ({
+    file: m.file,
+    errors: m.diagnostics.filter((d) => d.severity === "error").length,
+    expected: m.expected === true,
+    diagnostics: m.diagnostics.map(diagnosticJson),
+  }));
+  return {
+    version: JSON_SUMMARY_VERSION,
+    tool: { name: report.tool.name, version: report.tool.version },
+    ok: report.exitCode === 0,
+    exitCode: report.exitCode,
+    startedAt: report.startedAt,
+    elapsedMs: report.elapsedMs,
+    files: [...report.files],
+    counts: {
+      tests: tests.length,
+      passed,
+      failed: tests.length - passed,
+      filesWithModelErrors: modelErrors.filter((m) => !m.expected).length,
+    },
+    tests,
+    modelErrors,
+  };
+}

@@ -1,0 +1,167 @@
+// The neutral record of one `faultline check` run that every CI reporter
+// (JUnit, SARIF, GitHub, JSON) consumes. Reporters are pure functions of it,
+// so they can be tested without running the checker.
+import type { CheckResult, Failure, SourceLocation, StepLabel } from "@faultline/checker";
+import type { Diagnostic, IrTest } from "@faultline/lang";
+
+export type TestOutcomeKind =
+  | "pass"
+  | "violation"
+  | "deadlock"
+  | "liveness"
+  | "bounded"
+  | "model-error"
+  /** The checker itself failed (a Faultline bug or a model that threw): no verdict. */
+  | "error";
+
+export interface TestStats {
+  distinctStates: number;
+  generatedStates?: number;
+  maxDepth: number;
+  elapsedMs: number;
+}
+
+/** One step of a counterexample as reporters show it (a checker StepLabel fits). */
+export type TraceStepInfo = Pick<StepLabel, "text"> & Partial<Pick<StepLabel, "kind" | "actor" | "location">>;
+
+export interface TestOutcome {
+  /** The model file, as given on the command line (relative to `RunReport.rootDir` when not absolute). */
+  file: string;
+  /** The test's name, `Name(n=2)` for an expanded parameterized test. */
+  test: string;
+  /** What the test checks: its asserted properties, then the built-in checks (see `testProperties`). */
+  properties: string[];
+  outcome: TestOutcomeKind;
+  failure: Failure | null;
+  exitCode: number;
+  stats: TestStats | null;
+  traceLength: number | null;
+  tracePath: string | null;
+  replayCommand: string | null;
+  /** The random seed; null in exhaustive mode. */
+  seed: number | null;
+  mode: "exhaustive" | "random";
+  /** With `--expected`: whether the outcome matched expected.json (null message when it did). */
+  expectation?: { matched: boolean; message: string | null };
+  /** For `bounded`: which bound stopped the search. */
+  boundReason?: string;
+  /** For `error`: what went wrong inside the checker. */
+  errorMessage?: string;
+  /** Where the test is declared; used when a finding has no better location. */
+  testLocation?: SourceLocation;
+  /** The counterexample's steps, when the caller replayed the trace (SARIF code flows, summaries). */
+  traceSteps?: TraceStepInfo[];
+}
+
+export interface ModelErrorReport {
+  file: string;
+  diagnostics: Diagnostic[];
+  /** With `--expected`: expected.json says this file must not compile, so it is not a failure. */
+  expected?: boolean;
+}
+
+export interface RunReport {
+  tool: { name: string; version: string; informationUri?: string };
+  /** ISO 8601 date-time when the run started. */
+  startedAt: string;
+  elapsedMs: number;
+  /** The run's exit code (the most severe of all tests). */
+  exitCode: number;
+  /**
+   * The repository root (normally the working directory): SARIF URIs and
+   * annotation paths are made relative to it. Relative model paths are taken
+   * as relative to it already.
+   */
+  rootDir?: string;
+  /** For JUnit's `hostname` attribute; "localhost" when absent. */
+  hostname?: string;
+  files: string[];
+  modelErrors: ModelErrorReport[];
+  tests: TestOutcome[];
+}
+
+/** Built-in checks every test runs besides its asserted properties; named as `Failure.property` names them. */
+export const BUILTIN_CHECKS = ["deadlock", "unhandled-event", "assertion", "runtime-error"] as const;
+
+/** A test's asserted properties (invariants, specs) followed by the built-in checks. */
+export function testProperties(test: Pick<IrTest, "asserts">): string[] {
+  const names = test.asserts.map((a) => a.name);
+  for (const b of BUILTIN_CHECKS) if (!names.includes(b)) names.push(b);
+  return names;
+}
+
+/** `faultline replay <path>`, the path quoted for a POSIX shell when it needs it. */
+export function replayCommandFor(tracePath: string): string {
+  return `faultline replay ${shellQuote(tracePath)}`;
+}
+
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Which reporter outcome a checker result stands for (`error` results have no verdict). */
+export function outcomeKindOf(result: CheckResult): TestOutcomeKind {
+  switch (result.kind) {
+    case "pass":
+      return "pass";
+    case "bounded":
+      return "bounded";
+    case "violation":
+    case "deadlock": {
+      const kind = result.failure.kind;
+      if (kind === "liveness" || kind === "hot-at-end") return "liveness";
+      if (kind === "deadlock") return "deadlock";
+      return "violation";
+    }
+    default:
+      return "error";
+  }
+}
+
+export interface TestOutcomeInput {
+  file: string;
+  test: string;
+  properties: string[];
+  result: CheckResult;
+  exitCode: number;
+  tracePath?: string | null;
+  expectation?: { matched: boolean; message: string | null };
+  testLocation?: SourceLocation;
+  traceSteps?: TraceStepInfo[];
+  seed?: number | null;
+  mode?: "exhaustive" | "random";
+}
+
+/** Builds a TestOutcome from a checker result and what the command knows about the test. */
+export function testOutcomeFromResult(input: TestOutcomeInput): TestOutcome {
+  const { result } = input;
+  const tracePath = input.tracePath ?? null;
+  const s = "stats" in result ? result.stats : undefined;
+  const outcome: TestOutcome = {
+    file: input.file,
+    test: input.test,
+    properties: input.properties,
+    outcome: outcomeKindOf(result),
+    failure: result.kind === "violation" || result.kind === "deadlock" ? result.failure : null,
+    exitCode: input.exitCode,
+    stats: s
+      ? {
+          distinctStates: s.distinctStates,
+          generatedStates: s.generatedStates,
+          maxDepth: s.maxDepth,
+          elapsedMs: s.elapsedMs,
+        }
+      : null,
+    traceLength: "trace" in result && result.trace ? result.trace.steps.length : null,
+    tracePath,
+    replayCommand: tracePath === null ? null : replayCommandFor(tracePath),
+    seed: input.seed ?? null,
+    mode: input.mode ?? "exhaustive",
+  };
+  if (input.expectation) outcome.expectation = input.expectation;
+  if (result.kind === "bounded") outcome.boundReason = result.reason;
+  if (result.kind === "error") outcome.errorMessage = result.message;
+  if (input.testLocation) outcome.testLocation = input.testLocation;
+  if (input.traceSteps) outcome.traceSteps = input.traceSteps;
+  return outcome;
+}

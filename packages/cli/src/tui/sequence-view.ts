@@ -1,0 +1,300 @@
+// The message-sequence view: one lane per machine, one row per step (plus one
+// per message the step sent). A delivery is a solid arrow from sender to
+// receiver, a send a dashed one, a timer or other action a mark on the actor's
+// lane. Labels without `from`/`to` degrade to marks; steps without an actor to a
+// line of text, so every step keeps a row.
+import type { Json, StepLabel } from "@faultline/checker";
+import { contentHeight, contentWidth, type PaneBox, scrollOffset } from "./layout.js";
+import { codePointWidth, type Segment, type StyledLine, textWidth, truncateText } from "./styled-text.js";
+import type { TraceDocument } from "./trace-document.js";
+import { labelActor, labelFrom, labelTo, type TraceIndex } from "./trace-index.js";
+
+type CellStyle = Omit<Segment, "text">;
+
+/** A fixed-width row of cells, drawn into and then merged into styled segments. */
+export class Canvas {
+  private readonly chars: string[];
+  private readonly styles: (CellStyle | undefined)[];
+
+  constructor(readonly width: number) {
+    this.chars = new Array<string>(width).fill(" ");
+    this.styles = new Array<CellStyle | undefined>(width).fill(undefined);
+  }
+
+  /** Writes `text` from column `x`, clipped at both edges; wide characters take two cells. */
+  put(x: number, text: string, style?: CellStyle): void {
+    let column = x;
+    for (const char of text) {
+      const w = codePointWidth(char.codePointAt(0)!);
+      if (w === 0) continue;
+      if (column >= 0 && column + w <= this.width) {
+        this.chars[column] = char;
+        this.styles[column] = style;
+        if (w === 2) {
+          this.chars[column + 1] = "";
+          this.styles[column + 1] = style;
+        }
+      }
+      column += w;
+    }
+  }
+
+  charAt(x: number): string {
+    return this.chars[x] ?? "";
+  }
+
+  toLine(): StyledLine {
+    const line: StyledLine = [];
+    let text = "";
+    let style: CellStyle | undefined;
+    let key = "";
+    for (let x = 0; x < this.width; x++) {
+      const cellKey = JSON.stringify(this.styles[x] ?? {});
+      if (cellKey !== key && text !== "") {
+        line.push({ text, ...style });
+        text = "";
+      }
+      key = cellKey;
+      style = this.styles[x];
+      text += this.chars[x];
+    }
+    if (text !== "") line.push({ text, ...style });
+    return line;
+  }
+}
+
+export type SequenceEvent =
+  | { kind: "arrow"; from: string; to: string; label: string; style: "deliver" | "send" | "drop" }
+  | { kind: "mark"; at: string; label: string; style: "init" | "timer" | "fault" | "action" }
+  | { kind: "note"; label: string };
+
+function stringDetail(label: StepLabel, key: string): string | undefined {
+  const value: Json | undefined = label.details?.[key];
+  return typeof value === "string" ? value : undefined;
+}
+
+function markStyle(kind: string): "init" | "timer" | "fault" | "action" {
+  if (kind === "init") return "init";
+  if (kind === "timer" || kind === "timeout") return "timer";
+  if (/fault|drop|crash|partition|duplicate|restart/.test(kind)) return "fault";
+  return "action";
+}
+
+/** What the actor did, without repeating its name: "RMPrepare", "timeout VoteTimeout". */
+function markText(label: StepLabel, actor: string): string {
+  const timer = stringDetail(label, "timer");
+  if (timer !== undefined) return `timeout ${timer}`;
+  if (label.kind === "init") return "init";
+  if (label.text.startsWith(actor)) {
+    const rest = label.text
+      .slice(actor.length)
+      .replace(/^[\s:<>-]+/, "")
+      .trim();
+    if (rest !== "") return rest;
+  }
+  return label.kind;
+}
+
+/** The events drawn for one step: its own action first, then one per message it sent. */
+export function sequenceEvents(label: StepLabel, index: TraceIndex, step: number): SequenceEvent[] {
+  const events: SequenceEvent[] = [];
+  const from = labelFrom(label);
+  const to = labelTo(label);
+  const actor = labelActor(label);
+  const event = stringDetail(label, "event") ?? label.kind;
+  const fault = markStyle(label.kind) === "fault";
+  if (from !== undefined && to !== undefined) {
+    events.push({ kind: "arrow", from, to, label: event, style: fault ? "drop" : "deliver" });
+  } else if (actor !== undefined) {
+    events.push({ kind: "mark", at: actor, label: markText(label, actor), style: markStyle(label.kind) });
+  } else {
+    events.push({ kind: "note", label: label.text });
+  }
+  for (const send of index.sends[step] ?? []) {
+    if (send.from !== undefined && send.to !== undefined) {
+      events.push({ kind: "arrow", from: send.from, to: send.to, label: send.text, style: send.dropped ? "drop" : "send" });
+    } else {
+      events.push({ kind: "note", label: `sends ${send.text}` });
+    }
+  }
+  return events;
+}
+
+const STYLE_COLORS = {
+  deliver: "green",
+  send: "cyan",
+  drop: "red",
+  init: "blue",
+  timer: "magenta",
+  fault: "red",
+  action: "yellow",
+} as const;
+
+const MIN_LANE_SPACING = 4;
+
+export interface LaneGeometry {
+  lanes: string[];
+  /** Column of each lane's line. */
+  columns: number[];
+  /** Columns available for a lane's name. */
+  nameWidth: number;
+  /** Lanes that did not fit. */
+  dropped: number;
+}
+
+export function laneGeometry(lanes: readonly string[], gutter: number, width: number): LaneGeometry {
+  const area = Math.max(0, width - gutter);
+  const fit = Math.max(1, Math.floor(area / MIN_LANE_SPACING));
+  const shown = lanes.slice(0, fit);
+  const spacing = shown.length === 0 ? area : area / shown.length;
+  const columns = shown.map((_, i) => Math.min(width - 1, gutter + Math.floor(spacing * i + spacing / 2)));
+  return { lanes: shown, columns, nameWidth: Math.max(1, Math.floor(spacing) - 1), dropped: lanes.length - shown.length };
+}
+
+interface DrawContext {
+  geometry: LaneGeometry;
+  width: number;
+  gutter: number;
+  bold: boolean;
+}
+
+function laneColumn(geometry: LaneGeometry, name: string): number | undefined {
+  const i = geometry.lanes.indexOf(name);
+  return i < 0 ? undefined : geometry.columns[i];
+}
+
+function emptyRow(context: DrawContext): Canvas {
+  const canvas = new Canvas(context.width);
+  for (const x of context.geometry.columns) canvas.put(x, "│", { color: "gray", dim: true });
+  return canvas;
+}
+
+/** Text beside a lane: to the right when it fits, else ending just left of the lane. */
+function putBeside(canvas: Canvas, x: number, text: string, context: DrawContext, style: CellStyle): void {
+  const right = context.width - (x + 2);
+  if (textWidth(text) <= right || right >= x - context.gutter - 1) {
+    canvas.put(x + 2, truncateText(text, right), style);
+  } else {
+    const room = x - context.gutter - 1;
+    const shown = truncateText(text, room);
+    canvas.put(x - 1 - textWidth(shown), shown, style);
+  }
+}
+
+function drawEvent(canvas: Canvas, event: SequenceEvent, context: DrawContext): void {
+  const { geometry } = context;
+  const label: CellStyle = context.bold ? { bold: true } : {};
+  if (event.kind === "note") {
+    canvas.put(context.gutter, truncateText(event.label, context.width - context.gutter), { dim: true, ...label });
+    return;
+  }
+  if (event.kind === "mark") {
+    const x = laneColumn(geometry, event.at);
+    if (x === undefined) {
+      drawEvent(canvas, { kind: "note", label: `${event.at}: ${event.label}` }, context);
+      return;
+    }
+    const color = STYLE_COLORS[event.style];
+    canvas.put(x, event.style === "fault" ? "✕" : "●", { color, bold: true });
+    putBeside(canvas, x, event.label, context, label);
+    return;
+  }
+  const color = STYLE_COLORS[event.style];
+  const xa = laneColumn(geometry, event.from);
+  const xb = laneColumn(geometry, event.to);
+  if (xa === undefined && xb === undefined) {
+    drawEvent(canvas, { kind: "note", label: `${event.from} -> ${event.to}: ${event.label}` }, context);
+    return;
+  }
+  if (xa === undefined || xb === undefined || xa === xb) {
+    // One end is filtered out (or a machine sends to itself): a mark naming the other end.
+    const x = (xa ?? xb)!;
+    const text =
+      xa === xb ? `${event.label} (to itself)` : xa === undefined ? `${event.label} <- ${event.from}` : `-> ${event.to}: ${event.label}`;
+    canvas.put(x, event.style === "drop" ? "✕" : "●", { color, bold: true });
+    putBeside(canvas, x, text, context, label);
+    return;
+  }
+  const direction = xb > xa ? 1 : -1;
+  const line = event.style === "send" ? "╌" : "─";
+  canvas.put(xa, direction > 0 ? "├" : "┤", { color });
+  for (let x = xa + direction; x !== xb; x += direction) canvas.put(x, line, { color });
+  if (Math.abs(xb - xa) >= 2) {
+    canvas.put(xb - direction, event.style === "drop" ? "x" : direction > 0 ? ">" : "<", { color, bold: true });
+  }
+  // The label sits inside the arrow, between the tick and the head.
+  const room = Math.abs(xb - xa) - 3;
+  if (room >= 3) {
+    const text = truncateText(event.label, room);
+    const start = Math.min(xa, xb) + 2 + Math.floor((room - textWidth(text)) / 2);
+    canvas.put(start, text, label);
+  }
+}
+
+export interface SequenceRender {
+  /** The pane's title line. */
+  title: StyledLine;
+  /** Lane names, then the visible rows; each exactly the pane's content width. */
+  lines: StyledLine[];
+}
+
+/** Renders the sequence pane's content for the visible steps, centred on the selected one. */
+export function renderSequence(
+  document: TraceDocument,
+  index: TraceIndex,
+  options: {
+    box: PaneBox;
+    selected: number;
+    steps: readonly number[];
+    hidden: ReadonlySet<string>;
+    focused: boolean;
+    matches: ReadonlySet<number>;
+  },
+): SequenceRender {
+  const width = contentWidth(options.box);
+  const visibleRows = Math.max(0, contentHeight(options.box) - 1);
+  const numberWidth = String(document.steps.length).length;
+  const gutter = numberWidth + 2;
+  const lanes = index.lanes.filter((name) => !options.hidden.has(name));
+  const geometry = laneGeometry(lanes, gutter, width);
+
+  const header = new Canvas(width);
+  geometry.lanes.forEach((name, i) => {
+    const text = truncateText(name, geometry.nameWidth);
+    const x = geometry.columns[i]! - Math.floor((textWidth(text) - 1) / 2);
+    header.put(Math.max(gutter, Math.min(width - textWidth(text), x)), text, { bold: true });
+  });
+
+  const rows: StyledLine[] = [];
+  let target = 0;
+  for (const step of options.steps) {
+    const selected = step === options.selected;
+    if (selected) target = rows.length;
+    const events = sequenceEvents(document.steps[step]!.label, index, step);
+    events.forEach((event, k) => {
+      const canvas = emptyRow({ geometry, width, gutter, bold: selected });
+      drawEvent(canvas, event, { geometry, width, gutter, bold: selected });
+      if (k === 0) {
+        const failed = step === document.failureStep;
+        const marker = failed ? "✗" : selected ? "▸" : " ";
+        const number = String(step + 1).padStart(numberWidth);
+        const style: CellStyle = failed
+          ? { color: "red", bold: true, inverse: selected && options.focused }
+          : selected
+            ? { bold: true, inverse: options.focused }
+            : options.matches.has(step)
+              ? { color: "yellow", underline: true }
+              : { dim: true };
+        canvas.put(0, `${marker}${number}`, style);
+      }
+      rows.push(canvas.toLine());
+    });
+  }
+  const offset = scrollOffset(target, rows.length, visibleRows);
+  const more = geometry.dropped > 0 ? ` · ${geometry.dropped} more lanes: f to filter` : "";
+  const title: StyledLine = [{ text: "Sequence", bold: true }, { text: `  ${geometry.lanes.length} lanes${more}`, dim: true }];
+  if (geometry.lanes.length === 0) {
+    return { title, lines: [[{ text: "(no machine lanes: the steps name no actors)", dim: true }], ...rows.slice(offset, offset + visibleRows)] };
+  }
+  return { title, lines: [header.toLine(), ...rows.slice(offset, offset + visibleRows)] };
+}

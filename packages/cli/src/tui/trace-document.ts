@@ -1,0 +1,151 @@
+// The explorer's input: a counterexample as plain data (labels, state views,
+// failure, source excerpt). The TUI reads only this document, never the model
+// or the language, so it works for any Model and can be built in tests by hand.
+import {
+  type Failure,
+  failureToText,
+  formatLocation,
+  type Json,
+  type Model,
+  replayTrace,
+  type SourceLocation,
+  type StateView,
+  type StepLabel,
+} from "@faultline/checker";
+
+export interface DocumentStep {
+  /** 0-based position in the trace; shown 1-based. */
+  index: number;
+  label: StepLabel;
+  /** The global state after this step. */
+  state: StateView;
+  /** The step failed without producing a state: `state` repeats the state before it. */
+  stateMissing?: boolean;
+}
+
+export interface SourceExcerpt {
+  file: string;
+  /** The first line of the located span (1-based). */
+  line: number;
+  col?: number;
+  endLine?: number;
+  endCol?: number;
+  lines: { n: number; text: string }[];
+}
+
+export interface TraceDocument {
+  /** What the trace is about, usually the model's source path. */
+  title: string;
+  test: string;
+  source?: string;
+  /** The failure the trace ends in, as replayed; null when it violates nothing. */
+  failure: Failure | null;
+  /** The step at which the failure shows (0-based), null without a failure. */
+  failureStep: number | null;
+  steps: DocumentStep[];
+  /** Source lines around the failure's location. */
+  sourceExcerpt?: SourceExcerpt;
+  /** Problems met while replaying (the model threw, the trace stopped early, the failure changed). */
+  notes: string[];
+}
+
+export interface BuildDocumentOptions {
+  title: string;
+  test: string;
+  source?: string;
+  /** The text of `source`, for the excerpt around the failure's location. */
+  sourceText?: string;
+  /** The failure recorded in the trace file, to note when the replay differs. */
+  recordedFailure?: Failure;
+  /** Lines of context on each side of the located span (default 2). */
+  excerptContext?: number;
+}
+
+/** Replays `steps` with the model and collects every label and state view. */
+export function buildTraceDocument<S, Step extends Json>(
+  model: Model<S, Step>,
+  steps: readonly Json[],
+  options: BuildDocumentOptions,
+): TraceDocument {
+  const replay = replayTrace(model, steps);
+  const documentSteps: DocumentStep[] = [];
+  let previous: StateView = {};
+  replay.labels.forEach((label, index) => {
+    const state = replay.states[index];
+    if (state === undefined) {
+      documentSteps.push({ index, label, state: previous, stateMissing: true });
+      return;
+    }
+    previous = model.viewState(state);
+    documentSteps.push({ index, label, state: previous });
+  });
+
+  const failure = replay.failure ?? null;
+  const notes: string[] = [];
+  if (replay.error !== undefined) notes.push(`replay stopped: ${replay.error}`);
+  else if (replay.replayed < steps.length) {
+    notes.push(`replay stopped: step ${replay.replayed} failed before the end of the trace`);
+  }
+  if (failure === null) {
+    notes.push("the trace replays, but its last state violates nothing: the model may have changed");
+  } else if (
+    options.recordedFailure !== undefined &&
+    (options.recordedFailure.kind !== failure.kind || options.recordedFailure.property !== failure.property)
+  ) {
+    notes.push(`the trace file recorded a different failure: ${failureToText(options.recordedFailure)}`);
+  }
+
+  const document: TraceDocument = {
+    title: options.title,
+    test: options.test,
+    failure,
+    failureStep: failure === null || documentSteps.length === 0 ? null : documentSteps.length - 1,
+    steps: documentSteps,
+    notes,
+  };
+  if (options.source !== undefined) document.source = options.source;
+  if (failure?.location !== undefined && options.sourceText !== undefined) {
+    const excerpt = sourceExcerpt(options.sourceText, failure.location, options.excerptContext ?? 2);
+    if (excerpt !== undefined) document.sourceExcerpt = excerpt;
+  }
+  return document;
+}
+
+/** The lines of `text` around `location`, or undefined when the location is outside the text. */
+export function sourceExcerpt(text: string, location: SourceLocation, context: number): SourceExcerpt | undefined {
+  const lines = text.split(/\r?\n/);
+  if (location.line < 1 || location.line > lines.length) return undefined;
+  const endLine = Math.min(lines.length, Math.max(location.line, location.endLine ?? location.line));
+  // A long span shows its first lines only: the excerpt is a pointer, not a listing.
+  const last = Math.min(lines.length, endLine + context, location.line + context + 8);
+  const first = Math.max(1, location.line - context);
+  const excerpt: SourceExcerpt = { file: location.file, line: location.line, lines: [] };
+  excerpt.col = location.col;
+  if (location.endLine !== undefined) excerpt.endLine = location.endLine;
+  if (location.endCol !== undefined) excerpt.endCol = location.endCol;
+  for (let n = first; n <= last; n++) excerpt.lines.push({ n, text: lines[n - 1]!.replace(/\t/g, "  ") });
+  return excerpt;
+}
+
+/**
+ * The document as plain text, as `faultline replay` prints a trace: a heading,
+ * one numbered line per step, then the failure (for pipes and CI logs).
+ */
+export function documentToText(document: TraceDocument): string {
+  const width = String(document.steps.length).length;
+  const lines = [`${document.title} / ${document.test}: ${document.steps.length} steps`];
+  for (const step of document.steps) {
+    lines.push(`  ${String(step.index + 1).padStart(width)}. ${step.label.text}`);
+  }
+  for (const note of document.notes) lines.push(`  ${note}`);
+  if (document.failure !== null) lines.push(`  => ${failureToText(document.failure)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+export function failureHeadline(failure: Failure): string {
+  return `${failure.kind} ${failure.property}`;
+}
+
+export function locationText(location: SourceLocation): string {
+  return formatLocation(location);
+}

@@ -1,0 +1,54 @@
+// The contract between generated handler code and the checker's runtime.
+//
+// Every generated function takes the context first. Machine and spec code also
+// takes `self`, the running instance's variables (an array indexed by the
+// variable's position; the runtime hands each step a private copy, so code may
+// assign `self[i]` in place).
+//
+// Control flow: `goto`, `raise` and `halt` end the running handler. In a state's
+// action (entry, exit, `on ... do`, `with`) the generated code is
+// `return ctx.goto(...)`; inside a function, which may be called from anywhere
+// in an action, it is `throw ctx.goto(...)`: the runtime catches the returned
+// CONTROL sentinel at the action boundary (throwing is only ever used for this
+// and for failures, never on the common path).
+import type { Payload, Value } from "./runtime.js";
+
+/** Returned (or thrown, from functions) by goto/raise/halt. */
+export interface ControlTransfer {
+  readonly control: true;
+}
+
+export interface FlContext {
+  /** `this`: the running machine's id (-1 in spec monitors and invariants). */
+  readonly this: number;
+  /** The program's `param` constants for the running test, by declaration order. */
+  readonly params: readonly Value[];
+
+  send(target: number, event: number, payload: Payload, site: number): void;
+  announce(event: number, payload: Payload): void;
+  raise(event: number, payload: Payload): ControlTransfer;
+  goto(state: number, payload: Payload): ControlTransfer;
+  halt(): ControlTransfer;
+  /** `new M(payload)`: creates the instance and runs its start entry now; returns its id. */
+  newMachine(machine: number, payload: Payload, site: number): number;
+
+  /** A value in 0..n-1; each one is a separate successor. */
+  choose(n: number, site: number): number;
+  /** `$` and `choose()`. */
+  chooseBool(site: number): boolean;
+
+  /** Throws the assertion failure. */
+  assertFailed(site: number, message: string | null): never;
+  startTimer(timer: number): void;
+  cancelTimer(timer: number): void;
+  /** Called once per loop iteration: bounds the work of one step (a runaway loop is an error). */
+  tick(site: number): void;
+
+  // Queries over the global state, for invariants.
+  /** Ids of every instance of machine type `machine`, in creation order. */
+  instances(machine: number): readonly number[];
+  machineVar(ref: number, machine: number, variable: number, site: number): Value;
+  inState(ref: number, machine: number, state: number, site: number): boolean;
+  /** Messages of `event` in flight, all of them or only those addressed to `target`. */
+  inflight(event: number, target?: number): number;
+}

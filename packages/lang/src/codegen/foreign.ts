@@ -1,0 +1,247 @@
+// Foreign functions: `foreign fun hash(s: string): int;` in model.fl is
+// implemented by an exported function `hash` in model.foreign.ts beside it.
+// We type-check the implementation against the declaration with the
+// TypeScript compiler API (a Program over the user's file and an in-memory
+// declaration file), report problems as diagnostics (FL500 missing file, FL501
+// missing function, FL502 signature mismatch), and transpile the file to
+// CommonJS for the checker to load.
+//
+// Values cross the boundary in the runtime representation (runtime.ts): int,
+// enum and machine reference are numbers; seq and set are readonly arrays (a
+// set sorted); map a readonly array of [key, value]; tuples readonly arrays.
+// Implementations must be deterministic and must not mutate their arguments.
+import { existsSync, readFileSync } from "node:fs";
+import ts from "typescript";
+import type { Span } from "../ast.js";
+import type { Diagnostic } from "../diagnostics.js";
+import type { IrFun, IrProgram } from "../ir.js";
+import type { Type } from "../types.js";
+
+const f = ts.factory;
+
+export interface ForeignCheckResult {
+  diagnostics: Diagnostic[];
+  /** The implementation file's path (null when the program declares no foreign function). */
+  path: string | null;
+  /** The implementation as CommonJS JavaScript, when it passed the checks. */
+  js: string | null;
+}
+
+export interface ForeignFileSystem {
+  fileExists(path: string): boolean;
+  readFile(path: string): string | undefined;
+}
+
+const diskFs: ForeignFileSystem = {
+  fileExists: existsSync,
+  readFile: (p) => (existsSync(p) ? readFileSync(p, "utf8") : undefined),
+};
+
+/** `dir/model.fl` -> `dir/model.foreign.ts`. */
+export function foreignImplementationPath(flPath: string): string {
+  return flPath.replace(/\.fl$/, "") + ".foreign.ts";
+}
+
+/** The TypeScript signature a foreign function's implementation must have, e.g. `(s: string) => number`. */
+export function foreignSignatureText(fn: IrFun): string {
+  const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
+  const sf = ts.createSourceFile("sig.ts", "", ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  return printer.printNode(ts.EmitHint.Unspecified, signatureType(fn), sf);
+}
+
+function typeNode(t: Type): ts.TypeNode {
+  const K = ts.SyntaxKind;
+  const readonlyArray = (elem: ts.TypeNode) =>
+    f.createTypeOperatorNode(K.ReadonlyKeyword, f.createArrayTypeNode(elem));
+  const readonlyTuple = (elems: (ts.TypeNode | ts.NamedTupleMember)[]) =>
+    f.createTypeOperatorNode(
+      K.ReadonlyKeyword,
+      ts.setEmitFlags(f.createTupleTypeNode(elems), ts.EmitFlags.SingleLine),
+    );
+  switch (t.kind) {
+    case "int":
+    case "enum":
+    case "machine":
+      return f.createKeywordTypeNode(K.NumberKeyword);
+    case "bool":
+      return f.createKeywordTypeNode(K.BooleanKeyword);
+    case "string":
+      return f.createKeywordTypeNode(K.StringKeyword);
+    case "tuple":
+      return readonlyTuple(t.elems.map(typeNode));
+    case "namedTuple":
+      return readonlyTuple(
+        t.fields.map((fl) =>
+          f.createNamedTupleMember(undefined, f.createIdentifier(fl.name), undefined, typeNode(fl.type)),
+        ),
+      );
+    case "seq":
+    case "set":
+      return readonlyArray(typeNode(t.elem));
+    case "map":
+      return readonlyArray(readonlyTuple([typeNode(t.key), typeNode(t.value)]));
+    case "void":
+      return f.createKeywordTypeNode(K.VoidKeyword);
+    case "error":
+      return f.createKeywordTypeNode(K.UnknownKeyword);
+  }
+}
+
+function signatureType(fn: IrFun): ts.FunctionTypeNode {
+  return f.createFunctionTypeNode(
+    undefined,
+    fn.params.map((p) =>
+      f.createParameterDeclaration(undefined, undefined, p.name, undefined, typeNode(p.type)),
+    ),
+    typeNode(fn.returnType),
+  );
+}
+
+function diag(code: "FL500" | "FL501" | "FL502", message: string, span: Span, hint?: string): Diagnostic {
+  const d: Diagnostic = { code, severity: "error", message, span };
+  if (hint !== undefined) d.hint = hint;
+  return d;
+}
+
+const EXPECTED_FILE = "__faultline_expected_foreign__.ts";
+
+/** Check `model.foreign.ts` against the program's foreign declarations, and transpile it. */
+export function checkForeignImplementation(
+  ir: IrProgram,
+  fs: ForeignFileSystem = diskFs,
+): ForeignCheckResult {
+  const foreign = ir.funs.filter((fn) => fn.foreign);
+  if (foreign.length === 0) return { diagnostics: [], path: null, js: null };
+  const path = foreignImplementationPath(ir.files[0] ?? foreign[0]!.span.file);
+  const text = fs.readFile(path);
+  if (text === undefined) {
+    const example = foreign.map(
+      (fn) => `export function ${fn.name}${foreignSignatureText(fn).replace(" =>", ":")}`,
+    );
+    return {
+      diagnostics: foreign.map((fn) =>
+        diag(
+          "FL500",
+          `foreign function ${fn.name} needs an implementation file: ${path} does not exist`,
+          fn.span,
+          example.join("\n"),
+        ),
+      ),
+      path,
+      js: null,
+    };
+  }
+
+  // The expected signatures, as an in-memory declaration file beside the implementation.
+  const dir = path.replace(/[^\\/]*$/, "");
+  const expectedPath = dir + EXPECTED_FILE;
+  const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
+  const sfEmpty = ts.createSourceFile(expectedPath, "", ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const expectedText = foreign
+    .map((fn) =>
+      printer.printNode(
+        ts.EmitHint.Unspecified,
+        f.createTypeAliasDeclaration(
+          [f.createModifier(ts.SyntaxKind.ExportKeyword)],
+          `Expected_${fn.name}`,
+          undefined,
+          signatureType(fn),
+        ),
+        sfEmpty,
+      ),
+    )
+    .join("\n");
+
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    allowImportingTsExtensions: true,
+  };
+  const host = ts.createCompilerHost(options, true);
+  const baseGetSourceFile = host.getSourceFile.bind(host);
+  const norm = (p: string) => p.replace(/\\/g, "/");
+  host.getSourceFile = (name, lang, onError, create) => {
+    if (norm(name) === norm(expectedPath))
+      return ts.createSourceFile(name, expectedText, lang, true, ts.ScriptKind.TS);
+    if (norm(name) === norm(path)) return ts.createSourceFile(name, text, lang, true, ts.ScriptKind.TS);
+    return baseGetSourceFile(name, lang, onError, create);
+  };
+  const baseFileExists = host.fileExists.bind(host);
+  host.fileExists = (name) =>
+    norm(name) === norm(expectedPath) || norm(name) === norm(path) || baseFileExists(name);
+  const baseReadFile = host.readFile.bind(host);
+  host.readFile = (name) =>
+    norm(name) === norm(expectedPath) ? expectedText : norm(name) === norm(path) ? text : baseReadFile(name);
+
+  const program = ts.createProgram([path, expectedPath], options, host);
+  const checker = program.getTypeChecker();
+  const implFile = program.getSourceFile(path);
+  const expectedFile = program.getSourceFile(expectedPath);
+  const diagnostics: Diagnostic[] = [];
+  const implSymbol = implFile ? checker.getSymbolAtLocation(implFile) : undefined;
+  const exports = implSymbol ? checker.getExportsOfModule(implSymbol) : [];
+
+  for (const fn of foreign) {
+    const sig = foreignSignatureText(fn);
+    const exported = exports.find((s) => s.name === fn.name);
+    if (!exported) {
+      diagnostics.push(
+        diag(
+          "FL501",
+          `foreign function ${fn.name} is not exported by ${path}`,
+          fn.span,
+          `export function ${fn.name}: ${sig}`,
+        ),
+      );
+      continue;
+    }
+    const alias = expectedFile?.statements.find(
+      (s): s is ts.TypeAliasDeclaration =>
+        ts.isTypeAliasDeclaration(s) && s.name.text === `Expected_${fn.name}`,
+    );
+    if (!alias) throw new Error(`internal: expected signature of ${fn.name} missing`);
+    const expected = checker.getTypeAtLocation(alias.name);
+    const resolved = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    const actual = checker.getTypeOfSymbol(resolved);
+    if (actual.getCallSignatures().length === 0 || !checker.isTypeAssignableTo(actual, expected)) {
+      diagnostics.push(
+        diag(
+          "FL502",
+          `foreign function ${fn.name}: the implementation's type ${checker.typeToString(actual)} does not match the declaration ${sig}`,
+          fn.span,
+          `implement it as ${sig}`,
+        ),
+      );
+    }
+  }
+  // Type errors inside the implementation file itself.
+  if (implFile) {
+    for (const d of [
+      ...program.getSyntacticDiagnostics(implFile),
+      ...program.getSemanticDiagnostics(implFile),
+    ]) {
+      const where =
+        d.start !== undefined
+          ? `${path}:${implFile.getLineAndCharacterOfPosition(d.start).line + 1}: `
+          : `${path}: `;
+      diagnostics.push(
+        diag("FL502", `${where}${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`, foreign[0]!.span),
+      );
+    }
+  }
+  if (diagnostics.length > 0) return { diagnostics, path, js: null };
+  const js = ts.transpileModule(text, {
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+    },
+    fileName: path,
+    reportDiagnostics: false,
+  }).outputText;
+  return { diagnostics: [], path, js };
+}

@@ -1,0 +1,1088 @@
+// IR -> readable TypeScript, built as TypeScript compiler nodes (ts.factory)
+// and printed with ts.createPrinter, then transpiled in-process.
+//
+// The module declares the program's types (enums, event payloads, each
+// machine's variables and states) for users to import, and one function per
+// entry/exit/handler/function/invariant. Handlers are straight-line code over
+// the runtime context (`ctx`, see context.ts) and the value helpers (`rt`, see
+// runtime.ts). Numbers that stand for enum members, events, states, machines,
+// variables and timers are written as literals with the name in a comment: no
+// lookups on the hot path, and no user name can shadow them.
+import ts from "typescript";
+import type { Span } from "../ast.js";
+import type { IrAction, IrExpr, IrFun, IrMachine, IrProgram, IrSpec, IrStmt } from "../ir.js";
+import { type Type, typeToString } from "../types.js";
+import {
+  entryFunctionName,
+  exitFunctionName,
+  funFunctionName,
+  handlerFunctionName,
+  invariantFunctionName,
+  safeIdentifier,
+  timeoutFunctionName,
+} from "./names.js";
+
+const f = ts.factory;
+
+/** Module specifiers the generated code imports; the loader resolves them in memory. */
+export const RUNTIME_MODULE = "@faultline/lang/runtime";
+export const CONTEXT_MODULE = "@faultline/lang";
+
+export interface GeneratedFunction {
+  name: string;
+  /** What the function implements, e.g. "Coordinator.Collecting: on Voted". */
+  description: string;
+  span: Span;
+}
+
+export interface CompiledModel {
+  /** The readable TypeScript module (what `faultline compile` prints). */
+  source: string;
+  /** The same module as CommonJS JavaScript, ready to load. */
+  js: string;
+  /** Site index (the numbers passed to ctx/rt calls) -> the .fl span it stands for. */
+  sites: Span[];
+  functions: GeneratedFunction[];
+  /** The specifier the module imports foreign functions from, or null when there are none. */
+  foreignModule: string | null;
+}
+
+export function generateModelSource(ir: IrProgram): string {
+  return new Generator(ir).generate().source;
+}
+
+export function compileModelJs(ir: IrProgram): string {
+  return compileModel(ir).js;
+}
+
+export function compileModel(ir: IrProgram): CompiledModel {
+  const g = new Generator(ir).generate();
+  const out = ts.transpileModule(g.source, {
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: false,
+      removeComments: true,
+      sourceMap: false,
+    },
+    reportDiagnostics: false,
+  });
+  return { ...g, js: out.outputText };
+}
+
+/** `model.fl` -> `./model.foreign.js` (the import the generated code uses). */
+export function foreignModuleSpecifier(flPath: string): string {
+  const base = flPath.replace(/^.*[\\/]/, "").replace(/\.fl$/, "");
+  return `./${base}.foreign.js`;
+}
+
+// ---------------------------------------------------------------- helpers
+
+function id(name: string): ts.Identifier {
+  return f.createIdentifier(name);
+}
+
+function num(n: number): ts.Expression {
+  return n < 0
+    ? f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createNumericLiteral(-n))
+    : f.createNumericLiteral(n);
+}
+
+/** A numeric literal that stands for a name: `3 /* Aborting *\/`. */
+function named(n: number, name: string): ts.Expression {
+  return ts.addSyntheticTrailingComment(num(n), ts.SyntaxKind.MultiLineCommentTrivia, ` ${name} `, false);
+}
+
+function call(callee: ts.Expression, args: readonly ts.Expression[]): ts.CallExpression {
+  return f.createCallExpression(callee, undefined, args);
+}
+
+function prop(obj: ts.Expression | string, name: string): ts.PropertyAccessExpression {
+  return f.createPropertyAccessExpression(typeof obj === "string" ? id(obj) : obj, name);
+}
+
+function ctxCall(method: string, args: readonly ts.Expression[]): ts.CallExpression {
+  return call(prop("ctx", method), args);
+}
+
+function rtCall(fn: string, args: readonly ts.Expression[]): ts.CallExpression {
+  return call(prop("rt", fn), args);
+}
+
+function elemAt(obj: ts.Expression, index: number, name?: string): ts.Expression {
+  return f.createElementAccessExpression(obj, name === undefined ? num(index) : named(index, name));
+}
+
+/** Explicit parentheses around compound operands (the factory adds the ones precedence needs; these are for readers). */
+function paren(e: ts.Expression): ts.Expression {
+  return ts.isBinaryExpression(e) || ts.isPrefixUnaryExpression(e) || ts.isArrowFunction(e)
+    ? f.createParenthesizedExpression(e)
+    : e;
+}
+
+function bin(left: ts.Expression, op: ts.BinaryOperator, right: ts.Expression): ts.Expression {
+  return f.createBinaryExpression(paren(left), op, paren(right));
+}
+
+function exprStmt(e: ts.Expression): ts.Statement {
+  return f.createExpressionStatement(e);
+}
+
+function assign(target: ts.Expression, value: ts.Expression): ts.Statement {
+  return exprStmt(f.createAssignment(target, value));
+}
+
+function doc<T extends ts.Node>(node: T, text: string): T {
+  return ts.addSyntheticLeadingComment(node, ts.SyntaxKind.MultiLineCommentTrivia, `* ${text} `, true);
+}
+
+function where(span: Span): string {
+  return `${span.file.replace(/^.*[\\/]/, "")}:${span.start.line}`;
+}
+
+function oneLine<T extends ts.Node>(node: T): T {
+  return ts.setEmitFlags(node, ts.EmitFlags.SingleLine);
+}
+
+const EXPORT = [f.createModifier(ts.SyntaxKind.ExportKeyword)];
+
+function isPrimitive(t: Type): boolean {
+  return (
+    t.kind === "int" || t.kind === "bool" || t.kind === "string" || t.kind === "enum" || t.kind === "machine"
+  );
+}
+
+/** Per-function code generation state. */
+interface Scope {
+  /** The machine or spec whose code this is; null for top-level functions and invariants. */
+  owner: IrMachine | IrSpec | null;
+  /** In a state's action `goto`/`raise`/`halt` return; in a function they throw. */
+  inAction: boolean;
+  temps: number;
+}
+
+type Thunk = () => ts.Expression;
+
+class Generator {
+  private readonly sites: Span[] = [];
+  private readonly functions: GeneratedFunction[] = [];
+  private readonly events = new Map<string, number>();
+  private readonly machines = new Map<string, IrMachine>();
+  private readonly typeNames = new Set<string>();
+  private readonly enumNames = new Map<string, string>();
+  private readonly varsTypeNames = new Map<string, string>();
+  /** Structural type text -> the payload alias declared for it, for readable signatures. */
+  private readonly payloadAliases = new Map<string, string>();
+  private readonly eventsEnum: string;
+  private readonly foreignModule: string | null;
+
+  constructor(private readonly ir: IrProgram) {
+    for (const e of ir.events) this.events.set(e.name, e.index);
+    for (const m of ir.machines) this.machines.set(m.name, m);
+    for (const e of ir.enums) this.enumNames.set(e.name, this.typeName(safeIdentifier(e.name)));
+    this.eventsEnum = this.typeName("Events");
+    const hasForeign = ir.funs.some((fn) => fn.foreign);
+    this.foreignModule = hasForeign ? foreignModuleSpecifier(ir.files[0] ?? "model.fl") : null;
+  }
+
+  /** A unique top-level type name (generated names give way to user enum names). */
+  private typeName(wanted: string): string {
+    let name = wanted;
+    while (this.typeNames.has(name)) name += "_";
+    this.typeNames.add(name);
+    return name;
+  }
+
+  private site(span: Span): ts.Expression {
+    this.sites.push(span);
+    return num(this.sites.length - 1);
+  }
+
+  generate(): Omit<CompiledModel, "js"> {
+    const decls: ts.Statement[] = [];
+    decls.push(...this.imports());
+    decls.push(...this.valueTypes());
+    decls.push(...this.programTypes());
+    for (const fn of this.ir.funs) if (!fn.foreign) decls.push(this.fun(fn, null));
+    for (const m of this.ir.machines) decls.push(...this.owner(m));
+    for (const s of this.ir.specs) decls.push(...this.owner(s));
+    for (const inv of this.ir.invariants) {
+      const scope: Scope = { owner: null, inAction: false, temps: 0 };
+      const body = f.createBlock(this.predicate(inv.expr, scope), true);
+      decls.push(
+        this.func(invariantFunctionName(inv.name), `invariant ${inv.name}`, inv.span, [], body, BOOL_TYPE),
+      );
+    }
+    const sf = ts.createSourceFile("model.ts", "", ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+    const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
+    const header = `// Generated by Faultline from ${this.ir.files.join(", ")}. Do not edit: run \`faultline compile\` again.\n`;
+    const source =
+      header + decls.map((d) => printer.printNode(ts.EmitHint.Unspecified, d, sf)).join("\n\n") + "\n";
+    return { source, sites: this.sites, functions: this.functions, foreignModule: this.foreignModule };
+  }
+
+  /**
+   * An invariant's body. A top-level quantifier becomes plain loops with an
+   * early return (invariants run on every state: no closure per element).
+   */
+  private predicate(e: IrExpr, scope: Scope): ts.Statement[] {
+    if (e.kind !== "quant") return [f.createReturnStatement(this.expr(e, scope))];
+    const forall = e.quantifier === "forall";
+    const binders = [...e.binders];
+    let body = e.body;
+    // forall a :: forall b :: p  ==  forall a, b :: p
+    while (body.kind === "quant" && body.quantifier === e.quantifier) {
+      binders.push(...body.binders);
+      body = body.body;
+    }
+    // forall: the first element where the body is false decides; `!p` is tested as `p`.
+    const violated = !forall
+      ? this.expr(body, scope)
+      : body.kind === "unary" && body.op === "!"
+        ? this.expr(body.operand, scope)
+        : f.createLogicalNot(paren(this.expr(body, scope)));
+    let stmt: ts.Statement = f.createIfStatement(
+      violated,
+      f.createBlock([f.createReturnStatement(forall ? f.createFalse() : f.createTrue())], true),
+    );
+    for (let i = binders.length - 1; i >= 0; i--) {
+      const b = binders[i]!;
+      stmt = f.createForOfStatement(
+        undefined,
+        f.createVariableDeclarationList(
+          [f.createVariableDeclaration(safeIdentifier(b.name))],
+          ts.NodeFlags.Const,
+        ),
+        this.domain(b, scope),
+        f.createBlock([stmt], true),
+      );
+    }
+    return [stmt, f.createReturnStatement(forall ? f.createTrue() : f.createFalse())];
+  }
+
+  /** What a quantifier binder ranges over: the instances of a machine type, or a collection's elements (a map's keys). */
+  private domain(b: Extract<IrExpr, { kind: "quant" }>["binders"][number], scope: Scope): ts.Expression {
+    if (b.machine !== null) {
+      const m = this.machine(b.machine);
+      return ctxCall("instances", [named(m.index, m.name)]);
+    }
+    if (b.collection !== null) {
+      const coll = this.expr(b.collection, scope);
+      return b.collection.type.kind === "map" ? rtCall("keys", [coll]) : coll;
+    }
+    throw new Error("codegen: quantifier binder without a domain");
+  }
+
+  // ---------------------------------------------------------------- declarations
+
+  private imports(): ts.Statement[] {
+    const out: ts.Statement[] = [
+      f.createImportDeclaration(
+        undefined,
+        f.createImportClause(
+          ts.SyntaxKind.TypeKeyword,
+          undefined,
+          f.createNamedImports([f.createImportSpecifier(false, id("FlContext"), id("Ctx"))]),
+        ),
+        f.createStringLiteral(CONTEXT_MODULE),
+      ),
+      f.createImportDeclaration(
+        undefined,
+        f.createImportClause(undefined, undefined, f.createNamespaceImport(id("rt"))),
+        f.createStringLiteral(RUNTIME_MODULE),
+      ),
+    ];
+    if (this.foreignModule !== null) {
+      out.push(
+        f.createImportDeclaration(
+          undefined,
+          f.createImportClause(undefined, undefined, f.createNamespaceImport(id("foreign"))),
+          f.createStringLiteral(this.foreignModule),
+        ),
+      );
+    }
+    return out;
+  }
+
+  private valueTypes(): ts.Statement[] {
+    const T = f.createTypeParameterDeclaration(undefined, "T");
+    const K = f.createTypeParameterDeclaration(undefined, "K");
+    const V = f.createTypeParameterDeclaration(undefined, "V");
+    const M = f.createTypeParameterDeclaration(
+      undefined,
+      "M",
+      f.createKeywordTypeNode(ts.SyntaxKind.StringKeyword),
+      f.createKeywordTypeNode(ts.SyntaxKind.StringKeyword),
+    );
+    const ref = (n: string) => f.createTypeReferenceNode(n);
+    const readonlyArray = (t: ts.TypeNode) =>
+      f.createTypeOperatorNode(ts.SyntaxKind.ReadonlyKeyword, f.createArrayTypeNode(t));
+    return [
+      doc(
+        f.createTypeAliasDeclaration(
+          EXPORT,
+          "MachineRef",
+          [M],
+          f.createIntersectionTypeNode([
+            f.createKeywordTypeNode(ts.SyntaxKind.NumberKeyword),
+            oneLine(
+              f.createTypeLiteralNode([
+                f.createPropertySignature(
+                  [f.createModifier(ts.SyntaxKind.ReadonlyKeyword)],
+                  "machine",
+                  f.createToken(ts.SyntaxKind.QuestionToken),
+                  ref("M"),
+                ),
+              ]),
+            ),
+          ]),
+        ),
+        "A machine instance: its global creation number (-1 for default(machine)).",
+      ),
+      doc(
+        f.createTypeAliasDeclaration(EXPORT, "FlSet", [T], readonlyArray(ref("T"))),
+        "A set: its distinct elements in canonical (sorted) order.",
+      ),
+      doc(
+        f.createTypeAliasDeclaration(
+          EXPORT,
+          "FlMap",
+          [K, V],
+          readonlyArray(
+            f.createTypeOperatorNode(
+              ts.SyntaxKind.ReadonlyKeyword,
+              oneLine(f.createTupleTypeNode([ref("K"), ref("V")])),
+            ),
+          ),
+        ),
+        "A map: [key, value] entries sorted by key.",
+      ),
+    ];
+  }
+
+  private programTypes(): ts.Statement[] {
+    const out: ts.Statement[] = [];
+    for (const e of this.ir.enums) {
+      out.push(
+        f.createEnumDeclaration(
+          EXPORT,
+          this.enumNames.get(e.name)!,
+          e.members.map((m, i) => f.createEnumMember(m, num(i))),
+        ),
+      );
+    }
+    if (this.ir.events.length > 0) {
+      out.push(
+        doc(
+          f.createEnumDeclaration(
+            EXPORT,
+            this.eventsEnum,
+            this.ir.events.map((e) => f.createEnumMember(e.name, num(e.index))),
+          ),
+          "Event numbers, as messages carry them.",
+        ),
+      );
+      const variants: ts.TypeNode[] = [];
+      for (const e of this.ir.events) {
+        const members: ts.TypeElement[] = [
+          f.createPropertySignature(
+            undefined,
+            "event",
+            undefined,
+            f.createTypeReferenceNode(f.createQualifiedName(id(this.eventsEnum), e.name)),
+          ),
+        ];
+        if (e.payload !== null) {
+          const payloadName = this.typeName(`${e.name}Payload`);
+          const key = typeToString(e.payload);
+          if (!this.payloadAliases.has(key)) this.payloadAliases.set(key, payloadName);
+          out.push(
+            doc(
+              f.createTypeAliasDeclaration(EXPORT, payloadName, undefined, this.typeNode(e.payload)),
+              `Payload of event ${e.name} (${where(e.span)}).`,
+            ),
+          );
+          members.push(
+            f.createPropertySignature(
+              undefined,
+              "payload",
+              undefined,
+              f.createTypeReferenceNode(payloadName),
+            ),
+          );
+        }
+        variants.push(oneLine(f.createTypeLiteralNode(members)));
+      }
+      out.push(
+        doc(
+          f.createTypeAliasDeclaration(
+            EXPORT,
+            this.typeName("Message"),
+            undefined,
+            f.createUnionTypeNode(variants),
+          ),
+          "A message in flight.",
+        ),
+      );
+    }
+    for (const m of [...this.ir.machines, ...this.ir.specs]) {
+      const varsName = this.typeName(`${m.name}Vars`);
+      this.varsTypeNames.set(m.name, varsName);
+      out.push(
+        doc(
+          f.createTypeAliasDeclaration(
+            EXPORT,
+            varsName,
+            undefined,
+            f.createTupleTypeNode(
+              m.vars.map((v) =>
+                f.createNamedTupleMember(
+                  undefined,
+                  id(safeIdentifier(v.name)),
+                  undefined,
+                  this.typeNode(v.type),
+                ),
+              ),
+            ),
+          ),
+          `The variables of ${"observes" in m ? "spec" : "machine"} ${m.name}, by position.`,
+        ),
+      );
+      out.push(
+        f.createEnumDeclaration(
+          EXPORT,
+          this.typeName(`${m.name}State`),
+          m.states.map((s) => f.createEnumMember(s.name, num(s.index))),
+        ),
+      );
+    }
+    return out;
+  }
+
+  /** A type as written in signatures: a payload alias when one matches. */
+  private namedTypeNode(t: Type): ts.TypeNode {
+    const alias =
+      t.kind === "tuple" || t.kind === "namedTuple" ? this.payloadAliases.get(typeToString(t)) : undefined;
+    return alias ? f.createTypeReferenceNode(alias) : this.typeNode(t);
+  }
+
+  private typeNode(t: Type): ts.TypeNode {
+    switch (t.kind) {
+      case "int":
+        return f.createKeywordTypeNode(ts.SyntaxKind.NumberKeyword);
+      case "bool":
+        return f.createKeywordTypeNode(ts.SyntaxKind.BooleanKeyword);
+      case "string":
+        return f.createKeywordTypeNode(ts.SyntaxKind.StringKeyword);
+      case "enum":
+        return f.createTypeReferenceNode(this.enumNames.get(t.name) ?? safeIdentifier(t.name));
+      case "machine":
+        return f.createTypeReferenceNode(
+          "MachineRef",
+          t.name === null ? undefined : [f.createLiteralTypeNode(f.createStringLiteral(t.name))],
+        );
+      case "tuple":
+        return oneLine(f.createTupleTypeNode(t.elems.map((e) => this.typeNode(e))));
+      case "namedTuple":
+        return oneLine(
+          f.createTupleTypeNode(
+            t.fields.map((fl) =>
+              f.createNamedTupleMember(
+                undefined,
+                id(safeIdentifier(fl.name)),
+                undefined,
+                this.typeNode(fl.type),
+              ),
+            ),
+          ),
+        );
+      case "seq":
+        return f.createTypeOperatorNode(
+          ts.SyntaxKind.ReadonlyKeyword,
+          f.createArrayTypeNode(this.typeNode(t.elem)),
+        );
+      case "set":
+        return f.createTypeReferenceNode("FlSet", [this.typeNode(t.elem)]);
+      case "map":
+        return f.createTypeReferenceNode("FlMap", [this.typeNode(t.key), this.typeNode(t.value)]);
+      case "void":
+        return f.createKeywordTypeNode(ts.SyntaxKind.VoidKeyword);
+      case "error":
+        return f.createKeywordTypeNode(ts.SyntaxKind.UnknownKeyword);
+    }
+  }
+
+  private func(
+    name: string,
+    description: string,
+    span: Span,
+    params: ts.ParameterDeclaration[],
+    body: ts.Block,
+    returnType: Type,
+  ): ts.FunctionDeclaration {
+    this.functions.push({ name, description, span });
+    const ctxParam = f.createParameterDeclaration(
+      undefined,
+      undefined,
+      "ctx",
+      undefined,
+      f.createTypeReferenceNode("Ctx"),
+    );
+    return doc(
+      f.createFunctionDeclaration(
+        EXPORT,
+        undefined,
+        name,
+        undefined,
+        [ctxParam, ...params],
+        this.typeNode(returnType),
+        body,
+      ),
+      `${description} (${where(span)})`,
+    );
+  }
+
+  private selfParam(owner: IrMachine | IrSpec): ts.ParameterDeclaration {
+    return f.createParameterDeclaration(
+      undefined,
+      undefined,
+      "self",
+      undefined,
+      f.createTypeReferenceNode(this.varsTypeNames.get(owner.name) ?? `${owner.name}Vars`),
+    );
+  }
+
+  private param(name: string, type: Type): ts.ParameterDeclaration {
+    return f.createParameterDeclaration(
+      undefined,
+      undefined,
+      safeIdentifier(name),
+      undefined,
+      this.namedTypeNode(type),
+    );
+  }
+
+  private fun(fn: IrFun, owner: IrMachine | IrSpec | null): ts.FunctionDeclaration {
+    const scope: Scope = { owner, inAction: false, temps: 0 };
+    const params = fn.params.map((p) => this.param(p.name, p.type));
+    if (owner !== null) params.unshift(this.selfParam(owner));
+    const body = f.createBlock(this.stmts(fn.body ?? [], scope), true);
+    const what = owner === null ? `fun ${fn.name}` : `${owner.name}: fun ${fn.name}`;
+    return this.func(funFunctionName(fn.owner, fn.name), what, fn.span, params, body, fn.returnType);
+  }
+
+  private action(
+    name: string,
+    description: string,
+    action: IrAction,
+    owner: IrMachine | IrSpec,
+  ): ts.FunctionDeclaration {
+    const scope: Scope = { owner, inAction: true, temps: 0 };
+    const params = [this.selfParam(owner)];
+    if (action.param !== null) params.push(this.param(action.param.name, action.param.type));
+    const body = f.createBlock(this.stmts(action.body, scope), true);
+    return this.func(name, description, action.span, params, body, VOID_TYPE);
+  }
+
+  private owner(m: IrMachine | IrSpec): ts.Statement[] {
+    const out: ts.Statement[] = [];
+    for (const fn of m.funs) out.push(this.fun(fn, m));
+    for (const s of m.states) {
+      const at = `${m.name}.${s.name}`;
+      if (s.entry) out.push(this.action(entryFunctionName(m.name, s.name), `${at}: entry`, s.entry, m));
+      if (s.exit) out.push(this.action(exitFunctionName(m.name, s.name), `${at}: exit`, s.exit, m));
+      for (const h of s.handlers) {
+        const action = h.kind === "do" ? h.action : h.with;
+        if (action === null) continue;
+        const what = h.kind === "do" ? `on ${h.event} do` : `on ${h.event} goto ${h.target} with`;
+        out.push(this.action(handlerFunctionName(m.name, s.name, h.event), `${at}: ${what}`, action, m));
+      }
+      for (const h of s.timeouts) {
+        const action = h.kind === "do" ? h.action : h.with;
+        if (action === null) continue;
+        const what =
+          h.kind === "do" ? `on timeout ${h.timer} do` : `on timeout ${h.timer} goto ${h.target} with`;
+        out.push(this.action(timeoutFunctionName(m.name, s.name, h.timer), `${at}: ${what}`, action, m));
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  private stmts(list: readonly IrStmt[], scope: Scope): ts.Statement[] {
+    const out: ts.Statement[] = [];
+    for (const s of list) out.push(...this.stmt(s, scope));
+    return out;
+  }
+
+  private block(list: readonly IrStmt[], scope: Scope, prefix: ts.Statement[] = []): ts.Block {
+    return f.createBlock([...prefix, ...this.stmts(list, scope)], true);
+  }
+
+  private control(e: ts.Expression, scope: Scope): ts.Statement {
+    return scope.inAction ? f.createReturnStatement(e) : f.createThrowStatement(e);
+  }
+
+  private payload(e: IrExpr | null, scope: Scope): ts.Expression {
+    return e === null ? f.createNull() : this.expr(e, scope);
+  }
+
+  private eventRef(name: string): ts.Expression {
+    const index = this.events.get(name);
+    if (index === undefined) throw new Error(`codegen: unknown event ${name}`);
+    return named(index, name);
+  }
+
+  private stateRef(owner: IrMachine | IrSpec | null, name: string): ts.Expression {
+    const s = owner?.states.find((st) => st.name === name);
+    if (!s) throw new Error(`codegen: unknown state ${name}`);
+    return named(s.index, name);
+  }
+
+  private timerRef(owner: IrMachine | IrSpec | null, name: string): ts.Expression {
+    const timers = owner && "timers" in owner ? owner.timers : [];
+    const i = timers.indexOf(name);
+    if (i < 0) throw new Error(`codegen: unknown timer ${name}`);
+    return named(i, name);
+  }
+
+  private stmt(s: IrStmt, scope: Scope): ts.Statement[] {
+    switch (s.kind) {
+      case "local":
+        return [
+          f.createVariableStatement(
+            undefined,
+            f.createVariableDeclarationList(
+              [
+                f.createVariableDeclaration(
+                  safeIdentifier(s.name),
+                  undefined,
+                  this.namedTypeNode(s.type),
+                  this.defaultValue(s.type),
+                ),
+              ],
+              ts.NodeFlags.Let,
+            ),
+          ),
+        ];
+      case "assign": {
+        const pre: ts.Statement[] = [];
+        const value = this.expr(s.value, scope);
+        const st = this.update(s.target, scope, pre, false, () => value);
+        return [...pre, st];
+      }
+      case "insert":
+      case "remove": {
+        const pre: ts.Statement[] = [];
+        const v = this.expr(s.value, scope);
+        const site = s.collection === "set" ? null : this.site(s.span);
+        const st = this.update(s.target, scope, pre, true, (old) => {
+          if (s.kind === "insert") {
+            if (s.collection === "set") return rtCall("setAdd", [old(), v]);
+            if (s.collection === "seq") return rtCall("seqInsert", [old(), v, site!]);
+            return rtCall("mapPutPair", [old(), v]);
+          }
+          if (s.collection === "set") return rtCall("setRemove", [old(), v]);
+          if (s.collection === "seq") return rtCall("seqRemove", [old(), v, site!]);
+          return rtCall("mapRemove", [old(), v]);
+        });
+        return [...pre, st];
+      }
+      case "send":
+        return [
+          exprStmt(
+            ctxCall("send", [
+              this.expr(s.target, scope),
+              this.eventRef(s.event),
+              this.payload(s.payload, scope),
+              this.site(s.span),
+            ]),
+          ),
+        ];
+      case "raise":
+        return [
+          this.control(ctxCall("raise", [this.eventRef(s.event), this.payload(s.payload, scope)]), scope),
+        ];
+      case "goto":
+        return [
+          this.control(
+            ctxCall("goto", [this.stateRef(scope.owner, s.state), this.payload(s.payload, scope)]),
+            scope,
+          ),
+        ];
+      case "halt":
+        return [this.control(ctxCall("halt", []), scope)];
+      case "announce":
+        return [exprStmt(ctxCall("announce", [this.eventRef(s.event), this.payload(s.payload, scope)]))];
+      case "assert": {
+        const site = this.site(s.span);
+        const message = s.message === null ? f.createNull() : this.expr(s.message, scope);
+        return [
+          f.createIfStatement(
+            f.createLogicalNot(paren(this.expr(s.cond, scope))),
+            f.createBlock([exprStmt(ctxCall("assertFailed", [site, message]))], true),
+          ),
+        ];
+      }
+      case "if":
+        return [this.ifStmt(s, scope)];
+      case "while": {
+        const tick = exprStmt(ctxCall("tick", [this.site(s.span)]));
+        return [f.createWhileStatement(this.expr(s.cond, scope), this.block(s.body, scope, [tick]))];
+      }
+      case "foreach": {
+        const iterable = this.expr(s.iterable, scope);
+        const isMap = s.iterable.type.kind === "map";
+        return [
+          f.createForOfStatement(
+            undefined,
+            f.createVariableDeclarationList(
+              [f.createVariableDeclaration(safeIdentifier(s.variable))],
+              ts.NodeFlags.Const,
+            ),
+            isMap ? rtCall("keys", [iterable]) : iterable,
+            this.block(s.body, scope),
+          ),
+        ];
+      }
+      case "return":
+        return [f.createReturnStatement(s.value === null ? undefined : this.expr(s.value, scope))];
+      case "break":
+        return [f.createBreakStatement()];
+      case "continue":
+        return [f.createContinueStatement()];
+      case "startTimer":
+        return [exprStmt(ctxCall("startTimer", [this.timerRef(scope.owner, s.timer)]))];
+      case "cancelTimer":
+        return [exprStmt(ctxCall("cancelTimer", [this.timerRef(scope.owner, s.timer)]))];
+      case "expr":
+        return [exprStmt(this.expr(s.expr, scope))];
+    }
+  }
+
+  private ifStmt(s: Extract<IrStmt, { kind: "if" }>, scope: Scope): ts.IfStatement {
+    let elseStmt: ts.Statement | undefined;
+    if (s.else.length === 1 && s.else[0]!.kind === "if") elseStmt = this.ifStmt(s.else[0]!, scope);
+    else if (s.else.length > 0) elseStmt = this.block(s.else, scope);
+    return f.createIfStatement(this.expr(s.cond, scope), this.block(s.then, scope), elseStmt);
+  }
+
+  /**
+   * Assign to an lvalue: `make(old)` computes the new value from a thunk for the
+   * old one. Values are immutable, so `a.f[i] = v` rebuilds the path:
+   * `a = rt.withElem(a, f, rt.seqSet(a[f], i, v))`. Index expressions read twice
+   * are evaluated once into a temporary (they may `choose`).
+   */
+  private update(
+    target: IrExpr,
+    scope: Scope,
+    pre: ts.Statement[],
+    readsOld: boolean,
+    make: (old: Thunk) => ts.Expression,
+  ): ts.Statement {
+    switch (target.kind) {
+      case "var": {
+        const ref = () => this.varRef(target, scope);
+        return assign(ref(), make(ref));
+      }
+      case "field":
+      case "tupleIndex": {
+        const name = target.kind === "field" ? target.field : undefined;
+        const index = target.index;
+        return this.update(target.target, scope, pre, true, (old) =>
+          rtCall("withElem", [
+            old(),
+            named(index, name ?? String(index)),
+            make(() => elemAt(old(), index, name)),
+          ]),
+        );
+      }
+      case "index": {
+        const key = this.once(target.index, scope, pre, readsOld);
+        const site = this.site(target.span);
+        if (target.collection === "seq") {
+          return this.update(target.target, scope, pre, true, (old) =>
+            rtCall("seqSet", [old(), key(), make(() => rtCall("seqGet", [old(), key(), site])), site]),
+          );
+        }
+        return this.update(target.target, scope, pre, readsOld, (old) =>
+          rtCall("mapPut", [old(), key(), make(() => rtCall("mapGet", [old(), key(), site]))]),
+        );
+      }
+      default:
+        throw new Error(`codegen: not an lvalue: ${target.kind}`);
+    }
+  }
+
+  /** An expression to be used more than once: simple ones are regenerated, others go in a temporary. */
+  private once(e: IrExpr, scope: Scope, pre: ts.Statement[], twice: boolean): Thunk {
+    const simple =
+      e.kind === "int" ||
+      e.kind === "bool" ||
+      e.kind === "string" ||
+      e.kind === "enumConst" ||
+      e.kind === "this" ||
+      (e.kind === "var" && e.scope !== "self");
+    if (simple || !twice) {
+      let first: ts.Expression | null = this.expr(e, scope);
+      return () => {
+        const out = first ?? this.expr(e, scope);
+        first = null;
+        return out;
+      };
+    }
+    const name = `$${scope.temps++}`;
+    pre.push(
+      f.createVariableStatement(
+        undefined,
+        f.createVariableDeclarationList(
+          [f.createVariableDeclaration(name, undefined, undefined, this.expr(e, scope))],
+          ts.NodeFlags.Const,
+        ),
+      ),
+    );
+    return () => id(name);
+  }
+
+  private varRef(e: Extract<IrExpr, { kind: "var" }>, scope: Scope): ts.Expression {
+    if (e.scope === "local") return id(safeIdentifier(e.name));
+    if (e.scope === "param") {
+      const i = this.ir.params.findIndex((p) => p.name === e.name);
+      if (i < 0) throw new Error(`codegen: unknown param ${e.name}`);
+      return elemAt(prop("ctx", "params"), i, e.name);
+    }
+    const owner = scope.owner;
+    const i = owner ? owner.vars.findIndex((v) => v.name === e.name) : -1;
+    if (i < 0) throw new Error(`codegen: unknown variable ${e.name}`);
+    return elemAt(id("self"), i, e.name);
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  private defaultValue(t: Type): ts.Expression {
+    switch (t.kind) {
+      case "int":
+        return num(0);
+      case "enum":
+        return named(0, `${t.name}.${t.members[0] ?? "?"}`);
+      case "bool":
+        return f.createFalse();
+      case "string":
+        return f.createStringLiteral("");
+      case "machine":
+        return num(-1);
+      case "tuple":
+        return f.createArrayLiteralExpression(t.elems.map((e) => this.defaultValue(e)));
+      case "namedTuple":
+        return f.createArrayLiteralExpression(t.fields.map((fl) => this.defaultValue(fl.type)));
+      case "seq":
+      case "set":
+      case "map":
+        return f.createArrayLiteralExpression([]);
+      case "void":
+      case "error":
+        return f.createNull();
+    }
+  }
+
+  private expr(e: IrExpr, scope: Scope): ts.Expression {
+    switch (e.kind) {
+      case "int":
+        return num(e.value);
+      case "bool":
+        return e.value ? f.createTrue() : f.createFalse();
+      case "string":
+        return f.createStringLiteral(e.value);
+      case "enumConst":
+        return named(e.ordinal, `${e.enumName}.${e.member}`);
+      case "var":
+        return this.varRef(e, scope);
+      case "this":
+        return prop("ctx", "this");
+      case "field":
+        return elemAt(this.expr(e.target, scope), e.index, e.field);
+      case "tupleIndex":
+        return elemAt(this.expr(e.target, scope), e.index);
+      case "machineVar": {
+        const m = this.machine(e.machine);
+        const v = m.vars.findIndex((x) => x.name === e.variable);
+        if (v < 0) throw new Error(`codegen: unknown variable ${e.machine}.${e.variable}`);
+        return ctxCall("machineVar", [
+          this.expr(e.target, scope),
+          named(m.index, m.name),
+          named(v, e.variable),
+          this.site(e.span),
+        ]);
+      }
+      case "index":
+        return rtCall(e.collection === "seq" ? "seqGet" : "mapGet", [
+          this.expr(e.target, scope),
+          this.expr(e.index, scope),
+          this.site(e.span),
+        ]);
+      case "call": {
+        const args = e.args.map((a) => this.expr(a, scope));
+        if (e.scope === "foreign") {
+          const result = call(prop("foreign", e.fun), args);
+          if (e.type.kind === "int") return rtCall("toInt", [result]);
+          if (e.type.kind === "set") return rtCall("setOf", [result]);
+          return result;
+        }
+        if (e.scope === "global") return call(id(funFunctionName(null, e.fun)), [id("ctx"), ...args]);
+        const owner = scope.owner;
+        if (!owner) throw new Error(`codegen: machine function ${e.fun} called outside a machine`);
+        return call(id(funFunctionName(owner.name, e.fun)), [id("ctx"), id("self"), ...args]);
+      }
+      case "sizeof":
+        return prop(paren(this.expr(e.arg, scope)), "length");
+      case "keys":
+        return rtCall("keys", [this.expr(e.arg, scope)]);
+      case "values": {
+        const vs = rtCall("values", [this.expr(e.arg, scope)]);
+        return e.type.kind === "set" ? rtCall("setOf", [vs]) : vs;
+      }
+      case "inflight":
+        return ctxCall(
+          "inflight",
+          e.target === null ? [this.eventRef(e.event)] : [this.eventRef(e.event), this.expr(e.target, scope)],
+        );
+      case "new": {
+        const m = this.machine(e.machine);
+        return ctxCall("newMachine", [
+          named(m.index, m.name),
+          this.payload(e.payload, scope),
+          this.site(e.span),
+        ]);
+      }
+      case "choose": {
+        const site = this.site(e.span);
+        if (e.mode === "bool" || e.arg === null) return ctxCall("chooseBool", [site]);
+        if (e.mode === "int") return ctxCall("choose", [this.expr(e.arg, scope), site]);
+        return rtCall("chooseIn", [
+          id("ctx"),
+          this.expr(e.arg, scope),
+          e.arg.type.kind === "map" ? f.createTrue() : f.createFalse(),
+          site,
+        ]);
+      }
+      case "unary": {
+        const operand = this.expr(e.operand, scope);
+        if (e.op === "!") return f.createLogicalNot(paren(operand));
+        return bin(
+          f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, paren(operand)),
+          ts.SyntaxKind.BarToken,
+          num(0),
+        );
+      }
+      case "binary":
+        return this.binary(e, scope);
+      case "in": {
+        const el = this.expr(e.element, scope);
+        const coll = this.expr(e.collection, scope);
+        const fn = e.collectionKind === "set" ? "setHas" : e.collectionKind === "seq" ? "seqHas" : "mapHas";
+        return rtCall(fn, [coll, el]);
+      }
+      case "inState": {
+        const m = this.machine(e.machine);
+        return ctxCall("inState", [
+          this.expr(e.target, scope),
+          named(m.index, m.name),
+          this.stateRef(m, e.state),
+          this.site(e.span),
+        ]);
+      }
+      case "tuple":
+        return f.createArrayLiteralExpression(e.elems.map((x) => this.expr(x, scope)));
+      case "namedTuple": {
+        // Build in the type's field order: that is the representation.
+        const t = e.type;
+        const fields =
+          t.kind === "namedTuple" && t.fields.length === e.fields.length
+            ? t.fields.map((tf) => e.fields.find((ef) => ef.name === tf.name) ?? null)
+            : e.fields;
+        const ordered = fields.every((x) => x !== null) ? fields : e.fields;
+        return f.createArrayLiteralExpression(ordered.map((fl) => this.expr(fl!.value, scope)));
+      }
+      case "setLit":
+        return e.elems.length === 0
+          ? f.createArrayLiteralExpression([])
+          : rtCall("setOf", [f.createArrayLiteralExpression(e.elems.map((x) => this.expr(x, scope)))]);
+      case "seqLit":
+        return f.createArrayLiteralExpression(e.elems.map((x) => this.expr(x, scope)));
+      case "default":
+        return this.defaultValue(e.type);
+      case "quant": {
+        let body = this.expr(e.body, scope);
+        for (let i = e.binders.length - 1; i >= 0; i--) {
+          const b = e.binders[i]!;
+          const domain = this.domain(b, scope);
+          const fn = f.createArrowFunction(
+            undefined,
+            undefined,
+            [f.createParameterDeclaration(undefined, undefined, safeIdentifier(b.name))],
+            undefined,
+            f.createToken(ts.SyntaxKind.EqualsGreaterThanToken),
+            body,
+          );
+          body = call(prop(paren(domain), e.quantifier === "forall" ? "every" : "some"), [fn]);
+        }
+        return body;
+      }
+    }
+  }
+
+  private binary(e: Extract<IrExpr, { kind: "binary" }>, scope: Scope): ts.Expression {
+    const l = this.expr(e.left, scope);
+    const r = this.expr(e.right, scope);
+    const t = e.left.type;
+    const K = ts.SyntaxKind;
+    switch (e.op) {
+      case "&&":
+        return bin(l, K.AmpersandAmpersandToken, r);
+      case "||":
+        return bin(l, K.BarBarToken, r);
+      case "==":
+        return isPrimitive(t) ? bin(l, K.EqualsEqualsEqualsToken, r) : rtCall("eq", [l, r]);
+      case "!=":
+        return isPrimitive(t)
+          ? bin(l, K.ExclamationEqualsEqualsToken, r)
+          : f.createLogicalNot(rtCall("eq", [l, r]));
+      case "<":
+      case "<=":
+      case ">":
+      case ">=": {
+        const op =
+          e.op === "<"
+            ? K.LessThanToken
+            : e.op === "<="
+              ? K.LessThanEqualsToken
+              : e.op === ">"
+                ? K.GreaterThanToken
+                : K.GreaterThanEqualsToken;
+        return isPrimitive(t) ? bin(l, op, r) : bin(rtCall("compare", [l, r]), op, num(0));
+      }
+      case "+":
+        if (t.kind === "string") return bin(l, K.PlusToken, r);
+        if (t.kind === "seq") return rtCall("concat", [l, r]);
+        return bin(bin(l, K.PlusToken, r), K.BarToken, num(0));
+      case "-":
+        return bin(bin(l, K.MinusToken, r), K.BarToken, num(0));
+      case "*":
+        return call(prop("Math", "imul"), [l, r]);
+      case "/":
+        return rtCall("div", [l, r, this.site(e.span)]);
+      case "%":
+        return rtCall("mod", [l, r, this.site(e.span)]);
+    }
+  }
+
+  private machine(name: string): IrMachine {
+    const m = this.machines.get(name);
+    if (!m) throw new Error(`codegen: unknown machine ${name}`);
+    return m;
+  }
+}
+
+const BOOL_TYPE: Type = { kind: "bool" };
+const VOID_TYPE: Type = { kind: "void" };

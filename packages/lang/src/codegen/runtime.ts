@@ -1,0 +1,257 @@
+// The value representation shared by generated handler code and the checker,
+// and the helpers generated code calls (imported as `rt`).
+//
+// Representation (chosen for cheap copies and a canonical encoding):
+// - int: a JS number holding a 32-bit two's-complement integer; arithmetic wraps
+//   like P's (C#'s unchecked) int. Division or modulo by zero is a runtime error.
+// - bool, string: JS booleans and strings. Enum members: their ordinal.
+// - machine reference: the instance's global creation id; -1 is `default(machine)`.
+// - tuple and named tuple: an array of the elements in declaration order.
+// - seq[T]: an array. set[T]: a sorted array of distinct values. map[K, V]: an
+//   array of [key, value] pairs sorted by key. Sorting uses `compare`, a total
+//   order on values of one type, so equal sets and maps are equal arrays.
+//
+// Values are immutable: every update builds a new array (`rt.setAdd` etc.), so
+// assignment is a plain reference copy and still has value semantics, and
+// states can share unchanged values freely.
+
+export type Value = number | boolean | string | readonly Value[];
+/** A message payload or entry argument: null when the event carries none. */
+export type Payload = Value | null;
+
+/**
+ * A runtime error in user code (index out of range, missing key, division by
+ * zero, choose over nothing). `site` indexes the generated module's span table.
+ */
+export class RuntimeFault {
+  constructor(
+    readonly site: number,
+    readonly message: string,
+  ) {}
+}
+
+/** The canonical total order on values of one type. */
+export function compare(a: Value, b: Value): number {
+  if (typeof a === "number") return a - (b as number);
+  if (typeof a === "string") return a < (b as string) ? -1 : a > (b as string) ? 1 : 0;
+  if (typeof a === "boolean") return (a ? 1 : 0) - (b ? 1 : 0);
+  const bb = b as readonly Value[];
+  const n = Math.min(a.length, bb.length);
+  for (let i = 0; i < n; i++) {
+    const c = compare(a[i]!, bb[i]!);
+    if (c !== 0) return c;
+  }
+  return a.length - bb.length;
+}
+
+export function eq(a: Value, b: Value): boolean {
+  return a === b || (typeof a === "object" && compare(a, b) === 0);
+}
+
+// ---------------------------------------------------------------- ints
+
+export function div(a: number, b: number, site: number): number {
+  if (b === 0) throw new RuntimeFault(site, "division by zero");
+  return (a / b) | 0;
+}
+
+export function mod(a: number, b: number, site: number): number {
+  if (b === 0) throw new RuntimeFault(site, "modulo by zero");
+  return (a % b) | 0;
+}
+
+// ---------------------------------------------------------------- tuples
+
+/** A copy of tuple `t` with element `i` replaced. */
+export function withElem(t: readonly Value[], i: number, v: Value): Value[] {
+  const c = t.slice();
+  c[i] = v;
+  return c;
+}
+
+// ---------------------------------------------------------------- sets
+
+/** Index of `x` in sorted `s`, or -(insertion point) - 1. */
+function search(s: readonly Value[], x: Value): number {
+  let lo = 0;
+  let hi = s.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compare(s[mid]!, x);
+    if (c < 0) lo = mid + 1;
+    else if (c > 0) hi = mid - 1;
+    else return mid;
+  }
+  return -lo - 1;
+}
+
+/** Index of key `k` in sorted map entries `m`, or -(insertion point) - 1. */
+function searchKey(m: readonly Value[], k: Value): number {
+  let lo = 0;
+  let hi = m.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compare((m[mid] as readonly Value[])[0]!, k);
+    if (c < 0) lo = mid + 1;
+    else if (c > 0) hi = mid - 1;
+    else return mid;
+  }
+  return -lo - 1;
+}
+
+/** A set from elements in any order (sorted, duplicates removed). */
+export function setOf(elems: readonly Value[]): Value[] {
+  const s = elems.slice().sort(compare);
+  let w = 0;
+  for (let r = 0; r < s.length; r++) {
+    if (w === 0 || compare(s[w - 1]!, s[r]!) !== 0) s[w++] = s[r]!;
+  }
+  s.length = w;
+  return s;
+}
+
+export function setHas(s: readonly Value[], x: Value): boolean {
+  return search(s, x) >= 0;
+}
+
+export function setAdd(s: readonly Value[], x: Value): readonly Value[] {
+  const i = search(s, x);
+  if (i >= 0) return s;
+  const c = s.slice();
+  c.splice(-i - 1, 0, x);
+  return c;
+}
+
+export function setRemove(s: readonly Value[], x: Value): readonly Value[] {
+  const i = search(s, x);
+  if (i < 0) return s;
+  const c = s.slice();
+  c.splice(i, 1);
+  return c;
+}
+
+// ---------------------------------------------------------------- seqs
+
+function checkIndex(s: readonly Value[], i: number, site: number, allowEnd: boolean): void {
+  if (!(i >= 0 && (i < s.length || (allowEnd && i === s.length)))) {
+    throw new RuntimeFault(site, `index ${i} out of range for a seq of size ${s.length}`);
+  }
+}
+
+export function seqGet(s: readonly Value[], i: number, site: number): Value {
+  checkIndex(s, i, site, false);
+  return s[i]!;
+}
+
+export function seqSet(s: readonly Value[], i: number, v: Value, site: number): Value[] {
+  checkIndex(s, i, site, false);
+  const c = s.slice();
+  c[i] = v;
+  return c;
+}
+
+/** `s += (i, v)`: insert v before position i (i may be the size: append). */
+export function seqInsert(s: readonly Value[], pair: readonly Value[], site: number): Value[] {
+  const i = pair[0] as number;
+  checkIndex(s, i, site, true);
+  const c = s.slice();
+  c.splice(i, 0, pair[1]!);
+  return c;
+}
+
+/** `s -= (i)`: remove the element at position i. */
+export function seqRemove(s: readonly Value[], i: number, site: number): Value[] {
+  checkIndex(s, i, site, false);
+  const c = s.slice();
+  c.splice(i, 1);
+  return c;
+}
+
+export function seqHas(s: readonly Value[], x: Value): boolean {
+  for (let i = 0; i < s.length; i++) if (eq(s[i]!, x)) return true;
+  return false;
+}
+
+export function concat(a: readonly Value[], b: readonly Value[]): Value[] {
+  return a.concat(b);
+}
+
+// ---------------------------------------------------------------- maps
+
+export function mapHas(m: readonly Value[], k: Value): boolean {
+  return searchKey(m, k) >= 0;
+}
+
+export function mapGet(m: readonly Value[], k: Value, site: number): Value {
+  const i = searchKey(m, k);
+  if (i < 0) throw new RuntimeFault(site, `key ${formatValue(k)} not in map`);
+  return (m[i] as readonly Value[])[1]!;
+}
+
+/** `m[k] = v` and `m += (k, v)`: insert or replace. */
+export function mapPut(m: readonly Value[], k: Value, v: Value): Value[] {
+  const i = searchKey(m, k);
+  const c = m.slice();
+  if (i >= 0) c[i] = [k, v];
+  else c.splice(-i - 1, 0, [k, v]);
+  return c;
+}
+
+export function mapPutPair(m: readonly Value[], pair: readonly Value[]): Value[] {
+  return mapPut(m, pair[0]!, pair[1]!);
+}
+
+/** `m -= (k)`: removing an absent key does nothing. */
+export function mapRemove(m: readonly Value[], k: Value): readonly Value[] {
+  const i = searchKey(m, k);
+  if (i < 0) return m;
+  const c = m.slice();
+  c.splice(i, 1);
+  return c;
+}
+
+export function keys(m: readonly Value[]): Value[] {
+  return m.map((e) => (e as readonly Value[])[0]!);
+}
+
+export function values(m: readonly Value[]): Value[] {
+  return m.map((e) => (e as readonly Value[])[1]!);
+}
+
+/** A map from entries in any order; later entries win. */
+export function mapOf(entries: readonly (readonly Value[])[]): Value[] {
+  let m: Value[] = [];
+  for (const e of entries) m = mapPut(m, e[0]!, e[1]!);
+  return m;
+}
+
+// ---------------------------------------------------------------- choose
+
+/** The minimal context `chooseIn` needs (see FlContext.choose). */
+interface Chooser {
+  choose(n: number, site: number): number;
+}
+
+/** `choose(coll)`: an element of a seq or set, a key of a map. */
+export function chooseIn(ctx: Chooser, coll: readonly Value[], isMap: boolean, site: number): Value {
+  if (coll.length === 0) throw new RuntimeFault(site, "choose from an empty collection");
+  const v = coll[ctx.choose(coll.length, site)]!;
+  return isMap ? (v as readonly Value[])[0]! : v;
+}
+
+/** The elements `foreach` and quantifiers visit: a map's keys, otherwise the elements. */
+export function elems(coll: readonly Value[], isMap: boolean): readonly Value[] {
+  return isMap ? keys(coll) : coll;
+}
+
+/** Normalise a foreign function's int result to the int representation. */
+export function toInt(x: unknown): number {
+  return Number(x) | 0;
+}
+
+/** A short, type-less rendering for runtime error messages. */
+export function formatValue(v: Value): string {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v !== "object") return String(v);
+  return `(${v.map(formatValue).join(", ")})`;
+}
