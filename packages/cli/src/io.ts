@@ -16,6 +16,6 @@ export function processIo(): Io {
   };
 }
 
-export function useColor(io: Io): boolean {
+export function colorEnabled(io: Io): boolean {
   return io.isTTY && !io.env["NO_COLOR"] && !io.env["CI"];
 }

@@ -16,7 +16,7 @@ import { parseArgs, parseDuration } from "../args.js";
 import { discoverModelFiles } from "../discover.js";
 import { type ActualOutcome, compareOutcome, expectedFor } from "../expected-outcomes.js";
 import { combineExitCodes, ExitCode, type ExitCodeValue } from "../exit-codes.js";
-import { type Io, useColor } from "../io.js";
+import { type Io, colorEnabled } from "../io.js";
 
 export const CHECK_FLAGS = [
   { name: "test", kind: "list", description: "only these tests", valueName: "NAME" },
@@ -51,10 +51,16 @@ export function classify(result: CheckResult): { actual: ActualOutcome; exitCode
       const f = result.failure;
       const traceLength = result.trace.steps.length;
       if (f.kind === "liveness" || f.kind === "hot-at-end") {
-        return { actual: { outcome: "liveness", property: f.property, states, traceLength }, exitCode: ExitCode.liveness };
+        return {
+          actual: { outcome: "liveness", property: f.property, states, traceLength },
+          exitCode: ExitCode.liveness,
+        };
       }
       if (f.kind === "deadlock") {
-        return { actual: { outcome: "deadlock", property: "deadlock", states, traceLength }, exitCode: ExitCode.builtinFailure };
+        return {
+          actual: { outcome: "deadlock", property: "deadlock", states, traceLength },
+          exitCode: ExitCode.builtinFailure,
+        };
       }
       const builtin = f.kind === "unhandled-event" || f.kind === "runtime-error";
       return {
@@ -118,7 +124,7 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
   const useExpected = Boolean(flags.get("expected"));
   const selected = flags.get("test") as string[] | undefined;
   const outDir = flags.get("out") as string | undefined;
-  const color = useColor(io);
+  const color = colorEnabled(io);
   const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
 
   const reports: TestReport[] = [];
@@ -134,16 +140,21 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
       io.err("\n");
       const errors = compiled.diagnostics.filter((d) => d.severity === "error").length;
       modelErrors.push({ file, errors });
-      const expectedError = expectations && Object.values(expectations).some((e) => e.outcome === "model-error");
+      const expectedError =
+        expectations && Object.values(expectations).some((e) => e.outcome === "model-error");
       codes.push(useExpected && expectedError ? ExitCode.pass : ExitCode.modelError);
       continue;
     }
     if (pretty && !quiet) io.out(`${paint("1", file)}\n`);
-    const tests = compiled.ir.tests.filter((t) => !selected || selected.includes(t.name) || selected.includes(t.baseName));
+    const tests = compiled.ir.tests.filter(
+      (t) => !selected || selected.includes(t.name) || selected.includes(t.baseName),
+    );
     if (useExpected && expectations) {
       for (const name of Object.keys(expectations)) {
         if (!compiled.ir.tests.some((t) => t.name === name)) {
-          io.out(`  ${paint("31", "✗")} ${name}: listed in expected.json but not declared in ${basename(file)}\n`);
+          io.out(
+            `  ${paint("31", "✗")} ${name}: listed in expected.json but not declared in ${basename(file)}\n`,
+          );
           codes.push(ExitCode.violation);
         }
       }
@@ -159,8 +170,15 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
       const report: TestReport = { file, test: test.name, result, actual, exitCode };
       if ((result.kind === "violation" || result.kind === "deadlock") && outDir) {
         mkdirSync(outDir, { recursive: true });
-        const path = join(outDir, `${basename(file, ".fl")}.${test.name.replace(/[^A-Za-z0-9_=-]/g, "_")}.itf.json`);
-        const itf = traceToItf(model, result.trace, { source: file, test: test.name, failure: result.failure });
+        const path = join(
+          outDir,
+          `${basename(file, ".fl")}.${test.name.replace(/[^A-Za-z0-9_=-]/g, "_")}.itf.json`,
+        );
+        const itf = traceToItf(model, result.trace, {
+          source: file,
+          test: test.name,
+          failure: result.failure,
+        });
         writeFileSync(path, `${JSON.stringify(itf, null, 2)}\n`);
         report.tracePath = path;
       }
@@ -170,7 +188,9 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
           ? compareOutcome(exp, actual)
           : `no expected outcome for this test in ${join(file, "..", "expected.json")}`;
         report.expectation = { matched: message === null, message };
-        codes.push(message === null ? ExitCode.pass : exitCode === ExitCode.pass ? ExitCode.violation : exitCode);
+        codes.push(
+          message === null ? ExitCode.pass : exitCode === ExitCode.pass ? ExitCode.violation : exitCode,
+        );
       } else {
         codes.push(exitCode);
       }
@@ -226,11 +246,13 @@ function printTest(
   else verdict = "pass";
   if (opts.quiet && ok) return;
   io.out(`  ${mark} ${r.test}: ${verdict}${stats ? ` — ${stats}` : ""}${expectNote}\n`);
-  const showTrace = (res.kind === "violation" || res.kind === "deadlock") && (!r.expectation || opts.verbose || !ok);
+  const showTrace =
+    (res.kind === "violation" || res.kind === "deadlock") && (!r.expectation || opts.verbose || !ok);
   if (showTrace) {
     const text = traceToText(model, res.trace, res.failure);
     io.out(`${text.replace(/^/gm, "      ")}\n`);
-    if (r.tracePath) io.out(`      trace saved to ${r.tracePath} (replay: faultline replay ${r.tracePath})\n`);
+    if (r.tracePath)
+      io.out(`      trace saved to ${r.tracePath} (replay: faultline replay ${r.tracePath})\n`);
   }
 }
 
@@ -258,7 +280,9 @@ function printSummary(
     io.out(`\n${line(headers)}\n${line(widths.map((w) => "-".repeat(w)))}\n`);
     for (const row of rows) io.out(`${line(row)}\n`);
   }
-  const passed = reports.filter((r) => (r.expectation ? r.expectation.matched : r.result.kind === "pass")).length;
+  const passed = reports.filter((r) =>
+    r.expectation ? r.expectation.matched : r.result.kind === "pass",
+  ).length;
   const failed = reports.length - passed;
   const errs = modelErrors.length ? `, ${modelErrors.length} file(s) with model errors` : "";
   const what = useExpected ? "matched expectations" : "passed";

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { compileSource, generateModelSource, renderDiagnostics } from "@faultline/lang";
 import { parseArgs } from "../args.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
-import { type Io, useColor } from "../io.js";
+import { type Io, colorEnabled } from "../io.js";
 
 export function runCompile(argv: readonly string[], io: Io): ExitCodeValue {
   const parsed = parseArgs(argv, [{ name: "out", short: "o", kind: "string", description: "output file" }]);
@@ -14,7 +14,9 @@ export function runCompile(argv: readonly string[], io: Io): ExitCodeValue {
   }
   const [file, ...extra] = parsed.args.positionals;
   if (!file || extra.length > 0) {
-    io.err("faultline compile: give exactly one .fl file (usage: faultline compile <file.fl> [--out FILE])\n");
+    io.err(
+      "faultline compile: give exactly one .fl file (usage: faultline compile <file.fl> [--out FILE])\n",
+    );
     return ExitCode.usage;
   }
   let text: string;
@@ -26,7 +28,11 @@ export function runCompile(argv: readonly string[], io: Io): ExitCodeValue {
   }
   const compiled = compileSource({ path: file, text });
   if (!compiled.ok) {
-    io.err(renderDiagnostics(compiled.diagnostics, (f) => (f === file ? text : undefined), { color: useColor(io) }));
+    io.err(
+      renderDiagnostics(compiled.diagnostics, (f) => (f === file ? text : undefined), {
+        color: colorEnabled(io),
+      }),
+    );
     io.err("\n");
     return ExitCode.modelError;
   }

@@ -4,7 +4,7 @@ import { compileSource, hasErrors, renderDiagnostics } from "@faultline/lang";
 import { parseArgs } from "../args.js";
 import { discoverModelFiles } from "../discover.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
-import { type Io, useColor } from "../io.js";
+import { type Io, colorEnabled } from "../io.js";
 
 export function runParse(argv: readonly string[], io: Io): ExitCodeValue {
   const parsed = parseArgs(argv, [
@@ -36,7 +36,11 @@ export function runParse(argv: readonly string[], io: Io): ExitCodeValue {
       continue;
     }
     if (result.diagnostics.length > 0) {
-      io.err(renderDiagnostics(result.diagnostics, (f) => (f === file ? text : undefined), { color: useColor(io) }));
+      io.err(
+        renderDiagnostics(result.diagnostics, (f) => (f === file ? text : undefined), {
+          color: colorEnabled(io),
+        }),
+      );
       io.err("\n");
     }
     if (!flags.get("quiet")) {

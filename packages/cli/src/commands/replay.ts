@@ -5,7 +5,7 @@ import { buildModel, readItfTrace, replayTrace, traceToText } from "@faultline/c
 import { compileSource, renderDiagnostics } from "@faultline/lang";
 import { parseArgs } from "../args.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
-import { type Io, useColor } from "../io.js";
+import { type Io, colorEnabled } from "../io.js";
 
 export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
   const parsed = parseArgs(argv, [
@@ -46,7 +46,11 @@ export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
   }
   const compiled = compileSource({ path: source, text });
   if (!compiled.ok) {
-    io.err(renderDiagnostics(compiled.diagnostics, (f) => (f === source ? text : undefined), { color: useColor(io) }));
+    io.err(
+      renderDiagnostics(compiled.diagnostics, (f) => (f === source ? text : undefined), {
+        color: colorEnabled(io),
+      }),
+    );
     return ExitCode.modelError;
   }
   const testName = trace.test ?? compiled.ir.tests[0]?.name;
@@ -56,7 +60,8 @@ export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
   }
   const model = buildModel(compiled.ir, testName);
   const replayed = replayTrace(model, trace.steps);
-  const failure = replayed.outcome?.kind === "failure" ? replayed.outcome.failure : (replayed.failure ?? null);
+  const failure =
+    replayed.outcome?.kind === "failure" ? replayed.outcome.failure : (replayed.failure ?? null);
   io.out(`${source} / ${testName}: ${trace.steps.length} steps\n`);
   io.out(`${traceToText(model, { steps: trace.steps }, failure ?? undefined)}\n`);
   if (!failure) {
