@@ -1,7 +1,7 @@
 // A trace is the list of steps (plain JSON choices) from before the initial
 // state. Nothing else is stored: replaying it with Model.apply reproduces every
 // state, so a trace file stays small and outlives changes to the state layout.
-import type { Failure, Json, Model, SourceLocation } from "./model.js";
+import type { Failure, Json, Model, SourceLocation, StateView } from "./model.js";
 import { replayTrace } from "./replay.js";
 
 export interface Trace {
@@ -36,20 +36,78 @@ export function failureToText(failure: Failure): string {
 
 /**
  * The trace as text for logs: one numbered line per step from the model's
- * describeStep, then the failure. Replays the trace to label each step.
+ * describeStep, then what the step changed (state transitions, variables,
+ * messages sent), then the failure. Replays the trace to label each step.
  */
 export function traceToText<S, Step extends Json>(
   model: Model<S, Step>,
   trace: Trace,
   failure?: Failure,
+  options: { changes?: boolean } = {},
 ): string {
   const replay = replayTrace(model, trace.steps);
   const width = String(trace.steps.length).length;
-  const lines = replay.labels.map((label, index) => `  ${String(index + 1).padStart(width)}. ${label.text}`);
+  const pad = " ".repeat(width + 4);
+  const lines: string[] = [];
+  let before: StateView | null = null;
+  replay.labels.forEach((label, index) => {
+    lines.push(`  ${String(index + 1).padStart(width)}. ${label.text}`);
+    const state = replay.states[index];
+    if (options.changes === false || state === undefined) return;
+    const after = model.viewState(state);
+    for (const change of describeChanges(before, after)) lines.push(`${pad}${change}`);
+    const sends = label.details?.["sends"];
+    if (Array.isArray(sends)) for (const send of sends) lines.push(`${pad}send ${String(send)}`);
+    before = after;
+  });
   if (replay.error !== undefined) lines.push(`  replay stopped: ${replay.error}`);
   else if (replay.replayed < trace.steps.length) {
     lines.push(`  replay stopped: step ${replay.replayed} failed before the end of the trace`);
   }
   if (failure !== undefined) lines.push(`  => ${failureToText(failure)}`);
   return lines.join("\n");
+}
+
+function compact(value: Json | undefined): string {
+  const text = JSON.stringify(value) ?? "undefined";
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/**
+ * What changed between two state views, one short line each. Components shaped
+ * like machines ({state, vars, status}) get "X: A -> B" and "X.v = 1"; others a
+ * generic line. The network is left out: sends are listed from the step label.
+ */
+export function describeChanges(before: StateView | null, after: StateView): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(after)) {
+    if (name === "network") continue;
+    const old = before?.[name];
+    if (JSON.stringify(old) === JSON.stringify(value)) continue;
+    if (isRecord(value) && typeof value["state"] === "string") {
+      const prev = isRecord(old) ? old : undefined;
+      if (prev === undefined) {
+        out.push(`${name} created in ${value["state"]}`);
+        continue;
+      }
+      if (prev["status"] !== value["status"])
+        out.push(`${name}: ${String(prev["status"])} -> ${String(value["status"])}`);
+      if (prev["state"] !== value["state"])
+        out.push(`${name}: ${String(prev["state"])} -> ${value["state"]}`);
+      const vars = isRecord(value["vars"]) ? value["vars"] : {};
+      const oldVars = isRecord(prev["vars"]) ? prev["vars"] : {};
+      for (const [v, x] of Object.entries(vars)) {
+        if (JSON.stringify(oldVars[v]) !== JSON.stringify(x))
+          out.push(`${name}.${v} = ${compact(x as Json)}`);
+      }
+      if (JSON.stringify(prev["timers"]) !== JSON.stringify(value["timers"])) {
+        out.push(`${name} timers: ${compact(value["timers"] as Json)}`);
+      }
+      continue;
+    }
+    out.push(
+      old === undefined ? `${name} = ${compact(value)}` : `${name}: ${compact(old)} -> ${compact(value)}`,
+    );
+  }
+  return out;
 }

@@ -1,5 +1,8 @@
 // Runs the built `faultline` binary as a subprocess: what users and CI see.
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -77,5 +80,77 @@ describe("faultline command line", () => {
     const json = JSON.parse(r.stdout) as { file: string; diagnostics: { code: string; span: unknown }[] }[];
     expect(json[0]!.diagnostics.length).toBeGreaterThan(0);
     expect(json[0]!.diagnostics[0]!.code).toMatch(/^FL1\d\d$/);
+  });
+
+  it.each([
+    ["violation.fl", 1, "invariant AtMostOne"],
+    ["deadlock.fl", 2, "deadlock"],
+    ["unhandled.fl", 2, "unhandled-event"],
+    ["hot.fl", 3, "hot-at-end EveryRequestAnswered"],
+  ])("check %s exits %i and names the failure", (file, code, text) => {
+    const r = run("check", `${FIXTURES}outcomes/${file}`);
+    expect(r.code).toBe(code);
+    expect(r.stdout).toContain(text);
+  });
+
+  it("check exits 0 on a passing model and 5 when a bound stops it first", () => {
+    expect(run("check", `${FIXTURES}ping.fl`).code).toBe(0);
+    const bounded = run("check", "--max-states", "2", `${FIXTURES}ping.fl`);
+    expect(bounded.code).toBe(5);
+    expect(bounded.stdout).toContain("bounded (max-states)");
+  });
+
+  it("check prints the shortest counterexample, one line per step with what changed", () => {
+    const r = run("check", `${FIXTURES}outcomes/violation.fl`);
+    expect(r.stdout).toContain("1. init: Client(0)");
+    expect(r.stdout).toContain("2. Counter(0) <- Bump from Client(0)");
+    expect(r.stdout).toContain("Counter(0).n = 2");
+    expect(r.stdout).not.toContain("4. ");
+  });
+
+  it("check --out saves an ITF trace that replay reproduces", () => {
+    const out = mkdtempSync(join(tmpdir(), "faultline-cli-"));
+    const r = run("check", "--out", out, `${FIXTURES}outcomes/violation.fl`);
+    expect(r.code).toBe(1);
+    const files = readdirSync(out);
+    expect(files).toEqual(["violation.TwoBumps.itf.json"]);
+    const itf = JSON.parse(readFileSync(join(out, files[0]!), "utf8")) as {
+      states: unknown[];
+      vars: string[];
+    };
+    expect(itf.states).toHaveLength(3);
+    expect(itf.vars.length).toBeGreaterThan(0);
+    const replay = run("replay", join(out, files[0]!));
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toContain("3 steps");
+    expect(replay.stdout).toContain("invariant AtMostOne");
+  });
+
+  it("check --reporter json prints a machine-readable summary", () => {
+    const r = run("check", "--reporter", "json", `${FIXTURES}outcomes/violation.fl`, `${FIXTURES}ping.fl`);
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout) as {
+      tests: { test: string; outcome: string; property: string | null }[];
+    };
+    expect(json.tests.map((t) => [t.test, t.outcome, t.property])).toEqual([
+      ["TwoBumps", "violation", "AtMostOne"],
+      ["Reliable", "pass", null],
+    ]);
+  });
+
+  it("check --expected exits 0 when every outcome matches, 1 on a mismatch", () => {
+    const ok = run("check", "--expected", `${FIXTURES}expected-dir`);
+    expect(ok.stdout).toContain("2 matched expectations, 0 mismatched");
+    expect(ok.code).toBe(0);
+    const mismatch = run("check", "--expected", "--max-states", "2", `${FIXTURES}expected-dir`);
+    expect(mismatch.code).not.toBe(0);
+    expect(mismatch.stdout).toContain("MISMATCH");
+  });
+
+  it("compile prints TypeScript with the event payload types", () => {
+    const r = run("compile", `${FIXTURES}ping.fl`);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/export type PingPayload/);
+    expect(r.stdout).toContain("export function");
   });
 });

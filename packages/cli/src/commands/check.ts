@@ -78,12 +78,14 @@ export function classify(result: CheckResult): { actual: ActualOutcome; exitCode
 function formatStats(s: CheckStats | undefined): string {
   if (!s) return "";
   const secs = s.elapsedMs / 1000;
-  return `${s.distinctStates.toLocaleString("en-US")} states, depth ${s.maxDepth}, ${secs.toFixed(2)}s`;
+  const n = s.distinctStates;
+  return `${n.toLocaleString("en-US")} state${n === 1 ? "" : "s"}, depth ${s.maxDepth}, ${secs.toFixed(2)}s`;
 }
 
 function describeFailure(f: Failure): string {
   const where = f.location ? ` at ${f.location.file}:${f.location.line}:${f.location.col}` : "";
-  return `${f.kind} ${f.property}${where}: ${f.message}`;
+  const what = f.property === f.kind ? f.kind : `${f.kind} ${f.property}`;
+  return `${what}${where}: ${f.message}`;
 }
 
 export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCodeValue> {

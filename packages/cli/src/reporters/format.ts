@@ -1,7 +1,7 @@
 // Wording and path helpers shared by the reporters, so every format names a
 // failure, an outcome and a file the same way.
 import { isAbsolute, normalize, relative } from "node:path";
-import type { Failure, SourceLocation } from "@faultline/checker";
+import type { Failure } from "@faultline/checker";
 import type { TestOutcome } from "./run-report.js";
 
 /** A short title for a failure, e.g. "Invariant NoSplitDecision violated". */
@@ -26,6 +26,16 @@ export function failureTitle(f: Failure): string {
     default:
       return `${String(f.kind)} ${f.property}`;
   }
+}
+
+/**
+ * The failure as one sentence: its message when that already names the
+ * property or the kind (most do), else prefixed with the title.
+ */
+export function failureSentence(f: Failure): string {
+  const lower = f.message.toLowerCase();
+  if (lower.startsWith(f.kind) || f.message.includes(f.property)) return f.message;
+  return `${failureTitle(f)}: ${f.message}`;
 }
 
 /** Whether the test counts as passed: it matched its expectation, or (without one) passed. */
@@ -59,10 +69,6 @@ export function formatSeconds(ms: number): string {
   return (Math.max(0, ms) / 1000).toFixed(3);
 }
 
-export function locationText(loc: SourceLocation): string {
-  return `${loc.file}:${loc.line}:${loc.col}`;
-}
-
 /**
  * The file's path relative to the repository root with `/` separators, or
  * null when it lies outside the root (or is absolute and no root is known).
@@ -86,7 +92,7 @@ export function displayPath(file: string, rootDir?: string): string {
 }
 
 /** The lines of a counterexample to print: numbered step texts, at most `limit`, then the failure. */
-export function counterexampleLines(t: TestOutcome, limit: number): string[] {
+export function counterexampleLines(t: TestOutcome, limit: number, rootDir?: string): string[] {
   const lines: string[] = [];
   const steps = t.traceSteps ?? [];
   const width = String(steps.length).length;
@@ -95,8 +101,9 @@ export function counterexampleLines(t: TestOutcome, limit: number): string[] {
   });
   if (steps.length > limit) lines.push(`... ${steps.length - limit} more step(s): see the trace file`);
   if (t.failure) {
-    const where = t.failure.location ? ` (${locationText(t.failure.location)})` : "";
-    lines.push(`=> ${t.failure.kind} ${t.failure.property}: ${t.failure.message}${where}`);
+    const loc = t.failure.location;
+    const where = loc ? ` (${displayPath(loc.file, rootDir)}:${loc.line}:${loc.col})` : "";
+    lines.push(`=> ${failureSentence(t.failure)}${where}`);
   }
   return lines;
 }

@@ -225,7 +225,7 @@ export function toGithubSummary(report: RunReport): string {
         `<summary>${htmlText(`${displayPath(t.file, report.rootDir)} · ${t.test}: ${failureTitle(f)}${steps}`)}</summary>`,
       );
       out.push("");
-      out.push(codeBlock(counterexampleLines(t, SUMMARY_TRACE_STEPS)));
+      out.push(codeBlock(counterexampleLines(t, SUMMARY_TRACE_STEPS, report.rootDir)));
       const notes: string[] = [];
       if (t.tracePath) notes.push(`Trace: ${codeSpan(t.tracePath)}`);
       if (t.replayCommand) notes.push(`replay: ${codeSpan(t.replayCommand)}`);

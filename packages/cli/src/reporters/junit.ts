@@ -8,7 +8,7 @@ import {
   boundedMessage,
   counterexampleLines,
   displayPath,
-  failureTitle,
+  failureSentence,
   formatSeconds,
   outcomeText,
 } from "./format.js";
@@ -167,7 +167,7 @@ function problemFor(t: TestOutcome, report: RunReport): Problem {
       return { element: "error", type: "model-error", message: "the model does not compile", body: details };
     default: {
       const f = t.failure;
-      const message = f ? `${failureTitle(f)}: ${f.message}` : outcomeText(t);
+      const message = f ? failureSentence(f) : outcomeText(t);
       return { element: "failure", type: f ? f.kind : t.outcome, message, body: details };
     }
   }
@@ -178,7 +178,8 @@ function detailLines(t: TestOutcome, report: RunReport): string[] {
   const lines: string[] = [];
   const f = t.failure;
   if (f) {
-    lines.push(`${f.kind} ${f.property}: ${f.message}`);
+    lines.push(failureSentence(f));
+    lines.push(`property: ${f.property} (${f.kind})`);
     if (f.location)
       lines.push(
         `location: ${displayPath(f.location.file, report.rootDir)}:${f.location.line}:${f.location.col}`,
@@ -196,7 +197,7 @@ function detailLines(t: TestOutcome, report: RunReport): string[] {
   if (t.replayCommand) lines.push(`replay: ${t.replayCommand}`);
   if (t.traceSteps && t.traceSteps.length > 0) {
     lines.push("");
-    lines.push(...counterexampleLines(t, MAX_TRACE_LINES).map((l) => `  ${l}`));
+    lines.push(...counterexampleLines(t, MAX_TRACE_LINES, report.rootDir).map((l) => `  ${l}`));
   }
   return lines;
 }

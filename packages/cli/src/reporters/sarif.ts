@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Failure, SourceLocation } from "@faultline/checker";
 import { DIAGNOSTIC_CODES, type Span } from "@faultline/lang";
-import { boundedMessage, failureTitle, outcomeText, repoRelativePath } from "./format.js";
+import { boundedMessage, failureSentence, outcomeText, repoRelativePath } from "./format.js";
 import type { RunReport, TestOutcome } from "./run-report.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -269,7 +269,7 @@ export function toSarif(report: RunReport): SarifLog {
 }
 
 function failureMessage(t: TestOutcome, f: Failure, mismatch: string | null): string {
-  let text = `${failureTitle(f)} in test ${t.test}: ${f.message}.`;
+  let text = `Test ${t.test}: ${failureSentence(f)}.`;
   if (t.traceLength !== null) text += ` Counterexample of ${t.traceLength} step(s)`;
   if (t.tracePath) text += ` saved to ${t.tracePath}`;
   if (t.traceLength !== null) text += ".";
@@ -297,16 +297,18 @@ function codeFlows(
   if (steps.length === 0) return null;
   const shown = steps.slice(0, MAX_FLOW_STEPS);
   const locations: SarifObject[] = shown.map((s, i) => {
-    const location: SarifObject = s.location
-      ? loc(s.location, `${i + 1}. ${s.text}`)
-      : { message: { text: `${i + 1}. ${s.text}` } };
+    // Steps with no source of their own (initial creation, faults) point at the test that set them up:
+    // code-scanning viewers show a step only where it has a physical location.
+    const where = s.location ?? t.testLocation;
+    const text = `${i + 1}. ${s.text}`;
+    const location: SarifObject = where ? loc(where, text) : { message: { text } };
     const entry: SarifObject = { location, executionOrder: i + 1 };
     if (s.kind) entry.kinds = [s.kind];
     return entry;
   });
   if (f.location) {
     locations.push({
-      location: loc(f.location, `${f.kind} ${f.property}: ${f.message}`),
+      location: loc(f.location, failureSentence(f)),
       executionOrder: shown.length + 1,
       kinds: ["danger"],
     });

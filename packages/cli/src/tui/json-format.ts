@@ -15,13 +15,18 @@ export function isScalar(value: Json | undefined): boolean {
 
 /** A machine-like component: a control state name plus variables (e.g. a .fl machine or spec monitor). */
 export function isMachineShaped(value: Json | undefined): value is JsonObject & { state: string } {
-  return isObject(value) && typeof value.state === "string" && (value.vars === undefined || isObject(value.vars));
+  return (
+    isObject(value) && typeof value.state === "string" && (value.vars === undefined || isObject(value.vars))
+  );
 }
 
 /** A message in flight: sender, receiver and event. */
 export function isMessageShaped(value: Json | undefined): value is JsonObject & { event: string } {
   return (
-    isObject(value) && typeof value.event === "string" && ("from" in value || "to" in value) && !("state" in value)
+    isObject(value) &&
+    typeof value.event === "string" &&
+    ("from" in value || "to" in value) &&
+    !("state" in value)
   );
 }
 
@@ -78,7 +83,8 @@ function formatMessage(message: JsonObject & { event: string }): string {
  */
 export function formatValueLines(value: Json | undefined, width: number, indent = ""): string[] {
   const compact = formatValue(value);
-  if (compact.length + indent.length <= width || value === null || typeof value !== "object") return [compact];
+  if (compact.length + indent.length <= width || value === null || typeof value !== "object")
+    return [compact];
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
     if (value.length === 0) return ["[]"];

@@ -48,7 +48,12 @@ function clamp(value: number, low: number, high: number): number {
   return Math.max(low, Math.min(high, value));
 }
 
-export function computeLayout(width: number, height: number, focus: PaneName, lastDetail: DetailPane): Layout {
+export function computeLayout(
+  width: number,
+  height: number,
+  focus: PaneName,
+  lastDetail: DetailPane,
+): Layout {
   const bodyHeight = Math.max(0, height - 2);
   const detail: DetailPane = focus === "steps" ? lastDetail : focus;
   let arrangement: Arrangement;

@@ -112,7 +112,13 @@ export function sequenceEvents(label: StepLabel, index: TraceIndex, step: number
   }
   for (const send of index.sends[step] ?? []) {
     if (send.from !== undefined && send.to !== undefined) {
-      events.push({ kind: "arrow", from: send.from, to: send.to, label: send.text, style: send.dropped ? "drop" : "send" });
+      events.push({
+        kind: "arrow",
+        from: send.from,
+        to: send.to,
+        label: send.text,
+        style: send.dropped ? "drop" : "send",
+      });
     } else {
       events.push({ kind: "note", label: `sends ${send.text}` });
     }
@@ -148,7 +154,12 @@ export function laneGeometry(lanes: readonly string[], gutter: number, width: nu
   const shown = lanes.slice(0, fit);
   const spacing = shown.length === 0 ? area : area / shown.length;
   const columns = shown.map((_, i) => Math.min(width - 1, gutter + Math.floor(spacing * i + spacing / 2)));
-  return { lanes: shown, columns, nameWidth: Math.max(1, Math.floor(spacing) - 1), dropped: lanes.length - shown.length };
+  return {
+    lanes: shown,
+    columns,
+    nameWidth: Math.max(1, Math.floor(spacing) - 1),
+    dropped: lanes.length - shown.length,
+  };
 }
 
 interface DrawContext {
@@ -185,7 +196,10 @@ function drawEvent(canvas: Canvas, event: SequenceEvent, context: DrawContext): 
   const { geometry } = context;
   const label: CellStyle = context.bold ? { bold: true } : {};
   if (event.kind === "note") {
-    canvas.put(context.gutter, truncateText(event.label, context.width - context.gutter), { dim: true, ...label });
+    canvas.put(context.gutter, truncateText(event.label, context.width - context.gutter), {
+      dim: true,
+      ...label,
+    });
     return;
   }
   if (event.kind === "mark") {
@@ -210,7 +224,11 @@ function drawEvent(canvas: Canvas, event: SequenceEvent, context: DrawContext): 
     // One end is filtered out (or a machine sends to itself): a mark naming the other end.
     const x = (xa ?? xb)!;
     const text =
-      xa === xb ? `${event.label} (to itself)` : xa === undefined ? `${event.label} <- ${event.from}` : `-> ${event.to}: ${event.label}`;
+      xa === xb
+        ? `${event.label} (to itself)`
+        : xa === undefined
+          ? `${event.label} <- ${event.from}`
+          : `-> ${event.to}: ${event.label}`;
     canvas.put(x, event.style === "drop" ? "✕" : "●", { color, bold: true });
     putBeside(canvas, x, text, context, label);
     return;
@@ -220,7 +238,10 @@ function drawEvent(canvas: Canvas, event: SequenceEvent, context: DrawContext): 
   canvas.put(xa, direction > 0 ? "├" : "┤", { color });
   for (let x = xa + direction; x !== xb; x += direction) canvas.put(x, line, { color });
   if (Math.abs(xb - xa) >= 2) {
-    canvas.put(xb - direction, event.style === "drop" ? "x" : direction > 0 ? ">" : "<", { color, bold: true });
+    canvas.put(xb - direction, event.style === "drop" ? "x" : direction > 0 ? ">" : "<", {
+      color,
+      bold: true,
+    });
   }
   // The label sits inside the arrow, between the tick and the head.
   const room = Math.abs(xb - xa) - 3;
@@ -292,9 +313,18 @@ export function renderSequence(
   }
   const offset = scrollOffset(target, rows.length, visibleRows);
   const more = geometry.dropped > 0 ? ` · ${geometry.dropped} more lanes: f to filter` : "";
-  const title: StyledLine = [{ text: "Sequence", bold: true }, { text: `  ${geometry.lanes.length} lanes${more}`, dim: true }];
+  const title: StyledLine = [
+    { text: "Sequence", bold: true },
+    { text: `  ${geometry.lanes.length} lanes${more}`, dim: true },
+  ];
   if (geometry.lanes.length === 0) {
-    return { title, lines: [[{ text: "(no machine lanes: the steps name no actors)", dim: true }], ...rows.slice(offset, offset + visibleRows)] };
+    return {
+      title,
+      lines: [
+        [{ text: "(no machine lanes: the steps name no actors)", dim: true }],
+        ...rows.slice(offset, offset + visibleRows),
+      ],
+    };
   }
   return { title, lines: [header.toLine(), ...rows.slice(offset, offset + visibleRows)] };
 }

@@ -128,7 +128,8 @@ function present(container: JsonObject | undefined, key: string): Side {
 export function buildStateRows(before: StateView | null, after: StateView): StateRow[] {
   const rows: StateRow[] = [];
   const names = Object.keys(after);
-  if (before !== null) for (const name of Object.keys(before)) if (!Object.hasOwn(after, name)) names.push(name);
+  if (before !== null)
+    for (const name of Object.keys(before)) if (!Object.hasOwn(after, name)) names.push(name);
   for (const name of names) {
     const old = before === null ? { has: false, value: undefined } : present(before, name);
     entryRows(rows, name, [name], 0, old, present(after, name), true);
@@ -151,7 +152,15 @@ function entryRows(
   const key = last.startsWith(REMOVED_MARK) ? last.slice(REMOVED_MARK.length) : last;
   const nested = header || (depth < MAX_NESTING && isMachineShaped(shown));
   if (!nested) {
-    const row: StateRow = { id: rowId(path), component, depth, key, text: formatValue(shown), change, header };
+    const row: StateRow = {
+      id: rowId(path),
+      component,
+      depth,
+      key,
+      text: formatValue(shown),
+      change,
+      header,
+    };
     row.value = shown as Json;
     if (change === "changed" || change === "removed") {
       row.previous = before.value as Json;
@@ -201,7 +210,15 @@ function childRows(
     const oldVars = oldObject !== undefined && isObject(oldObject.vars) ? oldObject.vars : undefined;
     const newVars = newObject !== undefined && isObject(newObject.vars) ? newObject.vars : undefined;
     for (const key of unionKeys(oldVars, newVars)) {
-      entryRows(rows, component, [...path, "vars", key], depth, present(oldVars, key), present(newVars, key), false);
+      entryRows(
+        rows,
+        component,
+        [...path, "vars", key],
+        depth,
+        present(oldVars, key),
+        present(newVars, key),
+        false,
+      );
     }
     for (const key of unionKeys(oldObject, newObject)) {
       if (MACHINE_HEADER_KEYS.has(key)) continue;
@@ -213,13 +230,22 @@ function childRows(
     return;
   }
   for (const key of unionKeys(oldObject, newObject)) {
-    entryRows(rows, component, [...path, key], depth, present(oldObject, key), present(newObject, key), false);
+    entryRows(
+      rows,
+      component,
+      [...path, key],
+      depth,
+      present(oldObject, key),
+      present(newObject, key),
+      false,
+    );
   }
 }
 
 function unionKeys(before: JsonObject | undefined, after: JsonObject | undefined): string[] {
   const keys = after === undefined ? [] : Object.keys(after);
-  if (before !== undefined) for (const key of Object.keys(before)) if (!after || !Object.hasOwn(after, key)) keys.push(key);
+  if (before !== undefined)
+    for (const key of Object.keys(before)) if (!after || !Object.hasOwn(after, key)) keys.push(key);
   return keys;
 }
 
@@ -229,7 +255,8 @@ export function changedComponents(before: StateView | null, after: StateView): s
   for (const name of Object.keys(after)) {
     if (before === null || !jsonEqual(before[name], after[name])) changed.push(name);
   }
-  if (before !== null) for (const name of Object.keys(before)) if (!Object.hasOwn(after, name)) changed.push(name);
+  if (before !== null)
+    for (const name of Object.keys(before)) if (!Object.hasOwn(after, name)) changed.push(name);
   return changed;
 }
 

@@ -112,7 +112,11 @@ export function buildTraceDocument<S, Step extends Json>(
 }
 
 /** The lines of `text` around `location`, or undefined when the location is outside the text. */
-export function sourceExcerpt(text: string, location: SourceLocation, context: number): SourceExcerpt | undefined {
+export function sourceExcerpt(
+  text: string,
+  location: SourceLocation,
+  context: number,
+): SourceExcerpt | undefined {
   const lines = text.split(/\r?\n/);
   if (location.line < 1 || location.line > lines.length) return undefined;
   const endLine = Math.min(lines.length, Math.max(location.line, location.endLine ?? location.line));

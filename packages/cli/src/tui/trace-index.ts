@@ -61,7 +61,8 @@ export function parseSends(label: StepLabel): SentMessage[] {
       const message: SentMessage = { text: "", dropped: send.dropped === true };
       if (typeof send.from === "string") message.from = send.from;
       if (typeof send.to === "string") message.to = send.to;
-      message.text = typeof send.event === "string" ? send.event : typeof send.text === "string" ? send.text : "message";
+      message.text =
+        typeof send.event === "string" ? send.event : typeof send.text === "string" ? send.text : "message";
       out.push(message);
     }
   }
@@ -112,7 +113,11 @@ export function buildTraceIndex(document: TraceDocument): TraceIndex {
  * The steps shown under a machine filter: those that involve a shown
  * component. The failing step always stays: it is what the trace is about.
  */
-export function visibleSteps(document: TraceDocument, index: TraceIndex, hidden: ReadonlySet<string>): number[] {
+export function visibleSteps(
+  document: TraceDocument,
+  index: TraceIndex,
+  hidden: ReadonlySet<string>,
+): number[] {
   const out: number[] = [];
   for (let i = 0; i < document.steps.length; i++) {
     if (hidden.size === 0 || i === document.failureStep) {

@@ -163,7 +163,8 @@ function handleFilter(state: UiState, context: KeyContext, input: string, key: K
   const names = context.components;
   const cursor = clamp(state.filterCursor, 0, Math.max(0, names.length - 1));
   if (key.escape || input === "f" || input === "q") return { ...state, overlay: null };
-  if (key.downArrow || input === "j") return { ...state, filterCursor: clamp(cursor + 1, 0, names.length - 1) };
+  if (key.downArrow || input === "j")
+    return { ...state, filterCursor: clamp(cursor + 1, 0, names.length - 1) };
   if (key.upArrow || input === "k") return { ...state, filterCursor: clamp(cursor - 1, 0, names.length - 1) };
   if (input === "g" || key.home) return { ...state, filterCursor: 0 };
   if (input === "G" || key.end) return { ...state, filterCursor: Math.max(0, names.length - 1) };
@@ -206,7 +207,12 @@ function handleStatePane(state: UiState, context: KeyContext, input: string, key
   return null;
 }
 
-function handlePropertyPane(state: UiState, context: KeyContext, input: string, key: KeyPress): UiState | null {
+function handlePropertyPane(
+  state: UiState,
+  context: KeyContext,
+  input: string,
+  key: KeyPress,
+): UiState | null {
   const maxScroll = Math.max(0, context.propertyLineCount - context.propertyVisible);
   const scroll = (to: number) => ({ ...state, propertyScroll: clamp(to, 0, maxScroll) });
   if (key.downArrow || input === "j") return scroll(state.propertyScroll + 1);

@@ -1,0 +1,141 @@
+// `faultline explore`: step through a saved counterexample in the terminal UI.
+// The trace is replayed against its model into a TraceDocument (plain data);
+// on a terminal the Ink app shows it, elsewhere (pipes, CI logs) it is printed
+// as `faultline replay` prints it.
+import { readFileSync } from "node:fs";
+import { buildModel, type Failure, parseTraceFile } from "@faultline/checker";
+import { compileSource, renderDiagnostics } from "@faultline/lang";
+import { parseArgs } from "../args.js";
+import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
+import { colorEnabled, type Io } from "../io.js";
+import { buildTraceDocument, documentToText, type TraceDocument } from "../tui/trace-document.js";
+
+export interface ExploreTerminal {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+}
+
+const USAGE = "usage: faultline explore <trace.itf.json> [--model FILE]";
+
+/** The exit code `faultline replay` gives a trace ending in `failure`. */
+export function exitCodeForFailure(failure: Failure | null): ExitCodeValue {
+  if (failure === null) return ExitCode.pass;
+  switch (failure.kind) {
+    case "deadlock":
+    case "unhandled-event":
+    case "runtime-error":
+      return ExitCode.builtinFailure;
+    case "hot-at-end":
+    case "liveness":
+      return ExitCode.liveness;
+    default:
+      return ExitCode.violation;
+  }
+}
+
+/** Reads the trace and its model and replays it; an exit code instead when the input is wrong. */
+export function loadTraceDocument(
+  argv: readonly string[],
+  io: Io,
+): { ok: true; document: TraceDocument } | { ok: false; code: ExitCodeValue } {
+  const parsed = parseArgs(argv, [
+    {
+      name: "model",
+      kind: "string",
+      description: "the .fl file (default: the trace's source)",
+      valueName: "FILE",
+    },
+  ]);
+  if (!parsed.ok) {
+    io.err(`faultline explore: ${parsed.message}\n`);
+    return { ok: false, code: ExitCode.usage };
+  }
+  const [tracePath, ...extra] = parsed.args.positionals;
+  if (!tracePath || extra.length > 0) {
+    io.err(`faultline explore: give one trace file (${USAGE})\n`);
+    return { ok: false, code: ExitCode.usage };
+  }
+  let traceText: string;
+  try {
+    traceText = readFileSync(tracePath, "utf8");
+  } catch (e) {
+    io.err(`faultline explore: cannot read ${tracePath}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return { ok: false, code: ExitCode.usage };
+  }
+  const trace = parseTraceFile(traceText);
+  if (!trace.ok) {
+    io.err(`faultline explore: ${tracePath} is not a Faultline trace: ${trace.message}\n`);
+    return { ok: false, code: ExitCode.usage };
+  }
+  const source = (parsed.args.flags.get("model") as string | undefined) ?? trace.source;
+  if (!source) {
+    io.err(`faultline explore: the trace names no model file; pass --model FILE (${USAGE})\n`);
+    return { ok: false, code: ExitCode.usage };
+  }
+  let text: string;
+  try {
+    text = readFileSync(source, "utf8");
+  } catch {
+    io.err(`faultline explore: no such model file: ${source}\n`);
+    return { ok: false, code: ExitCode.usage };
+  }
+  const compiled = compileSource({ path: source, text });
+  if (!compiled.ok) {
+    io.err(
+      renderDiagnostics(compiled.diagnostics, (f) => (f === source ? text : undefined), {
+        color: colorEnabled(io),
+      }),
+    );
+    return { ok: false, code: ExitCode.modelError };
+  }
+  const testNames = compiled.ir.tests.map((t) => t.name);
+  const test = trace.test ?? (testNames.length === 1 ? testNames[0] : undefined);
+  if (test === undefined) {
+    io.err(`faultline explore: the trace names no test and ${source} has ${testNames.length}\n`);
+    return { ok: false, code: ExitCode.usage };
+  }
+  if (!testNames.includes(test)) {
+    io.err(`faultline explore: ${source} has no test '${test}' (tests: ${testNames.join(", ") || "none"})\n`);
+    return { ok: false, code: ExitCode.usage };
+  }
+  const model = buildModel(compiled.ir, test);
+  const options: Parameters<typeof buildTraceDocument>[2] = { title: source, test, source, sourceText: text };
+  if (trace.failure !== undefined) options.recordedFailure = trace.failure;
+  return { ok: true, document: buildTraceDocument(model, trace.steps, options) };
+}
+
+/**
+ * Ink renders only the last frame when it thinks it runs in CI (is-in-ci reads
+ * CI at import). A person at a terminal with CI set in their shell still wants
+ * the live UI, so CI is hidden from that one import.
+ */
+async function importExplorerWithoutCi(env: Io["env"]): Promise<typeof import("../tui/run-explorer.js")> {
+  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+  if (env === process.env) {
+    delete process.env.CI;
+    delete process.env.CONTINUOUS_INTEGRATION;
+  }
+  try {
+    return await import("../tui/run-explorer.js");
+  } finally {
+    for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
+  }
+}
+
+export async function runExplore(
+  argv: readonly string[],
+  io: Io,
+  terminal: ExploreTerminal = { stdin: process.stdin, stdout: process.stdout },
+): Promise<ExitCodeValue> {
+  const loaded = loadTraceDocument(argv, io);
+  if (!loaded.ok) return loaded.code;
+  const document = loaded.document;
+  if (!io.isTTY || !terminal.stdin.isTTY) {
+    io.out(documentToText(document));
+    return exitCodeForFailure(document.failure);
+  }
+  const { runExplorer } = await importExplorerWithoutCi(io.env);
+  await runExplorer(document, terminal);
+  // The session ended because the user quit: that is success, whatever the trace shows.
+  return ExitCode.pass;
+}

@@ -1,0 +1,491 @@
+// Every pane's content as styled lines of exactly the pane's width: the step
+// list, the state with its changes marked, the violated property with its
+// source, the header, the hotkey bar, and the help and filter overlays.
+import type { StepLabel } from "@faultline/checker";
+import { formatValueLines } from "./json-format.js";
+import { contentHeight, contentWidth, type PaneBox, type PaneName, scrollOffset } from "./layout.js";
+import type { Change, StateRow } from "./state-diff.js";
+import {
+  type Color,
+  fitLine,
+  lineWidth,
+  plain,
+  type Segment,
+  type StyledLine,
+  truncateLine,
+  wrapLine,
+} from "./styled-text.js";
+import { failureHeadline, locationText, type TraceDocument } from "./trace-document.js";
+import type { UiState } from "./ui-state.js";
+
+/** The marker a changed row starts with; colours say the same for those who see them. */
+export const CHANGE_MARKERS: Record<Change, string> = { same: " ", added: "+", removed: "-", changed: "~" };
+const CHANGE_COLORS: Record<Change, Color | undefined> = {
+  same: undefined,
+  added: "green",
+  removed: "red",
+  changed: "yellow",
+};
+
+export function kindColor(kind: string): Color {
+  if (kind === "init") return "blue";
+  if (kind === "deliver") return "green";
+  if (kind === "timer" || kind === "timeout") return "magenta";
+  if (/fault|drop|crash|partition|duplicate|restart/.test(kind)) return "red";
+  return "cyan";
+}
+
+/** A pane's content: the title line, then exactly the rows that fit, all fitted to the width. */
+export interface PaneContent {
+  title: StyledLine;
+  lines: StyledLine[];
+}
+
+/** Fits a pane's title and lines into its box: one title row plus contentHeight rows, each contentWidth wide. */
+export function fitPane(content: PaneContent, box: PaneBox): StyledLine[] {
+  const width = contentWidth(box);
+  const rows = contentHeight(box);
+  const out: StyledLine[] = [fitLine(content.title, width)];
+  for (let i = 0; i < rows; i++) out.push(fitLine(content.lines[i] ?? [], width));
+  return box.height >= 3 ? out : out.slice(0, Math.max(0, box.height - 2));
+}
+
+/** A short suffix for the step list: the state change a step made, if the label says. */
+function stepSuffix(label: StepLabel): string {
+  const transition = label.details?.transition;
+  return typeof transition === "string" ? `  ${transition.replace(" -> ", " → ")}` : "";
+}
+
+export function stepListContent(
+  document: TraceDocument,
+  options: {
+    box: PaneBox;
+    selected: number;
+    steps: readonly number[];
+    focused: boolean;
+    matches: ReadonlySet<number>;
+    filtered: boolean;
+  },
+): PaneContent {
+  const width = contentWidth(options.box);
+  const visible = contentHeight(options.box);
+  const numberWidth = String(document.steps.length).length;
+  const showKind = width >= 50;
+  const kindWidth = showKind
+    ? Math.min(8, Math.max(...document.steps.map((s) => s.label.kind.length), 4))
+    : 0;
+  const position = options.steps.indexOf(options.selected);
+  const offset = scrollOffset(Math.max(0, position), options.steps.length, visible);
+  const lines: StyledLine[] = [];
+  for (const step of options.steps.slice(offset, offset + visible)) {
+    const label = document.steps[step]!.label;
+    const selected = step === options.selected;
+    const failed = step === document.failureStep;
+    const highlight = selected && options.focused;
+    const base: Omit<Segment, "text"> = highlight ? { inverse: true } : selected ? { bold: true } : {};
+    const line: StyledLine = [
+      { text: failed ? "✗" : selected ? "▸" : " ", color: failed ? "red" : undefined, ...base },
+      {
+        text: `${String(step + 1).padStart(numberWidth)} `,
+        ...base,
+        ...(options.matches.has(step)
+          ? { color: "yellow", underline: true }
+          : { color: kindColor(label.kind) }),
+      },
+    ];
+    if (showKind)
+      line.push({ text: `${label.kind.padEnd(kindWidth).slice(0, kindWidth)} `, dim: !highlight, ...base });
+    line.push({ text: label.text, ...base });
+    const suffix = stepSuffix(label);
+    if (suffix !== "") line.push({ text: suffix, color: "magenta", ...base });
+    if (highlight) lines.push(fitLine(line, width).map((segment) => ({ ...segment, inverse: true })));
+    else lines.push(line);
+  }
+  if (options.steps.length === 0)
+    lines.push(plain("(no step involves the shown machines: press f)", { dim: true }));
+  const where = position < 0 ? "-" : String(options.selected + 1);
+  const title: StyledLine = [
+    { text: "Steps", bold: true },
+    { text: `  ${where}/${document.steps.length}`, dim: true },
+  ];
+  if (options.filtered) title.push({ text: ` · ${options.steps.length} shown`, color: "yellow" });
+  return { title, lines };
+}
+
+interface RenderedRow {
+  row: number;
+  line: StyledLine;
+}
+
+function rowHead(row: StateRow): StyledLine {
+  const marker = CHANGE_MARKERS[row.change];
+  const color = CHANGE_COLORS[row.change];
+  const indent = "  ".repeat(row.depth);
+  const head: StyledLine = [{ text: `${marker} `, color, bold: row.change !== "same" }];
+  if (row.header) {
+    head.push({ text: `${indent}${row.key}`, bold: true, color: row.depth === 0 ? "white" : undefined });
+    if (row.text !== "") head.push({ text: "  " }, { text: row.text, color: "cyan" });
+  } else {
+    head.push({ text: `${indent}${row.key}: `, dim: row.change === "same" });
+  }
+  return head;
+}
+
+/** One state row as lines: truncated to one line, or every line of its value when expanded. */
+export function stateRowLines(row: StateRow, width: number, expanded: boolean): StyledLine[] {
+  const head = rowHead(row);
+  const valueStyle: Omit<Segment, "text"> =
+    row.change === "removed"
+      ? { color: "red", dim: true }
+      : row.change === "same"
+        ? {}
+        : { color: CHANGE_COLORS[row.change] };
+  const was = row.previousText !== undefined && row.change === "changed" ? row.previousText : undefined;
+  if (!expanded) {
+    const line: StyledLine = [...head];
+    if (!row.header) line.push({ text: row.text, ...valueStyle });
+    if (was !== undefined) line.push({ text: `  (was ${was})`, dim: true });
+    return [truncateLine(line, width)];
+  }
+  const indent = 2 + 2 * row.depth + 2;
+  const pad = " ".repeat(indent);
+  const lines: StyledLine[] = [];
+  if (row.header) {
+    lines.push(...wrapLine(head, width, indent));
+  } else {
+    const valueLines = formatValueLines(row.value, width, pad);
+    const first: StyledLine = [...head, { text: valueLines[0] ?? "", ...valueStyle }];
+    lines.push(...wrapLine(first, width, indent));
+    for (const text of valueLines.slice(1)) lines.push(...wrapLine([{ text, ...valueStyle }], width, indent));
+  }
+  if (was !== undefined) {
+    const previous = row.header ? [was] : formatValueLines(row.previous, width, `${pad}    `);
+    lines.push(...wrapLine([{ text: `${pad}was ${previous[0] ?? ""}`, dim: true }], width, indent + 4));
+    for (const text of previous.slice(1)) lines.push(...wrapLine([{ text, dim: true }], width, indent + 4));
+  }
+  return lines;
+}
+
+export function statePaneContent(
+  document: TraceDocument,
+  rows: readonly StateRow[],
+  ui: UiState,
+  options: { box: PaneBox; focused: boolean; filteredOut: number },
+): PaneContent {
+  const width = contentWidth(options.box);
+  const visible = contentHeight(options.box);
+  const step = document.steps[ui.selected];
+  const title: StyledLine = [
+    { text: step === undefined ? "State" : `State after step ${ui.selected + 1}`, bold: true },
+  ];
+  if (ui.changedOnly) title.push({ text: " · changed only", color: "yellow" });
+  if (options.filteredOut > 0) title.push({ text: ` · ${options.filteredOut} hidden`, color: "yellow" });
+  if (ui.expandAll) title.push({ text: " · expanded", dim: true });
+  const notes: StyledLine[] = [];
+  if (step?.stateMissing)
+    notes.push(plain("(the step failed before reaching a state: the state before it)", { dim: true }));
+  if (rows.length === 0) {
+    const why = ui.changedOnly
+      ? "(this step changed nothing shown: d shows all)"
+      : "(nothing shown: f to filter machines)";
+    return { title, lines: [...notes, plain(why, { dim: true })] };
+  }
+  const cursor = Math.min(ui.stateCursor, rows.length - 1);
+  const rendered: RenderedRow[] = [];
+  let cursorLine = 0;
+  rows.forEach((row, index) => {
+    if (index === cursor) cursorLine = rendered.length;
+    const expanded = ui.expandAll || ui.expanded.has(row.id);
+    for (const line of stateRowLines(row, width, expanded)) {
+      const shown =
+        index === cursor && options.focused
+          ? fitLine(line, width).map((s) => ({ ...s, inverse: true }))
+          : line;
+      rendered.push({ row: index, line: shown });
+    }
+  });
+  const room = Math.max(0, visible - notes.length);
+  const offset = scrollOffset(cursorLine, rendered.length, room);
+  return { title, lines: [...notes, ...rendered.slice(offset, offset + room).map((r) => r.line)] };
+}
+
+/** Every line of the property pane (the pane scrolls over them). */
+export function propertyLines(document: TraceDocument, width: number, wrap: boolean): StyledLine[] {
+  const lines: StyledLine[] = [];
+  const add = (line: StyledLine, indent = 0) => {
+    if (wrap) lines.push(...wrapLine(line, width, indent));
+    else lines.push(truncateLine(line, width));
+  };
+  const failure = document.failure;
+  if (failure === null) {
+    add(plain("No failure: the trace replays without violating anything.", { color: "green" }));
+  } else {
+    add([
+      { text: "✗ ", color: "red", bold: true },
+      { text: failureHeadline(failure), color: "red", bold: true },
+    ]);
+    add(plain(failure.message), 2);
+    const where: StyledLine = [];
+    if (failure.location !== undefined)
+      where.push({ text: `at ${locationText(failure.location)}`, dim: true });
+    if (document.failureStep !== null) {
+      where.push({
+        text: `${where.length > 0 ? " · " : ""}shows at step ${document.failureStep + 1}`,
+        dim: true,
+      });
+    }
+    if (where.length > 0) add(where);
+  }
+  const excerpt = document.sourceExcerpt;
+  if (excerpt !== undefined) {
+    lines.push([]);
+    const numberWidth = String(excerpt.lines[excerpt.lines.length - 1]?.n ?? excerpt.line).length;
+    const last = Math.max(excerpt.line, excerpt.endLine ?? excerpt.line);
+    for (const { n, text } of excerpt.lines) {
+      const inSpan = n >= excerpt.line && n <= last;
+      add(
+        [
+          {
+            text: `${inSpan ? ">" : " "}${String(n).padStart(numberWidth)} │ `,
+            color: inSpan ? "red" : "gray",
+          },
+          { text, bold: inSpan },
+        ],
+        numberWidth + 4,
+      );
+      if (n === excerpt.line && excerpt.col !== undefined && (excerpt.endLine ?? n) === n) {
+        const length = Math.max(1, (excerpt.endCol ?? excerpt.col + 1) - excerpt.col);
+        add([
+          { text: `${" ".repeat(numberWidth + 1)} │ `, color: "gray" },
+          { text: `${" ".repeat(Math.max(0, excerpt.col - 1))}${"^".repeat(length)}`, color: "red" },
+        ]);
+      }
+    }
+  }
+  if (document.notes.length > 0) lines.push([]);
+  for (const note of document.notes)
+    add(
+      [
+        { text: "! ", color: "yellow", bold: true },
+        { text: note, color: "yellow" },
+      ],
+      2,
+    );
+  return lines;
+}
+
+export function propertyPaneContent(
+  document: TraceDocument,
+  ui: UiState,
+  options: { box: PaneBox; focused: boolean },
+): PaneContent {
+  const width = contentWidth(options.box);
+  const visible = contentHeight(options.box);
+  const all = propertyLines(document, width, ui.expandAll);
+  const scroll = Math.max(0, Math.min(ui.propertyScroll, all.length - visible));
+  const title: StyledLine = [
+    {
+      text: document.failure === null ? "No violation" : "Violation",
+      bold: true,
+      color: document.failure ? "red" : "green",
+    },
+  ];
+  if (document.sourceExcerpt !== undefined)
+    title.push({ text: `  ${document.sourceExcerpt.file}`, dim: true });
+  if (all.length > visible)
+    title.push({
+      text: ` · ${scroll + 1}-${Math.min(all.length, scroll + visible)}/${all.length}`,
+      dim: true,
+    });
+  return { title, lines: all.slice(scroll, scroll + visible) };
+}
+
+/** The top line: what is being explored, the failure, and where the selection is. */
+export function headerLine(
+  document: TraceDocument,
+  ui: UiState,
+  width: number,
+  shownSteps: number,
+): StyledLine {
+  const right: StyledLine = [];
+  if (ui.changedOnly) right.push({ text: " [changed]", color: "yellow" });
+  if (ui.hidden.size > 0) right.push({ text: " [filtered]", color: "yellow" });
+  right.push({ text: ` step ${ui.selected + 1}/${document.steps.length} `, bold: true });
+  if (shownSteps !== document.steps.length) right.push({ text: `(${shownSteps} shown) `, dim: true });
+  const left: StyledLine = [
+    { text: " faultline ", bold: true, inverse: true },
+    { text: ` ${document.title} / ${document.test}`, bold: true },
+  ];
+  if (document.failure !== null)
+    left.push({ text: `  ✗ ${failureHeadline(document.failure)}`, color: "red", bold: true });
+  else left.push({ text: "  no failure", color: "green" });
+  const room = width - lineWidth(right);
+  if (room < 12) return fitLine(right, width);
+  return [...fitLine(left, room), ...right];
+}
+
+export interface Hotkey {
+  key: string;
+  label: string;
+}
+
+export function hotkeysFor(focus: PaneName, ui: UiState): Hotkey[] {
+  if (ui.overlay === "help") return [{ key: "?/Esc", label: "close help" }];
+  if (ui.overlay === "filter") {
+    return [
+      { key: "j/k", label: "move" },
+      { key: "space", label: "show/hide" },
+      { key: "o", label: "only" },
+      { key: "a", label: "all" },
+      { key: "i", label: "invert" },
+      { key: "Esc", label: "close" },
+    ];
+  }
+  const keys: Hotkey[] =
+    focus === "state"
+      ? [
+          { key: "j/k", label: "value" },
+          { key: "←/→", label: "step" },
+          { key: "Enter", label: "expand" },
+        ]
+      : focus === "property"
+        ? [
+            { key: "j/k", label: "scroll" },
+            { key: "←/→", label: "step" },
+          ]
+        : [
+            { key: "j/k", label: "step" },
+            { key: "g/G", label: "first/last" },
+          ];
+  keys.push(
+    { key: "/", label: "search" },
+    { key: "n/N", label: "next/prev" },
+    { key: "d", label: ui.changedOnly ? "all" : "changes" },
+    { key: "f", label: "filter" },
+    { key: "e", label: ui.expandAll ? "truncate" : "expand" },
+    { key: "Tab", label: "pane" },
+  );
+  return keys;
+}
+
+/** The bottom line: the search prompt while typing, else a status message and the keys that fit. */
+export function hotkeyBar(ui: UiState, focus: PaneName, width: number): StyledLine {
+  if (ui.prompt !== null) {
+    return fitLine(
+      [
+        { text: "/", bold: true, color: "yellow" },
+        { text: ui.prompt },
+        { text: "█", color: "yellow" },
+        { text: "   Enter search · Esc cancel", dim: true },
+      ],
+      width,
+    );
+  }
+  const line: StyledLine = [];
+  if (ui.status !== null)
+    line.push({ text: ` ${ui.status} `, color: "yellow", inverse: true }, { text: " " });
+  const tail: StyledLine = [
+    { text: " ?", bold: true, color: "cyan" },
+    { text: " help", dim: true },
+    { text: " q", bold: true, color: "cyan" },
+    { text: " quit", dim: true },
+  ];
+  const room = width - lineWidth(tail);
+  for (const hotkey of hotkeysFor(focus, ui)) {
+    const item: StyledLine = [
+      { text: ` ${hotkey.key}`, bold: true, color: "cyan" },
+      { text: ` ${hotkey.label}`, dim: true },
+    ];
+    if (lineWidth(line) + lineWidth(item) > room) break;
+    line.push(...item);
+  }
+  return fitLine([...truncateLine(line, room), ...tail], width);
+}
+
+export const HELP_SECTIONS: { title: string; keys: [string, string][] }[] = [
+  {
+    title: "Steps",
+    keys: [
+      ["j / ↓", "next step"],
+      ["k / ↑", "previous step"],
+      ["g / Home", "first step"],
+      ["G / End", "last step"],
+      ["PgDn / PgUp", "a page of steps"],
+      ["l / →, h / ←", "next / previous step in any pane"],
+      ["Enter", "look at the step's state"],
+    ],
+  },
+  {
+    title: "Search and view",
+    keys: [
+      ["/", "search steps (Enter runs it)"],
+      ["n / N", "next / previous match"],
+      ["d", "only the values this step changed"],
+      ["f", "filter machines (lanes and state)"],
+      ["e", "expand / truncate every long value"],
+      ["Tab / S-Tab", "next / previous pane"],
+    ],
+  },
+  {
+    title: "State pane",
+    keys: [
+      ["j / k", "move between values"],
+      ["Enter / Space", "expand / truncate one value"],
+      ["+ ~ -", "added / changed / removed"],
+    ],
+  },
+  {
+    title: "Anywhere",
+    keys: [
+      ["?", "this help"],
+      ["Esc", "close, cancel"],
+      ["q", "quit"],
+    ],
+  },
+];
+
+/** The help overlay's lines, in two columns when the width allows. */
+export function helpLines(width: number, height: number): StyledLine[] {
+  const blocks = HELP_SECTIONS.map((section) => {
+    const keyWidth = Math.max(...section.keys.map(([key]) => key.length));
+    const block: StyledLine[] = [[{ text: section.title, bold: true, underline: true }]];
+    for (const [key, description] of section.keys) {
+      block.push([{ text: `${key.padEnd(keyWidth)}  `, bold: true, color: "cyan" }, { text: description }]);
+    }
+    return block;
+  });
+  const single = blocks.flatMap((block, i) => (i === 0 ? block : [[], ...block]));
+  if (single.length <= height || width < 64) return single.map((line) => fitLine(line, width));
+  const columnWidth = Math.floor((width - 2) / 2);
+  const left = [...blocks[0]!, [], ...blocks[1]!];
+  const right = blocks.slice(2).flatMap((block, i) => (i === 0 ? block : [[], ...block]));
+  const lines: StyledLine[] = [];
+  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+    lines.push([
+      ...fitLine(left[i] ?? [], columnWidth),
+      { text: "  " },
+      ...fitLine(right[i] ?? [], width - columnWidth - 2),
+    ]);
+  }
+  return lines;
+}
+
+export function filterLines(
+  components: readonly string[],
+  ui: UiState,
+  width: number,
+  height: number,
+): StyledLine[] {
+  const cursor = Math.min(ui.filterCursor, Math.max(0, components.length - 1));
+  const offset = scrollOffset(cursor, components.length, height);
+  return components.slice(offset, offset + height).map((name, i) => {
+    const shown = !ui.hidden.has(name);
+    const line: StyledLine = [
+      { text: shown ? "[x] " : "[ ] ", color: shown ? "green" : "gray" },
+      { text: name, dim: !shown },
+    ];
+    return offset + i === cursor
+      ? fitLine(line, width).map((s) => ({ ...s, inverse: true }))
+      : fitLine(line, width);
+  });
+}
