@@ -1,1 +1,13 @@
 export const VERSION = "0.1.0";
+export { emitReports } from "./reporters/emit.js";
+export { toGithubAnnotations, toGithubSummary, writeGithubSummary } from "./reporters/github.js";
+export { toJsonSummary } from "./reporters/json.js";
+export { toJUnitXml } from "./reporters/junit.js";
+export {
+  type ModelErrorReport,
+  type RunReport,
+  type TestOutcome,
+  testOutcomeFromResult,
+  testProperties,
+} from "./reporters/run-report.js";
+export { sarifRuleId, toSarif } from "./reporters/sarif.js";

@@ -1,6 +1,7 @@
 // `faultline check`: compile each file, run every (selected) test through the
 // exhaustive explorer, report, and exit with the most severe outcome.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { basename, join } from "node:path";
 import {
   buildModel,
@@ -8,6 +9,7 @@ import {
   type CheckStats,
   checkExhaustive,
   type Failure,
+  replayTrace,
   traceToItf,
   traceToText,
 } from "@faultline/checker";
@@ -16,14 +18,23 @@ import { parseArgs, parseDuration } from "../args.js";
 import { discoverModelFiles } from "../discover.js";
 import { type ActualOutcome, compareOutcome, expectedFor } from "../expected-outcomes.js";
 import { combineExitCodes, ExitCode, type ExitCodeValue } from "../exit-codes.js";
-import { type Io, colorEnabled } from "../io.js";
+import { VERSION } from "../index.js";
+import { colorEnabled, type Io } from "../io.js";
+import { emitReports, isCiReporter } from "../reporters/emit.js";
+import {
+  locationOfSpan,
+  type ModelErrorReport,
+  type TestOutcome,
+  testOutcomeFromResult,
+  testProperties,
+} from "../reporters/run-report.js";
 
 export const CHECK_FLAGS = [
   { name: "test", kind: "list", description: "only these tests", valueName: "NAME" },
   { name: "max-depth", kind: "number", description: "depth bound" },
   { name: "max-states", kind: "number", description: "distinct-state bound" },
   { name: "timeout", kind: "string", description: "time bound per test", valueName: "DURATION" },
-  { name: "reporter", kind: "list", description: "pretty | json" },
+  { name: "reporter", kind: "list", description: "pretty | json | junit | sarif | github" },
   { name: "out", kind: "string", description: "directory for traces", valueName: "DIR" },
   { name: "expected", kind: "boolean", description: "compare with expected.json" },
   { name: "quiet", kind: "boolean", description: "less output" },
@@ -101,8 +112,8 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
   }
   const reporters = (flags.get("reporter") as string[] | undefined) ?? ["pretty"];
   for (const r of reporters) {
-    if (r !== "pretty" && r !== "json") {
-      io.err(`faultline check: unknown reporter '${r}' (expected pretty or json)\n`);
+    if (r !== "pretty" && !isCiReporter(r)) {
+      io.err(`faultline check: unknown reporter '${r}' (expected pretty, json, junit, sarif or github)\n`);
       return ExitCode.usage;
     }
   }
@@ -130,6 +141,10 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
   const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
 
   const reports: TestReport[] = [];
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const outcomes: TestOutcome[] = [];
+  const modelErrorReports: ModelErrorReport[] = [];
   const codes: ExitCodeValue[] = [];
   const modelErrors: { file: string; errors: number }[] = [];
 
@@ -144,6 +159,11 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
       modelErrors.push({ file, errors });
       const expectedError =
         expectations && Object.values(expectations).some((e) => e.outcome === "model-error");
+      modelErrorReports.push({
+        file,
+        diagnostics: compiled.diagnostics,
+        expected: Boolean(useExpected && expectedError),
+      });
       codes.push(useExpected && expectedError ? ExitCode.pass : ExitCode.modelError);
       continue;
     }
@@ -197,34 +217,43 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
         codes.push(exitCode);
       }
       reports.push(report);
+      const failed = result.kind === "violation" || result.kind === "deadlock";
+      outcomes.push(
+        testOutcomeFromResult({
+          file,
+          test: test.name,
+          properties: testProperties(test),
+          result,
+          exitCode,
+          tracePath: report.tracePath ?? null,
+          expectation: report.expectation,
+          testLocation: locationOfSpan(test.span),
+          traceSteps: failed ? replayTrace(model, result.trace.steps).labels : undefined,
+        }),
+      );
       if (pretty) printTest(io, report, model, { quiet, verbose: Boolean(flags.get("verbose")), paint });
     }
   }
 
-  if (reporters.includes("json")) {
-    const json = {
-      version: 1,
-      files: found.files,
-      modelErrors,
-      tests: reports.map((r) => ({
-        file: r.file,
-        test: r.test,
-        outcome: r.actual.outcome,
-        property: r.actual.property ?? null,
-        exitCode: r.exitCode,
-        stats: "stats" in r.result ? (r.result.stats ?? null) : null,
-        failure: "failure" in r.result ? r.result.failure : null,
-        traceLength: r.actual.traceLength ?? null,
-        tracePath: r.tracePath ?? null,
-        expectation: r.expectation ?? null,
-      })),
-    };
-    io.out(`${JSON.stringify(json, null, 2)}\n`);
-  }
   if (pretty) printSummary(io, reports, modelErrors, useExpected, paint);
-  return combineExitCodes(codes);
+  const exit = combineExitCodes(codes);
+  emitReports(
+    {
+      tool: { name: "faultline", version: VERSION },
+      startedAt,
+      elapsedMs: performance.now() - t0,
+      exitCode: exit,
+      rootDir: process.cwd(),
+      hostname: hostname(),
+      files: found.files,
+      modelErrors: modelErrorReports,
+      tests: outcomes,
+    },
+    reporters.filter((r) => r !== "pretty"),
+    { outDir, out: (text) => io.out(text), env: io.env },
+  );
+  return exit;
 }
-
 function printTest(
   io: Io,
   r: TestReport,

@@ -7,9 +7,9 @@ import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Failure, SourceLocation } from "@faultline/checker";
-import { DIAGNOSTIC_CODES, type Span } from "@faultline/lang";
+import { DIAGNOSTIC_CODES } from "@faultline/lang";
 import { boundedMessage, failureSentence, outcomeText, repoRelativePath } from "./format.js";
-import type { RunReport, TestOutcome } from "./run-report.js";
+import { locationOfSpan, type RunReport, type TestOutcome } from "./run-report.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 export const SRCROOT = "%SRCROOT%";
@@ -165,13 +165,13 @@ export function toSarif(report: RunReport): SarifLog {
         ruleId: d.code,
         level: d.severity === "warning" ? "warning" : "error",
         message: { text: d.hint ? `${d.message}. Hint: ${d.hint}` : d.message },
-        locations: [loc(spanLocation(d.span))],
+        locations: [loc(locationOfSpan(d.span))],
         partialFingerprints: fingerprint(d.code, relOrAbs(d.span.file, report), d.message),
       };
       if (d.related && d.related.length > 0) {
         result.relatedLocations = d.related.map((r, i) => ({
           id: i + 1,
-          ...loc(spanLocation(r.span), r.message),
+          ...loc(locationOfSpan(r.span), r.message),
         }));
       }
       if (m.expected) result.suppressions = [expectedSuppression()];
@@ -324,16 +324,6 @@ function expectedSuppression(): SarifObject {
     kind: "external",
     status: "accepted",
     justification: "expected by expected.json (faultline check --expected)",
-  };
-}
-
-function spanLocation(span: Span): SourceLocation {
-  return {
-    file: span.file,
-    line: span.start.line,
-    col: span.start.col,
-    endLine: span.end.line,
-    endCol: span.end.col,
   };
 }
 
