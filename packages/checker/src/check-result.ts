@@ -35,7 +35,8 @@ export interface ExhaustiveStats extends CheckStats {
   heapUsedBytes: number;
 }
 
-export type BoundReason = "max-depth" | "max-states" | "timeout";
+/** "memory": the memory budget (the parallel explorer's visited table) is used up. */
+export type BoundReason = "max-depth" | "max-states" | "timeout" | "memory";
 
 /** A failure together with the shortest known trace that reaches it. */
 export interface FoundFailure {
@@ -72,6 +73,8 @@ export interface BoundedResult<St extends CheckStats = CheckStats> {
   kind: "bounded";
   reason: BoundReason;
   stats: St;
+  /** What ran out and how to go further, when the reason alone does not say. */
+  message?: string;
 }
 
 /** The model itself failed (threw, or behaved non-deterministically): an internal error, not a verdict. */

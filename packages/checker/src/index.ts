@@ -23,6 +23,12 @@ export {
   spanToLocation,
 } from "./fl/fl-model.js";
 export type { FlState, FlStep } from "./fl/fl-state.js";
+export {
+  buildFaultPlan,
+  type FaultPlan,
+  type ParseFaultsResult,
+  parseFaultsOption,
+} from "./fl/fault-plan.js";
 export { type ForeignLoadResult, loadForeignImplementation } from "./fl/foreign-loader.js";
 export { FingerprintSet, type FingerprintSetOptions } from "./fingerprint-set.js";
 export { type Fingerprint, fingerprint, fingerprintHex, fingerprintInto } from "./fingerprint.js";

@@ -75,6 +75,7 @@ export function traceToItf<S, Step extends Json>(
   if (options.mode !== undefined) faultline.mode = options.mode;
   if (options.seed !== undefined) faultline.seed = options.seed;
   if (options.source !== undefined) faultline.source = options.source;
+  if (options.faults !== undefined) faultline.faults = options.faults;
   if (options.failure !== undefined) faultline.failure = JSON.parse(JSON.stringify(options.failure)) as Json;
   if (replay.error !== undefined) faultline.replayError = replay.error;
   faultline.steps = trace.steps;
@@ -123,6 +124,7 @@ export function readItfTrace(data: unknown): TraceFileRead {
   if (typeof faultline.test === "string") file.test = faultline.test;
   if (typeof faultline.mode === "string") file.mode = faultline.mode;
   if (typeof faultline.seed === "number" || typeof faultline.seed === "string") file.seed = faultline.seed;
+  if (typeof faultline.faults === "string") file.faults = faultline.faults;
   if (typeof faultline.source === "string") file.source = faultline.source;
   else if (typeof meta.source === "string") file.source = meta.source;
   if (isFailure(faultline.failure)) file.failure = faultline.failure;

@@ -98,6 +98,17 @@ export interface Model<S, Step extends Json = Json> {
   /** Names of spec monitors that are hot in `state` (liveness). */
   hotMonitors?(state: S): string[];
 
+  /**
+   * Weak fairness (liveness): keys of the steps enabled in `state` that a fair
+   * run must eventually take if they stay enabled (deliveries, timers, ...).
+   * Steps that may never happen (faults) have no key. See docs/faults.md.
+   */
+  enabledFairSteps?(state: S): string[];
+  /** The fairness key that `step`, taken from `state`, satisfies; null when it has none. */
+  fairKeyOfStep?(state: S, step: Step): string | null;
+  /** True when no fault step can happen any more from `state` (every budget is spent). */
+  faultBudgetsSpent?(state: S): boolean;
+
   describeStep(step: Step, before: S | null, after: S | null): StepLabel;
   viewState(state: S): StateView;
 

@@ -15,6 +15,8 @@ export interface TraceMetadata {
   seed?: number | string;
   /** The source file of the model. */
   source?: string;
+  /** Faults given on the command line (`--faults`), replacing the test's own; replay needs them. */
+  faults?: string;
 }
 
 /** The JSON document `faultline check --out` writes and `faultline replay` reads. */
@@ -41,6 +43,7 @@ export function createTraceFile(
   if (metadata.test !== undefined) file.test = metadata.test;
   if (metadata.mode !== undefined) file.mode = metadata.mode;
   if (metadata.seed !== undefined) file.seed = metadata.seed;
+  if (metadata.faults !== undefined) file.faults = metadata.faults;
   if (metadata.source !== undefined) file.source = metadata.source;
   if (failure !== undefined) file.failure = failure;
   // Keep "steps" last so the small fields stay readable at the top of the file.
@@ -83,7 +86,7 @@ export function parseTraceFile(text: string): TraceFileRead {
   if (data.failure !== undefined && !isFailure(data.failure)) {
     return { ok: false, message: '"failure" must have string "kind", "property" and "message"' };
   }
-  for (const key of ["test", "mode", "source"] as const) {
+  for (const key of ["test", "mode", "source", "faults"] as const) {
     if (data[key] !== undefined && typeof data[key] !== "string") {
       return { ok: false, message: `"${key}" must be a string` };
     }

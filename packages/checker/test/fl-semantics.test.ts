@@ -95,6 +95,32 @@ describe("semantics", () => {
     expect(successors(cancelled, stateOf(initialStates(cancelled)[0]!.outcome))).toHaveLength(0);
   });
 
+  it("an armed timer waits in states without its handler and fires in one that has it", () => {
+    const waiter = buildModel(loadFixture("semantics.fl"), "TimeoutWaits");
+    const { states, steps } = runToEnd(waiter);
+    // In Away the timer is armed but not handled: only the delivery of Back is enabled.
+    expect(waiter.viewState(states[0]!)["Waiter(0)"]).toMatchObject({ state: "Away", timers: ["T"] });
+    expect(steps.slice(1)).toEqual([
+      { t: "deliver", from: 0, to: 0, i: 0, c: [] },
+      { t: "timer", m: 0, timer: "T", c: [] },
+    ]);
+    expect(waiter.viewState(states[2]!)["Waiter(0)"]).toMatchObject({
+      state: "Home",
+      vars: { fired: 1 },
+      timers: [],
+    });
+    expect(() => waiter.apply(states[0]!, { t: "timer", m: 0, timer: "T", c: [] })).toThrow(InvalidStepError);
+    // A timer armed in a state that never handles it never fires, and is not a deadlock.
+    const forgotten = buildModel(loadFixture("semantics.fl"), "TimeoutNotHandledHere");
+    const end = runToEnd(forgotten);
+    expect(end.states).toHaveLength(1);
+    expect(forgotten.viewState(end.states[0]!)["Forgotten(0)"]).toMatchObject({
+      state: "Elsewhere",
+      timers: ["T"],
+    });
+    expect(forgotten.terminal(end.states[0]!)).toBeNull();
+  });
+
   it("inflight counts messages in flight, in total or per receiver", () => {
     const ir = loadFixture("semantics.fl");
     const ok = checkExhaustive(buildModel(ir, "Inflight"));

@@ -61,7 +61,7 @@ describe("traceToText", () => {
     const result = checkExhaustive(model);
     if (result.kind !== "violation") throw new Error(`expected a violation, got ${result.kind}`);
     const failure = { ...result.failure, location: { file: "twophase.fl", line: 12, col: 3 } };
-    expect(traceToText(model, result.trace, failure)).toBe(
+    expect(traceToText(model, result.trace, failure, { changes: false })).toBe(
       [
         "  1. TM Init",
         "  2. RM(0) RMPrepare",
@@ -77,13 +77,25 @@ describe("traceToText", () => {
   it("pads step numbers and notes where a replay stopped", () => {
     const model = new GridModel(20, 0);
     const steps: Json[] = [{ start: true }, ...Array.from({ length: 10 }, () => ({ move: "x+1" }))];
-    const lines = traceToText(model, { steps }).split("\n");
+    const lines = traceToText(model, { steps }, undefined, { changes: false }).split("\n");
     expect(lines[0]).toBe("   1. start to (0, 0)");
     expect(lines[10]).toBe("  11. x+1 to (10, 0)");
     const stuck = new GraphModel({ nodeCount: 1, initial: [0], edges: [[]] });
     expect(traceToText(stuck, { steps: [{ init: 0 }, { from: 0, index: 0, to: 0 }] })).toContain(
       "replay stopped",
     );
+  });
+
+  it("lists what each step changed under its line", () => {
+    const model = new GridModel(4, 4);
+    const lines = traceToText(model, { steps: [{ start: true }, { move: "x+2" }] }).split("\n");
+    expect(lines).toEqual([
+      "  1. start to (0, 0)",
+      "     x = 0",
+      "     y = 0",
+      "  2. x+2 to (2, 0)",
+      "     x: 0 -> 2",
+    ]);
   });
 
   it("formats failures without a location", () => {

@@ -3,6 +3,7 @@
 // (zigzag), enums, ids and lengths; one byte per bool; strings as UTF-16 code
 // units. Sets and maps are sorted by representation, and channels are kept
 // sorted by (from, to), so equal states give equal bytes whatever the history.
+// With faults, the remaining budgets and the partition's side follow.
 import type { Type } from "@faultline/lang";
 import type { FlChannel, FlMachine, FlMessage, FlMonitor, FlState } from "./fl-state.js";
 import type { Payload, Value } from "./lang-codegen.js";
@@ -236,8 +237,12 @@ export class StateCodec {
     machines: readonly OwnerTable[],
     private readonly monitors: readonly OwnerTable[],
     eventPayloads: readonly (Type | null)[],
-    /** Encode each instance's constructor payload (needed once crash-restart exists). */
+    /** Encode each instance's constructor payload (needed when machines may restart). */
     private readonly withPayloads: boolean,
+    /** Number of fault budgets in every state of this test. */
+    private readonly nBudgets = 0,
+    /** The test may partition the network (the cut is encoded). */
+    private readonly withCut = false,
   ) {
     const codec = (o: OwnerTable): OwnerCodec => ({
       vars: o.varTypes.map(encoderFor),
@@ -323,6 +328,15 @@ export class StateCodec {
       freshChannels[nc++] = ch;
     }
     if (runBuf !== null) w.copy(runBuf, runStart, runEnd);
+    for (let i = 0; i < this.nBudgets; i++) w.uint(s.budgets[i]!);
+    if (this.withCut) {
+      const cut = s.cut;
+      if (cut === null) w.uint(0);
+      else {
+        w.uint(cut.length);
+        for (let i = 0; i < cut.length; i++) w.uint(cut[i]!);
+      }
+    }
     // Fresh parts were placed relative to the start (a chunk switch may have moved them).
     const base = w.start;
     const buf = w.buf;
@@ -423,7 +437,17 @@ export class StateCodec {
       }
       channels.push({ from, to, msgs, g: 0, eb: bytes, es, ee: r.pos });
     }
+    const budgets: number[] = [];
+    for (let i = 0; i < this.nBudgets; i++) budgets.push(r.uint());
+    let cut: number[] | null = null;
+    if (this.withCut) {
+      const len = r.uint();
+      if (len > 0) {
+        cut = [];
+        for (let i = 0; i < len; i++) cut.push(r.uint());
+      }
+    }
     if (r.pos !== r.end) throw new Error("decode: trailing bytes in state encoding");
-    return { machines, monitors, channels, byType };
+    return { machines, monitors, channels, byType, budgets, cut };
   }
 }

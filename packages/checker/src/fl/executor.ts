@@ -1,14 +1,24 @@
 // Runs steps of a compiled .fl program: the execution semantics of DESIGN.md
-// section 3 (without faults). One Executor per model; it is the `ctx` that
+// section 3, fault steps included (docs/faults.md, ADR 0004). One Executor per model; it is the `ctx` that
 // generated code calls, and it keeps the working copy of the state being built.
 //
 // A step runs with a forced prefix of `choose` values; every further choose
 // takes 0 and records how many options it had, so `successors` can enumerate
 // all choice sequences depth-first by re-running the step (see runAll).
 import type { Failure, SourceLocation, StepOutcome } from "../model.js";
-import { type FlChannel, type FlMachine, type FlMonitor, type FlState, HALTED, UP } from "./fl-state.js";
+import type { FaultPlan } from "./fault-plan.js";
+import {
+  CRASHED,
+  type FlChannel,
+  type FlMachine,
+  type FlMessage,
+  type FlMonitor,
+  type FlState,
+  HALTED,
+  UP,
+} from "./fl-state.js";
 import type { ControlTransfer, FlContext, Payload, Value } from "./lang-codegen.js";
-import { RuntimeFault } from "./lang-codegen.js";
+import { compare, RuntimeFault } from "./lang-codegen.js";
 import {
   type ActionFn,
   H_DEFER,
@@ -43,8 +53,8 @@ export interface SendRecord {
   to: number;
   event: number;
   payload: Payload;
-  /** False when the receiver had halted and the message was dropped. */
-  delivered: boolean;
+  /** Why the message was lost at send time, or null when it was put in flight. */
+  lost: null | "halted" | "crashed" | "partition";
 }
 
 export interface ExecutorConfig {
@@ -58,6 +68,7 @@ export interface ExecutorConfig {
   /** Per machine type: may the test create it (`in (...)` of the test). */
   allowed: readonly boolean[];
   main: number;
+  faults: FaultPlan;
   sites: readonly SourceLocation[];
   toLocation(span: import("@faultline/lang").Span): SourceLocation;
 }
@@ -77,6 +88,9 @@ export class Executor implements FlContext {
   private channelsCopied = false;
   byType: (readonly number[])[] = [];
   private byTypeCopied = false;
+  budgets: number[] = [];
+  private budgetsCopied = false;
+  cut: readonly number[] | null = null;
 
   // ---- control transfer of the action that just ran
   private ctl = NONE;
@@ -109,13 +123,19 @@ export class Executor implements FlContext {
       this.monitors = [];
       this.channels = [];
       this.byType = this.cfg.machines.map(() => []);
+      this.budgets = this.cfg.faults.budgets.slice();
+      this.cut = null;
       this.machinesCopied = this.monitorsCopied = this.channelsCopied = this.byTypeCopied = true;
+      this.budgetsCopied = true;
     } else {
       this.machines = base.machines as FlMachine[];
       this.monitors = base.monitors as FlMonitor[];
       this.channels = base.channels as FlChannel[];
       this.byType = base.byType as (readonly number[])[];
+      this.budgets = base.budgets as number[];
+      this.cut = base.cut;
       this.machinesCopied = this.monitorsCopied = this.channelsCopied = this.byTypeCopied = false;
+      this.budgetsCopied = false;
     }
     this.forced = forced;
     this.nChoices = 0;
@@ -126,7 +146,14 @@ export class Executor implements FlContext {
   }
 
   private finish(): FlState {
-    return { machines: this.machines, monitors: this.monitors, channels: this.channels, byType: this.byType };
+    return {
+      machines: this.machines,
+      monitors: this.monitors,
+      channels: this.channels,
+      byType: this.byType,
+      budgets: this.budgets,
+      cut: this.cut,
+    };
   }
 
   private outcome(run: () => void): StepOutcome<FlState> {
@@ -190,19 +217,17 @@ export class Executor implements FlContext {
       if (!before || before.status !== UP || (before.timers & (1 << timer)) === 0) {
         throw new InvalidStepError(`timer ${timer} of machine ${id} is not armed`);
       }
-      const m = this.ownMachine(id);
-      m.timers &= ~(1 << timer);
-      const table = this.cfg.machines[m.type]!;
-      const st = table.states[m.state]!;
+      const table = this.cfg.machines[before.type]!;
+      const st = table.states[before.state]!;
       const h = st.timeouts[timer];
+      // An armed timer waits, like a deferred message, until its machine is in a state that handles it.
       if (h === undefined) {
-        throw this.failure(
-          "unhandled-event",
-          "unhandled-event",
-          `${this.nameOf(id)} in state ${st.name} has no handler for timeout ${table.timers[timer]}`,
-          st.span,
+        throw new InvalidStepError(
+          `state ${st.name} of machine ${id} does not handle timeout ${table.timers[timer]}`,
         );
       }
+      const m = this.ownMachine(id);
+      m.timers &= ~(1 << timer);
       this.this = id;
       let ctl = h.fn ? this.invoke(h.fn, m.vars, null) : NONE;
       if (h.kind === H_GOTO && ctl === NONE) {
@@ -214,12 +239,132 @@ export class Executor implements FlContext {
     });
   }
 
+  // ---------------------------------------------------------------- fault steps
+
+  /** Look up message `index` of channel (from, to) in the state being built. */
+  private messageAt(from: number, to: number, index: number): { c: number; msg: FlMessage } {
+    const c = this.findChannel(from, to);
+    if (c < 0) throw new InvalidStepError(`no message in flight from ${from} to ${to}`);
+    const msg = this.channels[c]!.msgs[index];
+    if (msg === undefined) throw new InvalidStepError(`no message ${index} from ${from} to ${to}`);
+    return { c, msg };
+  }
+
+  /** The fault of `kind` that acts on `event` with budget left: `f` if given, else the first. */
+  private faultFor(candidates: readonly number[], f: number | undefined, what: string): number {
+    const pick = f === undefined ? candidates.find((p) => this.budgets[p]! > 0) : f;
+    if (pick === undefined || !candidates.includes(pick))
+      throw new InvalidStepError(`no ${what} fault applies`);
+    return pick;
+  }
+
+  /** Packet loss: message `index` of channel (from, to) disappears. */
+  runDrop(
+    base: FlState,
+    from: number,
+    to: number,
+    index: number,
+    f: number | undefined,
+  ): StepOutcome<FlState> {
+    this.begin(base, []);
+    return this.outcome(() => {
+      const { c, msg } = this.messageAt(from, to, index);
+      this.spendBudget(this.faultFor(this.cfg.faults.drops[msg.event]!, f, "drop"));
+      this.takeMessage(c, index);
+    });
+  }
+
+  /** The network delivers message `index` twice: a copy goes right after it. */
+  runDuplicate(
+    base: FlState,
+    from: number,
+    to: number,
+    index: number,
+    f: number | undefined,
+  ): StepOutcome<FlState> {
+    this.begin(base, []);
+    return this.outcome(() => {
+      const { c, msg } = this.messageAt(from, to, index);
+      this.spendBudget(this.faultFor(this.cfg.faults.duplicates[msg.event]!, f, "duplicate"));
+      this.ownMessages(c).splice(index + 1, 0, msg);
+    });
+  }
+
+  /**
+   * Instance termination: the machine stops, its volatile memory (state,
+   * plain variables, timers) is lost at once, its durable variables stay,
+   * and the messages in flight to it are lost.
+   */
+  runCrash(base: FlState, id: number, f: number | undefined): StepOutcome<FlState> {
+    this.begin(base, []);
+    return this.outcome(() => {
+      const before = this.machines[id];
+      if (!before || before.status !== UP) throw new InvalidStepError(`machine ${id} is not up`);
+      this.spendBudget(this.faultFor(this.cfg.faults.crashes[before.type]!, f, "crash"));
+      const m = this.ownMachine(id);
+      const table = this.cfg.machines[m.type]!;
+      m.status = CRASHED;
+      m.state = table.start;
+      m.timers = 0;
+      for (let i = 0; i < m.vars.length; i++) {
+        if (!table.durable[i]) m.vars[i] = defaultValue(table.varTypes[i]!);
+      }
+      this.loseChannels((ch) => ch.to === id);
+    });
+  }
+
+  /** A crashed machine comes back through its start state's entry, with its constructor payload. */
+  runRestart(base: FlState, id: number, forced: readonly number[]): StepOutcome<FlState> {
+    this.begin(base, forced);
+    return this.outcome(() => {
+      const before = this.machines[id];
+      if (!before || before.status !== CRASHED) throw new InvalidStepError(`machine ${id} is not crashed`);
+      if (!this.cfg.faults.restarts[before.type]) throw new InvalidStepError(`machine ${id} may not restart`);
+      const m = this.ownMachine(id);
+      m.status = UP;
+      this.runStartEntry(id, m, this.cfg.machines[m.type]!);
+    });
+  }
+
+  /**
+   * Disrupted connectivity: `side` (the side without machine 0) is cut off
+   * from the rest; messages in flight across the cut are lost now, and
+   * messages sent across it are lost until it heals.
+   */
+  runPartition(base: FlState, side: readonly number[]): StepOutcome<FlState> {
+    this.begin(base, []);
+    return this.outcome(() => {
+      if (this.cut !== null) throw new InvalidStepError("the network is already partitioned");
+      const n = this.machines.length;
+      const ok =
+        side.length > 0 &&
+        side.every((id, i) => Number.isInteger(id) && id > 0 && id < n && (i === 0 || id > side[i - 1]!));
+      if (!ok)
+        throw new InvalidStepError(
+          `not a side of a partition: [${side.join(", ")}] (sorted ids, 1..${n - 1})`,
+        );
+      const f = this.cfg.faults.partitions.find((p) => this.budgets[p]! > 0);
+      if (f === undefined) throw new InvalidStepError("no partition budget left");
+      this.spendBudget(f);
+      this.cut = side.slice();
+      this.loseChannels((ch) => this.across(ch.from, ch.to));
+    });
+  }
+
+  runHeal(base: FlState): StepOutcome<FlState> {
+    this.begin(base, []);
+    return this.outcome(() => {
+      if (this.cut === null) throw new InvalidStepError("the network is not partitioned");
+      this.cut = null;
+    });
+  }
+
   private checkDeliverable(base: FlState, c: number, index: number): void {
     const ch = base.channels[c]!;
     const m = base.machines[ch.to]!;
     if (m.status !== UP) throw new InvalidStepError(`machine ${ch.to} is not up`);
     const deferred = this.cfg.machines[m.type]!.states[m.state]!.deferred;
-    for (let i = 0; i < index; i++) {
+    for (let i = 0; i < index && !this.cfg.faults.reorder; i++) {
       if (!deferred[ch.msgs[i]!.event])
         throw new InvalidStepError(`message ${i} of that channel comes first`);
     }
@@ -355,20 +500,26 @@ export class Executor implements FlContext {
     };
     this.machines.push(m);
     this.byType[type] = [...ids, id];
-    const entry = table.states[table.start]!.entry;
-    if (entry) {
-      const saved = this.this;
-      const savedMonitor = this.monitorName;
-      this.this = id;
-      this.monitorName = null;
-      const ctl = this.invoke(entry, m.vars, payload);
-      if (this.settleMachine(id, m, table, ctl)) {
-        this.machineHandle(id, m, this.raisedEvent, this.raisedPayload);
-      }
-      this.this = saved;
-      this.monitorName = savedMonitor;
-    }
+    // A machine created during a partition starts on its creator's side.
+    if (this.cut !== null && this.this >= 0 && this.cut.includes(this.this)) this.cut = [...this.cut, id];
+    this.runStartEntry(id, m, table);
     return id;
+  }
+
+  /** Run the start state's entry with the constructor payload (creation and restart). */
+  private runStartEntry(id: number, m: FlMachine, table: OwnerTable): void {
+    const entry = table.states[table.start]!.entry;
+    if (!entry) return;
+    const saved = this.this;
+    const savedMonitor = this.monitorName;
+    this.this = id;
+    this.monitorName = null;
+    const ctl = this.invoke(entry, m.vars, m.payload);
+    if (this.settleMachine(id, m, table, ctl)) {
+      this.machineHandle(id, m, this.raisedEvent, this.raisedPayload);
+    }
+    this.this = saved;
+    this.monitorName = savedMonitor;
   }
 
   // ---------------------------------------------------------------- monitors
@@ -523,18 +674,65 @@ export class Executor implements FlContext {
   private enqueue(from: number, to: number, event: number, payload: Payload): void {
     const chs = this.ownChannels();
     const c = this.findChannel(from, to);
+    const msg: FlMessage = { event, payload };
     if (c < 0) {
-      chs.splice(-c - 1, 0, { from, to, msgs: [{ event, payload }], g: this.gen, eb: null, es: 0, ee: 0 });
+      chs.splice(-c - 1, 0, { from, to, msgs: [msg], g: this.gen, eb: null, es: 0, ee: 0 });
       return;
     }
+    const msgs = this.ownMessages(c);
+    if (this.cfg.faults.reorder) {
+      // Unordered network: a channel is a bag, kept sorted so equal bags encode equal.
+      let i = msgs.length;
+      while (i > 0 && compareMessages(msgs[i - 1]!, msg) > 0) i--;
+      msgs.splice(i, 0, msg);
+    } else {
+      msgs.push(msg);
+    }
+  }
+
+  /** The messages of channel c, owned by this step (copied first if shared). */
+  private ownMessages(c: number): FlMessage[] {
+    const chs = this.ownChannels();
     const ch = chs[c]!;
-    if (ch.g === this.gen) {
-      ch.msgs.push({ event, payload });
-      return;
+    if (ch.g === this.gen) return ch.msgs;
+    const copy: FlChannel = {
+      from: ch.from,
+      to: ch.to,
+      msgs: ch.msgs.slice(),
+      g: this.gen,
+      eb: null,
+      es: 0,
+      ee: 0,
+    };
+    chs[c] = copy;
+    return copy.msgs;
+  }
+
+  /** Remove the channels for which `lost` says so (crash, partition). */
+  private loseChannels(lost: (ch: FlChannel) => boolean): void {
+    if (!this.channels.some(lost)) return;
+    this.channels = this.channels.filter((ch) => !lost(ch));
+    this.channelsCopied = true;
+  }
+
+  private ownBudgets(): number[] {
+    if (!this.budgetsCopied) {
+      this.budgets = this.budgets.slice();
+      this.budgetsCopied = true;
     }
-    const msgs = ch.msgs.slice();
-    msgs.push({ event, payload });
-    chs[c] = { from: ch.from, to: ch.to, msgs, g: this.gen, eb: null, es: 0, ee: 0 };
+    return this.budgets;
+  }
+
+  /** Spend one unit of fault `f`'s budget. */
+  private spendBudget(f: number): void {
+    if (!(this.budgets[f]! > 0)) throw new InvalidStepError(`fault ${f} has no budget left`);
+    this.ownBudgets()[f]!--;
+  }
+
+  /** True when the partition separates machines a and b. */
+  private across(a: number, b: number): boolean {
+    const cut = this.cut;
+    return cut !== null && cut.includes(a) !== cut.includes(b);
   }
 
   // ---------------------------------------------------------------- failures
@@ -583,9 +781,16 @@ export class Executor implements FlContext {
     if (recv === undefined)
       throw this.runtimeError(site, `send of ${this.cfg.eventNames[event]} to a null machine reference`);
     if (this.cfg.observers[event]!.length > 0) this.observe(event, payload);
-    const delivered = recv.status === UP;
-    if (this.sends) this.sends.push({ from: this.this, to: target, event, payload, delivered });
-    if (delivered) this.enqueue(this.this, target, event, payload);
+    const lost =
+      recv.status === HALTED
+        ? "halted"
+        : recv.status === CRASHED
+          ? "crashed"
+          : this.across(this.this, target)
+            ? "partition"
+            : null;
+    if (this.sends) this.sends.push({ from: this.this, to: target, event, payload, lost });
+    if (lost === null) this.enqueue(this.this, target, event, payload);
   }
 
   announce(event: number, payload: Payload): void {
@@ -668,6 +873,7 @@ export class Executor implements FlContext {
     this.channels = s.channels as FlChannel[];
     this.byType = s.byType as (readonly number[])[];
     this.monitors = s.monitors as FlMonitor[];
+    this.cut = s.cut;
     this.this = -1;
     this.monitorName = null;
   }
@@ -690,7 +896,8 @@ export class Executor implements FlContext {
   inState(ref: number, machine: number, state: number, site: number): boolean {
     const m = this.machines[ref];
     if (m === undefined) throw new RuntimeFault(site, "state test on a null machine reference");
-    return m.type === machine && m.state === state;
+    // A crashed instance is in no state until it restarts.
+    return m.type === machine && m.state === state && m.status !== CRASHED;
   }
 
   inflight(event: number, target?: number): number {
@@ -703,6 +910,13 @@ export class Executor implements FlContext {
     }
     return n;
   }
+}
+
+/** Order of messages in an unordered channel: by event, then payload. */
+export function compareMessages(a: FlMessage, b: FlMessage): number {
+  if (a.event !== b.event) return a.event - b.event;
+  if (a.payload === null || b.payload === null) return 0;
+  return compare(a.payload, b.payload);
 }
 
 function defaultsOf(t: OwnerTable): Value[] {

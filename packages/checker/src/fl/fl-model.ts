@@ -1,5 +1,5 @@
 // A typed .fl program (IR) and one of its tests, as a checkable Model.
-import type { IrProgram, IrTest, Span } from "@faultline/lang";
+import type { IrFault, IrProgram, IrTest, Span } from "@faultline/lang";
 import type {
   Emit,
   Failure,
@@ -12,8 +12,17 @@ import type {
   StepOutcome,
 } from "../model.js";
 import { StateCodec } from "./codec.js";
-import { defaultValue, Executor, InvalidStepError, type SendRecord } from "./executor.js";
-import { type FlMachine, type FlState, type FlStep, UP } from "./fl-state.js";
+import { compareMessages, defaultValue, Executor, InvalidStepError, type SendRecord } from "./executor.js";
+import { buildFaultPlan, type FaultPlan } from "./fault-plan.js";
+import {
+  CRASHED,
+  type FlMachine,
+  type FlMessage,
+  type FlState,
+  type FlStep,
+  HALTED,
+  UP,
+} from "./fl-state.js";
 import {
   type CompiledModel,
   compileModel,
@@ -37,6 +46,12 @@ export interface BuildModelOptions {
    * loadForeignImplementation). Required when the program declares any.
    */
   foreign?: Readonly<Record<string, unknown>>;
+  /**
+   * Faults to check the test under, replacing its `with faults { ... }` block
+   * (the CLI's `--faults`, parsed by parseFaultsOption). An empty list checks
+   * the test without faults.
+   */
+  faults?: readonly IrFault[];
 }
 
 export interface FlTestInfo {
@@ -89,10 +104,14 @@ export function buildModel(ir: IrProgram, testName: string, options: BuildModelO
 /** The `c` of every step without choices (shared: most steps have none). */
 const NO_CHOICES = Object.freeze([]) as unknown as number[];
 
-type Kind = 0 | 1 | 2;
+type Kind = 0 | 1 | 2 | 3;
 const INIT: Kind = 0;
 const DELIVER: Kind = 1;
 const TIMER: Kind = 2;
+const RESTART: Kind = 3;
+
+/** Partitions enumerate 2^(n-1) - 1 splits of n machines; beyond this many machines that is refused. */
+const MAX_PARTITION_MACHINES = 16;
 
 export class FlModel implements Model<FlState, FlStep> {
   readonly name: string;
@@ -100,6 +119,8 @@ export class FlModel implements Model<FlState, FlStep> {
   readonly machines: readonly OwnerTable[];
   readonly monitors: readonly OwnerTable[];
   readonly compiled: CompiledModel;
+  /** The faults this model injects (the test's, or BuildModelOptions.faults). */
+  readonly faults: FaultPlan;
   private readonly ex: Executor;
   private readonly codec: StateCodec;
   private readonly eventNames: string[];
@@ -157,7 +178,9 @@ export class FlModel implements Model<FlState, FlStep> {
       return typeof v === "number" ? v | 0 : v;
     });
     const sites = this.compiled.sites.map(spanToLocation);
+    this.faults = buildFaultPlan(ir, options.faults ?? test.faults);
     this.ex = new Executor({
+      faults: this.faults,
       machines: this.machines,
       monitors: this.monitors,
       observers,
@@ -172,7 +195,9 @@ export class FlModel implements Model<FlState, FlStep> {
       this.machines,
       this.monitors,
       ir.events.map((e) => e.payload),
-      false,
+      this.faults.restarts.some((r) => r),
+      this.faults.faults.length,
+      this.faults.partitions.length > 0,
     );
     const ex = this.ex;
     this.invariants = test.asserts
@@ -207,6 +232,7 @@ export class FlModel implements Model<FlState, FlStep> {
   successors(s: FlState, emit: Emit<FlState, FlStep>): void {
     const chs = s.channels;
     const ms = s.machines;
+    const reorder = this.faults.reorder;
     for (let c = 0; c < chs.length; c++) {
       const ch = chs[c]!;
       const recv = ms[ch.to]!;
@@ -214,18 +240,96 @@ export class FlModel implements Model<FlState, FlStep> {
       const deferred = this.machines[recv.type]!.states[recv.state]!.deferred;
       const msgs = ch.msgs;
       for (let i = 0; i < msgs.length; i++) {
-        if (deferred[msgs[i]!.event] === 0) {
+        if (deferred[msgs[i]!.event] !== 0) continue;
+        if (!reorder) {
           this.runAll(s, DELIVER, ch.from, ch.to, i, emit);
           break;
         }
+        // Unordered: any message may go next; equal neighbours (the bag is sorted) would give equal states.
+        if (i === 0 || compareMessages(msgs[i - 1]!, msgs[i]!) !== 0)
+          this.runAll(s, DELIVER, ch.from, ch.to, i, emit);
       }
     }
     for (let id = 0; id < ms.length; id++) {
       const m = ms[id]!;
       if (m.timers === 0 || m.status !== UP) continue;
+      const timeouts = this.machines[m.type]!.states[m.state]!.timeouts;
       for (let t = 0; m.timers >>> t !== 0; t++) {
-        if (m.timers & (1 << t)) this.runAll(s, TIMER, id, t, 0, emit);
+        // An armed timer fires only in a state that handles it; elsewhere it waits.
+        if (m.timers & (1 << t) && timeouts[t] !== undefined) this.runAll(s, TIMER, id, t, 0, emit);
       }
+    }
+    if (this.faults.faults.length > 0) this.faultSuccessors(s, emit);
+  }
+
+  /** Fault steps, after deliveries and timers: drop, duplicate, crash, restart, partition, heal. */
+  private faultSuccessors(s: FlState, emit: Emit<FlState, FlStep>): void {
+    const plan = this.faults;
+    const ex = this.ex;
+    const budgets = s.budgets;
+    const ms = s.machines;
+    for (const kind of ["drop", "duplicate"] as const) {
+      const table = kind === "drop" ? plan.drops : plan.duplicates;
+      const named = plan.nameFault[kind];
+      for (const ch of s.channels) {
+        const msgs = ch.msgs;
+        for (let i = 0; i < msgs.length; i++) {
+          // Dropping or copying either of two equal neighbours gives the same state.
+          if (i > 0 && compareMessages(msgs[i - 1]!, msgs[i]!) === 0) continue;
+          for (const f of table[msgs[i]!.event]!) {
+            if (budgets[f] === 0) continue;
+            const step: Extract<FlStep, { t: "drop" | "duplicate" }> = {
+              t: kind,
+              from: ch.from,
+              to: ch.to,
+              i,
+            };
+            if (named) step.f = f;
+            const fault = named ? f : undefined;
+            emit(
+              step,
+              kind === "drop"
+                ? ex.runDrop(s, ch.from, ch.to, i, fault)
+                : ex.runDuplicate(s, ch.from, ch.to, i, fault),
+            );
+            if (!named) break;
+          }
+        }
+      }
+    }
+    for (let id = 0; id < ms.length; id++) {
+      const m = ms[id]!;
+      if (m.status !== UP) continue;
+      for (const f of plan.crashes[m.type]!) {
+        if (budgets[f] === 0) continue;
+        const named = plan.nameFault.crash;
+        emit(
+          named ? { t: "crash", m: id, f } : { t: "crash", m: id },
+          ex.runCrash(s, id, named ? f : undefined),
+        );
+        if (!named) break;
+      }
+    }
+    for (let id = 0; id < ms.length; id++) {
+      const m = ms[id]!;
+      if (m.status === CRASHED && plan.restarts[m.type]) this.runAll(s, RESTART, id, 0, 0, emit);
+    }
+    if (s.cut === null) {
+      if (ms.length >= 2 && plan.partitions.some((f) => budgets[f]! > 0)) {
+        if (ms.length > MAX_PARTITION_MACHINES) {
+          throw new Error(
+            `partition: ${ms.length} machines have ${2 ** (ms.length - 1) - 1} splits; at most ${MAX_PARTITION_MACHINES} machines are supported`,
+          );
+        }
+        // Sides are unordered: enumerate the side without machine 0, as a bit mask over ids 1..n-1.
+        for (let mask = 1; mask < 2 ** (ms.length - 1); mask++) {
+          const side: number[] = [];
+          for (let id = 1; id < ms.length; id++) if (mask & (1 << (id - 1))) side.push(id);
+          emit({ t: "partition", side }, ex.runPartition(s, side));
+        }
+      }
+    } else {
+      emit({ t: "heal" }, ex.runHeal(s));
     }
   }
 
@@ -240,6 +344,7 @@ export class FlModel implements Model<FlState, FlStep> {
   ) {
     if (kind === DELIVER) return this.ex.runDeliver(base!, a, b, i, forced, strict);
     if (kind === TIMER) return this.ex.runTimer(base!, a, b, forced);
+    if (kind === RESTART) return this.ex.runRestart(base!, a, forced);
     return this.ex.runInit(forced);
   }
 
@@ -269,6 +374,7 @@ export class FlModel implements Model<FlState, FlStep> {
       if (kind === DELIVER) step = { t: "deliver", from: a, to: b, i, c };
       else if (kind === TIMER)
         step = { t: "timer", m: a, timer: this.machines[base!.machines[a]!.type]!.timers[b]!, c };
+      else if (kind === RESTART) step = { t: "restart", m: a, c };
       else step = { t: "init", c };
       emit(step, outcome);
       if (next === null) return;
@@ -277,8 +383,23 @@ export class FlModel implements Model<FlState, FlStep> {
   }
 
   apply(s: FlState | null, step: FlStep): StepOutcome<FlState> {
-    const c = Array.isArray(step.c) ? step.c : [];
+    const c = "c" in step && Array.isArray(step.c) ? step.c : [];
+    if (step.t !== "init" && s === null) throw new InvalidStepError(`${step.t} needs a state`);
+    const f = "f" in step && typeof step.f === "number" ? step.f : undefined;
     switch (step.t) {
+      case "drop":
+        return this.ex.runDrop(s!, step.from, step.to, step.i, f);
+      case "duplicate":
+        return this.ex.runDuplicate(s!, step.from, step.to, step.i, f);
+      case "crash":
+        return this.ex.runCrash(s!, step.m, f);
+      case "restart":
+        return this.ex.runRestart(s!, step.m, c);
+      case "partition":
+        if (!Array.isArray(step.side)) throw new InvalidStepError("partition needs a side");
+        return this.ex.runPartition(s!, step.side);
+      case "heal":
+        return this.ex.runHeal(s!);
       case "init":
         if (s !== null) throw new InvalidStepError("init applies only before the initial state");
         return this.ex.runInit(c);
@@ -361,7 +482,7 @@ export class FlModel implements Model<FlState, FlStep> {
   describeStep(step: FlStep, before: FlState | null, after: FlState | null): StepLabel {
     const names = this.namer(after ?? before);
     const details: { [key: string]: Json } = { kind: step.t };
-    if (step.c.length > 0) details.choices = step.c;
+    if ("c" in step && Array.isArray(step.c) && step.c.length > 0) details.choices = step.c;
     let sends: SendRecord[] = [];
     let failed: Failure | null = null;
     if (before !== null || step.t === "init") {
@@ -379,10 +500,21 @@ export class FlModel implements Model<FlState, FlStep> {
     details.sends = sends.map(
       (r) =>
         `${names(r.from)} -> ${names(r.to)}: ${messageText(this.eventNames[r.event]!, r.payload, this.ir.events[r.event]!.payload, names)}` +
-        (r.delivered ? "" : " (dropped: receiver halted)"),
+        (r.lost === null ? "" : ` (lost: ${LOST_REASON[r.lost]})`),
     );
     if (failed) details.failure = failed.message;
     const label: StepLabel = { kind: step.t, text: "", details };
+    if (
+      step.t === "drop" ||
+      step.t === "duplicate" ||
+      step.t === "crash" ||
+      step.t === "restart" ||
+      step.t === "partition" ||
+      step.t === "heal"
+    ) {
+      this.describeFault(step, before, after, label, details, names);
+      return label;
+    }
     if (step.t === "init") {
       const actor = `${this.test.main}(0)`;
       label.text = `init: ${actor}`;
@@ -452,6 +584,119 @@ export class FlModel implements Model<FlState, FlStep> {
     return label;
   }
 
+  /** Labels of fault steps, named as a resilience engineer would (packet loss, instance termination, ...). */
+  private describeFault(
+    step: Extract<FlStep, { t: "drop" | "duplicate" | "crash" | "restart" | "partition" | "heal" }>,
+    before: FlState | null,
+    after: FlState | null,
+    label: StepLabel,
+    details: { [key: string]: Json },
+    names: RefNamer,
+  ): void {
+    label.kind = "fault";
+    details.kind = "fault";
+    details.fault = step.t;
+    if ("f" in step && step.f !== undefined) {
+      const decl = this.faults.faults[step.f];
+      if (decl) label.location = spanToLocation(decl.span);
+    } else {
+      const decl = this.faults.faults.find((d) =>
+        step.t === "restart"
+          ? d.kind === "crash" && d.restart
+          : step.t === "heal"
+            ? d.kind === "partition"
+            : d.kind === step.t,
+      );
+      if (decl) label.location = spanToLocation(decl.span);
+    }
+    const lost = (ch: { from: number; to: number; msgs: readonly FlMessage[] }) =>
+      ch.msgs.map((m) => `${names(ch.from)} -> ${names(ch.to)}: ${this.msgText(m, names)}`);
+    switch (step.t) {
+      case "drop":
+      case "duplicate": {
+        const from = names(step.from)!;
+        const to = names(step.to)!;
+        Object.assign(details, { from, to });
+        const msg = before?.channels.find((c) => c.from === step.from && c.to === step.to)?.msgs[step.i];
+        if (msg) {
+          const event = this.eventNames[msg.event]!;
+          const ptype = this.ir.events[msg.event]!.payload;
+          label.text = `${step.t} ${this.msgText(msg, names)} ${from} -> ${to}`;
+          details.event = event;
+          details.payload = ptype && msg.payload !== null ? valueToJson(msg.payload, ptype, names) : null;
+        } else {
+          label.text = `${step.t} message ${step.i} ${from} -> ${to}`;
+        }
+        return;
+      }
+      case "crash": {
+        const m = names(step.m)!;
+        label.text = `crash ${m}`;
+        label.actor = m;
+        details.actor = m;
+        if (before) details.lost = before.channels.filter((c) => c.to === step.m).flatMap(lost);
+        const b = before?.machines[step.m];
+        if (b) details.stateBefore = this.machines[b.type]!.states[b.state]!.name;
+        return;
+      }
+      case "restart": {
+        const m = names(step.m)!;
+        label.text = `restart ${m}`;
+        label.actor = m;
+        details.actor = m;
+        const a = after?.machines[step.m];
+        if (a) {
+          const table = this.machines[a.type]!;
+          details.transition = `crashed -> ${table.states[a.state]!.name}`;
+          label.location = spanToLocation(table.states[table.start]!.span);
+        }
+        if (after && before && after.machines.length > before.machines.length) {
+          details.created = after.machines
+            .slice(before.machines.length)
+            .map((_, k) => names(before.machines.length + k)!);
+        }
+        return;
+      }
+      case "partition": {
+        const state = before ?? after;
+        const sides = state ? this.sides(state, step.side) : [[], step.side.map((id) => names(id)!)];
+        label.text = `partition ${sidesText(sides)}`;
+        details.sides = sides;
+        if (before) {
+          const cut = new Set(step.side);
+          details.lost = before.channels.filter((c) => cut.has(c.from) !== cut.has(c.to)).flatMap(lost);
+        }
+        return;
+      }
+      case "heal": {
+        if (before?.cut) {
+          const sides = this.sides(before, before.cut);
+          label.text = `heal partition ${sidesText(sides)}`;
+          details.sides = sides;
+        } else {
+          label.text = "heal partition";
+        }
+        return;
+      }
+    }
+  }
+
+  private msgText(m: FlMessage, names: RefNamer): string {
+    return messageText(this.eventNames[m.event]!, m.payload, this.ir.events[m.event]!.payload, names);
+  }
+
+  /** Both sides of a partition, by name: the side with machine 0 first. */
+  private sides(s: FlState, cut: readonly number[]): string[][] {
+    const names = this.namer(s);
+    const inCut = new Set(cut);
+    const near: string[] = [];
+    const far: string[] = [];
+    s.machines.forEach((_, id) => {
+      (inCut.has(id) ? far : near).push(names(id)!);
+    });
+    return [near, far];
+  }
+
   private machineView(m: FlMachine, names: RefNamer, itf: boolean): Json {
     const t = this.machines[m.type]!;
     const vars: { [k: string]: Json } = {};
@@ -462,8 +707,9 @@ export class FlModel implements Model<FlState, FlStep> {
     });
     const timers = t.timers.filter((_, i) => m.timers & (1 << i));
     return {
-      state: t.states[m.state]!.name,
-      status: m.status === UP ? "up" : "halted",
+      // A crashed instance is in no state until it restarts.
+      state: m.status === CRASHED ? null : t.states[m.state]!.name,
+      status: m.status === UP ? "up" : m.status === HALTED ? "halted" : "crashed",
       vars,
       timers: itf ? { "#set": timers } : timers,
     };
@@ -510,16 +756,140 @@ export class FlModel implements Model<FlState, FlStep> {
     });
     view.network = this.networkView(s, names, false);
     if (s.monitors.length > 0) view.monitors = this.monitorsView(s, names, false);
+    if (this.hasFaultState) view.faults = this.faultsView(s, false);
     return view;
   }
 
   itfState(s: FlState): { [variable: string]: Json } {
     const names = this.namer(s);
-    return {
+    const itf: { [variable: string]: Json } = {
       machines: { "#map": s.machines.map((m, id) => [names(id)!, this.machineView(m, names, true)]) },
       network: this.networkView(s, names, true),
       monitors: this.monitorsView(s, names, true),
     };
+    if (this.hasFaultState) itf.faults = this.faultsView(s, true);
+    return itf;
+  }
+
+  /** Remaining budgets by fault (as written in the test) and the partition, if any. */
+  private faultsView(s: FlState, itf: boolean): Json {
+    const budgets: [string, Json][] = [];
+    this.faults.faults.forEach((f, i) => {
+      if (f.kind === "reorder") return;
+      const left = s.budgets[i]!;
+      const text = faultText(f);
+      const key = budgets.some(([k]) => k === text) ? `${text} (#${i + 1})` : text;
+      budgets.push([key, itf ? { "#bigint": String(left) } : left]);
+    });
+    const view: { [k: string]: Json } = { budgets: itf ? { "#map": budgets } : Object.fromEntries(budgets) };
+    if (this.faults.partitions.length > 0) {
+      view.partition = s.cut === null ? (itf ? "none" : null) : sidesText(this.sides(s, s.cut));
+    }
+    return view;
+  }
+
+  /** Budgets or a partition to show (a reorder-only test has neither). */
+  private get hasFaultState(): boolean {
+    return this.faults.faults.some((f) => f.kind !== "reorder");
+  }
+
+  // ---------------------------------------------------------------- fairness
+
+  /**
+   * Weak-fairness keys of the steps enabled in `s` that a fair run must
+   * eventually take if they stay enabled: one per channel with a deliverable
+   * message (per distinct message with `reorder`), per armed timer whose
+   * handler is enabled, per crashed machine that may restart, and the heal of
+   * a partition. Fault steps (drop, duplicate, crash, partition) have no key:
+   * they may never happen. See docs/faults.md.
+   */
+  enabledFairSteps(s: FlState): string[] {
+    // Mirrors successors' enabling conditions without running any handler.
+    const keys: string[] = [];
+    const ms = s.machines;
+    for (const ch of s.channels) {
+      const recv = ms[ch.to]!;
+      if (recv.status !== UP) continue;
+      const deferred = this.machines[recv.type]!.states[recv.state]!.deferred;
+      for (let i = 0; i < ch.msgs.length; i++) {
+        const msg = ch.msgs[i]!;
+        if (deferred[msg.event] !== 0) continue;
+        if (!this.faults.reorder) {
+          keys.push(`deliver ${ch.from}->${ch.to}`);
+          break;
+        }
+        if (i === 0 || compareMessages(ch.msgs[i - 1]!, msg) !== 0)
+          keys.push(reorderKey(ch.from, ch.to, msg));
+      }
+    }
+    for (let id = 0; id < ms.length; id++) {
+      const m = ms[id]!;
+      if (m.status !== UP) continue;
+      const table = this.machines[m.type]!;
+      const timeouts = table.states[m.state]!.timeouts;
+      for (let t = 0; m.timers >>> t !== 0; t++) {
+        if (m.timers & (1 << t) && timeouts[t] !== undefined) keys.push(`timer ${id} ${table.timers[t]}`);
+      }
+    }
+    for (let id = 0; id < ms.length; id++) {
+      const m = ms[id]!;
+      if (m.status === CRASHED && this.faults.restarts[m.type]) keys.push(`restart ${id}`);
+    }
+    if (s.cut !== null) keys.push("heal");
+    return keys;
+  }
+
+  /** The weak-fairness key a step from `s` takes (see enabledFairSteps); null for fault steps. */
+  fairKeyOfStep(s: FlState, step: FlStep): string | null {
+    switch (step.t) {
+      case "deliver": {
+        if (!this.faults.reorder) return `deliver ${step.from}->${step.to}`;
+        const msg = s.channels.find((c) => c.from === step.from && c.to === step.to)?.msgs[step.i];
+        return msg ? reorderKey(step.from, step.to, msg) : `deliver ${step.from}->${step.to} #${step.i}`;
+      }
+      case "timer":
+        return `timer ${step.m} ${step.timer}`;
+      case "restart":
+        return `restart ${step.m}`;
+      case "heal":
+        return "heal";
+      default:
+        return null;
+    }
+  }
+
+  /** True when no drop, duplicate, crash or partition can happen any more from `s`. */
+  faultBudgetsSpent(s: FlState): boolean {
+    return s.budgets.every((b) => b === 0);
+  }
+}
+
+/** With reorder, fairness is per distinct message: equal messages in a channel are interchangeable. */
+function reorderKey(from: number, to: number, msg: FlMessage): string {
+  return `deliver ${from}->${to} ${JSON.stringify([msg.event, msg.payload])}`;
+}
+
+const LOST_REASON = {
+  halted: "receiver halted",
+  crashed: "receiver crashed",
+  partition: "partitioned",
+} as const;
+
+function sidesText(sides: readonly (readonly string[])[]): string {
+  return sides.map((side) => `{${side.join(", ")}}`).join(" | ");
+}
+
+/** A fault as written in a test, e.g. `drop Credit`, `crash Store then restart`. */
+export function faultText(f: IrFault): string {
+  switch (f.kind) {
+    case "drop":
+    case "duplicate":
+      return f.events === null ? f.kind : `${f.kind} ${f.events.join(", ")}`;
+    case "crash":
+      return `crash ${f.machine}${f.restart ? " then restart" : ""}`;
+    case "partition":
+    case "reorder":
+      return f.kind;
   }
 }
 

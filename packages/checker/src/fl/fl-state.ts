@@ -15,7 +15,7 @@ import type { Payload, Value } from "./lang-codegen.js";
 
 export const UP = 0;
 export const HALTED = 1;
-/** Reserved for the faults issue: a crashed instance (may restart). */
+/** Stopped by a crash fault: volatile variables are already reset, durable ones kept; may restart. */
 export const CRASHED = 2;
 
 export interface FlMachine {
@@ -25,13 +25,13 @@ export interface FlMachine {
   readonly k: number;
   /** Index of the current state in IrMachine.states. */
   state: number;
-  /** UP, HALTED (CRASHED with faults). */
+  /** UP, HALTED or CRASHED. */
   status: number;
   /** Armed timers: bit i stands for IrMachine.timers[i]. */
   timers: number;
   /** Variables by position in IrMachine.vars. */
   vars: Value[];
-  /** The `new M(payload)` argument, kept for crash-restart (faults issue); encoded only when restarts exist. */
+  /** The `new M(payload)` argument, kept for crash-restart; encoded only when the test can restart machines. */
   readonly payload: Payload;
   g: number;
   eb: Uint8Array | null;
@@ -70,10 +70,33 @@ export interface FlState {
   readonly channels: readonly FlChannel[];
   /** Ids of the instances of each machine type (derived from machines; shared between states). */
   readonly byType: readonly (readonly number[])[];
+  /**
+   * Remaining budget of each fault of the test, by position in its fault list
+   * (0 for `reorder`, which has none). Part of the state: it is what keeps the
+   * space finite and the counts exact. Empty for a test without faults.
+   */
+  readonly budgets: readonly number[];
+  /**
+   * While the network is partitioned: the ids on the side without machine 0,
+   * sorted (so {A}|{B,C} and {B,C}|{A} are one state). Null when connected.
+   */
+  readonly cut: readonly number[] | null;
 }
 
-/** Steps as they appear in traces. `c` lists the value of every `choose` made while running the step. */
+/**
+ * Steps as they appear in traces. `c` lists the value of every `choose` made
+ * while running the step. Fault steps: `i` is the message's index in the
+ * (from, to) channel; `f` is the fault's position in the test's fault list,
+ * present only when several faults of that kind could act; `side` is the side
+ * of a partition without machine 0.
+ */
 export type FlStep =
   | { t: "init"; c: number[] }
   | { t: "deliver"; from: number; to: number; i: number; c: number[] }
-  | { t: "timer"; m: number; timer: string; c: number[] };
+  | { t: "timer"; m: number; timer: string; c: number[] }
+  | { t: "drop"; from: number; to: number; i: number; f?: number }
+  | { t: "duplicate"; from: number; to: number; i: number; f?: number }
+  | { t: "crash"; m: number; f?: number }
+  | { t: "restart"; m: number; c: number[] }
+  | { t: "partition"; side: number[] }
+  | { t: "heal" };

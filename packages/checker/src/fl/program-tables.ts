@@ -53,6 +53,8 @@ export interface OwnerTable {
   start: number;
   varTypes: Type[];
   varNames: string[];
+  /** By variable position: survives a crash-restart. */
+  durable: boolean[];
   timers: string[];
   payloadType: Type | null;
   span: Span;
@@ -134,6 +136,7 @@ export function buildOwnerTable(
     start,
     varTypes: owner.vars.map((v) => v.type),
     varNames: owner.vars.map((v) => v.name),
+    durable: owner.vars.map((v) => v.durable),
     timers,
     payloadType: isSpec ? null : (owner as IrMachine).payload,
     span: owner.span,

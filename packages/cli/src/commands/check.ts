@@ -9,11 +9,12 @@ import {
   type CheckStats,
   checkExhaustive,
   type Failure,
+  parseFaultsOption,
   replayTrace,
   traceToItf,
   traceToText,
 } from "@faultline/checker";
-import { compileSource, renderDiagnostics } from "@faultline/lang";
+import { compileSource, type IrFault, renderDiagnostics } from "@faultline/lang";
 import { parseArgs, parseDuration } from "../args.js";
 import { discoverModelFiles } from "../discover.js";
 import { type ActualOutcome, compareOutcome, expectedFor } from "../expected-outcomes.js";
@@ -37,6 +38,7 @@ export const CHECK_FLAGS = [
   { name: "reporter", kind: "list", description: "pretty | json | junit | sarif | github" },
   { name: "out", kind: "string", description: "directory for traces", valueName: "DIR" },
   { name: "expected", kind: "boolean", description: "compare with expected.json" },
+  { name: "faults", kind: "string", description: "faults replacing each test's own", valueName: "SPEC" },
   { name: "quiet", kind: "boolean", description: "less output" },
   { name: "verbose", kind: "boolean", description: "more output" },
 ] as const;
@@ -182,7 +184,17 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
       }
     }
     for (const test of tests) {
-      const model = buildModel(compiled.ir, test.name);
+      const faultsText = flags.get("faults") as string | undefined;
+      let faults: IrFault[] | undefined;
+      if (faultsText !== undefined) {
+        const parsedFaults = parseFaultsOption(faultsText, compiled.ir);
+        if (!parsedFaults.ok) {
+          io.err(`faultline check: ${parsedFaults.message}\n`);
+          return ExitCode.usage;
+        }
+        faults = parsedFaults.faults;
+      }
+      const model = buildModel(compiled.ir, test.name, faults ? { faults } : {});
       const result = checkExhaustive(model, {
         maxDepth: flags.get("max-depth") as number | undefined,
         maxStates: flags.get("max-states") as number | undefined,
@@ -200,6 +212,7 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
           source: file,
           test: test.name,
           failure: result.failure,
+          ...(faultsText !== undefined ? { faults: faultsText } : {}),
         });
         writeFileSync(path, `${JSON.stringify(itf, null, 2)}\n`);
         report.tracePath = path;

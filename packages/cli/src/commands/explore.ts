@@ -1,14 +1,21 @@
 // `faultline explore`: step through a saved counterexample in the terminal UI.
 // The trace is replayed against its model into a TraceDocument (plain data);
-// on a terminal the Ink app shows it, elsewhere (pipes, CI logs) it is printed
-// as `faultline replay` prints it.
+// on a terminal the Ink app shows it, elsewhere (pipes, CI logs) the trace is
+// printed as `faultline replay` prints it.
 import { readFileSync } from "node:fs";
-import { buildModel, type Failure, parseTraceFile } from "@faultline/checker";
+import {
+  buildModel,
+  type Failure,
+  type Json,
+  type Model,
+  parseTraceFile,
+  traceToText,
+} from "@faultline/checker";
 import { compileSource, renderDiagnostics } from "@faultline/lang";
 import { parseArgs } from "../args.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { colorEnabled, type Io } from "../io.js";
-import { buildTraceDocument, documentToText, type TraceDocument } from "../tui/trace-document.js";
+import { buildTraceDocument, type TraceDocument } from "../tui/trace-document.js";
 
 export interface ExploreTerminal {
   stdin: NodeJS.ReadStream;
@@ -33,11 +40,18 @@ export function exitCodeForFailure(failure: Failure | null): ExitCodeValue {
   }
 }
 
+export interface LoadedTrace {
+  ok: true;
+  document: TraceDocument;
+  model: Model<unknown, Json>;
+  steps: Json[];
+}
+
 /** Reads the trace and its model and replays it; an exit code instead when the input is wrong. */
 export function loadTraceDocument(
   argv: readonly string[],
   io: Io,
-): { ok: true; document: TraceDocument } | { ok: false; code: ExitCodeValue } {
+): LoadedTrace | { ok: false; code: ExitCodeValue } {
   const parsed = parseArgs(argv, [
     {
       name: "model",
@@ -89,19 +103,16 @@ export function loadTraceDocument(
     return { ok: false, code: ExitCode.modelError };
   }
   const testNames = compiled.ir.tests.map((t) => t.name);
-  const test = trace.test ?? (testNames.length === 1 ? testNames[0] : undefined);
-  if (test === undefined) {
-    io.err(`faultline explore: the trace names no test and ${source} has ${testNames.length}\n`);
-    return { ok: false, code: ExitCode.usage };
-  }
-  if (!testNames.includes(test)) {
+  // As in `faultline replay`: a trace that names no test belongs to the file's first.
+  const test = trace.test ?? testNames[0];
+  if (test === undefined || !testNames.includes(test)) {
     io.err(`faultline explore: ${source} has no test '${test}' (tests: ${testNames.join(", ") || "none"})\n`);
     return { ok: false, code: ExitCode.usage };
   }
-  const model = buildModel(compiled.ir, test);
+  const model = buildModel(compiled.ir, test) as Model<unknown, Json>;
   const options: Parameters<typeof buildTraceDocument>[2] = { title: source, test, source, sourceText: text };
   if (trace.failure !== undefined) options.recordedFailure = trace.failure;
-  return { ok: true, document: buildTraceDocument(model, trace.steps, options) };
+  return { ok: true, document: buildTraceDocument(model, trace.steps, options), model, steps: trace.steps };
 }
 
 /**
@@ -131,7 +142,12 @@ export async function runExplore(
   if (!loaded.ok) return loaded.code;
   const document = loaded.document;
   if (!io.isTTY || !terminal.stdin.isTTY) {
-    io.out(documentToText(document));
+    // Exactly what `faultline replay` prints, so logs read the same whichever command ran.
+    io.out(`${document.title} / ${document.test}: ${loaded.steps.length} steps\n`);
+    io.out(`${traceToText(loaded.model, { steps: loaded.steps }, document.failure ?? undefined)}\n`);
+    if (document.failure === null) {
+      io.out("the trace replays, but its last state violates nothing: the model may have changed\n");
+    }
     return exitCodeForFailure(document.failure);
   }
   const { runExplorer } = await importExplorerWithoutCi(io.env);

@@ -1,8 +1,8 @@
 // `faultline replay`: rebuild a saved counterexample from its source and steps
 // and print it step by step, confirming that it still fails the same way.
 import { readFileSync } from "node:fs";
-import { buildModel, readItfTrace, replayTrace, traceToText } from "@faultline/checker";
-import { compileSource, renderDiagnostics } from "@faultline/lang";
+import { buildModel, parseFaultsOption, readItfTrace, replayTrace, traceToText } from "@faultline/checker";
+import { compileSource, type IrFault, renderDiagnostics } from "@faultline/lang";
 import { parseArgs } from "../args.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { type Io, colorEnabled } from "../io.js";
@@ -58,7 +58,16 @@ export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
     io.err(`faultline replay: ${source} has no test '${testName ?? "(none named in the trace)"}'\n`);
     return ExitCode.usage;
   }
-  const model = buildModel(compiled.ir, testName);
+  let faults: IrFault[] | undefined;
+  if (trace.faults !== undefined) {
+    const parsedFaults = parseFaultsOption(trace.faults, compiled.ir);
+    if (!parsedFaults.ok) {
+      io.err(`faultline replay: the trace's faults no longer fit the model: ${parsedFaults.message}\n`);
+      return ExitCode.usage;
+    }
+    faults = parsedFaults.faults;
+  }
+  const model = buildModel(compiled.ir, testName, faults ? { faults } : {});
   const replayed = replayTrace(model, trace.steps);
   const failure =
     replayed.outcome?.kind === "failure" ? replayed.outcome.failure : (replayed.failure ?? null);
