@@ -21,6 +21,7 @@ import { type ActualOutcome, compareOutcome, expectedFor } from "../expected-out
 import { combineExitCodes, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { VERSION } from "../index.js";
 import { colorEnabled, type Io } from "../io.js";
+import { createProgressReporter } from "../progress.js";
 import { emitReports, isCiReporter } from "../reporters/emit.js";
 import {
   locationOfSpan,
@@ -195,11 +196,16 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
         faults = parsedFaults.faults;
       }
       const model = buildModel(compiled.ir, test.name, faults ? { faults } : {});
+      const progress = createProgressReporter(io, `${basename(file)} ${test.name}`, {
+        quiet: quiet || !pretty,
+      });
       const result = checkExhaustive(model, {
+        onProgress: (p) => progress.update(p),
         maxDepth: flags.get("max-depth") as number | undefined,
         maxStates: flags.get("max-states") as number | undefined,
         timeoutMs,
       });
+      progress.done();
       const { actual, exitCode } = classify(result);
       const report: TestReport = { file, test: test.name, result, actual, exitCode };
       if ((result.kind === "violation" || result.kind === "deadlock") && outDir) {
