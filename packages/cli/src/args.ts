@@ -93,7 +93,7 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): 
       flags.set(spec.name, n);
     } else if (spec.kind === "list") {
       const prev = (flags.get(spec.name) as string[] | undefined) ?? [];
-      flags.set(spec.name, [...prev, ...value.split(",").filter((v) => v.length > 0)]);
+      flags.set(spec.name, [...prev, ...splitList(value)]);
     } else {
       flags.set(spec.name, value);
     }
@@ -109,4 +109,21 @@ export function parseDuration(text: string): number | null {
   const unit = m[2] ?? "s";
   const factor = unit === "ms" ? 1 : unit === "s" ? 1000 : unit === "m" ? 60_000 : 3_600_000;
   return Math.round(n * factor);
+}
+
+/** "a,b(x=1,y=2)" -> ["a", "b(x=1,y=2)"]: commas inside parentheses belong to a test name. */
+export function splitList(value: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const ch of value) {
+    if (ch === "(") depth++;
+    else if (ch === ")") depth = Math.max(0, depth - 1);
+    if (ch === "," && depth === 0) {
+      if (current.length > 0) out.push(current);
+      current = "";
+    } else current += ch;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
 }

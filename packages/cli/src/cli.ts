@@ -1,6 +1,7 @@
 // The `faultline` command: dispatch to sub-commands; every path returns an exit code.
 import { runCheck } from "./commands/check.js";
 import { runCompile } from "./commands/compile.js";
+import { runExplore } from "./commands/explore.js";
 import { runParse } from "./commands/parse.js";
 import { runReplay } from "./commands/replay.js";
 import { ExitCode, type ExitCodeValue } from "./exit-codes.js";
@@ -13,7 +14,8 @@ Usage:
   faultline check <files|dirs>... [options]   check every test of every .fl file
   faultline parse <files|dirs>...             parse and type-check only
   faultline compile <file.fl> [--out FILE]    print the generated TypeScript
-  faultline replay <trace.json>               replay a saved trace step by step
+  faultline replay <trace.itf.json>           replay a saved trace step by step
+  faultline explore <trace.itf.json>          step through a trace in the terminal UI
   faultline --help | --version
 
 Check options:
@@ -54,6 +56,8 @@ export async function runCli(argv: readonly string[], io: Io): Promise<ExitCodeV
         return runCompile(rest, io);
       case "replay":
         return runReplay(rest, io);
+      case "explore":
+        return await runExplore(rest, io);
       default:
         io.err(`faultline: unknown command '${command}'\n\n${HELP}`);
         return ExitCode.usage;

@@ -1,7 +1,7 @@
 // The Ink app of `faultline explore`: thin components over the pure line
 // renderers (pane-lines.ts, sequence-view.ts) and the key reducer (ui-state.ts).
 import { Box, Text, useApp, useInput, useStdout } from "ink";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import {
   computeLayout,
   contentHeight,
@@ -79,7 +79,11 @@ function StyledText({ line }: { line: StyledLine }) {
 }
 
 function Pane({ box, content, focused }: { box: PaneBox; content: PaneContent; focused: boolean }) {
-  const lines = fitPane(content, box);
+  // The focused pane's title is marked in text too, for terminals without colour.
+  const title: StyledLine = focused
+    ? [{ text: "» ", color: "cyan", bold: true }, ...content.title]
+    : content.title;
+  const lines = fitPane({ ...content, title }, box);
   return (
     <Box
       borderStyle="round"
@@ -103,6 +107,8 @@ interface DocumentFacts {
   index: TraceIndex;
   /** State rows per step, built on first use. */
   rowsFor(step: number): StateRow[];
+  /** The steps shown under a filter, computed once per set of hidden components. */
+  stepsFor(hidden: ReadonlySet<string>): number[];
 }
 
 function useDocumentFacts(document: TraceDocument): DocumentFacts {
@@ -119,7 +125,16 @@ function useDocumentFacts(document: TraceDocument): DocumentFacts {
       }
       return rows;
     };
-    return { index, rowsFor };
+    const shown = new WeakMap<ReadonlySet<string>, number[]>();
+    const stepsFor = (hidden: ReadonlySet<string>) => {
+      let steps = shown.get(hidden);
+      if (steps === undefined) {
+        steps = visibleSteps(document, index, hidden);
+        shown.set(hidden, steps);
+      }
+      return steps;
+    };
+    return { index, rowsFor, stepsFor };
   }, [document]);
 }
 
@@ -136,7 +151,7 @@ function keyContext(
   const propertyBox = findPane(layout, "property");
   return {
     stepCount: document.steps.length,
-    visibleSteps: (hidden) => visibleSteps(document, facts.index, hidden),
+    visibleSteps: facts.stepsFor,
     search: (candidates, query) => searchSteps(facts.index, candidates, query),
     components: facts.index.components,
     pageSize: Math.max(1, focusBox === undefined ? 1 : contentHeight(focusBox) - 1),
@@ -202,7 +217,7 @@ function Body({
   facts: DocumentFacts;
   ui: UiState;
 }) {
-  const steps = visibleSteps(document, facts.index, ui.hidden);
+  const steps = facts.stepsFor(ui.hidden);
   const matches = new Set(ui.query === "" ? [] : searchSteps(facts.index, steps, ui.query));
   const pane = (box: PaneBox) => (
     <Pane
@@ -256,19 +271,23 @@ export function Explorer({ document, width, height }: ExplorerProps) {
   const size = useTerminalSize(width, height);
   const facts = useDocumentFacts(document);
   const [ui, setUi] = useState<UiState>(() => initialUiState(0));
+  // Keys may arrive faster than renders: each one applies to the state the previous one left.
+  const latest = useRef(ui);
 
   useInput((input, key) => {
-    setUi((state) =>
-      handleKey(state, keyContext(document, facts, state, size.width, size.height), input, key),
+    const next = handleKey(
+      latest.current,
+      keyContext(document, facts, latest.current, size.width, size.height),
+      input,
+      key,
     );
+    latest.current = next;
+    setUi(next);
+    if (next.quit) exit();
   });
 
-  useEffect(() => {
-    if (ui.quit) exit();
-  }, [ui.quit, exit]);
-
   const layout = computeLayout(size.width, size.height, ui.focus, ui.lastDetail);
-  const shown = visibleSteps(document, facts.index, ui.hidden).length;
+  const shown = facts.stepsFor(ui.hidden).length;
   return (
     <Box flexDirection="column" width={size.width} height={size.height}>
       <StyledText line={headerLine(document, ui, size.width, shown)} />

@@ -54,24 +54,25 @@ export function formatKey(key: string): string {
   return BARE_STRING.test(key) ? key : JSON.stringify(key);
 }
 
+/** An event with its payload as a call: `Withdraw(10)`, `Prepare(coordinator: Coordinator(0), tx: 1)`. */
+export function formatEvent(event: string, payload: Json | undefined): string {
+  if (payload === undefined || payload === null) return event;
+  if (isObject(payload)) {
+    const fields = Object.keys(payload).map((key) => `${formatKey(key)}: ${formatValue(payload[key])}`);
+    return `${event}(${fields.join(", ")})`;
+  }
+  if (Array.isArray(payload)) return `${event}(${payload.map(formatValue).join(", ")})`;
+  return `${event}(${formatValue(payload)})`;
+}
+
 function formatMessage(message: JsonObject & { event: string }): string {
-  const payload = message.payload;
-  const body =
-    payload === undefined || payload === null
-      ? ""
-      : isObject(payload)
-        ? `(${Object.keys(payload)
-            .map((key) => `${formatKey(key)}: ${formatValue(payload[key])}`)
-            .join(", ")})`
-        : Array.isArray(payload)
-          ? `(${payload.map(formatValue).join(", ")})`
-          : `(${formatValue(payload)})`;
   const from = message.from === undefined ? "?" : formatValue(message.from);
   const to = message.to === undefined ? "?" : formatValue(message.to);
   const rest = Object.keys(message)
     .filter((key) => !["from", "to", "event", "payload"].includes(key))
     .map((key) => `${formatKey(key)}: ${formatValue(message[key])}`);
-  return `${from} -> ${to}: ${message.event}${body}${rest.length > 0 ? ` {${rest.join(", ")}}` : ""}`;
+  const extra = rest.length > 0 ? ` {${rest.join(", ")}}` : "";
+  return `${from} -> ${to}: ${formatEvent(message.event, message.payload)}${extra}`;
 }
 
 /**
@@ -88,6 +89,8 @@ export function formatValueLines(value: Json | undefined, width: number, indent 
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
     if (value.length === 0) return ["[]"];
+    // A list of scalars fills lines, like a paragraph, rather than taking one line per item.
+    if (value.every((item) => isScalar(item))) return fillLines(value.map(formatValue), width, inner, indent);
     const lines = ["["];
     value.forEach((item, index) => {
       const itemLines = formatValueLines(item, width, inner);
@@ -112,5 +115,20 @@ export function formatValueLines(value: Json | undefined, width: number, indent 
     });
   });
   lines.push(`${indent}}`);
+  return lines;
+}
+
+function fillLines(items: string[], width: number, inner: string, indent: string): string[] {
+  const lines = ["["];
+  let line = inner;
+  items.forEach((item, index) => {
+    const text = index < items.length - 1 ? `${item},` : item;
+    if (line !== inner && line.length + 1 + text.length > width) {
+      lines.push(line);
+      line = inner;
+    }
+    line = line === inner ? `${inner}${text}` : `${line} ${text}`;
+  });
+  lines.push(line, `${indent}]`);
   return lines;
 }

@@ -16,6 +16,7 @@ import {
   wrapLine,
 } from "./styled-text.js";
 import { failureHeadline, locationText, type TraceDocument } from "./trace-document.js";
+import { parseSends } from "./trace-index.js";
 import type { UiState } from "./ui-state.js";
 
 /** The marker a changed row starts with; colours say the same for those who see them. */
@@ -51,9 +52,19 @@ export function fitPane(content: PaneContent, box: PaneBox): StyledLine[] {
 }
 
 /** A short suffix for the step list: the state change a step made, if the label says. */
-function stepSuffix(label: StepLabel): string {
+/** The state change a step made, if its label says. */
+function transitionSuffix(label: StepLabel): string {
   const transition = label.details?.transition;
   return typeof transition === "string" ? `  ${transition.replace(" -> ", " → ")}` : "";
+}
+
+/** What a step sent: the first message and how many more. */
+function sendsSuffix(label: StepLabel): string {
+  const sends = parseSends(label);
+  if (sends.length === 0) return "";
+  const first = sends[0]!;
+  const more = sends.length > 1 ? ` +${sends.length - 1}` : "";
+  return `  ⇢ ${first.to === undefined ? "" : `${first.to}: `}${first.text}${more}`;
 }
 
 export function stepListContent(
@@ -96,13 +107,17 @@ export function stepListContent(
     if (showKind)
       line.push({ text: `${label.kind.padEnd(kindWidth).slice(0, kindWidth)} `, dim: !highlight, ...base });
     line.push({ text: label.text, ...base });
-    const suffix = stepSuffix(label);
-    if (suffix !== "") line.push({ text: suffix, color: "magenta", ...base });
+    const transition = transitionSuffix(label);
+    if (transition !== "") line.push({ text: transition, color: "magenta", ...base });
+    const sends = sendsSuffix(label);
+    if (sends !== "") line.push({ text: sends, dim: !highlight, ...base });
     if (highlight) lines.push(fitLine(line, width).map((segment) => ({ ...segment, inverse: true })));
     else lines.push(line);
   }
-  if (options.steps.length === 0)
+  if (document.steps.length === 0) lines.push(plain("(the trace has no steps)", { dim: true }));
+  else if (options.steps.length === 0) {
     lines.push(plain("(no step involves the shown machines: press f)", { dim: true }));
+  }
   const where = position < 0 ? "-" : String(options.selected + 1);
   const title: StyledLine = [
     { text: "Steps", bold: true },
@@ -193,27 +208,32 @@ export function statePaneContent(
   const cursor = Math.min(ui.stateCursor, rows.length - 1);
   const rendered: RenderedRow[] = [];
   let cursorLine = 0;
+  // A one-column gutter carries the value cursor (▸) while the pane has the focus.
+  const valueWidth = width - 1;
   rows.forEach((row, index) => {
     if (index === cursor) cursorLine = rendered.length;
     const expanded = ui.expandAll || ui.expanded.has(row.id);
-    for (const line of stateRowLines(row, width, expanded)) {
-      const shown =
-        index === cursor && options.focused
-          ? fitLine(line, width).map((s) => ({ ...s, inverse: true }))
-          : line;
-      rendered.push({ row: index, line: shown });
-    }
+    const atCursor = index === cursor && options.focused;
+    stateRowLines(row, valueWidth, expanded).forEach((line, k) => {
+      const gutter: StyledLine = [{ text: atCursor && k === 0 ? "▸" : " ", color: "cyan", bold: true }];
+      const shown = atCursor ? fitLine(line, valueWidth).map((s) => ({ ...s, inverse: true })) : line;
+      rendered.push({ row: index, line: [...gutter, ...shown] });
+    });
   });
   const room = Math.max(0, visible - notes.length);
-  const offset = scrollOffset(cursorLine, rendered.length, room);
+  // Centre the cursor row, but show all of an expanded row when it fits.
+  let offset = scrollOffset(cursorLine, rendered.length, room);
+  const cursorEnd = rendered.findLastIndex((line) => line.row === cursor);
+  if (cursorEnd >= offset + room) offset = Math.min(cursorLine, cursorEnd - room + 1);
   return { title, lines: [...notes, ...rendered.slice(offset, offset + room).map((r) => r.line)] };
 }
 
 /** Every line of the property pane (the pane scrolls over them). */
 export function propertyLines(document: TraceDocument, width: number, wrap: boolean): StyledLine[] {
   const lines: StyledLine[] = [];
-  const add = (line: StyledLine, indent = 0) => {
-    if (wrap) lines.push(...wrapLine(line, width, indent));
+  // Source lines are truncated unless `wrap`; the failure's words always wrap: they must be read whole.
+  const add = (line: StyledLine, indent = 0, alwaysWrap = false) => {
+    if (wrap || alwaysWrap) lines.push(...wrapLine(line, width, indent));
     else lines.push(truncateLine(line, width));
   };
   const failure = document.failure;
@@ -224,7 +244,7 @@ export function propertyLines(document: TraceDocument, width: number, wrap: bool
       { text: "✗ ", color: "red", bold: true },
       { text: failureHeadline(failure), color: "red", bold: true },
     ]);
-    add(plain(failure.message), 2);
+    add(plain(failure.message), 2, true);
     const where: StyledLine = [];
     if (failure.location !== undefined)
       where.push({ text: `at ${locationText(failure.location)}`, dim: true });
@@ -234,7 +254,7 @@ export function propertyLines(document: TraceDocument, width: number, wrap: bool
         dim: true,
       });
     }
-    if (where.length > 0) add(where);
+    if (where.length > 0) add(where, 3, true);
   }
   const excerpt = document.sourceExcerpt;
   if (excerpt !== undefined) {
@@ -270,6 +290,7 @@ export function propertyLines(document: TraceDocument, width: number, wrap: bool
         { text: note, color: "yellow" },
       ],
       2,
+      true,
     );
   return lines;
 }
@@ -290,8 +311,6 @@ export function propertyPaneContent(
       color: document.failure ? "red" : "green",
     },
   ];
-  if (document.sourceExcerpt !== undefined)
-    title.push({ text: `  ${document.sourceExcerpt.file}`, dim: true });
   if (all.length > visible)
     title.push({
       text: ` · ${scroll + 1}-${Math.min(all.length, scroll + visible)}/${all.length}`,
@@ -310,15 +329,17 @@ export function headerLine(
   const right: StyledLine = [];
   if (ui.changedOnly) right.push({ text: " [changed]", color: "yellow" });
   if (ui.hidden.size > 0) right.push({ text: " [filtered]", color: "yellow" });
-  right.push({ text: ` step ${ui.selected + 1}/${document.steps.length} `, bold: true });
+  const at = document.steps.length === 0 ? 0 : ui.selected + 1;
+  right.push({ text: ` step ${at}/${document.steps.length} `, bold: true });
   if (shownSteps !== document.steps.length) right.push({ text: `(${shownSteps} shown) `, dim: true });
-  const left: StyledLine = [
-    { text: " faultline ", bold: true, inverse: true },
-    { text: ` ${document.title} / ${document.test}`, bold: true },
-  ];
+  // The file name, not its whole path: the header has little room, the property pane shows the path.
+  const name = document.title.split(/[\\/]/).pop() || document.title;
+  // The failure first: on a narrow terminal it is what must not be cut.
+  const left: StyledLine = [{ text: " faultline ", bold: true, inverse: true }];
   if (document.failure !== null)
-    left.push({ text: `  ✗ ${failureHeadline(document.failure)}`, color: "red", bold: true });
-  else left.push({ text: "  no failure", color: "green" });
+    left.push({ text: ` ✗ ${failureHeadline(document.failure)}`, color: "red", bold: true });
+  else left.push({ text: " no failure", color: "green" });
+  left.push({ text: ` · ${name} / ${document.test}`, bold: true });
   const room = width - lineWidth(right);
   if (room < 12) return fitLine(right, width);
   return [...fitLine(left, room), ...right];
@@ -327,45 +348,54 @@ export function headerLine(
 export interface Hotkey {
   key: string;
   label: string;
+  /** 1 is kept longest when the bar is too narrow for every key. */
+  priority: number;
 }
 
 export function hotkeysFor(focus: PaneName, ui: UiState): Hotkey[] {
-  if (ui.overlay === "help") return [{ key: "?/Esc", label: "close help" }];
+  if (ui.overlay === "help") return [{ key: "?/Esc", label: "close", priority: 1 }];
   if (ui.overlay === "filter") {
     return [
-      { key: "j/k", label: "move" },
-      { key: "space", label: "show/hide" },
-      { key: "o", label: "only" },
-      { key: "a", label: "all" },
-      { key: "i", label: "invert" },
-      { key: "Esc", label: "close" },
+      { key: "j/k", label: "move", priority: 1 },
+      { key: "space", label: "show/hide", priority: 1 },
+      { key: "o", label: "only", priority: 1 },
+      { key: "a", label: "all", priority: 1 },
+      { key: "i", label: "invert", priority: 2 },
+      { key: "Esc", label: "close", priority: 1 },
     ];
   }
   const keys: Hotkey[] =
     focus === "state"
       ? [
-          { key: "j/k", label: "value" },
-          { key: "←/→", label: "step" },
-          { key: "Enter", label: "expand" },
+          { key: "j/k", label: "value", priority: 1 },
+          { key: "←/→", label: "step", priority: 1 },
+          { key: "Enter", label: "expand", priority: 1 },
         ]
       : focus === "property"
         ? [
-            { key: "j/k", label: "scroll" },
-            { key: "←/→", label: "step" },
+            { key: "j/k", label: "scroll", priority: 1 },
+            { key: "←/→", label: "step", priority: 1 },
           ]
         : [
-            { key: "j/k", label: "step" },
-            { key: "g/G", label: "first/last" },
+            { key: "j/k", label: "step", priority: 1 },
+            { key: "g/G", label: "ends", priority: 4 },
           ];
   keys.push(
-    { key: "/", label: "search" },
-    { key: "n/N", label: "next/prev" },
-    { key: "d", label: ui.changedOnly ? "all" : "changes" },
-    { key: "f", label: "filter" },
-    { key: "e", label: ui.expandAll ? "truncate" : "expand" },
-    { key: "Tab", label: "pane" },
+    { key: "/", label: "search", priority: 1 },
+    { key: "n/N", label: "match", priority: 3 },
+    { key: "d", label: ui.changedOnly ? "all" : "changes", priority: 2 },
+    { key: "f", label: "filter", priority: 2 },
+    { key: "e", label: ui.expandAll ? "truncate" : focus === "state" ? "all" : "expand", priority: 2 },
+    { key: "Tab", label: "pane", priority: 1 },
   );
   return keys;
+}
+
+function hotkeyItem(hotkey: Hotkey): StyledLine {
+  return [
+    { text: ` ${hotkey.key}`, bold: true, color: "cyan" },
+    { text: ` ${hotkey.label}`, dim: true },
+  ];
 }
 
 /** The bottom line: the search prompt while typing, else a status message and the keys that fit. */
@@ -381,25 +411,31 @@ export function hotkeyBar(ui: UiState, focus: PaneName, width: number): StyledLi
       width,
     );
   }
-  const line: StyledLine = [];
-  if (ui.status !== null)
-    line.push({ text: ` ${ui.status} `, color: "yellow", inverse: true }, { text: " " });
+  const status: StyledLine =
+    ui.status === null ? [] : [{ text: ` ${ui.status} `, color: "yellow", inverse: true }, { text: " " }];
   const tail: StyledLine = [
-    { text: " ?", bold: true, color: "cyan" },
-    { text: " help", dim: true },
+    ...(ui.overlay === "help"
+      ? []
+      : [
+          { text: " ?", bold: true, color: "cyan" as const },
+          { text: " help", dim: true },
+        ]),
     { text: " q", bold: true, color: "cyan" },
     { text: " quit", dim: true },
   ];
-  const room = width - lineWidth(tail);
-  for (const hotkey of hotkeysFor(focus, ui)) {
-    const item: StyledLine = [
-      { text: ` ${hotkey.key}`, bold: true, color: "cyan" },
-      { text: ` ${hotkey.label}`, dim: true },
-    ];
-    if (lineWidth(line) + lineWidth(item) > room) break;
-    line.push(...item);
+  const room = width - lineWidth(tail) - lineWidth(status);
+  // Drop the least important keys first, keeping the others in their order.
+  let keys = hotkeysFor(focus, ui);
+  const widthOf = (list: Hotkey[]) => list.reduce((sum, hotkey) => sum + lineWidth(hotkeyItem(hotkey)), 0);
+  for (let priority = 4; priority > 1 && widthOf(keys) > room; priority--) {
+    keys = keys.filter((hotkey) => hotkey.priority < priority);
   }
-  return fitLine([...truncateLine(line, room), ...tail], width);
+  const items: StyledLine = [];
+  for (const hotkey of keys) {
+    if (lineWidth(items) + widthOf([hotkey]) > room) break;
+    items.push(...hotkeyItem(hotkey));
+  }
+  return fitLine([...truncateLine(status, width - lineWidth(tail)), ...items, ...tail], width);
 }
 
 export const HELP_SECTIONS: { title: string; keys: [string, string][] }[] = [
@@ -410,19 +446,19 @@ export const HELP_SECTIONS: { title: string; keys: [string, string][] }[] = [
       ["k / ↑", "previous step"],
       ["g / Home", "first step"],
       ["G / End", "last step"],
-      ["PgDn / PgUp", "a page of steps"],
-      ["l / →, h / ←", "next / previous step in any pane"],
-      ["Enter", "look at the step's state"],
+      ["PgDn / PgUp", "page down / up"],
+      ["l / →, h / ←", "step from any pane"],
+      ["Enter", "go to the state"],
     ],
   },
   {
     title: "Search and view",
     keys: [
-      ["/", "search steps (Enter runs it)"],
+      ["/", "search steps"],
       ["n / N", "next / previous match"],
-      ["d", "only the values this step changed"],
-      ["f", "filter machines (lanes and state)"],
-      ["e", "expand / truncate every long value"],
+      ["d", "changed values only"],
+      ["f", "filter machines"],
+      ["e", "expand all values"],
       ["Tab / S-Tab", "next / previous pane"],
     ],
   },
@@ -430,8 +466,8 @@ export const HELP_SECTIONS: { title: string; keys: [string, string][] }[] = [
     title: "State pane",
     keys: [
       ["j / k", "move between values"],
-      ["Enter / Space", "expand / truncate one value"],
-      ["+ ~ -", "added / changed / removed"],
+      ["Enter / Space", "expand one value"],
+      ["+ ~ -", "added/changed/removed"],
     ],
   },
   {
@@ -457,8 +493,8 @@ export function helpLines(width: number, height: number): StyledLine[] {
   const single = blocks.flatMap((block, i) => (i === 0 ? block : [[], ...block]));
   if (single.length <= height || width < 64) return single.map((line) => fitLine(line, width));
   const columnWidth = Math.floor((width - 2) / 2);
-  const left = [...blocks[0]!, [], ...blocks[1]!];
-  const right = blocks.slice(2).flatMap((block, i) => (i === 0 ? block : [[], ...block]));
+  const left = [...blocks[0]!, [], ...blocks[3]!];
+  const right = [...blocks[1]!, [], ...blocks[2]!];
   const lines: StyledLine[] = [];
   for (let i = 0; i < Math.max(left.length, right.length); i++) {
     lines.push([
@@ -481,6 +517,7 @@ export function filterLines(
   return components.slice(offset, offset + height).map((name, i) => {
     const shown = !ui.hidden.has(name);
     const line: StyledLine = [
+      { text: offset + i === cursor ? "▸" : " ", color: "cyan", bold: true },
       { text: shown ? "[x] " : "[ ] ", color: shown ? "green" : "gray" },
       { text: name, dim: !shown },
     ];

@@ -4,6 +4,7 @@
 // lane. Labels without `from`/`to` degrade to marks; steps without an actor to a
 // line of text, so every step keeps a row.
 import type { Json, StepLabel } from "@faultline/checker";
+import { formatEvent } from "./json-format.js";
 import { contentHeight, contentWidth, type PaneBox, scrollOffset } from "./layout.js";
 import { codePointWidth, type Segment, type StyledLine, textWidth, truncateText } from "./styled-text.js";
 import type { TraceDocument } from "./trace-document.js";
@@ -101,7 +102,9 @@ export function sequenceEvents(label: StepLabel, index: TraceIndex, step: number
   const from = labelFrom(label);
   const to = labelTo(label);
   const actor = labelActor(label);
-  const event = stringDetail(label, "event") ?? label.kind;
+  const eventName = stringDetail(label, "event");
+  // The delivered message as it was sent (with its payload), so its send and delivery read alike.
+  const event = eventName === undefined ? label.kind : formatEvent(eventName, label.details?.payload);
   const fault = markStyle(label.kind) === "fault";
   if (from !== undefined && to !== undefined) {
     events.push({ kind: "arrow", from, to, label: event, style: fault ? "drop" : "deliver" });
@@ -122,6 +125,23 @@ export function sequenceEvents(label: StepLabel, index: TraceIndex, step: number
     } else {
       events.push({ kind: "note", label: `sends ${send.text}` });
     }
+  }
+  return events;
+}
+
+const eventCache = new WeakMap<TraceIndex, SequenceEvent[][]>();
+
+/** A step's events, computed once per trace index (they depend only on its label). */
+function cachedEvents(document: TraceDocument, index: TraceIndex, step: number): SequenceEvent[] {
+  let cache = eventCache.get(index);
+  if (cache === undefined) {
+    cache = [];
+    eventCache.set(index, cache);
+  }
+  let events = cache[step];
+  if (events === undefined) {
+    events = sequenceEvents(document.steps[step]!.label, index, step);
+    cache[step] = events;
   }
   return events;
 }
@@ -273,45 +293,65 @@ export function renderSequence(
   },
 ): SequenceRender {
   const width = contentWidth(options.box);
-  const visibleRows = Math.max(0, contentHeight(options.box) - 1);
   const numberWidth = String(document.steps.length).length;
   const gutter = numberWidth + 2;
   const lanes = index.lanes.filter((name) => !options.hidden.has(name));
   const geometry = laneGeometry(lanes, gutter, width);
 
-  const header = new Canvas(width);
+  // Names wider than a lane alternate over two header rows, each name getting two lanes' room.
+  const staggered =
+    geometry.lanes.length > 1 && geometry.lanes.some((name) => textWidth(name) > geometry.nameWidth);
+  const headers = staggered ? [new Canvas(width), new Canvas(width)] : [new Canvas(width)];
+  const nameWidth = staggered ? geometry.nameWidth * 2 + 1 : geometry.nameWidth;
   geometry.lanes.forEach((name, i) => {
-    const text = truncateText(name, geometry.nameWidth);
+    const header = headers[staggered ? i % 2 : 0]!;
+    const text = truncateText(name, nameWidth);
     const x = geometry.columns[i]! - Math.floor((textWidth(text) - 1) / 2);
     header.put(Math.max(gutter, Math.min(width - textWidth(text), x)), text, { bold: true });
   });
+  const visibleRows = Math.max(0, contentHeight(options.box) - headers.length);
 
-  const rows: StyledLine[] = [];
+  const drawRow = (step: number, event: SequenceEvent, k: number, selected: boolean): StyledLine => {
+    const canvas = emptyRow({ geometry, width, gutter, bold: selected });
+    drawEvent(canvas, event, { geometry, width, gutter, bold: selected });
+    if (k === 0) {
+      const failed = step === document.failureStep;
+      const marker = failed ? "✗" : selected ? "▸" : " ";
+      const number = String(step + 1).padStart(numberWidth);
+      const style: CellStyle = failed
+        ? { color: "red", bold: true, inverse: selected && options.focused }
+        : selected
+          ? { bold: true, inverse: options.focused }
+          : options.matches.has(step)
+            ? { color: "yellow", underline: true }
+            : { dim: true };
+      canvas.put(0, `${marker}${number}`, style);
+    }
+    return canvas.toLine();
+  };
+  // Count rows first and draw only the window shown: long traces stay cheap to redraw.
+  const events = options.steps.map((step) => cachedEvents(document, index, step));
+  let total = 0;
   let target = 0;
-  for (const step of options.steps) {
+  options.steps.forEach((step, i) => {
+    if (step === options.selected) target = total;
+    total += events[i]!.length;
+  });
+  const offset = scrollOffset(target, total, visibleRows);
+  const rows: StyledLine[] = [];
+  let row = 0;
+  options.steps.forEach((step, i) => {
+    const stepEvents = events[i]!;
+    if (row + stepEvents.length <= offset || row >= offset + visibleRows) {
+      row += stepEvents.length;
+      return;
+    }
     const selected = step === options.selected;
-    if (selected) target = rows.length;
-    const events = sequenceEvents(document.steps[step]!.label, index, step);
-    events.forEach((event, k) => {
-      const canvas = emptyRow({ geometry, width, gutter, bold: selected });
-      drawEvent(canvas, event, { geometry, width, gutter, bold: selected });
-      if (k === 0) {
-        const failed = step === document.failureStep;
-        const marker = failed ? "✗" : selected ? "▸" : " ";
-        const number = String(step + 1).padStart(numberWidth);
-        const style: CellStyle = failed
-          ? { color: "red", bold: true, inverse: selected && options.focused }
-          : selected
-            ? { bold: true, inverse: options.focused }
-            : options.matches.has(step)
-              ? { color: "yellow", underline: true }
-              : { dim: true };
-        canvas.put(0, `${marker}${number}`, style);
-      }
-      rows.push(canvas.toLine());
+    stepEvents.forEach((event, k) => {
+      if (row >= offset && row < offset + visibleRows) rows.push(drawRow(step, event, k, selected));
+      row++;
     });
-  }
-  const offset = scrollOffset(target, rows.length, visibleRows);
+  });
   const more = geometry.dropped > 0 ? ` · ${geometry.dropped} more lanes: f to filter` : "";
   const title: StyledLine = [
     { text: "Sequence", bold: true },
@@ -320,11 +360,8 @@ export function renderSequence(
   if (geometry.lanes.length === 0) {
     return {
       title,
-      lines: [
-        [{ text: "(no machine lanes: the steps name no actors)", dim: true }],
-        ...rows.slice(offset, offset + visibleRows),
-      ],
+      lines: [[{ text: "(no machine lanes: the steps name no actors)", dim: true }], ...rows],
     };
   }
-  return { title, lines: [header.toLine(), ...rows.slice(offset, offset + visibleRows)] };
+  return { title, lines: [...headers.map((h) => h.toLine()), ...rows] };
 }

@@ -68,10 +68,11 @@ export function diffArrays(before: readonly Json[], after: readonly Json[]): Arr
   while (i < n || j < m) {
     if (i < n && j < m && jsonEqual(before[i], after[j])) {
       out.push({ kind: "same", before: i++, after: j++ });
-    } else if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      out.push({ kind: "added", after: j++ });
-    } else {
+    } else if (i < n && (j >= m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+      // On a tie the old element goes first: a replaced value reads "- old" then "+ new".
       out.push({ kind: "removed", before: i++ });
+    } else {
+      out.push({ kind: "added", after: j++ });
     }
   }
   return out;
@@ -224,7 +225,9 @@ function childRows(
       if (MACHINE_HEADER_KEYS.has(key)) continue;
       const b = present(oldObject, key);
       const a = present(newObject, key);
-      if (jsonEqual(b.value, a.value) && isQuietDefault(key, a.value ?? b.value)) continue;
+      // Defaults are noise unless they changed in place (a crash: status up -> halted).
+      const changedInPlace = b.has && a.has && !jsonEqual(b.value, a.value);
+      if (!changedInPlace && isQuietDefault(key, a.has ? a.value : b.value)) continue;
       entryRows(rows, component, [...path, key], depth, b, a, false);
     }
     return;

@@ -131,21 +131,6 @@ export function sourceExcerpt(
   return excerpt;
 }
 
-/**
- * The document as plain text, as `faultline replay` prints a trace: a heading,
- * one numbered line per step, then the failure (for pipes and CI logs).
- */
-export function documentToText(document: TraceDocument): string {
-  const width = String(document.steps.length).length;
-  const lines = [`${document.title} / ${document.test}: ${document.steps.length} steps`];
-  for (const step of document.steps) {
-    lines.push(`  ${String(step.index + 1).padStart(width)}. ${step.label.text}`);
-  }
-  for (const note of document.notes) lines.push(`  ${note}`);
-  if (document.failure !== null) lines.push(`  => ${failureToText(document.failure)}`);
-  return `${lines.join("\n")}\n`;
-}
-
 export function failureHeadline(failure: Failure): string {
   return `${failure.kind} ${failure.property}`;
 }

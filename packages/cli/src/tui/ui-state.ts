@@ -162,7 +162,7 @@ function handlePrompt(state: UiState, context: KeyContext, input: string, key: K
 function handleFilter(state: UiState, context: KeyContext, input: string, key: KeyPress): UiState {
   const names = context.components;
   const cursor = clamp(state.filterCursor, 0, Math.max(0, names.length - 1));
-  if (key.escape || input === "f" || input === "q") return { ...state, overlay: null };
+  if (key.escape || input === "f") return { ...state, overlay: null };
   if (key.downArrow || input === "j")
     return { ...state, filterCursor: clamp(cursor + 1, 0, names.length - 1) };
   if (key.upArrow || input === "k") return { ...state, filterCursor: clamp(cursor - 1, 0, names.length - 1) };
@@ -242,13 +242,12 @@ function handleStepKeys(state: UiState, context: KeyContext, input: string, key:
 export function handleKey(state: UiState, context: KeyContext, input: string, key: KeyPress): UiState {
   if (state.prompt !== null) return handlePrompt(state, context, input, key);
   const base: UiState = state.status === null ? state : { ...state, status: null };
-  if (input === "c" && key.ctrl) return { ...base, quit: true };
-  if (state.overlay === "help") {
-    return key.escape || input === "?" || input === "q" || key.return ? { ...base, overlay: null } : base;
-  }
+  // q quits from anywhere but the search prompt (where it is text), as in htop.
+  if ((input === "c" && key.ctrl) || input === "q") return { ...base, quit: true };
+  if (state.overlay === "help")
+    return key.escape || input === "?" || key.return ? { ...base, overlay: null } : base;
   if (state.overlay === "filter") return handleFilter(base, context, input, key);
 
-  if (input === "q") return { ...base, quit: true };
   if (input === "?") return { ...base, overlay: "help" };
   if (input === "/") return { ...base, prompt: "" };
   if (input === "n") return runSearch(base, context, state.query, 1);

@@ -1,0 +1,121 @@
+// `faultline explore` in-process: loading a trace and its model, and the
+// plain-text rendering used when stdout is not a terminal (same as replay).
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildModel, checkExhaustive, traceToItf } from "@faultline/checker";
+import { compileSource } from "@faultline/lang";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exitCodeForFailure, loadTraceDocument, runExplore } from "../src/commands/explore.js";
+import { runReplay } from "../src/commands/replay.js";
+import { ExitCode } from "../src/exit-codes.js";
+import type { Io } from "../src/io.js";
+
+const MODEL = fileURLToPath(new URL("./fixtures/explore-overdraft.fl", import.meta.url));
+
+function capture(isTTY = false): Io & { stdout: string; stderr: string } {
+  const io = {
+    stdout: "",
+    stderr: "",
+    isTTY,
+    env: {},
+    out(text: string) {
+      io.stdout += text;
+    },
+    err(text: string) {
+      io.stderr += text;
+    },
+  };
+  return io;
+}
+
+let dir: string;
+let tracePath: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "faultline-explore-"));
+  const { readFileSync } = await import("node:fs");
+  const compiled = compileSource({ path: MODEL, text: readFileSync(MODEL, "utf8") });
+  if (!compiled.ok) throw new Error(`fixture does not compile: ${JSON.stringify(compiled.diagnostics)}`);
+  const model = buildModel(compiled.ir, "Overdraft");
+  const result = checkExhaustive(model);
+  if (result.kind !== "violation") throw new Error(`expected a violation, got ${result.kind}`);
+  tracePath = join(dir, "overdraft.itf.json");
+  const itf = traceToItf(model, result.trace, { source: MODEL, test: "Overdraft", failure: result.failure });
+  writeFileSync(tracePath, JSON.stringify(itf));
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("faultline explore (not a terminal)", () => {
+  it("prints the trace exactly as faultline replay does, with the same exit code", async () => {
+    const explore = capture();
+    const code = await runExplore([tracePath], explore);
+    const replay = capture();
+    const replayCode = runReplay([tracePath], replay);
+    expect(explore.stderr).toBe("");
+    expect(explore.stdout).toBe(replay.stdout);
+    expect(code).toBe(replayCode);
+    expect(code).toBe(ExitCode.violation);
+    expect(explore.stdout).toContain("=> invariant BalanceNonNegative");
+    expect(explore.stdout).toMatch(/\d+\. Bank\(0\) <- Withdraw\(10\) from Client\(\d\)/);
+  });
+
+  it("prints plain text when stdout is a terminal but stdin is not", async () => {
+    const io = capture(true);
+    const stdin = { isTTY: false } as NodeJS.ReadStream;
+    const code = await runExplore([tracePath], io, { stdin, stdout: process.stdout });
+    expect(code).toBe(ExitCode.violation);
+    expect(io.stdout).toContain("Overdraft:");
+  });
+
+  it("builds a document with each step's state, the failure and its source line", () => {
+    const loaded = loadTraceDocument([tracePath], capture());
+    if (!loaded.ok) throw new Error("the trace should load");
+    const document = loaded.document;
+    expect(document.title).toBe(MODEL);
+    expect(document.failure).toMatchObject({ kind: "invariant", property: "BalanceNonNegative" });
+    const last = document.steps[document.steps.length - 1]!;
+    expect(last.state["Bank(0)"]).toMatchObject({ state: "Open", vars: { balance: -10 } });
+    expect(
+      document.sourceExcerpt?.lines.some((line) => line.text.startsWith("invariant BalanceNonNegative")),
+    ).toBe(true);
+    expect(document.notes).toEqual([]);
+  });
+
+  it("takes the model from --model", async () => {
+    const io = capture();
+    expect(await runExplore([tracePath, "--model", MODEL], io)).toBe(ExitCode.violation);
+  });
+
+  it("rejects bad input with a message and a usage or model-error exit code", async () => {
+    const cases: [string[], number, RegExp][] = [
+      [[], ExitCode.usage, /give one trace file/],
+      [[join(dir, "missing.json")], ExitCode.usage, /cannot read/],
+      [[tracePath, "--modle", MODEL], ExitCode.usage, /unknown option '--modle'/],
+      [[tracePath, "--model", join(dir, "nope.fl")], ExitCode.usage, /no such model file/],
+    ];
+    writeFileSync(join(dir, "not-a-trace.json"), '{"hello": 1}');
+    cases.push([[join(dir, "not-a-trace.json")], ExitCode.usage, /is not a Faultline trace/]);
+    writeFileSync(join(dir, "broken.fl"), "machine {");
+    cases.push([[tracePath, "--model", join(dir, "broken.fl")], ExitCode.modelError, /error\[FL/]);
+    for (const [argv, expected, message] of cases) {
+      const io = capture();
+      expect(await runExplore(argv, io), argv.join(" ")).toBe(expected);
+      expect(io.stderr, argv.join(" ")).toMatch(message);
+      expect(io.stdout).toBe("");
+    }
+  });
+
+  it("maps failures to replay's exit codes", () => {
+    const failure = (kind: string) =>
+      ({ kind, property: "p", message: "m" }) as Parameters<typeof exitCodeForFailure>[0];
+    expect(exitCodeForFailure(null)).toBe(ExitCode.pass);
+    expect(exitCodeForFailure(failure("invariant"))).toBe(ExitCode.violation);
+    expect(exitCodeForFailure(failure("deadlock"))).toBe(ExitCode.builtinFailure);
+    expect(exitCodeForFailure(failure("hot-at-end"))).toBe(ExitCode.liveness);
+  });
+});
