@@ -153,4 +153,17 @@ describe("faultline command line", () => {
     expect(r.stdout).toMatch(/export type PingPayload/);
     expect(r.stdout).toContain("export function");
   });
+
+  it("check loads foreign functions from the .foreign.ts file beside the model", () => {
+    const r = run("check", `${FIXTURES}foreign/hashing.fl`);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+
+  it("check reports a foreign implementation that does not match its declaration as FL502, exit 4", () => {
+    const r = run("check", `${FIXTURES}foreign/wrong.fl`);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain("error[FL502]");
+    expect(r.stderr).toContain("wrong.fl:2:1");
+  });
 });

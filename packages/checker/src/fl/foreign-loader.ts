@@ -1,6 +1,7 @@
 // Load a program's foreign-function implementation (model.foreign.ts): checked
 // and transpiled by @faultline/lang, run here in-process.
 import { createRequire } from "node:module";
+import { resolve } from "node:path";
 import type { Diagnostic, IrProgram } from "@faultline/lang";
 import { checkForeignImplementation, type ForeignFileSystem } from "./lang-codegen.js";
 import { loadCommonJs } from "./load-module.js";
@@ -16,6 +17,6 @@ export function loadForeignImplementation(ir: IrProgram, fs?: ForeignFileSystem)
   if (checked.js === null || checked.path === null)
     return { diagnostics: checked.diagnostics, functions: null };
   // The implementation may import other modules (node built-ins, npm packages) relative to itself.
-  const functions = loadCommonJs(checked.js, {}, createRequire(checked.path));
+  const functions = loadCommonJs(checked.js, {}, createRequire(resolve(checked.path)));
   return { diagnostics: [], functions };
 }

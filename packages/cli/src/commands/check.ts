@@ -4,23 +4,22 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, join } from "node:path";
 import {
-  buildModel,
   type CheckResult,
   type CheckStats,
   checkExhaustive,
   type Failure,
-  parseFaultsOption,
   replayTrace,
   traceToItf,
   traceToText,
 } from "@faultline/checker";
-import { compileSource, type IrFault, renderDiagnostics } from "@faultline/lang";
+import { compileSource, renderDiagnostics } from "@faultline/lang";
 import { parseArgs, parseDuration } from "../args.js";
 import { discoverModelFiles } from "../discover.js";
 import { type ActualOutcome, compareOutcome, expectedFor } from "../expected-outcomes.js";
 import { combineExitCodes, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { VERSION } from "../index.js";
 import { colorEnabled, type Io } from "../io.js";
+import { loadTestModel } from "../model-loader.js";
 import { createProgressReporter } from "../progress.js";
 import { emitReports, isCiReporter } from "../reporters/emit.js";
 import {
@@ -186,16 +185,20 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
     }
     for (const test of tests) {
       const faultsText = flags.get("faults") as string | undefined;
-      let faults: IrFault[] | undefined;
-      if (faultsText !== undefined) {
-        const parsedFaults = parseFaultsOption(faultsText, compiled.ir);
-        if (!parsedFaults.ok) {
-          io.err(`faultline check: ${parsedFaults.message}\n`);
+      const loaded = loadTestModel(compiled.ir, test.name, faultsText);
+      if (!loaded.ok) {
+        if (loaded.kind === "usage") {
+          io.err(`faultline check: ${loaded.message}\n`);
           return ExitCode.usage;
         }
-        faults = parsedFaults.faults;
+        io.err(renderDiagnostics(loaded.diagnostics, (f) => (f === file ? text : undefined), { color }));
+        io.err("\n");
+        modelErrors.push({ file, errors: loaded.diagnostics.length });
+        modelErrorReports.push({ file, diagnostics: loaded.diagnostics, expected: false });
+        codes.push(ExitCode.modelError);
+        break;
       }
-      const model = buildModel(compiled.ir, test.name, faults ? { faults } : {});
+      const model = loaded.model;
       const progress = createProgressReporter(io, `${basename(file)} ${test.name}`, {
         quiet: quiet || !pretty,
       });

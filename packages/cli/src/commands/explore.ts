@@ -3,18 +3,12 @@
 // on a terminal the Ink app shows it, elsewhere (pipes, CI logs) the trace is
 // printed as `faultline replay` prints it.
 import { readFileSync } from "node:fs";
-import {
-  buildModel,
-  type Failure,
-  type Json,
-  type Model,
-  parseTraceFile,
-  traceToText,
-} from "@faultline/checker";
+import { type Failure, type Json, type Model, parseTraceFile, traceToText } from "@faultline/checker";
 import { compileSource, renderDiagnostics } from "@faultline/lang";
 import { parseArgs } from "../args.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { colorEnabled, type Io } from "../io.js";
+import { loadTestModel } from "../model-loader.js";
 import { buildTraceDocument, type TraceDocument } from "../tui/trace-document.js";
 
 export interface ExploreTerminal {
@@ -109,7 +103,20 @@ export function loadTraceDocument(
     io.err(`faultline explore: ${source} has no test '${test}' (tests: ${testNames.join(", ") || "none"})\n`);
     return { ok: false, code: ExitCode.usage };
   }
-  const model = buildModel(compiled.ir, test) as Model<unknown, Json>;
+  const loaded = loadTestModel(compiled.ir, test, trace.faults);
+  if (!loaded.ok) {
+    if (loaded.kind === "usage")
+      io.err(`faultline explore: the trace's faults no longer fit the model: ${loaded.message}\n`);
+    else {
+      io.err(
+        renderDiagnostics(loaded.diagnostics, (f) => (f === source ? text : undefined), {
+          color: colorEnabled(io),
+        }),
+      );
+    }
+    return { ok: false, code: loaded.kind === "usage" ? ExitCode.usage : ExitCode.modelError };
+  }
+  const model = loaded.model as unknown as Model<unknown, Json>;
   const options: Parameters<typeof buildTraceDocument>[2] = { title: source, test, source, sourceText: text };
   if (trace.failure !== undefined) options.recordedFailure = trace.failure;
   return { ok: true, document: buildTraceDocument(model, trace.steps, options), model, steps: trace.steps };

@@ -1,11 +1,12 @@
 // `faultline replay`: rebuild a saved counterexample from its source and steps
 // and print it step by step, confirming that it still fails the same way.
 import { readFileSync } from "node:fs";
-import { buildModel, parseFaultsOption, readItfTrace, replayTrace, traceToText } from "@faultline/checker";
-import { compileSource, type IrFault, renderDiagnostics } from "@faultline/lang";
+import { readItfTrace, replayTrace, traceToText } from "@faultline/checker";
+import { compileSource, renderDiagnostics } from "@faultline/lang";
 import { parseArgs } from "../args.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
-import { type Io, colorEnabled } from "../io.js";
+import { colorEnabled, type Io } from "../io.js";
+import { loadTestModel } from "../model-loader.js";
 
 export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
   const parsed = parseArgs(argv, [
@@ -58,16 +59,20 @@ export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
     io.err(`faultline replay: ${source} has no test '${testName ?? "(none named in the trace)"}'\n`);
     return ExitCode.usage;
   }
-  let faults: IrFault[] | undefined;
-  if (trace.faults !== undefined) {
-    const parsedFaults = parseFaultsOption(trace.faults, compiled.ir);
-    if (!parsedFaults.ok) {
-      io.err(`faultline replay: the trace's faults no longer fit the model: ${parsedFaults.message}\n`);
+  const loaded = loadTestModel(compiled.ir, testName, trace.faults);
+  if (!loaded.ok) {
+    if (loaded.kind === "usage") {
+      io.err(`faultline replay: the trace's faults no longer fit the model: ${loaded.message}\n`);
       return ExitCode.usage;
     }
-    faults = parsedFaults.faults;
+    io.err(
+      renderDiagnostics(loaded.diagnostics, (f) => (f === source ? text : undefined), {
+        color: colorEnabled(io),
+      }),
+    );
+    return ExitCode.modelError;
   }
-  const model = buildModel(compiled.ir, testName, faults ? { faults } : {});
+  const model = loaded.model;
   const replayed = replayTrace(model, trace.steps);
   const failure =
     replayed.outcome?.kind === "failure" ? replayed.outcome.failure : (replayed.failure ?? null);
