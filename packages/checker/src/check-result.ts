@@ -1,6 +1,7 @@
 // The outcome of a check, as a tagged union (fast-check style). Reporters switch
 // on `kind`; more kinds (liveness, random-run results) join the union later, so
 // consumers should keep a default branch.
+import type { CoverageReport } from "./coverage.js";
 import type { Failure, FailureKind, Invariant } from "./model.js";
 import type { Trace } from "./trace.js";
 
@@ -15,6 +16,51 @@ export interface CheckStats {
   elapsedMs: number;
   distinctStatesPerSecond: number;
   generatedStatesPerSecond: number;
+  /** With coverage on: which states were entered and which handlers ran (see coverage.ts). */
+  coverage?: CoverageReport;
+}
+
+/** The random explorers' figures (checkRandom). */
+export interface RandomStats extends CheckStats {
+  strategy: "random" | "pct";
+  seed: number;
+  /** Runs finished (the failing one included). */
+  runs: number;
+  /** Runs asked for (1 when a single run was replayed with `run`). */
+  runsRequested: number;
+  /** Steps taken by all runs (initial steps included). */
+  steps: number;
+  stepsPerSecond: number;
+  runsPerSecond: number;
+  /** Steps of the longest run. */
+  longestRun: number;
+  /** Runs that reached a state with no enabled step (normal termination). */
+  runsQuiescent: number;
+  /** Runs cut off by maxSteps. */
+  runsAtMaxSteps: number;
+  /** What ended the exploration. */
+  stoppedBy: "runs" | "timeout" | "failure";
+  /** PCT: the schedule length its change points were drawn from. */
+  pctLength?: number;
+}
+
+/** How a random or PCT run found a failure, and how to run it again. */
+export interface RandomFinding {
+  strategy: "random" | "pct";
+  seed: number;
+  /** The run's index: (seed, run) reproduces it alone. */
+  run: number;
+  /** Steps of the failing run as found. */
+  originalLength: number;
+  /** Steps of the shrunk trace (the result's `trace`). */
+  shrunkLength: number;
+  /** The failing run as found, before shrinking. */
+  originalTrace: Trace;
+  /** Replays tried while shrinking. */
+  shrinkReplays: number;
+  shrinkMs: number;
+  /** The command that runs this exact run again, e.g. `faultline check m.fl --test T --mode random --seed 7 --run 3`. */
+  replayCommand: string;
 }
 
 /** The exhaustive explorer's figures, memory included. */
@@ -49,7 +95,11 @@ export interface PassResult<St extends CheckStats = CheckStats> {
   stats: St;
 }
 
-/** Safety failure: invariant, assertion, spec-assertion, unhandled-event, runtime-error. */
+/**
+ * Safety failure: invariant, assertion, spec-assertion, unhandled-event,
+ * runtime-error; and liveness (`failure.kind === "liveness"`): a spec monitor
+ * that can stay hot forever.
+ */
 export interface ViolationResult<St extends CheckStats = CheckStats> {
   kind: "violation";
   failure: Failure;
@@ -57,6 +107,16 @@ export interface ViolationResult<St extends CheckStats = CheckStats> {
   stats: St;
   /** With `stopOnFirst: false`: every failure found, shortest first (the first is `failure`). */
   failures?: FoundFailure[];
+  /**
+   * Liveness lasso (checkLiveness): the trace ends where the cycle closes.
+   * `loop` is the 0-based index of the state (= after step `loop + 1`, the
+   * ITF `states[loop]`) equal to the last state: steps after it repeat forever.
+   */
+  loop?: number;
+  /** Liveness found by temperature in random mode: a monitor stayed hot too long, not a proven cycle. */
+  potential?: boolean;
+  /** Set when a random or PCT run found it. */
+  random?: RandomFinding;
 }
 
 /** No step enabled but the run is not a normal termination: deadlock or hot-at-end. */
@@ -66,6 +126,8 @@ export interface DeadlockResult<St extends CheckStats = CheckStats> {
   trace: Trace;
   stats: St;
   failures?: FoundFailure[];
+  /** Set when a random or PCT run found it. */
+  random?: RandomFinding;
 }
 
 /** A bound stopped the search before a verdict. */

@@ -14,6 +14,7 @@ export {
   type ViolationResult,
 } from "./check-result.js";
 export { InvalidStepError } from "./fl/executor.js";
+export { createFlModel, type FlFactoryArgs, flModelFactory } from "./fl/fl-factory.js";
 export {
   type BuildModelOptions,
   buildModel,
@@ -40,7 +41,22 @@ export {
   traceToItf,
 } from "./itf.js";
 export * from "./model.js";
+export {
+  factoryModuleUrl,
+  loadModelFromFactory,
+  type ModelFactory,
+  ModelFactoryError,
+  type ModelFactoryFunction,
+} from "./model-factory.js";
+export {
+  checkExhaustiveParallel,
+  type ParallelCheckOptions,
+  type ParallelExhaustiveOptions,
+  type ParallelExhaustiveStats,
+  ParallelExplorer,
+} from "./parallel-explorer.js";
 export { errorMessage, type ReplayResult, replayTrace } from "./replay.js";
+export { MAX_SHARED_CAPACITY, SHARED_SLOT_BYTES, SharedFingerprintSet } from "./shared-fingerprint-set.js";
 export { StateQueue } from "./state-queue.js";
 export {
   failureToText,

@@ -6,6 +6,7 @@
 // values of every `choose` made while running it). A trace is the list of steps
 // from "before the initial state"; `apply` replays one step deterministically,
 // so any trace can be replayed by any tool that has the model.
+import type { CoverageReport } from "./coverage.js";
 
 /** A JSON value: steps and state views must survive JSON.stringify/parse unchanged. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -108,6 +109,31 @@ export interface Model<S, Step extends Json = Json> {
   fairKeyOfStep?(state: S, step: Step): string | null;
   /** True when no fault step can happen any more from `state` (every budget is spent). */
   faultBudgetsSpent?(state: S): boolean;
+
+  /**
+   * Random exploration (optional): the steps enabled in `state` (null: the
+   * initial steps), without running them and with no `choose` value made yet.
+   * Must list the same steps, in the same order, as `successors` emits (one
+   * per step, not per choice). Without it, random explorers enumerate `successors`.
+   */
+  enabledSteps?(state: S | null): Step[];
+  /**
+   * Runs `step` from `state` like `apply`, taking the step's own recorded
+   * choose values first and `choose(n)` (a value in 0..n-1) for every further
+   * one; returns the step with exactly the values made, ready for a trace.
+   */
+  applyChoosing?(
+    state: S | null,
+    step: Step,
+    choose: (options: number) => number,
+  ): { step: Step; outcome: StepOutcome<S> };
+  /** The scheduling unit (e.g. the machine) that takes `step` from `state`: PCT gives each one a priority. */
+  stepActor?(state: S | null, step: Step): string;
+
+  /** Coverage: start counting, from zero, which states are entered and which handlers run. */
+  beginCoverage?(): void;
+  /** Stop counting; what the steps run since beginCoverage exercised and what they never did. */
+  endCoverage?(): CoverageReport | null;
 
   describeStep(step: Step, before: S | null, after: S | null): StepLabel;
   viewState(state: S): StateView;

@@ -127,3 +127,12 @@ export function splitList(value: string): string[] {
   if (current.length > 0) out.push(current);
   return out;
 }
+
+/** "512MiB", "8GiB", "2g", "100m", "4096" (bytes) -> bytes; null if malformed. */
+export function parseByteSize(text: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?$/i.exec(text.trim());
+  if (!m) return null;
+  const unit = (m[2] ?? "b").toLowerCase()[0]!;
+  const power = { b: 0, k: 1, m: 2, g: 3, t: 4 }[unit] ?? 0;
+  return Math.round(Number(m[1]) * 1024 ** power);
+}

@@ -57,6 +57,20 @@ export interface SendRecord {
   lost: null | "halted" | "crashed" | "partition";
 }
 
+/**
+ * Coverage counts of one machine or spec type: times each state was entered,
+ * and times each handler ran, at `state * width + slot` where slot is the
+ * event index, or the number of events plus the timer index for a timeout.
+ */
+export interface OwnerCounts {
+  entered: Float64Array;
+  handled: Float64Array;
+  width: number;
+}
+
+/** Coverage counters of every machine and asserted spec, by their dispatch tables. */
+export type CoverageCounts = Map<OwnerTable, OwnerCounts>;
+
 export interface ExecutorConfig {
   machines: readonly OwnerTable[];
   /** Asserted specs, in state order. */
@@ -109,6 +123,10 @@ export class Executor implements FlContext {
   private monitorName: string | null = null;
   /** When set, sends are logged here (describeStep). */
   sends: SendRecord[] | null = null;
+  /** When set, every choose beyond the forced prefix takes its value from here (random exploration). */
+  chooser: ((options: number) => number) | null = null;
+  /** When set, states entered and handlers run are counted here (coverage). */
+  coverage: CoverageCounts | null = null;
 
   constructor(private readonly cfg: ExecutorConfig) {
     this.params = cfg.params;
@@ -181,6 +199,7 @@ export class Executor implements FlContext {
     this.begin(null, forced);
     return this.outcome(() => {
       this.monitors = this.cfg.monitors.map((t) => ({ state: t.start, vars: defaultsOf(t), g: this.gen }));
+      if (this.coverage !== null) for (const t of this.cfg.monitors) this.countEntered(t, t.start);
       for (let i = 0; i < this.monitors.length; i++) {
         const t = this.cfg.monitors[i]!;
         const entry = t.states[t.start]!.entry;
@@ -226,6 +245,7 @@ export class Executor implements FlContext {
           `state ${st.name} of machine ${id} does not handle timeout ${table.timers[timer]}`,
         );
       }
+      if (this.coverage !== null) this.countHandled(table, st.index, this.cfg.eventNames.length + timer);
       const m = this.ownMachine(id);
       m.timers &= ~(1 << timer);
       this.this = id;
@@ -403,6 +423,7 @@ export class Executor implements FlContext {
           st.span,
         );
       }
+      if (this.coverage !== null) this.countHandled(table, st.index, event);
       if (h.kind === H_IGNORE) break;
       let ctl = h.fn ? this.invoke(h.fn, m.vars, payload) : NONE;
       if (h.kind === H_GOTO && ctl === NONE) {
@@ -439,6 +460,7 @@ export class Executor implements FlContext {
       this.spend(1, null);
       this.runExit(table.states[m.state]!, m.vars);
       m.state = target;
+      if (this.coverage !== null) this.countEntered(table, target);
       const entry = table.states[target]!.entry;
       ctl = entry ? this.invoke(entry, m.vars, payload) : NONE;
     }
@@ -508,6 +530,7 @@ export class Executor implements FlContext {
 
   /** Run the start state's entry with the constructor payload (creation and restart). */
   private runStartEntry(id: number, m: FlMachine, table: OwnerTable): void {
+    if (this.coverage !== null) this.countEntered(table, table.start);
     const entry = table.states[table.start]!.entry;
     if (!entry) return;
     const saved = this.this;
@@ -559,6 +582,7 @@ export class Executor implements FlContext {
           st.span,
         );
       }
+      if (this.coverage !== null) this.countHandled(table, st.index, event);
       if (h.kind === H_IGNORE) break;
       let ctl = h.fn ? this.invoke(h.fn, mon.vars, payload) : NONE;
       if (h.kind === H_GOTO && ctl === NONE) {
@@ -601,6 +625,7 @@ export class Executor implements FlContext {
       this.spend(1, null);
       this.runExit(table.states[mon.state]!, mon.vars);
       mon.state = target;
+      if (this.coverage !== null) this.countEntered(table, target);
       const entry = table.states[target]!.entry;
       ctl = entry ? this.invoke(entry, mon.vars, payload) : NONE;
     }
@@ -735,6 +760,18 @@ export class Executor implements FlContext {
     return cut !== null && cut.includes(a) !== cut.includes(b);
   }
 
+  // ---------------------------------------------------------------- coverage
+
+  private countEntered(table: OwnerTable, state: number): void {
+    const counts = this.coverage!.get(table);
+    if (counts !== undefined) counts.entered[state]!++;
+  }
+
+  private countHandled(table: OwnerTable, state: number, slot: number): void {
+    const counts = this.coverage!.get(table);
+    if (counts !== undefined) counts.handled[state * counts.width + slot]!++;
+  }
+
   // ---------------------------------------------------------------- failures
 
   private failure(
@@ -829,6 +866,9 @@ export class Executor implements FlContext {
       if (!(v >= 0 && v < n && Number.isInteger(v))) {
         throw new InvalidStepError(`choice ${pos} is ${v}, but only 0..${n - 1} are possible`);
       }
+    } else if (this.chooser !== null) {
+      v = this.chooser(n);
+      if (!(v >= 0 && v < n && Number.isInteger(v))) throw new Error(`chooser gave ${v} for ${n} options`);
     }
     this.values[pos] = v;
     this.options[pos] = n;

@@ -11,8 +11,22 @@ import type {
   StepLabel,
   StepOutcome,
 } from "../model.js";
+import {
+  type CoverageReport,
+  coverageTotals,
+  type HandlerCoverage,
+  type OwnerCoverage,
+  type StateCoverage,
+} from "../coverage.js";
 import { StateCodec } from "./codec.js";
-import { compareMessages, defaultValue, Executor, InvalidStepError, type SendRecord } from "./executor.js";
+import {
+  type CoverageCounts,
+  compareMessages,
+  defaultValue,
+  Executor,
+  InvalidStepError,
+  type SendRecord,
+} from "./executor.js";
 import { buildFaultPlan, type FaultPlan } from "./fault-plan.js";
 import {
   CRASHED,
@@ -35,7 +49,7 @@ import {
 } from "./lang-codegen.js";
 import { loadForeignImplementation } from "./foreign-loader.js";
 import { loadCommonJs } from "./load-module.js";
-import { buildOwnerTable, H_GOTO, type OwnerTable } from "./program-tables.js";
+import { buildOwnerTable, H_DEFER, H_GOTO, H_IGNORE, type OwnerTable } from "./program-tables.js";
 import { messageText, type RefNamer, valueToItf, valueToJson } from "./value-view.js";
 
 export interface BuildModelOptions {
@@ -124,6 +138,8 @@ export class FlModel implements Model<FlState, FlStep> {
   private readonly ex: Executor;
   private readonly codec: StateCodec;
   private readonly eventNames: string[];
+  /** By machine type: may the test create it (coverage lists only these). */
+  private readonly allowed: readonly boolean[];
 
   constructor(
     readonly ir: IrProgram,
@@ -168,6 +184,7 @@ export class FlModel implements Model<FlState, FlStep> {
     const allowed = ir.machines.map(
       (m) => test.machines === null || test.machines.includes(m.name) || m === main,
     );
+    this.allowed = allowed;
     const overrides = options.paramOverrides ?? {};
     for (const k of Object.keys(overrides)) {
       if (!ir.params.some((p) => p.name === k)) throw new Error(`unknown param ${k}`);
@@ -264,8 +281,16 @@ export class FlModel implements Model<FlState, FlStep> {
 
   /** Fault steps, after deliveries and timers: drop, duplicate, crash, restart, partition, heal. */
   private faultSuccessors(s: FlState, emit: Emit<FlState, FlStep>): void {
+    for (const step of this.faultSteps(s)) {
+      if (step.t === "restart") this.runAll(s, RESTART, step.m, 0, 0, emit);
+      else emit(step, this.runFault(s, step));
+    }
+  }
+
+  /** The fault steps enabled in `s`, in the order successors emits them (restart without choices). */
+  private faultSteps(s: FlState): FlStep[] {
     const plan = this.faults;
-    const ex = this.ex;
+    const steps: FlStep[] = [];
     const budgets = s.budgets;
     const ms = s.machines;
     for (const kind of ["drop", "duplicate"] as const) {
@@ -285,13 +310,7 @@ export class FlModel implements Model<FlState, FlStep> {
               i,
             };
             if (named) step.f = f;
-            const fault = named ? f : undefined;
-            emit(
-              step,
-              kind === "drop"
-                ? ex.runDrop(s, ch.from, ch.to, i, fault)
-                : ex.runDuplicate(s, ch.from, ch.to, i, fault),
-            );
+            steps.push(step);
             if (!named) break;
           }
         }
@@ -303,16 +322,13 @@ export class FlModel implements Model<FlState, FlStep> {
       for (const f of plan.crashes[m.type]!) {
         if (budgets[f] === 0) continue;
         const named = plan.nameFault.crash;
-        emit(
-          named ? { t: "crash", m: id, f } : { t: "crash", m: id },
-          ex.runCrash(s, id, named ? f : undefined),
-        );
+        steps.push(named ? { t: "crash", m: id, f } : { t: "crash", m: id });
         if (!named) break;
       }
     }
     for (let id = 0; id < ms.length; id++) {
       const m = ms[id]!;
-      if (m.status === CRASHED && plan.restarts[m.type]) this.runAll(s, RESTART, id, 0, 0, emit);
+      if (m.status === CRASHED && plan.restarts[m.type]) steps.push({ t: "restart", m: id, c: NO_CHOICES });
     }
     if (s.cut === null) {
       if (ms.length >= 2 && plan.partitions.some((f) => budgets[f]! > 0)) {
@@ -325,11 +341,31 @@ export class FlModel implements Model<FlState, FlStep> {
         for (let mask = 1; mask < 2 ** (ms.length - 1); mask++) {
           const side: number[] = [];
           for (let id = 1; id < ms.length; id++) if (mask & (1 << (id - 1))) side.push(id);
-          emit({ t: "partition", side }, ex.runPartition(s, side));
+          steps.push({ t: "partition", side });
         }
       }
     } else {
-      emit({ t: "heal" }, ex.runHeal(s));
+      steps.push({ t: "heal" });
+    }
+    return steps;
+  }
+
+  /** Runs a fault step without choices (drop, duplicate, crash, partition, heal). */
+  private runFault(s: FlState, step: FlStep): StepOutcome<FlState> {
+    const ex = this.ex;
+    switch (step.t) {
+      case "drop":
+        return ex.runDrop(s, step.from, step.to, step.i, step.f);
+      case "duplicate":
+        return ex.runDuplicate(s, step.from, step.to, step.i, step.f);
+      case "crash":
+        return ex.runCrash(s, step.m, step.f);
+      case "partition":
+        return ex.runPartition(s, step.side);
+      case "heal":
+        return ex.runHeal(s);
+      default:
+        throw new Error(`internal: ${step.t} is not a fault step without choices`);
     }
   }
 
@@ -449,6 +485,11 @@ export class FlModel implements Model<FlState, FlStep> {
       }
     }
     return null;
+  }
+
+  /** True when an asserted spec has a hot state: only then is there liveness to check (checkLiveness). */
+  get hasHotStates(): boolean {
+    return this.monitors.some((m) => m.states.some((st) => st.hot));
   }
 
   hotMonitors(s: FlState): string[] {
@@ -791,6 +832,144 @@ export class FlModel implements Model<FlState, FlStep> {
   /** Budgets or a partition to show (a reorder-only test has neither). */
   private get hasFaultState(): boolean {
     return this.faults.faults.some((f) => f.kind !== "reorder");
+  }
+
+  // ---------------------------------------------------------------- random exploration
+
+  /** The steps enabled in `s`, as successors emits them but without running them or making choices. */
+  enabledSteps(s: FlState | null): FlStep[] {
+    if (s === null) return [{ t: "init", c: NO_CHOICES }];
+    // Mirrors successors' enabling conditions (a test checks they agree).
+    const steps: FlStep[] = [];
+    const chs = s.channels;
+    const ms = s.machines;
+    const reorder = this.faults.reorder;
+    for (let c = 0; c < chs.length; c++) {
+      const ch = chs[c]!;
+      const recv = ms[ch.to]!;
+      if (recv.status !== UP) continue;
+      const deferred = this.machines[recv.type]!.states[recv.state]!.deferred;
+      const msgs = ch.msgs;
+      for (let i = 0; i < msgs.length; i++) {
+        if (deferred[msgs[i]!.event] !== 0) continue;
+        if (!reorder) {
+          steps.push({ t: "deliver", from: ch.from, to: ch.to, i, c: NO_CHOICES });
+          break;
+        }
+        if (i === 0 || compareMessages(msgs[i - 1]!, msgs[i]!) !== 0)
+          steps.push({ t: "deliver", from: ch.from, to: ch.to, i, c: NO_CHOICES });
+      }
+    }
+    for (let id = 0; id < ms.length; id++) {
+      const m = ms[id]!;
+      if (m.timers === 0 || m.status !== UP) continue;
+      const table = this.machines[m.type]!;
+      const timeouts = table.states[m.state]!.timeouts;
+      for (let t = 0; m.timers >>> t !== 0; t++) {
+        if (m.timers & (1 << t) && timeouts[t] !== undefined)
+          steps.push({ t: "timer", m: id, timer: table.timers[t]!, c: NO_CHOICES });
+      }
+    }
+    if (this.faults.faults.length > 0) for (const step of this.faultSteps(s)) steps.push(step);
+    return steps;
+  }
+
+  /**
+   * Runs `step` with its recorded choices first and `choose(n)` for every
+   * further `choose`; returns the step carrying exactly the values made.
+   */
+  applyChoosing(
+    s: FlState | null,
+    step: FlStep,
+    choose: (options: number) => number,
+  ): { step: FlStep; outcome: StepOutcome<FlState> } {
+    const ex = this.ex;
+    ex.chooser = choose;
+    let outcome: StepOutcome<FlState>;
+    try {
+      outcome = this.apply(s, step);
+    } finally {
+      ex.chooser = null;
+    }
+    if (!("c" in step)) return { step, outcome };
+    const n = ex.nChoices;
+    return { step: { ...step, c: n === 0 ? NO_CHOICES : ex.values.slice(0, n) }, outcome };
+  }
+
+  /** PCT's scheduling unit: the machine that runs a delivery or timer; the environment for faults. */
+  stepActor(_s: FlState | null, step: FlStep): string {
+    switch (step.t) {
+      case "deliver":
+        return `m${step.to}`;
+      case "timer":
+        return `m${step.m}`;
+      case "init":
+        return "init";
+      default:
+        return "faults";
+    }
+  }
+
+  // ---------------------------------------------------------------- coverage
+
+  beginCoverage(): void {
+    const counts: CoverageCounts = new Map();
+    const events = this.eventNames.length;
+    for (const table of [...this.machines, ...this.monitors]) {
+      const width = events + table.timers.length;
+      counts.set(table, {
+        entered: new Float64Array(table.states.length),
+        handled: new Float64Array(table.states.length * width),
+        width,
+      });
+    }
+    this.ex.coverage = counts;
+  }
+
+  endCoverage(): CoverageReport | null {
+    const counts = this.ex.coverage;
+    if (counts === null) return null;
+    this.ex.coverage = null;
+    const owners: OwnerCoverage[] = [];
+    const report = (table: OwnerTable, kind: "machine" | "spec"): void => {
+      const c = counts.get(table)!;
+      const states: StateCoverage[] = table.states.map((st, i) => {
+        const entry: StateCoverage = { name: st.name, entered: c.entered[i]! };
+        if (kind === "spec") entry.hot = st.hot;
+        return entry;
+      });
+      const handlers: HandlerCoverage[] = [];
+      table.states.forEach((st, i) => {
+        st.on.forEach((h, e) => {
+          if (h === undefined || h.kind === H_DEFER) return;
+          handlers.push({
+            state: st.name,
+            on: this.eventNames[e]!,
+            kind: h.kind === H_GOTO ? "goto" : h.kind === H_IGNORE ? "ignore" : "do",
+            ran: c.handled[i * c.width + e]!,
+            location: spanToLocation(h.span),
+          });
+        });
+        st.timeouts.forEach((h, t) => {
+          if (h === undefined) return;
+          handlers.push({
+            state: st.name,
+            on: `timeout ${table.timers[t]}`,
+            kind: "timeout",
+            ran: c.handled[i * c.width + this.eventNames.length + t]!,
+            location: spanToLocation(h.span),
+          });
+        });
+      });
+      // Creation and restart enter the start state, so a type whose start was never entered has no instance.
+      const created = kind === "spec" || c.entered[table.start]! > 0;
+      owners.push({ name: table.name, kind, created, states, handlers });
+    };
+    this.machines.forEach((table, i) => {
+      if (this.allowed[i]) report(table, "machine");
+    });
+    for (const table of this.monitors) report(table, "spec");
+    return { owners, totals: coverageTotals(owners) };
   }
 
   // ---------------------------------------------------------------- fairness

@@ -1,7 +1,7 @@
 // A Model over an explicit directed graph: nodes are states, adjacency lists
 // give the successors in emission order. Used to test the explorer against
 // answers computed independently on the same graph.
-import type { Failure, Invariant, Model, StepLabel, StepOutcome } from "../../src/model.js";
+import type { Failure, Invariant, Json, Model, StepLabel, StepOutcome } from "../../src/model.js";
 
 export interface GraphSpec {
   nodeCount: number;
@@ -131,4 +131,9 @@ export function shortestDistances(spec: GraphSpec): number[] {
     }
   }
   return distance;
+}
+
+/** Builds a GraphModel in any thread (a ModelFactory export): args is the GraphSpec. */
+export function createGraphModel(args: Json): GraphModel {
+  return new GraphModel(args as unknown as GraphSpec);
 }

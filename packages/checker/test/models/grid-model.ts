@@ -4,7 +4,7 @@
 // failure: either the invariant NotAtGoal fails there, or (with
 // `failAsStep`) the step into the goal is an assertion failure. The shortest
 // route takes ceil(width / 2) + height moves, and many routes exist.
-import type { Failure, Invariant, Model, StepLabel, StepOutcome } from "../../src/model.js";
+import type { Failure, Invariant, Json, Model, StepLabel, StepOutcome } from "../../src/model.js";
 
 export type GridState = { x: number; y: number };
 export type GridStep = { start: true } | { move: "x+1" | "y+1" | "x+2" };
@@ -86,4 +86,10 @@ export class GridModel implements Model<GridState, GridStep> {
   viewState(state: GridState): { x: number; y: number } {
     return { x: state.x, y: state.y };
   }
+}
+
+/** Builds a GridModel in any thread (a ModelFactory export): args { width, height, failAsStep? }. */
+export function createGridModel(args: Json): GridModel {
+  const { width, height, failAsStep } = args as { width: number; height: number; failAsStep?: boolean };
+  return new GridModel(width, height, failAsStep ?? false);
 }

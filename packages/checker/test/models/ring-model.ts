@@ -8,7 +8,7 @@
 // - with passing: every node may or may not flip on each visit of the token,
 //   so after one round any bit pattern is reachable with the token anywhere:
 //   exactly n * 2^n distinct states.
-import type { Failure, Invariant, Model, StepLabel, StepOutcome } from "../../src/model.js";
+import type { Failure, Invariant, Json, Model, StepLabel, StepOutcome } from "../../src/model.js";
 
 export interface RingState {
   token: number;
@@ -146,4 +146,16 @@ export class CounterModel implements Model<[number, number], { inc: "x" | "y" } 
   viewState(state: [number, number]): { x: number; y: number } {
     return { x: state[0], y: state[1] };
   }
+}
+
+/** Builds a RingModel in any thread (a ModelFactory export): args { n, allowPass }. */
+export function createRingModel(args: Json): RingModel {
+  const { n, allowPass } = args as { n: number; allowPass: boolean };
+  return new RingModel(n, allowPass);
+}
+
+/** Builds a CounterModel in any thread (a ModelFactory export): args { a, b }. */
+export function createCounterModel(args: Json): CounterModel {
+  const { a, b } = args as { a: number; b: number };
+  return new CounterModel(a, b);
 }

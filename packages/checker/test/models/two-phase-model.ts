@@ -189,3 +189,9 @@ export class TwoPhaseModel implements Model<Uint8Array, TwoPhaseStep> {
     };
   }
 }
+
+/** Builds the model in any thread (a ModelFactory export): args { n, buggyCommit? }. */
+export function createTwoPhaseModel(args: Json): TwoPhaseModel {
+  const { n, buggyCommit } = args as { n: number; buggyCommit?: boolean };
+  return new TwoPhaseModel(n, { buggyCommit: buggyCommit ?? false });
+}

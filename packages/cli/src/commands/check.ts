@@ -1,19 +1,19 @@
 // `faultline check`: compile each file, run every (selected) test through the
 // exhaustive explorer, report, and exit with the most severe outcome.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { hostname } from "node:os";
+import { availableParallelism, hostname } from "node:os";
 import { basename, join } from "node:path";
 import {
   type CheckResult,
   type CheckStats,
-  checkExhaustive,
   type Failure,
   replayTrace,
   traceToItf,
   traceToText,
 } from "@faultline/checker";
 import { compileSource, renderDiagnostics } from "@faultline/lang";
-import { parseArgs, parseDuration } from "../args.js";
+import { parseArgs, parseByteSize, parseDuration } from "../args.js";
+import { explore } from "../explore-strategy.js";
 import { discoverModelFiles } from "../discover.js";
 import { type ActualOutcome, compareOutcome, expectedFor } from "../expected-outcomes.js";
 import { combineExitCodes, ExitCode, type ExitCodeValue } from "../exit-codes.js";
@@ -38,6 +38,8 @@ export const CHECK_FLAGS = [
   { name: "reporter", kind: "list", description: "pretty | json | junit | sarif | github" },
   { name: "out", kind: "string", description: "directory for traces", valueName: "DIR" },
   { name: "expected", kind: "boolean", description: "compare with expected.json" },
+  { name: "workers", kind: "number", description: "worker threads for big state spaces", valueName: "N" },
+  { name: "memory", kind: "string", description: "memory budget of the search", valueName: "SIZE" },
   { name: "faults", kind: "string", description: "faults replacing each test's own", valueName: "SPEC" },
   { name: "quiet", kind: "boolean", description: "less output" },
   { name: "verbose", kind: "boolean", description: "more output" },
@@ -129,6 +131,22 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
     }
     timeoutMs = ms;
   }
+  const workersFlag = flags.get("workers") as number | undefined;
+  if (workersFlag !== undefined && (!Number.isInteger(workersFlag) || workersFlag < 1 || workersFlag > 256)) {
+    io.err(`faultline check: --workers needs a whole number from 1 to 256, got ${workersFlag}\n`);
+    return ExitCode.usage;
+  }
+  const workers = workersFlag ?? availableParallelism();
+  let memoryBytes: number | undefined;
+  const memoryText = flags.get("memory") as string | undefined;
+  if (memoryText !== undefined) {
+    const bytes = parseByteSize(memoryText);
+    if (bytes === null) {
+      io.err(`faultline check: --memory needs a size like 512MiB or 8GiB, got '${memoryText}'\n`);
+      return ExitCode.usage;
+    }
+    memoryBytes = bytes;
+  }
   const found = discoverModelFiles(positionals);
   if (!found.ok) {
     io.err(`faultline check: ${found.message}\n`);
@@ -202,11 +220,16 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
       const progress = createProgressReporter(io, `${basename(file)} ${test.name}`, {
         quiet: quiet || !pretty,
       });
-      const result = checkExhaustive(model, {
-        onProgress: (p) => progress.update(p),
+      const result = await explore(model, {
+        file,
+        test: test.name,
+        faultsText,
+        workers,
+        memoryBytes,
         maxDepth: flags.get("max-depth") as number | undefined,
         maxStates: flags.get("max-states") as number | undefined,
         timeoutMs,
+        onProgress: (p) => progress.update(p),
       });
       progress.done();
       const { actual, exitCode } = classify(result);

@@ -1,0 +1,45 @@
+// A ModelFactory target for .fl programs, so parallel workers can each build
+// the same model: compile the file, load its foreign functions, apply the
+// command-line faults. Workers import this module and call createFlModel(args).
+import { readFileSync } from "node:fs";
+import { compileSource } from "@faultline/lang";
+import type { ModelFactory } from "../model-factory.js";
+import { parseFaultsOption } from "./fault-plan.js";
+import { type BuildModelOptions, buildModel, type FlModel } from "./fl-model.js";
+import { loadForeignImplementation } from "./foreign-loader.js";
+
+export interface FlFactoryArgs {
+  /** Path of the .fl file (absolute, or relative to the working directory). */
+  file: string;
+  test: string;
+  /** `--faults` text replacing the test's faults, if any. */
+  faults?: string;
+}
+
+export function createFlModel(args: FlFactoryArgs): FlModel {
+  const compiled = compileSource({ path: args.file, text: readFileSync(args.file, "utf8") });
+  // The caller compiled the same file before starting workers, so errors here are bugs.
+  if (!compiled.ok)
+    throw new Error(`${args.file} does not compile: ${compiled.diagnostics[0]?.message ?? ""}`);
+  const options: BuildModelOptions = {};
+  if (compiled.ir.funs.some((f) => f.foreign)) {
+    const loaded = loadForeignImplementation(compiled.ir);
+    if (loaded.functions === null) throw new Error(`${args.file}: foreign functions do not load`);
+    options.foreign = loaded.functions;
+  }
+  if (args.faults !== undefined) {
+    const parsed = parseFaultsOption(args.faults, compiled.ir);
+    if (!parsed.ok) throw new Error(`--faults: ${parsed.message}`);
+    options.faults = parsed.faults;
+  }
+  return buildModel(compiled.ir, args.test, options);
+}
+
+/** The factory description a parallel explorer sends to its workers. */
+export function flModelFactory(args: FlFactoryArgs): ModelFactory {
+  return {
+    module: new URL(import.meta.url).href,
+    exportName: "createFlModel",
+    args: { ...args } as unknown as ModelFactory["args"],
+  };
+}

@@ -1,0 +1,143 @@
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { fingerprint } from "../src/fingerprint.js";
+import { MAX_SHARED_CAPACITY, SharedFingerprintSet } from "../src/shared-fingerprint-set.js";
+
+const fingerprintArb = fc.record({ hi: fc.nat(0xffffffff), lo: fc.nat(0xffffffff) });
+
+/** The fingerprint as the set stores it: the tag loses the low bit of hi. */
+const stored = (f: { hi: number; lo: number }) => `${(f.hi | 1) >>> 0}:${f.lo}`;
+
+describe("SharedFingerprintSet in one thread", () => {
+  it("adds a fingerprint once and finds exactly what was added, at any capacity", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 300 }),
+        fc.array(fingerprintArb, { maxLength: 200 }),
+        fc.array(fingerprintArb, { maxLength: 50 }),
+        (extra, added, probes) => {
+          // Capacity not a power of two, and full enough that probing wraps around.
+          const set = SharedFingerprintSet.create(added.length + extra);
+          const reference = new Set<string>();
+          for (const f of added) {
+            expect(set.add(f.hi, f.lo)).toBe(!reference.has(stored(f)));
+            reference.add(stored(f));
+          }
+          for (const f of [...added, ...probes]) expect(set.has(f.hi, f.lo)).toBe(reference.has(stored(f)));
+          expect(set.countSlow()).toBe(reference.size);
+        },
+      ),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+
+  it("treats fingerprints that differ only in the low bit of hi as one (63-bit fingerprints)", () => {
+    const set = SharedFingerprintSet.create(8);
+    expect(set.add(0x1234, 7)).toBe(true);
+    expect(set.add(0x1235, 7)).toBe(false);
+    expect(set.add(0, 0)).toBe(true);
+    expect(set.has(1, 0)).toBe(true);
+    expect(set.has(0x1234, 8)).toBe(false);
+  });
+
+  it("keeps every fingerprint when rehashed into a bigger table", () => {
+    const small = SharedFingerprintSet.create(100);
+    const keys = Array.from({ length: 80 }, (_, i) => fingerprint(Uint8Array.of(i, i >> 3)));
+    for (const f of keys) small.add(f.hi, f.lo);
+    const big = SharedFingerprintSet.create(1000);
+    expect(small.rehashInto(big)).toBe(80);
+    expect(big.countSlow()).toBe(80);
+    for (const f of keys) {
+      expect(big.has(f.hi, f.lo)).toBe(true);
+      expect(big.add(f.hi, f.lo)).toBe(false);
+    }
+  });
+
+  it("is a view of a shared buffer: a set attached to it sees the same contents", () => {
+    const set = SharedFingerprintSet.create(64);
+    set.add(10, 20);
+    const view = SharedFingerprintSet.attach(set.buffer);
+    expect(view.capacity).toBe(64);
+    expect(view.bytes).toBe(64 * 8);
+    expect(view.has(10, 20)).toBe(true);
+    expect(view.add(10, 20)).toBe(false);
+  });
+
+  it("rejects capacities out of range", () => {
+    expect(() => SharedFingerprintSet.create(0)).toThrow(/out of range/);
+    expect(() => SharedFingerprintSet.create(MAX_SHARED_CAPACITY + 1)).toThrow(/out of range/);
+    expect(() => SharedFingerprintSet.create(1.5)).toThrow(/out of range/);
+  });
+});
+
+// Two threads insert the same keys in the same order at the same time, in
+// rounds that start together: every key must be won by exactly one add.
+const RACE_WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+import(workerData.tsxApi)
+  .then((api) => { api.register(); return import(workerData.setModule); })
+  .then(({ SharedFingerprintSet }) => {
+    const set = SharedFingerprintSet.attach(workerData.buffer);
+    const { keys, rounds } = workerData;
+    const won = new Uint8Array(keys * rounds);
+    const gate = new Int32Array(workerData.gate);
+    for (let round = 0; round < rounds; round++) {
+      Atomics.add(gate, 0, 1);
+      while (Atomics.load(gate, 0) < 2 * (round + 1)) {}
+      for (let k = round * keys; k < (round + 1) * keys; k++) {
+        const hi = Math.imul(k, 0x9e3779b1) ^ (k >>> 3);
+        const lo = Math.imul(k ^ 0x5bd1e995, 0x85ebca77);
+        if (set.add(hi, lo)) won[k] = 1;
+      }
+    }
+    parentPort.postMessage(won);
+  });
+`;
+
+function raceWorker(buffer: SharedArrayBuffer, gate: SharedArrayBuffer, keys: number, rounds: number) {
+  const tsxApi = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve("tsx/esm/api")
+      .replace(/\.cjs$/, ".mjs"),
+  ).href;
+  const setModule = new URL("../src/shared-fingerprint-set.ts", import.meta.url).href;
+  return new Promise<Uint8Array>((resolve, reject) => {
+    const worker = new Worker(RACE_WORKER, {
+      eval: true,
+      workerData: { tsxApi, setModule, buffer, gate, keys, rounds },
+    });
+    worker.once("message", (won: Uint8Array) => {
+      resolve(won);
+      void worker.terminate();
+    });
+    worker.once("error", reject);
+  });
+}
+
+describe("SharedFingerprintSet across threads", () => {
+  it("gives each key to exactly one of two threads inserting at once", async () => {
+    const keys = 50_000;
+    const rounds = 8;
+    const total = keys * rounds;
+    const set = SharedFingerprintSet.create(524_288);
+    const gate = new SharedArrayBuffer(4);
+    const [first, second] = await Promise.all([
+      raceWorker(set.buffer, gate, keys, rounds),
+      raceWorker(set.buffer, gate, keys, rounds),
+    ]);
+    let both = 0;
+    let neither = 0;
+    for (let k = 0; k < total; k++) {
+      if (first[k]! + second[k]! === 2) both++;
+      if (first[k]! + second[k]! === 0) neither++;
+    }
+    expect({ both, neither }).toEqual({ both: 0, neither: 0 });
+    expect(set.countSlow()).toBe(total);
+    // Both threads won some keys: they did run at the same time.
+    expect(first.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(second.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,58 @@
+// `check` probes single-threaded, then restarts on worker threads past the
+// probe's cap: the verdict and the state count must not depend on the route.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { buildModel } from "@faultline/checker";
+import { compileSource } from "@faultline/lang";
+import { describe, expect, it } from "vitest";
+import { explore } from "../src/explore-strategy.js";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+function setup(rel: string, test: string) {
+  const file = `${ROOT}${rel}`;
+  const compiled = compileSource({ path: file, text: readFileSync(file, "utf8") });
+  if (!compiled.ok) throw new Error("does not compile");
+  const model = buildModel(compiled.ir, test);
+  const base = {
+    file,
+    test,
+    faultsText: undefined,
+    memoryBytes: undefined,
+    maxDepth: undefined,
+    maxStates: undefined,
+    timeoutMs: undefined,
+    onProgress: () => {},
+  };
+  return { model, base };
+}
+
+describe("explore strategy", () => {
+  it("gives the same pass and state count on one thread and on two workers", async () => {
+    const { model, base } = setup("models/paxos/paxos.fl", "Reliable(acceptors=3,proposers=2)");
+    const single = await explore(model, { ...base, workers: 1 });
+    const parallel = await explore(model, { ...base, workers: 2, probeStates: 100 });
+    expect(single.kind).toBe("pass");
+    expect(parallel.kind).toBe("pass");
+    expect(parallel.stats?.distinctStates).toBe(single.stats?.distinctStates);
+    expect(parallel.stats && "workers" in parallel.stats && parallel.stats.workers).toBe(2);
+  });
+
+  it("finds the same shortest counterexample on two workers", async () => {
+    const { model, base } = setup("models/paxos/paxos-buggy.fl", "AcceptorRestart(acceptors=3,proposers=2)");
+    const single = await explore(model, { ...base, workers: 1 });
+    const parallel = await explore(model, { ...base, workers: 2, probeStates: 100 });
+    expect(single.kind).toBe("violation");
+    expect(parallel.kind).toBe("violation");
+    if (single.kind !== "violation" || parallel.kind !== "violation") return;
+    expect(parallel.failure.property).toBe(single.failure.property);
+    expect(parallel.trace.steps.length).toBe(single.trace.steps.length);
+  });
+
+  it("stays single-threaded when the probe settles the test", async () => {
+    const { model, base } = setup("examples/ping-pong.fl", "Reliable");
+    const result = await explore(model, { ...base, workers: 2 });
+    expect(result.kind).toBe("pass");
+    expect(result.stats && "workers" in result.stats).toBe(false);
+  });
+});
