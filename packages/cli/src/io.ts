@@ -5,6 +5,8 @@ export interface Io {
   /** stdout is a terminal: colours and live progress are allowed. */
   isTTY: boolean;
   env: Record<string, string | undefined>;
+  /** Ask a person a question on the terminal; absent when stdin is not a terminal. */
+  ask?: (question: string) => Promise<string>;
 }
 
 export function processIo(): Io {
@@ -13,6 +15,19 @@ export function processIo(): Io {
     err: (t) => process.stderr.write(t),
     isTTY: Boolean(process.stdout.isTTY),
     env: process.env,
+    ...(process.stdin.isTTY && process.stdout.isTTY
+      ? {
+          ask: async (question: string) => {
+            const { createInterface } = await import("node:readline/promises");
+            const rl = createInterface({ input: process.stdin, output: process.stdout });
+            try {
+              return await rl.question(question);
+            } finally {
+              rl.close();
+            }
+          },
+        }
+      : {}),
   };
 }
 

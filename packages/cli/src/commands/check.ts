@@ -1,7 +1,7 @@
 // `faultline check`: compile each file, run every (selected) test through the
 // exhaustive explorer, report, and exit with the most severe outcome.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism, hostname } from "node:os";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, hostname, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import {
   type CheckResult,
@@ -14,6 +14,7 @@ import {
 import { compileSource, renderDiagnostics } from "@faultline/lang";
 import { parseArgs, parseByteSize, parseDuration } from "../args.js";
 import { explore } from "../explore-strategy.js";
+import { runExplore } from "./explore.js";
 import { discoverModelFiles } from "../discover.js";
 import { type ActualOutcome, compareOutcome, expectedFor } from "../expected-outcomes.js";
 import { combineExitCodes, ExitCode, type ExitCodeValue } from "../exit-codes.js";
@@ -156,7 +157,12 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
   const quiet = Boolean(flags.get("quiet"));
   const useExpected = Boolean(flags.get("expected"));
   const selected = flags.get("test") as string[] | undefined;
-  const outDir = flags.get("out") as string | undefined;
+  // A person at a terminal is offered the explorer for the first counterexample;
+  // its trace needs a file, so without --out it goes to a temporary folder.
+  const interactive = io.ask !== undefined && io.isTTY && !io.env["CI"] && pretty && !useExpected;
+  const outDir =
+    (flags.get("out") as string | undefined) ??
+    (interactive ? mkdtempSync(join(tmpdir(), "faultline-traces-")) : undefined);
   const color = colorEnabled(io);
   const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
 
@@ -282,6 +288,13 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
 
   if (pretty) printSummary(io, reports, modelErrors, useExpected, paint);
   const exit = combineExitCodes(codes);
+  const firstTrace = reports.find((r) => r.tracePath !== undefined);
+  if (interactive && firstTrace?.tracePath && io.ask) {
+    const answer = await io.ask(
+      `\nStep through the counterexample of ${firstTrace.test} in the explorer? [y/N] `,
+    );
+    if (/^y(es)?$/i.test(answer.trim())) await runExplore([firstTrace.tracePath], io);
+  }
   emitReports(
     {
       tool: { name: "faultline", version: VERSION },
@@ -295,7 +308,7 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
       tests: outcomes,
     },
     reporters.filter((r) => r !== "pretty"),
-    { outDir, out: (text) => io.out(text), env: io.env },
+    { outDir: flags.get("out") as string | undefined, out: (text) => io.out(text), env: io.env },
   );
   return exit;
 }
