@@ -10,6 +10,8 @@ export {
   type FoundFailure,
   invariantFailure,
   type PassResult,
+  type RandomFinding,
+  type RandomStats,
   resultKindOf,
   type ViolationResult,
 } from "./check-result.js";
@@ -40,6 +42,20 @@ export {
   toItfValue,
   traceToItf,
 } from "./itf.js";
+export {
+  type CoverageReport,
+  type CoverageTotals,
+  collectCoverage,
+  coverageToJson,
+  coverageToText,
+  coverageTotals,
+  type HandlerCoverage,
+  mergeCoverage,
+  type OwnerCoverage,
+  type StateCoverage,
+} from "./coverage.js";
+export { checkLiveness, type LivenessOptions, type LivenessStats } from "./liveness.js";
+export { TemperatureGauge, temperatureFailure } from "./liveness-temperature.js";
 export * from "./model.js";
 export {
   factoryModuleUrl,
@@ -55,7 +71,17 @@ export {
   type ParallelExhaustiveStats,
   ParallelExplorer,
 } from "./parallel-explorer.js";
+export { PctScheduler } from "./pct-scheduler.js";
+export { deriveSeed, isValidSeed, Prng } from "./prng.js";
+export { checkRandom, type RandomOptions, type RandomStrategy } from "./random-explorer.js";
 export { errorMessage, type ReplayResult, replayTrace } from "./replay.js";
+export {
+  replayLeniently,
+  type ShrinkOptions,
+  type ShrinkResult,
+  sameFailure,
+  shrinkTrace,
+} from "./shrink.js";
 export { MAX_SHARED_CAPACITY, SHARED_SLOT_BYTES, SharedFingerprintSet } from "./shared-fingerprint-set.js";
 export { StateQueue } from "./state-queue.js";
 export {

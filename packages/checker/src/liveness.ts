@@ -19,7 +19,7 @@
 // The counterexample is a lasso: the shortest (BFS) prefix to the component's
 // shallowest state, then a cycle through it, inside the component, that is
 // itself fair (every key enabled in all the states it visits is taken on it).
-import type { CheckResult, CheckStats } from "./check-result.js";
+import { type CheckResult, type CheckStats, resultKindOf } from "./check-result.js";
 import { fingerprintInto } from "./fingerprint.js";
 import { FingerprintSet } from "./fingerprint-set.js";
 import type { Emit, Failure, Json, Model } from "./model.js";
@@ -133,9 +133,8 @@ class LivenessRun<S, Step extends Json> {
     if (terminal !== null) {
       try {
         const trace = this.traceTo(this.pathTo(terminal.id), []);
-        const kind = terminal.failure.kind === "deadlock" || terminal.failure.kind === "hot-at-end";
         return {
-          kind: kind ? "deadlock" : "violation",
+          kind: resultKindOf(terminal.failure.kind),
           failure: terminal.failure,
           trace,
           stats: this.stats(),

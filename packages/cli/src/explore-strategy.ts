@@ -1,60 +1,138 @@
-// How `check` explores one test. Most models are small: a single-threaded
-// probe finishes them before worker threads would even have started (each
-// worker compiles the model again). Only when the probe hits its state cap
-// does the search restart with the parallel explorer on every worker.
+// How `check` explores one test.
+// - exhaustive: most models are small, so a single-threaded probe finishes them
+//   before worker threads would even have started (each worker compiles the
+//   model again); only past the probe's state cap does the search restart on
+//   every worker. A passing search of a test with hot monitor states is then
+//   followed by the liveness check (fair cycles that stay hot).
+// - random / pct: seeded walks or PCT schedules, failures shrunk.
+// - auto: exhaustive within the bounds; if a bound stops it first, random walks
+//   with the time that is left, so a big model still gets a search for bugs.
 import {
   type CheckResult,
+  type CoverageReport,
   checkExhaustive,
   checkExhaustiveParallel,
+  checkLiveness,
+  checkRandom,
+  collectCoverage,
   type ExhaustiveProgress,
   flModelFactory,
   type Json,
   type Model,
+  type RandomOptions,
 } from "@faultline/checker";
 
 /** States the single-threaded probe may visit before switching to workers. */
 export const PARALLEL_PROBE_STATES = 200_000;
 
+/** In auto mode, the exhaustive phase's default state bound. */
+export const AUTO_EXHAUSTIVE_STATES = 5_000_000;
+
+export type Mode = "exhaustive" | "random" | "pct" | "auto";
+
 export interface ExploreOptions {
   file: string;
   test: string;
   faultsText: string | undefined;
+  mode?: Mode;
   workers: number;
   memoryBytes: number | undefined;
   maxDepth: number | undefined;
   maxStates: number | undefined;
   timeoutMs: number | undefined;
   onProgress: (p: ExhaustiveProgress) => void;
+  /** Random and PCT options (seed, runs, run, maxSteps, pctDepth, temperature...). */
+  random?: Omit<RandomOptions, "strategy" | "timeoutMs" | "coverage">;
+  coverage?: boolean;
   /** For tests: the probe's cap. */
   probeStates?: number;
 }
 
-export async function explore<S>(model: Model<S, Json>, o: ExploreOptions): Promise<CheckResult> {
+export interface ExploreOutcome {
+  result: CheckResult;
+  mode: "exhaustive" | "random";
+  coverage: CoverageReport | null;
+}
+
+type HotModel = { hasHotStates?: boolean };
+
+export async function explore<S>(model: Model<S, Json>, o: ExploreOptions): Promise<ExploreOutcome> {
+  const mode = o.mode ?? "exhaustive";
+  const started = Date.now();
+  const remaining = () =>
+    o.timeoutMs === undefined ? undefined : Math.max(1, o.timeoutMs - (Date.now() - started));
+  if (mode === "random" || mode === "pct") {
+    return { ...runRandom(model, o, mode, o.timeoutMs), mode: "random" };
+  }
+  const maxStates = o.maxStates ?? (mode === "auto" ? AUTO_EXHAUSTIVE_STATES : undefined);
+  const exhaustive = await runExhaustive(model, { ...o, maxStates });
+  let result = exhaustive.result;
+  if (result.kind === "pass" && (model as HotModel).hasHotStates) {
+    const liveness = checkLiveness(model, { maxStates, timeoutMs: remaining() });
+    if (liveness.kind !== "pass") result = liveness;
+  }
+  if (mode === "auto" && result.kind === "bounded") {
+    const random = runRandom(model, o, "random", remaining() ?? 60_000);
+    if (random.result.kind === "violation" || random.result.kind === "deadlock") {
+      return { result: random.result, mode: "random", coverage: random.coverage };
+    }
+  }
+  return { result, mode: "exhaustive", coverage: exhaustive.coverage };
+}
+
+function runRandom<S>(
+  model: Model<S, Json>,
+  o: ExploreOptions,
+  strategy: "random" | "pct",
+  timeoutMs: number | undefined,
+): { result: CheckResult; coverage: CoverageReport | null } {
+  const quote = (s: string) => (/^[A-Za-z0-9_./=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  const prefix = [
+    "faultline check",
+    quote(o.file),
+    "--test",
+    quote(o.test),
+    ...(o.faultsText !== undefined ? ["--faults", quote(o.faultsText)] : []),
+  ].join(" ");
+  const result = checkRandom(model, {
+    ...o.random,
+    strategy,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    coverage: Boolean(o.coverage),
+    replayCommandPrefix: prefix,
+  });
+  const coverage = ("stats" in result && result.stats?.coverage) || null;
+  return { result, coverage: coverage as CoverageReport | null };
+}
+
+async function runExhaustive<S>(
+  model: Model<S, Json>,
+  o: ExploreOptions,
+): Promise<{ result: CheckResult; coverage: CoverageReport | null }> {
   const probeCap = o.probeStates ?? PARALLEL_PROBE_STATES;
   const parallel = o.workers > 1 || o.memoryBytes !== undefined;
   const started = Date.now();
-  if (!parallel || (o.maxStates !== undefined && o.maxStates <= probeCap)) {
-    return checkExhaustive(model, {
-      maxDepth: o.maxDepth,
-      maxStates: o.maxStates,
-      timeoutMs: o.timeoutMs,
-      onProgress: o.onProgress,
-    });
-  }
-  const probe = checkExhaustive(model, {
-    maxDepth: o.maxDepth,
-    maxStates: probeCap,
-    timeoutMs: o.timeoutMs,
-    onProgress: o.onProgress,
-  });
-  if (!(probe.kind === "bounded" && probe.reason === "max-states")) return probe;
+  const single = (maxStates: number | undefined) => {
+    const run = () =>
+      checkExhaustive(model, {
+        maxDepth: o.maxDepth,
+        maxStates,
+        timeoutMs: o.timeoutMs,
+        onProgress: o.onProgress,
+      });
+    return o.coverage ? collectCoverage(model, run) : { result: run(), coverage: null };
+  };
+  if (!parallel || (o.maxStates !== undefined && o.maxStates <= probeCap)) return single(o.maxStates);
+  const probe = single(probeCap);
+  if (!(probe.result.kind === "bounded" && probe.result.reason === "max-states")) return probe;
   const remaining = o.timeoutMs === undefined ? undefined : Math.max(1, o.timeoutMs - (Date.now() - started));
   const factoryArgs = {
     file: o.file,
     test: o.test,
     ...(o.faultsText !== undefined ? { faults: o.faultsText } : {}),
   };
-  return checkExhaustiveParallel(flModelFactory(factoryArgs), {
+  // Workers collect no coverage; the probe's covers the states it reached.
+  const result = await checkExhaustiveParallel(flModelFactory(factoryArgs), {
     workers: o.workers,
     memoryBytes: o.memoryBytes,
     maxDepth: o.maxDepth,
@@ -62,4 +140,5 @@ export async function explore<S>(model: Model<S, Json>, o: ExploreOptions): Prom
     timeoutMs: remaining,
     onProgress: o.onProgress,
   });
+  return { result, coverage: probe.coverage };
 }

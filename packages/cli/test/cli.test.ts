@@ -166,4 +166,74 @@ describe("faultline command line", () => {
     expect(r.stderr).toContain("error[FL502]");
     expect(r.stderr).toContain("wrong.fl:2:1");
   });
+
+  it("--mode random finds a deep bug from a seed, shrinks it and prints the command that reproduces it", () => {
+    const r = run(
+      "check",
+      "--mode",
+      "random",
+      "--seed",
+      "1",
+      "--runs",
+      "200",
+      `${FIXTURES}modes/random-limiter.fl`,
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("found by random run 0 (seed 1) in 92 steps, shrunk to 26");
+    const command = /reproduce: faultline (.*)\n/.exec(r.stdout)?.[1];
+    expect(command).toBeDefined();
+    const args = command!.match(/'[^']*'|\S+/g)!.map((a) => a.replace(/^'|'$/g, ""));
+    const again = run(...args);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain("shrunk to 26");
+  });
+
+  it("the same seed gives the same output, byte for byte (timings aside)", () => {
+    const strip = (s: string) => s.replace(/\([\d,]+\/s\), [\d.]+s/g, "");
+    const a = run(
+      "check",
+      "--mode",
+      "pct",
+      "--seed",
+      "9",
+      "--runs",
+      "50",
+      `${FIXTURES}modes/random-limiter.fl`,
+    );
+    const b = run(
+      "check",
+      "--mode",
+      "pct",
+      "--seed",
+      "9",
+      "--runs",
+      "50",
+      `${FIXTURES}modes/random-limiter.fl`,
+    );
+    expect(strip(a.stdout)).toBe(strip(b.stdout));
+  });
+
+  it("a liveness violation on a fair cycle is a lasso, exit 3", () => {
+    const r = run("check", "--test", "ForgetsRequests", `${FIXTURES}modes/liveness.fl`);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain("liveness EveryClientAnswered");
+    expect(r.stdout).toContain("loops back to the state after step 2");
+    expect(run("check", "--test", "AnsweredUnderFairness", `${FIXTURES}modes/liveness.fl`).code).toBe(0);
+  });
+
+  it("--coverage prints a table and adds coverage to the JSON summary", () => {
+    const pretty = run("check", "--coverage", `${FIXTURES}ping.fl`);
+    expect(pretty.stdout).toMatch(/machine\s+states\s+handlers/);
+    const json = JSON.parse(
+      run("check", "--coverage", "--reporter", "json", `${FIXTURES}ping.fl`).stdout,
+    ) as {
+      tests: { coverage?: unknown }[];
+    };
+    expect(json.tests[0]!.coverage).toBeDefined();
+  });
+
+  it("rejects a bad mode or seed with exit code 64", () => {
+    expect(run("check", "--mode", "fast", `${FIXTURES}ping.fl`).code).toBe(64);
+    expect(run("check", "--mode", "random", "--seed", "-1", `${FIXTURES}ping.fl`).code).toBe(64);
+  });
 });

@@ -6,14 +6,19 @@ import { basename, join } from "node:path";
 import {
   type CheckResult,
   type CheckStats,
+  coverageToJson,
+  coverageToText,
   type Failure,
+  isValidSeed,
+  type Json,
+  type RandomStats,
   replayTrace,
   traceToItf,
   traceToText,
 } from "@faultline/checker";
 import { compileSource, renderDiagnostics } from "@faultline/lang";
 import { parseArgs, parseByteSize, parseDuration } from "../args.js";
-import { explore } from "../explore-strategy.js";
+import { type ExploreOptions, explore, type Mode } from "../explore-strategy.js";
 import { runExplore } from "./explore.js";
 import { discoverModelFiles } from "../discover.js";
 import { type ActualOutcome, compareOutcome, expectedFor } from "../expected-outcomes.js";
@@ -39,6 +44,15 @@ export const CHECK_FLAGS = [
   { name: "reporter", kind: "list", description: "pretty | json | junit | sarif | github" },
   { name: "out", kind: "string", description: "directory for traces", valueName: "DIR" },
   { name: "expected", kind: "boolean", description: "compare with expected.json" },
+  { name: "mode", kind: "string", description: "exhaustive | random | pct | auto", valueName: "MODE" },
+  { name: "seed", kind: "number", description: "random seed" },
+  { name: "runs", kind: "number", description: "random runs" },
+  { name: "run", kind: "number", description: "replay one random run" },
+  { name: "max-steps", kind: "number", description: "steps per random run" },
+  { name: "pct-depth", kind: "number", description: "PCT priority change points" },
+  { name: "pct-length", kind: "number", description: "PCT schedule length" },
+  { name: "temperature", kind: "number", description: "hot steps before a potential liveness violation" },
+  { name: "coverage", kind: "boolean", description: "report states and handlers never reached" },
   { name: "workers", kind: "number", description: "worker threads for big state spaces", valueName: "N" },
   { name: "memory", kind: "string", description: "memory budget of the search", valueName: "SIZE" },
   { name: "faults", kind: "string", description: "faults replacing each test's own", valueName: "SPEC" },
@@ -93,6 +107,11 @@ export function classify(result: CheckResult): { actual: ActualOutcome; exitCode
 
 function formatStats(s: CheckStats | undefined): string {
   if (!s) return "";
+  if ("strategy" in s) {
+    const r = s as RandomStats;
+    const rate = Math.round(r.stepsPerSecond).toLocaleString("en-US");
+    return `${r.strategy} seed ${r.seed}: ${r.runs.toLocaleString("en-US")} runs, ${r.steps.toLocaleString("en-US")} steps (${rate}/s), ${(r.elapsedMs / 1000).toFixed(2)}s`;
+  }
   const secs = s.elapsedMs / 1000;
   const n = s.distinctStates;
   return `${n.toLocaleString("en-US")} state${n === 1 ? "" : "s"}, depth ${s.maxDepth}, ${secs.toFixed(2)}s`;
@@ -132,6 +151,33 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
     }
     timeoutMs = ms;
   }
+  const modeText = (flags.get("mode") as string | undefined) ?? "exhaustive";
+  if (!["exhaustive", "random", "pct", "auto"].includes(modeText)) {
+    io.err(`faultline check: --mode is exhaustive, random, pct or auto, not '${modeText}'\n`);
+    return ExitCode.usage;
+  }
+  const mode = modeText as Mode;
+  const randomOptions: NonNullable<ExploreOptions["random"]> = {};
+  for (const [flag, key] of [
+    ["seed", "seed"],
+    ["runs", "runs"],
+    ["run", "run"],
+    ["max-steps", "maxSteps"],
+    ["pct-depth", "pctDepth"],
+    ["pct-length", "pctLength"],
+    ["temperature", "temperature"],
+  ] as const) {
+    const value = flags.get(flag) as number | undefined;
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value < 0 || (flag === "seed" && !isValidSeed(value))) {
+      io.err(
+        `faultline check: --${flag} needs a whole number${flag === "seed" ? " from 0 to 4294967295" : " >= 0"}\n`,
+      );
+      return ExitCode.usage;
+    }
+    randomOptions[key] = value;
+  }
+  const wantCoverage = Boolean(flags.get("coverage"));
   const workersFlag = flags.get("workers") as number | undefined;
   if (workersFlag !== undefined && (!Number.isInteger(workersFlag) || workersFlag < 1 || workersFlag > 256)) {
     io.err(`faultline check: --workers needs a whole number from 1 to 256, got ${workersFlag}\n`);
@@ -226,17 +272,21 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
       const progress = createProgressReporter(io, `${basename(file)} ${test.name}`, {
         quiet: quiet || !pretty,
       });
-      const result = await explore(model, {
+      const explored = await explore(model, {
         file,
         test: test.name,
         faultsText,
+        mode,
         workers,
         memoryBytes,
         maxDepth: flags.get("max-depth") as number | undefined,
         maxStates: flags.get("max-states") as number | undefined,
         timeoutMs,
         onProgress: (p) => progress.update(p),
+        random: randomOptions,
+        coverage: wantCoverage,
       });
+      const result = explored.result;
       progress.done();
       const { actual, exitCode } = classify(result);
       const report: TestReport = { file, test: test.name, result, actual, exitCode };
@@ -251,6 +301,8 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
           test: test.name,
           failure: result.failure,
           ...(faultsText !== undefined ? { faults: faultsText } : {}),
+          ...(result.kind === "violation" && result.loop !== undefined ? { loop: result.loop } : {}),
+          ...(explored.mode === "random" ? { mode: "random", seed: randomOptions.seed ?? 0 } : {}),
         });
         writeFileSync(path, `${JSON.stringify(itf, null, 2)}\n`);
         report.tracePath = path;
@@ -280,9 +332,14 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
           expectation: report.expectation,
           testLocation: locationOfSpan(test.span),
           traceSteps: failed ? replayTrace(model, result.trace.steps).labels : undefined,
+          mode: explored.mode,
+          seed: explored.mode === "random" ? (randomOptions.seed ?? 0) : null,
+          ...(explored.coverage ? { coverage: coverageToJson(explored.coverage) as Json } : {}),
         }),
       );
       if (pretty) printTest(io, report, model, { quiet, verbose: Boolean(flags.get("verbose")), paint });
+      if (pretty && explored.coverage)
+        io.out(`${coverageToText(explored.coverage).replace(/^/gm, "      ")}\n`);
     }
   }
 
@@ -340,6 +397,18 @@ function printTest(
   if (showTrace) {
     const text = traceToText(model, res.trace, res.failure);
     io.out(`${text.replace(/^/gm, "      ")}\n`);
+    if (res.kind === "violation" && res.loop !== undefined) {
+      io.out(
+        `      (a lasso: after step ${res.trace.steps.length} the run loops back to the state after step ${res.loop + 1}, forever)\n`,
+      );
+    }
+    if (res.random) {
+      const r = res.random;
+      io.out(
+        `      found by ${r.strategy} run ${r.run} (seed ${r.seed}) in ${r.originalLength} steps, shrunk to ${r.shrunkLength}\n` +
+          `      reproduce: ${r.replayCommand}\n`,
+      );
+    }
     if (r.tracePath)
       io.out(`      trace saved to ${r.tracePath} (replay: faultline replay ${r.tracePath})\n`);
   }

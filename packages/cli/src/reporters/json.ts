@@ -43,6 +43,9 @@ export interface JsonTestSummary {
   boundReason: string | null;
   errorMessage: string | null;
   expectation: { matched: boolean; message: string | null } | null;
+  coverage?: unknown;
+  random?: { run: number; originalLength: number; shrunkLength: number; replayCommand: string };
+  loop?: number;
 }
 
 export interface JsonSummary {
@@ -93,6 +96,9 @@ export function toJsonSummary(report: RunReport): JsonSummary {
     boundReason: t.boundReason ?? null,
     errorMessage: t.errorMessage ?? null,
     expectation: t.expectation ?? null,
+    ...(t.coverage !== undefined ? { coverage: t.coverage } : {}),
+    ...(t.random !== undefined ? { random: t.random } : {}),
+    ...(t.loop !== undefined ? { loop: t.loop } : {}),
   }));
   const passed = tests.filter((t) => t.passed).length;
   const modelErrors = report.modelErrors.map((m) => ({

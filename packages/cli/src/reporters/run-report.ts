@@ -1,7 +1,7 @@
 // The neutral record of one `faultline check` run that every CI reporter
 // (JUnit, SARIF, GitHub, JSON) consumes. Reporters are pure functions of it,
 // so they can be tested without running the checker.
-import type { CheckResult, Failure, SourceLocation, StepLabel } from "@faultline/checker";
+import type { CheckResult, Failure, Json, SourceLocation, StepLabel } from "@faultline/checker";
 import type { Diagnostic, IrTest, Span } from "@faultline/lang";
 
 export type TestOutcomeKind =
@@ -51,6 +51,12 @@ export interface TestOutcome {
   testLocation?: SourceLocation;
   /** The counterexample's steps, when the caller replayed the trace (SARIF code flows, summaries). */
   traceSteps?: TraceStepInfo[];
+  /** With `--coverage`: states entered and handlers run, per machine (coverageToJson). */
+  coverage?: Json;
+  /** Random and PCT findings: the failing run as found and after shrinking. */
+  random?: { run: number; originalLength: number; shrunkLength: number; replayCommand: string };
+  /** A liveness lasso: the index of the state the last state loops back to. */
+  loop?: number;
 }
 
 export interface ModelErrorReport {
@@ -141,6 +147,7 @@ export interface TestOutcomeInput {
   traceSteps?: TraceStepInfo[];
   seed?: number | null;
   mode?: "exhaustive" | "random";
+  coverage?: Json;
 }
 
 /** Builds a TestOutcome from a checker result and what the command knows about the test. */
@@ -174,5 +181,17 @@ export function testOutcomeFromResult(input: TestOutcomeInput): TestOutcome {
   if (result.kind === "error") outcome.errorMessage = result.message;
   if (input.testLocation) outcome.testLocation = input.testLocation;
   if (input.traceSteps) outcome.traceSteps = input.traceSteps;
+  if (input.coverage !== undefined) outcome.coverage = input.coverage;
+  if ((result.kind === "violation" || result.kind === "deadlock") && result.random) {
+    const r = result.random;
+    outcome.random = {
+      run: r.run,
+      originalLength: r.originalLength,
+      shrunkLength: r.shrunkLength,
+      replayCommand: r.replayCommand,
+    };
+    outcome.replayCommand = r.replayCommand;
+  }
+  if (result.kind === "violation" && result.loop !== undefined) outcome.loop = result.loop;
   return outcome;
 }
