@@ -30,8 +30,8 @@ function setup(rel: string, test: string) {
 describe("explore strategy", () => {
   it("gives the same pass and state count on one thread and on two workers", async () => {
     const { model, base } = setup("models/paxos/paxos.fl", "Reliable(acceptors=3,proposers=2)");
-    const single = await explore(model, { ...base, workers: 1 });
-    const parallel = await explore(model, { ...base, workers: 2, probeStates: 100 });
+    const single = (await explore(model, { ...base, workers: 1 })).result;
+    const parallel = (await explore(model, { ...base, workers: 2, probeStates: 100 })).result;
     expect(single.kind).toBe("pass");
     expect(parallel.kind).toBe("pass");
     expect(parallel.stats?.distinctStates).toBe(single.stats?.distinctStates);
@@ -40,8 +40,8 @@ describe("explore strategy", () => {
 
   it("finds the same shortest counterexample on two workers", async () => {
     const { model, base } = setup("models/paxos/paxos-buggy.fl", "AcceptorRestart(acceptors=3,proposers=2)");
-    const single = await explore(model, { ...base, workers: 1 });
-    const parallel = await explore(model, { ...base, workers: 2, probeStates: 100 });
+    const single = (await explore(model, { ...base, workers: 1 })).result;
+    const parallel = (await explore(model, { ...base, workers: 2, probeStates: 100 })).result;
     expect(single.kind).toBe("violation");
     expect(parallel.kind).toBe("violation");
     if (single.kind !== "violation" || parallel.kind !== "violation") return;
@@ -51,7 +51,7 @@ describe("explore strategy", () => {
 
   it("stays single-threaded when the probe settles the test", async () => {
     const { model, base } = setup("examples/ping-pong.fl", "Reliable");
-    const result = await explore(model, { ...base, workers: 2 });
+    const result = (await explore(model, { ...base, workers: 2 })).result;
     expect(result.kind).toBe("pass");
     expect(result.stats && "workers" in result.stats).toBe(false);
   });
