@@ -1406,6 +1406,16 @@ export class FaultlineParser extends EmbeddedActionsParser {
     this.stmtRecovery,
   );
 
+  /** `, payload` after the event of send/raise/announce or the state of goto. */
+  private payloadTail = this.RULE("payloadTail", (): Expr | null => {
+    let payload: Expr | null = null;
+    this.OPTION(() => {
+      this.CONSUME(Comma);
+      payload = this.SUBRULE(this.expression);
+    });
+    return payload;
+  });
+
   private sendStmt = this.RULE(
     "sendStmt",
     (): Stmt => {
@@ -1413,11 +1423,8 @@ export class FaultlineParser extends EmbeddedActionsParser {
       const target = this.SUBRULE(this.expression);
       this.CONSUME(Comma);
       const event = this.CONSUME(Identifier);
-      let payload: Expr | null = null;
-      this.OPTION(() => {
-        this.CONSUME2(Comma);
-        payload = this.SUBRULE2(this.expression);
-      });
+      // A recovered subrule yields undefined: keep the tree free of holes.
+      const payload = this.SUBRULE(this.payloadTail) ?? null;
       this.CONSUME(Semicolon);
       return this.ACTION(() =>
         this.mk<Stmt>({ kind: "Send", target, event: this.ident(event), payload }, this.spanFrom(first)),
@@ -1431,11 +1438,8 @@ export class FaultlineParser extends EmbeddedActionsParser {
     (): Stmt => {
       const first = this.CONSUME(KwRaise);
       const event = this.CONSUME(Identifier);
-      let payload: Expr | null = null;
-      this.OPTION(() => {
-        this.CONSUME(Comma);
-        payload = this.SUBRULE(this.expression);
-      });
+      // A recovered subrule yields undefined: keep the tree free of holes.
+      const payload = this.SUBRULE(this.payloadTail) ?? null;
       this.CONSUME(Semicolon);
       return this.ACTION(() =>
         this.mk<Stmt>({ kind: "Raise", event: this.ident(event), payload }, this.spanFrom(first)),
@@ -1449,11 +1453,8 @@ export class FaultlineParser extends EmbeddedActionsParser {
     (): Stmt => {
       const first = this.CONSUME(KwGoto);
       const target = this.CONSUME(Identifier);
-      let payload: Expr | null = null;
-      this.OPTION(() => {
-        this.CONSUME(Comma);
-        payload = this.SUBRULE(this.expression);
-      });
+      // A recovered subrule yields undefined: keep the tree free of holes.
+      const payload = this.SUBRULE(this.payloadTail) ?? null;
       this.CONSUME(Semicolon);
       return this.ACTION(() =>
         this.mk<Stmt>({ kind: "Goto", target: this.ident(target), payload }, this.spanFrom(first)),
@@ -1467,11 +1468,8 @@ export class FaultlineParser extends EmbeddedActionsParser {
     (): Stmt => {
       const first = this.CONSUME(KwAnnounce);
       const event = this.CONSUME(Identifier);
-      let payload: Expr | null = null;
-      this.OPTION(() => {
-        this.CONSUME(Comma);
-        payload = this.SUBRULE(this.expression);
-      });
+      // A recovered subrule yields undefined: keep the tree free of holes.
+      const payload = this.SUBRULE(this.payloadTail) ?? null;
       this.CONSUME(Semicolon);
       return this.ACTION(() =>
         this.mk<Stmt>({ kind: "Announce", event: this.ident(event), payload }, this.spanFrom(first)),
