@@ -128,5 +128,6 @@ export function readItfTrace(data: unknown): TraceFileRead {
   if (typeof faultline.source === "string") file.source = faultline.source;
   else if (typeof meta.source === "string") file.source = meta.source;
   if (isFailure(faultline.failure)) file.failure = faultline.failure;
+  if (typeof data.loop === "number" && Number.isInteger(data.loop)) file.loop = data.loop;
   return { ok: true, ...file };
 }

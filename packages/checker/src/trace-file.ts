@@ -17,6 +17,8 @@ export interface TraceMetadata {
   source?: string;
   /** Faults given on the command line (`--faults`), replacing the test's own; replay needs them. */
   faults?: string;
+  /** A liveness lasso: the index of the state the last state loops back to. */
+  loop?: number;
 }
 
 /** The JSON document `faultline check --out` writes and `faultline replay` reads. */
@@ -44,6 +46,7 @@ export function createTraceFile(
   if (metadata.mode !== undefined) file.mode = metadata.mode;
   if (metadata.seed !== undefined) file.seed = metadata.seed;
   if (metadata.faults !== undefined) file.faults = metadata.faults;
+  if (metadata.loop !== undefined) file.loop = metadata.loop;
   if (metadata.source !== undefined) file.source = metadata.source;
   if (failure !== undefined) file.failure = failure;
   // Keep "steps" last so the small fields stay readable at the top of the file.

@@ -1,7 +1,9 @@
-// `faultline explore`: step through a saved counterexample in the terminal UI.
-// The trace is replayed against its model into a TraceDocument (plain data);
+// `faultline explore`: step through a saved counterexample in the terminal UI,
+// or explore a model (a .fl file) by choosing each step by hand.
+// A trace is replayed against its model into a TraceDocument (plain data);
 // on a terminal the Ink app shows it, elsewhere (pipes, CI logs) the trace is
-// printed as `faultline replay` prints it.
+// printed as `faultline replay` prints it. A model is explored through a
+// ModelSession; off a terminal its initial steps are printed.
 import { readFileSync } from "node:fs";
 import { type Failure, type Json, type Model, parseTraceFile, traceToText } from "@faultline/checker";
 import { compileSource, renderDiagnostics } from "@faultline/lang";
@@ -9,6 +11,9 @@ import { parseArgs } from "../args.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { colorEnabled, type Io } from "../io.js";
 import { loadTestModel } from "../model-loader.js";
+import { ModelSession } from "../tui/model-session.js";
+import { nextStepText } from "../tui/next-pane.js";
+import { buildStateRows } from "../tui/state-diff.js";
 import { buildTraceDocument, type TraceDocument } from "../tui/trace-document.js";
 
 export interface ExploreTerminal {
@@ -16,7 +21,14 @@ export interface ExploreTerminal {
   stdout: NodeJS.WriteStream;
 }
 
-const USAGE = "usage: faultline explore <trace.itf.json> [--model FILE]";
+const USAGE =
+  "usage: faultline explore <trace.itf.json> [--model FILE] | <model.fl> [--test T] [--faults SPEC] [--out FILE]";
+
+const MODEL_FLAGS = [
+  { name: "test", kind: "string", description: "the test to explore (default: the first)", valueName: "T" },
+  { name: "faults", kind: "string", description: "faults replacing the test's own", valueName: "SPEC" },
+  { name: "out", kind: "string", description: "where w writes the path (ITF)", valueName: "FILE" },
+] as const;
 
 /** The exit code `faultline replay` gives a trace ending in `failure`. */
 export function exitCodeForFailure(failure: Failure | null): ExitCodeValue {
@@ -122,6 +134,133 @@ export function loadTraceDocument(
   return { ok: true, document: buildTraceDocument(model, trace.steps, options), model, steps: trace.steps };
 }
 
+export interface LoadedSession {
+  ok: true;
+  session: ModelSession<unknown>;
+  source: string;
+  test: string;
+}
+
+/** Compiles a .fl file and opens an interactive session on one of its tests. */
+export function loadModelSession(
+  argv: readonly string[],
+  io: Io,
+): LoadedSession | { ok: false; code: ExitCodeValue } {
+  const parsed = parseArgs(argv, [...MODEL_FLAGS]);
+  if (!parsed.ok) {
+    io.err(`faultline explore: ${parsed.message}\n`);
+    return { ok: false, code: ExitCode.usage };
+  }
+  const [source, ...extra] = parsed.args.positionals;
+  if (!source || extra.length > 0) {
+    io.err(`faultline explore: give one model file (${USAGE})\n`);
+    return { ok: false, code: ExitCode.usage };
+  }
+  let text: string;
+  try {
+    text = readFileSync(source, "utf8");
+  } catch {
+    io.err(`faultline explore: no such model file: ${source}\n`);
+    return { ok: false, code: ExitCode.usage };
+  }
+  const compiled = compileSource({ path: source, text });
+  if (!compiled.ok) {
+    io.err(
+      renderDiagnostics(compiled.diagnostics, (f) => (f === source ? text : undefined), {
+        color: colorEnabled(io),
+      }),
+    );
+    return { ok: false, code: ExitCode.modelError };
+  }
+  const testNames = compiled.ir.tests.map((t) => t.name);
+  const test = (parsed.args.flags.get("test") as string | undefined) ?? testNames[0];
+  if (test === undefined || !testNames.includes(test)) {
+    const which = test === undefined ? "no test to explore" : `no test '${test}'`;
+    io.err(`faultline explore: ${source} has ${which} (tests: ${testNames.join(", ") || "none"})\n`);
+    return { ok: false, code: ExitCode.usage };
+  }
+  const faults = parsed.args.flags.get("faults") as string | undefined;
+  const loaded = loadTestModel(compiled.ir, test, faults);
+  if (!loaded.ok) {
+    if (loaded.kind === "usage") io.err(`faultline explore: --faults: ${loaded.message}\n`);
+    else {
+      io.err(
+        renderDiagnostics(loaded.diagnostics, (f) => (f === source ? text : undefined), {
+          color: colorEnabled(io),
+        }),
+      );
+    }
+    return { ok: false, code: loaded.kind === "usage" ? ExitCode.usage : ExitCode.modelError };
+  }
+  const model = loaded.model as unknown as Model<unknown, Json>;
+  const out = parsed.args.flags.get("out") as string | undefined;
+  const session = new ModelSession(model, {
+    source,
+    sourceText: text,
+    test,
+    ...(faults !== undefined ? { faults } : {}),
+    ...(out !== undefined ? { tracePath: out } : {}),
+  });
+  return { ok: true, session, source, test };
+}
+
+/**
+ * Off a terminal: the initial steps, and for each initial state the state and
+ * its enabled steps, so a script sees where an interactive session would start.
+ */
+export function initialStepsText(session: ModelSession<unknown>, source: string, test: string): string {
+  const lines: string[] = [];
+  const initial = session.snapshot().next;
+  lines.push(`${source} / ${test}: ${initial.length} initial step${initial.length === 1 ? "" : "s"}`);
+  initial.forEach((next, index) => {
+    lines.push(`  ${index + 1}. ${nextStepText(next)}`);
+  });
+  initial.forEach((next, index) => {
+    if (next.failure !== undefined) return;
+    session.take(index);
+    const snapshot = session.snapshot();
+    const state = snapshot.document.steps[0]?.state ?? {};
+    lines.push("", `initial state ${index + 1} (after ${next.label.text}):`);
+    for (const row of buildStateRows(null, state)) {
+      const indent = "  ".repeat(row.depth + 1);
+      lines.push(
+        row.header
+          ? `${indent}${row.key}${row.text === "" ? "" : `  ${row.text}`}`
+          : `${indent}${row.key}: ${row.text}`,
+      );
+    }
+    const enabled = snapshot.next;
+    lines.push(`enabled steps (${enabled.length}):`);
+    enabled.forEach((step, k) => {
+      lines.push(`  ${k + 1}. ${nextStepText(step)}`);
+    });
+    if (snapshot.end?.kind === "terminal") {
+      const failure = snapshot.end.failure;
+      lines.push(
+        failure === null ? "  none: normal termination" : `  none: ${failure.kind}: ${failure.message}`,
+      );
+    }
+    session.undo();
+  });
+  lines.push(
+    "",
+    "run faultline explore in a terminal to choose steps by hand (✗ fails, ! violates an invariant)",
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/** The first positional argument (skipping the values of options), to tell a model from a trace. */
+function firstPositional(argv: readonly string[]): string | undefined {
+  const withValue = new Set(["--model", "--test", "--faults", "--out"]);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (withValue.has(arg)) i++;
+    else if (arg === "--") return argv[i + 1];
+    else if (!arg.startsWith("-") || arg === "-") return arg;
+  }
+  return undefined;
+}
+
 /**
  * Ink renders only the last frame when it thinks it runs in CI (is-in-ci reads
  * CI at import). A person at a terminal with CI set in their shell still wants
@@ -145,6 +284,7 @@ export async function runExplore(
   io: Io,
   terminal: ExploreTerminal = { stdin: process.stdin, stdout: process.stdout },
 ): Promise<ExitCodeValue> {
+  if (firstPositional(argv)?.endsWith(".fl")) return runExploreModel(argv, io, terminal);
   const loaded = loadTraceDocument(argv, io);
   if (!loaded.ok) return loaded.code;
   const document = loaded.document;
@@ -160,5 +300,21 @@ export async function runExplore(
   const { runExplorer } = await importExplorerWithoutCi(io.env);
   await runExplorer(document, terminal);
   // The session ended because the user quit: that is success, whatever the trace shows.
+  return ExitCode.pass;
+}
+
+async function runExploreModel(
+  argv: readonly string[],
+  io: Io,
+  terminal: ExploreTerminal,
+): Promise<ExitCodeValue> {
+  const loaded = loadModelSession(argv, io);
+  if (!loaded.ok) return loaded.code;
+  if (!io.isTTY || !terminal.stdin.isTTY) {
+    io.out(initialStepsText(loaded.session, loaded.source, loaded.test));
+    return ExitCode.pass;
+  }
+  const { runExplorer } = await importExplorerWithoutCi(io.env);
+  await runExplorer(loaded.session, terminal);
   return ExitCode.pass;
 }

@@ -1,7 +1,14 @@
 // `faultline replay`: rebuild a saved counterexample from its source and steps
 // and print it step by step, confirming that it still fails the same way.
 import { readFileSync } from "node:fs";
-import { readItfTrace, replayTrace, traceToText } from "@faultline/checker";
+import {
+  type Failure,
+  type FlModel,
+  type FlState,
+  readItfTrace,
+  replayTrace,
+  traceToText,
+} from "@faultline/checker";
 import { compileSource, renderDiagnostics } from "@faultline/lang";
 import { parseArgs } from "../args.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
@@ -74,10 +81,19 @@ export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
   }
   const model = loaded.model;
   const replayed = replayTrace(model, trace.steps);
-  const failure =
+  let failure: Failure | null =
     replayed.outcome?.kind === "failure" ? replayed.outcome.failure : (replayed.failure ?? null);
+  const lasso = trace.loop !== undefined ? confirmLasso(model, replayed.states, trace.loop) : null;
+  if (!failure && lasso) {
+    failure = trace.failure?.kind === "liveness" ? trace.failure : lasso;
+  }
   io.out(`${source} / ${testName}: ${trace.steps.length} steps\n`);
   io.out(`${traceToText(model, { steps: trace.steps }, failure ?? undefined)}\n`);
+  if (lasso && trace.loop !== undefined) {
+    io.out(
+      `(a lasso: the last state is the state after step ${trace.loop + 1}, and the loop repeats forever)\n`,
+    );
+  }
   if (!failure) {
     io.out("the trace replays, but its last state violates nothing: the model may have changed\n");
     return ExitCode.pass;
@@ -87,4 +103,23 @@ export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
     : failure.kind === "hot-at-end" || failure.kind === "liveness"
       ? ExitCode.liveness
       : ExitCode.violation;
+}
+
+/**
+ * A liveness lasso replays when its last state equals the state at `loop` and a
+ * monitor is hot there: the loop can then repeat forever with the monitor hot.
+ */
+function confirmLasso(model: FlModel, states: readonly FlState[], loop: number): Failure | null {
+  const last = states[states.length - 1];
+  const back = states[loop];
+  if (last === undefined || back === undefined) return null;
+  const a = Buffer.from(model.encode(last));
+  const b = Buffer.from(model.encode(back));
+  const hot = model.hotMonitors(last);
+  if (!a.equals(b) || hot.length === 0) return null;
+  return {
+    kind: "liveness",
+    property: hot[0]!,
+    message: `spec ${hot[0]} stays hot around a cycle that repeats forever`,
+  };
 }

@@ -1,7 +1,7 @@
 // The Ink app of `faultline explore`: thin components over the pure line
 // renderers (pane-lines.ts, sequence-view.ts) and the key reducer (ui-state.ts).
 import { Box, Text, useApp, useInput, useStdout } from "ink";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import {
   computeLayout,
   contentHeight,
@@ -12,6 +12,8 @@ import {
   type PaneBox,
   type PaneName,
 } from "./layout.js";
+import type { InteractiveSession, SessionSnapshot } from "./model-session.js";
+import { nextPaneContent } from "./next-pane.js";
 import {
   filterLines,
   fitPane,
@@ -32,7 +34,10 @@ import { buildTraceIndex, searchSteps, type TraceIndex, visibleSteps } from "./t
 import { handleKey, initialUiState, type KeyContext, type UiState } from "./ui-state.js";
 
 export interface ExplorerProps {
-  document: TraceDocument;
+  /** A saved trace to step through; ignored when `session` is given. */
+  document?: TraceDocument;
+  /** Interactive exploration of a model: the path is chosen step by step. */
+  session?: InteractiveSession;
   /** Fixed size (tests); by default the terminal's, following resizes. */
   width?: number;
   height?: number;
@@ -111,8 +116,20 @@ interface DocumentFacts {
   stepsFor(hidden: ReadonlySet<string>): number[];
 }
 
-function useDocumentFacts(document: TraceDocument): DocumentFacts {
-  return useMemo(() => {
+const factsCache = new WeakMap<TraceDocument, DocumentFacts>();
+
+/** Facts per document, shared by renders and key handling (a key may arrive before the next render). */
+function documentFacts(document: TraceDocument): DocumentFacts {
+  let facts = factsCache.get(document);
+  if (facts === undefined) {
+    facts = buildDocumentFacts(document);
+    factsCache.set(document, facts);
+  }
+  return facts;
+}
+
+function buildDocumentFacts(document: TraceDocument): DocumentFacts {
+  {
     const index = buildTraceIndex(document);
     const cache = new Map<number, StateRow[]>();
     const rowsFor = (step: number) => {
@@ -135,7 +152,7 @@ function useDocumentFacts(document: TraceDocument): DocumentFacts {
       return steps;
     };
     return { index, rowsFor, stepsFor };
-  }, [document]);
+  }
 }
 
 function keyContext(
@@ -144,8 +161,9 @@ function keyContext(
   state: UiState,
   width: number,
   height: number,
+  nextCount: number,
 ): KeyContext {
-  const layout = computeLayout(width, height, state.focus, state.lastDetail);
+  const layout = computeLayout(width, height, state.focus, state.lastDetail, state.interactive);
   const rows = visibleStateRows(facts.rowsFor(state.selected), state.hidden, state.changedOnly);
   const focusBox = findPane(layout, state.focus) ?? layoutPanes(layout)[0];
   const propertyBox = findPane(layout, "property");
@@ -159,8 +177,9 @@ function keyContext(
     propertyLineCount:
       propertyBox === undefined
         ? 0
-        : propertyLines(document, contentWidth(propertyBox), state.expandAll).length,
+        : propertyLines(document, contentWidth(propertyBox), state.expandAll, state.interactive).length,
     propertyVisible: propertyBox === undefined ? 1 : contentHeight(propertyBox),
+    nextCount,
   };
 }
 
@@ -172,6 +191,7 @@ function paneContent(
   ui: UiState,
   steps: readonly number[],
   matches: ReadonlySet<number>,
+  snapshot: SessionSnapshot | undefined,
 ): PaneContent {
   const focused = ui.focus === pane;
   switch (pane) {
@@ -183,7 +203,16 @@ function paneContent(
         focused,
         matches,
         filtered: ui.hidden.size > 0,
+        exploring: ui.interactive,
       });
+    case "next": {
+      const input: Parameters<typeof nextPaneContent>[0] = {
+        next: snapshot?.next ?? [],
+        pathLength: document.steps.length,
+      };
+      if (snapshot?.end !== undefined) input.end = snapshot.end;
+      return nextPaneContent(input, { box, cursor: ui.nextCursor, focused });
+    }
     case "state": {
       const all = facts.rowsFor(ui.selected);
       const rows = visibleStateRows(all, ui.hidden, ui.changedOnly);
@@ -211,11 +240,13 @@ function Body({
   document,
   facts,
   ui,
+  snapshot,
 }: {
   layout: Layout;
   document: TraceDocument;
   facts: DocumentFacts;
   ui: UiState;
+  snapshot: SessionSnapshot | undefined;
 }) {
   const steps = facts.stepsFor(ui.hidden);
   const matches = new Set(ui.query === "" ? [] : searchSteps(facts.index, steps, ui.query));
@@ -224,7 +255,7 @@ function Body({
       key={box.pane}
       box={box}
       focused={ui.focus === box.pane}
-      content={paneContent(box.pane, box, document, facts, ui, steps, matches)}
+      content={paneContent(box.pane, box, document, facts, ui, steps, matches, snapshot)}
     />
   );
   if (ui.overlay !== null) {
@@ -236,7 +267,7 @@ function Body({
               { text: "Keys", bold: true },
               { text: "  ? or Esc closes", dim: true },
             ],
-            lines: helpLines(contentWidth(box), contentHeight(box)),
+            lines: helpLines(contentWidth(box), contentHeight(box), ui.interactive),
           }
         : {
             title: [
@@ -251,6 +282,17 @@ function Body({
     return <Pane box={box} focused content={content} />;
   }
   const arrangement = layout.arrangement;
+  if (arrangement.kind === "rows") {
+    return (
+      <Box flexDirection="column" height={layout.bodyHeight}>
+        {arrangement.rows.map((row) => (
+          <Box key={row.map((box) => box.pane).join("+")} flexDirection="row">
+            {row.map(pane)}
+          </Box>
+        ))}
+      </Box>
+    );
+  }
   if (arrangement.kind === "wide") {
     return (
       <Box flexDirection="column" height={layout.bodyHeight}>
@@ -266,32 +308,84 @@ function Body({
   );
 }
 
-export function Explorer({ document, width, height }: ExplorerProps) {
+/** Runs a key's session command and says what happened in the status line. */
+function runCommand(session: InteractiveSession, ui: UiState): { ui: UiState; snapshot: SessionSnapshot } {
+  const done: UiState = { ...ui, command: null };
+  if (ui.command === "take") {
+    session.take(ui.nextCursor);
+    const snapshot = session.snapshot();
+    const last = Math.max(0, snapshot.document.steps.length - 1);
+    return { ui: { ...done, selected: last, nextCursor: 0 }, snapshot };
+  }
+  if (ui.command === "undo") {
+    const chosen = session.undo();
+    const snapshot = session.snapshot();
+    if (chosen === null) return { ui: { ...done, status: "nothing to undo" }, snapshot };
+    const count = snapshot.document.steps.length;
+    // Back on the step just undone, so another choice is one key away.
+    return {
+      ui: {
+        ...done,
+        selected: Math.max(0, count - 1),
+        nextCursor: chosen,
+        status: `undid step ${count + 1}`,
+        stateCursor: 0,
+      },
+      snapshot,
+    };
+  }
+  const written = session.write();
+  const status = written.ok ? `wrote ${written.steps} steps to ${written.path}` : written.message;
+  return { ui: { ...done, status }, snapshot: session.snapshot() };
+}
+
+export function Explorer({ document: given, session, width, height }: ExplorerProps) {
   const { exit } = useApp();
   const size = useTerminalSize(width, height);
-  const facts = useDocumentFacts(document);
-  const [ui, setUi] = useState<UiState>(() => initialUiState(0));
+  const [snapshot, setSnapshot] = useState<SessionSnapshot | undefined>(() => session?.snapshot());
+  const document = snapshot?.document ?? given;
+  if (document === undefined) throw new Error("Explorer needs a document or a session");
+  const facts = documentFacts(document);
+  const [ui, setUi] = useState<UiState>(() => initialUiState(0, session !== undefined));
   // Keys may arrive faster than renders: each one applies to the state the previous one left.
   const latest = useRef(ui);
+  const latestSnapshot = useRef(snapshot);
 
   useInput((input, key) => {
-    const next = handleKey(
+    const currentDocument = latestSnapshot.current?.document ?? document;
+    let next = handleKey(
       latest.current,
-      keyContext(document, facts, latest.current, size.width, size.height),
+      keyContext(
+        currentDocument,
+        documentFacts(currentDocument),
+        latest.current,
+        size.width,
+        size.height,
+        latestSnapshot.current?.next.length ?? 0,
+      ),
       input,
       key,
     );
+    if (next.command !== null) {
+      if (session === undefined) next = { ...next, command: null };
+      else {
+        const ran = runCommand(session, next);
+        next = ran.ui;
+        latestSnapshot.current = ran.snapshot;
+        setSnapshot(ran.snapshot);
+      }
+    }
     latest.current = next;
     setUi(next);
     if (next.quit) exit();
   });
 
-  const layout = computeLayout(size.width, size.height, ui.focus, ui.lastDetail);
+  const layout = computeLayout(size.width, size.height, ui.focus, ui.lastDetail, ui.interactive);
   const shown = facts.stepsFor(ui.hidden).length;
   return (
     <Box flexDirection="column" width={size.width} height={size.height}>
       <StyledText line={headerLine(document, ui, size.width, shown)} />
-      <Body layout={layout} document={document} facts={facts} ui={ui} />
+      <Body layout={layout} document={document} facts={facts} ui={ui} snapshot={snapshot} />
       <StyledText line={hotkeyBar(ui, ui.focus, size.width)} />
     </Box>
   );

@@ -2,10 +2,17 @@
 // once; a narrow one (80x24) shows the step list beside one detail pane (the
 // focused one), and the sequence view full width when it has the focus.
 
-export type PaneName = "steps" | "state" | "sequence" | "property";
-export type DetailPane = Exclude<PaneName, "steps">;
+export type PaneName = "steps" | "state" | "sequence" | "property" | "next";
+/** The panes shown one at a time beside the step list on a narrow terminal. */
+export type DetailPane = Exclude<PaneName, "steps" | "next">;
 
 export const PANE_ORDER: readonly PaneName[] = ["steps", "state", "sequence", "property"];
+/** Interactive exploration of a model adds the next steps, right after the path. */
+export const INTERACTIVE_PANE_ORDER: readonly PaneName[] = ["steps", "next", "state", "sequence", "property"];
+
+export function isDetailPane(pane: PaneName): pane is DetailPane {
+  return pane !== "steps" && pane !== "next";
+}
 
 export interface PaneBox {
   pane: PaneName;
@@ -20,7 +27,9 @@ export type Arrangement =
   /** Steps beside one detail pane. */
   | { kind: "columns"; panes: PaneBox[] }
   /** One pane on top of the other (terminals too narrow for two columns). */
-  | { kind: "stacked"; panes: PaneBox[] };
+  | { kind: "stacked"; panes: PaneBox[] }
+  /** Rows of panes side by side (interactive exploration: the next steps below the path). */
+  | { kind: "rows"; rows: PaneBox[][] };
 
 export interface Layout {
   width: number;
@@ -53,9 +62,18 @@ export function computeLayout(
   height: number,
   focus: PaneName,
   lastDetail: DetailPane,
+  interactive = false,
 ): Layout {
   const bodyHeight = Math.max(0, height - 2);
-  const detail: DetailPane = focus === "steps" ? lastDetail : focus;
+  const detail: DetailPane = isDetailPane(focus) ? focus : lastDetail;
+  if (interactive) {
+    return {
+      width,
+      height,
+      bodyHeight,
+      arrangement: interactiveArrangement(width, bodyHeight, focus, detail),
+    };
+  }
   let arrangement: Arrangement;
   if (width >= WIDE_MIN_WIDTH && height >= WIDE_MIN_HEIGHT) {
     const propertyHeight = clamp(Math.floor(bodyHeight / 3), 6, 12);
@@ -96,8 +114,70 @@ export function computeLayout(
   return { width, height, bodyHeight, arrangement };
 }
 
+/**
+ * Interactive exploration: the next steps take a full-width strip below the
+ * path and the detail pane (labels are long, and choosing is the main task);
+ * on a wide terminal they share the bottom strip with the violation.
+ */
+function interactiveArrangement(
+  width: number,
+  bodyHeight: number,
+  focus: PaneName,
+  detail: DetailPane,
+): Arrangement {
+  if (width >= WIDE_MIN_WIDTH && bodyHeight + 2 >= WIDE_MIN_HEIGHT) {
+    const bottomHeight = clamp(Math.floor(bodyHeight / 3), 6, 12);
+    const topHeight = bodyHeight - bottomHeight;
+    const stepsWidth = clamp(Math.floor(width * 0.32), 36, 64);
+    const stateWidth = Math.floor((width - stepsWidth) / 2);
+    const nextWidth = Math.floor(width * 0.6);
+    return {
+      kind: "rows",
+      rows: [
+        [
+          { pane: "steps", width: stepsWidth, height: topHeight },
+          { pane: "state", width: stateWidth, height: topHeight },
+          { pane: "sequence", width: width - stepsWidth - stateWidth, height: topHeight },
+        ],
+        [
+          { pane: "next", width: nextWidth, height: bottomHeight },
+          { pane: "property", width: width - nextWidth, height: bottomHeight },
+        ],
+      ],
+    };
+  }
+  const nextHeight = clamp(Math.floor(bodyHeight * 0.4), 5, 12);
+  const topHeight = bodyHeight - nextHeight;
+  const next: PaneBox = { pane: "next", width, height: nextHeight };
+  if (focus === "sequence")
+    return { kind: "rows", rows: [[{ pane: "sequence", width, height: topHeight }], [next]] };
+  if (width < STACK_BELOW_WIDTH) {
+    const stepsHeight = Math.floor(topHeight / 2);
+    return {
+      kind: "rows",
+      rows: [
+        [{ pane: "steps", width, height: stepsHeight }],
+        [{ pane: detail, width, height: topHeight - stepsHeight }],
+        [next],
+      ],
+    };
+  }
+  const stepsWidth = clamp(Math.round(width * 0.42), 26, 48);
+  return {
+    kind: "rows",
+    rows: [
+      [
+        { pane: "steps", width: stepsWidth, height: topHeight },
+        { pane: detail, width: width - stepsWidth, height: topHeight },
+      ],
+      [next],
+    ],
+  };
+}
+
 export function layoutPanes(layout: Layout): PaneBox[] {
   const arrangement = layout.arrangement;
+  if (arrangement.kind === "rows") return arrangement.rows.flat();
   return arrangement.kind === "wide" ? [...arrangement.top, arrangement.bottom] : arrangement.panes;
 }
 

@@ -76,6 +76,8 @@ export function stepListContent(
     focused: boolean;
     matches: ReadonlySet<number>;
     filtered: boolean;
+    /** Interactive exploration: the list is the path taken so far. */
+    exploring?: boolean;
   },
 ): PaneContent {
   const width = contentWidth(options.box);
@@ -114,13 +116,15 @@ export function stepListContent(
     if (highlight) lines.push(fitLine(line, width).map((segment) => ({ ...segment, inverse: true })));
     else lines.push(line);
   }
-  if (document.steps.length === 0) lines.push(plain("(the trace has no steps)", { dim: true }));
-  else if (options.steps.length === 0) {
+  if (document.steps.length === 0) {
+    const why = options.exploring ? "(no step yet: choose one below)" : "(the trace has no steps)";
+    lines.push(plain(why, { dim: true }));
+  } else if (options.steps.length === 0) {
     lines.push(plain("(no step involves the shown machines: press f)", { dim: true }));
   }
   const where = position < 0 ? "-" : String(options.selected + 1);
   const title: StyledLine = [
-    { text: "Steps", bold: true },
+    { text: options.exploring ? "Path" : "Steps", bold: true },
     { text: `  ${where}/${document.steps.length}`, dim: true },
   ];
   if (options.filtered) title.push({ text: ` · ${options.steps.length} shown`, color: "yellow" });
@@ -199,6 +203,9 @@ export function statePaneContent(
   const notes: StyledLine[] = [];
   if (step?.stateMissing)
     notes.push(plain("(the step failed before reaching a state: the state before it)", { dim: true }));
+  if (step === undefined && ui.interactive) {
+    return { title, lines: [plain("(no state yet: choose an initial step)", { dim: true })] };
+  }
   if (rows.length === 0) {
     const why = ui.changedOnly
       ? "(this step changed nothing shown: d shows all)"
@@ -229,7 +236,12 @@ export function statePaneContent(
 }
 
 /** Every line of the property pane (the pane scrolls over them). */
-export function propertyLines(document: TraceDocument, width: number, wrap: boolean): StyledLine[] {
+export function propertyLines(
+  document: TraceDocument,
+  width: number,
+  wrap: boolean,
+  exploring = false,
+): StyledLine[] {
   const lines: StyledLine[] = [];
   // Source lines are truncated unless `wrap`; the failure's words always wrap: they must be read whole.
   const add = (line: StyledLine, indent = 0, alwaysWrap = false) => {
@@ -238,7 +250,10 @@ export function propertyLines(document: TraceDocument, width: number, wrap: bool
   };
   const failure = document.failure;
   if (failure === null) {
-    add(plain("No failure: the trace replays without violating anything.", { color: "green" }));
+    const text = exploring
+      ? "No failure on this path so far."
+      : "No failure: the trace replays without violating anything.";
+    add(plain(text, { color: "green" }));
   } else {
     add([
       { text: "✗ ", color: "red", bold: true },
@@ -302,7 +317,7 @@ export function propertyPaneContent(
 ): PaneContent {
   const width = contentWidth(options.box);
   const visible = contentHeight(options.box);
-  const all = propertyLines(document, width, ui.expandAll);
+  const all = propertyLines(document, width, ui.expandAll, ui.interactive);
   const scroll = Math.max(0, Math.min(ui.propertyScroll, all.length - visible));
   const title: StyledLine = [
     {
@@ -338,7 +353,10 @@ export function headerLine(
   const left: StyledLine = [{ text: " faultline ", bold: true, inverse: true }];
   if (document.failure !== null)
     left.push({ text: ` ✗ ${failureHeadline(document.failure)}`, color: "red", bold: true });
-  else left.push({ text: " no failure", color: "green" });
+  else
+    left.push(
+      ui.interactive ? { text: " exploring", color: "cyan" } : { text: " no failure", color: "green" },
+    );
   left.push({ text: ` · ${name} / ${document.test}`, bold: true });
   const room = width - lineWidth(right);
   if (room < 12) return fitLine(right, width);
@@ -362,6 +380,19 @@ export function hotkeysFor(focus: PaneName, ui: UiState): Hotkey[] {
       { key: "a", label: "all", priority: 1 },
       { key: "i", label: "invert", priority: 2 },
       { key: "Esc", label: "close", priority: 1 },
+    ];
+  }
+  if (focus === "next") {
+    return [
+      { key: "j/k", label: "choose", priority: 1 },
+      { key: "Enter", label: "take", priority: 1 },
+      { key: "u", label: "undo", priority: 1 },
+      { key: "w", label: "write", priority: 1 },
+      { key: "←/→", label: "path", priority: 3 },
+      { key: "/", label: "search", priority: 3 },
+      { key: "d", label: ui.changedOnly ? "all" : "changes", priority: 3 },
+      { key: "f", label: "filter", priority: 3 },
+      { key: "Tab", label: "pane", priority: 1 },
     ];
   }
   const keys: Hotkey[] =
@@ -388,6 +419,9 @@ export function hotkeysFor(focus: PaneName, ui: UiState): Hotkey[] {
     { key: "e", label: ui.expandAll ? "truncate" : focus === "state" ? "all" : "expand", priority: 2 },
     { key: "Tab", label: "pane", priority: 1 },
   );
+  if (ui.interactive) {
+    keys.splice(2, 0, { key: "u", label: "undo", priority: 2 }, { key: "w", label: "write", priority: 2 });
+  }
   return keys;
 }
 
@@ -480,9 +514,22 @@ export const HELP_SECTIONS: { title: string; keys: [string, string][] }[] = [
   },
 ];
 
+/** Keys of interactive exploration, shown first in the help when exploring a model. */
+export const INTERACTIVE_HELP_SECTION: { title: string; keys: [string, string][] } = {
+  title: "Exploring (next steps pane)",
+  keys: [
+    ["j / k", "choose a next step"],
+    ["Enter / Space", "take it"],
+    ["u / Backspace", "undo the last step"],
+    ["w", "write the path (ITF)"],
+    ["✗ / !", "fails / breaks invariant"],
+  ],
+};
+
 /** The help overlay's lines, in two columns when the width allows. */
-export function helpLines(width: number, height: number): StyledLine[] {
-  const blocks = HELP_SECTIONS.map((section) => {
+export function helpLines(width: number, height: number, exploring = false): StyledLine[] {
+  const sections = exploring ? [INTERACTIVE_HELP_SECTION, ...HELP_SECTIONS] : HELP_SECTIONS;
+  const blocks = sections.map((section) => {
     const keyWidth = Math.max(...section.keys.map(([key]) => key.length));
     const block: StyledLine[] = [[{ text: section.title, bold: true, underline: true }]];
     for (const [key, description] of section.keys) {
@@ -493,8 +540,11 @@ export function helpLines(width: number, height: number): StyledLine[] {
   const single = blocks.flatMap((block, i) => (i === 0 ? block : [[], ...block]));
   if (single.length <= height || width < 64) return single.map((line) => fitLine(line, width));
   const columnWidth = Math.floor((width - 2) / 2);
-  const left = [...blocks[0]!, [], ...blocks[3]!];
-  const right = [...blocks[1]!, [], ...blocks[2]!];
+  // Exploring: 19 rows on the left (fits 80x24), the step keys on the right.
+  const left = exploring
+    ? [...blocks[0]!, [], ...blocks[2]!, [], ...blocks[4]!]
+    : [...blocks[0]!, [], ...blocks[3]!];
+  const right = exploring ? [...blocks[1]!, [], ...blocks[3]!] : [...blocks[1]!, [], ...blocks[2]!];
   const lines: StyledLine[] = [];
   for (let i = 0; i < Math.max(left.length, right.length); i++) {
     lines.push([

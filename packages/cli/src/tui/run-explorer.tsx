@@ -2,6 +2,7 @@
 // keeps the user's scrollback intact, as less and vim do.
 import { render } from "ink";
 import { Explorer } from "./explorer-app.js";
+import type { InteractiveSession } from "./model-session.js";
 import type { TraceDocument } from "./trace-document.js";
 
 const ENTER_ALTERNATE_SCREEN = "\u001b[?1049h\u001b[H";
@@ -12,10 +13,15 @@ export interface Terminal {
   stdout: NodeJS.WriteStream;
 }
 
-export async function runExplorer(document: TraceDocument, terminal: Terminal): Promise<void> {
+/** Opens a saved trace (a document), or a model to explore by hand (a session). */
+export async function runExplorer(
+  source: TraceDocument | InteractiveSession,
+  terminal: Terminal,
+): Promise<void> {
+  const element = "snapshot" in source ? <Explorer session={source} /> : <Explorer document={source} />;
   terminal.stdout.write(ENTER_ALTERNATE_SCREEN);
   try {
-    const instance = render(<Explorer document={document} />, {
+    const instance = render(element, {
       stdin: terminal.stdin,
       stdout: terminal.stdout,
       exitOnCtrlC: true,

@@ -1,9 +1,18 @@
 // The explorer's interaction state and its key handling, as a pure reducer:
 // (state, key, context) -> state. The Ink app feeds it keys; tests can too.
-import { type DetailPane, PANE_ORDER, type PaneName } from "./layout.js";
+import {
+  type DetailPane,
+  INTERACTIVE_PANE_ORDER,
+  isDetailPane,
+  PANE_ORDER,
+  type PaneName,
+} from "./layout.js";
 import { nextMatch } from "./trace-index.js";
 
 export type Overlay = "help" | "filter";
+
+/** What the app must do to the interactive session after a key (the reducer itself stays pure). */
+export type SessionCommand = "take" | "undo" | "write";
 
 export interface UiState {
   /** The selected step (0-based index into the document's steps). */
@@ -33,6 +42,12 @@ export interface UiState {
   /** A one-line message for the hotkey bar (search result, hints), cleared by the next key. */
   status: string | null;
   quit: boolean;
+  /** Exploring a model by hand (the next-steps pane, take/undo/write) rather than a saved trace. */
+  interactive: boolean;
+  /** The cursor in the next-steps list. */
+  nextCursor: number;
+  /** Set by a key for the app to run on the session; the app clears it. */
+  command: SessionCommand | null;
 }
 
 /** The subset of Ink's Key that the explorer reads. */
@@ -71,12 +86,15 @@ export interface KeyContext {
   /** Lines the property pane has, and how many it shows. */
   propertyLineCount: number;
   propertyVisible: number;
+  /** How many next steps the interactive pane lists (0 in trace mode). */
+  nextCount?: number;
 }
 
-export function initialUiState(selected = 0): UiState {
+export function initialUiState(selected = 0, interactive = false): UiState {
   return {
     selected,
-    focus: "steps",
+    // Choosing the next step is what an interactive session is for.
+    focus: interactive ? "next" : "steps",
     lastDetail: "state",
     changedOnly: false,
     expandAll: false,
@@ -90,6 +108,9 @@ export function initialUiState(selected = 0): UiState {
     query: "",
     status: null,
     quit: false,
+    interactive,
+    nextCursor: 0,
+    command: null,
   };
 }
 
@@ -129,9 +150,28 @@ function keepSelectionVisible(state: UiState, context: KeyContext): UiState {
 }
 
 function cycleFocus(state: UiState, direction: 1 | -1): UiState {
-  const index = PANE_ORDER.indexOf(state.focus);
-  const focus = PANE_ORDER[(index + direction + PANE_ORDER.length) % PANE_ORDER.length]!;
-  return { ...state, focus, lastDetail: focus === "steps" ? state.lastDetail : focus };
+  const order = state.interactive ? INTERACTIVE_PANE_ORDER : PANE_ORDER;
+  const index = order.indexOf(state.focus);
+  const focus = order[(index + direction + order.length) % order.length]!;
+  return { ...state, focus, lastDetail: isDetailPane(focus) ? focus : state.lastDetail };
+}
+
+function handleNextPane(state: UiState, context: KeyContext, input: string, key: KeyPress): UiState | null {
+  const count = context.nextCount ?? 0;
+  const cursor = clamp(state.nextCursor, 0, Math.max(0, count - 1));
+  const move = (to: number) => ({ ...state, nextCursor: clamp(to, 0, Math.max(0, count - 1)) });
+  if (key.downArrow || input === "j") return move(cursor + 1);
+  if (key.upArrow || input === "k") return move(cursor - 1);
+  if (key.pageDown) return move(cursor + context.pageSize);
+  if (key.pageUp) return move(cursor - context.pageSize);
+  if (input === "g" || key.home) return move(0);
+  if (input === "G" || key.end) return move(count - 1);
+  if (key.return || input === " ") {
+    return count === 0
+      ? { ...state, status: "no step is enabled here: u undoes the last step" }
+      : { ...state, nextCursor: cursor, command: "take" };
+  }
+  return null;
 }
 
 function runSearch(state: UiState, context: KeyContext, query: string, direction: 1 | -1): UiState {
@@ -257,12 +297,18 @@ export function handleKey(state: UiState, context: KeyContext, input: string, ke
   if (input === "f") return { ...base, overlay: "filter" };
   if (key.tab) return cycleFocus(base, key.shift ? -1 : 1);
   if (key.escape) return base;
+  if (state.interactive) {
+    if (input === "u" || key.backspace || key.delete) return { ...base, command: "undo" };
+    if (input === "w") return { ...base, command: "write" };
+  }
 
   const pane =
     base.focus === "state"
       ? handleStatePane(base, context, input, key)
       : base.focus === "property"
         ? handlePropertyPane(base, context, input, key)
-        : null;
+        : base.focus === "next"
+          ? handleNextPane(base, context, input, key)
+          : null;
   return pane ?? handleStepKeys(base, context, input, key) ?? base;
 }
