@@ -237,7 +237,7 @@ export function initialStepsText(session: ModelSession<unknown>, source: string,
     if (snapshot.end?.kind === "terminal") {
       const failure = snapshot.end.failure;
       lines.push(
-        failure === null ? "  none: normal termination" : `  none: ${failure.kind}: ${failure.message}`,
+        failure === null ? "  none: normal termination" : `  none (${failure.kind}): ${failure.message}`,
       );
     }
     session.undo();

@@ -95,7 +95,11 @@ export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
     );
   }
   if (!failure) {
-    io.out("the trace replays, but its last state violates nothing: the model may have changed\n");
+    io.out(
+      trace.mode === "explore" && !trace.failure
+        ? "the path replays and ends without a failure\n"
+        : "the trace replays, but its last state violates nothing: the model may have changed\n",
+    );
     return ExitCode.pass;
   }
   return failure.kind === "deadlock" || failure.kind === "unhandled-event" || failure.kind === "runtime-error"

@@ -3,6 +3,7 @@
 // path; the UI sees only plain snapshots (a TraceDocument for the path and the
 // labelled next steps), as it does for a saved trace.
 import { existsSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import {
   type Failure,
   invariantFailure,
@@ -90,7 +91,7 @@ interface PathEntry<S> {
 /** `<model>.<test>.explore.itf.json`, or with -2, -3, ... before `.itf.json` when taken. */
 export function defaultTracePath(directory: string, source: string, test: string): string {
   const base = (source.split(/[\\/]/).pop() ?? "model").replace(/\.fl$/, "");
-  const stem = `${directory.replace(/[\\/]$/, "")}/${base}.${test.replace(/[^A-Za-z0-9_=-]/g, "_")}.explore`;
+  const stem = `${join(directory, base)}.${test.replace(/[^A-Za-z0-9_=-]/g, "_")}.explore`;
   for (let n = 1; ; n++) {
     const path = `${stem}${n === 1 ? "" : `-${n}`}.itf.json`;
     if (!existsSync(path)) return path;
@@ -245,7 +246,8 @@ export class ModelSession<S> implements InteractiveSession {
         this.model,
         { steps },
         {
-          source: this.options.source,
+          // Absolute, so replay and explore find the model from any directory.
+          source: resolve(this.options.source),
           test: this.options.test,
           mode: "explore",
           ...(this.options.faults !== undefined ? { faults: this.options.faults } : {}),

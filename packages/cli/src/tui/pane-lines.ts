@@ -522,7 +522,7 @@ export const INTERACTIVE_HELP_SECTION: { title: string; keys: [string, string][]
     ["Enter / Space", "take it"],
     ["u / Backspace", "undo the last step"],
     ["w", "write the path (ITF)"],
-    ["✗ / !", "fails / breaks invariant"],
+    ["✗ / !", "fails / invariant"],
   ],
 };
 

@@ -1,0 +1,92 @@
+// `faultline explore <model.fl>`: off a terminal it prints where an interactive
+// session would start (the built binary, as scripts run it); bad input gives a
+// message and a usage or model-error exit code.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { runExplore } from "../src/commands/explore.js";
+import { ExitCode } from "../src/exit-codes.js";
+import type { Io } from "../src/io.js";
+
+const BIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const DICE = fileURLToPath(new URL("./fixtures/explore-dice.fl", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "faultline-explore-model-"));
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function run(...args: string[]) {
+  return spawnSync(process.execPath, [BIN, "explore", ...args], { encoding: "utf8", input: "" });
+}
+
+function capture(): Io & { stdout: string; stderr: string } {
+  const io = {
+    stdout: "",
+    stderr: "",
+    isTTY: false,
+    env: {},
+    out(text: string) {
+      io.stdout += text;
+    },
+    err(text: string) {
+      io.stderr += text;
+    },
+  };
+  return io;
+}
+
+describe("faultline explore <model.fl> (not a terminal)", () => {
+  it("prints the initial steps, the initial state and its enabled steps, and exits 0", () => {
+    const result = run(DICE);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const lines = result.stdout.split("\n");
+    expect(lines[0]).toBe(`${DICE} / Dice: 1 initial step`);
+    expect(lines[1]).toBe("  1.   init: Setup(0)");
+    expect(result.stdout).toContain(
+      "initial state 1 (after init: Setup(0)):\n  Setup(0)  Boot\n  Table(0)  Open\n",
+    );
+    expect(result.stdout).toContain("    [0]: Player(0) -> Table(0): Hello(Player(0))\n");
+    expect(result.stdout).toContain(
+      "enabled steps (1):\n  1.   Table(0) <- Hello(Player(0)) from Player(0)\n",
+    );
+  });
+
+  it("says when the initial state has no enabled step (a deadlock), with --test", () => {
+    const result = run(DICE, "--test", "Stuck");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`${DICE} / Stuck: 1 initial step`);
+    expect(result.stdout).toMatch(
+      /enabled steps \(0\):\n {2}none \(deadlock\): deadlock: no step is enabled/,
+    );
+  });
+
+  it("lists the fault steps --faults enables", () => {
+    const result = run(DICE, "--faults", "drop at most 1");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(
+      /enabled steps \(2\):\n {2}1\. {3}Table\(0\) <- Hello.*\n {2}2\. {3}.*Hello/,
+    );
+  });
+
+  it("rejects an unknown test (listing the tests), bad faults, a missing file, and a model that does not compile", async () => {
+    writeFileSync(join(dir, "broken.fl"), "machine {");
+    const cases: [string[], number, RegExp][] = [
+      [[DICE, "--test", "Nope"], ExitCode.usage, /has no test 'Nope' \(tests: Dice, Stuck\)/],
+      [[DICE, "--faults", "explode everything"], ExitCode.usage, /--faults/],
+      [[join(dir, "missing.fl")], ExitCode.usage, /no such model file/],
+      [[DICE, "--tset", "Dice"], ExitCode.usage, /unknown option '--tset' \(did you mean '--test'\?\)/],
+      [[join(dir, "broken.fl")], ExitCode.modelError, /error\[FL/],
+    ];
+    for (const [argv, expected, message] of cases) {
+      const io = capture();
+      expect(await runExplore(argv, io), argv.join(" ")).toBe(expected);
+      expect(io.stderr, argv.join(" ")).toMatch(message);
+      expect(io.stdout).toBe("");
+    }
+  });
+});
