@@ -16,6 +16,7 @@ Usage:
   faultline compile <file.fl> [--out FILE]    print the generated TypeScript
   faultline replay <trace.itf.json>           replay a saved trace step by step
   faultline explore <trace.itf.json>          step through a trace in the terminal UI
+  faultline explore <model.fl> [--test T]     explore a model by hand, step by step
   faultline --help | --version
 
 Check options:
