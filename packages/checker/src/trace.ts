@@ -31,7 +31,8 @@ export function formatLocation(location: SourceLocation): string {
 /** One line describing a failure, e.g. `invariant Agreement: ... (models/2pc.fl:40:3)`. */
 export function failureToText(failure: Failure): string {
   const where = failure.location === undefined ? "" : ` (${formatLocation(failure.location)})`;
-  return `${failure.kind} ${failure.property}: ${failure.message}${where}`;
+  const what = failure.property === failure.kind ? failure.kind : `${failure.kind} ${failure.property}`;
+  return `${what}: ${failure.message}${where}`;
 }
 
 /**
@@ -69,14 +70,38 @@ export function traceToText<S, Step extends Json>(
 }
 
 function compact(value: Json | undefined): string {
-  const text = JSON.stringify(value) ?? "undefined";
+  // Strings print bare: machine references and enum members read as in payloads.
+  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? "undefined");
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function isMachineShaped(value: Json | undefined): value is { [key: string]: Json } {
+  return (
+    isRecord(value) && "state" in value && (typeof value["state"] === "string" || value["state"] === null)
+  );
+}
+
+/** Entries of two records that differ, as "prefix.key: old -> new" (or "= new" when added). */
+function recordChanges(prefix: string, before: Json | undefined, after: Json | undefined): string[] {
+  const b = isRecord(before) ? before : {};
+  const a = isRecord(after) ? after : {};
+  const out: string[] = [];
+  for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
+    if (JSON.stringify(b[key]) === JSON.stringify(a[key])) continue;
+    out.push(
+      key in b
+        ? `${prefix}${key}: ${compact(b[key] as Json)} -> ${compact(a[key] as Json)}`
+        : `${prefix}${key} = ${compact(a[key] as Json)}`,
+    );
+  }
+  return out;
 }
 
 /**
  * What changed between two state views, one short line each. Components shaped
- * like machines ({state, vars, status}) get "X: A -> B" and "X.v = 1"; others a
- * generic line. The network is left out: sends are listed from the step label.
+ * like machines ({state, vars, status}) get "X: A -> B" and "X.v = 1"; monitors
+ * and fault budgets get one line per entry; others a generic line. The network
+ * is left out: sends are listed from the step label.
  */
 export function describeChanges(before: StateView | null, after: StateView): string[] {
   const out: string[] = [];
@@ -84,16 +109,43 @@ export function describeChanges(before: StateView | null, after: StateView): str
     if (name === "network") continue;
     const old = before?.[name];
     if (JSON.stringify(old) === JSON.stringify(value)) continue;
-    if (isRecord(value) && typeof value["state"] === "string") {
-      const prev = isRecord(old) ? old : undefined;
+    if (name === "monitors" && isRecord(value)) {
+      const prev = isRecord(old) ? old : {};
+      for (const [monitor, m] of Object.entries(value)) {
+        const p = prev[monitor];
+        if (JSON.stringify(p) === JSON.stringify(m) || !isRecord(m)) continue;
+        const pm = isRecord(p) ? p : {};
+        if (pm["state"] !== m["state"]) {
+          const heat = m["hot"] === true ? " (hot)" : "";
+          out.push(
+            `monitor ${monitor}: ${p === undefined ? "" : `${String(pm["state"])} -> `}${String(m["state"])}${heat}`,
+          );
+        }
+        out.push(...recordChanges(`monitor ${monitor}.`, pm["vars"] as Json, m["vars"] as Json));
+      }
+      continue;
+    }
+    if (name === "faults" && isRecord(value)) {
+      const prev = isRecord(old) ? old : {};
+      out.push(...recordChanges("budget ", prev["budgets"] as Json, value["budgets"] as Json));
+      if (JSON.stringify(prev["partition"]) !== JSON.stringify(value["partition"])) {
+        out.push(`partition: ${compact(value["partition"] as Json)}`);
+      }
+      continue;
+    }
+    if (isMachineShaped(value)) {
+      const prev = isMachineShaped(old) ? old : undefined;
       if (prev === undefined) {
-        out.push(`${name} created in ${value["state"]}`);
+        out.push(`${name} created in ${String(value["state"])}`);
         continue;
       }
       if (prev["status"] !== value["status"])
         out.push(`${name}: ${String(prev["status"])} -> ${String(value["status"])}`);
-      if (prev["state"] !== value["state"])
-        out.push(`${name}: ${String(prev["state"])} -> ${value["state"]}`);
+      if (prev["state"] !== value["state"] && value["state"] !== null && prev["state"] !== null) {
+        out.push(`${name}: ${String(prev["state"])} -> ${String(value["state"])}`);
+      } else if (prev["state"] === null && value["state"] !== null) {
+        out.push(`${name} enters ${String(value["state"])}`);
+      }
       const vars = isRecord(value["vars"]) ? value["vars"] : {};
       const oldVars = isRecord(prev["vars"]) ? prev["vars"] : {};
       for (const [v, x] of Object.entries(vars)) {

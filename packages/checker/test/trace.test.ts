@@ -100,7 +100,7 @@ describe("traceToText", () => {
 
   it("formats failures without a location", () => {
     expect(failureToText({ kind: "deadlock", property: "deadlock", message: "stuck" })).toBe(
-      "deadlock deadlock: stuck",
+      "deadlock: stuck",
     );
   });
 });

@@ -36,3 +36,6 @@ export function combineExitCodes(codes: readonly ExitCodeValue[]): ExitCodeValue
   for (const c of SEVERITY_ORDER) if (codes.includes(c)) return c;
   return ExitCode.pass;
 }
+
+/** A mistake in how Faultline was called (bad flag value, unreadable input file): exit 64, no stack trace. */
+export class UsageError extends Error {}

@@ -2,6 +2,7 @@
 // { "file.fl": { "TestName": { "outcome": "pass" } | { "outcome": "violation", "property": "P" } } }
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { UsageError } from "./exit-codes.js";
 
 export interface ExpectedOutcome {
   outcome: "pass" | "violation" | "deadlock" | "liveness" | "bounded" | "model-error";
@@ -19,7 +20,14 @@ export function expectedFor(file: string): Record<string, ExpectedOutcome> | nul
   const dir = dirname(file);
   if (!cache.has(dir)) {
     const path = join(dir, "expected.json");
-    cache.set(dir, existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as ExpectedFile) : null);
+    if (!existsSync(path)) cache.set(dir, null);
+    else {
+      try {
+        cache.set(dir, JSON.parse(readFileSync(path, "utf8")) as ExpectedFile);
+      } catch (e) {
+        throw new UsageError(`${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
   }
   return cache.get(dir)?.[basename(file)] ?? null;
 }

@@ -123,7 +123,24 @@ async function runExhaustive<S>(
     return o.coverage ? collectCoverage(model, run) : { result: run(), coverage: null };
   };
   if (!parallel || (o.maxStates !== undefined && o.maxStates <= probeCap)) return single(o.maxStates);
-  const probe = single(probeCap);
+  // Only the parallel explorer enforces a memory budget, so a budget skips the probe.
+  const probe = o.memoryBytes === undefined ? single(probeCap) : null;
+  if (probe === null) {
+    const factory = flModelFactory({
+      file: o.file,
+      test: o.test,
+      ...(o.faultsText !== undefined ? { faults: o.faultsText } : {}),
+    });
+    const result = await checkExhaustiveParallel(factory, {
+      workers: o.workers,
+      memoryBytes: o.memoryBytes,
+      maxDepth: o.maxDepth,
+      maxStates: o.maxStates,
+      timeoutMs: o.timeoutMs,
+      onProgress: o.onProgress,
+    });
+    return { result, coverage: null };
+  }
   if (!(probe.result.kind === "bounded" && probe.result.reason === "max-states")) return probe;
   const remaining = o.timeoutMs === undefined ? undefined : Math.max(1, o.timeoutMs - (Date.now() - started));
   const factoryArgs = {

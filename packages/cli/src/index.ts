@@ -1,4 +1,4 @@
-export const VERSION = "0.1.0";
+export { VERSION } from "./version.js";
 export { emitReports } from "./reporters/emit.js";
 export { toGithubAnnotations, toGithubSummary, writeGithubSummary } from "./reporters/github.js";
 export { toJsonSummary } from "./reporters/json.js";

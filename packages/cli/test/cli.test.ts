@@ -1,6 +1,6 @@
 // Runs the built `faultline` binary as a subprocess: what users and CI see.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -235,5 +235,53 @@ describe("faultline command line", () => {
   it("rejects a bad mode or seed with exit code 64", () => {
     expect(run("check", "--mode", "fast", `${FIXTURES}ping.fl`).code).toBe(64);
     expect(run("check", "--mode", "random", "--seed", "-1", `${FIXTURES}ping.fl`).code).toBe(64);
+  });
+
+  it("rejects bad uses the way a user would make them, with exit code 64 and no stack trace", () => {
+    const cases: [string[], string][] = [
+      [["check", "--test", "Nope", `${FIXTURES}ping.fl`], "no test named 'Nope' (tests: Reliable)"],
+      [
+        ["check", "--mode", "random", "--runs", "0", `${FIXTURES}ping.fl`],
+        "--runs needs a whole number >= 1",
+      ],
+      [["check", "--max-states", "-5", `${FIXTURES}ping.fl`], "--max-states needs a whole number >= 1"],
+      [["check", "--timeout", "0", `${FIXTURES}ping.fl`], "--timeout needs a duration above zero"],
+      [["check", "--reporter", "junit", "--reporter", "sarif", `${FIXTURES}ping.fl`], "give --out DIR"],
+      [["check", `${FIXTURES}schemas`], "no .fl files in"],
+      [["check", "--expected", `${FIXTURES}broken-expected`], "is not valid JSON"],
+    ];
+    for (const [args, message] of cases) {
+      const r = run(...args);
+      expect(r.code, args.join(" ")).toBe(64);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toContain("internal error");
+    }
+  });
+
+  it("check --help prints the help", () => {
+    const r = run("check", "--help");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Check options:");
+  });
+
+  it("parse checks foreign implementations too", () => {
+    const r = run("parse", `${FIXTURES}foreign/wrong.fl`);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain("error[FL502]");
+  });
+
+  it("a sum of 300 terms is a clear FL106 error, not a crash", () => {
+    const dir = mkdtempSync(join(tmpdir(), "faultline-deep-"));
+    const file = join(dir, "deep.fl");
+    const sum = Array.from({ length: 300 }, () => "1").join(" + ");
+    writeFileSync(
+      file,
+      `machine M { var x: int; start state S { entry { x = ${sum}; } } }\ntest T [main = M];\n`,
+    );
+    for (const command of ["parse", "check", "compile"]) {
+      const r = run(command, file);
+      expect(r.code, command).toBe(4);
+      expect(r.stderr).toContain("error[FL106]");
+    }
   });
 });

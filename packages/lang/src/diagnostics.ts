@@ -31,6 +31,7 @@ export const DIAGNOSTIC_CODES = {
   FL103: "missing token",
   FL104: "no viable alternative",
   FL105: "integer literal out of range",
+  FL106: "expression too deeply nested",
   // names
   FL200: "unknown name",
   FL201: "unknown type",

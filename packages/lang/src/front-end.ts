@@ -5,6 +5,7 @@ import { type Diagnostic, hasErrors, sortDiagnostics } from "./diagnostics.js";
 import type { IrProgram } from "./ir.js";
 import { lowerProgram } from "./lower.js";
 import { parse, type SourceFile } from "./parser.js";
+import { type AnyNode, childNodes } from "./parser-walk.js";
 
 export type { CheckResult } from "./check/check-program.js";
 export { checkProgram } from "./check/check-program.js";
@@ -21,6 +22,10 @@ export type FrontEndResult =
  */
 export function compileSource(file: SourceFile): FrontEndResult {
   const parsed = parse(file);
+  const tooDeep = findTooDeepExpression(parsed.program);
+  if (tooDeep) {
+    return { ok: false, ast: parsed.program, diagnostics: sortDiagnostics([...parsed.diagnostics, tooDeep]) };
+  }
   let checked: CheckResult;
   try {
     checked = checkProgram(parsed.program);
@@ -72,4 +77,50 @@ function internalError(program: Program, phase: string, err: unknown): Diagnosti
     span: { file: program.span.file, start, end: start },
     hint: "this is a bug in Faultline; please report it with the input file",
   };
+}
+
+/** Deeper expression trees overflow the stack of later phases and of the TypeScript printer. */
+export const MAX_EXPRESSION_DEPTH = 200;
+
+const EXPRESSION_KINDS = new Set([
+  "Binary",
+  "Unary",
+  "Paren",
+  "Field",
+  "TupleIndex",
+  "Index",
+  "Call",
+  "New",
+  "Choose",
+  "Tuple",
+  "NamedTuple",
+  "SetLit",
+  "SeqLit",
+  "Quant",
+]);
+
+/**
+ * `1 + 1 + ... + 1` with hundreds of terms is a left-leaning tree hundreds of
+ * levels deep; report it (once, at its outermost node) instead of crashing later.
+ * Iterative, so this check cannot overflow itself.
+ */
+function findTooDeepExpression(program: Program): Diagnostic | null {
+  const stack: [AnyNode, number, AnyNode | null][] = [[program as AnyNode, 0, null]];
+  while (stack.length > 0) {
+    const [node, depth, outermost] = stack.pop()!;
+    const isExpr = EXPRESSION_KINDS.has(node.kind);
+    const d = isExpr ? depth + 1 : 0;
+    const top = isExpr ? (outermost ?? node) : null;
+    if (d > MAX_EXPRESSION_DEPTH && top) {
+      return {
+        code: "FL106",
+        severity: "error",
+        message: `expression nested more than ${MAX_EXPRESSION_DEPTH} levels deep`,
+        span: top.span,
+        hint: "split it into several statements with local variables, or sum a collection with foreach",
+      };
+    }
+    for (const child of childNodes(node)) stack.push([child, d, top]);
+  }
+  return null;
 }

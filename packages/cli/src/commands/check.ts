@@ -23,7 +23,8 @@ import { runExplore } from "./explore.js";
 import { discoverModelFiles } from "../discover.js";
 import { type ActualOutcome, compareOutcome, expectedFor } from "../expected-outcomes.js";
 import { combineExitCodes, ExitCode, type ExitCodeValue } from "../exit-codes.js";
-import { VERSION } from "../index.js";
+import { HELP } from "../help.js";
+import { VERSION } from "../version.js";
 import { colorEnabled, type Io } from "../io.js";
 import { loadTestModel } from "../model-loader.js";
 import { createProgressReporter } from "../progress.js";
@@ -124,6 +125,10 @@ function describeFailure(f: Failure): string {
 }
 
 export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCodeValue> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    io.out(HELP);
+    return ExitCode.pass;
+  }
   const parsed = parseArgs(argv, CHECK_FLAGS);
   if (!parsed.ok) {
     io.err(`faultline check: ${parsed.message}\n`);
@@ -141,12 +146,26 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
       return ExitCode.usage;
     }
   }
+  const toStdout = reporters.filter((r) => r === "json" || r === "junit" || r === "sarif");
+  if (toStdout.length > 1 && flags.get("out") === undefined) {
+    io.err(
+      `faultline check: --reporter ${toStdout.join(", ")} would all print to stdout; give --out DIR to write them to files\n`,
+    );
+    return ExitCode.usage;
+  }
+  for (const flag of ["max-depth", "max-states"] as const) {
+    const value = flags.get(flag) as number | undefined;
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      io.err(`faultline check: --${flag} needs a whole number >= 1, got ${value}\n`);
+      return ExitCode.usage;
+    }
+  }
   let timeoutMs: number | undefined;
   const timeoutText = flags.get("timeout") as string | undefined;
   if (timeoutText !== undefined) {
     const ms = parseDuration(timeoutText);
-    if (ms === null) {
-      io.err(`faultline check: --timeout needs a duration like 30s or 5m, got '${timeoutText}'\n`);
+    if (ms === null || ms <= 0) {
+      io.err(`faultline check: --timeout needs a duration above zero like 30s or 5m, got '${timeoutText}'\n`);
       return ExitCode.usage;
     }
     timeoutMs = ms;
@@ -169,15 +188,22 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
   ] as const) {
     const value = flags.get(flag) as number | undefined;
     if (value === undefined) continue;
-    if (!Number.isInteger(value) || value < 0 || (flag === "seed" && !isValidSeed(value))) {
-      io.err(
-        `faultline check: --${flag} needs a whole number${flag === "seed" ? " from 0 to 4294967295" : " >= 0"}\n`,
-      );
+    // A seed and a run index may be 0; counts and lengths start at 1.
+    const min = flag === "seed" || flag === "run" ? 0 : 1;
+    if (!Number.isInteger(value) || value < min || (flag === "seed" && !isValidSeed(value))) {
+      const range = flag === "seed" ? " from 0 to 4294967295" : ` >= ${min}`;
+      io.err(`faultline check: --${flag} needs a whole number${range}, got ${value}\n`);
       return ExitCode.usage;
     }
     randomOptions[key] = value;
   }
   const wantCoverage = Boolean(flags.get("coverage"));
+  const randomOnly = Object.keys(randomOptions);
+  if (mode === "exhaustive" && randomOnly.length > 0) {
+    io.err(
+      `faultline check: note: ${randomOnly.map((k) => `--${k}`).join(", ")} only matter with --mode random, pct or auto\n`,
+    );
+  }
   const workersFlag = flags.get("workers") as number | undefined;
   if (workersFlag !== undefined && (!Number.isInteger(workersFlag) || workersFlag < 1 || workersFlag > 256)) {
     io.err(`faultline check: --workers needs a whole number from 1 to 256, got ${workersFlag}\n`);
@@ -199,6 +225,10 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
     io.err(`faultline check: ${found.message}\n`);
     return ExitCode.usage;
   }
+  if (found.files.length === 0) {
+    io.err(`faultline check: no .fl files in ${positionals.join(", ")}\n`);
+    return ExitCode.usage;
+  }
   const pretty = reporters.includes("pretty");
   const quiet = Boolean(flags.get("quiet"));
   const useExpected = Boolean(flags.get("expected"));
@@ -213,6 +243,10 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
   const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
 
   const reports: TestReport[] = [];
+  const allTestNames: string[] = [];
+  const matchedSelection = new Set<string>();
+  const usedTracePaths = new Set<string>();
+  let ghostExpectations = 0;
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const outcomes: TestOutcome[] = [];
@@ -243,6 +277,11 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
     const tests = compiled.ir.tests.filter(
       (t) => !selected || selected.includes(t.name) || selected.includes(t.baseName),
     );
+    for (const t of compiled.ir.tests) {
+      allTestNames.push(t.name);
+      for (const name of selected ?? [])
+        if (name === t.name || name === t.baseName) matchedSelection.add(name);
+    }
     if (useExpected && expectations) {
       for (const name of Object.keys(expectations)) {
         if (!compiled.ir.tests.some((t) => t.name === name)) {
@@ -250,6 +289,7 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
             `  ${paint("31", "✗")} ${name}: listed in expected.json but not declared in ${basename(file)}\n`,
           );
           codes.push(ExitCode.violation);
+          ghostExpectations++;
         }
       }
     }
@@ -292,10 +332,11 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
       const report: TestReport = { file, test: test.name, result, actual, exitCode };
       if ((result.kind === "violation" || result.kind === "deadlock") && outDir) {
         mkdirSync(outDir, { recursive: true });
-        const path = join(
-          outDir,
-          `${basename(file, ".fl")}.${test.name.replace(/[^A-Za-z0-9_=-]/g, "_")}.itf.json`,
-        );
+        const stem = `${basename(file, ".fl")}.${test.name.replace(/[^A-Za-z0-9_=-]/g, "_")}`;
+        // Two models with the same file name in different folders must not overwrite each other's traces.
+        let path = join(outDir, `${stem}.itf.json`);
+        for (let n = 2; usedTracePaths.has(path); n++) path = join(outDir, `${stem}-${n}.itf.json`);
+        usedTracePaths.add(path);
         const itf = traceToItf(model, result.trace, {
           source: file,
           test: test.name,
@@ -343,7 +384,13 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
     }
   }
 
-  if (pretty) printSummary(io, reports, modelErrors, useExpected, paint);
+  const unmatched = (selected ?? []).filter((name) => !matchedSelection.has(name));
+  if (unmatched.length > 0) {
+    const known = [...new Set(allTestNames)].join(", ") || "none";
+    io.err(`faultline check: no test named ${unmatched.map((n) => `'${n}'`).join(", ")} (tests: ${known})\n`);
+    codes.push(ExitCode.usage);
+  }
+  if (pretty) printSummary(io, reports, modelErrors, useExpected, paint, ghostExpectations);
   const exit = combineExitCodes(codes);
   const firstTrace = reports.find((r) => r.tracePath !== undefined);
   if (interactive && firstTrace?.tracePath && io.ask) {
@@ -420,6 +467,7 @@ function printSummary(
   modelErrors: { file: string; errors: number }[],
   useExpected: boolean,
   paint: (code: string, text: string) => string,
+  ghostExpectations = 0,
 ): void {
   const rows = reports.map((r) => {
     const outcome = r.actual.property ? `${r.actual.outcome} (${r.actual.property})` : r.actual.outcome;
@@ -441,7 +489,7 @@ function printSummary(
   const passed = reports.filter((r) =>
     r.expectation ? r.expectation.matched : r.result.kind === "pass",
   ).length;
-  const failed = reports.length - passed;
+  const failed = reports.length - passed + ghostExpectations;
   const errs = modelErrors.length ? `, ${modelErrors.length} file(s) with model errors` : "";
   const what = useExpected ? "matched expectations" : "passed";
   const summary = `${passed} ${what}, ${failed} ${useExpected ? "mismatched" : "failed"}${errs}`;

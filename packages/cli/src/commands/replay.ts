@@ -88,6 +88,13 @@ export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
     failure = trace.failure?.kind === "liveness" ? trace.failure : lasso;
   }
   io.out(`${source} / ${testName}: ${trace.steps.length} steps\n`);
+  if (replayed.error !== undefined || replayed.replayed < trace.steps.length) {
+    io.out(`${traceToText(model, { steps: trace.steps })}\n`);
+    io.err(
+      `faultline replay: the trace does not replay on ${source} any more (it stops at step ${replayed.replayed + 1}): the model changed since the trace was saved\n`,
+    );
+    return ExitCode.usage;
+  }
   io.out(`${traceToText(model, { steps: trace.steps }, failure ?? undefined)}\n`);
   if (lasso && trace.loop !== undefined) {
     io.out(
