@@ -238,6 +238,41 @@ function parseInfo(e: IRecognitionException): ErrorInfo | undefined {
 }
 
 function recognitionDiagnostic(e: IRecognitionException, lines: SourceLines, tokens: IToken[]): Diagnostic {
+  const d = recognitionDiagnosticBase(e, lines, tokens);
+  if (d.hint !== undefined) return d;
+  const hint = contextHint(tokens, e.token);
+  return hint === undefined ? d : { ...d, hint };
+}
+
+/**
+ * Hints that need the tokens before the error: constructs from other languages
+ * that Faultline spells differently.
+ */
+function contextHint(tokens: IToken[], actual: IToken): string | undefined {
+  const at = tokens.findIndex((t) => t.startOffset === actual.startOffset);
+  const end = at < 0 ? tokens.length : at;
+  for (let i = Math.max(0, end - 8); i < end; i++) {
+    if (tokens[i]!.image === "for" && tokens[i + 1]?.image === "(") {
+      return "Faultline has no 'for' loop: use 'while (cond) { ... }', or 'foreach (x in coll) { ... }' over a collection";
+    }
+  }
+  const [a, dot, b, paren] = [tokens[end - 3], tokens[end - 2], tokens[end - 1], tokens[end]];
+  if (
+    a?.tokenType === Identifier &&
+    dot?.image === "." &&
+    b?.tokenType === Identifier &&
+    paren?.image === "("
+  ) {
+    return "a machine cannot call another machine's functions: send it an event (its own functions are called as 'f(args)')";
+  }
+  return undefined;
+}
+
+function recognitionDiagnosticBase(
+  e: IRecognitionException,
+  lines: SourceLines,
+  tokens: IToken[],
+): Diagnostic {
   const actual = e.token;
   const previous = (e as { previousToken?: IToken }).previousToken;
   const info = parseInfo(e);
