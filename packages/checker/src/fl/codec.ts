@@ -28,6 +28,11 @@ export class Writer {
     this.start = this.pos;
   }
 
+  /** Room for `need` more bytes (generated encoders check before writing through their own locals). */
+  ensure(need: number): void {
+    if (this.pos + need > this.buf.length) this.grow(need);
+  }
+
   private grow(need: number): void {
     const len = this.pos - this.start;
     const b = new Uint8Array(Math.max(CHUNK, 2 * (len + need)));
@@ -65,11 +70,12 @@ export class Writer {
     const n = to - from;
     if (this.pos + n > this.buf.length) this.grow(n);
     const buf = this.buf;
-    if (src === buf) {
-      buf.copyWithin(this.pos, from, to);
-    } else if (n < 32) {
+    // The output only grows, so a source in the same buffer lies before it and never overlaps.
+    if (n < 256) {
       let p = this.pos;
       for (let i = from; i < to; i++) buf[p++] = src[i]!;
+    } else if (src === buf) {
+      buf.copyWithin(this.pos, from, to);
     } else {
       buf.set(src.subarray(from, to), this.pos);
     }
@@ -93,6 +99,14 @@ export class Reader {
   }
 
   uint(): number {
+    const p = this.pos;
+    if (p < this.end) {
+      const b0 = this.buf[p]!;
+      if (b0 < 0x80) {
+        this.pos = p + 1;
+        return b0;
+      }
+    }
     let v = 0;
     let shift = 0;
     for (;;) {
@@ -218,11 +232,161 @@ export function decoderFor(t: Type): Decoder {
   }
 }
 
+// Specialised codecs: straight-line JavaScript generated per variable list or
+// payload type, so encoding a machine makes no closure call per value and
+// V8 inlines the Writer/Reader methods (the closures above are megamorphic).
+// Same bytes as encoderFor/decoderFor (a test compares them).
+
+class SourceBuilder {
+  private n = 0;
+  readonly helpers: string[] = [];
+  name(prefix: string): string {
+    return `${prefix}${this.n++}`;
+  }
+}
+
+// Generated encoders keep the output buffer and position in locals `b` and
+// `p` (V8 keeps them in registers) and check the room before each write;
+// `sync` hands them back to the Writer around calls that use it.
+const ROOM = (n: number) => `if (p + ${n} > b.length) { w.pos = p; w.ensure(${n}); b = w.buf; p = w.pos; }`;
+const VARINT = "while (x >= 0x80) { b[p++] = (x & 0x7f) | 0x80; x >>>= 7; } b[p++] = x;";
+
+function encodeStatements(t: Type, v: string, b: SourceBuilder, out: string[]): void {
+  switch (t.kind) {
+    case "int":
+      out.push(ROOM(5), `x = ((${v} << 1) ^ (${v} >> 31)) >>> 0;`, VARINT);
+      return;
+    case "bool":
+      out.push(ROOM(1), `b[p++] = ${v} ? 1 : 0;`);
+      return;
+    case "string":
+      out.push(`w.pos = p; w.str(${v}); b = w.buf; p = w.pos;`);
+      return;
+    case "enum":
+      out.push(ROOM(5), `x = ${v};`, VARINT);
+      return;
+    case "machine":
+      out.push(ROOM(5), `x = ${v} + 1;`, VARINT);
+      return;
+    case "tuple":
+    case "namedTuple": {
+      const parts = t.kind === "tuple" ? t.elems : t.fields.map((f) => f.type);
+      const a = b.name("t");
+      out.push(`const ${a} = ${v};`);
+      parts.forEach((part, i) => {
+        encodeStatements(part, `${a}[${i}]`, b, out);
+      });
+      return;
+    }
+    case "seq":
+    case "set":
+    case "map": {
+      const a = b.name("a");
+      const i = b.name("i");
+      out.push(`const ${a} = ${v};`, ROOM(5), `x = ${a}.length;`, VARINT);
+      out.push(`for (let ${i} = 0; ${i} < ${a}.length; ${i}++) {`);
+      if (t.kind === "map") {
+        const e = b.name("e");
+        out.push(`const ${e} = ${a}[${i}];`);
+        encodeStatements(t.key, `${e}[0]`, b, out);
+        encodeStatements(t.value, `${e}[1]`, b, out);
+      } else {
+        encodeStatements(t.elem, `${a}[${i}]`, b, out);
+      }
+      out.push("}");
+      return;
+    }
+    case "void":
+    case "error":
+      return;
+  }
+}
+
+/** The body of a generated encoder: locals, the statements, then the position back to the Writer. */
+function encoderBody(statements: readonly string[]): string {
+  return `let b = w.buf; let p = w.pos; let x = 0;\n${statements.join("\n")}\nw.pos = p;`;
+}
+
+/** An expression reading a value of type `t` from Reader `r` (collections through helper functions). */
+function decodeExpression(t: Type, b: SourceBuilder): string {
+  switch (t.kind) {
+    case "int":
+      return "r.sint()";
+    case "bool":
+      return "(r.byte() !== 0)";
+    case "string":
+      return "r.str()";
+    case "enum":
+      return "r.uint()";
+    case "machine":
+      return "(r.uint() - 1)";
+    case "tuple":
+    case "namedTuple": {
+      const parts = t.kind === "tuple" ? t.elems : t.fields.map((f) => f.type);
+      // Array literal elements are evaluated left to right: the encoding order.
+      return `[${parts.map((p) => decodeExpression(p, b)).join(", ")}]`;
+    }
+    case "seq":
+    case "set":
+    case "map": {
+      const f = b.name("d");
+      const elem =
+        t.kind === "map"
+          ? `const k = ${decodeExpression(t.key, b)}; a[i] = [k, ${decodeExpression(t.value, b)}];`
+          : `a[i] = ${decodeExpression(t.elem, b)};`;
+      b.helpers.push(
+        `function ${f}(r) { const n = r.uint(); const a = new Array(n); for (let i = 0; i < n; i++) { ${elem} } return a; }`,
+      );
+      return `${f}(r)`;
+    }
+    case "void":
+    case "error":
+      return "null";
+  }
+}
+
+/** Writes every value of `types` from the array `vs` (a machine's or monitor's variables). */
+export type ValuesEncoder = (w: Writer, vs: readonly Value[]) => void;
+/** Reads an array of values of the given types. */
+export type ValuesDecoder = (r: Reader) => Value[];
+
+export function compileValuesEncoder(types: readonly Type[]): ValuesEncoder {
+  const b = new SourceBuilder();
+  const out: string[] = [];
+  types.forEach((t, i) => {
+    encodeStatements(t, `vs[${i}]`, b, out);
+  });
+  return new Function("w", "vs", encoderBody(out)) as ValuesEncoder;
+}
+
+export function compileValuesDecoder(types: readonly Type[]): ValuesDecoder {
+  const b = new SourceBuilder();
+  const elems = types.map((t) => decodeExpression(t, b));
+  const body = `${b.helpers.join("\n")}\nreturn function decodeValues(r) { return [${elems.join(", ")}]; };`;
+  return new Function(body)() as ValuesDecoder;
+}
+
+export function compileEncoder(t: Type): Encoder {
+  const b = new SourceBuilder();
+  const out: string[] = [];
+  encodeStatements(t, "v", b, out);
+  return new Function("w", "v", encoderBody(out)) as Encoder;
+}
+
+export function compileDecoder(t: Type): Decoder {
+  const b = new SourceBuilder();
+  const e = decodeExpression(t, b);
+  return new Function(
+    `${b.helpers.join("\n")}\nreturn function decodeValue(r) { return ${e}; };`,
+  )() as Decoder;
+}
+
 interface OwnerCodec {
-  vars: Encoder[];
-  varsDec: Decoder[];
+  vars: ValuesEncoder;
+  varsDec: ValuesDecoder;
   payload: Encoder | null;
   payloadDec: Decoder | null;
+  hasTimers: boolean;
 }
 
 /** Encodes and decodes whole states of one model (one test). */
@@ -245,29 +409,33 @@ export class StateCodec {
     private readonly withCut = false,
   ) {
     const codec = (o: OwnerTable): OwnerCodec => ({
-      vars: o.varTypes.map(encoderFor),
-      varsDec: o.varTypes.map(decoderFor),
-      payload: o.payloadType ? encoderFor(o.payloadType) : null,
-      payloadDec: o.payloadType ? decoderFor(o.payloadType) : null,
+      vars: compileValuesEncoder(o.varTypes),
+      varsDec: compileValuesDecoder(o.varTypes),
+      payload: o.payloadType ? compileEncoder(o.payloadType) : null,
+      payloadDec: o.payloadType ? compileDecoder(o.payloadType) : null,
+      hasTimers: o.timers.length > 0,
     });
     this.machineCodecs = machines.map(codec);
     this.monitorCodecs = monitors.map(codec);
-    this.eventEnc = eventPayloads.map((t) => (t ? encoderFor(t) : null));
-    this.eventDec = eventPayloads.map((t) => (t ? decoderFor(t) : null));
+    this.eventEnc = eventPayloads.map((t) => (t ? compileEncoder(t) : null));
+    this.eventDec = eventPayloads.map((t) => (t ? compileDecoder(t) : null));
   }
 
-  /** Components encoded fresh by the current encode, to point at the output afterwards. */
-  private readonly freshMachines: FlMachine[] = [];
-  private readonly freshChannels: FlChannel[] = [];
+  /**
+   * Encodings are written to one reused buffer (the contract allows it): it
+   * stays in the CPU cache, and a successor is fingerprinted and dropped, or
+   * copied into the frontier, before the next encode. Parts a state shares
+   * with a decoded parent are copied from the parent's bytes (which live in
+   * `w`, append-only); parts a step created are encoded, not cached, since a
+   * successor object is normally encoded once.
+   */
+  private readonly out = new Writer();
 
   encode(s: FlState): Uint8Array {
-    const w = this.w;
-    w.begin();
+    const w = this.out;
+    w.pos = 0;
+    w.start = 0;
     const ms = s.machines;
-    const freshMachines = this.freshMachines;
-    const freshChannels = this.freshChannels;
-    let nm = 0;
-    let nc = 0;
     w.uint(ms.length);
     // Cached parts that sit next to each other (a decoded parent's) are copied as one run.
     let runBuf: Uint8Array | null = null;
@@ -290,17 +458,13 @@ export class StateCodec {
         w.copy(runBuf, runStart, runEnd);
         runBuf = null;
       }
-      m.es = w.pos - w.start;
-      this.encodeMachine(m);
-      m.ee = w.pos - w.start;
-      freshMachines[nm++] = m;
+      this.encodeMachine(w, m);
     }
     if (runBuf !== null) w.copy(runBuf, runStart, runEnd);
     for (let i = 0; i < s.monitors.length; i++) {
       const m = s.monitors[i]!;
-      const c = this.monitorCodecs[i]!;
       w.uint(m.state);
-      for (let j = 0; j < m.vars.length; j++) c.vars[j]!(w, m.vars[j]!);
+      this.monitorCodecs[i]!.vars(w, m.vars);
     }
     const cs = s.channels;
     w.uint(cs.length);
@@ -322,10 +486,7 @@ export class StateCodec {
         w.copy(runBuf, runStart, runEnd);
         runBuf = null;
       }
-      ch.es = w.pos - w.start;
-      this.encodeChannel(ch);
-      ch.ee = w.pos - w.start;
-      freshChannels[nc++] = ch;
+      this.encodeChannel(w, ch);
     }
     if (runBuf !== null) w.copy(runBuf, runStart, runEnd);
     for (let i = 0; i < this.nBudgets; i++) w.uint(s.budgets[i]!);
@@ -337,38 +498,20 @@ export class StateCodec {
         for (let i = 0; i < cut.length; i++) w.uint(cut[i]!);
       }
     }
-    // Fresh parts were placed relative to the start (a chunk switch may have moved them).
-    const base = w.start;
-    const buf = w.buf;
-    for (let i = 0; i < nm; i++) {
-      const m = freshMachines[i]!;
-      m.eb = buf;
-      m.es += base;
-      m.ee += base;
-    }
-    for (let i = 0; i < nc; i++) {
-      const ch = freshChannels[i]!;
-      ch.eb = buf;
-      ch.es += base;
-      ch.ee += base;
-    }
-    return buf.subarray(base, w.pos);
+    return w.buf.subarray(0, w.pos);
   }
 
-  private encodeMachine(m: FlMachine): void {
-    const w = this.w;
+  private encodeMachine(w: Writer, m: FlMachine): void {
     const c = this.machineCodecs[m.type]!;
     w.uint(m.type);
-    w.uint(m.state);
-    w.uint(m.status);
-    w.uint(m.timers);
+    // State and status share a varint (one byte below 43 states); timers only for types that have any.
+    w.uint(m.state * 3 + m.status);
+    if (c.hasTimers) w.uint(m.timers);
     if (this.withPayloads && c.payload) c.payload(w, m.payload as Value);
-    const vs = m.vars;
-    for (let j = 0; j < vs.length; j++) c.vars[j]!(w, vs[j]!);
+    c.vars(w, m.vars);
   }
 
-  private encodeChannel(ch: FlChannel): void {
-    const w = this.w;
+  private encodeChannel(w: Writer, ch: FlChannel): void {
     w.uint(ch.from);
     w.uint(ch.to);
     w.uint(ch.msgs.length);
@@ -395,11 +538,12 @@ export class StateCodec {
       const type = r.uint();
       const c = this.machineCodecs[type];
       if (!c) throw new Error(`decode: unknown machine type ${type}`);
-      const state = r.uint();
-      const status = r.uint();
-      const timers = r.uint();
+      const packed = r.uint();
+      const state = Math.floor(packed / 3);
+      const status = packed % 3;
+      const timers = c.hasTimers ? r.uint() : 0;
       const payload: Payload = this.withPayloads && c.payloadDec ? c.payloadDec(r) : null;
-      const vars = c.varsDec.map((d) => d(r));
+      const vars = c.varsDec(r);
       const k = byType[type]!.length;
       byType[type]!.push(i);
       machines.push({
@@ -418,7 +562,7 @@ export class StateCodec {
     }
     const monitors: FlMonitor[] = this.monitors.map((_, i) => {
       const state = r.uint();
-      const vars = this.monitorCodecs[i]!.varsDec.map((d) => d(r));
+      const vars = this.monitorCodecs[i]!.varsDec(r);
       return { state, vars, g: 0 };
     });
     const nc = r.uint();

@@ -394,7 +394,7 @@ export class FlModel implements Model<FlState, FlStep> {
     emit: Emit<FlState, FlStep>,
   ): void {
     const ex = this.ex;
-    let forced: number[] = [];
+    let forced: readonly number[] = NO_CHOICES;
     for (;;) {
       const outcome = this.run(base, kind, a, b, i, forced, false);
       const n = ex.nChoices;
