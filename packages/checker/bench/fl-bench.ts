@@ -2,29 +2,43 @@
 // (compiled through the front end and the TypeScript codegen) with a growing
 // number of participants, explored exhaustively on one core.
 // Run: npm run bench -w @faultline/checker   (or: node --import tsx bench/fl-bench.ts [n...])
+// --encode-fingerprint: fingerprint the encoding of every successor, as before
+// Model.fingerprint (to compare; ADR 0007). --tla: TLA+'s TwoPhase
+// (models/bench/two-phase-tla.fl) instead, the sizes being resource managers.
 import { readFileSync } from "node:fs";
 import { compileSource } from "@faultline/lang";
 import { checkExhaustive } from "../src/bfs-explorer.js";
 import { buildModel } from "../src/fl/fl-model.js";
 
-const SOURCE = new URL("../../lang/test/fixtures/valid/two-phase-commit.fl", import.meta.url);
+const tla = process.argv.includes("--tla");
+const SOURCE = tla
+  ? new URL("../../../models/bench/two-phase-tla.fl", import.meta.url)
+  : new URL("../../lang/test/fixtures/valid/two-phase-commit.fl", import.meta.url);
+const encodeFingerprint = process.argv.includes("--encode-fingerprint");
 const sizes = process.argv
   .slice(2)
+  .filter((a) => !a.startsWith("--"))
   .map(Number)
   .filter((n) => n > 0);
 const participants = sizes.length > 0 ? sizes : [4, 5, 6, 7];
 
 const template = readFileSync(SOURCE, "utf8");
-console.log("two-phase commit (.fl, DESIGN.md), test Reliable, one core");
+console.log(
+  `${tla ? "TLA+ TwoPhase (.fl), test TLC" : "two-phase commit (.fl, DESIGN.md), test Reliable"}, one core, ${encodeFingerprint ? "fingerprint of the encoding" : "Model.fingerprint"}`,
+);
 console.log(
   "participants  distinct    generated    time(s)  distinct/s  generated/s  visited B/state  peak RSS MiB",
 );
 for (const n of participants) {
-  const text = template.replace("while (i < 3)", `while (i < ${n})`);
+  const text = tla ? template : template.replace("while (i < 3)", `while (i < ${n})`);
   const compiled = compileSource({ path: `two-phase-commit-${n}.fl`, text });
   if (!compiled.ok)
     throw new Error(`compile failed: ${compiled.diagnostics.map((d) => d.message).join("; ")}`);
-  const model = buildModel(compiled.ir, "Reliable");
+  const model = tla
+    ? buildModel(compiled.ir, compiled.ir.tests[0]!.name, { paramOverrides: { rms: n } })
+    : buildModel(compiled.ir, "Reliable");
+  // An own property shadows the prototype's method: the explorer then encodes every successor.
+  if (encodeFingerprint) Object.assign(model, { fingerprint: undefined });
   const result = checkExhaustive(model, {});
   const s = result.stats!;
   const secs = s.elapsedMs / 1000;

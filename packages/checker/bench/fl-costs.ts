@@ -1,5 +1,7 @@
 // Per-successor costs of the .fl pipeline on DESIGN.md's two-phase commit:
-// encoding a successor, encoding plus fingerprinting it, generating it (running
+// encoding a successor, encoding plus fingerprinting it, Model.fingerprint
+// (per-part hashes, no encoding; parts shared with the parent are hashed once
+// and cached, as in a search), generating it (running
 // the handler, copy-on-write), and decoding a state to expand. Tight loops over
 // a fixed sample of states, so the figures are steadier than a whole search's.
 // Run: node --import tsx packages/checker/bench/fl-costs.ts [participants]
@@ -49,6 +51,9 @@ for (let round = 0; round < 3; round++) {
   for (let k = 0; k < N; k++) for (const s of succ) fingerprintInto(model.encode(s), fp);
   const encfp = ((performance.now() - t) * 1e6) / (N * succ.length);
   t = performance.now();
+  for (let k = 0; k < N; k++) for (const s of succ) model.fingerprint(s, fp);
+  const modelFp = ((performance.now() - t) * 1e6) / (N * succ.length);
+  t = performance.now();
   for (let k = 0; k < 200; k++) for (const p of parents) model.successors(p, () => {});
   const gen = ((performance.now() - t) * 1e6) / (200 * succ.length);
   t = performance.now();
@@ -56,6 +61,6 @@ for (let round = 0; round < 3; round++) {
   for (let k = 0; k < 200; k++) for (const b of bytes) model.decode(b);
   const dec = ((performance.now() - t) * 1e6) / (200 * bytes.length);
   console.log(
-    `encode ${enc.toFixed(0)} ns, encode+fp ${encfp.toFixed(0)} ns, successor (no encode) ${gen.toFixed(0)} ns, decode ${dec.toFixed(0)} ns/state`,
+    `encode ${enc.toFixed(0)} ns, encode+fp ${encfp.toFixed(0)} ns, Model.fingerprint ${modelFp.toFixed(0)} ns, successor (no encode) ${gen.toFixed(0)} ns, decode ${dec.toFixed(0)} ns/state`,
   );
 }

@@ -140,6 +140,8 @@ class BfsRun<S, Step extends Json> {
   private readonly queue = new StateQueue();
   private readonly links = new ParentLinks();
   private readonly fingerprint = new Uint32Array(2);
+  /** The model's own fingerprint (no encoding) when it has one, else the fingerprint of the encoding. */
+  private readonly fingerprintOf: (state: S, out: Uint32Array) => void;
 
   private distinct = 0;
   private generated = 0;
@@ -166,6 +168,7 @@ class BfsRun<S, Step extends Json> {
     this.maxFailures = options.maxFailures ?? 100;
     this.now = options.now ?? (() => performance.now());
     this.visited = new FingerprintSet({ initialCapacity: options.initialCapacity });
+    this.fingerprintOf = fingerprintFunction(model);
     this.startTime = this.now();
   }
 
@@ -181,9 +184,8 @@ class BfsRun<S, Step extends Json> {
       return;
     }
     const state = outcome.state;
-    const bytes = this.model.encode(state);
     const fingerprint = this.fingerprint;
-    fingerprintInto(bytes, fingerprint);
+    this.fingerprintOf(state, fingerprint);
     if (!this.visited.add(fingerprint[0]!, fingerprint[1]!)) return;
     if (this.distinct >= this.maxStates) {
       this.stop("max-states");
@@ -200,7 +202,8 @@ class BfsRun<S, Step extends Json> {
         break;
       }
     }
-    this.queue.push(bytes);
+    // Encoded only now: most successors are already known (encode's buffer may be reused, push copies it).
+    this.queue.push(this.model.encode(state));
   };
 
   private probe(outcome: StepOutcome<S>): void {
@@ -209,7 +212,7 @@ class BfsRun<S, Step extends Json> {
       this.cutOffByDepth = true;
       return;
     }
-    fingerprintInto(this.model.encode(outcome.state), this.fingerprint);
+    this.fingerprintOf(outcome.state, this.fingerprint);
     if (!this.visited.has(this.fingerprint[0]!, this.fingerprint[1]!)) this.cutOffByDepth = true;
   }
 
@@ -430,6 +433,14 @@ class BfsRun<S, Step extends Json> {
   private progress(depth: number): ExhaustiveProgress {
     return { ...this.stats(), queueStates: this.queue.length, currentDepth: depth };
   }
+}
+
+/** How an explorer fingerprints states of `model`: its own fingerprint when it has one, else the encoding's. */
+export function fingerprintFunction<S, Step extends Json>(
+  model: Model<S, Step>,
+): (state: S, out: Uint32Array) => void {
+  if (model.fingerprint !== undefined) return model.fingerprint.bind(model);
+  return (state, out) => fingerprintInto(model.encode(state), out);
 }
 
 const NO_FAILURE: Failure = { kind: "runtime-error", property: "", message: "" };

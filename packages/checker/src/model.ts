@@ -96,6 +96,16 @@ export interface Model<S, Step extends Json = Json> {
   encode(state: S): Uint8Array;
   decode(bytes: Uint8Array): S;
 
+  /**
+   * Optional: a 64-bit fingerprint of `state` into out[0] (hi) and out[1]
+   * (lo), without encoding it. Must agree with `encode`'s equality: equal
+   * encodings give equal fingerprints, and distinct ones collide only with
+   * negligible probability (~2^-64 per pair). Never (0, 0). The values need
+   * not be fingerprintInto(encode(state)): an explorer that sees this method
+   * uses it for every state, and encodes only the states that are new.
+   */
+  fingerprint?(state: S, out: Uint32Array): void;
+
   /** Names of spec monitors that are hot in `state` (liveness). */
   hotMonitors?(state: S): string[];
 

@@ -7,7 +7,7 @@
 import { getHeapStatistics } from "node:v8";
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { invariantFailure } from "./check-result.js";
-import { fingerprintInto } from "./fingerprint.js";
+import { fingerprintFunction } from "./bfs-explorer.js";
 import type { Emit, Failure, Invariant, Json, Model, StepOutcome } from "./model.js";
 import { loadModelFromFactory } from "./model-factory.js";
 import {
@@ -101,6 +101,7 @@ class WorkerSearch {
   private readonly chunkBytes: number;
   private readonly chunkStates: number;
   private readonly fingerprint = new Uint32Array(2);
+  private readonly fingerprintOf: (state: unknown, out: Uint32Array) => void;
   private readonly links = new LinkWriter();
 
   private set: SharedFingerprintSet;
@@ -148,6 +149,7 @@ class WorkerSearch {
   ) {
     this.model = model;
     this.invariants = model.invariants;
+    this.fingerprintOf = fingerprintFunction(model);
     this.port = port;
     this.tablePort = start.tablePort;
     this.run = config.run;
@@ -183,9 +185,8 @@ class WorkerSearch {
       return;
     }
     const state = outcome.state;
-    const bytes = this.model.encode(state);
     const fingerprint = this.fingerprint;
-    fingerprintInto(bytes, fingerprint);
+    this.fingerprintOf(state, fingerprint);
     if (this.credits === 0 && !this.reserve()) {
       // The table is full and may not grow: the search stops ("memory").
       this.accepting = false;
@@ -205,7 +206,8 @@ class WorkerSearch {
     const local = this.localCount++;
     this.distinct++;
     this.links.push(this.expandingRef, index);
-    this.write(bytes, local);
+    // Encoded only now: most successors are already known.
+    this.write(this.model.encode(state), local);
     const invariants = this.invariants;
     for (let i = 0; i < invariants.length; i++) {
       const invariant = invariants[i]!;
@@ -222,7 +224,7 @@ class WorkerSearch {
       this.cutOffByDepth = true;
       return;
     }
-    fingerprintInto(this.model.encode(outcome.state), this.fingerprint);
+    this.fingerprintOf(outcome.state, this.fingerprint);
     if (!this.set.has(this.fingerprint[0]!, this.fingerprint[1]!)) this.cutOffByDepth = true;
   }
 

@@ -501,6 +501,101 @@ export class StateCodec {
     return w.buf.subarray(0, w.pos);
   }
 
+  /** Scratch output for fingerprint: the state's small parts, and parts a step created. */
+  private readonly fpOut = new Writer();
+
+  /**
+   * A 64-bit fingerprint of the canonical encoding without producing it
+   * (Model.fingerprint). Each machine and channel is hashed on its own (a
+   * decoded part once, cached in fh/fl, since a parent shares all but one or
+   * two parts with each successor); the part hashes are then combined, lane by
+   * lane, as a polynomial over the sequence [counts/monitors/budgets/cut,
+   * machine 0..n-1, channel 0..k-1]. Equal encodings give equal sequences, so
+   * equal fingerprints; distinct encodings differ in at least one part, and
+   * part hashes are pseudo-random, so both lanes agree only with probability
+   * ~2^-64, as with fingerprintInto over the bytes. The values differ from
+   * fingerprintInto(encode(s)): an explorer uses one or the other throughout.
+   */
+  fingerprint(s: FlState, out: Uint32Array): void {
+    const w = this.fpOut;
+    w.pos = 0;
+    w.start = 0;
+    const ms = s.machines;
+    const cs = s.channels;
+    // The counts fix where machines end and channels begin in the sequence.
+    w.uint(ms.length);
+    w.uint(cs.length);
+    for (let i = 0; i < s.monitors.length; i++) {
+      const m = s.monitors[i]!;
+      w.uint(m.state);
+      this.monitorCodecs[i]!.vars(w, m.vars);
+    }
+    for (let i = 0; i < this.nBudgets; i++) w.uint(s.budgets[i]!);
+    if (this.withCut) {
+      const cut = s.cut;
+      if (cut === null) w.uint(0);
+      else {
+        w.uint(cut.length);
+        for (let i = 0; i < cut.length; i++) w.uint(cut[i]!);
+      }
+    }
+    hashRange(w.buf, 0, w.pos);
+    let a = laneHi;
+    let b = laneLo;
+    for (let i = 0; i < ms.length; i++) {
+      const m = ms[i]!;
+      if (m.eb !== null) {
+        if (m.fh === 0 && m.fl === 0) {
+          hashRange(m.eb, m.es, m.ee);
+          m.fh = laneHi;
+          m.fl = laneLo;
+        }
+        a = (Math.imul(a, COMBINE_HI) + m.fh) | 0;
+        b = (Math.imul(b, COMBINE_LO) + m.fl) | 0;
+      } else {
+        // Created by the step: hashed, not cached (a successor is normally fingerprinted once).
+        w.pos = 0;
+        this.encodeMachine(w, m);
+        hashRange(w.buf, 0, w.pos);
+        a = (Math.imul(a, COMBINE_HI) + laneHi) | 0;
+        b = (Math.imul(b, COMBINE_LO) + laneLo) | 0;
+      }
+    }
+    for (let i = 0; i < cs.length; i++) {
+      const ch = cs[i]!;
+      if (ch.eb !== null) {
+        if (ch.fh === 0 && ch.fl === 0) {
+          hashRange(ch.eb, ch.es, ch.ee);
+          ch.fh = laneHi;
+          ch.fl = laneLo;
+        }
+        a = (Math.imul(a, COMBINE_HI) + ch.fh) | 0;
+        b = (Math.imul(b, COMBINE_LO) + ch.fl) | 0;
+      } else {
+        w.pos = 0;
+        this.encodeChannel(w, ch);
+        hashRange(w.buf, 0, w.pos);
+        a = (Math.imul(a, COMBINE_HI) + laneHi) | 0;
+        b = (Math.imul(b, COMBINE_LO) + laneLo) | 0;
+      }
+    }
+    // Bijective finalisers: they spread the bits for the table's slot index and add no collision.
+    a ^= a >>> 16;
+    a = Math.imul(a, 0x85ebca6b);
+    a ^= a >>> 13;
+    a = Math.imul(a, 0xc2b2ae35);
+    a ^= a >>> 16;
+    b ^= b >>> 15;
+    b = Math.imul(b, 0x85ebca77);
+    b ^= b >>> 13;
+    b = Math.imul(b, 0xc2b2ae3d);
+    b ^= b >>> 16;
+    // Fingerprint sets use (0, 0) as the empty slot.
+    if (a === 0 && b === 0) b = 1;
+    out[0] = a >>> 0;
+    out[1] = b >>> 0;
+  }
+
   private encodeMachine(w: Writer, m: FlMachine): void {
     const c = this.machineCodecs[m.type]!;
     w.uint(m.type);
@@ -558,6 +653,8 @@ export class StateCodec {
         eb: bytes,
         es,
         ee: r.pos,
+        fh: 0,
+        fl: 0,
       });
     }
     const monitors: FlMonitor[] = this.monitors.map((_, i) => {
@@ -579,7 +676,7 @@ export class StateCodec {
         if (dec === undefined) throw new Error(`decode: unknown event ${event}`);
         msgs.push({ event, payload: dec ? dec(r) : null });
       }
-      channels.push({ from, to, msgs, g: 0, eb: bytes, es, ee: r.pos });
+      channels.push({ from, to, msgs, g: 0, eb: bytes, es, ee: r.pos, fh: 0, fl: 0 });
     }
     const budgets: number[] = [];
     for (let i = 0; i < this.nBudgets; i++) budgets.push(r.uint());
@@ -594,4 +691,63 @@ export class StateCodec {
     if (r.pos !== r.end) throw new Error("decode: trailing bytes in state encoding");
     return { machines, monitors, channels, byType, budgets, cut };
   }
+}
+
+// Odd multipliers: multiplying by them is a bijection mod 2^32, so the
+// polynomial combination of random part hashes stays uniform in each lane.
+const COMBINE_HI = 0x9e3779b1;
+const COMBINE_LO = 0x165667b1;
+
+/** The two lanes of the last hashRange (module state, so hashing a part allocates nothing). */
+let laneHi = 0;
+let laneLo = 0;
+
+/**
+ * fingerprintInto's two lanes (MurmurHash3 x86_32 and xxHash32's small-input
+ * round, different seeds) over bytes [start, end) of `bytes`, into laneHi/laneLo.
+ */
+function hashRange(bytes: Uint8Array, start: number, end: number): void {
+  const length = end - start;
+  let h1 = 0x5bd1e995;
+  let h2 = (0x2f0ac35b + 0x165667b1 + length) | 0;
+  let i = start;
+  const wordsEnd = start + (length & ~3);
+  while (i < wordsEnd) {
+    const word = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
+    let k = Math.imul(word, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h1 ^= Math.imul(k, 0x1b873593);
+    h1 = (h1 << 13) | (h1 >>> 19);
+    h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
+    h2 = (h2 + Math.imul(word, 0xc2b2ae3d)) | 0;
+    h2 = Math.imul((h2 << 17) | (h2 >>> 15), 0x27d4eb2f);
+    i += 4;
+  }
+  if (i < end) {
+    let tail = 0;
+    let shift = 0;
+    while (i < end) {
+      tail |= bytes[i]! << shift;
+      shift += 8;
+      i++;
+    }
+    let k = Math.imul(tail, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h1 ^= Math.imul(k, 0x1b873593);
+    h2 = (h2 + Math.imul(tail, 0x165667b1)) | 0;
+    h2 = Math.imul((h2 << 11) | (h2 >>> 21), 0x9e3779b1);
+  }
+  h1 ^= length;
+  h1 ^= h1 >>> 16;
+  h1 = Math.imul(h1, 0x85ebca6b);
+  h1 ^= h1 >>> 13;
+  h1 = Math.imul(h1, 0xc2b2ae35);
+  h1 ^= h1 >>> 16;
+  h2 ^= h2 >>> 15;
+  h2 = Math.imul(h2, 0x85ebca77);
+  h2 ^= h2 >>> 13;
+  h2 = Math.imul(h2, 0xc2b2ae3d);
+  h2 ^= h2 >>> 16;
+  laneHi = h1;
+  laneLo = h2;
 }

@@ -528,6 +528,8 @@ export class Executor implements FlContext {
       eb: null,
       es: 0,
       ee: 0,
+      fh: 0,
+      fl: 0,
     };
     this.machines.push(m);
     this.byType[type] = [...ids, id];
@@ -661,6 +663,8 @@ export class Executor implements FlContext {
       eb: null,
       es: 0,
       ee: 0,
+      fh: 0,
+      fl: 0,
     };
     this.machines[id] = m;
     return m;
@@ -702,7 +706,7 @@ export class Executor implements FlContext {
       return;
     }
     const msgs = index === 0 ? ch.msgs.slice(1) : ch.msgs.filter((_, i) => i !== index);
-    chs[c] = { from: ch.from, to: ch.to, msgs, g: this.gen, eb: null, es: 0, ee: 0 };
+    chs[c] = { from: ch.from, to: ch.to, msgs, g: this.gen, eb: null, es: 0, ee: 0, fh: 0, fl: 0 };
   }
 
   private enqueue(from: number, to: number, event: number, payload: Payload): void {
@@ -710,7 +714,7 @@ export class Executor implements FlContext {
     const c = this.findChannel(from, to);
     const msg: FlMessage = { event, payload };
     if (c < 0) {
-      chs.splice(-c - 1, 0, { from, to, msgs: [msg], g: this.gen, eb: null, es: 0, ee: 0 });
+      chs.splice(-c - 1, 0, { from, to, msgs: [msg], g: this.gen, eb: null, es: 0, ee: 0, fh: 0, fl: 0 });
       return;
     }
     const msgs = this.ownMessages(c);
@@ -737,6 +741,8 @@ export class Executor implements FlContext {
       eb: null,
       es: 0,
       ee: 0,
+      fh: 0,
+      fl: 0,
     };
     chs[c] = copy;
     return copy.msgs;

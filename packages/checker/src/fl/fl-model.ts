@@ -505,6 +505,11 @@ export class FlModel implements Model<FlState, FlStep> {
     return this.codec.encode(s);
   }
 
+  /** The fingerprint of encode(s)'s bytes' equality class, without encoding (see StateCodec.fingerprint). */
+  fingerprint(s: FlState, out: Uint32Array): void {
+    this.codec.fingerprint(s, out);
+  }
+
   decode(bytes: Uint8Array): FlState {
     return this.codec.decode(bytes);
   }

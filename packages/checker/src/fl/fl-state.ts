@@ -10,7 +10,8 @@
 // Machines and channels also cache their own encoded bytes (`eb` from `es` to
 // `ee`): a successor shares all but one or two of them with its parent, so
 // encoding a state mostly copies bytes. The cache is set by encode/decode on
-// finished states only (their objects never change again).
+// finished states only (their objects never change again). `fh`/`fl` cache the
+// hash of those bytes, for fingerprinting a state without encoding it.
 import type { Payload, Value } from "./lang-codegen.js";
 
 export const UP = 0;
@@ -37,6 +38,9 @@ export interface FlMachine {
   eb: Uint8Array | null;
   es: number;
   ee: number;
+  /** Hash of the cached bytes (both 0 until computed; only parts with `eb` cache it). */
+  fh: number;
+  fl: number;
 }
 
 export interface FlMonitor {
@@ -59,6 +63,9 @@ export interface FlChannel {
   eb: Uint8Array | null;
   es: number;
   ee: number;
+  /** Hash of the cached bytes (both 0 until computed; only parts with `eb` cache it). */
+  fh: number;
+  fl: number;
 }
 
 export interface FlState {
