@@ -284,4 +284,11 @@ describe("faultline command line", () => {
       expect(r.stderr).toContain("error[FL106]");
     }
   });
+
+  it("an exception in a foreign function is a runtime error of the model (exit 2), not an internal error", () => {
+    const r = run("check", `${FIXTURES}foreign/throws.fl`);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain("foreign function lookup threw: no entry for key 2");
+    expect(r.stderr).not.toContain("internal error");
+  });
 });

@@ -186,6 +186,17 @@ export class Executor implements FlContext {
   /** The outcome of a step that threw `e`: a failure, or `e` again when it is not one. */
   private caught(e: unknown): StepOutcome<FlState> {
     if (e instanceof FlFailure) return { kind: "failure", failure: e.failure };
+    if (e instanceof ForeignFunctionError) {
+      return {
+        kind: "failure",
+        failure: {
+          kind: "runtime-error",
+          property: "runtime-error",
+          message: `foreign function ${e.fun} threw: ${e.reason}`,
+          location: this.cfg.toLocation(e.span),
+        },
+      };
+    }
     if (e instanceof RuntimeFault) return { kind: "failure", failure: this.runtimeFailure(e) };
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
       return {
@@ -996,4 +1007,38 @@ export function defaultValue(t: import("@faultline/lang").Type): Value {
     default:
       return [];
   }
+}
+
+/**
+ * An exception from a user's foreign function: the model's fault (a runtime
+ * error with the declaration's location), not Faultline's.
+ */
+export class ForeignFunctionError extends Error {
+  constructor(
+    readonly fun: string,
+    readonly span: import("@faultline/lang").Span,
+    readonly reason: string,
+  ) {
+    super(`foreign function ${fun} threw: ${reason}`);
+  }
+}
+
+/** Wraps each foreign implementation so that what it throws becomes a ForeignFunctionError. */
+export function guardForeignFunctions(
+  funs: readonly { name: string; foreign: boolean; span: import("@faultline/lang").Span }[],
+  impl: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const guarded: Record<string, unknown> = { ...impl };
+  for (const f of funs) {
+    const fn = impl[f.name];
+    if (!f.foreign || typeof fn !== "function") continue;
+    guarded[f.name] = (...args: unknown[]) => {
+      try {
+        return (fn as (...a: unknown[]) => unknown)(...args);
+      } catch (e) {
+        throw new ForeignFunctionError(f.name, f.span, e instanceof Error ? e.message : String(e));
+      }
+    };
+  }
+  return guarded;
 }

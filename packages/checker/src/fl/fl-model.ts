@@ -24,6 +24,7 @@ import {
   compareMessages,
   defaultValue,
   Executor,
+  guardForeignFunctions,
   InvalidStepError,
   type SendRecord,
 } from "./executor.js";
@@ -161,7 +162,7 @@ export class FlModel implements Model<FlState, FlStep> {
         }
         foreign = loaded.functions;
       }
-      modules[this.compiled.foreignModule] = foreign;
+      modules[this.compiled.foreignModule] = guardForeignFunctions(ir.funs, foreign);
     }
     const fns = loadCommonJs(this.compiled.js, modules);
     this.machines = ir.machines.map((m) => buildOwnerTable(ir, m, false, fns));
