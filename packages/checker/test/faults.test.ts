@@ -462,6 +462,7 @@ describe("--faults: parseFaultsOption and BuildModelOptions.faults", () => {
 
   it.each([
     ["drop Nope at most 1", /unknown event 'Nope'/],
+    ["drop Mgs at most 1", /^--faults: unknown event 'Mgs' \(did you mean 'Msg'\?\) \(at column 6\)$/],
     ["crash Ghost at most 1", /unknown machine 'Ghost'/],
     ["drop Msg at most k", /int literal/],
     ["drop Msg at most", /--faults: /],

@@ -17,6 +17,7 @@ export type {
   Resolution,
   VarInfo,
 } from "./check/tables.js";
+export { closestName, didYouMean } from "./check/suggest.js";
 export { type CheckResult, checkProgram, compileSource, type FrontEndResult } from "./front-end.js";
 export * from "./ir.js";
 export { SourceLines } from "./lexer.js";

@@ -1,6 +1,14 @@
 // A test's faults (its `with faults { ... }` block, or the `--faults` option)
 // as lookup tables for the executor, and the parser of the `--faults` text.
-import { type Expr, type FaultDecl, type IrFault, type IrProgram, parse, type Span } from "@faultline/lang";
+import {
+  didYouMean,
+  type Expr,
+  type FaultDecl,
+  type IrFault,
+  type IrProgram,
+  parse,
+  type Span,
+} from "@faultline/lang";
 
 export interface FaultPlan {
   readonly faults: readonly IrFault[];
@@ -116,14 +124,30 @@ export function parseFaultsOption(text: string, ir: IrProgram): ParseFaultsResul
   const machines = new Set(ir.machines.map((m) => m.name));
   for (const f of test.faults) {
     const converted = convertFault(f, events, machines);
-    if (typeof converted === "string")
-      return { ok: false, message: `--faults: ${converted} (at ${where(f.span)})` };
-    faults.push(converted);
+    if (typeof converted !== "string" && !("problem" in converted)) {
+      faults.push(converted);
+      continue;
+    }
+    const problem = typeof converted === "string" ? { message: converted, span: f.span } : converted.problem;
+    return { ok: false, message: `--faults: ${problem.message} (at ${where(problem.span)})` };
   }
   return { ok: true, faults };
 }
 
-function convertFault(f: FaultDecl, events: Set<string>, machines: Set<string>): IrFault | string {
+type FaultProblem = { problem: { message: string; span: Span } };
+
+function unknownName(what: string, name: { name: string; span: Span }, known: Set<string>): FaultProblem {
+  const hint = didYouMean(name.name, known);
+  return {
+    problem: { message: `unknown ${what} '${name.name}'${hint ? ` (${hint})` : ""}`, span: name.span },
+  };
+}
+
+function convertFault(
+  f: FaultDecl,
+  events: Set<string>,
+  machines: Set<string>,
+): IrFault | FaultProblem | string {
   const budget = (e: Expr): number | string => {
     let x = e;
     while (x.kind === "Paren") x = x.expr;
@@ -134,7 +158,7 @@ function convertFault(f: FaultDecl, events: Set<string>, machines: Set<string>):
     case "DropFault":
     case "DuplicateFault": {
       const unknown = f.events.find((e) => !events.has(e.name));
-      if (unknown) return `unknown event '${unknown.name}'`;
+      if (unknown) return unknownName("event", unknown, events);
       const atMost = budget(f.atMost);
       if (typeof atMost === "string") return atMost;
       return {
@@ -147,7 +171,7 @@ function convertFault(f: FaultDecl, events: Set<string>, machines: Set<string>):
     case "ReorderFault":
       return { kind: "reorder", span: f.span };
     case "CrashFault": {
-      if (!machines.has(f.machine.name)) return `unknown machine '${f.machine.name}'`;
+      if (!machines.has(f.machine.name)) return unknownName("machine", f.machine, machines);
       const atMost = budget(f.atMost);
       if (typeof atMost === "string") return atMost;
       return { kind: "crash", machine: f.machine.name, atMost, restart: f.restart, span: f.span };

@@ -298,7 +298,7 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
       const loaded = loadTestModel(compiled.ir, test.name, faultsText);
       if (!loaded.ok) {
         if (loaded.kind === "usage") {
-          io.err(`faultline check: ${loaded.message}\n`);
+          io.err(`faultline check: ${file}: ${loaded.message}\n`);
           return ExitCode.usage;
         }
         io.err(renderDiagnostics(loaded.diagnostics, (f) => (f === file ? text : undefined), { color }));
