@@ -2,7 +2,16 @@
 // explore: foreign functions loaded (and type-checked) once per program, and
 // command-line faults (`--faults`, or those recorded in a trace) applied.
 import { buildModel, type FlModel, loadForeignImplementation, parseFaultsOption } from "@faultline/checker";
-import type { Diagnostic, IrProgram } from "@faultline/lang";
+import { readFileSync } from "node:fs";
+import {
+  compileSource,
+  type Diagnostic,
+  type IrProgram,
+  type Program,
+  renderDiagnostics,
+} from "@faultline/lang";
+import { ExitCode } from "./exit-codes.js";
+import { colorEnabled, type Io } from "./io.js";
 
 export type LoadedModel =
   | { ok: true; model: FlModel }
@@ -30,4 +39,33 @@ export function loadTestModel(ir: IrProgram, testName: string, faultsText?: stri
     options.faults = parsed.faults;
   }
   return { ok: true, model: buildModel(ir, testName, options) };
+}
+
+export type CompiledFile =
+  | { ok: true; text: string; ir: IrProgram; ast: Program }
+  | { ok: false; code: typeof ExitCode.usage | typeof ExitCode.modelError };
+
+/**
+ * Read and compile one model file for a command, printing what went wrong:
+ * a missing file is a usage error, diagnostics make a model error.
+ */
+export function readAndCompile(command: string, path: string, io: Io): CompiledFile {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    io.err(`faultline ${command}: no such model file: ${path}\n`);
+    return { ok: false, code: ExitCode.usage };
+  }
+  const compiled = compileSource({ path, text });
+  if (!compiled.ok) {
+    io.err(
+      renderDiagnostics(compiled.diagnostics, (f) => (f === path ? text : undefined), {
+        color: colorEnabled(io),
+      }),
+    );
+    io.err("\n");
+    return { ok: false, code: ExitCode.modelError };
+  }
+  return { ok: true, text, ir: compiled.ir, ast: compiled.ast };
 }

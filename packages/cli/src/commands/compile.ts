@@ -1,10 +1,11 @@
 // `faultline compile`: print (or write) the TypeScript generated for a model,
 // with its event and payload types, for reading or importing into real services.
-import { readFileSync, writeFileSync } from "node:fs";
-import { compileSource, generateModelSource, renderDiagnostics } from "@faultline/lang";
+import { writeFileSync } from "node:fs";
+import { generateModelSource } from "@faultline/lang";
 import { parseArgs } from "../args.js";
+import { readAndCompile } from "../model-loader.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
-import { type Io, colorEnabled } from "../io.js";
+import type { Io } from "../io.js";
 
 export function runCompile(argv: readonly string[], io: Io): ExitCodeValue {
   const parsed = parseArgs(argv, [{ name: "out", short: "o", kind: "string", description: "output file" }]);
@@ -19,23 +20,8 @@ export function runCompile(argv: readonly string[], io: Io): ExitCodeValue {
     );
     return ExitCode.usage;
   }
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    io.err(`faultline compile: no such file: ${file}\n`);
-    return ExitCode.usage;
-  }
-  const compiled = compileSource({ path: file, text });
-  if (!compiled.ok) {
-    io.err(
-      renderDiagnostics(compiled.diagnostics, (f) => (f === file ? text : undefined), {
-        color: colorEnabled(io),
-      }),
-    );
-    io.err("\n");
-    return ExitCode.modelError;
-  }
+  const compiled = readAndCompile("compile", file, io);
+  if (!compiled.ok) return compiled.code;
   const source = generateModelSource(compiled.ir);
   const out = parsed.args.flags.get("out") as string | undefined;
   if (out) writeFileSync(out, source);

@@ -6,11 +6,11 @@
 // ModelSession; off a terminal its initial steps are printed.
 import { readFileSync } from "node:fs";
 import { type Failure, type Json, type Model, parseTraceFile, traceToText } from "@faultline/checker";
-import { compileSource, renderDiagnostics } from "@faultline/lang";
+import { renderDiagnostics } from "@faultline/lang";
 import { parseArgs } from "../args.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { colorEnabled, type Io } from "../io.js";
-import { loadTestModel } from "../model-loader.js";
+import { loadTestModel, readAndCompile } from "../model-loader.js";
 import { ModelSession } from "../tui/model-session.js";
 import { nextStepText } from "../tui/next-pane.js";
 import { buildStateRows } from "../tui/state-diff.js";
@@ -92,22 +92,9 @@ export function loadTraceDocument(
     io.err(`faultline explore: the trace names no model file; pass --model FILE (${USAGE})\n`);
     return { ok: false, code: ExitCode.usage };
   }
-  let text: string;
-  try {
-    text = readFileSync(source, "utf8");
-  } catch {
-    io.err(`faultline explore: no such model file: ${source}\n`);
-    return { ok: false, code: ExitCode.usage };
-  }
-  const compiled = compileSource({ path: source, text });
-  if (!compiled.ok) {
-    io.err(
-      renderDiagnostics(compiled.diagnostics, (f) => (f === source ? text : undefined), {
-        color: colorEnabled(io),
-      }),
-    );
-    return { ok: false, code: ExitCode.modelError };
-  }
+  const compiled = readAndCompile("explore", source, io);
+  if (!compiled.ok) return { ok: false, code: compiled.code };
+  const { text } = compiled;
   const testNames = compiled.ir.tests.map((t) => t.name);
   // As in `faultline replay`: a trace that names no test belongs to the file's first.
   const test = trace.test ?? testNames[0];
@@ -156,22 +143,9 @@ export function loadModelSession(
     io.err(`faultline explore: give one model file (${USAGE})\n`);
     return { ok: false, code: ExitCode.usage };
   }
-  let text: string;
-  try {
-    text = readFileSync(source, "utf8");
-  } catch {
-    io.err(`faultline explore: no such model file: ${source}\n`);
-    return { ok: false, code: ExitCode.usage };
-  }
-  const compiled = compileSource({ path: source, text });
-  if (!compiled.ok) {
-    io.err(
-      renderDiagnostics(compiled.diagnostics, (f) => (f === source ? text : undefined), {
-        color: colorEnabled(io),
-      }),
-    );
-    return { ok: false, code: ExitCode.modelError };
-  }
+  const compiled = readAndCompile("explore", source, io);
+  if (!compiled.ok) return { ok: false, code: compiled.code };
+  const { text } = compiled;
   const testNames = compiled.ir.tests.map((t) => t.name);
   const test = (parsed.args.flags.get("test") as string | undefined) ?? testNames[0];
   if (test === undefined || !testNames.includes(test)) {

@@ -9,11 +9,11 @@ import {
   replayTrace,
   traceToText,
 } from "@faultline/checker";
-import { compileSource, renderDiagnostics } from "@faultline/lang";
+import { renderDiagnostics } from "@faultline/lang";
 import { parseArgs } from "../args.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { colorEnabled, type Io } from "../io.js";
-import { loadTestModel } from "../model-loader.js";
+import { loadTestModel, readAndCompile } from "../model-loader.js";
 
 export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
   const parsed = parseArgs(argv, [
@@ -45,22 +45,9 @@ export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
     io.err("faultline replay: the trace names no model file; pass --model FILE\n");
     return ExitCode.usage;
   }
-  let text: string;
-  try {
-    text = readFileSync(source, "utf8");
-  } catch {
-    io.err(`faultline replay: no such model file: ${source}\n`);
-    return ExitCode.usage;
-  }
-  const compiled = compileSource({ path: source, text });
-  if (!compiled.ok) {
-    io.err(
-      renderDiagnostics(compiled.diagnostics, (f) => (f === source ? text : undefined), {
-        color: colorEnabled(io),
-      }),
-    );
-    return ExitCode.modelError;
-  }
+  const compiled = readAndCompile("replay", source, io);
+  if (!compiled.ok) return compiled.code;
+  const { text } = compiled;
   const testName = trace.test ?? compiled.ir.tests[0]?.name;
   if (!testName || !compiled.ir.tests.some((t) => t.name === testName)) {
     io.err(`faultline replay: ${source} has no test '${testName ?? "(none named in the trace)"}'\n`);
