@@ -3,104 +3,16 @@
 // by their text markers (+ ~ -) and the selection by ▸ and the header.
 import { EventEmitter } from "node:events";
 import { render as inkRender } from "ink";
-import { render } from "ink-testing-library";
-import { act, useEffect } from "react";
+import { act } from "react";
 import { describe, expect, it } from "vitest";
 import { Explorer } from "../src/tui/explorer-app.js";
 import { textWidth } from "../src/tui/styled-text.js";
 import type { TraceDocument } from "../src/tui/trace-document.js";
 import { SYNTHETIC_STEPS, syntheticDocument, twoPhaseDocument } from "./tui-fixtures.js";
+import { KEY, renderExplorer, strip } from "./tui-harness.js";
 
-// React flushes renders and effects inside act(): a key's frame is complete when act returns,
-// however slowly the machine runs (without it, a cold first render can land after a pause).
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-const KEY = {
-  down: "\u001b[B",
-  up: "\u001b[A",
-  right: "\u001b[C",
-  left: "\u001b[D",
-  pageDown: "\u001b[6~",
-  pageUp: "\u001b[5~",
-  tab: "\t",
-  shiftTab: "\u001b[Z",
-  enter: "\r",
-  escape: "\u001b",
-  backspace: "\u007f",
-};
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
-
-function strip(frame: string | undefined): string {
-  return (frame ?? "").replace(ANSI, "");
-}
-
-/** A macrotask: lets React commit, and Ink flush a lone Escape (it waits a tick for more bytes). */
-function settle(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 5));
-}
-
-/**
- * Waits until `ready()` holds. Ink attaches its stdin listener in an effect and
- * the machine may be busy, so a fixed pause is not enough; this is a bounded
- * wait, not a timing assertion.
- */
-async function until(ready: () => boolean, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 400; attempt++) {
-    if (ready()) return;
-    await settle();
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
-
-function Unmounted({ onUnmount }: { onUnmount: () => void }) {
-  useEffect(() => onUnmount, [onUnmount]);
-  return null;
-}
-
-async function explore(document: TraceDocument, width = 80, height = 24) {
-  const state = { unmounted: false };
-  const onUnmount = () => {
-    state.unmounted = true;
-  };
-  let rendered: ReturnType<typeof render> | undefined;
-  await act(async () => {
-    rendered = render(
-      <>
-        <Explorer document={document} width={width} height={height} />
-        <Unmounted onUnmount={onUnmount} />
-      </>,
-    );
-  });
-  const app = rendered!;
-  await until(() => app.stdin.listenerCount("readable") > 0, "Ink to listen to its input");
-  const send = async (key: string) => {
-    await act(async () => {
-      app.stdin.write(key);
-      // A lone Escape is only delivered on the next tick (Ink waits for the rest of a sequence).
-      await new Promise((resolve) => setImmediate(resolve));
-    });
-    await until(() => app.stdin.data === null, `Ink to read ${JSON.stringify(key)}`);
-    await settle();
-  };
-  return {
-    frame: () => strip(app.lastFrame()),
-    lines: () => strip(app.lastFrame()).split("\n"),
-    async press(...keys: string[]) {
-      for (const key of keys) await send(key);
-    },
-    async type(text: string) {
-      for (const char of text) await send(char);
-    },
-    get exited() {
-      return state.unmounted;
-    },
-    unmount: () =>
-      act(async () => {
-        app.unmount();
-      }),
-  };
+function explore(document: TraceDocument, width = 80, height = 24) {
+  return renderExplorer({ document }, width, height);
 }
 
 /** The step list's rows: lines of the left pane starting with the selection or failure gutter. */

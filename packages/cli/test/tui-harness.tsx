@@ -13,6 +13,8 @@ export const KEY = {
   up: "\u001b[A",
   right: "\u001b[C",
   left: "\u001b[D",
+  pageDown: "\u001b[6~",
+  pageUp: "\u001b[5~",
   tab: "\t",
   shiftTab: "\u001b[Z",
   enter: "\r",
@@ -75,6 +77,9 @@ export async function renderExplorer(props: ExplorerProps, width = 80, height = 
     lines: () => strip(app.lastFrame()).split("\n"),
     async press(...keys: string[]) {
       for (const key of keys) await send(key);
+    },
+    async type(text: string) {
+      for (const char of text) await send(char);
     },
     get exited() {
       return state.unmounted;
