@@ -12,9 +12,8 @@ import {
   type BoundReason,
   type CheckResult,
   type ExhaustiveStats,
-  type FoundFailure,
+  failureResult,
   invariantFailure,
-  resultKindOf,
 } from "./check-result.js";
 import { fingerprintInto } from "./fingerprint.js";
 import { FingerprintSet } from "./fingerprint-set.js";
@@ -315,19 +314,11 @@ class BfsRun<S, Step extends Json> {
     let candidates: Candidate[];
     if (this.stopOnFirst) candidates = this.best === null ? [] : [this.best];
     else candidates = [...this.collected.values()].sort((a, b) => a.length - b.length);
-    if (candidates.length > 0) {
-      const found: FoundFailure[] = [];
-      for (const candidate of candidates) {
-        try {
-          found.push({ failure: candidate.failure, trace: this.traceOf(candidate) });
-        } catch (error) {
-          return this.error(errorMessage(error), error, null, stats);
-        }
-      }
-      const primary = found[0]!;
-      const kind = resultKindOf(primary.failure.kind);
-      if (this.stopOnFirst) return { kind, failure: primary.failure, trace: primary.trace, stats };
-      return { kind, failure: primary.failure, trace: primary.trace, stats, failures: found };
+    try {
+      const failed = failureResult(candidates, (c) => this.traceOf(c), !this.stopOnFirst, stats);
+      if (failed !== null) return failed;
+    } catch (error) {
+      return this.error(errorMessage(error), error, null, stats);
     }
     if (this.stopReason !== null) return { kind: "bounded", reason: this.stopReason, stats };
     if (this.cutOffByDepth) return { kind: "bounded", reason: "max-depth", stats };

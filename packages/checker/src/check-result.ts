@@ -162,6 +162,25 @@ export function resultKindOf(kind: FailureKind): "violation" | "deadlock" {
   return kind === "deadlock" || kind === "hot-at-end" ? "deadlock" : "violation";
 }
 
+/**
+ * The result for the failures a search kept, shortest first (the first is the
+ * reported one; with `all`, every one is listed too), or null when there are
+ * none. Throws what `traceOf` throws: rebuilding a trace replays the model.
+ */
+export function failureResult<St extends CheckStats, C extends { failure: Failure }>(
+  candidates: readonly C[],
+  traceOf: (candidate: C) => Trace,
+  all: boolean,
+  stats: St,
+): ViolationResult<St> | DeadlockResult<St> | null {
+  if (candidates.length === 0) return null;
+  const found: FoundFailure[] = candidates.map((c) => ({ failure: c.failure, trace: traceOf(c) }));
+  const primary = found[0]!;
+  const kind = resultKindOf(primary.failure.kind);
+  if (!all) return { kind, failure: primary.failure, trace: primary.trace, stats };
+  return { kind, failure: primary.failure, trace: primary.trace, stats, failures: found };
+}
+
 /** The failure reported when `invariant` does not hold in a state. */
 export function invariantFailure<S>(invariant: Invariant<S>): Failure {
   const failure: Failure = {

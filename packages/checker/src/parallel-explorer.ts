@@ -34,13 +34,7 @@ import { pathToFileURL } from "node:url";
 import { getHeapStatistics } from "node:v8";
 import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
 import type { ExhaustiveOptions, ExhaustiveProgress } from "./bfs-explorer.js";
-import {
-  type BoundReason,
-  type CheckResult,
-  type ExhaustiveStats,
-  type FoundFailure,
-  resultKindOf,
-} from "./check-result.js";
+import { type BoundReason, type CheckResult, type ExhaustiveStats, failureResult } from "./check-result.js";
 import type { Emit, Json, Model } from "./model.js";
 import { loadModelFromFactory, type ModelFactory } from "./model-factory.js";
 import {
@@ -789,19 +783,11 @@ class ParallelRun {
         .slice(0, this.maxFailures)
         .map((entry) => entry.candidate);
     }
-    if (candidates.length > 0) {
-      const found: FoundFailure[] = [];
-      for (const candidate of candidates) {
-        try {
-          found.push({ failure: candidate.failure, trace: this.traceOf(candidate) });
-        } catch (error) {
-          return this.error(errorMessage(error), error, null, stats);
-        }
-      }
-      const primary = found[0]!;
-      const kind = resultKindOf(primary.failure.kind);
-      if (this.stopOnFirst) return { kind, failure: primary.failure, trace: primary.trace, stats };
-      return { kind, failure: primary.failure, trace: primary.trace, stats, failures: found };
+    try {
+      const failed = failureResult(candidates, (c) => this.traceOf(c), !this.stopOnFirst, stats);
+      if (failed !== null) return failed;
+    } catch (error) {
+      return this.error(errorMessage(error), error, null, stats);
     }
     if (this.stopReason !== null) {
       const result: CheckResult<ParallelExhaustiveStats> = {
