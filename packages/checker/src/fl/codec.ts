@@ -437,30 +437,7 @@ export class StateCodec {
     w.start = 0;
     const ms = s.machines;
     w.uint(ms.length);
-    // Cached parts that sit next to each other (a decoded parent's) are copied as one run.
-    let runBuf: Uint8Array | null = null;
-    let runStart = 0;
-    let runEnd = 0;
-    for (let i = 0; i < ms.length; i++) {
-      const m = ms[i]!;
-      if (m.eb !== null) {
-        if (m.eb === runBuf && m.es === runEnd) {
-          runEnd = m.ee;
-        } else {
-          if (runBuf !== null) w.copy(runBuf, runStart, runEnd);
-          runBuf = m.eb;
-          runStart = m.es;
-          runEnd = m.ee;
-        }
-        continue;
-      }
-      if (runBuf !== null) {
-        w.copy(runBuf, runStart, runEnd);
-        runBuf = null;
-      }
-      this.encodeMachine(w, m);
-    }
-    if (runBuf !== null) w.copy(runBuf, runStart, runEnd);
+    this.writeParts(w, ms, this.writeMachine);
     for (let i = 0; i < s.monitors.length; i++) {
       const m = s.monitors[i]!;
       w.uint(m.state);
@@ -468,27 +445,7 @@ export class StateCodec {
     }
     const cs = s.channels;
     w.uint(cs.length);
-    runBuf = null;
-    for (let i = 0; i < cs.length; i++) {
-      const ch = cs[i]!;
-      if (ch.eb !== null) {
-        if (ch.eb === runBuf && ch.es === runEnd) {
-          runEnd = ch.ee;
-        } else {
-          if (runBuf !== null) w.copy(runBuf, runStart, runEnd);
-          runBuf = ch.eb;
-          runStart = ch.es;
-          runEnd = ch.ee;
-        }
-        continue;
-      }
-      if (runBuf !== null) {
-        w.copy(runBuf, runStart, runEnd);
-        runBuf = null;
-      }
-      this.encodeChannel(w, ch);
-    }
-    if (runBuf !== null) w.copy(runBuf, runStart, runEnd);
+    this.writeParts(w, cs, this.writeChannel);
     for (let i = 0; i < this.nBudgets; i++) w.uint(s.budgets[i]!);
     if (this.withCut) {
       const cut = s.cut;
@@ -540,45 +497,12 @@ export class StateCodec {
       }
     }
     hashRange(w.buf, 0, w.pos);
-    let a = laneHi;
-    let b = laneLo;
-    for (let i = 0; i < ms.length; i++) {
-      const m = ms[i]!;
-      if (m.eb !== null) {
-        if (m.fh === 0 && m.fl === 0) {
-          hashRange(m.eb, m.es, m.ee);
-          m.fh = laneHi;
-          m.fl = laneLo;
-        }
-        a = (Math.imul(a, COMBINE_HI) + m.fh) | 0;
-        b = (Math.imul(b, COMBINE_LO) + m.fl) | 0;
-      } else {
-        // Created by the step: hashed, not cached (a successor is normally fingerprinted once).
-        w.pos = 0;
-        this.encodeMachine(w, m);
-        hashRange(w.buf, 0, w.pos);
-        a = (Math.imul(a, COMBINE_HI) + laneHi) | 0;
-        b = (Math.imul(b, COMBINE_LO) + laneLo) | 0;
-      }
-    }
-    for (let i = 0; i < cs.length; i++) {
-      const ch = cs[i]!;
-      if (ch.eb !== null) {
-        if (ch.fh === 0 && ch.fl === 0) {
-          hashRange(ch.eb, ch.es, ch.ee);
-          ch.fh = laneHi;
-          ch.fl = laneLo;
-        }
-        a = (Math.imul(a, COMBINE_HI) + ch.fh) | 0;
-        b = (Math.imul(b, COMBINE_LO) + ch.fl) | 0;
-      } else {
-        w.pos = 0;
-        this.encodeChannel(w, ch);
-        hashRange(w.buf, 0, w.pos);
-        a = (Math.imul(a, COMBINE_HI) + laneHi) | 0;
-        b = (Math.imul(b, COMBINE_LO) + laneLo) | 0;
-      }
-    }
+    this.foldHi = laneHi;
+    this.foldLo = laneLo;
+    this.foldParts(w, ms, this.writeMachine);
+    this.foldParts(w, cs, this.writeChannel);
+    let a = this.foldHi;
+    let b = this.foldLo;
     // Bijective finalisers: they spread the bits for the table's slot index and add no collision.
     a ^= a >>> 16;
     a = Math.imul(a, 0x85ebca6b);
@@ -594,6 +518,74 @@ export class StateCodec {
     if (a === 0 && b === 0) b = 1;
     out[0] = a >>> 0;
     out[1] = b >>> 0;
+  }
+
+  private readonly writeMachine = (w: Writer, m: FlMachine): void => this.encodeMachine(w, m);
+  private readonly writeChannel = (w: Writer, ch: FlChannel): void => this.encodeChannel(w, ch);
+  // The running fingerprint lanes while foldParts combines part hashes.
+  private foldHi = 0;
+  private foldLo = 0;
+
+  /** Writes parts in order; cached parts that sit next to each other (a decoded parent's) are copied as one run. */
+  private writeParts<T extends CachedPart>(
+    w: Writer,
+    parts: readonly T[],
+    encode: (w: Writer, p: T) => void,
+  ): void {
+    let runBuf: Uint8Array | null = null;
+    let runStart = 0;
+    let runEnd = 0;
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
+      if (p.eb !== null) {
+        if (p.eb === runBuf && p.es === runEnd) {
+          runEnd = p.ee;
+        } else {
+          if (runBuf !== null) w.copy(runBuf, runStart, runEnd);
+          runBuf = p.eb;
+          runStart = p.es;
+          runEnd = p.ee;
+        }
+        continue;
+      }
+      if (runBuf !== null) {
+        w.copy(runBuf, runStart, runEnd);
+        runBuf = null;
+      }
+      encode(w, p);
+    }
+    if (runBuf !== null) w.copy(runBuf, runStart, runEnd);
+  }
+
+  /** Folds each part's hash into foldHi/foldLo; a decoded part's hash is computed once and cached. */
+  private foldParts<T extends CachedPart>(
+    w: Writer,
+    parts: readonly T[],
+    encode: (w: Writer, p: T) => void,
+  ): void {
+    let a = this.foldHi;
+    let b = this.foldLo;
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
+      if (p.eb !== null) {
+        if (p.fh === 0 && p.fl === 0) {
+          hashRange(p.eb, p.es, p.ee);
+          p.fh = laneHi;
+          p.fl = laneLo;
+        }
+        a = (Math.imul(a, COMBINE_HI) + p.fh) | 0;
+        b = (Math.imul(b, COMBINE_LO) + p.fl) | 0;
+      } else {
+        // Created by the step: hashed, not cached (a successor is normally fingerprinted once).
+        w.pos = 0;
+        encode(w, p);
+        hashRange(w.buf, 0, w.pos);
+        a = (Math.imul(a, COMBINE_HI) + laneHi) | 0;
+        b = (Math.imul(b, COMBINE_LO) + laneLo) | 0;
+      }
+    }
+    this.foldHi = a;
+    this.foldLo = b;
   }
 
   private encodeMachine(w: Writer, m: FlMachine): void {
@@ -706,6 +698,15 @@ let laneLo = 0;
  * fingerprintInto's two lanes (MurmurHash3 x86_32 and xxHash32's small-input
  * round, different seeds) over bytes [start, end) of `bytes`, into laneHi/laneLo.
  */
+/** A machine or a channel: what writeParts and foldParts need of it. */
+interface CachedPart {
+  eb: Uint8Array | null;
+  es: number;
+  ee: number;
+  fh: number;
+  fl: number;
+}
+
 function hashRange(bytes: Uint8Array, start: number, end: number): void {
   const length = end - start;
   let h1 = 0x5bd1e995;
