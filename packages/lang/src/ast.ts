@@ -241,6 +241,8 @@ export interface TestDecl extends NodeBase {
   main: Ident;
   asserts: Ident[];
   machines: Ident[] | null; // `in (M1, M2)`: the closed set of machines; null = all
+  /** `symmetric (M1, M2)`: machine types whose instances are interchangeable (symmetry reduction). */
+  symmetric: Ident[];
   faults: FaultDecl[];
 }
 

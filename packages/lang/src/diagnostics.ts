@@ -74,6 +74,7 @@ export const DIAGNOSTIC_CODES = {
   FL413: "not a state of that machine",
   FL414: "statement not allowed here",
   FL415: "missing return",
+  FL416: "invalid symmetry declaration",
   // foreign functions
   FL500: "foreign implementation file missing",
   FL501: "foreign function not implemented",

@@ -133,6 +133,8 @@ export interface IrTest {
   main: string;
   asserts: IrPropertyRef[];
   machines: string[] | null;
+  /** Machine types declared `symmetric (...)`: their instances are interchangeable. */
+  symmetric: string[];
   faults: IrFault[];
   /** Values of the program's params for this test (unbound params get default(T)). */
   paramValues: Record<string, number | boolean | string>;

@@ -140,6 +140,7 @@ const softKeywordWords = [
   "then",
   "restart",
   "timer",
+  "symmetric",
 ] as const;
 
 export const RESERVED_KEYWORDS: readonly string[] = hardKeywordWords;
@@ -227,6 +228,7 @@ export const KwMost = kw("most");
 export const KwThen = kw("then");
 export const KwRestart = kw("restart");
 export const KwTimer = kw("timer");
+export const KwSymmetric = kw("symmetric");
 
 function op(name: string, image: string, binary = false): TokenType {
   return createToken({

@@ -247,6 +247,7 @@ class Lowerer {
             : { kind: "spec" as const, name: a.name },
         ),
         machines: test.machines ? test.machines.map((m) => m.name) : null,
+        symmetric: test.symmetric.map((m) => m.name),
         faults: test.faults.map((f) => this.fault(f, paramValues)),
         paramValues,
         span: test.span,

@@ -81,6 +81,7 @@ import {
   KwExit,
   KwFalse,
   KwFaults,
+  KwSymmetric,
   KwForall,
   KwForeach,
   KwForeign,
@@ -718,6 +719,17 @@ export class FaultlineParser extends EmbeddedActionsParser {
       this.CONSUME2(RParen);
       machines = list;
     });
+    const symmetric: IToken[] = [];
+    this.OPTION5(() => {
+      this.CONSUME(KwSymmetric);
+      this.CONSUME3(LParen);
+      this.AT_LEAST_ONE_SEP4({
+        SEP: Comma,
+        DEF: () => symmetric.push(this.CONSUME5(Identifier)),
+        ERR_MSG: "a machine name",
+      });
+      this.CONSUME3(RParen);
+    });
     const faults: FaultDecl[] = [];
     this.OPTION4(() => {
       this.CONSUME(KwWith);
@@ -741,6 +753,7 @@ export class FaultlineParser extends EmbeddedActionsParser {
           main: this.ident(main),
           asserts: asserts.map((t) => this.ident(t)),
           machines: machines === null ? null : (machines as IToken[]).map((t) => this.ident(t)),
+          symmetric: symmetric.map((t) => this.ident(t)),
           faults,
         },
         this.spanFrom(first),

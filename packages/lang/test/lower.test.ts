@@ -343,6 +343,21 @@ test param (n in [2, 3], k in [0, 1]) Grid [main = P]: assert I in (P)
     ]);
   });
 
+  it("records a test's symmetric machine types (empty when it declares none)", () => {
+    const ir = lower(`
+      machine W { start state S { } }
+      machine V { start state S { } }
+      machine Main { start state S { entry { new W(); new W(); new V(); new V(); } } }
+      invariant I: true;
+      test Both [main = Main]: assert I symmetric (W, V);
+      test Some [main = Main]: assert I in (W) symmetric (W) with faults { crash W at most 1; };
+      test None [main = Main]: assert I;
+      test symmetric [main = Main]: assert I;
+    `);
+    expect(ir.tests.map((t) => t.symmetric)).toEqual([["W", "V"], ["W"], [], []]);
+    expect(shape(ir.tests[1]!.faults)).toEqual([{ kind: "crash", machine: "W", atMost: 1, restart: false }]);
+  });
+
   it("numbers events, machines and specs in declaration order", () => {
     const ir = lower(program);
     expect(ir.events.map((e) => [e.name, e.index, e.payload])).toEqual([["Ping", 0, null]]);

@@ -218,8 +218,19 @@ describe("declarations", () => {
       main: id("Setup"),
       asserts: [id("P1"), id("P2")],
       machines: null,
+      symmetric: [],
       faults: [],
     });
+  });
+
+  it("parses a symmetric (...) clause between in (...) and with faults", () => {
+    const t = decl(
+      "test Sym [main = Setup]: assert P in (Setup, Node, Peer) symmetric (Node, Peer) with faults { reorder; };",
+      "TestDecl",
+    );
+    expect(t.symmetric.map((m) => m.name)).toEqual(["Node", "Peer"]);
+    expect(t.machines?.map((m) => m.name)).toEqual(["Setup", "Node", "Peer"]);
+    expect(t.faults.map((f) => f.kind)).toEqual(["ReorderFault"]);
   });
 
   it("parses a test without properties (built-in checks only)", () => {

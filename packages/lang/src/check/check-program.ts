@@ -314,6 +314,7 @@ function checkTest(st: CheckState, bc: BodyChecker, test: TestDecl): void {
     });
   }
   for (const m of test.machines ?? []) if (!symbols.machines.has(m.name)) unknownMachine(st, m);
+  checkSymmetric(st, test);
 
   const bound = new Map<string, ConstValue[]>();
   for (const b of test.params) {
@@ -378,6 +379,41 @@ function checkTest(st: CheckState, bc: BodyChecker, test: TestDecl): void {
     }
     if (f.kind === "CrashFault" && !symbols.machines.has(f.machine.name)) unknownMachine(st, f.machine);
     if (f.kind !== "ReorderFault") checkBudget(st, bc, f.atMost, bound, test, cx);
+  }
+}
+
+/** FL203 for unknown names; FL416 for the main machine, a type the test excludes, or a repeat. */
+function checkSymmetric(st: CheckState, test: TestDecl): void {
+  const seen = new Set<string>();
+  for (const m of test.symmetric) {
+    if (!st.tables.symbols.machines.has(m.name)) {
+      unknownMachine(st, m);
+    } else if (m.name === test.main.name) {
+      report(
+        st,
+        "FL416",
+        m.span,
+        `the main machine '${m.name}' cannot be symmetric: a test has one instance of it`,
+        {
+          hint: "declare the machine types the main machine creates several interchangeable instances of",
+        },
+      );
+    } else if (test.machines !== null && !test.machines.some((t) => t.name === m.name)) {
+      report(
+        st,
+        "FL416",
+        m.span,
+        `'${m.name}' is declared symmetric but the test's 'in (...)' list leaves it out`,
+        {
+          hint: `add '${m.name}' to the 'in (...)' list, or remove it from 'symmetric (...)'`,
+        },
+      );
+    } else if (seen.has(m.name)) {
+      report(st, "FL416", m.span, `'${m.name}' is declared symmetric twice`, {
+        hint: "list each machine type once",
+      });
+    }
+    seen.add(m.name);
   }
 }
 
