@@ -464,14 +464,27 @@ describe("--faults: parseFaultsOption and BuildModelOptions.faults", () => {
     ["drop Nope at most 1", /unknown event 'Nope'/],
     ["drop Mgs at most 1", /^--faults: unknown event 'Mgs' \(did you mean 'Msg'\?\) \(at column 6\)$/],
     ["crash Ghost at most 1", /unknown machine 'Ghost'/],
-    ["drop Msg at most k", /int literal/],
+    [
+      "drop Msg at most k",
+      /^--faults: param 'k' has no value here: name the test with --test \(at column 18\)$/,
+    ],
+    ["drop Msg at most kk", /unknown int param 'kk' \(at column 18\)/],
+    ["drop Msg at most true", /non-negative int literal or an int param/],
     ["drop Msg at most", /--faults: /],
     ["explode at most 1", /^--faults: expected a fault \(drop, .*found 'explode' \(at column 1\)$/],
-    ["drop Msg at most 1; crash Idle at most -1", /int literal \(at column 21\)/],
+    ["drop Msg at most 1; crash Idle at most -1", /int param \(at column 21\)/],
   ])("%s is an error, not a throw", (text, message) => {
     const r = parseFaultsOption(text, ir);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.message).toMatch(message);
+  });
+
+  it("takes an int param as a budget, with its value in the test being checked", () => {
+    for (const k of [0, 1, 2]) {
+      const r = parseFaultsOption("drop Msg at most k; partition at most k", ir, `Drop(n=3,k=${k})`);
+      if (!r.ok) throw new Error(r.message);
+      expect(r.faults.map((f) => ("atMost" in f ? f.atMost : null))).toEqual([k, k]);
+    }
   });
 
   it("the option replaces the test's faults", () => {

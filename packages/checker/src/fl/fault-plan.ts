@@ -100,7 +100,7 @@ const PREFIX = "test Faults [main = Main] with faults {\n";
  * Event and machine names are checked against the program; budgets must be
  * non-negative int literals. Errors come back as data, never thrown.
  */
-export function parseFaultsOption(text: string, ir: IrProgram): ParseFaultsResult {
+export function parseFaultsOption(text: string, ir: IrProgram, testName?: string): ParseFaultsResult {
   const body = text.trimEnd();
   const source = `${PREFIX}${body}${body.trim() === "" || body.endsWith(";") ? "" : ";"}\n};\n`;
   const parsed = parse({ path: OPTION_FILE, text: source });
@@ -122,8 +122,13 @@ export function parseFaultsOption(text: string, ir: IrProgram): ParseFaultsResul
   const faults: IrFault[] = [];
   const events = new Set(ir.events.map((e) => e.name));
   const machines = new Set(ir.machines.map((m) => m.name));
+  // A budget may name an int param: its value in the test being checked (as in a test's own faults block).
+  const values = ir.tests.find((t) => t.name === testName)?.paramValues ?? null;
+  const params = new Map(
+    ir.params.filter((p) => p.type.kind === "int").map((p) => [p.name, values?.[p.name]]),
+  );
   for (const f of test.faults) {
-    const converted = convertFault(f, events, machines);
+    const converted = convertFault(f, events, machines, params);
     if (typeof converted !== "string" && !("problem" in converted)) {
       faults.push(converted);
       continue;
@@ -147,11 +152,32 @@ function convertFault(
   f: FaultDecl,
   events: Set<string>,
   machines: Set<string>,
+  params: ReadonlyMap<string, number | boolean | string | undefined>,
 ): IrFault | FaultProblem | string {
-  const budget = (e: Expr): number | string => {
+  const budget = (e: Expr): number | FaultProblem | string => {
     let x = e;
     while (x.kind === "Paren") x = x.expr;
-    if (x.kind !== "IntLit") return "a fault budget must be a non-negative int literal";
+    if (x.kind === "Name") {
+      if (!params.has(x.name.name)) return unknownName("int param", x.name, new Set(params.keys()));
+      const v = params.get(x.name.name);
+      const at = x.span;
+      if (typeof v !== "number")
+        return {
+          problem: {
+            message: `param '${x.name.name}' has no value here: name the test with --test`,
+            span: at,
+          },
+        };
+      if (v < 0)
+        return {
+          problem: {
+            message: `param '${x.name.name}' is ${v} in this test; a budget must be non-negative`,
+            span: at,
+          },
+        };
+      return v;
+    }
+    if (x.kind !== "IntLit") return "a fault budget must be a non-negative int literal or an int param";
     return x.value;
   };
   switch (f.kind) {
@@ -160,7 +186,7 @@ function convertFault(
       const unknown = f.events.find((e) => !events.has(e.name));
       if (unknown) return unknownName("event", unknown, events);
       const atMost = budget(f.atMost);
-      if (typeof atMost === "string") return atMost;
+      if (typeof atMost !== "number") return atMost;
       return {
         kind: f.kind === "DropFault" ? "drop" : "duplicate",
         events: f.events.length > 0 ? f.events.map((e) => e.name) : null,
@@ -173,12 +199,12 @@ function convertFault(
     case "CrashFault": {
       if (!machines.has(f.machine.name)) return unknownName("machine", f.machine, machines);
       const atMost = budget(f.atMost);
-      if (typeof atMost === "string") return atMost;
+      if (typeof atMost !== "number") return atMost;
       return { kind: "crash", machine: f.machine.name, atMost, restart: f.restart, span: f.span };
     }
     case "PartitionFault": {
       const atMost = budget(f.atMost);
-      if (typeof atMost === "string") return atMost;
+      if (typeof atMost !== "number") return atMost;
       return { kind: "partition", atMost, span: f.span };
     }
   }
