@@ -53,14 +53,14 @@ describe("canonical encoding", () => {
         ([e1, e2], [n1, n2], [c1, c2]) => {
           const build = (es: [number, string][], ns: number[][], cs: [number, boolean][]): Value[] => {
             let s: readonly Value[] = [];
-            let m: readonly Value[] = [];
+            let m: rt.MapEntries<Value, Value> = [];
             for (const [v, k] of es) {
               s = rt.setAdd(s, [v, k]);
               m = rt.mapPut(m, k, [v]);
             }
             let nested: readonly Value[] = [];
             for (const xs of ns) nested = rt.setAdd(nested, rt.setOf(xs));
-            let colors: readonly Value[] = [];
+            let colors: rt.MapEntries<Value, Value> = [];
             for (const [c, b] of cs) colors = rt.mapPut(colors, c, b);
             return [s, m, nested, colors, [-1, 0], [e1.length, "x", true]];
           };

@@ -113,10 +113,10 @@ describe("generated TypeScript", () => {
     expect(source).toContain("export enum Vote {\n    Yes = 0,\n    No = 1\n}");
     expect(source).toContain("export enum Events {\n    Prepare = 0,\n    Voted = 1\n}");
     expect(source).toContain(
-      'export type VotedPayload = [from: MachineRef<"Participant">, tx: number, vote: Vote];',
+      'export type VotedPayload = readonly [from: MachineRef<"Participant">, tx: number, vote: Vote];',
     );
     expect(source).toContain(
-      'export type PreparePayload = [coordinator: MachineRef<"Coordinator">, tx: number];',
+      'export type PreparePayload = readonly [coordinator: MachineRef<"Coordinator">, tx: number];',
     );
     expect(source).toContain(
       'export type CoordinatorVars = [\n    participants: readonly MachineRef<"Participant">[],\n    yes: FlSet<MachineRef<"Participant">>\n];',
@@ -138,6 +138,19 @@ describe("generated TypeScript", () => {
     expect(source).toContain("self[1 /* yes */] = rt.setAdd(self[1 /* yes */], v[0 /* from */]);");
     expect(source).toContain("ctx.startTimer(0 /* VoteTimeout */);");
     expect(source).toMatch(/\/\*\* Coordinator\.Collecting: on Voted do \(test\.fl:\d+\) \*\//);
+  });
+
+  it("types what --strict needs: actions that goto/raise/halt return the ControlTransfer, untyped reads are cast", () => {
+    expect(source).toContain('import type { ControlTransfer, FlContext as Ctx } from "@faultline/lang";');
+    expect(source).toContain(
+      "export function Coordinator$Collecting$on$Voted(ctx: Ctx, self: CoordinatorVars, v: VotedPayload): ControlTransfer | void {",
+    );
+    // another machine's variable, read in an invariant
+    expect(source).toMatch(
+      /for \(const p of \(ctx\.machineVar\(c, 0 \/\* Coordinator \*\/, 1 \/\* yes \*\/, \d+\) as FlSet<MachineRef<"Participant">>\)\)/,
+    );
+    // a constant set is built once, with its type
+    expect(source).toContain("const $set0: FlSet<Vote> = rt.setOf([0 /* Vote.Yes */, 1 /* Vote.No */]);");
   });
 
   it("is syntactically valid TypeScript", () => {
@@ -225,6 +238,7 @@ describe("names and values", () => {
   it("user names that clash with JavaScript or generated names are renamed", () => {
     const ir = compile(`
 enum Math { Up, Down }
+enum ControlTransfer { Stay }
 event E: int;
 machine M {
   var self: int;
@@ -244,6 +258,7 @@ test T [main = M];
 `);
     const source = generateModelSource(ir);
     expect(source).toContain("export enum Math$ {");
+    expect(source).toContain("export enum ControlTransfer$ {");
     expect(source).toContain("let ctx$: number = 0;");
     const { ctx, log } = stubContext();
     const self: runtime.Value[] = [0];

@@ -101,6 +101,7 @@ const RESERVED = new Set([
   "foreign",
   "payload",
   "Ctx",
+  "ControlTransfer",
   "Value",
   "MachineRef",
   "FlSet",

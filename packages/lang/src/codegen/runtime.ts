@@ -14,10 +14,19 @@
 // Values are immutable: every update builds a new array (`rt.setAdd` etc.), so
 // assignment is a plain reference copy and still has value semantics, and
 // states can share unchanged values freely.
+//
+// The helpers are generic over the element, key and value types so that the
+// module `faultline compile` prints type-checks under `tsc --strict` with the
+// program's own types (a `seq[int]` read gives a `number`); the checker calls
+// them with plain `Value`s (a map as `MapEntries<Value, Value>`). Types only:
+// the JavaScript is the same.
 
 export type Value = number | boolean | string | readonly Value[];
 /** A message payload or entry argument: null when the event carries none. */
 export type Payload = Value | null;
+
+/** A map as generated code types it: [key, value] entries sorted by key. */
+export type MapEntries<K extends Value, V extends Value> = readonly (readonly [K, V])[];
 
 /**
  * A runtime error in user code (index out of range, missing key, division by
@@ -63,10 +72,10 @@ export function mod(a: number, b: number, site: number): number {
 // ---------------------------------------------------------------- tuples
 
 /** A copy of tuple `t` with element `i` replaced. */
-export function withElem(t: readonly Value[], i: number, v: Value): Value[] {
+export function withElem<T extends readonly Value[], I extends number>(t: T, i: I, v: T[I]): T {
   const c = t.slice();
   c[i] = v;
-  return c;
+  return c as readonly Value[] as T;
 }
 
 // ---------------------------------------------------------------- sets
@@ -86,12 +95,12 @@ function search(s: readonly Value[], x: Value): number {
 }
 
 /** Index of key `k` in sorted map entries `m`, or -(insertion point) - 1. */
-function searchKey(m: readonly Value[], k: Value): number {
+function searchKey(m: MapEntries<Value, Value>, k: Value): number {
   let lo = 0;
   let hi = m.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const c = compare((m[mid] as readonly Value[])[0]!, k);
+    const c = compare(m[mid]![0], k);
     if (c < 0) lo = mid + 1;
     else if (c > 0) hi = mid - 1;
     else return mid;
@@ -100,7 +109,7 @@ function searchKey(m: readonly Value[], k: Value): number {
 }
 
 /** A set from elements in any order (sorted, duplicates removed). */
-export function setOf(elems: readonly Value[]): Value[] {
+export function setOf<T extends Value>(elems: readonly T[]): T[] {
   const s = elems.slice().sort(compare);
   let w = 0;
   for (let r = 0; r < s.length; r++) {
@@ -114,7 +123,7 @@ export function setHas(s: readonly Value[], x: Value): boolean {
   return search(s, x) >= 0;
 }
 
-export function setAdd(s: readonly Value[], x: Value): readonly Value[] {
+export function setAdd<T extends Value>(s: readonly T[], x: NoInfer<T>): readonly T[] {
   const i = search(s, x);
   if (i >= 0) return s;
   const c = s.slice();
@@ -122,7 +131,7 @@ export function setAdd(s: readonly Value[], x: Value): readonly Value[] {
   return c;
 }
 
-export function setRemove(s: readonly Value[], x: Value): readonly Value[] {
+export function setRemove<T extends Value>(s: readonly T[], x: NoInfer<T>): readonly T[] {
   const i = search(s, x);
   if (i < 0) return s;
   const c = s.slice();
@@ -138,12 +147,12 @@ function checkIndex(s: readonly Value[], i: number, site: number, allowEnd: bool
   }
 }
 
-export function seqGet(s: readonly Value[], i: number, site: number): Value {
+export function seqGet<T extends Value>(s: readonly T[], i: number, site: number): T {
   checkIndex(s, i, site, false);
   return s[i]!;
 }
 
-export function seqSet(s: readonly Value[], i: number, v: Value, site: number): Value[] {
+export function seqSet<T extends Value>(s: readonly T[], i: number, v: NoInfer<T>, site: number): T[] {
   checkIndex(s, i, site, false);
   const c = s.slice();
   c[i] = v;
@@ -151,16 +160,20 @@ export function seqSet(s: readonly Value[], i: number, v: Value, site: number): 
 }
 
 /** `s += (i, v)`: insert v before position i (i may be the size: append). */
-export function seqInsert(s: readonly Value[], pair: readonly Value[], site: number): Value[] {
-  const i = pair[0] as number;
+export function seqInsert<T extends Value>(
+  s: readonly T[],
+  pair: readonly [number, NoInfer<T>],
+  site: number,
+): T[] {
+  const i = pair[0];
   checkIndex(s, i, site, true);
   const c = s.slice();
-  c.splice(i, 0, pair[1]!);
+  c.splice(i, 0, pair[1]);
   return c;
 }
 
 /** `s -= (i)`: remove the element at position i. */
-export function seqRemove(s: readonly Value[], i: number, site: number): Value[] {
+export function seqRemove<T extends Value>(s: readonly T[], i: number, site: number): T[] {
   checkIndex(s, i, site, false);
   const c = s.slice();
   c.splice(i, 1);
@@ -172,24 +185,32 @@ export function seqHas(s: readonly Value[], x: Value): boolean {
   return false;
 }
 
-export function concat(a: readonly Value[], b: readonly Value[]): Value[] {
+export function concat<T extends Value>(a: readonly T[], b: readonly T[]): T[] {
   return a.concat(b);
 }
 
 // ---------------------------------------------------------------- maps
 
 export function mapHas(m: readonly Value[], k: Value): boolean {
-  return searchKey(m, k) >= 0;
+  return searchKey(m as MapEntries<Value, Value>, k) >= 0;
 }
 
-export function mapGet(m: readonly Value[], k: Value, site: number): Value {
+export function mapGet<K extends Value, V extends Value>(
+  m: MapEntries<K, V>,
+  k: NoInfer<K>,
+  site: number,
+): V {
   const i = searchKey(m, k);
   if (i < 0) throw new RuntimeFault(site, `key ${formatValue(k)} not in map`);
-  return (m[i] as readonly Value[])[1]!;
+  return m[i]![1];
 }
 
 /** `m[k] = v` and `m += (k, v)`: insert or replace. */
-export function mapPut(m: readonly Value[], k: Value, v: Value): Value[] {
+export function mapPut<K extends Value, V extends Value>(
+  m: MapEntries<K, V>,
+  k: NoInfer<K>,
+  v: NoInfer<V>,
+): (readonly [K, V])[] {
   const i = searchKey(m, k);
   const c = m.slice();
   if (i >= 0) c[i] = [k, v];
@@ -197,12 +218,18 @@ export function mapPut(m: readonly Value[], k: Value, v: Value): Value[] {
   return c;
 }
 
-export function mapPutPair(m: readonly Value[], pair: readonly Value[]): Value[] {
-  return mapPut(m, pair[0]!, pair[1]!);
+export function mapPutPair<K extends Value, V extends Value>(
+  m: MapEntries<K, V>,
+  pair: readonly [NoInfer<K>, NoInfer<V>],
+): (readonly [K, V])[] {
+  return mapPut(m, pair[0], pair[1]);
 }
 
 /** `m -= (k)`: removing an absent key does nothing. */
-export function mapRemove(m: readonly Value[], k: Value): readonly Value[] {
+export function mapRemove<K extends Value, V extends Value>(
+  m: MapEntries<K, V>,
+  k: NoInfer<K>,
+): MapEntries<K, V> {
   const i = searchKey(m, k);
   if (i < 0) return m;
   const c = m.slice();
@@ -210,17 +237,17 @@ export function mapRemove(m: readonly Value[], k: Value): readonly Value[] {
   return c;
 }
 
-export function keys(m: readonly Value[]): Value[] {
-  return m.map((e) => (e as readonly Value[])[0]!);
+export function keys<K extends Value>(m: MapEntries<K, Value>): K[] {
+  return m.map((e) => e[0]);
 }
 
-export function values(m: readonly Value[]): Value[] {
-  return m.map((e) => (e as readonly Value[])[1]!);
+export function values<V extends Value>(m: MapEntries<Value, V>): V[] {
+  return m.map((e) => e[1]);
 }
 
 /** A map from entries in any order; later entries win. */
-export function mapOf(entries: readonly (readonly Value[])[]): Value[] {
-  let m: Value[] = [];
+export function mapOf(entries: readonly (readonly Value[])[]): MapEntries<Value, Value> {
+  let m: MapEntries<Value, Value> = [];
   for (const e of entries) m = mapPut(m, e[0]!, e[1]!);
   return m;
 }
@@ -233,6 +260,13 @@ interface Chooser {
 }
 
 /** `choose(coll)`: an element of a seq or set, a key of a map. */
+export function chooseIn<T extends Value>(ctx: Chooser, coll: readonly T[], isMap: false, site: number): T;
+export function chooseIn<K extends Value>(
+  ctx: Chooser,
+  coll: MapEntries<K, Value>,
+  isMap: true,
+  site: number,
+): K;
 export function chooseIn(ctx: Chooser, coll: readonly Value[], isMap: boolean, site: number): Value {
   if (coll.length === 0) throw new RuntimeFault(site, "choose from an empty collection");
   const v = coll[ctx.choose(coll.length, site)]!;
@@ -241,7 +275,7 @@ export function chooseIn(ctx: Chooser, coll: readonly Value[], isMap: boolean, s
 
 /** The elements `foreach` and quantifiers visit: a map's keys, otherwise the elements. */
 export function elems(coll: readonly Value[], isMap: boolean): readonly Value[] {
-  return isMap ? keys(coll) : coll;
+  return isMap ? keys(coll as MapEntries<Value, Value>) : coll;
 }
 
 /** Normalise a foreign function's int result to the int representation. */
