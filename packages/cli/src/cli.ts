@@ -1,14 +1,11 @@
 // The `faultline` command: dispatch to sub-commands; every path returns an exit code.
-import { runCheck } from "./commands/check.js";
-import { runCompile } from "./commands/compile.js";
-import { runExplore } from "./commands/explore.js";
-import { runParse } from "./commands/parse.js";
-import { runReplay } from "./commands/replay.js";
 import { ExitCode, type ExitCodeValue, UsageError } from "./exit-codes.js";
 import { HELP } from "./help.js";
 import { VERSION } from "./version.js";
 import type { Io } from "./io.js";
 
+// Commands are loaded when used: `--help` and `--version` then start without
+// the TypeScript compiler, the checker and the terminal UI.
 export async function runCli(argv: readonly string[], io: Io): Promise<ExitCodeValue> {
   const [command, ...rest] = argv;
   try {
@@ -24,15 +21,15 @@ export async function runCli(argv: readonly string[], io: Io): Promise<ExitCodeV
         io.out(`${VERSION}\n`);
         return ExitCode.pass;
       case "check":
-        return await runCheck(rest, io);
+        return await (await import("./commands/check.js")).runCheck(rest, io);
       case "parse":
-        return runParse(rest, io);
+        return (await import("./commands/parse.js")).runParse(rest, io);
       case "compile":
-        return runCompile(rest, io);
+        return (await import("./commands/compile.js")).runCompile(rest, io);
       case "replay":
-        return runReplay(rest, io);
+        return (await import("./commands/replay.js")).runReplay(rest, io);
       case "explore":
-        return await runExplore(rest, io);
+        return await (await import("./commands/explore.js")).runExplore(rest, io);
       default:
         io.err(`faultline: unknown command '${command}'\n\n${HELP}`);
         return ExitCode.usage;
