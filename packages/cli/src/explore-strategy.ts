@@ -34,6 +34,8 @@ export interface ExploreOptions {
   file: string;
   test: string;
   faultsText: string | undefined;
+  /** False: the parallel workers ignore the test's `symmetric (...)` too (default true). */
+  symmetry?: boolean;
   mode?: Mode;
   workers: number;
   memoryBytes: number | undefined;
@@ -130,6 +132,7 @@ async function runExhaustive<S>(
       file: o.file,
       test: o.test,
       ...(o.faultsText !== undefined ? { faults: o.faultsText } : {}),
+      ...(o.symmetry === false ? { symmetry: false } : {}),
     });
     const result = await checkExhaustiveParallel(factory, {
       workers: o.workers,
@@ -147,6 +150,7 @@ async function runExhaustive<S>(
     file: o.file,
     test: o.test,
     ...(o.faultsText !== undefined ? { faults: o.faultsText } : {}),
+    ...(o.symmetry === false ? { symmetry: false } : {}),
   };
   // Workers collect no coverage; the probe's covers the states it reached.
   const result = await checkExhaustiveParallel(flModelFactory(factoryArgs), {

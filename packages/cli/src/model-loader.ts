@@ -20,7 +20,18 @@ export type LoadedModel =
 
 const foreignCache = new WeakMap<IrProgram, ReturnType<typeof loadForeignImplementation>>();
 
-export function loadTestModel(ir: IrProgram, testName: string, faultsText?: string): LoadedModel {
+/** State-space reductions a command asks for (BuildModelOptions' switches). */
+export interface Reductions {
+  /** Symmetry reduction of tests that declare `symmetric (...)` (default true). */
+  symmetry?: boolean;
+}
+
+export function loadTestModel(
+  ir: IrProgram,
+  testName: string,
+  faultsText?: string,
+  reductions: Reductions = {},
+): LoadedModel {
   let foreign: Readonly<Record<string, unknown>> | undefined;
   if (ir.funs.some((f) => f.foreign)) {
     let loaded = foreignCache.get(ir);
@@ -33,8 +44,9 @@ export function loadTestModel(ir: IrProgram, testName: string, faultsText?: stri
   }
   const options: Parameters<typeof buildModel>[2] = {};
   if (foreign) options.foreign = foreign;
+  if (reductions.symmetry === false) options.symmetry = false;
   if (faultsText !== undefined) {
-    const parsed = parseFaultsOption(faultsText, ir);
+    const parsed = parseFaultsOption(faultsText, ir, testName);
     if (!parsed.ok) return { ok: false, kind: "usage", message: parsed.message };
     options.faults = parsed.faults;
   }

@@ -14,6 +14,8 @@ export interface FlFactoryArgs {
   test: string;
   /** `--faults` text replacing the test's faults, if any. */
   faults?: string;
+  /** False: ignore the test's `symmetric (...)` (BuildModelOptions.symmetry). */
+  symmetry?: boolean;
 }
 
 export function createFlModel(args: FlFactoryArgs): FlModel {
@@ -22,13 +24,14 @@ export function createFlModel(args: FlFactoryArgs): FlModel {
   if (!compiled.ok)
     throw new Error(`${args.file} does not compile: ${compiled.diagnostics[0]?.message ?? ""}`);
   const options: BuildModelOptions = {};
+  if (args.symmetry === false) options.symmetry = false;
   if (compiled.ir.funs.some((f) => f.foreign)) {
     const loaded = loadForeignImplementation(compiled.ir);
     if (loaded.functions === null) throw new Error(`${args.file}: foreign functions do not load`);
     options.foreign = loaded.functions;
   }
   if (args.faults !== undefined) {
-    const parsed = parseFaultsOption(args.faults, compiled.ir);
+    const parsed = parseFaultsOption(args.faults, compiled.ir, args.test);
     if (!parsed.ok) throw new Error(`--faults: ${parsed.message}`);
     options.faults = parsed.faults;
   }

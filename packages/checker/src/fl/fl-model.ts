@@ -52,6 +52,7 @@ import { loadForeignImplementation } from "./foreign-loader.js";
 import { loadCommonJs } from "./load-module.js";
 import { buildOwnerTable, H_DEFER, H_GOTO, H_IGNORE, type OwnerTable } from "./program-tables.js";
 import { messageText, type RefNamer, valueToItf, valueToJson } from "./value-view.js";
+import { createSymmetry, type Symmetry } from "./symmetry.js";
 
 export interface BuildModelOptions {
   /** Values for the program's params, overriding the test's. */
@@ -67,6 +68,11 @@ export interface BuildModelOptions {
    * the test without faults.
    */
   faults?: readonly IrFault[];
+  /**
+   * Symmetry reduction for the test's `symmetric (...)` machine types (on by
+   * default when the test declares some; false checks the full state space).
+   */
+  symmetry?: boolean;
 }
 
 export interface FlTestInfo {
@@ -141,6 +147,8 @@ export class FlModel implements Model<FlState, FlStep> {
   private readonly eventNames: string[];
   /** By machine type: may the test create it (coverage lists only these). */
   private readonly allowed: readonly boolean[];
+  /** Symmetry reduction of the test's `symmetric (...)` types; null when off or none declared. */
+  readonly symmetry: Symmetry | null;
 
   constructor(
     readonly ir: IrProgram,
@@ -217,6 +225,8 @@ export class FlModel implements Model<FlState, FlStep> {
       this.faults.faults.length,
       this.faults.partitions.length > 0,
     );
+    this.symmetry =
+      options.symmetry === false ? null : createSymmetry(ir, test, this.machines, this.monitors, this.faults);
     const ex = this.ex;
     this.invariants = test.asserts
       .filter((a) => a.kind === "invariant")
@@ -488,6 +498,11 @@ export class FlModel implements Model<FlState, FlStep> {
     return null;
   }
 
+  /** The machine types whose instances symmetry reduction treats as interchangeable (empty when off). */
+  get symmetricTypes(): readonly string[] {
+    return this.symmetry === null ? [] : this.symmetry.types;
+  }
+
   /** True when an asserted spec has a hot state: only then is there liveness to check (checkLiveness). */
   get hasHotStates(): boolean {
     return this.monitors.some((m) => m.states.some((st) => st.hot));
@@ -506,9 +521,13 @@ export class FlModel implements Model<FlState, FlStep> {
     return this.codec.encode(s);
   }
 
-  /** The fingerprint of encode(s)'s bytes' equality class, without encoding (see StateCodec.fingerprint). */
+  /**
+   * The fingerprint of encode(s)'s bytes' equality class, without encoding
+   * (see StateCodec.fingerprint); under symmetry reduction, of a permutation
+   * of `s` that stands for its whole symmetry class (see symmetry.ts).
+   */
   fingerprint(s: FlState, out: Uint32Array): void {
-    this.codec.fingerprint(s, out);
+    this.codec.fingerprint(this.symmetry === null ? s : this.symmetry.representative(s), out);
   }
 
   decode(bytes: Uint8Array): FlState {

@@ -57,6 +57,7 @@ export const CHECK_FLAGS = [
   { name: "workers", kind: "number", description: "worker threads for big state spaces", valueName: "N" },
   { name: "memory", kind: "string", description: "memory budget of the search", valueName: "SIZE" },
   { name: "faults", kind: "string", description: "faults replacing each test's own", valueName: "SPEC" },
+  { name: "no-symmetry", kind: "boolean", description: "ignore the tests' symmetric (...) declarations" },
   { name: "quiet", kind: "boolean", description: "less output" },
   { name: "verbose", kind: "boolean", description: "more output" },
 ] as const;
@@ -295,7 +296,8 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
     }
     for (const test of tests) {
       const faultsText = flags.get("faults") as string | undefined;
-      const loaded = loadTestModel(compiled.ir, test.name, faultsText);
+      const symmetry = !flags.get("no-symmetry");
+      const loaded = loadTestModel(compiled.ir, test.name, faultsText, { symmetry });
       if (!loaded.ok) {
         if (loaded.kind === "usage") {
           io.err(`faultline check: ${file}: ${loaded.message}\n`);
@@ -316,6 +318,7 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
         file,
         test: test.name,
         faultsText,
+        symmetry,
         mode,
         workers,
         memoryBytes,
@@ -439,6 +442,11 @@ function printTest(
   else verdict = "pass";
   if (opts.quiet && ok) return;
   io.out(`  ${mark} ${r.test}: ${verdict}${stats ? ` — ${stats}` : ""}${expectNote}\n`);
+  const symmetric = (model as { symmetricTypes?: readonly string[] }).symmetricTypes ?? [];
+  if (symmetric.length > 0 && stats)
+    io.out(
+      `      symmetry reduction: ${symmetric.join(", ")} (states counted up to renaming their instances)\n`,
+    );
   const showTrace =
     (res.kind === "violation" || res.kind === "deadlock") && (!r.expectation || opts.verbose || !ok);
   if (showTrace) {
