@@ -8,6 +8,12 @@
 // state, so step objects are never stored. BFS makes it a shortest one.
 // model.decode receives a view into the frontier's buffers that stays valid
 // while that state is expanded, not longer: a decoded state must not keep it.
+//
+// With `partialOrder: true` and a model that has ampleSuccessors, a state is
+// expanded with its ample set alone unless one of the ample successors was
+// already visited (the cycle proviso), in which case it is also expanded fully;
+// parent links then say which of the two enumerations a step came from (see
+// docs/adr/0008-partial-order-reduction.md).
 import {
   type BoundReason,
   type CheckResult,
@@ -50,19 +56,79 @@ export interface ExhaustiveOptions {
   initialCapacity?: number;
   /** Clock in milliseconds (default performance.now); tests inject one to test timeouts without waiting. */
   now?: () => number;
+  /**
+   * Partial-order reduction: expand states with the model's ampleSuccessors
+   * when it has one (default false). Safety verdicts are kept; counterexamples
+   * may be longer than the shortest one. See docs/adr/0008-partial-order-reduction.md.
+   */
+  partialOrder?: boolean;
+}
+
+// Emission refs name a step from a state: k >= 0 is the k-th emission of
+// successors(), -(k + 1) the k-th emission of ampleSuccessors(). Parent links
+// keep them in 16 bits: codes below AMPLE_LINK are full indexes, codes from
+// AMPLE_LINK to LINK_OVERFLOW - 1 ample ones, and LINK_OVERFLOW means "in the
+// overflow map" (which stores the ref itself).
+const AMPLE_LINK = 0x8000;
+/** The 16-bit link code that sends a reader to the overflow map. */
+export const LINK_OVERFLOW = 0xffff;
+
+/** The 16-bit parent-link code of an emission ref (LINK_OVERFLOW: keep the ref in the overflow map). */
+export function linkCode(ref: number): number {
+  if (ref >= 0) return ref < AMPLE_LINK ? ref : LINK_OVERFLOW;
+  const k = -ref - 1;
+  return k < LINK_OVERFLOW - AMPLE_LINK ? AMPLE_LINK + k : LINK_OVERFLOW;
+}
+
+/** The emission ref of a 16-bit link code other than LINK_OVERFLOW. */
+export function refOfLinkCode(code: number): number {
+  return code < AMPLE_LINK ? code : AMPLE_LINK - code - 1;
+}
+
+/**
+ * The step that emission ref `ref` names from `state` (null: among the initial
+ * steps), with a copy of its target's encoding (null for a failing step), or
+ * null when the model no longer emits it. Encoding at once keeps this correct
+ * for models that reuse state objects between emissions.
+ */
+export function pickEmission<S, Step extends Json>(
+  model: Model<S, Step>,
+  state: S | null,
+  ref: number,
+): { step: Step; bytes: Uint8Array | null } | null {
+  const k = ref >= 0 ? ref : -ref - 1;
+  let seen = 0;
+  let picked: { step: Step; bytes: Uint8Array | null } | null = null;
+  const take: Emit<S, Step> = (step, outcome) => {
+    if (seen++ !== k) return;
+    picked = { step, bytes: outcome.kind === "state" ? model.encode(outcome.state).slice() : null };
+  };
+  if (state === null) model.initial(take);
+  else if (ref >= 0) model.successors(state, take);
+  else model.ampleSuccessors?.(state, take);
+  return picked;
+}
+
+/** True when an explorer given `options` should use the model's ample sets. */
+export function usesPartialOrder<S, Step extends Json>(
+  model: Model<S, Step>,
+  options: { partialOrder?: boolean },
+): boolean {
+  return options.partialOrder === true && typeof model.ampleSuccessors === "function";
 }
 
 const NO_PARENT = 0xffffffff;
 const LINK_CHUNK_BITS = 16;
 const LINK_CHUNK_SIZE = 1 << LINK_CHUNK_BITS;
 const LINK_CHUNK_MASK = LINK_CHUNK_SIZE - 1;
-const INDEX_OVERFLOW = 0xffff;
+/** Initial slots of the set of states found in the level being expanded (partial-order reduction). */
+const NEXT_LEVEL_SLOTS = 1024;
 /** Expansions between two looks at the clock. */
 const CLOCK_EVERY = 64;
 
 /**
- * Parent id and emission index per state id, in chunked typed arrays (6 bytes
- * per state). Emission indexes >= 0xffff (rare: huge fan-out) go to a side map.
+ * Parent id and emission ref per state id, in chunked typed arrays (6 bytes
+ * per state). Refs that do not fit a 16-bit link code (rare: huge fan-out) go to a side map.
  */
 class ParentLinks {
   private parents: Uint32Array[] = [];
@@ -70,7 +136,7 @@ class ParentLinks {
   private readonly overflow = new Map<number, number>();
   private count = 0;
 
-  push(parent: number, index: number): void {
+  push(parent: number, ref: number): void {
     const at = this.count & LINK_CHUNK_MASK;
     if (at === 0) {
       this.parents.push(new Uint32Array(LINK_CHUNK_SIZE));
@@ -78,12 +144,9 @@ class ParentLinks {
     }
     const chunk = this.count >>> LINK_CHUNK_BITS;
     this.parents[chunk]![at] = parent;
-    if (index >= INDEX_OVERFLOW) {
-      this.indexes[chunk]![at] = INDEX_OVERFLOW;
-      this.overflow.set(this.count, index);
-    } else {
-      this.indexes[chunk]![at] = index;
-    }
+    const code = linkCode(ref);
+    this.indexes[chunk]![at] = code;
+    if (code === LINK_OVERFLOW) this.overflow.set(this.count, ref);
     this.count++;
   }
 
@@ -91,9 +154,10 @@ class ParentLinks {
     return this.parents[id >>> LINK_CHUNK_BITS]![id & LINK_CHUNK_MASK]!;
   }
 
-  indexOf(id: number): number {
-    const index = this.indexes[id >>> LINK_CHUNK_BITS]![id & LINK_CHUNK_MASK]!;
-    return index === INDEX_OVERFLOW ? this.overflow.get(id)! : index;
+  /** The emission ref of the step that discovered state `id`. */
+  refOf(id: number): number {
+    const code = this.indexes[id >>> LINK_CHUNK_BITS]![id & LINK_CHUNK_MASK]!;
+    return code === LINK_OVERFLOW ? this.overflow.get(id)! : refOfLinkCode(code);
   }
 
   get bytes(): number {
@@ -106,8 +170,8 @@ interface Candidate {
   failure: Failure;
   /** The state the failure is at or after (NO_PARENT: before any state, i.e. an initial step). */
   stateId: number;
-  /** Emission index of the failing step from `stateId`, or -1 when the failure is in that state. */
-  extraStep: number;
+  /** Emission ref of the failing step from `stateId`, or null when the failure is in that state. */
+  extraStep: number | null;
   /** Trace length in steps. */
   length: number;
 }
@@ -141,6 +205,8 @@ class BfsRun<S, Step extends Json> {
   private readonly fingerprint = new Uint32Array(2);
   /** The model's own fingerprint (no encoding) when it has one, else the fingerprint of the encoding. */
   private readonly fingerprintOf: (state: S, out: Uint32Array) => void;
+  /** Use the model's ample sets (partial-order reduction). */
+  private readonly partialOrder: boolean;
 
   private distinct = 0;
   private generated = 0;
@@ -150,6 +216,14 @@ class BfsRun<S, Step extends Json> {
   private expandingId = NO_PARENT;
   private expandingDepth = -1;
   private emitted = 0;
+  /** The emissions come from ampleSuccessors (else from successors or initial). */
+  private ample = false;
+  /** An ample emission of the current expansion reached a state of this level or an earlier one (cycle proviso). */
+  private revisited = false;
+  /** With partialOrder: the states discovered while expanding the current level (they are one level deeper). */
+  private nextLevel: FingerprintSet | null = null;
+  private expanded = 0;
+  private ampleExpansions = 0;
   private mode: Mode = Mode.Normal;
   private accepting = true;
   private cutOffByDepth = false;
@@ -168,36 +242,43 @@ class BfsRun<S, Step extends Json> {
     this.now = options.now ?? (() => performance.now());
     this.visited = new FingerprintSet({ initialCapacity: options.initialCapacity });
     this.fingerprintOf = fingerprintFunction(model);
+    this.partialOrder = usesPartialOrder(model, options);
     this.startTime = this.now();
   }
 
   private readonly emit: Emit<S, Step> = (_step, outcome) => {
     this.generated++;
     const index = this.emitted++;
+    const ref = this.ample ? -index - 1 : index;
     if (!this.accepting) {
       if (this.mode === Mode.Probe) this.probe(outcome);
       return;
     }
     if (outcome.kind === "failure") {
-      this.record(outcome.failure, this.expandingId, index, this.expandingDepth + 2);
+      this.record(outcome.failure, this.expandingId, ref, this.expandingDepth + 2);
       return;
     }
     const state = outcome.state;
     const fingerprint = this.fingerprint;
     this.fingerprintOf(state, fingerprint);
-    if (!this.visited.add(fingerprint[0]!, fingerprint[1]!)) return;
+    if (!this.visited.add(fingerprint[0]!, fingerprint[1]!)) {
+      // Known one level deeper (found from this level): not an edge that can close a cycle.
+      if (this.ample && !this.nextLevel!.has(fingerprint[0]!, fingerprint[1]!)) this.revisited = true;
+      return;
+    }
+    this.nextLevel?.add(fingerprint[0]!, fingerprint[1]!);
     if (this.distinct >= this.maxStates) {
       this.stop("max-states");
       return;
     }
     const id = this.distinct++;
-    this.links.push(this.expandingId, index);
+    this.links.push(this.expandingId, ref);
     this.deepest = this.expandingDepth + 1;
     const invariants = this.invariants;
     for (let i = 0; i < invariants.length; i++) {
       const invariant = invariants[i]!;
       if (!invariant.holds(state)) {
-        this.record(invariantFailure(invariant), id, -1, this.expandingDepth + 2);
+        this.record(invariantFailure(invariant), id, null, this.expandingDepth + 2);
         break;
       }
     }
@@ -215,7 +296,7 @@ class BfsRun<S, Step extends Json> {
     if (!this.visited.has(this.fingerprint[0]!, this.fingerprint[1]!)) this.cutOffByDepth = true;
   }
 
-  private record(failure: Failure, stateId: number, extraStep: number, length: number): void {
+  private record(failure: Failure, stateId: number, extraStep: number | null, length: number): void {
     const candidate: Candidate = { failure, stateId, extraStep, length };
     if (this.stopOnFirst) {
       if (this.best === null || length < this.best.length) this.best = candidate;
@@ -253,12 +334,14 @@ class BfsRun<S, Step extends Json> {
     const progressEvery = this.options.progressEveryStates ?? Number.POSITIVE_INFINITY;
     const timeout = this.options.timeoutMs ?? Number.POSITIVE_INFINITY;
     const onProgress = this.options.onProgress;
+    if (this.partialOrder) this.nextLevel = new FingerprintSet({ initialCapacity: NEXT_LEVEL_SLOTS });
 
     while (this.stopReason === null && this.queue.length > 0) {
       if (nextId === levelEnd) {
         this.completedDepth = depth;
         depth++;
         levelEnd = this.distinct;
+        if (this.partialOrder) this.nextLevel = new FingerprintSet({ initialCapacity: NEXT_LEVEL_SLOTS });
       }
       // Failures found from this level on are no shorter than the best one.
       if (this.best !== null && this.best.length <= depth + 1) break;
@@ -285,17 +368,15 @@ class BfsRun<S, Step extends Json> {
       const bytes = this.queue.shift()!;
       this.expandingId = id;
       this.expandingDepth = depth;
-      this.emitted = 0;
       if (this.best !== null) this.mode = Mode.CountOnly;
       else if (depth >= this.maxDepth) this.mode = Mode.Probe;
       else this.mode = Mode.Normal;
       this.accepting = this.mode === Mode.Normal;
       try {
         const state = model.decode(bytes);
-        model.successors(state, this.emit);
-        if (this.emitted === 0) {
+        if (!this.expand(state)) {
           const failure = model.terminal(state);
-          if (failure !== null) this.record(failure, id, -1, depth + 1);
+          if (failure !== null) this.record(failure, id, null, depth + 1);
         }
       } catch (error) {
         return this.error(
@@ -307,6 +388,40 @@ class BfsRun<S, Step extends Json> {
     }
     if (this.stopReason === null && this.queue.length === 0) this.completedDepth = this.deepest;
     return this.finish();
+  }
+
+  /**
+   * Emits the successors of `state` (an ample set when that is enough, see
+   * the file comment); false when it has none (a terminal state).
+   */
+  private expand(state: S): boolean {
+    if (this.partialOrder) {
+      this.expanded++;
+      this.ample = true;
+      this.revisited = false;
+      this.emitted = 0;
+      let reduced: boolean;
+      try {
+        reduced = this.model.ampleSuccessors!(state, this.emit);
+      } finally {
+        this.ample = false;
+      }
+      if (reduced && this.emitted > 0) {
+        // Cycle proviso: every ample successor must be new (a revisit may close a cycle of ample
+        // steps). Only Normal mode records states; at maxDepth the probe asks whether a successor is
+        // new, so it goes on with the full set when none was; after a failure only terminality counts.
+        const enough =
+          this.mode === Mode.CountOnly ||
+          (this.mode === Mode.Probe ? this.cutOffByDepth : !this.accepting || !this.revisited);
+        if (enough) {
+          this.ampleExpansions++;
+          return true;
+        }
+      }
+    }
+    this.emitted = 0;
+    this.model.successors(state, this.emit);
+    return this.emitted > 0;
   }
 
   private finish(): CheckResult<ExhaustiveStats> {
@@ -335,7 +450,7 @@ class BfsRun<S, Step extends Json> {
     if (error instanceof Error && error.stack !== undefined) result.detail = error.stack;
     if (stateId !== null) {
       try {
-        result.trace = this.traceOf({ failure: NO_FAILURE, stateId, extraStep: -1, length: 0 });
+        result.trace = this.traceOf({ failure: NO_FAILURE, stateId, extraStep: null, length: 0 });
       } catch {
         // The model cannot even replay the path: report the error without a trace.
       }
@@ -343,7 +458,7 @@ class BfsRun<S, Step extends Json> {
     return result;
   }
 
-  /** Rebuilds the steps to a candidate by replaying the k-th emission along the parent chain. */
+  /** Rebuilds the steps to a candidate by replaying the emission each parent link names. */
   private traceOf(candidate: Candidate): Trace {
     const path: number[] = [];
     for (let id = candidate.stateId; id !== NO_PARENT; id = this.links.parentOf(id)) path.push(id);
@@ -351,7 +466,7 @@ class BfsRun<S, Step extends Json> {
     const steps: Json[] = [];
     let state: S | null = null;
     for (const id of path) {
-      const picked = this.pick(state, this.links.indexOf(id), steps.length);
+      const picked = this.pick(state, this.links.refOf(id), steps.length);
       steps.push(picked.step);
       if (picked.bytes === null) {
         throw new ModelInconsistency(
@@ -361,7 +476,7 @@ class BfsRun<S, Step extends Json> {
       // Decode as the search did, so successors see the state exactly as it was expanded.
       state = this.model.decode(picked.bytes);
     }
-    if (candidate.extraStep >= 0) {
+    if (candidate.extraStep !== null) {
       const picked = this.pick(state, candidate.extraStep, steps.length);
       if (picked.bytes !== null) {
         throw new ModelInconsistency(
@@ -373,23 +488,12 @@ class BfsRun<S, Step extends Json> {
     return { steps };
   }
 
-  /**
-   * The k-th step emitted from `state` (or among the initial steps), with a
-   * copy of its target state's encoding (null for a failing step). Encoding at
-   * once keeps this correct for models that reuse state objects between emissions.
-   */
-  private pick(state: S | null, k: number, position: number): { step: Step; bytes: Uint8Array | null } {
-    let seen = 0;
-    let picked: { step: Step; bytes: Uint8Array | null } | null = null;
-    const take: Emit<S, Step> = (step, outcome) => {
-      if (seen++ !== k) return;
-      picked = { step, bytes: outcome.kind === "state" ? this.model.encode(outcome.state).slice() : null };
-    };
-    if (state === null) this.model.initial(take);
-    else this.model.successors(state, take);
+  /** The step emission ref `ref` names from `state` (see pickEmission); throws when it is gone. */
+  private pick(state: S | null, ref: number, position: number): { step: Step; bytes: Uint8Array | null } {
+    const picked = pickEmission(this.model, state, ref);
     if (picked === null) {
       throw new ModelInconsistency(
-        `model is not deterministic: replaying the counterexample, step ${position + 1} (successor #${k}) no longer exists`,
+        `model is not deterministic: replaying the counterexample, step ${position + 1} (${emissionText(ref)}) no longer exists`,
       );
     }
     return picked;
@@ -418,6 +522,7 @@ class BfsRun<S, Step extends Json> {
       peakQueueStates: this.queue.peakLength,
       peakQueueBytes: this.queue.peakBytes,
       heapUsedBytes: memory === undefined ? 0 : memory().heapUsed,
+      ...(this.partialOrder ? { expandedStates: this.expanded, ampleExpansions: this.ampleExpansions } : {}),
     };
   }
 
@@ -435,6 +540,11 @@ export function fingerprintFunction<S, Step extends Json>(
 }
 
 const NO_FAILURE: Failure = { kind: "runtime-error", property: "", message: "" };
+
+/** How an inconsistency message names an emission ref. */
+export function emissionText(ref: number): string {
+  return ref >= 0 ? `successor #${ref}` : `ample successor #${-ref - 1}`;
+}
 
 /**
  * Explores every reachable state breadth-first. Never throws for model

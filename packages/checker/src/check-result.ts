@@ -79,6 +79,12 @@ export interface ExhaustiveStats extends CheckStats {
   peakQueueBytes: number;
   /** V8 heap in use at the end (0 where the runtime does not say). */
   heapUsedBytes: number;
+  /**
+   * With partial-order reduction (`partialOrder: true`) only: states expanded,
+   * and how many of them with an ample set alone (the rest fully).
+   */
+  expandedStates?: number;
+  ampleExpansions?: number;
 }
 
 /** "memory": the memory budget (the parallel explorer's visited table) is used up. */

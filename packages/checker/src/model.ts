@@ -77,6 +77,15 @@ export interface Model<S, Step extends Json = Json> {
   /** Emit every successor of `state`: one per enabled step and per choice of values. */
   successors(state: S, emit: Emit<S, Step>): void;
 
+  /**
+   * Partial-order reduction (optional): emit only an ample subset of the successors of `state`
+   * and return true, or emit nothing and return false (the state must be fully expanded).
+   * Emissions are indexed among themselves (replay calls this again on the same state).
+   * Must be deterministic (a function of the state only). Explorers call it only when asked
+   * to (`partialOrder: true`); see docs/adr/0008-partial-order-reduction.md.
+   */
+  ampleSuccessors?(state: S, emit: Emit<S, Step>): boolean;
+
   /** Replay one step (null = from before the initial state). Deterministic. */
   apply(state: S | null, step: Step): StepOutcome<S>;
 

@@ -24,6 +24,12 @@
 // `workers: 1` runs the same code with one worker thread (not a fallback to
 // checkExhaustive), so the memory budget applies there too.
 //
+// Partial-order reduction (`partialOrder: true`): workers expand with the
+// model's ample sets and apply the cycle proviso on the shared table's add, as
+// bfs-explorer.ts does. Which worker discovers a state first depends on
+// timing, so with 2+ workers which states are fully expanded, hence the state
+// count, may differ from run to run; verdicts do not (ADR 0008).
+//
 // Workers are kept between searches by a ParallelExplorer (a pool);
 // checkExhaustiveParallel starts one for a single search. A worker exception
 // or crash ends the search with kind "error"; workers that do not come back
@@ -33,9 +39,16 @@ import { totalmem } from "node:os";
 import { pathToFileURL } from "node:url";
 import { getHeapStatistics } from "node:v8";
 import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
-import type { ExhaustiveOptions, ExhaustiveProgress } from "./bfs-explorer.js";
+import {
+  emissionText,
+  type ExhaustiveOptions,
+  type ExhaustiveProgress,
+  LINK_OVERFLOW,
+  pickEmission,
+  refOfLinkCode,
+} from "./bfs-explorer.js";
 import { type BoundReason, type CheckResult, type ExhaustiveStats, failureResult } from "./check-result.js";
-import type { Emit, Json, Model } from "./model.js";
+import type { Json, Model } from "./model.js";
 import { loadModelFromFactory, type ModelFactory } from "./model-factory.js";
 import {
   BEST_LENGTH,
@@ -46,7 +59,6 @@ import {
   type ChunkRef,
   EPOCH,
   type FromWorker,
-  INDEX_OVERFLOW,
   LIMIT,
   LINK_CHUNK_BITS,
   type LevelDone,
@@ -186,9 +198,10 @@ class LinkReader {
     return this.parents[local >>> LINK_CHUNK_BITS]![local & LINK_CHUNK_MASK]!;
   }
 
-  indexOf(local: number): number {
-    const index = this.indexes[local >>> LINK_CHUNK_BITS]![local & LINK_CHUNK_MASK]!;
-    return index === INDEX_OVERFLOW ? this.overflow.get(local)! : index;
+  /** The emission ref of the step that discovered the worker's state `local`. */
+  refOf(local: number): number {
+    const code = this.indexes[local >>> LINK_CHUNK_BITS]![local & LINK_CHUNK_MASK]!;
+    return code === LINK_OVERFLOW ? this.overflow.get(local)! : refOfLinkCode(code);
   }
 
   get bytes(): number {
@@ -368,6 +381,8 @@ class ParallelRun {
   private readonly inserted: number[];
   private readonly distinctBy: number[];
   private readonly generatedBy: number[];
+  private readonly expandedBy: number[];
+  private readonly ampleBy: number[];
   private readonly heapBy: number[];
   private readonly chunkBytesBy: number[];
   private deepest = 0;
@@ -417,6 +432,8 @@ class ParallelRun {
     this.inserted = zeros();
     this.distinctBy = zeros();
     this.generatedBy = zeros();
+    this.expandedBy = zeros();
+    this.ampleBy = zeros();
     this.heapBy = zeros();
     this.chunkBytesBy = zeros();
     for (let w = 0; w < workers; w++) this.links.push(new LinkReader());
@@ -489,6 +506,7 @@ class ParallelRun {
       maxFailures: this.maxFailures,
       chunkBytes: this.options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
       chunkStates: this.options.chunkStates ?? DEFAULT_CHUNK_STATES,
+      partialOrder: this.options.partialOrder === true,
     };
   }
 
@@ -608,6 +626,8 @@ class ParallelRun {
       this.links[worker]!.add(done);
       this.distinctBy[worker] = done.distinct;
       this.generatedBy[worker] = done.generated;
+      this.expandedBy[worker] = done.expanded;
+      this.ampleBy[worker] = done.ampleExpansions;
       this.heapBy[worker] = done.heapUsed;
       this.chunkBytesBy[worker] = done.chunkBufferBytes;
       if (done.cutOffByDepth) this.cutOffByDepth = true;
@@ -814,7 +834,7 @@ class ParallelRun {
     if (detail !== undefined) result.detail = detail;
     if (stateRef !== null && stateRef !== NO_PARENT && this.model !== null) {
       try {
-        result.trace = this.traceOf({ failure: NO_FAILURE, stateRef, extraStep: -1, length: 0 });
+        result.trace = this.traceOf({ failure: NO_FAILURE, stateRef, extraStep: null, length: 0 });
       } catch {
         // The model cannot even replay the path: report the error without a trace.
       }
@@ -822,7 +842,7 @@ class ParallelRun {
     return result;
   }
 
-  /** Rebuilds the steps to a candidate by replaying the k-th emission along the parent chain. */
+  /** Rebuilds the steps to a candidate by replaying the emission each parent link names. */
   private traceOf(candidate: CandidateRecord): Trace {
     const model = this.model!;
     const workers = this.workerCount;
@@ -837,8 +857,8 @@ class ParallelRun {
     let state: unknown = null;
     for (const ref of path) {
       const worker = ref % workers;
-      const index = this.links[worker]!.indexOf((ref - worker) / workers);
-      const picked = this.pick(state, index, steps.length);
+      const emission = this.links[worker]!.refOf((ref - worker) / workers);
+      const picked = this.pick(state, emission, steps.length);
       steps.push(picked.step);
       if (picked.bytes === null) {
         throw new ModelInconsistency(
@@ -847,7 +867,7 @@ class ParallelRun {
       }
       state = model.decode(picked.bytes);
     }
-    if (candidate.extraStep >= 0) {
+    if (candidate.extraStep !== null) {
       const picked = this.pick(state, candidate.extraStep, steps.length);
       if (picked.bytes !== null) {
         throw new ModelInconsistency(
@@ -859,20 +879,12 @@ class ParallelRun {
     return { steps };
   }
 
-  /** The k-th step emitted from `state` (or among the initial steps), with a copy of its target's encoding. */
-  private pick(state: unknown, k: number, position: number): { step: Json; bytes: Uint8Array | null } {
-    const model = this.model!;
-    let seen = 0;
-    let picked: { step: Json; bytes: Uint8Array | null } | null = null;
-    const take: Emit<unknown, Json> = (step, outcome) => {
-      if (seen++ !== k) return;
-      picked = { step, bytes: outcome.kind === "state" ? model.encode(outcome.state).slice() : null };
-    };
-    if (state === null) model.initial(take);
-    else model.successors(state, take);
+  /** The step emission ref `ref` names from `state` (or among the initial steps), with its target's encoding. */
+  private pick(state: unknown, ref: number, position: number): { step: Json; bytes: Uint8Array | null } {
+    const picked = pickEmission(this.model!, state, ref);
     if (picked === null) {
       throw new ModelInconsistency(
-        `model is not deterministic: replaying the counterexample, step ${position + 1} (successor #${k}) no longer exists`,
+        `model is not deterministic: replaying the counterexample, step ${position + 1} (${emissionText(ref)}) no longer exists`,
       );
     }
     return picked;
@@ -907,6 +919,12 @@ class ParallelRun {
       visitedSetLoad: this.insertedTotal() / this.table.capacity,
       visitedSetGrowths: this.growths,
       memoryBudgetBytes: this.budget,
+      ...(this.options.partialOrder === true && this.model?.ampleSuccessors !== undefined
+        ? {
+            expandedStates: this.expandedBy.reduce((a, b) => a + b, 0),
+            ampleExpansions: this.ampleBy.reduce((a, b) => a + b, 0),
+          }
+        : {}),
     };
   }
 }

@@ -12,8 +12,8 @@ import type { ModelFactory } from "./model-factory.js";
 export const NO_PARENT = 0xffffffff;
 /** Parent links are stored in shared chunks of 2^LINK_CHUNK_BITS states (6 bytes each). */
 export const LINK_CHUNK_BITS = 14;
-/** Emission index stored in 16 bits meaning "look in the overflow map". */
-export const INDEX_OVERFLOW = 0xffff;
+// Parent links store emission refs (successors' k-th step, or ampleSuccessors'
+// with partial-order reduction) as 16-bit codes: see linkCode in bfs-explorer.ts.
 /** No failure found yet (the initial value of BEST_LENGTH). */
 export const NO_LENGTH = 0x7fffffff;
 
@@ -93,6 +93,8 @@ export interface RunConfig {
   maxFailures: number;
   chunkBytes: number;
   chunkStates: number;
+  /** Partial-order reduction: expand with the model's ample sets (see bfs-explorer.ts). */
+  partialOrder: boolean;
 }
 
 /** A failure found by a worker, located by refs. */
@@ -100,8 +102,8 @@ export interface CandidateRecord {
   failure: Failure;
   /** The state the failure is at or after (NO_PARENT: an initial step). */
   stateRef: number;
-  /** Emission index of the failing step from stateRef, or -1 when the failure is in that state. */
-  extraStep: number;
+  /** Emission ref of the failing step from stateRef (see linkCode), or null when the failure is in that state. */
+  extraStep: number | null;
   /** Trace length in steps. */
   length: number;
 }
@@ -120,10 +122,10 @@ export interface LevelDone {
   worker: number;
   /** States discovered in this level, in discovery order. */
   chunks: ChunkRef[];
-  /** Parent-link buffers started in this level (Uint32 parent refs, Uint16 emission indexes). */
+  /** Parent-link buffers started in this level (Uint32 parent refs, Uint16 link codes). */
   linkParents: SharedArrayBuffer[];
   linkIndexes: SharedArrayBuffer[];
-  /** Emission indexes too large for 16 bits found in this level: [local index, index]. */
+  /** Emission refs without a 16-bit link code found in this level: [local index, ref]. */
   linkOverflow: [number, number][];
   /** stopOnFirst: this worker's best failure if it improved; else the failures new or shortened in this level. */
   candidates: CandidateRecord[];
@@ -131,6 +133,9 @@ export interface LevelDone {
   inserted: number;
   distinct: number;
   generated: number;
+  /** Partial-order reduction only: states expanded, and how many with an ample set alone. */
+  expanded: number;
+  ampleExpansions: number;
   /** A state beyond maxDepth (or a failing step from the last level) was cut off. */
   cutOffByDepth: boolean;
   /** Bytes of frontier chunk buffers this worker holds. */

@@ -7,7 +7,7 @@
 import { getHeapStatistics } from "node:v8";
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { invariantFailure } from "./check-result.js";
-import { fingerprintFunction } from "./bfs-explorer.js";
+import { fingerprintFunction, LINK_OVERFLOW, linkCode, usesPartialOrder } from "./bfs-explorer.js";
 import type { Emit, Failure, Invariant, Json, Model, StepOutcome } from "./model.js";
 import { loadModelFromFactory } from "./model-factory.js";
 import {
@@ -19,7 +19,6 @@ import {
   DISTINCT,
   EPOCH,
   type FromWorker,
-  INDEX_OVERFLOW,
   LIMIT,
   LINK_CHUNK_BITS,
   NEXT_CHUNK,
@@ -38,11 +37,14 @@ import {
   type WorkerStart,
 } from "./parallel-protocol.js";
 import { errorMessage } from "./replay.js";
+import { FingerprintSet } from "./fingerprint-set.js";
 import { SharedFingerprintSet } from "./shared-fingerprint-set.js";
 
 const LINK_CHUNK_SIZE = 1 << LINK_CHUNK_BITS;
 const LINK_CHUNK_MASK = LINK_CHUNK_SIZE - 1;
 const MAX_VARINT_BYTES = 5;
+/** Initial slots of the set of states found in the level being expanded (partial-order reduction). */
+const NEXT_LEVEL_SLOTS = 1024;
 /** Expansions between two updates of the live figures. */
 const PUBLISH_EVERY = 1024;
 
@@ -61,7 +63,7 @@ class LinkWriter {
   newIndexBuffers: SharedArrayBuffer[] = [];
   newOverflow: [number, number][] = [];
 
-  push(parent: number, index: number): void {
+  push(parent: number, ref: number): void {
     const at = this.count & LINK_CHUNK_MASK;
     if (at === 0) {
       const parentBuffer = new SharedArrayBuffer(LINK_CHUNK_SIZE * 4);
@@ -72,12 +74,9 @@ class LinkWriter {
       this.indexes = new Uint16Array(indexBuffer);
     }
     this.parents![at] = parent;
-    if (index >= INDEX_OVERFLOW) {
-      this.indexes![at] = INDEX_OVERFLOW;
-      this.newOverflow.push([this.count, index]);
-    } else {
-      this.indexes![at] = index;
-    }
+    const code = linkCode(ref);
+    this.indexes![at] = code;
+    if (code === LINK_OVERFLOW) this.newOverflow.push([this.count, ref]);
     this.count++;
   }
 }
@@ -103,6 +102,8 @@ class WorkerSearch {
   private readonly fingerprint = new Uint32Array(2);
   private readonly fingerprintOf: (state: unknown, out: Uint32Array) => void;
   private readonly links = new LinkWriter();
+  /** Use the model's ample sets (partial-order reduction). */
+  private readonly partialOrder: boolean;
 
   private set: SharedFingerprintSet;
   private credits = 0;
@@ -132,6 +133,17 @@ class WorkerSearch {
   private expandingRef = NO_PARENT;
   private expandingDepth = -1;
   private emitted = 0;
+  /** The emissions come from ampleSuccessors (else from successors or initial). */
+  private ample = false;
+  /**
+   * An ample emission of the current expansion reached a state in the table
+   * that this worker did not discover in this level (cycle proviso).
+   */
+  private revisited = false;
+  /** With partialOrder: the states this worker discovered in the current level (one level deeper). */
+  private nextLevel: FingerprintSet | null = null;
+  private expanded = 0;
+  private ampleExpansions = 0;
   private mode: Mode = Mode.Normal;
   private accepting = true;
   private cutOffByDepth = false;
@@ -167,6 +179,7 @@ class WorkerSearch {
     this.chunkStates = config.chunkStates;
     this.set = SharedFingerprintSet.attach(config.table);
     this.maxLocal = Math.floor((NO_PARENT - 1 - start.id) / start.workers);
+    this.partialOrder = usesPartialOrder(model, config);
   }
 
   private post(message: FromWorker): void {
@@ -176,12 +189,13 @@ class WorkerSearch {
   private readonly emit: Emit<unknown, Json> = (_step, outcome) => {
     this.generated++;
     const index = this.emitted++;
+    const ref = this.ample ? -index - 1 : index;
     if (!this.accepting) {
       if (this.mode === Mode.Probe) this.probe(outcome);
       return;
     }
     if (outcome.kind === "failure") {
-      this.record(outcome.failure, this.expandingRef, index, this.expandingDepth + 2);
+      this.record(outcome.failure, this.expandingRef, ref, this.expandingDepth + 2);
       return;
     }
     const state = outcome.state;
@@ -192,7 +206,13 @@ class WorkerSearch {
       this.accepting = false;
       return;
     }
-    if (!this.set.add(fingerprint[0]!, fingerprint[1]!)) return;
+    if (!this.set.add(fingerprint[0]!, fingerprint[1]!)) {
+      // Found by this worker in this level, so one level deeper: not an edge that can close a
+      // cycle. Found by another worker, it may be older: counted as a revisit.
+      if (this.ample && !this.nextLevel!.has(fingerprint[0]!, fingerprint[1]!)) this.revisited = true;
+      return;
+    }
+    this.nextLevel?.add(fingerprint[0]!, fingerprint[1]!);
     this.credits--;
     this.inserted++;
     if (this.countExactly && Atomics.add(this.control, DISTINCT, 1) >= this.maxStates) {
@@ -205,14 +225,19 @@ class WorkerSearch {
     }
     const local = this.localCount++;
     this.distinct++;
-    this.links.push(this.expandingRef, index);
+    this.links.push(this.expandingRef, ref);
     // Encoded only now: most successors are already known.
     this.write(this.model.encode(state), local);
     const invariants = this.invariants;
     for (let i = 0; i < invariants.length; i++) {
       const invariant = invariants[i]!;
       if (!invariant.holds(state)) {
-        this.record(invariantFailure(invariant), local * this.workers + this.id, -1, this.expandingDepth + 2);
+        this.record(
+          invariantFailure(invariant),
+          local * this.workers + this.id,
+          null,
+          this.expandingDepth + 2,
+        );
         break;
       }
     }
@@ -228,7 +253,7 @@ class WorkerSearch {
     if (!this.set.has(this.fingerprint[0]!, this.fingerprint[1]!)) this.cutOffByDepth = true;
   }
 
-  private record(failure: Failure, stateRef: number, extraStep: number, length: number): void {
+  private record(failure: Failure, stateRef: number, extraStep: number | null, length: number): void {
     const candidate: CandidateRecord = { failure, stateRef, extraStep, length };
     if (this.stopOnFirst) {
       if (this.best === null || length < this.best.length) {
@@ -406,6 +431,7 @@ class WorkerSearch {
     this.set = SharedFingerprintSet.attach(table);
     this.credits = 0;
     this.expandedInLevel = 0;
+    if (this.partialOrder) this.nextLevel = new FingerprintSet({ initialCapacity: NEXT_LEVEL_SLOTS });
     const control = this.control;
     const workers = this.workers;
     const baseMode = depth >= this.maxDepth ? Mode.Probe : Mode.Normal;
@@ -437,14 +463,12 @@ class WorkerSearch {
           ref = (chunk.first + i) * workers + chunk.owner;
           this.expandingRef = ref;
           this.expandingDepth = depth;
-          this.emitted = 0;
           this.mode = bestLength !== NO_LENGTH ? Mode.CountOnly : baseMode;
           this.accepting = this.mode === Mode.Normal;
           const state = this.model.decode(bytes);
-          this.model.successors(state, this.emit);
-          if (this.emitted === 0) {
+          if (!this.expand(state)) {
             const failure = this.model.terminal(state);
-            if (failure !== null) this.record(failure, ref, -1, depth + 1);
+            if (failure !== null) this.record(failure, ref, null, depth + 1);
           }
           this.expandedInLevel++;
           if (++sincePublish >= PUBLISH_EVERY) {
@@ -458,6 +482,38 @@ class WorkerSearch {
       return;
     }
     this.levelDone();
+  }
+
+  /**
+   * Emits the successors of `state`: its ample set alone when every ample
+   * successor is new (the cycle proviso, on the shared table's add), else all
+   * of them, as bfs-explorer.ts does; false when it has none.
+   */
+  private expand(state: unknown): boolean {
+    if (this.partialOrder) {
+      this.expanded++;
+      this.ample = true;
+      this.revisited = false;
+      this.emitted = 0;
+      let reduced: boolean;
+      try {
+        reduced = this.model.ampleSuccessors!(state, this.emit);
+      } finally {
+        this.ample = false;
+      }
+      if (reduced && this.emitted > 0) {
+        const enough =
+          this.mode === Mode.CountOnly ||
+          (this.mode === Mode.Probe ? this.cutOffByDepth : !this.accepting || !this.revisited);
+        if (enough) {
+          this.ampleExpansions++;
+          return true;
+        }
+      }
+    }
+    this.emitted = 0;
+    this.model.successors(state, this.emit);
+    return this.emitted > 0;
   }
 
   private levelDone(): void {
@@ -484,6 +540,8 @@ class WorkerSearch {
       inserted: this.inserted,
       distinct: this.distinct,
       generated: this.generated,
+      expanded: this.expanded,
+      ampleExpansions: this.ampleExpansions,
       cutOffByDepth: this.cutOffByDepth,
       chunkBufferBytes: this.chunkBufferBytes,
       heapUsed: getHeapStatistics().used_heap_size,

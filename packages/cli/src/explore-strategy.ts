@@ -36,6 +36,11 @@ export interface ExploreOptions {
   faultsText: string | undefined;
   /** False: the parallel workers ignore the test's `symmetric (...)` too (default true). */
   symmetry?: boolean;
+  /**
+   * Partial-order reduction in the exhaustive search (the model must be built
+   * with it too, so its ample sets exist); safety only: the liveness check stays full.
+   */
+  partialOrder?: boolean;
   mode?: Mode;
   workers: number;
   memoryBytes: number | undefined;
@@ -121,6 +126,7 @@ async function runExhaustive<S>(
         maxStates,
         timeoutMs: o.timeoutMs,
         onProgress: o.onProgress,
+        partialOrder: o.partialOrder === true,
       });
     return o.coverage ? collectCoverage(model, run) : { result: run(), coverage: null };
   };
@@ -133,6 +139,7 @@ async function runExhaustive<S>(
       test: o.test,
       ...(o.faultsText !== undefined ? { faults: o.faultsText } : {}),
       ...(o.symmetry === false ? { symmetry: false } : {}),
+      ...(o.partialOrder === true ? { partialOrder: true } : {}),
     });
     const result = await checkExhaustiveParallel(factory, {
       workers: o.workers,
@@ -141,6 +148,7 @@ async function runExhaustive<S>(
       maxStates: o.maxStates,
       timeoutMs: o.timeoutMs,
       onProgress: o.onProgress,
+      partialOrder: o.partialOrder === true,
     });
     return { result, coverage: null };
   }
@@ -151,6 +159,7 @@ async function runExhaustive<S>(
     test: o.test,
     ...(o.faultsText !== undefined ? { faults: o.faultsText } : {}),
     ...(o.symmetry === false ? { symmetry: false } : {}),
+    ...(o.partialOrder === true ? { partialOrder: true } : {}),
   };
   // Workers collect no coverage; the probe's covers the states it reached.
   const result = await checkExhaustiveParallel(flModelFactory(factoryArgs), {
@@ -160,6 +169,7 @@ async function runExhaustive<S>(
     maxStates: o.maxStates,
     timeoutMs: remaining,
     onProgress: o.onProgress,
+    partialOrder: o.partialOrder === true,
   });
   return { result, coverage: probe.coverage };
 }

@@ -22,6 +22,8 @@ Check options:
   --memory SIZE         memory budget of the search (e.g. 8GiB)
   --faults SPEC         replace each test's faults, e.g. "drop Ping at most 1"
   --no-symmetry         check the full state space of tests declared symmetric (...)
+  --por                 partial-order reduction: fewer states, same safety verdicts
+                        (counterexamples may be longer; liveness is checked in full)
   --seed S, --runs N, --run I, --max-steps N, --pct-depth D, --pct-length L,
   --temperature T
                         random and PCT exploration (docs/random-and-liveness.md)

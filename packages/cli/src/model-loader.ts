@@ -24,6 +24,8 @@ const foreignCache = new WeakMap<IrProgram, ReturnType<typeof loadForeignImpleme
 export interface Reductions {
   /** Symmetry reduction of tests that declare `symmetric (...)` (default true). */
   symmetry?: boolean;
+  /** Partial-order reduction (default false). */
+  partialOrder?: boolean;
 }
 
 export function loadTestModel(
@@ -45,6 +47,7 @@ export function loadTestModel(
   const options: Parameters<typeof buildModel>[2] = {};
   if (foreign) options.foreign = foreign;
   if (reductions.symmetry === false) options.symmetry = false;
+  if (reductions.partialOrder === true) options.partialOrder = true;
   if (faultsText !== undefined) {
     const parsed = parseFaultsOption(faultsText, ir, testName);
     if (!parsed.ok) return { ok: false, kind: "usage", message: parsed.message };

@@ -16,6 +16,8 @@ export interface FlFactoryArgs {
   faults?: string;
   /** False: ignore the test's `symmetric (...)` (BuildModelOptions.symmetry). */
   symmetry?: boolean;
+  /** Partial-order reduction (BuildModelOptions.partialOrder), so every worker builds the same model. */
+  partialOrder?: boolean;
 }
 
 export function createFlModel(args: FlFactoryArgs): FlModel {
@@ -25,6 +27,7 @@ export function createFlModel(args: FlFactoryArgs): FlModel {
     throw new Error(`${args.file} does not compile: ${compiled.diagnostics[0]?.message ?? ""}`);
   const options: BuildModelOptions = {};
   if (args.symmetry === false) options.symmetry = false;
+  if (args.partialOrder === true) options.partialOrder = true;
   if (compiled.ir.funs.some((f) => f.foreign)) {
     const loaded = loadForeignImplementation(compiled.ir);
     if (loaded.functions === null) throw new Error(`${args.file}: foreign functions do not load`);

@@ -53,6 +53,7 @@ import { loadCommonJs } from "./load-module.js";
 import { buildOwnerTable, H_DEFER, H_GOTO, H_IGNORE, type OwnerTable } from "./program-tables.js";
 import { messageText, type RefNamer, valueToItf, valueToJson } from "./value-view.js";
 import { createSymmetry, type Symmetry } from "./symmetry.js";
+import { PartialOrder } from "./partial-order.js";
 
 export interface BuildModelOptions {
   /** Values for the program's params, overriding the test's. */
@@ -73,6 +74,8 @@ export interface BuildModelOptions {
    * default when the test declares some; false checks the full state space).
    */
   symmetry?: boolean;
+  /** Partial-order reduction (off by default; see partial-order.ts). */
+  partialOrder?: boolean;
 }
 
 export interface FlTestInfo {
@@ -149,6 +152,8 @@ export class FlModel implements Model<FlState, FlStep> {
   private readonly allowed: readonly boolean[];
   /** Symmetry reduction of the test's `symmetric (...)` types; null when off or none declared. */
   readonly symmetry: Symmetry | null;
+  /** Partial-order reduction (BuildModelOptions.partialOrder); null when off. */
+  private readonly partialOrder: PartialOrder | null;
 
   constructor(
     readonly ir: IrProgram,
@@ -249,6 +254,8 @@ export class FlModel implements Model<FlState, FlStep> {
           },
         };
       });
+    this.partialOrder =
+      options.partialOrder === true ? new PartialOrder(ir, test, this.machines, this.faults) : null;
   }
 
   // ---------------------------------------------------------------- exploring
@@ -288,6 +295,18 @@ export class FlModel implements Model<FlState, FlStep> {
       }
     }
     if (this.faults.faults.length > 0) this.faultSuccessors(s, emit);
+  }
+
+  /**
+   * Partial-order reduction: the ample set of `s` (every outcome of one
+   * delivery that commutes with all other steps and no property sees), or
+   * false to expand `s` fully. Always false unless BuildModelOptions.partialOrder.
+   */
+  ampleSuccessors(s: FlState, emit: Emit<FlState, FlStep>): boolean {
+    if (this.partialOrder === null) return false;
+    return this.partialOrder.ampleSuccessors(s, emit, (from, to, i, e) =>
+      this.runAll(s, DELIVER, from, to, i, e),
+    );
   }
 
   /** Fault steps, after deliveries and timers: drop, duplicate, crash, restart, partition, heal. */

@@ -7,6 +7,7 @@ import {
   type CheckResult,
   type CheckStats,
   coverageToJson,
+  type ExhaustiveStats,
   coverageToText,
   type Failure,
   isValidSeed,
@@ -58,6 +59,7 @@ export const CHECK_FLAGS = [
   { name: "memory", kind: "string", description: "memory budget of the search", valueName: "SIZE" },
   { name: "faults", kind: "string", description: "faults replacing each test's own", valueName: "SPEC" },
   { name: "no-symmetry", kind: "boolean", description: "ignore the tests' symmetric (...) declarations" },
+  { name: "por", kind: "boolean", description: "partial-order reduction (safety properties only)" },
   { name: "quiet", kind: "boolean", description: "less output" },
   { name: "verbose", kind: "boolean", description: "more output" },
 ] as const;
@@ -297,7 +299,8 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
     for (const test of tests) {
       const faultsText = flags.get("faults") as string | undefined;
       const symmetry = !flags.get("no-symmetry");
-      const loaded = loadTestModel(compiled.ir, test.name, faultsText, { symmetry });
+      const partialOrder = Boolean(flags.get("por"));
+      const loaded = loadTestModel(compiled.ir, test.name, faultsText, { symmetry, partialOrder });
       if (!loaded.ok) {
         if (loaded.kind === "usage") {
           io.err(`faultline check: ${file}: ${loaded.message}\n`);
@@ -319,6 +322,7 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
         test: test.name,
         faultsText,
         symmetry,
+        partialOrder,
         mode,
         workers,
         memoryBytes,
@@ -447,6 +451,13 @@ function printTest(
     io.out(
       `      symmetry reduction: ${symmetric.join(", ")} (states counted up to renaming their instances)\n`,
     );
+  const por = ("stats" in res ? res.stats : undefined) as ExhaustiveStats | undefined;
+  if (por?.ampleExpansions !== undefined) {
+    const n = (x: number | undefined) => (x ?? 0).toLocaleString("en-US");
+    io.out(
+      `      partial-order reduction: ${n(por.ampleExpansions)} of ${n(por.expandedStates)} states expanded with an ample set\n`,
+    );
+  }
   const showTrace =
     (res.kind === "violation" || res.kind === "deadlock") && (!r.expectation || opts.verbose || !ok);
   if (showTrace) {

@@ -19,6 +19,9 @@ export interface TestStats {
   generatedStates?: number;
   maxDepth: number;
   elapsedMs: number;
+  /** With partial-order reduction (`--por`): states expanded, and how many with an ample set alone. */
+  expandedStates?: number;
+  ampleExpansions?: number;
 }
 
 /** One step of a counterexample as reporters show it (a checker StepLabel fits). */
@@ -150,6 +153,12 @@ export interface TestOutcomeInput {
   coverage?: Json;
 }
 
+/** The partial-order reduction figures of exhaustive stats, when the search used it. */
+function partialOrderStats(s: object): Pick<TestStats, "expandedStates" | "ampleExpansions"> {
+  const { expandedStates, ampleExpansions } = s as Pick<TestStats, "expandedStates" | "ampleExpansions">;
+  return ampleExpansions === undefined ? {} : { expandedStates, ampleExpansions };
+}
+
 /** Builds a TestOutcome from a checker result and what the command knows about the test. */
 export function testOutcomeFromResult(input: TestOutcomeInput): TestOutcome {
   const { result } = input;
@@ -168,6 +177,7 @@ export function testOutcomeFromResult(input: TestOutcomeInput): TestOutcome {
           generatedStates: s.generatedStates,
           maxDepth: s.maxDepth,
           elapsedMs: s.elapsedMs,
+          ...partialOrderStats(s),
         }
       : null,
     traceLength: "trace" in result && result.trace ? result.trace.steps.length : null,

@@ -1,0 +1,468 @@
+// Partial-order reduction for .fl models (ADR 0008): the ample set of a state.
+//
+// The only steps ever chosen as an ample set are deliveries: t = "machine M
+// takes the first non-deferred message of channel f->M", with every `choose`
+// outcome of it and nothing else. t is taken alone only when it is independent
+// of every step another machine can take before it (C1) and invisible to every
+// asserted property (C2); the explorer adds the cycle proviso (C3). Otherwise
+// the state is expanded fully. The conditions, at state s:
+//
+// 1. Faults cannot act: the test has none, or every budget is spent, the
+//    network is ordered (no `reorder`) and not partitioned. (Faults touch the
+//    channels into M and M itself.) And no machine M may send to is crashed
+//    with a restart ahead: a send to it is lost now, but not after the restart.
+// 2. Only t can change M: M is up, has no armed timer (only M arms its timers)
+//    and every channel into M other than f->M is empty.
+// 3. Nobody else can send to M before t: no machine other than f and M that
+//    may still take a step is of a type that may send to M's type (a `send`
+//    whose target is typed M's type or `machine`), or that may create such a
+//    type, directly or through the machines it creates; and f cannot create
+//    one. A machine can take no step ever again when it is halted, or when it
+//    is up with no armed timer, nothing in flight to it and no type that may
+//    send to its type (say, a setup machine whose entry created the others).
+//    Sends by f append to f->M behind t's message, which stays the first
+//    non-deferred one (M's state cannot change before t), so they commute with t.
+// 4. t, run at s, has no failing outcome, creates no machine, leaves the spec
+//    monitors alone (sends or announces nothing they observe), and changes
+//    nothing the asserted invariants read: M's variables they read, M's state
+//    when they test it, messages of the events they count with `inflight`; an
+//    outcome that halts M is refused when an invariant counts messages or
+//    quantifies over M's type.
+//
+// Machine code reads only its own machine's variables, the payload and params
+// (other machines' variables, states and the network are for invariants only),
+// so t runs the same code, with the same effects on M, the monitors and the
+// machines it creates, from every state that differs from s only by steps of
+// other machines: checking its outcomes at s checks them wherever the
+// reduction argument uses them. The first candidate in channel order (the
+// order successors enumerates) that passes is the ample set, so the choice is
+// a function of s and replay finds the same one.
+import type { IrAction, IrExpr, IrFun, IrProgram, IrStmt, IrTest } from "@faultline/lang";
+import type { Emit, StepOutcome } from "../model.js";
+import type { FaultPlan } from "./fault-plan.js";
+import { CRASHED, type FlState, type FlStep, HALTED, UP } from "./fl-state.js";
+import { compare, type Value } from "./lang-codegen.js";
+import type { OwnerTable } from "./program-tables.js";
+
+/** Runs delivery (from, to, i) with every choose outcome, as successors does. */
+export type RunDelivery = (from: number, to: number, i: number, emit: Emit<FlState, FlStep>) => void;
+
+/** What the asserted invariants read. */
+interface InvariantReads {
+  /** By machine type index: positions of the variables read (`p.v`). */
+  vars: number[][];
+  /** By machine type index: an invariant tests its instances' state (`p in S`). */
+  states: boolean[];
+  /** By machine type index: an invariant quantifies over its instances (`forall p: T`). */
+  instances: boolean[];
+  /** By event index: an invariant counts its messages in flight (`inflight(E)`). */
+  events: boolean[];
+  /** Some invariant counts messages in flight. */
+  network: boolean;
+}
+
+/** What the code of one machine type may do to other machines, statically. */
+interface TypeEffects {
+  /** Names of the machine types its sends are addressed to. */
+  sendsTo: Set<string>;
+  /** It sends to a target typed `machine` (any machine). */
+  sendsToAny: boolean;
+  /** Names of the machine types it creates. */
+  creates: Set<string>;
+}
+
+export class PartialOrder {
+  private readonly machines: readonly OwnerTable[];
+  private readonly faults: FaultPlan;
+  private readonly reads: InvariantReads;
+  /** By receiver type, the types whose live instances other than f and M forbid a reduction (condition 3). */
+  private readonly dangerous: number[][];
+  /** By receiver type then sender type: the sender may create (transitively) a type that sends to the receiver. */
+  private readonly spawnsSender: boolean[][];
+  /** By machine type: no type may send to it, so an idle instance stays idle. */
+  private readonly unreachable: boolean[];
+  /** By sender type then receiver type: the sender's code may send to the receiver. */
+  private readonly sendsTo: boolean[][];
+
+  constructor(ir: IrProgram, test: IrTest, machines: readonly OwnerTable[], faults: FaultPlan) {
+    this.machines = machines;
+    this.faults = faults;
+    this.reads = invariantReads(ir, test);
+    const effects = ir.machines.map((m) => typeEffects(ir, m));
+    const index = new Map(ir.machines.map((m) => [m.name, m.index]));
+    const n = ir.machines.length;
+    // created[t]: the types t may create, directly or through what it creates (one step or more).
+    const created = effects.map((e) => [...e.creates].map((name) => index.get(name)!));
+    const reach = ir.machines.map((_, t) => {
+      const seen = new Array<boolean>(n).fill(false);
+      const work = [...created[t]!];
+      while (work.length > 0) {
+        const u = work.pop()!;
+        if (seen[u]) continue;
+        seen[u] = true;
+        work.push(...created[u]!);
+      }
+      return seen;
+    });
+    this.dangerous = [];
+    this.spawnsSender = [];
+    this.sendsTo = effects.map((e) => ir.machines.map((r) => e.sendsToAny || e.sendsTo.has(r.name)));
+    this.unreachable = ir.machines.map((_, r) => !this.sendsTo.some((row) => row[r]));
+    for (const receiver of ir.machines) {
+      const sends = effects.map((e) => e.sendsToAny || e.sendsTo.has(receiver.name));
+      const spawns = reach.map((r) => r.some((yes, u) => yes && sends[u]));
+      this.spawnsSender.push(spawns);
+      this.dangerous.push(ir.machines.map((_, t) => t).filter((t) => sends[t] || spawns[t]));
+    }
+  }
+
+  /**
+   * Emits the ample set of `s` (every outcome of one delivery) and returns
+   * true, or emits nothing and returns false when `s` must be expanded fully.
+   */
+  ampleSuccessors(s: FlState, emit: Emit<FlState, FlStep>, run: RunDelivery): boolean {
+    const faults = this.faults;
+    if (faults.faults.length > 0) {
+      if (faults.reorder || s.cut !== null) return false;
+      for (const b of s.budgets) if (b !== 0) return false;
+    }
+    const ms = s.machines;
+    const chs = s.channels;
+    // Non-empty channels into each machine, and instances of each type that may still take a step.
+    const into = new Array<number>(ms.length).fill(0);
+    for (const ch of chs) into[ch.to]!++;
+    const active = new Array<number>(this.machines.length).fill(0);
+    for (let id = 0; id < ms.length; id++) if (this.mayAct(s, id, into)) active[ms[id]!.type]!++;
+    for (let c = 0; c < chs.length; c++) {
+      const ch = chs[c]!;
+      const to = ch.to;
+      const recv = ms[to]!;
+      if (recv.status !== UP || recv.timers !== 0 || into[to] !== 1) continue;
+      if (this.mayRestartReceiverOf(s, recv.type)) continue;
+      const deferred = this.machines[recv.type]!.states[recv.state]!.deferred;
+      const msgs = ch.msgs;
+      let i = 0;
+      while (i < msgs.length && deferred[msgs[i]!.event] !== 0) i++;
+      if (i === msgs.length) continue;
+      if (this.reads.events[msgs[i]!.event]) continue;
+      if (!this.onlySender(s, ch.from, to, into, active)) continue;
+      const steps: FlStep[] = [];
+      const outcomes: StepOutcome<FlState>[] = [];
+      run(ch.from, to, i, (step, outcome) => {
+        steps.push(step);
+        outcomes.push(outcome);
+      });
+      if (!this.invisible(s, to, outcomes)) continue;
+      for (let k = 0; k < steps.length; k++) emit(steps[k]!, outcomes[k]!);
+      return true;
+    }
+    return false;
+  }
+
+  /** Condition 1: a crashed machine that may restart is of a type that `sender` (a type) may send to. */
+  private mayRestartReceiverOf(s: FlState, sender: number): boolean {
+    const restarts = this.faults.restarts;
+    const sends = this.sendsTo[sender]!;
+    for (const m of s.machines) if (m.status === CRASHED && restarts[m.type] && sends[m.type]) return true;
+    return false;
+  }
+
+  /** False when machine `id` can never take a step again (see condition 3). */
+  private mayAct(s: FlState, id: number, into: readonly number[]): boolean {
+    const m = s.machines[id]!;
+    if (m.status === HALTED) return false;
+    return m.status !== UP || m.timers !== 0 || into[id] !== 0 || !this.unreachable[m.type];
+  }
+
+  /** Condition 3: no machine but `from` can send to `to` (of its type) before the delivery. */
+  private onlySender(
+    s: FlState,
+    from: number,
+    to: number,
+    into: readonly number[],
+    active: readonly number[],
+  ): boolean {
+    const ms = s.machines;
+    const receiverType = ms[to]!.type;
+    const sender = ms[from]!;
+    if (from !== to && this.spawnsSender[receiverType]![sender.type]) return false;
+    // The receiver has a message in flight, so it is counted as active; the sender may be too.
+    const senderActive = from !== to && this.mayAct(s, from, into);
+    for (const t of this.dangerous[receiverType]!) {
+      let others = active[t]!;
+      if (receiverType === t) others--;
+      if (senderActive && sender.type === t) others--;
+      if (others > 0) return false;
+    }
+    return true;
+  }
+
+  /** Condition 4 on the delivery's outcomes at `s` (`to` is the receiver). */
+  private invisible(s: FlState, to: number, outcomes: readonly StepOutcome<FlState>[]): boolean {
+    const reads = this.reads;
+    const before = s.machines[to]!;
+    const type = before.type;
+    const vars = reads.vars[type]!;
+    const countedBefore = reads.network ? this.counted(s) : 0;
+    for (const outcome of outcomes) {
+      if (outcome.kind === "failure") return false;
+      const next = outcome.state;
+      if (next.machines.length !== s.machines.length || next.monitors !== s.monitors) return false;
+      const after = next.machines[to]!;
+      if (after.status !== UP && (reads.network || reads.instances[type])) return false;
+      if (reads.states[type] && after.state !== before.state) return false;
+      for (const v of vars) if (!sameValue(before.vars[v]!, after.vars[v]!)) return false;
+      // The message taken is of an uncounted event (checked before running), so a change is a counted send.
+      if (reads.network && this.counted(next) !== countedBefore) return false;
+    }
+    return true;
+  }
+
+  /** Messages in flight whose event some invariant counts. */
+  private counted(s: FlState): number {
+    const events = this.reads.events;
+    let n = 0;
+    for (const ch of s.channels) for (const m of ch.msgs) if (events[m.event]) n++;
+    return n;
+  }
+}
+
+function sameValue(a: Value, b: Value): boolean {
+  return a === b || compare(a, b) === 0;
+}
+
+// ---------------------------------------------------------------- static analysis
+
+/** Calls `visit` on every expression in `stmts`, nested ones included. */
+function forEachExpr(
+  stmts: readonly IrStmt[],
+  visit: (e: IrExpr) => void,
+  onStmt?: (s: IrStmt) => void,
+): void {
+  const expr = (e: IrExpr | null | undefined): void => {
+    if (e === null || e === undefined) return;
+    visit(e);
+    for (const child of childExprs(e)) expr(child);
+  };
+  const walk = (list: readonly IrStmt[]): void => {
+    for (const st of list) {
+      onStmt?.(st);
+      switch (st.kind) {
+        case "local":
+        case "break":
+        case "continue":
+        case "halt":
+        case "startTimer":
+        case "cancelTimer":
+          break;
+        case "assign":
+        case "insert":
+        case "remove":
+          expr(st.target);
+          expr(st.value);
+          break;
+        case "send":
+          expr(st.target);
+          expr(st.payload);
+          break;
+        case "raise":
+        case "goto":
+        case "announce":
+          expr(st.payload);
+          break;
+        case "assert":
+          expr(st.cond);
+          expr(st.message);
+          break;
+        case "if":
+          expr(st.cond);
+          walk(st.then);
+          walk(st.else);
+          break;
+        case "while":
+          expr(st.cond);
+          walk(st.body);
+          break;
+        case "foreach":
+          expr(st.iterable);
+          walk(st.body);
+          break;
+        case "return":
+          expr(st.value);
+          break;
+        case "expr":
+          expr(st.expr);
+          break;
+        default:
+          st satisfies never;
+      }
+    }
+  };
+  walk(stmts);
+}
+
+function childExprs(e: IrExpr): IrExpr[] {
+  switch (e.kind) {
+    case "field":
+    case "tupleIndex":
+    case "machineVar":
+      return [e.target];
+    case "index":
+      return [e.target, e.index];
+    case "call":
+      return e.args;
+    case "sizeof":
+    case "keys":
+    case "values":
+      return [e.arg];
+    case "inflight":
+      return e.target === null ? [] : [e.target];
+    case "new":
+      return e.payload === null ? [] : [e.payload];
+    case "choose":
+      return e.arg === null ? [] : [e.arg];
+    case "unary":
+      return [e.operand];
+    case "binary":
+      return [e.left, e.right];
+    case "in":
+      return [e.element, e.collection];
+    case "inState":
+      return [e.target];
+    case "tuple":
+    case "setLit":
+    case "seqLit":
+      return e.elems;
+    case "namedTuple":
+      return e.fields.map((f) => f.value);
+    case "quant":
+      return [...e.binders.flatMap((b) => (b.collection === null ? [] : [b.collection])), e.body];
+    default:
+      return [];
+  }
+}
+
+/** The top-level functions called from `stmts`, transitively (bodies of foreign ones are null). */
+function calledGlobalFuns(ir: IrProgram, roots: readonly (readonly IrStmt[])[]): IrFun[] {
+  const byName = new Map(ir.funs.filter((f) => f.owner === null).map((f) => [f.name, f]));
+  const found = new Set<IrFun>();
+  const work = [...roots];
+  while (work.length > 0) {
+    forEachExpr(work.pop()!, (e) => {
+      if (e.kind !== "call" || e.scope !== "global") return;
+      const fun = byName.get(e.fun);
+      if (fun === undefined || found.has(fun)) return;
+      found.add(fun);
+      if (fun.body !== null) work.push(fun.body);
+    });
+  }
+  return [...found];
+}
+
+/** Every statement list a machine type may run: its states' code, its functions and the top-level ones they call. */
+function typeCode(ir: IrProgram, machine: IrProgram["machines"][number]): IrStmt[][] {
+  const bodies: IrStmt[][] = [];
+  const action = (a: IrAction | null) => {
+    if (a !== null) bodies.push(a.body);
+  };
+  for (const st of machine.states) {
+    action(st.entry);
+    action(st.exit);
+    for (const h of st.handlers) action(h.kind === "do" ? h.action : h.with);
+    for (const h of st.timeouts) action(h.kind === "do" ? h.action : h.with);
+  }
+  for (const f of machine.funs) if (f.body !== null) bodies.push(f.body);
+  for (const f of calledGlobalFuns(ir, bodies)) if (f.body !== null) bodies.push(f.body);
+  return bodies;
+}
+
+function typeEffects(ir: IrProgram, machine: IrProgram["machines"][number]): TypeEffects {
+  const effects: TypeEffects = { sendsTo: new Set(), sendsToAny: false, creates: new Set() };
+  for (const body of typeCode(ir, machine)) {
+    forEachExpr(
+      body,
+      (e) => {
+        if (e.kind === "new") effects.creates.add(e.machine);
+      },
+      (st) => {
+        if (st.kind !== "send") return;
+        const t = st.target.type;
+        // `this` is typed as the machine's own type; anything but a named machine type may be any machine.
+        if (t.kind === "machine" && t.name !== null) effects.sendsTo.add(t.name);
+        else effects.sendsToAny = true;
+      },
+    );
+  }
+  return effects;
+}
+
+/** What the test's asserted invariants (and the top-level functions they call) read. */
+function invariantReads(ir: IrProgram, test: IrTest): InvariantReads {
+  const machineIndex = new Map(ir.machines.map((m) => [m.name, m]));
+  const eventIndex = new Map(ir.events.map((e) => [e.name, e.index]));
+  const vars = ir.machines.map(() => new Set<number>());
+  const reads: InvariantReads = {
+    vars: [],
+    states: ir.machines.map(() => false),
+    instances: ir.machines.map(() => false),
+    events: ir.events.map(() => false),
+    network: false,
+  };
+  const exprs: IrStmt[][] = [];
+  for (const a of test.asserts) {
+    if (a.kind !== "invariant") continue;
+    const inv = ir.invariants.find((i) => i.name === a.name);
+    if (inv === undefined) continue;
+    // An expression statement stands for the invariant, so statements and expressions share one walk.
+    exprs.push([{ kind: "expr", expr: inv.expr, span: inv.span }]);
+  }
+  for (const f of calledGlobalFuns(ir, exprs)) if (f.body !== null) exprs.push(f.body);
+  const everything = () => {
+    // Unknown reader: treat every variable, state, instance set and message as read.
+    ir.machines.forEach((m, t) => {
+      for (let v = 0; v < m.vars.length; v++) vars[t]!.add(v);
+      reads.states[t] = true;
+      reads.instances[t] = true;
+    });
+    reads.events.fill(true);
+    reads.network = true;
+  };
+  for (const body of exprs) {
+    forEachExpr(body, (e) => {
+      switch (e.kind) {
+        case "machineVar": {
+          const m = machineIndex.get(e.machine);
+          const v = m?.vars.findIndex((x) => x.name === e.variable) ?? -1;
+          if (m === undefined || v < 0) everything();
+          else vars[m.index]!.add(v);
+          return;
+        }
+        case "inState": {
+          const m = machineIndex.get(e.machine);
+          if (m === undefined) everything();
+          else reads.states[m.index] = true;
+          return;
+        }
+        case "quant":
+          for (const b of e.binders) {
+            if (b.machine === null) continue;
+            const m = machineIndex.get(b.machine);
+            if (m === undefined) everything();
+            else reads.instances[m.index] = true;
+          }
+          return;
+        case "inflight": {
+          const ev = eventIndex.get(e.event);
+          if (ev === undefined) everything();
+          else reads.events[ev] = true;
+          reads.network = true;
+          return;
+        }
+        default:
+          return;
+      }
+    });
+  }
+  reads.vars = vars.map((set) => [...set].sort((a, b) => a - b));
+  return reads;
+}
