@@ -382,6 +382,7 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
           traceSteps: failed ? replayTrace(model, result.trace.steps).labels : undefined,
           mode: explored.mode,
           seed: explored.mode === "random" ? (randomOptions.seed ?? 0) : null,
+          symmetricTypes: model.symmetricTypes,
           ...(explored.coverage ? { coverage: coverageToJson(explored.coverage) as Json } : {}),
         }),
       );

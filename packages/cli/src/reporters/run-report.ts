@@ -22,6 +22,8 @@ export interface TestStats {
   /** With partial-order reduction (`--por`): states expanded, and how many with an ample set alone. */
   expandedStates?: number;
   ampleExpansions?: number;
+  /** With symmetry reduction (a test's `symmetric (...)`): the types whose instances were interchangeable. */
+  symmetricTypes?: string[];
 }
 
 /** One step of a counterexample as reporters show it (a checker StepLabel fits). */
@@ -151,6 +153,8 @@ export interface TestOutcomeInput {
   seed?: number | null;
   mode?: "exhaustive" | "random";
   coverage?: Json;
+  /** The test's symmetric machine types when symmetry reduction was on (exhaustive search only). */
+  symmetricTypes?: readonly string[];
 }
 
 /** The partial-order reduction figures of exhaustive stats, when the search used it. */
@@ -178,6 +182,9 @@ export function testOutcomeFromResult(input: TestOutcomeInput): TestOutcome {
           maxDepth: s.maxDepth,
           elapsedMs: s.elapsedMs,
           ...partialOrderStats(s),
+          ...(input.symmetricTypes?.length && (input.mode ?? "exhaustive") === "exhaustive"
+            ? { symmetricTypes: [...input.symmetricTypes] }
+            : {}),
         }
       : null,
     traceLength: "trace" in result && result.trace ? result.trace.steps.length : null,

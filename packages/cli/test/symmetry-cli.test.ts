@@ -1,0 +1,79 @@
+// `faultline check` on a test that declares `symmetric (...)`: the reduced
+// count, the report line and JSON field that say so, `--no-symmetry` for the
+// full space, the same count with worker threads; and `--faults` budgets
+// that name a param.
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runCheck } from "../src/commands/check.js";
+import type { Io } from "../src/io.js";
+
+const EXAMPLE = fileURLToPath(new URL("../../../examples/symmetry.fl", import.meta.url));
+const PARAMS = fileURLToPath(new URL("../../../examples/param-tests.fl", import.meta.url));
+
+function captureIo(): { io: Io; out: () => string } {
+  let text = "";
+  return {
+    io: { out: (t) => (text += t), err: (t) => (text += t), isTTY: false, env: { CI: "1" } },
+    out: () => text,
+  };
+}
+
+describe("faultline check on symmetric tests", () => {
+  it("counts classes of renamings and says so; --no-symmetry counts every state", async () => {
+    const reduced = captureIo();
+    expect(
+      await runCheck([EXAMPLE, "--test", "Reliable(participants=3)", "--workers", "1"], reduced.io),
+    ).toBe(0);
+    expect(reduced.out()).toContain("Reliable(participants=3): pass — 104 states");
+    expect(reduced.out()).toContain("symmetry reduction: Participant");
+    const full = captureIo();
+    const args = [EXAMPLE, "--test", "Reliable(participants=3)", "--workers", "1", "--no-symmetry"];
+    expect(await runCheck(args, full.io)).toBe(0);
+    expect(full.out()).toContain("Reliable(participants=3): pass — 457 states");
+    expect(full.out()).not.toContain("symmetry reduction");
+  });
+
+  it("names the symmetric types in the JSON report's stats", async () => {
+    const json = captureIo();
+    const args = [EXAMPLE, "--test", "Reliable(participants=3)", "--workers", "1", "--reporter", "json"];
+    expect(await runCheck(args, json.io)).toBe(0);
+    const report = JSON.parse(json.out()) as { tests: { stats: Record<string, unknown> }[] };
+    expect(report.tests[0]!.stats).toMatchObject({ distinctStates: 104, symmetricTypes: ["Participant"] });
+    const off = captureIo();
+    expect(await runCheck([...args, "--no-symmetry"], off.io)).toBe(0);
+    const full = JSON.parse(off.out()) as { tests: { stats: Record<string, unknown> }[] };
+    expect(full.tests[0]!.stats.distinctStates).toBe(457);
+    expect(full.tests[0]!.stats).not.toHaveProperty("symmetricTypes");
+  });
+
+  it("gives the same count through the parallel workers (a memory budget forces them)", async () => {
+    const json = captureIo();
+    const args = [EXAMPLE, "--test", "Reliable(participants=4)", "--workers", "2", "--memory", "256MiB"];
+    expect(await runCheck([...args, "--reporter", "json"], json.io)).toBe(0);
+    const report = JSON.parse(json.out()) as { tests: { stats: Record<string, unknown> }[] };
+    expect(report.tests[0]!.stats.distinctStates).toBe(324);
+  });
+});
+
+describe("faultline check --faults with a param budget", () => {
+  it("reads the param in each test", async () => {
+    // Registration(workers=n) with up to n drops: each expanded test gets its own budget.
+    const out = captureIo();
+    const args = [PARAMS, "--test", "Registration", "--faults", "drop at most workers", "--reporter", "json"];
+    await runCheck(args, out.io);
+    const report = JSON.parse(out.out()) as { tests: { test: string; stats: { distinctStates: number } }[] };
+    const withBudget = report.tests.map((t) => [t.test, t.stats.distinctStates]);
+    const literal = captureIo();
+    await runCheck(
+      [PARAMS, "--test", "Registration(workers=2)", "--faults", "drop at most 2", "--reporter", "json"],
+      literal.io,
+    );
+    const two = JSON.parse(literal.out()) as { tests: { stats: { distinctStates: number } }[] };
+    expect(withBudget.find(([name]) => name === "Registration(workers=2)")![1]).toBe(
+      two.tests[0]!.stats.distinctStates,
+    );
+    const unknown = captureIo();
+    expect(await runCheck([PARAMS, "--faults", "drop at most wrokers"], unknown.io)).toBe(64);
+    expect(unknown.out()).toContain("unknown int param 'wrokers' (did you mean 'workers'?)");
+  });
+});
