@@ -468,15 +468,24 @@ describe("--faults: parseFaultsOption and BuildModelOptions.faults", () => {
       "drop Msg at most k",
       /^--faults: param 'k' has no value here: name the test with --test \(at column 18\)$/,
     ],
-    ["drop Msg at most kk", /unknown int param 'kk' \(at column 18\)/],
+    ["drop Msg at most kk", /unknown param 'kk' \(at column 18\)/],
     ["drop Msg at most true", /non-negative int literal or an int param/],
     ["drop Msg at most", /--faults: /],
     ["explode at most 1", /^--faults: expected a fault \(drop, .*found 'explode' \(at column 1\)$/],
-    ["drop Msg at most 1; crash Idle at most -1", /int param \(at column 21\)/],
+    ["drop Msg at most 1; crash Idle at most -1", /int param \(at column 40\)/],
   ])("%s is an error, not a throw", (text, message) => {
     const r = parseFaultsOption(text, ir);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.message).toMatch(message);
+  });
+
+  it("refuses a param the test does not bind, as a test's own faults block does", () => {
+    const r = parseFaultsOption("drop Msg at most k", ir, "Reliable(n=2)");
+    expect(r).toEqual({
+      ok: false,
+      message:
+        "--faults: param 'k' has no value in test 'Reliable(n=2)' (its test param (...) does not bind it) (at column 18)",
+    });
   });
 
   it("takes an int param as a budget, with its value in the test being checked", () => {

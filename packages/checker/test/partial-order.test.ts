@@ -300,3 +300,13 @@ describe("partial-order reduction with worker threads", () => {
     }
   });
 });
+
+describe("static machine types that a `machine` value may defeat", () => {
+  it("does not trust a send target's named type once `machine` converts into it", () => {
+    const alias = loadFixture("machine-alias-por.fl");
+    for (const partialOrder of [false, true]) {
+      const result = checkExhaustive(buildModel(alias, "T", { partialOrder }), { partialOrder });
+      expect(result).toMatchObject({ kind: "violation", failure: { kind: "assertion" } });
+    }
+  });
+});

@@ -245,3 +245,18 @@ describe("symmetry reduction", () => {
     expect(states(a)).toBe(states(b));
   });
 });
+
+describe("symmetry and `machine` values", () => {
+  it("renames a symmetric instance held in a variable typed by another machine", () => {
+    const alias = compile(
+      readFileSync(
+        fileURLToPath(new URL("./fixtures/fl/machine-alias-symmetry.fl", import.meta.url)),
+        "utf8",
+      ),
+    );
+    for (const symmetry of [true, false]) {
+      const result = checkExhaustive(buildModel(alias, "T", { symmetry }), {});
+      expect(result).toMatchObject({ kind: "violation", failure: { kind: "assertion" } });
+    }
+  });
+});

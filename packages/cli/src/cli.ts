@@ -8,6 +8,11 @@ import type { Io } from "./io.js";
 // the TypeScript compiler, the checker and the terminal UI.
 export async function runCli(argv: readonly string[], io: Io): Promise<ExitCodeValue> {
   const [command, ...rest] = argv;
+  // `faultline check --help` and the like: every command shares the one help text.
+  if (command !== undefined && !command.startsWith("-") && (rest.includes("--help") || rest.includes("-h"))) {
+    io.out(HELP);
+    return ExitCode.pass;
+  }
   try {
     switch (command) {
       case undefined:

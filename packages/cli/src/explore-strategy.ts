@@ -16,6 +16,7 @@ import {
   checkRandom,
   collectCoverage,
   type ExhaustiveProgress,
+  type ExhaustiveStats,
   flModelFactory,
   type Json,
   type Model,
@@ -53,13 +54,28 @@ export interface ExploreOptions {
   coverage?: boolean;
   /** For tests: the probe's cap. */
   probeStates?: number;
+  /** False: do not look for fair cycles that stay hot after a passing search (`--no-liveness`). */
+  liveness?: boolean;
 }
 
 export interface ExploreOutcome {
   result: CheckResult;
   mode: "exhaustive" | "random";
   coverage: CoverageReport | null;
+  /**
+   * The liveness check after a passing exhaustive search of a test with hot
+   * spec states: its outcome and size (it explores the full state space:
+   * symmetry and partial-order reduction apply to the safety search only), or
+   * "skipped" with `liveness: false`; null when it did not apply.
+   */
+  liveness: LivenessPhase | null;
+  /** The exhaustive safety search's own figures, when a liveness check followed it. */
+  safety?: ExhaustiveStats;
 }
+
+export type LivenessPhase =
+  | "skipped"
+  | { kind: CheckResult["kind"]; states: number; elapsedMs: number; reason?: string };
 
 type HotModel = { hasHotStates?: boolean };
 
@@ -69,22 +85,35 @@ export async function explore<S>(model: Model<S, Json>, o: ExploreOptions): Prom
   const remaining = () =>
     o.timeoutMs === undefined ? undefined : Math.max(1, o.timeoutMs - (Date.now() - started));
   if (mode === "random" || mode === "pct") {
-    return { ...runRandom(model, o, mode, o.timeoutMs), mode: "random" };
+    return { ...runRandom(model, o, mode, o.timeoutMs), mode: "random", liveness: null };
   }
   const maxStates = o.maxStates ?? (mode === "auto" ? AUTO_EXHAUSTIVE_STATES : undefined);
   const exhaustive = await runExhaustive(model, { ...o, maxStates });
   let result = exhaustive.result;
+  let liveness: LivenessPhase | null = null;
+  let safety: ExploreOutcome["safety"];
   if (result.kind === "pass" && (model as HotModel).hasHotStates) {
-    const liveness = checkLiveness(model, { maxStates, timeoutMs: remaining() });
-    if (liveness.kind !== "pass") result = liveness;
+    safety = result.stats as ExhaustiveStats;
+    if (o.liveness === false) {
+      liveness = "skipped";
+    } else {
+      const checked = checkLiveness(model, { maxStates, timeoutMs: remaining() });
+      liveness = {
+        kind: checked.kind,
+        states: "stats" in checked && checked.stats ? checked.stats.distinctStates : 0,
+        elapsedMs: "stats" in checked && checked.stats ? checked.stats.elapsedMs : 0,
+        ...(checked.kind === "bounded" ? { reason: checked.reason } : {}),
+      };
+      if (checked.kind !== "pass") result = checked;
+    }
   }
   if (mode === "auto" && result.kind === "bounded") {
     const random = runRandom(model, o, "random", remaining() ?? 60_000);
     if (random.result.kind === "violation" || random.result.kind === "deadlock") {
-      return { result: random.result, mode: "random", coverage: random.coverage };
+      return { result: random.result, mode: "random", coverage: random.coverage, liveness };
     }
   }
-  return { result, mode: "exhaustive", coverage: exhaustive.coverage };
+  return { result, mode: "exhaustive", coverage: exhaustive.coverage, liveness, ...(safety ? { safety } : {}) };
 }
 
 function runRandom<S>(

@@ -24,6 +24,8 @@ Check options:
   --no-symmetry         check the full state space of tests declared symmetric (...)
   --por                 partial-order reduction: fewer states, same safety verdicts
                         (counterexamples may be longer; liveness is checked in full)
+  --no-liveness         skip the fair-cycle check of hot spec states after a pass
+                        (it explores the full state space, unreduced)
   --seed S, --runs N, --run I, --max-steps N, --pct-depth D, --pct-length L,
   --temperature T
                         random and PCT exploration (docs/random-and-liveness.md)

@@ -68,8 +68,12 @@ export function readAndCompile(command: string, path: string, io: Io): CompiledF
   let text: string;
   try {
     text = readFileSync(path, "utf8");
-  } catch {
-    io.err(`faultline ${command}: no such model file: ${path}\n`);
+  } catch (e) {
+    const what =
+      (e as NodeJS.ErrnoException).code === "EISDIR"
+        ? `${path} is a directory; give one .fl file`
+        : `no such model file: ${path}`;
+    io.err(`faultline ${command}: ${what}\n`);
     return { ok: false, code: ExitCode.usage };
   }
   const compiled = compileSource({ path, text });

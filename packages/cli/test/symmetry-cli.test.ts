@@ -74,6 +74,6 @@ describe("faultline check --faults with a param budget", () => {
     );
     const unknown = captureIo();
     expect(await runCheck([PARAMS, "--faults", "drop at most wrokers"], unknown.io)).toBe(64);
-    expect(unknown.out()).toContain("unknown int param 'wrokers' (did you mean 'workers'?)");
+    expect(unknown.out()).toContain("unknown param 'wrokers' (did you mean 'workers'?)");
   });
 });

@@ -569,6 +569,8 @@ export class Executor implements FlContext {
 
   // ---------------------------------------------------------------- monitors
 
+  // Called on every observation, even one the monitor ignores: partial-order.ts
+  // treats "monitors array unchanged" as "no monitor observed the step".
   private ownMonitor(i: number): FlMonitor {
     let m = this.monitors[i]!;
     if (m.g === this.gen) return m;

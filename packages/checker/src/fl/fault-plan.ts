@@ -123,12 +123,19 @@ export function parseFaultsOption(text: string, ir: IrProgram, testName?: string
   const events = new Set(ir.events.map((e) => e.name));
   const machines = new Set(ir.machines.map((m) => m.name));
   // A budget may name an int param: its value in the test being checked (as in a test's own faults block).
-  const values = ir.tests.find((t) => t.name === testName)?.paramValues ?? null;
+  const checked = ir.tests.find((t) => t.name === testName);
+  // Only the params the test binds (`Name(n=2,k=1)`) have a value there, as in a test's own faults block.
+  const bound = new Set(
+    (/\((.*)\)$/.exec(checked?.name ?? "")?.[1] ?? "").split(",").map((b) => b.slice(0, b.indexOf("="))),
+  );
   const params = new Map(
-    ir.params.filter((p) => p.type.kind === "int").map((p) => [p.name, values?.[p.name]]),
+    ir.params.map((p) => [
+      p.name,
+      { type: p.type.kind, value: bound.has(p.name) ? checked?.paramValues[p.name] : undefined },
+    ]),
   );
   for (const f of test.faults) {
-    const converted = convertFault(f, events, machines, params);
+    const converted = convertFault(f, events, machines, params, testName);
     if (typeof converted !== "string" && !("problem" in converted)) {
       faults.push(converted);
       continue;
@@ -152,32 +159,31 @@ function convertFault(
   f: FaultDecl,
   events: Set<string>,
   machines: Set<string>,
-  params: ReadonlyMap<string, number | boolean | string | undefined>,
+  params: ReadonlyMap<string, { type: string; value: number | boolean | string | undefined }>,
+  testName: string | undefined,
 ): IrFault | FaultProblem | string {
-  const budget = (e: Expr): number | FaultProblem | string => {
+  const budget = (e: Expr): number | FaultProblem => {
     let x = e;
     while (x.kind === "Paren") x = x.expr;
+    const problem = (message: string): FaultProblem => ({ problem: { message, span: x.span } });
     if (x.kind === "Name") {
-      if (!params.has(x.name.name)) return unknownName("int param", x.name, new Set(params.keys()));
-      const v = params.get(x.name.name);
-      const at = x.span;
+      const param = params.get(x.name.name);
+      if (param === undefined) return unknownName("param", x.name, new Set(params.keys()));
+      const name = x.name.name;
+      if (param.type !== "int") return problem(`param '${name}' is ${param.type}; a fault budget is an int`);
+      const v = param.value;
       if (typeof v !== "number")
-        return {
-          problem: {
-            message: `param '${x.name.name}' has no value here: name the test with --test`,
-            span: at,
-          },
-        };
+        return problem(
+          testName === undefined
+            ? `param '${name}' has no value here: name the test with --test`
+            : `param '${name}' has no value in test '${testName}' (its test param (...) does not bind it)`,
+        );
       if (v < 0)
-        return {
-          problem: {
-            message: `param '${x.name.name}' is ${v} in this test; a budget must be non-negative`,
-            span: at,
-          },
-        };
+        return problem(`param '${name}' is ${v} in test '${testName}'; a fault budget must be non-negative`);
       return v;
     }
-    if (x.kind !== "IntLit") return "a fault budget must be a non-negative int literal or an int param";
+    if (x.kind !== "IntLit")
+      return problem("a fault budget must be a non-negative int literal or an int param");
     return x.value;
   };
   switch (f.kind) {

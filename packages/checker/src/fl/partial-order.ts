@@ -88,7 +88,8 @@ export class PartialOrder {
     this.machines = machines;
     this.faults = faults;
     this.reads = invariantReads(ir, test);
-    const effects = ir.machines.map((m) => typeEffects(ir, m));
+    const untyped = machineTypesUnreliable(ir);
+    const effects = ir.machines.map((m) => typeEffects(ir, m, untyped));
     const index = new Map(ir.machines.map((m) => [m.name, m.index]));
     const n = ir.machines.length;
     // created[t]: the types t may create, directly or through what it creates (one step or more).
@@ -376,7 +377,38 @@ function typeCode(ir: IrProgram, machine: IrProgram["machines"][number]): IrStmt
   return bodies;
 }
 
-function typeEffects(ir: IrProgram, machine: IrProgram["machines"][number]): TypeEffects {
+/**
+ * True when a value typed by a machine's name may hold another type's
+ * instance: `machine` (any machine) converts to every named machine type
+ * unchecked (docs/language.md section 4), and a foreign function may return
+ * any id. Then a send's target type says nothing about its receiver.
+ */
+export function machineTypesUnreliable(ir: IrProgram): boolean {
+  if (ir.funs.some((f) => f.foreign && mentionsMachine(f.returnType))) return true;
+  let found = false;
+  const seen = new Set<object>();
+  const walk = (x: unknown): void => {
+    if (found || x === null || typeof x !== "object" || seen.has(x)) return;
+    seen.add(x);
+    const o = x as { kind?: unknown; name?: unknown };
+    if (o.kind === "machine" && o.name === null) {
+      found = true;
+      return;
+    }
+    for (const v of Array.isArray(x) ? x : Object.values(x)) walk(v);
+  };
+  walk(ir.machines);
+  walk(ir.funs);
+  walk(ir.events);
+  walk(ir.specs);
+  return found;
+}
+
+function mentionsMachine(t: IrFun["returnType"]): boolean {
+  return JSON.stringify(t ?? null).includes('"kind":"machine"');
+}
+
+function typeEffects(ir: IrProgram, machine: IrProgram["machines"][number], untyped: boolean): TypeEffects {
   const effects: TypeEffects = { sendsTo: new Set(), sendsToAny: false, creates: new Set() };
   for (const body of typeCode(ir, machine)) {
     forEachExpr(
@@ -388,7 +420,7 @@ function typeEffects(ir: IrProgram, machine: IrProgram["machines"][number]): Typ
         if (st.kind !== "send") return;
         const t = st.target.type;
         // `this` is typed as the machine's own type; anything but a named machine type may be any machine.
-        if (t.kind === "machine" && t.name !== null) effects.sendsTo.add(t.name);
+        if (!untyped && t.kind === "machine" && t.name !== null) effects.sendsTo.add(t.name);
         else effects.sendsToAny = true;
       },
     );

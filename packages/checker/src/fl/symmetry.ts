@@ -52,9 +52,12 @@ export function createSymmetry(
 
 /** Does a value of type `t` hold references that may point at symmetric instances? */
 function mayReferTo(t: Type, names: ReadonlySet<string>): boolean {
+  if (names.size === 0) return false;
   switch (t.kind) {
     case "machine":
-      return t.name === null || names.has(t.name);
+      // Any machine type: `machine` converts to every named type unchecked, so a
+      // variable typed by another machine's name may hold a symmetric instance too.
+      return true;
     case "tuple":
       return t.elems.some((e) => mayReferTo(e, names));
     case "namedTuple":

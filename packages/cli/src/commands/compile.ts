@@ -1,6 +1,7 @@
 // `faultline compile`: print (or write) the TypeScript generated for a model,
 // with its event and payload types, for reading or importing into real services.
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { generateModelSource } from "@faultline/lang";
 import { parseArgs } from "../args.js";
 import { readAndCompile } from "../model-loader.js";
@@ -24,7 +25,14 @@ export function runCompile(argv: readonly string[], io: Io): ExitCodeValue {
   if (!compiled.ok) return compiled.code;
   const source = generateModelSource(compiled.ir);
   const out = parsed.args.flags.get("out") as string | undefined;
-  if (out) writeFileSync(out, source);
-  else io.out(source);
+  if (out) {
+    try {
+      mkdirSync(dirname(resolve(out)), { recursive: true });
+      writeFileSync(out, source);
+    } catch (e) {
+      io.err(`faultline compile: cannot write ${out}: ${(e as Error).message}\n`);
+      return ExitCode.usage;
+    }
+  } else io.out(source);
   return ExitCode.pass;
 }
