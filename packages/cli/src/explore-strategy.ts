@@ -113,7 +113,13 @@ export async function explore<S>(model: Model<S, Json>, o: ExploreOptions): Prom
       return { result: random.result, mode: "random", coverage: random.coverage, liveness };
     }
   }
-  return { result, mode: "exhaustive", coverage: exhaustive.coverage, liveness, ...(safety ? { safety } : {}) };
+  return {
+    result,
+    mode: "exhaustive",
+    coverage: exhaustive.coverage,
+    liveness,
+    ...(safety ? { safety } : {}),
+  };
 }
 
 function runRandom<S>(

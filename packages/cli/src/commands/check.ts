@@ -488,7 +488,9 @@ function printTest(
   const live = r.liveness;
   const reduced = symmetric.length > 0 || por?.ampleExpansions !== undefined;
   if (live === "skipped") {
-    io.out("      liveness not checked (--no-liveness): hot spec states were checked only at the end of runs\n");
+    io.out(
+      "      liveness not checked (--no-liveness): hot spec states were checked only at the end of runs\n",
+    );
   } else if (live && (reduced || live.kind === "bounded" || live.kind === "error")) {
     const safety = r.safety ? `the safety search passed on ${n(r.safety.distinctStates)} states; ` : "";
     const outcome = live.kind === "bounded" ? `stopped by ${live.reason}` : live.kind;
