@@ -78,7 +78,9 @@ describe("faultline check --por", () => {
     expect(await runCheck([BANK, "--por", "--workers", "1"], reduced.io)).toBe(0);
     // bank.fl TwoClients: 47 states in full; 25 with the reduction, 14 of them expanded with an ample set.
     expect(reduced.out()).toContain("TwoClients: pass — 25 states");
-    expect(reduced.out()).toContain("partial-order reduction: 14 of 25 states expanded with an ample set");
+    expect(reduced.out()).toContain(
+      "partial-order reduction: 14 of the 25 states expanded used an ample set",
+    );
     const full = captureIo();
     expect(await runCheck([BANK, "--workers", "1"], full.io)).toBe(0);
     expect(full.out()).toContain("TwoClients: pass — 47 states");

@@ -77,3 +77,38 @@ describe("faultline check --faults with a param budget", () => {
     expect(unknown.out()).toContain("unknown param 'wrokers' (did you mean 'workers'?)");
   });
 });
+
+describe("the liveness check after a reduced search", () => {
+  const args = [EXAMPLE, "--test", "Reliable(participants=3)", "--workers", "1"];
+
+  it("reports its own size (the full state space) and time", async () => {
+    const out = captureIo();
+    expect(await runCheck(args, out.io)).toBe(0);
+    expect(out.out()).toMatch(
+      /the safety search passed on 104 states; liveness check \(full state space, not reduced\): pass, 457 states, \d+\.\d\ds/,
+    );
+    const json = captureIo();
+    expect(await runCheck([...args, "--reporter", "json"], json.io)).toBe(0);
+    const report = JSON.parse(json.out()) as { tests: { liveness: Record<string, unknown> }[] };
+    expect(report.tests[0]!.liveness).toMatchObject({ checked: true, outcome: "pass", states: 457 });
+  });
+
+  it("is skipped with --no-liveness", async () => {
+    const out = captureIo();
+    expect(await runCheck([...args, "--no-liveness"], out.io)).toBe(0);
+    expect(out.out()).toContain("liveness not checked (--no-liveness)");
+    expect(out.out()).not.toContain("457 states");
+    const json = captureIo();
+    expect(await runCheck([...args, "--no-liveness", "--reporter", "json"], json.io)).toBe(0);
+    const report = JSON.parse(json.out()) as { tests: { liveness: Record<string, unknown> }[] };
+    expect(report.tests[0]!.liveness).toEqual({ checked: false });
+  });
+
+  it("says which phase stopped at a bound", async () => {
+    const out = captureIo();
+    expect(await runCheck([...args, "--max-states", "200"], out.io)).toBe(5);
+    expect(out.out()).toContain(
+      "the safety search passed on 104 states; liveness check (full state space, not reduced): stopped by max-states, 200 states",
+    );
+  });
+});

@@ -283,10 +283,11 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
       codes.push(useExpected && expectedError ? ExitCode.pass : ExitCode.modelError);
       continue;
     }
-    if (pretty && !quiet) io.out(`${paint("1", file)}\n`);
     const tests = compiled.ir.tests.filter(
       (t) => !selected || selected.includes(t.name) || selected.includes(t.baseName),
     );
+    // A file none of whose tests is selected is not worth a heading.
+    if (pretty && !quiet && tests.length > 0) io.out(`${paint("1", file)}\n`);
     for (const t of compiled.ir.tests) {
       allTestNames.push(t.name);
       for (const name of selected ?? [])
@@ -404,6 +405,19 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
           mode: explored.mode,
           seed: explored.mode === "random" ? (randomOptions.seed ?? 0) : null,
           symmetricTypes: model.symmetricTypes,
+          ...(explored.liveness === null
+            ? {}
+            : {
+                liveness:
+                  explored.liveness === "skipped"
+                    ? { checked: false as const }
+                    : {
+                        checked: true as const,
+                        outcome: explored.liveness.kind,
+                        states: explored.liveness.states,
+                        elapsedMs: explored.liveness.elapsedMs,
+                      },
+              }),
           ...(explored.coverage ? { coverage: coverageToJson(explored.coverage) as Json } : {}),
         }),
       );
@@ -419,7 +433,8 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
     io.err(`faultline check: no test named ${unmatched.map((n) => `'${n}'`).join(", ")} (tests: ${known})\n`);
     codes.push(ExitCode.usage);
   }
-  if (pretty) printSummary(io, reports, modelErrors, useExpected, paint, ghostExpectations);
+  const nothingRan = reports.length === 0 && modelErrors.length === 0 && unmatched.length > 0;
+  if (pretty && !nothingRan) printSummary(io, reports, modelErrors, useExpected, paint, ghostExpectations);
   if (pretty && unpinned > 0)
     io.out(
       `(${unpinned} expectation${unpinned === 1 ? "" : "s"}: outcome and property compared, not the pinned state counts and trace lengths, which are the default search's: --por or --no-symmetry changes them)\n`,

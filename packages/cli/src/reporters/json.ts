@@ -5,7 +5,7 @@
 import type { Failure } from "@faultline/checker";
 import type { Diagnostic } from "@faultline/lang";
 import { outcomeText, testPassed } from "./format.js";
-import type { RunReport, TestOutcomeKind, TestStats } from "./run-report.js";
+import type { LivenessReport, RunReport, TestOutcomeKind, TestStats } from "./run-report.js";
 
 export const JSON_SUMMARY_VERSION = 1;
 
@@ -46,6 +46,7 @@ export interface JsonTestSummary {
   coverage?: unknown;
   random?: { run: number; originalLength: number; shrunkLength: number; replayCommand: string };
   loop?: number;
+  liveness?: LivenessReport;
 }
 
 export interface JsonSummary {
@@ -99,6 +100,7 @@ export function toJsonSummary(report: RunReport): JsonSummary {
     ...(t.coverage !== undefined ? { coverage: t.coverage } : {}),
     ...(t.random !== undefined ? { random: t.random } : {}),
     ...(t.loop !== undefined ? { loop: t.loop } : {}),
+    ...(t.liveness !== undefined ? { liveness: t.liveness } : {}),
   }));
   const passed = tests.filter((t) => t.passed).length;
   const modelErrors = report.modelErrors.map((m) => ({

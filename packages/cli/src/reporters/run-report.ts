@@ -62,6 +62,8 @@ export interface TestOutcome {
   random?: { run: number; originalLength: number; shrunkLength: number; replayCommand: string };
   /** A liveness lasso: the index of the state the last state loops back to. */
   loop?: number;
+  /** The fair-cycle check after a passing exhaustive search, when the test has hot spec states. */
+  liveness?: LivenessReport;
 }
 
 export interface ModelErrorReport {
@@ -155,7 +157,14 @@ export interface TestOutcomeInput {
   coverage?: Json;
   /** The test's symmetric machine types when symmetry reduction was on (exhaustive search only). */
   symmetricTypes?: readonly string[];
+  /** The fair-cycle check after a passing exhaustive search, when the test has hot spec states. */
+  liveness?: LivenessReport;
 }
+
+/** The liveness phase in reports: skipped (`--no-liveness`), or its outcome and size (full state space). */
+export type LivenessReport =
+  | { checked: false }
+  | { checked: true; outcome: string; states: number; elapsedMs: number };
 
 /** The partial-order reduction figures of exhaustive stats, when the search used it. */
 function partialOrderStats(s: object): Pick<TestStats, "expandedStates" | "ampleExpansions"> {
@@ -199,6 +208,7 @@ export function testOutcomeFromResult(input: TestOutcomeInput): TestOutcome {
   if (input.testLocation) outcome.testLocation = input.testLocation;
   if (input.traceSteps) outcome.traceSteps = input.traceSteps;
   if (input.coverage !== undefined) outcome.coverage = input.coverage;
+  if (input.liveness !== undefined) outcome.liveness = input.liveness;
   if ((result.kind === "violation" || result.kind === "deadlock") && result.random) {
     const r = result.random;
     outcome.random = {
