@@ -54,7 +54,7 @@ export {
   type OwnerCoverage,
   type StateCoverage,
 } from "./coverage.js";
-export { checkLiveness, type LivenessOptions, type LivenessStats } from "./liveness.js";
+export { checkLiveness, hasHotCycle, type LivenessOptions, type LivenessStats } from "./liveness.js";
 export { TemperatureGauge, temperatureFailure } from "./liveness-temperature.js";
 export * from "./model.js";
 export {

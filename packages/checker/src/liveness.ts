@@ -30,6 +30,12 @@ import type { Trace } from "./trace.js";
 export interface LivenessOptions {
   /** Stop with "bounded" when more than this many distinct states exist. */
   maxStates?: number;
+  /**
+   * How states are told apart (default: the fingerprint of their encoding).
+   * Only `hasHotCycle` takes another: a coarser one makes the graph a
+   * quotient, in which lassos and fairness keys mean nothing.
+   */
+  fingerprint?: (state: never, out: Uint32Array) => void;
   /** Stop with "bounded" after this long (building the graph). */
   timeoutMs?: number;
   now?: () => number;
@@ -103,7 +109,7 @@ class LivenessRun<S, Step extends Json> {
   private readonly monitorIndex = new Map<string, number>();
   private readonly monitorNames: string[] = [];
   private readonly keyIndex = new Map<string, number>();
-  private readonly fair: boolean;
+  private fair: boolean;
   private count = 0;
   private generated = 0;
   private deepest = 0;
@@ -121,6 +127,24 @@ class LivenessRun<S, Step extends Json> {
     this.now = options.now ?? (() => performance.now());
     this.start = this.now();
     this.fair = model.enabledFairSteps !== undefined && model.fairKeyOfStep !== undefined;
+    const own = options.fingerprint as ((state: S, out: Uint32Array) => void) | undefined;
+    this.fingerprintOf =
+      own === undefined ? (state, out) => fingerprintInto(this.model.encode(state), out) : own;
+  }
+
+  private readonly fingerprintOf: (state: S, out: Uint32Array) => void;
+
+  /**
+   * The graph's components only, ignoring fairness: "none" when no spec
+   * monitor can stay hot along any cycle, "found" when one can (fair or not).
+   */
+  hotCycle(): "none" | "found" | "bounded" {
+    this.fair = false;
+    if (this.build() !== null) return "found";
+    for (let monitor = 0; monitor < this.monitorNames.length; monitor++) {
+      if (this.fairHotComponent(monitor) !== null) return "found";
+    }
+    return this.cutOff === null ? "none" : "bounded";
   }
 
   run(): CheckResult<LivenessStats> {
@@ -175,7 +199,7 @@ class LivenessRun<S, Step extends Json> {
     const index = this.emitted++;
     // A failing step is a safety matter (checkExhaustive); it leads to no infinite run.
     if (outcome.kind === "failure") return;
-    fingerprintInto(this.model.encode(outcome.state), this.fingerprint);
+    this.fingerprintOf(outcome.state, this.fingerprint);
     const hi = this.fingerprint[0]!;
     const lo = this.fingerprint[1]!;
     let target: number;
@@ -532,6 +556,10 @@ class LivenessRun<S, Step extends Json> {
 
   // ------------------------------------------------------------------ results
 
+  statsNow(): LivenessStats {
+    return this.stats();
+  }
+
   private stats(): LivenessStats {
     const elapsedMs = Math.max(0, this.now() - this.start);
     const seconds = elapsedMs / 1000;
@@ -579,6 +607,25 @@ class LivenessRun<S, Step extends Json> {
  * result checkExhaustive gives. Safety is not checked here: run
  * checkExhaustive first. Never throws for model errors.
  */
+/**
+ * A quick, sound pre-check for symmetry reduction: explores the quotient graph
+ * (states told apart by `options.fingerprint`, e.g. the model's symmetric
+ * one) and looks for any cycle along which a monitor stays hot, fair or not.
+ * Renaming instances maps every cycle of the full graph onto a cycle of the
+ * quotient, and leaves monitors as they are, so "none" proves that no run
+ * stays hot forever; "found" only says the exact check is needed. It also
+ * answers "found" when the graph has a terminal failure (the safety search's
+ * business, and then the exact check reports it).
+ */
+export function hasHotCycle<S, Step extends Json>(
+  model: Model<S, Step>,
+  options: LivenessOptions & { fingerprint: (state: S, out: Uint32Array) => void },
+): { answer: "none" | "found" | "bounded"; stats: LivenessStats } {
+  const run = new LivenessRun(model, options as LivenessOptions);
+  const answer = run.hotCycle();
+  return { answer, stats: run.statsNow() };
+}
+
 export function checkLiveness<S, Step extends Json>(
   model: Model<S, Step>,
   options: LivenessOptions = {},

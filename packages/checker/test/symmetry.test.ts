@@ -12,7 +12,7 @@ import type { CheckResult } from "../src/check-result.js";
 import { flModelFactory } from "../src/fl/fl-factory.js";
 import { buildModel, type FlModel } from "../src/fl/fl-model.js";
 import type { FlState } from "../src/fl/fl-state.js";
-import { checkLiveness } from "../src/liveness.js";
+import { checkLiveness, hasHotCycle } from "../src/liveness.js";
 import type { Emit } from "../src/model.js";
 import { checkExhaustiveParallel } from "../src/parallel-explorer.js";
 import { replayTrace } from "../src/replay.js";
@@ -258,5 +258,24 @@ describe("symmetry and `machine` values", () => {
       const result = checkExhaustive(buildModel(alias, "T", { symmetry }), {});
       expect(result).toMatchObject({ kind: "violation", failure: { kind: "assertion" } });
     }
+  });
+});
+
+describe("liveness with symmetry: the quotient pre-check (hasHotCycle)", () => {
+  const live = compile(
+    readFileSync(fileURLToPath(new URL("./fixtures/fl/symmetric-liveness.fl", import.meta.url)), "utf8"),
+  );
+
+  it("proves on the quotient that no cycle keeps a spec hot, and finds the cycle when there is one", () => {
+    const done = buildModel(live, "Rounds(finish=true)");
+    const quick = hasHotCycle(done, { fingerprint: done.fingerprint.bind(done) });
+    expect(quick.answer).toBe("none");
+    // The quotient is smaller than the full graph the exact check builds.
+    const exact = checkLiveness(buildModel(live, "Rounds(finish=true)", { symmetry: false }), {});
+    expect(exact.kind).toBe("pass");
+    expect(quick.stats.distinctStates).toBeLessThan(states(exact));
+    const forever = buildModel(live, "Rounds(finish=false)");
+    expect(hasHotCycle(forever, { fingerprint: forever.fingerprint.bind(forever) }).answer).toBe("found");
+    expect(checkLiveness(forever, {})).toMatchObject({ kind: "violation", failure: { kind: "liveness" } });
   });
 });

@@ -13,6 +13,7 @@ import {
   checkExhaustive,
   checkExhaustiveParallel,
   checkLiveness,
+  hasHotCycle,
   checkRandom,
   collectCoverage,
   type ExhaustiveProgress,
@@ -75,7 +76,14 @@ export interface ExploreOutcome {
 
 export type LivenessPhase =
   | "skipped"
-  | { kind: CheckResult["kind"]; states: number; elapsedMs: number; reason?: string };
+  | {
+      kind: CheckResult["kind"];
+      states: number;
+      elapsedMs: number;
+      reason?: string;
+      /** Settled on the symmetry quotient: no cycle at all keeps a monitor hot (see hasHotCycle). */
+      quotient?: boolean;
+    };
 
 type HotModel = { hasHotStates?: boolean };
 
@@ -97,8 +105,10 @@ export async function explore<S>(model: Model<S, Json>, o: ExploreOptions): Prom
     if (o.liveness === false) {
       liveness = "skipped";
     } else {
-      const checked = checkLiveness(model, { maxStates, timeoutMs: remaining() });
+      const quick = quotientLiveness(model, maxStates, remaining());
+      const checked = quick ?? checkLiveness(model, { maxStates, timeoutMs: remaining() });
       liveness = {
+        ...(quick !== null ? { quotient: true } : {}),
         kind: checked.kind,
         states: "stats" in checked && checked.stats ? checked.stats.distinctStates : 0,
         elapsedMs: "stats" in checked && checked.stats ? checked.stats.elapsedMs : 0,
@@ -120,6 +130,29 @@ export async function explore<S>(model: Model<S, Json>, o: ExploreOptions): Prom
     liveness,
     ...(safety ? { safety } : {}),
   };
+}
+
+type SymmetricModel<S> = {
+  symmetricTypes?: readonly string[];
+  fingerprint?: (s: S, out: Uint32Array) => void;
+};
+
+/**
+ * With symmetry reduction, first look for any hot cycle in the quotient graph
+ * (hasHotCycle): when there is none, the liveness check passes without the
+ * full state space; otherwise (or at a bound) null, and the exact check runs.
+ */
+function quotientLiveness<S>(
+  model: Model<S, Json>,
+  maxStates: number | undefined,
+  timeoutMs: number | undefined,
+): CheckResult | null {
+  const m = model as SymmetricModel<S>;
+  if ((m.symmetricTypes?.length ?? 0) === 0 || m.fingerprint === undefined) return null;
+  const started = Date.now();
+  const quick = hasHotCycle(model, { fingerprint: m.fingerprint.bind(model), maxStates, timeoutMs });
+  if (quick.answer !== "none") return null;
+  return { kind: "pass", stats: { ...quick.stats, elapsedMs: Date.now() - started } };
 }
 
 function runRandom<S>(

@@ -80,35 +80,61 @@ describe("faultline check --faults with a param budget", () => {
 
 describe("the liveness check after a reduced search", () => {
   const args = [EXAMPLE, "--test", "Reliable(participants=3)", "--workers", "1"];
+  const por = [EXAMPLE, "--test", "Full(participants=3)", "--workers", "1", "--por"];
 
-  it("reports its own size (the full state space) and time", async () => {
+  it("reports its own size and time: the quotient under symmetry, the full space under --por", async () => {
     const out = captureIo();
     expect(await runCheck(args, out.io)).toBe(0);
     expect(out.out()).toMatch(
-      /the safety search passed on 104 states; liveness check \(full state space, not reduced\): pass, 457 states, \d+\.\d\ds/,
+      /the safety search passed on 104 states; liveness check \(symmetry-reduced: no cycle keeps a spec hot\): pass, 104 states, \d+\.\d\ds/,
+    );
+    const reduced = captureIo();
+    expect(await runCheck(por, reduced.io)).toBe(0);
+    expect(reduced.out()).toMatch(
+      /the safety search passed on 337 states; liveness check \(full state space, not reduced\): pass, 457 states, \d+\.\d\ds/,
     );
     const json = captureIo();
-    expect(await runCheck([...args, "--reporter", "json"], json.io)).toBe(0);
+    expect(await runCheck([...por, "--reporter", "json"], json.io)).toBe(0);
     const report = JSON.parse(json.out()) as { tests: { liveness: Record<string, unknown> }[] };
     expect(report.tests[0]!.liveness).toMatchObject({ checked: true, outcome: "pass", states: 457 });
   });
 
   it("is skipped with --no-liveness", async () => {
     const out = captureIo();
-    expect(await runCheck([...args, "--no-liveness"], out.io)).toBe(0);
+    expect(await runCheck([...por, "--no-liveness"], out.io)).toBe(0);
     expect(out.out()).toContain("liveness not checked (--no-liveness)");
     expect(out.out()).not.toContain("457 states");
     const json = captureIo();
-    expect(await runCheck([...args, "--no-liveness", "--reporter", "json"], json.io)).toBe(0);
+    expect(await runCheck([...por, "--no-liveness", "--reporter", "json"], json.io)).toBe(0);
     const report = JSON.parse(json.out()) as { tests: { liveness: Record<string, unknown> }[] };
     expect(report.tests[0]!.liveness).toEqual({ checked: false });
   });
 
   it("says which phase stopped at a bound", async () => {
     const out = captureIo();
-    expect(await runCheck([...args, "--max-states", "200"], out.io)).toBe(5);
+    expect(await runCheck([...por, "--max-states", "400"], out.io)).toBe(5);
     expect(out.out()).toContain(
-      "the safety search passed on 104 states; liveness check (full state space, not reduced): stopped by max-states, 200 states",
+      "the safety search passed on 337 states; liveness check (full state space, not reduced): stopped by max-states, 400 states",
     );
+  });
+});
+
+describe("faultline check: liveness of a symmetric test", () => {
+  const LIVE = fileURLToPath(
+    new URL("../../checker/test/fixtures/fl/symmetric-liveness.fl", import.meta.url),
+  );
+
+  it("settles a pass on the quotient and a violation with the exact check, as --no-symmetry does", async () => {
+    const out = captureIo();
+    expect(await runCheck([LIVE, "--workers", "1"], out.io)).toBe(3);
+    expect(out.out()).toContain(
+      "liveness check (symmetry-reduced: no cycle keeps a spec hot): pass, 17 states",
+    );
+    expect(out.out()).toContain("✗ Rounds(finish=false): liveness EventuallyDone");
+    expect(out.out()).toContain("liveness check (full state space, not reduced): violation");
+    const full = captureIo();
+    expect(await runCheck([LIVE, "--workers", "1", "--no-symmetry"], full.io)).toBe(3);
+    expect(full.out()).toContain("✓ Rounds(finish=true): pass — 29 states");
+    expect(full.out()).toContain("✗ Rounds(finish=false): liveness EventuallyDone");
   });
 });

@@ -509,8 +509,11 @@ function printTest(
   } else if (live && (reduced || live.kind === "bounded" || live.kind === "error")) {
     const safety = r.safety ? `the safety search passed on ${n(r.safety.distinctStates)} states; ` : "";
     const outcome = live.kind === "bounded" ? `stopped by ${live.reason}` : live.kind;
+    const how = live.quotient
+      ? "symmetry-reduced: no cycle keeps a spec hot"
+      : "full state space, not reduced";
     io.out(
-      `      ${safety}liveness check (full state space, not reduced): ${outcome}, ${n(live.states)} states, ${(live.elapsedMs / 1000).toFixed(2)}s\n`,
+      `      ${safety}liveness check (${how}): ${outcome}, ${n(live.states)} states, ${(live.elapsedMs / 1000).toFixed(2)}s\n`,
     );
   }
   const showTrace =
