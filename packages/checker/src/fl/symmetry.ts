@@ -90,14 +90,24 @@ const MARK_PAYLOAD = 0x3243f6a9;
 function isNumeric(t: Type): boolean {
   return t.kind === "machine" || t.kind === "int" || t.kind === "enum";
 }
-const byNumber = (a: Value, b: Value): number => (a as number) - (b as number);
 const byNumericKey = (a: readonly Value[], b: readonly Value[]): number =>
   (a[0] as number) - (b[0] as number);
 const byKey = (a: readonly Value[], b: readonly Value[]): number => compare(a[0]!, b[0]!);
 
 /** Sorts a set's elements in place in the runtime's canonical order (`compare`). */
 function sortValues(a: Value[], elem: Type): Value[] {
-  return isNumeric(elem) ? a.sort(byNumber) : a.sort(compare);
+  if (!isNumeric(elem)) return a.sort(compare);
+  // Sets here are small: an insertion sort beats Array.prototype.sort and its comparator calls.
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (a[j] as number) > x) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = x;
+  }
+  return a;
 }
 
 interface OwnerInfo {
@@ -115,6 +125,8 @@ class MachineSymmetry implements Symmetry {
   private readonly machineInfo: readonly OwnerInfo[];
   private readonly monitorInfo: readonly OwnerInfo[];
   private readonly eventRefers: readonly boolean[];
+  /** Some monitor variable may hold a machine reference (else monitors are shared as they are). */
+  private readonly monitorsRefer: boolean;
   // Per call: the renaming (old id -> new id), whether an id is a symmetric instance, and the instances' keys.
   private perm = new Int32Array(0);
   private inDomain = new Uint8Array(0);
@@ -139,6 +151,7 @@ class MachineSymmetry implements Symmetry {
     });
     this.machineInfo = machines.map(info);
     this.monitorInfo = monitors.map(info);
+    this.monitorsRefer = this.monitorInfo.some((m) => m.refVars.length > 0);
     this.eventRefers = eventPayloads.map((t) => t !== null && mayReferTo(t, set));
   }
 
@@ -371,9 +384,24 @@ class MachineSymmetry implements Symmetry {
     const ms = s.machines;
     const machines: FlMachine[] = new Array(ms.length);
     for (let id = 0; id < ms.length; id++) machines[perm[id]!] = this.renameMachine(ms[id]!);
-    const monitors = s.monitors.map((mon, k) => this.renameOwner(this.monitorInfo[k]!, mon));
-    const channels: FlChannel[] = s.channels.map((ch) => this.renameChannel(ch));
-    channels.sort((a, b) => a.from - b.from || a.to - b.to);
+    const monitors = this.monitorsRefer
+      ? s.monitors.map((mon, k) => this.renameOwner(this.monitorInfo[k]!, mon))
+      : s.monitors;
+    const cs = s.channels;
+    const channels: FlChannel[] = new Array(cs.length);
+    // Insertion sort by (from, to) as the renamed channels arrive: a state has few.
+    for (let i = 0; i < cs.length; i++) {
+      const ch = this.renameChannel(cs[i]!);
+      let j = i - 1;
+      while (
+        j >= 0 &&
+        (channels[j]!.from > ch.from || (channels[j]!.from === ch.from && channels[j]!.to > ch.to))
+      ) {
+        channels[j + 1] = channels[j]!;
+        j--;
+      }
+      channels[j + 1] = ch;
+    }
     let cut = s.cut;
     if (cut !== null) cut = cut.map((id) => perm[id]!).sort((a, b) => a - b);
     return { machines, monitors, channels, byType: s.byType, budgets: s.budgets, cut };
