@@ -22,6 +22,7 @@ import {
   type Json,
   type Model,
   type RandomOptions,
+  type RandomStats,
 } from "@faultline/checker";
 
 /** States the single-threaded probe may visit before switching to workers. */
@@ -72,6 +73,8 @@ export interface ExploreOutcome {
   liveness: LivenessPhase | null;
   /** The exhaustive safety search's own figures, when a liveness check followed it. */
   safety?: ExhaustiveStats;
+  /** `auto` mode: the random walks that followed a bounded exhaustive search and found nothing. */
+  randomPhase?: { runs: number; steps: number; elapsedMs: number };
 }
 
 export type LivenessPhase =
@@ -117,11 +120,15 @@ export async function explore<S>(model: Model<S, Json>, o: ExploreOptions): Prom
       if (checked.kind !== "pass") result = checked;
     }
   }
+  let randomPhase: ExploreOutcome["randomPhase"];
   if (mode === "auto" && result.kind === "bounded") {
     const random = runRandom(model, o, "random", remaining() ?? 60_000);
     if (random.result.kind === "violation" || random.result.kind === "deadlock") {
       return { result: random.result, mode: "random", coverage: random.coverage, liveness };
     }
+    const stats = "stats" in random.result ? (random.result.stats as RandomStats | undefined) : undefined;
+    if (stats !== undefined)
+      randomPhase = { runs: stats.runs, steps: stats.steps, elapsedMs: stats.elapsedMs };
   }
   return {
     result,
@@ -129,6 +136,7 @@ export async function explore<S>(model: Model<S, Json>, o: ExploreOptions): Prom
     coverage: exhaustive.coverage,
     liveness,
     ...(safety ? { safety } : {}),
+    ...(randomPhase ? { randomPhase } : {}),
   };
 }
 

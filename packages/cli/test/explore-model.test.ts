@@ -65,6 +65,13 @@ describe("faultline explore <model.fl> (not a terminal)", () => {
     );
   });
 
+  it("takes a parameterized test's base name, as check does (its first expansion)", () => {
+    const example = fileURLToPath(new URL("../../../examples/symmetry.fl", import.meta.url));
+    const result = run(example, "--test", "LostPrepare");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`${example} / LostPrepare(participants=3): 1 initial step`);
+  });
+
   it("lists the fault steps --faults enables", () => {
     const result = run(DICE, "--faults", "drop at most 1");
     expect(result.status).toBe(0);

@@ -56,3 +56,34 @@ describe("explore strategy", () => {
     expect(result.stats && "workers" in result.stats).toBe(false);
   });
 });
+
+describe("--mode auto", () => {
+  it("after a bounded exhaustive search, walks at random and reports the failure they find", async () => {
+    // bank-buggy Overdraft fails at depth 7 (19 states): 5 states are not enough, a random walk is.
+    const { model, base } = setup("examples/bank-buggy.fl", "Overdraft");
+    const outcome = await explore(model, {
+      ...base,
+      workers: 1,
+      mode: "auto",
+      maxStates: 5,
+      random: { seed: 1 },
+    });
+    expect(outcome.mode).toBe("random");
+    expect(outcome.result).toMatchObject({ kind: "violation", failure: { property: "BalanceNonNegative" } });
+  });
+
+  it("says what the random phase did when it found nothing", async () => {
+    const { model, base } = setup("examples/bank.fl", "TwoClients");
+    const outcome = await explore(model, {
+      ...base,
+      workers: 1,
+      mode: "auto",
+      maxStates: 5,
+      random: { seed: 1, runs: 50 },
+    });
+    expect(outcome.mode).toBe("exhaustive");
+    expect(outcome.result).toMatchObject({ kind: "bounded", reason: "max-states" });
+    expect(outcome.randomPhase?.runs).toBe(50);
+    expect(outcome.randomPhase!.steps).toBeGreaterThan(50);
+  });
+});

@@ -77,6 +77,8 @@ export interface TestReport {
   liveness?: LivenessPhase | null;
   /** The safety search's stats when a liveness check followed it. */
   safety?: ExhaustiveStats;
+  /** `--mode auto`: the random walks after a bounded exhaustive search (they found nothing). */
+  randomPhase?: { runs: number; steps: number; elapsedMs: number };
 }
 
 /** Which outcome and exit code a checker result stands for. */
@@ -353,6 +355,7 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
         exitCode,
         liveness: explored.liveness,
         ...(explored.safety ? { safety: explored.safety } : {}),
+        ...(explored.randomPhase ? { randomPhase: explored.randomPhase } : {}),
       };
       if ((result.kind === "violation" || result.kind === "deadlock") && outDir) {
         mkdirSync(outDir, { recursive: true });
@@ -500,6 +503,10 @@ function printTest(
       `      partial-order reduction: ${n(por.ampleExpansions)} of the ${n(por.expandedStates)} states expanded used an ample set\n`,
     );
   }
+  if (r.randomPhase)
+    io.out(
+      `      then random walks (--mode auto): ${n(r.randomPhase.runs)} runs, ${n(r.randomPhase.steps)} steps, ${(r.randomPhase.elapsedMs / 1000).toFixed(2)}s, no failure found\n`,
+    );
   const live = r.liveness;
   const reduced = symmetric.length > 0 || por?.ampleExpansions !== undefined;
   if (live === "skipped") {

@@ -147,7 +147,14 @@ export function loadModelSession(
   if (!compiled.ok) return { ok: false, code: compiled.code };
   const { text } = compiled;
   const testNames = compiled.ir.tests.map((t) => t.name);
-  const test = (parsed.args.flags.get("test") as string | undefined) ?? testNames[0];
+  const asked = parsed.args.flags.get("test") as string | undefined;
+  // As `check` does, a parameterized test's base name selects it (its first expansion: one run is explored).
+  const test =
+    asked === undefined
+      ? testNames[0]
+      : testNames.includes(asked)
+        ? asked
+        : (compiled.ir.tests.find((t) => t.baseName === asked)?.name ?? asked);
   if (test === undefined || !testNames.includes(test)) {
     const which = test === undefined ? "no test to explore" : `no test '${test}'`;
     io.err(`faultline explore: ${source} has ${which} (tests: ${testNames.join(", ") || "none"})\n`);
