@@ -168,7 +168,9 @@ describe("partial-order reduction on random programs", () => {
           partialOrder: true,
         });
         if (full.kind === "bounded" || full.kind === "error") return;
-        expect(reduced.kind, text).toBe(full.kind);
+        // Reduced paths need not be shortest, so with several failures the first reported may differ: compare
+        // pass/fail and the whole set of failures.
+        expect(reduced.kind === "pass", text).toBe(full.kind === "pass");
         expect(failures(reduced), text).toEqual(failures(full));
         if (full.kind === "pass") {
           expect(reduced.stats.distinctStates, text).toBeLessThanOrEqual(full.stats.distinctStates);

@@ -7,10 +7,16 @@
 // asserted property (C2); the explorer adds the cycle proviso (C3). Otherwise
 // the state is expanded fully. The conditions, at state s:
 //
-// 1. Faults cannot act: the test has none, or every budget is spent, the
-//    network is ordered (no `reorder`) and not partitioned. (Faults touch the
-//    channels into M and M itself.) And no machine M may send to is crashed
-//    with a restart ahead: a send to it is lost now, but not after the restart.
+// 1. No fault step that remains possible depends on t: the network is
+//    ordered (no `reorder`), not partitioned and no partition budget is left
+//    (a partition loses t's message); no budget is left to crash M, or to drop
+//    or duplicate a message of t's event (t's own message; other messages of
+//    f->M only shift, which commutes); no crash-with-restart budget is left
+//    on a type M may send to (crash, restart, then t delivers what t-first
+//    would have lost) or on a type that may send to M (a restarted idle
+//    instance runs its entry again). A crash without restart commutes with t:
+//    a message to the crashed machine is lost either way. And no machine M
+//    may send to is crashed with a restart ahead, for the same reason.
 // 2. Only t can change M: M is up, has no armed timer (only M arms its timers)
 //    and every channel into M other than f->M is empty.
 // 3. Nobody else can send to M before t: no machine other than f and M that
@@ -123,10 +129,13 @@ export class PartialOrder {
    */
   ampleSuccessors(s: FlState, emit: Emit<FlState, FlStep>, run: RunDelivery): boolean {
     const faults = this.faults;
-    if (faults.faults.length > 0) {
-      if (faults.reorder || s.cut !== null) return false;
-      for (const b of s.budgets) if (b !== 0) return false;
-    }
+    const budgets = s.budgets;
+    const left = (fs: readonly number[]): boolean => {
+      for (const f of fs) if (budgets[f] !== 0) return true;
+      return false;
+    };
+    if (faults.faults.length > 0 && (faults.reorder || s.cut !== null || left(faults.partitions)))
+      return false;
     const ms = s.machines;
     const chs = s.channels;
     // Non-empty channels into each machine, and instances of each type that may still take a step.
@@ -145,6 +154,7 @@ export class PartialOrder {
       let i = 0;
       while (i < msgs.length && deferred[msgs[i]!.event] !== 0) i++;
       if (i === msgs.length) continue;
+      if (faults.faults.length > 0 && this.faultMayInterfere(recv.type, msgs[i]!.event, left)) continue;
       if (this.reads.events[msgs[i]!.event]) continue;
       if (!this.onlySender(s, ch.from, to, into, active)) continue;
       const steps: FlStep[] = [];
@@ -156,6 +166,23 @@ export class PartialOrder {
       if (!this.invisible(s, to, outcomes)) continue;
       for (let k = 0; k < steps.length; k++) emit(steps[k]!, outcomes[k]!);
       return true;
+    }
+    return false;
+  }
+
+  /** Condition 1: a fault step still possible at `s` that does not commute with M taking an `event` message. */
+  private faultMayInterfere(
+    receiverType: number,
+    event: number,
+    left: (faults: readonly number[]) => boolean,
+  ): boolean {
+    const faults = this.faults;
+    if (left(faults.crashes[receiverType]!) || left(faults.drops[event]!) || left(faults.duplicates[event]!))
+      return true;
+    const sends = this.sendsTo[receiverType]!;
+    for (let t = 0; t < faults.crashes.length; t++) {
+      if (!faults.restarts[t] || !left(faults.crashes[t]!)) continue;
+      if (sends[t] || this.sendsTo[t]![receiverType] || this.spawnsSender[receiverType]![t]) return true;
     }
     return false;
   }
