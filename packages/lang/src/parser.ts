@@ -440,6 +440,9 @@ function mismatchHint(info: { expected: string; ruleName: string }, actual: ITok
 const DECLARATION_RULES = new Set(["varDecl", "localVarStmt"]);
 
 function foundHint(actual: IToken, ruleName: string): string | undefined {
+  if (ruleName === "testDecl" && actual.image === "symmetric") {
+    return "a test header reads: [main = M]: assert P, Q [in (M1, M2)] [symmetric (M1)] [with faults { ... }];";
+  }
   if (actual.image === "=") {
     if (DECLARATION_RULES.has(ruleName)) {
       return "a variable starts at its type's default value; assign it in a separate statement";
