@@ -2,6 +2,9 @@
 // count, the report line and JSON field that say so, `--no-symmetry` for the
 // full space, the same count with worker threads; and `--faults` budgets
 // that name a param.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runCheck } from "../src/commands/check.js";
@@ -136,5 +139,31 @@ describe("faultline check: liveness of a symmetric test", () => {
     expect(await runCheck([LIVE, "--workers", "1", "--no-symmetry"], full.io)).toBe(3);
     expect(full.out()).toContain("✓ Rounds(finish=true): pass — 29 states");
     expect(full.out()).toContain("✗ Rounds(finish=false): liveness EventuallyDone");
+  });
+});
+
+describe("a model that throws during the symmetric liveness pre-check", () => {
+  it("gets that test's checker error, as without symmetry, not an internal error of the run", async () => {
+    const specs = Array.from(
+      { length: 32 },
+      (_, i) =>
+        `spec S${i} observes Ping, Pong { start cold state C0 { on Ping goto H; ignore Pong; } hot state H { on Pong goto C; ignore Ping; } cold state C { ignore Ping, Pong; } }`,
+    );
+    const text = `event Ping; event Pong; event Go: Sv;
+machine W { start state A { on Go do (s) { send s, Ping; } } }
+machine Sv { start state A { on Ping do { announce Pong; } } }
+machine Setup { start state Boot { entry { var s: Sv; var w: W; s = new Sv(); w = new W(); new W(); send w, Go, s; } } }
+${specs.join("\n")}
+test T [main = Setup]: assert ${specs.map((_, i) => `S${i}`).join(", ")} symmetric (W);
+`;
+    const dir = mkdtempSync(join(tmpdir(), "faultline-sym-"));
+    const file = join(dir, "many.fl");
+    writeFileSync(file, text);
+    const out = captureIo();
+    expect(await runCheck([file, "--workers", "1"], out.io)).toBe(70);
+    expect(out.out()).toContain(
+      "✗ T: checker error: model threw while building the state graph: more than 31 spec monitors",
+    );
+    expect(out.out()).not.toContain("internal error");
   });
 });
