@@ -2,7 +2,7 @@
 // count, the report line and JSON field that say so, `--no-symmetry` for the
 // full space, the same count with worker threads; and `--faults` budgets
 // that name a param.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -165,5 +165,22 @@ test T [main = Setup]: assert ${specs.map((_, i) => `S${i}`).join(", ")} symmetr
       "✗ T: checker error: model threw while building the state graph: more than 31 spec monitors",
     );
     expect(out.out()).not.toContain("internal error");
+  });
+});
+
+describe("JUnit and SARIF reports of reduced searches", () => {
+  it("say which reductions shaped the counts", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "faultline-sym-reports-"));
+    const out = captureIo();
+    const args = [EXAMPLE, "--test", "Reliable(participants=3)", "--test", "LostPrepare", "--workers", "1"];
+    await runCheck([...args, "--reporter", "junit", "--reporter", "sarif", "--out", dir], out.io);
+    const junit = readFileSync(join(dir, "junit.xml"), "utf8");
+    expect(junit).toContain("states: 71 distinct, depth 6");
+    expect(junit).toContain("reductions: symmetry (Participant)");
+    const sarif = JSON.parse(readFileSync(join(dir, "faultline.sarif"), "utf8")) as {
+      runs: { results: { properties: Record<string, unknown> }[] }[];
+    };
+    const lost = sarif.runs[0]!.results.find((r) => String(r.properties.test).startsWith("LostPrepare"));
+    expect(lost?.properties.symmetricTypes).toEqual(["Participant"]);
   });
 });

@@ -191,6 +191,8 @@ function detailLines(t: TestOutcome, report: RunReport): string[] {
     lines.push(
       `states: ${t.stats.distinctStates.toLocaleString("en-US")} distinct, depth ${t.stats.maxDepth}, ${formatSeconds(t.stats.elapsedMs)}s`,
     );
+    const reductions = reductionText(t);
+    if (reductions !== null) lines.push(`reductions: ${reductions}`);
   }
   if (t.traceLength !== null) lines.push(`counterexample: ${t.traceLength} step(s)`);
   if (t.tracePath) lines.push(`trace: ${t.tracePath}`);
@@ -264,4 +266,22 @@ function attr(s: string): string {
     .replace(/\t/g, "&#9;")
     .replace(/\n/g, "&#10;")
     .replace(/\r/g, "&#13;");
+}
+
+/** Which state-space reductions shaped the counts, in words; null when none did. */
+function reductionText(t: TestOutcome): string | null {
+  const parts: string[] = [];
+  const s = t.stats;
+  if (s?.symmetricTypes?.length) parts.push(`symmetry (${s.symmetricTypes.join(", ")})`);
+  if (s?.ampleExpansions !== undefined)
+    parts.push(
+      `partial-order (${s.ampleExpansions} of ${s.expandedStates ?? 0} expanded states used an ample set)`,
+    );
+  if (t.liveness !== undefined)
+    parts.push(
+      t.liveness.checked
+        ? `liveness checked on ${t.liveness.states} states (${t.liveness.outcome})`
+        : "liveness not checked (--no-liveness)",
+    );
+  return parts.length === 0 ? null : parts.join("; ");
 }

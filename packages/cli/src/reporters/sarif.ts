@@ -285,6 +285,12 @@ function testProperties(t: TestOutcome): SarifObject {
   if (t.tracePath) props.tracePath = t.tracePath;
   if (t.replayCommand) props.replayCommand = t.replayCommand;
   if (t.stats) props.distinctStates = t.stats.distinctStates;
+  if (t.stats?.symmetricTypes?.length) props.symmetricTypes = [...t.stats.symmetricTypes];
+  if (t.stats?.ampleExpansions !== undefined) {
+    props.expandedStates = t.stats.expandedStates ?? 0;
+    props.ampleExpansions = t.stats.ampleExpansions;
+  }
+  if (t.liveness !== undefined) props.liveness = { ...t.liveness };
   return props;
 }
 
