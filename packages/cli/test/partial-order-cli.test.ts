@@ -12,7 +12,7 @@ import { classify, runCheck } from "../src/commands/check.js";
 import { discoverModelFiles } from "../src/discover.js";
 import { explore } from "../src/explore-strategy.js";
 import { expectedFor } from "../src/expected-outcomes.js";
-import type { Io } from "../src/io.js";
+import { captureIo } from "./capture-io.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const found = discoverModelFiles([`${ROOT}models`, `${ROOT}examples`]);
@@ -61,14 +61,6 @@ describe.each(found.files.map((f) => [f.slice(ROOT.length), f]))("--por on %s", 
     });
   }
 });
-
-function captureIo(): { io: Io; out: () => string } {
-  let text = "";
-  return {
-    io: { out: (t) => (text += t), err: (t) => (text += t), isTTY: false, env: { CI: "1" } },
-    out: () => text,
-  };
-}
 
 describe("faultline check --por", () => {
   const BANK = `${ROOT}examples/bank.fl`;

@@ -8,18 +8,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runCheck } from "../src/commands/check.js";
-import type { Io } from "../src/io.js";
+import { captureIo } from "./capture-io.js";
 
 const EXAMPLE = fileURLToPath(new URL("../../../examples/symmetry.fl", import.meta.url));
 const PARAMS = fileURLToPath(new URL("../../../examples/param-tests.fl", import.meta.url));
-
-function captureIo(): { io: Io; out: () => string } {
-  let text = "";
-  return {
-    io: { out: (t) => (text += t), err: (t) => (text += t), isTTY: false, env: { CI: "1" } },
-    out: () => text,
-  };
-}
 
 describe("faultline check on symmetric tests", () => {
   it("counts classes of renamings and says so; --no-symmetry counts every state", async () => {

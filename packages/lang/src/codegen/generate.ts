@@ -477,21 +477,7 @@ class Generator {
       this.varsTypeNames.set(m.name, varsName);
       out.push(
         doc(
-          f.createTypeAliasDeclaration(
-            EXPORT,
-            varsName,
-            undefined,
-            f.createTupleTypeNode(
-              m.vars.map((v) =>
-                f.createNamedTupleMember(
-                  undefined,
-                  id(safeIdentifier(v.name)),
-                  undefined,
-                  this.typeNode(v.type),
-                ),
-              ),
-            ),
-          ),
+          f.createTypeAliasDeclaration(EXPORT, varsName, undefined, this.namedTupleNode(m.vars)),
           `The variables of ${"observes" in m ? "spec" : "machine"} ${m.name}, by position.`,
         ),
       );
@@ -513,6 +499,15 @@ class Generator {
     return alias ? f.createTypeReferenceNode(alias) : this.typeNode(t);
   }
 
+  /** `[a: A, b: B]`: a tuple type naming its members (a variable list, a named tuple's fields). */
+  private namedTupleNode(members: readonly { name: string; type: Type }[]): ts.TupleTypeNode {
+    return f.createTupleTypeNode(
+      members.map((m) =>
+        f.createNamedTupleMember(undefined, id(safeIdentifier(m.name)), undefined, this.typeNode(m.type)),
+      ),
+    );
+  }
+
   private typeNode(t: Type): ts.TypeNode {
     switch (t.kind) {
       case "int":
@@ -532,20 +527,7 @@ class Generator {
       case "tuple":
         return readonlyType(oneLine(f.createTupleTypeNode(t.elems.map((e) => this.typeNode(e)))));
       case "namedTuple":
-        return readonlyType(
-          oneLine(
-            f.createTupleTypeNode(
-              t.fields.map((fl) =>
-                f.createNamedTupleMember(
-                  undefined,
-                  id(safeIdentifier(fl.name)),
-                  undefined,
-                  this.typeNode(fl.type),
-                ),
-              ),
-            ),
-          ),
-        );
+        return readonlyType(oneLine(this.namedTupleNode(t.fields)));
       case "seq":
         return readonlyType(f.createArrayTypeNode(this.typeNode(t.elem)));
       case "set":
