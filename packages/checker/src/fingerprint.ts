@@ -15,16 +15,19 @@ const SEED_HI = 0x5bd1e995;
 const SEED_LO = 0x2f0ac35b;
 
 /**
- * Fingerprints `bytes` into `out[offset]` (hi) and `out[offset + 1]` (lo).
- * The all-zero fingerprint is never produced: fingerprint sets use 0 as their
- * "empty slot" marker, so a zero result is remapped to (0, 1).
+ * The two lanes of the last `hashBytes`, as signed 32-bit integers: module
+ * scratch, so hashing allocates nothing (the .fl codec hashes every part of a
+ * state with it, fingerprintInto whole encodings).
  */
-export function fingerprintInto(bytes: Uint8Array, out: Uint32Array, offset = 0): void {
-  const length = bytes.length;
+export const lanes = new Int32Array(2);
+
+/** Both lanes over bytes [start, end) of `bytes`, into `lanes` (no zero remap). */
+export function hashBytes(bytes: Uint8Array, start: number, end: number): void {
+  const length = end - start;
   let h1 = SEED_HI;
   let h2 = (SEED_LO + XX_PRIME5 + length) | 0;
-  let i = 0;
-  const wordsEnd = length & ~3;
+  let i = start;
+  const wordsEnd = start + (length & ~3);
   while (i < wordsEnd) {
     const word = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
     let k = Math.imul(word, MURMUR_C1);
@@ -36,10 +39,10 @@ export function fingerprintInto(bytes: Uint8Array, out: Uint32Array, offset = 0)
     h2 = Math.imul((h2 << 17) | (h2 >>> 15), XX_PRIME4);
     i += 4;
   }
-  if (i < length) {
+  if (i < end) {
     let tail = 0;
     let shift = 0;
-    while (i < length) {
+    while (i < end) {
       tail |= bytes[i]! << shift;
       shift += 8;
       i++;
@@ -50,22 +53,39 @@ export function fingerprintInto(bytes: Uint8Array, out: Uint32Array, offset = 0)
     h2 = (h2 + Math.imul(tail, XX_PRIME5)) | 0;
     h2 = Math.imul((h2 << 11) | (h2 >>> 21), XX_PRIME1);
   }
-  // MurmurHash3 finaliser.
-  h1 ^= length;
-  h1 ^= h1 >>> 16;
-  h1 = Math.imul(h1, 0x85ebca6b);
-  h1 ^= h1 >>> 13;
-  h1 = Math.imul(h1, 0xc2b2ae35);
-  h1 ^= h1 >>> 16;
-  // xxHash32 avalanche.
-  h2 ^= h2 >>> 15;
-  h2 = Math.imul(h2, XX_PRIME2);
-  h2 ^= h2 >>> 13;
-  h2 = Math.imul(h2, XX_PRIME3);
-  h2 ^= h2 >>> 16;
-  if (h1 === 0 && h2 === 0) h2 = 1;
+  lanes[0] = avalancheHi(h1 ^ length);
+  lanes[1] = avalancheLo(h2);
+}
+
+/** MurmurHash3's finaliser: a bijection on 32 bits that spreads every input bit. */
+export function avalancheHi(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** xxHash32's avalanche: a bijection on 32 bits, independent of avalancheHi. */
+export function avalancheLo(h: number): number {
+  h ^= h >>> 15;
+  h = Math.imul(h, XX_PRIME2);
+  h ^= h >>> 13;
+  h = Math.imul(h, XX_PRIME3);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * Fingerprints `bytes` into `out[offset]` (hi) and `out[offset + 1]` (lo).
+ * The all-zero fingerprint is never produced: fingerprint sets use 0 as their
+ * "empty slot" marker, so a zero result is remapped to (0, 1).
+ */
+export function fingerprintInto(bytes: Uint8Array, out: Uint32Array, offset = 0): void {
+  hashBytes(bytes, 0, bytes.length);
+  const h1 = lanes[0]!;
+  const h2 = lanes[1]!;
   out[offset] = h1 >>> 0;
-  out[offset + 1] = h2 >>> 0;
+  out[offset + 1] = (h1 === 0 && h2 === 0 ? 1 : h2) >>> 0;
 }
 
 export interface Fingerprint {

@@ -7,6 +7,7 @@
 import type { Type } from "@faultline/lang";
 import type { FlChannel, FlMachine, FlMessage, FlMonitor, FlState } from "./fl-state.js";
 import type { Payload, Value } from "./lang-codegen.js";
+import { avalancheHi, avalancheLo, hashBytes, lanes } from "../fingerprint.js";
 import type { OwnerTable } from "./program-tables.js";
 
 /** Bytes per chunk of the append-only output (encodings and caches live in it). */
@@ -496,24 +497,14 @@ export class StateCodec {
         for (let i = 0; i < cut.length; i++) w.uint(cut[i]!);
       }
     }
-    hashRange(w.buf, 0, w.pos);
-    this.foldHi = laneHi;
-    this.foldLo = laneLo;
+    hashBytes(w.buf, 0, w.pos);
+    this.foldHi = lanes[0]!;
+    this.foldLo = lanes[1]!;
     this.foldParts(w, ms, this.writeMachine);
     this.foldParts(w, cs, this.writeChannel);
-    let a = this.foldHi;
-    let b = this.foldLo;
     // Bijective finalisers: they spread the bits for the table's slot index and add no collision.
-    a ^= a >>> 16;
-    a = Math.imul(a, 0x85ebca6b);
-    a ^= a >>> 13;
-    a = Math.imul(a, 0xc2b2ae35);
-    a ^= a >>> 16;
-    b ^= b >>> 15;
-    b = Math.imul(b, 0x85ebca77);
-    b ^= b >>> 13;
-    b = Math.imul(b, 0xc2b2ae3d);
-    b ^= b >>> 16;
+    const a = avalancheHi(this.foldHi);
+    let b = avalancheLo(this.foldLo);
     // Fingerprint sets use (0, 0) as the empty slot.
     if (a === 0 && b === 0) b = 1;
     out[0] = a >>> 0;
@@ -569,9 +560,9 @@ export class StateCodec {
       const p = parts[i]!;
       if (p.eb !== null) {
         if (p.fh === 0 && p.fl === 0) {
-          hashRange(p.eb, p.es, p.ee);
-          p.fh = laneHi;
-          p.fl = laneLo;
+          hashBytes(p.eb, p.es, p.ee);
+          p.fh = lanes[0]!;
+          p.fl = lanes[1]!;
         }
         a = (Math.imul(a, COMBINE_HI) + p.fh) | 0;
         b = (Math.imul(b, COMBINE_LO) + p.fl) | 0;
@@ -579,9 +570,9 @@ export class StateCodec {
         // Created by the step: hashed, not cached (a successor is normally fingerprinted once).
         w.pos = 0;
         encode(w, p);
-        hashRange(w.buf, 0, w.pos);
-        a = (Math.imul(a, COMBINE_HI) + laneHi) | 0;
-        b = (Math.imul(b, COMBINE_LO) + laneLo) | 0;
+        hashBytes(w.buf, 0, w.pos);
+        a = (Math.imul(a, COMBINE_HI) + lanes[0]!) | 0;
+        b = (Math.imul(b, COMBINE_LO) + lanes[1]!) | 0;
       }
     }
     this.foldHi = a;
@@ -690,14 +681,6 @@ export class StateCodec {
 const COMBINE_HI = 0x9e3779b1;
 const COMBINE_LO = 0x165667b1;
 
-/** The two lanes of the last hashRange (module state, so hashing a part allocates nothing). */
-let laneHi = 0;
-let laneLo = 0;
-
-/**
- * fingerprintInto's two lanes (MurmurHash3 x86_32 and xxHash32's small-input
- * round, different seeds) over bytes [start, end) of `bytes`, into laneHi/laneLo.
- */
 /** A machine or a channel: what writeParts and foldParts need of it. */
 interface CachedPart {
   eb: Uint8Array | null;
@@ -705,50 +688,4 @@ interface CachedPart {
   ee: number;
   fh: number;
   fl: number;
-}
-
-function hashRange(bytes: Uint8Array, start: number, end: number): void {
-  const length = end - start;
-  let h1 = 0x5bd1e995;
-  let h2 = (0x2f0ac35b + 0x165667b1 + length) | 0;
-  let i = start;
-  const wordsEnd = start + (length & ~3);
-  while (i < wordsEnd) {
-    const word = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
-    let k = Math.imul(word, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h1 ^= Math.imul(k, 0x1b873593);
-    h1 = (h1 << 13) | (h1 >>> 19);
-    h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
-    h2 = (h2 + Math.imul(word, 0xc2b2ae3d)) | 0;
-    h2 = Math.imul((h2 << 17) | (h2 >>> 15), 0x27d4eb2f);
-    i += 4;
-  }
-  if (i < end) {
-    let tail = 0;
-    let shift = 0;
-    while (i < end) {
-      tail |= bytes[i]! << shift;
-      shift += 8;
-      i++;
-    }
-    let k = Math.imul(tail, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h1 ^= Math.imul(k, 0x1b873593);
-    h2 = (h2 + Math.imul(tail, 0x165667b1)) | 0;
-    h2 = Math.imul((h2 << 11) | (h2 >>> 21), 0x9e3779b1);
-  }
-  h1 ^= length;
-  h1 ^= h1 >>> 16;
-  h1 = Math.imul(h1, 0x85ebca6b);
-  h1 ^= h1 >>> 13;
-  h1 = Math.imul(h1, 0xc2b2ae35);
-  h1 ^= h1 >>> 16;
-  h2 ^= h2 >>> 15;
-  h2 = Math.imul(h2, 0x85ebca77);
-  h2 ^= h2 >>> 13;
-  h2 = Math.imul(h2, 0xc2b2ae3d);
-  h2 ^= h2 >>> 16;
-  laneHi = h1;
-  laneLo = h2;
 }
