@@ -14,6 +14,7 @@ import {
   type Json,
   type RandomStats,
   replayTrace,
+  spanToLocation,
   traceToItf,
   traceToText,
 } from "@faultline/checker";
@@ -31,7 +32,6 @@ import { loadTestModel } from "../model-loader.js";
 import { createProgressReporter } from "../progress.js";
 import { emitReports, isCiReporter } from "../reporters/emit.js";
 import {
-  locationOfSpan,
   type ModelErrorReport,
   type TestOutcome,
   testOutcomeFromResult,
@@ -403,7 +403,7 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
           exitCode,
           tracePath: report.tracePath ?? null,
           expectation: report.expectation,
-          testLocation: locationOfSpan(test.span),
+          testLocation: spanToLocation(test.span),
           traceSteps: failed ? replayTrace(model, result.trace.steps).labels : undefined,
           mode: explored.mode,
           seed: explored.mode === "random" ? (randomOptions.seed ?? 0) : null,

@@ -13,7 +13,8 @@ import {
   outcomeText,
   testPassed,
 } from "./format.js";
-import { locationOfSpan, type RunReport, type TestOutcome } from "./run-report.js";
+import { spanToLocation } from "@faultline/checker";
+import type { RunReport, TestOutcome } from "./run-report.js";
 
 /** Counterexample steps shown in the job summary before pointing at the trace file. */
 const SUMMARY_TRACE_STEPS = 15;
@@ -64,7 +65,7 @@ function position(loc: SourceLocation, rootDir: string | undefined): [string, nu
 }
 
 function diagnosticAnnotation(d: Diagnostic, rootDir: string | undefined): string {
-  const loc = locationOfSpan(d.span);
+  const loc = spanToLocation(d.span);
   const title = `${d.code} ${(DIAGNOSTIC_CODES as Record<string, string>)[d.code] ?? "diagnostic"}`;
   const message = d.hint ? `${d.message}\nhint: ${d.hint}` : d.message;
   return command(

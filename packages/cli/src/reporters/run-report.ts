@@ -2,7 +2,7 @@
 // (JUnit, SARIF, GitHub, JSON) consumes. Reporters are pure functions of it,
 // so they can be tested without running the checker.
 import type { CheckResult, Failure, Json, SourceLocation, StepLabel } from "@faultline/checker";
-import type { Diagnostic, IrTest, Span } from "@faultline/lang";
+import type { Diagnostic, IrTest } from "@faultline/lang";
 
 export type TestOutcomeKind =
   | "pass"
@@ -101,17 +101,6 @@ export function testProperties(test: Pick<IrTest, "asserts">): string[] {
   const names = test.asserts.map((a) => a.name);
   for (const b of BUILTIN_CHECKS) if (!names.includes(b)) names.push(b);
   return names;
-}
-
-/** A source span as a SourceLocation (end line/col exclusive, as spans have them). */
-export function locationOfSpan(span: Span): SourceLocation {
-  return {
-    file: span.file,
-    line: span.start.line,
-    col: span.start.col,
-    endLine: span.end.line,
-    endCol: span.end.col,
-  };
 }
 
 /** `faultline replay <path>`, the path quoted for a POSIX shell when it needs it. */

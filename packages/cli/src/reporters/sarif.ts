@@ -9,7 +9,8 @@ import { pathToFileURL } from "node:url";
 import type { Failure, SourceLocation } from "@faultline/checker";
 import { DIAGNOSTIC_CODES } from "@faultline/lang";
 import { boundedMessage, failureSentence, outcomeText, repoRelativePath } from "./format.js";
-import { locationOfSpan, type RunReport, type TestOutcome } from "./run-report.js";
+import { spanToLocation } from "@faultline/checker";
+import type { RunReport, TestOutcome } from "./run-report.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 export const SRCROOT = "%SRCROOT%";
@@ -165,13 +166,13 @@ export function toSarif(report: RunReport): SarifLog {
         ruleId: d.code,
         level: d.severity === "warning" ? "warning" : "error",
         message: { text: d.hint ? `${d.message}. Hint: ${d.hint}` : d.message },
-        locations: [loc(locationOfSpan(d.span))],
+        locations: [loc(spanToLocation(d.span))],
         partialFingerprints: fingerprint(d.code, relOrAbs(d.span.file, report), d.message),
       };
       if (d.related && d.related.length > 0) {
         result.relatedLocations = d.related.map((r, i) => ({
           id: i + 1,
-          ...loc(locationOfSpan(r.span), r.message),
+          ...loc(spanToLocation(r.span), r.message),
         }));
       }
       if (m.expected) result.suppressions = [expectedSuppression()];
