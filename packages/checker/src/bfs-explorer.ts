@@ -25,6 +25,7 @@ import { fingerprintInto } from "./fingerprint.js";
 import { FingerprintSet } from "./fingerprint-set.js";
 import type { Emit, Failure, Invariant, Json, Model, StepOutcome } from "./model.js";
 import { errorMessage } from "./replay.js";
+import { LINK_OVERFLOW, linkCode, ParentLinkTable } from "./parent-links.js";
 import { StateQueue } from "./state-queue.js";
 import type { Trace } from "./trace.js";
 
@@ -62,27 +63,6 @@ export interface ExhaustiveOptions {
    * may be longer than the shortest one. See docs/adr/0008-partial-order-reduction.md.
    */
   partialOrder?: boolean;
-}
-
-// Emission refs name a step from a state: k >= 0 is the k-th emission of
-// successors(), -(k + 1) the k-th emission of ampleSuccessors(). Parent links
-// keep them in 16 bits: codes below AMPLE_LINK are full indexes, codes from
-// AMPLE_LINK to LINK_OVERFLOW - 1 ample ones, and LINK_OVERFLOW means "in the
-// overflow map" (which stores the ref itself).
-const AMPLE_LINK = 0x8000;
-/** The 16-bit link code that sends a reader to the overflow map. */
-export const LINK_OVERFLOW = 0xffff;
-
-/** The 16-bit parent-link code of an emission ref (LINK_OVERFLOW: keep the ref in the overflow map). */
-export function linkCode(ref: number): number {
-  if (ref >= 0) return ref < AMPLE_LINK ? ref : LINK_OVERFLOW;
-  const k = -ref - 1;
-  return k < LINK_OVERFLOW - AMPLE_LINK ? AMPLE_LINK + k : LINK_OVERFLOW;
-}
-
-/** The emission ref of a 16-bit link code other than LINK_OVERFLOW. */
-export function refOfLinkCode(code: number): number {
-  return code < AMPLE_LINK ? code : AMPLE_LINK - code - 1;
 }
 
 /**
@@ -130,11 +110,12 @@ const CLOCK_EVERY = 64;
  * Parent id and emission ref per state id, in chunked typed arrays (6 bytes
  * per state). Refs that do not fit a 16-bit link code (rare: huge fan-out) go to a side map.
  */
-class ParentLinks {
-  private parents: Uint32Array[] = [];
-  private indexes: Uint16Array[] = [];
-  private readonly overflow = new Map<number, number>();
+class ParentLinks extends ParentLinkTable {
   private count = 0;
+
+  constructor() {
+    super(LINK_CHUNK_BITS);
+  }
 
   push(parent: number, ref: number): void {
     const at = this.count & LINK_CHUNK_MASK;
@@ -148,20 +129,6 @@ class ParentLinks {
     this.indexes[chunk]![at] = code;
     if (code === LINK_OVERFLOW) this.overflow.set(this.count, ref);
     this.count++;
-  }
-
-  parentOf(id: number): number {
-    return this.parents[id >>> LINK_CHUNK_BITS]![id & LINK_CHUNK_MASK]!;
-  }
-
-  /** The emission ref of the step that discovered state `id`. */
-  refOf(id: number): number {
-    const code = this.indexes[id >>> LINK_CHUNK_BITS]![id & LINK_CHUNK_MASK]!;
-    return code === LINK_OVERFLOW ? this.overflow.get(id)! : refOfLinkCode(code);
-  }
-
-  get bytes(): number {
-    return this.parents.length * LINK_CHUNK_SIZE * 6 + this.overflow.size * 16;
   }
 }
 

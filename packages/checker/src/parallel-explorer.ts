@@ -43,10 +43,9 @@ import {
   emissionText,
   type ExhaustiveOptions,
   type ExhaustiveProgress,
-  LINK_OVERFLOW,
   pickEmission,
-  refOfLinkCode,
 } from "./bfs-explorer.js";
+import { ParentLinkTable } from "./parent-links.js";
 import { type BoundReason, type CheckResult, type ExhaustiveStats, failureResult } from "./check-result.js";
 import type { Json, Model } from "./model.js";
 import { loadModelFromFactory, type ModelFactory } from "./model-factory.js";
@@ -122,7 +121,6 @@ const DEFAULT_CHUNK_STATES = 1024;
 const MAX_BLOCK = 4096;
 /** Largest default budget: half the machine's memory, but not more than this. */
 const MAX_DEFAULT_BUDGET = 64 * 1024 ** 3;
-const LINK_CHUNK_MASK = (1 << LINK_CHUNK_BITS) - 1;
 /** How often the coordinator looks at the clock while workers run. */
 const TICK_MS = 25;
 /** How long workers may take to notice the timeout before they are terminated. */
@@ -183,29 +181,15 @@ function formatBytes(bytes: number): string {
 }
 
 /** Parent links of one worker's states, read from the buffers it shared. */
-class LinkReader {
-  readonly parents: Uint32Array[] = [];
-  readonly indexes: Uint16Array[] = [];
-  readonly overflow = new Map<number, number>();
+class LinkReader extends ParentLinkTable {
+  constructor() {
+    super(LINK_CHUNK_BITS);
+  }
 
   add(done: LevelDone): void {
     for (const buffer of done.linkParents) this.parents.push(new Uint32Array(buffer));
     for (const buffer of done.linkIndexes) this.indexes.push(new Uint16Array(buffer));
     for (const [local, index] of done.linkOverflow) this.overflow.set(local, index);
-  }
-
-  parentOf(local: number): number {
-    return this.parents[local >>> LINK_CHUNK_BITS]![local & LINK_CHUNK_MASK]!;
-  }
-
-  /** The emission ref of the step that discovered the worker's state `local`. */
-  refOf(local: number): number {
-    const code = this.indexes[local >>> LINK_CHUNK_BITS]![local & LINK_CHUNK_MASK]!;
-    return code === LINK_OVERFLOW ? this.overflow.get(local)! : refOfLinkCode(code);
-  }
-
-  get bytes(): number {
-    return this.parents.length * (1 << LINK_CHUNK_BITS) * 6 + this.overflow.size * 16;
   }
 }
 

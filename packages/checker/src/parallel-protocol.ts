@@ -13,7 +13,7 @@ export const NO_PARENT = 0xffffffff;
 /** Parent links are stored in shared chunks of 2^LINK_CHUNK_BITS states (6 bytes each). */
 export const LINK_CHUNK_BITS = 14;
 // Parent links store emission refs (successors' k-th step, or ampleSuccessors'
-// with partial-order reduction) as 16-bit codes: see linkCode in bfs-explorer.ts.
+// with partial-order reduction) as 16-bit codes: see linkCode in parent-links.ts.
 /** No failure found yet (the initial value of BEST_LENGTH). */
 export const NO_LENGTH = 0x7fffffff;
 

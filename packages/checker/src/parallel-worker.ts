@@ -7,7 +7,8 @@
 import { getHeapStatistics } from "node:v8";
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { invariantFailure } from "./check-result.js";
-import { fingerprintFunction, LINK_OVERFLOW, linkCode, usesPartialOrder } from "./bfs-explorer.js";
+import { fingerprintFunction, usesPartialOrder } from "./bfs-explorer.js";
+import { LINK_OVERFLOW, linkCode } from "./parent-links.js";
 import type { Emit, Failure, Invariant, Json, Model, StepOutcome } from "./model.js";
 import { loadModelFromFactory } from "./model-factory.js";
 import {
