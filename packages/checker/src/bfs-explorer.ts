@@ -146,13 +146,32 @@ interface Candidate {
 class ModelInconsistency extends Error {}
 
 /** How the current expansion treats emitted successors. */
-enum Mode {
+export enum Mode {
   /** Record new states and failures. */
   Normal = 0,
   /** At maxDepth: only note whether the bound cut anything off. */
   Probe = 1,
   /** A failure is known: only count successors to find shorter terminal failures. */
   CountOnly = 2,
+}
+
+/**
+ * After a state was expanded with its ample set: is that enough, or must it be
+ * expanded fully? The cycle proviso: in Normal mode, every ample successor
+ * must be new (a revisit may close a cycle of ample steps). At maxDepth the
+ * probe only asks whether some successor is new; `cutOffByDepth` says one was
+ * found (it stays set once any state sets it, and the full set could only set
+ * it again). After a failure only whether the state is terminal counts.
+ */
+export function ampleSetSuffices(
+  mode: Mode,
+  cutOffByDepth: boolean,
+  accepting: boolean,
+  revisited: boolean,
+): boolean {
+  if (mode === Mode.CountOnly) return true;
+  if (mode === Mode.Probe) return cutOffByDepth;
+  return !accepting || !revisited;
 }
 
 class BfsRun<S, Step extends Json> {
@@ -374,13 +393,7 @@ class BfsRun<S, Step extends Json> {
         this.ample = false;
       }
       if (reduced && this.emitted > 0) {
-        // Cycle proviso: every ample successor must be new (a revisit may close a cycle of ample
-        // steps). Only Normal mode records states; at maxDepth the probe asks whether a successor is
-        // new, so it goes on with the full set when none was; after a failure only terminality counts.
-        const enough =
-          this.mode === Mode.CountOnly ||
-          (this.mode === Mode.Probe ? this.cutOffByDepth : !this.accepting || !this.revisited);
-        if (enough) {
+        if (ampleSetSuffices(this.mode, this.cutOffByDepth, this.accepting, this.revisited)) {
           this.ampleExpansions++;
           return true;
         }

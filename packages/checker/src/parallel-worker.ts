@@ -7,7 +7,7 @@
 import { getHeapStatistics } from "node:v8";
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { invariantFailure } from "./check-result.js";
-import { fingerprintFunction, usesPartialOrder } from "./bfs-explorer.js";
+import { ampleSetSuffices, fingerprintFunction, Mode, usesPartialOrder } from "./bfs-explorer.js";
 import { LINK_OVERFLOW, linkCode } from "./parent-links.js";
 import type { Emit, Failure, Invariant, Json, Model, StepOutcome } from "./model.js";
 import { loadModelFromFactory } from "./model-factory.js";
@@ -48,12 +48,6 @@ const MAX_VARINT_BYTES = 5;
 const NEXT_LEVEL_SLOTS = 1024;
 /** Expansions between two updates of the live figures. */
 const PUBLISH_EVERY = 1024;
-
-enum Mode {
-  Normal = 0,
-  Probe = 1,
-  CountOnly = 2,
-}
 
 /** This worker's parent links, in shared buffers the coordinator reads for counterexamples. */
 class LinkWriter {
@@ -503,10 +497,7 @@ class WorkerSearch {
         this.ample = false;
       }
       if (reduced && this.emitted > 0) {
-        const enough =
-          this.mode === Mode.CountOnly ||
-          (this.mode === Mode.Probe ? this.cutOffByDepth : !this.accepting || !this.revisited);
-        if (enough) {
+        if (ampleSetSuffices(this.mode, this.cutOffByDepth, this.accepting, this.revisited)) {
           this.ampleExpansions++;
           return true;
         }
