@@ -85,6 +85,8 @@ export class PartialOrder {
   private readonly dangerous: number[][];
   /** By receiver type then sender type: the sender may create (transitively) a type that sends to the receiver. */
   private readonly spawnsSender: boolean[][];
+  private into = new Int32Array(16);
+  private readonly active: Int32Array;
   /** By machine type: no type may send to it, so an idle instance stays idle. */
   private readonly unreachable: boolean[];
   /** By sender type then receiver type: the sender's code may send to the receiver. */
@@ -93,6 +95,7 @@ export class PartialOrder {
   constructor(ir: IrProgram, test: IrTest, machines: readonly OwnerTable[], faults: FaultPlan) {
     this.machines = machines;
     this.faults = faults;
+    this.active = new Int32Array(machines.length);
     this.reads = invariantReads(ir, test);
     const untyped = machineTypesUnreliable(ir);
     const effects = ir.machines.map((m) => typeEffects(ir, m, untyped));
@@ -139,9 +142,13 @@ export class PartialOrder {
     const ms = s.machines;
     const chs = s.channels;
     // Non-empty channels into each machine, and instances of each type that may still take a step.
-    const into = new Array<number>(ms.length).fill(0);
+    // Scratch counters reused across states (this runs once per expanded state).
+    if (this.into.length < ms.length) this.into = new Int32Array(ms.length * 2);
+    const into = this.into;
+    into.fill(0, 0, ms.length);
     for (const ch of chs) into[ch.to]!++;
-    const active = new Array<number>(this.machines.length).fill(0);
+    const active = this.active;
+    active.fill(0);
     for (let id = 0; id < ms.length; id++) if (this.mayAct(s, id, into)) active[ms[id]!.type]!++;
     for (let c = 0; c < chs.length; c++) {
       const ch = chs[c]!;
@@ -196,20 +203,14 @@ export class PartialOrder {
   }
 
   /** False when machine `id` can never take a step again (see condition 3). */
-  private mayAct(s: FlState, id: number, into: readonly number[]): boolean {
+  private mayAct(s: FlState, id: number, into: Int32Array): boolean {
     const m = s.machines[id]!;
     if (m.status === HALTED) return false;
     return m.status !== UP || m.timers !== 0 || into[id] !== 0 || !this.unreachable[m.type];
   }
 
   /** Condition 3: no machine but `from` can send to `to` (of its type) before the delivery. */
-  private onlySender(
-    s: FlState,
-    from: number,
-    to: number,
-    into: readonly number[],
-    active: readonly number[],
-  ): boolean {
+  private onlySender(s: FlState, from: number, to: number, into: Int32Array, active: Int32Array): boolean {
     const ms = s.machines;
     const receiverType = ms[to]!.type;
     const sender = ms[from]!;
