@@ -95,8 +95,11 @@ export {
 export {
   createTraceFile,
   parseTraceFile,
+  resolveTraceSource,
   serializeTraceFile,
+  sourceSha256,
   type TraceFile,
   type TraceFileRead,
   type TraceMetadata,
+  traceSourcePath,
 } from "./trace-file.js";

@@ -75,6 +75,7 @@ export function traceToItf<S, Step extends Json>(
   if (options.mode !== undefined) faultline.mode = options.mode;
   if (options.seed !== undefined) faultline.seed = options.seed;
   if (options.source !== undefined) faultline.source = options.source;
+  if (options.sourceSha256 !== undefined) faultline.sourceSha256 = options.sourceSha256;
   if (options.faults !== undefined) faultline.faults = options.faults;
   if (options.failure !== undefined) faultline.failure = JSON.parse(JSON.stringify(options.failure)) as Json;
   if (replay.error !== undefined) faultline.replayError = replay.error;
@@ -127,6 +128,7 @@ export function readItfTrace(data: unknown): TraceFileRead {
   if (typeof faultline.faults === "string") file.faults = faultline.faults;
   if (typeof faultline.source === "string") file.source = faultline.source;
   else if (typeof meta.source === "string") file.source = meta.source;
+  if (typeof faultline.sourceSha256 === "string") file.sourceSha256 = faultline.sourceSha256;
   if (isFailure(faultline.failure)) file.failure = faultline.failure;
   if (typeof data.loop === "number" && Number.isInteger(data.loop)) file.loop = data.loop;
   return { ok: true, ...file };

@@ -1,6 +1,9 @@
 // The trace file: a trace plus what it belongs to (model, test, failure, seed).
 // `faultline check --out` writes one, `faultline replay` reads one back; ITF
 // documents written by traceToItf are accepted too.
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { readItfTrace } from "./itf.js";
 import type { Failure, Json } from "./model.js";
 import { isFailure, isRecord, TRACE_FILE_FORMAT, TRACE_FILE_VERSION, type Trace } from "./trace.js";
@@ -13,8 +16,10 @@ export interface TraceMetadata {
   mode?: string;
   /** The random seed that produced it, if any. */
   seed?: number | string;
-  /** The source file of the model. */
+  /** The source file of the model, relative to the trace file's folder (traceSourcePath). */
   source?: string;
+  /** SHA-256 (hex) of the model's text when the trace was written, so replay can tell it changed. */
+  sourceSha256?: string;
   /** Faults given on the command line (`--faults`), replacing the test's own; replay needs them. */
   faults?: string;
   /** A liveness lasso: the index of the state the last state loops back to. */
@@ -48,6 +53,7 @@ export function createTraceFile(
   if (metadata.faults !== undefined) file.faults = metadata.faults;
   if (metadata.loop !== undefined) file.loop = metadata.loop;
   if (metadata.source !== undefined) file.source = metadata.source;
+  if (metadata.sourceSha256 !== undefined) file.sourceSha256 = metadata.sourceSha256;
   if (failure !== undefined) file.failure = failure;
   // Keep "steps" last so the small fields stay readable at the top of the file.
   const { steps, ...head } = file;
@@ -98,4 +104,34 @@ export function parseTraceFile(text: string): TraceFileRead {
     return { ok: false, message: '"seed" must be a number or a string' };
   }
   return { ok: true, ...(data as unknown as TraceFile) };
+}
+
+/**
+ * The `source` a trace file at `tracePath` records for the model at
+ * `modelPath`: relative to the trace's own folder, with `/` separators, so the
+ * trace replays from any directory, on any OS, and after the model and its
+ * traces move together.
+ */
+export function traceSourcePath(modelPath: string, tracePath: string): string {
+  return relative(dirname(resolve(tracePath)), resolve(modelPath))
+    .split(sep)
+    .join("/");
+}
+
+/**
+ * The model file a trace names, as a path to open: relative to the trace
+ * file's folder. Traces written before sources were recorded that way hold a
+ * path relative to the directory `check` ran in; that is used only when the
+ * file is there and not beside the trace.
+ */
+export function resolveTraceSource(source: string, tracePath: string): string {
+  if (isAbsolute(source)) return source;
+  const besideTrace = resolve(dirname(resolve(tracePath)), source);
+  if (existsSync(besideTrace) || !existsSync(source)) return besideTrace;
+  return resolve(source);
+}
+
+/** The content hash a trace records for its model's text. */
+export function sourceSha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
 }

@@ -14,7 +14,9 @@ import {
   type Json,
   type RandomStats,
   replayTrace,
+  sourceSha256,
   spanToLocation,
+  traceSourcePath,
   traceToItf,
   traceToText,
 } from "@faultline/checker";
@@ -365,7 +367,8 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
         for (let n = 2; usedTracePaths.has(path); n++) path = join(outDir, `${stem}-${n}.itf.json`);
         usedTracePaths.add(path);
         const itf = traceToItf(model, result.trace, {
-          source: file,
+          source: traceSourcePath(file, path),
+          sourceSha256: sourceSha256(text),
           test: test.name,
           failure: result.failure,
           ...(faultsText !== undefined ? { faults: faultsText } : {}),

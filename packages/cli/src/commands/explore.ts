@@ -5,7 +5,14 @@
 // printed as `faultline replay` prints it. A model is explored through a
 // ModelSession; off a terminal its initial steps are printed.
 import { readFileSync } from "node:fs";
-import { type Failure, type Json, type Model, parseTraceFile, traceToText } from "@faultline/checker";
+import {
+  type Failure,
+  type Json,
+  type Model,
+  parseTraceFile,
+  resolveTraceSource,
+  traceToText,
+} from "@faultline/checker";
 import { renderDiagnostics } from "@faultline/lang";
 import { parseArgs } from "../args.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
@@ -87,7 +94,9 @@ export function loadTraceDocument(
     io.err(`faultline explore: ${tracePath} is not a Faultline trace: ${trace.message}\n`);
     return { ok: false, code: ExitCode.usage };
   }
-  const source = (parsed.args.flags.get("model") as string | undefined) ?? trace.source;
+  const source =
+    (parsed.args.flags.get("model") as string | undefined) ??
+    (trace.source !== undefined ? resolveTraceSource(trace.source, tracePath) : undefined);
   if (!source) {
     io.err(`faultline explore: the trace names no model file; pass --model FILE (${USAGE})\n`);
     return { ok: false, code: ExitCode.usage };

@@ -7,6 +7,8 @@ import {
   type FlState,
   readItfTrace,
   replayTrace,
+  resolveTraceSource,
+  sourceSha256,
   traceToText,
 } from "@faultline/checker";
 import { renderDiagnostics } from "@faultline/lang";
@@ -40,7 +42,9 @@ export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
     io.err(`faultline replay: ${tracePath} is not a Faultline trace: ${trace.message}\n`);
     return ExitCode.usage;
   }
-  const source = (parsed.args.flags.get("model") as string | undefined) ?? trace.source;
+  const source =
+    (parsed.args.flags.get("model") as string | undefined) ??
+    (trace.source !== undefined ? resolveTraceSource(trace.source, tracePath) : undefined);
   if (!source) {
     io.err("faultline replay: the trace names no model file; pass --model FILE\n");
     return ExitCode.usage;
@@ -48,6 +52,8 @@ export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
   const compiled = readAndCompile("replay", source, io);
   if (!compiled.ok) return compiled.code;
   const { text } = compiled;
+  if (trace.sourceSha256 !== undefined && trace.sourceSha256 !== sourceSha256(text))
+    io.err(`faultline replay: note: ${source} has changed since this trace was written\n`);
   const testName = trace.test ?? compiled.ir.tests[0]?.name;
   if (!testName || !compiled.ir.tests.some((t) => t.name === testName)) {
     io.err(`faultline replay: ${source} has no test '${testName ?? "(none named in the trace)"}'\n`);

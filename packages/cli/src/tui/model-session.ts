@@ -3,7 +3,7 @@
 // path; the UI sees only plain snapshots (a TraceDocument for the path and the
 // labelled next steps), as it does for a saved trace.
 import { existsSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import {
   type Failure,
   invariantFailure,
@@ -13,6 +13,7 @@ import {
   type StateView,
   type StepLabel,
   type StepOutcome,
+  traceSourcePath,
   traceToItf,
 } from "@faultline/checker";
 import { type DocumentStep, sourceExcerpt, type TraceDocument } from "./trace-document.js";
@@ -246,8 +247,7 @@ export class ModelSession<S> implements InteractiveSession {
         this.model,
         { steps },
         {
-          // Absolute, so replay and explore find the model from any directory.
-          source: resolve(this.options.source),
+          source: traceSourcePath(this.options.source, path),
           test: this.options.test,
           mode: "explore",
           ...(this.options.faults !== undefined ? { faults: this.options.faults } : {}),
