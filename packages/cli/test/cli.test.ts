@@ -1,66 +1,67 @@
-// Runs the built `faultline` binary as a subprocess: what users and CI see.
-import { spawnSync } from "node:child_process";
+// The `faultline` command line in-process: runCli with a captured Io, as the
+// binary runs it (CI set, stdout not a terminal). The few things only a real
+// process shows (the bin starting, exit codes, signals, a terminal) are in
+// e2e.test.ts.
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { runCli } from "../src/cli.js";
+import { captureIo } from "./capture-io.js";
 
-const BIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: "utf8",
-    env: { ...process.env, CI: "1" },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+async function run(...args: string[]) {
+  const captured = captureIo();
+  const code = await runCli(args, captured.io);
+  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
 }
 
 describe("faultline command line", () => {
-  it("prints help and exits 0", () => {
-    const r = run("--help");
+  it("prints help and exits 0", async () => {
+    const r = await run("--help");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("faultline check <files|dirs>");
     expect(r.stdout).toContain("Exit codes:");
   });
 
-  it("prints its version", () => {
-    const r = run("--version");
+  it("prints its version", async () => {
+    const r = await run("--version");
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it("rejects an unknown flag with a suggestion and exit code 64", () => {
-    const r = run("check", "--max-stats", "10", `${FIXTURES}ping.fl`);
+  it("rejects an unknown flag with a suggestion and exit code 64", async () => {
+    const r = await run("check", "--max-stats", "10", `${FIXTURES}ping.fl`);
     expect(r.code).toBe(64);
     expect(r.stderr).toContain("unknown option '--max-stats'");
     expect(r.stderr).toContain("did you mean '--max-states'");
   });
 
-  it("rejects a missing file with exit code 64", () => {
-    const r = run("parse", `${FIXTURES}does-not-exist.fl`);
+  it("rejects a missing file with exit code 64", async () => {
+    const r = await run("parse", `${FIXTURES}does-not-exist.fl`);
     expect(r.code).toBe(64);
     expect(r.stderr).toContain("no such file or directory");
   });
 
-  it("parse exits 0 on a valid file", () => {
-    const r = run("parse", `${FIXTURES}ping.fl`);
+  it("parse exits 0 on a valid file", async () => {
+    const r = await run("parse", `${FIXTURES}ping.fl`);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("ping.fl: ok");
   });
 
-  it("parse prints a syntax error with file:line:col and exits 4", () => {
-    const r = run("parse", `${FIXTURES}bad-syntax.fl`);
+  it("parse prints a syntax error with file:line:col and exits 4", async () => {
+    const r = await run("parse", `${FIXTURES}bad-syntax.fl`);
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/error\[FL1\d\d\]/);
     expect(r.stderr).toContain("bad-syntax.fl:4:");
     expect(r.stderr).not.toMatch(/\n\s+at .*\.js:\d+/); // no stack trace
   });
 
-  it("parse reports every type error of a file at once", () => {
-    const r = run("parse", `${FIXTURES}bad-types.fl`);
+  it("parse reports every type error of a file at once", async () => {
+    const r = await run("parse", `${FIXTURES}bad-types.fl`);
     expect(r.code).toBe(4);
     expect(r.stderr).toContain("error[FL300]"); // n = true
     expect(r.stderr).toContain("error[FL202]"); // unknown event Pong
@@ -69,13 +70,13 @@ describe("faultline command line", () => {
     expect(r.stderr).toContain("bad-types.fl:5:");
   });
 
-  it("check reports model errors with exit code 4", () => {
-    const r = run("check", `${FIXTURES}bad-types.fl`);
+  it("check reports model errors with exit code 4", async () => {
+    const r = await run("check", `${FIXTURES}bad-types.fl`);
     expect(r.code).toBe(4);
   });
 
-  it("parse --json gives machine-readable diagnostics", () => {
-    const r = run("parse", "--json", `${FIXTURES}bad-syntax.fl`);
+  it("parse --json gives machine-readable diagnostics", async () => {
+    const r = await run("parse", "--json", `${FIXTURES}bad-syntax.fl`);
     expect(r.code).toBe(4);
     const json = JSON.parse(r.stdout) as { file: string; diagnostics: { code: string; span: unknown }[] }[];
     expect(json[0]!.diagnostics.length).toBeGreaterThan(0);
@@ -87,30 +88,30 @@ describe("faultline command line", () => {
     ["deadlock.fl", 2, "deadlock"],
     ["unhandled.fl", 2, "unhandled-event"],
     ["hot.fl", 3, "hot-at-end EveryRequestAnswered"],
-  ])("check %s exits %i and names the failure", (file, code, text) => {
-    const r = run("check", `${FIXTURES}outcomes/${file}`);
+  ])("check %s exits %i and names the failure", async (file, code, text) => {
+    const r = await run("check", `${FIXTURES}outcomes/${file}`);
     expect(r.code).toBe(code);
     expect(r.stdout).toContain(text);
   });
 
-  it("check exits 0 on a passing model and 5 when a bound stops it first", () => {
-    expect(run("check", `${FIXTURES}ping.fl`).code).toBe(0);
-    const bounded = run("check", "--max-states", "2", `${FIXTURES}ping.fl`);
+  it("check exits 0 on a passing model and 5 when a bound stops it first", async () => {
+    expect((await run("check", `${FIXTURES}ping.fl`)).code).toBe(0);
+    const bounded = await run("check", "--max-states", "2", `${FIXTURES}ping.fl`);
     expect(bounded.code).toBe(5);
     expect(bounded.stdout).toContain("bounded (max-states)");
   });
 
-  it("check prints the shortest counterexample, one line per step with what changed", () => {
-    const r = run("check", `${FIXTURES}outcomes/violation.fl`);
+  it("check prints the shortest counterexample, one line per step with what changed", async () => {
+    const r = await run("check", `${FIXTURES}outcomes/violation.fl`);
     expect(r.stdout).toContain("1. init: Client(0)");
     expect(r.stdout).toContain("2. Counter(0) <- Bump from Client(0)");
     expect(r.stdout).toContain("Counter(0).n = 2");
     expect(r.stdout).not.toContain("4. ");
   });
 
-  it("check --out saves an ITF trace that replay reproduces", () => {
+  it("check --out saves an ITF trace that replay reproduces", async () => {
     const out = mkdtempSync(join(tmpdir(), "faultline-cli-"));
-    const r = run("check", "--out", out, `${FIXTURES}outcomes/violation.fl`);
+    const r = await run("check", "--out", out, `${FIXTURES}outcomes/violation.fl`);
     expect(r.code).toBe(1);
     const files = readdirSync(out);
     expect(files).toEqual(["violation.TwoBumps.itf.json"]);
@@ -120,14 +121,20 @@ describe("faultline command line", () => {
     };
     expect(itf.states).toHaveLength(3);
     expect(itf.vars.length).toBeGreaterThan(0);
-    const replay = run("replay", join(out, files[0]!));
+    const replay = await run("replay", join(out, files[0]!));
     expect(replay.code).toBe(1);
     expect(replay.stdout).toContain("3 steps");
     expect(replay.stdout).toContain("invariant AtMostOne");
   });
 
-  it("check --reporter json prints a machine-readable summary", () => {
-    const r = run("check", "--reporter", "json", `${FIXTURES}outcomes/violation.fl`, `${FIXTURES}ping.fl`);
+  it("check --reporter json prints a machine-readable summary", async () => {
+    const r = await run(
+      "check",
+      "--reporter",
+      "json",
+      `${FIXTURES}outcomes/violation.fl`,
+      `${FIXTURES}ping.fl`,
+    );
     expect(r.code).toBe(1);
     const json = JSON.parse(r.stdout) as {
       tests: { test: string; outcome: string; property: string | null }[];
@@ -138,37 +145,37 @@ describe("faultline command line", () => {
     ]);
   });
 
-  it("check --expected exits 0 when every outcome matches, 1 on a mismatch", () => {
-    const ok = run("check", "--expected", `${FIXTURES}expected-dir`);
+  it("check --expected exits 0 when every outcome matches, 1 on a mismatch", async () => {
+    const ok = await run("check", "--expected", `${FIXTURES}expected-dir`);
     expect(ok.stdout).toContain("2 matched expectations, 0 mismatched");
     expect(ok.code).toBe(0);
-    const mismatch = run("check", "--expected", "--max-states", "2", `${FIXTURES}expected-dir`);
+    const mismatch = await run("check", "--expected", "--max-states", "2", `${FIXTURES}expected-dir`);
     expect(mismatch.code).not.toBe(0);
     expect(mismatch.stdout).toContain("MISMATCH");
   });
 
-  it("compile prints TypeScript with the event payload types", () => {
-    const r = run("compile", `${FIXTURES}ping.fl`);
+  it("compile prints TypeScript with the event payload types", async () => {
+    const r = await run("compile", `${FIXTURES}ping.fl`);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/export type PingPayload/);
     expect(r.stdout).toContain("export function");
   });
 
-  it("check loads foreign functions from the .foreign.ts file beside the model", () => {
-    const r = run("check", `${FIXTURES}foreign/hashing.fl`);
+  it("check loads foreign functions from the .foreign.ts file beside the model", async () => {
+    const r = await run("check", `${FIXTURES}foreign/hashing.fl`);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
   });
 
-  it("check reports a foreign implementation that does not match its declaration as FL502, exit 4", () => {
-    const r = run("check", `${FIXTURES}foreign/wrong.fl`);
+  it("check reports a foreign implementation that does not match its declaration as FL502, exit 4", async () => {
+    const r = await run("check", `${FIXTURES}foreign/wrong.fl`);
     expect(r.code).toBe(4);
     expect(r.stderr).toContain("error[FL502]");
     expect(r.stderr).toContain("wrong.fl:2:1");
   });
 
-  it("--mode random finds a deep bug from a seed, shrinks it and prints the command that reproduces it", () => {
-    const r = run(
+  it("--mode random finds a deep bug from a seed, shrinks it and prints the command that reproduces it", async () => {
+    const r = await run(
       "check",
       "--mode",
       "random",
@@ -183,14 +190,14 @@ describe("faultline command line", () => {
     const command = /reproduce: faultline (.*)\n/.exec(r.stdout)?.[1];
     expect(command).toBeDefined();
     const args = command!.match(/'[^']*'|\S+/g)!.map((a) => a.replace(/^'|'$/g, ""));
-    const again = run(...args);
+    const again = await run(...args);
     expect(again.code).toBe(1);
     expect(again.stdout).toContain("shrunk to 26");
   });
 
-  it("the same seed gives the same output, byte for byte (timings aside)", () => {
+  it("the same seed gives the same output, byte for byte (timings aside)", async () => {
     const strip = (s: string) => s.replace(/\([\d,]+\/s\), [\d.]+s/g, "");
-    const a = run(
+    const a = await run(
       "check",
       "--mode",
       "pct",
@@ -200,7 +207,7 @@ describe("faultline command line", () => {
       "50",
       `${FIXTURES}modes/random-limiter.fl`,
     );
-    const b = run(
+    const b = await run(
       "check",
       "--mode",
       "pct",
@@ -213,31 +220,33 @@ describe("faultline command line", () => {
     expect(strip(a.stdout)).toBe(strip(b.stdout));
   });
 
-  it("a liveness violation on a fair cycle is a lasso, exit 3", () => {
-    const r = run("check", "--test", "ForgetsRequests", `${FIXTURES}modes/liveness.fl`);
+  it("a liveness violation on a fair cycle is a lasso, exit 3", async () => {
+    const r = await run("check", "--test", "ForgetsRequests", `${FIXTURES}modes/liveness.fl`);
     expect(r.code).toBe(3);
     expect(r.stdout).toContain("liveness EveryClientAnswered");
     expect(r.stdout).toContain("loops back to the state after step 2");
-    expect(run("check", "--test", "AnsweredUnderFairness", `${FIXTURES}modes/liveness.fl`).code).toBe(0);
+    expect((await run("check", "--test", "AnsweredUnderFairness", `${FIXTURES}modes/liveness.fl`)).code).toBe(
+      0,
+    );
   });
 
-  it("--coverage prints a table and adds coverage to the JSON summary", () => {
-    const pretty = run("check", "--coverage", `${FIXTURES}ping.fl`);
+  it("--coverage prints a table and adds coverage to the JSON summary", async () => {
+    const pretty = await run("check", "--coverage", `${FIXTURES}ping.fl`);
     expect(pretty.stdout).toMatch(/machine\s+states\s+handlers/);
     const json = JSON.parse(
-      run("check", "--coverage", "--reporter", "json", `${FIXTURES}ping.fl`).stdout,
+      (await run("check", "--coverage", "--reporter", "json", `${FIXTURES}ping.fl`)).stdout,
     ) as {
       tests: { coverage?: unknown }[];
     };
     expect(json.tests[0]!.coverage).toBeDefined();
   });
 
-  it("rejects a bad mode or seed with exit code 64", () => {
-    expect(run("check", "--mode", "fast", `${FIXTURES}ping.fl`).code).toBe(64);
-    expect(run("check", "--mode", "random", "--seed", "-1", `${FIXTURES}ping.fl`).code).toBe(64);
+  it("rejects a bad mode or seed with exit code 64", async () => {
+    expect((await run("check", "--mode", "fast", `${FIXTURES}ping.fl`)).code).toBe(64);
+    expect((await run("check", "--mode", "random", "--seed", "-1", `${FIXTURES}ping.fl`)).code).toBe(64);
   });
 
-  it("rejects bad uses the way a user would make them, with exit code 64 and no stack trace", () => {
+  it("rejects bad uses the way a user would make them, with exit code 64 and no stack trace", async () => {
     const cases: [string[], string][] = [
       [["check", "--test", "Nope", `${FIXTURES}ping.fl`], "no test named 'Nope' (tests: Reliable)"],
       [
@@ -251,26 +260,26 @@ describe("faultline command line", () => {
       [["check", "--expected", `${FIXTURES}broken-expected`], "is not valid JSON"],
     ];
     for (const [args, message] of cases) {
-      const r = run(...args);
+      const r = await run(...args);
       expect(r.code, args.join(" ")).toBe(64);
       expect(r.stderr).toContain(message);
       expect(r.stderr).not.toContain("internal error");
     }
   });
 
-  it("check --help prints the help", () => {
-    const r = run("check", "--help");
+  it("check --help prints the help", async () => {
+    const r = await run("check", "--help");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Check options:");
   });
 
-  it("parse checks foreign implementations too", () => {
-    const r = run("parse", `${FIXTURES}foreign/wrong.fl`);
+  it("parse checks foreign implementations too", async () => {
+    const r = await run("parse", `${FIXTURES}foreign/wrong.fl`);
     expect(r.code).toBe(4);
     expect(r.stderr).toContain("error[FL502]");
   });
 
-  it("a sum of 300 terms is a clear FL106 error, not a crash", () => {
+  it("a sum of 300 terms is a clear FL106 error, not a crash", async () => {
     const dir = mkdtempSync(join(tmpdir(), "faultline-deep-"));
     const file = join(dir, "deep.fl");
     const sum = Array.from({ length: 300 }, () => "1").join(" + ");
@@ -279,14 +288,14 @@ describe("faultline command line", () => {
       `machine M { var x: int; start state S { entry { x = ${sum}; } } }\ntest T [main = M];\n`,
     );
     for (const command of ["parse", "check", "compile"]) {
-      const r = run(command, file);
+      const r = await run(command, file);
       expect(r.code, command).toBe(4);
       expect(r.stderr).toContain("error[FL106]");
     }
   });
 
-  it("an exception in a foreign function is a runtime error of the model (exit 2), not an internal error", () => {
-    const r = run("check", `${FIXTURES}foreign/throws.fl`);
+  it("an exception in a foreign function is a runtime error of the model (exit 2), not an internal error", async () => {
+    const r = await run("check", `${FIXTURES}foreign/throws.fl`);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain("foreign function lookup threw: no entry for key 2");
     expect(r.stderr).not.toContain("internal error");
