@@ -1,17 +1,16 @@
 // `faultline explore <model.fl>`: off a terminal it prints where an interactive
-// session would start (the built binary, as scripts run it); bad input gives a
-// message and a usage or model-error exit code.
-import { spawnSync } from "node:child_process";
+// session would start (runCli in-process, as scripts run the command: stdout
+// not a terminal); bad input gives a message and a usage or model-error exit code.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "../src/cli.js";
 import { runExplore } from "../src/commands/explore.js";
 import { ExitCode } from "../src/exit-codes.js";
-import type { Io } from "../src/io.js";
+import { captureIo } from "./capture-io.js";
 
-const BIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const DICE = fileURLToPath(new URL("./fixtures/explore-dice.fl", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "faultline-explore-model-"));
 
@@ -19,29 +18,15 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function run(...args: string[]) {
-  return spawnSync(process.execPath, [BIN, "explore", ...args], { encoding: "utf8", input: "" });
-}
-
-function capture(): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: "",
-    stderr: "",
-    isTTY: false,
-    env: {},
-    out(text: string) {
-      io.stdout += text;
-    },
-    err(text: string) {
-      io.stderr += text;
-    },
-  };
-  return io;
+async function run(...args: string[]) {
+  const captured = captureIo();
+  const status = await runCli(["explore", ...args], captured.io);
+  return { status, stdout: captured.stdout(), stderr: captured.stderr() };
 }
 
 describe("faultline explore <model.fl> (not a terminal)", () => {
-  it("prints the initial steps, the initial state and its enabled steps, and exits 0", () => {
-    const result = run(DICE);
+  it("prints the initial steps, the initial state and its enabled steps, and exits 0", async () => {
+    const result = await run(DICE);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     const lines = result.stdout.split("\n");
@@ -56,8 +41,8 @@ describe("faultline explore <model.fl> (not a terminal)", () => {
     );
   });
 
-  it("says when the initial state has no enabled step (a deadlock), with --test", () => {
-    const result = run(DICE, "--test", "Stuck");
+  it("says when the initial state has no enabled step (a deadlock), with --test", async () => {
+    const result = await run(DICE, "--test", "Stuck");
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`${DICE} / Stuck: 1 initial step`);
     expect(result.stdout).toMatch(
@@ -65,15 +50,15 @@ describe("faultline explore <model.fl> (not a terminal)", () => {
     );
   });
 
-  it("takes a parameterized test's base name, as check does (its first expansion)", () => {
+  it("takes a parameterized test's base name, as check does (its first expansion)", async () => {
     const example = fileURLToPath(new URL("../../../examples/symmetry.fl", import.meta.url));
-    const result = run(example, "--test", "LostPrepare");
+    const result = await run(example, "--test", "LostPrepare");
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`${example} / LostPrepare(participants=3): 1 initial step`);
   });
 
-  it("lists the fault steps --faults enables", () => {
-    const result = run(DICE, "--faults", "drop at most 1");
+  it("lists the fault steps --faults enables", async () => {
+    const result = await run(DICE, "--faults", "drop at most 1");
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(
       /enabled steps \(2\):\n {2}1\. {3}Table\(0\) <- Hello.*\n {2}2\. {3}.*Hello/,
@@ -90,10 +75,10 @@ describe("faultline explore <model.fl> (not a terminal)", () => {
       [[join(dir, "broken.fl")], ExitCode.modelError, /error\[FL/],
     ];
     for (const [argv, expected, message] of cases) {
-      const io = capture();
-      expect(await runExplore(argv, io), argv.join(" ")).toBe(expected);
-      expect(io.stderr, argv.join(" ")).toMatch(message);
-      expect(io.stdout).toBe("");
+      const captured = captureIo();
+      expect(await runExplore(argv, captured.io), argv.join(" ")).toBe(expected);
+      expect(captured.stderr(), argv.join(" ")).toMatch(message);
+      expect(captured.stdout()).toBe("");
     }
   });
 });

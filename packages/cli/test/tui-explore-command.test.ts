@@ -10,25 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exitCodeForFailure, loadTraceDocument, runExplore } from "../src/commands/explore.js";
 import { runReplay } from "../src/commands/replay.js";
 import { ExitCode } from "../src/exit-codes.js";
-import type { Io } from "../src/io.js";
+import { captureIo } from "./capture-io.js";
 
 const MODEL = fileURLToPath(new URL("./fixtures/explore-overdraft.fl", import.meta.url));
-
-function capture(isTTY = false): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: "",
-    stderr: "",
-    isTTY,
-    env: {},
-    out(text: string) {
-      io.stdout += text;
-    },
-    err(text: string) {
-      io.stderr += text;
-    },
-  };
-  return io;
-}
 
 let dir: string;
 let tracePath: string;
@@ -52,28 +36,28 @@ afterAll(() => {
 
 describe("faultline explore (not a terminal)", () => {
   it("prints the trace exactly as faultline replay does, with the same exit code", async () => {
-    const explore = capture();
-    const code = await runExplore([tracePath], explore);
-    const replay = capture();
-    const replayCode = runReplay([tracePath], replay);
-    expect(explore.stderr).toBe("");
-    expect(explore.stdout).toBe(replay.stdout);
+    const explore = captureIo();
+    const code = await runExplore([tracePath], explore.io);
+    const replay = captureIo();
+    const replayCode = runReplay([tracePath], replay.io);
+    expect(explore.stderr()).toBe("");
+    expect(explore.stdout()).toBe(replay.stdout());
     expect(code).toBe(replayCode);
     expect(code).toBe(ExitCode.violation);
-    expect(explore.stdout).toContain("=> invariant BalanceNonNegative");
-    expect(explore.stdout).toMatch(/\d+\. Bank\(0\) <- Withdraw\(10\) from Client\(\d\)/);
+    expect(explore.stdout()).toContain("=> invariant BalanceNonNegative");
+    expect(explore.stdout()).toMatch(/\d+\. Bank\(0\) <- Withdraw\(10\) from Client\(\d\)/);
   });
 
   it("prints plain text when stdout is a terminal but stdin is not", async () => {
-    const io = capture(true);
+    const captured = captureIo({ isTTY: true, env: {} });
     const stdin = { isTTY: false } as NodeJS.ReadStream;
-    const code = await runExplore([tracePath], io, { stdin, stdout: process.stdout });
+    const code = await runExplore([tracePath], captured.io, { stdin, stdout: process.stdout });
     expect(code).toBe(ExitCode.violation);
-    expect(io.stdout).toContain("Overdraft:");
+    expect(captured.stdout()).toContain("Overdraft:");
   });
 
   it("builds a document with each step's state, the failure and its source line", () => {
-    const loaded = loadTraceDocument([tracePath], capture());
+    const loaded = loadTraceDocument([tracePath], captureIo().io);
     if (!loaded.ok) throw new Error("the trace should load");
     const document = loaded.document;
     expect(document.title).toBe(MODEL);
@@ -87,8 +71,7 @@ describe("faultline explore (not a terminal)", () => {
   });
 
   it("takes the model from --model", async () => {
-    const io = capture();
-    expect(await runExplore([tracePath, "--model", MODEL], io)).toBe(ExitCode.violation);
+    expect(await runExplore([tracePath, "--model", MODEL], captureIo().io)).toBe(ExitCode.violation);
   });
 
   it("rejects bad input with a message and a usage or model-error exit code", async () => {
@@ -103,10 +86,10 @@ describe("faultline explore (not a terminal)", () => {
     writeFileSync(join(dir, "broken.fl"), "machine {");
     cases.push([[tracePath, "--model", join(dir, "broken.fl")], ExitCode.modelError, /error\[FL/]);
     for (const [argv, expected, message] of cases) {
-      const io = capture();
-      expect(await runExplore(argv, io), argv.join(" ")).toBe(expected);
-      expect(io.stderr, argv.join(" ")).toMatch(message);
-      expect(io.stdout).toBe("");
+      const captured = captureIo();
+      expect(await runExplore(argv, captured.io), argv.join(" ")).toBe(expected);
+      expect(captured.stderr(), argv.join(" ")).toMatch(message);
+      expect(captured.stdout()).toBe("");
     }
   });
 
