@@ -1,9 +1,9 @@
 // The CI reporters on hand-built run reports (pass, invariant violation with a
 // trace, deadlock, bounded, model error) and on one real checker run: JUnit XML
-// validated by xmllint against the Jenkins and Ant JUnit schemas, SARIF
+// validated by libxml2's xmllint (compiled to WebAssembly: the xmllint-wasm
+// package, no system tool) against the Jenkins and Ant JUnit schemas, SARIF
 // validated by ajv against the SARIF 2.1.0 schema, GitHub annotations as exact
 // lines, the markdown job summary and the JSON summary's shape.
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { checkExhaustive, type Failure, type Model, replayTrace } from "@faultline/checker";
@@ -11,6 +11,7 @@ import { compileSource, type Diagnostic } from "@faultline/lang";
 import Ajv from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
+import { validateXML } from "xmllint-wasm";
 import { emitReports, REPORT_FILES } from "../src/reporters/emit.js";
 import {
   escapeCommandData,
@@ -176,27 +177,34 @@ function sampleReport(): RunReport {
 
 // ---------------------------------------------------------------- helpers
 
-function xmllint(args: string[], input: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync("xmllint", args, { input, encoding: "utf8" });
-  if (r.error) {
-    throw new Error(
-      `xmllint is required to validate JUnit XML but could not be run (${r.error.message}). ` +
-        "Install it with: apt-get install -y libxml2-utils",
-    );
+const DOCUMENT = "junit.xml";
+const schemaTexts = new Map<string, string>();
+
+/** null when `xml` is valid against the XSD at `xsd`, else xmllint's messages. */
+async function validateXml(xml: string, xsd: string): Promise<string | null> {
+  let schema = schemaTexts.get(xsd);
+  if (schema === undefined) schemaTexts.set(xsd, (schema = readFileSync(xsd, "utf8")));
+  const r = await validateXML({
+    xml: { fileName: DOCUMENT, contents: xml },
+    schema: { fileName: xsd.slice(SCHEMAS.length), contents: schema },
+  });
+  return r.valid ? null : r.rawOutput;
+}
+
+/** The answer of `xmllint --xpath expr`: a count or a string. */
+async function xpath(xml: string, expr: string): Promise<string> {
+  try {
+    // The library's options name validation or formatting; the arguments are replaced by an XPath query.
+    const r = await validateXML({
+      xml: { fileName: DOCUMENT, contents: xml },
+      normalization: "format",
+      modifyArguments: () => ["--xpath", expr, DOCUMENT],
+    });
+    // xmllint ends its answer with one newline of its own.
+    return r.normalized.replace(/\n$/, "");
+  } catch (e) {
+    throw new Error(`xpath ${expr} failed: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function validateXml(xml: string, xsd: string): string | null {
-  const r = xmllint(["--noout", "--schema", xsd, "-"], xml);
-  return r.status === 0 ? null : r.stderr;
-}
-
-function xpath(xml: string, expr: string): string {
-  const r = xmllint(["--xpath", expr, "-"], xml);
-  if (r.status !== 0) throw new Error(`xpath ${expr} failed: ${r.stderr}`);
-  // xmllint ends its answer with one newline of its own.
-  return r.stdout.replace(/\n$/, "");
 }
 
 // unicodeRegExp off: the schema's `language` pattern has a stray `]`, legal only without the `u` flag.
@@ -214,51 +222,56 @@ type Json = any;
 // ---------------------------------------------------------------- JUnit
 
 describe("JUnit XML", () => {
-  it("has xmllint available (CI installs libxml2-utils)", () => {
-    const r = xmllint(["--version"], "");
-    expect(r.status).toBe(0);
+  it("the schema check rejects a document that is not well-formed XML", async () => {
+    const truncated = toJUnitXml(sampleReport()).slice(0, -20);
+    expect(await validateXml(truncated, JENKINS_XSD)).toMatch(/junit\.xml:\d+: parser error/);
+    expect(await validateXml(truncated, ANT_XSD)).not.toBeNull();
   });
 
-  it("validates against the Jenkins and the Ant JUnit schemas", () => {
+  it("validates against the Jenkins and the Ant JUnit schemas", async () => {
     const xml = toJUnitXml(sampleReport());
-    expect(validateXml(xml, JENKINS_XSD)).toBeNull();
-    expect(validateXml(xml, ANT_XSD)).toBeNull();
+    expect(await validateXml(xml, JENKINS_XSD)).toBeNull();
+    expect(await validateXml(xml, ANT_XSD)).toBeNull();
   });
 
-  it("the schema check rejects a malformed document (so validation really runs)", () => {
+  it("the schema check rejects a malformed document (so validation really runs)", async () => {
     const bad = '<?xml version="1.0"?><testsuites><testsuite tests="1"><testcase/></testsuite></testsuites>';
-    expect(validateXml(bad, JENKINS_XSD)).toMatch(/name/);
-    expect(validateXml(bad, ANT_XSD)).not.toBeNull();
+    expect(await validateXml(bad, JENKINS_XSD)).toMatch(/name/);
+    expect(await validateXml(bad, ANT_XSD)).not.toBeNull();
   });
 
-  it("has one suite per file and one case per test x property", () => {
+  it("has one suite per file and one case per test x property", async () => {
     const xml = toJUnitXml(sampleReport());
-    expect(xpath(xml, "count(/testsuites/testsuite)")).toBe("3");
-    expect(xpath(xml, "string(/testsuites/testsuite[1]/@name)")).toBe("models/two-phase.fl");
-    expect(xpath(xml, "string(/testsuites/testsuite[3]/@name)")).toBe("models/ring.fl");
+    expect(await xpath(xml, "count(/testsuites/testsuite)")).toBe("3");
+    expect(await xpath(xml, "string(/testsuites/testsuite[1]/@name)")).toBe("models/two-phase.fl");
+    expect(await xpath(xml, "string(/testsuites/testsuite[3]/@name)")).toBe("models/ring.fl");
     // two-phase: 2 tests x 6 properties.
-    expect(xpath(xml, "string(/testsuites/testsuite[1]/@tests)")).toBe("12");
-    expect(xpath(xml, "string(/testsuites/testsuite[1]/@failures)")).toBe("1");
-    expect(xpath(xml, "string(/testsuites/testsuite[1]/@errors)")).toBe("0");
-    expect(xpath(xml, "string(/testsuites/testsuite[1]/testcase[1]/@name)")).toBe("Small / NoSplitDecision");
-    expect(xpath(xml, "string(/testsuites/testsuite[1]/testcase[1]/@classname)")).toBe("models.two-phase");
-    expect(xpath(xml, "string(/testsuites/testsuite[1]/@timestamp)")).toBe("2025-03-04T05:06:07");
-    expect(xpath(xml, "string(/testsuites/testsuite[1]/@hostname)")).toBe("ci-runner");
+    expect(await xpath(xml, "string(/testsuites/testsuite[1]/@tests)")).toBe("12");
+    expect(await xpath(xml, "string(/testsuites/testsuite[1]/@failures)")).toBe("1");
+    expect(await xpath(xml, "string(/testsuites/testsuite[1]/@errors)")).toBe("0");
+    expect(await xpath(xml, "string(/testsuites/testsuite[1]/testcase[1]/@name)")).toBe(
+      "Small / NoSplitDecision",
+    );
+    expect(await xpath(xml, "string(/testsuites/testsuite[1]/testcase[1]/@classname)")).toBe(
+      "models.two-phase",
+    );
+    expect(await xpath(xml, "string(/testsuites/testsuite[1]/@timestamp)")).toBe("2025-03-04T05:06:07");
+    expect(await xpath(xml, "string(/testsuites/testsuite[1]/@hostname)")).toBe("ci-runner");
     // Times in seconds; one search covers all six properties, so each case gets a sixth.
-    expect(xpath(xml, "string(/testsuites/testsuite[1]/testcase[1]/@time)")).toBe("0.117");
-    expect(xpath(xml, "string(/testsuites/testsuite[1]/@time)")).toBe("1.050");
+    expect(await xpath(xml, "string(/testsuites/testsuite[1]/testcase[1]/@time)")).toBe("0.117");
+    expect(await xpath(xml, "string(/testsuites/testsuite[1]/@time)")).toBe("1.050");
   });
 
-  it("puts the failure on the violated property with the seed, the trace path and the replay command", () => {
+  it("puts the failure on the violated property with the seed, the trace path and the replay command", async () => {
     const xml = toJUnitXml(sampleReport());
     const failed = "/testsuites/testsuite[1]/testcase[failure]";
-    expect(xpath(xml, `count(${failed})`)).toBe("1");
-    expect(xpath(xml, `string(${failed}/@name)`)).toBe("TwoPhase / NoSplitDecision");
-    expect(xpath(xml, `string(${failed}/failure/@type)`)).toBe("invariant");
-    expect(xpath(xml, `string(${failed}/failure/@message)`)).toBe(
+    expect(await xpath(xml, `count(${failed})`)).toBe("1");
+    expect(await xpath(xml, `string(${failed}/@name)`)).toBe("TwoPhase / NoSplitDecision");
+    expect(await xpath(xml, `string(${failed}/failure/@type)`)).toBe("invariant");
+    expect(await xpath(xml, `string(${failed}/failure/@message)`)).toBe(
       'invariant NoSplitDecision does not hold: p0 = "Commit" & p1 = <Abort>',
     );
-    const body = xpath(xml, `string(${failed}/failure)`);
+    const body = await xpath(xml, `string(${failed}/failure)`);
     expect(body).toContain("location: models/two-phase.fl:40:11");
     expect(body).toContain("mode: exhaustive, seed: none (exhaustive search)");
     expect(body).toContain("trace: faultline-out/two-phase.TwoPhase.itf.json");
@@ -271,50 +284,52 @@ describe("JUnit XML", () => {
     );
   });
 
-  it("reports a random-mode seed in the failure text", () => {
+  it("reports a random-mode seed in the failure text", async () => {
     const t = { ...violation(), mode: "random" as const, seed: 42 };
     const xml = toJUnitXml({ ...sampleReport(), tests: [t] });
-    expect(xpath(xml, "string(//failure)")).toContain("mode: random, seed: 42");
+    expect(await xpath(xml, "string(//failure)")).toContain("mode: random, seed: 42");
   });
 
-  it("reports a deadlock on its built-in check and a bound on every property", () => {
+  it("reports a deadlock on its built-in check and a bound on every property", async () => {
     const xml = toJUnitXml(sampleReport());
     const ring = "/testsuites/testsuite[3]";
-    expect(xpath(xml, `string(${ring}/testcase[failure/@type='deadlock']/@name)`)).toBe(
+    expect(await xpath(xml, `string(${ring}/testcase[failure/@type='deadlock']/@name)`)).toBe(
       "Ring(n=3) / deadlock",
     );
-    expect(xpath(xml, `count(${ring}/testcase[failure/@type='bounded'])`)).toBe("5");
-    expect(xpath(xml, `string(${ring}/testcase[failure/@type='bounded'][1]/failure/@message)`)).toBe(
+    expect(await xpath(xml, `count(${ring}/testcase[failure/@type='bounded'])`)).toBe("5");
+    expect(await xpath(xml, `string(${ring}/testcase[failure/@type='bounded'][1]/failure/@message)`)).toBe(
       "the max-states bound was reached after 100,000 states without a verdict: states beyond it were not checked",
     );
-    expect(xpath(xml, `string(${ring}/@failures)`)).toBe("6");
+    expect(await xpath(xml, `string(${ring}/@failures)`)).toBe("6");
   });
 
-  it("reports each model error as an <error> test case", () => {
+  it("reports each model error as an <error> test case", async () => {
     const xml = toJUnitXml(sampleReport());
     const broken = "/testsuites/testsuite[2]";
-    expect(xpath(xml, `string(${broken}/@errors)`)).toBe("2");
-    expect(xpath(xml, `string(${broken}/testcase[1]/@name)`)).toBe("compile / FL202 at 12:3");
-    expect(xpath(xml, `string(${broken}/testcase[1]/error/@type)`)).toBe("FL202");
-    expect(xpath(xml, `string(${broken}/testcase[1]/error)`)).toBe(
+    expect(await xpath(xml, `string(${broken}/@errors)`)).toBe("2");
+    expect(await xpath(xml, `string(${broken}/testcase[1]/@name)`)).toBe("compile / FL202 at 12:3");
+    expect(await xpath(xml, `string(${broken}/testcase[1]/error/@type)`)).toBe("FL202");
+    expect(await xpath(xml, `string(${broken}/testcase[1]/error)`)).toBe(
       "models/broken.fl:12:3: error[FL202]: unknown event 'Votd'\nhint: did you mean 'Voted'?",
     );
   });
 
-  it("passes a test whose outcome matched its expectation, and fails a mismatch", () => {
+  it("passes a test whose outcome matched its expectation, and fails a mismatch", async () => {
     const matched = { ...violation(), expectation: { matched: true, message: null } };
     const mismatched = {
       ...passing(),
       expectation: { matched: false, message: "expected violation of X, got pass" },
     };
     const xml = toJUnitXml({ ...sampleReport(), modelErrors: [], tests: [matched, mismatched] });
-    expect(xpath(xml, "count(//testcase[failure])")).toBe(String(PROPS.length));
-    expect(xpath(xml, "string(//testcase[failure][1]/@name)")).toBe("Small / NoSplitDecision");
-    expect(xpath(xml, "string(//testcase[failure][1]/failure/@type)")).toBe("expectation");
-    expect(validateXml(toJUnitXml({ ...sampleReport(), tests: [matched, mismatched] }), ANT_XSD)).toBeNull();
+    expect(await xpath(xml, "count(//testcase[failure])")).toBe(String(PROPS.length));
+    expect(await xpath(xml, "string(//testcase[failure][1]/@name)")).toBe("Small / NoSplitDecision");
+    expect(await xpath(xml, "string(//testcase[failure][1]/failure/@type)")).toBe("expectation");
+    expect(
+      await validateXml(toJUnitXml({ ...sampleReport(), tests: [matched, mismatched] }), ANT_XSD),
+    ).toBeNull();
   });
 
-  it("escapes markup and replaces characters XML cannot carry", () => {
+  it("escapes markup and replaces characters XML cannot carry", async () => {
     const t = violation();
     t.test = "T<&>\"'";
     t.failure = {
@@ -322,10 +337,10 @@ describe("JUnit XML", () => {
       message: "bell\u0007 nul\u0000 esc\u001b tab\tcr\r\nend \ud800 ok \ud83d\ude00",
     };
     const xml = toJUnitXml({ ...sampleReport(), tests: [t] });
-    expect(validateXml(xml, JENKINS_XSD)).toBeNull();
-    expect(validateXml(xml, ANT_XSD)).toBeNull();
-    expect(xpath(xml, "string(//testcase[failure]/@name)")).toBe("T<&>\"' / NoSplitDecision");
-    expect(xpath(xml, "string(//failure/@message)")).toBe(
+    expect(await validateXml(xml, JENKINS_XSD)).toBeNull();
+    expect(await validateXml(xml, ANT_XSD)).toBeNull();
+    expect(await xpath(xml, "string(//testcase[failure]/@name)")).toBe("T<&>\"' / NoSplitDecision");
+    expect(await xpath(xml, "string(//failure/@message)")).toBe(
       "Invariant NoSplitDecision violated: bell\\u0007 nul\\u0000 esc\\u001b tab\tcr\r\nend \\ud800 ok \ud83d\ude00",
     );
     expect(replaceInvalidXmlChars("a\u000bb\ufffe")).toBe("a\\u000bb\\ufffe");
@@ -743,7 +758,7 @@ describe("every failure kind", () => {
   ];
 
   for (const k of kinds) {
-    it(`${k.failure.kind}: valid JUnit and SARIF, rule ${k.rule}`, () => {
+    it(`${k.failure.kind}: valid JUnit and SARIF, rule ${k.rule}`, async () => {
       const t: TestOutcome = {
         ...violation(),
         outcome: k.outcome,
@@ -754,11 +769,11 @@ describe("every failure kind", () => {
       };
       const report = { ...sampleReport(), modelErrors: [], tests: [t] };
       const xml = toJUnitXml(report);
-      expect(validateXml(xml, ANT_XSD)).toBeNull();
-      expect(validateXml(xml, JENKINS_XSD)).toBeNull();
-      expect(xpath(xml, "string(//testcase[failure]/@name)")).toBe(`TwoPhase / ${k.failure.property}`);
-      expect(xpath(xml, "string(//failure/@message)")).toBe(k.junitMessage);
-      expect(xpath(xml, "string(//failure/@type)")).toBe(k.failure.kind);
+      expect(await validateXml(xml, ANT_XSD)).toBeNull();
+      expect(await validateXml(xml, JENKINS_XSD)).toBeNull();
+      expect(await xpath(xml, "string(//testcase[failure]/@name)")).toBe(`TwoPhase / ${k.failure.property}`);
+      expect(await xpath(xml, "string(//failure/@message)")).toBe(k.junitMessage);
+      expect(await xpath(xml, "string(//failure/@type)")).toBe(k.failure.kind);
       const sarif: Json = toSarif(report);
       expect(sarifErrors(sarif)).toBeNull();
       expect(sarif.runs[0].results[0].ruleId).toBe(k.rule);
@@ -769,11 +784,11 @@ describe("every failure kind", () => {
     });
   }
 
-  it("adds a test case for a violated property missing from the list", () => {
+  it("adds a test case for a violated property missing from the list", async () => {
     const t: TestOutcome = { ...violation(), properties: ["deadlock"] };
     const xml = toJUnitXml({ ...sampleReport(), modelErrors: [], tests: [t] });
-    expect(xpath(xml, "count(//testcase)")).toBe("2");
-    expect(xpath(xml, "string(//testcase[failure]/@name)")).toBe("TwoPhase / NoSplitDecision");
+    expect(await xpath(xml, "count(//testcase)")).toBe("2");
+    expect(await xpath(xml, "string(//testcase[failure]/@name)")).toBe("TwoPhase / NoSplitDecision");
   });
 });
 
@@ -805,7 +820,7 @@ describe("building a RunReport from real results", () => {
     viewState: (s) => ({ value: s }),
   };
 
-  it("fills a TestOutcome from a checker violation and validates in every format", () => {
+  it("fills a TestOutcome from a checker violation and validates in every format", async () => {
     const result = checkExhaustive(counter);
     expect(result.kind).toBe("violation");
     if (result.kind !== "violation") return;
@@ -832,8 +847,8 @@ describe("building a RunReport from real results", () => {
       tests: [t],
     };
     const xml = toJUnitXml(report);
-    expect(validateXml(xml, ANT_XSD)).toBeNull();
-    expect(xpath(xml, "string(//testcase[failure]/@name)")).toBe("Count / Below3");
+    expect(await validateXml(xml, ANT_XSD)).toBeNull();
+    expect(await xpath(xml, "string(//testcase[failure]/@name)")).toBe("Count / Below3");
     const sarif: Json = toSarif(report);
     expect(sarifErrors(sarif)).toBeNull();
     expect(sarif.runs[0].results[0].ruleId).toBe("FL-INVARIANT/Below3");
@@ -867,7 +882,7 @@ describe("building a RunReport from real results", () => {
     expect([e.outcome, e.errorMessage, e.stats]).toEqual(["error", "boom", null]);
   });
 
-  it("reports a real compile error through SARIF and JUnit", () => {
+  it("reports a real compile error through SARIF and JUnit", async () => {
     const file = fileURLToPath(new URL("./fixtures/bad-types.fl", import.meta.url));
     const compiled = compileSource({ path: file, text: readFileSync(file, "utf8") });
     expect(compiled.ok).toBe(false);
@@ -888,9 +903,9 @@ describe("building a RunReport from real results", () => {
       "test/fixtures/bad-types.fl",
     );
     const xml = toJUnitXml(report);
-    expect(validateXml(xml, ANT_XSD)).toBeNull();
+    expect(await validateXml(xml, ANT_XSD)).toBeNull();
     const errors = compiled.diagnostics.filter((d) => d.severity === "error").length;
-    expect(xpath(xml, "count(//testcase/error)")).toBe(String(errors));
+    expect(await xpath(xml, "count(//testcase/error)")).toBe(String(errors));
   });
 });
 
