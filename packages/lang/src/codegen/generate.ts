@@ -1,5 +1,7 @@
-// IR -> readable TypeScript, built as TypeScript compiler nodes (ts.factory)
-// and printed with ts.createPrinter, then transpiled in-process.
+// IR -> readable TypeScript and the CommonJS JavaScript the checker runs: one
+// code tree (code-tree.ts) printed both ways (print-code.ts). Not built with the
+// TypeScript compiler: loading it takes ~0.6 s, most of a `faultline check` of
+// a small model, and a printer for this small subset is all the generator needs.
 //
 // The module declares the program's types (enums, event payloads, each
 // machine's variables and states) for users to import, and one function per
@@ -12,12 +14,44 @@
 // The printed module type-checks under `tsc --strict`: the runtime helpers are
 // generic, so their results carry the program's types, and the few values the
 // context hands out untyped (params, another machine's variables) get an `as`
-// cast to the type the IR gives them. Casts and type arguments vanish in the
-// JavaScript, so the checker runs the same code.
-import ts from "typescript";
+// cast to the type the IR gives them. Types, casts, enums and type-only imports
+// vanish in the JavaScript (the code writes every number itself), so the
+// checker runs the same statements.
 import type { Span } from "../ast.js";
 import type { IrAction, IrExpr, IrFun, IrMachine, IrProgram, IrSpec, IrStmt } from "../ir.js";
 import { type Type, typeToString } from "../types.js";
+import {
+  type Decl,
+  type Expr,
+  NULL,
+  type Param,
+  type Stmt,
+  type TupleMember,
+  type TypeNode,
+  arrayType,
+  arrow,
+  array,
+  as,
+  binary,
+  bool,
+  call,
+  elem,
+  exprStmt,
+  id,
+  ifStmt,
+  keywordType,
+  neg,
+  not,
+  num,
+  paren as parenthesized,
+  prop,
+  readonlyType,
+  ret,
+  str,
+  tupleType,
+  typeRef,
+  variable,
+} from "./code-tree.js";
 import {
   entryFunctionName,
   exitFunctionName,
@@ -27,10 +61,12 @@ import {
   safeIdentifier,
   timeoutFunctionName,
 } from "./names.js";
+import { printExpr, printModule } from "./print-code.js";
 
-const f = ts.factory;
-
-/** Module specifiers the generated code imports; the loader resolves them in memory. */
+/**
+ * The module the generated code imports its runtime from: the `rt` helpers and
+ * the types it names (public-runtime.ts). The checker's loader resolves it in memory.
+ */
 export const RUNTIME_MODULE = "@faultline/lang/runtime";
 export const CONTEXT_MODULE = "@faultline/lang";
 
@@ -54,26 +90,17 @@ export interface CompiledModel {
 }
 
 export function generateModelSource(ir: IrProgram): string {
-  return new Generator(ir).generate().source;
+  const g = new Generator(ir).generate();
+  return g.header + printModule(g.decls, "ts");
 }
 
 export function compileModelJs(ir: IrProgram): string {
-  return compileModel(ir).js;
+  return printModule(new Generator(ir).generate().decls, "js");
 }
 
 export function compileModel(ir: IrProgram): CompiledModel {
-  const g = new Generator(ir).generate();
-  const out = ts.transpileModule(g.source, {
-    compilerOptions: {
-      module: ts.ModuleKind.CommonJS,
-      target: ts.ScriptTarget.ES2022,
-      esModuleInterop: false,
-      removeComments: true,
-      sourceMap: false,
-    },
-    reportDiagnostics: false,
-  });
-  return { ...g, js: out.outputText };
+  const { header, decls, ...g } = new Generator(ir).generate();
+  return { ...g, source: header + printModule(decls, "ts"), js: printModule(decls, "js") };
 }
 
 /** `model.fl` -> `./model.foreign.js` (the import the generated code uses). */
@@ -84,30 +111,12 @@ export function foreignModuleSpecifier(flPath: string): string {
 
 // ---------------------------------------------------------------- helpers
 
-function id(name: string): ts.Identifier {
-  return f.createIdentifier(name);
-}
-
-function num(n: number): ts.Expression {
-  return n < 0
-    ? f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createNumericLiteral(-n))
-    : f.createNumericLiteral(n);
-}
-
 /** A numeric literal that stands for a name: `3 /* Aborting *\/`. */
-function named(n: number, name: string): ts.Expression {
-  return ts.addSyntheticTrailingComment(num(n), ts.SyntaxKind.MultiLineCommentTrivia, ` ${name} `, false);
+function named(n: number, name: string): Expr {
+  return num(n, name);
 }
 
-function call(callee: ts.Expression, args: readonly ts.Expression[]): ts.CallExpression {
-  return f.createCallExpression(callee, undefined, args);
-}
-
-function prop(obj: ts.Expression | string, name: string): ts.PropertyAccessExpression {
-  return f.createPropertyAccessExpression(typeof obj === "string" ? id(obj) : obj, name);
-}
-
-function ctxCall(method: string, args: readonly ts.Expression[]): ts.CallExpression {
+function ctxCall(method: string, args: readonly Expr[]): Expr {
   return call(prop("ctx", method), args);
 }
 
@@ -116,54 +125,40 @@ function isConstantLiteral(e: IrExpr): boolean {
   return e.kind === "int" || e.kind === "bool" || e.kind === "string" || e.kind === "enumConst";
 }
 
-function rtCall(fn: string, args: readonly ts.Expression[]): ts.CallExpression {
+function rtCall(fn: string, args: readonly Expr[]): Expr {
   return call(prop("rt", fn), args);
 }
 
-function elemAt(obj: ts.Expression, index: number, name?: string): ts.Expression {
-  return f.createElementAccessExpression(obj, name === undefined ? num(index) : named(index, name));
+function elemAt(obj: Expr, index: number, name?: string): Expr {
+  return elem(obj, name === undefined ? num(index) : named(index, name));
 }
 
-/** Explicit parentheses around compound operands (the factory adds the ones precedence needs; these are for readers). */
-function paren(e: ts.Expression): ts.Expression {
-  return ts.isBinaryExpression(e) || ts.isPrefixUnaryExpression(e) || ts.isArrowFunction(e)
-    ? f.createParenthesizedExpression(e)
+/** Explicit parentheses around compound operands, for readers (the printer adds the ones precedence needs). */
+function paren(e: Expr): Expr {
+  return e.k === "binary" || e.k === "unary" || (e.k === "num" && e.value < 0) || e.k === "arrow"
+    ? parenthesized(e)
     : e;
 }
 
-function bin(left: ts.Expression, op: ts.BinaryOperator, right: ts.Expression): ts.Expression {
-  return f.createBinaryExpression(paren(left), op, paren(right));
+function bin(left: Expr, op: Extract<Expr, { k: "binary" }>["op"], right: Expr): Expr {
+  return binary(paren(left), op, paren(right));
 }
 
-function exprStmt(e: ts.Expression): ts.Statement {
-  return f.createExpressionStatement(e);
-}
-
-function assign(target: ts.Expression, value: ts.Expression): ts.Statement {
-  return exprStmt(f.createAssignment(target, value));
-}
-
-function doc<T extends ts.Node>(node: T, text: string): T {
-  return ts.addSyntheticLeadingComment(node, ts.SyntaxKind.MultiLineCommentTrivia, `* ${text} `, true);
+function assign(target: Expr, value: Expr): Stmt {
+  return exprStmt(binary(target, "=", value));
 }
 
 function where(span: Span): string {
   return `${span.file.replace(/^.*[\\/]/, "")}:${span.start.line}`;
 }
 
-function oneLine<T extends ts.Node>(node: T): T {
-  return ts.setEmitFlags(node, ts.EmitFlags.SingleLine);
-}
-
-const EXPORT = [f.createModifier(ts.SyntaxKind.ExportKeyword)];
-
-function readonlyType(t: ts.TypeNode): ts.TypeNode {
-  return f.createTypeOperatorNode(ts.SyntaxKind.ReadonlyKeyword, t);
-}
-
 /** `(e as T)`: for the values the context hands out untyped. */
-function cast(e: ts.Expression, type: ts.TypeNode): ts.Expression {
-  return f.createParenthesizedExpression(f.createAsExpression(e, type));
+function cast(e: Expr, type: TypeNode): Expr {
+  return parenthesized(as(e, type));
+}
+
+function member(type: TypeNode, name: string | null = null): TupleMember {
+  return { name, type };
 }
 
 function isPrimitive(t: Type): boolean {
@@ -183,7 +178,7 @@ interface Scope {
   transfers?: boolean;
 }
 
-type Thunk = () => ts.Expression;
+type Thunk = () => Expr;
 
 class Generator {
   private readonly sites: Span[] = [];
@@ -198,7 +193,7 @@ class Generator {
   private readonly eventsEnum: string;
   private readonly foreignModule: string | null;
   /** Set literals of constants, built once at load (values are immutable, so sharing is safe). */
-  private readonly constantSets: ts.Statement[] = [];
+  private readonly constantSets: Stmt[] = [];
   private readonly constantSetNames = new Map<string, string>();
   /** Whether some action returns a ControlTransfer (then the module imports the type). */
   private usesControlTransfer = false;
@@ -220,13 +215,13 @@ class Generator {
     return name;
   }
 
-  private site(span: Span): ts.Expression {
+  private site(span: Span): Expr {
     this.sites.push(span);
     return num(this.sites.length - 1);
   }
 
-  generate(): Omit<CompiledModel, "js"> {
-    const decls: ts.Statement[] = [];
+  generate(): Omit<CompiledModel, "js" | "source"> & { header: string; decls: Decl[] } {
+    const decls: Decl[] = [];
     decls.push(...this.valueTypes());
     decls.push(...this.programTypes());
     for (const fn of this.ir.funs) if (!fn.foreign) decls.push(this.fun(fn, null));
@@ -234,7 +229,7 @@ class Generator {
     for (const s of this.ir.specs) decls.push(...this.owner(s));
     for (const inv of this.ir.invariants) {
       const scope: Scope = { owner: null, inAction: false, temps: 0 };
-      const body = f.createBlock(this.predicate(inv.expr, scope), true);
+      const body = this.predicate(inv.expr, scope);
       decls.push(
         this.func(
           invariantFunctionName(inv.name),
@@ -250,20 +245,16 @@ class Generator {
     decls.push(...this.constantSets);
     // The imports depend on what the code uses, so they are built last.
     decls.unshift(...this.imports());
-    const sf = ts.createSourceFile("model.ts", "", ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-    const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
     const header = `// Generated by Faultline from ${this.ir.files.join(", ")}. Do not edit: run \`faultline compile\` again.\n`;
-    const source =
-      header + decls.map((d) => printer.printNode(ts.EmitHint.Unspecified, d, sf)).join("\n\n") + "\n";
-    return { source, sites: this.sites, functions: this.functions, foreignModule: this.foreignModule };
+    return { header, decls, sites: this.sites, functions: this.functions, foreignModule: this.foreignModule };
   }
 
   /**
    * An invariant's body. A top-level quantifier becomes plain loops with an
    * early return (invariants run on every state: no closure per element).
    */
-  private predicate(e: IrExpr, scope: Scope): ts.Statement[] {
-    if (e.kind !== "quant") return [f.createReturnStatement(this.expr(e, scope))];
+  private predicate(e: IrExpr, scope: Scope): Stmt[] {
+    if (e.kind !== "quant") return [ret(this.expr(e, scope))];
     const forall = e.quantifier === "forall";
     const binders = [...e.binders];
     let body = e.body;
@@ -277,28 +268,17 @@ class Generator {
       ? this.expr(body, scope)
       : body.kind === "unary" && body.op === "!"
         ? this.expr(body.operand, scope)
-        : f.createLogicalNot(paren(this.expr(body, scope)));
-    let stmt: ts.Statement = f.createIfStatement(
-      violated,
-      f.createBlock([f.createReturnStatement(forall ? f.createFalse() : f.createTrue())], true),
-    );
+        : not(paren(this.expr(body, scope)));
+    let stmt: Stmt = ifStmt(violated, [ret(bool(!forall))]);
     for (let i = binders.length - 1; i >= 0; i--) {
       const b = binders[i]!;
-      stmt = f.createForOfStatement(
-        undefined,
-        f.createVariableDeclarationList(
-          [f.createVariableDeclaration(safeIdentifier(b.name))],
-          ts.NodeFlags.Const,
-        ),
-        this.domain(b, scope),
-        f.createBlock([stmt], true),
-      );
+      stmt = { k: "forOf", name: safeIdentifier(b.name), iterable: this.domain(b, scope), body: [stmt] };
     }
-    return [stmt, f.createReturnStatement(forall ? f.createTrue() : f.createFalse())];
+    return [stmt, ret(bool(forall))];
   }
 
   /** What a quantifier binder ranges over: the instances of a machine type, or a collection's elements (a map's keys). */
-  private domain(b: Extract<IrExpr, { kind: "quant" }>["binders"][number], scope: Scope): ts.Expression {
+  private domain(b: Extract<IrExpr, { kind: "quant" }>["binders"][number], scope: Scope): Expr {
     if (b.machine !== null) {
       const m = this.machine(b.machine);
       return ctxCall("instances", [named(m.index, m.name)]);
@@ -312,180 +292,121 @@ class Generator {
 
   // ---------------------------------------------------------------- declarations
 
-  private imports(): ts.Statement[] {
-    const out: ts.Statement[] = [
-      f.createImportDeclaration(
-        undefined,
-        f.createImportClause(
-          ts.SyntaxKind.TypeKeyword,
-          undefined,
-          f.createNamedImports([
-            ...(this.usesControlTransfer
-              ? [f.createImportSpecifier(false, undefined, id("ControlTransfer"))]
-              : []),
-            f.createImportSpecifier(false, id("FlContext"), id("Ctx")),
-          ]),
-        ),
-        f.createStringLiteral(CONTEXT_MODULE),
-      ),
-      f.createImportDeclaration(
-        undefined,
-        f.createImportClause(undefined, undefined, f.createNamespaceImport(id("rt"))),
-        f.createStringLiteral(RUNTIME_MODULE),
-      ),
+  private imports(): Decl[] {
+    const out: Decl[] = [
+      {
+        k: "importTypes",
+        names: [
+          ...(this.usesControlTransfer ? [["ControlTransfer", null] as const] : []),
+          ["FlContext", "Ctx"],
+        ],
+        from: CONTEXT_MODULE,
+      },
+      { k: "importAll", name: "rt", from: RUNTIME_MODULE },
     ];
-    if (this.foreignModule !== null) {
-      out.push(
-        f.createImportDeclaration(
-          undefined,
-          f.createImportClause(undefined, undefined, f.createNamespaceImport(id("foreign"))),
-          f.createStringLiteral(this.foreignModule),
-        ),
-      );
-    }
+    if (this.foreignModule !== null) out.push({ k: "importAll", name: "foreign", from: this.foreignModule });
     return out;
   }
 
-  private valueTypes(): ts.Statement[] {
-    const T = f.createTypeParameterDeclaration(undefined, "T");
-    const K = f.createTypeParameterDeclaration(undefined, "K");
-    const V = f.createTypeParameterDeclaration(undefined, "V");
-    const M = f.createTypeParameterDeclaration(
-      undefined,
-      "M",
-      f.createKeywordTypeNode(ts.SyntaxKind.StringKeyword),
-      f.createKeywordTypeNode(ts.SyntaxKind.StringKeyword),
-    );
-    const ref = (n: string) => f.createTypeReferenceNode(n);
-    const readonlyArray = (t: ts.TypeNode) =>
-      f.createTypeOperatorNode(ts.SyntaxKind.ReadonlyKeyword, f.createArrayTypeNode(t));
+  private valueTypes(): Decl[] {
+    const string = keywordType("string");
+    const number = keywordType("number");
+    const readonlyArray = (t: TypeNode) => readonlyType(arrayType(t));
+    const alias = (
+      name: string,
+      params: Extract<Decl, { k: "typeAlias" }>["params"],
+      type: TypeNode,
+      doc: string,
+    ) => ({ k: "typeAlias", name, params, type, doc }) as const;
+    const machineProp = { name: "machine", type: typeRef("M"), readonly: true, optional: true };
     return [
-      doc(
-        f.createTypeAliasDeclaration(
-          EXPORT,
-          "MachineRef",
-          [M],
-          f.createConditionalTypeNode(
-            f.createKeywordTypeNode(ts.SyntaxKind.StringKeyword),
-            ref("M"),
-            f.createKeywordTypeNode(ts.SyntaxKind.NumberKeyword),
-            f.createIntersectionTypeNode([
-              f.createKeywordTypeNode(ts.SyntaxKind.NumberKeyword),
-              oneLine(
-                f.createTypeLiteralNode([
-                  f.createPropertySignature(
-                    [f.createModifier(ts.SyntaxKind.ReadonlyKeyword)],
-                    "machine",
-                    f.createToken(ts.SyntaxKind.QuestionToken),
-                    ref("M"),
-                  ),
-                ]),
-              ),
-            ]),
-          ),
-        ),
+      alias(
+        "MachineRef",
+        [{ name: "M", constraint: string, default: string }],
+        {
+          k: "conditional",
+          check: string,
+          extends: typeRef("M"),
+          whenTrue: number,
+          whenFalse: { k: "intersection", types: [number, { k: "object", members: [machineProp] }] },
+        },
         "A machine instance: its global creation number (-1 for default(machine)); plain `MachineRef` is any machine.",
       ),
-      doc(
-        f.createTypeAliasDeclaration(EXPORT, "FlSet", [T], readonlyArray(ref("T"))),
+      alias(
+        "FlSet",
+        [{ name: "T" }],
+        readonlyArray(typeRef("T")),
         "A set: its distinct elements in canonical (sorted) order.",
       ),
-      doc(
-        f.createTypeAliasDeclaration(
-          EXPORT,
-          "FlMap",
-          [K, V],
-          readonlyArray(
-            f.createTypeOperatorNode(
-              ts.SyntaxKind.ReadonlyKeyword,
-              oneLine(f.createTupleTypeNode([ref("K"), ref("V")])),
-            ),
-          ),
-        ),
+      alias(
+        "FlMap",
+        [{ name: "K" }, { name: "V" }],
+        readonlyArray(readonlyType(tupleType([member(typeRef("K")), member(typeRef("V"))]))),
         "A map: [key, value] entries sorted by key.",
       ),
     ];
   }
 
-  private programTypes(): ts.Statement[] {
-    const out: ts.Statement[] = [];
+  private programTypes(): Decl[] {
+    const out: Decl[] = [];
+    const enumDecl = (name: string, members: readonly [string, number][], doc?: string): Decl =>
+      doc === undefined ? { k: "enum", name, members } : { k: "enum", name, members, doc };
     for (const e of this.ir.enums) {
       out.push(
-        f.createEnumDeclaration(
-          EXPORT,
+        enumDecl(
           this.enumNames.get(e.name)!,
-          e.members.map((m, i) => f.createEnumMember(m, num(i))),
+          e.members.map((m, i) => [m, i]),
         ),
       );
     }
     if (this.ir.events.length > 0) {
       out.push(
-        doc(
-          f.createEnumDeclaration(
-            EXPORT,
-            this.eventsEnum,
-            this.ir.events.map((e) => f.createEnumMember(e.name, num(e.index))),
-          ),
+        enumDecl(
+          this.eventsEnum,
+          this.ir.events.map((e) => [e.name, e.index]),
           "Event numbers, as messages carry them.",
         ),
       );
-      const variants: ts.TypeNode[] = [];
+      const variants: TypeNode[] = [];
       for (const e of this.ir.events) {
-        const members: ts.TypeElement[] = [
-          f.createPropertySignature(
-            undefined,
-            "event",
-            undefined,
-            f.createTypeReferenceNode(f.createQualifiedName(id(this.eventsEnum), e.name)),
-          ),
-        ];
+        const members = [{ name: "event", type: typeRef(`${this.eventsEnum}.${e.name}`) }];
         if (e.payload !== null) {
           const payloadName = this.typeName(`${e.name}Payload`);
           const key = typeToString(e.payload);
           if (!this.payloadAliases.has(key)) this.payloadAliases.set(key, payloadName);
-          out.push(
-            doc(
-              f.createTypeAliasDeclaration(EXPORT, payloadName, undefined, this.typeNode(e.payload)),
-              `Payload of event ${e.name} (${where(e.span)}).`,
-            ),
-          );
-          members.push(
-            f.createPropertySignature(
-              undefined,
-              "payload",
-              undefined,
-              f.createTypeReferenceNode(payloadName),
-            ),
-          );
+          out.push({
+            k: "typeAlias",
+            name: payloadName,
+            params: [],
+            type: this.typeNode(e.payload),
+            doc: `Payload of event ${e.name} (${where(e.span)}).`,
+          });
+          members.push({ name: "payload", type: typeRef(payloadName) });
         }
-        variants.push(oneLine(f.createTypeLiteralNode(members)));
+        variants.push({ k: "object", members });
       }
-      out.push(
-        doc(
-          f.createTypeAliasDeclaration(
-            EXPORT,
-            this.typeName("Message"),
-            undefined,
-            f.createUnionTypeNode(variants),
-          ),
-          "A message in flight.",
-        ),
-      );
+      out.push({
+        k: "typeAlias",
+        name: this.typeName("Message"),
+        params: [],
+        type: { k: "union", types: variants },
+        doc: "A message in flight.",
+      });
     }
     for (const m of [...this.ir.machines, ...this.ir.specs]) {
       const varsName = this.typeName(`${m.name}Vars`);
       this.varsTypeNames.set(m.name, varsName);
+      out.push({
+        k: "typeAlias",
+        name: varsName,
+        params: [],
+        type: this.namedTupleNode(m.vars, true),
+        doc: `The variables of ${"observes" in m ? "spec" : "machine"} ${m.name}, by position.`,
+      });
       out.push(
-        doc(
-          f.createTypeAliasDeclaration(EXPORT, varsName, undefined, this.namedTupleNode(m.vars)),
-          `The variables of ${"observes" in m ? "spec" : "machine"} ${m.name}, by position.`,
-        ),
-      );
-      out.push(
-        f.createEnumDeclaration(
-          EXPORT,
+        enumDecl(
           this.typeName(`${m.name}State`),
-          m.states.map((s) => f.createEnumMember(s.name, num(s.index))),
+          m.states.map((s) => [s.name, s.index]),
         ),
       );
     }
@@ -493,51 +414,47 @@ class Generator {
   }
 
   /** A type as written in signatures: a payload alias when one matches. */
-  private namedTypeNode(t: Type): ts.TypeNode {
+  private namedTypeNode(t: Type): TypeNode {
     const alias =
       t.kind === "tuple" || t.kind === "namedTuple" ? this.payloadAliases.get(typeToString(t)) : undefined;
-    return alias ? f.createTypeReferenceNode(alias) : this.typeNode(t);
+    return alias ? typeRef(alias) : this.typeNode(t);
   }
 
   /** `[a: A, b: B]`: a tuple type naming its members (a variable list, a named tuple's fields). */
-  private namedTupleNode(members: readonly { name: string; type: Type }[]): ts.TupleTypeNode {
-    return f.createTupleTypeNode(
-      members.map((m) =>
-        f.createNamedTupleMember(undefined, id(safeIdentifier(m.name)), undefined, this.typeNode(m.type)),
-      ),
+  private namedTupleNode(members: readonly { name: string; type: Type }[], multiLine = false): TypeNode {
+    return tupleType(
+      members.map((m) => member(this.typeNode(m.type), safeIdentifier(m.name))),
+      multiLine,
     );
   }
 
-  private typeNode(t: Type): ts.TypeNode {
+  private typeNode(t: Type): TypeNode {
     switch (t.kind) {
       case "int":
-        return f.createKeywordTypeNode(ts.SyntaxKind.NumberKeyword);
+        return keywordType("number");
       case "bool":
-        return f.createKeywordTypeNode(ts.SyntaxKind.BooleanKeyword);
+        return keywordType("boolean");
       case "string":
-        return f.createKeywordTypeNode(ts.SyntaxKind.StringKeyword);
+        return keywordType("string");
       case "enum":
-        return f.createTypeReferenceNode(this.enumNames.get(t.name) ?? safeIdentifier(t.name));
+        return typeRef(this.enumNames.get(t.name) ?? safeIdentifier(t.name));
       case "machine":
-        return f.createTypeReferenceNode(
-          "MachineRef",
-          t.name === null ? undefined : [f.createLiteralTypeNode(f.createStringLiteral(t.name))],
-        );
+        return typeRef("MachineRef", t.name === null ? [] : [{ k: "literal", value: t.name }]);
       // Values are immutable: tuples are readonly (as foreign signatures have them).
       case "tuple":
-        return readonlyType(oneLine(f.createTupleTypeNode(t.elems.map((e) => this.typeNode(e)))));
+        return readonlyType(tupleType(t.elems.map((e) => member(this.typeNode(e)))));
       case "namedTuple":
-        return readonlyType(oneLine(this.namedTupleNode(t.fields)));
+        return readonlyType(this.namedTupleNode(t.fields));
       case "seq":
-        return readonlyType(f.createArrayTypeNode(this.typeNode(t.elem)));
+        return readonlyType(arrayType(this.typeNode(t.elem)));
       case "set":
-        return f.createTypeReferenceNode("FlSet", [this.typeNode(t.elem)]);
+        return typeRef("FlSet", [this.typeNode(t.elem)]);
       case "map":
-        return f.createTypeReferenceNode("FlMap", [this.typeNode(t.key), this.typeNode(t.value)]);
+        return typeRef("FlMap", [this.typeNode(t.key), this.typeNode(t.value)]);
       case "void":
-        return f.createKeywordTypeNode(ts.SyntaxKind.VoidKeyword);
+        return keywordType("void");
       case "error":
-        return f.createKeywordTypeNode(ts.SyntaxKind.UnknownKeyword);
+        return keywordType("unknown");
     }
   }
 
@@ -545,57 +462,34 @@ class Generator {
     name: string,
     description: string,
     span: Span,
-    params: ts.ParameterDeclaration[],
-    body: ts.Block,
-    returnType: ts.TypeNode,
-  ): ts.FunctionDeclaration {
+    params: Param[],
+    body: Stmt[],
+    returns: TypeNode,
+  ): Decl {
     this.functions.push({ name, description, span });
-    const ctxParam = f.createParameterDeclaration(
-      undefined,
-      undefined,
-      "ctx",
-      undefined,
-      f.createTypeReferenceNode("Ctx"),
-    );
-    return doc(
-      f.createFunctionDeclaration(
-        EXPORT,
-        undefined,
-        name,
-        undefined,
-        [ctxParam, ...params],
-        returnType,
-        body,
-      ),
-      `${description} (${where(span)})`,
-    );
+    return {
+      k: "function",
+      name,
+      params: [{ name: "ctx", type: typeRef("Ctx") }, ...params],
+      returns,
+      body,
+      doc: `${description} (${where(span)})`,
+    };
   }
 
-  private selfParam(owner: IrMachine | IrSpec): ts.ParameterDeclaration {
-    return f.createParameterDeclaration(
-      undefined,
-      undefined,
-      "self",
-      undefined,
-      f.createTypeReferenceNode(this.varsTypeNames.get(owner.name) ?? `${owner.name}Vars`),
-    );
+  private selfParam(owner: IrMachine | IrSpec): Param {
+    return { name: "self", type: typeRef(this.varsTypeNames.get(owner.name) ?? `${owner.name}Vars`) };
   }
 
-  private param(name: string, type: Type): ts.ParameterDeclaration {
-    return f.createParameterDeclaration(
-      undefined,
-      undefined,
-      safeIdentifier(name),
-      undefined,
-      this.namedTypeNode(type),
-    );
+  private param(name: string, type: Type): Param {
+    return { name: safeIdentifier(name), type: this.namedTypeNode(type) };
   }
 
-  private fun(fn: IrFun, owner: IrMachine | IrSpec | null): ts.FunctionDeclaration {
+  private fun(fn: IrFun, owner: IrMachine | IrSpec | null): Decl {
     const scope: Scope = { owner, inAction: false, temps: 0 };
     const params = fn.params.map((p) => this.param(p.name, p.type));
     if (owner !== null) params.unshift(this.selfParam(owner));
-    const body = f.createBlock(this.stmts(fn.body ?? [], scope), true);
+    const body = this.stmts(fn.body ?? [], scope);
     const what = owner === null ? `fun ${fn.name}` : `${owner.name}: fun ${fn.name}`;
     return this.func(
       funFunctionName(fn.owner, fn.name),
@@ -607,28 +501,23 @@ class Generator {
     );
   }
 
-  private action(
-    name: string,
-    description: string,
-    action: IrAction,
-    owner: IrMachine | IrSpec,
-  ): ts.FunctionDeclaration {
+  private action(name: string, description: string, action: IrAction, owner: IrMachine | IrSpec): Decl {
     const scope: Scope = { owner, inAction: true, temps: 0 };
     const params = [this.selfParam(owner)];
     if (action.param !== null) params.push(this.param(action.param.name, action.param.type));
-    const body = f.createBlock(this.stmts(action.body, scope), true);
+    const body = this.stmts(action.body, scope);
     // `ControlTransfer | void` when the action may end in goto/raise/halt (the runtime reads the returned value).
     const voidType = this.typeNode(VOID_TYPE);
-    let returns: ts.TypeNode = voidType;
+    let returns: TypeNode = voidType;
     if (scope.transfers) {
       this.usesControlTransfer = true;
-      returns = f.createUnionTypeNode([f.createTypeReferenceNode("ControlTransfer"), voidType]);
+      returns = { k: "union", types: [typeRef("ControlTransfer"), voidType] };
     }
     return this.func(name, description, action.span, params, body, returns);
   }
 
-  private owner(m: IrMachine | IrSpec): ts.Statement[] {
-    const out: ts.Statement[] = [];
+  private owner(m: IrMachine | IrSpec): Decl[] {
+    const out: Decl[] = [];
     for (const fn of m.funs) out.push(this.fun(fn, m));
     for (const s of m.states) {
       const at = `${m.name}.${s.name}`;
@@ -653,73 +542,60 @@ class Generator {
 
   // ---------------------------------------------------------------- statements
 
-  private stmts(list: readonly IrStmt[], scope: Scope): ts.Statement[] {
-    const out: ts.Statement[] = [];
+  private stmts(list: readonly IrStmt[], scope: Scope): Stmt[] {
+    const out: Stmt[] = [];
     for (const s of list) out.push(...this.stmt(s, scope));
     return out;
   }
 
-  private block(list: readonly IrStmt[], scope: Scope, prefix: ts.Statement[] = []): ts.Block {
-    return f.createBlock([...prefix, ...this.stmts(list, scope)], true);
+  private block(list: readonly IrStmt[], scope: Scope, prefix: Stmt[] = []): Stmt[] {
+    return [...prefix, ...this.stmts(list, scope)];
   }
 
-  private control(e: ts.Expression, scope: Scope): ts.Statement {
-    if (!scope.inAction) return f.createThrowStatement(e);
+  private control(e: Expr, scope: Scope): Stmt {
+    if (!scope.inAction) return { k: "throw", value: e };
     scope.transfers = true;
-    return f.createReturnStatement(e);
+    return ret(e);
   }
 
-  private payload(e: IrExpr | null, scope: Scope): ts.Expression {
-    return e === null ? f.createNull() : this.expr(e, scope);
+  private payload(e: IrExpr | null, scope: Scope): Expr {
+    return e === null ? NULL : this.expr(e, scope);
   }
 
-  private eventRef(name: string): ts.Expression {
+  private eventRef(name: string): Expr {
     const index = this.events.get(name);
     if (index === undefined) throw new Error(`codegen: unknown event ${name}`);
     return named(index, name);
   }
 
-  private stateRef(owner: IrMachine | IrSpec | null, name: string): ts.Expression {
+  private stateRef(owner: IrMachine | IrSpec | null, name: string): Expr {
     const s = owner?.states.find((st) => st.name === name);
     if (!s) throw new Error(`codegen: unknown state ${name}`);
     return named(s.index, name);
   }
 
-  private timerRef(owner: IrMachine | IrSpec | null, name: string): ts.Expression {
+  private timerRef(owner: IrMachine | IrSpec | null, name: string): Expr {
     const timers = owner && "timers" in owner ? owner.timers : [];
     const i = timers.indexOf(name);
     if (i < 0) throw new Error(`codegen: unknown timer ${name}`);
     return named(i, name);
   }
 
-  private stmt(s: IrStmt, scope: Scope): ts.Statement[] {
+  private stmt(s: IrStmt, scope: Scope): Stmt[] {
     switch (s.kind) {
       case "local":
         return [
-          f.createVariableStatement(
-            undefined,
-            f.createVariableDeclarationList(
-              [
-                f.createVariableDeclaration(
-                  safeIdentifier(s.name),
-                  undefined,
-                  this.namedTypeNode(s.type),
-                  this.defaultValue(s.type),
-                ),
-              ],
-              ts.NodeFlags.Let,
-            ),
-          ),
+          variable("let", safeIdentifier(s.name), this.namedTypeNode(s.type), this.defaultValue(s.type)),
         ];
       case "assign": {
-        const pre: ts.Statement[] = [];
+        const pre: Stmt[] = [];
         const value = this.expr(s.value, scope);
         const st = this.update(s.target, scope, pre, false, () => value);
         return [...pre, st];
       }
       case "insert":
       case "remove": {
-        const pre: ts.Statement[] = [];
+        const pre: Stmt[] = [];
         const v = this.expr(s.value, scope);
         const site = s.collection === "set" ? null : this.site(s.span);
         const st = this.update(s.target, scope, pre, true, (old) => {
@@ -762,41 +638,34 @@ class Generator {
         return [exprStmt(ctxCall("announce", [this.eventRef(s.event), this.payload(s.payload, scope)]))];
       case "assert": {
         const site = this.site(s.span);
-        const message = s.message === null ? f.createNull() : this.expr(s.message, scope);
+        const message = s.message === null ? NULL : this.expr(s.message, scope);
         return [
-          f.createIfStatement(
-            f.createLogicalNot(paren(this.expr(s.cond, scope))),
-            f.createBlock([exprStmt(ctxCall("assertFailed", [site, message]))], true),
-          ),
+          ifStmt(not(paren(this.expr(s.cond, scope))), [exprStmt(ctxCall("assertFailed", [site, message]))]),
         ];
       }
       case "if":
         return [this.ifStmt(s, scope)];
       case "while": {
         const tick = exprStmt(ctxCall("tick", [this.site(s.span)]));
-        return [f.createWhileStatement(this.expr(s.cond, scope), this.block(s.body, scope, [tick]))];
+        return [{ k: "while", cond: this.expr(s.cond, scope), body: this.block(s.body, scope, [tick]) }];
       }
       case "foreach": {
         const iterable = this.expr(s.iterable, scope);
         const isMap = s.iterable.type.kind === "map";
         return [
-          f.createForOfStatement(
-            undefined,
-            f.createVariableDeclarationList(
-              [f.createVariableDeclaration(safeIdentifier(s.variable))],
-              ts.NodeFlags.Const,
-            ),
-            isMap ? rtCall("keys", [iterable]) : iterable,
-            this.block(s.body, scope),
-          ),
+          {
+            k: "forOf",
+            name: safeIdentifier(s.variable),
+            iterable: isMap ? rtCall("keys", [iterable]) : iterable,
+            body: this.block(s.body, scope),
+          },
         ];
       }
       case "return":
-        return [f.createReturnStatement(s.value === null ? undefined : this.expr(s.value, scope))];
+        return [ret(s.value === null ? null : this.expr(s.value, scope))];
       case "break":
-        return [f.createBreakStatement()];
       case "continue":
-        return [f.createContinueStatement()];
+        return [{ k: s.kind }];
       case "startTimer":
         return [exprStmt(ctxCall("startTimer", [this.timerRef(scope.owner, s.timer)]))];
       case "cancelTimer":
@@ -806,11 +675,11 @@ class Generator {
     }
   }
 
-  private ifStmt(s: Extract<IrStmt, { kind: "if" }>, scope: Scope): ts.IfStatement {
-    let elseStmt: ts.Statement | undefined;
+  private ifStmt(s: Extract<IrStmt, { kind: "if" }>, scope: Scope): Extract<Stmt, { k: "if" }> {
+    let elseStmt: Stmt[] | Extract<Stmt, { k: "if" }> | null = null;
     if (s.else.length === 1 && s.else[0]!.kind === "if") elseStmt = this.ifStmt(s.else[0]!, scope);
     else if (s.else.length > 0) elseStmt = this.block(s.else, scope);
-    return f.createIfStatement(this.expr(s.cond, scope), this.block(s.then, scope), elseStmt);
+    return ifStmt(this.expr(s.cond, scope), this.block(s.then, scope), elseStmt);
   }
 
   /**
@@ -822,10 +691,10 @@ class Generator {
   private update(
     target: IrExpr,
     scope: Scope,
-    pre: ts.Statement[],
+    pre: Stmt[],
     readsOld: boolean,
-    make: (old: Thunk) => ts.Expression,
-  ): ts.Statement {
+    make: (old: Thunk) => Expr,
+  ): Stmt {
     switch (target.kind) {
       case "var": {
         const ref = () => this.varRef(target, scope);
@@ -861,7 +730,7 @@ class Generator {
   }
 
   /** An expression to be used more than once: simple ones are regenerated, others go in a temporary. */
-  private once(e: IrExpr, scope: Scope, pre: ts.Statement[], twice: boolean): Thunk {
+  private once(e: IrExpr, scope: Scope, pre: Stmt[], twice: boolean): Thunk {
     const simple =
       e.kind === "int" ||
       e.kind === "bool" ||
@@ -870,7 +739,7 @@ class Generator {
       e.kind === "this" ||
       (e.kind === "var" && e.scope !== "self");
     if (simple || !twice) {
-      let first: ts.Expression | null = this.expr(e, scope);
+      let first: Expr | null = this.expr(e, scope);
       return () => {
         const out = first ?? this.expr(e, scope);
         first = null;
@@ -878,19 +747,11 @@ class Generator {
       };
     }
     const name = `$${scope.temps++}`;
-    pre.push(
-      f.createVariableStatement(
-        undefined,
-        f.createVariableDeclarationList(
-          [f.createVariableDeclaration(name, undefined, this.namedTypeNode(e.type), this.expr(e, scope))],
-          ts.NodeFlags.Const,
-        ),
-      ),
-    );
+    pre.push(variable("const", name, this.namedTypeNode(e.type), this.expr(e, scope)));
     return () => id(name);
   }
 
-  private varRef(e: Extract<IrExpr, { kind: "var" }>, scope: Scope): ts.Expression {
+  private varRef(e: Extract<IrExpr, { kind: "var" }>, scope: Scope): Expr {
     if (e.scope === "local") return id(safeIdentifier(e.name));
     if (e.scope === "param") {
       const i = this.ir.params.findIndex((p) => p.name === e.name);
@@ -906,60 +767,51 @@ class Generator {
   // ---------------------------------------------------------------- expressions
 
   /** A module-level constant of type `type` holding `built` (one per distinct literal), e.g. `choose({Yes, No})`. */
-  private constantSet(built: ts.Expression, type: Type): ts.Expression {
-    const sf = ts.createSourceFile("c.ts", "", ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-    const key = `${typeToString(type)} ${ts.createPrinter().printNode(ts.EmitHint.Expression, built, sf)}`;
+  private constantSet(built: Expr, type: Type): Expr {
+    const key = `${typeToString(type)} ${printExpr(built)}`;
     let name = this.constantSetNames.get(key);
     if (name === undefined) {
       name = `$set${this.constantSetNames.size}`;
       this.constantSetNames.set(key, name);
-      this.constantSets.push(
-        f.createVariableStatement(
-          undefined,
-          f.createVariableDeclarationList(
-            [f.createVariableDeclaration(name, undefined, this.typeNode(type), built)],
-            ts.NodeFlags.Const,
-          ),
-        ),
-      );
+      this.constantSets.push(variable("const", name, this.typeNode(type), built));
     }
     return id(name);
   }
 
-  private defaultValue(t: Type): ts.Expression {
+  private defaultValue(t: Type): Expr {
     switch (t.kind) {
       case "int":
         return num(0);
       case "enum":
         return named(0, `${t.name}.${t.members[0] ?? "?"}`);
       case "bool":
-        return f.createFalse();
+        return bool(false);
       case "string":
-        return f.createStringLiteral("");
+        return str("");
       case "machine":
         return num(-1);
       case "tuple":
-        return f.createArrayLiteralExpression(t.elems.map((e) => this.defaultValue(e)));
+        return array(t.elems.map((e) => this.defaultValue(e)));
       case "namedTuple":
-        return f.createArrayLiteralExpression(t.fields.map((fl) => this.defaultValue(fl.type)));
+        return array(t.fields.map((fl) => this.defaultValue(fl.type)));
       case "seq":
       case "set":
       case "map":
-        return f.createArrayLiteralExpression([]);
+        return array([]);
       case "void":
       case "error":
-        return f.createNull();
+        return NULL;
     }
   }
 
-  private expr(e: IrExpr, scope: Scope): ts.Expression {
+  private expr(e: IrExpr, scope: Scope): Expr {
     switch (e.kind) {
       case "int":
         return num(e.value);
       case "bool":
-        return e.value ? f.createTrue() : f.createFalse();
+        return bool(e.value);
       case "string":
-        return f.createStringLiteral(e.value);
+        return str(e.value);
       case "enumConst":
         return named(e.ordinal, `${e.enumName}.${e.member}`);
       case "var":
@@ -1029,18 +881,14 @@ class Generator {
         return rtCall("chooseIn", [
           id("ctx"),
           this.expr(e.arg, scope),
-          e.arg.type.kind === "map" ? f.createTrue() : f.createFalse(),
+          bool(e.arg.type.kind === "map"),
           site,
         ]);
       }
       case "unary": {
         const operand = this.expr(e.operand, scope);
-        if (e.op === "!") return f.createLogicalNot(paren(operand));
-        return bin(
-          f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, paren(operand)),
-          ts.SyntaxKind.BarToken,
-          num(0),
-        );
+        if (e.op === "!") return not(paren(operand));
+        return bin(neg(paren(operand)), "|", num(0));
       }
       case "binary":
         return this.binary(e, scope);
@@ -1060,7 +908,7 @@ class Generator {
         ]);
       }
       case "tuple":
-        return f.createArrayLiteralExpression(e.elems.map((x) => this.expr(x, scope)));
+        return array(e.elems.map((x) => this.expr(x, scope)));
       case "namedTuple": {
         // Build in the type's field order: that is the representation.
         const t = e.type;
@@ -1069,17 +917,15 @@ class Generator {
             ? t.fields.map((tf) => e.fields.find((ef) => ef.name === tf.name) ?? null)
             : e.fields;
         const ordered = fields.every((x) => x !== null) ? fields : e.fields;
-        return f.createArrayLiteralExpression(ordered.map((fl) => this.expr(fl!.value, scope)));
+        return array(ordered.map((fl) => this.expr(fl!.value, scope)));
       }
       case "setLit": {
-        if (e.elems.length === 0) return f.createArrayLiteralExpression([]);
-        const built = rtCall("setOf", [
-          f.createArrayLiteralExpression(e.elems.map((x) => this.expr(x, scope))),
-        ]);
+        if (e.elems.length === 0) return array([]);
+        const built = rtCall("setOf", [array(e.elems.map((x) => this.expr(x, scope)))]);
         return e.elems.every(isConstantLiteral) ? this.constantSet(built, e.type) : built;
       }
       case "seqLit":
-        return f.createArrayLiteralExpression(e.elems.map((x) => this.expr(x, scope)));
+        return array(e.elems.map((x) => this.expr(x, scope)));
       case "default":
         return this.defaultValue(e.type);
       case "quant": {
@@ -1087,14 +933,7 @@ class Generator {
         for (let i = e.binders.length - 1; i >= 0; i--) {
           const b = e.binders[i]!;
           const domain = this.domain(b, scope);
-          const fn = f.createArrowFunction(
-            undefined,
-            undefined,
-            [f.createParameterDeclaration(undefined, undefined, safeIdentifier(b.name))],
-            undefined,
-            f.createToken(ts.SyntaxKind.EqualsGreaterThanToken),
-            body,
-          );
+          const fn = arrow(safeIdentifier(b.name), body);
           body = call(prop(paren(domain), e.quantifier === "forall" ? "every" : "some"), [fn]);
         }
         return body;
@@ -1102,42 +941,29 @@ class Generator {
     }
   }
 
-  private binary(e: Extract<IrExpr, { kind: "binary" }>, scope: Scope): ts.Expression {
+  private binary(e: Extract<IrExpr, { kind: "binary" }>, scope: Scope): Expr {
     const l = this.expr(e.left, scope);
     const r = this.expr(e.right, scope);
     const t = e.left.type;
-    const K = ts.SyntaxKind;
     switch (e.op) {
       case "&&":
-        return bin(l, K.AmpersandAmpersandToken, r);
       case "||":
-        return bin(l, K.BarBarToken, r);
+        return bin(l, e.op, r);
       case "==":
-        return isPrimitive(t) ? bin(l, K.EqualsEqualsEqualsToken, r) : rtCall("eq", [l, r]);
+        return isPrimitive(t) ? bin(l, "===", r) : rtCall("eq", [l, r]);
       case "!=":
-        return isPrimitive(t)
-          ? bin(l, K.ExclamationEqualsEqualsToken, r)
-          : f.createLogicalNot(rtCall("eq", [l, r]));
+        return isPrimitive(t) ? bin(l, "!==", r) : not(rtCall("eq", [l, r]));
       case "<":
       case "<=":
       case ">":
-      case ">=": {
-        const op =
-          e.op === "<"
-            ? K.LessThanToken
-            : e.op === "<="
-              ? K.LessThanEqualsToken
-              : e.op === ">"
-                ? K.GreaterThanToken
-                : K.GreaterThanEqualsToken;
-        return isPrimitive(t) ? bin(l, op, r) : bin(rtCall("compare", [l, r]), op, num(0));
-      }
+      case ">=":
+        return isPrimitive(t) ? bin(l, e.op, r) : bin(rtCall("compare", [l, r]), e.op, num(0));
       case "+":
-        if (t.kind === "string") return bin(l, K.PlusToken, r);
+        if (t.kind === "string") return bin(l, "+", r);
         if (t.kind === "seq") return rtCall("concat", [l, r]);
-        return bin(bin(l, K.PlusToken, r), K.BarToken, num(0));
+        return bin(bin(l, "+", r), "|", num(0));
       case "-":
-        return bin(bin(l, K.MinusToken, r), K.BarToken, num(0));
+        return bin(bin(l, "-", r), "|", num(0));
       case "*":
         return call(prop("Math", "imul"), [l, r]);
       case "/":
