@@ -3,7 +3,8 @@
 export interface FlagSpec {
   name: string; // long name without dashes
   short?: string;
-  kind: "boolean" | "string" | "number" | "list";
+  /** list: repeatable and comma-separated; multi: repeatable, each value kept whole. */
+  kind: "boolean" | "string" | "number" | "list" | "multi";
   description: string;
   valueName?: string;
 }
@@ -94,6 +95,8 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): 
     } else if (spec.kind === "list") {
       const prev = (flags.get(spec.name) as string[] | undefined) ?? [];
       flags.set(spec.name, [...prev, ...splitList(value)]);
+    } else if (spec.kind === "multi") {
+      flags.set(spec.name, [...((flags.get(spec.name) as string[] | undefined) ?? []), value]);
     } else {
       flags.set(spec.name, value);
     }

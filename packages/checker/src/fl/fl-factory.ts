@@ -7,6 +7,7 @@ import type { ModelFactory } from "../model-factory.js";
 import { parseFaultsOption } from "./fault-plan.js";
 import { type BuildModelOptions, buildModel, type FlModel } from "./fl-model.js";
 import { loadForeignImplementation } from "./foreign-loader.js";
+import { instanceFromName } from "./param-instances.js";
 
 export interface FlFactoryArgs {
   /** Path of the .fl file (absolute, or relative to the working directory). */
@@ -25,6 +26,11 @@ export function createFlModel(args: FlFactoryArgs): FlModel {
   // The caller compiled the same file before starting workers, so errors here are bugs.
   if (!compiled.ok)
     throw new Error(`${args.file} does not compile: ${compiled.diagnostics[0]?.message ?? ""}`);
+  // A test instance with values the file does not list (`--param`) is rebuilt from its name.
+  if (!compiled.ir.tests.some((t) => t.name === args.test)) {
+    const instance = instanceFromName(compiled.ir, compiled.ast, args.test);
+    if (instance) compiled.ir.tests.push(instance);
+  }
   const options: BuildModelOptions = {};
   if (args.symmetry === false) options.symmetry = false;
   if (args.partialOrder === true) options.partialOrder = true;

@@ -31,6 +31,7 @@ import { HELP } from "../help.js";
 import { VERSION } from "../version.js";
 import { colorEnabled, type Io } from "../io.js";
 import { loadTestModel } from "../model-loader.js";
+import { PARAM_FLAG, prepareParamRun } from "../param-overrides.js";
 import { createProgressReporter } from "../progress.js";
 import { emitReports, isCiReporter } from "../reporters/emit.js";
 import {
@@ -60,6 +61,7 @@ export const CHECK_FLAGS = [
   { name: "workers", kind: "number", description: "worker threads for big state spaces", valueName: "N" },
   { name: "memory", kind: "string", description: "memory budget of the search", valueName: "SIZE" },
   { name: "faults", kind: "string", description: "faults replacing each test's own", valueName: "SPEC" },
+  PARAM_FLAG,
   { name: "no-symmetry", kind: "boolean", description: "ignore the tests' symmetric (...) declarations" },
   { name: "no-liveness", kind: "boolean", description: "skip the fair-cycle check of hot spec states" },
   { name: "por", kind: "boolean", description: "partial-order reduction (safety properties only)" },
@@ -245,6 +247,17 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
   const quiet = Boolean(flags.get("quiet"));
   const useExpected = Boolean(flags.get("expected"));
   const selected = flags.get("test") as string[] | undefined;
+  // --param (and --test naming an instance the files do not list) rebuild tests: every file is compiled first.
+  const prepared = prepareParamRun(
+    found.files,
+    flags.get("param") as string[] | undefined,
+    selected,
+    useExpected,
+  );
+  if (!prepared.ok) {
+    io.err(`faultline check: ${prepared.message}\n`);
+    return ExitCode.usage;
+  }
   // A person at a terminal is offered the explorer for the first counterexample;
   // its trace needs a file, so without --out it goes to a temporary folder.
   const interactive = io.ask !== undefined && io.isTTY && !io.env["CI"] && pretty && !useExpected;
@@ -269,8 +282,9 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
   const modelErrors: { file: string; errors: number }[] = [];
 
   for (const file of found.files) {
-    const text = readFileSync(file, "utf8");
-    const compiled = compileSource({ path: file, text });
+    const pre = prepared.files?.get(file);
+    const text = pre?.text ?? readFileSync(file, "utf8");
+    const compiled = pre?.compiled ?? compileSource({ path: file, text });
     const expectations = useExpected ? expectedFor(file) : null;
     if (!compiled.ok) {
       io.err(renderDiagnostics(compiled.diagnostics, (f) => (f === file ? text : undefined), { color }));

@@ -18,6 +18,7 @@ import { parseArgs } from "../args.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { colorEnabled, type Io } from "../io.js";
 import { loadTestModel, readAndCompile } from "../model-loader.js";
+import { PARAM_FLAG, parseParamFlags, resolveTestInstance } from "../param-overrides.js";
 import { ModelSession } from "../tui/model-session.js";
 import { nextStepText } from "../tui/next-pane.js";
 import { buildStateRows } from "../tui/state-diff.js";
@@ -29,12 +30,13 @@ export interface ExploreTerminal {
 }
 
 const USAGE =
-  "usage: faultline explore <trace.itf.json> [--model FILE] | <model.fl> [--test T] [--faults SPEC] [--out FILE]";
+  "usage: faultline explore <trace.itf.json> [--model FILE] [--param N=V] | <model.fl> [--test T] [--param N=V] [--faults SPEC] [--out FILE]";
 
 const MODEL_FLAGS = [
   { name: "test", kind: "string", description: "the test to explore (default: the first)", valueName: "T" },
   { name: "faults", kind: "string", description: "faults replacing the test's own", valueName: "SPEC" },
   { name: "out", kind: "string", description: "where w writes the path (ITF)", valueName: "FILE" },
+  PARAM_FLAG,
 ] as const;
 
 /** The exit code `faultline replay` gives a trace ending in `failure`. */
@@ -72,9 +74,15 @@ export function loadTraceDocument(
       description: "the .fl file (default: the trace's source)",
       valueName: "FILE",
     },
+    PARAM_FLAG,
   ]);
   if (!parsed.ok) {
     io.err(`faultline explore: ${parsed.message}\n`);
+    return { ok: false, code: ExitCode.usage };
+  }
+  const params = parseParamFlags(parsed.args.flags.get("param") as string[] | undefined, "explore", true);
+  if (!params.ok) {
+    io.err(`faultline explore: ${params.message}\n`);
     return { ok: false, code: ExitCode.usage };
   }
   const [tracePath, ...extra] = parsed.args.positionals;
@@ -106,12 +114,21 @@ export function loadTraceDocument(
   const { text } = compiled;
   const testNames = compiled.ir.tests.map((t) => t.name);
   // As in `faultline replay`: a trace that names no test belongs to the file's first.
-  const test = trace.test ?? testNames[0];
-  if (test === undefined || !testNames.includes(test)) {
-    io.err(`faultline explore: ${source} has no test '${test}' (tests: ${testNames.join(", ") || "none"})\n`);
+  const named = trace.test ?? testNames[0];
+  const instance =
+    named === undefined ? null : resolveTestInstance(compiled, named, params.overrides, source);
+  if (!instance) {
+    io.err(
+      `faultline explore: ${source} has no test '${named}' (tests: ${testNames.join(", ") || "none"})\n`,
+    );
     return { ok: false, code: ExitCode.usage };
   }
-  const loaded = loadTestModel(compiled.ir, test, trace.faults);
+  if (!instance.ok) {
+    io.err(`faultline explore: ${instance.message}\n`);
+    return { ok: false, code: ExitCode.usage };
+  }
+  const test = instance.test;
+  const loaded = loadTestModel(instance.ir, test, trace.faults);
   if (!loaded.ok) {
     if (loaded.kind === "usage")
       io.err(`faultline explore: the trace's faults no longer fit the model: ${loaded.message}\n`);
@@ -147,6 +164,11 @@ export function loadModelSession(
     io.err(`faultline explore: ${parsed.message}\n`);
     return { ok: false, code: ExitCode.usage };
   }
+  const params = parseParamFlags(parsed.args.flags.get("param") as string[] | undefined, "explore", true);
+  if (!params.ok) {
+    io.err(`faultline explore: ${params.message}\n`);
+    return { ok: false, code: ExitCode.usage };
+  }
   const [source, ...extra] = parsed.args.positionals;
   if (!source || extra.length > 0) {
     io.err(`faultline explore: give one model file (${USAGE})\n`);
@@ -158,19 +180,26 @@ export function loadModelSession(
   const testNames = compiled.ir.tests.map((t) => t.name);
   const asked = parsed.args.flags.get("test") as string | undefined;
   // As `check` does, a parameterized test's base name selects it (its first expansion: one run is explored).
-  const test =
+  const named =
     asked === undefined
       ? testNames[0]
       : testNames.includes(asked)
         ? asked
         : (compiled.ir.tests.find((t) => t.baseName === asked)?.name ?? asked);
-  if (test === undefined || !testNames.includes(test)) {
-    const which = test === undefined ? "no test to explore" : `no test '${test}'`;
+  const instance =
+    named === undefined ? null : resolveTestInstance(compiled, named, params.overrides, source);
+  if (!instance) {
+    const which = named === undefined ? "no test to explore" : `no test '${named}'`;
     io.err(`faultline explore: ${source} has ${which} (tests: ${testNames.join(", ") || "none"})\n`);
     return { ok: false, code: ExitCode.usage };
   }
+  if (!instance.ok) {
+    io.err(`faultline explore: ${instance.message}\n`);
+    return { ok: false, code: ExitCode.usage };
+  }
+  const test = instance.test;
   const faults = parsed.args.flags.get("faults") as string | undefined;
-  const loaded = loadTestModel(compiled.ir, test, faults);
+  const loaded = loadTestModel(instance.ir, test, faults);
   if (!loaded.ok) {
     if (loaded.kind === "usage") io.err(`faultline explore: --faults: ${loaded.message}\n`);
     else {
@@ -241,7 +270,7 @@ export function initialStepsText(session: ModelSession<unknown>, source: string,
 
 /** The first positional argument (skipping the values of options), to tell a model from a trace. */
 function firstPositional(argv: readonly string[]): string | undefined {
-  const withValue = new Set(["--model", "--test", "--faults", "--out"]);
+  const withValue = new Set(["--model", "--test", "--faults", "--out", "--param"]);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (withValue.has(arg)) i++;

@@ -16,13 +16,20 @@ import { parseArgs } from "../args.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { colorEnabled, type Io } from "../io.js";
 import { loadTestModel, readAndCompile } from "../model-loader.js";
+import { PARAM_FLAG, parseParamFlags, resolveTestInstance } from "../param-overrides.js";
 
 export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
   const parsed = parseArgs(argv, [
     { name: "model", kind: "string", description: "the .fl file (default: the trace's source)" },
+    PARAM_FLAG,
   ]);
   if (!parsed.ok) {
     io.err(`faultline replay: ${parsed.message}\n`);
+    return ExitCode.usage;
+  }
+  const params = parseParamFlags(parsed.args.flags.get("param") as string[] | undefined, "replay", true);
+  if (!params.ok) {
+    io.err(`faultline replay: ${params.message}\n`);
     return ExitCode.usage;
   }
   const [tracePath] = parsed.args.positionals;
@@ -54,12 +61,18 @@ export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
   const { text } = compiled;
   if (trace.sourceSha256 !== undefined && trace.sourceSha256 !== sourceSha256(text))
     io.err(`faultline replay: note: ${source} has changed since this trace was written\n`);
-  const testName = trace.test ?? compiled.ir.tests[0]?.name;
-  if (!testName || !compiled.ir.tests.some((t) => t.name === testName)) {
-    io.err(`faultline replay: ${source} has no test '${testName ?? "(none named in the trace)"}'\n`);
+  const named = trace.test ?? compiled.ir.tests[0]?.name;
+  const instance = named ? resolveTestInstance(compiled, named, params.overrides, source) : null;
+  if (!instance) {
+    io.err(`faultline replay: ${source} has no test '${named ?? "(none named in the trace)"}'\n`);
     return ExitCode.usage;
   }
-  const loaded = loadTestModel(compiled.ir, testName, trace.faults);
+  if (!instance.ok) {
+    io.err(`faultline replay: ${instance.message}\n`);
+    return ExitCode.usage;
+  }
+  const testName = instance.test;
+  const loaded = loadTestModel(instance.ir, testName, trace.faults);
   if (!loaded.ok) {
     if (loaded.kind === "usage") {
       io.err(`faultline replay: the trace's faults no longer fit the model: ${loaded.message}\n`);
