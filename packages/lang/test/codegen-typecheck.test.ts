@@ -1,7 +1,7 @@
 // The TypeScript `faultline compile` prints type-checks under `tsc --strict`:
 // every bundled model, the valid fixtures and a program that uses every
 // construct are generated and checked in memory by one ts.Program, with
-// `@faultline/lang` resolved to this package's sources (not to dist). A
+// `faultline/runtime` resolved to this package's sources (not to dist). A
 // hand-written file using the generated types shows they are real: wrong uses
 // are rejected.
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -176,8 +176,8 @@ export function pick(xs: readonly (readonly [number, number])[]): readonly [numb
 
 /** A module written against the stress program's generated types: `// wrong` marks each line that must not compile. */
 const USAGE_TS = `
-import type { FlContext } from "@faultline/lang";
-import * as rt from "@faultline/lang/runtime";
+import type { FlContext } from "faultline/runtime";
+import * as rt from "faultline/runtime";
 import {
   Color,
   Events,
@@ -225,14 +225,13 @@ const OPTIONS: ts.CompilerOptions = {
   lib: ["lib.es2022.d.ts"],
   module: ts.ModuleKind.ESNext,
   moduleResolution: ts.ModuleResolutionKind.Bundler,
-  // The checker transpiles the module on its own (ts.transpileModule).
+  // The module must be erasable file by file: the checker runs the same tree printed without types (print-code.ts).
   isolatedModules: true,
   verbatimModuleSyntax: true,
   skipLibCheck: true,
   types: ["node"],
   paths: {
-    "@faultline/lang": [join(LANG_SRC, "index.ts")],
-    "@faultline/lang/runtime": [join(LANG_SRC, "codegen/runtime.ts")],
+    "faultline/runtime": [join(LANG_SRC, "codegen/public-runtime.ts")],
   },
 };
 

@@ -5,7 +5,7 @@
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import type { FlContext } from "../src/codegen/context.js";
-import { compileModel, generateModelSource } from "../src/codegen/generate.js";
+import { compileModel, generateModelSource, RUNTIME_MODULE } from "../src/codegen/generate.js";
 import { entryFunctionName, handlerFunctionName, invariantFunctionName } from "../src/codegen/names.js";
 import * as runtime from "../src/codegen/runtime.js";
 import { compileSource } from "../src/front-end.js";
@@ -24,7 +24,7 @@ function load(ir: IrProgram): Record<string, Fn> {
   const { js } = compileModel(ir);
   const module = { exports: {} as Record<string, Fn> };
   const require = (s: string) => {
-    if (s === "@faultline/lang/runtime") return runtime;
+    if (s === RUNTIME_MODULE) return runtime;
     throw new Error(`unexpected import ${s}`);
   };
   new Function("exports", "require", "module", js)(module.exports, require, module);
@@ -141,7 +141,8 @@ describe("generated TypeScript", () => {
   });
 
   it("types what --strict needs: actions that goto/raise/halt return the ControlTransfer, untyped reads are cast", () => {
-    expect(source).toContain('import type { ControlTransfer, FlContext as Ctx } from "@faultline/lang";');
+    expect(source).toContain('import type { ControlTransfer, FlContext as Ctx } from "faultline/runtime";');
+    expect(source).toContain('import * as rt from "faultline/runtime";');
     expect(source).toContain(
       "export function Coordinator$Collecting$on$Voted(ctx: Ctx, self: CoordinatorVars, v: VotedPayload): ControlTransfer | void {",
     );

@@ -67,8 +67,7 @@ import { printExpr, printModule } from "./print-code.js";
  * The module the generated code imports its runtime from: the `rt` helpers and
  * the types it names (public-runtime.ts). The checker's loader resolves it in memory.
  */
-export const RUNTIME_MODULE = "@faultline/lang/runtime";
-export const CONTEXT_MODULE = "@faultline/lang";
+export const RUNTIME_MODULE = "faultline/runtime";
 
 export interface GeneratedFunction {
   name: string;
@@ -300,7 +299,7 @@ class Generator {
           ...(this.usesControlTransfer ? [["ControlTransfer", null] as const] : []),
           ["FlContext", "Ctx"],
         ],
-        from: CONTEXT_MODULE,
+        from: RUNTIME_MODULE,
       },
       { k: "importAll", name: "rt", from: RUNTIME_MODULE },
     ];
