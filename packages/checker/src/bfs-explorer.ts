@@ -14,17 +14,12 @@
 // already visited (the cycle proviso), in which case it is also expanded fully;
 // parent links then say which of the two enumerations a step came from (see
 // docs/adr/0008-partial-order-reduction.md).
-import {
-  type BoundReason,
-  type CheckResult,
-  type ExhaustiveStats,
-  failureResult,
-  invariantFailure,
-} from "./check-result.js";
+import { type BoundReason, type CheckResult, type ExhaustiveStats, failureResult } from "./check-result.js";
+import { errorMessage } from "./errors.js";
+import { invariantFailure } from "./failures.js";
 import { fingerprintInto } from "./fingerprint.js";
 import { FingerprintSet } from "./fingerprint-set.js";
 import type { Emit, Failure, Invariant, Json, Model, StepOutcome } from "./model.js";
-import { errorMessage } from "./replay.js";
 import { LINK_OVERFLOW, linkCode, ParentLinkTable } from "./parent-links.js";
 import { StateQueue } from "./state-queue.js";
 import type { Trace } from "./trace.js";

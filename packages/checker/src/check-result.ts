@@ -1,8 +1,7 @@
 // The outcome of a check, as a tagged union (fast-check style). Reporters switch
 // on `kind`; more kinds (liveness, random-run results) join the union later, so
 // consumers should keep a default branch.
-import type { CoverageReport } from "./coverage.js";
-import type { Failure, FailureKind, Invariant } from "./model.js";
+import type { CoverageReport, Failure, FailureKind } from "./model.js";
 import type { Trace } from "./trace.js";
 
 /** Figures every explorer reports. */
@@ -185,15 +184,4 @@ export function failureResult<St extends CheckStats, C extends { failure: Failur
   const kind = resultKindOf(primary.failure.kind);
   if (!all) return { kind, failure: primary.failure, trace: primary.trace, stats };
   return { kind, failure: primary.failure, trace: primary.trace, stats, failures: found };
-}
-
-/** The failure reported when `invariant` does not hold in a state. */
-export function invariantFailure<S>(invariant: Invariant<S>): Failure {
-  const failure: Failure = {
-    kind: "invariant",
-    property: invariant.name,
-    message: `invariant ${invariant.name} does not hold`,
-  };
-  if (invariant.location !== undefined) failure.location = invariant.location;
-  return failure;
 }

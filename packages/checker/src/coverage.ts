@@ -1,53 +1,9 @@
 // Coverage: after a check, which states of each machine and spec were entered
 // and which (state, event) handlers ran, and which never did, so a user knows
 // when a passing check proves little. The model counts (Model.beginCoverage /
-// endCoverage); this file holds the report's shape, its text table and helpers.
-import type { Json, Model, SourceLocation } from "./model.js";
-
-export interface StateCoverage {
-  name: string;
-  /** Times the state was entered (start entry, goto, restart) by the steps the explorer ran. */
-  entered: number;
-  /** Spec states only: a hot state. */
-  hot?: boolean;
-}
-
-export interface HandlerCoverage {
-  state: string;
-  /** The event name, or `timeout T` for a timer. */
-  on: string;
-  kind: "do" | "goto" | "ignore" | "timeout";
-  /** Times the handler ran. */
-  ran: number;
-  location?: SourceLocation;
-}
-
-export interface OwnerCoverage {
-  name: string;
-  kind: "machine" | "spec";
-  /** False for a machine type of which no instance was ever created (left out of the totals). */
-  created: boolean;
-  states: StateCoverage[];
-  handlers: HandlerCoverage[];
-}
-
-export interface CoverageTotals {
-  states: number;
-  statesEntered: number;
-  handlers: number;
-  handlersRun: number;
-}
-
-/**
- * What the steps an explorer ran exercised. Counts are executions of steps
- * (an exhaustive search runs every transition of every reachable state once,
- * plus the replays that rebuild a counterexample); only zero vs non-zero is
- * meant to be read.
- */
-export interface CoverageReport {
-  owners: OwnerCoverage[];
-  totals: CoverageTotals;
-}
+// endCoverage) and the report's shape is declared with the Model (model.ts);
+// this file holds its totals, merge, text table and JSON.
+import type { CoverageReport, CoverageTotals, HandlerCoverage, Json, Model, OwnerCoverage } from "./model.js";
 
 export function coverageTotals(owners: readonly OwnerCoverage[]): CoverageTotals {
   const totals: CoverageTotals = { states: 0, statesEntered: 0, handlers: 0, handlersRun: 0 };

@@ -8,7 +8,6 @@ export {
   type ErrorResult,
   type ExhaustiveStats,
   type FoundFailure,
-  invariantFailure,
   type PassResult,
   type RandomFinding,
   type RandomStats,
@@ -53,17 +52,14 @@ export {
   traceToItf,
 } from "./itf.js";
 export {
-  type CoverageReport,
-  type CoverageTotals,
   collectCoverage,
   coverageToJson,
   coverageToText,
   coverageTotals,
-  type HandlerCoverage,
   mergeCoverage,
-  type OwnerCoverage,
-  type StateCoverage,
 } from "./coverage.js";
+export { errorMessage } from "./errors.js";
+export { invariantFailure } from "./failures.js";
 export { checkLiveness, hasHotCycle, type LivenessOptions, type LivenessStats } from "./liveness.js";
 export { TemperatureGauge, temperatureFailure } from "./liveness-temperature.js";
 export * from "./model.js";
@@ -84,7 +80,7 @@ export {
 export { PctScheduler } from "./pct-scheduler.js";
 export { deriveSeed, isValidSeed, Prng } from "./prng.js";
 export { checkRandom, type RandomOptions, type RandomStrategy } from "./random-explorer.js";
-export { errorMessage, type ReplayResult, replayTrace } from "./replay.js";
+export { type ReplayResult, replayTrace } from "./replay.js";
 export {
   replayLeniently,
   type ShrinkOptions,
@@ -100,6 +96,9 @@ export {
   TRACE_FILE_FORMAT,
   TRACE_FILE_VERSION,
   type Trace,
+  type TraceFile,
+  type TraceFileRead,
+  type TraceMetadata,
   traceToText,
 } from "./trace.js";
 export {
@@ -108,8 +107,5 @@ export {
   resolveTraceSource,
   serializeTraceFile,
   sourceSha256,
-  type TraceFile,
-  type TraceFileRead,
-  type TraceMetadata,
   traceSourcePath,
 } from "./trace-file.js";

@@ -4,8 +4,16 @@
 // an ITF file exactly as it replays a native trace file.
 import type { Failure, Json, Model, StepLabel } from "./model.js";
 import { replayTrace } from "./replay.js";
-import { isFailure, isRecord, TRACE_FILE_FORMAT, TRACE_FILE_VERSION, type Trace } from "./trace.js";
-import type { TraceFile, TraceFileRead, TraceMetadata } from "./trace-file.js";
+import {
+  isFailure,
+  isRecord,
+  TRACE_FILE_FORMAT,
+  TRACE_FILE_VERSION,
+  type Trace,
+  type TraceFile,
+  type TraceFileRead,
+  type TraceMetadata,
+} from "./trace.js";
 
 export const ITF_FORMAT_DESCRIPTION = "https://apalache-mc.org/docs/adr/015adr-trace.html";
 

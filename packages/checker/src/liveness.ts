@@ -20,10 +20,10 @@
 // shallowest state, then a cycle through it, inside the component, that is
 // itself fair (every key enabled in all the states it visits is taken on it).
 import { type CheckResult, type CheckStats, resultKindOf } from "./check-result.js";
+import { errorMessage } from "./errors.js";
 import { fingerprintInto } from "./fingerprint.js";
 import { FingerprintSet } from "./fingerprint-set.js";
 import type { Emit, Failure, Json, Model } from "./model.js";
-import { errorMessage } from "./replay.js";
 import { StateQueue } from "./state-queue.js";
 import type { Trace } from "./trace.js";
 

@@ -8,6 +8,7 @@
 // models (.js, .mjs) need nothing.
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
+import { errorMessage } from "./errors.js";
 import type { Json, Model } from "./model.js";
 
 export interface ModelFactory {
@@ -51,7 +52,7 @@ export function registerTypeScriptLoader(): Promise<void> {
         api = (await import(specifier)) as { register: () => unknown };
       } catch (error) {
         throw new ModelFactoryError(
-          `loading a TypeScript model factory needs the tsx package (${errorText(error)})`,
+          `loading a TypeScript model factory needs the tsx package (${errorMessage(error)})`,
         );
       }
       api.register();
@@ -108,7 +109,9 @@ export async function loadModelFromFactory(
     exports = await importFactoryModule(url, options.preferTsx ?? false);
   } catch (error) {
     if (error instanceof ModelFactoryError) throw error;
-    throw new ModelFactoryError(`cannot import model factory module ${factory.module}: ${errorText(error)}`);
+    throw new ModelFactoryError(
+      `cannot import model factory module ${factory.module}: ${errorMessage(error)}`,
+    );
   }
   const build = exports[factory.exportName];
   if (typeof build !== "function") {
@@ -121,15 +124,11 @@ export async function loadModelFromFactory(
     model = await (build as ModelFactoryFunction)(factory.args);
   } catch (error) {
     throw new ModelFactoryError(
-      `model factory ${factory.exportName}(${JSON.stringify(factory.args)}) threw: ${errorText(error)}`,
+      `model factory ${factory.exportName}(${JSON.stringify(factory.args)}) threw: ${errorMessage(error)}`,
     );
   }
   if (!isModel(model)) {
     throw new ModelFactoryError(`model factory ${factory.exportName} did not return a Model`);
   }
   return model;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -6,7 +6,6 @@
 // values of every `choose` made while running it). A trace is the list of steps
 // from "before the initial state"; `apply` replays one step deterministically,
 // so any trace can be replayed by any tool that has the model.
-import type { CoverageReport } from "./coverage.js";
 
 /** A JSON value: steps and state views must survive JSON.stringify/parse unchanged. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -163,4 +162,52 @@ export interface Model<S, Step extends Json = Json> {
    * trace writers fall back to `viewState`.
    */
   itfState?(state: S): { [variable: string]: Json };
+}
+
+// Coverage (Model.beginCoverage / endCoverage): the report a model returns.
+// Its totals, merge, text table and JSON are in coverage.ts.
+
+export interface StateCoverage {
+  name: string;
+  /** Times the state was entered (start entry, goto, restart) by the steps the explorer ran. */
+  entered: number;
+  /** Spec states only: a hot state. */
+  hot?: boolean;
+}
+
+export interface HandlerCoverage {
+  state: string;
+  /** The event name, or `timeout T` for a timer. */
+  on: string;
+  kind: "do" | "goto" | "ignore" | "timeout";
+  /** Times the handler ran. */
+  ran: number;
+  location?: SourceLocation;
+}
+
+export interface OwnerCoverage {
+  name: string;
+  kind: "machine" | "spec";
+  /** False for a machine type of which no instance was ever created (left out of the totals). */
+  created: boolean;
+  states: StateCoverage[];
+  handlers: HandlerCoverage[];
+}
+
+export interface CoverageTotals {
+  states: number;
+  statesEntered: number;
+  handlers: number;
+  handlersRun: number;
+}
+
+/**
+ * What the steps an explorer ran exercised. Counts are executions of steps
+ * (an exhaustive search runs every transition of every reachable state once,
+ * plus the replays that rebuild a counterexample); only zero vs non-zero is
+ * meant to be read.
+ */
+export interface CoverageReport {
+  owners: OwnerCoverage[];
+  totals: CoverageTotals;
 }

@@ -47,6 +47,7 @@ import {
 } from "./bfs-explorer.js";
 import { ParentLinkTable } from "./parent-links.js";
 import { type BoundReason, type CheckResult, type ExhaustiveStats, failureResult } from "./check-result.js";
+import { errorMessage } from "./errors.js";
 import type { Json, Model } from "./model.js";
 import { loadModelFromFactory, type ModelFactory } from "./model-factory.js";
 import {
@@ -76,7 +77,6 @@ import {
   type ToWorker,
   type WorkerStart,
 } from "./parallel-protocol.js";
-import { errorMessage } from "./replay.js";
 import { MAX_SHARED_CAPACITY, SHARED_SLOT_BYTES, SharedFingerprintSet } from "./shared-fingerprint-set.js";
 import type { Trace } from "./trace.js";
 

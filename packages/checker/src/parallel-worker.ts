@@ -6,7 +6,6 @@
 // verdicts and counts are the same.
 import { getHeapStatistics } from "node:v8";
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
-import { invariantFailure } from "./check-result.js";
 import { ampleSetSuffices, fingerprintFunction, Mode, usesPartialOrder } from "./bfs-explorer.js";
 import { LINK_OVERFLOW, linkCode } from "./parent-links.js";
 import type { Emit, Failure, Invariant, Json, Model, StepOutcome } from "./model.js";
@@ -37,7 +36,8 @@ import {
   type ToWorker,
   type WorkerStart,
 } from "./parallel-protocol.js";
-import { errorMessage } from "./replay.js";
+import { errorMessage } from "./errors.js";
+import { invariantFailure } from "./failures.js";
 import { FingerprintSet } from "./fingerprint-set.js";
 import { SharedFingerprintSet } from "./shared-fingerprint-set.js";
 

@@ -5,15 +5,15 @@
 // The first failing run stops the search; its schedule is shrunk (shrink.ts)
 // and reported with the command that runs it again.
 import type { CheckResult, RandomFinding, RandomStats } from "./check-result.js";
-import { invariantFailure, resultKindOf } from "./check-result.js";
-import type { CoverageReport } from "./coverage.js";
+import { resultKindOf } from "./check-result.js";
+import { errorMessage } from "./errors.js";
+import { invariantFailure } from "./failures.js";
 import { fingerprintInto } from "./fingerprint.js";
 import { FingerprintSet } from "./fingerprint-set.js";
 import { TemperatureGauge } from "./liveness-temperature.js";
-import type { Failure, Json, Model, StepOutcome } from "./model.js";
+import type { CoverageReport, Failure, Json, Model, StepOutcome } from "./model.js";
 import { PctScheduler } from "./pct-scheduler.js";
 import { deriveSeed, isValidSeed, Prng } from "./prng.js";
-import { errorMessage } from "./replay.js";
 import { shrinkTrace } from "./shrink.js";
 
 export type RandomStrategy = "random" | "pct";

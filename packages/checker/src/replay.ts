@@ -1,6 +1,7 @@
 // Replaying a trace with Model.apply: the only thing a trace needs to reproduce
 // every state, whichever explorer produced it.
-import { invariantFailure } from "./check-result.js";
+import { errorMessage } from "./errors.js";
+import { invariantFailure } from "./failures.js";
 import type { Failure, Json, Model, StepLabel, StepOutcome } from "./model.js";
 
 export interface ReplayResult<S> {
@@ -91,9 +92,4 @@ function safeLabel<S, Step extends Json>(
   } catch (error) {
     return { kind: "unknown", text: `${JSON.stringify(step)} (describeStep threw: ${errorMessage(error)})` };
   }
-}
-
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
 }

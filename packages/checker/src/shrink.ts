@@ -7,7 +7,7 @@
 // becomes the new schedule. Chunks halve down to single steps, and the pass of
 // single steps repeats until nothing more can go. A last pass resets choose
 // values to 0 where the failure survives, so the story reads simply.
-import { invariantFailure } from "./check-result.js";
+import { invariantFailure } from "./failures.js";
 import { TemperatureGauge } from "./liveness-temperature.js";
 import type { Failure, Json, Model, StepOutcome } from "./model.js";
 

@@ -1,39 +1,23 @@
 // The trace file: a trace plus what it belongs to (model, test, failure, seed).
 // `faultline check --out` writes one, `faultline replay` reads one back; ITF
-// documents written by traceToItf are accepted too.
+// documents written by traceToItf are accepted too. The file's shape (TraceFile)
+// is declared in trace.ts, beside the trace.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { errorMessage } from "./errors.js";
 import { readItfTrace } from "./itf.js";
-import type { Failure, Json } from "./model.js";
-import { isFailure, isRecord, TRACE_FILE_FORMAT, TRACE_FILE_VERSION, type Trace } from "./trace.js";
-
-/** Where a trace came from, for the trace file and reporters. */
-export interface TraceMetadata {
-  /** The test the trace belongs to. */
-  test?: string;
-  /** "exhaustive" | "random" | ... */
-  mode?: string;
-  /** The random seed that produced it, if any. */
-  seed?: number | string;
-  /** The source file of the model, relative to the trace file's folder (traceSourcePath). */
-  source?: string;
-  /** SHA-256 (hex) of the model's text when the trace was written, so replay can tell it changed. */
-  sourceSha256?: string;
-  /** Faults given on the command line (`--faults`), replacing the test's own; replay needs them. */
-  faults?: string;
-  /** A liveness lasso: the index of the state the last state loops back to. */
-  loop?: number;
-}
-
-/** The JSON document `faultline check --out` writes and `faultline replay` reads. */
-export interface TraceFile extends TraceMetadata {
-  format: typeof TRACE_FILE_FORMAT;
-  version: number;
-  model: string;
-  failure?: Failure;
-  steps: Json[];
-}
+import type { Failure } from "./model.js";
+import {
+  isFailure,
+  isRecord,
+  TRACE_FILE_FORMAT,
+  TRACE_FILE_VERSION,
+  type Trace,
+  type TraceFile,
+  type TraceFileRead,
+  type TraceMetadata,
+} from "./trace.js";
 
 export function createTraceFile(
   modelName: string,
@@ -64,9 +48,6 @@ export function serializeTraceFile(file: TraceFile): string {
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
-/** A trace document read back: the file's fields, or why it could not be read. */
-export type TraceFileRead = ({ ok: true } & TraceFile) | { ok: false; message: string };
-
 /**
  * Reads a trace document: a Faultline trace file, or an ITF trace written by
  * `traceToItf` (its Faultline steps live in `#meta`). Bad input is an error
@@ -79,7 +60,7 @@ export function parseTraceFile(text: string): TraceFileRead {
   } catch (error) {
     return {
       ok: false,
-      message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      message: `not valid JSON: ${errorMessage(error)}`,
     };
   }
   if (!isRecord(data)) return { ok: false, message: "a trace file must be a JSON object" };

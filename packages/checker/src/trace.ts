@@ -1,6 +1,8 @@
 // A trace is the list of steps (plain JSON choices) from before the initial
 // state. Nothing else is stored: replaying it with Model.apply reproduces every
 // state, so a trace file stays small and outlives changes to the state layout.
+// This file holds the trace and the trace file's shape (read and written by
+// trace-file.ts and itf.ts), and the trace and failures as text.
 import type { Failure, Json, Model, SourceLocation, StateView } from "./model.js";
 import { replayTrace } from "./replay.js";
 
@@ -10,6 +12,36 @@ export interface Trace {
 
 export const TRACE_FILE_FORMAT = "faultline-trace";
 export const TRACE_FILE_VERSION = 1;
+
+/** Where a trace came from, for the trace file and reporters. */
+export interface TraceMetadata {
+  /** The test the trace belongs to. */
+  test?: string;
+  /** "exhaustive" | "random" | ... */
+  mode?: string;
+  /** The random seed that produced it, if any. */
+  seed?: number | string;
+  /** The source file of the model, relative to the trace file's folder (traceSourcePath). */
+  source?: string;
+  /** SHA-256 (hex) of the model's text when the trace was written, so replay can tell it changed. */
+  sourceSha256?: string;
+  /** Faults given on the command line (`--faults`), replacing the test's own; replay needs them. */
+  faults?: string;
+  /** A liveness lasso: the index of the state the last state loops back to. */
+  loop?: number;
+}
+
+/** The JSON document `faultline check --out` writes and `faultline replay` reads. */
+export interface TraceFile extends TraceMetadata {
+  format: typeof TRACE_FILE_FORMAT;
+  version: number;
+  model: string;
+  failure?: Failure;
+  steps: Json[];
+}
+
+/** A trace document read back: the file's fields, or why it could not be read. */
+export type TraceFileRead = ({ ok: true } & TraceFile) | { ok: false; message: string };
 
 export function isRecord(value: unknown): value is { [key: string]: unknown } {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -2,14 +2,9 @@
 // did, after an exhaustive or a random check; as a table and as JSON.
 import { describe, expect, it } from "vitest";
 import { checkExhaustive } from "../src/bfs-explorer.js";
-import {
-  type CoverageReport,
-  collectCoverage,
-  coverageToJson,
-  coverageToText,
-  mergeCoverage,
-} from "../src/coverage.js";
+import { collectCoverage, coverageToJson, coverageToText, mergeCoverage } from "../src/coverage.js";
 import { buildModel } from "../src/fl/fl-model.js";
+import type { CoverageReport } from "../src/model.js";
 import { checkRandom } from "../src/random-explorer.js";
 import { loadFixture } from "./fixtures/fl/load.js";
 import { GraphModel } from "./models/graph-model.js";

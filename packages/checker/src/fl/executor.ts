@@ -5,6 +5,7 @@
 // A step runs with a forced prefix of `choose` values; every further choose
 // takes 0 and records how many options it had, so `successors` can enumerate
 // all choice sequences depth-first by re-running the step (see runAll).
+import { errorMessage } from "../errors.js";
 import type { Failure, SourceLocation, StepOutcome } from "../model.js";
 import type { FaultPlan } from "./fault-plan.js";
 import {
@@ -1038,7 +1039,7 @@ export function guardForeignFunctions(
       try {
         return (fn as (...a: unknown[]) => unknown)(...args);
       } catch (e) {
-        throw new ForeignFunctionError(f.name, f.span, e instanceof Error ? e.message : String(e));
+        throw new ForeignFunctionError(f.name, f.span, errorMessage(e));
       }
     };
   }

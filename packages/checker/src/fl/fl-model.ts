@@ -1,23 +1,21 @@
 // A typed .fl program (IR) and one of its tests, as a checkable Model.
 import type { IrFault, IrProgram, IrTest, Span } from "@faultline/lang";
+import { coverageTotals } from "../coverage.js";
 import type {
+  CoverageReport,
   Emit,
   Failure,
+  HandlerCoverage,
   Invariant,
   Json,
   Model,
+  OwnerCoverage,
   SourceLocation,
+  StateCoverage,
   StateView,
   StepLabel,
   StepOutcome,
 } from "../model.js";
-import {
-  type CoverageReport,
-  coverageTotals,
-  type HandlerCoverage,
-  type OwnerCoverage,
-  type StateCoverage,
-} from "../coverage.js";
 import { StateCodec } from "./codec.js";
 import {
   type CoverageCounts,

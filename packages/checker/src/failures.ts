@@ -1,0 +1,16 @@
+// The failures the checker itself phrases (the model phrases its own through
+// StepOutcome and Model.terminal). Explorers, replay and shrinking all report an
+// invariant that does not hold through invariantFailure, so the text is the same
+// whichever found it.
+import type { Failure, Invariant } from "./model.js";
+
+/** The failure reported when `invariant` does not hold in a state. */
+export function invariantFailure<S>(invariant: Invariant<S>): Failure {
+  const failure: Failure = {
+    kind: "invariant",
+    property: invariant.name,
+    message: `invariant ${invariant.name} does not hold`,
+  };
+  if (invariant.location !== undefined) failure.location = invariant.location;
+  return failure;
+}
