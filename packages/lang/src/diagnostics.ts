@@ -79,6 +79,7 @@ export const DIAGNOSTIC_CODES = {
   FL500: "foreign implementation file missing",
   FL501: "foreign function not implemented",
   FL502: "foreign function signature mismatch",
+  FL503: "TypeScript compiler not installed",
   // internal
   FL900: "internal error",
 } as const;

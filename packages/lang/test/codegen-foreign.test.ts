@@ -96,6 +96,20 @@ export function pick(): string[] { return []; }`,
     );
   });
 
+  it("FL503 at the first declaration when the TypeScript compiler is not installed", () => {
+    const result = checkForeignImplementation(
+      compile(),
+      { fileExists: (p) => p === IMPL, readFile: (p) => (p === IMPL ? "export {};" : undefined) },
+      () => null,
+    );
+    expect(result.diagnostics.map((d) => [d.code, d.span.start.line, d.span.start.col])).toEqual([
+      ["FL503", line("foreign fun hash"), 1],
+    ]);
+    expect(result.diagnostics[0]!.message).toContain("typescript package is not installed");
+    expect(result.diagnostics[0]!.hint).toBe("install it: npm i -D typescript");
+    expect(result.js).toBeNull();
+  });
+
   it("no foreign declarations: nothing to check", () => {
     const r = compileSource({
       path: "/virtual/plain.fl",

@@ -3,21 +3,23 @@
 // We type-check the implementation against the declaration with the
 // TypeScript compiler API (a Program over the user's file and an in-memory
 // declaration file), report problems as diagnostics (FL500 missing file, FL501
-// missing function, FL502 signature mismatch), and transpile the file to
-// CommonJS for the checker to load.
+// missing function, FL502 signature mismatch, FL503 no TypeScript compiler),
+// and transpile the file to CommonJS for the checker to load. The compiler is
+// loaded only here, when a program has foreign functions (load-typescript.ts).
 //
 // Values cross the boundary in the runtime representation (runtime.ts): int,
 // enum and machine reference are numbers; seq and set are readonly arrays (a
 // set sorted); map a readonly array of [key, value]; tuples readonly arrays.
 // Implementations must be deterministic and must not mutate their arguments.
 import { existsSync, readFileSync } from "node:fs";
-import ts from "typescript";
+import type ts from "typescript";
 import type { Span } from "../ast.js";
 import type { Diagnostic } from "../diagnostics.js";
 import type { IrFun, IrProgram } from "../ir.js";
 import type { Type } from "../types.js";
-
-const f = ts.factory;
+import { arrayType, keywordType, readonlyType, type TypeNode, tupleType } from "./code-tree.js";
+import { loadTypeScript, type TypeScriptCompiler } from "./load-typescript.js";
+import { printModule, printType } from "./print-code.js";
 
 export interface ForeignCheckResult {
   diagnostics: Diagnostic[];
@@ -44,60 +46,54 @@ export function foreignImplementationPath(flPath: string): string {
 
 /** The TypeScript signature a foreign function's implementation must have, e.g. `(s: string) => number`. */
 export function foreignSignatureText(fn: IrFun): string {
-  const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
-  const sf = ts.createSourceFile("sig.ts", "", ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-  return printer.printNode(ts.EmitHint.Unspecified, signatureType(fn), sf);
+  return printType(signatureType(fn));
 }
 
-function typeNode(t: Type): ts.TypeNode {
-  const K = ts.SyntaxKind;
-  const readonlyArray = (elem: ts.TypeNode) =>
-    f.createTypeOperatorNode(K.ReadonlyKeyword, f.createArrayTypeNode(elem));
-  const readonlyTuple = (elems: (ts.TypeNode | ts.NamedTupleMember)[]) =>
-    f.createTypeOperatorNode(
-      K.ReadonlyKeyword,
-      ts.setEmitFlags(f.createTupleTypeNode(elems), ts.EmitFlags.SingleLine),
-    );
+function typeNode(t: Type): TypeNode {
+  const readonlyTuple = (elems: TypeNode[], names?: readonly string[]) =>
+    readonlyType(tupleType(elems.map((type, i) => ({ name: names?.[i] ?? null, type }))));
   switch (t.kind) {
     case "int":
     case "enum":
     case "machine":
-      return f.createKeywordTypeNode(K.NumberKeyword);
+      return keywordType("number");
     case "bool":
-      return f.createKeywordTypeNode(K.BooleanKeyword);
+      return keywordType("boolean");
     case "string":
-      return f.createKeywordTypeNode(K.StringKeyword);
+      return keywordType("string");
     case "tuple":
       return readonlyTuple(t.elems.map(typeNode));
     case "namedTuple":
       return readonlyTuple(
-        t.fields.map((fl) =>
-          f.createNamedTupleMember(undefined, f.createIdentifier(fl.name), undefined, typeNode(fl.type)),
-        ),
+        t.fields.map((fl) => typeNode(fl.type)),
+        t.fields.map((fl) => fl.name),
       );
     case "seq":
     case "set":
-      return readonlyArray(typeNode(t.elem));
+      return readonlyType(arrayType(typeNode(t.elem)));
     case "map":
-      return readonlyArray(readonlyTuple([typeNode(t.key), typeNode(t.value)]));
+      return readonlyType(arrayType(readonlyTuple([typeNode(t.key), typeNode(t.value)])));
     case "void":
-      return f.createKeywordTypeNode(K.VoidKeyword);
+      return keywordType("void");
     case "error":
-      return f.createKeywordTypeNode(K.UnknownKeyword);
+      return keywordType("unknown");
   }
 }
 
-function signatureType(fn: IrFun): ts.FunctionTypeNode {
-  return f.createFunctionTypeNode(
-    undefined,
-    fn.params.map((p) =>
-      f.createParameterDeclaration(undefined, undefined, p.name, undefined, typeNode(p.type)),
-    ),
-    typeNode(fn.returnType),
-  );
+function signatureType(fn: IrFun): TypeNode {
+  return {
+    k: "function",
+    params: fn.params.map((p) => ({ name: p.name, type: typeNode(p.type) })),
+    returns: typeNode(fn.returnType),
+  };
 }
 
-function diag(code: "FL500" | "FL501" | "FL502", message: string, span: Span, hint?: string): Diagnostic {
+function diag(
+  code: "FL500" | "FL501" | "FL502" | "FL503",
+  message: string,
+  span: Span,
+  hint?: string,
+): Diagnostic {
   const d: Diagnostic = { code, severity: "error", message, span };
   if (hint !== undefined) d.hint = hint;
   return d;
@@ -105,10 +101,14 @@ function diag(code: "FL500" | "FL501" | "FL502", message: string, span: Span, hi
 
 const EXPECTED_FILE = "__faultline_expected_foreign__.ts";
 
-/** Check `model.foreign.ts` against the program's foreign declarations, and transpile it. */
+/**
+ * Check `model.foreign.ts` against the program's foreign declarations, and
+ * transpile it. `compiler` finds the TypeScript compiler (null: not installed).
+ */
 export function checkForeignImplementation(
   ir: IrProgram,
   fs: ForeignFileSystem = diskFs,
+  compiler: (near: string) => TypeScriptCompiler | null = loadTypeScript,
 ): ForeignCheckResult {
   const foreign = ir.funs.filter((fn) => fn.foreign);
   if (foreign.length === 0) return { diagnostics: [], path: null, js: null };
@@ -132,25 +132,35 @@ export function checkForeignImplementation(
     };
   }
 
+  const ts = compiler(path);
+  if (ts === null) {
+    const first = foreign[0]!;
+    return {
+      diagnostics: [
+        diag(
+          "FL503",
+          `foreign function ${first.name}: checking ${path} needs the TypeScript compiler, and the typescript package is not installed`,
+          first.span,
+          "install it: npm i -D typescript",
+        ),
+      ],
+      path,
+      js: null,
+    };
+  }
+
   // The expected signatures, as an in-memory declaration file beside the implementation.
   const dir = path.replace(/[^\\/]*$/, "");
   const expectedPath = dir + EXPECTED_FILE;
-  const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
-  const sfEmpty = ts.createSourceFile(expectedPath, "", ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-  const expectedText = foreign
-    .map((fn) =>
-      printer.printNode(
-        ts.EmitHint.Unspecified,
-        f.createTypeAliasDeclaration(
-          [f.createModifier(ts.SyntaxKind.ExportKeyword)],
-          `Expected_${fn.name}`,
-          undefined,
-          signatureType(fn),
-        ),
-        sfEmpty,
-      ),
-    )
-    .join("\n");
+  const expectedText = printModule(
+    foreign.map((fn) => ({
+      k: "typeAlias",
+      name: `Expected_${fn.name}`,
+      params: [],
+      type: signatureType(fn),
+    })),
+    "ts",
+  );
 
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
