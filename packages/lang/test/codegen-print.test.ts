@@ -6,29 +6,8 @@
 import fc from "fast-check";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import {
-  array,
-  arrow,
-  as,
-  type BinaryOp,
-  binary,
-  bool,
-  call,
-  type Expr,
-  elem,
-  id,
-  ifStmt,
-  keywordType,
-  neg,
-  not,
-  num,
-  paren,
-  prop,
-  readonlyType,
-  str,
-  tupleType,
-  typeRef,
-} from "../src/codegen/code-tree.js";
+import * as c from "../src/codegen/code-tree.js";
+import type { BinaryOp, Expr } from "../src/codegen/code-tree.js";
 import { compileModel } from "../src/codegen/generate.js";
 import { printExpr, printModule, printType, quote } from "../src/codegen/print-code.js";
 import * as runtime from "../src/codegen/runtime.js";
@@ -40,22 +19,22 @@ const OPS: BinaryOp[] = ["||", "&&", "|", "&", "===", "!==", "<", "<=", ">", ">=
 const exprArb: fc.Arbitrary<Expr> = fc.letrec<{ expr: Expr }>((tie) => ({
   expr: fc.oneof(
     { depthSize: "small", maxDepth: 6 },
-    fc.integer({ min: -3, max: 9 }).map((n) => num(n)),
-    fc.integer({ min: -3, max: 3 }).map((n) => num(n, `N${n}`)),
-    fc.boolean().map(bool),
-    fc.constantFrom("x", "y", "z").map(id),
-    fc.constantFrom("", "a", 'q"\\').map(str),
+    fc.integer({ min: -3, max: 9 }).map((n) => c.num(n)),
+    fc.integer({ min: -3, max: 3 }).map((n) => c.num(n, `N${n}`)),
+    fc.boolean().map(c.bool),
+    fc.constantFrom("x", "y", "z").map(c.id),
+    fc.constantFrom("", "a", 'q"\\').map(c.str),
     fc
       .tuple(fc.constantFrom("!" as const, "-" as const), tie("expr"))
-      .map(([op, e]) => (op === "!" ? not(e) : neg(e))),
-    fc.tuple(tie("expr"), fc.constantFrom(...OPS), tie("expr")).map(([l, op, r]) => binary(l, op, r)),
-    fc.tuple(tie("expr"), tie("expr")).map(([a, b]) => call(id("f"), [a, b])),
-    tie("expr").map((body) => call(id("g"), [arrow("p", binary(body, "+", id("p")))])),
-    fc.tuple(tie("expr"), tie("expr"), fc.nat(2)).map(([a, b, i]) => elem(array([a, b]), num(i))),
-    tie("expr").map((e) => prop(e, "length")),
-    tie("expr").map(paren),
-    tie("expr").map((e) => paren(as(e, keywordType("number")))),
-    tie("expr").map((e) => as(e, typeRef("T", [keywordType("string")]))),
+      .map(([op, e]) => (op === "!" ? c.not(e) : c.neg(e))),
+    fc.tuple(tie("expr"), fc.constantFrom(...OPS), tie("expr")).map(([l, op, r]) => c.binary(l, op, r)),
+    fc.tuple(tie("expr"), tie("expr")).map(([a, b]) => c.call(c.id("f"), [a, b])),
+    tie("expr").map((body) => c.call(c.id("g"), [c.arrow("p", c.binary(body, "+", c.id("p")))])),
+    fc.tuple(tie("expr"), tie("expr"), fc.nat(2)).map(([a, b, i]) => c.elem(c.array([a, b]), c.num(i))),
+    tie("expr").map((e) => c.prop(e, "length")),
+    tie("expr").map(c.paren),
+    tie("expr").map((e) => c.paren(c.as(e, c.keywordType("number")))),
+    tie("expr").map((e) => c.as(e, c.typeRef("T", [c.keywordType("string")]))),
   ),
 })).expr;
 
@@ -168,24 +147,24 @@ describe("printed expressions keep their meaning", () => {
   });
 
   it("parenthesises what precedence needs, and only the readers' parentheses besides", () => {
-    const [x, y, z] = [id("x"), id("y"), id("z")];
-    expect(printExpr(binary(binary(x, "+", y), "*", z), "js")).toBe("(x + y) * z");
-    expect(printExpr(binary(x, "-", binary(y, "-", z)), "js")).toBe("x - (y - z)");
-    expect(printExpr(binary(binary(x, "-", y), "-", z), "js")).toBe("x - y - z");
-    expect(printExpr(neg(neg(x)), "js")).toBe("-(-x)");
-    expect(printExpr(neg(num(-1)), "js")).toBe("-(-1)");
-    expect(printExpr(not(binary(x, "&&", y)), "js")).toBe("!(x && y)");
-    expect(printExpr(prop(num(1, "one"), "length"), "ts")).toBe("(1 /* one */).length");
-    expect(printExpr(prop(binary(x, "+", y), "length"), "js")).toBe("(x + y).length");
-    expect(printExpr(call(prop(x, "some"), [arrow("p", binary(id("p"), "===", y))]), "js")).toBe(
+    const [x, y, z] = [c.id("x"), c.id("y"), c.id("z")];
+    expect(printExpr(c.binary(c.binary(x, "+", y), "*", z), "js")).toBe("(x + y) * z");
+    expect(printExpr(c.binary(x, "-", c.binary(y, "-", z)), "js")).toBe("x - (y - z)");
+    expect(printExpr(c.binary(c.binary(x, "-", y), "-", z), "js")).toBe("x - y - z");
+    expect(printExpr(c.neg(c.neg(x)), "js")).toBe("-(-x)");
+    expect(printExpr(c.neg(c.num(-1)), "js")).toBe("-(-1)");
+    expect(printExpr(c.not(c.binary(x, "&&", y)), "js")).toBe("!(x && y)");
+    expect(printExpr(c.prop(c.num(1, "one"), "length"), "ts")).toBe("(1 /* one */).length");
+    expect(printExpr(c.prop(c.binary(x, "+", y), "length"), "js")).toBe("(x + y).length");
+    expect(printExpr(c.call(c.prop(x, "some"), [c.arrow("p", c.binary(c.id("p"), "===", y))]), "js")).toBe(
       "x.some(p => p === y)",
     );
-    expect(printExpr(binary(arrow("p", id("p")), "||", x), "js")).toBe("(p => p) || x");
+    expect(printExpr(c.binary(c.arrow("p", c.id("p")), "||", x), "js")).toBe("(p => p) || x");
     // a cast and the parentheses around it vanish in the JavaScript
-    const cast = paren(as(elem(prop("ctx", "params"), num(0, "limit")), keywordType("number")));
-    expect(printExpr(binary(cast, "-", num(1)), "ts")).toBe("(ctx.params[0 /* limit */] as number) - 1");
-    expect(printExpr(binary(cast, "-", num(1)), "js")).toBe("ctx.params[0] - 1");
-    expect(printExpr(prop(as(binary(x, "+", y), keywordType("number")), "length"), "ts")).toBe(
+    const cast = c.paren(c.as(c.elem(c.prop("ctx", "params"), c.num(0, "limit")), c.keywordType("number")));
+    expect(printExpr(c.binary(cast, "-", c.num(1)), "ts")).toBe("(ctx.params[0 /* limit */] as number) - 1");
+    expect(printExpr(c.binary(cast, "-", c.num(1)), "js")).toBe("ctx.params[0] - 1");
+    expect(printExpr(c.prop(c.as(c.binary(x, "+", y), c.keywordType("number")), "length"), "ts")).toBe(
       "(x + y as number).length",
     );
   });
@@ -206,13 +185,13 @@ describe("printed modules", () => {
           k: "typeAlias",
           name: "V",
           params: [],
-          type: tupleType(
-            [{ name: "a", type: readonlyType(tupleType([{ name: null, type: typeRef("K") }])) }],
+          type: c.tupleType(
+            [{ name: "a", type: c.readonlyType(c.tupleType([{ name: null, type: c.typeRef("K") }])) }],
             true,
           ),
           doc: "Vars.",
         },
-        { k: "typeAlias", name: "E", params: [], type: tupleType([], true) },
+        { k: "typeAlias", name: "E", params: [], type: c.tupleType([], true) },
         {
           k: "enum",
           name: "S",
@@ -224,9 +203,11 @@ describe("printed modules", () => {
         {
           k: "function",
           name: "h",
-          params: [{ name: "n", type: keywordType("number") }],
-          returns: keywordType("void"),
-          body: [ifStmt(id("n"), [{ k: "break" }], ifStmt(bool(true), [], [{ k: "return", value: null }]))],
+          params: [{ name: "n", type: c.keywordType("number") }],
+          returns: c.keywordType("void"),
+          body: [
+            c.ifStmt(c.id("n"), [{ k: "break" }], c.ifStmt(c.bool(true), [], [{ k: "return", value: null }])),
+          ],
         },
       ],
       "ts",
@@ -259,7 +240,7 @@ describe("printed modules", () => {
         "",
       ].join("\n"),
     );
-    expect(printType(readonlyType({ k: "array", elem: readonlyType(tupleType([])) }))).toBe(
+    expect(printType(c.readonlyType({ k: "array", elem: c.readonlyType(c.tupleType([])) }))).toBe(
       "readonly (readonly [])[]",
     );
   });
@@ -277,11 +258,14 @@ const flArbs = fc.letrec<{ int: FlExpr; bool: FlExpr }>((tie) => ({
   int: fc.oneof(
     { depthSize: "small", maxDepth: 5 },
     fc.constantFrom(0, 1, 2, 7, 65536, 2147483647).map((n) => ({ text: String(n), eval: () => n })),
-    fc.nat(2).map((i) => ({ text: "abc"[i]!, eval: (env) => env[i]! })),
-    tie("int").map((a) => ({ text: `(-${a.text})`, eval: (env) => wrap(-(a.eval(env) as number)) })),
+    fc.nat(2).map((i) => ({ text: "abc"[i]!, eval: (env: number[]) => env[i]! })),
+    tie("int").map((a) => ({
+      text: `(-${a.text})`,
+      eval: (env: number[]) => wrap(-(a.eval(env) as number)),
+    })),
     fc.tuple(tie("int"), fc.constantFrom("+", "-", "*", "/", "%"), tie("int")).map(([a, op, b]) => ({
       text: `(${a.text} ${op} ${b.text})`,
-      eval: (env) => {
+      eval: (env: number[]) => {
         const x = a.eval(env) as number;
         const y = b.eval(env) as number;
         if ((op === "/" || op === "%") && y === 0) throw new Fault();
@@ -300,10 +284,10 @@ const flArbs = fc.letrec<{ int: FlExpr; bool: FlExpr }>((tie) => ({
   bool: fc.oneof(
     { depthSize: "small", maxDepth: 5 },
     fc.boolean().map((v) => ({ text: String(v), eval: () => v })),
-    tie("bool").map((a) => ({ text: `(!${a.text})`, eval: (env) => !a.eval(env) })),
+    tie("bool").map((a) => ({ text: `(!${a.text})`, eval: (env: number[]) => !a.eval(env) })),
     fc.tuple(tie("int"), fc.constantFrom("<", "<=", ">", ">=", "==", "!="), tie("int")).map(([a, op, b]) => ({
       text: `(${a.text} ${op} ${b.text})`,
-      eval: (env) => {
+      eval: (env: number[]) => {
         const x = a.eval(env) as number;
         const y = b.eval(env) as number;
         const r = { "<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y, "==": x === y, "!=": x !== y };
@@ -312,7 +296,7 @@ const flArbs = fc.letrec<{ int: FlExpr; bool: FlExpr }>((tie) => ({
     })),
     fc.tuple(tie("bool"), fc.constantFrom("&&", "||"), tie("bool")).map(([a, op, b]) => ({
       text: `(${a.text} ${op} ${b.text})`,
-      eval: (env) => (op === "&&" ? a.eval(env) && b.eval(env) : a.eval(env) || b.eval(env)),
+      eval: (env: number[]) => (op === "&&" ? a.eval(env) && b.eval(env) : a.eval(env) || b.eval(env)),
     })),
   ),
 }));
