@@ -35,6 +35,8 @@ export async function runCli(argv: readonly string[], io: Io): Promise<ExitCodeV
         return (await import("./commands/replay.js")).runReplay(rest, io);
       case "explore":
         return await (await import("./commands/explore.js")).runExplore(rest, io);
+      case "init":
+        return (await import("./commands/init.js")).runInit(rest, io);
       default:
         io.err(`faultline: unknown command '${command}'\n\n${HELP}`);
         return ExitCode.usage;
