@@ -10,10 +10,14 @@ Usage:
   faultline replay <trace.itf.json>           replay a saved trace step by step
   faultline explore <trace.itf.json>          step through a trace in the terminal UI
   faultline explore <model.fl> [--test T]     explore a model by hand, step by step
+  faultline init [dir] [--force]              scaffold a starter model, expected.json and a CI workflow
   faultline --help | --version
 
 Check options:
   --test NAME           only tests with this name (repeatable, comma-separated)
+  --param NAME=VALUE    check parameterized tests with these values of param NAME
+                        instead of the declared ones (repeatable; VALUE may be a
+                        comma-separated list); replay and explore take one value
   --mode M              exhaustive (default) | random | pct | auto
   --max-depth N         stop exploring below depth N
   --max-states N        stop after N distinct states
