@@ -25,16 +25,7 @@ export {
   spanToLocation,
 } from "./fl/fl-model.js";
 export type { FlState, FlStep } from "./fl/fl-state.js";
-export {
-  boundParams,
-  instanceFromName,
-  type ParamValue,
-  parseParamValue,
-  splitOutsideQuotes,
-  testDeclaration,
-  testInstance,
-  withTest,
-} from "./fl/param-instances.js";
+export * from "./fl/param-instances.js";
 export {
   buildFaultPlan,
   type FaultPlan,

@@ -42,6 +42,11 @@ async function cli(argv: string[]): Promise<{ code: number; out: string }> {
   return { code, out: out() };
 }
 
+/** `faultline check FILE <flags, split on spaces> --workers 1`. */
+function check(file: string, flags: string): Promise<{ code: number; out: string }> {
+  return cli(["check", file, ...flags.split(" "), "--workers", "1"]);
+}
+
 /** A usage error: exit 64, one line on the output, no stack trace. */
 function expectUsage(r: { code: number; out: string }, text: string): void {
   expect(r.code).toBe(64);
@@ -52,7 +57,7 @@ function expectUsage(r: { code: number; out: string }, text: string): void {
 
 describe("check --param", () => {
   it("replaces the value set of the param in every test that binds it", async () => {
-    const r = await cli(["check", PARAMS, "--param", "workers=4", "--workers", "1"]);
+    const r = await check(PARAMS, "--param workers=4");
     expect(r.code).toBe(1);
     expect(r.out).toContain("✓ Registration(workers=4): pass");
     expect(r.out).toContain("✗ TwoSlotTable(workers=4): invariant FitsInTwoSlots");
@@ -61,55 +66,21 @@ describe("check --param", () => {
   });
 
   it("takes several values, and combines with --test", async () => {
-    const r = await cli([
-      "check",
-      PARAMS,
-      "--test",
-      "TwoSlotTable",
-      "--param",
-      "workers=1,3",
-      "--workers",
-      "1",
-    ]);
+    const r = await check(PARAMS, "--test TwoSlotTable --param workers=1,3");
     expect(r.code).toBe(1);
     expect(r.out).toContain("✓ TwoSlotTable(workers=1): pass");
     expect(r.out).toContain("✗ TwoSlotTable(workers=3)");
     expect(r.out).not.toContain("Registration");
     // Repeating the flag adds values.
-    const again = await cli([
-      "check",
-      PARAMS,
-      "--test",
-      "TwoSlotTable",
-      "--param",
-      "workers=1",
-      "--param",
-      "workers=2",
-    ]);
+    const again = await check(PARAMS, "--test TwoSlotTable --param workers=1 --param workers=2");
     expect(again.code).toBe(0);
     expect(again.out).toContain("TwoSlotTable(workers=1): pass");
     expect(again.out).toContain("TwoSlotTable(workers=2): pass");
   });
 
   it("sets fault budgets that name the param, and keeps the other params' values", async () => {
-    const declared = await cli([
-      "check",
-      CONSUMER,
-      "--test",
-      "ConsumerCrash(events=3,crashes=1)",
-      "--workers",
-      "1",
-    ]);
-    const overridden = await cli([
-      "check",
-      CONSUMER,
-      "--test",
-      "ConsumerCrash",
-      "--param",
-      "crashes=1,0",
-      "--workers",
-      "1",
-    ]);
+    const declared = await check(CONSUMER, "--test ConsumerCrash(events=3,crashes=1)");
+    const overridden = await check(CONSUMER, "--test ConsumerCrash --param crashes=1,0");
     expect(overridden.code).toBe(0);
     // The same instance as the declared one: the same state count.
     const states = /ConsumerCrash\(events=3,crashes=1\): pass — ([\d,]+) states/;
@@ -135,41 +106,41 @@ describe("check --param", () => {
     expect(r.out).toContain('Greet(loud=true,greeting="a, b")');
     expect(r.out).toContain('Greet(loud=true,greeting="plain")');
     expect(r.out).toContain("Plain: pass");
-    expectUsage(await cli(["check", file, "--param", "loud=yes"]), "param 'loud' is a bool in");
-    expectUsage(await cli(["check", file, "--param", "loud=yes"]), "must be true or false; got 'yes'");
+    expectUsage(await check(file, "--param loud=yes"), "param 'loud' is a bool in");
+    expectUsage(await check(file, "--param loud=yes"), "must be true or false; got 'yes'");
   });
 
   it("rejects names no selected test binds, with a suggestion", async () => {
     expectUsage(
-      await cli(["check", PARAMS, "--param", "worker=4"]),
+      await check(PARAMS, "--param worker=4"),
       "faultline check: --param worker=4: no selected test has a param 'worker' (did you mean 'workers'?)",
     );
     expectUsage(
-      await cli(["check", CONSUMER, "--test", "Reliable", "--param", "crashes=1"]),
+      await check(CONSUMER, "--test Reliable --param crashes=1"),
       "no selected test binds param 'crashes' (tests that bind it: ConsumerCrash",
     );
   });
 
   it("rejects values of the wrong type, naming the type", async () => {
     expectUsage(
-      await cli(["check", PARAMS, "--param", "workers=many"]),
+      await check(PARAMS, "--param workers=many"),
       "--param workers=many: param 'workers' is an int in",
     );
-    expectUsage(await cli(["check", PARAMS, "--param", "workers=99999999999"]), "a whole number from");
+    expectUsage(await check(PARAMS, "--param workers=99999999999"), "a whole number from");
   });
 
   it("rejects a negative fault budget, a malformed flag and --expected", async () => {
     expectUsage(
-      await cli(["check", CONSUMER, "--param", "crashes=-1"]),
+      await check(CONSUMER, "--param crashes=-1"),
       "param 'crashes' is a fault budget of test 'ConsumerCrash', so it must be an int >= 0, not -1",
     );
-    expectUsage(await cli(["check", PARAMS, "--param", "workers"]), "--param needs NAME=VALUE");
-    expectUsage(await cli(["check", PARAMS, "--param", "workers="]), "--param needs NAME=VALUE");
-    expectUsage(await cli(["check", PARAMS, "--param", "workers=3", "--expected"]), "--expected");
+    expectUsage(await check(PARAMS, "--param workers"), "--param needs NAME=VALUE");
+    expectUsage(await check(PARAMS, "--param workers="), "--param needs NAME=VALUE");
+    expectUsage(await check(PARAMS, "--param workers=3 --expected"), "--expected");
   });
 
   it("selects an instance the file does not list by its name", async () => {
-    const r = await cli(["check", PARAMS, "--test", "Registration(workers=5)", "--workers", "1"]);
+    const r = await check(PARAMS, "--test Registration(workers=5)");
     expect(r.code).toBe(0);
     expect(r.out).toContain("Registration(workers=5): pass");
   });
