@@ -4,10 +4,10 @@
 // has built dist/; it only loads the built command.
 import { existsSync } from "node:fs";
 
-const entry = new URL("../dist/main.js", import.meta.url);
+const entry = new URL("../dist/bundle/main.js", import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write(
-    "faultline: the command is not built yet (no dist/ next to bin/).\n" +
+    "faultline: the command is not built yet (no dist/bundle/ next to bin/).\n" +
       "In a clone of the Faultline repository, run `npm ci` or `npm run build` first.\n",
   );
   process.exit(70);

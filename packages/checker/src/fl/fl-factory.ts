@@ -50,8 +50,18 @@ export function createFlModel(args: FlFactoryArgs): FlModel {
 /** The factory description a parallel explorer sends to its workers. */
 export function flModelFactory(args: FlFactoryArgs): ModelFactory {
   return {
-    module: new URL(import.meta.url).href,
+    module: factoryModuleHref(),
     exportName: "createFlModel",
     args: { ...args } as unknown as ModelFactory["args"],
   };
+}
+
+/**
+ * This module's URL, for workers to import. In the published bundle this code
+ * sits in a shared chunk, and the module that exports `createFlModel` by name
+ * is the `fl-factory.js` entry beside it (packages/cli/scripts/bundle.mjs).
+ */
+function factoryModuleHref(): string {
+  const here = new URL(import.meta.url);
+  return /\/fl-factory\.[cm]?[jt]s$/.test(here.pathname) ? here.href : new URL("./fl-factory.js", here).href;
 }

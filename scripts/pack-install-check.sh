@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Packs the `faultline` package and installs it into a fresh project outside
+# the repository, then uses it as a user would: `check` on a model with a
+# failing test (exit 1, trace written), `replay` of that trace from another
+# directory, and `compile` followed by `tsc --strict --noEmit` on the output.
+# Prints the tarball size and the install time. Run by .ci/run after the build.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/faultline-pack-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+fail() { echo "pack-install: FAILED: $*" >&2; exit 1; }
+
+cd "$repo"
+tarball=$(npm pack -w packages/cli --pack-destination "$work" --silent | tail -n 1)
+[ -f "$work/$tarball" ] || fail "npm pack wrote no tarball"
+size=$(du -k "$work/$tarball" | cut -f1)
+files=$(tar -tzf "$work/$tarball")
+count=$(echo "$files" | wc -l)
+echo "pack-install: $tarball, ${size} KiB, $count files"
+if echo "$files" | grep -Eq '(^package/(src|test|bench|scripts)/|\.test\.|fixtures/|\.map$|tsbuildinfo)'; then
+  fail "the tarball carries sources, tests, fixtures or maps: $(echo "$files" | grep -E '(src|test|bench|scripts|fixtures)/|\.test\.|\.map$|tsbuildinfo' | head -5 | tr '\n' ' ')"
+fi
+echo "$files" | grep -qx 'package/LICENSE' || fail "the tarball has no LICENSE"
+
+project="$work/project"
+mkdir -p "$project/models"
+cd "$project"
+npm init -y >/dev/null
+typescript=$(node -p "require('$repo/node_modules/typescript/package.json').version")
+start=$(date +%s%N)
+npm install --save-dev --no-audit --no-fund --loglevel=error "$work/$tarball" "typescript@$typescript" >/dev/null
+echo "pack-install: npm install of the tarball (+ typescript@$typescript for the strict check) took $(( ($(date +%s%N) - start) / 1000000 )) ms"
+
+npx faultline --version
+cp "$repo/models/two-phase-commit/two-phase-commit-buggy.fl" models/2pc.fl
+
+set +e
+npx faultline check models/2pc.fl --test 'CoordinatorCrash(participants=2)' --out traces > check.log 2>&1
+code=$?
+set -e
+[ "$code" -eq 1 ] || { cat check.log; fail "check exited $code, expected 1 (a violation)"; }
+trace=$(ls traces/*.itf.json | head -n 1)
+[ -n "$trace" ] || fail "check wrote no trace"
+echo "pack-install: check found the violation (exit 1) and wrote $trace"
+
+set +e
+(cd / && "$project/node_modules/.bin/faultline" replay "$project/$trace" > "$work/replay.log" 2>&1)
+code=$?
+set -e
+[ "$code" -eq 1 ] || { cat "$work/replay.log"; fail "replay from / exited $code, expected 1"; }
+echo "pack-install: replay from / reproduced it"
+
+npx faultline compile models/2pc.fl > 2pc.ts
+cat > tsconfig.json <<'JSON'
+{ "compilerOptions": { "strict": true, "noEmit": true, "target": "ES2022",
+    "module": "NodeNext", "moduleResolution": "NodeNext", "skipLibCheck": false },
+  "files": ["2pc.ts"] }
+JSON
+npx tsc -p . || fail "the compiled model does not type-check against the installed faultline/runtime"
+echo "pack-install: compile output type-checks under tsc --strict with faultline/runtime from the installed package"
+echo "pack-install: ok"
