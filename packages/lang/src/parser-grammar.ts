@@ -231,11 +231,17 @@ export class FaultlineParser extends EmbeddedActionsParser {
   private completedDecls: Decl[] = [];
   private pendingBigInts = new Map<Expr, Diagnostic>();
 
-  constructor() {
+  /**
+   * Chevrotain's grammar validations (ambiguity, left recursion, ...) cost
+   * ~60 ms of every start-up and can only fail when the grammar changes, so
+   * they run when asked: the test suite builds the parser with `validate: true`.
+   */
+  constructor(options: { validate?: boolean } = {}) {
     super(allTokens, {
       recoveryEnabled: true,
       maxLookahead: 3,
       errorMessageProvider: structuredMessages,
+      skipValidations: options.validate !== true,
     });
     this.performSelfAnalysis();
   }
