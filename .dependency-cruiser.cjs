@@ -29,6 +29,13 @@ module.exports = {
       to: { path: "^(packages/cli/|faultline($|/))" },
     },
     {
+      name: "explorers-not-to-fl",
+      severity: "error",
+      comment: "Explorers see the .fl runtime only through the Model interface (model.ts); index.ts re-exports fl/.",
+      from: { path: "^packages/checker/src/[^/]+$", pathNot: "^packages/checker/src/index\\.ts$" },
+      to: { path: "^packages/checker/src/fl/" },
+    },
+    {
       name: "src-not-to-test-or-bench",
       severity: "error",
       comment: "Shipped sources never import tests, fixtures or benchmarks.",

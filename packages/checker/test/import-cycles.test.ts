@@ -1,6 +1,7 @@
 // The import rules of .dependency-cruiser.cjs (docs/architecture.md): no
 // import cycle in the packages' sources, lang → checker → cli and never back,
-// and no source importing test/ or bench/. The fixtures show each rule fires.
+// explorers blind to the .fl runtime (fl/), and no source importing test/ or
+// bench/. The fixtures show each rule fires.
 import { describe, expect, it } from "vitest";
 import { depcheck } from "../../../scripts/depcheck.mjs";
 
@@ -23,10 +24,11 @@ describe("import rules", () => {
     }
   });
 
-  it("the layering rules report lang → checker, checker → cli and src → test", async () => {
+  it("the layering rules report lang → checker, checker → cli, explorer → fl/ and src → test", async () => {
     const { violations } = await depcheck(["packages"], { baseDir: `${fixtures}/layering` });
     expect(violations.map((v) => [v.rule.name, v.from, v.to]).sort()).toEqual([
       ["checker-not-to-cli", "packages/checker/src/explore.ts", "packages/cli/src/report.ts"],
+      ["explorers-not-to-fl", "packages/checker/src/explore.ts", "packages/checker/src/fl/runtime.ts"],
       ["lang-not-to-checker-or-cli", "packages/lang/src/parse.ts", "packages/checker/src/explore.ts"],
       ["src-not-to-test-or-bench", "packages/checker/src/explore.ts", "packages/checker/test/helper.ts"],
     ]);
