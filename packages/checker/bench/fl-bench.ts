@@ -1,4 +1,4 @@
-// End-to-end benchmark of the .fl pipeline: DESIGN.md's two-phase commit
+// End-to-end benchmark of the .fl pipeline: the reference two-phase commit
 // (compiled through the front end and the TypeScript codegen) with a growing
 // number of participants, explored exhaustively on one core.
 // Run: npm run bench -w @faultline/checker   (or: node --import tsx bench/fl-bench.ts [n...])
@@ -24,7 +24,7 @@ const participants = sizes.length > 0 ? sizes : [4, 5, 6, 7];
 
 const template = readFileSync(SOURCE, "utf8");
 console.log(
-  `${tla ? "TLA+ TwoPhase (.fl), test TLC" : "two-phase commit (.fl, DESIGN.md), test Reliable"}, one core, ${encodeFingerprint ? "fingerprint of the encoding" : "Model.fingerprint"}`,
+  `${tla ? "TLA+ TwoPhase (.fl), test TLC" : "reference two-phase commit (.fl), test Reliable"}, one core, ${encodeFingerprint ? "fingerprint of the encoding" : "Model.fingerprint"}`,
 );
 console.log(
   "participants  distinct    generated    time(s)  distinct/s  generated/s  visited B/state  peak RSS MiB",

@@ -1,4 +1,4 @@
-// Per-successor costs of the .fl pipeline on DESIGN.md's two-phase commit:
+// Per-successor costs of the .fl pipeline on the reference two-phase commit:
 // encoding a successor, encoding plus fingerprinting it, Model.fingerprint
 // (per-part hashes, no encoding; parts shared with the parent are hashed once
 // and cached, as in a search), generating it (running

@@ -70,16 +70,16 @@ describe("state counts", () => {
     expect(result.stats.generatedStates).toBe(2);
   });
 
-  // DESIGN.md's two-phase commit verbatim: VoteTimeout is never cancelled,
+  // The reference two-phase commit (docs/architecture.md) verbatim: VoteTimeout is never cancelled,
   // and waits unhandled in Committing and Aborting (ADR 0004's timer rule;
   // before it, that was an unhandled event). Pinned as a regression value.
-  it("DESIGN.md's two-phase commit passes as written", () => {
+  it("the reference two-phase commit passes as written", () => {
     const result = explore("two-phase-commit-design.fl", "Reliable");
     expect(result.kind).toBe("pass");
     expect(result.stats.distinctStates).toBe(1178);
   });
 
-  // The DESIGN.md two-phase commit (timer cancelled once decided) with 3
+  // The reference two-phase commit (timer cancelled once decided) with 3
   // participants: too many states to derive by hand; pinned as a regression value.
   it("two-phase commit with three participants passes", () => {
     const result = explore("two-phase-commit.fl", "Reliable");

@@ -708,7 +708,7 @@ describe("spans and ids", () => {
 describe("valid programs", () => {
   const files = readdirSync(validDir).filter((f) => f.endsWith(".fl"));
 
-  it("has the DESIGN.md two-phase commit among the fixtures", () => {
+  it("has the reference two-phase commit among the fixtures", () => {
     expect(files).toContain("two-phase-commit.fl");
     expect(files.length).toBeGreaterThanOrEqual(3);
   });

@@ -1,5 +1,5 @@
-// Runs steps of a compiled .fl program: the execution semantics of DESIGN.md
-// section 3, fault steps included (docs/faults.md, ADR 0004). One Executor per model; it is the `ctx` that
+// Runs steps of a compiled .fl program: the execution semantics of
+// docs/language.md section 12, fault steps included (docs/faults.md, ADR 0004). One Executor per model; it is the `ctx` that
 // generated code calls, and it keeps the working copy of the state being built.
 //
 // A step runs with a forced prefix of `choose` values; every further choose

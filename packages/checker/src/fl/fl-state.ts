@@ -1,4 +1,4 @@
-// The global state of a compiled .fl program (DESIGN.md section 3).
+// The global state of a compiled .fl program (docs/language.md section 12).
 //
 // States are immutable once built: a step copies only what it changes (the
 // machines array and the machine that ran, the channels it touched), and
