@@ -43,6 +43,13 @@ trace=$(ls traces/*.itf.json | head -n 1)
 [ -n "$trace" ] || fail "check wrote no trace"
 echo "pack-install: check found the violation (exit 1) and wrote $trace"
 
+# Worker threads load the bundle's parallel-worker.js and fl-factory.js entries by
+# file name; a memory budget skips the single-threaded probe, so they really run.
+npx faultline check models/2pc.fl --test 'Reliable(participants=3)' --workers 2 --memory 1GiB > workers.log 2>&1 ||
+  { cat workers.log; fail "check with 2 workers failed"; }
+grep -q "1 passed, 0 failed" workers.log || { cat workers.log; fail "check with 2 workers did not pass"; }
+echo "pack-install: check with 2 worker threads passed"
+
 set +e
 (cd / && "$project/node_modules/.bin/faultline" replay "$project/$trace" > "$work/replay.log" 2>&1)
 code=$?
