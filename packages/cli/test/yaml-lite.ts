@@ -78,7 +78,8 @@ export function parseYaml(source: string): Yaml {
   /** The value after `key:` or `- `: inline, a block scalar, or a nested block. */
   const valueAfter = (rest: string, parent: number, no: number): Yaml => {
     const r = stripComment(rest).trim();
-    if (r === "|" || r === "|-" || r === ">" || r === ">-") return blockScalar(parent, r.startsWith(">"), r.endsWith("-"));
+    if (r === "|" || r === "|-" || r === ">" || r === ">-")
+      return blockScalar(parent, r.startsWith(">"), r.endsWith("-"));
     if (r !== "") return scalar(r, no);
     skipBlank();
     const next = lines[pos];
