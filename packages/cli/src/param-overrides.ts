@@ -193,7 +193,9 @@ export function prepareParamRun(
       }
     } else out.set(file, { text, compiled });
   }
-  for (const o of overrides) {
+  // A file that does not compile may bind the param: check reports its errors instead.
+  const unknown = [...out.values()].some((f) => !f.compiled.ok) ? [] : overrides;
+  for (const o of unknown) {
     if (bound.has(o.name)) continue;
     const tests = declared.get(o.name);
     let why: string;

@@ -137,6 +137,12 @@ describe("check --param", () => {
     expectUsage(await check(PARAMS, "--param workers"), "--param needs NAME=VALUE");
     expectUsage(await check(PARAMS, "--param workers="), "--param needs NAME=VALUE");
     expectUsage(await check(PARAMS, "--param workers=3 --expected"), "--expected");
+    // A model that does not compile is reported as such (exit 4), not as a param no test binds.
+    const broken = join(mkdtempSync(join(tmpdir(), "faultline-param-")), "broken.fl");
+    writeFileSync(broken, "machine M { start state S { entry { x = 1; } } }\n");
+    const r = await check(broken, "--param workers=3");
+    expect(r.code).toBe(4);
+    expect(r.out).not.toContain("--param");
   });
 
   it("selects an instance the file does not list by its name", async () => {
