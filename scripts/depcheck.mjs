@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Checks the import rules of .dependency-cruiser.cjs (no cycles, the layering
 // lang → checker → cli, no imports from test/ or bench/) over the packages'
-// sources, through dependency-cruiser's API: its `depcruise` command refuses
-// to start on Node 20, which this repository supports.
+// sources, through dependency-cruiser's API (17.x: the last line that supports
+// Node 20; `npx depcruise ... --config .dependency-cruiser.cjs` gives the same).
 //   node scripts/depcheck.mjs [paths...]   (default: packages/{lang,checker,cli}/src)
 // packages/checker/test/import-cycles.test.ts runs the same check.
 import { dirname, resolve } from "node:path";
