@@ -32,7 +32,7 @@ module.exports = {
       name: "explorers-not-to-fl",
       severity: "error",
       comment: "Explorers see the .fl runtime only through the Model interface (model.ts); index.ts re-exports fl/.",
-      from: { path: "^packages/checker/src/[^/]+$", pathNot: "^packages/checker/src/index\\.ts$" },
+      from: { path: "^packages/checker/src/", pathNot: "^packages/checker/src/(index\\.ts$|fl/)" },
       to: { path: "^packages/checker/src/fl/" },
     },
     {

@@ -2,7 +2,7 @@
 // on `kind`; more kinds (liveness, random-run results) join the union later, so
 // consumers should keep a default branch.
 import type { CoverageReport, Failure, FailureKind } from "./model.js";
-import type { Trace } from "./trace.js";
+import type { Trace } from "./trace/trace.js";
 
 /** Figures every explorer reports. */
 export interface CheckStats {

@@ -1,4 +1,4 @@
-export { checkExhaustive, type ExhaustiveOptions, type ExhaustiveProgress } from "./bfs-explorer.js";
+export { checkExhaustive, type ExhaustiveOptions, type ExhaustiveProgress } from "./search/bfs-explorer.js";
 export {
   type BoundedResult,
   type BoundReason,
@@ -33,7 +33,7 @@ export {
   parseFaultsOption,
 } from "./fl/fault-plan.js";
 export { type ForeignLoadResult, loadForeignImplementation } from "./fl/foreign-loader.js";
-export { FingerprintSet, type FingerprintSetOptions } from "./fingerprint-set.js";
+export { FingerprintSet, type FingerprintSetOptions } from "./store/fingerprint-set.js";
 export { type Fingerprint, fingerprint, fingerprintHex, fingerprintInto } from "./fingerprint.js";
 export {
   ITF_FORMAT_DESCRIPTION,
@@ -41,7 +41,7 @@ export {
   readItfTrace,
   toItfValue,
   traceToItf,
-} from "./itf.js";
+} from "./trace/itf.js";
 export {
   collectCoverage,
   coverageToJson,
@@ -51,8 +51,8 @@ export {
 } from "./coverage.js";
 export { errorMessage } from "./errors.js";
 export { invariantFailure } from "./failures.js";
-export { checkLiveness, hasHotCycle, type LivenessOptions, type LivenessStats } from "./liveness.js";
-export { TemperatureGauge, temperatureFailure } from "./liveness-temperature.js";
+export { checkLiveness, hasHotCycle, type LivenessOptions, type LivenessStats } from "./search/liveness.js";
+export { TemperatureGauge, temperatureFailure } from "./search/liveness-temperature.js";
 export * from "./model.js";
 export {
   factoryModuleUrl,
@@ -67,20 +67,24 @@ export {
   type ParallelExhaustiveOptions,
   type ParallelExhaustiveStats,
   ParallelExplorer,
-} from "./parallel-explorer.js";
-export { PctScheduler } from "./pct-scheduler.js";
-export { deriveSeed, isValidSeed, Prng } from "./prng.js";
-export { checkRandom, type RandomOptions, type RandomStrategy } from "./random-explorer.js";
-export { type ReplayResult, replayTrace } from "./replay.js";
+} from "./search/parallel-explorer.js";
+export { PctScheduler } from "./search/pct-scheduler.js";
+export { deriveSeed, isValidSeed, Prng } from "./search/prng.js";
+export { checkRandom, type RandomOptions, type RandomStrategy } from "./search/random-explorer.js";
+export { type ReplayResult, replayTrace } from "./trace/replay.js";
 export {
   replayLeniently,
   type ShrinkOptions,
   type ShrinkResult,
   sameFailure,
   shrinkTrace,
-} from "./shrink.js";
-export { MAX_SHARED_CAPACITY, SHARED_SLOT_BYTES, SharedFingerprintSet } from "./shared-fingerprint-set.js";
-export { StateQueue } from "./state-queue.js";
+} from "./search/shrink.js";
+export {
+  MAX_SHARED_CAPACITY,
+  SHARED_SLOT_BYTES,
+  SharedFingerprintSet,
+} from "./store/shared-fingerprint-set.js";
+export { StateQueue } from "./store/state-queue.js";
 export {
   failureToText,
   formatLocation,
@@ -91,7 +95,7 @@ export {
   type TraceFileRead,
   type TraceMetadata,
   traceToText,
-} from "./trace.js";
+} from "./trace/trace.js";
 export {
   createTraceFile,
   parseTraceFile,
@@ -99,4 +103,4 @@ export {
   serializeTraceFile,
   sourceSha256,
   traceSourcePath,
-} from "./trace-file.js";
+} from "./trace/trace-file.js";

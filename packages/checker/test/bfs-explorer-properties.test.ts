@@ -2,8 +2,8 @@
 // naive breadth-first search over the same adjacency lists.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkExhaustive } from "../src/bfs-explorer.js";
-import { replayTrace } from "../src/replay.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
+import { replayTrace } from "../src/trace/replay.js";
 import { edgeKey, GraphModel, type GraphSpec, shortestDistances } from "./models/graph-model.js";
 
 const graphSpec = fc.integer({ min: 1, max: 24 }).chain((nodeCount) =>

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { StateQueue } from "../src/state-queue.js";
+import { StateQueue } from "../src/store/state-queue.js";
 
 describe("StateQueue", () => {
   it("is a FIFO of byte strings across chunk boundaries and oversized entries", () => {

@@ -1,8 +1,8 @@
 // TLA+'s TwoPhase: the compact model's state counts and counterexamples
 // against an independent, naive implementation of the same spec.
 import { describe, expect, it } from "vitest";
-import { checkExhaustive } from "../src/bfs-explorer.js";
-import { replayTrace } from "../src/replay.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
+import { replayTrace } from "../src/trace/replay.js";
 import { TwoPhaseModel } from "./models/two-phase-model.js";
 
 interface NaiveState {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { checkExhaustive, type ExhaustiveProgress } from "../src/bfs-explorer.js";
+import { checkExhaustive, type ExhaustiveProgress } from "../src/search/bfs-explorer.js";
 import type { Emit, Failure, Model, StepOutcome } from "../src/model.js";
-import { replayTrace } from "../src/replay.js";
+import { replayTrace } from "../src/trace/replay.js";
 import { GraphModel, type GraphSpec } from "./models/graph-model.js";
 import { GridModel } from "./models/grid-model.js";
 import { CounterModel, RingModel } from "./models/ring-model.js";

@@ -1,11 +1,11 @@
 // Coverage: which states were entered and which handlers ran, and which never
 // did, after an exhaustive or a random check; as a table and as JSON.
 import { describe, expect, it } from "vitest";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import { collectCoverage, coverageToJson, coverageToText, mergeCoverage } from "../src/coverage.js";
 import { buildModel } from "../src/fl/fl-model.js";
 import type { CoverageReport } from "../src/model.js";
-import { checkRandom } from "../src/random-explorer.js";
+import { checkRandom } from "../src/search/random-explorer.js";
 import { loadFixture } from "./fixtures/fl/load.js";
 import { GraphModel } from "./models/graph-model.js";
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fingerprint, fingerprintHex, fingerprintInto } from "../src/fingerprint.js";
-import { FingerprintSet } from "../src/fingerprint-set.js";
+import { FingerprintSet } from "../src/store/fingerprint-set.js";
 
 function randomBytes(count: number, length: number, seed: number): Uint8Array[] {
   // A small LCG: deterministic inputs without fast-check's shrinking machinery.

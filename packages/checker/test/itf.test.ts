@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { checkExhaustive } from "../src/bfs-explorer.js";
-import { ITF_FORMAT_DESCRIPTION, readItfTrace, toItfValue, traceToItf } from "../src/itf.js";
-import { replayTrace } from "../src/replay.js";
-import { parseTraceFile } from "../src/trace-file.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
+import { ITF_FORMAT_DESCRIPTION, readItfTrace, toItfValue, traceToItf } from "../src/trace/itf.js";
+import { replayTrace } from "../src/trace/replay.js";
+import { parseTraceFile } from "../src/trace/trace-file.js";
 import { GridModel } from "./models/grid-model.js";
 import { TwoPhaseModel } from "./models/two-phase-model.js";
 

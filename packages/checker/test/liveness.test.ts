@@ -6,13 +6,13 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import { buildModel, type FlModel } from "../src/fl/fl-model.js";
-import { traceToItf } from "../src/itf.js";
-import { checkLiveness } from "../src/liveness.js";
+import { traceToItf } from "../src/trace/itf.js";
+import { checkLiveness } from "../src/search/liveness.js";
 import type { Failure, Json, Model, StepLabel, StepOutcome } from "../src/model.js";
-import { checkRandom } from "../src/random-explorer.js";
-import { replayTrace } from "../src/replay.js";
+import { checkRandom } from "../src/search/random-explorer.js";
+import { replayTrace } from "../src/trace/replay.js";
 import { compileText, loadFixture } from "./fixtures/fl/load.js";
 
 const ir = loadFixture("liveness.fl");

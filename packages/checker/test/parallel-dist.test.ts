@@ -2,7 +2,7 @@
 // dist/parallel-worker.js, under plain Node; that worker loads TypeScript
 // factories through tsx. Needs the build (`npm test` runs `tsc -b` first).
 import { describe, expect, it } from "vitest";
-import { checkExhaustiveParallel } from "../dist/parallel-explorer.js";
+import { checkExhaustiveParallel } from "../dist/search/parallel-explorer.js";
 
 describe("compiled parallel explorer", () => {
   it("runs from dist with a TypeScript model factory", async () => {

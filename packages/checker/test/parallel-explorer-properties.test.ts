@@ -3,12 +3,12 @@
 // length, and its counterexamples must replay to the reported failure.
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import type { FoundFailure } from "../src/check-result.js";
 import type { Json } from "../src/model.js";
 import type { ModelFactory } from "../src/model-factory.js";
-import { ParallelExplorer } from "../src/parallel-explorer.js";
-import { replayTrace } from "../src/replay.js";
+import { ParallelExplorer } from "../src/search/parallel-explorer.js";
+import { replayTrace } from "../src/trace/replay.js";
 import { edgeKey, GraphModel, type GraphSpec } from "./models/graph-model.js";
 
 const explorer = new ParallelExplorer(2);

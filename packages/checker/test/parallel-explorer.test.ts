@@ -2,12 +2,12 @@
 // same verdicts and counts whatever the number of workers, counterexamples of
 // the same (shortest) length that replay, and errors instead of crashes.
 import { afterAll, describe, expect, it } from "vitest";
-import { checkExhaustive, type ExhaustiveProgress } from "../src/bfs-explorer.js";
+import { checkExhaustive, type ExhaustiveProgress } from "../src/search/bfs-explorer.js";
 import type { CheckResult, ExhaustiveStats } from "../src/check-result.js";
 import type { Json, Model } from "../src/model.js";
 import type { ModelFactory } from "../src/model-factory.js";
-import { checkExhaustiveParallel, ParallelExplorer } from "../src/parallel-explorer.js";
-import { replayTrace } from "../src/replay.js";
+import { checkExhaustiveParallel, ParallelExplorer } from "../src/search/parallel-explorer.js";
+import { replayTrace } from "../src/trace/replay.js";
 import { createGraphModel, type GraphSpec } from "./models/graph-model.js";
 import { createGridModel } from "./models/grid-model.js";
 import type { Fault } from "./models/parallel-faulty-models.js";

@@ -1,8 +1,8 @@
 // PCT's scheduling rules: the highest-priority actor with an enabled step
 // runs; change points drop the running actor below every initial priority.
 import { describe, expect, it } from "vitest";
-import { PctScheduler } from "../src/pct-scheduler.js";
-import { Prng } from "../src/prng.js";
+import { PctScheduler } from "../src/search/pct-scheduler.js";
+import { Prng } from "../src/search/prng.js";
 
 /** Runs a scheduler over a fixed set of always-enabled actors; returns who ran at each step. */
 function schedule(seed: number, depth: number, length: number, actors: string[]): string[] {

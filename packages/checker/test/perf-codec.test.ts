@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { compileSource, type Type } from "@faultline/lang";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import {
   compileDecoder,
   compileEncoder,

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { compileSource } from "@faultline/lang";
 import { describe, expect, it } from "vitest";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import { buildModel, type FlModel } from "../src/fl/fl-model.js";
 import type { FlState } from "../src/fl/fl-state.js";
 

@@ -6,10 +6,10 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { compileSource } from "@faultline/lang";
 import { describe, expect, it } from "vitest";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import { flModelFactory } from "../src/fl/fl-factory.js";
 import { buildModel } from "../src/fl/fl-model.js";
-import { checkExhaustiveParallel } from "../src/parallel-explorer.js";
+import { checkExhaustiveParallel } from "../src/search/parallel-explorer.js";
 
 const TLA_FILE = fileURLToPath(new URL("../../../models/bench/two-phase-tla.fl", import.meta.url));
 const MESSAGES_FILE = fileURLToPath(new URL("../../../models/bench/two-phase-messages.fl", import.meta.url));

@@ -3,11 +3,11 @@
 // and run budget, shrunk to at most a third of its length, and reproduced
 // byte for byte from (seed, run).
 import { describe, expect, it } from "vitest";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import type { CheckResult, RandomStats } from "../src/check-result.js";
 import { buildModel } from "../src/fl/fl-model.js";
-import { checkRandom, type RandomOptions } from "../src/random-explorer.js";
-import { replayTrace } from "../src/replay.js";
+import { checkRandom, type RandomOptions } from "../src/search/random-explorer.js";
+import { replayTrace } from "../src/trace/replay.js";
 import { loadFixture } from "./fixtures/fl/load.js";
 import { GraphModel } from "./models/graph-model.js";
 

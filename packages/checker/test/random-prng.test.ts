@@ -1,7 +1,7 @@
 // The seeded PRNG: fixed sequences per seed (runs must replay on every
 // platform), unbiased bounded draws, and independent per-run seeds.
 import { describe, expect, it } from "vitest";
-import { deriveSeed, isValidSeed, Prng } from "../src/prng.js";
+import { deriveSeed, isValidSeed, Prng } from "../src/search/prng.js";
 
 describe("Prng (xoshiro128**)", () => {
   it("gives a fixed sequence for a seed", () => {

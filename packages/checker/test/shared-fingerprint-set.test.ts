@@ -4,7 +4,7 @@ import { Worker } from "node:worker_threads";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fingerprint } from "../src/fingerprint.js";
-import { MAX_SHARED_CAPACITY, SharedFingerprintSet } from "../src/shared-fingerprint-set.js";
+import { MAX_SHARED_CAPACITY, SharedFingerprintSet } from "../src/store/shared-fingerprint-set.js";
 
 const fingerprintArb = fc.record({ hi: fc.nat(0xffffffff), lo: fc.nat(0xffffffff) });
 

@@ -7,9 +7,9 @@ import { describe, expect, it } from "vitest";
 import { buildModel } from "../src/fl/fl-model.js";
 import type { FlStep } from "../src/fl/fl-state.js";
 import type { Failure, Invariant, Json, Model, StepLabel, StepOutcome } from "../src/model.js";
-import { checkRandom } from "../src/random-explorer.js";
-import { replayTrace } from "../src/replay.js";
-import { replayLeniently, sameFailure, shrinkTrace } from "../src/shrink.js";
+import { checkRandom } from "../src/search/random-explorer.js";
+import { replayTrace } from "../src/trace/replay.js";
+import { replayLeniently, sameFailure, shrinkTrace } from "../src/search/shrink.js";
 import { loadFixture } from "./fixtures/fl/load.js";
 import { GraphModel, type GraphSpec, shortestDistances } from "./models/graph-model.js";
 

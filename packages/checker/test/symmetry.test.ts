@@ -7,15 +7,15 @@ import { fileURLToPath } from "node:url";
 import { compileSource, type IrProgram } from "@faultline/lang";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import type { CheckResult } from "../src/check-result.js";
 import { flModelFactory } from "../src/fl/fl-factory.js";
 import { buildModel, type FlModel } from "../src/fl/fl-model.js";
 import type { FlState } from "../src/fl/fl-state.js";
-import { checkLiveness, hasHotCycle } from "../src/liveness.js";
+import { checkLiveness, hasHotCycle } from "../src/search/liveness.js";
 import type { Emit } from "../src/model.js";
-import { checkExhaustiveParallel } from "../src/parallel-explorer.js";
-import { replayTrace } from "../src/replay.js";
+import { checkExhaustiveParallel } from "../src/search/parallel-explorer.js";
+import { replayTrace } from "../src/trace/replay.js";
 
 const EXAMPLE = fileURLToPath(new URL("../../../examples/symmetry.fl", import.meta.url));
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import type { Json } from "../src/model.js";
-import { replayTrace } from "../src/replay.js";
-import { failureToText, traceToText } from "../src/trace.js";
-import { createTraceFile, parseTraceFile, serializeTraceFile } from "../src/trace-file.js";
+import { replayTrace } from "../src/trace/replay.js";
+import { failureToText, traceToText } from "../src/trace/trace.js";
+import { createTraceFile, parseTraceFile, serializeTraceFile } from "../src/trace/trace-file.js";
 import { GraphModel } from "./models/graph-model.js";
 import { GridModel } from "./models/grid-model.js";
 import { TwoPhaseModel } from "./models/two-phase-model.js";

@@ -23,13 +23,13 @@ const out = join(cli, "dist", "bundle");
 const types = join(cli, "dist", "types");
 
 // Entry names are the file names the code itself looks for next to its chunks:
-// parallel-explorer.ts starts `./parallel-worker.js`, and fl-factory.ts names
+// search/parallel-explorer.ts starts `./parallel-worker.js`, and fl-factory.ts names
 // `./fl-factory.js` as the module a worker imports to build a .fl model.
 const entryPoints = {
   main: join(dist("cli"), "main.js"),
   index: join(dist("cli"), "index.js"),
   runtime: join(dist("lang"), "codegen", "public-runtime.js"),
-  "parallel-worker": join(dist("checker"), "parallel-worker.js"),
+  "parallel-worker": join(dist("checker"), "search", "parallel-worker.js"),
   "fl-factory": join(dist("checker"), "fl", "fl-factory.js"),
 };
 for (const [name, file] of Object.entries(entryPoints)) {

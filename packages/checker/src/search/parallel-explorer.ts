@@ -1,0 +1,938 @@
+// Exhaustive breadth-first search on several worker threads over one shared
+// fingerprint table.
+//
+// Level-synchronous: the frontier of depth d is a list of chunks of encoded
+// states; every worker claims chunks until none is left, expands them,
+// deduplicates successors in the shared table and writes the new ones (depth
+// d + 1) to its own chunks, with a parent link (parent ref, emission index).
+// At the barrier the coordinator (this thread) collects the new chunks as the
+// next frontier. A failure found at depth d is reported only once every worker
+// has finished depth d, so counterexamples are as short as the single-threaded
+// explorer's, and the distinct-state count is the same. The counterexample is
+// rebuilt here by walking the parent links and replaying the k-th emitted step
+// with this thread's own model instance, exactly as bfs-explorer.ts does.
+//
+// Among failures of the same (shortest) length, the one reported is the first
+// found by the lowest-numbered worker that found one; with one worker that is
+// the single-threaded explorer's choice, with more it may depend on timing.
+//
+// Memory: the table starts small and doubles (rehashed here while every worker
+// is paused) up to half the memory budget; when it is at its maximum load
+// there, or parent links and frontier outgrow the rest, the search stops with
+// `bounded`, reason "memory", instead of running out of memory.
+//
+// `workers: 1` runs the same code with one worker thread (not a fallback to
+// checkExhaustive), so the memory budget applies there too.
+//
+// Partial-order reduction (`partialOrder: true`): workers expand with the
+// model's ample sets and apply the cycle proviso on the shared table's add, as
+// bfs-explorer.ts does. Which worker discovers a state first depends on
+// timing, so with 2+ workers which states are fully expanded, hence the state
+// count, may differ from run to run; verdicts do not (ADR 0008).
+//
+// Workers are kept between searches by a ParallelExplorer (a pool);
+// checkExhaustiveParallel starts one for a single search. A worker exception
+// or crash ends the search with kind "error"; workers that do not come back
+// (a crash, or a step still running 2 s after the timeout) are terminated.
+import { createRequire } from "node:module";
+import { totalmem } from "node:os";
+import { pathToFileURL } from "node:url";
+import { getHeapStatistics } from "node:v8";
+import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
+import {
+  emissionText,
+  type ExhaustiveOptions,
+  type ExhaustiveProgress,
+  pickEmission,
+} from "./bfs-explorer.js";
+import { ParentLinkTable } from "../store/parent-links.js";
+import { type BoundReason, type CheckResult, type ExhaustiveStats, failureResult } from "../check-result.js";
+import { errorMessage } from "../errors.js";
+import type { Json, Model } from "../model.js";
+import { loadModelFromFactory, type ModelFactory } from "../model-factory.js";
+import {
+  BEST_LENGTH,
+  BLOCK,
+  CAN_GROW,
+  CONTROL_WORDS,
+  type CandidateRecord,
+  type ChunkRef,
+  EPOCH,
+  type FromWorker,
+  LIMIT,
+  LINK_CHUNK_BITS,
+  type LevelDone,
+  NEXT_CHUNK,
+  NO_LENGTH,
+  NO_PARENT,
+  PAUSE,
+  RESERVED,
+  STAT_DISTINCT,
+  STAT_EXPANDED,
+  STAT_GENERATED,
+  STAT_WORDS,
+  STOP,
+  Stop,
+  type RunConfig,
+  type ToWorker,
+  type WorkerStart,
+} from "./parallel-protocol.js";
+import {
+  MAX_SHARED_CAPACITY,
+  SHARED_SLOT_BYTES,
+  SharedFingerprintSet,
+} from "../store/shared-fingerprint-set.js";
+import type { Trace } from "../trace/trace.js";
+
+/** Options of one parallel search: checkExhaustive's, plus memory and work sharing. */
+export interface ParallelCheckOptions extends ExhaustiveOptions {
+  /**
+   * Budget in bytes for the search's stores: the visited table (at most half
+   * of it), parent links and the frontier. Default: half the machine's memory.
+   * Worker heaps and the model's own objects come on top.
+   */
+  memoryBytes?: number;
+  /** Bytes per frontier chunk buffer (default 16 KiB). */
+  chunkBytes?: number;
+  /** Most states per frontier chunk, the unit of work sharing (default 1024). */
+  chunkStates?: number;
+}
+
+export interface ParallelExhaustiveOptions extends ParallelCheckOptions {
+  /** Worker threads (1 to 256); 1 still runs the search in a worker. */
+  workers: number;
+}
+
+/** The parallel explorer's figures. */
+export interface ParallelExhaustiveStats extends ExhaustiveStats {
+  workers: number;
+  /** Slots of the visited table at the end, and the fraction in use. */
+  visitedSetCapacity: number;
+  visitedSetLoad: number;
+  /** Times the visited table was grown (each a pause of every worker). */
+  visitedSetGrowths: number;
+  memoryBudgetBytes: number;
+}
+
+/** Fraction of the memory budget the visited table may take. */
+const TABLE_SHARE = 0.5;
+/** Load at which the table grows, or at its largest, is full. */
+const MAX_LOAD = 0.8;
+const DEFAULT_INITIAL_SLOTS = 1 << 16;
+const MIN_SLOTS = 16;
+const DEFAULT_CHUNK_BYTES = 16 * 1024;
+const DEFAULT_CHUNK_STATES = 1024;
+const MAX_BLOCK = 4096;
+/** Largest default budget: half the machine's memory, but not more than this. */
+const MAX_DEFAULT_BUDGET = 64 * 1024 ** 3;
+/** How often the coordinator looks at the clock while workers run. */
+const TICK_MS = 25;
+/** How long workers may take to notice the timeout before they are terminated. */
+const STUCK_GRACE_MS = 2_000;
+const MAX_WORKERS = 256;
+
+const NO_FAILURE = { kind: "runtime-error", property: "", message: "" } as const;
+
+class ModelInconsistency extends Error {}
+
+/** A worker failed: a model exception (with the state being expanded) or a crash. */
+class WorkerFailure extends Error {
+  constructor(
+    message: string,
+    readonly detail: string | undefined,
+    readonly stateRef: number | null,
+  ) {
+    super(message);
+  }
+}
+
+/** The workers did not come back after the timeout (a model step that never returns). */
+class StuckWorkers extends WorkerFailure {}
+
+/** onProgress threw between two barriers: the caller gets the exception. */
+class CallbackFailure extends WorkerFailure {
+  constructor(readonly thrown: unknown) {
+    super("onProgress threw", undefined, null);
+  }
+}
+
+/** Where the worker entry is: the compiled sibling, or the TypeScript source run through tsx. */
+function workerEntry(): { url: URL; typescript: boolean } {
+  const here = import.meta.url;
+  const typescript = /\.[cm]?ts$/.test(new URL(here).pathname);
+  return { url: new URL(typescript ? "./parallel-worker.ts" : "./parallel-worker.js", here), typescript };
+}
+
+// A worker cannot import the .ts source by itself: register tsx, then import the entry.
+const TYPESCRIPT_BOOTSTRAP = `
+const { workerData } = require("node:worker_threads");
+import(workerData.tsxApi)
+  .then((api) => { api.register(); return import(workerData.entry); })
+  .catch((error) => { setImmediate(() => { throw error; }); });
+`;
+
+/** tsx's ESM register API as a file URL (require.resolve finds its CommonJS twin next to it). */
+function tsxEsmApiUrl(): string {
+  const commonJs = createRequire(import.meta.url).resolve("tsx/esm/api");
+  return pathToFileURL(commonJs.replace(/\.cjs$/, ".mjs")).href;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} bytes`;
+}
+
+/** Parent links of one worker's states, read from the buffers it shared. */
+class LinkReader extends ParentLinkTable {
+  constructor() {
+    super(LINK_CHUNK_BITS);
+  }
+
+  add(done: LevelDone): void {
+    for (const buffer of done.linkParents) this.parents.push(new Uint32Array(buffer));
+    for (const buffer of done.linkIndexes) this.indexes.push(new Uint16Array(buffer));
+    for (const [local, index] of done.linkOverflow) this.overflow.set(local, index);
+  }
+}
+
+/** The messages of one phase (model build, initial states or a level) until every worker is done. */
+interface Phase {
+  active: Set<number>;
+  done: Map<number, LevelDone | null>;
+  paused: Map<number, number>;
+  resolve: () => void;
+  reject: (failure: WorkerFailure) => void;
+}
+
+interface WorkerHandle {
+  id: number;
+  worker: Worker;
+  tablePort: MessagePort;
+  alive: boolean;
+}
+
+/**
+ * A pool of worker threads for parallel exhaustive searches, kept between
+ * searches (a worker thread takes a while to start, longer when it must load
+ * tsx for TypeScript factories). One search at a time. Workers that end a
+ * search in an unknown state (a model error, a crash, a step that never
+ * returns) are terminated and replaced at the next search. Idle workers do
+ * not keep the process alive; close() terminates them.
+ */
+export class ParallelExplorer {
+  readonly workers: number;
+  private handles: WorkerHandle[] | null = null;
+  private current: ParallelRun | null = null;
+  private runs = 0;
+  private busy = false;
+  private closed = false;
+  private terminating = false;
+
+  constructor(workers: number) {
+    this.workers = workers;
+  }
+
+  /** Explores every reachable state of the factory's model: see checkExhaustiveParallel. */
+  async check(
+    factory: ModelFactory,
+    options: ParallelCheckOptions = {},
+  ): Promise<CheckResult<ParallelExhaustiveStats>> {
+    const invalid = this.invalidOptions(options);
+    if (invalid !== null) return { kind: "error", message: invalid };
+    this.busy = true;
+    try {
+      if (this.handles?.some((handle) => !handle.alive)) await this.terminateAll();
+      const run = new ParallelRun(factory, options, this.workers, ++this.runs, () => this.startedWorkers());
+      this.current = run;
+      this.setRef(true);
+      return await run.run();
+    } finally {
+      if (this.current !== null && !this.current.workersIdle) await this.terminateAll();
+      this.current = null;
+      this.setRef(false);
+      this.busy = false;
+    }
+  }
+
+  /** Terminates the worker threads; the explorer cannot be used afterwards. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.terminateAll();
+  }
+
+  private invalidOptions(options: ParallelCheckOptions): string | null {
+    if (this.closed) return "the parallel explorer is closed";
+    if (this.busy) return "the parallel explorer runs one search at a time";
+    const workers = this.workers;
+    if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
+      return `workers must be an integer from 1 to ${MAX_WORKERS}, got ${workers}`;
+    }
+    const memory = options.memoryBytes;
+    if (memory !== undefined && !(Number.isFinite(memory) && memory > 0)) {
+      return `memoryBytes must be a positive number, got ${memory}`;
+    }
+    return null;
+  }
+
+  private startedWorkers(): WorkerHandle[] {
+    if (this.handles !== null) return this.handles;
+    const entry = workerEntry();
+    const tsxApi = entry.typescript ? tsxEsmApiUrl() : "";
+    const handles: WorkerHandle[] = [];
+    for (let id = 0; id < this.workers; id++) {
+      const channel = new MessageChannel();
+      const start: WorkerStart = { id, workers: this.workers, tablePort: channel.port2 };
+      const worker = entry.typescript
+        ? new Worker(TYPESCRIPT_BOOTSTRAP, {
+            eval: true,
+            workerData: { ...start, tsxApi, entry: entry.url.href },
+            transferList: [channel.port2],
+          })
+        : new Worker(entry.url, { workerData: start, transferList: [channel.port2] });
+      const handle: WorkerHandle = { id, worker, tablePort: channel.port1, alive: true };
+      worker.on("message", (message: FromWorker) => this.current?.onMessage(message));
+      worker.on("error", (error: Error) => {
+        handle.alive = false;
+        this.current?.onFailure(
+          new WorkerFailure(`worker ${id} failed: ${error.message}`, error.stack, null),
+        );
+      });
+      worker.on("exit", (code) => {
+        handle.alive = false;
+        if (this.terminating) return;
+        this.current?.onFailure(
+          new WorkerFailure(`worker ${id} exited unexpectedly (code ${code})`, undefined, null),
+        );
+      });
+      handles.push(handle);
+    }
+    this.handles = handles;
+    return handles;
+  }
+
+  private setRef(ref: boolean): void {
+    for (const handle of this.handles ?? []) {
+      if (ref) handle.worker.ref();
+      else handle.worker.unref();
+    }
+  }
+
+  private async terminateAll(): Promise<void> {
+    const handles = this.handles;
+    if (handles === null) return;
+    this.handles = null;
+    this.terminating = true;
+    try {
+      await Promise.all(handles.map((handle) => handle.worker.terminate()));
+    } finally {
+      this.terminating = false;
+    }
+    for (const handle of handles) handle.tablePort.close();
+  }
+}
+
+class ParallelRun {
+  private readonly factory: ModelFactory;
+  private readonly options: ParallelCheckOptions;
+  private readonly runId: number;
+  private readonly workerCount: number;
+  private readonly startWorkers: () => WorkerHandle[];
+  private readonly stopOnFirst: boolean;
+  private readonly maxDepth: number;
+  private readonly maxStates: number;
+  private readonly maxFailures: number;
+  private readonly budget: number;
+  private readonly maxCapacity: number;
+  private readonly now: () => number;
+  private readonly startTime: number;
+
+  private model: Model<unknown, Json> | null = null;
+  private handles: WorkerHandle[] = [];
+  private readonly controlBuffer = new SharedArrayBuffer(CONTROL_WORDS * 4);
+  private readonly control = new Int32Array(this.controlBuffer);
+  private readonly statsBuffer: SharedArrayBuffer;
+  private readonly liveStats: Float64Array;
+  private table: SharedFingerprintSet;
+  private growths = 0;
+  private readonly links: LinkReader[] = [];
+  private phase: Phase | null = null;
+  /** A worker failure that arrived outside a phase. */
+  private pendingFailure: WorkerFailure | null = null;
+  /** Every worker finished every phase it was given: the pool may reuse them. */
+  workersIdle = false;
+  /** Real time (not the injectable clock) at which workers were told to stop for the timeout. */
+  private timeoutStopAt: number | null = null;
+
+  // Figures, cumulative over finished phases.
+  private readonly inserted: number[];
+  private readonly distinctBy: number[];
+  private readonly generatedBy: number[];
+  private readonly expandedBy: number[];
+  private readonly ampleBy: number[];
+  private readonly heapBy: number[];
+  private readonly chunkBytesBy: number[];
+  private deepest = 0;
+  private completedDepth = -1;
+  private cutOffByDepth = false;
+  private peakQueueStates = 0;
+  private peakQueueBytes = 0;
+  private levelStates = 0;
+  private levelBytes = 0;
+  private currentDepth = 0;
+  private stopReason: BoundReason | null = null;
+  private stopMessage: string | undefined;
+  private best: { candidate: CandidateRecord; worker: number } | null = null;
+  /** stopOnFirst false: per failure, the shortest candidate and when it arrived (for a stable order). */
+  private readonly collected = new Map<string, { candidate: CandidateRecord; arrival: number }>();
+  private arrivals = 0;
+  private lastProgress: number;
+  private lastProgressStates = 0;
+
+  constructor(
+    factory: ModelFactory,
+    options: ParallelCheckOptions,
+    workers: number,
+    runId: number,
+    startWorkers: () => WorkerHandle[],
+  ) {
+    this.factory = factory;
+    this.options = options;
+    this.runId = runId;
+    this.workerCount = workers;
+    this.startWorkers = startWorkers;
+    this.stopOnFirst = options.stopOnFirst ?? true;
+    this.maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
+    this.maxStates = options.maxStates ?? Number.POSITIVE_INFINITY;
+    this.maxFailures = options.maxFailures ?? 100;
+    this.now = options.now ?? (() => performance.now());
+    this.budget = options.memoryBytes ?? Math.min(totalmem() / 2, MAX_DEFAULT_BUDGET);
+    this.maxCapacity = Math.max(
+      MIN_SLOTS,
+      Math.min(MAX_SHARED_CAPACITY, Math.floor((this.budget * TABLE_SHARE) / SHARED_SLOT_BYTES)),
+    );
+    const initial = Math.max(MIN_SLOTS, options.initialCapacity ?? DEFAULT_INITIAL_SLOTS);
+    this.table = SharedFingerprintSet.create(Math.min(this.maxCapacity, initial));
+    this.statsBuffer = new SharedArrayBuffer(workers * STAT_WORDS * 8);
+    this.liveStats = new Float64Array(this.statsBuffer);
+    const zeros = () => new Array<number>(workers).fill(0);
+    this.inserted = zeros();
+    this.distinctBy = zeros();
+    this.generatedBy = zeros();
+    this.expandedBy = zeros();
+    this.ampleBy = zeros();
+    this.heapBy = zeros();
+    this.chunkBytesBy = zeros();
+    for (let w = 0; w < workers; w++) this.links.push(new LinkReader());
+    this.startTime = this.now();
+    this.lastProgress = this.startTime;
+  }
+
+  async run(): Promise<CheckResult<ParallelExhaustiveStats>> {
+    try {
+      this.model = await loadModelFromFactory(this.factory);
+    } catch (error) {
+      this.workersIdle = true;
+      return this.error(`cannot build the model: ${errorMessage(error)}`, error, null);
+    }
+    const control = this.control;
+    control[BEST_LENGTH] = NO_LENGTH;
+    this.configureTable();
+    let ticker: ReturnType<typeof setInterval> | undefined;
+    try {
+      try {
+        this.handles = this.startWorkers();
+      } catch (error) {
+        throw new WorkerFailure(`cannot start worker threads: ${errorMessage(error)}`, undefined, null);
+      }
+      if (this.options.timeoutMs !== undefined || this.options.onProgress !== undefined) {
+        ticker = setInterval(() => this.tick(), Math.min(TICK_MS, this.options.progressIntervalMs ?? 250));
+      }
+      await this.runPhase(this.allWorkers(), { type: "run", config: this.runConfig() });
+      let frontier = await this.runPhase([0], { type: "init" });
+      this.afterPhase(-1, frontier);
+      let depth = 0;
+      while (frontier.length > 0 && this.stopReason === null) {
+        if (this.best !== null) break;
+        if (this.timeoutReached()) break;
+        if (this.memoryExceeded(frontier)) break;
+        this.currentDepth = depth;
+        Atomics.store(control, NEXT_CHUNK, 0);
+        // Workers drop unused reservations at each level: count only what is in the table.
+        Atomics.store(control, RESERVED, this.insertedTotal());
+        const message: ToWorker = { type: "level", depth, chunks: frontier, table: this.table.buffer };
+        const next = await this.runPhase(this.allWorkers(), message);
+        this.afterPhase(depth, next);
+        frontier = next;
+        depth++;
+      }
+      if (this.stopReason === null && frontier.length === 0) this.completedDepth = this.deepest;
+      this.workersIdle = true;
+    } catch (error) {
+      if (!(error instanceof WorkerFailure)) throw error;
+      this.abortWorkers();
+      if (error instanceof CallbackFailure) throw error.thrown;
+      if (error instanceof StuckWorkers) return this.stuck();
+      return this.error(error.message, error, error.stateRef);
+    } finally {
+      if (ticker !== undefined) clearInterval(ticker);
+    }
+    return this.finish();
+  }
+
+  private runConfig(): RunConfig {
+    return {
+      run: this.runId,
+      factory: this.factory,
+      control: this.controlBuffer,
+      stats: this.statsBuffer,
+      table: this.table.buffer,
+      maxDepth: this.maxDepth,
+      maxStates: this.maxStates,
+      stopOnFirst: this.stopOnFirst,
+      maxFailures: this.maxFailures,
+      chunkBytes: this.options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+      chunkStates: this.options.chunkStates ?? DEFAULT_CHUNK_STATES,
+      partialOrder: this.options.partialOrder === true,
+    };
+  }
+
+  /** Stops every worker at its next state and wakes paused ones, before they are terminated. */
+  private abortWorkers(): void {
+    const control = this.control;
+    Atomics.compareExchange(control, STOP, Stop.None, Stop.Abort);
+    Atomics.add(control, EPOCH, 1);
+    Atomics.notify(control, EPOCH);
+  }
+
+  private insertedTotal(): number {
+    return this.inserted.reduce((a, b) => a + b, 0);
+  }
+
+  private allWorkers(): number[] {
+    return Array.from({ length: this.workerCount }, (_, w) => w);
+  }
+
+  /** Sets the reservation limit for the current table. */
+  private configureTable(): void {
+    const control = this.control;
+    const capacity = this.table.capacity;
+    const limit = Math.max(1, Math.floor(capacity * MAX_LOAD));
+    Atomics.store(control, LIMIT, limit);
+    Atomics.store(control, CAN_GROW, capacity < this.maxCapacity ? 1 : 0);
+    // Small blocks on small tables, so reservations are not hoarded by one worker.
+    const block = Math.max(1, Math.min(MAX_BLOCK, Math.floor(limit / (16 * this.workerCount))));
+    Atomics.store(control, BLOCK, block);
+    Atomics.store(control, RESERVED, this.insertedTotal());
+  }
+
+  onFailure(failure: WorkerFailure): void {
+    // Stop the others at their next state.
+    Atomics.compareExchange(this.control, STOP, Stop.None, Stop.Abort);
+    if (this.phase !== null) this.phase.reject(failure);
+    else if (this.pendingFailure === null) this.pendingFailure = failure;
+  }
+
+  onMessage(message: FromWorker): void {
+    if (message.run !== this.runId) return;
+    const phase = this.phase;
+    switch (message.type) {
+      case "error":
+        this.onFailure(new WorkerFailure(message.message, message.detail, message.stateRef));
+        return;
+      case "ready":
+      case "level-done":
+        if (phase === null) return;
+        if (message.type === "level-done") this.inserted[message.worker] = message.inserted;
+        phase.done.set(message.worker, message.type === "level-done" ? message : null);
+        if (phase.done.size === phase.active.size) phase.resolve();
+        else this.maybeGrow(phase);
+        return;
+      case "paused":
+        if (phase === null) return;
+        phase.paused.set(message.worker, message.inserted);
+        this.maybeGrow(phase);
+        return;
+    }
+  }
+
+  /** Sends `message` to `active` workers and waits until each has answered; returns the new frontier. */
+  private runPhase(active: number[], message: ToWorker): Promise<ChunkRef[]> {
+    if (this.pendingFailure !== null) return Promise.reject(this.pendingFailure);
+    return new Promise((resolve, reject) => {
+      const phase: Phase = {
+        active: new Set(active),
+        done: new Map(),
+        paused: new Map(),
+        resolve: () => {
+          this.phase = null;
+          resolve(this.collect(phase));
+        },
+        reject: (failure) => {
+          this.phase = null;
+          reject(failure);
+        },
+      };
+      this.phase = phase;
+      for (const worker of active) this.handles[worker]!.worker.postMessage(message);
+    });
+  }
+
+  /** Once every running worker is paused (or done), grows the table and wakes them. */
+  private maybeGrow(phase: Phase): void {
+    if (phase.paused.size === 0 || phase.paused.size + phase.done.size < phase.active.size) return;
+    for (const [worker, inserted] of phase.paused) this.inserted[worker] = inserted;
+    const control = this.control;
+    if (this.table.capacity >= this.maxCapacity) {
+      // Workers pause only while the table may grow; should one not, the budget ends the search.
+      Atomics.compareExchange(control, STOP, Stop.None, Stop.Memory);
+    } else {
+      const grown = SharedFingerprintSet.create(Math.min(this.maxCapacity, this.table.capacity * 2));
+      this.table.rehashInto(grown);
+      this.table = grown;
+      this.growths++;
+      this.configureTable();
+      for (const worker of phase.paused.keys()) {
+        this.handles[worker]!.tablePort.postMessage({ table: grown.buffer });
+      }
+    }
+    Atomics.store(control, PAUSE, 0);
+    phase.paused.clear();
+    Atomics.add(control, EPOCH, 1);
+    Atomics.notify(control, EPOCH);
+  }
+
+  /** Takes in the finished phase's reports; returns the new frontier, worker by worker. */
+  private collect(phase: Phase): ChunkRef[] {
+    const chunks: ChunkRef[] = [];
+    const workers = [...phase.done.keys()].sort((a, b) => a - b);
+    for (const worker of workers) {
+      const done = phase.done.get(worker);
+      if (done === undefined || done === null) continue;
+      chunks.push(...done.chunks);
+      this.links[worker]!.add(done);
+      this.distinctBy[worker] = done.distinct;
+      this.generatedBy[worker] = done.generated;
+      this.expandedBy[worker] = done.expanded;
+      this.ampleBy[worker] = done.ampleExpansions;
+      this.heapBy[worker] = done.heapUsed;
+      this.chunkBytesBy[worker] = done.chunkBufferBytes;
+      if (done.cutOffByDepth) this.cutOffByDepth = true;
+      for (const candidate of done.candidates) this.consider(candidate, worker);
+    }
+    return chunks;
+  }
+
+  private consider(candidate: CandidateRecord, worker: number): void {
+    if (this.stopOnFirst) {
+      const best = this.best;
+      if (
+        best === null ||
+        candidate.length < best.candidate.length ||
+        (candidate.length === best.candidate.length && worker < best.worker)
+      ) {
+        this.best = { candidate, worker };
+      }
+      return;
+    }
+    const failure = candidate.failure;
+    const key = `${failure.kind}\u0000${failure.property}\u0000${failure.message}`;
+    const known = this.collected.get(key);
+    if (known === undefined || candidate.length < known.candidate.length) {
+      // A shorter candidate keeps the place of the first one found, as in checkExhaustive.
+      this.collected.set(key, { candidate, arrival: known?.arrival ?? this.arrivals++ });
+    }
+  }
+
+  /** Bookkeeping at a level barrier (depth -1: after the initial states). */
+  private afterPhase(depth: number, next: ChunkRef[]): void {
+    let nextStates = 0;
+    let nextBytes = 0;
+    for (const chunk of next) {
+      nextStates += chunk.count;
+      nextBytes += chunk.bytes;
+    }
+    if (nextStates > 0) this.deepest = depth + 1;
+    // Both levels' chunks are held until the barrier.
+    this.peakQueueStates = Math.max(this.peakQueueStates, this.levelStates + nextStates);
+    this.peakQueueBytes = Math.max(this.peakQueueBytes, nextBytes + this.levelBytes);
+    this.levelStates = nextStates;
+    this.levelBytes = nextBytes;
+    const stop = Atomics.load(this.control, STOP) as Stop;
+    if (stop === Stop.MaxStates) this.stopReason = "max-states";
+    else if (stop === Stop.Timeout) this.stopReason = "timeout";
+    else if (stop === Stop.Memory) {
+      this.stopReason = "memory";
+      this.stopMessage = this.tableFullMessage();
+    } else if (stop === Stop.RefSpace) {
+      this.stopReason = "memory";
+      this.stopMessage =
+        `a worker discovered ${Math.floor(NO_PARENT / this.workerCount).toLocaleString("en-US")} states, ` +
+        `as many as 32-bit parent links can name with ${this.workerCount} workers`;
+    }
+    const endedEarly = this.best !== null && this.best.candidate.length <= depth + 1;
+    if (depth >= 0 && stop === Stop.None && !endedEarly) this.completedDepth = depth;
+    this.maybeReportProgress(true);
+  }
+
+  private tableFullMessage(): string {
+    const states = this.insertedTotal();
+    return (
+      `memory budget of ${formatBytes(this.budget)} exhausted: the visited-state table is full ` +
+      `(${states.toLocaleString("en-US")} states in ${this.table.capacity.toLocaleString("en-US")} slots, ` +
+      `${formatBytes(this.table.bytes)}, at most half the budget); allow more memory to go further`
+    );
+  }
+
+  /** Parent links and frontier beyond the budget's other half: stop before running out of memory. */
+  private memoryExceeded(frontier: ChunkRef[]): boolean {
+    const used = this.usedBytes();
+    if (used <= this.budget || frontier.length === 0) return false;
+    this.stopReason = "memory";
+    this.stopMessage =
+      `memory budget of ${formatBytes(this.budget)} exhausted: visited table, parent links and frontier ` +
+      `take ${formatBytes(used)}; allow more memory to go further`;
+    return true;
+  }
+
+  private usedBytes(): number {
+    let linkBytes = 0;
+    for (const links of this.links) linkBytes += links.bytes;
+    return this.table.bytes + linkBytes + this.chunkBytesBy.reduce((a, b) => a + b, 0);
+  }
+
+  private timeoutReached(): boolean {
+    const timeout = this.options.timeoutMs;
+    if (timeout === undefined) return false;
+    if (this.now() - this.startTime < timeout) return false;
+    Atomics.compareExchange(this.control, STOP, Stop.None, Stop.Timeout);
+    if (this.stopReason === null) this.stopReason = "timeout";
+    return true;
+  }
+
+  private tick(): void {
+    const phase = this.phase;
+    if (phase === null) return;
+    if (this.timeoutReached()) {
+      const now = performance.now();
+      this.timeoutStopAt ??= now;
+      // A worker inside a model step that never returns cannot see the stop flag.
+      if (now - this.timeoutStopAt >= STUCK_GRACE_MS) {
+        phase.reject(new StuckWorkers("workers did not stop after the timeout", undefined, null));
+        return;
+      }
+    }
+    try {
+      this.maybeReportProgress(false);
+    } catch (error) {
+      // As in checkExhaustive, an exception from onProgress ends the search and reaches the caller.
+      phase.reject(new CallbackFailure(error));
+    }
+  }
+
+  /** The timeout passed and some worker never came back: it was terminated. */
+  private stuck(): CheckResult<ParallelExhaustiveStats> {
+    return {
+      kind: "bounded",
+      reason: "timeout",
+      stats: this.stats(),
+      message:
+        `the timeout passed and a worker did not stop within ${STUCK_GRACE_MS / 1000} s ` +
+        "(a model step may not terminate); the workers were terminated",
+    };
+  }
+
+  private maybeReportProgress(atBarrier: boolean): void {
+    const onProgress = this.options.onProgress;
+    if (onProgress === undefined) return;
+    const now = this.now();
+    const interval = this.options.progressIntervalMs ?? 250;
+    const every = this.options.progressEveryStates ?? Number.POSITIVE_INFINITY;
+    const byTime = now - this.lastProgress >= interval;
+    if (!byTime && !atBarrier) return;
+    const progress = this.progress();
+    const byCount = atBarrier && progress.distinctStates - this.lastProgressStates >= every;
+    if (!byTime && !byCount) return;
+    this.lastProgress = now;
+    this.lastProgressStates = progress.distinctStates;
+    onProgress(progress);
+  }
+
+  private progress(): ExhaustiveProgress {
+    const stats = this.stats();
+    let distinct = 0;
+    let generated = 0;
+    let expanded = 0;
+    for (let w = 0; w < this.workerCount; w++) {
+      const at = w * STAT_WORDS;
+      distinct += this.liveStats[at + STAT_DISTINCT]!;
+      generated += this.liveStats[at + STAT_GENERATED]!;
+      expanded += this.liveStats[at + STAT_EXPANDED]!;
+    }
+    const discovered = Math.max(0, distinct - stats.distinctStates);
+    return {
+      ...stats,
+      distinctStates: Math.max(stats.distinctStates, distinct),
+      generatedStates: Math.max(stats.generatedStates, generated),
+      queueStates: Math.max(0, this.levelStates - (this.phase === null ? 0 : expanded)) + discovered,
+      currentDepth: this.currentDepth,
+    };
+  }
+
+  private finish(): CheckResult<ParallelExhaustiveStats> {
+    const stats = this.stats();
+    let candidates: CandidateRecord[];
+    if (this.stopOnFirst) candidates = this.best === null ? [] : [this.best.candidate];
+    else {
+      // Shortest first; on equal length, the one found first (earlier level, then lower worker).
+      candidates = [...this.collected.values()]
+        .sort((a, b) => a.candidate.length - b.candidate.length || a.arrival - b.arrival)
+        .slice(0, this.maxFailures)
+        .map((entry) => entry.candidate);
+    }
+    try {
+      const failed = failureResult(candidates, (c) => this.traceOf(c), !this.stopOnFirst, stats);
+      if (failed !== null) return failed;
+    } catch (error) {
+      return this.error(errorMessage(error), error, null, stats);
+    }
+    if (this.stopReason !== null) {
+      const result: CheckResult<ParallelExhaustiveStats> = {
+        kind: "bounded",
+        reason: this.stopReason,
+        stats,
+      };
+      if (this.stopMessage !== undefined) result.message = this.stopMessage;
+      return result;
+    }
+    if (this.cutOffByDepth) return { kind: "bounded", reason: "max-depth", stats };
+    return { kind: "pass", stats };
+  }
+
+  private error(
+    message: string,
+    error: unknown,
+    stateRef: number | null,
+    stats = this.stats(),
+  ): CheckResult<ParallelExhaustiveStats> {
+    const result: CheckResult<ParallelExhaustiveStats> = { kind: "error", message, stats };
+    const detail =
+      error instanceof WorkerFailure ? error.detail : error instanceof Error ? error.stack : undefined;
+    if (detail !== undefined) result.detail = detail;
+    if (stateRef !== null && stateRef !== NO_PARENT && this.model !== null) {
+      try {
+        result.trace = this.traceOf({ failure: NO_FAILURE, stateRef, extraStep: null, length: 0 });
+      } catch {
+        // The model cannot even replay the path: report the error without a trace.
+      }
+    }
+    return result;
+  }
+
+  /** Rebuilds the steps to a candidate by replaying the emission each parent link names. */
+  private traceOf(candidate: CandidateRecord): Trace {
+    const model = this.model!;
+    const workers = this.workerCount;
+    const path: number[] = [];
+    for (let ref = candidate.stateRef; ref !== NO_PARENT; ) {
+      path.push(ref);
+      const worker = ref % workers;
+      ref = this.links[worker]!.parentOf((ref - worker) / workers);
+    }
+    path.reverse();
+    const steps: Json[] = [];
+    let state: unknown = null;
+    for (const ref of path) {
+      const worker = ref % workers;
+      const emission = this.links[worker]!.refOf((ref - worker) / workers);
+      const picked = this.pick(state, emission, steps.length);
+      steps.push(picked.step);
+      if (picked.bytes === null) {
+        throw new ModelInconsistency(
+          `model is not deterministic: replaying the counterexample, step ${steps.length} failed although the search reached a state through it`,
+        );
+      }
+      state = model.decode(picked.bytes);
+    }
+    if (candidate.extraStep !== null) {
+      const picked = this.pick(state, candidate.extraStep, steps.length);
+      if (picked.bytes !== null) {
+        throw new ModelInconsistency(
+          `model is not deterministic: replaying the counterexample, step ${steps.length + 1} no longer fails`,
+        );
+      }
+      steps.push(picked.step);
+    }
+    return { steps };
+  }
+
+  /** The step emission ref `ref` names from `state` (or among the initial steps), with its target's encoding. */
+  private pick(state: unknown, ref: number, position: number): { step: Json; bytes: Uint8Array | null } {
+    const picked = pickEmission(this.model!, state, ref);
+    if (picked === null) {
+      throw new ModelInconsistency(
+        `model is not deterministic: replaying the counterexample, step ${position + 1} (${emissionText(ref)}) no longer exists`,
+      );
+    }
+    return picked;
+  }
+
+  private stats(): ParallelExhaustiveStats {
+    const elapsedMs = Math.max(0, this.now() - this.startTime);
+    const seconds = elapsedMs / 1000;
+    const distinct = this.distinctBy.reduce((a, b) => a + b, 0);
+    const generated = this.generatedBy.reduce((a, b) => a + b, 0);
+    const visitedSetBytes = this.table.bytes;
+    let parentLinkBytes = 0;
+    for (const links of this.links) parentLinkBytes += links.bytes;
+    const heapUsedBytes = getHeapStatistics().used_heap_size + this.heapBy.reduce((a, b) => a + b, 0);
+    return {
+      distinctStates: distinct,
+      generatedStates: generated,
+      maxDepth: this.deepest,
+      elapsedMs,
+      distinctStatesPerSecond: seconds > 0 ? distinct / seconds : 0,
+      generatedStatesPerSecond: seconds > 0 ? generated / seconds : 0,
+      completedDepth: this.completedDepth,
+      visitedSetBytes,
+      visitedBytesPerState: distinct > 0 ? visitedSetBytes / distinct : 0,
+      parentLinkBytes,
+      parentLinkBytesPerState: distinct > 0 ? parentLinkBytes / distinct : 0,
+      peakQueueStates: this.peakQueueStates,
+      peakQueueBytes: this.peakQueueBytes,
+      heapUsedBytes,
+      workers: this.workerCount,
+      visitedSetCapacity: this.table.capacity,
+      visitedSetLoad: this.insertedTotal() / this.table.capacity,
+      visitedSetGrowths: this.growths,
+      memoryBudgetBytes: this.budget,
+      ...(this.options.partialOrder === true && this.model?.ampleSuccessors !== undefined
+        ? {
+            expandedStates: this.expandedBy.reduce((a, b) => a + b, 0),
+            ampleExpansions: this.ampleBy.reduce((a, b) => a + b, 0),
+          }
+        : {}),
+    };
+  }
+}
+
+/**
+ * Explores every reachable state breadth-first on `options.workers` worker
+ * threads, each building its model from `factory`. Same options and result as
+ * checkExhaustive, plus a memory budget (`memoryBytes`). Never throws for
+ * model errors or worker crashes: those give `{ kind: "error" }`; the workers
+ * are terminated before the promise settles. To run several searches on the
+ * same threads, use a ParallelExplorer.
+ */
+export async function checkExhaustiveParallel(
+  factory: ModelFactory,
+  options: ParallelExhaustiveOptions,
+): Promise<CheckResult<ParallelExhaustiveStats>> {
+  const explorer = new ParallelExplorer(options.workers);
+  try {
+    return await explorer.check(factory, options);
+  } finally {
+    await explorer.close();
+  }
+}

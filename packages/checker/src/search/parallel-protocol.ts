@@ -1,0 +1,158 @@
+// What the parallel explorer's coordinator (main thread) and its workers share:
+// the layout of the control words in shared memory and the messages they post.
+//
+// A state is named by a 32-bit "ref": localIndex * workers + worker, where
+// localIndex counts the states that worker discovered. A ref locates the
+// state's parent link without any global numbering step at the level barrier.
+import type { MessagePort } from "node:worker_threads";
+import type { Failure } from "../model.js";
+import type { ModelFactory } from "../model-factory.js";
+
+/** Parent of the initial states (and the ref of "no state"). */
+export const NO_PARENT = 0xffffffff;
+/** Parent links are stored in shared chunks of 2^LINK_CHUNK_BITS states (6 bytes each). */
+export const LINK_CHUNK_BITS = 14;
+// Parent links store emission refs (successors' k-th step, or ampleSuccessors'
+// with partial-order reduction) as 16-bit codes: see linkCode in parent-links.ts.
+/** No failure found yet (the initial value of BEST_LENGTH). */
+export const NO_LENGTH = 0x7fffffff;
+
+// Control words (Int32Array over a SharedArrayBuffer). Words written often by
+// workers sit on their own 64-byte cache lines so the flags every worker reads
+// before each state stay in every core's cache.
+/** Why workers must stop: one of the Stop codes. Set once; never cleared. */
+export const STOP = 0;
+/** 1 while the coordinator wants every worker to pause (to grow the table). */
+export const PAUSE = 1;
+/** Bumped (and notified) to wake paused workers. */
+export const EPOCH = 2;
+/** Length of the shortest failure found so far (stopOnFirst), else NO_LENGTH. */
+export const BEST_LENGTH = 3;
+/** Table slots that may be reserved before the table is "full" (its maximum load). */
+export const LIMIT = 4;
+/** 1 when the table may still grow (else a full table stops the search). */
+export const CAN_GROW = 5;
+/** Slots a worker reserves at once. */
+export const BLOCK = 6;
+/** Next frontier chunk to claim in the current level. */
+export const NEXT_CHUNK = 16;
+/** Table slots reserved so far (may overshoot LIMIT: failed reservations are not returned). */
+export const RESERVED = 32;
+/** States accepted, counted exactly when maxStates is set. */
+export const DISTINCT = 48;
+export const CONTROL_WORDS = 64;
+
+export enum Stop {
+  None = 0,
+  MaxStates = 1,
+  Memory = 2,
+  Timeout = 3,
+  /** The coordinator is shutting down (error elsewhere, end of search). */
+  Abort = 4,
+  /** A worker has discovered as many states as 32-bit refs can name. */
+  RefSpace = 5,
+}
+
+// Live figures per worker (Float64Array over a SharedArrayBuffer, approximate, for progress).
+export const STAT_DISTINCT = 0;
+export const STAT_GENERATED = 1;
+/** States expanded in the current level. */
+export const STAT_EXPANDED = 2;
+export const STAT_WORDS = 4;
+
+/** A run of encoded states in a shared buffer: [LEB128 length][bytes] each. */
+export interface ChunkRef {
+  buffer: SharedArrayBuffer;
+  /** Bytes used. */
+  bytes: number;
+  /** The worker that discovered these states. */
+  owner: number;
+  /** Local index of the first state (the others follow consecutively). */
+  first: number;
+  count: number;
+}
+
+/** workerData of a worker thread: fixed for its life. */
+export interface WorkerStart {
+  id: number;
+  workers: number;
+  /** Receives a new table synchronously while the worker is paused. */
+  tablePort: MessagePort;
+}
+
+/** One search: the worker builds a fresh model and search state for it. */
+export interface RunConfig {
+  run: number;
+  factory: ModelFactory;
+  control: SharedArrayBuffer;
+  stats: SharedArrayBuffer;
+  table: SharedArrayBuffer;
+  maxDepth: number;
+  maxStates: number;
+  stopOnFirst: boolean;
+  maxFailures: number;
+  chunkBytes: number;
+  chunkStates: number;
+  /** Partial-order reduction: expand with the model's ample sets (see bfs-explorer.ts). */
+  partialOrder: boolean;
+}
+
+/** A failure found by a worker, located by refs. */
+export interface CandidateRecord {
+  failure: Failure;
+  /** The state the failure is at or after (NO_PARENT: an initial step). */
+  stateRef: number;
+  /** Emission ref of the failing step from stateRef (see linkCode), or null when the failure is in that state. */
+  extraStep: number | null;
+  /** Trace length in steps. */
+  length: number;
+}
+
+export type ToWorker =
+  /** Start a search: build the model, then answer "ready". */
+  | { type: "run"; config: RunConfig }
+  /** Emit the initial states (worker 0 only). */
+  | { type: "init" }
+  /** Expand the states at `depth` in `chunks`, claiming chunks through NEXT_CHUNK. */
+  | { type: "level"; depth: number; chunks: ChunkRef[]; table: SharedArrayBuffer };
+
+export interface LevelDone {
+  type: "level-done";
+  run: number;
+  worker: number;
+  /** States discovered in this level, in discovery order. */
+  chunks: ChunkRef[];
+  /** Parent-link buffers started in this level (Uint32 parent refs, Uint16 link codes). */
+  linkParents: SharedArrayBuffer[];
+  linkIndexes: SharedArrayBuffer[];
+  /** Emission refs without a 16-bit link code found in this level: [local index, ref]. */
+  linkOverflow: [number, number][];
+  /** stopOnFirst: this worker's best failure if it improved; else the failures new or shortened in this level. */
+  candidates: CandidateRecord[];
+  /** Cumulative figures of this worker. */
+  inserted: number;
+  distinct: number;
+  generated: number;
+  /** Partial-order reduction only: states expanded, and how many with an ample set alone. */
+  expanded: number;
+  ampleExpansions: number;
+  /** A state beyond maxDepth (or a failing step from the last level) was cut off. */
+  cutOffByDepth: boolean;
+  /** Bytes of frontier chunk buffers this worker holds. */
+  chunkBufferBytes: number;
+  heapUsed: number;
+}
+
+/** Every message names the search it belongs to, so a late one from an earlier search is ignored. */
+export type FromWorker =
+  | { type: "ready"; run: number; worker: number }
+  | LevelDone
+  | { type: "paused"; run: number; worker: number; inserted: number }
+  | {
+      type: "error";
+      run: number;
+      worker: number;
+      message: string;
+      detail?: string;
+      stateRef: number | null;
+    };

@@ -1,0 +1,598 @@
+// One worker of the parallel explorer (see parallel-explorer.ts). It builds
+// its own model from the factory, then expands the frontier chunks it claims
+// level by level: successors are deduplicated in the shared fingerprint table,
+// and the new ones go to this worker's chunk buffers with a parent link each.
+// The per-state logic mirrors bfs-explorer.ts (modes, failure lengths) so the
+// verdicts and counts are the same.
+import { getHeapStatistics } from "node:v8";
+import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
+import { ampleSetSuffices, fingerprintFunction, Mode, usesPartialOrder } from "./bfs-explorer.js";
+import { LINK_OVERFLOW, linkCode } from "../store/parent-links.js";
+import type { Emit, Failure, Invariant, Json, Model, StepOutcome } from "../model.js";
+import { loadModelFromFactory } from "../model-factory.js";
+import {
+  BEST_LENGTH,
+  BLOCK,
+  CAN_GROW,
+  type CandidateRecord,
+  type ChunkRef,
+  DISTINCT,
+  EPOCH,
+  type FromWorker,
+  LIMIT,
+  LINK_CHUNK_BITS,
+  NEXT_CHUNK,
+  NO_LENGTH,
+  NO_PARENT,
+  PAUSE,
+  RESERVED,
+  STAT_DISTINCT,
+  STAT_EXPANDED,
+  STAT_GENERATED,
+  STAT_WORDS,
+  STOP,
+  Stop,
+  type RunConfig,
+  type ToWorker,
+  type WorkerStart,
+} from "./parallel-protocol.js";
+import { errorMessage } from "../errors.js";
+import { invariantFailure } from "../failures.js";
+import { FingerprintSet } from "../store/fingerprint-set.js";
+import { SharedFingerprintSet } from "../store/shared-fingerprint-set.js";
+
+const LINK_CHUNK_SIZE = 1 << LINK_CHUNK_BITS;
+const LINK_CHUNK_MASK = LINK_CHUNK_SIZE - 1;
+const MAX_VARINT_BYTES = 5;
+/** Initial slots of the set of states found in the level being expanded (partial-order reduction). */
+const NEXT_LEVEL_SLOTS = 1024;
+/** Expansions between two updates of the live figures. */
+const PUBLISH_EVERY = 1024;
+
+/** This worker's parent links, in shared buffers the coordinator reads for counterexamples. */
+class LinkWriter {
+  private parents: Uint32Array | null = null;
+  private indexes: Uint16Array | null = null;
+  private count = 0;
+  newParentBuffers: SharedArrayBuffer[] = [];
+  newIndexBuffers: SharedArrayBuffer[] = [];
+  newOverflow: [number, number][] = [];
+
+  push(parent: number, ref: number): void {
+    const at = this.count & LINK_CHUNK_MASK;
+    if (at === 0) {
+      const parentBuffer = new SharedArrayBuffer(LINK_CHUNK_SIZE * 4);
+      const indexBuffer = new SharedArrayBuffer(LINK_CHUNK_SIZE * 2);
+      this.newParentBuffers.push(parentBuffer);
+      this.newIndexBuffers.push(indexBuffer);
+      this.parents = new Uint32Array(parentBuffer);
+      this.indexes = new Uint16Array(indexBuffer);
+    }
+    this.parents![at] = parent;
+    const code = linkCode(ref);
+    this.indexes![at] = code;
+    if (code === LINK_OVERFLOW) this.newOverflow.push([this.count, ref]);
+    this.count++;
+  }
+}
+
+class WorkerSearch {
+  private readonly model: Model<unknown, Json>;
+  private readonly invariants: readonly Invariant<unknown>[];
+  private readonly port: NonNullable<typeof parentPort>;
+  private readonly tablePort: MessagePort;
+  private readonly run: number;
+  private readonly id: number;
+  private readonly workers: number;
+  private readonly control: Int32Array;
+  private readonly liveStats: Float64Array;
+  private readonly statsAt: number;
+  private readonly maxDepth: number;
+  private readonly maxStates: number;
+  private readonly countExactly: boolean;
+  private readonly stopOnFirst: boolean;
+  private readonly maxFailures: number;
+  private readonly chunkBytes: number;
+  private readonly chunkStates: number;
+  private readonly fingerprint = new Uint32Array(2);
+  private readonly fingerprintOf: (state: unknown, out: Uint32Array) => void;
+  private readonly links = new LinkWriter();
+  /** Use the model's ample sets (partial-order reduction). */
+  private readonly partialOrder: boolean;
+
+  private set: SharedFingerprintSet;
+  private credits = 0;
+  private inserted = 0;
+  private distinct = 0;
+  private generated = 0;
+  private expandedInLevel = 0;
+  /** Local index of the next state this worker discovers. */
+  private localCount = 0;
+  /** Local indexes from here on would give refs that do not fit in 32 bits. */
+  private readonly maxLocal: number;
+
+  // Frontier chunks this worker writes.
+  private writeBuffer: SharedArrayBuffer | null = null;
+  private writeView: Uint8Array | null = null;
+  private writePos = 0;
+  private chunkFirst = 0;
+  private chunkCount = 0;
+  private levelChunks: ChunkRef[] = [];
+  /** Buffers written in this level, in the previous one, and free for reuse. */
+  private writtenNow: SharedArrayBuffer[] = [];
+  private writtenBefore: SharedArrayBuffer[] = [];
+  private readonly freeBuffers: SharedArrayBuffer[] = [];
+  private chunkBufferBytes = 0;
+
+  // The expansion in progress.
+  private expandingRef = NO_PARENT;
+  private expandingDepth = -1;
+  private emitted = 0;
+  /** The emissions come from ampleSuccessors (else from successors or initial). */
+  private ample = false;
+  /**
+   * An ample emission of the current expansion reached a state in the table
+   * that this worker did not discover in this level (cycle proviso).
+   */
+  private revisited = false;
+  /** With partialOrder: the states this worker discovered in the current level (one level deeper). */
+  private nextLevel: FingerprintSet | null = null;
+  private expanded = 0;
+  private ampleExpansions = 0;
+  private mode: Mode = Mode.Normal;
+  private accepting = true;
+  private cutOffByDepth = false;
+
+  private best: CandidateRecord | null = null;
+  private bestChanged = false;
+  private readonly collected = new Map<string, CandidateRecord>();
+  private readonly changedKeys = new Set<string>();
+
+  constructor(
+    model: Model<unknown, Json>,
+    start: WorkerStart,
+    config: RunConfig,
+    port: NonNullable<typeof parentPort>,
+  ) {
+    this.model = model;
+    this.invariants = model.invariants;
+    this.fingerprintOf = fingerprintFunction(model);
+    this.port = port;
+    this.tablePort = start.tablePort;
+    this.run = config.run;
+    this.id = start.id;
+    this.workers = start.workers;
+    this.control = new Int32Array(config.control);
+    this.liveStats = new Float64Array(config.stats);
+    this.statsAt = start.id * STAT_WORDS;
+    this.maxDepth = config.maxDepth;
+    this.maxStates = config.maxStates;
+    this.countExactly = Number.isFinite(config.maxStates);
+    this.stopOnFirst = config.stopOnFirst;
+    this.maxFailures = config.maxFailures;
+    this.chunkBytes = config.chunkBytes;
+    this.chunkStates = config.chunkStates;
+    this.set = SharedFingerprintSet.attach(config.table);
+    this.maxLocal = Math.floor((NO_PARENT - 1 - start.id) / start.workers);
+    this.partialOrder = usesPartialOrder(model, config);
+  }
+
+  private post(message: FromWorker): void {
+    this.port.postMessage(message);
+  }
+
+  private readonly emit: Emit<unknown, Json> = (_step, outcome) => {
+    this.generated++;
+    const index = this.emitted++;
+    const ref = this.ample ? -index - 1 : index;
+    if (!this.accepting) {
+      if (this.mode === Mode.Probe) this.probe(outcome);
+      return;
+    }
+    if (outcome.kind === "failure") {
+      this.record(outcome.failure, this.expandingRef, ref, this.expandingDepth + 2);
+      return;
+    }
+    const state = outcome.state;
+    const fingerprint = this.fingerprint;
+    this.fingerprintOf(state, fingerprint);
+    if (this.credits === 0 && !this.reserve()) {
+      // The table is full and may not grow: the search stops ("memory").
+      this.accepting = false;
+      return;
+    }
+    if (!this.set.add(fingerprint[0]!, fingerprint[1]!)) {
+      // Found by this worker in this level, so one level deeper: not an edge that can close a
+      // cycle. Found by another worker, it may be older: counted as a revisit.
+      if (this.ample && !this.nextLevel!.has(fingerprint[0]!, fingerprint[1]!)) this.revisited = true;
+      return;
+    }
+    this.nextLevel?.add(fingerprint[0]!, fingerprint[1]!);
+    this.credits--;
+    this.inserted++;
+    if (this.countExactly && Atomics.add(this.control, DISTINCT, 1) >= this.maxStates) {
+      this.stop(Stop.MaxStates);
+      return;
+    }
+    if (this.localCount >= this.maxLocal) {
+      this.stop(Stop.RefSpace);
+      return;
+    }
+    const local = this.localCount++;
+    this.distinct++;
+    this.links.push(this.expandingRef, ref);
+    // Encoded only now: most successors are already known.
+    this.write(this.model.encode(state), local);
+    const invariants = this.invariants;
+    for (let i = 0; i < invariants.length; i++) {
+      const invariant = invariants[i]!;
+      if (!invariant.holds(state)) {
+        this.record(
+          invariantFailure(invariant),
+          local * this.workers + this.id,
+          null,
+          this.expandingDepth + 2,
+        );
+        break;
+      }
+    }
+  };
+
+  private probe(outcome: StepOutcome<unknown>): void {
+    if (this.cutOffByDepth) return;
+    if (outcome.kind === "failure") {
+      this.cutOffByDepth = true;
+      return;
+    }
+    this.fingerprintOf(outcome.state, this.fingerprint);
+    if (!this.set.has(this.fingerprint[0]!, this.fingerprint[1]!)) this.cutOffByDepth = true;
+  }
+
+  private record(failure: Failure, stateRef: number, extraStep: number | null, length: number): void {
+    const candidate: CandidateRecord = { failure, stateRef, extraStep, length };
+    if (this.stopOnFirst) {
+      if (this.best === null || length < this.best.length) {
+        this.best = candidate;
+        this.bestChanged = true;
+        const control = this.control;
+        for (;;) {
+          const known = Atomics.load(control, BEST_LENGTH);
+          if (known <= length || Atomics.compareExchange(control, BEST_LENGTH, known, length) === known)
+            break;
+        }
+      }
+      this.accepting = false;
+      return;
+    }
+    const key = `${failure.kind}\u0000${failure.property}\u0000${failure.message}`;
+    const known = this.collected.get(key);
+    if (known !== undefined) {
+      if (length < known.length) {
+        this.collected.set(key, candidate);
+        this.changedKeys.add(key);
+      }
+      return;
+    }
+    if (this.collected.size < this.maxFailures) {
+      this.collected.set(key, candidate);
+      this.changedKeys.add(key);
+    }
+  }
+
+  private stop(reason: Stop): void {
+    Atomics.compareExchange(this.control, STOP, Stop.None, reason);
+    this.accepting = false;
+  }
+
+  /**
+   * Reserves table slots for new states. When the table is at its maximum
+   * load, either pauses until the coordinator has grown it, or (at the memory
+   * budget) stops the search and returns false.
+   */
+  private reserve(): boolean {
+    const control = this.control;
+    for (;;) {
+      if (Atomics.load(control, STOP) !== Stop.None) return false;
+      const limit = Atomics.load(control, LIMIT);
+      const block = Atomics.load(control, BLOCK);
+      const before = Atomics.add(control, RESERVED, block);
+      if (before < limit) {
+        this.credits = Math.min(block, limit - before);
+        return true;
+      }
+      if (Atomics.load(control, CAN_GROW) === 0) {
+        this.stop(Stop.Memory);
+        return false;
+      }
+      Atomics.compareExchange(control, PAUSE, 0, 1);
+      this.pause();
+    }
+  }
+
+  /** Blocks until the coordinator has grown the table (or is shutting down). */
+  private pause(): void {
+    const control = this.control;
+    const epoch = Atomics.load(control, EPOCH);
+    this.publish();
+    this.post({ type: "paused", run: this.run, worker: this.id, inserted: this.inserted });
+    Atomics.wait(control, EPOCH, epoch);
+    const received = receiveMessageOnPort(this.tablePort);
+    if (received !== undefined) {
+      this.set = SharedFingerprintSet.attach((received.message as { table: SharedArrayBuffer }).table);
+    }
+    // Unused reservations were forgotten when the coordinator recounted the table.
+    this.credits = 0;
+  }
+
+  private write(bytes: Uint8Array, local: number): void {
+    const size = bytes.length;
+    if (
+      this.writeView === null ||
+      this.writePos + MAX_VARINT_BYTES + size > this.writeView.length ||
+      this.chunkCount >= this.chunkStates
+    ) {
+      this.startChunk(size, local);
+    }
+    const view = this.writeView!;
+    let pos = this.writePos;
+    let rest = size;
+    while (rest >= 0x80) {
+      view[pos++] = (rest & 0x7f) | 0x80;
+      rest >>>= 7;
+    }
+    view[pos++] = rest;
+    if (size <= 16) {
+      for (let i = 0; i < size; i++) view[pos + i] = bytes[i]!;
+    } else {
+      view.set(bytes, pos);
+    }
+    this.writePos = pos + size;
+    this.chunkCount++;
+  }
+
+  private startChunk(entrySize: number, local: number): void {
+    this.finishChunk();
+    const needed = entrySize + MAX_VARINT_BYTES;
+    let buffer: SharedArrayBuffer | undefined;
+    if (needed <= this.chunkBytes) buffer = this.freeBuffers.pop();
+    if (buffer === undefined) {
+      buffer = new SharedArrayBuffer(Math.max(this.chunkBytes, needed));
+      this.chunkBufferBytes += buffer.byteLength;
+    }
+    this.writtenNow.push(buffer);
+    this.writeBuffer = buffer;
+    this.writeView = new Uint8Array(buffer);
+    this.writePos = 0;
+    this.chunkFirst = local;
+    this.chunkCount = 0;
+  }
+
+  private finishChunk(): void {
+    if (this.writeBuffer !== null && this.chunkCount > 0) {
+      this.levelChunks.push({
+        buffer: this.writeBuffer,
+        bytes: this.writePos,
+        owner: this.id,
+        first: this.chunkFirst,
+        count: this.chunkCount,
+      });
+    }
+    this.writeBuffer = null;
+    this.writeView = null;
+    this.chunkCount = 0;
+  }
+
+  /** Buffers read in the level that just ended are free again. */
+  private recycleBuffers(): void {
+    for (const buffer of this.writtenBefore) {
+      if (buffer.byteLength === this.chunkBytes) this.freeBuffers.push(buffer);
+      else this.chunkBufferBytes -= buffer.byteLength;
+    }
+    this.writtenBefore = this.writtenNow;
+    this.writtenNow = [];
+  }
+
+  private publish(): void {
+    const at = this.statsAt;
+    this.liveStats[at + STAT_DISTINCT] = this.distinct;
+    this.liveStats[at + STAT_GENERATED] = this.generated;
+    this.liveStats[at + STAT_EXPANDED] = this.expandedInLevel;
+  }
+
+  handle(message: Exclude<ToWorker, { type: "run" }>): void {
+    if (message.type === "init") this.runInit();
+    else this.runLevel(message.depth, message.chunks, message.table);
+  }
+
+  private runInit(): void {
+    this.recycleBuffers();
+    this.credits = 0;
+    this.expandingRef = NO_PARENT;
+    this.expandingDepth = -1;
+    this.emitted = 0;
+    this.mode = Mode.Normal;
+    this.accepting = true;
+    try {
+      this.model.initial(this.emit);
+    } catch (error) {
+      this.fail(`model threw while computing initial states: ${errorMessage(error)}`, error, null);
+      return;
+    }
+    this.levelDone();
+  }
+
+  private runLevel(depth: number, chunks: ChunkRef[], table: SharedArrayBuffer): void {
+    this.recycleBuffers();
+    this.set = SharedFingerprintSet.attach(table);
+    this.credits = 0;
+    this.expandedInLevel = 0;
+    if (this.partialOrder) this.nextLevel = new FingerprintSet({ initialCapacity: NEXT_LEVEL_SLOTS });
+    const control = this.control;
+    const workers = this.workers;
+    const baseMode = depth >= this.maxDepth ? Mode.Probe : Mode.Normal;
+    let sincePublish = 0;
+    let ref = NO_PARENT;
+    try {
+      claim: for (;;) {
+        const claimed = Atomics.add(control, NEXT_CHUNK, 1);
+        if (claimed >= chunks.length) break;
+        const chunk = chunks[claimed]!;
+        const view = new Uint8Array(chunk.buffer, 0, chunk.bytes);
+        let pos = 0;
+        for (let i = 0; i < chunk.count; i++) {
+          if (Atomics.load(control, STOP) !== Stop.None) break claim;
+          if (Atomics.load(control, PAUSE) !== 0) this.pause();
+          const bestLength = Atomics.load(control, BEST_LENGTH);
+          // Failures found from here on are no shorter than the best one.
+          if (bestLength <= depth + 1) break claim;
+          let size = 0;
+          let shift = 0;
+          for (;;) {
+            const byte = view[pos++]!;
+            size |= (byte & 0x7f) << shift;
+            if (byte < 0x80) break;
+            shift += 7;
+          }
+          const bytes = view.subarray(pos, pos + size);
+          pos += size;
+          ref = (chunk.first + i) * workers + chunk.owner;
+          this.expandingRef = ref;
+          this.expandingDepth = depth;
+          this.mode = bestLength !== NO_LENGTH ? Mode.CountOnly : baseMode;
+          this.accepting = this.mode === Mode.Normal;
+          const state = this.model.decode(bytes);
+          if (!this.expand(state)) {
+            const failure = this.model.terminal(state);
+            if (failure !== null) this.record(failure, ref, null, depth + 1);
+          }
+          this.expandedInLevel++;
+          if (++sincePublish >= PUBLISH_EVERY) {
+            sincePublish = 0;
+            this.publish();
+          }
+        }
+      }
+    } catch (error) {
+      this.fail(`model threw while expanding a state at depth ${depth}: ${errorMessage(error)}`, error, ref);
+      return;
+    }
+    this.levelDone();
+  }
+
+  /**
+   * Emits the successors of `state`: its ample set alone when every ample
+   * successor is new (the cycle proviso, on the shared table's add), else all
+   * of them, as bfs-explorer.ts does; false when it has none.
+   */
+  private expand(state: unknown): boolean {
+    if (this.partialOrder) {
+      this.expanded++;
+      this.ample = true;
+      this.revisited = false;
+      this.emitted = 0;
+      let reduced: boolean;
+      try {
+        reduced = this.model.ampleSuccessors!(state, this.emit);
+      } finally {
+        this.ample = false;
+      }
+      if (reduced && this.emitted > 0) {
+        if (ampleSetSuffices(this.mode, this.cutOffByDepth, this.accepting, this.revisited)) {
+          this.ampleExpansions++;
+          return true;
+        }
+      }
+    }
+    this.emitted = 0;
+    this.model.successors(state, this.emit);
+    return this.emitted > 0;
+  }
+
+  private levelDone(): void {
+    this.finishChunk();
+    this.publish();
+    let candidates: CandidateRecord[] = [];
+    if (this.stopOnFirst) {
+      if (this.bestChanged && this.best !== null) candidates = [this.best];
+      this.bestChanged = false;
+    } else {
+      for (const key of this.changedKeys) candidates.push(this.collected.get(key)!);
+      this.changedKeys.clear();
+    }
+    const links = this.links;
+    this.post({
+      type: "level-done",
+      run: this.run,
+      worker: this.id,
+      chunks: this.levelChunks,
+      linkParents: links.newParentBuffers,
+      linkIndexes: links.newIndexBuffers,
+      linkOverflow: links.newOverflow,
+      candidates,
+      inserted: this.inserted,
+      distinct: this.distinct,
+      generated: this.generated,
+      expanded: this.expanded,
+      ampleExpansions: this.ampleExpansions,
+      cutOffByDepth: this.cutOffByDepth,
+      chunkBufferBytes: this.chunkBufferBytes,
+      heapUsed: getHeapStatistics().used_heap_size,
+    });
+    this.levelChunks = [];
+    links.newParentBuffers = [];
+    links.newIndexBuffers = [];
+    links.newOverflow = [];
+  }
+
+  private fail(message: string, error: unknown, stateRef: number | null): void {
+    const report: FromWorker = { type: "error", run: this.run, worker: this.id, message, stateRef };
+    if (error instanceof Error && error.stack !== undefined) report.detail = error.stack;
+    this.post(report);
+  }
+}
+
+/** Builds the model for a new search; a factory failure is reported, not thrown. */
+async function buildSearch(
+  start: WorkerStart,
+  config: RunConfig,
+  port: NonNullable<typeof parentPort>,
+): Promise<WorkerSearch | null> {
+  // A table sent during an earlier search that ended early must not be taken for this one's.
+  while (receiveMessageOnPort(start.tablePort) !== undefined) {}
+  try {
+    const model = await loadModelFromFactory(config.factory, { preferTsx: true });
+    return new WorkerSearch(model, start, config, port);
+  } catch (error) {
+    const report: FromWorker = {
+      type: "error",
+      run: config.run,
+      worker: start.id,
+      message: `worker ${start.id} cannot build the model: ${errorMessage(error)}`,
+      stateRef: null,
+    };
+    port.postMessage(report);
+    return null;
+  }
+}
+
+function main(): void {
+  const port = parentPort;
+  if (port === null) throw new Error("parallel-worker: must run in a worker thread");
+  const start = workerData as WorkerStart;
+  let search: WorkerSearch | null = null;
+  port.on("message", (message: ToWorker) => {
+    if (message.type !== "run") {
+      search?.handle(message);
+      return;
+    }
+    search = null;
+    void buildSearch(start, message.config, port).then((built) => {
+      if (built === null) return;
+      search = built;
+      // The search's other messages come only after this answer, so never before the model is built.
+      port.postMessage({ type: "ready", run: message.config.run, worker: start.id } satisfies FromWorker);
+    });
+  });
+}
+
+main();

@@ -1,0 +1,162 @@
+// A lock-free set of 64-bit fingerprints in a SharedArrayBuffer, so several
+// worker threads can deduplicate states in one table. Open addressing with
+// linear probing over a fixed number of slots: a shared table cannot grow
+// while threads insert, so the parallel explorer rehashes into a bigger one
+// only while every thread is paused.
+//
+// A slot is two int32 words: a tag (the fingerprint's hi word with its low
+// bit forced to 1, so a tag is never EMPTY nor BUSY) and the lo word. An
+// insert claims an empty slot by compareExchange(EMPTY -> BUSY) on the tag,
+// writes lo, then publishes the tag; a reader that meets BUSY waits for the
+// tag. Forcing the bit leaves 63 bits of fingerprint: two distinct states
+// collide with probability 2^-63 (about 1e-5 over 10 million states).
+// Probes read with plain loads and settle races with atomic ones: atomic loads
+// cost V8 about 50% more per lookup, the inserting compareExchange is needed.
+// Measured against a BigInt64Array slot with a single 64-bit compareExchange,
+// the two-word form is faster (no BigInt is allocated per probe); see
+// bench/parallel-bench.ts --set.
+//
+// The slot comes from the tag by multiply-shift ("fast range"), so the
+// capacity need not be a power of two and a memory budget is used to the byte.
+
+const EMPTY = 0;
+const BUSY = 2;
+/** Bytes per slot: two 32-bit words. */
+export const SHARED_SLOT_BYTES = 8;
+/** Largest capacity: slot * 2 must stay a small integer for fast typed-array indexing. */
+export const MAX_SHARED_CAPACITY = 2 ** 29;
+const TWO_POW_32 = 4294967296;
+
+export class SharedFingerprintSet {
+  readonly buffer: SharedArrayBuffer;
+  readonly capacity: number;
+  private readonly table: Int32Array;
+  private readonly scale: number;
+
+  private constructor(buffer: SharedArrayBuffer) {
+    if (buffer.byteLength % SHARED_SLOT_BYTES !== 0 || buffer.byteLength === 0) {
+      throw new Error(`SharedFingerprintSet: bad buffer size ${buffer.byteLength}`);
+    }
+    this.buffer = buffer;
+    this.capacity = buffer.byteLength / SHARED_SLOT_BYTES;
+    this.table = new Int32Array(buffer);
+    this.scale = this.capacity / TWO_POW_32;
+  }
+
+  /** A new empty set with `capacity` slots (1 .. MAX_SHARED_CAPACITY). */
+  static create(capacity: number): SharedFingerprintSet {
+    if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_SHARED_CAPACITY) {
+      throw new Error(`SharedFingerprintSet: capacity ${capacity} out of range`);
+    }
+    return new SharedFingerprintSet(new SharedArrayBuffer(capacity * SHARED_SLOT_BYTES));
+  }
+
+  /** A view of a set created in another thread (same buffer, same contents). */
+  static attach(buffer: SharedArrayBuffer): SharedFingerprintSet {
+    return new SharedFingerprintSet(buffer);
+  }
+
+  get bytes(): number {
+    return this.buffer.byteLength;
+  }
+
+  /**
+   * Adds the fingerprint (hi, lo as produced by fingerprintInto); true when
+   * this call inserted it, false when it was already there. Of several threads
+   * adding the same fingerprint at once, exactly one gets true. The caller must
+   * keep the table from filling up: on a full table this loops forever.
+   */
+  add(hi: number, lo: number): boolean {
+    const table = this.table;
+    const capacity = this.capacity;
+    const tag = hi | 1;
+    const low = lo | 0;
+    let slot = ((tag >>> 0) * this.scale) | 0;
+    for (;;) {
+      const at = slot * 2;
+      // A plain read is enough to route: a published tag never changes, and
+      // EMPTY or BUSY are settled below with atomic operations.
+      let current = table[at]!;
+      if (current === EMPTY) {
+        current = Atomics.compareExchange(table, at, EMPTY, BUSY);
+        if (current === EMPTY) {
+          table[at + 1] = low;
+          // The atomic store publishes lo with the tag to any thread that reads the tag atomically.
+          Atomics.store(table, at, tag);
+          return true;
+        }
+      }
+      // Another thread is writing this slot: its tag follows within a few instructions.
+      while (current === BUSY) current = Atomics.load(table, at);
+      if (current === tag && this.holdsLow(at, low)) return false;
+      slot++;
+      if (slot === capacity) slot = 0;
+    }
+  }
+
+  has(hi: number, lo: number): boolean {
+    const table = this.table;
+    const capacity = this.capacity;
+    const tag = hi | 1;
+    const low = lo | 0;
+    let slot = ((tag >>> 0) * this.scale) | 0;
+    for (;;) {
+      const at = slot * 2;
+      let current = table[at]!;
+      if (current === EMPTY) current = Atomics.load(table, at);
+      if (current === EMPTY) return false;
+      while (current === BUSY) current = Atomics.load(table, at);
+      if (current === tag && this.holdsLow(at, low)) return true;
+      slot++;
+      if (slot === capacity) slot = 0;
+    }
+  }
+
+  /**
+   * Whether the slot at `at`, whose tag was seen published, holds `low`. A
+   * plain read of lo that matches is final (lo is written once, from 0); a
+   * mismatch is confirmed atomically, since a plain read racing with the
+   * publication may still see the 0 that was there before.
+   */
+  private holdsLow(at: number, low: number): boolean {
+    const table = this.table;
+    if (low !== 0 && table[at + 1] === low) return true;
+    Atomics.load(table, at);
+    return Atomics.load(table, at + 1) === low;
+  }
+
+  /** Number of occupied slots, by a full scan (for tests and checks, not hot paths). */
+  countSlow(): number {
+    const table = this.table;
+    let count = 0;
+    for (let at = 0; at < table.length; at += 2) if (Atomics.load(table, at) !== EMPTY) count++;
+    return count;
+  }
+
+  /**
+   * Inserts every fingerprint of this set into `target` (a bigger, empty
+   * set). Plain memory accesses: only while no other thread uses either set.
+   * Returns the number of fingerprints copied.
+   */
+  rehashInto(target: SharedFingerprintSet): number {
+    const source = this.table;
+    const table = target.table;
+    const capacity = target.capacity;
+    const scale = target.scale;
+    let copied = 0;
+    for (let at = 0; at < source.length; at += 2) {
+      const tag = source[at]!;
+      if (tag === EMPTY) continue;
+      if (tag === BUSY) throw new Error("SharedFingerprintSet: rehash while a thread is inserting");
+      let slot = ((tag >>> 0) * scale) | 0;
+      while (table[slot * 2] !== EMPTY) {
+        slot++;
+        if (slot === capacity) slot = 0;
+      }
+      table[slot * 2 + 1] = source[at + 1]!;
+      table[slot * 2] = tag;
+      copied++;
+    }
+    return copied;
+  }
+}

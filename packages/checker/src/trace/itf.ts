@@ -1,0 +1,143 @@
+// Traces in the Informal Trace Format (ITF) of Apalache and Quint, so their
+// viewers and scripts can read Faultline counterexamples. The Faultline steps
+// travel in `#meta`, which ITF readers ignore, so `faultline replay` can replay
+// an ITF file exactly as it replays a native trace file.
+import type { Failure, Json, Model, StepLabel } from "../model.js";
+import { replayTrace } from "./replay.js";
+import {
+  isFailure,
+  isRecord,
+  TRACE_FILE_FORMAT,
+  TRACE_FILE_VERSION,
+  type Trace,
+  type TraceFile,
+  type TraceFileRead,
+  type TraceMetadata,
+} from "./trace.js";
+
+export const ITF_FORMAT_DESCRIPTION = "https://apalache-mc.org/docs/adr/015adr-trace.html";
+
+export interface ItfWriteOptions extends TraceMetadata {
+  /** A sentence for `#meta.description`. */
+  description?: string;
+  failure?: Failure;
+  /** For lasso-shaped (liveness) traces: the index of the state the last state loops back to. */
+  loop?: number;
+}
+
+type JsonRecord = { [key: string]: Json };
+
+/**
+ * Converts a generic JSON value to an ITF value: integers become
+ * `{"#bigint": "n"}`, arrays lists, objects records. ITF has no null or
+ * fractions; those become `{"#unserializable": "..."}`. Keys are kept, so ITF
+ * tags already present (`#set`, `#map`, `#tup`) survive with converted contents.
+ */
+export function toItfValue(value: Json): Json {
+  if (value === null) return { "#unserializable": "null" };
+  if (typeof value === "number") {
+    return Number.isInteger(value) ? { "#bigint": String(value) } : { "#unserializable": String(value) };
+  }
+  if (typeof value === "boolean" || typeof value === "string") return value;
+  if (Array.isArray(value)) return value.map(toItfValue);
+  const record: JsonRecord = {};
+  for (const key of Object.keys(value)) record[key] = toItfValue(value[key]!);
+  return record;
+}
+
+function labelToJson(label: StepLabel): JsonRecord {
+  // JSON round trip drops undefined fields, leaving plain JSON.
+  return JSON.parse(JSON.stringify(label)) as JsonRecord;
+}
+
+/** Replays `trace` and writes it as an ITF document (a JSON value ready for JSON.stringify). */
+export function traceToItf<S, Step extends Json>(
+  model: Model<S, Step>,
+  trace: Trace,
+  options: ItfWriteOptions = {},
+): JsonRecord {
+  const replay = replayTrace(model, trace.steps);
+  const vars: string[] = [];
+  const seen = new Set<string>();
+  const states: Json[] = [];
+  replay.states.forEach((state, index) => {
+    const variables: JsonRecord =
+      model.itfState !== undefined
+        ? model.itfState(state)
+        : (toItfValue(model.viewState(state)) as JsonRecord);
+    const entry: JsonRecord = {
+      "#meta": { index, step: trace.steps[index]!, label: labelToJson(replay.labels[index]!) },
+    };
+    for (const name of Object.keys(variables)) {
+      if (!seen.has(name)) {
+        seen.add(name);
+        vars.push(name);
+      }
+      entry[name] = variables[name]!;
+    }
+    states.push(entry);
+  });
+
+  const faultline: JsonRecord = { model: model.name };
+  if (options.test !== undefined) faultline.test = options.test;
+  if (options.mode !== undefined) faultline.mode = options.mode;
+  if (options.seed !== undefined) faultline.seed = options.seed;
+  if (options.source !== undefined) faultline.source = options.source;
+  if (options.sourceSha256 !== undefined) faultline.sourceSha256 = options.sourceSha256;
+  if (options.faults !== undefined) faultline.faults = options.faults;
+  if (options.failure !== undefined) faultline.failure = JSON.parse(JSON.stringify(options.failure)) as Json;
+  if (replay.error !== undefined) faultline.replayError = replay.error;
+  faultline.steps = trace.steps;
+
+  const meta: JsonRecord = { format: "ITF", "format-description": ITF_FORMAT_DESCRIPTION };
+  if (options.source !== undefined) meta.source = options.source;
+  if (options.description !== undefined) meta.description = options.description;
+  else if (options.failure !== undefined) {
+    meta.description = `Faultline counterexample: ${options.failure.kind} ${options.failure.property}`;
+  }
+  meta.faultline = faultline;
+  const document: JsonRecord = { "#meta": meta, vars, states };
+  if (options.loop !== undefined) document.loop = options.loop;
+  return document;
+}
+
+/**
+ * Reads the Faultline steps back from an ITF document: from `#meta.faultline`
+ * when present, else from each state's `#meta.step`.
+ */
+export function readItfTrace(data: unknown): TraceFileRead {
+  if (!isRecord(data)) return { ok: false, message: "an ITF trace must be a JSON object" };
+  const meta = data["#meta"];
+  if (!isRecord(meta)) return { ok: false, message: 'not an ITF trace: missing "#meta"' };
+  const faultline = isRecord(meta.faultline) ? meta.faultline : {};
+  let steps: Json[];
+  if (Array.isArray(faultline.steps)) {
+    steps = faultline.steps as Json[];
+  } else {
+    if (!Array.isArray(data.states)) return { ok: false, message: 'not an ITF trace: missing "states"' };
+    steps = [];
+    for (const [index, state] of data.states.entries()) {
+      const stateMeta = isRecord(state) ? state["#meta"] : undefined;
+      if (!isRecord(stateMeta) || !("step" in stateMeta)) {
+        return { ok: false, message: `ITF state ${index} has no Faultline step in its "#meta"` };
+      }
+      steps.push(stateMeta.step as Json);
+    }
+  }
+  const file: TraceFile = {
+    format: TRACE_FILE_FORMAT,
+    version: TRACE_FILE_VERSION,
+    model: typeof faultline.model === "string" ? faultline.model : "",
+    steps,
+  };
+  if (typeof faultline.test === "string") file.test = faultline.test;
+  if (typeof faultline.mode === "string") file.mode = faultline.mode;
+  if (typeof faultline.seed === "number" || typeof faultline.seed === "string") file.seed = faultline.seed;
+  if (typeof faultline.faults === "string") file.faults = faultline.faults;
+  if (typeof faultline.source === "string") file.source = faultline.source;
+  else if (typeof meta.source === "string") file.source = meta.source;
+  if (typeof faultline.sourceSha256 === "string") file.sourceSha256 = faultline.sourceSha256;
+  if (isFailure(faultline.failure)) file.failure = faultline.failure;
+  if (typeof data.loop === "number" && Number.isInteger(data.loop)) file.loop = data.loop;
+  return { ok: true, ...file };
+}
