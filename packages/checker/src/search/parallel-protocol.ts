@@ -60,7 +60,7 @@ export const STAT_GENERATED = 1;
 export const STAT_EXPANDED = 2;
 export const STAT_WORDS = 4;
 
-/** A run of encoded states in a shared buffer: [LEB128 length][bytes] each. */
+/** A run of encoded states in a shared buffer: [LEB128 length][bytes] each (store/frame.ts). */
 export interface ChunkRef {
   buffer: SharedArrayBuffer;
   /** Bytes used. */

@@ -39,11 +39,11 @@ import {
 import { errorMessage } from "../errors.js";
 import { invariantFailure } from "../failures.js";
 import { FingerprintSet } from "../store/fingerprint-set.js";
+import { type FrameCursor, MAX_FRAME_HEADER, readFrame, writeFrame } from "../store/frame.js";
 import { SharedFingerprintSet } from "../store/shared-fingerprint-set.js";
 
 const LINK_CHUNK_SIZE = 1 << LINK_CHUNK_BITS;
 const LINK_CHUNK_MASK = LINK_CHUNK_SIZE - 1;
-const MAX_VARINT_BYTES = 5;
 /** Initial slots of the set of states found in the level being expanded (partial-order reduction). */
 const NEXT_LEVEL_SLOTS = 1024;
 /** Expansions between two updates of the live figures. */
@@ -328,31 +328,18 @@ class WorkerSearch {
     const size = bytes.length;
     if (
       this.writeView === null ||
-      this.writePos + MAX_VARINT_BYTES + size > this.writeView.length ||
+      this.writePos + MAX_FRAME_HEADER + size > this.writeView.length ||
       this.chunkCount >= this.chunkStates
     ) {
       this.startChunk(size, local);
     }
-    const view = this.writeView!;
-    let pos = this.writePos;
-    let rest = size;
-    while (rest >= 0x80) {
-      view[pos++] = (rest & 0x7f) | 0x80;
-      rest >>>= 7;
-    }
-    view[pos++] = rest;
-    if (size <= 16) {
-      for (let i = 0; i < size; i++) view[pos + i] = bytes[i]!;
-    } else {
-      view.set(bytes, pos);
-    }
-    this.writePos = pos + size;
+    this.writePos = writeFrame(this.writeView!, this.writePos, bytes);
     this.chunkCount++;
   }
 
   private startChunk(entrySize: number, local: number): void {
     this.finishChunk();
-    const needed = entrySize + MAX_VARINT_BYTES;
+    const needed = entrySize + MAX_FRAME_HEADER;
     let buffer: SharedArrayBuffer | undefined;
     if (needed <= this.chunkBytes) buffer = this.freeBuffers.pop();
     if (buffer === undefined) {
@@ -438,23 +425,14 @@ class WorkerSearch {
         if (claimed >= chunks.length) break;
         const chunk = chunks[claimed]!;
         const view = new Uint8Array(chunk.buffer, 0, chunk.bytes);
-        let pos = 0;
+        const cursor: FrameCursor = { pos: 0 };
         for (let i = 0; i < chunk.count; i++) {
           if (Atomics.load(control, STOP) !== Stop.None) break claim;
           if (Atomics.load(control, PAUSE) !== 0) this.pause();
           const bestLength = Atomics.load(control, BEST_LENGTH);
           // Failures found from here on are no shorter than the best one.
           if (bestLength <= depth + 1) break claim;
-          let size = 0;
-          let shift = 0;
-          for (;;) {
-            const byte = view[pos++]!;
-            size |= (byte & 0x7f) << shift;
-            if (byte < 0x80) break;
-            shift += 7;
-          }
-          const bytes = view.subarray(pos, pos + size);
-          pos += size;
+          const bytes = readFrame(view, cursor);
           ref = (chunk.first + i) * workers + chunk.owner;
           this.expandingRef = ref;
           this.expandingDepth = depth;

@@ -1,11 +1,12 @@
 // The BFS frontier as a FIFO of encoded states in large byte chunks, each entry
-// prefixed by its length as a LEB128 varint (one byte for states under 128 bytes).
+// prefixed by its length as a LEB128 varint (one byte for states under 128
+// bytes; the framing is frame.ts's).
 // Millions of small Uint8Arrays would cost ~100 bytes of object overhead each
 // and churn the GC; chunks cost nothing per entry and are released as soon as
 // the reader has moved past them.
+import { type FrameCursor, MAX_FRAME_HEADER, readFrame, writeFrame } from "./frame.js";
 
 const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
-const MAX_VARINT_BYTES = 5;
 
 export class StateQueue {
   private readonly chunkBytes: number;
@@ -14,7 +15,8 @@ export class StateQueue {
   /** Bytes written in each chunk (parallel to `chunks`). */
   private ends: number[] = [];
   private head = 0;
-  private readPos = 0;
+  /** Where the next entry of the head chunk starts. */
+  private readonly read: FrameCursor = { pos: 0 };
   private writePos = 0;
   private writeChunk: Uint8Array;
   /** One consumed chunk kept for reuse, so a steady-state queue allocates nothing. */
@@ -59,18 +61,9 @@ export class StateQueue {
   /** Appends a copy of `entry`. */
   push(entry: Uint8Array): void {
     const size = entry.length;
-    if (this.writePos + MAX_VARINT_BYTES + size > this.writeChunk.length) this.startChunk(size);
-    const chunk = this.writeChunk;
-    let pos = this.writePos;
-    const start = pos;
-    let rest = size;
-    while (rest >= 0x80) {
-      chunk[pos++] = (rest & 0x7f) | 0x80;
-      rest >>>= 7;
-    }
-    chunk[pos++] = rest;
-    chunk.set(entry, pos);
-    pos += size;
+    if (this.writePos + MAX_FRAME_HEADER + size > this.writeChunk.length) this.startChunk(size);
+    const start = this.writePos;
+    const pos = writeFrame(this.writeChunk, start, entry);
     this.writePos = pos;
     this.ends[this.ends.length - 1] = pos;
     this.entries++;
@@ -85,31 +78,17 @@ export class StateQueue {
    */
   shift(): Uint8Array | undefined {
     if (this.entries === 0) return undefined;
-    let chunk = this.chunks[this.head]!;
-    if (this.readPos >= this.ends[this.head]!) {
-      this.releaseHead();
-      chunk = this.chunks[this.head]!;
-    }
-    let pos = this.readPos;
-    const start = pos;
-    let size = 0;
-    let shift = 0;
-    for (;;) {
-      const byte = chunk[pos++]!;
-      size |= (byte & 0x7f) << shift;
-      if (byte < 0x80) break;
-      shift += 7;
-    }
-    const view = chunk.subarray(pos, pos + size);
-    pos += size;
-    this.readPos = pos;
+    const read = this.read;
+    if (read.pos >= this.ends[this.head]!) this.releaseHead();
+    const start = read.pos;
+    const view = readFrame(this.chunks[this.head]!, read);
     this.entries--;
-    this.liveBytes -= pos - start;
+    this.liveBytes -= read.pos - start;
     return view;
   }
 
   private startChunk(entrySize: number): void {
-    const needed = entrySize + MAX_VARINT_BYTES;
+    const needed = entrySize + MAX_FRAME_HEADER;
     let chunk: Uint8Array;
     if (needed <= this.chunkBytes && this.spare !== null) {
       chunk = this.spare;
@@ -128,7 +107,7 @@ export class StateQueue {
     if (released.byteLength === this.chunkBytes) this.spare = released;
     (this.chunks as (Uint8Array | undefined)[])[this.head] = undefined;
     this.head++;
-    this.readPos = 0;
+    this.read.pos = 0;
     // Drop the consumed prefix now and then so the arrays do not grow forever.
     if (this.head >= 1024) {
       this.chunks = this.chunks.slice(this.head);
