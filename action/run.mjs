@@ -19,7 +19,11 @@ function input(name, fallback) {
   return value === "" ? fallback : value;
 }
 
-/** Words as a POSIX shell splits them: whitespace separates, quotes group, backslash escapes. */
+/**
+ * Words as a POSIX shell splits them: whitespace separates, quotes group,
+ * backslash escapes. Hand-written because this script runs before anything is
+ * installed (it may be what runs `npm ci`), so it can use only Node itself.
+ */
 function splitWords(text) {
   const words = [];
   let word = null;

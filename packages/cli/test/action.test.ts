@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { BIN } from "./bin-path.js";
-import { parseYaml } from "./yaml-lite.js";
+import { parse as parseYaml } from "yaml";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const SCRIPT = join(ROOT, "action", "run.mjs");
