@@ -3,7 +3,15 @@
 // when a passing check proves little. The model counts (Model.beginCoverage /
 // endCoverage) and the report's shape is declared with the Model (model.ts);
 // this file holds its totals, merge, text table and JSON.
-import type { CoverageReport, CoverageTotals, HandlerCoverage, Json, Model, OwnerCoverage } from "./model.js";
+import {
+  type CoverageReport,
+  type CoverageTotals,
+  type HandlerCoverage,
+  hasCoverage,
+  type Json,
+  type Model,
+  type OwnerCoverage,
+} from "./model.js";
 
 export function coverageTotals(owners: readonly OwnerCoverage[]): CoverageTotals {
   const totals: CoverageTotals = { states: 0, statesEntered: 0, handlers: 0, handlersRun: 0 };
@@ -45,7 +53,7 @@ export function collectCoverage<S, Step extends Json, R>(
   model: Model<S, Step>,
   check: () => R,
 ): { result: R; coverage: CoverageReport | null } {
-  if (model.beginCoverage === undefined || model.endCoverage === undefined) {
+  if (!hasCoverage(model)) {
     return { result: check(), coverage: null };
   }
   model.beginCoverage();

@@ -6,6 +6,18 @@
 // values of every `choose` made while running it). A trace is the list of steps
 // from "before the initial state"; `apply` replays one step deterministically,
 // so any trace can be replayed by any tool that has the model.
+//
+// A Model is a small core (ModelCore: states, steps, encoding), its safety
+// properties and its presentation, plus optional capabilities, each a named
+// interface with a type guard that explorers ask before using it:
+//   Fingerprinting       fingerprint without encoding          hasFingerprint
+//   AmpleSets            partial-order reduction (ADR 0008)    hasAmpleSets
+//   SymmetryReduction    symmetric fingerprint (ADR 0009)      hasSymmetry
+//   LivenessProperties   hot spec monitors (ADR 0005)          hasLivenessProperties
+//   Fairness             weak fairness keys                    hasFairness
+//   StepDrawing          random steps without enumerating      hasStepDrawing
+//   CoverageCounting     states entered, handlers run          hasCoverage
+// defineModel() builds a Model from the core alone, with defaults for the rest.
 
 /** A JSON value: steps and state views must survive JSON.stringify/parse unchanged. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -67,7 +79,8 @@ export interface StepLabel {
   details?: { [key: string]: Json };
 }
 
-export interface Model<S, Step extends Json = Json> {
+/** What every model has: its states and steps, and their canonical encoding. */
+export interface ModelCore<S, Step extends Json = Json> {
   readonly name: string;
 
   /** Emit every initial state, each reached by a step from "nothing". */
@@ -76,18 +89,19 @@ export interface Model<S, Step extends Json = Json> {
   /** Emit every successor of `state`: one per enabled step and per choice of values. */
   successors(state: S, emit: Emit<S, Step>): void;
 
-  /**
-   * Partial-order reduction (optional): emit only an ample subset of the successors of `state`
-   * and return true, or emit nothing and return false (the state must be fully expanded).
-   * Emissions are indexed among themselves (replay calls this again on the same state).
-   * Must be deterministic (a function of the state only). Explorers call it only when asked
-   * to (`partialOrder: true`); see docs/adr/0008-partial-order-reduction.md.
-   */
-  ampleSuccessors?(state: S, emit: Emit<S, Step>): boolean;
-
   /** Replay one step (null = from before the initial state). Deterministic. */
   apply(state: S | null, step: Step): StepOutcome<S>;
 
+  /**
+   * Canonical encoding: equal states give equal bytes (collections in a canonical
+   * order). The returned array may be reused by the next call; copy to keep it.
+   */
+  encode(state: S): Uint8Array;
+  decode(bytes: Uint8Array): S;
+}
+
+/** What every explorer checks. defineModel's defaults: no invariant, and every end state is a normal termination. */
+export interface SafetyProperties<S> {
   /** Safety predicates checked in every reachable state. */
   readonly invariants: readonly Invariant<S>[];
 
@@ -96,63 +110,10 @@ export interface Model<S, Step extends Json = Json> {
    * the end) or null for normal termination.
    */
   terminal(state: S): Failure | null;
+}
 
-  /**
-   * Canonical encoding: equal states give equal bytes (collections in a canonical
-   * order). The returned array may be reused by the next call; copy to keep it.
-   */
-  encode(state: S): Uint8Array;
-  decode(bytes: Uint8Array): S;
-
-  /**
-   * Optional: a 64-bit fingerprint of `state` into out[0] (hi) and out[1]
-   * (lo), without encoding it. Must agree with `encode`'s equality: equal
-   * encodings give equal fingerprints, and distinct ones collide only with
-   * negligible probability (~2^-64 per pair). Never (0, 0). The values need
-   * not be fingerprintInto(encode(state)): an explorer that sees this method
-   * uses it for every state, and encodes only the states that are new.
-   */
-  fingerprint?(state: S, out: Uint32Array): void;
-
-  /** Names of spec monitors that are hot in `state` (liveness). */
-  hotMonitors?(state: S): string[];
-
-  /**
-   * Weak fairness (liveness): keys of the steps enabled in `state` that a fair
-   * run must eventually take if they stay enabled (deliveries, timers, ...).
-   * Steps that may never happen (faults) have no key. See docs/faults.md.
-   */
-  enabledFairSteps?(state: S): string[];
-  /** The fairness key that `step`, taken from `state`, satisfies; null when it has none. */
-  fairKeyOfStep?(state: S, step: Step): string | null;
-  /** True when no fault step can happen any more from `state` (every budget is spent). */
-  faultBudgetsSpent?(state: S): boolean;
-
-  /**
-   * Random exploration (optional): the steps enabled in `state` (null: the
-   * initial steps), without running them and with no `choose` value made yet.
-   * Must list the same steps, in the same order, as `successors` emits (one
-   * per step, not per choice). Without it, random explorers enumerate `successors`.
-   */
-  enabledSteps?(state: S | null): Step[];
-  /**
-   * Runs `step` from `state` like `apply`, taking the step's own recorded
-   * choose values first and `choose(n)` (a value in 0..n-1) for every further
-   * one; returns the step with exactly the values made, ready for a trace.
-   */
-  applyChoosing?(
-    state: S | null,
-    step: Step,
-    choose: (options: number) => number,
-  ): { step: Step; outcome: StepOutcome<S> };
-  /** The scheduling unit (e.g. the machine) that takes `step` from `state`: PCT gives each one a priority. */
-  stepActor?(state: S | null, step: Step): string;
-
-  /** Coverage: start counting, from zero, which states are entered and which handlers run. */
-  beginCoverage?(): void;
-  /** Stop counting; what the steps run since beginCoverage exercised and what they never did. */
-  endCoverage?(): CoverageReport | null;
-
+/** How traces, reporters and the TUI show steps and states. defineModel's defaults: the step's JSON, and the state itself. */
+export interface Presentation<S, Step extends Json = Json> {
   describeStep(step: Step, before: S | null, after: S | null): StepLabel;
   viewState(state: S): StateView;
 
@@ -162,6 +123,197 @@ export interface Model<S, Step extends Json = Json> {
    * trace writers fall back to `viewState`.
    */
   itfState?(state: S): { [variable: string]: Json };
+}
+
+/** Capability: fingerprints without encoding (every explorer uses it when present). */
+export interface Fingerprinting<S> {
+  /**
+   * A 64-bit fingerprint of `state` into out[0] (hi) and out[1] (lo), without
+   * encoding it. Must agree with `encode`'s equality: equal encodings give
+   * equal fingerprints, and distinct ones collide only with negligible
+   * probability (~2^-64 per pair). Never (0, 0). The values need not be
+   * fingerprintInto(encode(state)): an explorer that sees this method uses it
+   * for every state, and encodes only the states that are new.
+   */
+  fingerprint(state: S, out: Uint32Array): void;
+}
+
+/** Capability (reduction): partial-order reduction's ample sets (ADR 0008). */
+export interface AmpleSets<S, Step extends Json = Json> {
+  /**
+   * Emit only an ample subset of the successors of `state` and return true,
+   * or emit nothing and return false (the state must be fully expanded).
+   * Emissions are indexed among themselves (replay calls this again on the same state).
+   * Must be deterministic (a function of the state only). Explorers call it only when asked
+   * to (`partialOrder: true`); see docs/adr/0008-partial-order-reduction.md.
+   */
+  ampleSuccessors(state: S, emit: Emit<S, Step>): boolean;
+}
+
+/**
+ * Capability (reduction): symmetry (ADR 0009). `fingerprint` is that of a
+ * representative of the state's symmetry class, so the visited set stores
+ * classes; the liveness check first looks for hot cycles in that quotient.
+ */
+export interface SymmetryReduction<S> extends Fingerprinting<S> {
+  /** The types whose instances are interchangeable; empty when the reduction is off. */
+  readonly symmetricTypes: readonly string[];
+}
+
+/** Capability (liveness, ADR 0005): spec monitors that may be hot. */
+export interface LivenessProperties<S> {
+  /** Names of spec monitors that are hot in `state`. */
+  hotMonitors(state: S): string[];
+  /** False when no monitor has a hot state at all: then there is no liveness to check. */
+  readonly hasHotStates?: boolean;
+}
+
+/** Capability (liveness): weak fairness. */
+export interface Fairness<S, Step extends Json = Json> {
+  /**
+   * Keys of the steps enabled in `state` that a fair run must eventually take
+   * if they stay enabled (deliveries, timers, ...). Steps that may never
+   * happen (faults) have no key. See docs/faults.md.
+   */
+  enabledFairSteps(state: S): string[];
+  /** The fairness key that `step`, taken from `state`, satisfies; null when it has none. */
+  fairKeyOfStep(state: S, step: Step): string | null;
+  /** True when no fault step can happen any more from `state` (every budget is spent). */
+  faultBudgetsSpent?(state: S): boolean;
+}
+
+/** Capability (random exploration, ADR 0005): drawing one step and its choices without enumerating every successor. */
+export interface StepDrawing<S, Step extends Json = Json> {
+  /**
+   * The steps enabled in `state` (null: the initial steps), without running
+   * them and with no `choose` value made yet. Must list the same steps, in the
+   * same order, as `successors` emits (one per step, not per choice). Without
+   * it, random explorers enumerate `successors`.
+   */
+  enabledSteps(state: S | null): Step[];
+  /**
+   * Runs `step` from `state` like `apply`, taking the step's own recorded
+   * choose values first and `choose(n)` (a value in 0..n-1) for every further
+   * one; returns the step with exactly the values made, ready for a trace.
+   */
+  applyChoosing(
+    state: S | null,
+    step: Step,
+    choose: (options: number) => number,
+  ): { step: Step; outcome: StepOutcome<S> };
+  /** The scheduling unit (e.g. the machine) that takes `step` from `state`: PCT gives each one a priority. */
+  stepActor?(state: S | null, step: Step): string;
+}
+
+/** Capability: coverage (ADR 0005), counted by the model while explorers run its steps. */
+export interface CoverageCounting {
+  /** Start counting, from zero, which states are entered and which handlers run. */
+  beginCoverage(): void;
+  /** Stop counting; what the steps run since beginCoverage exercised and what they never did. */
+  endCoverage(): CoverageReport | null;
+}
+
+/** The capabilities, each optional in a Model and used only when present (see the guards below). */
+export type ModelCapabilities<S, Step extends Json = Json> = Partial<
+  Fingerprinting<S> &
+    AmpleSets<S, Step> &
+    SymmetryReduction<S> &
+    LivenessProperties<S> &
+    Fairness<S, Step> &
+    StepDrawing<S, Step> &
+    CoverageCounting
+>;
+
+/** All an explorer sees: the core, safety properties, presentation, and whichever capabilities the model has. */
+export interface Model<S, Step extends Json = Json>
+  extends ModelCore<S, Step>,
+    SafetyProperties<S>,
+    Presentation<S, Step>,
+    ModelCapabilities<S, Step> {}
+
+/** True when the model fingerprints states itself. */
+export function hasFingerprint<S, Step extends Json>(
+  model: Model<S, Step>,
+): model is Model<S, Step> & Fingerprinting<S> {
+  return typeof model.fingerprint === "function";
+}
+
+/** True when the model has ample sets (partial-order reduction). */
+export function hasAmpleSets<S, Step extends Json>(
+  model: Model<S, Step>,
+): model is Model<S, Step> & AmpleSets<S, Step> {
+  return typeof model.ampleSuccessors === "function";
+}
+
+/** True when the model reduces by symmetry: some types are symmetric and `fingerprint` is of their classes. */
+export function hasSymmetry<S, Step extends Json>(
+  model: Model<S, Step>,
+): model is Model<S, Step> & SymmetryReduction<S> {
+  return (model.symmetricTypes?.length ?? 0) > 0 && typeof model.fingerprint === "function";
+}
+
+/** True when the model has spec monitors that may be hot: a passing safety search is followed by the liveness check. */
+export function hasLivenessProperties<S, Step extends Json>(
+  model: Model<S, Step>,
+): model is Model<S, Step> & LivenessProperties<S> {
+  return typeof model.hotMonitors === "function" && model.hasHotStates !== false;
+}
+
+/** True when the model says which steps weak fairness requires. */
+export function hasFairness<S, Step extends Json>(
+  model: Model<S, Step>,
+): model is Model<S, Step> & Fairness<S, Step> {
+  return typeof model.enabledFairSteps === "function" && typeof model.fairKeyOfStep === "function";
+}
+
+/** True when the model draws steps without enumerating successors (random exploration, shrinking). */
+export function hasStepDrawing<S, Step extends Json>(
+  model: Model<S, Step>,
+): model is Model<S, Step> & StepDrawing<S, Step> {
+  return typeof model.enabledSteps === "function" && typeof model.applyChoosing === "function";
+}
+
+/** True when the model counts coverage. */
+export function hasCoverage<S, Step extends Json>(
+  model: Model<S, Step>,
+): model is Model<S, Step> & CoverageCounting {
+  return typeof model.beginCoverage === "function" && typeof model.endCoverage === "function";
+}
+
+/** A model as written by hand for defineModel: the core, and whatever else it has. */
+export type ModelDefinition<S, Step extends Json = Json> = ModelCore<S, Step> &
+  Partial<SafetyProperties<S> & Presentation<S, Step>> &
+  ModelCapabilities<S, Step>;
+
+/** defineModel's describeStep: the step as JSON. */
+function describeStepAsJson(step: Json): StepLabel {
+  return { kind: "step", text: JSON.stringify(step) };
+}
+
+/** defineModel's viewState: a JSON object state is its own view; any other state is shown as `state`. */
+function stateAsView(state: unknown): StateView {
+  if (typeof state === "object" && state !== null && !Array.isArray(state)) return state as StateView;
+  return { state: state as Json };
+}
+
+/**
+ * A Model from a plain object that has at least the core (name, initial,
+ * successors, apply, encode, decode), with defaults for what it leaves out:
+ * no invariants, `terminal` null (every end state is a normal termination),
+ * steps described by their JSON, and JSON states shown as they are (others
+ * as `{ state }`). Capabilities it has are kept. The definition's members
+ * are copied (getters read once), and its methods see the returned model as
+ * `this`.
+ */
+export function defineModel<S, Step extends Json = Json>(
+  definition: ModelDefinition<S, Step>,
+): Model<S, Step> {
+  const model = { ...definition } as { -readonly [K in keyof Model<S, Step>]: Model<S, Step>[K] };
+  model.invariants ??= [];
+  model.terminal ??= () => null;
+  model.describeStep ??= describeStepAsJson;
+  model.viewState ??= stateAsView;
+  return model;
 }
 
 // Coverage (Model.beginCoverage / endCoverage): the report a model returns.

@@ -11,7 +11,15 @@ import { invariantFailure } from "../failures.js";
 import { fingerprintInto } from "../fingerprint.js";
 import { FingerprintSet } from "../store/fingerprint-set.js";
 import { TemperatureGauge } from "./liveness-temperature.js";
-import type { CoverageReport, Failure, Json, Model, StepOutcome } from "../model.js";
+import {
+  type CoverageReport,
+  type Failure,
+  hasCoverage,
+  hasStepDrawing,
+  type Json,
+  type Model,
+  type StepOutcome,
+} from "../model.js";
 import { PctScheduler } from "./pct-scheduler.js";
 import { deriveSeed, isValidSeed, Prng } from "./prng.js";
 import { shrinkTrace } from "./shrink.js";
@@ -84,7 +92,7 @@ class Stepper<S, Step extends Json> {
   private readonly fast: boolean;
 
   constructor(private readonly model: Model<S, Step>) {
-    this.fast = model.enabledSteps !== undefined && model.applyChoosing !== undefined;
+    this.fast = hasStepDrawing(model);
   }
 
   enabled(state: S | null): Step[] {
@@ -156,7 +164,7 @@ class RandomRun<S, Step extends Json> {
     const last = o.run !== undefined ? o.run : (o.runs ?? 1000) - 1;
     const runsRequested = last - first + 1;
     this.runsRequested = runsRequested;
-    const coverage = o.coverage === true && this.model.beginCoverage !== undefined;
+    const coverage = o.coverage === true && hasCoverage(this.model);
     if (coverage) this.model.beginCoverage!();
     let found: { index: number; outcome: RunOutcome } | null = null;
     let report: CoverageReport | null = null;
