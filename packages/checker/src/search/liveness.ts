@@ -23,9 +23,12 @@ import { type CheckResult, type CheckStats, resultKindOf } from "../check-result
 import { errorMessage } from "../errors.js";
 import { fingerprintInto } from "../fingerprint.js";
 import { FingerprintSet } from "../store/fingerprint-set.js";
-import type { Emit, Failure, Json, Model } from "../model.js";
+import { type Emit, type Failure, hasFairness, type Json, type Model } from "../model.js";
 import { StateQueue } from "../store/state-queue.js";
 import type { Trace } from "../trace/trace.js";
+import { ModelInconsistency } from "./core.js";
+import { emissionPath, rebuildTrace } from "./counterexample.js";
+import { checkStats, errorResult, stackOf } from "./search-result.js";
 
 export interface LivenessOptions {
   /** Stop with "bounded" when more than this many distinct states exist. */
@@ -78,8 +81,6 @@ const NO_KEY = -1;
 const CLOCK_EVERY = 64;
 const MAX_MONITORS = 31;
 
-class ModelInconsistency extends Error {}
-
 interface Component {
   monitor: number;
   members: number[];
@@ -126,7 +127,7 @@ class LivenessRun<S, Step extends Json> {
   ) {
     this.now = options.now ?? (() => performance.now());
     this.start = this.now();
-    this.fair = model.enabledFairSteps !== undefined && model.fairKeyOfStep !== undefined;
+    this.fair = hasFairness(model);
     const own = options.fingerprint as ((state: S, out: Uint32Array) => void) | undefined;
     this.fingerprintOf =
       own === undefined ? (state, out) => fingerprintInto(this.model.encode(state), out) : own;
@@ -513,9 +514,9 @@ class LivenessRun<S, Step extends Json> {
 
   /** The BFS path to `id`: the emission index of each step from before the initial state. */
   private pathTo(id: number): number[] {
-    const indexes: number[] = [];
-    for (let at = id; at !== NO_PARENT; at = this.parent.data[at]!) indexes.push(this.parentIndex.data[at]!);
-    return indexes.reverse();
+    const parent = this.parent.data;
+    const parentIndex = this.parentIndex.data;
+    return emissionPath({ parentOf: (at) => parent[at]!, refOf: (at) => parentIndex[at]! }, id, NO_PARENT);
   }
 
   /**
@@ -523,35 +524,21 @@ class LivenessRun<S, Step extends Json> {
    * each state; checks that the cycle really returns to `closing`.
    */
   private traceTo(prefix: readonly number[], cycle: readonly number[], closing?: number): Trace {
-    const steps: Json[] = [];
-    let state: S | null = null;
-    for (const k of [...prefix, ...cycle]) {
-      let picked: { step: Step; bytes: Uint8Array | null } | null = null;
-      let seen = 0;
-      const take: Emit<S, Step> = (step, outcome) => {
-        if (seen++ !== k) return;
-        picked = { step, bytes: outcome.kind === "state" ? this.model.encode(outcome.state).slice() : null };
-      };
-      if (state === null) this.model.initial(take);
-      else this.model.successors(state, take);
-      const got = picked as { step: Step; bytes: Uint8Array | null } | null;
-      if (got === null || got.bytes === null) {
-        throw new ModelInconsistency(
-          `model is not deterministic: replaying the liveness counterexample, step ${steps.length + 1} changed`,
-        );
-      }
-      steps.push(got.step);
-      state = this.model.decode(got.bytes);
-    }
-    if (closing !== undefined && state !== null) {
-      fingerprintInto(this.model.encode(state), this.fingerprint);
+    const { trace, last } = rebuildTrace(
+      this.model,
+      [...prefix, ...cycle],
+      null,
+      "the liveness counterexample",
+    );
+    if (closing !== undefined && last !== null) {
+      fingerprintInto(this.model.encode(last), this.fingerprint);
       if (this.ids.get(this.fingerprint[0]!, this.fingerprint[1]!) !== closing) {
         throw new ModelInconsistency(
           "model is not deterministic: the liveness counterexample's cycle does not return to its start",
         );
       }
     }
-    return { steps };
+    return trace;
   }
 
   // ------------------------------------------------------------------ results
@@ -561,8 +548,6 @@ class LivenessRun<S, Step extends Json> {
   }
 
   private stats(): LivenessStats {
-    const elapsedMs = Math.max(0, this.now() - this.start);
-    const seconds = elapsedMs / 1000;
     let hotStates = 0;
     for (let i = 0; i < this.hot.length; i++) if (this.hot.data[i] !== 0) hotStates++;
     const lists = [
@@ -578,12 +563,7 @@ class LivenessRun<S, Step extends Json> {
       this.edgeIndex,
     ];
     return {
-      distinctStates: this.count,
-      generatedStates: this.generated,
-      maxDepth: this.deepest,
-      elapsedMs,
-      distinctStatesPerSecond: seconds > 0 ? this.count / seconds : 0,
-      generatedStatesPerSecond: seconds > 0 ? this.generated / seconds : 0,
+      ...checkStats(this.count, this.generated, this.deepest, Math.max(0, this.now() - this.start)),
       edges: this.edgeTarget.length,
       hotStates,
       hotComponents: this.hotComponents,
@@ -593,9 +573,7 @@ class LivenessRun<S, Step extends Json> {
   }
 
   private error(message: string, error: unknown): CheckResult<LivenessStats> {
-    const result: CheckResult<LivenessStats> = { kind: "error", message, stats: this.stats() };
-    if (error instanceof Error && error.stack !== undefined) result.detail = error.stack;
-    return result;
+    return errorResult(message, stackOf(error), this.stats(), null);
   }
 }
 

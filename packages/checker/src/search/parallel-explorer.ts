@@ -39,23 +39,20 @@ import { totalmem } from "node:os";
 import { pathToFileURL } from "node:url";
 import { getHeapStatistics } from "node:v8";
 import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
-import {
-  emissionText,
-  type ExhaustiveOptions,
-  type ExhaustiveProgress,
-  pickEmission,
-} from "./bfs-explorer.js";
-import { ParentLinkTable } from "../store/parent-links.js";
-import { type BoundReason, type CheckResult, type ExhaustiveStats, failureResult } from "../check-result.js";
+import type { BoundReason, CheckResult, ExhaustiveStats } from "../check-result.js";
 import { errorMessage } from "../errors.js";
 import type { Json, Model } from "../model.js";
 import { loadModelFromFactory, type ModelFactory } from "../model-factory.js";
+import { ParentLinkTable } from "../store/parent-links.js";
+import type { ExhaustiveOptions, ExhaustiveProgress } from "./bfs-explorer.js";
+import { type Candidate, FailureCollector, NO_FAILURE, NO_STATE, usesPartialOrder } from "./core.js";
+import { emissionPath, type ParentLinks, rebuildTrace } from "./counterexample.js";
+import { errorResult, exhaustiveStats, searchResult, stackOf } from "./search-result.js";
 import {
   BEST_LENGTH,
   BLOCK,
   CAN_GROW,
   CONTROL_WORDS,
-  type CandidateRecord,
   type ChunkRef,
   EPOCH,
   type FromWorker,
@@ -64,7 +61,6 @@ import {
   type LevelDone,
   NEXT_CHUNK,
   NO_LENGTH,
-  NO_PARENT,
   PAUSE,
   RESERVED,
   STAT_DISTINCT,
@@ -130,10 +126,6 @@ const TICK_MS = 25;
 /** How long workers may take to notice the timeout before they are terminated. */
 const STUCK_GRACE_MS = 2_000;
 const MAX_WORKERS = 256;
-
-const NO_FAILURE = { kind: "runtime-error", property: "", message: "" } as const;
-
-class ModelInconsistency extends Error {}
 
 /** A worker failed: a model exception (with the state being expanded) or a crash. */
 class WorkerFailure extends Error {
@@ -339,7 +331,6 @@ class ParallelRun {
   private readonly runId: number;
   private readonly workerCount: number;
   private readonly startWorkers: () => WorkerHandle[];
-  private readonly stopOnFirst: boolean;
   private readonly maxDepth: number;
   private readonly maxStates: number;
   private readonly maxFailures: number;
@@ -383,10 +374,13 @@ class ParallelRun {
   private currentDepth = 0;
   private stopReason: BoundReason | null = null;
   private stopMessage: string | undefined;
-  private best: { candidate: CandidateRecord; worker: number } | null = null;
-  /** stopOnFirst false: per failure, the shortest candidate and when it arrived (for a stable order). */
-  private readonly collected = new Map<string, { candidate: CandidateRecord; arrival: number }>();
-  private arrivals = 0;
+  /**
+   * The workers' failures, taken in at each barrier worker by worker: among
+   * equally short ones, the first found by the lowest-numbered worker. Each
+   * worker keeps at most maxFailures; the coordinator reports the shortest
+   * maxFailures of them all.
+   */
+  private readonly failures: FailureCollector;
   private lastProgress: number;
   private lastProgressStates = 0;
 
@@ -402,10 +396,10 @@ class ParallelRun {
     this.runId = runId;
     this.workerCount = workers;
     this.startWorkers = startWorkers;
-    this.stopOnFirst = options.stopOnFirst ?? true;
     this.maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
     this.maxStates = options.maxStates ?? Number.POSITIVE_INFINITY;
     this.maxFailures = options.maxFailures ?? 100;
+    this.failures = new FailureCollector(options.stopOnFirst ?? true, Number.POSITIVE_INFINITY);
     this.now = options.now ?? (() => performance.now());
     this.budget = options.memoryBytes ?? Math.min(totalmem() / 2, MAX_DEFAULT_BUDGET);
     this.maxCapacity = Math.max(
@@ -454,7 +448,7 @@ class ParallelRun {
       this.afterPhase(-1, frontier);
       let depth = 0;
       while (frontier.length > 0 && this.stopReason === null) {
-        if (this.best !== null) break;
+        if (this.failures.shortest !== null) break;
         if (this.timeoutReached()) break;
         if (this.memoryExceeded(frontier)) break;
         this.currentDepth = depth;
@@ -490,7 +484,7 @@ class ParallelRun {
       table: this.table.buffer,
       maxDepth: this.maxDepth,
       maxStates: this.maxStates,
-      stopOnFirst: this.stopOnFirst,
+      stopOnFirst: this.failures.stopOnFirst,
       maxFailures: this.maxFailures,
       chunkBytes: this.options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
       chunkStates: this.options.chunkStates ?? DEFAULT_CHUNK_STATES,
@@ -619,30 +613,9 @@ class ParallelRun {
       this.heapBy[worker] = done.heapUsed;
       this.chunkBytesBy[worker] = done.chunkBufferBytes;
       if (done.cutOffByDepth) this.cutOffByDepth = true;
-      for (const candidate of done.candidates) this.consider(candidate, worker);
+      for (const candidate of done.candidates) this.failures.offer(candidate);
     }
     return chunks;
-  }
-
-  private consider(candidate: CandidateRecord, worker: number): void {
-    if (this.stopOnFirst) {
-      const best = this.best;
-      if (
-        best === null ||
-        candidate.length < best.candidate.length ||
-        (candidate.length === best.candidate.length && worker < best.worker)
-      ) {
-        this.best = { candidate, worker };
-      }
-      return;
-    }
-    const failure = candidate.failure;
-    const key = `${failure.kind}\u0000${failure.property}\u0000${failure.message}`;
-    const known = this.collected.get(key);
-    if (known === undefined || candidate.length < known.candidate.length) {
-      // A shorter candidate keeps the place of the first one found, as in checkExhaustive.
-      this.collected.set(key, { candidate, arrival: known?.arrival ?? this.arrivals++ });
-    }
   }
 
   /** Bookkeeping at a level barrier (depth -1: after the initial states). */
@@ -668,10 +641,11 @@ class ParallelRun {
     } else if (stop === Stop.RefSpace) {
       this.stopReason = "memory";
       this.stopMessage =
-        `a worker discovered ${Math.floor(NO_PARENT / this.workerCount).toLocaleString("en-US")} states, ` +
+        `a worker discovered ${Math.floor(NO_STATE / this.workerCount).toLocaleString("en-US")} states, ` +
         `as many as 32-bit parent links can name with ${this.workerCount} workers`;
     }
-    const endedEarly = this.best !== null && this.best.candidate.length <= depth + 1;
+    const best = this.failures.shortest;
+    const endedEarly = best !== null && best.length <= depth + 1;
     if (depth >= 0 && stop === Stop.None && !endedEarly) this.completedDepth = depth;
     this.maybeReportProgress(true);
   }
@@ -781,139 +755,68 @@ class ParallelRun {
   }
 
   private finish(): CheckResult<ParallelExhaustiveStats> {
-    const stats = this.stats();
-    let candidates: CandidateRecord[];
-    if (this.stopOnFirst) candidates = this.best === null ? [] : [this.best.candidate];
-    else {
-      // Shortest first; on equal length, the one found first (earlier level, then lower worker).
-      candidates = [...this.collected.values()]
-        .sort((a, b) => a.candidate.length - b.candidate.length || a.arrival - b.arrival)
-        .slice(0, this.maxFailures)
-        .map((entry) => entry.candidate);
-    }
-    try {
-      const failed = failureResult(candidates, (c) => this.traceOf(c), !this.stopOnFirst, stats);
-      if (failed !== null) return failed;
-    } catch (error) {
-      return this.error(errorMessage(error), error, null, stats);
-    }
-    if (this.stopReason !== null) {
-      const result: CheckResult<ParallelExhaustiveStats> = {
-        kind: "bounded",
-        reason: this.stopReason,
-        stats,
-      };
-      if (this.stopMessage !== undefined) result.message = this.stopMessage;
-      return result;
-    }
-    if (this.cutOffByDepth) return { kind: "bounded", reason: "max-depth", stats };
-    return { kind: "pass", stats };
+    const failures = this.failures;
+    const candidates = failures.stopOnFirst ? failures.list() : failures.list().slice(0, this.maxFailures);
+    return searchResult(candidates, (c) => this.traceOf(c), !failures.stopOnFirst, this.stats(), {
+      stopReason: this.stopReason,
+      ...(this.stopMessage !== undefined ? { stopMessage: this.stopMessage } : {}),
+      cutOffByDepth: this.cutOffByDepth,
+    });
   }
 
   private error(
     message: string,
     error: unknown,
     stateRef: number | null,
-    stats = this.stats(),
   ): CheckResult<ParallelExhaustiveStats> {
-    const result: CheckResult<ParallelExhaustiveStats> = { kind: "error", message, stats };
-    const detail =
-      error instanceof WorkerFailure ? error.detail : error instanceof Error ? error.stack : undefined;
-    if (detail !== undefined) result.detail = detail;
-    if (stateRef !== null && stateRef !== NO_PARENT && this.model !== null) {
-      try {
-        result.trace = this.traceOf({ failure: NO_FAILURE, stateRef, extraStep: null, length: 0 });
-      } catch {
-        // The model cannot even replay the path: report the error without a trace.
-      }
-    }
-    return result;
+    const detail = error instanceof WorkerFailure ? error.detail : stackOf(error);
+    const traceTo =
+      stateRef === null || stateRef === NO_STATE || this.model === null
+        ? null
+        : () => this.traceOf({ failure: NO_FAILURE, stateRef, extraStep: null, length: 0 });
+    return errorResult(message, detail, this.stats(), traceTo);
   }
 
-  /** Rebuilds the steps to a candidate by replaying the emission each parent link names. */
-  private traceOf(candidate: CandidateRecord): Trace {
-    const model = this.model!;
+  /** Rebuilds the steps to a candidate by replaying the emission each parent link names (refs name a worker's link). */
+  private traceOf(candidate: Candidate): Trace {
     const workers = this.workerCount;
-    const path: number[] = [];
-    for (let ref = candidate.stateRef; ref !== NO_PARENT; ) {
-      path.push(ref);
-      const worker = ref % workers;
-      ref = this.links[worker]!.parentOf((ref - worker) / workers);
-    }
-    path.reverse();
-    const steps: Json[] = [];
-    let state: unknown = null;
-    for (const ref of path) {
-      const worker = ref % workers;
-      const emission = this.links[worker]!.refOf((ref - worker) / workers);
-      const picked = this.pick(state, emission, steps.length);
-      steps.push(picked.step);
-      if (picked.bytes === null) {
-        throw new ModelInconsistency(
-          `model is not deterministic: replaying the counterexample, step ${steps.length} failed although the search reached a state through it`,
-        );
-      }
-      state = model.decode(picked.bytes);
-    }
-    if (candidate.extraStep !== null) {
-      const picked = this.pick(state, candidate.extraStep, steps.length);
-      if (picked.bytes !== null) {
-        throw new ModelInconsistency(
-          `model is not deterministic: replaying the counterexample, step ${steps.length + 1} no longer fails`,
-        );
-      }
-      steps.push(picked.step);
-    }
-    return { steps };
-  }
-
-  /** The step emission ref `ref` names from `state` (or among the initial steps), with its target's encoding. */
-  private pick(state: unknown, ref: number, position: number): { step: Json; bytes: Uint8Array | null } {
-    const picked = pickEmission(this.model!, state, ref);
-    if (picked === null) {
-      throw new ModelInconsistency(
-        `model is not deterministic: replaying the counterexample, step ${position + 1} (${emissionText(ref)}) no longer exists`,
-      );
-    }
-    return picked;
+    const links = this.links;
+    const byRef: ParentLinks = {
+      parentOf: (ref) => links[ref % workers]!.parentOf(Math.floor(ref / workers)),
+      refOf: (ref) => links[ref % workers]!.refOf(Math.floor(ref / workers)),
+    };
+    return rebuildTrace(this.model!, emissionPath(byRef, candidate.stateRef), candidate.extraStep).trace;
   }
 
   private stats(): ParallelExhaustiveStats {
-    const elapsedMs = Math.max(0, this.now() - this.startTime);
-    const seconds = elapsedMs / 1000;
-    const distinct = this.distinctBy.reduce((a, b) => a + b, 0);
-    const generated = this.generatedBy.reduce((a, b) => a + b, 0);
-    const visitedSetBytes = this.table.bytes;
     let parentLinkBytes = 0;
     for (const links of this.links) parentLinkBytes += links.bytes;
-    const heapUsedBytes = getHeapStatistics().used_heap_size + this.heapBy.reduce((a, b) => a + b, 0);
-    return {
-      distinctStates: distinct,
-      generatedStates: generated,
-      maxDepth: this.deepest,
-      elapsedMs,
-      distinctStatesPerSecond: seconds > 0 ? distinct / seconds : 0,
-      generatedStatesPerSecond: seconds > 0 ? generated / seconds : 0,
-      completedDepth: this.completedDepth,
-      visitedSetBytes,
-      visitedBytesPerState: distinct > 0 ? visitedSetBytes / distinct : 0,
-      parentLinkBytes,
-      parentLinkBytesPerState: distinct > 0 ? parentLinkBytes / distinct : 0,
-      peakQueueStates: this.peakQueueStates,
-      peakQueueBytes: this.peakQueueBytes,
-      heapUsedBytes,
-      workers: this.workerCount,
-      visitedSetCapacity: this.table.capacity,
-      visitedSetLoad: this.insertedTotal() / this.table.capacity,
-      visitedSetGrowths: this.growths,
-      memoryBudgetBytes: this.budget,
-      ...(this.options.partialOrder === true && this.model?.ampleSuccessors !== undefined
-        ? {
-            expandedStates: this.expandedBy.reduce((a, b) => a + b, 0),
-            ampleExpansions: this.ampleBy.reduce((a, b) => a + b, 0),
-          }
-        : {}),
-    };
+    const sum = (figures: number[]) => figures.reduce((a, b) => a + b, 0);
+    const partialOrder = this.model !== null && usesPartialOrder(this.model, this.options);
+    return exhaustiveStats(
+      {
+        distinct: sum(this.distinctBy),
+        generated: sum(this.generatedBy),
+        deepest: this.deepest,
+        elapsedMs: Math.max(0, this.now() - this.startTime),
+        completedDepth: this.completedDepth,
+        visitedSetBytes: this.table.bytes,
+        parentLinkBytes,
+        peakQueueStates: this.peakQueueStates,
+        peakQueueBytes: this.peakQueueBytes,
+        heapUsedBytes: getHeapStatistics().used_heap_size + sum(this.heapBy),
+        partialOrder: partialOrder
+          ? { expanded: sum(this.expandedBy), ampleExpansions: sum(this.ampleBy) }
+          : null,
+      },
+      {
+        workers: this.workerCount,
+        visitedSetCapacity: this.table.capacity,
+        visitedSetLoad: this.insertedTotal() / this.table.capacity,
+        visitedSetGrowths: this.growths,
+        memoryBudgetBytes: this.budget,
+      },
+    );
   }
 }
 

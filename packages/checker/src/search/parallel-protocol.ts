@@ -5,11 +5,10 @@
 // localIndex counts the states that worker discovered. A ref locates the
 // state's parent link without any global numbering step at the level barrier.
 import type { MessagePort } from "node:worker_threads";
-import type { Failure } from "../model.js";
 import type { ModelFactory } from "../model-factory.js";
+import type { Candidate } from "./core.js";
 
-/** Parent of the initial states (and the ref of "no state"). */
-export const NO_PARENT = 0xffffffff;
+// The parent of the initial states (and the ref of "no state") is core.ts's NO_STATE.
 /** Parent links are stored in shared chunks of 2^LINK_CHUNK_BITS states (6 bytes each). */
 export const LINK_CHUNK_BITS = 14;
 // Parent links store emission refs (successors' k-th step, or ampleSuccessors'
@@ -97,17 +96,6 @@ export interface RunConfig {
   partialOrder: boolean;
 }
 
-/** A failure found by a worker, located by refs. */
-export interface CandidateRecord {
-  failure: Failure;
-  /** The state the failure is at or after (NO_PARENT: an initial step). */
-  stateRef: number;
-  /** Emission ref of the failing step from stateRef (see linkCode), or null when the failure is in that state. */
-  extraStep: number | null;
-  /** Trace length in steps. */
-  length: number;
-}
-
 export type ToWorker =
   /** Start a search: build the model, then answer "ready". */
   | { type: "run"; config: RunConfig }
@@ -128,7 +116,7 @@ export interface LevelDone {
   /** Emission refs without a 16-bit link code found in this level: [local index, ref]. */
   linkOverflow: [number, number][];
   /** stopOnFirst: this worker's best failure if it improved; else the failures new or shortened in this level. */
-  candidates: CandidateRecord[];
+  candidates: Candidate[];
   /** Cumulative figures of this worker. */
   inserted: number;
   distinct: number;

@@ -2,19 +2,22 @@
 // its own model from the factory, then expands the frontier chunks it claims
 // level by level: successors are deduplicated in the shared fingerprint table,
 // and the new ones go to this worker's chunk buffers with a parent link each.
-// The per-state logic mirrors bfs-explorer.ts (modes, failure lengths) so the
-// verdicts and counts are the same.
+// The expansion of a state is the search core's (expansion.ts), as in
+// bfs-explorer.ts, so the verdicts and counts are the same.
 import { getHeapStatistics } from "node:v8";
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
-import { ampleSetSuffices, fingerprintFunction, Mode, usesPartialOrder } from "./bfs-explorer.js";
-import { LINK_OVERFLOW, linkCode } from "../store/parent-links.js";
-import type { Emit, Failure, Invariant, Json, Model, StepOutcome } from "../model.js";
+import { errorMessage } from "../errors.js";
+import type { Json, Model } from "../model.js";
 import { loadModelFromFactory } from "../model-factory.js";
+import { type FrameCursor, MAX_FRAME_HEADER, readFrame, writeFrame } from "../store/frame.js";
+import { LINK_OVERFLOW, linkCode } from "../store/parent-links.js";
+import { SharedFingerprintSet } from "../store/shared-fingerprint-set.js";
+import { NO_STATE } from "./core.js";
+import { Expansion } from "./expansion.js";
 import {
   BEST_LENGTH,
   BLOCK,
   CAN_GROW,
-  type CandidateRecord,
   type ChunkRef,
   DISTINCT,
   EPOCH,
@@ -23,7 +26,6 @@ import {
   LINK_CHUNK_BITS,
   NEXT_CHUNK,
   NO_LENGTH,
-  NO_PARENT,
   PAUSE,
   RESERVED,
   STAT_DISTINCT,
@@ -36,16 +38,9 @@ import {
   type ToWorker,
   type WorkerStart,
 } from "./parallel-protocol.js";
-import { errorMessage } from "../errors.js";
-import { invariantFailure } from "../failures.js";
-import { FingerprintSet } from "../store/fingerprint-set.js";
-import { type FrameCursor, MAX_FRAME_HEADER, readFrame, writeFrame } from "../store/frame.js";
-import { SharedFingerprintSet } from "../store/shared-fingerprint-set.js";
 
 const LINK_CHUNK_SIZE = 1 << LINK_CHUNK_BITS;
 const LINK_CHUNK_MASK = LINK_CHUNK_SIZE - 1;
-/** Initial slots of the set of states found in the level being expanded (partial-order reduction). */
-const NEXT_LEVEL_SLOTS = 1024;
 /** Expansions between two updates of the live figures. */
 const PUBLISH_EVERY = 1024;
 
@@ -76,9 +71,7 @@ class LinkWriter {
   }
 }
 
-class WorkerSearch {
-  private readonly model: Model<unknown, Json>;
-  private readonly invariants: readonly Invariant<unknown>[];
+class WorkerSearch extends Expansion<unknown, Json> {
   private readonly port: NonNullable<typeof parentPort>;
   private readonly tablePort: MessagePort;
   private readonly run: number;
@@ -87,24 +80,15 @@ class WorkerSearch {
   private readonly control: Int32Array;
   private readonly liveStats: Float64Array;
   private readonly statsAt: number;
-  private readonly maxDepth: number;
   private readonly maxStates: number;
   private readonly countExactly: boolean;
-  private readonly stopOnFirst: boolean;
-  private readonly maxFailures: number;
   private readonly chunkBytes: number;
   private readonly chunkStates: number;
-  private readonly fingerprint = new Uint32Array(2);
-  private readonly fingerprintOf: (state: unknown, out: Uint32Array) => void;
   private readonly links = new LinkWriter();
-  /** Use the model's ample sets (partial-order reduction). */
-  private readonly partialOrder: boolean;
 
-  private set: SharedFingerprintSet;
   private credits = 0;
   private inserted = 0;
   private distinct = 0;
-  private generated = 0;
   private expandedInLevel = 0;
   /** Local index of the next state this worker discovers. */
   private localCount = 0;
@@ -124,39 +108,16 @@ class WorkerSearch {
   private readonly freeBuffers: SharedArrayBuffer[] = [];
   private chunkBufferBytes = 0;
 
-  // The expansion in progress.
-  private expandingRef = NO_PARENT;
-  private expandingDepth = -1;
-  private emitted = 0;
-  /** The emissions come from ampleSuccessors (else from successors or initial). */
-  private ample = false;
-  /**
-   * An ample emission of the current expansion reached a state in the table
-   * that this worker did not discover in this level (cycle proviso).
-   */
-  private revisited = false;
-  /** With partialOrder: the states this worker discovered in the current level (one level deeper). */
-  private nextLevel: FingerprintSet | null = null;
-  private expanded = 0;
-  private ampleExpansions = 0;
-  private mode: Mode = Mode.Normal;
-  private accepting = true;
-  private cutOffByDepth = false;
-
-  private best: CandidateRecord | null = null;
-  private bestChanged = false;
-  private readonly collected = new Map<string, CandidateRecord>();
-  private readonly changedKeys = new Set<string>();
-
   constructor(
     model: Model<unknown, Json>,
     start: WorkerStart,
     config: RunConfig,
     port: NonNullable<typeof parentPort>,
   ) {
-    this.model = model;
-    this.invariants = model.invariants;
-    this.fingerprintOf = fingerprintFunction(model);
+    // The visited set is the shared table (attached again after the coordinator
+    // grows it). The cycle proviso (partial-order reduction) applies to it: a state
+    // another worker discovered in the same level counts as a revisit (ADR 0008).
+    super(model, SharedFingerprintSet.attach(config.table), config);
     this.port = port;
     this.tablePort = start.tablePort;
     this.run = config.run;
@@ -165,123 +126,53 @@ class WorkerSearch {
     this.control = new Int32Array(config.control);
     this.liveStats = new Float64Array(config.stats);
     this.statsAt = start.id * STAT_WORDS;
-    this.maxDepth = config.maxDepth;
     this.maxStates = config.maxStates;
     this.countExactly = Number.isFinite(config.maxStates);
-    this.stopOnFirst = config.stopOnFirst;
-    this.maxFailures = config.maxFailures;
     this.chunkBytes = config.chunkBytes;
     this.chunkStates = config.chunkStates;
-    this.set = SharedFingerprintSet.attach(config.table);
-    this.maxLocal = Math.floor((NO_PARENT - 1 - start.id) / start.workers);
-    this.partialOrder = usesPartialOrder(model, config);
+    this.maxLocal = Math.floor((NO_STATE - 1 - start.id) / start.workers);
   }
 
   private post(message: FromWorker): void {
     this.port.postMessage(message);
   }
 
-  private readonly emit: Emit<unknown, Json> = (_step, outcome) => {
-    this.generated++;
-    const index = this.emitted++;
-    const ref = this.ample ? -index - 1 : index;
-    if (!this.accepting) {
-      if (this.mode === Mode.Probe) this.probe(outcome);
-      return;
-    }
-    if (outcome.kind === "failure") {
-      this.record(outcome.failure, this.expandingRef, ref, this.expandingDepth + 2);
-      return;
-    }
-    const state = outcome.state;
-    const fingerprint = this.fingerprint;
-    this.fingerprintOf(state, fingerprint);
-    if (this.credits === 0 && !this.reserve()) {
-      // The table is full and may not grow: the search stops ("memory").
-      this.accepting = false;
-      return;
-    }
-    if (!this.set.add(fingerprint[0]!, fingerprint[1]!)) {
-      // Found by this worker in this level, so one level deeper: not an edge that can close a
-      // cycle. Found by another worker, it may be older: counted as a revisit.
-      if (this.ample && !this.nextLevel!.has(fingerprint[0]!, fingerprint[1]!)) this.revisited = true;
-      return;
-    }
-    this.nextLevel?.add(fingerprint[0]!, fingerprint[1]!);
+  /** Table slots for new states are reserved in blocks: see reserve(). */
+  protected override admit(): boolean {
+    return this.credits > 0 || this.reserve();
+  }
+
+  protected discover(state: unknown, emissionRef: number): number {
     this.credits--;
     this.inserted++;
     if (this.countExactly && Atomics.add(this.control, DISTINCT, 1) >= this.maxStates) {
       this.stop(Stop.MaxStates);
-      return;
+      return NO_STATE;
     }
     if (this.localCount >= this.maxLocal) {
       this.stop(Stop.RefSpace);
-      return;
+      return NO_STATE;
     }
     const local = this.localCount++;
     this.distinct++;
-    this.links.push(this.expandingRef, ref);
+    this.links.push(this.expandingRef, emissionRef);
     // Encoded only now: most successors are already known.
     this.write(this.model.encode(state), local);
-    const invariants = this.invariants;
-    for (let i = 0; i < invariants.length; i++) {
-      const invariant = invariants[i]!;
-      if (!invariant.holds(state)) {
-        this.record(
-          invariantFailure(invariant),
-          local * this.workers + this.id,
-          null,
-          this.expandingDepth + 2,
-        );
-        break;
-      }
-    }
-  };
-
-  private probe(outcome: StepOutcome<unknown>): void {
-    if (this.cutOffByDepth) return;
-    if (outcome.kind === "failure") {
-      this.cutOffByDepth = true;
-      return;
-    }
-    this.fingerprintOf(outcome.state, this.fingerprint);
-    if (!this.set.has(this.fingerprint[0]!, this.fingerprint[1]!)) this.cutOffByDepth = true;
+    return local * this.workers + this.id;
   }
 
-  private record(failure: Failure, stateRef: number, extraStep: number | null, length: number): void {
-    const candidate: CandidateRecord = { failure, stateRef, extraStep, length };
-    if (this.stopOnFirst) {
-      if (this.best === null || length < this.best.length) {
-        this.best = candidate;
-        this.bestChanged = true;
-        const control = this.control;
-        for (;;) {
-          const known = Atomics.load(control, BEST_LENGTH);
-          if (known <= length || Atomics.compareExchange(control, BEST_LENGTH, known, length) === known)
-            break;
-        }
-      }
-      this.accepting = false;
-      return;
-    }
-    const key = `${failure.kind}\u0000${failure.property}\u0000${failure.message}`;
-    const known = this.collected.get(key);
-    if (known !== undefined) {
-      if (length < known.length) {
-        this.collected.set(key, candidate);
-        this.changedKeys.add(key);
-      }
-      return;
-    }
-    if (this.collected.size < this.maxFailures) {
-      this.collected.set(key, candidate);
-      this.changedKeys.add(key);
+  /** A shorter failure: the others skip states that cannot give one as short (BEST_LENGTH). */
+  protected override onShorter(length: number): void {
+    const control = this.control;
+    for (;;) {
+      const known = Atomics.load(control, BEST_LENGTH);
+      if (known <= length || Atomics.compareExchange(control, BEST_LENGTH, known, length) === known) break;
     }
   }
 
   private stop(reason: Stop): void {
     Atomics.compareExchange(this.control, STOP, Stop.None, reason);
-    this.accepting = false;
+    this.halt();
   }
 
   /**
@@ -292,7 +183,10 @@ class WorkerSearch {
   private reserve(): boolean {
     const control = this.control;
     for (;;) {
-      if (Atomics.load(control, STOP) !== Stop.None) return false;
+      if (Atomics.load(control, STOP) !== Stop.None) {
+        this.halt();
+        return false;
+      }
       const limit = Atomics.load(control, LIMIT);
       const block = Atomics.load(control, BLOCK);
       const before = Atomics.add(control, RESERVED, block);
@@ -317,11 +211,13 @@ class WorkerSearch {
     this.post({ type: "paused", run: this.run, worker: this.id, inserted: this.inserted });
     Atomics.wait(control, EPOCH, epoch);
     const received = receiveMessageOnPort(this.tablePort);
-    if (received !== undefined) {
-      this.set = SharedFingerprintSet.attach((received.message as { table: SharedArrayBuffer }).table);
-    }
+    if (received !== undefined) this.attach((received.message as { table: SharedArrayBuffer }).table);
     // Unused reservations were forgotten when the coordinator recounted the table.
     this.credits = 0;
+  }
+
+  private attach(table: SharedArrayBuffer): void {
+    this.visited = SharedFingerprintSet.attach(table);
   }
 
   private write(bytes: Uint8Array, local: number): void {
@@ -394,13 +290,8 @@ class WorkerSearch {
   private runInit(): void {
     this.recycleBuffers();
     this.credits = 0;
-    this.expandingRef = NO_PARENT;
-    this.expandingDepth = -1;
-    this.emitted = 0;
-    this.mode = Mode.Normal;
-    this.accepting = true;
     try {
-      this.model.initial(this.emit);
+      this.emitInitial();
     } catch (error) {
       this.fail(`model threw while computing initial states: ${errorMessage(error)}`, error, null);
       return;
@@ -410,15 +301,14 @@ class WorkerSearch {
 
   private runLevel(depth: number, chunks: ChunkRef[], table: SharedArrayBuffer): void {
     this.recycleBuffers();
-    this.set = SharedFingerprintSet.attach(table);
+    this.attach(table);
     this.credits = 0;
     this.expandedInLevel = 0;
-    if (this.partialOrder) this.nextLevel = new FingerprintSet({ initialCapacity: NEXT_LEVEL_SLOTS });
+    this.startLevel();
     const control = this.control;
     const workers = this.workers;
-    const baseMode = depth >= this.maxDepth ? Mode.Probe : Mode.Normal;
     let sincePublish = 0;
-    let ref = NO_PARENT;
+    let ref = NO_STATE;
     try {
       claim: for (;;) {
         const claimed = Atomics.add(control, NEXT_CHUNK, 1);
@@ -434,15 +324,8 @@ class WorkerSearch {
           if (bestLength <= depth + 1) break claim;
           const bytes = readFrame(view, cursor);
           ref = (chunk.first + i) * workers + chunk.owner;
-          this.expandingRef = ref;
-          this.expandingDepth = depth;
-          this.mode = bestLength !== NO_LENGTH ? Mode.CountOnly : baseMode;
-          this.accepting = this.mode === Mode.Normal;
-          const state = this.model.decode(bytes);
-          if (!this.expand(state)) {
-            const failure = this.model.terminal(state);
-            if (failure !== null) this.record(failure, ref, null, depth + 1);
-          }
+          this.enter(ref, depth, bestLength !== NO_LENGTH);
+          this.expandState(this.model.decode(bytes));
           this.expandedInLevel++;
           if (++sincePublish >= PUBLISH_EVERY) {
             sincePublish = 0;
@@ -457,46 +340,9 @@ class WorkerSearch {
     this.levelDone();
   }
 
-  /**
-   * Emits the successors of `state`: its ample set alone when every ample
-   * successor is new (the cycle proviso, on the shared table's add), else all
-   * of them, as bfs-explorer.ts does; false when it has none.
-   */
-  private expand(state: unknown): boolean {
-    if (this.partialOrder) {
-      this.expanded++;
-      this.ample = true;
-      this.revisited = false;
-      this.emitted = 0;
-      let reduced: boolean;
-      try {
-        reduced = this.model.ampleSuccessors!(state, this.emit);
-      } finally {
-        this.ample = false;
-      }
-      if (reduced && this.emitted > 0) {
-        if (ampleSetSuffices(this.mode, this.cutOffByDepth, this.accepting, this.revisited)) {
-          this.ampleExpansions++;
-          return true;
-        }
-      }
-    }
-    this.emitted = 0;
-    this.model.successors(state, this.emit);
-    return this.emitted > 0;
-  }
-
   private levelDone(): void {
     this.finishChunk();
     this.publish();
-    let candidates: CandidateRecord[] = [];
-    if (this.stopOnFirst) {
-      if (this.bestChanged && this.best !== null) candidates = [this.best];
-      this.bestChanged = false;
-    } else {
-      for (const key of this.changedKeys) candidates.push(this.collected.get(key)!);
-      this.changedKeys.clear();
-    }
     const links = this.links;
     this.post({
       type: "level-done",
@@ -506,7 +352,7 @@ class WorkerSearch {
       linkParents: links.newParentBuffers,
       linkIndexes: links.newIndexBuffers,
       linkOverflow: links.newOverflow,
-      candidates,
+      candidates: this.failures.takeChanged(),
       inserted: this.inserted,
       distinct: this.distinct,
       generated: this.generated,

@@ -1,0 +1,145 @@
+// The vocabulary every exhaustive search shares: the single-threaded explorer
+// (bfs-explorer.ts), the parallel workers and their coordinator
+// (parallel-worker.ts, parallel-explorer.ts) and, for counterexamples, the
+// liveness check. The expansion of one state is expansion.ts, rebuilding a
+// trace counterexample.ts, the result and its figures search-result.ts.
+import { fingerprintInto } from "../fingerprint.js";
+import { type Failure, hasAmpleSets, hasFingerprint, type Json, type Model } from "../model.js";
+
+/** The parent of the initial states, and "no state" (a 32-bit id or ref that none has). */
+export const NO_STATE = 0xffffffff;
+
+/** Where a search dedupes states: a set of 64-bit fingerprints (hi, lo). */
+export interface VisitedSet {
+  /** Adds the fingerprint; true when it was not there yet. */
+  add(hi: number, lo: number): boolean;
+  has(hi: number, lo: number): boolean;
+}
+
+/** How the current expansion treats emitted successors. */
+export enum Mode {
+  /** Record new states and failures. */
+  Normal = 0,
+  /** At maxDepth: only note whether the bound cut anything off. */
+  Probe = 1,
+  /** A failure is known: only count successors to find shorter terminal failures. */
+  CountOnly = 2,
+}
+
+/**
+ * After a state was expanded with its ample set: is that enough, or must it be
+ * expanded fully? The cycle proviso: in Normal mode, every ample successor
+ * must be new (a revisit may close a cycle of ample steps). At maxDepth the
+ * probe only asks whether some successor is new; `cutOffByDepth` says one was
+ * found (it stays set once any state sets it, and the full set could only set
+ * it again). After a failure only whether the state is terminal counts.
+ */
+export function ampleSetSuffices(
+  mode: Mode,
+  cutOffByDepth: boolean,
+  accepting: boolean,
+  revisited: boolean,
+): boolean {
+  if (mode === Mode.CountOnly) return true;
+  if (mode === Mode.Probe) return cutOffByDepth;
+  return !accepting || !revisited;
+}
+
+/** True when an explorer given `options` should use the model's ample sets. */
+export function usesPartialOrder<S, Step extends Json>(
+  model: Model<S, Step>,
+  options: { partialOrder?: boolean },
+): boolean {
+  return options.partialOrder === true && hasAmpleSets(model);
+}
+
+/** How an explorer fingerprints states of `model`: its own fingerprint when it has one, else the encoding's. */
+export function fingerprintFunction<S, Step extends Json>(
+  model: Model<S, Step>,
+): (state: S, out: Uint32Array) => void {
+  if (hasFingerprint(model)) return model.fingerprint.bind(model);
+  return (state, out) => fingerprintInto(model.encode(state), out);
+}
+
+/** A failure found during a search, located by parent links. */
+export interface Candidate {
+  failure: Failure;
+  /** The state the failure is at or after (NO_STATE: before any state, i.e. an initial step). */
+  stateRef: number;
+  /** Emission ref of the failing step from `stateRef` (see parent-links.ts), or null when the failure is in that state. */
+  extraStep: number | null;
+  /** Trace length in steps. */
+  length: number;
+}
+
+/** What makes two failures the same one when a search collects them all: kind, property and message. */
+export function failureKey(failure: Failure): string {
+  return `${failure.kind}\u0000${failure.property}\u0000${failure.message}`;
+}
+
+/** The model replayed differently from what the search saw: an `error` result, never a wrong trace. */
+export class ModelInconsistency extends Error {}
+
+/** The failure of an `error` result's trace: it only locates the state that was being expanded. */
+export const NO_FAILURE: Failure = { kind: "runtime-error", property: "", message: "" };
+
+/**
+ * The failures a search keeps. With `stopOnFirst`, the shortest one (the first
+ * found among equally short ones); otherwise, per failure (failureKey), the
+ * shortest candidate, for at most `limit` failures: the first ones found.
+ */
+export class FailureCollector<C extends Candidate = Candidate> {
+  private best: C | null = null;
+  private readonly kept = new Map<string, C>();
+  private bestChanged = false;
+  private readonly changed = new Set<string>();
+
+  constructor(
+    readonly stopOnFirst: boolean,
+    private readonly limit: number,
+  ) {}
+
+  /** Keeps `candidate` when it is shorter than the one it competes with, or new; true when kept. */
+  offer(candidate: C): boolean {
+    if (this.stopOnFirst) {
+      if (this.best !== null && candidate.length >= this.best.length) return false;
+      this.best = candidate;
+      this.bestChanged = true;
+      return true;
+    }
+    const key = failureKey(candidate.failure);
+    const known = this.kept.get(key);
+    if (known !== undefined) {
+      if (candidate.length >= known.length) return false;
+    } else if (this.kept.size >= this.limit) {
+      return false;
+    }
+    // A shorter candidate keeps the place of the first one found (Map order).
+    this.kept.set(key, candidate);
+    this.changed.add(key);
+    return true;
+  }
+
+  /** stopOnFirst: the failure kept so far, if any. */
+  get shortest(): C | null {
+    return this.best;
+  }
+
+  /** The candidates kept since the last call (a worker reports them at each level barrier). */
+  takeChanged(): C[] {
+    if (this.stopOnFirst) {
+      const changed = this.bestChanged && this.best !== null ? [this.best] : [];
+      this.bestChanged = false;
+      return changed;
+    }
+    const changed = [...this.changed].map((key) => this.kept.get(key)!);
+    this.changed.clear();
+    return changed;
+  }
+
+  /** What the search reports: shortest first, equally short ones in the order they were first found. */
+  list(): C[] {
+    if (this.stopOnFirst) return this.best === null ? [] : [this.best];
+    return [...this.kept.values()].sort((a, b) => a.length - b.length);
+  }
+}

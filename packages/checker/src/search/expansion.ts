@@ -1,0 +1,220 @@
+// The expansion of one state, as every exhaustive search does it (ADR 0003,
+// ADR 0008): emit its successors (an ample set alone when the cycle proviso
+// allows), dedupe them by fingerprint in a VisitedSet, check the invariants on
+// new states, check `terminal` on a state without successors, and keep the
+// failures with the length of their trace. Which states are new, where they
+// go and what bounds stop the search are the driver's: the single-threaded
+// explorer (bfs-explorer.ts) keeps a queue and parent links in this thread, a
+// parallel worker (parallel-worker.ts) a shared table, shared chunks and
+// links the coordinator reads.
+//
+// A driver extends Expansion, implements `discover`, and for each state calls
+// `enter` and then `expandState`. Each thread runs one kind of driver, so the
+// calls from `emit` to the driver's methods stay monomorphic.
+import { invariantFailure } from "../failures.js";
+import type { Emit, Failure, Invariant, Json, Model, StepOutcome } from "../model.js";
+import { FingerprintSet } from "../store/fingerprint-set.js";
+import {
+  ampleSetSuffices,
+  FailureCollector,
+  fingerprintFunction,
+  Mode,
+  NO_STATE,
+  usesPartialOrder,
+  type VisitedSet,
+} from "./core.js";
+
+/** Initial slots of the set of states found in the level being expanded (partial-order reduction). */
+const NEXT_LEVEL_SLOTS = 1024;
+
+/** What an expansion needs to know of the search's options. */
+export interface ExpansionOptions {
+  maxDepth: number;
+  stopOnFirst: boolean;
+  maxFailures: number;
+  partialOrder: boolean;
+}
+
+export abstract class Expansion<S, Step extends Json> {
+  protected readonly model: Model<S, Step>;
+  private readonly invariants: readonly Invariant<S>[];
+  private readonly maxDepth: number;
+  private readonly fingerprint = new Uint32Array(2);
+  /** The model's own fingerprint (no encoding) when it has one, else the fingerprint of the encoding. */
+  private readonly fingerprintOf: (state: S, out: Uint32Array) => void;
+  /** Use the model's ample sets (partial-order reduction). */
+  protected readonly partialOrder: boolean;
+  readonly failures: FailureCollector;
+  /** Where states are deduped (a parallel worker swaps in the grown table). */
+  protected visited: VisitedSet;
+
+  /** Ref and depth of the state being expanded (NO_STATE and -1 while emitting initial states). */
+  protected expandingRef = NO_STATE;
+  protected expandingDepth = -1;
+  private emitted = 0;
+  /** The emissions come from ampleSuccessors (else from successors or initial). */
+  private ample = false;
+  /** An ample emission of the current expansion reached an already known state that can close a cycle. */
+  private revisited = false;
+  /**
+   * With partialOrder: the states discovered while expanding the current level
+   * (one level deeper: reaching one again closes no cycle). A parallel worker
+   * knows only its own.
+   */
+  private nextLevel: FingerprintSet | null = null;
+  private mode: Mode = Mode.Normal;
+  /** New states and failures are still recorded (false in Probe and CountOnly mode, and once stopped). */
+  protected accepting = true;
+  /** Successors emitted, duplicates and failing steps included. */
+  generated = 0;
+  /** With partialOrder: states expanded, and how many with their ample set alone. */
+  expanded = 0;
+  ampleExpansions = 0;
+  /** A state beyond maxDepth (or a failing step from the last level) was cut off. */
+  cutOffByDepth = false;
+
+  constructor(model: Model<S, Step>, visited: VisitedSet, options: ExpansionOptions) {
+    this.model = model;
+    this.invariants = model.invariants;
+    this.maxDepth = options.maxDepth;
+    this.fingerprintOf = fingerprintFunction(model);
+    this.partialOrder = usesPartialOrder(model, options);
+    this.failures = new FailureCollector(options.stopOnFirst, options.maxFailures);
+    this.visited = visited;
+  }
+
+  /**
+   * A successor not seen before, already in the visited set: give it a ref,
+   * store it (parent link: the state being expanded, `emissionRef`) and
+   * return the ref; or return NO_STATE after stopping the search at a bound.
+   */
+  protected abstract discover(state: S, emissionRef: number): number;
+
+  /** Room for a new state in the visited set; false after stopping the search (a parallel worker's memory budget). */
+  protected admit(): boolean {
+    return true;
+  }
+
+  /** The shortest failure so far got shorter (stopOnFirst): a parallel worker tells the others. */
+  protected onShorter(_length: number): void {}
+
+  /** Stop recording new states and failures (a bound stopped the search). */
+  protected halt(): void {
+    this.accepting = false;
+  }
+
+  readonly emit: Emit<S, Step> = (_step, outcome) => {
+    this.generated++;
+    const index = this.emitted++;
+    const ref = this.ample ? -index - 1 : index;
+    if (!this.accepting) {
+      if (this.mode === Mode.Probe) this.probe(outcome);
+      return;
+    }
+    if (outcome.kind === "failure") {
+      this.record(outcome.failure, this.expandingRef, ref, this.expandingDepth + 2);
+      return;
+    }
+    const state = outcome.state;
+    const fingerprint = this.fingerprint;
+    this.fingerprintOf(state, fingerprint);
+    if (!this.admit()) return;
+    if (!this.visited.add(fingerprint[0]!, fingerprint[1]!)) {
+      // Known one level deeper (found from this level): not an edge that can close a cycle.
+      if (this.ample && !this.nextLevel!.has(fingerprint[0]!, fingerprint[1]!)) this.revisited = true;
+      return;
+    }
+    this.nextLevel?.add(fingerprint[0]!, fingerprint[1]!);
+    const stateRef = this.discover(state, ref);
+    if (stateRef === NO_STATE) return;
+    const invariants = this.invariants;
+    for (let i = 0; i < invariants.length; i++) {
+      const invariant = invariants[i]!;
+      if (!invariant.holds(state)) {
+        this.record(invariantFailure(invariant), stateRef, null, this.expandingDepth + 2);
+        break;
+      }
+    }
+  };
+
+  private probe(outcome: StepOutcome<S>): void {
+    if (this.cutOffByDepth) return;
+    if (outcome.kind === "failure") {
+      this.cutOffByDepth = true;
+      return;
+    }
+    this.fingerprintOf(outcome.state, this.fingerprint);
+    if (!this.visited.has(this.fingerprint[0]!, this.fingerprint[1]!)) this.cutOffByDepth = true;
+  }
+
+  private record(failure: Failure, stateRef: number, extraStep: number | null, length: number): void {
+    const failures = this.failures;
+    const kept = failures.offer({ failure, stateRef, extraStep, length });
+    if (failures.stopOnFirst) {
+      if (kept) this.onShorter(length);
+      this.accepting = false;
+    }
+  }
+
+  /** Emits the initial states (parent NO_STATE, depth -1). */
+  protected emitInitial(): void {
+    this.expandingRef = NO_STATE;
+    this.expandingDepth = -1;
+    this.emitted = 0;
+    this.mode = Mode.Normal;
+    this.accepting = true;
+    this.model.initial(this.emit);
+  }
+
+  /** A new level begins: with partialOrder, the states it discovers are one level deeper. */
+  protected startLevel(): void {
+    if (this.partialOrder) this.nextLevel = new FingerprintSet({ initialCapacity: NEXT_LEVEL_SLOTS });
+  }
+
+  /**
+   * The state `ref` at `depth` is next: in Normal mode, or Probe at maxDepth,
+   * or CountOnly once some failure is known (only shorter terminal failures count).
+   */
+  protected enter(ref: number, depth: number, failureKnown: boolean): void {
+    this.expandingRef = ref;
+    this.expandingDepth = depth;
+    const mode = failureKnown ? Mode.CountOnly : depth >= this.maxDepth ? Mode.Probe : Mode.Normal;
+    this.mode = mode;
+    this.accepting = mode === Mode.Normal;
+  }
+
+  /** Expands the entered state; one without successors is checked with `terminal` (a trace one step longer than its own). */
+  protected expandState(state: S): void {
+    if (this.expand(state)) return;
+    const failure = this.model.terminal(state);
+    if (failure !== null) this.record(failure, this.expandingRef, null, this.expandingDepth + 1);
+  }
+
+  /**
+   * Emits the successors of `state`: its ample set alone when that is enough
+   * (ampleSetSuffices), else all of them; false when it has none.
+   */
+  private expand(state: S): boolean {
+    if (this.partialOrder) {
+      this.expanded++;
+      this.ample = true;
+      this.revisited = false;
+      this.emitted = 0;
+      let reduced: boolean;
+      try {
+        reduced = this.model.ampleSuccessors!(state, this.emit);
+      } finally {
+        this.ample = false;
+      }
+      if (reduced && this.emitted > 0) {
+        if (ampleSetSuffices(this.mode, this.cutOffByDepth, this.accepting, this.revisited)) {
+          this.ampleExpansions++;
+          return true;
+        }
+      }
+    }
+    this.emitted = 0;
+    this.model.successors(state, this.emit);
+    return this.emitted > 0;
+  }
+}
