@@ -1,5 +1,14 @@
 export { checkExhaustive, type ExhaustiveOptions, type ExhaustiveProgress } from "./search/bfs-explorer.js";
 export {
+  AUTO_EXHAUSTIVE_STATES,
+  type CheckMode,
+  type CheckModelOptions,
+  type CheckModelOutcome,
+  checkModel,
+  type LivenessPhase,
+  PARALLEL_PROBE_STATES,
+} from "./search/check-model.js";
+export {
   type BoundedResult,
   type BoundReason,
   type CheckResult,

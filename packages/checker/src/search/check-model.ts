@@ -1,0 +1,235 @@
+// checkModel: what `faultline check` does with one model, for any caller.
+// - exhaustive: most models are small, so a single-threaded probe finishes them
+//   before worker threads would even have started (each worker builds the
+//   model again from the factory); only past the probe's state cap does the
+//   search restart on the workers (ADR 0006). Only the parallel explorer
+//   enforces a memory budget, so a budget skips the probe. A passing search
+//   of a model with hot spec states is then followed by the liveness check
+//   (fair cycles that stay hot; on the symmetry quotient first).
+// - random / pct: seeded walks or PCT schedules, failures shrunk.
+// - auto: exhaustive within the bounds; if a bound stops it first, random walks
+//   with the time that is left, so a big model still gets a search for bugs.
+import type { CheckResult, ExhaustiveStats, RandomStats } from "../check-result.js";
+import { collectCoverage } from "../coverage.js";
+import { type CoverageReport, hasLivenessProperties, hasSymmetry, type Json, type Model } from "../model.js";
+import type { ModelFactory } from "../model-factory.js";
+import { checkExhaustive, type ExhaustiveProgress } from "./bfs-explorer.js";
+import { checkLiveness, hasHotCycle } from "./liveness.js";
+import { checkExhaustiveParallel } from "./parallel-explorer.js";
+import { checkRandom, type RandomOptions } from "./random-explorer.js";
+
+/** States the single-threaded probe may visit before switching to workers. */
+export const PARALLEL_PROBE_STATES = 200_000;
+
+/** In auto mode, the exhaustive phase's default state bound. */
+export const AUTO_EXHAUSTIVE_STATES = 5_000_000;
+
+export type CheckMode = "exhaustive" | "random" | "pct" | "auto";
+
+export interface CheckModelOptions {
+  /** Default "exhaustive". */
+  mode?: CheckMode;
+  /** Worker threads for the exhaustive search past the probe (default 1: this thread only). */
+  workers?: number;
+  /** Memory budget of the exhaustive search (the parallel explorer's; skips the probe). */
+  memoryBytes?: number;
+  maxDepth?: number;
+  maxStates?: number;
+  /** For the whole check: every phase gets the time that is left. */
+  timeoutMs?: number;
+  onProgress?: (progress: ExhaustiveProgress) => void;
+  /**
+   * Partial-order reduction in the exhaustive search (a model built with ample
+   * sets; the factory's models too); safety only: the liveness check stays full.
+   */
+  partialOrder?: boolean;
+  /** Random and PCT options (seed, runs, run, maxSteps, pctDepth, temperature, replayCommandPrefix...). */
+  random?: Omit<RandomOptions, "strategy" | "timeoutMs" | "coverage">;
+  /** Count coverage (the probe's, or the random runs'; workers collect none). */
+  coverage?: boolean;
+  /** The probe's state cap (default PARALLEL_PROBE_STATES). */
+  probeStates?: number;
+  /** False: no liveness check after a passing search (it is reported "skipped"). */
+  liveness?: boolean;
+}
+
+/**
+ * The liveness check after a passing exhaustive search of a model with hot
+ * spec states: its outcome and size (it explores the full state space:
+ * symmetry and partial-order reduction apply to the safety search only), or
+ * "skipped" with `liveness: false`.
+ */
+export type LivenessPhase =
+  | "skipped"
+  | {
+      kind: CheckResult["kind"];
+      states: number;
+      elapsedMs: number;
+      reason?: string;
+      /** Settled on the symmetry quotient: no cycle at all keeps a monitor hot (see hasHotCycle). */
+      quotient?: boolean;
+    };
+
+export interface CheckModelOutcome {
+  result: CheckResult;
+  /** Which search gave `result`. */
+  mode: "exhaustive" | "random";
+  coverage: CoverageReport | null;
+  /** The liveness phase; null when it did not apply. */
+  liveness: LivenessPhase | null;
+  /** The exhaustive safety search's own figures, when a liveness check followed it. */
+  safety?: ExhaustiveStats;
+  /** `auto` mode: the random walks that followed a bounded exhaustive search and found nothing. */
+  randomPhase?: { runs: number; steps: number; elapsedMs: number };
+}
+
+/**
+ * Checks `model` as `faultline check` does (see the file comment). `factory`
+ * builds the same model in worker threads; without one (null) the exhaustive
+ * search stays on this thread, and a search that would need workers (past the
+ * probe's cap with `workers` > 1, or with a memory budget) is an `error`
+ * result. Never throws for model errors.
+ */
+export async function checkModel<S, Step extends Json>(
+  model: Model<S, Step>,
+  factory: ModelFactory | null,
+  options: CheckModelOptions = {},
+): Promise<CheckModelOutcome> {
+  const o = options;
+  const mode = o.mode ?? "exhaustive";
+  const started = Date.now();
+  const remaining = () =>
+    o.timeoutMs === undefined ? undefined : Math.max(1, o.timeoutMs - (Date.now() - started));
+  if (mode === "random" || mode === "pct") {
+    return { ...runRandom(model, o, mode, o.timeoutMs), mode: "random", liveness: null };
+  }
+  const maxStates = o.maxStates ?? (mode === "auto" ? AUTO_EXHAUSTIVE_STATES : undefined);
+  const exhaustive = await runExhaustive(model, factory, { ...o, maxStates });
+  let result = exhaustive.result;
+  let liveness: LivenessPhase | null = null;
+  let safety: ExhaustiveStats | undefined;
+  if (result.kind === "pass" && hasLivenessProperties(model)) {
+    safety = result.stats as ExhaustiveStats;
+    if (o.liveness === false) {
+      liveness = "skipped";
+    } else {
+      const quick = quotientLiveness(model, maxStates, remaining());
+      const checked = quick ?? checkLiveness(model, { maxStates, timeoutMs: remaining() });
+      liveness = {
+        ...(quick !== null ? { quotient: true } : {}),
+        kind: checked.kind,
+        states: "stats" in checked && checked.stats ? checked.stats.distinctStates : 0,
+        elapsedMs: "stats" in checked && checked.stats ? checked.stats.elapsedMs : 0,
+        ...(checked.kind === "bounded" ? { reason: checked.reason } : {}),
+      };
+      if (checked.kind !== "pass") result = checked;
+    }
+  }
+  let randomPhase: CheckModelOutcome["randomPhase"];
+  if (mode === "auto" && result.kind === "bounded") {
+    const random = runRandom(model, o, "random", remaining() ?? 60_000);
+    if (random.result.kind === "violation" || random.result.kind === "deadlock") {
+      return { result: random.result, mode: "random", coverage: random.coverage, liveness };
+    }
+    const stats = "stats" in random.result ? (random.result.stats as RandomStats | undefined) : undefined;
+    if (stats !== undefined)
+      randomPhase = { runs: stats.runs, steps: stats.steps, elapsedMs: stats.elapsedMs };
+  }
+  return {
+    result,
+    mode: "exhaustive",
+    coverage: exhaustive.coverage,
+    liveness,
+    ...(safety ? { safety } : {}),
+    ...(randomPhase ? { randomPhase } : {}),
+  };
+}
+
+/**
+ * With symmetry reduction, first look for any hot cycle in the quotient graph
+ * (hasHotCycle): when there is none, the liveness check passes without the
+ * full state space; otherwise (or at a bound) null, and the exact check runs.
+ */
+function quotientLiveness<S, Step extends Json>(
+  model: Model<S, Step>,
+  maxStates: number | undefined,
+  timeoutMs: number | undefined,
+): CheckResult | null {
+  if (!hasSymmetry(model)) return null;
+  const started = Date.now();
+  let quick: ReturnType<typeof hasHotCycle>;
+  try {
+    quick = hasHotCycle(model, { fingerprint: model.fingerprint.bind(model), maxStates, timeoutMs });
+  } catch {
+    // A model that throws while the graph is built: the exact check reports it as that test's error.
+    return null;
+  }
+  if (quick.answer !== "none") return null;
+  return { kind: "pass", stats: { ...quick.stats, elapsedMs: Date.now() - started } };
+}
+
+function runRandom<S, Step extends Json>(
+  model: Model<S, Step>,
+  o: CheckModelOptions,
+  strategy: "random" | "pct",
+  timeoutMs: number | undefined,
+): { result: CheckResult; coverage: CoverageReport | null } {
+  const result = checkRandom(model, {
+    ...o.random,
+    strategy,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    coverage: Boolean(o.coverage),
+  });
+  const coverage = ("stats" in result && result.stats?.coverage) || null;
+  return { result, coverage: coverage as CoverageReport | null };
+}
+
+async function runExhaustive<S, Step extends Json>(
+  model: Model<S, Step>,
+  factory: ModelFactory | null,
+  o: CheckModelOptions,
+): Promise<{ result: CheckResult; coverage: CoverageReport | null }> {
+  const probeCap = o.probeStates ?? PARALLEL_PROBE_STATES;
+  const workers = o.workers ?? 1;
+  const parallel = workers > 1 || o.memoryBytes !== undefined;
+  const started = Date.now();
+  const partialOrder = o.partialOrder === true;
+  const single = (maxStates: number | undefined) => {
+    const run = () =>
+      checkExhaustive(model, {
+        maxDepth: o.maxDepth,
+        maxStates,
+        timeoutMs: o.timeoutMs,
+        onProgress: o.onProgress,
+        partialOrder,
+      });
+    return o.coverage ? collectCoverage(model, run) : { result: run(), coverage: null };
+  };
+  const onWorkers = async (timeoutMs: number | undefined): Promise<CheckResult> => {
+    if (factory === null) {
+      return {
+        kind: "error",
+        message:
+          "the search needs worker threads (more states than the probe's cap, or a memory budget) " +
+          "and no model factory was given to build the model in them",
+      };
+    }
+    return checkExhaustiveParallel(factory, {
+      workers,
+      memoryBytes: o.memoryBytes,
+      maxDepth: o.maxDepth,
+      maxStates: o.maxStates,
+      timeoutMs,
+      onProgress: o.onProgress,
+      partialOrder,
+    });
+  };
+  if (!parallel || (o.maxStates !== undefined && o.maxStates <= probeCap)) return single(o.maxStates);
+  // Only the parallel explorer enforces a memory budget, so a budget skips the probe.
+  if (o.memoryBytes !== undefined) return { result: await onWorkers(o.timeoutMs), coverage: null };
+  const probe = single(probeCap);
+  if (!(probe.result.kind === "bounded" && probe.result.reason === "max-states")) return probe;
+  const left = o.timeoutMs === undefined ? undefined : Math.max(1, o.timeoutMs - (Date.now() - started));
+  // Workers collect no coverage; the probe's covers the states it reached.
+  return { result: await onWorkers(left), coverage: probe.coverage };
+}
