@@ -166,22 +166,3 @@ export type CheckResult<St extends CheckStats = CheckStats> =
 export function resultKindOf(kind: FailureKind): "violation" | "deadlock" {
   return kind === "deadlock" || kind === "hot-at-end" ? "deadlock" : "violation";
 }
-
-/**
- * The result for the failures a search kept, shortest first (the first is the
- * reported one; with `all`, every one is listed too), or null when there are
- * none. Throws what `traceOf` throws: rebuilding a trace replays the model.
- */
-export function failureResult<St extends CheckStats, C extends { failure: Failure }>(
-  candidates: readonly C[],
-  traceOf: (candidate: C) => Trace,
-  all: boolean,
-  stats: St,
-): ViolationResult<St> | DeadlockResult<St> | null {
-  if (candidates.length === 0) return null;
-  const found: FoundFailure[] = candidates.map((c) => ({ failure: c.failure, trace: traceOf(c) }));
-  const primary = found[0]!;
-  const kind = resultKindOf(primary.failure.kind);
-  if (!all) return { kind, failure: primary.failure, trace: primary.trace, stats };
-  return { kind, failure: primary.failure, trace: primary.trace, stats, failures: found };
-}

@@ -64,10 +64,6 @@ export interface ExhaustiveOptions {
   partialOrder?: boolean;
 }
 
-// The search core's shared pieces, under the names this module exported before they moved.
-export { ampleSetSuffices, fingerprintFunction, Mode, usesPartialOrder } from "./core.js";
-export { emissionText, pickEmission } from "./counterexample.js";
-
 const LINK_CHUNK_BITS = 16;
 const LINK_CHUNK_SIZE = 1 << LINK_CHUNK_BITS;
 const LINK_CHUNK_MASK = LINK_CHUNK_SIZE - 1;

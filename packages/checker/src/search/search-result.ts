@@ -6,9 +6,12 @@ import {
   type BoundReason,
   type CheckResult,
   type CheckStats,
+  type DeadlockResult,
   type ErrorResult,
   type ExhaustiveStats,
-  failureResult,
+  type FoundFailure,
+  resultKindOf,
+  type ViolationResult,
 } from "../check-result.js";
 import { errorMessage } from "../errors.js";
 import type { Trace } from "../trace/trace.js";
@@ -103,6 +106,25 @@ export function searchResult<St extends ExhaustiveStats, C extends Candidate>(
   }
   if (end.cutOffByDepth) return { kind: "bounded", reason: "max-depth", stats };
   return { kind: "pass", stats };
+}
+
+/**
+ * The result for the failures a search kept, shortest first (the first is the
+ * reported one; with `all`, every one is listed too), or null when there are
+ * none. Throws what `traceOf` throws: rebuilding a trace replays the model.
+ */
+function failureResult<St extends CheckStats, C extends Candidate>(
+  candidates: readonly C[],
+  traceOf: (candidate: C) => Trace,
+  all: boolean,
+  stats: St,
+): ViolationResult<St> | DeadlockResult<St> | null {
+  if (candidates.length === 0) return null;
+  const found: FoundFailure[] = candidates.map((c) => ({ failure: c.failure, trace: traceOf(c) }));
+  const primary = found[0]!;
+  const kind = resultKindOf(primary.failure.kind);
+  if (!all) return { kind, failure: primary.failure, trace: primary.trace, stats };
+  return { kind, failure: primary.failure, trace: primary.trace, stats, failures: found };
 }
 
 /** A thrown value's stack, for an error result's `detail`. */
