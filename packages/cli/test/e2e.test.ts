@@ -4,19 +4,17 @@
 // a closed pipe, a terminal. Everything else about the command line runs
 // in-process (cli.test.ts and the other tests call runCli or the commands).
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildModel, checkExhaustive, traceToItf } from "@faultline/checker";
-import { compileSource } from "@faultline/lang";
 import { type IPty, spawn as spawnPty } from "@lydell/node-pty";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN } from "./bin-path.js";
+import { writeOverdraftTrace } from "./overdraft-trace.js";
 import { VirtualTerminal } from "./virtual-terminal.js";
 
 const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
-const OVERDRAFT = `${FIXTURES}explore-overdraft.fl`;
 
 function faultline(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
@@ -88,18 +86,7 @@ describe("faultline explore in a terminal (an 80x24 pseudo-terminal)", () => {
   let tracePath: string;
 
   beforeAll(() => {
-    const compiled = compileSource({ path: OVERDRAFT, text: readFileSync(OVERDRAFT, "utf8") });
-    if (!compiled.ok) throw new Error(`fixture does not compile: ${JSON.stringify(compiled.diagnostics)}`);
-    const model = buildModel(compiled.ir, "Overdraft");
-    const result = checkExhaustive(model);
-    if (result.kind !== "violation") throw new Error(`expected a violation, got ${result.kind}`);
-    tracePath = join(dir, "overdraft.itf.json");
-    const itf = traceToItf(model, result.trace, {
-      source: OVERDRAFT,
-      test: "Overdraft",
-      failure: result.failure,
-    });
-    writeFileSync(tracePath, JSON.stringify(itf));
+    tracePath = writeOverdraftTrace(dir);
   });
 
   it("shows the step list, steps with j, opens help with ? and quits with q (exit 0)", async () => {

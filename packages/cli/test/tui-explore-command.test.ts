@@ -3,31 +3,19 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { buildModel, checkExhaustive, traceToItf } from "@faultline/checker";
-import { compileSource } from "@faultline/lang";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exitCodeForFailure, loadTraceDocument, runExplore } from "../src/commands/explore.js";
 import { runReplay } from "../src/commands/replay.js";
 import { ExitCode } from "../src/exit-codes.js";
 import { captureIo } from "./capture-io.js";
-
-const MODEL = fileURLToPath(new URL("./fixtures/explore-overdraft.fl", import.meta.url));
+import { OVERDRAFT as MODEL, writeOverdraftTrace } from "./overdraft-trace.js";
 
 let dir: string;
 let tracePath: string;
 
-beforeAll(async () => {
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "faultline-explore-"));
-  const { readFileSync } = await import("node:fs");
-  const compiled = compileSource({ path: MODEL, text: readFileSync(MODEL, "utf8") });
-  if (!compiled.ok) throw new Error(`fixture does not compile: ${JSON.stringify(compiled.diagnostics)}`);
-  const model = buildModel(compiled.ir, "Overdraft");
-  const result = checkExhaustive(model);
-  if (result.kind !== "violation") throw new Error(`expected a violation, got ${result.kind}`);
-  tracePath = join(dir, "overdraft.itf.json");
-  const itf = traceToItf(model, result.trace, { source: MODEL, test: "Overdraft", failure: result.failure });
-  writeFileSync(tracePath, JSON.stringify(itf));
+  tracePath = writeOverdraftTrace(dir);
 });
 
 afterAll(() => {
