@@ -17,9 +17,10 @@ export default defineConfig({
     // which idles during a run: on a 2-core machine that is a single worker.
     maxWorkers: availableParallelism(),
     // Test files share a worker's module cache instead of each re-importing
-    // lang, checker, the TypeScript compiler and Ink in a fresh process: about
-    // half the suite's CPU time. The tests restore what they change of the
-    // process (working directory, environment) and keep no state in modules.
+    // lang, checker, the TypeScript compiler and Ink in a fresh process (about
+    // a third of the suite's CPU time). The tests restore what they change of
+    // the process (trace-source.test.ts its working directory, in afterEach)
+    // and keep no state in modules.
     isolate: false,
   },
 });
