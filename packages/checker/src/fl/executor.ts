@@ -7,9 +7,11 @@
 // all choice sequences depth-first by re-running the step (see runAll).
 import { errorMessage } from "../errors.js";
 import type { Failure, SourceLocation, StepOutcome } from "../model.js";
+import type { EnabledSteps } from "./enabled-steps.js";
 import type { FaultPlan } from "./fault-plan.js";
 import {
   CRASHED,
+  compareMessages,
   type FlChannel,
   type FlMachine,
   type FlMessage,
@@ -19,7 +21,7 @@ import {
   UP,
 } from "./fl-state.js";
 import type { ControlTransfer, FlContext, Payload, Value } from "./lang-codegen.js";
-import { compare, RuntimeFault } from "./lang-codegen.js";
+import { RuntimeFault } from "./lang-codegen.js";
 import {
   type ActionFn,
   H_DEFER,
@@ -84,6 +86,8 @@ export interface ExecutorConfig {
   allowed: readonly boolean[];
   main: number;
   faults: FaultPlan;
+  /** The enabling rule: strict replay accepts only the deliveries and timers it enumerates. */
+  enabled: EnabledSteps;
   sites: readonly SourceLocation[];
   toLocation(span: import("@faultline/lang").Span): SourceLocation;
 }
@@ -254,18 +258,18 @@ export class Executor implements FlContext {
     this.begin(base, forced);
     return this.outcome(() => {
       const before = this.machines[id];
-      if (!before || before.status !== UP || (before.timers & (1 << timer)) === 0) {
-        throw new InvalidStepError(`timer ${timer} of machine ${id} is not armed`);
+      if (!before || !this.cfg.enabled.isTimerEnabled(base, id, timer)) {
+        if (!before || before.status !== UP || (before.timers & (1 << timer)) === 0)
+          throw new InvalidStepError(`timer ${timer} of machine ${id} is not armed`);
+        // An armed timer waits, like a deferred message, until its machine is in a state that handles it.
+        const table = this.cfg.machines[before.type]!;
+        throw new InvalidStepError(
+          `state ${table.states[before.state]!.name} of machine ${id} does not handle timeout ${table.timers[timer]}`,
+        );
       }
       const table = this.cfg.machines[before.type]!;
       const st = table.states[before.state]!;
-      const h = st.timeouts[timer];
-      // An armed timer waits, like a deferred message, until its machine is in a state that handles it.
-      if (h === undefined) {
-        throw new InvalidStepError(
-          `state ${st.name} of machine ${id} does not handle timeout ${table.timers[timer]}`,
-        );
-      }
+      const h = st.timeouts[timer]!;
       if (this.coverage !== null) this.countHandled(table, st.index, this.cfg.eventNames.length + timer);
       const m = this.ownMachine(id);
       m.timers &= ~(1 << timer);
@@ -400,16 +404,17 @@ export class Executor implements FlContext {
     });
   }
 
+  /** Strict replay: the delivery must be enabled (enabled-steps.ts decides; this only says why not). */
   private checkDeliverable(base: FlState, c: number, index: number): void {
+    if (this.cfg.enabled.isDeliveryEnabled(base, c, index)) return;
     const ch = base.channels[c]!;
     const m = base.machines[ch.to]!;
     if (m.status !== UP) throw new InvalidStepError(`machine ${ch.to} is not up`);
     const deferred = this.cfg.machines[m.type]!.states[m.state]!.deferred;
-    for (let i = 0; i < index && !this.cfg.faults.reorder; i++) {
-      if (!deferred[ch.msgs[i]!.event])
-        throw new InvalidStepError(`message ${i} of that channel comes first`);
-    }
-    if (deferred[ch.msgs[index]!.event]) throw new InvalidStepError("that message is deferred");
+    const first = this.cfg.faults.reorder ? index : ch.msgs.findIndex((msg) => !deferred[msg.event]);
+    if (first >= 0 && first < index)
+      throw new InvalidStepError(`message ${first} of that channel comes first`);
+    throw new InvalidStepError("that message is deferred");
   }
 
   // ---------------------------------------------------------------- running code
@@ -979,13 +984,6 @@ export class Executor implements FlContext {
     }
     return n;
   }
-}
-
-/** Order of messages in an unordered channel: by event, then payload. */
-export function compareMessages(a: FlMessage, b: FlMessage): number {
-  if (a.event !== b.event) return a.event - b.event;
-  if (a.payload === null || b.payload === null) return 0;
-  return compare(a.payload, b.payload);
 }
 
 function defaultsOf(t: OwnerTable): Value[] {

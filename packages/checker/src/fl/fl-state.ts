@@ -12,7 +12,7 @@
 // encoding a state mostly copies bytes. The cache is set by encode/decode on
 // finished states only (their objects never change again). `fh`/`fl` cache the
 // hash of those bytes, for fingerprinting a state without encoding it.
-import type { Payload, Value } from "./lang-codegen.js";
+import { compare, type Payload, type Value } from "./lang-codegen.js";
 
 export const UP = 0;
 export const HALTED = 1;
@@ -107,3 +107,13 @@ export type FlStep =
   | { t: "restart"; m: number; c: number[] }
   | { t: "partition"; side: number[] }
   | { t: "heal" };
+
+/** Order of messages in an unordered channel (a bag, kept sorted): by event, then payload. */
+export function compareMessages(a: FlMessage, b: FlMessage): number {
+  if (a.event !== b.event) return a.event - b.event;
+  if (a.payload === null || b.payload === null) return 0;
+  return compare(a.payload, b.payload);
+}
+
+/** The `c` of every step without choices (shared: most steps have none). */
+export const NO_CHOICES = Object.freeze([]) as unknown as number[];

@@ -45,10 +45,10 @@
 // a function of s and replay finds the same one.
 import type { IrAction, IrExpr, IrFun, IrProgram, IrStmt, IrTest } from "@faultline/lang";
 import type { Emit, StepOutcome } from "../model.js";
+import { DELIVERIES, type EnabledSteps, type EnabledVisitor } from "./enabled-steps.js";
 import type { FaultPlan } from "./fault-plan.js";
 import { CRASHED, type FlState, type FlStep, HALTED, UP } from "./fl-state.js";
 import { compare, type Value } from "./lang-codegen.js";
-import type { OwnerTable } from "./program-tables.js";
 
 /** Runs delivery (from, to, i) with every choose outcome, as successors does. */
 export type RunDelivery = (from: number, to: number, i: number, emit: Emit<FlState, FlStep>) => void;
@@ -78,7 +78,6 @@ interface TypeEffects {
 }
 
 export class PartialOrder {
-  private readonly machines: readonly OwnerTable[];
   private readonly faults: FaultPlan;
   private readonly reads: InvariantReads;
   /** By receiver type, the types whose live instances other than f and M forbid a reduction (condition 3). */
@@ -92,10 +91,20 @@ export class PartialOrder {
   /** By sender type then receiver type: the sender's code may send to the receiver. */
   private readonly sendsTo: boolean[][];
 
-  constructor(ir: IrProgram, test: IrTest, machines: readonly OwnerTable[], faults: FaultPlan) {
-    this.machines = machines;
+  /** The state ampleSuccessors is reducing, where its ample set goes, and how deliveries run (read by tryCandidate). */
+  private state: FlState | null = null;
+  private emit: Emit<FlState, FlStep> | null = null;
+  private run: RunDelivery | null = null;
+  private budgets: readonly number[] = [];
+
+  constructor(
+    ir: IrProgram,
+    test: IrTest,
+    private readonly enabled: EnabledSteps,
+    faults: FaultPlan,
+  ) {
     this.faults = faults;
-    this.active = new Int32Array(machines.length);
+    this.active = new Int32Array(ir.machines.length);
     this.reads = invariantReads(ir, test);
     const untyped = machineTypesUnreliable(ir);
     const effects = ir.machines.map((m) => typeEffects(ir, m, untyped));
@@ -132,63 +141,77 @@ export class PartialOrder {
    */
   ampleSuccessors(s: FlState, emit: Emit<FlState, FlStep>, run: RunDelivery): boolean {
     const faults = this.faults;
-    const budgets = s.budgets;
-    const left = (fs: readonly number[]): boolean => {
-      for (const f of fs) if (budgets[f] !== 0) return true;
-      return false;
-    };
-    if (faults.faults.length > 0 && (faults.reorder || s.cut !== null || left(faults.partitions)))
+    this.budgets = s.budgets;
+    if (faults.faults.length > 0 && (faults.reorder || s.cut !== null || this.left(faults.partitions)))
       return false;
     const ms = s.machines;
-    const chs = s.channels;
     // Non-empty channels into each machine, and instances of each type that may still take a step.
     // Scratch counters reused across states (this runs once per expanded state).
     if (this.into.length < ms.length) this.into = new Int32Array(ms.length * 2);
     const into = this.into;
     into.fill(0, 0, ms.length);
-    for (const ch of chs) into[ch.to]!++;
+    for (const ch of s.channels) into[ch.to]!++;
     const active = this.active;
     active.fill(0);
     for (let id = 0; id < ms.length; id++) if (this.mayAct(s, id, into)) active[ms[id]!.type]!++;
-    for (let c = 0; c < chs.length; c++) {
-      const ch = chs[c]!;
-      const to = ch.to;
-      const recv = ms[to]!;
-      if (recv.status !== UP || recv.timers !== 0 || into[to] !== 1) continue;
-      if (this.mayRestartReceiverOf(s, recv.type)) continue;
-      const deferred = this.machines[recv.type]!.states[recv.state]!.deferred;
-      const msgs = ch.msgs;
-      let i = 0;
-      while (i < msgs.length && deferred[msgs[i]!.event] !== 0) i++;
-      if (i === msgs.length) continue;
-      if (faults.faults.length > 0 && this.faultMayInterfere(recv.type, msgs[i]!.event, left)) continue;
-      if (this.reads.events[msgs[i]!.event]) continue;
-      if (!this.onlySender(s, ch.from, to, into, active)) continue;
-      const steps: FlStep[] = [];
-      const outcomes: StepOutcome<FlState>[] = [];
-      run(ch.from, to, i, (step, outcome) => {
-        steps.push(step);
-        outcomes.push(outcome);
-      });
-      if (!this.invisible(s, to, outcomes)) continue;
-      for (let k = 0; k < steps.length; k++) emit(steps[k]!, outcomes[k]!);
-      return true;
-    }
+    // The candidates are the enabled deliveries (one per channel: the network is ordered), in channel order.
+    this.state = s;
+    this.emit = emit;
+    this.run = run;
+    const found = this.enabled.forEach(s, DELIVERIES, PartialOrder.tryAmple, this);
+    this.state = null;
+    this.emit = null;
+    this.run = null;
+    return found;
+  }
+
+  /** ampleSuccessors' visitor of the enabled deliveries: stops at the first that is an ample set. */
+  private static readonly tryAmple: EnabledVisitor<PartialOrder> = (po, _kind, c, i) => po.tryCandidate(c, i);
+
+  /** Whether delivery `i` of channel `c` of `state` is an ample set; if so, emits its outcomes. */
+  private tryCandidate(c: number, i: number): boolean {
+    const s = this.state!;
+    const ms = s.machines;
+    const ch = s.channels[c]!;
+    const to = ch.to;
+    const recv = ms[to]!;
+    const into = this.into;
+    if (recv.timers !== 0 || into[to] !== 1) return false;
+    if (this.mayRestartReceiverOf(s, recv.type)) return false;
+    const event = ch.msgs[i]!.event;
+    if (this.faults.faults.length > 0 && this.faultMayInterfere(recv.type, event)) return false;
+    if (this.reads.events[event]) return false;
+    if (!this.onlySender(s, ch.from, to, into, this.active)) return false;
+    const steps: FlStep[] = [];
+    const outcomes: StepOutcome<FlState>[] = [];
+    this.run!(ch.from, to, i, (step, outcome) => {
+      steps.push(step);
+      outcomes.push(outcome);
+    });
+    if (!this.invisible(s, to, outcomes)) return false;
+    const emit = this.emit!;
+    for (let k = 0; k < steps.length; k++) emit(steps[k]!, outcomes[k]!);
+    return true;
+  }
+
+  /** Some of `fs` (fault positions) has budget left in the state being reduced. */
+  private left(fs: readonly number[]): boolean {
+    for (const f of fs) if (this.budgets[f] !== 0) return true;
     return false;
   }
 
   /** Condition 1: a fault step still possible at `s` that does not commute with M taking an `event` message. */
-  private faultMayInterfere(
-    receiverType: number,
-    event: number,
-    left: (faults: readonly number[]) => boolean,
-  ): boolean {
+  private faultMayInterfere(receiverType: number, event: number): boolean {
     const faults = this.faults;
-    if (left(faults.crashes[receiverType]!) || left(faults.drops[event]!) || left(faults.duplicates[event]!))
+    if (
+      this.left(faults.crashes[receiverType]!) ||
+      this.left(faults.drops[event]!) ||
+      this.left(faults.duplicates[event]!)
+    )
       return true;
     const sends = this.sendsTo[receiverType]!;
     for (let t = 0; t < faults.crashes.length; t++) {
-      if (!faults.restarts[t] || !left(faults.crashes[t]!)) continue;
+      if (!faults.restarts[t] || !this.left(faults.crashes[t]!)) continue;
       if (sends[t] || this.sendsTo[t]![receiverType] || this.spawnsSender[receiverType]![t]) return true;
     }
     return false;

@@ -1,0 +1,72 @@
+// Coverage (Model.beginCoverage / endCoverage, collected by coverage.ts):
+// which states of each machine and spec were entered, and which handlers ran.
+import { coverageTotals } from "../coverage.js";
+import type { CoverageReport, HandlerCoverage, OwnerCoverage, StateCoverage } from "../model.js";
+import type { FlParts } from "./build-model.js";
+import type { CoverageCounts } from "./executor.js";
+import { H_DEFER, H_GOTO, H_IGNORE, type OwnerTable } from "./program-tables.js";
+import { spanToLocation } from "./source-location.js";
+
+type CoverageParts = Pick<FlParts, "ex" | "eventNames" | "machines" | "monitors" | "allowed">;
+
+/** Starts counting (the executor counts while `ex.coverage` is set). */
+export function beginCoverage(p: CoverageParts): void {
+  const counts: CoverageCounts = new Map();
+  const events = p.eventNames.length;
+  for (const table of [...p.machines, ...p.monitors]) {
+    const width = events + table.timers.length;
+    counts.set(table, {
+      entered: new Float64Array(table.states.length),
+      handled: new Float64Array(table.states.length * width),
+      width,
+    });
+  }
+  p.ex.coverage = counts;
+}
+
+/** Stops counting; the report of what was counted, or null when beginCoverage was not called. */
+export function endCoverage(p: CoverageParts): CoverageReport | null {
+  const counts = p.ex.coverage;
+  if (counts === null) return null;
+  p.ex.coverage = null;
+  const owners: OwnerCoverage[] = [];
+  const report = (table: OwnerTable, kind: "machine" | "spec"): void => {
+    const c = counts.get(table)!;
+    const states: StateCoverage[] = table.states.map((st, i) => {
+      const entry: StateCoverage = { name: st.name, entered: c.entered[i]! };
+      if (kind === "spec") entry.hot = st.hot;
+      return entry;
+    });
+    const handlers: HandlerCoverage[] = [];
+    table.states.forEach((st, i) => {
+      st.on.forEach((h, e) => {
+        if (h === undefined || h.kind === H_DEFER) return;
+        handlers.push({
+          state: st.name,
+          on: p.eventNames[e]!,
+          kind: h.kind === H_GOTO ? "goto" : h.kind === H_IGNORE ? "ignore" : "do",
+          ran: c.handled[i * c.width + e]!,
+          location: spanToLocation(h.span),
+        });
+      });
+      st.timeouts.forEach((h, t) => {
+        if (h === undefined) return;
+        handlers.push({
+          state: st.name,
+          on: `timeout ${table.timers[t]}`,
+          kind: "timeout",
+          ran: c.handled[i * c.width + p.eventNames.length + t]!,
+          location: spanToLocation(h.span),
+        });
+      });
+    });
+    // Creation and restart enter the start state, so a type whose start was never entered has no instance.
+    const created = kind === "spec" || c.entered[table.start]! > 0;
+    owners.push({ name: table.name, kind, created, states, handlers });
+  };
+  p.machines.forEach((table, i) => {
+    if (p.allowed[i]) report(table, "machine");
+  });
+  for (const table of p.monitors) report(table, "spec");
+  return { owners, totals: coverageTotals(owners) };
+}

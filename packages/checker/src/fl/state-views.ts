@@ -1,0 +1,153 @@
+// Presentation of states: machine names (`Type(k)`), the state view
+// (Model.viewState), the ITF form (Model.itfState) and the text of faults and
+// partitions. Values are formatted by value-view.ts.
+import type { IrFault } from "@faultline/lang";
+import type { Json, StateView } from "../model.js";
+import type { FlParts } from "./build-model.js";
+import { CRASHED, type FlMachine, type FlMessage, type FlState, HALTED, UP } from "./fl-state.js";
+import { messageText, type RefNamer, valueToItf, valueToJson } from "./value-view.js";
+
+/** What presenting a state needs of a model. */
+export type ViewParts = Pick<FlParts, "ir" | "machines" | "monitors" | "eventNames" | "faults">;
+
+/** A machine's display name, `Type(k)`; `#id` for an id not in `s`. */
+export function nameIn(p: ViewParts, s: FlState, id: number): string {
+  const m = s.machines[id];
+  return m ? `${p.machines[m.type]!.name}(${m.k})` : `#${id}`;
+}
+
+/** Names machine references in `s` (null for the null reference; `#id` without a state). */
+export function namer(p: ViewParts, s: FlState | null): RefNamer {
+  return (id) => (id < 0 ? null : s ? nameIn(p, s, id) : `#${id}`);
+}
+
+/** A message as text: its event and payload. */
+export function msgText(p: ViewParts, m: FlMessage, names: RefNamer): string {
+  return messageText(p.eventNames[m.event]!, m.payload, p.ir.events[m.event]!.payload, names);
+}
+
+/** Both sides of a partition, by name: the side with machine 0 first. */
+export function sides(p: ViewParts, s: FlState, cut: readonly number[]): string[][] {
+  const names = namer(p, s);
+  const inCut = new Set(cut);
+  const near: string[] = [];
+  const far: string[] = [];
+  s.machines.forEach((_, id) => {
+    (inCut.has(id) ? far : near).push(names(id)!);
+  });
+  return [near, far];
+}
+
+export function sidesText(sides: readonly (readonly string[])[]): string {
+  return sides.map((side) => `{${side.join(", ")}}`).join(" | ");
+}
+
+/** A fault as written in a test, e.g. `drop Credit`, `crash Store then restart`. */
+export function faultText(f: IrFault): string {
+  switch (f.kind) {
+    case "drop":
+    case "duplicate":
+      return f.events === null ? f.kind : `${f.kind} ${f.events.join(", ")}`;
+    case "crash":
+      return `crash ${f.machine}${f.restart ? " then restart" : ""}`;
+    case "partition":
+    case "reorder":
+      return f.kind;
+  }
+}
+
+export function viewState(p: ViewParts, s: FlState): StateView {
+  const names = namer(p, s);
+  const view: StateView = {};
+  s.machines.forEach((m, id) => {
+    view[names(id)!] = machineView(p, m, names, false);
+  });
+  view.network = networkView(p, s, names, false);
+  if (s.monitors.length > 0) view.monitors = monitorsView(p, s, names, false);
+  if (hasFaultState(p)) view.faults = faultsView(p, s, false);
+  return view;
+}
+
+export function itfState(p: ViewParts, s: FlState): { [variable: string]: Json } {
+  const names = namer(p, s);
+  const itf: { [variable: string]: Json } = {
+    machines: { "#map": s.machines.map((m, id) => [names(id)!, machineView(p, m, names, true)]) },
+    network: networkView(p, s, names, true),
+    monitors: monitorsView(p, s, names, true),
+  };
+  if (hasFaultState(p)) itf.faults = faultsView(p, s, true);
+  return itf;
+}
+
+function machineView(p: ViewParts, m: FlMachine, names: RefNamer, itf: boolean): Json {
+  const t = p.machines[m.type]!;
+  const vars: { [k: string]: Json } = {};
+  t.varNames.forEach((n, i) => {
+    vars[n] = itf
+      ? valueToItf(m.vars[i]!, t.varTypes[i]!, names)
+      : valueToJson(m.vars[i]!, t.varTypes[i]!, names);
+  });
+  const timers = t.timers.filter((_, i) => m.timers & (1 << i));
+  return {
+    // A crashed instance is in no state until it restarts.
+    state: m.status === CRASHED ? null : t.states[m.state]!.name,
+    status: m.status === UP ? "up" : m.status === HALTED ? "halted" : "crashed",
+    vars,
+    timers: itf ? { "#set": timers } : timers,
+  };
+}
+
+function networkView(p: ViewParts, s: FlState, names: RefNamer, itf: boolean): Json[] {
+  const out: Json[] = [];
+  for (const ch of s.channels) {
+    for (const msg of ch.msgs) {
+      const pt = p.ir.events[msg.event]!.payload;
+      const payload =
+        pt && msg.payload !== null
+          ? itf
+            ? valueToItf(msg.payload, pt, names)
+            : valueToJson(msg.payload, pt, names)
+          : null;
+      out.push({ from: names(ch.from), to: names(ch.to), event: p.eventNames[msg.event]!, payload });
+    }
+  }
+  return out;
+}
+
+function monitorsView(p: ViewParts, s: FlState, names: RefNamer, itf: boolean): { [k: string]: Json } {
+  const out: { [k: string]: Json } = {};
+  s.monitors.forEach((mon, i) => {
+    const t = p.monitors[i]!;
+    const vars: { [k: string]: Json } = {};
+    t.varNames.forEach((n, j) => {
+      vars[n] = itf
+        ? valueToItf(mon.vars[j]!, t.varTypes[j]!, names)
+        : valueToJson(mon.vars[j]!, t.varTypes[j]!, names);
+    });
+    const st = t.states[mon.state]!;
+    out[t.name] = { state: st.name, hot: st.hot, vars };
+  });
+  return out;
+}
+
+/** Remaining budgets by fault (as written in the test) and the partition, if any. */
+function faultsView(p: ViewParts, s: FlState, itf: boolean): Json {
+  const budgets: [string, Json][] = [];
+  p.faults.faults.forEach((f, i) => {
+    if (f.kind === "reorder") return;
+    const left = s.budgets[i]!;
+    const text = faultText(f);
+    const key = budgets.some(([k]) => k === text) ? `${text} (#${i + 1})` : text;
+    budgets.push([key, itf ? { "#bigint": String(left) } : left]);
+  });
+  const view: { [k: string]: Json } = { budgets: itf ? { "#map": budgets } : Object.fromEntries(budgets) };
+  if (p.faults.partitions.length > 0) {
+    view.partition = s.cut === null ? (itf ? "none" : null) : sidesText(sides(p, s, s.cut));
+  }
+  return view;
+}
+
+/** Budgets or a partition to show (a reorder-only test has neither). */
+function hasFaultState(p: ViewParts): boolean {
+  return p.faults.faults.some((f) => f.kind !== "reorder");
+}
