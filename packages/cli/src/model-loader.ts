@@ -1,7 +1,8 @@
 // Builds the checkable model of one test the same way in check, replay and
-// explore: foreign functions loaded (and type-checked) once per program, and
-// command-line faults (`--faults`, or those recorded in a trace) applied.
-import { buildModel, type FlModel, loadForeignImplementation, parseFaultsOption } from "@faultline/checker";
+// explore, and as parallel workers do (FlModel.load): foreign functions loaded
+// (and type-checked) once per program, and command-line faults (`--faults`,
+// or those recorded in a trace) applied.
+import { FlModel } from "@faultline/checker";
 import { readFileSync } from "node:fs";
 import {
   compileSource,
@@ -18,8 +19,6 @@ export type LoadedModel =
   | { ok: false; kind: "diagnostics"; diagnostics: Diagnostic[] }
   | { ok: false; kind: "usage"; message: string };
 
-const foreignCache = new WeakMap<IrProgram, ReturnType<typeof loadForeignImplementation>>();
-
 /** State-space reductions a command asks for (BuildModelOptions' switches). */
 export interface Reductions {
   /** Symmetry reduction of tests that declare `symmetric (...)` (default true). */
@@ -34,26 +33,15 @@ export function loadTestModel(
   faultsText?: string,
   reductions: Reductions = {},
 ): LoadedModel {
-  let foreign: Readonly<Record<string, unknown>> | undefined;
-  if (ir.funs.some((f) => f.foreign)) {
-    let loaded = foreignCache.get(ir);
-    if (!loaded) {
-      loaded = loadForeignImplementation(ir);
-      foreignCache.set(ir, loaded);
-    }
-    if (loaded.functions === null) return { ok: false, kind: "diagnostics", diagnostics: loaded.diagnostics };
-    foreign = loaded.functions;
-  }
-  const options: Parameters<typeof buildModel>[2] = {};
-  if (foreign) options.foreign = foreign;
-  if (reductions.symmetry === false) options.symmetry = false;
-  if (reductions.partialOrder === true) options.partialOrder = true;
-  if (faultsText !== undefined) {
-    const parsed = parseFaultsOption(faultsText, ir, testName);
-    if (!parsed.ok) return { ok: false, kind: "usage", message: parsed.message };
-    options.faults = parsed.faults;
-  }
-  return { ok: true, model: buildModel(ir, testName, options) };
+  return FlModel.load(
+    { ir },
+    {
+      test: testName,
+      ...(faultsText !== undefined ? { faults: faultsText } : {}),
+      ...(reductions.symmetry === false ? { symmetry: false } : {}),
+      ...(reductions.partialOrder === true ? { partialOrder: true } : {}),
+    },
+  );
 }
 
 export type CompiledFile =

@@ -48,7 +48,7 @@ export interface BuildModelOptions {
   partialOrder?: boolean;
 }
 
-/** What the checker needs of a program's generated code. */
+/** What the checker needs of a program's generated code (plain data: it can be posted to a worker). */
 export interface GeneratedCode {
   /** The generated module as CommonJS JavaScript. */
   js: string;
@@ -69,6 +69,11 @@ export function generatedCode(ir: IrProgram): GeneratedCode {
     generated.set(ir, code);
   }
   return code;
+}
+
+/** Use `code`, generated from `ir` elsewhere (a worker given the coordinator's), instead of generating it again. */
+export function adoptGeneratedCode(ir: IrProgram, code: GeneratedCode): void {
+  generated.set(ir, code);
 }
 
 /** The parts of one test's model. */

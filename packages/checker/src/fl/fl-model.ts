@@ -24,6 +24,7 @@ import { enabledFairSteps, fairKeyOfStep } from "./fairness.js";
 import type { FaultPlan } from "./fault-plan.js";
 import { type FlState, type FlStep, NO_CHOICES } from "./fl-state.js";
 import { beginCoverage, endCoverage } from "./handler-coverage.js";
+import { type ModelInputs, type ModelRequest, modelInputs, type ProgramInput } from "./load-model.js";
 import type { OwnerTable } from "./program-tables.js";
 import { applyChoosing, enabledSteps, stepActor } from "./random-steps.js";
 import { spanToLocation } from "./source-location.js";
@@ -81,6 +82,22 @@ export class FlModel implements Model<FlState, FlStep> {
   private expanding: FlState | null = null;
   private emitting: Emit<FlState, FlStep> | null = null;
 
+  /**
+   * The model of `request.test` of a program given as IR, source text or a
+   * compiled program, with command-line options (`--faults` text, params,
+   * reductions, foreign functions): how the CLI and parallel workers build
+   * models (load-model.ts). Diagnostics or a usage error instead of a model
+   * when the input is wrong; throws when the program has no such test.
+   */
+  static load(
+    input: ProgramInput,
+    request: ModelRequest,
+  ): { ok: true; model: FlModel } | Exclude<ModelInputs, { ok: true }> {
+    const inputs = modelInputs(input, request);
+    if (!inputs.ok) return inputs;
+    return { ok: true, model: new FlModel(inputs.ir, inputs.test, inputs.options) };
+  }
+
   constructor(
     readonly ir: IrProgram,
     readonly test: IrTest,
@@ -95,6 +112,11 @@ export class FlModel implements Model<FlState, FlStep> {
     this.compiled = parts.code;
     this.faults = parts.faults;
     this.symmetry = parts.symmetry;
+  }
+
+  /** The program and its generated code as plain data, for workers to build the same model from (fl-factory.ts). */
+  get program(): { ir: IrProgram; code: GeneratedCode } {
+    return { ir: this.ir, code: this.compiled };
   }
 
   // ---------------------------------------------------------------- exploring
