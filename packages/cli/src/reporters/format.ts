@@ -1,42 +1,8 @@
-// Wording and path helpers shared by the reporters, so every format names a
-// failure, an outcome and a file the same way.
+// Wording and path helpers shared by the reporters, so every format names an
+// outcome and a file the same way (failures: failure-text.ts).
 import { isAbsolute, normalize, relative } from "node:path";
-import type { Failure } from "@faultline/checker";
+import { failureSentence } from "./failure-text.js";
 import type { TestOutcome } from "./run-report.js";
-
-/** A short title for a failure, e.g. "Invariant NoSplitDecision violated". */
-export function failureTitle(f: Failure): string {
-  switch (f.kind) {
-    case "invariant":
-      return `Invariant ${f.property} violated`;
-    case "assertion":
-      return "Assertion failed";
-    case "spec-assertion":
-      return `Spec ${f.property} assertion failed`;
-    case "unhandled-event":
-      return "Unhandled event";
-    case "deadlock":
-      return "Deadlock";
-    case "hot-at-end":
-      return `Spec ${f.property} hot at the end`;
-    case "liveness":
-      return `Liveness of ${f.property} violated`;
-    case "runtime-error":
-      return "Runtime error";
-    default:
-      return `${String(f.kind)} ${f.property}`;
-  }
-}
-
-/**
- * The failure as one sentence: its message when that already names the
- * property or the kind (most do), else prefixed with the title.
- */
-export function failureSentence(f: Failure): string {
-  const lower = f.message.toLowerCase();
-  if (lower.startsWith(f.kind) || f.message.includes(f.property)) return f.message;
-  return `${failureTitle(f)}: ${f.message}`;
-}
 
 /** Whether the test counts as passed: it matched its expectation, or (without one) passed. */
 export function testPassed(t: TestOutcome): boolean {

@@ -8,11 +8,11 @@ import {
   boundedMessage,
   counterexampleLines,
   displayPath,
-  failureTitle,
   formatSeconds,
   outcomeText,
   testPassed,
 } from "./format.js";
+import { failureTitle } from "./failure-text.js";
 import { spanToLocation } from "@faultline/checker";
 import type { RunReport, TestOutcome } from "./run-report.js";
 

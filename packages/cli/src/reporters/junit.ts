@@ -4,14 +4,8 @@
 // suite carries properties, system-out and system-err, and the root
 // <testsuites> element has no attributes).
 import type { Diagnostic } from "@faultline/lang";
-import {
-  boundedMessage,
-  counterexampleLines,
-  displayPath,
-  failureSentence,
-  formatSeconds,
-  outcomeText,
-} from "./format.js";
+import { boundedMessage, counterexampleLines, displayPath, formatSeconds, outcomeText } from "./format.js";
+import { failureSentence } from "./failure-text.js";
 import type { ModelErrorReport, RunReport, TestOutcome } from "./run-report.js";
 
 /** How many counterexample steps a failure body lists before pointing at the trace file. */

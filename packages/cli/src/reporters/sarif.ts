@@ -8,7 +8,8 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Failure, SourceLocation } from "@faultline/checker";
 import { DIAGNOSTIC_CODES } from "@faultline/lang";
-import { boundedMessage, failureSentence, outcomeText, repoRelativePath } from "./format.js";
+import { failureSentence } from "./failure-text.js";
+import { boundedMessage, outcomeText, repoRelativePath } from "./format.js";
 import { spanToLocation } from "@faultline/checker";
 import type { RunReport, TestOutcome } from "./run-report.js";
 
