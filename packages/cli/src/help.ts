@@ -1,4 +1,5 @@
 // The text of `faultline --help`, shared by every command that accepts --help.
+import { REPORTERS } from "./reporters/names.js";
 import { VERSION } from "./version.js";
 
 export const HELP = `faultline ${VERSION} — a model checker for distributed designs
@@ -34,7 +35,7 @@ Check options:
   --temperature T
                         random and PCT exploration (docs/random-and-liveness.md)
   --coverage            states entered and handlers run, per machine
-  --reporter R          pretty | json | junit | sarif | github (repeatable)
+  --reporter R          ${REPORTERS.join(" | ")} (repeatable)
   --out DIR             write counterexample traces (ITF JSON) and reports there
   --expected            compare with expected.json beside each file (exit 0 when all match)
   --quiet               only failures and the summary

@@ -6,11 +6,11 @@ import { toGithubAnnotations, writeGithubSummary } from "./github.js";
 import { toJsonSummary } from "./json.js";
 import { toJUnitXml } from "./junit.js";
 import type { RunReport } from "./run-report.js";
+import { isCiReporter } from "./names.js";
 import { toSarif } from "./sarif.js";
 
-/** The reporters this module emits (`pretty` is the command's own). */
-export const CI_REPORTERS = ["json", "junit", "sarif", "github"] as const;
-export type CiReporter = (typeof CI_REPORTERS)[number];
+/** The reporters this module emits (`pretty`, the terminal report, is written as the run goes: pretty.ts). */
+export { CI_REPORTERS, type CiReporter, isCiReporter } from "./names.js";
 
 /** File names under --out. */
 export const REPORT_FILES = { json: "faultline.json", junit: "junit.xml", sarif: "faultline.sarif" } as const;
@@ -23,10 +23,6 @@ export interface EmitOptions {
   env?: Readonly<Record<string, string | undefined>>;
   writeFile?: (path: string, text: string) => void;
   appendFile?: (path: string, text: string) => void;
-}
-
-export function isCiReporter(name: string): name is CiReporter {
-  return (CI_REPORTERS as readonly string[]).includes(name);
 }
 
 /**
