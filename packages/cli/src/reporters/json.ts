@@ -5,7 +5,13 @@
 import type { Failure } from "@faultline/checker";
 import type { Diagnostic } from "@faultline/lang";
 import { outcomeText, testPassed } from "./format.js";
-import type { LivenessReport, RunReport, TestOutcomeKind, TestStats } from "./run-report.js";
+import type {
+  LivenessReport,
+  RandomFindingReport,
+  RunReport,
+  TestOutcomeKind,
+  TestStats,
+} from "./run-report.js";
 
 export const JSON_SUMMARY_VERSION = 1;
 
@@ -46,8 +52,12 @@ export interface JsonTestSummary {
   coverage?: unknown;
   random?: { run: number; originalLength: number; shrunkLength: number; replayCommand: string };
   loop?: number;
-  liveness?: LivenessReport;
+  liveness?: JsonLiveness;
 }
+
+export type JsonLiveness =
+  | { checked: false }
+  | { checked: true; outcome: string; states: number; elapsedMs: number };
 
 export interface JsonSummary {
   version: typeof JSON_SUMMARY_VERSION;
@@ -77,6 +87,22 @@ function diagnosticJson(d: Diagnostic): JsonDiagnostic {
   };
 }
 
+/** The fields of version 1 (the report's other fields are for the terminal). */
+function randomJson(r: RandomFindingReport): NonNullable<JsonTestSummary["random"]> {
+  return {
+    run: r.run,
+    originalLength: r.originalLength,
+    shrunkLength: r.shrunkLength,
+    replayCommand: r.replayCommand,
+  };
+}
+
+function livenessJson(l: LivenessReport): JsonLiveness {
+  return l.checked
+    ? { checked: true, outcome: l.outcome, states: l.states, elapsedMs: l.elapsedMs }
+    : { checked: false };
+}
+
 export function toJsonSummary(report: RunReport): JsonSummary {
   const tests: JsonTestSummary[] = report.tests.map((t) => ({
     file: t.file,
@@ -98,9 +124,9 @@ export function toJsonSummary(report: RunReport): JsonSummary {
     errorMessage: t.errorMessage ?? null,
     expectation: t.expectation ?? null,
     ...(t.coverage !== undefined ? { coverage: t.coverage } : {}),
-    ...(t.random !== undefined ? { random: t.random } : {}),
+    ...(t.random !== undefined ? { random: randomJson(t.random) } : {}),
     ...(t.loop !== undefined ? { loop: t.loop } : {}),
-    ...(t.liveness !== undefined ? { liveness: t.liveness } : {}),
+    ...(t.liveness !== undefined ? { liveness: livenessJson(t.liveness) } : {}),
   }));
   const passed = tests.filter((t) => t.passed).length;
   const modelErrors = report.modelErrors.map((m) => ({

@@ -1,7 +1,7 @@
 // The neutral record of one `faultline check` run that every CI reporter
 // (JUnit, SARIF, GitHub, JSON) consumes. Reporters are pure functions of it,
 // so they can be tested without running the checker.
-import type { CheckResult, Failure, Json, SourceLocation, StepLabel } from "@faultline/checker";
+import type { CheckResult, Failure, Json, RandomStats, SourceLocation, StepLabel } from "@faultline/checker";
 import type { Diagnostic, IrTest } from "@faultline/lang";
 
 export type TestOutcomeKind =
@@ -59,12 +59,43 @@ export interface TestOutcome {
   /** With `--coverage`: states entered and handlers run, per machine (coverageToJson). */
   coverage?: Json;
   /** Random and PCT findings: the failing run as found and after shrinking. */
-  random?: { run: number; originalLength: number; shrunkLength: number; replayCommand: string };
+  random?: RandomFindingReport;
   /** A liveness lasso: the index of the state the last state loops back to. */
   loop?: number;
   /** The fair-cycle check after a passing exhaustive search, when the test has hot spec states. */
   liveness?: LivenessReport;
+  /** The counterexample as text for logs (the checker's `traceToText`: the steps, what each changed, the failure). */
+  traceText?: string;
+  /** Random and PCT runs: how the walks went. */
+  randomStats?: RandomRunStats;
+  /** The test's `symmetric (...)` types when symmetry reduction was on, in every mode (`stats` has them for the exhaustive search only). */
+  symmetricTypes?: string[];
+  /** The safety search's figures when a liveness check followed it (`stats` are then the liveness check's). */
+  safety?: SearchFigures;
+  /** `--mode auto`: the random walks after a bounded exhaustive search (they found nothing). */
+  randomPhase?: { runs: number; steps: number; elapsedMs: number };
 }
+
+/** How a random or PCT run found a failure, and the command that runs it again. */
+export interface RandomFindingReport {
+  run: number;
+  originalLength: number;
+  shrunkLength: number;
+  replayCommand: string;
+  strategy?: "random" | "pct";
+  seed?: number;
+}
+
+export interface RandomRunStats {
+  strategy: "random" | "pct";
+  seed: number;
+  runs: number;
+  steps: number;
+  stepsPerSecond: number;
+}
+
+/** An exhaustive search's size, and with partial-order reduction how many expansions used an ample set. */
+export type SearchFigures = Pick<TestStats, "distinctStates" | "expandedStates" | "ampleExpansions">;
 
 export interface ModelErrorReport {
   file: string;
@@ -91,6 +122,15 @@ export interface RunReport {
   files: string[];
   modelErrors: ModelErrorReport[];
   tests: TestOutcome[];
+  /** With `--expected`: what the comparison with expected.json could not put on a test. */
+  expectations?: {
+    /** Entries of expected.json that name no test declared in their file (each one fails the run). */
+    undeclared: { file: string; test: string }[];
+    /** Expectations compared on outcome and property only, because a reduction was switched (`--por`, `--no-symmetry`). */
+    unpinned: number;
+  };
+  /** `--test` names that matched no test of any file. */
+  unmatchedTests?: string[];
 }
 
 /** Built-in checks every test runs besides its asserted properties; named as `Failure.property` names them. */
@@ -148,17 +188,44 @@ export interface TestOutcomeInput {
   symmetricTypes?: readonly string[];
   /** The fair-cycle check after a passing exhaustive search, when the test has hot spec states. */
   liveness?: LivenessReport;
+  traceText?: string;
+  safety?: SearchFigures;
+  randomPhase?: { runs: number; steps: number; elapsedMs: number };
 }
 
-/** The liveness phase in reports: skipped (`--no-liveness`), or its outcome and size (full state space). */
+/**
+ * The liveness phase in reports: skipped (`--no-liveness`), or its outcome and
+ * size, the bound that stopped it, and whether it was settled on the symmetry
+ * quotient (no cycle at all keeps a spec hot) instead of the full state space.
+ */
 export type LivenessReport =
   | { checked: false }
-  | { checked: true; outcome: string; states: number; elapsedMs: number };
+  | {
+      checked: true;
+      outcome: string;
+      states: number;
+      elapsedMs: number;
+      reason?: string;
+      quotient?: boolean;
+    };
 
 /** The partial-order reduction figures of exhaustive stats, when the search used it. */
 function partialOrderStats(s: object): Pick<TestStats, "expandedStates" | "ampleExpansions"> {
   const { expandedStates, ampleExpansions } = s as Pick<TestStats, "expandedStates" | "ampleExpansions">;
   return ampleExpansions === undefined ? {} : { expandedStates, ampleExpansions };
+}
+
+/** The random explorers' own figures, when the stats are theirs. */
+function randomRunStats(s: object): RandomRunStats | undefined {
+  if (!("strategy" in s)) return undefined;
+  const r = s as RandomStats;
+  return {
+    strategy: r.strategy,
+    seed: r.seed,
+    runs: r.runs,
+    steps: r.steps,
+    stepsPerSecond: r.stepsPerSecond,
+  };
 }
 
 /** Builds a TestOutcome from a checker result and what the command knows about the test. */
@@ -205,9 +272,17 @@ export function testOutcomeFromResult(input: TestOutcomeInput): TestOutcome {
       originalLength: r.originalLength,
       shrunkLength: r.shrunkLength,
       replayCommand: r.replayCommand,
+      strategy: r.strategy,
+      seed: r.seed,
     };
     outcome.replayCommand = r.replayCommand;
   }
   if (result.kind === "violation" && result.loop !== undefined) outcome.loop = result.loop;
+  if (input.traceText !== undefined) outcome.traceText = input.traceText;
+  const random = s ? randomRunStats(s) : undefined;
+  if (random) outcome.randomStats = random;
+  if (input.symmetricTypes?.length) outcome.symmetricTypes = [...input.symmetricTypes];
+  if (input.safety) outcome.safety = input.safety;
+  if (input.randomPhase) outcome.randomPhase = input.randomPhase;
   return outcome;
 }
