@@ -2,6 +2,7 @@
 // path's last state, each marked when it would fail (✗) or lead to a state
 // that violates an invariant (!), and why the path ends when nothing is enabled.
 import type { Json } from "@faultline/checker";
+import { failureWithMessage, stepFailureText } from "../reporters/failure-text.js";
 import { contentHeight, contentWidth, type PaneBox, scrollOffset } from "./layout.js";
 import type { NextStep, PathEnd } from "./model-session.js";
 import { kindColor, type PaneContent } from "./pane-lines.js";
@@ -35,7 +36,7 @@ function endLines(end: PathEnd | undefined, width: number): StyledLine[] {
       ...wrapLine(
         [
           { text: "✗ The last step failed: ", color: "red", bold: true },
-          { text: `${end.failure.kind} ${end.failure.property}: ${end.failure.message}`, color: "red" },
+          { text: failureWithMessage(end.failure), color: "red" },
         ],
         width,
         2,
@@ -98,7 +99,7 @@ export function nextPaneContent(
     if (choices !== "") line.push({ text: choices, color: "cyan", bold: true });
     // What goes wrong comes before the details: it is the first thing that must not be cut.
     if (next.failure !== undefined) {
-      line.push({ text: `  ✗ ${next.failure.kind}: ${next.failure.message}`, color: "red" });
+      line.push({ text: `  ✗ ${stepFailureText(next.failure)}`, color: "red" });
     }
     if (next.violated.length > 0) {
       line.push({ text: `  ! violates ${next.violated.join(", ")}`, color: "yellow" });
@@ -124,7 +125,7 @@ export function nextPaneContent(
 /** A next step as one line of plain text (for logs): marks, label, choices, and what goes wrong. */
 export function nextStepText(next: NextStep): string {
   let text = `${nextStepMark(next)} ${next.label.text}${choicesText(next.choices)}`;
-  if (next.failure !== undefined) text += `  ✗ ${next.failure.kind}: ${next.failure.message}`;
+  if (next.failure !== undefined) text += `  ✗ ${stepFailureText(next.failure)}`;
   if (next.violated.length > 0) text += `  ! violates ${next.violated.join(", ")}`;
   return text;
 }

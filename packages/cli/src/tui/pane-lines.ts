@@ -1,8 +1,10 @@
 // Every pane's content as styled lines of exactly the pane's width: the step
 // list, the state with its changes marked, the violated property with its
 // source, the header, the hotkey bar, and the help and filter overlays.
-import type { StepLabel } from "@faultline/checker";
+import { formatLocation, type StepLabel } from "@faultline/checker";
+import { failureHeadline } from "../reporters/failure-text.js";
 import { formatValueLines } from "./json-format.js";
+import { type Hotkey, helpSections, hotkeysFor } from "./keymap.js";
 import { contentHeight, contentWidth, type PaneBox, type PaneName, scrollOffset } from "./layout.js";
 import type { Change, StateRow } from "./state-diff.js";
 import {
@@ -15,7 +17,7 @@ import {
   truncateLine,
   wrapLine,
 } from "./styled-text.js";
-import { failureHeadline, locationText, type TraceDocument } from "./trace-document.js";
+import type { TraceDocument } from "./trace-document.js";
 import { parseSends } from "./trace-index.js";
 import type { UiState } from "./ui-state.js";
 
@@ -262,7 +264,7 @@ export function propertyLines(
     add(plain(failure.message), 2, true);
     const where: StyledLine = [];
     if (failure.location !== undefined)
-      where.push({ text: `at ${locationText(failure.location)}`, dim: true });
+      where.push({ text: `at ${formatLocation(failure.location)}`, dim: true });
     if (document.failureStep !== null) {
       where.push({
         text: `${where.length > 0 ? " · " : ""}shows at step ${document.failureStep + 1}`,
@@ -363,68 +365,6 @@ export function headerLine(
   return [...fitLine(left, room), ...right];
 }
 
-export interface Hotkey {
-  key: string;
-  label: string;
-  /** 1 is kept longest when the bar is too narrow for every key. */
-  priority: number;
-}
-
-export function hotkeysFor(focus: PaneName, ui: UiState): Hotkey[] {
-  if (ui.overlay === "help") return [{ key: "?/Esc", label: "close", priority: 1 }];
-  if (ui.overlay === "filter") {
-    return [
-      { key: "j/k", label: "move", priority: 1 },
-      { key: "space", label: "show/hide", priority: 1 },
-      { key: "o", label: "only", priority: 1 },
-      { key: "a", label: "all", priority: 1 },
-      { key: "i", label: "invert", priority: 2 },
-      { key: "Esc", label: "close", priority: 1 },
-    ];
-  }
-  if (focus === "next") {
-    return [
-      { key: "j/k", label: "choose", priority: 1 },
-      { key: "Enter", label: "take", priority: 1 },
-      { key: "u", label: "undo", priority: 1 },
-      { key: "w", label: "write", priority: 1 },
-      { key: "←/→", label: "path", priority: 3 },
-      { key: "/", label: "search", priority: 3 },
-      { key: "d", label: ui.changedOnly ? "all" : "changes", priority: 3 },
-      { key: "f", label: "filter", priority: 3 },
-      { key: "Tab", label: "pane", priority: 1 },
-    ];
-  }
-  const keys: Hotkey[] =
-    focus === "state"
-      ? [
-          { key: "j/k", label: "value", priority: 1 },
-          { key: "←/→", label: "step", priority: 1 },
-          { key: "Enter", label: "expand", priority: 1 },
-        ]
-      : focus === "property"
-        ? [
-            { key: "j/k", label: "scroll", priority: 1 },
-            { key: "←/→", label: "step", priority: 1 },
-          ]
-        : [
-            { key: "j/k", label: "step", priority: 1 },
-            { key: "g/G", label: "ends", priority: 4 },
-          ];
-  keys.push(
-    { key: "/", label: "search", priority: 1 },
-    { key: "n/N", label: "match", priority: 3 },
-    { key: "d", label: ui.changedOnly ? "all" : "changes", priority: 2 },
-    { key: "f", label: "filter", priority: 2 },
-    { key: "e", label: ui.expandAll ? "truncate" : focus === "state" ? "all" : "expand", priority: 2 },
-    { key: "Tab", label: "pane", priority: 1 },
-  );
-  if (ui.interactive) {
-    keys.splice(2, 0, { key: "u", label: "undo", priority: 2 }, { key: "w", label: "write", priority: 2 });
-  }
-  return keys;
-}
-
 function hotkeyItem(hotkey: Hotkey): StyledLine {
   return [
     { text: ` ${hotkey.key}`, bold: true, color: "cyan" },
@@ -459,7 +399,7 @@ export function hotkeyBar(ui: UiState, focus: PaneName, width: number): StyledLi
   ];
   const room = width - lineWidth(tail) - lineWidth(status);
   // Drop the least important keys first, keeping the others in their order.
-  let keys = hotkeysFor(focus, ui);
+  let keys = hotkeysFor(ui.overlay ?? focus, ui);
   const widthOf = (list: Hotkey[]) => list.reduce((sum, hotkey) => sum + lineWidth(hotkeyItem(hotkey)), 0);
   for (let priority = 4; priority > 1 && widthOf(keys) > room; priority--) {
     keys = keys.filter((hotkey) => hotkey.priority < priority);
@@ -472,79 +412,38 @@ export function hotkeyBar(ui: UiState, focus: PaneName, width: number): StyledLi
   return fitLine([...truncateLine(status, width - lineWidth(tail)), ...items, ...tail], width);
 }
 
-export const HELP_SECTIONS: { title: string; keys: [string, string][] }[] = [
-  {
-    title: "Steps",
-    keys: [
-      ["j / ↓", "next step"],
-      ["k / ↑", "previous step"],
-      ["g / Home", "first step"],
-      ["G / End", "last step"],
-      ["PgDn / PgUp", "page down / up"],
-      ["l / →, h / ←", "step from any pane"],
-      ["Enter", "go to the state"],
-    ],
-  },
-  {
-    title: "Search and view",
-    keys: [
-      ["/", "search steps"],
-      ["n / N", "next / previous match"],
-      ["d", "changed values only"],
-      ["f", "filter machines"],
-      ["e", "expand all values"],
-      ["Tab / S-Tab", "next / previous pane"],
-    ],
-  },
-  {
-    title: "State pane",
-    keys: [
-      ["j / k", "move between values"],
-      ["Enter / Space", "expand one value"],
-      ["+ ~ -", "added/changed/removed"],
-    ],
-  },
-  {
-    title: "Anywhere",
-    keys: [
-      ["?", "this help"],
-      ["Esc", "close, cancel"],
-      ["q", "quit"],
-    ],
-  },
-];
-
-/** Keys of interactive exploration, shown first in the help when exploring a model. */
-export const INTERACTIVE_HELP_SECTION: { title: string; keys: [string, string][] } = {
-  title: "Exploring (next steps pane)",
-  keys: [
-    ["j / k", "choose a next step"],
-    ["Enter / Space", "take it"],
-    ["u / Backspace", "undo the last step"],
-    ["w", "write the path (ITF)"],
-    ["✗ / !", "fails / invariant"],
+/** The help's two columns when the width allows: section titles, top to bottom (each fits 80x24). */
+const HELP_COLUMNS: Record<"trace" | "exploring", [string[], string[]]> = {
+  trace: [
+    ["Steps", "Anywhere"],
+    ["Search and view", "State pane", "Machine filter (f)"],
+  ],
+  exploring: [
+    ["Exploring (next steps pane)", "Search and view", "Anywhere"],
+    ["Steps", "State pane", "Machine filter (f)"],
   ],
 };
 
-/** The help overlay's lines, in two columns when the width allows. */
+/** The help overlay's lines: the keymap's sections, in two columns when the width allows. */
 export function helpLines(width: number, height: number, exploring = false): StyledLine[] {
-  const sections = exploring ? [INTERACTIVE_HELP_SECTION, ...HELP_SECTIONS] : HELP_SECTIONS;
-  const blocks = sections.map((section) => {
-    const keyWidth = Math.max(...section.keys.map(([key]) => key.length));
+  const blocks = new Map<string, StyledLine[]>();
+  for (const section of helpSections(exploring)) {
+    const keyWidth = Math.max(...section.rows.map((row) => row.keys.length));
     const block: StyledLine[] = [[{ text: section.title, bold: true, underline: true }]];
-    for (const [key, description] of section.keys) {
-      block.push([{ text: `${key.padEnd(keyWidth)}  `, bold: true, color: "cyan" }, { text: description }]);
+    for (const row of section.rows) {
+      block.push([{ text: `${row.keys.padEnd(keyWidth)}  `, bold: true, color: "cyan" }, { text: row.text }]);
     }
-    return block;
-  });
-  const single = blocks.flatMap((block, i) => (i === 0 ? block : [[], ...block]));
+    blocks.set(section.title, block);
+  }
+  const stack = (titles: Iterable<string>) =>
+    [...titles].flatMap((title, i) => (i === 0 ? blocks.get(title)! : [[], ...blocks.get(title)!]));
+  const single = stack(blocks.keys());
   if (single.length <= height || width < 64) return single.map((line) => fitLine(line, width));
   const columnWidth = Math.floor((width - 2) / 2);
-  // Exploring: 19 rows on the left (fits 80x24), the step keys on the right.
-  const left = exploring
-    ? [...blocks[0]!, [], ...blocks[2]!, [], ...blocks[4]!]
-    : [...blocks[0]!, [], ...blocks[3]!];
-  const right = exploring ? [...blocks[1]!, [], ...blocks[3]!] : [...blocks[1]!, [], ...blocks[2]!];
+  const [left, right] = HELP_COLUMNS[exploring ? "exploring" : "trace"].map(stack) as [
+    StyledLine[],
+    StyledLine[],
+  ];
   const lines: StyledLine[] = [];
   for (let i = 0; i < Math.max(left.length, right.length); i++) {
     lines.push([

@@ -3,8 +3,6 @@
 // or the language, so it works for any Model and can be built in tests by hand.
 import {
   type Failure,
-  failureToText,
-  formatLocation,
   type Json,
   type Model,
   replayTrace,
@@ -12,6 +10,7 @@ import {
   type StateView,
   type StepLabel,
 } from "@faultline/checker";
+import { failureLine } from "../reporters/failure-text.js";
 
 export interface DocumentStep {
   /** 0-based position in the trace; shown 1-based. */
@@ -92,7 +91,7 @@ export function buildTraceDocument<S, Step extends Json>(
     options.recordedFailure !== undefined &&
     (options.recordedFailure.kind !== failure.kind || options.recordedFailure.property !== failure.property)
   ) {
-    notes.push(`the trace file recorded a different failure: ${failureToText(options.recordedFailure)}`);
+    notes.push(`the trace file recorded a different failure: ${failureLine(options.recordedFailure)}`);
   }
 
   const document: TraceDocument = {
@@ -129,12 +128,4 @@ export function sourceExcerpt(
   if (location.endCol !== undefined) excerpt.endCol = location.endCol;
   for (let n = first; n <= last; n++) excerpt.lines.push({ n, text: lines[n - 1]!.replace(/\t/g, "  ") });
   return excerpt;
-}
-
-export function failureHeadline(failure: Failure): string {
-  return `${failure.kind} ${failure.property}`;
-}
-
-export function locationText(location: SourceLocation): string {
-  return formatLocation(location);
 }

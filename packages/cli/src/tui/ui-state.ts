@@ -1,5 +1,6 @@
 // The explorer's interaction state and its key handling, as a pure reducer:
 // (state, key, context) -> state. The Ink app feeds it keys; tests can too.
+// Which key does what is the keymap's (keymap.ts); this is what each action does.
 import {
   type DetailPane,
   INTERACTIVE_PANE_ORDER,
@@ -7,7 +8,19 @@ import {
   PANE_ORDER,
   type PaneName,
 } from "./layout.js";
+import {
+  type Action,
+  actionFor,
+  clampToList,
+  type KeyPress,
+  keyName,
+  type ListMove,
+  moveInList,
+  type Scope,
+} from "./keymap.js";
 import { nextMatch } from "./trace-index.js";
+
+export type { KeyPress } from "./keymap.js";
 
 export type Overlay = "help" | "filter";
 
@@ -48,26 +61,6 @@ export interface UiState {
   nextCursor: number;
   /** Set by a key for the app to run on the session; the app clears it. */
   command: SessionCommand | null;
-}
-
-/** The subset of Ink's Key that the explorer reads. */
-export interface KeyPress {
-  upArrow?: boolean;
-  downArrow?: boolean;
-  leftArrow?: boolean;
-  rightArrow?: boolean;
-  pageUp?: boolean;
-  pageDown?: boolean;
-  home?: boolean;
-  end?: boolean;
-  return?: boolean;
-  escape?: boolean;
-  ctrl?: boolean;
-  shift?: boolean;
-  tab?: boolean;
-  backspace?: boolean;
-  delete?: boolean;
-  meta?: boolean;
 }
 
 /** What the reducer needs to know about the document and the current view. */
@@ -114,18 +107,13 @@ export function initialUiState(selected = 0, interactive = false): UiState {
   };
 }
 
-function clamp(value: number, low: number, high: number): number {
-  return Math.max(low, Math.min(high, value));
-}
-
-/** Moves the selection by `delta` visible steps (clamped at both ends). */
-function moveSelection(state: UiState, context: KeyContext, delta: number): UiState {
+/** Moves the selection within the visible steps (from the nearest visible one when its own is hidden). */
+function moveSelection(state: UiState, context: KeyContext, move: ListMove): UiState {
   const visible = context.visibleSteps(state.hidden);
   if (visible.length === 0) return state;
   let position = visible.indexOf(state.selected);
   if (position < 0) position = nearestPosition(visible, state.selected);
-  const next = visible[clamp(position + delta, 0, visible.length - 1)]!;
-  return { ...state, selected: next };
+  return { ...state, selected: visible[moveInList(position, visible.length, move, context.pageSize)]! };
 }
 
 function nearestPosition(visible: readonly number[], step: number): number {
@@ -134,12 +122,6 @@ function nearestPosition(visible: readonly number[], step: number): number {
     if (Math.abs(visible[i]! - step) < Math.abs(visible[best]! - step)) best = i;
   }
   return best;
-}
-
-function selectEdge(state: UiState, context: KeyContext, last: boolean): UiState {
-  const visible = context.visibleSteps(state.hidden);
-  if (visible.length === 0) return state;
-  return { ...state, selected: last ? visible[visible.length - 1]! : visible[0]! };
 }
 
 /** After the filter changed: keep the selection on a shown step. */
@@ -156,22 +138,36 @@ function cycleFocus(state: UiState, direction: 1 | -1): UiState {
   return { ...state, focus, lastDetail: isDetailPane(focus) ? focus : state.lastDetail };
 }
 
-function handleNextPane(state: UiState, context: KeyContext, input: string, key: KeyPress): UiState | null {
-  const count = context.nextCount ?? 0;
-  const cursor = clamp(state.nextCursor, 0, Math.max(0, count - 1));
-  const move = (to: number) => ({ ...state, nextCursor: clamp(to, 0, Math.max(0, count - 1)) });
-  if (key.downArrow || input === "j") return move(cursor + 1);
-  if (key.upArrow || input === "k") return move(cursor - 1);
-  if (key.pageDown) return move(cursor + context.pageSize);
-  if (key.pageUp) return move(cursor - context.pageSize);
-  if (input === "g" || key.home) return move(0);
-  if (input === "G" || key.end) return move(count - 1);
-  if (key.return || input === " ") {
-    return count === 0
-      ? { ...state, status: "no step is enabled here: u undoes the last step" }
-      : { ...state, nextCursor: cursor, command: "take" };
+/** A cursor move in the focused list: the steps, the state's values, the violation's lines, the next steps or the filter. */
+function navigate(state: UiState, context: KeyContext, scope: Scope, move: ListMove): UiState {
+  switch (scope) {
+    case "state":
+      return {
+        ...state,
+        stateCursor: moveInList(state.stateCursor, context.stateRowIds.length, move, context.pageSize),
+      };
+    case "property": {
+      const positions = Math.max(0, context.propertyLineCount - context.propertyVisible) + 1;
+      return {
+        ...state,
+        propertyScroll: moveInList(state.propertyScroll, positions, move, context.propertyVisible),
+      };
+    }
+    case "next":
+      return {
+        ...state,
+        nextCursor: moveInList(state.nextCursor, context.nextCount ?? 0, move, context.pageSize),
+      };
+    case "filter":
+      return {
+        ...state,
+        filterCursor: moveInList(state.filterCursor, context.components.length, move, context.pageSize),
+      };
+    case "help":
+      return state;
+    default:
+      return moveSelection(state, context, move);
   }
-  return null;
 }
 
 function runSearch(state: UiState, context: KeyContext, query: string, direction: 1 | -1): UiState {
@@ -199,116 +195,76 @@ function handlePrompt(state: UiState, context: KeyContext, input: string, key: K
   return text === "" ? state : { ...state, prompt: prompt + text };
 }
 
-function handleFilter(state: UiState, context: KeyContext, input: string, key: KeyPress): UiState {
+/** Changes which components the filter hides, by the one under its cursor. */
+function changeShown(state: UiState, context: KeyContext, action: Action): UiState {
   const names = context.components;
-  const cursor = clamp(state.filterCursor, 0, Math.max(0, names.length - 1));
-  if (key.escape || input === "f") return { ...state, overlay: null };
-  if (key.downArrow || input === "j")
-    return { ...state, filterCursor: clamp(cursor + 1, 0, names.length - 1) };
-  if (key.upArrow || input === "k") return { ...state, filterCursor: clamp(cursor - 1, 0, names.length - 1) };
-  if (input === "g" || key.home) return { ...state, filterCursor: 0 };
-  if (input === "G" || key.end) return { ...state, filterCursor: Math.max(0, names.length - 1) };
+  const cursor = clampToList(state.filterCursor, names.length);
   const name = names[cursor];
   if (name === undefined) return state;
-  let hidden: Set<string> | undefined;
-  if (input === " " || key.return || input === "x") {
+  let hidden: Set<string>;
+  if (action === "showAll") hidden = new Set();
+  else if (action === "showOnly") hidden = new Set(names.filter((other) => other !== name));
+  else if (action === "invertShown") hidden = new Set(names.filter((other) => !state.hidden.has(other)));
+  else {
     hidden = new Set(state.hidden);
     if (hidden.has(name)) hidden.delete(name);
     else hidden.add(name);
-  } else if (input === "a") {
-    hidden = new Set();
-  } else if (input === "o") {
-    hidden = new Set(names.filter((other) => other !== name));
-  } else if (input === "i") {
-    hidden = new Set(names.filter((other) => !state.hidden.has(other)));
   }
-  if (hidden === undefined) return state;
   return keepSelectionVisible({ ...state, hidden, filterCursor: cursor }, context);
 }
 
-function handleStatePane(state: UiState, context: KeyContext, input: string, key: KeyPress): UiState | null {
-  const count = context.stateRowIds.length;
-  const cursor = clamp(state.stateCursor, 0, Math.max(0, count - 1));
-  const move = (to: number) => ({ ...state, stateCursor: clamp(to, 0, Math.max(0, count - 1)) });
-  if (key.downArrow || input === "j") return move(cursor + 1);
-  if (key.upArrow || input === "k") return move(cursor - 1);
-  if (key.pageDown) return move(cursor + context.pageSize);
-  if (key.pageUp) return move(cursor - context.pageSize);
-  if (input === "g" || key.home) return move(0);
-  if (input === "G" || key.end) return move(count - 1);
-  if (key.return || input === " ") {
-    const id = context.stateRowIds[cursor];
-    if (id === undefined) return state;
-    const expanded = new Set(state.expanded);
+type ActionHandler = (state: UiState, context: KeyContext, scope: Scope) => UiState;
+
+/** What each action of the keymap does to the state. */
+const ACTIONS: Readonly<Record<Action, ActionHandler>> = {
+  down: (s, c, scope) => navigate(s, c, scope, "down"),
+  up: (s, c, scope) => navigate(s, c, scope, "up"),
+  pageDown: (s, c, scope) => navigate(s, c, scope, "pageDown"),
+  pageUp: (s, c, scope) => navigate(s, c, scope, "pageUp"),
+  first: (s, c, scope) => navigate(s, c, scope, "first"),
+  last: (s, c, scope) => navigate(s, c, scope, "last"),
+  nextStep: (s, c) => moveSelection(s, c, "down"),
+  previousStep: (s, c) => moveSelection(s, c, "up"),
+  openState: (s) => ({ ...s, focus: "state", lastDetail: "state" }),
+  expandValue: (s, c) => {
+    const cursor = clampToList(s.stateCursor, c.stateRowIds.length);
+    const id = c.stateRowIds[cursor];
+    if (id === undefined) return s;
+    const expanded = new Set(s.expanded);
     if (expanded.has(id)) expanded.delete(id);
     else expanded.add(id);
-    return { ...state, expanded, stateCursor: cursor };
-  }
-  return null;
-}
+    return { ...s, expanded, stateCursor: cursor };
+  },
+  take: (s, c) => {
+    const count = c.nextCount ?? 0;
+    if (count === 0) return { ...s, status: "no step is enabled here: u undoes the last step" };
+    return { ...s, nextCursor: clampToList(s.nextCursor, count), command: "take" };
+  },
+  undo: (s) => ({ ...s, command: "undo" }),
+  write: (s) => ({ ...s, command: "write" }),
+  search: (s) => ({ ...s, prompt: "" }),
+  nextMatch: (s, c) => runSearch(s, c, s.query, 1),
+  previousMatch: (s, c) => runSearch(s, c, s.query, -1),
+  changedOnly: (s) => ({ ...s, changedOnly: !s.changedOnly, stateCursor: 0 }),
+  expandAll: (s) => ({ ...s, expandAll: !s.expandAll }),
+  filter: (s) => ({ ...s, overlay: "filter" }),
+  nextPane: (s) => cycleFocus(s, 1),
+  previousPane: (s) => cycleFocus(s, -1),
+  help: (s) => ({ ...s, overlay: "help" }),
+  cancel: (s) => s,
+  close: (s) => ({ ...s, overlay: null }),
+  quit: (s) => ({ ...s, quit: true }),
+  toggleShown: (s, c) => changeShown(s, c, "toggleShown"),
+  showOnly: (s, c) => changeShown(s, c, "showOnly"),
+  showAll: (s, c) => changeShown(s, c, "showAll"),
+  invertShown: (s, c) => changeShown(s, c, "invertShown"),
+};
 
-function handlePropertyPane(
-  state: UiState,
-  context: KeyContext,
-  input: string,
-  key: KeyPress,
-): UiState | null {
-  const maxScroll = Math.max(0, context.propertyLineCount - context.propertyVisible);
-  const scroll = (to: number) => ({ ...state, propertyScroll: clamp(to, 0, maxScroll) });
-  if (key.downArrow || input === "j") return scroll(state.propertyScroll + 1);
-  if (key.upArrow || input === "k") return scroll(state.propertyScroll - 1);
-  if (key.pageDown) return scroll(state.propertyScroll + context.propertyVisible);
-  if (key.pageUp) return scroll(state.propertyScroll - context.propertyVisible);
-  if (input === "g" || key.home) return scroll(0);
-  if (input === "G" || key.end) return scroll(maxScroll);
-  return null;
-}
-
-/** Step navigation: the steps and sequence panes' keys, and h/l, ←/→ everywhere. */
-function handleStepKeys(state: UiState, context: KeyContext, input: string, key: KeyPress): UiState | null {
-  if (key.rightArrow || input === "l") return moveSelection(state, context, 1);
-  if (key.leftArrow || input === "h") return moveSelection(state, context, -1);
-  if (state.focus !== "steps" && state.focus !== "sequence") return null;
-  if (key.downArrow || input === "j") return moveSelection(state, context, 1);
-  if (key.upArrow || input === "k") return moveSelection(state, context, -1);
-  if (key.pageDown) return moveSelection(state, context, context.pageSize);
-  if (key.pageUp) return moveSelection(state, context, -context.pageSize);
-  if (input === "g" || key.home) return selectEdge(state, context, false);
-  if (input === "G" || key.end) return selectEdge(state, context, true);
-  if (key.return) return { ...state, focus: "state", lastDetail: "state" };
-  return null;
-}
-
+/** The key's action in the open overlay or the focused pane (keymap.ts); any key clears the status message. */
 export function handleKey(state: UiState, context: KeyContext, input: string, key: KeyPress): UiState {
   if (state.prompt !== null) return handlePrompt(state, context, input, key);
   const base: UiState = state.status === null ? state : { ...state, status: null };
-  // q quits from anywhere but the search prompt (where it is text), as in htop.
-  if ((input === "c" && key.ctrl) || input === "q") return { ...base, quit: true };
-  if (state.overlay === "help")
-    return key.escape || input === "?" || key.return ? { ...base, overlay: null } : base;
-  if (state.overlay === "filter") return handleFilter(base, context, input, key);
-
-  if (input === "?") return { ...base, overlay: "help" };
-  if (input === "/") return { ...base, prompt: "" };
-  if (input === "n") return runSearch(base, context, state.query, 1);
-  if (input === "N") return runSearch(base, context, state.query, -1);
-  if (input === "d") return { ...base, changedOnly: !state.changedOnly, stateCursor: 0 };
-  if (input === "e") return { ...base, expandAll: !state.expandAll };
-  if (input === "f") return { ...base, overlay: "filter" };
-  if (key.tab) return cycleFocus(base, key.shift ? -1 : 1);
-  if (key.escape) return base;
-  if (state.interactive) {
-    if (input === "u" || key.backspace || key.delete) return { ...base, command: "undo" };
-    if (input === "w") return { ...base, command: "write" };
-  }
-
-  const pane =
-    base.focus === "state"
-      ? handleStatePane(base, context, input, key)
-      : base.focus === "property"
-        ? handlePropertyPane(base, context, input, key)
-        : base.focus === "next"
-          ? handleNextPane(base, context, input, key)
-          : null;
-  return pane ?? handleStepKeys(base, context, input, key) ?? base;
+  const scope: Scope = state.overlay ?? state.focus;
+  const action = actionFor(keyName(input, key), scope, state.interactive);
+  return action === null ? base : ACTIONS[action](base, context, scope);
 }
