@@ -1,48 +1,65 @@
-// The terminal report (`--reporter pretty`) as a pure function of hand-built
-// run reports, like the CI reporters; the bundled models and cli tests check it
-// against real runs.
+// The terminal report (`--reporter pretty`) as a pure function of run reports
+// built from hand-made checker results, like the CI reporters; the bundled
+// models and cli tests check it against real runs.
+import type { CheckResult, CheckStats, Failure, RandomStats, ViolationResult } from "@faultline/checker";
 import { describe, expect, it } from "vitest";
 import { type PrettyOptions, prettyReporter, toPretty } from "../src/reporters/pretty.js";
-import { BUILTIN_CHECKS, type RunReport, type TestOutcome } from "../src/reporters/run-report.js";
+import {
+  BUILTIN_CHECKS,
+  type RunReport,
+  type TestOutcome,
+  type TestOutcomeInput,
+  testOutcomeFromResult,
+} from "../src/reporters/run-report.js";
 
 const PLAIN: PrettyOptions = { quiet: false, verbose: false, color: false };
 
-function passing(overrides: Partial<TestOutcome> = {}): TestOutcome {
-  return {
+const STATS: CheckStats = {
+  distinctStates: 1234,
+  generatedStates: 5000,
+  maxDepth: 9,
+  elapsedMs: 700,
+  distinctStatesPerSecond: 1763,
+  generatedStatesPerSecond: 7143,
+};
+
+const NO_SPLIT: Failure = {
+  kind: "invariant",
+  property: "NoSplitDecision",
+  message: "invariant NoSplitDecision does not hold",
+  location: { file: "models/two-phase.fl", line: 40, col: 11 },
+};
+
+/** A test's outcome as check builds it from the checker's result. */
+function outcome(test: string, result: CheckResult, extra: Partial<TestOutcomeInput> = {}): TestOutcome {
+  return testOutcomeFromResult({
     file: "models/two-phase.fl",
-    test: "Small",
+    test,
     properties: [...BUILTIN_CHECKS],
-    outcome: "pass",
-    failure: null,
-    exitCode: 0,
-    stats: { distinctStates: 1234, generatedStates: 5000, maxDepth: 9, elapsedMs: 700 },
-    traceLength: null,
-    tracePath: null,
-    replayCommand: null,
-    seed: null,
-    mode: "exhaustive",
-    ...overrides,
-  };
+    result,
+    exitCode: result.kind === "pass" ? 0 : 1,
+    ...extra,
+  });
 }
 
-function violation(overrides: Partial<TestOutcome> = {}): TestOutcome {
-  return passing({
-    test: "TwoPhase",
-    outcome: "violation",
-    failure: {
-      kind: "invariant",
-      property: "NoSplitDecision",
-      message: "invariant NoSplitDecision does not hold",
-      location: { file: "models/two-phase.fl", line: 40, col: 11 },
+const passing = (test = "Small", extra: Partial<TestOutcomeInput> = {}) =>
+  outcome(test, { kind: "pass", stats: STATS }, extra);
+
+function violation(
+  extra: Partial<TestOutcomeInput> = {},
+  result: Partial<ViolationResult> = {},
+): TestOutcome {
+  const stats = { ...STATS, distinctStates: 1, maxDepth: 1, elapsedMs: 12 };
+  return outcome(
+    "TwoPhase",
+    { kind: "violation", failure: NO_SPLIT, trace: { steps: [{ init: 0 }] }, stats, ...result },
+    {
+      tracePath: "out/two-phase.TwoPhase.itf.json",
+      traceText:
+        "  1. init: Coordinator(0)\n  => invariant NoSplitDecision: invariant NoSplitDecision does not hold",
+      ...extra,
     },
-    exitCode: 1,
-    stats: { distinctStates: 1, generatedStates: 2, maxDepth: 1, elapsedMs: 12 },
-    traceLength: 1,
-    tracePath: "out/two-phase.TwoPhase.itf.json",
-    traceText:
-      "  1. init: Coordinator(0)\n  => invariant NoSplitDecision: invariant NoSplitDecision does not hold",
-    ...overrides,
-  });
+  );
 }
 
 function report(tests: TestOutcome[], overrides: Partial<RunReport> = {}): RunReport {
@@ -93,8 +110,7 @@ describe("the pretty reporter", () => {
 
   it("says how expectations compared, hides expected counterexamples unless verbose, and lists undeclared ones", () => {
     const matched = violation({ expectation: { matched: true, message: null } });
-    const missed = passing({
-      test: "Big",
+    const missed = passing("Big", {
       expectation: { matched: false, message: "expected violation, got pass" },
     });
     const run = report([matched, missed], {
@@ -114,48 +130,53 @@ describe("the pretty reporter", () => {
   });
 
   it("describes random findings, bounds, checker errors, reductions and the liveness check", () => {
-    const random = violation({
-      mode: "random",
+    const randomStats = {
+      ...STATS,
+      elapsedMs: 12,
+      strategy: "pct",
       seed: 7,
-      randomStats: { strategy: "pct", seed: 7, runs: 1200, steps: 34_000, stepsPerSecond: 99_999.6 },
-      random: {
-        run: 3,
-        originalLength: 40,
-        shrunkLength: 1,
-        replayCommand: "faultline check m.fl --mode pct --seed 7 --run 3",
-        strategy: "pct",
-        seed: 7,
+      runs: 1200,
+      steps: 34_000,
+      stepsPerSecond: 99_999.6,
+    };
+    const random = violation(
+      { mode: "random", seed: 7 },
+      {
+        stats: randomStats as unknown as RandomStats,
+        random: {
+          strategy: "pct",
+          seed: 7,
+          run: 3,
+          originalLength: 40,
+          shrunkLength: 1,
+          originalTrace: { steps: [] },
+          shrinkReplays: 9,
+          shrinkMs: 1,
+          replayCommand: "faultline check m.fl --mode pct --seed 7 --run 3",
+        },
       },
-    });
-    const bounded = passing({ test: "Huge", outcome: "bounded", boundReason: "max-states", exitCode: 5 });
-    const broken = passing({
-      test: "Odd",
-      outcome: "error",
-      errorMessage: "boom",
-      stats: null,
-      exitCode: 70,
-    });
-    const reduced = passing({
-      test: "Sym",
+    );
+    const bounded = outcome("Huge", { kind: "bounded", reason: "max-states", stats: STATS });
+    const broken = outcome("Odd", { kind: "error", message: "boom" });
+    const reduced = passing("Sym", {
       symmetricTypes: ["Participant"],
       safety: { distinctStates: 50, expandedStates: 40, ampleExpansions: 30 },
       liveness: { checked: true, outcome: "bounded", states: 900, elapsedMs: 1500, reason: "timeout" },
     });
-    const skipped = passing({ test: "Fast", liveness: { checked: false } });
+    const skipped = passing("Fast", { liveness: { checked: false } });
     const text = toPretty(report([random, bounded, broken, reduced, skipped]), PLAIN);
-    expect(text).toContain("— pct seed 7: 1,200 runs, 34,000 steps (100,000/s), 0.01s\n");
-    expect(text).toContain("      found by pct run 3 (seed 7) in 40 steps, shrunk to 1\n");
-    expect(text).toContain("      reproduce: faultline check m.fl --mode pct --seed 7 --run 3\n");
-    expect(text).toContain("  ✗ Huge: bounded (max-states) without a verdict — 1,234 states");
-    expect(text).toContain("  ✗ Odd: checker error: boom\n");
-    expect(text).toContain(
+    for (const line of [
+      "— pct seed 7: 1,200 runs, 34,000 steps (100,000/s), 0.01s\n",
+      "      found by pct run 3 (seed 7) in 40 steps, shrunk to 1\n",
+      "      reproduce: faultline check m.fl --mode pct --seed 7 --run 3\n",
+      "  ✗ Huge: bounded (max-states) without a verdict — 1,234 states",
+      "  ✗ Odd: checker error: boom\n",
       "      symmetry reduction: Participant (states counted up to renaming their instances)\n",
-    );
-    expect(text).toContain("      partial-order reduction: 30 of the 40 states expanded used an ample set\n");
-    expect(text).toContain(
+      "      partial-order reduction: 30 of the 40 states expanded used an ample set\n",
       "      the safety search passed on 50 states; liveness check (full state space, not reduced): stopped by timeout, 900 states, 1.50s\n",
-    );
-    expect(text).toContain("      liveness not checked (--no-liveness)");
+      "      liveness not checked (--no-liveness)",
+    ])
+      expect(text).toContain(line);
     expect(text).toMatch(/models\/two-phase.fl Odd +model-error +-\n/);
   });
 
