@@ -20,9 +20,11 @@ export function writeFrame(view: Uint8Array, pos: number, bytes: Uint8Array): nu
     rest >>>= 7;
   }
   view[pos++] = rest;
-  // Short entries are copied by hand, as the parallel worker always did (set()
-  // has a fixed cost per call); parallel-bench and fl-bench showed no
-  // difference for the single-threaded queue either way.
+  // Short entries are copied by hand (set() has a fixed cost per call), as the
+  // parallel worker's copy of this did: measured when the two copies became
+  // this one, writing 10-byte entries (TwoPhase's states are about that size)
+  // ran at ~32-35 M/s by hand against ~26 M/s with set(); from 16 bytes on
+  // the two were within noise. A whole search does not notice either way.
   if (size <= 16) {
     for (let i = 0; i < size; i++) view[pos + i] = bytes[i]!;
   } else {
