@@ -17,7 +17,7 @@ import {
   traceToItf,
   traceToText,
 } from "@faultline/checker";
-import { compileSource, type IrTest, renderDiagnostics } from "@faultline/lang";
+import { compileSource, type Diagnostic, type IrTest, renderDiagnostics } from "@faultline/lang";
 import { parseArgs, parseByteSize, parseDuration } from "../args.js";
 import { discoverModelFiles } from "../discover.js";
 import {
@@ -35,7 +35,12 @@ import { PARAM_FLAG, prepareParamRun } from "../param-overrides.js";
 import { createProgressReporter } from "../progress.js";
 import { emitReports } from "../reporters/emit.js";
 import { isReporter, REPORTERS, type ReporterName, reporterList } from "../reporters/names.js";
-import { type PrettyReporter, prettyReporter, prettyUndeclaredExpectation } from "../reporters/pretty.js";
+import {
+  type PrettyOptions,
+  type PrettyReporter,
+  prettyReporter,
+  prettyUndeclaredExpectation,
+} from "../reporters/pretty.js";
 import {
   type LivenessReport,
   type ModelErrorReport,
@@ -266,6 +271,11 @@ interface RunContext {
   outDir: string | undefined;
   /** Trace files written so far: two models with the same file name must not overwrite each other's. */
   usedTracePaths: Set<string>;
+  /** Colours on stdout and stderr. */
+  color: boolean;
+  prettyOptions: PrettyOptions;
+  /** The terminal report, when `pretty` is among the reporters. */
+  terminal: PrettyReporter | null;
 }
 
 /** The file a counterexample is saved to: `<file>.<test>.itf.json`, `-2`, `-3`... when taken. */
@@ -400,6 +410,93 @@ async function checkTest(
   return { outcome, code: compared?.code ?? exitCode, unpinned: compared?.unpinned ?? false };
 }
 
+/** What a run gathers, file by file, for the reports and the exit code. */
+interface Gathered {
+  outcomes: TestOutcome[];
+  modelErrors: ModelErrorReport[];
+  /** With --expected: entries of expected.json naming no declared test. */
+  undeclared: { file: string; test: string }[];
+  unpinned: number;
+  codes: ExitCodeValue[];
+  /** Every test of every file, and the --test names that matched one. */
+  testNames: string[];
+  matched: Set<string>;
+}
+
+/** Prints a file's diagnostics on stderr. */
+function printDiagnostics(
+  run: RunContext,
+  file: string,
+  text: string,
+  diagnostics: readonly Diagnostic[],
+): void {
+  run.io.err(renderDiagnostics(diagnostics, (f) => (f === file ? text : undefined), { color: run.color }));
+  run.io.err("\n");
+}
+
+/**
+ * Compiles one file (or takes it as `--param` prepared it) and checks its
+ * selected tests; "usage" when `--faults` does not fit the file (the run stops).
+ */
+async function checkFile(
+  file: string,
+  pre: { text: string; compiled: ReturnType<typeof compileSource> } | undefined,
+  run: RunContext,
+  into: Gathered,
+): Promise<"usage" | null> {
+  const { options } = run;
+  const selected = options.tests;
+  const text = pre?.text ?? readFileSync(file, "utf8");
+  const compiled = pre?.compiled ?? compileSource({ path: file, text });
+  const expectations = options.expected ? expectedFor(file) : null;
+  if (!compiled.ok) {
+    printDiagnostics(run, file, text, compiled.diagnostics);
+    const expectedError =
+      expectations !== null && Object.values(expectations).some((e) => e.outcome === "model-error");
+    into.modelErrors.push({ file, diagnostics: compiled.diagnostics, expected: expectedError });
+    into.codes.push(expectedError ? ExitCode.pass : ExitCode.modelError);
+    return null;
+  }
+  const tests = compiled.ir.tests.filter(
+    (t) => !selected || selected.includes(t.name) || selected.includes(t.baseName),
+  );
+  run.terminal?.fileStarted(file, tests.length);
+  for (const t of compiled.ir.tests) {
+    into.testNames.push(t.name);
+    for (const name of selected ?? []) if (name === t.name || name === t.baseName) into.matched.add(name);
+  }
+  for (const name of Object.keys(expectations ?? {})) {
+    if (compiled.ir.tests.some((t) => t.name === name)) continue;
+    into.undeclared.push({ file, test: name });
+    into.codes.push(ExitCode.violation);
+    // Printed whatever the reporters (before a JSON document on stdout, too): kept as it was for now.
+    if (run.terminal) run.terminal.undeclaredExpectation(file, name);
+    else run.io.out(prettyUndeclaredExpectation(file, name, run.prettyOptions));
+  }
+  for (const test of tests) {
+    const loaded = loadTestModel(compiled.ir, test.name, options.faults, {
+      symmetry: options.symmetry,
+      partialOrder: options.partialOrder,
+    });
+    if (!loaded.ok) {
+      if (loaded.kind === "usage") {
+        run.io.err(`faultline check: ${file}: ${loaded.message}\n`);
+        return "usage";
+      }
+      printDiagnostics(run, file, text, loaded.diagnostics);
+      into.modelErrors.push({ file, diagnostics: loaded.diagnostics, expected: false });
+      into.codes.push(ExitCode.modelError);
+      return null;
+    }
+    const checked = await checkTest(file, text, test, loaded.model, expectations, run);
+    into.outcomes.push(checked.outcome);
+    into.codes.push(checked.code);
+    if (checked.unpinned) into.unpinned++;
+    run.terminal?.testFinished(checked.outcome);
+  }
+  return null;
+}
+
 export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCodeValue> {
   const parsed = parseCheckArgs(argv);
   if (parsed.kind === "help") {
@@ -421,9 +518,8 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
     io.err(`faultline check: no .fl files in ${options.paths.join(", ")}\n`);
     return ExitCode.usage;
   }
-  const selected = options.tests;
   // --param (and --test naming an instance the files do not list) rebuild tests: every file is compiled first.
-  const prepared = prepareParamRun(found.files, options.params, selected, options.expected);
+  const prepared = prepareParamRun(found.files, options.params, options.tests, options.expected);
   if (!prepared.ok) {
     io.err(`faultline check: ${prepared.message}\n`);
     return ExitCode.usage;
@@ -432,91 +528,39 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
   // A person at a terminal is offered the explorer for the first counterexample;
   // its trace needs a file, so without --out it goes to a temporary folder.
   const interactive = io.ask !== undefined && io.isTTY && !io.env["CI"] && pretty && !options.expected;
-  const color = colorEnabled(io);
+  const prettyOptions = { quiet: options.quiet, verbose: options.verbose, color: colorEnabled(io) };
   const run: RunContext = {
     options,
     io,
     workers: options.workers ?? availableParallelism(),
     outDir: options.out ?? (interactive ? mkdtempSync(join(tmpdir(), "faultline-traces-")) : undefined),
     usedTracePaths: new Set(),
+    color: prettyOptions.color,
+    prettyOptions,
+    terminal: pretty ? prettyReporter((t) => io.out(t), prettyOptions) : null,
   };
-  const prettyOptions = { quiet: options.quiet, verbose: options.verbose, color };
-  const terminal: PrettyReporter | null = pretty ? prettyReporter((t) => io.out(t), prettyOptions) : null;
 
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
-  const allTestNames: string[] = [];
-  const matchedSelection = new Set<string>();
-  const outcomes: TestOutcome[] = [];
-  const modelErrors: ModelErrorReport[] = [];
-  const undeclared: { file: string; test: string }[] = [];
-  let unpinned = 0;
-  const codes: ExitCodeValue[] = [];
-
+  const gathered: Gathered = {
+    outcomes: [],
+    modelErrors: [],
+    undeclared: [],
+    unpinned: 0,
+    codes: [],
+    testNames: [],
+    matched: new Set(),
+  };
   for (const file of found.files) {
-    const pre = prepared.files?.get(file);
-    const text = pre?.text ?? readFileSync(file, "utf8");
-    const compiled = pre?.compiled ?? compileSource({ path: file, text });
-    const expectations = options.expected ? expectedFor(file) : null;
-    if (!compiled.ok) {
-      io.err(renderDiagnostics(compiled.diagnostics, (f) => (f === file ? text : undefined), { color }));
-      io.err("\n");
-      const expectedError =
-        options.expected &&
-        expectations !== null &&
-        Object.values(expectations).some((e) => e.outcome === "model-error");
-      modelErrors.push({ file, diagnostics: compiled.diagnostics, expected: expectedError });
-      codes.push(expectedError ? ExitCode.pass : ExitCode.modelError);
-      continue;
-    }
-    const tests = compiled.ir.tests.filter(
-      (t) => !selected || selected.includes(t.name) || selected.includes(t.baseName),
-    );
-    terminal?.fileStarted(file, tests.length);
-    for (const t of compiled.ir.tests) {
-      allTestNames.push(t.name);
-      for (const name of selected ?? [])
-        if (name === t.name || name === t.baseName) matchedSelection.add(name);
-    }
-    for (const name of Object.keys(expectations ?? {})) {
-      if (compiled.ir.tests.some((t) => t.name === name)) continue;
-      undeclared.push({ file, test: name });
-      codes.push(ExitCode.violation);
-      // Printed whatever the reporters (before a JSON document on stdout, too): kept as it was for now.
-      if (terminal) terminal.undeclaredExpectation(file, name);
-      else io.out(prettyUndeclaredExpectation(file, name, prettyOptions));
-    }
-    for (const test of tests) {
-      const loaded = loadTestModel(compiled.ir, test.name, options.faults, {
-        symmetry: options.symmetry,
-        partialOrder: options.partialOrder,
-      });
-      if (!loaded.ok) {
-        if (loaded.kind === "usage") {
-          io.err(`faultline check: ${file}: ${loaded.message}\n`);
-          return ExitCode.usage;
-        }
-        io.err(renderDiagnostics(loaded.diagnostics, (f) => (f === file ? text : undefined), { color }));
-        io.err("\n");
-        modelErrors.push({ file, diagnostics: loaded.diagnostics, expected: false });
-        codes.push(ExitCode.modelError);
-        break;
-      }
-      const checked = await checkTest(file, text, test, loaded.model, expectations, run);
-      outcomes.push(checked.outcome);
-      codes.push(checked.code);
-      if (checked.unpinned) unpinned++;
-      terminal?.testFinished(checked.outcome);
-    }
+    if ((await checkFile(file, prepared.files?.get(file), run, gathered)) === "usage") return ExitCode.usage;
   }
-
-  const unmatched = (selected ?? []).filter((name) => !matchedSelection.has(name));
+  const unmatched = (options.tests ?? []).filter((name) => !gathered.matched.has(name));
   if (unmatched.length > 0) {
-    const known = [...new Set(allTestNames)].join(", ") || "none";
+    const known = [...new Set(gathered.testNames)].join(", ") || "none";
     io.err(`faultline check: no test named ${unmatched.map((n) => `'${n}'`).join(", ")} (tests: ${known})\n`);
-    codes.push(ExitCode.usage);
+    gathered.codes.push(ExitCode.usage);
   }
-  const exit = combineExitCodes(codes);
+  const exit = combineExitCodes(gathered.codes);
   const report: RunReport = {
     tool: { name: "faultline", version: VERSION },
     startedAt,
@@ -525,23 +569,21 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
     rootDir: process.cwd(),
     hostname: hostname(),
     files: found.files,
-    modelErrors,
-    tests: outcomes,
-    ...(options.expected ? { expectations: { undeclared, unpinned } } : {}),
+    modelErrors: gathered.modelErrors,
+    tests: gathered.outcomes,
+    ...(options.expected
+      ? { expectations: { undeclared: gathered.undeclared, unpinned: gathered.unpinned } }
+      : {}),
     ...(unmatched.length > 0 ? { unmatchedTests: unmatched } : {}),
   };
-  terminal?.runFinished(report);
-  const firstTrace = outcomes.find((t) => t.tracePath !== null);
+  run.terminal?.runFinished(report);
+  const firstTrace = report.tests.find((t) => t.tracePath !== null);
   if (interactive && firstTrace?.tracePath && io.ask) {
     const answer = await io.ask(
       `\nStep through the counterexample of ${firstTrace.test} in the explorer? [y/N] `,
     );
     if (/^y(es)?$/i.test(answer.trim())) await runExplore([firstTrace.tracePath], io);
   }
-  emitReports(report, options.reporters, {
-    outDir: options.out,
-    out: (text) => io.out(text),
-    env: io.env,
-  });
+  emitReports(report, options.reporters, { outDir: options.out, out: (text) => io.out(text), env: io.env });
   return exit;
 }
