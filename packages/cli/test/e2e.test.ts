@@ -12,7 +12,29 @@ import { type IPty, spawn as spawnPty } from "@lydell/node-pty";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN } from "./bin-path.js";
 import { writeOverdraftTrace } from "./overdraft-trace.js";
-import { VirtualTerminal } from "./virtual-terminal.js";
+import xtermHeadless from "@xterm/headless";
+
+/** A screen for the pseudo-terminal's output: xterm.js's headless terminal, as VS Code's terminal parses it. */
+class ScreenBuffer {
+  private readonly terminal: InstanceType<typeof xtermHeadless.Terminal>;
+  constructor(cols: number, rows: number) {
+    this.terminal = new xtermHeadless.Terminal({ cols, rows, allowProposedApi: true });
+  }
+  write(data: string): void {
+    this.terminal.write(data);
+  }
+  /** The visible screen, one line per row, trailing blanks trimmed (writes are parsed asynchronously; callers poll). */
+  screen(): string {
+    const buffer = this.terminal.buffer.active;
+    const lines: string[] = [];
+    for (let row = 0; row < this.terminal.rows; row++)
+      lines.push(buffer.getLine(buffer.viewportY + row)?.translateToString(true) ?? "");
+    return lines.join("\n");
+  }
+  get onAlternateScreen(): boolean {
+    return this.terminal.buffer.active.type === "alternate";
+  }
+}
 
 const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 
@@ -90,7 +112,7 @@ describe("faultline explore in a terminal (an 80x24 pseudo-terminal)", () => {
   });
 
   it("shows the step list, steps with j, opens help with ? and quits with q (exit 0)", async () => {
-    const terminal = new VirtualTerminal(80, 24);
+    const terminal = new ScreenBuffer(80, 24);
     // CI=true on purpose: the explorer must still draw live frames when a user's shell sets CI.
     const child = spawnPty(process.execPath, [BIN, "explore", tracePath], {
       name: "xterm-256color",
