@@ -68,4 +68,26 @@ cat > tsconfig.json <<'JSON'
 JSON
 npx tsc -p . || fail "the compiled model does not type-check against the installed faultline/runtime"
 echo "pack-install: compile output type-checks under tsc --strict with faultline/runtime from the installed package"
+
+# The library: a hand-written model through `faultline`'s checkModel and defineModel.
+cat > library.mts <<'TS'
+import { checkModel, defineModel } from "faultline";
+
+const model = defineModel<number, number>({
+  name: "counter",
+  invariants: [{ name: "below3", holds: (n: number) => n < 3 }],
+  initial: (emit) => emit(0, { kind: "state", state: 0 }),
+  successors: (n, emit) => { if (n < 5) emit(n + 1, { kind: "state", state: n + 1 }); },
+  apply: (_n, step) => ({ kind: "state", state: step }),
+  encode: (n) => Uint8Array.of(n),
+  decode: (bytes) => bytes[0] ?? 0,
+});
+const { result } = await checkModel(model, null);
+if (result.kind !== "violation" || result.trace.steps.length !== 4) throw new Error(`unexpected ${result.kind}`);
+console.log(`pack-install: the library found ${result.failure.property} in ${result.trace.steps.length} steps`);
+TS
+sed -i 's/"files": \["2pc.ts"\]/"files": ["2pc.ts", "library.mts"]/' tsconfig.json
+npx tsc -p . || fail "a program using the faultline library does not type-check"
+npx tsc -p . --noEmit false --outDir lib > /dev/null || fail "cannot emit library.mts"
+node lib/library.mjs || fail "the library program failed"
 echo "pack-install: ok"

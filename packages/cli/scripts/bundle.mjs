@@ -11,7 +11,16 @@
 // Kept out of the bundle: ink and react (the terminal UI, loaded only by
 // `explore`; they stay ordinary dependencies) and typescript (an optional peer,
 // loaded only for foreign functions).
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -42,7 +51,8 @@ for (const [name, file] of Object.entries(entryPoints)) {
 }
 
 rmSync(out, { recursive: true, force: true });
-await build({
+const { metafile } = await build({
+  metafile: true,
   entryPoints,
   outdir: out,
   bundle: true,
@@ -61,13 +71,42 @@ await build({
   // imported, never required. Nothing else needs a `require` shim.
 });
 
+// The licences of the third-party code inside the bundle (chevrotain's
+// Apache-2.0 asks for it, lodash's MIT too), gathered from what esbuild read.
+const bundled = new Map();
+for (const input of Object.keys(metafile.inputs)) {
+  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+  if (match && !bundled.has(match[1])) bundled.set(match[1], join(cli, "..", "..", "node_modules", match[1]));
+}
+// The declarations under dist/types/vendor/ (below) are @chevrotain/types'.
+bundled.set("@chevrotain/types", join(cli, "..", "..", "node_modules", "@chevrotain", "types"));
+const notices = [...bundled.entries()].sort().map(([name, dir]) => {
+  const meta = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+  const licenceFile = readdirSync(dir).find((f) => /^(licen[cs]e|copying)/i.test(f));
+  if (!licenceFile) throw new Error(`bundle: ${name} has no licence file to ship`);
+  const text = readFileSync(join(dir, licenceFile), "utf8").trim();
+  return `${name}@${meta.version} (${meta.license})\n\n${text}\n`;
+});
+writeFileSync(
+  join(out, "THIRD-PARTY-NOTICES.txt"),
+  `Third-party code bundled into dist/bundle/ of the faultline package.\n\n${notices.join(`\n${"-".repeat(72)}\n\n`)}`,
+);
+
 // Declarations: copy each workspace's .d.ts tree and rewrite cross-package imports.
+// chevrotain's types (self-contained, @chevrotain/types) travel under vendor/,
+// since chevrotain itself is bundled rather than installed.
 rmSync(types, { recursive: true, force: true });
 const specifiers = {
   "@faultline/lang/runtime": ["lang", "codegen/public-runtime.js"],
   "@faultline/lang": ["lang", "index.js"],
   "@faultline/checker": ["checker", "index.js"],
+  chevrotain: ["vendor", "chevrotain.js"],
 };
+mkdirSync(join(types, "vendor"), { recursive: true });
+cpSync(
+  join(cli, "..", "..", "node_modules", "@chevrotain", "types", "api.d.ts"),
+  join(types, "vendor", "chevrotain.d.ts"),
+);
 for (const pkg of ["lang", "checker", "cli"]) {
   for (const file of walk(dist(pkg))) {
     if (!file.endsWith(".d.ts")) continue;
@@ -75,7 +114,7 @@ for (const pkg of ["lang", "checker", "cli"]) {
     if (pkg === "cli" && (rel.startsWith("bundle/") || rel.startsWith("types/"))) continue;
     const target = join(types, pkg, rel);
     let text = readFileSync(file, "utf8").replace(/\n\/\/# sourceMappingURL=.*$/m, "");
-    text = text.replace(/(from\s+|import\()"(@faultline\/[a-z/]+)"/g, (_whole, lead, spec) => {
+    text = text.replace(/(from\s+|import\()"(@faultline\/[a-z/]+|chevrotain)"/g, (_whole, lead, spec) => {
       const to = specifiers[spec];
       if (!to) throw new Error(`bundle: ${file} imports ${spec}, which has no declaration mapping`);
       let path = relative(dirname(target), join(types, to[0], to[1]));

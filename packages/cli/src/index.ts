@@ -11,3 +11,7 @@ export {
   testProperties,
 } from "./reporters/run-report.js";
 export { sarifRuleId, toSarif } from "./reporters/sarif.js";
+// The library: everything `faultline check` does, as calls (checkModel, defineModel,
+// the Model interface and its capabilities, traces, replay), and the front end's entry.
+export * from "@faultline/checker";
+export { type CheckResult as FrontEndCheckResult, compileSource, type FrontEndResult } from "@faultline/lang";
