@@ -6,7 +6,7 @@
 //
 // Goals: > 300,000 distinct states/s on one core, < 40 bytes per stored state
 // in the visited set.
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import type { Model } from "../src/model.js";
 import { TwoPhaseModel } from "../test/models/two-phase-model.js";
 import { TwoPhaseObjectModel } from "./two-phase-object-model.js";

@@ -7,7 +7,7 @@
 // (models/bench/two-phase-tla.fl) instead, the sizes being resource managers.
 import { readFileSync } from "node:fs";
 import { compileSource } from "@faultline/lang";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import { buildModel } from "../src/fl/fl-model.js";
 
 const tla = process.argv.includes("--tla");

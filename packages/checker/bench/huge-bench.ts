@@ -7,7 +7,7 @@
 // Takes minutes; not part of `npm run bench` nor of the unit tests.
 import { loadavg } from "node:os";
 import type { ExhaustiveStats } from "../src/check-result.js";
-import { checkExhaustiveParallel, type ParallelExhaustiveStats } from "../src/parallel-explorer.js";
+import { checkExhaustiveParallel, type ParallelExhaustiveStats } from "../src/search/parallel-explorer.js";
 import { CountersModel } from "./counters-model.js";
 
 function argument(name: string): string | undefined {

@@ -21,10 +21,10 @@ import { createRequire } from "node:module";
 import { loadavg } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import type { ExhaustiveStats } from "../src/check-result.js";
-import { checkExhaustiveParallel, type ParallelExhaustiveStats } from "../src/parallel-explorer.js";
-import { SharedFingerprintSet } from "../src/shared-fingerprint-set.js";
+import { checkExhaustiveParallel, type ParallelExhaustiveStats } from "../src/search/parallel-explorer.js";
+import { SharedFingerprintSet } from "../src/store/shared-fingerprint-set.js";
 import { TwoPhaseModel } from "../test/models/two-phase-model.js";
 
 const DISTINCT_PER_SECOND_GOAL = 1_000_000;

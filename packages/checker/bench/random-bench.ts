@@ -5,11 +5,11 @@
 // Run: node --import tsx bench/random-bench.ts [runs]   (from packages/checker)
 import { readFileSync } from "node:fs";
 import { compileSource } from "@faultline/lang";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import type { RandomStats } from "../src/check-result.js";
 import { buildModel, type FlModel } from "../src/fl/fl-model.js";
-import { checkLiveness } from "../src/liveness.js";
-import { checkRandom, type RandomStrategy } from "../src/random-explorer.js";
+import { checkLiveness } from "../src/search/liveness.js";
+import { checkRandom, type RandomStrategy } from "../src/search/random-explorer.js";
 
 const MODELS = new URL("../../../models/", import.meta.url);
 const FIXTURES = new URL("../test/fixtures/fl/", import.meta.url);

@@ -17,11 +17,11 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileSource } from "@faultline/lang";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import type { ExhaustiveStats } from "../src/check-result.js";
 import { flModelFactory } from "../src/fl/fl-factory.js";
 import { buildModel } from "../src/fl/fl-model.js";
-import { checkExhaustiveParallel } from "../src/parallel-explorer.js";
+import { checkExhaustiveParallel } from "../src/search/parallel-explorer.js";
 
 const MODELS = fileURLToPath(new URL("../../../models/", import.meta.url));
 

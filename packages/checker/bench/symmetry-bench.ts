@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { compileSource } from "@faultline/lang";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import { buildModel } from "../src/fl/fl-model.js";
 
 const file = fileURLToPath(new URL("../../../examples/symmetry.fl", import.meta.url));

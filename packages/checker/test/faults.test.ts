@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import { InvalidStepError } from "../src/fl/executor.js";
 import { parseFaultsOption } from "../src/fl/fault-plan.js";
 import { buildModel, type FlModel } from "../src/fl/fl-model.js";

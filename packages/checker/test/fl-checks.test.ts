@@ -2,7 +2,7 @@
 // property and source line, the shortest trace's length, and that the trace
 // replays through Model.apply to the same failure.
 import { describe, expect, it } from "vitest";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import { buildModel } from "../src/fl/fl-model.js";
 import type { FlState, FlStep } from "../src/fl/fl-state.js";
 import type { Failure, Model } from "../src/model.js";

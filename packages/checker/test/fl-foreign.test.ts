@@ -1,7 +1,7 @@
 // Foreign functions end to end: the implementation beside the model is
 // type-checked, transpiled, loaded and called by the generated code.
 import { describe, expect, it } from "vitest";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import { buildModel } from "../src/fl/fl-model.js";
 import { loadForeignImplementation } from "../src/fl/foreign-loader.js";
 import { loadFixture } from "./fixtures/fl/load.js";

@@ -1,7 +1,7 @@
 // Execution semantics of compiled .fl programs, observed through the Model
 // interface: final states, step labels, state views and replay.
 import { describe, expect, it } from "vitest";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import { InvalidStepError } from "../src/fl/executor.js";
 import { buildModel, type FlModel, listTests } from "../src/fl/fl-model.js";
 import type { FlState, FlStep } from "../src/fl/fl-state.js";

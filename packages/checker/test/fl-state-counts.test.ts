@@ -2,7 +2,7 @@
 // beside each expectation). A change in the semantics or in the canonical
 // encoding (two equal states counted twice) changes these numbers.
 import { describe, expect, it } from "vitest";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import { buildModel } from "../src/fl/fl-model.js";
 import { loadFixture } from "./fixtures/fl/load.js";
 

@@ -3,12 +3,12 @@
 // included), the depth bound, stats, and the same answers from the parallel
 // explorer. The .fl side is in partial-order.test.ts.
 import { afterAll, describe, expect, it } from "vitest";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import type { CheckResult } from "../src/check-result.js";
 import type { Json } from "../src/model.js";
 import type { ModelFactory } from "../src/model-factory.js";
-import { ParallelExplorer } from "../src/parallel-explorer.js";
-import { replayTrace } from "../src/replay.js";
+import { ParallelExplorer } from "../src/search/parallel-explorer.js";
+import { replayTrace } from "../src/trace/replay.js";
 import { AmpleGraphModel, type AmpleGraphSpec } from "./models/ample-graph-model.js";
 
 // A cycle 0 -> 1 -> 2 -> 0 of ample steps; every node also has a step to a bad

@@ -4,7 +4,7 @@
 // on a pass reach no more states than the full one.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import type { CheckResult } from "../src/check-result.js";
 import { buildModel } from "../src/fl/fl-model.js";
 import { compileText } from "./fixtures/fl/load.js";

@@ -6,14 +6,14 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { compileSource, type IrProgram } from "@faultline/lang";
 import { afterAll, describe, expect, it } from "vitest";
-import { checkExhaustive } from "../src/bfs-explorer.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import type { CheckResult, ExhaustiveStats } from "../src/check-result.js";
 import { flModelFactory } from "../src/fl/fl-factory.js";
 import { buildModel, type FlModel } from "../src/fl/fl-model.js";
 import type { FlState, FlStep } from "../src/fl/fl-state.js";
 import type { StepOutcome } from "../src/model.js";
-import { ParallelExplorer } from "../src/parallel-explorer.js";
-import { replayTrace } from "../src/replay.js";
+import { ParallelExplorer } from "../src/search/parallel-explorer.js";
+import { replayTrace } from "../src/trace/replay.js";
 import { fixturePath, loadFixture } from "./fixtures/fl/load.js";
 
 const FILE = "partial-order.fl";
