@@ -469,9 +469,10 @@ async function checkFile(
     if (compiled.ir.tests.some((t) => t.name === name)) continue;
     into.undeclared.push({ file, test: name });
     into.codes.push(ExitCode.violation);
-    // Printed whatever the reporters (before a JSON document on stdout, too): kept as it was for now.
+    // Without the terminal report, stdout belongs to a machine-readable report
+    // (whose `ok` is false for it): the line goes to stderr.
     if (run.terminal) run.terminal.undeclaredExpectation(file, name);
-    else run.io.out(prettyUndeclaredExpectation(file, name, run.prettyOptions));
+    else run.io.err(prettyUndeclaredExpectation(file, name, run.prettyOptions));
   }
   for (const test of tests) {
     const loaded = loadTestModel(compiled.ir, test.name, options.faults, {
