@@ -1,0 +1,730 @@
+// The executable half of the generated module: one function per
+// entry/exit/handler/function/invariant. Handlers are straight-line code over
+// the runtime context (`ctx`, see context.ts) and the value helpers (`rt`, see
+// runtime.ts). Numbers that stand for enum members, events, states, machines,
+// variables and timers are written as literals with the name in a comment: no
+// lookups on the hot path, and no user name can shadow them. The types the code
+// names come from generate-declarations.ts.
+import type { Span } from "../ast.js";
+import type { IrAction, IrExpr, IrFun, IrInvariant, IrMachine, IrProgram, IrSpec, IrStmt } from "../ir.js";
+import { type Type, typeToString } from "../types.js";
+import {
+  type Decl,
+  type Expr,
+  NULL,
+  type Param,
+  type Stmt,
+  type TypeNode,
+  arrow,
+  array,
+  as,
+  binary,
+  bool,
+  call,
+  elem,
+  exprStmt,
+  id,
+  ifStmt,
+  neg,
+  not,
+  num,
+  paren as parenthesized,
+  prop,
+  ret,
+  str,
+  typeRef,
+  variable,
+} from "./code-tree.js";
+import { type Declarations, where } from "./generate-declarations.js";
+import {
+  entryFunctionName,
+  exitFunctionName,
+  funFunctionName,
+  handlerFunctionName,
+  invariantFunctionName,
+  safeIdentifier,
+  timeoutFunctionName,
+} from "./names.js";
+import { printExpr } from "./print-code.js";
+
+export interface GeneratedFunction {
+  name: string;
+  /** What the function implements, e.g. "Coordinator.Collecting: on Voted". */
+  description: string;
+  span: Span;
+}
+
+// ---------------------------------------------------------------- helpers
+
+/** A numeric literal that stands for a name: `3 /* Aborting *\/`. */
+function named(n: number, name: string): Expr {
+  return num(n, name);
+}
+
+function ctxCall(method: string, args: readonly Expr[]): Expr {
+  return call(prop("ctx", method), args);
+}
+
+/** Literals whose value never changes: a set of them can be built once. */
+function isConstantLiteral(e: IrExpr): boolean {
+  return e.kind === "int" || e.kind === "bool" || e.kind === "string" || e.kind === "enumConst";
+}
+
+function rtCall(fn: string, args: readonly Expr[]): Expr {
+  return call(prop("rt", fn), args);
+}
+
+function elemAt(obj: Expr, index: number, name?: string): Expr {
+  return elem(obj, name === undefined ? num(index) : named(index, name));
+}
+
+/** Explicit parentheses around compound operands, for readers (the printer adds the ones precedence needs). */
+function paren(e: Expr): Expr {
+  return e.k === "binary" || e.k === "unary" || (e.k === "num" && e.value < 0) || e.k === "arrow"
+    ? parenthesized(e)
+    : e;
+}
+
+function bin(left: Expr, op: Extract<Expr, { k: "binary" }>["op"], right: Expr): Expr {
+  return binary(paren(left), op, paren(right));
+}
+
+function assign(target: Expr, value: Expr): Stmt {
+  return exprStmt(binary(target, "=", value));
+}
+
+/** `(e as T)`: for the values the context hands out untyped. */
+function cast(e: Expr, type: TypeNode): Expr {
+  return parenthesized(as(e, type));
+}
+
+function isPrimitive(t: Type): boolean {
+  return (
+    t.kind === "int" || t.kind === "bool" || t.kind === "string" || t.kind === "enum" || t.kind === "machine"
+  );
+}
+
+/** Per-function code generation state. */
+interface Scope {
+  /** The machine or spec whose code this is; null for top-level functions and invariants. */
+  owner: IrMachine | IrSpec | null;
+  /** In a state's action `goto`/`raise`/`halt` return; in a function they throw. */
+  inAction: boolean;
+  temps: number;
+  /** Set when an action returns a ControlTransfer (goto/raise/halt): its return type says so. */
+  transfers?: boolean;
+}
+
+type Thunk = () => Expr;
+
+/** The functions of the module, in the order they are generated; sites and functions accumulate as they go. */
+export class BodyGenerator {
+  readonly sites: Span[] = [];
+  readonly functions: GeneratedFunction[] = [];
+  private readonly events = new Map<string, number>();
+  private readonly machines = new Map<string, IrMachine>();
+  /** Set literals of constants, built once at load (values are immutable, so sharing is safe). */
+  readonly constantSets: Stmt[] = [];
+  private readonly constantSetNames = new Map<string, string>();
+  /** Whether some action returns a ControlTransfer (then the module imports the type). */
+  usesControlTransfer = false;
+
+  constructor(
+    private readonly ir: IrProgram,
+    private readonly types: Declarations,
+  ) {
+    for (const e of ir.events) this.events.set(e.name, e.index);
+    for (const m of ir.machines) this.machines.set(m.name, m);
+  }
+
+  private site(span: Span): Expr {
+    this.sites.push(span);
+    return num(this.sites.length - 1);
+  }
+
+  /** An invariant: a predicate over the whole state. */
+  invariant(inv: IrInvariant): Decl {
+    const scope: Scope = { owner: null, inAction: false, temps: 0 };
+    const body = this.predicate(inv.expr, scope);
+    return this.func(
+      invariantFunctionName(inv.name),
+      `invariant ${inv.name}`,
+      inv.span,
+      [],
+      body,
+      this.types.typeNode(BOOL_TYPE),
+    );
+  }
+
+  /**
+   * An invariant's body. A top-level quantifier becomes plain loops with an
+   * early return (invariants run on every state: no closure per element).
+   */
+  private predicate(e: IrExpr, scope: Scope): Stmt[] {
+    if (e.kind !== "quant") return [ret(this.expr(e, scope))];
+    const forall = e.quantifier === "forall";
+    const binders = [...e.binders];
+    let body = e.body;
+    // forall a :: forall b :: p  ==  forall a, b :: p
+    while (body.kind === "quant" && body.quantifier === e.quantifier) {
+      binders.push(...body.binders);
+      body = body.body;
+    }
+    // forall: the first element where the body is false decides; `!p` is tested as `p`.
+    const violated = !forall
+      ? this.expr(body, scope)
+      : body.kind === "unary" && body.op === "!"
+        ? this.expr(body.operand, scope)
+        : not(paren(this.expr(body, scope)));
+    let stmt: Stmt = ifStmt(violated, [ret(bool(!forall))]);
+    for (let i = binders.length - 1; i >= 0; i--) {
+      const b = binders[i]!;
+      stmt = { k: "forOf", name: safeIdentifier(b.name), iterable: this.domain(b, scope), body: [stmt] };
+    }
+    return [stmt, ret(bool(forall))];
+  }
+
+  /** What a quantifier binder ranges over: the instances of a machine type, or a collection's elements (a map's keys). */
+  private domain(b: Extract<IrExpr, { kind: "quant" }>["binders"][number], scope: Scope): Expr {
+    if (b.machine !== null) {
+      const m = this.machine(b.machine);
+      return ctxCall("instances", [named(m.index, m.name)]);
+    }
+    if (b.collection !== null) {
+      const coll = this.expr(b.collection, scope);
+      return b.collection.type.kind === "map" ? rtCall("keys", [coll]) : coll;
+    }
+    throw new Error("codegen: quantifier binder without a domain");
+  }
+
+  // ---------------------------------------------------------------- functions
+
+  private func(
+    name: string,
+    description: string,
+    span: Span,
+    params: Param[],
+    body: Stmt[],
+    returns: TypeNode,
+  ): Decl {
+    this.functions.push({ name, description, span });
+    return {
+      k: "function",
+      name,
+      params: [{ name: "ctx", type: typeRef("Ctx") }, ...params],
+      returns,
+      body,
+      doc: `${description} (${where(span)})`,
+    };
+  }
+
+  private selfParam(owner: IrMachine | IrSpec): Param {
+    return { name: "self", type: this.types.varsType(owner) };
+  }
+
+  private param(name: string, type: Type): Param {
+    return { name: safeIdentifier(name), type: this.types.namedTypeNode(type) };
+  }
+
+  fun(fn: IrFun, owner: IrMachine | IrSpec | null): Decl {
+    const scope: Scope = { owner, inAction: false, temps: 0 };
+    const params = fn.params.map((p) => this.param(p.name, p.type));
+    if (owner !== null) params.unshift(this.selfParam(owner));
+    const body = this.stmts(fn.body ?? [], scope);
+    const what = owner === null ? `fun ${fn.name}` : `${owner.name}: fun ${fn.name}`;
+    return this.func(
+      funFunctionName(fn.owner, fn.name),
+      what,
+      fn.span,
+      params,
+      body,
+      this.types.typeNode(fn.returnType),
+    );
+  }
+
+  private action(name: string, description: string, action: IrAction, owner: IrMachine | IrSpec): Decl {
+    const scope: Scope = { owner, inAction: true, temps: 0 };
+    const params = [this.selfParam(owner)];
+    if (action.param !== null) params.push(this.param(action.param.name, action.param.type));
+    const body = this.stmts(action.body, scope);
+    // `ControlTransfer | void` when the action may end in goto/raise/halt (the runtime reads the returned value).
+    const voidType = this.types.typeNode(VOID_TYPE);
+    let returns: TypeNode = voidType;
+    if (scope.transfers) {
+      this.usesControlTransfer = true;
+      returns = { k: "union", types: [typeRef("ControlTransfer"), voidType] };
+    }
+    return this.func(name, description, action.span, params, body, returns);
+  }
+
+  owner(m: IrMachine | IrSpec): Decl[] {
+    const out: Decl[] = [];
+    for (const fn of m.funs) out.push(this.fun(fn, m));
+    for (const s of m.states) {
+      const at = `${m.name}.${s.name}`;
+      if (s.entry) out.push(this.action(entryFunctionName(m.name, s.name), `${at}: entry`, s.entry, m));
+      if (s.exit) out.push(this.action(exitFunctionName(m.name, s.name), `${at}: exit`, s.exit, m));
+      for (const h of s.handlers) {
+        const action = h.kind === "do" ? h.action : h.with;
+        if (action === null) continue;
+        const what = h.kind === "do" ? `on ${h.event} do` : `on ${h.event} goto ${h.target} with`;
+        out.push(this.action(handlerFunctionName(m.name, s.name, h.event), `${at}: ${what}`, action, m));
+      }
+      for (const h of s.timeouts) {
+        const action = h.kind === "do" ? h.action : h.with;
+        if (action === null) continue;
+        const what =
+          h.kind === "do" ? `on timeout ${h.timer} do` : `on timeout ${h.timer} goto ${h.target} with`;
+        out.push(this.action(timeoutFunctionName(m.name, s.name, h.timer), `${at}: ${what}`, action, m));
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  private stmts(list: readonly IrStmt[], scope: Scope): Stmt[] {
+    const out: Stmt[] = [];
+    for (const s of list) out.push(...this.stmt(s, scope));
+    return out;
+  }
+
+  private block(list: readonly IrStmt[], scope: Scope, prefix: Stmt[] = []): Stmt[] {
+    return [...prefix, ...this.stmts(list, scope)];
+  }
+
+  private control(e: Expr, scope: Scope): Stmt {
+    if (!scope.inAction) return { k: "throw", value: e };
+    scope.transfers = true;
+    return ret(e);
+  }
+
+  private payload(e: IrExpr | null, scope: Scope): Expr {
+    return e === null ? NULL : this.expr(e, scope);
+  }
+
+  private eventRef(name: string): Expr {
+    const index = this.events.get(name);
+    if (index === undefined) throw new Error(`codegen: unknown event ${name}`);
+    return named(index, name);
+  }
+
+  private stateRef(owner: IrMachine | IrSpec | null, name: string): Expr {
+    const s = owner?.states.find((st) => st.name === name);
+    if (!s) throw new Error(`codegen: unknown state ${name}`);
+    return named(s.index, name);
+  }
+
+  private timerRef(owner: IrMachine | IrSpec | null, name: string): Expr {
+    const timers = owner && "timers" in owner ? owner.timers : [];
+    const i = timers.indexOf(name);
+    if (i < 0) throw new Error(`codegen: unknown timer ${name}`);
+    return named(i, name);
+  }
+
+  private stmt(s: IrStmt, scope: Scope): Stmt[] {
+    switch (s.kind) {
+      case "local":
+        return [
+          variable(
+            "let",
+            safeIdentifier(s.name),
+            this.types.namedTypeNode(s.type),
+            this.defaultValue(s.type),
+          ),
+        ];
+      case "assign": {
+        const pre: Stmt[] = [];
+        const value = this.expr(s.value, scope);
+        const st = this.update(s.target, scope, pre, false, () => value);
+        return [...pre, st];
+      }
+      case "insert":
+      case "remove": {
+        const pre: Stmt[] = [];
+        const v = this.expr(s.value, scope);
+        const site = s.collection === "set" ? null : this.site(s.span);
+        const st = this.update(s.target, scope, pre, true, (old) => {
+          if (s.kind === "insert") {
+            if (s.collection === "set") return rtCall("setAdd", [old(), v]);
+            if (s.collection === "seq") return rtCall("seqInsert", [old(), v, site!]);
+            return rtCall("mapPutPair", [old(), v]);
+          }
+          if (s.collection === "set") return rtCall("setRemove", [old(), v]);
+          if (s.collection === "seq") return rtCall("seqRemove", [old(), v, site!]);
+          return rtCall("mapRemove", [old(), v]);
+        });
+        return [...pre, st];
+      }
+      case "send":
+        return [
+          exprStmt(
+            ctxCall("send", [
+              this.expr(s.target, scope),
+              this.eventRef(s.event),
+              this.payload(s.payload, scope),
+              this.site(s.span),
+            ]),
+          ),
+        ];
+      case "raise":
+        return [
+          this.control(ctxCall("raise", [this.eventRef(s.event), this.payload(s.payload, scope)]), scope),
+        ];
+      case "goto":
+        return [
+          this.control(
+            ctxCall("goto", [this.stateRef(scope.owner, s.state), this.payload(s.payload, scope)]),
+            scope,
+          ),
+        ];
+      case "halt":
+        return [this.control(ctxCall("halt", []), scope)];
+      case "announce":
+        return [exprStmt(ctxCall("announce", [this.eventRef(s.event), this.payload(s.payload, scope)]))];
+      case "assert": {
+        const site = this.site(s.span);
+        const message = s.message === null ? NULL : this.expr(s.message, scope);
+        return [
+          ifStmt(not(paren(this.expr(s.cond, scope))), [exprStmt(ctxCall("assertFailed", [site, message]))]),
+        ];
+      }
+      case "if":
+        return [this.ifStmt(s, scope)];
+      case "while": {
+        const tick = exprStmt(ctxCall("tick", [this.site(s.span)]));
+        return [{ k: "while", cond: this.expr(s.cond, scope), body: this.block(s.body, scope, [tick]) }];
+      }
+      case "foreach": {
+        const iterable = this.expr(s.iterable, scope);
+        const isMap = s.iterable.type.kind === "map";
+        return [
+          {
+            k: "forOf",
+            name: safeIdentifier(s.variable),
+            iterable: isMap ? rtCall("keys", [iterable]) : iterable,
+            body: this.block(s.body, scope),
+          },
+        ];
+      }
+      case "return":
+        return [ret(s.value === null ? null : this.expr(s.value, scope))];
+      case "break":
+      case "continue":
+        return [{ k: s.kind }];
+      case "startTimer":
+        return [exprStmt(ctxCall("startTimer", [this.timerRef(scope.owner, s.timer)]))];
+      case "cancelTimer":
+        return [exprStmt(ctxCall("cancelTimer", [this.timerRef(scope.owner, s.timer)]))];
+      case "expr":
+        return [exprStmt(this.expr(s.expr, scope))];
+    }
+  }
+
+  private ifStmt(s: Extract<IrStmt, { kind: "if" }>, scope: Scope): Extract<Stmt, { k: "if" }> {
+    let elseStmt: Stmt[] | Extract<Stmt, { k: "if" }> | null = null;
+    if (s.else.length === 1 && s.else[0]!.kind === "if") elseStmt = this.ifStmt(s.else[0]!, scope);
+    else if (s.else.length > 0) elseStmt = this.block(s.else, scope);
+    return ifStmt(this.expr(s.cond, scope), this.block(s.then, scope), elseStmt);
+  }
+
+  /**
+   * Assign to an lvalue: `make(old)` computes the new value from a thunk for the
+   * old one. Values are immutable, so `a.f[i] = v` rebuilds the path:
+   * `a = rt.withElem(a, f, rt.seqSet(a[f], i, v))`. Index expressions read twice
+   * are evaluated once into a temporary (they may `choose`).
+   */
+  private update(
+    target: IrExpr,
+    scope: Scope,
+    pre: Stmt[],
+    readsOld: boolean,
+    make: (old: Thunk) => Expr,
+  ): Stmt {
+    switch (target.kind) {
+      case "var": {
+        const ref = () => this.varRef(target, scope);
+        return assign(ref(), make(ref));
+      }
+      case "field":
+      case "tupleIndex": {
+        const name = target.kind === "field" ? target.field : undefined;
+        const index = target.index;
+        return this.update(target.target, scope, pre, true, (old) =>
+          rtCall("withElem", [
+            old(),
+            name === undefined ? num(index) : named(index, name),
+            make(() => elemAt(old(), index, name)),
+          ]),
+        );
+      }
+      case "index": {
+        const key = this.once(target.index, scope, pre, readsOld);
+        const site = this.site(target.span);
+        if (target.collection === "seq") {
+          return this.update(target.target, scope, pre, true, (old) =>
+            rtCall("seqSet", [old(), key(), make(() => rtCall("seqGet", [old(), key(), site])), site]),
+          );
+        }
+        return this.update(target.target, scope, pre, readsOld, (old) =>
+          rtCall("mapPut", [old(), key(), make(() => rtCall("mapGet", [old(), key(), site]))]),
+        );
+      }
+      default:
+        throw new Error(`codegen: not an lvalue: ${target.kind}`);
+    }
+  }
+
+  /** An expression to be used more than once: simple ones are regenerated, others go in a temporary. */
+  private once(e: IrExpr, scope: Scope, pre: Stmt[], twice: boolean): Thunk {
+    const simple =
+      e.kind === "int" ||
+      e.kind === "bool" ||
+      e.kind === "string" ||
+      e.kind === "enumConst" ||
+      e.kind === "this" ||
+      (e.kind === "var" && e.scope !== "self");
+    if (simple || !twice) {
+      let first: Expr | null = this.expr(e, scope);
+      return () => {
+        const out = first ?? this.expr(e, scope);
+        first = null;
+        return out;
+      };
+    }
+    const name = `$${scope.temps++}`;
+    pre.push(variable("const", name, this.types.namedTypeNode(e.type), this.expr(e, scope)));
+    return () => id(name);
+  }
+
+  private varRef(e: Extract<IrExpr, { kind: "var" }>, scope: Scope): Expr {
+    if (e.scope === "local") return id(safeIdentifier(e.name));
+    if (e.scope === "param") {
+      const i = this.ir.params.findIndex((p) => p.name === e.name);
+      if (i < 0) throw new Error(`codegen: unknown param ${e.name}`);
+      return cast(elemAt(prop("ctx", "params"), i, e.name), this.types.typeNode(e.type));
+    }
+    const owner = scope.owner;
+    const i = owner ? owner.vars.findIndex((v) => v.name === e.name) : -1;
+    if (i < 0) throw new Error(`codegen: unknown variable ${e.name}`);
+    return elemAt(id("self"), i, e.name);
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  /** A module-level constant of type `type` holding `built` (one per distinct literal), e.g. `choose({Yes, No})`. */
+  private constantSet(built: Expr, type: Type): Expr {
+    const key = `${typeToString(type)} ${printExpr(built)}`;
+    let name = this.constantSetNames.get(key);
+    if (name === undefined) {
+      name = `$set${this.constantSetNames.size}`;
+      this.constantSetNames.set(key, name);
+      this.constantSets.push(variable("const", name, this.types.typeNode(type), built));
+    }
+    return id(name);
+  }
+
+  private defaultValue(t: Type): Expr {
+    switch (t.kind) {
+      case "int":
+        return num(0);
+      case "enum":
+        return named(0, `${t.name}.${t.members[0] ?? "?"}`);
+      case "bool":
+        return bool(false);
+      case "string":
+        return str("");
+      case "machine":
+        return num(-1);
+      case "tuple":
+        return array(t.elems.map((e) => this.defaultValue(e)));
+      case "namedTuple":
+        return array(t.fields.map((fl) => this.defaultValue(fl.type)));
+      case "seq":
+      case "set":
+      case "map":
+        return array([]);
+      case "void":
+      case "error":
+        return NULL;
+    }
+  }
+
+  private expr(e: IrExpr, scope: Scope): Expr {
+    switch (e.kind) {
+      case "int":
+        return num(e.value);
+      case "bool":
+        return bool(e.value);
+      case "string":
+        return str(e.value);
+      case "enumConst":
+        return named(e.ordinal, `${e.enumName}.${e.member}`);
+      case "var":
+        return this.varRef(e, scope);
+      case "this":
+        return prop("ctx", "this");
+      case "field":
+        return elemAt(this.expr(e.target, scope), e.index, e.field);
+      case "tupleIndex":
+        return elemAt(this.expr(e.target, scope), e.index);
+      case "machineVar": {
+        const m = this.machine(e.machine);
+        const v = m.vars.findIndex((x) => x.name === e.variable);
+        if (v < 0) throw new Error(`codegen: unknown variable ${e.machine}.${e.variable}`);
+        const read = ctxCall("machineVar", [
+          this.expr(e.target, scope),
+          named(m.index, m.name),
+          named(v, e.variable),
+          this.site(e.span),
+        ]);
+        return cast(read, this.types.typeNode(e.type));
+      }
+      case "index":
+        return rtCall(e.collection === "seq" ? "seqGet" : "mapGet", [
+          this.expr(e.target, scope),
+          this.expr(e.index, scope),
+          this.site(e.span),
+        ]);
+      case "call": {
+        const args = e.args.map((a) => this.expr(a, scope));
+        if (e.scope === "foreign") {
+          const result = call(prop("foreign", e.fun), args);
+          if (e.type.kind === "int") return rtCall("toInt", [result]);
+          if (e.type.kind === "set") return rtCall("setOf", [result]);
+          return result;
+        }
+        if (e.scope === "global") return call(id(funFunctionName(null, e.fun)), [id("ctx"), ...args]);
+        const owner = scope.owner;
+        if (!owner) throw new Error(`codegen: machine function ${e.fun} called outside a machine`);
+        return call(id(funFunctionName(owner.name, e.fun)), [id("ctx"), id("self"), ...args]);
+      }
+      case "sizeof":
+        return prop(paren(this.expr(e.arg, scope)), "length");
+      case "keys":
+        return rtCall("keys", [this.expr(e.arg, scope)]);
+      case "values": {
+        const vs = rtCall("values", [this.expr(e.arg, scope)]);
+        return e.type.kind === "set" ? rtCall("setOf", [vs]) : vs;
+      }
+      case "inflight":
+        return ctxCall(
+          "inflight",
+          e.target === null ? [this.eventRef(e.event)] : [this.eventRef(e.event), this.expr(e.target, scope)],
+        );
+      case "new": {
+        const m = this.machine(e.machine);
+        return ctxCall("newMachine", [
+          named(m.index, m.name),
+          this.payload(e.payload, scope),
+          this.site(e.span),
+        ]);
+      }
+      case "choose": {
+        const site = this.site(e.span);
+        if (e.mode === "bool" || e.arg === null) return ctxCall("chooseBool", [site]);
+        if (e.mode === "int") return ctxCall("choose", [this.expr(e.arg, scope), site]);
+        return rtCall("chooseIn", [
+          id("ctx"),
+          this.expr(e.arg, scope),
+          bool(e.arg.type.kind === "map"),
+          site,
+        ]);
+      }
+      case "unary": {
+        const operand = this.expr(e.operand, scope);
+        if (e.op === "!") return not(paren(operand));
+        return bin(neg(paren(operand)), "|", num(0));
+      }
+      case "binary":
+        return this.binary(e, scope);
+      case "in": {
+        const el = this.expr(e.element, scope);
+        const coll = this.expr(e.collection, scope);
+        const fn = e.collectionKind === "set" ? "setHas" : e.collectionKind === "seq" ? "seqHas" : "mapHas";
+        return rtCall(fn, [coll, el]);
+      }
+      case "inState": {
+        const m = this.machine(e.machine);
+        return ctxCall("inState", [
+          this.expr(e.target, scope),
+          named(m.index, m.name),
+          this.stateRef(m, e.state),
+          this.site(e.span),
+        ]);
+      }
+      case "tuple":
+        return array(e.elems.map((x) => this.expr(x, scope)));
+      case "namedTuple": {
+        // Build in the type's field order: that is the representation.
+        const t = e.type;
+        const fields =
+          t.kind === "namedTuple" && t.fields.length === e.fields.length
+            ? t.fields.map((tf) => e.fields.find((ef) => ef.name === tf.name) ?? null)
+            : e.fields;
+        const ordered = fields.every((x) => x !== null) ? fields : e.fields;
+        return array(ordered.map((fl) => this.expr(fl!.value, scope)));
+      }
+      case "setLit": {
+        if (e.elems.length === 0) return array([]);
+        const built = rtCall("setOf", [array(e.elems.map((x) => this.expr(x, scope)))]);
+        return e.elems.every(isConstantLiteral) ? this.constantSet(built, e.type) : built;
+      }
+      case "seqLit":
+        return array(e.elems.map((x) => this.expr(x, scope)));
+      case "default":
+        return this.defaultValue(e.type);
+      case "quant": {
+        let body = this.expr(e.body, scope);
+        for (let i = e.binders.length - 1; i >= 0; i--) {
+          const b = e.binders[i]!;
+          const domain = this.domain(b, scope);
+          const fn = arrow(safeIdentifier(b.name), body);
+          body = call(prop(paren(domain), e.quantifier === "forall" ? "every" : "some"), [fn]);
+        }
+        return body;
+      }
+    }
+  }
+
+  private binary(e: Extract<IrExpr, { kind: "binary" }>, scope: Scope): Expr {
+    const l = this.expr(e.left, scope);
+    const r = this.expr(e.right, scope);
+    const t = e.left.type;
+    switch (e.op) {
+      case "&&":
+      case "||":
+        return bin(l, e.op, r);
+      case "==":
+        return isPrimitive(t) ? bin(l, "===", r) : rtCall("eq", [l, r]);
+      case "!=":
+        return isPrimitive(t) ? bin(l, "!==", r) : not(rtCall("eq", [l, r]));
+      case "<":
+      case "<=":
+      case ">":
+      case ">=":
+        return isPrimitive(t) ? bin(l, e.op, r) : bin(rtCall("compare", [l, r]), e.op, num(0));
+      case "+":
+        if (t.kind === "string") return bin(l, "+", r);
+        if (t.kind === "seq") return rtCall("concat", [l, r]);
+        return bin(bin(l, "+", r), "|", num(0));
+      case "-":
+        return bin(bin(l, "-", r), "|", num(0));
+      case "*":
+        return call(prop("Math", "imul"), [l, r]);
+      case "/":
+        return rtCall("div", [l, r, this.site(e.span)]);
+      case "%":
+        return rtCall("mod", [l, r, this.site(e.span)]);
+    }
+  }
+
+  private machine(name: string): IrMachine {
+    const m = this.machines.get(name);
+    if (!m) throw new Error(`codegen: unknown machine ${name}`);
+    return m;
+  }
+}
+
+const BOOL_TYPE: Type = { kind: "bool" };
+const VOID_TYPE: Type = { kind: "void" };
