@@ -103,7 +103,7 @@ function raceWorker(buffer: SharedArrayBuffer, gate: SharedArrayBuffer, keys: nu
       .resolve("tsx/esm/api")
       .replace(/\.cjs$/, ".mjs"),
   ).href;
-  const setModule = new URL("../src/shared-fingerprint-set.ts", import.meta.url).href;
+  const setModule = new URL("../src/store/shared-fingerprint-set.ts", import.meta.url).href;
   return new Promise<Uint8Array>((resolve, reject) => {
     const worker = new Worker(RACE_WORKER, {
       eval: true,
