@@ -84,6 +84,22 @@ describe("traceToItf", () => {
     expect(readItfTrace(itf)).toMatchObject({ ok: true, steps: result.trace.steps });
   });
 
+  it("leaves a lasso's repeated last state out, keeping its step in #meta", () => {
+    const n = result.trace.steps.length;
+    const itf = traceToItf(model, result.trace, { loop: 1 });
+    const states = itf.states as Record<string, Record<string, unknown>>[];
+    expect(itf.loop).toBe(1);
+    expect(states).toHaveLength(n - 1);
+    expect(states.at(-1)!["#meta"]!.loopStep).toEqual(result.trace.steps[n - 1]);
+    expect((itf["#meta"] as { faultline: { steps: unknown[]; loop: number } }).faultline).toMatchObject({
+      steps: result.trace.steps,
+      loop: 1,
+    });
+    expect(readItfTrace(itf)).toMatchObject({ ok: true, loop: 1, steps: result.trace.steps });
+    delete (itf["#meta"] as Record<string, unknown>).faultline;
+    expect(readItfTrace(itf)).toMatchObject({ ok: true, loop: 1, steps: result.trace.steps });
+  });
+
   it("rejects ITF documents without Faultline steps", () => {
     const foreign = { "#meta": { format: "ITF" }, vars: ["x"], states: [{ "#meta": { index: 0 }, x: 1 }] };
     expect(readItfTrace(foreign)).toEqual({

@@ -88,13 +88,18 @@ function machineView(p: ViewParts, m: FlMachine, names: RefNamer, itf: boolean):
       : valueToJson(m.vars[i]!, t.varTypes[i]!, names);
   });
   const timers = t.timers.filter((_, i) => m.timers & (1 << i));
-  return {
-    // A crashed instance is in no state until it restarts.
-    state: m.status === CRASHED ? null : t.states[m.state]!.name,
-    status: m.status === UP ? "up" : m.status === HALTED ? "halted" : "crashed",
-    vars,
-    timers: itf ? { "#set": timers } : timers,
-  };
+  const status = m.status === UP ? "up" : m.status === HALTED ? "halted" : "crashed";
+  // A crashed instance is in no state until it restarts: null in the view, no
+  // `state` field in ITF (which has no null; `status` says "crashed").
+  if (itf) {
+    const view: { [k: string]: Json } = {};
+    if (m.status !== CRASHED) view.state = t.states[m.state]!.name;
+    view.status = status;
+    view.vars = vars;
+    view.timers = { "#set": timers };
+    return view;
+  }
+  return { state: m.status === CRASHED ? null : t.states[m.state]!.name, status, vars, timers };
 }
 
 function networkView(p: ViewParts, s: FlState, names: RefNamer, itf: boolean): Json[] {
@@ -102,13 +107,17 @@ function networkView(p: ViewParts, s: FlState, names: RefNamer, itf: boolean): J
   for (const ch of s.channels) {
     for (const msg of ch.msgs) {
       const pt = p.ir.events[msg.event]!.payload;
-      const payload =
-        pt && msg.payload !== null
-          ? itf
-            ? valueToItf(msg.payload, pt, names)
-            : valueToJson(msg.payload, pt, names)
-          : null;
-      out.push({ from: names(ch.from), to: names(ch.to), event: p.eventNames[msg.event]!, payload });
+      const has = pt !== null && msg.payload !== null;
+      const entry: { [k: string]: Json } = {
+        from: names(ch.from),
+        to: names(ch.to),
+        event: p.eventNames[msg.event]!,
+      };
+      // A payload-less event: null in the view, no `payload` field in ITF.
+      if (itf) {
+        if (has) entry.payload = valueToItf(msg.payload!, pt!, names);
+      } else entry.payload = has ? valueToJson(msg.payload!, pt!, names) : null;
+      out.push(entry);
     }
   }
   return out;

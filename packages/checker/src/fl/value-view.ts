@@ -73,7 +73,8 @@ export function valueToItf(v: Value, t: Type, ref: RefNamer): Json {
         ]),
       };
     default:
-      return null;
+      // ITF has no null: a value of no serializable type (void, error) says so.
+      return { "#unserializable": t.kind };
   }
 }
 

@@ -1,7 +1,11 @@
 // Traces in the Informal Trace Format (ITF) of Apalache and Quint, so their
 // viewers and scripts can read Faultline counterexamples. The Faultline steps
 // travel in `#meta`, which ITF readers ignore, so `faultline replay` can replay
-// an ITF file exactly as it replays a native trace file.
+// an ITF file exactly as it replays a native trace file. Outside `#meta` a
+// document holds ITF values only (no JSON null, no fractions); a lasso's
+// `loop` is the index of the state it returns to, and its last state is not
+// repeated (the step back to `states[loop]` stays in `#meta`). The shape is
+// pinned by docs/schemas/itf.schema.json.
 import type { Failure, Json, Model, StepLabel } from "../model.js";
 import { replayTrace } from "./replay.js";
 import {
@@ -21,7 +25,12 @@ export interface ItfWriteOptions extends TraceMetadata {
   /** A sentence for `#meta.description`. */
   description?: string;
   failure?: Failure;
-  /** For lasso-shaped (liveness) traces: the index of the state the last state loops back to. */
+  /**
+   * For lasso-shaped (liveness) traces: the index of the state the last state
+   * of `trace` loops back to (Faultline's `loop`). That last state, equal to
+   * `states[loop]`, is left out of the ITF `states`, as ADR-015 wants; its step
+   * stays in `#meta.faultline.steps` and in the last state's `#meta.loopStep`.
+   */
   loop?: number;
 }
 
@@ -57,17 +66,24 @@ export function traceToItf<S, Step extends Json>(
   options: ItfWriteOptions = {},
 ): JsonRecord {
   const replay = replayTrace(model, trace.steps);
+  // A lasso's last state repeats states[loop]: ITF wants it left out.
+  const lasso = options.loop !== undefined && options.loop < replay.states.length - 1;
+  const kept = lasso ? replay.states.length - 1 : replay.states.length;
   const vars: string[] = [];
   const seen = new Set<string>();
   const states: Json[] = [];
-  replay.states.forEach((state, index) => {
+  replay.states.slice(0, kept).forEach((state, index) => {
     const variables: JsonRecord =
       model.itfState !== undefined
         ? model.itfState(state)
         : (toItfValue(model.viewState(state)) as JsonRecord);
-    const entry: JsonRecord = {
-      "#meta": { index, step: trace.steps[index]!, label: labelToJson(replay.labels[index]!) },
+    const stateMeta: JsonRecord = {
+      index,
+      step: trace.steps[index]!,
+      label: labelToJson(replay.labels[index]!),
     };
+    if (lasso && index === kept - 1) stateMeta.loopStep = trace.steps[kept]!;
+    const entry: JsonRecord = { "#meta": stateMeta };
     for (const name of Object.keys(variables)) {
       if (!seen.has(name)) {
         seen.add(name);
@@ -88,6 +104,7 @@ export function traceToItf<S, Step extends Json>(
   if (options.failure !== undefined) faultline.failure = JSON.parse(JSON.stringify(options.failure)) as Json;
   if (replay.error !== undefined) faultline.replayError = replay.error;
   faultline.steps = trace.steps;
+  if (options.loop !== undefined) faultline.loop = options.loop;
 
   const meta: JsonRecord = { format: "ITF", "format-description": ITF_FORMAT_DESCRIPTION };
   if (options.source !== undefined) meta.source = options.source;
@@ -103,7 +120,8 @@ export function traceToItf<S, Step extends Json>(
 
 /**
  * Reads the Faultline steps back from an ITF document: from `#meta.faultline`
- * when present, else from each state's `#meta.step`.
+ * when present, else from each state's `#meta.step` (and a lasso's last
+ * `#meta.loopStep`).
  */
 export function readItfTrace(data: unknown): TraceFileRead {
   if (!isRecord(data)) return { ok: false, message: "an ITF trace must be a JSON object" };
@@ -122,6 +140,8 @@ export function readItfTrace(data: unknown): TraceFileRead {
         return { ok: false, message: `ITF state ${index} has no Faultline step in its "#meta"` };
       }
       steps.push(stateMeta.step as Json);
+      // A lasso's step back to states[loop] rides on its last state.
+      if ("loopStep" in stateMeta) steps.push(stateMeta.loopStep as Json);
     }
   }
   const file: TraceFile = {
