@@ -51,6 +51,19 @@ describe("explorer: step navigation", () => {
     await app.unmount();
   });
 
+  it("takes every key of a chunk that holds several (keys typed faster than Ink reads them)", async () => {
+    const app = await explore(syntheticDocument());
+    // One write: Ink hands the handler the whole string at once.
+    await app.press("jjjjj");
+    expect(app.lines()[0]).toContain(`step 6/${SYNTHETIC_STEPS}`);
+    await app.press("kkG");
+    expect(app.lines()[0]).toContain(`step ${SYNTHETIC_STEPS}/${SYNTHETIC_STEPS}`);
+    // Text and Enter in one chunk: a whole search.
+    await app.press("/", "timeout Tick\r");
+    expect(app.lines()[0]).toContain(`step 8/${SYNTHETIC_STEPS}`);
+    await app.unmount();
+  });
+
   it("pages with PgDn/PgUp by the visible height of the list", async () => {
     const app = await explore(syntheticDocument());
     await app.press(KEY.pageDown);

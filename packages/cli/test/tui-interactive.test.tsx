@@ -117,6 +117,19 @@ describe("interactive exploration", () => {
     await app.unmount();
   });
 
+  it("stops the run at a step that violates an invariant, and says so", async () => {
+    const { session } = diceSession();
+    const app = await renderExplorer({ session });
+    await app.press(...TO_THE_ROLL, "j", KEY.enter, KEY.enter);
+    expect(app.lines()[0]).toMatch(/✗ invariant SmallTotal/);
+    const frame = app.frame();
+    expect(frame).toContain("Next steps  0 enabled after step 4");
+    expect(frame).toContain("✗ The run stops at the violation: invariant SmallTotal");
+    expect(frame).not.toContain("normal termination");
+    expect(session.snapshot().end).toMatchObject({ kind: "violated", failure: { property: "SmallTotal" } });
+    await app.unmount();
+  });
+
   it("undoes the last step with u or Backspace, putting the cursor back on the step undone", async () => {
     const { session } = diceSession();
     const app = await renderExplorer({ session });

@@ -12,6 +12,7 @@ import {
   type PaneBox,
   type PaneName,
 } from "./layout.js";
+import { type KeyPress, splitKeys } from "./keymap.js";
 import type { InteractiveSession, SessionSnapshot } from "./model-session.js";
 import { nextPaneContent } from "./next-pane.js";
 import {
@@ -351,7 +352,15 @@ export function Explorer({ document: given, session, width, height }: ExplorerPr
   const latest = useRef(ui);
   const latestSnapshot = useRef(snapshot);
 
-  useInput((input, key) => {
+  useInput((chunk, chunkKey) => {
+    // Several keys may arrive in one chunk: each applies in turn, until one quits.
+    for (const { input, key } of splitKeys(chunk, chunkKey)) {
+      if (latest.current.quit) break;
+      handleOneKey(input, key);
+    }
+  });
+
+  const handleOneKey = (input: string, key: KeyPress) => {
     const currentDocument = latestSnapshot.current?.document ?? document;
     let next = handleKey(
       latest.current,
@@ -378,7 +387,7 @@ export function Explorer({ document: given, session, width, height }: ExplorerPr
     latest.current = next;
     setUi(next);
     if (next.quit) exit();
-  });
+  };
 
   const layout = computeLayout(size.width, size.height, ui.focus, ui.lastDetail, ui.interactive);
   const shown = facts.stepsFor(ui.hidden).length;

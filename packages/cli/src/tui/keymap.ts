@@ -248,6 +248,40 @@ export function keyName(input: string, key: KeyPress): KeyName | null {
   return [...input].length === 1 ? input : null;
 }
 
+/**
+ * The key presses in one input chunk. Ink hands a chunk of several characters
+ * (keys typed faster than it reads them, a paste) to the handler as one string
+ * with no key flags: each character is a key of its own, Enter, Tab and
+ * Backspace included. A chunk Ink parsed as one key (an arrow, Ctrl-C) stays whole.
+ */
+export function splitKeys(input: string, key: KeyPress): { input: string; key: KeyPress }[] {
+  const chars = [...input];
+  const special =
+    key.upArrow ||
+    key.downArrow ||
+    key.leftArrow ||
+    key.rightArrow ||
+    key.pageUp ||
+    key.pageDown ||
+    key.home ||
+    key.end ||
+    key.return ||
+    key.escape ||
+    key.tab ||
+    key.backspace ||
+    key.delete ||
+    key.ctrl ||
+    key.meta;
+  if (chars.length <= 1 || special) return [{ input, key }];
+  return chars.map((char) => {
+    if (char === "\r" || char === "\n") return { input: "", key: { return: true } };
+    if (char === "\t") return { input: "", key: { tab: true } };
+    if (char === "\u007f" || char === "\b") return { input: "", key: { backspace: true } };
+    if (char === "\u001b") return { input: "", key: { escape: true } };
+    return { input: char, key: /[A-Z]/.test(char) ? { shift: true } : {} };
+  });
+}
+
 /** What a key does in a scope, or null when it does nothing there. */
 export function actionFor(name: KeyName | null, scope: Scope, exploring: boolean): Action | null {
   if (name === null) return null;

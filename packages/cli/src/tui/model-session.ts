@@ -33,6 +33,8 @@ export interface NextStep {
 export type PathEnd =
   /** The last step failed while running: no state to go on from. */
   | { kind: "failed"; failure: Failure }
+  /** The last step led to a state that violates an invariant: the run stops there, as a check does. */
+  | { kind: "violated"; failure: Failure }
   /** No step is enabled: a normal termination (failure null), or a deadlock / hot monitor at the end. */
   | { kind: "terminal"; failure: Failure | null };
 
@@ -136,7 +138,11 @@ export class ModelSession<S> implements InteractiveSession {
     if (cached !== undefined) return cached;
     const last = this.path[depth - 1];
     const out: Candidate<S>[] = [];
-    if (last === undefined || (last.failure === undefined && last.state !== undefined)) {
+    // A run stops at a failed step and at a violation, as a check does (a trace ends there).
+    if (
+      last === undefined ||
+      (last.failure === undefined && last.state !== undefined && last.violated.length === 0)
+    ) {
       const before = this.lastState();
       const emit = (step: Json, outcome: StepOutcome<S>) => {
         const after = outcome.kind === "state" ? outcome.state : (outcome.state ?? null);
@@ -209,6 +215,7 @@ export class ModelSession<S> implements InteractiveSession {
     const last = this.path[this.path.length - 1];
     if (candidates.length === 0 && last !== undefined) {
       if (last.failure !== undefined) end = { kind: "failed", failure: last.failure };
+      else if (last.violated.length > 0 && failure !== null) end = { kind: "violated", failure };
       else if (last.state !== undefined) end = { kind: "terminal", failure: this.model.terminal(last.state) };
       if (failure === null && end?.failure) {
         failure = end.failure;

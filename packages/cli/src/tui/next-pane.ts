@@ -42,6 +42,17 @@ function endLines(end: PathEnd | undefined, width: number): StyledLine[] {
         2,
       ),
     );
+  } else if (end.kind === "violated") {
+    lines.push(
+      ...wrapLine(
+        [
+          { text: "✗ The run stops at the violation: ", color: "red", bold: true },
+          { text: failureWithMessage(end.failure), color: "red" },
+        ],
+        width,
+        2,
+      ),
+    );
   } else if (end.failure === null) {
     lines.push(plain("No step is enabled: normal termination (not a bug).", { color: "green", bold: true }));
   } else {

@@ -69,6 +69,19 @@ function sendsSuffix(label: StepLabel): string {
   return `  ⇢ ${first.to === undefined ? "" : `${first.to}: `}${first.text}${more}`;
 }
 
+/**
+ * A lasso's marks in the step list, before the label: where the loop starts
+ * (the state after that step is the one the run keeps coming back to) and the
+ * step that closes it (its state's successor is that state again).
+ */
+export function loopMarker(document: TraceDocument, step: number): string {
+  const loop = document.loop;
+  if (loop === undefined) return "";
+  if (step === loop.close) return `↺ loop back to ${loop.start + 1}: `;
+  if (step === loop.start) return "↻ loop start: ";
+  return "";
+}
+
 export function stepListContent(
   document: TraceDocument,
   options: {
@@ -110,6 +123,8 @@ export function stepListContent(
     ];
     if (showKind)
       line.push({ text: `${label.kind.padEnd(kindWidth).slice(0, kindWidth)} `, dim: !highlight, ...base });
+    const loopMark = loopMarker(document, step);
+    if (loopMark !== "") line.push({ text: loopMark, color: "cyan", bold: true, ...base });
     line.push({ text: label.text, ...base });
     const transition = transitionSuffix(label);
     if (transition !== "") line.push({ text: transition, color: "magenta", ...base });
@@ -272,6 +287,17 @@ export function propertyLines(
       });
     }
     if (where.length > 0) add(where, 3, true);
+    const loop = document.loop;
+    if (loop !== undefined) {
+      add(
+        plain(
+          `a lasso: after step ${loop.close + 1} the run returns to the state after step ${loop.start + 1}, and loops forever`,
+          { color: "cyan" },
+        ),
+        2,
+        true,
+      );
+    }
   }
   const excerpt = document.sourceExcerpt;
   if (excerpt !== undefined) {

@@ -46,6 +46,19 @@ export interface TraceDocument {
   sourceExcerpt?: SourceExcerpt;
   /** Problems met while replaying (the model threw, the trace stopped early, the failure changed). */
   notes: string[];
+  /**
+   * A liveness lasso, confirmed by the replay: the run repeats the steps after
+   * `start` forever, the last step (`close`) leading back to the state after `start`.
+   */
+  loop?: { start: number; close: number };
+}
+
+/** A lasso as the trace file records it and as the replay confirms it. */
+export interface ConfirmedLasso {
+  start: number;
+  close: number;
+  /** The liveness failure the cycle shows: a monitor hot on every lap. */
+  failure: Failure;
 }
 
 export interface BuildDocumentOptions {
@@ -58,6 +71,75 @@ export interface BuildDocumentOptions {
   recordedFailure?: Failure;
   /** Lines of context on each side of the located span (default 2). */
   excerptContext?: number;
+  /** The trace file's `loop`: the index of the state the last state's successor returns to. */
+  loop?: number;
+}
+
+function sameState<S, Step extends Json>(model: Model<S, Step>, a: S, b: S): boolean {
+  // encode may reuse its buffer: copy the first before encoding the second.
+  return Buffer.from(model.encode(a)).equals(Buffer.from(model.encode(b)));
+}
+
+/**
+ * The earliest state the path's end returns to: one the last state repeats, or
+ * else one a successor of the last state equals. Undefined when there is none.
+ */
+export function findLoop<S, Step extends Json>(
+  model: Model<S, Step>,
+  states: readonly S[],
+): number | undefined {
+  const last = states[states.length - 1];
+  if (last === undefined) return undefined;
+  const first = new Map<string, number>();
+  states.forEach((state, index) => {
+    const key = Buffer.from(model.encode(state)).toString("base64");
+    if (!first.has(key)) first.set(key, index);
+  });
+  const repeated = first.get(Buffer.from(model.encode(last)).toString("base64"));
+  if (repeated !== undefined && repeated < states.length - 1) return repeated;
+  let loop: number | undefined;
+  model.successors(last, (_step, outcome) => {
+    if (outcome.kind !== "state") return;
+    const index = first.get(Buffer.from(model.encode(outcome.state)).toString("base64"));
+    if (index !== undefined && (loop === undefined || index < loop)) loop = index;
+  });
+  return loop;
+}
+
+/**
+ * Confirms a lasso: the last state's successor is `states[loop]` (or, as older
+ * trace files write it, the last state repeats `states[loop]`), and a spec
+ * monitor is hot there, so the cycle can repeat forever with the monitor hot.
+ * Returns null when the states do not close the loop (the model changed).
+ */
+export function confirmLasso<S, Step extends Json>(
+  model: Model<S, Step>,
+  states: readonly S[],
+  loop: number,
+): ConfirmedLasso | null {
+  const close = states.length - 1;
+  const last = states[close];
+  const back = states[loop];
+  if (last === undefined || back === undefined || loop < 0 || typeof model.hotMonitors !== "function") {
+    return null;
+  }
+  let closes = loop < close && sameState(model, last, back);
+  if (!closes) {
+    model.successors(last, (_step, outcome) => {
+      if (!closes && outcome.kind === "state" && sameState(model, outcome.state, back)) closes = true;
+    });
+  }
+  const hot = closes ? model.hotMonitors(last) : [];
+  if (hot.length === 0) return null;
+  return {
+    start: loop,
+    close,
+    failure: {
+      kind: "liveness",
+      property: hot[0]!,
+      message: `spec ${hot[0]} stays hot around a cycle that repeats forever`,
+    },
+  };
 }
 
 /** Replays `steps` with the model and collects every label and state view. */
@@ -79,7 +161,18 @@ export function buildTraceDocument<S, Step extends Json>(
     documentSteps.push({ index, label, state: previous });
   });
 
-  const failure = replay.failure ?? null;
+  let failure = replay.failure ?? null;
+  const complete = replay.error === undefined && replay.replayed === steps.length;
+  // The trace file's loop; a liveness trace that lacks one is searched for the cycle it ends in.
+  const loop =
+    failure !== null || !complete
+      ? undefined
+      : (options.loop ??
+        (options.recordedFailure?.kind === "liveness" ? findLoop(model, replay.states) : undefined));
+  const lasso = loop === undefined ? null : confirmLasso(model, replay.states, loop);
+  if (lasso !== null) {
+    failure = options.recordedFailure?.kind === "liveness" ? options.recordedFailure : lasso.failure;
+  }
   const notes: string[] = [];
   if (replay.error !== undefined) notes.push(`replay stopped: ${replay.error}`);
   else if (replay.replayed < steps.length) {
@@ -103,6 +196,7 @@ export function buildTraceDocument<S, Step extends Json>(
     notes,
   };
   if (options.source !== undefined) document.source = options.source;
+  if (lasso !== null) document.loop = { start: lasso.start, close: lasso.close };
   if (failure?.location !== undefined && options.sourceText !== undefined) {
     const excerpt = sourceExcerpt(options.sourceText, failure.location, options.excerptContext ?? 2);
     if (excerpt !== undefined) document.sourceExcerpt = excerpt;

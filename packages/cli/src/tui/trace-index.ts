@@ -111,7 +111,8 @@ export function buildTraceIndex(document: TraceDocument): TraceIndex {
 
 /**
  * The steps shown under a machine filter: those that involve a shown
- * component. The failing step always stays: it is what the trace is about.
+ * component. The failing step always stays: it is what the trace is about
+ * (and so do a lasso's loop start and closing step).
  */
 export function visibleSteps(
   document: TraceDocument,
@@ -120,7 +121,12 @@ export function visibleSteps(
 ): number[] {
   const out: number[] = [];
   for (let i = 0; i < document.steps.length; i++) {
-    if (hidden.size === 0 || i === document.failureStep) {
+    if (
+      hidden.size === 0 ||
+      i === document.failureStep ||
+      i === document.loop?.start ||
+      i === document.loop?.close
+    ) {
       out.push(i);
       continue;
     }
