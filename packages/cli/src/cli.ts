@@ -1,6 +1,7 @@
 // The `faultline` command: dispatch to sub-commands; every path returns an exit code.
 import { ExitCode, type ExitCodeValue, UsageError } from "./exit-codes.js";
-import { HELP } from "./help.js";
+import { COMMAND_NAMES, commandSpec } from "./command-specs.js";
+import { commandHelp, HELP } from "./help.js";
 import { VERSION } from "./version.js";
 import type { Io } from "./io.js";
 
@@ -8,9 +9,12 @@ import type { Io } from "./io.js";
 // the TypeScript compiler, the checker and the terminal UI.
 export async function runCli(argv: readonly string[], io: Io): Promise<ExitCodeValue> {
   const [command, ...rest] = argv;
-  // `faultline check --help` and the like: every command shares the one help text.
-  if (command !== undefined && !command.startsWith("-") && (rest.includes("--help") || rest.includes("-h"))) {
-    io.out(HELP);
+  // `faultline check --help`, `faultline help check`: that command's usage and flags.
+  const helpFor =
+    command === "help" ? rest[0] : rest.includes("--help") || rest.includes("-h") ? command : undefined;
+  const spec = helpFor === undefined ? undefined : commandSpec(helpFor);
+  if (spec) {
+    io.out(commandHelp(spec));
     return ExitCode.pass;
   }
   try {
@@ -37,9 +41,17 @@ export async function runCli(argv: readonly string[], io: Io): Promise<ExitCodeV
         return await (await import("./commands/explore.js")).runExplore(rest, io);
       case "init":
         return (await import("./commands/init.js")).runInit(rest, io);
-      default:
-        io.err(`faultline: unknown command '${command}'\n\n${HELP}`);
+      default: {
+        // The error path only: @faultline/lang is not loaded for --help or --version.
+        const { didYouMean } = await import("@faultline/lang");
+        const hint = command.startsWith("-") ? undefined : didYouMean(command, COMMAND_NAMES);
+        const what = command.startsWith("-") ? "option" : "command";
+        io.err(
+          `faultline: unknown ${what} '${command}'${hint ? `; ${hint}` : ""}\n` +
+            `Run 'faultline --help' for the commands.\n`,
+        );
         return ExitCode.usage;
+      }
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -1,47 +1,66 @@
-// The text of `faultline --help`, shared by every command that accepts --help.
-import { REPORTERS } from "./reporters/names.js";
+// `faultline --help` and `faultline <command> --help`, written from the
+// commands' usage lines and flag tables (command-specs.ts).
+import type { FlagSpec } from "./args.js";
+import { CHECK_FLAGS, COMMANDS, type CommandSpec } from "./command-specs.js";
 import { VERSION } from "./version.js";
 
-export const HELP = `faultline ${VERSION} — a model checker for distributed designs
-
-Usage:
-  faultline check <files|dirs>... [options]   check every test of every .fl file
-  faultline parse <files|dirs>...             parse and type-check only
-  faultline compile <file.fl> [--out FILE]    print the generated TypeScript
-  faultline replay <trace.itf.json>           replay a saved trace step by step
-  faultline explore <trace.itf.json>          step through a trace in the terminal UI
-  faultline explore <model.fl> [--test T]     explore a model by hand, step by step
-  faultline init [dir] [--force]              scaffold a starter model, expected.json and a CI workflow
-  faultline --help | --version
-
-Check options:
-  --test NAME           only tests with this name (repeatable, comma-separated)
-  --param NAME=VALUE    check parameterized tests with these values of param NAME
-                        instead of the declared ones (repeatable; VALUE may be a
-                        comma-separated list); replay and explore take one value
-  --mode M              exhaustive (default) | random | pct | auto
-  --max-depth N         stop exploring below depth N
-  --max-states N        stop after N distinct states
-  --timeout D           stop after D (e.g. 30s, 5m)
-  --workers N           worker threads for big state spaces (default: cores)
-  --memory SIZE         memory budget of the search (e.g. 8GiB)
-  --faults SPEC         replace each test's faults, e.g. "drop Ping at most 1"
-  --no-symmetry         check the full state space of tests declared symmetric (...)
-  --por                 partial-order reduction: fewer states, same safety verdicts
-                        (counterexamples may be longer; liveness is checked in full)
-  --no-liveness         skip the fair-cycle check of hot spec states after a pass
-                        (it explores the full state space, unreduced)
-  --seed S, --runs N, --run I, --max-steps N, --pct-depth D, --pct-length L,
-  --temperature T
-                        random and PCT exploration (docs/random-and-liveness.md)
-  --coverage            states entered and handlers run, per machine
-  --reporter R          ${REPORTERS.join(" | ")} (repeatable)
-  --out DIR             write counterexample traces (ITF JSON) and reports there
-  --expected            compare with expected.json beside each file (exit 0 when all match)
-  --quiet               only failures and the summary
-  --verbose             show traces of expected failures too
-
-Exit codes: 0 pass, 1 property violation, 2 deadlock/unhandled event/runtime error,
+const EXIT_CODES = `Exit codes: 0 pass, 1 property violation, 2 deadlock/unhandled event/runtime error,
 3 liveness violation, 4 model error (syntax/type), 5 bound reached without verdict,
 64 usage error, 70 internal error. See docs/cli.md.
 `;
+
+function flagLabel(f: FlagSpec): string {
+  const short = f.short ? `-${f.short}, ` : "";
+  const value = f.kind === "boolean" ? "" : ` ${f.valueName ?? (f.kind === "number" ? "N" : "VALUE")}`;
+  return `${short}--${f.name}${value}`;
+}
+
+function flagDescription(f: FlagSpec): string {
+  if (f.kind === "list") return `${f.description} (repeatable, comma-separated)`;
+  if (f.kind === "multi") return `${f.description} (repeatable)`;
+  return f.description;
+}
+
+/** One `  --flag VALUE   description` line per flag, the descriptions in one column. */
+export function flagLines(flags: readonly FlagSpec[]): string {
+  const labels = flags.map(flagLabel);
+  const width = Math.max(...labels.map((l) => l.length)) + 2;
+  return flags.map((f, i) => `  ${labels[i]!.padEnd(width)}${flagDescription(f)}\n`).join("");
+}
+
+function usageLines(commands: readonly CommandSpec[]): string {
+  const lines = commands.flatMap((c) => c.usage);
+  const all = [...lines, { line: "faultline --help | <command> --help | --version", summary: "" }];
+  const width = Math.max(...all.map((u) => u.line.length)) + 3;
+  return all
+    .map((u) =>
+      u.summary === ""
+        ? `  ${u.line}\n`
+        : u.line.length + 3 > 50
+          ? `  ${u.line}\n  ${"".padEnd(Math.min(width, 50))}${u.summary}\n`
+          : `  ${u.line.padEnd(Math.min(width, 50))}${u.summary}\n`,
+    )
+    .join("");
+}
+
+/** `faultline --help`: every command, then the options of `check`. */
+export const HELP = `faultline ${VERSION} — a model checker for distributed designs
+
+Usage:
+${usageLines(COMMANDS)}
+Check options:
+${flagLines(CHECK_FLAGS)}
+${EXIT_CODES}`;
+
+const HELP_FLAG: FlagSpec = { name: "help", short: "h", kind: "boolean", description: "this help" };
+
+/** `faultline <command> --help`: its usage lines and its flags. */
+export function commandHelp(spec: CommandSpec): string {
+  let text = `Usage:\n${spec.usage.map((u) => `  ${u.line}\n      ${u.summary}\n`).join("")}`;
+  spec.sections.forEach((section, i) => {
+    const flags = i === spec.sections.length - 1 ? [...section.flags, HELP_FLAG] : section.flags;
+    text += `\n${section.title}:\n${flagLines(flags)}`;
+  });
+  if (spec.name !== "init") text += `\n${EXIT_CODES}`;
+  return text;
+}

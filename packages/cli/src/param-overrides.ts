@@ -26,12 +26,7 @@ import {
   type Program,
 } from "@faultline/lang";
 
-export const PARAM_FLAG = {
-  name: "param",
-  kind: "multi",
-  description: "override a parameterized test's param values",
-  valueName: "NAME=VALUE",
-} as const;
+export { PARAM_FLAG } from "./command-specs.js";
 
 export interface ParamOverride {
   name: string;

@@ -2,6 +2,7 @@
 // second), plain periodic lines in CI logs, nothing for short runs.
 import type { ExhaustiveProgress } from "@faultline/checker";
 import type { Io } from "./io.js";
+import { plural } from "./plural.js";
 
 export interface ProgressReporter {
   update(p: ExhaustiveProgress): void;
@@ -15,7 +16,7 @@ export function progressLine(label: string, p: ExhaustiveProgress): string {
   const secs = p.elapsedMs / 1000;
   const rate = secs > 0 ? p.distinctStates / secs : 0;
   return (
-    `${label}: ${fmt(p.distinctStates)} states, depth ${p.currentDepth}, ` +
+    `${label}: ${plural(p.distinctStates, "state")}, depth ${p.currentDepth}, ` +
     `${fmt(rate)} states/s, queue ${fmt(p.queueStates)}, ${secs.toFixed(1)}s`
   );
 }

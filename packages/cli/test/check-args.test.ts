@@ -104,7 +104,7 @@ describe("check's flags", () => {
       "unknown reporter 'tap' (expected pretty, json, junit, sarif or github)",
     );
     expect(usage("m", "--reporter", "json", "--reporter", "sarif")).toBe(
-      "--reporter json, sarif would all print to stdout; give --out DIR to write them to files",
+      "--reporter json and sarif would both write to stdout; give --out DIR to write the json, junit and sarif reports to files",
     );
     expect(parseCheckArgs(["m", "--reporter", "json", "--reporter", "sarif", "--out", "d"]).kind).toBe(
       "options",

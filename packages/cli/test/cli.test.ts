@@ -267,10 +267,71 @@ describe("faultline command line", () => {
     }
   });
 
-  it("check --help prints the help", async () => {
+  it("check --help prints check's usage and flags, not the global help", async () => {
     const r = await run("check", "--help");
     expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage:\n {2}faultline check <files\|dirs>\.\.\. \[options\]/);
     expect(r.stdout).toContain("Check options:");
+    expect(r.stdout).toMatch(/--max-states N +stop after N distinct states/);
+    expect(r.stdout).not.toContain("faultline parse");
+  });
+
+  it("documents every command's flags in its --help, from the flag tables", async () => {
+    const expected: Record<string, RegExp[]> = {
+      parse: [/--json +print the diagnostics as JSON/, /--quiet/],
+      compile: [/-o, --out FILE/],
+      replay: [/--model FILE +the \.fl file/, /--param NAME=VALUE/],
+      explore: [/Trace options:\n {2}--model FILE/, /Model options:[\s\S]*--faults SPEC[\s\S]*--out FILE/],
+      init: [/--force/],
+    };
+    for (const [command, patterns] of Object.entries(expected)) {
+      for (const help of [
+        await run(command, "--help"),
+        await run("help", command),
+        await run(command, "x", "-h"),
+      ]) {
+        expect(help.code).toBe(0);
+        expect(help.stdout).toContain(`faultline ${command} `);
+        expect(help.stdout).toContain("-h, --help");
+        for (const p of patterns) expect(help.stdout).toMatch(p);
+      }
+    }
+    const global = await run("--help");
+    expect(global.stdout).toContain("faultline parse <files|dirs>... [--json]");
+    expect(global.stdout).toContain(
+      "faultline explore <model.fl> [--test T] [--param N=V] [--faults SPEC] [--out FILE]",
+    );
+  });
+
+  it("suggests the closest command for a typo", async () => {
+    const r = await run("chek", "models");
+    expect(r.code).toBe(64);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("unknown command 'chek'; did you mean 'check'?");
+    const far = await run("frobnicate");
+    expect(far.stderr).toContain("unknown command 'frobnicate'\n");
+    expect((await run("chek", "--help")).stderr).toContain("did you mean 'check'?");
+  });
+
+  it("keeps stdout parseable: json owns it and the terminal report moves to stderr", async () => {
+    const r = await run("check", "--reporter", "pretty,json", `${FIXTURES}ping.fl`);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { elapsedMs: number; counts: { tests: number } };
+    expect(json.counts.tests).toBeGreaterThan(0);
+    expect(Math.round(json.elapsedMs * 10)).toBe(json.elapsedMs * 10);
+    expect(r.stderr).toContain("passed");
+  });
+
+  it("refuses two reporters that would both write to stdout, naming them", async () => {
+    const r = await run("check", "--reporter", "json", "--reporter", "github", `${FIXTURES}ping.fl`);
+    expect(r.code).toBe(64);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("--reporter github and json would both write to stdout; give --out DIR");
+    const dir = mkdtempSync(join(tmpdir(), "faultline-reporters-"));
+    const ok = await run("check", "--reporter", "json,github", "--out", dir, `${FIXTURES}ping.fl`);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).not.toContain("{");
+    expect(JSON.parse(readFileSync(join(dir, "faultline.json"), "utf8")).ok).toBe(true);
   });
 
   it("parse checks foreign implementations too", async () => {

@@ -276,7 +276,7 @@ describe("JUnit XML", () => {
     expect(body).toContain("mode: exhaustive, seed: none (exhaustive search)");
     expect(body).toContain("trace: faultline-out/two-phase.TwoPhase.itf.json");
     expect(body).toContain("replay: faultline replay faultline-out/two-phase.TwoPhase.itf.json");
-    expect(body).toContain("counterexample: 3 step(s)");
+    expect(body).toContain("counterexample: 3 steps");
     expect(body).toContain("  2. Participant(0) <- Prepare(tx=1) from Coordinator(0)");
     expect(body).toContain("property: NoSplitDecision (invariant)");
     expect(body).toContain(
@@ -403,7 +403,7 @@ describe("SARIF", () => {
     });
     expect(inv.message.text).toBe(
       'Test TwoPhase: invariant NoSplitDecision does not hold: p0 = "Commit" & p1 = <Abort>.' +
-        " Counterexample of 3 step(s) saved to faultline-out/two-phase.TwoPhase.itf.json." +
+        " Counterexample of 3 steps saved to faultline-out/two-phase.TwoPhase.itf.json." +
         " Replay it with: faultline replay faultline-out/two-phase.TwoPhase.itf.json",
     );
     expect(inv.relatedLocations[0].physicalLocation.region.startLine).toBe(52);
@@ -531,8 +531,8 @@ describe("GitHub annotations", () => {
     expect(lines).toEqual([
       "::error file=models/broken.fl,line=12,col=3,endLine=12,endColumn=6,title=FL202 unknown event::unknown event 'Votd'%0Ahint: did you mean 'Voted'?",
       "::error file=models/broken.fl,line=14,col=9,endLine=14,endColumn=12,title=FL300 type mismatch::type mismatch%0Ahint: did you mean 'Voted'?",
-      '::error file=models/two-phase.fl,line=40,col=11,endLine=40,endColumn=37,title=Invariant NoSplitDecision violated::test TwoPhase: invariant NoSplitDecision does not hold: p0 = "Commit" & p1 = <Abort>%0Acounterexample: 3 step(s), trace: faultline-out/two-phase.TwoPhase.itf.json%0Areplay: faultline replay faultline-out/two-phase.TwoPhase.itf.json',
-      "::error file=models/ring.fl,line=5,endLine=9,title=Deadlock::test Ring(n=3): deadlock: no step is enabled but messages are pending: Token from Node(0) to Node(1)%0Acounterexample: 5 step(s), trace: faultline-out/ring.Ring_n=3_.itf.json%0Areplay: faultline replay faultline-out/ring.Ring_n=3_.itf.json",
+      '::error file=models/two-phase.fl,line=40,col=11,endLine=40,endColumn=37,title=Invariant NoSplitDecision violated::test TwoPhase: invariant NoSplitDecision does not hold: p0 = "Commit" & p1 = <Abort>%0Acounterexample: 3 steps, trace: faultline-out/two-phase.TwoPhase.itf.json%0Areplay: faultline replay faultline-out/two-phase.TwoPhase.itf.json',
+      "::error file=models/ring.fl,line=5,endLine=9,title=Deadlock::test Ring(n=3): deadlock: no step is enabled but messages are pending: Token from Node(0) to Node(1)%0Acounterexample: 5 steps, trace: faultline-out/ring.Ring_n=3_.itf.json%0Areplay: faultline replay faultline-out/ring.Ring_n=3_.itf.json",
       "::warning file=models/ring.fl,line=30,col=1,endLine=30,endColumn=44,title=Bound reached::test Big: the max-states bound was reached after 100,000 states without a verdict: states beyond it were not checked",
       "",
     ]);
@@ -574,8 +574,8 @@ describe("GitHub annotations", () => {
 describe("GitHub job summary", () => {
   it("has the verdict, a table row per test and the model errors", () => {
     const md = toGithubSummary(sampleReport());
-    expect(md.split("\n")[0]).toBe("## ❌ Faultline: 1 passed, 3 failed, 1 file(s) with model errors");
-    expect(md).toContain("Exit code 4 · 4 test(s) in 3 file(s) · 5.600 s · faultline 0.1.0");
+    expect(md.split("\n")[0]).toBe("## ❌ Faultline: 1 passed, 3 failed, 1 file with model errors");
+    expect(md).toContain("Exit code 4 · 4 tests in 3 files · 5.600 s · faultline 0.1.0");
     expect(md).toContain("| File | Test | Outcome | States | Time |");
     expect(md).toContain("| `models/two-phase.fl` | Small | ✅ pass | 1,234 | 0.700 s |");
     expect(md).toContain(
@@ -591,7 +591,7 @@ describe("GitHub job summary", () => {
     expect(md).toContain(
       [
         "<details>",
-        "<summary>models/two-phase.fl · TwoPhase: Invariant NoSplitDecision violated (3 step(s))</summary>",
+        "<summary>models/two-phase.fl · TwoPhase: Invariant NoSplitDecision violated (3 steps)</summary>",
         "",
         "```text",
         "1. new Coordinator(0)",
@@ -605,7 +605,7 @@ describe("GitHub job summary", () => {
         "</details>",
       ].join("\n"),
     );
-    expect(md).toContain("<summary>models/ring.fl · Ring(n=3): Deadlock (5 step(s))</summary>");
+    expect(md).toContain("<summary>models/ring.fl · Ring(n=3): Deadlock (5 steps)</summary>");
     // Paths inside the counterexample are repository-relative too.
     expect(md).toContain(
       "=> deadlock: no step is enabled but messages are pending: Token from Node(0) to Node(1) (models/ring.fl:5:3)",
@@ -618,7 +618,7 @@ describe("GitHub job summary", () => {
     t.traceSteps = Array.from({ length: 40 }, (_, i) => ({ text: `step ${i + 1}` }));
     const md = toGithubSummary({ ...sampleReport(), tests: [t] });
     expect(md).toContain("| A\\|B\\*c\\* |");
-    expect(md).toContain("15. step 15\n... 25 more step(s): see the trace file\n=> invariant");
+    expect(md).toContain("15. step 15\n... 25 more steps: see the trace file\n=> invariant");
     expect(md).not.toContain("16. step 16");
   });
 
@@ -921,7 +921,7 @@ function statsOf(distinctStates: number) {
 }
 
 describe("emitReports", () => {
-  it("writes junit and sarif under --out, json to stdout and a copy, annotations to stdout", () => {
+  it("writes junit, sarif and json under --out, and only the annotations to stdout", () => {
     const files = new Map<string, string>();
     const appended: string[] = [];
     let stdout = "";
@@ -943,8 +943,36 @@ describe("emitReports", () => {
     expect(files.get("out/junit.xml")).toBe(toJUnitXml(sampleReport()));
     expect(JSON.parse(files.get("out/faultline.sarif")!)).toEqual(toSarif(sampleReport()));
     const json = `${JSON.stringify(toJsonSummary(sampleReport()), null, 2)}\n`;
-    expect(stdout).toBe(json + toGithubAnnotations(sampleReport()));
+    expect(files.get("out/faultline.json")).toBe(json);
+    // github owns stdout (planStdout): the JSON goes to its file only.
+    expect(stdout).toBe(toGithubAnnotations(sampleReport()));
     expect(appended).toEqual(["/tmp/step-summary"]);
+  });
+
+  it("prints json to stdout and keeps a copy under --out when nothing else owns stdout", () => {
+    const files = new Map<string, string>();
+    let stdout = "";
+    emitReports(sampleReport(), ["pretty", "json"], {
+      outDir: "out",
+      out: (s) => (stdout += s),
+      env: {},
+      writeFile: (p, t) => files.set(p, t),
+    });
+    expect(JSON.parse(stdout)).toEqual(JSON.parse(files.get("out/faultline.json")!));
+  });
+
+  it("refuses two reporters on stdout instead of printing unparseable output", () => {
+    expect(() => emitReports(sampleReport(), ["json", "github"], { out: () => {}, env: {} })).toThrow(
+      "--reporter github and json would both write to stdout",
+    );
+  });
+
+  it("rounds the JSON summary's times to 0.1 ms", () => {
+    const report = { ...sampleReport(), elapsedMs: 354.6005909999999 };
+    expect(toJsonSummary(report).elapsedMs).toBe(354.6);
+    for (const t of toJsonSummary(report).tests) {
+      if (t.stats) expect(Math.round(t.stats.elapsedMs * 10)).toBe(t.stats.elapsedMs * 10);
+    }
   });
 
   it("prints junit and sarif to stdout without --out", () => {

@@ -28,13 +28,14 @@ import {
 } from "../expected-outcomes.js";
 import { combineExitCodes, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { type ExploreOptions, type ExploreOutcome, explore, type Mode } from "../explore-strategy.js";
-import { HELP } from "../help.js";
+import { CHECK_FLAGS, commandSpec } from "../command-specs.js";
+import { commandHelp } from "../help.js";
 import { colorEnabled, type Io } from "../io.js";
 import { type LoadedModel, loadTestModel } from "../model-loader.js";
-import { PARAM_FLAG, prepareParamRun } from "../param-overrides.js";
+import { prepareParamRun } from "../param-overrides.js";
 import { createProgressReporter } from "../progress.js";
 import { emitReports } from "../reporters/emit.js";
-import { isReporter, REPORTERS, type ReporterName, reporterList } from "../reporters/names.js";
+import { isReporter, planStdout, type ReporterName, reporterList } from "../reporters/names.js";
 import {
   type PrettyOptions,
   type PrettyReporter,
@@ -52,33 +53,7 @@ import {
 import { VERSION } from "../version.js";
 import { runExplore } from "./explore.js";
 
-export const CHECK_FLAGS = [
-  { name: "test", kind: "list", description: "only these tests", valueName: "NAME" },
-  { name: "max-depth", kind: "number", description: "depth bound" },
-  { name: "max-states", kind: "number", description: "distinct-state bound" },
-  { name: "timeout", kind: "string", description: "time bound per test", valueName: "DURATION" },
-  { name: "reporter", kind: "list", description: REPORTERS.join(" | ") },
-  { name: "out", kind: "string", description: "directory for traces", valueName: "DIR" },
-  { name: "expected", kind: "boolean", description: "compare with expected.json" },
-  { name: "mode", kind: "string", description: "exhaustive | random | pct | auto", valueName: "MODE" },
-  { name: "seed", kind: "number", description: "random seed" },
-  { name: "runs", kind: "number", description: "random runs" },
-  { name: "run", kind: "number", description: "replay one random run" },
-  { name: "max-steps", kind: "number", description: "steps per random run" },
-  { name: "pct-depth", kind: "number", description: "PCT priority change points" },
-  { name: "pct-length", kind: "number", description: "PCT schedule length" },
-  { name: "temperature", kind: "number", description: "hot steps before a potential liveness violation" },
-  { name: "coverage", kind: "boolean", description: "report states and handlers never reached" },
-  { name: "workers", kind: "number", description: "worker threads for big state spaces", valueName: "N" },
-  { name: "memory", kind: "string", description: "memory budget of the search", valueName: "SIZE" },
-  { name: "faults", kind: "string", description: "faults replacing each test's own", valueName: "SPEC" },
-  PARAM_FLAG,
-  { name: "no-symmetry", kind: "boolean", description: "ignore the tests' symmetric (...) declarations" },
-  { name: "no-liveness", kind: "boolean", description: "skip the fair-cycle check of hot spec states" },
-  { name: "por", kind: "boolean", description: "partial-order reduction (safety properties only)" },
-  { name: "quiet", kind: "boolean", description: "less output" },
-  { name: "verbose", kind: "boolean", description: "more output" },
-] as const;
+export { CHECK_FLAGS };
 
 /** Which outcome and exit code a checker result stands for. */
 export function classify(result: CheckResult): { actual: ActualOutcome; exitCode: ExitCodeValue } {
@@ -179,12 +154,8 @@ export function parseCheckArgs(argv: readonly string[]): ParsedCheckArgs {
   const unknown = reporterNames.find((r) => !isReporter(r));
   if (unknown !== undefined) return usage(`unknown reporter '${unknown}' (expected ${reporterList()})`);
   const reporters = reporterNames as ReporterName[];
-  const toStdout = reporters.filter((r) => r === "json" || r === "junit" || r === "sarif");
-  if (toStdout.length > 1 && string("out") === undefined) {
-    return usage(
-      `--reporter ${toStdout.join(", ")} would all print to stdout; give --out DIR to write them to files`,
-    );
-  }
+  const stdout = planStdout(reporters, string("out") !== undefined);
+  if (!stdout.ok) return usage(stdout.message);
   for (const flag of ["max-depth", "max-states"] as const) {
     const value = number(flag);
     if (value !== undefined && (!Number.isInteger(value) || value < 1))
@@ -501,7 +472,7 @@ async function checkFile(
 export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCodeValue> {
   const parsed = parseCheckArgs(argv);
   if (parsed.kind === "help") {
-    io.out(HELP);
+    io.out(commandHelp(commandSpec("check")!));
     return ExitCode.pass;
   }
   for (const note of parsed.notes) io.err(`faultline check: note: ${note}\n`);
@@ -526,6 +497,9 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
     return ExitCode.usage;
   }
   const pretty = options.reporters.includes("pretty");
+  const plan = planStdout(options.reporters, options.out !== undefined);
+  const prettyToStderr = plan.ok && plan.prettyToStderr;
+  const prettyWrite = (t: string) => (prettyToStderr ? io.err(t) : io.out(t));
   // A person at a terminal is offered the explorer for the first counterexample;
   // its trace needs a file, so without --out it goes to a temporary folder.
   const interactive = io.ask !== undefined && io.isTTY && !io.env["CI"] && pretty && !options.expected;
@@ -538,7 +512,8 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
     usedTracePaths: new Set(),
     color: prettyOptions.color,
     prettyOptions,
-    terminal: pretty ? prettyReporter((t) => io.out(t), prettyOptions) : null,
+    // The terminal report moves to stderr when another reporter owns stdout (planStdout).
+    terminal: pretty ? prettyReporter(prettyWrite, prettyOptions) : null,
   };
 
   const startedAt = new Date().toISOString();

@@ -4,12 +4,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { generateModelSource } from "@faultline/lang";
 import { parseArgs } from "../args.js";
+import { COMPILE_FLAGS } from "../command-specs.js";
 import { readAndCompile } from "../model-loader.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import type { Io } from "../io.js";
 
 export function runCompile(argv: readonly string[], io: Io): ExitCodeValue {
-  const parsed = parseArgs(argv, [{ name: "out", short: "o", kind: "string", description: "output file" }]);
+  const parsed = parseArgs(argv, COMPILE_FLAGS);
   if (!parsed.ok) {
     io.err(`faultline compile: ${parsed.message}\n`);
     return ExitCode.usage;

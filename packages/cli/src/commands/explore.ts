@@ -18,11 +18,13 @@ import { parseArgs } from "../args.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { colorEnabled, type Io } from "../io.js";
 import { loadTestModel, readAndCompile } from "../model-loader.js";
-import { PARAM_FLAG, parseParamFlags, resolveTestInstance } from "../param-overrides.js";
+import { MODEL_FLAGS, TRACE_FLAGS } from "../command-specs.js";
+import { parseParamFlags, resolveTestInstance } from "../param-overrides.js";
 import { ModelSession } from "../tui/model-session.js";
 import { nextStepText } from "../tui/next-pane.js";
 import { buildStateRows } from "../tui/state-diff.js";
 import { buildTraceDocument, type TraceDocument } from "../tui/trace-document.js";
+import { plural } from "../plural.js";
 
 export interface ExploreTerminal {
   stdin: NodeJS.ReadStream;
@@ -31,13 +33,6 @@ export interface ExploreTerminal {
 
 const USAGE =
   "usage: faultline explore <trace.itf.json> [--model FILE] [--param N=V] | <model.fl> [--test T] [--param N=V] [--faults SPEC] [--out FILE]";
-
-const MODEL_FLAGS = [
-  { name: "test", kind: "string", description: "the test to explore (default: the first)", valueName: "T" },
-  { name: "faults", kind: "string", description: "faults replacing the test's own", valueName: "SPEC" },
-  { name: "out", kind: "string", description: "where w writes the path (ITF)", valueName: "FILE" },
-  PARAM_FLAG,
-] as const;
 
 /** The exit code `faultline replay` gives a trace ending in `failure`. */
 export function exitCodeForFailure(failure: Failure | null): ExitCodeValue {
@@ -67,15 +62,7 @@ export function loadTraceDocument(
   argv: readonly string[],
   io: Io,
 ): LoadedTrace | { ok: false; code: ExitCodeValue } {
-  const parsed = parseArgs(argv, [
-    {
-      name: "model",
-      kind: "string",
-      description: "the .fl file (default: the trace's source)",
-      valueName: "FILE",
-    },
-    PARAM_FLAG,
-  ]);
+  const parsed = parseArgs(argv, TRACE_FLAGS);
   if (!parsed.ok) {
     io.err(`faultline explore: ${parsed.message}\n`);
     return { ok: false, code: ExitCode.usage };
@@ -159,7 +146,7 @@ export function loadModelSession(
   argv: readonly string[],
   io: Io,
 ): LoadedSession | { ok: false; code: ExitCodeValue } {
-  const parsed = parseArgs(argv, [...MODEL_FLAGS]);
+  const parsed = parseArgs(argv, MODEL_FLAGS);
   if (!parsed.ok) {
     io.err(`faultline explore: ${parsed.message}\n`);
     return { ok: false, code: ExitCode.usage };
@@ -309,7 +296,7 @@ export async function runExplore(
   const document = loaded.document;
   if (!io.isTTY || !terminal.stdin.isTTY) {
     // Exactly what `faultline replay` prints, so logs read the same whichever command ran.
-    io.out(`${document.title} / ${document.test}: ${loaded.steps.length} steps\n`);
+    io.out(`${document.title} / ${document.test}: ${plural(loaded.steps.length, "step")}\n`);
     io.out(`${traceToText(loaded.model, { steps: loaded.steps }, document.failure ?? undefined)}\n`);
     if (document.failure === null) {
       io.out("the trace replays, but its last state violates nothing: the model may have changed\n");

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs } from "../args.js";
+import { INIT_FLAGS } from "../command-specs.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import type { Io } from "../io.js";
 
@@ -203,9 +204,7 @@ function withEntry(
 }
 
 export function runInit(argv: readonly string[], io: Io): ExitCodeValue {
-  const parsed = parseArgs(argv, [
-    { name: "force", kind: "boolean", description: "overwrite files that exist" },
-  ]);
+  const parsed = parseArgs(argv, INIT_FLAGS);
   if (!parsed.ok) {
     io.err(`faultline init: ${parsed.message}\n`);
     return ExitCode.usage;

@@ -9,15 +9,14 @@ import {
   renderDiagnostics,
 } from "@faultline/lang";
 import { parseArgs } from "../args.js";
+import { PARSE_FLAGS } from "../command-specs.js";
 import { discoverModelFiles } from "../discover.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { type Io, colorEnabled } from "../io.js";
+import { plural } from "../plural.js";
 
 export function runParse(argv: readonly string[], io: Io): ExitCodeValue {
-  const parsed = parseArgs(argv, [
-    { name: "json", kind: "boolean", description: "diagnostics as JSON" },
-    { name: "quiet", kind: "boolean", description: "print only diagnostics" },
-  ]);
+  const parsed = parseArgs(argv, PARSE_FLAGS);
   if (!parsed.ok) {
     io.err(`faultline parse: ${parsed.message}\n`);
     return ExitCode.usage;
@@ -59,9 +58,9 @@ export function runParse(argv: readonly string[], io: Io): ExitCodeValue {
       const errors = result.diagnostics.filter((d) => d.severity === "error").length;
       const warnings = result.diagnostics.length - errors;
       const what = result.ok
-        ? `ok (${result.ir.machines.length} machines, ${result.ir.tests.length} tests)`
-        : `${errors} error${errors === 1 ? "" : "s"}`;
-      io.out(`${file}: ${what}${warnings ? `, ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}\n`);
+        ? `ok (${plural(result.ir.machines.length, "machine")}, ${plural(result.ir.tests.length, "test")})`
+        : plural(errors, "error");
+      io.out(`${file}: ${what}${warnings ? `, ${plural(warnings, "warning")}` : ""}\n`);
     }
   }
   if (flags.get("json")) io.out(`${JSON.stringify(json, null, 2)}\n`);

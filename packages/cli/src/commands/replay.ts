@@ -16,13 +16,12 @@ import { parseArgs } from "../args.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { colorEnabled, type Io } from "../io.js";
 import { loadTestModel, readAndCompile } from "../model-loader.js";
-import { PARAM_FLAG, parseParamFlags, resolveTestInstance } from "../param-overrides.js";
+import { TRACE_FLAGS } from "../command-specs.js";
+import { parseParamFlags, resolveTestInstance } from "../param-overrides.js";
+import { plural } from "../plural.js";
 
 export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
-  const parsed = parseArgs(argv, [
-    { name: "model", kind: "string", description: "the .fl file (default: the trace's source)" },
-    PARAM_FLAG,
-  ]);
+  const parsed = parseArgs(argv, TRACE_FLAGS);
   if (!parsed.ok) {
     io.err(`faultline replay: ${parsed.message}\n`);
     return ExitCode.usage;
@@ -93,7 +92,7 @@ export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
   if (!failure && lasso) {
     failure = trace.failure?.kind === "liveness" ? trace.failure : lasso;
   }
-  io.out(`${source} / ${testName}: ${trace.steps.length} steps\n`);
+  io.out(`${source} / ${testName}: ${plural(trace.steps.length, "step")}\n`);
   if (replayed.error !== undefined || replayed.replayed < trace.steps.length) {
     io.out(`${traceToText(model, { steps: trace.steps })}\n`);
     io.err(

@@ -1,12 +1,13 @@
 // Where each CI reporter's output goes: report files under --out (stdout
 // without it), annotations on stdout, the job summary to $GITHUB_STEP_SUMMARY.
+// Which one may write to stdout is decided by planStdout (names.ts).
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { toGithubAnnotations, writeGithubSummary } from "./github.js";
 import { toJsonSummary } from "./json.js";
 import { toJUnitXml } from "./junit.js";
 import type { RunReport } from "./run-report.js";
-import { isCiReporter } from "./names.js";
+import { isCiReporter, planStdout } from "./names.js";
 import { toSarif } from "./sarif.js";
 
 /** The reporters this module emits (`pretty`, the terminal report, is written as the run goes: pretty.ts). */
@@ -46,12 +47,15 @@ export function emitReports(report: RunReport, reporters: readonly string[], opt
     writeFile(path, text);
     written.push(path);
   };
+  const plan = planStdout(reporters, opts.outDir !== undefined);
+  // `check` refuses such a command line before running anything (parseCheckArgs).
+  if (!plan.ok) throw new Error(plan.message);
   const wanted = new Set(reporters.filter(isCiReporter));
   // Fixed order, so stdout reads the same whatever the flag order.
   if (wanted.has("json")) {
     const text = `${JSON.stringify(toJsonSummary(report), null, 2)}\n`;
-    // The JSON summary always goes to stdout (scripts pipe it); --out keeps a copy.
-    opts.out(text);
+    // Scripts pipe the JSON summary: stdout unless github owns it; --out keeps a copy.
+    if (plan.stdout === "json") opts.out(text);
     if (opts.outDir !== undefined) {
       const path = join(opts.outDir, REPORT_FILES.json);
       writeFile(path, text);

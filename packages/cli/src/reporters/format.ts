@@ -3,6 +3,7 @@
 import { isAbsolute, normalize, relative } from "node:path";
 import { failureSentence } from "./failure-text.js";
 import type { TestOutcome } from "./run-report.js";
+import { plural } from "../plural.js";
 
 /** Whether the test counts as passed: it matched its expectation, or (without one) passed. */
 export function testPassed(t: TestOutcome): boolean {
@@ -26,7 +27,7 @@ export function outcomeText(t: TestOutcome): string {
 
 /** Why a bounded test has no verdict, as one sentence. */
 export function boundedMessage(t: TestOutcome): string {
-  const states = t.stats ? ` after ${t.stats.distinctStates.toLocaleString("en-US")} states` : "";
+  const states = t.stats ? ` after ${plural(t.stats.distinctStates, "state")}` : "";
   const bound = t.boundReason ? `the ${t.boundReason} bound` : "a bound";
   return `${bound} was reached${states} without a verdict: states beyond it were not checked`;
 }
@@ -65,7 +66,8 @@ export function counterexampleLines(t: TestOutcome, limit: number, rootDir?: str
   steps.slice(0, limit).forEach((s, i) => {
     lines.push(`${String(i + 1).padStart(width)}. ${s.text}`);
   });
-  if (steps.length > limit) lines.push(`... ${steps.length - limit} more step(s): see the trace file`);
+  if (steps.length > limit)
+    lines.push(`... ${plural(steps.length - limit, "more step", "more steps")}: see the trace file`);
   if (t.failure) {
     const loc = t.failure.location;
     const where = loc ? ` (${displayPath(loc.file, rootDir)}:${loc.line}:${loc.col})` : "";

@@ -15,6 +15,7 @@ import {
 import { failureTitle } from "./failure-text.js";
 import { spanToLocation } from "@faultline/checker";
 import type { RunReport, TestOutcome } from "./run-report.js";
+import { plural } from "../plural.js";
 
 /** Counterexample steps shown in the job summary before pointing at the trace file. */
 const SUMMARY_TRACE_STEPS = 15;
@@ -79,7 +80,7 @@ function diagnosticAnnotation(d: Diagnostic, rootDir: string | undefined): strin
 function traceNote(t: TestOutcome): string {
   const lines: string[] = [];
   const parts: string[] = [];
-  if (t.traceLength !== null) parts.push(`counterexample: ${t.traceLength} step(s)`);
+  if (t.traceLength !== null) parts.push(`counterexample: ${plural(t.traceLength, "step")}`);
   if (t.tracePath) parts.push(`trace: ${t.tracePath}`);
   if (t.seed !== null) parts.push(`seed: ${t.seed}`);
   if (parts.length > 0) lines.push(parts.join(", "));
@@ -174,13 +175,13 @@ export function toGithubSummary(report: RunReport): string {
   const badFiles = report.modelErrors.filter((m) => !m.expected);
   const ok = report.exitCode === 0;
   const parts = [`${passed} passed`, `${failed} failed`];
-  if (badFiles.length > 0) parts.push(`${badFiles.length} file(s) with model errors`);
+  if (badFiles.length > 0) parts.push(`${plural(badFiles.length, "file")} with model errors`);
   const out: string[] = [];
   out.push(`## ${ok ? "✅" : "❌"} Faultline: ${parts.join(", ")}`);
   out.push("");
   const fileCount = new Set([...report.files, ...report.tests.map((t) => t.file)]).size;
   out.push(
-    `Exit code ${report.exitCode} · ${report.tests.length} test(s) in ${fileCount} file(s) · ${formatSeconds(report.elapsedMs)} s · ${markdownText(`${report.tool.name} ${report.tool.version}`)}`,
+    `Exit code ${report.exitCode} · ${plural(report.tests.length, "test")} in ${plural(fileCount, "file")} · ${formatSeconds(report.elapsedMs)} s · ${markdownText(`${report.tool.name} ${report.tool.version}`)}`,
   );
   if (report.tests.length > 0) {
     out.push("");
@@ -213,7 +214,7 @@ export function toGithubSummary(report: RunReport): string {
     out.push("### Counterexamples");
     for (const t of failures) {
       const f = t.failure!;
-      const steps = t.traceLength !== null ? ` (${t.traceLength} step(s))` : "";
+      const steps = t.traceLength !== null ? ` (${plural(t.traceLength, "step")})` : "";
       out.push("");
       out.push("<details>");
       out.push(

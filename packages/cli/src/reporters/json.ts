@@ -73,6 +73,11 @@ export interface JsonSummary {
   modelErrors: { file: string; errors: number; expected: boolean; diagnostics: JsonDiagnostic[] }[];
 }
 
+/** Times in the summary: milliseconds to 0.1 ms (`354.6`, not `354.6005909999999`). */
+export function roundMs(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
 function diagnosticJson(d: Diagnostic): JsonDiagnostic {
   return {
     code: d.code,
@@ -99,7 +104,7 @@ function randomJson(r: RandomFindingReport): NonNullable<JsonTestSummary["random
 
 function livenessJson(l: LivenessReport): JsonLiveness {
   return l.checked
-    ? { checked: true, outcome: l.outcome, states: l.states, elapsedMs: l.elapsedMs }
+    ? { checked: true, outcome: l.outcome, states: l.states, elapsedMs: roundMs(l.elapsedMs) }
     : { checked: false };
 }
 
@@ -115,7 +120,7 @@ export function toJsonSummary(report: RunReport): JsonSummary {
     exitCode: t.exitCode,
     mode: t.mode,
     seed: t.seed,
-    stats: t.stats,
+    stats: t.stats && { ...t.stats, elapsedMs: roundMs(t.stats.elapsedMs) },
     failure: t.failure,
     traceLength: t.traceLength,
     tracePath: t.tracePath,
@@ -141,7 +146,7 @@ export function toJsonSummary(report: RunReport): JsonSummary {
     ok: report.exitCode === 0,
     exitCode: report.exitCode,
     startedAt: report.startedAt,
-    elapsedMs: report.elapsedMs,
+    elapsedMs: roundMs(report.elapsedMs),
     files: [...report.files],
     counts: {
       tests: tests.length,

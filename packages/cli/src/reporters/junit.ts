@@ -7,6 +7,7 @@ import type { Diagnostic } from "@faultline/lang";
 import { boundedMessage, counterexampleLines, displayPath, formatSeconds, outcomeText } from "./format.js";
 import { failureSentence } from "./failure-text.js";
 import type { ModelErrorReport, RunReport, TestOutcome } from "./run-report.js";
+import { plural } from "../plural.js";
 
 /** How many counterexample steps a failure body lists before pointing at the trace file. */
 const MAX_TRACE_LINES = 200;
@@ -188,7 +189,7 @@ function detailLines(t: TestOutcome, report: RunReport): string[] {
     const reductions = reductionText(t);
     if (reductions !== null) lines.push(`reductions: ${reductions}`);
   }
-  if (t.traceLength !== null) lines.push(`counterexample: ${t.traceLength} step(s)`);
+  if (t.traceLength !== null) lines.push(`counterexample: ${plural(t.traceLength, "step")}`);
   if (t.tracePath) lines.push(`trace: ${t.tracePath}`);
   if (t.replayCommand) lines.push(`replay: ${t.replayCommand}`);
   if (t.traceSteps && t.traceSteps.length > 0) {
@@ -274,7 +275,7 @@ function reductionText(t: TestOutcome): string | null {
   if (t.liveness !== undefined)
     parts.push(
       t.liveness.checked
-        ? `liveness checked on ${t.liveness.states} states (${t.liveness.outcome})`
+        ? `liveness checked on ${plural(t.liveness.states, "state")} (${t.liveness.outcome})`
         : "liveness not checked (--no-liveness)",
     );
   return parts.length === 0 ? null : parts.join("; ");

@@ -8,6 +8,7 @@ import { type CoverageReport, coverageToText } from "@faultline/checker";
 import { failureVerdict } from "./failure-text.js";
 import { testPassed } from "./format.js";
 import type { RunReport, SearchFigures, TestOutcome, TestStats } from "./run-report.js";
+import { plural } from "../plural.js";
 
 export interface PrettyOptions {
   /** Only failures and the summary. */
@@ -80,10 +81,10 @@ function statsText(t: TestOutcome): string {
   const r = t.randomStats;
   if (r) {
     const rate = Math.round(r.stepsPerSecond).toLocaleString("en-US");
-    return `${r.strategy} seed ${r.seed}: ${count(r.runs)} runs, ${count(r.steps)} steps (${rate}/s), ${seconds(s.elapsedMs)}`;
+    return `${r.strategy} seed ${r.seed}: ${plural(r.runs ?? 0, "run")}, ${plural(r.steps ?? 0, "step")} (${rate}/s), ${seconds(s.elapsedMs)}`;
   }
   const n = s.distinctStates;
-  return `${count(n)} state${n === 1 ? "" : "s"}, depth ${s.maxDepth}, ${seconds(s.elapsedMs)}`;
+  return `${plural(n ?? 0, "state")}, depth ${s.maxDepth}, ${seconds(s.elapsedMs)}`;
 }
 
 function verdictText(t: TestOutcome): string {
@@ -123,7 +124,7 @@ export function prettyTest(t: TestOutcome, options: PrettyOptions): string {
     );
   if (t.randomPhase)
     lines.push(
-      `      then random walks (--mode auto): ${count(t.randomPhase.runs)} runs, ${count(t.randomPhase.steps)} steps, ${seconds(t.randomPhase.elapsedMs)}, no failure found`,
+      `      then random walks (--mode auto): ${plural(t.randomPhase.runs, "run")}, ${plural(t.randomPhase.steps, "step")}, ${seconds(t.randomPhase.elapsedMs)}, no failure found`,
     );
   const live = t.liveness;
   const reduced = symmetric.length > 0 || por?.ampleExpansions !== undefined;
@@ -132,13 +133,15 @@ export function prettyTest(t: TestOutcome, options: PrettyOptions): string {
       "      liveness not checked (--no-liveness): hot spec states were checked only at the end of runs",
     );
   } else if (live?.checked && (reduced || live.outcome === "bounded" || live.outcome === "error")) {
-    const safety = t.safety ? `the safety search passed on ${count(t.safety.distinctStates)} states; ` : "";
+    const safety = t.safety
+      ? `the safety search passed on ${plural(t.safety.distinctStates, "state")}; `
+      : "";
     const outcome = live.outcome === "bounded" ? `stopped by ${live.reason}` : live.outcome;
     const how = live.quotient
       ? "symmetry-reduced: no cycle keeps a spec hot"
       : "full state space, not reduced";
     lines.push(
-      `      ${safety}liveness check (${how}): ${outcome}, ${count(live.states)} states, ${seconds(live.elapsedMs)}`,
+      `      ${safety}liveness check (${how}): ${outcome}, ${plural(live.states, "state")}, ${seconds(live.elapsedMs)}`,
     );
   }
   if (t.failure && (!t.expectation || options.verbose || !ok)) lines.push(...counterexample(t));
@@ -156,7 +159,7 @@ function counterexample(t: TestOutcome): string[] {
   const r = t.random;
   if (r) {
     lines.push(
-      `      found by ${r.strategy} run ${r.run} (seed ${r.seed}) in ${r.originalLength} steps, shrunk to ${r.shrunkLength}`,
+      `      found by ${r.strategy} run ${r.run} (seed ${r.seed}) in ${plural(r.originalLength, "step")}, shrunk to ${r.shrunkLength}`,
       `      reproduce: ${r.replayCommand}`,
     );
   }
@@ -205,7 +208,7 @@ export function prettySummary(report: RunReport, options: PrettyOptions): string
   const passed = report.tests.filter(testPassed).length;
   const failed = report.tests.length - passed + undeclared;
   const errors = report.modelErrors.length;
-  const errs = errors ? `, ${errors} file(s) with model errors` : "";
+  const errs = errors ? `, ${plural(errors, "file")} with model errors` : "";
   const what = useExpected ? "matched expectations" : "passed";
   const summary = `${passed} ${what}, ${failed} ${useExpected ? "mismatched" : "failed"}${errs}`;
   text += `\n${failed || errors ? paint("31", summary) : paint("32", summary)}\n`;

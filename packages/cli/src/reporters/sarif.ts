@@ -12,6 +12,7 @@ import { failureSentence } from "./failure-text.js";
 import { boundedMessage, outcomeText, repoRelativePath } from "./format.js";
 import { spanToLocation } from "@faultline/checker";
 import type { RunReport, TestOutcome } from "./run-report.js";
+import { plural } from "../plural.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 export const SRCROOT = "%SRCROOT%";
@@ -272,7 +273,7 @@ export function toSarif(report: RunReport): SarifLog {
 
 function failureMessage(t: TestOutcome, f: Failure, mismatch: string | null): string {
   let text = `Test ${t.test}: ${failureSentence(f)}.`;
-  if (t.traceLength !== null) text += ` Counterexample of ${t.traceLength} step(s)`;
+  if (t.traceLength !== null) text += ` Counterexample of ${plural(t.traceLength, "step")}`;
   if (t.tracePath) text += ` saved to ${t.tracePath}`;
   if (t.traceLength !== null) text += ".";
   if (t.replayCommand) text += ` Replay it with: ${t.replayCommand}`;
@@ -323,7 +324,10 @@ function codeFlows(
   }
   const cut = steps.length > shown.length ? ` (first ${shown.length} shown)` : "";
   return [
-    { message: { text: `Counterexample: ${steps.length} step(s)${cut}` }, threadFlows: [{ locations }] },
+    {
+      message: { text: `Counterexample: ${plural(steps.length, "step")}${cut}` },
+      threadFlows: [{ locations }],
+    },
   ];
 }
 
