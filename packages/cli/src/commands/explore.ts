@@ -131,6 +131,7 @@ export function loadTraceDocument(
   const model = loaded.model as unknown as Model<unknown, Json>;
   const options: Parameters<typeof buildTraceDocument>[2] = { title: source, test, source, sourceText: text };
   if (trace.failure !== undefined) options.recordedFailure = trace.failure;
+  if (trace.loop !== undefined) options.loop = trace.loop;
   return { ok: true, document: buildTraceDocument(model, trace.steps, options), model, steps: trace.steps };
 }
 
