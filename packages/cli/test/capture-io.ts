@@ -7,6 +7,10 @@ import type { Io } from "../src/io.js";
 export interface CaptureOptions {
   /** stdout is a terminal (default false). */
   isTTY?: boolean;
+  /** stderr is a terminal (default: as `isTTY`). */
+  errIsTTY?: boolean;
+  /** The width of stderr's terminal (default: unknown). */
+  columns?: number;
   /** The environment the command sees (default `{ CI: "1" }`). */
   env?: Io["env"];
   /** Answers questions as a person at a terminal would (default: no terminal to ask on). */
@@ -36,6 +40,8 @@ export function captureIo(options: CaptureOptions = {}): Captured {
     isTTY: options.isTTY ?? false,
     env: options.env ?? { CI: "1" },
   };
+  if (options.errIsTTY !== undefined) io.errIsTTY = options.errIsTTY;
+  if (options.columns !== undefined) io.errColumns = options.columns;
   if (options.ask !== undefined) io.ask = options.ask;
   return { io, out: () => both, stdout: () => stdout, stderr: () => stderr };
 }

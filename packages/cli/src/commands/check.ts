@@ -2,7 +2,7 @@
 // and check every selected test (`checkTest`), then report: the terminal
 // report as tests finish, the CI reporters at the end, and exit with the most
 // severe outcome.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, hostname, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import {
@@ -238,8 +238,16 @@ interface RunContext {
   options: CheckOptions;
   io: Io;
   workers: number;
-  /** Where traces go (--out, or a temporary folder for the explorer). */
+  /** Where traces go: --out. */
   outDir: string | undefined;
+  /** A person at a terminal will be offered the explorer for the first counterexample. */
+  interactive: boolean;
+  /**
+   * Without --out, the interactive run's first counterexample, saved in a
+   * temporary folder (made only then) for the explorer; the folder is removed
+   * once the offer is declined or the explorer closes.
+   */
+  tempTrace: { test: string; path: string; dir: string } | null;
   /** Trace files written so far: two models with the same file name must not overwrite each other's. */
   usedTracePaths: Set<string>;
   /** Colours on stdout and stderr. */
@@ -334,19 +342,30 @@ async function checkTest(
   const failed = result.kind === "violation" || result.kind === "deadlock";
   const seed = explored.mode === "random" ? (options.random.seed ?? 0) : null;
   let tracePath: string | undefined;
-  if (failed && run.outDir) {
-    mkdirSync(run.outDir, { recursive: true });
-    tracePath = tracePathFor(file, test.name, run.outDir, run.usedTracePaths);
-    const itf = traceToItf(model, result.trace, {
-      source: traceSourcePath(file, tracePath),
-      sourceSha256: sourceSha256(text),
-      test: test.name,
-      failure: result.failure,
-      ...(options.faults !== undefined ? { faults: options.faults } : {}),
-      ...(result.kind === "violation" && result.loop !== undefined ? { loop: result.loop } : {}),
-      ...(seed !== null ? { mode: "random", seed } : {}),
-    });
-    writeFileSync(tracePath, `${JSON.stringify(itf, null, 2)}\n`);
+  if (failed) {
+    const writeTrace = (path: string) => {
+      const itf = traceToItf(model, result.trace, {
+        source: traceSourcePath(file, path),
+        sourceSha256: sourceSha256(text),
+        test: test.name,
+        failure: result.failure,
+        ...(options.faults !== undefined ? { faults: options.faults } : {}),
+        ...(result.kind === "violation" && result.loop !== undefined ? { loop: result.loop } : {}),
+        ...(seed !== null ? { mode: "random", seed } : {}),
+      });
+      writeFileSync(path, `${JSON.stringify(itf, null, 2)}\n`);
+    };
+    if (run.outDir) {
+      mkdirSync(run.outDir, { recursive: true });
+      tracePath = tracePathFor(file, test.name, run.outDir, run.usedTracePaths);
+      writeTrace(tracePath);
+    } else if (run.interactive && run.tempTrace === null) {
+      // Only for the explorer, and removed after it: the reports do not name it.
+      const dir = mkdtempSync(join(tmpdir(), "faultline-traces-"));
+      const path = tracePathFor(file, test.name, dir, run.usedTracePaths);
+      run.tempTrace = { test: test.name, path, dir };
+      writeTrace(path);
+    }
   }
   const compared = options.expected
     ? compareWithExpected(file, test, expectations?.[test.name], actual, exitCode, options)
@@ -501,14 +520,17 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
   const prettyToStderr = plan.ok && plan.prettyToStderr;
   const prettyWrite = (t: string) => (prettyToStderr ? io.err(t) : io.out(t));
   // A person at a terminal is offered the explorer for the first counterexample;
-  // its trace needs a file, so without --out it goes to a temporary folder.
+  // its trace needs a file, so without --out it goes to a temporary folder
+  // (made only when there is a counterexample, removed after the offer).
   const interactive = io.ask !== undefined && io.isTTY && !io.env["CI"] && pretty && !options.expected;
   const prettyOptions = { quiet: options.quiet, verbose: options.verbose, color: colorEnabled(io) };
   const run: RunContext = {
     options,
     io,
     workers: options.workers ?? availableParallelism(),
-    outDir: options.out ?? (interactive ? mkdtempSync(join(tmpdir(), "faultline-traces-")) : undefined),
+    outDir: options.out,
+    interactive,
+    tempTrace: null,
     usedTracePaths: new Set(),
     color: prettyOptions.color,
     prettyOptions,
@@ -516,50 +538,59 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
     terminal: pretty ? prettyReporter(prettyWrite, prettyOptions) : null,
   };
 
-  const startedAt = new Date().toISOString();
-  const t0 = performance.now();
-  const gathered: Gathered = {
-    outcomes: [],
-    modelErrors: [],
-    undeclared: [],
-    unpinned: 0,
-    codes: [],
-    testNames: [],
-    matched: new Set(),
-  };
-  for (const file of found.files) {
-    if ((await checkFile(file, prepared.files?.get(file), run, gathered)) === "usage") return ExitCode.usage;
+  try {
+    const startedAt = new Date().toISOString();
+    const t0 = performance.now();
+    const gathered: Gathered = {
+      outcomes: [],
+      modelErrors: [],
+      undeclared: [],
+      unpinned: 0,
+      codes: [],
+      testNames: [],
+      matched: new Set(),
+    };
+    for (const file of found.files) {
+      if ((await checkFile(file, prepared.files?.get(file), run, gathered)) === "usage")
+        return ExitCode.usage;
+    }
+    const unmatched = (options.tests ?? []).filter((name) => !gathered.matched.has(name));
+    if (unmatched.length > 0) {
+      const known = [...new Set(gathered.testNames)].join(", ") || "none";
+      io.err(
+        `faultline check: no test named ${unmatched.map((n) => `'${n}'`).join(", ")} (tests: ${known})\n`,
+      );
+      gathered.codes.push(ExitCode.usage);
+    }
+    const exit = combineExitCodes(gathered.codes);
+    const report: RunReport = {
+      tool: { name: "faultline", version: VERSION },
+      startedAt,
+      elapsedMs: performance.now() - t0,
+      exitCode: exit,
+      rootDir: process.cwd(),
+      hostname: hostname(),
+      files: found.files,
+      modelErrors: gathered.modelErrors,
+      tests: gathered.outcomes,
+      ...(options.expected
+        ? { expectations: { undeclared: gathered.undeclared, unpinned: gathered.unpinned } }
+        : {}),
+      ...(unmatched.length > 0 ? { unmatchedTests: unmatched } : {}),
+    };
+    run.terminal?.runFinished(report);
+    const saved = report.tests.find((t) => t.tracePath !== null);
+    const offer = run.tempTrace ?? (saved?.tracePath ? { test: saved.test, path: saved.tracePath } : null);
+    if (interactive && offer && io.ask) {
+      const answer = await io.ask(
+        `\nStep through the counterexample of ${offer.test} in the explorer? [y/N] `,
+      );
+      if (/^y(es)?$/i.test(answer.trim())) await runExplore([offer.path], io);
+    }
+    emitReports(report, options.reporters, { outDir: options.out, out: (text) => io.out(text), env: io.env });
+    return exit;
+  } finally {
+    // The temporary trace was only for the explorer (declined, closed, or never offered).
+    if (run.tempTrace) rmSync(run.tempTrace.dir, { recursive: true, force: true });
   }
-  const unmatched = (options.tests ?? []).filter((name) => !gathered.matched.has(name));
-  if (unmatched.length > 0) {
-    const known = [...new Set(gathered.testNames)].join(", ") || "none";
-    io.err(`faultline check: no test named ${unmatched.map((n) => `'${n}'`).join(", ")} (tests: ${known})\n`);
-    gathered.codes.push(ExitCode.usage);
-  }
-  const exit = combineExitCodes(gathered.codes);
-  const report: RunReport = {
-    tool: { name: "faultline", version: VERSION },
-    startedAt,
-    elapsedMs: performance.now() - t0,
-    exitCode: exit,
-    rootDir: process.cwd(),
-    hostname: hostname(),
-    files: found.files,
-    modelErrors: gathered.modelErrors,
-    tests: gathered.outcomes,
-    ...(options.expected
-      ? { expectations: { undeclared: gathered.undeclared, unpinned: gathered.unpinned } }
-      : {}),
-    ...(unmatched.length > 0 ? { unmatchedTests: unmatched } : {}),
-  };
-  run.terminal?.runFinished(report);
-  const firstTrace = report.tests.find((t) => t.tracePath !== null);
-  if (interactive && firstTrace?.tracePath && io.ask) {
-    const answer = await io.ask(
-      `\nStep through the counterexample of ${firstTrace.test} in the explorer? [y/N] `,
-    );
-    if (/^y(es)?$/i.test(answer.trim())) await runExplore([firstTrace.tracePath], io);
-  }
-  emitReports(report, options.reporters, { outDir: options.out, out: (text) => io.out(text), env: io.env });
-  return exit;
 }
