@@ -124,11 +124,17 @@ export async function loadModelFromFactory(
     model = await (build as ModelFactoryFunction)(factory.args);
   } catch (error) {
     throw new ModelFactoryError(
-      `model factory ${factory.exportName}(${JSON.stringify(factory.args)}) threw: ${errorMessage(error)}`,
+      `model factory ${factory.exportName}(${argsExcerpt(factory.args)}) threw: ${errorMessage(error)}`,
     );
   }
   if (!isModel(model)) {
     throw new ModelFactoryError(`model factory ${factory.exportName} did not return a Model`);
   }
   return model;
+}
+
+/** The factory's arguments for an error message: a .fl factory carries the whole compiled program, so cut it short. */
+function argsExcerpt(args: unknown): string {
+  const text = JSON.stringify(args) ?? "undefined";
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
