@@ -218,7 +218,7 @@ export function loadModelSession(
 export function initialStepsText(session: ModelSession<unknown>, source: string, test: string): string {
   const lines: string[] = [];
   const initial = session.snapshot().next;
-  lines.push(`${source} / ${test}: ${initial.length} initial step${initial.length === 1 ? "" : "s"}`);
+  lines.push(`${source} / ${test}: ${plural(initial.length, "initial step")}`);
   initial.forEach((next, index) => {
     lines.push(`  ${index + 1}. ${nextStepText(next)}`);
   });

@@ -163,8 +163,7 @@ function counterexample(t: TestOutcome): string[] {
       `      reproduce: ${r.replayCommand}`,
     );
   }
-  if (t.tracePath)
-    lines.push(`      trace saved to ${t.tracePath} (replay: faultline replay ${t.tracePath})`);
+  if (t.tracePath) lines.push(`      trace saved to ${t.tracePath} (replay: ${t.replayCommand})`);
   return lines;
 }
 
@@ -183,7 +182,7 @@ export function prettySummary(report: RunReport, options: PrettyOptions): string
   const unpinned = report.expectations?.unpinned ?? 0;
   const unpinnedNote =
     unpinned > 0
-      ? `(${unpinned} expectation${unpinned === 1 ? "" : "s"}: outcome and property compared, not the pinned state counts and trace lengths, which are the default search's: --por or --no-symmetry changes them)\n`
+      ? `(${plural(unpinned, "expectation")}: outcome and property compared, not the pinned state counts and trace lengths, which are the default search's: --por or --no-symmetry changes them)\n`
       : "";
   const nothingRan =
     report.tests.length === 0 && report.modelErrors.length === 0 && (report.unmatchedTests?.length ?? 0) > 0;
