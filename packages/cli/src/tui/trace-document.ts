@@ -75,9 +75,9 @@ export interface BuildDocumentOptions {
   loop?: number;
 }
 
-function sameState<S, Step extends Json>(model: Model<S, Step>, a: S, b: S): boolean {
-  // encode may reuse its buffer: copy the first before encoding the second.
-  return Buffer.from(model.encode(a)).equals(Buffer.from(model.encode(b)));
+/** A state's encoding as a string (a copy: encode may reuse its buffer). */
+function stateKey<S, Step extends Json>(model: Model<S, Step>, state: S): string {
+  return Buffer.from(model.encode(state)).toString("base64");
 }
 
 /**
@@ -92,15 +92,15 @@ export function findLoop<S, Step extends Json>(
   if (last === undefined) return undefined;
   const first = new Map<string, number>();
   states.forEach((state, index) => {
-    const key = Buffer.from(model.encode(state)).toString("base64");
+    const key = stateKey(model, state);
     if (!first.has(key)) first.set(key, index);
   });
-  const repeated = first.get(Buffer.from(model.encode(last)).toString("base64"));
+  const repeated = first.get(stateKey(model, last));
   if (repeated !== undefined && repeated < states.length - 1) return repeated;
   let loop: number | undefined;
   model.successors(last, (_step, outcome) => {
     if (outcome.kind !== "state") return;
-    const index = first.get(Buffer.from(model.encode(outcome.state)).toString("base64"));
+    const index = first.get(stateKey(model, outcome.state));
     if (index !== undefined && (loop === undefined || index < loop)) loop = index;
   });
   return loop;
@@ -123,10 +123,11 @@ export function confirmLasso<S, Step extends Json>(
   if (last === undefined || back === undefined || loop < 0 || typeof model.hotMonitors !== "function") {
     return null;
   }
-  let closes = loop < close && sameState(model, last, back);
+  const backKey = stateKey(model, back);
+  let closes = loop < close && stateKey(model, last) === backKey;
   if (!closes) {
     model.successors(last, (_step, outcome) => {
-      if (!closes && outcome.kind === "state" && sameState(model, outcome.state, back)) closes = true;
+      if (!closes && outcome.kind === "state" && stateKey(model, outcome.state) === backKey) closes = true;
     });
   }
   const hot = closes ? model.hotMonitors(last) : [];
