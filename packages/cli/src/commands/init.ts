@@ -4,11 +4,12 @@
 // never overwritten without --force; package.json and an existing
 // expected.json only gain an entry.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "../args.js";
 import { INIT_FLAGS } from "../command-specs.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import type { Io } from "../io.js";
+import { displayPath } from "../reporters/format.js";
 
 const MODEL_FILE = "payments.fl";
 const SCRIPT_NAME = "check:models";
@@ -217,10 +218,7 @@ export function runInit(argv: readonly string[], io: Io): ExitCodeValue {
   const force = Boolean(parsed.args.flags.get("force"));
   const root = resolve(dirArg ?? ".");
   /** A path as printed: relative to the working directory when inside it. */
-  const show = (p: string) => {
-    const rel = relative(process.cwd(), p);
-    return rel.startsWith("..") || isAbsolute(rel) ? p : rel || ".";
-  };
+  const show = (p: string) => displayPath(p, process.cwd());
   const planned: Planned[] = [];
   const conflicts: string[] = [];
   /** A whole file: created, or replaced with --force. */
