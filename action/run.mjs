@@ -57,10 +57,15 @@ function setOutput(name, value) {
   if (file) appendFileSync(file, `${name}=${value}\n`);
 }
 
-function fail(message) {
+/** An error annotation on the step (its message escaped as workflow commands require). */
+function annotateError(message) {
   process.stdout.write(
     `::error title=Faultline action::${message.replace(/%/g, "%25").replace(/\n/g, "%0A")}\n`,
   );
+}
+
+function fail(message) {
+  annotateError(message);
   setOutput("exit-code", "70");
   process.exit(70);
 }
@@ -121,7 +126,7 @@ function main() {
   process.stdout.write(`faultline ${argv.slice(lead.length).join(" ")}\n`);
   const run = spawnSync(command, argv, { stdio: "inherit" });
   const code = run.status ?? 70;
-  if (run.error) process.stdout.write(`::error title=Faultline action::${run.error.message}\n`);
+  if (run.error) annotateError(run.error.message);
 
   // `--out` put the reports beside the traces; they belong in the out-dir itself.
   const reports = {};
