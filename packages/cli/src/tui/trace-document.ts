@@ -53,14 +53,6 @@ export interface TraceDocument {
   loop?: { start: number; close: number };
 }
 
-/** A lasso as the trace file records it and as the replay confirms it. */
-export interface ConfirmedLasso {
-  start: number;
-  close: number;
-  /** The liveness failure the cycle shows: a monitor hot on every lap. */
-  failure: Failure;
-}
-
 export interface BuildDocumentOptions {
   title: string;
   test: string;
@@ -110,13 +102,14 @@ export function findLoop<S, Step extends Json>(
  * Confirms a lasso: the last state's successor is `states[loop]` (or, as older
  * trace files write it, the last state repeats `states[loop]`), and a spec
  * monitor is hot there, so the cycle can repeat forever with the monitor hot.
- * Returns null when the states do not close the loop (the model changed).
+ * Returns the liveness failure the cycle shows, or null when the states do not
+ * close the loop (the model changed).
  */
 export function confirmLasso<S, Step extends Json>(
   model: Model<S, Step>,
   states: readonly S[],
   loop: number,
-): ConfirmedLasso | null {
+): Failure | null {
   const close = states.length - 1;
   const last = states[close];
   const back = states[loop];
@@ -133,13 +126,9 @@ export function confirmLasso<S, Step extends Json>(
   const hot = closes ? model.hotMonitors(last) : [];
   if (hot.length === 0) return null;
   return {
-    start: loop,
-    close,
-    failure: {
-      kind: "liveness",
-      property: hot[0]!,
-      message: `spec ${hot[0]} stays hot around a cycle that repeats forever`,
-    },
+    kind: "liveness",
+    property: hot[0]!,
+    message: `spec ${hot[0]} stays hot around a cycle that repeats forever`,
   };
 }
 
@@ -170,9 +159,9 @@ export function buildTraceDocument<S, Step extends Json>(
       ? undefined
       : (options.loop ??
         (options.recordedFailure?.kind === "liveness" ? findLoop(model, replay.states) : undefined));
-  const lasso = loop === undefined ? null : confirmLasso(model, replay.states, loop);
-  if (lasso !== null) {
-    failure = options.recordedFailure?.kind === "liveness" ? options.recordedFailure : lasso.failure;
+  const lassoFailure = loop === undefined ? null : confirmLasso(model, replay.states, loop);
+  if (lassoFailure !== null) {
+    failure = options.recordedFailure?.kind === "liveness" ? options.recordedFailure : lassoFailure;
   }
   const notes: string[] = [];
   if (replay.error !== undefined) notes.push(`replay stopped: ${replay.error}`);
@@ -197,7 +186,7 @@ export function buildTraceDocument<S, Step extends Json>(
     notes,
   };
   if (options.source !== undefined) document.source = options.source;
-  if (lasso !== null) document.loop = { start: lasso.start, close: lasso.close };
+  if (lassoFailure !== null) document.loop = { start: loop!, close: replay.states.length - 1 };
   if (failure?.location !== undefined && options.sourceText !== undefined) {
     const excerpt = sourceExcerpt(options.sourceText, failure.location, options.excerptContext ?? 2);
     if (excerpt !== undefined) document.sourceExcerpt = excerpt;
