@@ -253,6 +253,8 @@ export function keyName(input: string, key: KeyPress): KeyName | null {
  * (keys typed faster than it reads them, a paste) to the handler as one string
  * with no key flags: each character is a key of its own, Enter, Tab and
  * Backspace included. A chunk Ink parsed as one key (an arrow, Ctrl-C) stays whole.
+ * Ink's input parser already cuts every chunk at each Esc (escape sequences,
+ * Esc itself), so only plain text reaches here in pieces.
  */
 export function splitKeys(input: string, key: KeyPress): { input: string; key: KeyPress }[] {
   const chars = [...input];
@@ -277,7 +279,6 @@ export function splitKeys(input: string, key: KeyPress): { input: string; key: K
     if (char === "\r" || char === "\n") return { input: "", key: { return: true } };
     if (char === "\t") return { input: "", key: { tab: true } };
     if (char === "\u007f" || char === "\b") return { input: "", key: { backspace: true } };
-    if (char === "\u001b") return { input: "", key: { escape: true } };
     return { input: char, key: /[A-Z]/.test(char) ? { shift: true } : {} };
   });
 }
