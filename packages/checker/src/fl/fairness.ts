@@ -2,7 +2,7 @@
 // for each enabled step a fair run must eventually take if it stays enabled.
 import type { FlParts } from "./build-model.js";
 import { DELIVER, FAIR_STEPS, HEAL, RESTART, type StepKind, TIMER } from "./enabled-steps.js";
-import type { FlMessage, FlState, FlStep } from "./fl-state.js";
+import { type FlMessage, type FlState, type FlStep, messageOf } from "./fl-state.js";
 
 type FairParts = Pick<FlParts, "enabled" | "faults" | "machines">;
 
@@ -41,7 +41,7 @@ export function fairKeyOfStep(p: FairParts, s: FlState, step: FlStep): string | 
   switch (step.t) {
     case "deliver": {
       if (!p.faults.reorder) return deliverKey(step.from, step.to);
-      const msg = s.channels.find((c) => c.from === step.from && c.to === step.to)?.msgs[step.i];
+      const msg = messageOf(s, step);
       return msg ? reorderKey(step.from, step.to, msg) : `deliver ${step.from}->${step.to} #${step.i}`;
     }
     case "timer":

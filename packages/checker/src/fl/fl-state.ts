@@ -115,5 +115,13 @@ export function compareMessages(a: FlMessage, b: FlMessage): number {
   return compare(a.payload, b.payload);
 }
 
+/** Message `step.i` of the channel `step.from` -> `step.to` of `s` (a delivery, drop or duplicate), if there is one. */
+export function messageOf(
+  s: FlState | null,
+  step: { from: number; to: number; i: number },
+): FlMessage | undefined {
+  return s?.channels.find((c) => c.from === step.from && c.to === step.to)?.msgs[step.i];
+}
+
 /** The `c` of every step without choices (shared: most steps have none). */
 export const NO_CHOICES = Object.freeze([]) as unknown as number[];

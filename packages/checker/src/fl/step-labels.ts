@@ -6,7 +6,7 @@ import type { Failure, Json, StepLabel } from "../model.js";
 import { applyStep } from "./apply-step.js";
 import type { FlParts } from "./build-model.js";
 import { InvalidStepError, type SendRecord } from "./executor.js";
-import type { FlMessage, FlState, FlStep } from "./fl-state.js";
+import { type FlMessage, type FlState, type FlStep, messageOf } from "./fl-state.js";
 import { H_GOTO } from "./program-tables.js";
 import { spanToLocation } from "./source-location.js";
 import { msgText, namer, sides, sidesText } from "./state-views.js";
@@ -170,10 +170,6 @@ function faultActor({ label, details, names }: Labelling, id: number, verb: stri
   label.text = `${verb} ${m}`;
   label.actor = m;
   details.actor = m;
-}
-
-function messageOf(s: FlState | null, step: { from: number; to: number; i: number }): FlMessage | undefined {
-  return s?.channels.find((c) => c.from === step.from && c.to === step.to)?.msgs[step.i];
 }
 
 function payloadJson(p: FlParts, msg: FlMessage, names: RefNamer): Json {
