@@ -73,32 +73,6 @@ function stateKey<S, Step extends Json>(model: Model<S, Step>, state: S): string
 }
 
 /**
- * The earliest state the path's end returns to: one the last state repeats, or
- * else one a successor of the last state equals. Undefined when there is none.
- */
-export function findLoop<S, Step extends Json>(
-  model: Model<S, Step>,
-  states: readonly S[],
-): number | undefined {
-  const last = states[states.length - 1];
-  if (last === undefined) return undefined;
-  const first = new Map<string, number>();
-  states.forEach((state, index) => {
-    const key = stateKey(model, state);
-    if (!first.has(key)) first.set(key, index);
-  });
-  const repeated = first.get(stateKey(model, last));
-  if (repeated !== undefined && repeated < states.length - 1) return repeated;
-  let loop: number | undefined;
-  model.successors(last, (_step, outcome) => {
-    if (outcome.kind !== "state") return;
-    const index = first.get(stateKey(model, outcome.state));
-    if (index !== undefined && (loop === undefined || index < loop)) loop = index;
-  });
-  return loop;
-}
-
-/**
  * Confirms a lasso: the last state's successor is `states[loop]` (or, as older
  * trace files write it, the last state repeats `states[loop]`), and a spec
  * monitor is hot there, so the cycle can repeat forever with the monitor hot.
@@ -132,6 +106,12 @@ export function confirmLasso<S, Step extends Json>(
   };
 }
 
+/** A spec monitor is hot in the last state. */
+function endsHot<S, Step extends Json>(model: Model<S, Step>, states: readonly S[]): boolean {
+  const last = states[states.length - 1];
+  return last !== undefined && typeof model.hotMonitors === "function" && model.hotMonitors(last).length > 0;
+}
+
 /** Replays `steps` with the model and collects every label and state view. */
 export function buildTraceDocument<S, Step extends Json>(
   model: Model<S, Step>,
@@ -153,15 +133,20 @@ export function buildTraceDocument<S, Step extends Json>(
 
   let failure = replay.failure ?? null;
   const complete = replay.error === undefined && replay.replayed === steps.length;
-  // The trace file's loop; a liveness trace that lacks one is searched for the cycle it ends in.
-  const loop =
-    failure !== null || !complete
-      ? undefined
-      : (options.loop ??
-        (options.recordedFailure?.kind === "liveness" ? findLoop(model, replay.states) : undefined));
+  // A lasso is the trace file's claim (its `loop`), confirmed here; none is guessed.
+  const loop = failure !== null || !complete ? undefined : options.loop;
   const lassoFailure = loop === undefined ? null : confirmLasso(model, replay.states, loop);
   if (lassoFailure !== null) {
     failure = options.recordedFailure?.kind === "liveness" ? options.recordedFailure : lassoFailure;
+  } else if (
+    failure === null &&
+    complete &&
+    loop === undefined &&
+    options.recordedFailure?.kind === "liveness" &&
+    endsHot(model, replay.states)
+  ) {
+    // A liveness failure without a cycle (random search's temperature: a monitor hot too long).
+    failure = options.recordedFailure;
   }
   const notes: string[] = [];
   if (replay.error !== undefined) notes.push(`replay stopped: ${replay.error}`);
