@@ -25,6 +25,7 @@ import type { FaultPlan } from "./fault-plan.js";
 import { type FlState, type FlStep, NO_CHOICES } from "./fl-state.js";
 import { beginCoverage, endCoverage } from "./handler-coverage.js";
 import { type ModelInputs, type ModelRequest, modelInputs, type ProgramInput } from "./load-model.js";
+import type { RunDelivery } from "./partial-order.js";
 import type { OwnerTable } from "./program-tables.js";
 import { applyChoosing, enabledSteps, stepActor } from "./random-steps.js";
 import { spanToLocation } from "./source-location.js";
@@ -81,6 +82,9 @@ export class FlModel implements Model<FlState, FlStep> {
   /** The state successors is expanding and where its steps go (read by runEnabled). */
   private expanding: FlState | null = null;
   private emitting: Emit<FlState, FlStep> | null = null;
+  /** ampleSuccessors' way to run a delivery with every choose outcome (one function for all states). */
+  private readonly runDelivery: RunDelivery = (s, from, to, i, emit) =>
+    this.runAll(s, DELIVER, from, to, i, emit);
 
   /**
    * The model of `request.test` of a program given as IR, source text or a
@@ -165,7 +169,7 @@ export class FlModel implements Model<FlState, FlStep> {
   ampleSuccessors(s: FlState, emit: Emit<FlState, FlStep>): boolean {
     const partialOrder = this.parts.partialOrder;
     if (partialOrder === null) return false;
-    return partialOrder.ampleSuccessors(s, emit, (from, to, i, e) => this.runAll(s, DELIVER, from, to, i, e));
+    return partialOrder.ampleSuccessors(s, emit, this.runDelivery);
   }
 
   private run(

@@ -50,8 +50,14 @@ import type { FaultPlan } from "./fault-plan.js";
 import { CRASHED, type FlState, type FlStep, HALTED, UP } from "./fl-state.js";
 import { compare, type Value } from "./lang-codegen.js";
 
-/** Runs delivery (from, to, i) with every choose outcome, as successors does. */
-export type RunDelivery = (from: number, to: number, i: number, emit: Emit<FlState, FlStep>) => void;
+/** Runs delivery (from, to, i) of `s` with every choose outcome, as successors does. */
+export type RunDelivery = (
+  s: FlState,
+  from: number,
+  to: number,
+  i: number,
+  emit: Emit<FlState, FlStep>,
+) => void;
 
 /** What the asserted invariants read. */
 interface InvariantReads {
@@ -184,7 +190,7 @@ export class PartialOrder {
     if (!this.onlySender(s, ch.from, to, into, this.active)) return false;
     const steps: FlStep[] = [];
     const outcomes: StepOutcome<FlState>[] = [];
-    this.run!(ch.from, to, i, (step, outcome) => {
+    this.run!(s, ch.from, to, i, (step, outcome) => {
       steps.push(step);
       outcomes.push(outcome);
     });
