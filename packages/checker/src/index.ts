@@ -80,7 +80,7 @@ export {
 export { PctScheduler } from "./search/pct-scheduler.js";
 export { deriveSeed, isValidSeed, Prng } from "./search/prng.js";
 export { checkRandom, type RandomOptions, type RandomStrategy } from "./search/random-explorer.js";
-export { type ReplayResult, replayTrace } from "./trace/replay.js";
+export { confirmLasso, type ReplayResult, replayTrace } from "./trace/replay.js";
 export {
   replayLeniently,
   type ShrinkOptions,

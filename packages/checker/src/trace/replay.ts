@@ -2,7 +2,14 @@
 // every state, whichever explorer produced it.
 import { errorMessage } from "../errors.js";
 import { invariantFailure } from "../failures.js";
-import type { Failure, Json, Model, StepLabel, StepOutcome } from "../model.js";
+import {
+  type Failure,
+  hasLivenessProperties,
+  type Json,
+  type Model,
+  type StepLabel,
+  type StepOutcome,
+} from "../model.js";
 
 export interface ReplayResult<S> {
   /** The state after each step that produced one, in order. */
@@ -92,4 +99,43 @@ function safeLabel<S, Step extends Json>(
   } catch (error) {
     return { kind: "unknown", text: `${JSON.stringify(step)} (describeStep threw: ${errorMessage(error)})` };
   }
+}
+
+/** A state's encoding as a string (a copy: encode may reuse its buffer). */
+function stateKey<S, Step extends Json>(model: Model<S, Step>, state: S): string {
+  return Buffer.from(model.encode(state)).toString("base64");
+}
+
+/**
+ * Confirms a lasso: the last state's successor is `states[loop]` (or, as older
+ * trace files write it, the last state repeats `states[loop]`), and a spec
+ * monitor is hot there, so the cycle can repeat forever with the monitor hot.
+ * Returns the liveness failure the cycle shows, or null when the states do not
+ * close the loop (the model changed).
+ */
+export function confirmLasso<S, Step extends Json>(
+  model: Model<S, Step>,
+  states: readonly S[],
+  loop: number,
+): Failure | null {
+  const close = states.length - 1;
+  const last = states[close];
+  const back = states[loop];
+  if (last === undefined || back === undefined || loop < 0 || !hasLivenessProperties(model)) {
+    return null;
+  }
+  const backKey = stateKey(model, back);
+  let closes = loop < close && stateKey(model, last) === backKey;
+  if (!closes) {
+    model.successors(last, (_step, outcome) => {
+      if (!closes && outcome.kind === "state" && stateKey(model, outcome.state) === backKey) closes = true;
+    });
+  }
+  const hot = closes ? model.hotMonitors(last) : [];
+  if (hot.length === 0) return null;
+  return {
+    kind: "liveness",
+    property: hot[0]!,
+    message: `spec ${hot[0]} stays hot around a cycle that repeats forever`,
+  };
 }

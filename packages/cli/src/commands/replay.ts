@@ -2,9 +2,8 @@
 // and print it step by step, confirming that it still fails the same way.
 import { readFileSync } from "node:fs";
 import {
+  confirmLasso,
   type Failure,
-  type FlModel,
-  type FlState,
   readItfTrace,
   replayTrace,
   resolveTraceSource,
@@ -119,23 +118,4 @@ export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
     : failure.kind === "hot-at-end" || failure.kind === "liveness"
       ? ExitCode.liveness
       : ExitCode.violation;
-}
-
-/**
- * A liveness lasso replays when its last state equals the state at `loop` and a
- * monitor is hot there: the loop can then repeat forever with the monitor hot.
- */
-function confirmLasso(model: FlModel, states: readonly FlState[], loop: number): Failure | null {
-  const last = states[states.length - 1];
-  const back = states[loop];
-  if (last === undefined || back === undefined) return null;
-  const a = Buffer.from(model.encode(last));
-  const b = Buffer.from(model.encode(back));
-  const hot = model.hotMonitors(last);
-  if (!a.equals(b) || hot.length === 0) return null;
-  return {
-    kind: "liveness",
-    property: hot[0]!,
-    message: `spec ${hot[0]} stays hot around a cycle that repeats forever`,
-  };
 }

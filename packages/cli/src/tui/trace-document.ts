@@ -2,6 +2,7 @@
 // failure, source excerpt). The TUI reads only this document, never the model
 // or the language, so it works for any Model and can be built in tests by hand.
 import {
+  confirmLasso,
   type Failure,
   type Json,
   type Model,
@@ -65,45 +66,6 @@ export interface BuildDocumentOptions {
   excerptContext?: number;
   /** The trace file's `loop`: the index of the state the last state's successor returns to. */
   loop?: number;
-}
-
-/** A state's encoding as a string (a copy: encode may reuse its buffer). */
-function stateKey<S, Step extends Json>(model: Model<S, Step>, state: S): string {
-  return Buffer.from(model.encode(state)).toString("base64");
-}
-
-/**
- * Confirms a lasso: the last state's successor is `states[loop]` (or, as older
- * trace files write it, the last state repeats `states[loop]`), and a spec
- * monitor is hot there, so the cycle can repeat forever with the monitor hot.
- * Returns the liveness failure the cycle shows, or null when the states do not
- * close the loop (the model changed).
- */
-export function confirmLasso<S, Step extends Json>(
-  model: Model<S, Step>,
-  states: readonly S[],
-  loop: number,
-): Failure | null {
-  const close = states.length - 1;
-  const last = states[close];
-  const back = states[loop];
-  if (last === undefined || back === undefined || loop < 0 || typeof model.hotMonitors !== "function") {
-    return null;
-  }
-  const backKey = stateKey(model, back);
-  let closes = loop < close && stateKey(model, last) === backKey;
-  if (!closes) {
-    model.successors(last, (_step, outcome) => {
-      if (!closes && outcome.kind === "state" && stateKey(model, outcome.state) === backKey) closes = true;
-    });
-  }
-  const hot = closes ? model.hotMonitors(last) : [];
-  if (hot.length === 0) return null;
-  return {
-    kind: "liveness",
-    property: hot[0]!,
-    message: `spec ${hot[0]} stays hot around a cycle that repeats forever`,
-  };
 }
 
 /** A spec monitor is hot in the last state. */
