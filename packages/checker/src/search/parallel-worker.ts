@@ -88,10 +88,9 @@ class WorkerSearch extends Expansion<unknown, Json> {
 
   private credits = 0;
   private inserted = 0;
-  private distinct = 0;
   private expandedInLevel = 0;
-  /** Local index of the next state this worker discovers. */
-  private localCount = 0;
+  /** States this worker discovered: also the local index of the next one. */
+  private distinct = 0;
   /** Local indexes from here on would give refs that do not fit in 32 bits. */
   private readonly maxLocal: number;
 
@@ -149,12 +148,11 @@ class WorkerSearch extends Expansion<unknown, Json> {
       this.stop(Stop.MaxStates);
       return NO_STATE;
     }
-    if (this.localCount >= this.maxLocal) {
+    if (this.distinct >= this.maxLocal) {
       this.stop(Stop.RefSpace);
       return NO_STATE;
     }
-    const local = this.localCount++;
-    this.distinct++;
+    const local = this.distinct++;
     this.links.push(this.expandingRef, emissionRef);
     // Encoded only now: most successors are already known.
     this.write(this.model.encode(state), local);
