@@ -48,7 +48,7 @@ export function parseParamValue(
 }
 
 /** As the front end writes a value in a test instance's name. */
-export function formatParamValue(v: ParamValue): string {
+function formatParamValue(v: ParamValue): string {
   return typeof v === "string" ? JSON.stringify(v) : String(v);
 }
 
@@ -121,7 +121,7 @@ export function testInstance(
  * null when the name is not of that form. Values are split on commas outside
  * JSON strings.
  */
-export function splitInstanceName(name: string): { base: string; values: [string, string][] } | null {
+function splitInstanceName(name: string): { base: string; values: [string, string][] } | null {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)\((.*)\)$/s.exec(name);
   if (!m) return null;
   const parts = splitOutsideQuotes(m[2]!);
