@@ -17,6 +17,7 @@ export type {
   Resolution,
   VarInfo,
 } from "./check/tables.js";
+export { type ConstValue, formatConst, testInstanceName } from "./check/constants.js";
 export { closestName, didYouMean } from "./check/suggest.js";
 export { type CheckResult, checkProgram, compileSource, type FrontEndResult } from "./front-end.js";
 export * from "./ir.js";

@@ -2,7 +2,7 @@
 // errors: anything missing from the tables here is a checker bug, so it throws.
 import type { Action, Block, Expr, FunDecl, Program, Span, StateDecl, Stmt, TestDecl } from "./ast.js";
 import { unparen } from "./check/check-expr.js";
-import { type ConstValue, combinations, formatConst, literalValue } from "./check/constants.js";
+import { type ConstValue, combinations, literalValue, testInstanceName } from "./check/constants.js";
 import type { CheckTables, FunInfo, MachineInfo, Resolution } from "./check/tables.js";
 import type {
   IrAction,
@@ -234,11 +234,14 @@ class Lowerer {
       }),
     }));
     return combinations(bindings).map((combo) => {
-      const shown = bindings.map((b) => `${b.name}=${formatConst(combo[b.name]!)}`).join(",");
       const paramValues: Record<string, ConstValue> = {};
       for (const [name, p] of s.params) paramValues[name] = combo[name] ?? defaultConst(p.type);
       return {
-        name: bindings.length > 0 ? `${test.name.name}(${shown})` : test.name.name,
+        name: testInstanceName(
+          test.name.name,
+          bindings.map((b) => b.name),
+          combo,
+        ),
         baseName: test.name.name,
         main: test.main.name,
         asserts: test.asserts.map((a) =>

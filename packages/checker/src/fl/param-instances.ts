@@ -3,9 +3,19 @@
 // `Scaled(n=5)`, built from the declaration as the front end builds the
 // declared ones (same name format, param values and fault budgets). The CLI's
 // `--param` asks for them; parallel workers rebuild them from the name alone.
-import type { Expr, IrProgram, IrTest, Program, TestDecl } from "@faultline/lang";
+import {
+  type ConstValue,
+  type Expr,
+  formatConst,
+  type IrProgram,
+  type IrTest,
+  type Program,
+  type TestDecl,
+  testInstanceName,
+} from "@faultline/lang";
 
-export type ParamValue = number | boolean | string;
+/** A param's value: lang's constant value. */
+export type ParamValue = ConstValue;
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
@@ -45,11 +55,6 @@ export function parseParamValue(
     default:
       return { ok: false, expected: `an int, bool or string (the param is ${kind})` };
   }
-}
-
-/** As the front end writes a value in a test instance's name. */
-function formatParamValue(v: ParamValue): string {
-  return typeof v === "string" ? JSON.stringify(v) : String(v);
 }
 
 /** The declaration of the test named `baseName`, if the program has one. */
@@ -99,17 +104,16 @@ export function testInstance(
     if (typeof v !== "number" || v < 0) {
       return {
         ok: false,
-        message: `param '${budget.name.name}' is a fault budget of test '${base}', so it must be an int >= 0, not ${formatParamValue(v)}`,
+        message: `param '${budget.name.name}' is a fault budget of test '${base}', so it must be an int >= 0, not ${formatConst(v)}`,
       };
     }
     faults.push({ ...f, atMost: v });
   }
-  const shown = names.map((n) => `${n}=${formatParamValue(values[n]!)}`).join(",");
   return {
     ok: true,
     test: {
       ...template,
-      name: names.length > 0 ? `${base}(${shown})` : base,
+      name: testInstanceName(base, names, values),
       paramValues,
       faults,
     },

@@ -25,6 +25,19 @@ export function formatConst(v: ConstValue): string {
   return typeof v === "string" ? JSON.stringify(v) : String(v);
 }
 
+/**
+ * A parameterized test instance's name, `Base(n=2,mode="fast")`; the base name
+ * alone without bindings. `--test`, `--param` and saved traces rely on it.
+ */
+export function testInstanceName(
+  base: string,
+  names: readonly string[],
+  values: Readonly<Record<string, ConstValue>>,
+): string {
+  if (names.length === 0) return base;
+  return `${base}(${names.map((n) => `${n}=${formatConst(values[n]!)}`).join(",")})`;
+}
+
 /** Every combination of the bound values, first binding varying slowest. */
 export function combinations(
   bindings: { name: string; values: ConstValue[] }[],
