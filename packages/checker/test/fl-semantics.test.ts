@@ -49,9 +49,9 @@ describe("semantics", () => {
     expect(vars).toEqual({
       a: [100, 1, 2],
       b: [1, 2, 1, 2],
-      s: [1],
-      t: [1, 2],
-      m: [[1, [9, 1, 1, 2]]],
+      s: { "#set": [1] },
+      t: { "#set": [1, 2] },
+      m: { "#map": [[1, [9, 1, 1, 2]]] },
       p: { xs: [1], n: 1 },
       q: { xs: [1, 2], n: 2 },
       nested: [{ xs: [7, 1], n: 5 }],
@@ -166,15 +166,23 @@ describe("steps, labels and views (two-phase commit)", () => {
       "Coordinator(0)",
     ]);
     expect(label.details?.sends).toEqual([
-      "Coordinator(0) -> Participant(0): Prepare(coordinator=Coordinator(0), tx=1)",
-      "Coordinator(0) -> Participant(1): Prepare(coordinator=Coordinator(0), tx=1)",
-      "Coordinator(0) -> Participant(2): Prepare(coordinator=Coordinator(0), tx=1)",
+      "Coordinator(0) -> Participant(0): Prepare(coordinator = Coordinator(0), tx = 1)",
+      "Coordinator(0) -> Participant(1): Prepare(coordinator = Coordinator(0), tx = 1)",
+      "Coordinator(0) -> Participant(2): Prepare(coordinator = Coordinator(0), tx = 1)",
     ]);
     const view = model.viewState(s0);
     expect(view["Coordinator(0)"]).toEqual({
       state: "Collecting",
       status: "up",
-      vars: { participants: ["Participant(0)", "Participant(1)", "Participant(2)"], yes: [], decided: false },
+      vars: {
+        participants: [
+          { tag: "Participant", value: 0 },
+          { tag: "Participant", value: 1 },
+          { tag: "Participant", value: 2 },
+        ],
+        yes: { "#set": [] },
+        decided: false,
+      },
       timers: ["VoteTimeout"],
     });
     expect(view.monitors).toEqual({ EveryPrepareDecided: { state: "Waiting", hot: true, vars: {} } });
@@ -196,7 +204,7 @@ describe("steps, labels and views (two-phase commit)", () => {
     const no = next[1]!;
     const label = model.describeStep(no.step, s0, stateOf(no.outcome));
     expect(label.text).toBe(
-      "Participant(0) <- Prepare(coordinator=Coordinator(0), tx=1) from Coordinator(0)",
+      "Participant(0) <- Prepare(coordinator = Coordinator(0), tx = 1) from Coordinator(0)",
     );
     expect(label.actor).toBe("Participant(0)");
     expect(label.location?.line).toBe(44); // the `on Prepare do` handler
@@ -205,10 +213,10 @@ describe("steps, labels and views (two-phase commit)", () => {
       from: "Coordinator(0)",
       to: "Participant(0)",
       event: "Prepare",
-      payload: { coordinator: "Coordinator(0)", tx: 1 },
+      payload: { coordinator: { tag: "Coordinator", value: 0 }, tx: 1 },
       handler: { state: "Working", event: "Prepare", kind: "do" },
       choices: [1],
-      sends: ["Participant(0) -> Coordinator(0): Voted(from=Participant(0), tx=1, vote=No)"],
+      sends: ["Participant(0) -> Coordinator(0): Voted(from = Participant(0), tx = 1, vote = No)"],
     });
     const timer = model.describeStep(next[6]!.step, s0, stateOf(next[6]!.outcome));
     expect(timer.text).toBe("Coordinator(0) <- timeout VoteTimeout");
@@ -226,18 +234,19 @@ describe("steps, labels and views (two-phase commit)", () => {
     }
   });
 
-  it("ITF values: ints as #bigint, sets as #set, named tuples as records", () => {
+  it("ITF values: ints as #bigint, sets as #set, named tuples as records, references and enums as variants", () => {
     const after = stateOf(successors(model, s0)[0]!.outcome);
     const itf = model.itfState(after);
     const machines = (itf.machines as { "#map": [string, { vars: Record<string, unknown> }][] })["#map"];
     const coordinator = machines.find(([name]) => name === "Coordinator(0)")![1];
     expect(coordinator.vars.yes).toEqual({ "#set": [] });
-    expect(coordinator.vars.participants).toEqual(["Participant(0)", "Participant(1)", "Participant(2)"]);
+    const ref = (k: number) => ({ tag: "Participant", value: { "#bigint": String(k) } });
+    expect(coordinator.vars.participants).toEqual([ref(0), ref(1), ref(2)]);
     expect(itf.network).toContainEqual({
       from: "Participant(0)",
       to: "Coordinator(0)",
       event: "Voted",
-      payload: { from: "Participant(0)", tx: { "#bigint": "1" }, vote: "Yes" },
+      payload: { from: ref(0), tx: { "#bigint": "1" }, vote: { tag: "Yes", value: { "#tup": [] } } },
     });
   });
 

@@ -2,7 +2,7 @@
 // trace index (filter, search), layout, the key reducer and the sequence view.
 import type { Failure, Json, Model, StepLabel, StepOutcome } from "@faultline/checker";
 import { describe, expect, it } from "vitest";
-import { formatValue, formatValueLines, isMachineShaped } from "../src/tui/json-format.js";
+import { formatViewValue, formatViewValueLines, isMachineShaped } from "../src/tui/json-format.js";
 import { computeLayout, contentHeight, layoutPanes, scrollOffset } from "../src/tui/layout.js";
 import { hotkeyBar, propertyLines, stateRowLines, stepListContent } from "../src/tui/pane-lines.js";
 import { Canvas, laneGeometry, renderSequence, sequenceEvents } from "../src/tui/sequence-view.js";
@@ -65,51 +65,40 @@ describe("styled text", () => {
 });
 
 describe("value formatting", () => {
-  it("writes names bare, other strings quoted, and nests objects and arrays on one line", () => {
-    expect(formatValue("Bank(0)")).toBe("Bank(0)");
-    expect(formatValue("two words")).toBe('"two words"');
-    expect(formatValue("true")).toBe('"true"');
-    expect(formatValue({ tx: 1, votes: [true, false], who: null })).toBe(
-      "{tx: 1, votes: [true, false], who: null}",
-    );
+  it("writes structure with names bare and model values in .fl syntax", () => {
+    expect(formatViewValue("Bank(0)", false)).toBe("Bank(0)");
+    expect(formatViewValue("two words", false)).toBe('"two words"');
+    expect(formatViewValue("true", false)).toBe('"true"');
+    // The same string as a model value is a string literal.
+    expect(formatViewValue("Bank", true)).toBe('"Bank"');
+    const record = { tx: 1, votes: { "#set": [true, false] }, who: null };
+    expect(formatViewValue(record, true)).toBe("(tx = 1, votes = {true, false}, who = null)");
   });
 
-  it("writes messages in flight as sender -> receiver: Event(payload)", () => {
-    expect(formatValue({ from: "Client(0)", to: "Bank(0)", event: "Withdraw", payload: 10 })).toBe(
+  it("writes messages in flight as sender -> receiver: Event(payload) in .fl syntax", () => {
+    expect(formatViewValue({ from: "Client(0)", to: "Bank(0)", event: "Withdraw", payload: 10 }, false)).toBe(
       "Client(0) -> Bank(0): Withdraw(10)",
     );
-    expect(formatValue({ from: "A(0)", to: "B(0)", event: "Ping", payload: null })).toBe(
+    expect(formatViewValue({ from: "A(0)", to: "B(0)", event: "Ping", payload: null }, false)).toBe(
       "A(0) -> B(0): Ping",
     );
+    const put = { from: "C(0)", to: "S(0)", event: "Put", payload: { k: "a", v: 1 } };
+    expect(formatViewValue(put, false)).toBe('C(0) -> S(0): Put(k = "a", v = 1)');
   });
 
-  it("breaks a value over lines no wider than the width when it has structure", () => {
-    const value = { participants: ["Participant(0)", "Participant(1)"], yes: ["Participant(0)"] };
-    const lines = formatValueLines(value, 30);
-    expect(lines).toEqual([
-      "{",
-      "  participants: [",
+  it("breaks a model value over lines no wider than the width; structure stays on one line", () => {
+    const ref = (k: number) => ({ tag: "Participant", value: k });
+    const value = { participants: [ref(0), ref(1)], yes: { "#set": [ref(0)] } };
+    expect(formatViewValueLines(value, true, 30)).toEqual([
+      "(",
+      "  participants = [",
       "    Participant(0),",
       "    Participant(1)",
       "  ],",
-      "  yes: [Participant(0)]",
-      "}",
+      "  yes = {Participant(0)}",
+      ")",
     ]);
-    expect(formatValueLines(value, 200)).toEqual([formatValue(value)]);
-  });
-
-  it("fills lines with the items of a long list of scalars", () => {
-    const lines = formatValueLines(
-      Array.from({ length: 12 }, (_, i) => 1000 + i),
-      30,
-    );
-    expect(lines).toEqual([
-      "[",
-      "  1000, 1001, 1002, 1003,",
-      "  1004, 1005, 1006, 1007,",
-      "  1008, 1009, 1010, 1011",
-      "]",
-    ]);
+    expect(formatViewValueLines(value, false, 30)).toHaveLength(1);
   });
 
   it("recognises machine-shaped components", () => {

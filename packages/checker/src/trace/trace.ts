@@ -4,6 +4,7 @@
 // This file holds the trace and the trace file's shape (read and written by
 // trace-file.ts and itf.ts), and the trace and failures as text.
 import type { Failure, Json, Model, SourceLocation, StateView } from "../model.js";
+import { formatValueShort } from "../value-text.js";
 import { replayTrace } from "./replay.js";
 
 export interface Trace {
@@ -102,9 +103,12 @@ export function traceToText<S, Step extends Json>(
 }
 
 function compact(value: Json | undefined): string {
-  // Strings print bare: machine references and enum members read as in payloads.
-  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? "undefined");
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return formatValueShort(value, 60);
+}
+
+/** The strings of a JSON array (a machine's armed timers), else none. */
+function names(value: Json | undefined): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
 function isMachineShaped(value: Json | undefined): value is { [key: string]: Json } {
@@ -160,15 +164,22 @@ export function describeChanges(before: StateView | null, after: StateView): str
     if (name === "faults" && isRecord(value)) {
       const prev = isRecord(old) ? old : {};
       out.push(...recordChanges("budget ", prev["budgets"] as Json, value["budgets"] as Json));
-      if (JSON.stringify(prev["partition"]) !== JSON.stringify(value["partition"])) {
-        out.push(`partition: ${compact(value["partition"] as Json)}`);
+      if (JSON.stringify(prev["partition"] ?? null) !== JSON.stringify(value["partition"] ?? null)) {
+        const partition = value["partition"];
+        out.push(
+          partition === null || partition === undefined
+            ? "partition healed"
+            : `partition: ${typeof partition === "string" ? partition : compact(partition)}`,
+        );
       }
       continue;
     }
     if (isMachineShaped(value)) {
       const prev = isMachineShaped(old) ? old : undefined;
       if (prev === undefined) {
-        out.push(`${name} created in ${String(value["state"])}`);
+        const vars = isRecord(value["vars"]) ? Object.entries(value["vars"]) : [];
+        const initial = vars.map(([v, x]) => `${v} = ${compact(x as Json)}`).join(", ");
+        out.push(`${name} created in ${String(value["state"])}${initial === "" ? "" : `: ${initial}`}`);
         continue;
       }
       if (prev["status"] !== value["status"])
@@ -184,9 +195,10 @@ export function describeChanges(before: StateView | null, after: StateView): str
         if (JSON.stringify(oldVars[v]) !== JSON.stringify(x))
           out.push(`${name}.${v} = ${compact(x as Json)}`);
       }
-      if (JSON.stringify(prev["timers"]) !== JSON.stringify(value["timers"])) {
-        out.push(`${name} timers: ${compact(value["timers"] as Json)}`);
-      }
+      const timers = names(value["timers"]);
+      const oldTimers = names(prev["timers"]);
+      for (const t of timers) if (!oldTimers.includes(t)) out.push(`${name} timer ${t} armed`);
+      for (const t of oldTimers) if (!timers.includes(t)) out.push(`${name} timer ${t} stopped`);
       continue;
     }
     out.push(

@@ -3,7 +3,7 @@
 // source, the header, the hotkey bar, and the help and filter overlays.
 import { formatLocation, type StepLabel } from "@faultline/checker";
 import { failureHeadline } from "../reporters/failure-text.js";
-import { formatValueLines } from "./json-format.js";
+import { formatViewValueLines } from "./json-format.js";
 import { type Hotkey, helpSections, hotkeysFor } from "./keymap.js";
 import { contentHeight, contentWidth, type PaneBox, type PaneName, scrollOffset } from "./layout.js";
 import type { Change, StateRow } from "./state-diff.js";
@@ -189,13 +189,15 @@ export function stateRowLines(row: StateRow, width: number, expanded: boolean): 
   if (row.header) {
     lines.push(...wrapLine(head, width, indent));
   } else {
-    const valueLines = formatValueLines(row.value, width, pad);
+    const valueLines = formatViewValueLines(row.value, row.literal, width, pad);
     const first: StyledLine = [...head, { text: valueLines[0] ?? "", ...valueStyle }];
     lines.push(...wrapLine(first, width, indent));
     for (const text of valueLines.slice(1)) lines.push(...wrapLine([{ text, ...valueStyle }], width, indent));
   }
   if (was !== undefined) {
-    const previous = row.header ? [was] : formatValueLines(row.previous, width, `${pad}    `);
+    const previous = row.header
+      ? [was]
+      : formatViewValueLines(row.previous, row.literal, width, `${pad}    `);
     lines.push(...wrapLine([{ text: `${pad}was ${previous[0] ?? ""}`, dim: true }], width, indent + 4));
     for (const text of previous.slice(1)) lines.push(...wrapLine([{ text, dim: true }], width, indent + 4));
   }

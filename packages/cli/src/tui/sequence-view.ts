@@ -3,8 +3,7 @@
 // receiver, a send a dashed one, a timer or other action a mark on the actor's
 // lane. Labels without `from`/`to` degrade to marks; steps without an actor to a
 // line of text, so every step keeps a row.
-import type { Json, StepLabel } from "@faultline/checker";
-import { formatEvent } from "./json-format.js";
+import { formatMessage, type Json, type StepLabel } from "@faultline/checker";
 import { contentHeight, contentWidth, type PaneBox, scrollOffset } from "./layout.js";
 import { codePointWidth, type Segment, type StyledLine, textWidth, truncateText } from "./styled-text.js";
 import type { TraceDocument } from "./trace-document.js";
@@ -104,7 +103,7 @@ export function sequenceEvents(label: StepLabel, index: TraceIndex, step: number
   const actor = labelActor(label);
   const eventName = stringDetail(label, "event");
   // The delivered message as it was sent (with its payload), so its send and delivery read alike.
-  const event = eventName === undefined ? label.kind : formatEvent(eventName, label.details?.payload);
+  const event = eventName === undefined ? label.kind : formatMessage(eventName, label.details?.payload);
   const fault = markStyle(label.kind) === "fault";
   if (from !== undefined && to !== undefined) {
     events.push({ kind: "arrow", from, to, label: event, style: fault ? "drop" : "deliver" });

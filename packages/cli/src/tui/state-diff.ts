@@ -4,7 +4,7 @@
 // matched by longest common subsequence, so taking the first message out of a
 // queue marks that one message removed rather than every later one changed.
 import type { Json, StateView } from "@faultline/checker";
-import { formatValue, isMachineShaped, isObject, isScalar, type JsonObject } from "./json-format.js";
+import { formatViewValue, isMachineShaped, isObject, isScalar, type JsonObject } from "./json-format.js";
 
 export type Change = "same" | "added" | "removed" | "changed";
 
@@ -23,6 +23,8 @@ export interface StateRow {
   /** The row's value in one line (state name for machine headers). */
   text: string;
   previousText?: string;
+  /** A model value (a machine's or monitor's variable), printed in `.fl` syntax; else structure. */
+  literal: boolean;
   change: Change;
   header: boolean;
 }
@@ -101,7 +103,7 @@ function isQuietDefault(key: string, value: Json | undefined): boolean {
 function headerText(value: Json | undefined): string {
   if (value === undefined) return "";
   if (isMachineShaped(value)) return value.hot === true ? `${value.state} (hot)` : value.state;
-  if (isScalar(value)) return formatValue(value);
+  if (isScalar(value)) return formatViewValue(value, false);
   if (Array.isArray(value)) return value.length === 1 ? "1 item" : `${value.length} items`;
   return "";
 }
@@ -153,25 +155,36 @@ function entryRows(
   const key = last.startsWith(REMOVED_MARK) ? last.slice(REMOVED_MARK.length) : last;
   const nested = header || (depth < MAX_NESTING && isMachineShaped(shown));
   if (!nested) {
+    const literal = path.includes("vars");
     const row: StateRow = {
       id: rowId(path),
       component,
       depth,
       key,
-      text: formatValue(shown),
+      text: formatViewValue(shown, literal),
       change,
       header,
+      literal,
     };
     row.value = shown as Json;
     if (change === "changed" || change === "removed") {
       row.previous = before.value as Json;
-      row.previousText = formatValue(before.value);
+      row.previousText = formatViewValue(before.value, literal);
     }
     rows.push(row);
     return;
   }
   const text = headerText(shown);
-  const row: StateRow = { id: rowId(path), component, depth, key, text, change, header: true };
+  const row: StateRow = {
+    id: rowId(path),
+    component,
+    depth,
+    key,
+    text,
+    change,
+    header: true,
+    literal: false,
+  };
   if (isScalar(shown)) row.value = shown as Json;
   const previousText = headerText(before.value);
   if (before.has && after.has && previousText !== text) row.previousText = previousText;
