@@ -109,7 +109,16 @@ export {
   createTraceFile,
   parseTraceFile,
   resolveTraceSource,
+  type TraceFileOptions,
   serializeTraceFile,
   sourceSha256,
   traceSourcePath,
 } from "./trace/trace-file.js";
+export {
+  formatMessage,
+  formatString,
+  formatValue,
+  formatValueLines,
+  formatValueShort,
+  isEncodedValue,
+} from "./value-text.js";
