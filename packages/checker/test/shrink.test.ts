@@ -10,7 +10,8 @@ import type { Failure, Invariant, Json, Model, StepLabel, StepOutcome } from "..
 import { checkRandom } from "../src/search/random-explorer.js";
 import { replayTrace } from "../src/trace/replay.js";
 import { replayLeniently, sameFailure, shrinkTrace } from "../src/search/shrink.js";
-import { loadFixture } from "./fixtures/fl/load.js";
+import { compileText, loadFixture } from "./fixtures/fl/load.js";
+import { program } from "./fl-random-program.js";
 import { GraphModel, type GraphSpec, shortestDistances } from "./models/graph-model.js";
 
 /** Two counters; `x` must stay below 3 and `y` below 2. Steps: init, incX, incY, resetY. */
@@ -146,5 +147,50 @@ describe("shrinkTrace", () => {
     );
     // Enough of the generated graphs reach a bad node for the property to mean something.
     expect(failing).toBeGreaterThan(25);
+  });
+
+  it("on random .fl programs: the shrunk schedule is 1-minimal over steps, pairs of steps and chosen values", () => {
+    let failing = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat({ max: 1000 }), { minLength: 8, maxLength: 40 }),
+        fc.nat(100),
+        (stream, seed) => {
+          const model = buildModel(compileText("random.fl", program(stream)), "Random");
+          const result = checkRandom(model, { seed, runs: 20, maxSteps: 40, shrink: false });
+          if (result.kind !== "violation" && result.kind !== "deadlock") return;
+          failing++;
+          const failure = result.failure;
+          const shrunk = shrinkTrace(model, result.trace.steps, failure, {
+            maxReplays: 1_000_000,
+            timeoutMs: 60_000,
+          });
+          expect(shrunk.reproduced).toBe(true);
+          expect(shrunk.minimal).toBe(true);
+          const kept = shrunk.steps;
+          const fails = (candidate: Json[]): boolean => {
+            const r = replayLeniently(model, candidate, failure);
+            return r !== null && r.steps.length < kept.length;
+          };
+          for (let i = 1; i < kept.length; i++) {
+            expect(fails(kept.filter((_, k) => k !== i)), `without step ${i + 1}`).toBe(false);
+          }
+          kept.forEach((step, i) => {
+            const c = (step as { c?: number[] }).c ?? [];
+            c.forEach((v, p) => {
+              if (v === 0) return;
+              const lowered = kept.slice();
+              lowered[i] = { ...(step as object), c: c.map((x, q) => (q === p ? 0 : x)) } as Json;
+              const r = replayLeniently(model, lowered, failure);
+              expect(r === null || r.steps.length > kept.length, `choice ${p} of step ${i + 1} at 0`).toBe(
+                true,
+              );
+            });
+          });
+        },
+      ),
+      { seed: 7, numRuns: 40 },
+    );
+    expect(failing).toBeGreaterThan(5);
   });
 });

@@ -1,12 +1,16 @@
-// Shrinking a failing schedule: delta debugging on the list of steps. A
-// candidate removes a chunk of steps and is replayed leniently: a step that no
-// longer applies (its message was never sent, its machine does not exist, a
-// choice is out of range) is skipped, and the replay stops at the first
-// failure. The candidate is kept when that failure is the same (same kind and
-// property) as the original's; what was really applied, cut at the failure,
-// becomes the new schedule. Chunks halve down to single steps, and the pass of
-// single steps repeats until nothing more can go. A last pass resets choose
-// values to 0 where the failure survives, so the story reads simply.
+// Shrinking a failing schedule to a 1-minimal one: removing any one step
+// (faults are steps), removing any two steps, or lowering any chosen value
+// (a `choose` result or which queued message a delivery takes) loses the
+// failure. A candidate is replayed leniently: a step that no longer applies
+// (its message was never sent, its machine does not exist, a choice is out of
+// range) is skipped, and the replay stops at the first failure. The candidate
+// is kept when that failure is the same (same kind and property) as the
+// original's and the schedule got smaller: fewer steps, or as many with
+// smaller choices (so shrinking always ends). Passes: delta debugging on
+// chunks of steps halving down to single steps; pairs of steps (a message
+// and its answer often go only together); lowering each chosen value to 0,
+// half, one less. They repeat until none makes progress; a replay or time
+// budget may stop them earlier, which the result says (`minimal: false`).
 import { invariantFailure } from "../failures.js";
 import { TemperatureGauge } from "./liveness-temperature.js";
 import type { Failure, Json, Model, StepOutcome } from "../model.js";
@@ -30,6 +34,8 @@ export interface ShrinkResult {
   elapsedMs: number;
   /** False when the original schedule did not reproduce its failure (then `steps` is the original). */
   reproduced: boolean;
+  /** True when every pass ran to its end: the schedule is 1-minimal; false when a budget stopped shrinking. */
+  minimal: boolean;
 }
 
 export function sameFailure(a: Failure, b: Failure): boolean {
@@ -138,43 +144,140 @@ export function shrinkTrace<S, Step extends Json>(
 
   const first = attempt(steps);
   if (first === null) {
-    return { steps: steps.slice(), failure, replays, elapsedMs: now() - start, reproduced: false };
+    const elapsedMs = now() - start;
+    return { steps: steps.slice(), failure, replays, elapsedMs, reproduced: false, minimal: false };
   }
   let best = first;
+  /** Keeps `candidate`'s replay when it is smaller than the best schedule so far. */
+  const tryCandidate = (candidate: readonly Json[]): boolean => {
+    const kept = attempt(candidate);
+    if (kept === null || !smaller(kept.steps, best.steps)) return false;
+    best = kept;
+    return true;
+  };
 
-  // Remove chunks, halving their size; keep the initial step (nothing applies without it).
-  let chunk = Math.max(1, Math.floor((best.steps.length - 1) / 2));
+  let progressed = true;
+  while (progressed && !exhausted()) {
+    progressed = removeChunks(() => best.steps, tryCandidate, exhausted);
+    if (!progressed && best.steps.length <= PAIR_LIMIT) {
+      progressed = removePairs(() => best.steps, tryCandidate, exhausted);
+    }
+    if (!progressed) progressed = lowerChoices(() => best.steps, tryCandidate, exhausted);
+  }
+  return {
+    steps: best.steps,
+    failure: best.failure,
+    replays,
+    elapsedMs: now() - start,
+    reproduced: true,
+    minimal: !progressed && !exhausted(),
+  };
+}
+
+/** Schedules longer than this skip the pair pass (quadratic in the length). */
+const PAIR_LIMIT = 400;
+
+type Attempt = (candidate: readonly Json[]) => boolean;
+
+/**
+ * Delta debugging: removes chunks of steps, halving their size down to one;
+ * the initial step stays (nothing applies without it). True when a removal
+ * was kept. Ends after a whole pass of single steps removes nothing.
+ */
+function removeChunks(current: () => Json[], tryCandidate: Attempt, exhausted: () => boolean): boolean {
+  let any = false;
+  let chunk = Math.max(1, Math.floor((current().length - 1) / 2));
   while (!exhausted()) {
     let progressed = false;
     let at = 1;
-    while (at < best.steps.length && !exhausted()) {
-      const candidate = [...best.steps.slice(0, at), ...best.steps.slice(at + chunk)];
-      const kept = attempt(candidate);
-      if (kept !== null && kept.steps.length < best.steps.length) {
-        best = kept;
-        progressed = true;
-      } else {
-        at += chunk;
-      }
+    while (at < current().length && !exhausted()) {
+      const steps = current();
+      if (tryCandidate([...steps.slice(0, at), ...steps.slice(at + chunk)])) progressed = any = true;
+      else at += chunk;
     }
     if (chunk > 1) chunk = Math.max(1, Math.floor(chunk / 2));
     else if (!progressed) break;
   }
-
-  // Simplest choices: try each step's `choose` values at 0.
-  for (let i = 0; i < best.steps.length && !exhausted(); i++) {
-    const step = best.steps[i];
-    if (!hasNonZeroChoices(step)) continue;
-    const candidate = best.steps.slice();
-    candidate[i] = { ...(step as { [key: string]: Json }), c: [] };
-    const kept = attempt(candidate);
-    if (kept !== null && kept.steps.length <= best.steps.length) best = kept;
-  }
-  return { steps: best.steps, failure: best.failure, replays, elapsedMs: now() - start, reproduced: true };
+  return any;
 }
 
-function hasNonZeroChoices(step: Json | undefined): boolean {
-  if (typeof step !== "object" || step === null || Array.isArray(step)) return false;
+/** Removes two steps at once (neither alone could go). True when a pair was removed. */
+function removePairs(current: () => Json[], tryCandidate: Attempt, exhausted: () => boolean): boolean {
+  for (let i = 1; i < current().length && !exhausted(); i++) {
+    for (let j = i + 1; j < current().length && !exhausted(); j++) {
+      const steps = current();
+      if (tryCandidate([...steps.slice(0, i), ...steps.slice(i + 1, j), ...steps.slice(j + 1)])) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Lowers each chosen value of each step, one at a time: to 0, to half, to one
+ * less. True when a lowered value was kept.
+ */
+function lowerChoices(current: () => Json[], tryCandidate: Attempt, exhausted: () => boolean): boolean {
+  let any = false;
+  for (let index = 0; index < current().length && !exhausted(); index++) {
+    for (const slot of choiceSlots(current()[index])) {
+      for (const lower of lowerValues(slot.value)) {
+        if (exhausted()) return any;
+        const steps = current();
+        const candidate = steps.slice();
+        candidate[index] = slot.with(steps[index] as JsonObject, lower);
+        if (tryCandidate(candidate)) {
+          any = true;
+          break;
+        }
+      }
+    }
+  }
+  return any;
+}
+
+type JsonObject = { [key: string]: Json };
+
+interface ChoiceSlot {
+  value: number;
+  with(step: JsonObject, value: number): JsonObject;
+}
+
+/** The chosen values of a step: each `choose` result (`c`) and a delivery's queue index (`i`). */
+function choiceSlots(step: Json | undefined): ChoiceSlot[] {
+  if (typeof step !== "object" || step === null || Array.isArray(step)) return [];
+  const slots: ChoiceSlot[] = [];
   const c = step["c"];
-  return Array.isArray(c) && c.some((v) => v !== 0);
+  if (Array.isArray(c)) {
+    c.forEach((value, position) => {
+      if (typeof value !== "number" || value <= 0) return;
+      slots.push({
+        value,
+        with: (s, lower) => {
+          const choices = (s["c"] as Json[]).slice();
+          choices[position] = lower;
+          return { ...s, c: choices };
+        },
+      });
+    });
+  }
+  const i = step["i"];
+  if (typeof i === "number" && i > 0) slots.push({ value: i, with: (s, lower) => ({ ...s, i: lower }) });
+  return slots;
+}
+
+/** Smaller values to try instead of `value`, smallest first. */
+function lowerValues(value: number): number[] {
+  return [...new Set([0, Math.floor(value / 2), value - 1])].filter((v) => v >= 0 && v < value);
+}
+
+/** The total of a schedule's chosen values (see choiceSlots). */
+function choiceWeight(steps: readonly Json[]): number {
+  let total = 0;
+  for (const step of steps) for (const slot of choiceSlots(step)) total += slot.value;
+  return total;
+}
+
+/** Fewer steps, or as many with smaller chosen values. */
+function smaller(a: readonly Json[], b: readonly Json[]): boolean {
+  return a.length < b.length || (a.length === b.length && choiceWeight(a) < choiceWeight(b));
 }
