@@ -322,6 +322,7 @@ class RandomRun<S, Step extends Json> {
     let steps = outcome.steps;
     let shrinkReplays = 0;
     let shrinkMs = 0;
+    let shrinkMinimal = false;
     if (o.shrink !== false) {
       const shrinkOptions: Parameters<typeof shrinkTrace>[3] = {
         maxReplays: o.shrinkReplays ?? 5000,
@@ -332,6 +333,7 @@ class RandomRun<S, Step extends Json> {
       const shrunk = shrinkTrace(this.model, outcome.steps, failure, shrinkOptions);
       shrinkReplays = shrunk.replays;
       shrinkMs = shrunk.elapsedMs;
+      shrinkMinimal = shrunk.minimal;
       if (shrunk.reproduced) {
         steps = shrunk.steps;
         failure = shrunk.failure;
@@ -346,6 +348,7 @@ class RandomRun<S, Step extends Json> {
       originalTrace: { steps: outcome.steps },
       shrinkReplays,
       shrinkMs,
+      shrinkMinimal,
       replayCommand: this.replayCommand(index),
     };
     const kind = resultKindOf(failure.kind);
