@@ -58,6 +58,8 @@ export interface RandomFinding {
   /** Replays tried while shrinking. */
   shrinkReplays: number;
   shrinkMs: number;
+  /** True when shrinking ended 1-minimal; false when its replay or time budget stopped it (or it was off). */
+  shrinkMinimal: boolean;
   /** The command that runs this exact run again, e.g. `faultline check m.fl --test T --mode random --seed 7 --run 3`. */
   replayCommand: string;
 }
