@@ -332,10 +332,12 @@ describe("generated code computes what .fl defines", () => {
             () => runtime,
             module,
           );
+          // Functions take the context first; these only tick (one operation of the step's budget).
+          const ctx = { tick: () => {} };
           exprs.forEach(([i, b], n) => {
-            expect(result(() => module.exports[`fun$i${n}`]!(null, ...env))).toBe(result(() => i.eval(env)));
+            expect(result(() => module.exports[`fun$i${n}`]!(ctx, ...env))).toBe(result(() => i.eval(env)));
             const expected = () => b.eval(env) || (i.eval(env) === 3 && !b.eval(env));
-            expect(result(() => module.exports[`fun$b${n}`]!(null, ...env))).toBe(result(expected));
+            expect(result(() => module.exports[`fun$b${n}`]!(ctx, ...env))).toBe(result(expected));
           });
         },
       ),

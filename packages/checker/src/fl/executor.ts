@@ -7,6 +7,7 @@
 // all choice sequences depth-first by re-running the step (see runAll).
 import { errorMessage } from "../errors.js";
 import type { Failure, SourceLocation, StepOutcome } from "../model.js";
+import { StepInterrupted, stepDeadline } from "../step-deadline.js";
 import type { EnabledSteps } from "./enabled-steps.js";
 import type { FaultPlan } from "./fault-plan.js";
 import {
@@ -20,8 +21,8 @@ import {
   HALTED,
   UP,
 } from "./fl-state.js";
-import type { ControlTransfer, FlContext, Payload, Value } from "./lang-codegen.js";
-import { RuntimeFault } from "./lang-codegen.js";
+import type { ControlTransfer, FlContext, Payload, Type, Value } from "./lang-codegen.js";
+import { ForeignValueError, flRuntime, foreignValue, RuntimeFault } from "./lang-codegen.js";
 import {
   type ActionFn,
   H_DEFER,
@@ -47,8 +48,21 @@ export class FlFailure {
 /** A step that cannot be replayed (not enabled, or a choice out of range): bad trace input. */
 export class InvalidStepError extends Error {}
 
-/** Work allowed per step (loop iterations plus state transitions) before it is called a runaway. */
-const FUEL = 1_000_000;
+/**
+ * Operations one step may do before it is called a runaway (docs/language.md,
+ * "Limits"): a loop iteration, a function or action run and a state change
+ * count one, copying or scanning a collection its size, creating a machine
+ * MACHINE_COST.
+ */
+export const STEP_OPERATIONS = 50_000_000;
+/** What creating a machine costs, in operations (a step creates at most STEP_OPERATIONS / MACHINE_COST). */
+export const MACHINE_COST = 1_000;
+/** The most alternatives one `choose` may have (docs/language.md, "Limits"). */
+export const MAX_CHOICES = 100_000;
+/** Operations between two looks at the budget and the clock. */
+const SLICE = 4_096;
+
+const meter = flRuntime.meter;
 
 /** A message sent during a recorded run (for step descriptions). */
 export interface SendRecord {
@@ -123,7 +137,14 @@ export class Executor implements FlContext {
   options: number[] = [];
   nChoices = 0;
 
-  private fuel = FUEL;
+  /** Operations spent by the current step before the meter's current slice. */
+  private spent = 0;
+  /** The last code site that ticked (a loop, function or action), where a runaway is reported. */
+  private site = -1;
+  /** When the current step must give up (stepDeadline()). */
+  private deadline = Number.POSITIVE_INFINITY;
+  /** Per machine type: the generation whose step owns byType[type] (may push to it). */
+  private readonly byTypeGen: number[];
   /** The spec monitor running (for failure attribution), or null. */
   private monitorName: string | null = null;
   /** When set, sends are logged here (describeStep). */
@@ -135,7 +156,34 @@ export class Executor implements FlContext {
 
   constructor(private readonly cfg: ExecutorConfig) {
     this.params = cfg.params;
+    this.byTypeGen = cfg.machines.map(() => -1);
   }
+
+  /** Arm the work meter for a step (or an invariant): a full budget, this executor's refill. */
+  private startMeter(): void {
+    this.spent = 0;
+    this.site = -1;
+    this.deadline = stepDeadline();
+    meter.left = SLICE;
+    meter.refill = this.refill;
+  }
+
+  /** The meter's slice is spent: a runaway past the budget, the deadline passed, or the next slice. */
+  private readonly refill = (): void => {
+    this.spent += SLICE - meter.left;
+    if (this.spent > STEP_OPERATIONS) {
+      meter.left = SLICE; // the failure's own work (messages, replays) must not trip it again
+      throw new RuntimeFault(
+        this.site,
+        `the step does not terminate: it exceeded ${STEP_OPERATIONS.toLocaleString("en-US")} operations (an infinite loop?)`,
+      );
+    }
+    if (Date.now() >= this.deadline) {
+      meter.left = SLICE;
+      throw new StepInterrupted();
+    }
+    meter.left = SLICE;
+  };
 
   // ---------------------------------------------------------------- steps
 
@@ -162,7 +210,7 @@ export class Executor implements FlContext {
     }
     this.forced = forced;
     this.nChoices = 0;
-    this.fuel = FUEL;
+    this.startMeter();
     this.ctl = NONE;
     this.this = -1;
     this.monitorName = null;
@@ -197,21 +245,19 @@ export class Executor implements FlContext {
         failure: {
           kind: "runtime-error",
           property: "runtime-error",
-          message: `foreign function ${e.fun} threw: ${e.reason}`,
+          message: e.message,
           location: this.cfg.toLocation(e.span),
         },
       };
     }
     if (e instanceof RuntimeFault) return { kind: "failure", failure: this.runtimeFailure(e) };
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
-      return {
-        kind: "failure",
-        failure: {
-          kind: "runtime-error",
-          property: "runtime-error",
-          message: "stack overflow (unbounded recursion in a function?)",
-        },
-      };
+      // The deepest function or loop that ticked is where the recursion went.
+      const failure = this.runtimeError(
+        this.site,
+        "stack overflow (unbounded recursion in a function?)",
+      ).failure;
+      return { kind: "failure", failure };
     }
     throw e;
   }
@@ -483,7 +529,7 @@ export class Executor implements FlContext {
       }
       const target = this.ctlTarget;
       const payload = this.ctlPayload;
-      this.spend(1, null);
+      if (--meter.left < 0) meter.refill();
       this.runExit(table.states[m.state]!, m.vars);
       m.state = target;
       if (this.coverage !== null) this.countEntered(table, target);
@@ -527,15 +573,18 @@ export class Executor implements FlContext {
       this.machines = this.machines.slice();
       this.machinesCopied = true;
     }
+    if (site !== null) this.site = site;
+    if ((meter.left -= MACHINE_COST) < 0) meter.refill();
     if (!this.byTypeCopied) {
       this.byType = this.byType.slice();
       this.byTypeCopied = true;
     }
     const id = this.machines.length;
     const ids = this.byType[type]!;
+    const k = ids.length;
     const m: FlMachine = {
       type,
-      k: ids.length,
+      k,
       state: table.start,
       status: UP,
       timers: 0,
@@ -549,7 +598,12 @@ export class Executor implements FlContext {
       fl: 0,
     };
     this.machines.push(m);
-    this.byType[type] = [...ids, id];
+    // This step's own list grows in place: creating n machines in one step is O(n), not O(n^2).
+    if (this.byTypeGen[type] === this.gen) (ids as number[]).push(id);
+    else {
+      this.byType[type] = [...ids, id];
+      this.byTypeGen[type] = this.gen;
+    }
     // A machine created during a partition starts on its creator's side.
     if (this.cut !== null && this.this >= 0 && this.cut.includes(this.this)) this.cut = [...this.cut, id];
     this.runStartEntry(id, m, table);
@@ -652,7 +706,7 @@ export class Executor implements FlContext {
       }
       const target = this.ctlTarget;
       const payload = this.ctlPayload;
-      this.spend(1, null);
+      if (--meter.left < 0) meter.refill();
       this.runExit(table.states[mon.state]!, mon.vars);
       mon.state = target;
       if (this.coverage !== null) this.countEntered(table, target);
@@ -833,12 +887,6 @@ export class Executor implements FlContext {
     return this.runtimeError(e.site, e.message).failure;
   }
 
-  private spend(n: number, site: number | null): void {
-    this.fuel -= n;
-    if (this.fuel < 0)
-      throw this.runtimeError(site, "the step does not terminate (loop or goto cycle ran too long)");
-  }
-
   nameOf(id: number): string {
     const m = this.machines[id];
     return m ? `${this.cfg.machines[m.type]!.name}(${m.k})` : `#${id}`;
@@ -893,6 +941,12 @@ export class Executor implements FlContext {
 
   choose(n: number, site: number): number {
     if (!(n > 0)) throw this.runtimeError(site, `choose(${n}): nothing to choose from`);
+    if (n > MAX_CHOICES) {
+      throw this.runtimeError(
+        site,
+        `choose over ${n} alternatives: more than the limit of ${MAX_CHOICES.toLocaleString("en-US")} (choose from a smaller range or collection)`,
+      );
+    }
     const pos = this.nChoices++;
     let v = 0;
     if (pos < this.forced.length) {
@@ -938,11 +992,13 @@ export class Executor implements FlContext {
   }
 
   tick(site: number): void {
-    if (--this.fuel < 0) this.spend(0, site);
+    this.site = site;
+    if (--meter.left < 0) meter.refill();
   }
 
   /** Point the queries at a state (for invariants). */
   view(s: FlState): void {
+    this.startMeter();
     this.machines = s.machines as FlMachine[];
     this.channels = s.channels as FlChannel[];
     this.byType = s.byType as (readonly number[])[];
@@ -1019,25 +1075,49 @@ export class ForeignFunctionError extends Error {
     readonly fun: string,
     readonly span: import("@faultline/lang").Span,
     readonly reason: string,
+    /** What the function did: threw, or returned a value that is not of its declared type. */
+    readonly what: "threw" | "returned a bad value" = "threw",
   ) {
-    super(`foreign function ${fun} threw: ${reason}`);
+    super(
+      what === "threw" ? `foreign function ${fun} threw: ${reason}` : `foreign function ${fun} ${reason}`,
+    );
   }
 }
 
-/** Wraps each foreign implementation so that what it throws becomes a ForeignFunctionError. */
+/**
+ * Wraps each foreign implementation so that what it throws, and a result that
+ * is not a value of its declared return type (foreign-values.ts), becomes a
+ * ForeignFunctionError. The meter's own exceptions (a runaway, the deadline:
+ * instrumented foreign code spends from it) pass through as they are.
+ */
 export function guardForeignFunctions(
-  funs: readonly { name: string; foreign: boolean; span: import("@faultline/lang").Span }[],
+  funs: readonly {
+    name: string;
+    foreign: boolean;
+    span: import("@faultline/lang").Span;
+    returnType: Type;
+  }[],
   impl: Readonly<Record<string, unknown>>,
 ): Record<string, unknown> {
   const guarded: Record<string, unknown> = { ...impl };
   for (const f of funs) {
     const fn = impl[f.name];
     if (!f.foreign || typeof fn !== "function") continue;
+    const returnType = f.returnType;
     guarded[f.name] = (...args: unknown[]) => {
+      let result: unknown;
       try {
-        return (fn as (...a: unknown[]) => unknown)(...args);
+        result = (fn as (...a: unknown[]) => unknown)(...args);
       } catch (e) {
-        throw new ForeignFunctionError(f.name, f.span, errorMessage(e));
+        if (e instanceof StepInterrupted) throw e;
+        const reason = e instanceof RuntimeFault ? e.message : errorMessage(e);
+        throw new ForeignFunctionError(f.name, f.span, reason);
+      }
+      try {
+        return foreignValue(result, returnType);
+      } catch (e) {
+        if (!(e instanceof ForeignValueError)) throw e;
+        throw new ForeignFunctionError(f.name, f.span, e.message, "returned a bad value");
       }
     };
   }

@@ -3,7 +3,12 @@
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import type { Diagnostic, IrProgram } from "@faultline/lang";
-import { checkForeignImplementation, type ForeignFileSystem } from "./lang-codegen.js";
+import {
+  checkForeignImplementation,
+  FOREIGN_METER_MODULE,
+  type ForeignFileSystem,
+  flRuntime,
+} from "./lang-codegen.js";
 import { loadCommonJs } from "./load-module.js";
 
 export interface ForeignLoadResult {
@@ -17,6 +22,12 @@ export function loadForeignImplementation(ir: IrProgram, fs?: ForeignFileSystem)
   if (checked.js === null || checked.path === null)
     return { diagnostics: checked.diagnostics, functions: null };
   // The implementation may import other modules (node built-ins, npm packages) relative to itself.
-  const functions = loadCommonJs(checked.js, {}, createRequire(resolve(checked.path)));
+  // The implementation is instrumented (foreign.ts): its loops and calls spend from the step's meter.
+  const meter = { tick: () => flRuntime.spend(1) };
+  const functions = loadCommonJs(
+    checked.js,
+    { [FOREIGN_METER_MODULE]: meter },
+    createRequire(resolve(checked.path)),
+  );
   return { diagnostics: [], functions };
 }

@@ -41,7 +41,11 @@ export interface FlContext {
   assertFailed(site: number, message: string | null): never;
   startTimer(timer: number): void;
   cancelTimer(timer: number): void;
-  /** Called once per loop iteration: bounds the work of one step (a runaway loop is an error). */
+  /**
+   * Called at the start of every function and action run and of every loop
+   * iteration: one operation of the step's budget (runtime.ts `meter`; a
+   * runaway step is an error located at the last site that ticked).
+   */
   tick(site: number): void;
 
   // Queries over the global state, for invariants.

@@ -21,6 +21,8 @@ import { arrayType, keywordType, readonlyType, type TypeNode, tupleType } from "
 import { loadTypeScript, type TypeScriptCompiler } from "./load-typescript.js";
 import { printModule, printType } from "./print-code.js";
 
+export { ForeignValueError, foreignValue } from "./foreign-values.js";
+
 export interface ForeignCheckResult {
   diagnostics: Diagnostic[];
   /** The implementation file's path (null when the program declares no foreign function). */
@@ -252,6 +254,80 @@ export function checkForeignImplementation(
     },
     fileName: path,
     reportDiagnostics: false,
+    transformers: { before: [meterTransformer(ts)] },
   }).outputText;
   return { diagnostics: [], path, js };
+}
+
+/**
+ * The module the instrumented implementation requires for its meter: the
+ * loader maps it to `{ tick }`, one operation of the running step's budget
+ * (runtime.ts `spend(1)`).
+ */
+export const FOREIGN_METER_MODULE = "faultline:meter";
+const TICK = "__faultline_tick";
+
+/**
+ * Instruments the implementation so that the step's budget and the check's
+ * deadline reach into it: a call of the meter's tick at the start of every
+ * loop iteration and of every function body written in the file. Code it
+ * calls in other modules (npm packages, node built-ins) is not instrumented.
+ */
+function meterTransformer(ts: TypeScriptCompiler): ts.TransformerFactory<ts.SourceFile> {
+  return (context) => {
+    const f = context.factory;
+    const tick = () =>
+      f.createExpressionStatement(f.createCallExpression(f.createIdentifier(TICK), undefined, []));
+    const ticked = (body: ts.Statement): ts.Block =>
+      f.createBlock([tick(), ...(ts.isBlock(body) ? body.statements : [body])], true);
+    const visit = (node: ts.Node): ts.Node => {
+      const n = ts.visitEachChild(node, visit, context);
+      if (ts.isWhileStatement(n)) return f.updateWhileStatement(n, n.expression, ticked(n.statement));
+      if (ts.isDoStatement(n)) return f.updateDoStatement(n, ticked(n.statement), n.expression);
+      if (ts.isForStatement(n))
+        return f.updateForStatement(n, n.initializer, n.condition, n.incrementor, ticked(n.statement));
+      if (ts.isForInStatement(n))
+        return f.updateForInStatement(n, n.initializer, n.expression, ticked(n.statement));
+      if (ts.isForOfStatement(n))
+        return f.updateForOfStatement(n, n.awaitModifier, n.initializer, n.expression, ticked(n.statement));
+      // A function body (declaration, expression, method, accessor, constructor, arrow with a block).
+      if (ts.isBlock(n) && ts.isBlock(node) && node.parent !== undefined && ts.isFunctionLike(node.parent))
+        return f.updateBlock(n, [tick(), ...n.statements]);
+      if (ts.isArrowFunction(n) && !ts.isBlock(n.body))
+        return f.updateArrowFunction(
+          n,
+          n.modifiers,
+          n.typeParameters,
+          n.parameters,
+          n.type,
+          n.equalsGreaterThanToken,
+          f.createBlock([tick(), f.createReturnStatement(n.body)], true),
+        );
+      return n;
+    };
+    return (file) => {
+      const out = ts.visitNode(file, visit) as ts.SourceFile;
+      // var, not const: hoisted, so a function called while the module initialises finds it.
+      const declare = f.createVariableStatement(
+        undefined,
+        f.createVariableDeclarationList(
+          [
+            f.createVariableDeclaration(
+              TICK,
+              undefined,
+              undefined,
+              f.createPropertyAccessExpression(
+                f.createCallExpression(f.createIdentifier("require"), undefined, [
+                  f.createStringLiteral(FOREIGN_METER_MODULE),
+                ]),
+                "tick",
+              ),
+            ),
+          ],
+          ts.NodeFlags.None,
+        ),
+      );
+      return f.updateSourceFile(out, [declare, ...out.statements]);
+    };
+  };
 }

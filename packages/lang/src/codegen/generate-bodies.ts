@@ -142,6 +142,15 @@ export class BodyGenerator {
     return num(this.sites.length - 1);
   }
 
+  /**
+   * `ctx.tick(site)`: one operation of the step's budget, at the start of every
+   * function and action run and of every loop iteration (a runaway is reported
+   * at the last site that ticked; see context.ts).
+   */
+  private tick(span: Span): Stmt {
+    return exprStmt(ctxCall("tick", [this.site(span)]));
+  }
+
   /** An invariant: a predicate over the whole state. */
   invariant(inv: IrInvariant): Decl {
     const scope: Scope = { owner: null, inAction: false, temps: 0 };
@@ -192,7 +201,7 @@ export class BodyGenerator {
     }
     if (b.collection !== null) {
       const coll = this.expr(b.collection, scope);
-      return b.collection.type.kind === "map" ? rtCall("keys", [coll]) : coll;
+      return rtCall(b.collection.type.kind === "map" ? "keys" : "scan", [coll]);
     }
     throw new Error("codegen: quantifier binder without a domain");
   }
@@ -230,7 +239,7 @@ export class BodyGenerator {
     const scope: Scope = { owner, inAction: false, temps: 0 };
     const params = fn.params.map((p) => this.param(p.name, p.type));
     if (owner !== null) params.unshift(this.selfParam(owner));
-    const body = this.stmts(fn.body ?? [], scope);
+    const body = [this.tick(fn.span), ...this.stmts(fn.body ?? [], scope)];
     const what = owner === null ? `fun ${fn.name}` : `${owner.name}: fun ${fn.name}`;
     return this.func(
       funFunctionName(fn.owner, fn.name),
@@ -246,7 +255,7 @@ export class BodyGenerator {
     const scope: Scope = { owner, inAction: true, temps: 0 };
     const params = [this.selfParam(owner)];
     if (action.param !== null) params.push(this.param(action.param.name, action.param.type));
-    const body = this.stmts(action.body, scope);
+    const body = [this.tick(action.span), ...this.stmts(action.body, scope)];
     // `ControlTransfer | void` when the action may end in goto/raise/halt (the runtime reads the returned value).
     const voidType = this.types.typeNode(VOID_TYPE);
     let returns: TypeNode = voidType;
@@ -392,7 +401,7 @@ export class BodyGenerator {
       case "if":
         return [this.ifStmt(s, scope)];
       case "while": {
-        const tick = exprStmt(ctxCall("tick", [this.site(s.span)]));
+        const tick = this.tick(s.span);
         return [{ k: "while", cond: this.expr(s.cond, scope), body: this.block(s.body, scope, [tick]) }];
       }
       case "foreach": {
@@ -403,7 +412,7 @@ export class BodyGenerator {
             k: "forOf",
             name: safeIdentifier(s.variable),
             iterable: isMap ? rtCall("keys", [iterable]) : iterable,
-            body: this.block(s.body, scope),
+            body: this.block(s.body, scope, [this.tick(s.span)]),
           },
         ];
       }
@@ -589,10 +598,8 @@ export class BodyGenerator {
       case "call": {
         const args = e.args.map((a) => this.expr(a, scope));
         if (e.scope === "foreign") {
-          const result = call(prop("foreign", e.fun), args);
-          if (e.type.kind === "int") return rtCall("toInt", [result]);
-          if (e.type.kind === "set") return rtCall("setOf", [result]);
-          return result;
+          // The checker validates what it returns against the declared type (foreign-values.ts).
+          return call(prop("foreign", e.fun), args);
         }
         if (e.scope === "global") return call(id(funFunctionName(null, e.fun)), [id("ctx"), ...args]);
         const owner = scope.owner;

@@ -39,6 +39,27 @@ export class RuntimeFault {
   ) {}
 }
 
+// ---------------------------------------------------------------- the work meter
+
+/**
+ * The work meter of the running step (docs/language.md, "Limits"). Generated
+ * code spends one operation per loop iteration and per function or action run
+ * (`ctx.tick`), the helpers below spend the size of the collection they copy or
+ * scan, and instrumented foreign code one per loop iteration and call. When
+ * `left` drops below zero the runtime's `refill` runs: it throws (the step's
+ * budget is spent, or the check's time ran out) or grants the next slice. Outside
+ * a checker (`faultline compile`'s module used on its own) `left` is infinite.
+ */
+export const meter: { left: number; refill: () => void } = {
+  left: Number.POSITIVE_INFINITY,
+  refill: () => {},
+};
+
+/** Spend `n` operations of the running step's budget. */
+export function spend(n: number): void {
+  if ((meter.left -= n) < 0) meter.refill();
+}
+
 /** The canonical total order on values of one type. */
 export function compare(a: Value, b: Value): number {
   if (typeof a === "number") return a - (b as number);
@@ -110,6 +131,7 @@ function searchKey(m: MapEntries<Value, Value>, k: Value): number {
 
 /** A set from elements in any order (sorted, duplicates removed). */
 export function setOf<T extends Value>(elems: readonly T[]): T[] {
+  spend(elems.length);
   const s = elems.slice().sort(compare);
   let w = 0;
   for (let r = 0; r < s.length; r++) {
@@ -126,6 +148,7 @@ export function setHas(s: readonly Value[], x: Value): boolean {
 export function setAdd<T extends Value>(s: readonly T[], x: NoInfer<T>): readonly T[] {
   const i = search(s, x);
   if (i >= 0) return s;
+  spend(s.length);
   const c = s.slice();
   c.splice(-i - 1, 0, x);
   return c;
@@ -134,6 +157,7 @@ export function setAdd<T extends Value>(s: readonly T[], x: NoInfer<T>): readonl
 export function setRemove<T extends Value>(s: readonly T[], x: NoInfer<T>): readonly T[] {
   const i = search(s, x);
   if (i < 0) return s;
+  spend(s.length);
   const c = s.slice();
   c.splice(i, 1);
   return c;
@@ -154,6 +178,7 @@ export function seqGet<T extends Value>(s: readonly T[], i: number, site: number
 
 export function seqSet<T extends Value>(s: readonly T[], i: number, v: NoInfer<T>, site: number): T[] {
   checkIndex(s, i, site, false);
+  spend(s.length);
   const c = s.slice();
   c[i] = v;
   return c;
@@ -167,6 +192,7 @@ export function seqInsert<T extends Value>(
 ): T[] {
   const i = pair[0];
   checkIndex(s, i, site, true);
+  spend(s.length);
   const c = s.slice();
   c.splice(i, 0, pair[1]);
   return c;
@@ -175,17 +201,20 @@ export function seqInsert<T extends Value>(
 /** `s -= (i)`: remove the element at position i. */
 export function seqRemove<T extends Value>(s: readonly T[], i: number, site: number): T[] {
   checkIndex(s, i, site, false);
+  spend(s.length);
   const c = s.slice();
   c.splice(i, 1);
   return c;
 }
 
 export function seqHas(s: readonly Value[], x: Value): boolean {
+  spend(s.length);
   for (let i = 0; i < s.length; i++) if (eq(s[i]!, x)) return true;
   return false;
 }
 
 export function concat<T extends Value>(a: readonly T[], b: readonly T[]): T[] {
+  spend(a.length + b.length);
   return a.concat(b);
 }
 
@@ -212,6 +241,7 @@ export function mapPut<K extends Value, V extends Value>(
   v: NoInfer<V>,
 ): (readonly [K, V])[] {
   const i = searchKey(m, k);
+  spend(m.length);
   const c = m.slice();
   if (i >= 0) c[i] = [k, v];
   else c.splice(-i - 1, 0, [k, v]);
@@ -232,16 +262,19 @@ export function mapRemove<K extends Value, V extends Value>(
 ): MapEntries<K, V> {
   const i = searchKey(m, k);
   if (i < 0) return m;
+  spend(m.length);
   const c = m.slice();
   c.splice(i, 1);
   return c;
 }
 
 export function keys<K extends Value>(m: MapEntries<K, Value>): K[] {
+  spend(m.length);
   return m.map((e) => e[0]);
 }
 
 export function values<V extends Value>(m: MapEntries<Value, V>): V[] {
+  spend(m.length);
   return m.map((e) => e[1]);
 }
 
@@ -273,14 +306,15 @@ export function chooseIn(ctx: Chooser, coll: readonly Value[], isMap: boolean, s
   return isMap ? (v as readonly Value[])[0]! : v;
 }
 
+/** A collection a quantifier is about to visit, its size spent from the step's budget. */
+export function scan<T extends Value>(coll: readonly T[]): readonly T[] {
+  spend(coll.length);
+  return coll;
+}
+
 /** The elements `foreach` and quantifiers visit: a map's keys, otherwise the elements. */
 export function elems(coll: readonly Value[], isMap: boolean): readonly Value[] {
   return isMap ? keys(coll as MapEntries<Value, Value>) : coll;
-}
-
-/** Normalise a foreign function's int result to the int representation. */
-export function toInt(x: unknown): number {
-  return Number(x) | 0;
 }
 
 /** A short, type-less rendering for runtime error messages. */
