@@ -13,6 +13,7 @@ import type { CheckResult, ExhaustiveStats, RandomStats } from "../check-result.
 import { collectCoverage } from "../coverage.js";
 import { type CoverageReport, hasLivenessProperties, hasSymmetry, type Json, type Model } from "../model.js";
 import type { ModelFactory } from "../model-factory.js";
+import { boundedIfInterrupted, setStepDeadline } from "../step-deadline.js";
 import { checkExhaustive, type ExhaustiveProgress } from "./bfs-explorer.js";
 import { checkLiveness, hasHotCycle } from "./liveness.js";
 import { checkExhaustiveParallel } from "./parallel-explorer.js";
@@ -95,9 +96,24 @@ export async function checkModel<S, Step extends Json>(
   factory: ModelFactory | null,
   options: CheckModelOptions = {},
 ): Promise<CheckModelOutcome> {
-  const o = options;
-  const mode = o.mode ?? "exhaustive";
+  // A step still running at the deadline is interrupted (step-deadline.ts): the check is then bounded.
   const started = Date.now();
+  setStepDeadline(options.timeoutMs === undefined ? undefined : started + options.timeoutMs);
+  try {
+    const outcome = await checkModelFrom(started, model, factory, options);
+    return { ...outcome, result: boundedIfInterrupted(outcome.result) };
+  } finally {
+    setStepDeadline(undefined);
+  }
+}
+
+async function checkModelFrom<S, Step extends Json>(
+  started: number,
+  model: Model<S, Step>,
+  factory: ModelFactory | null,
+  o: CheckModelOptions,
+): Promise<CheckModelOutcome> {
+  const mode = o.mode ?? "exhaustive";
   const remaining = () =>
     o.timeoutMs === undefined ? undefined : Math.max(1, o.timeoutMs - (Date.now() - started));
   if (mode === "random" || mode === "pct") {
