@@ -36,6 +36,27 @@ describe("styled text", () => {
     expect(textWidth("│─✗▸")).toBe(4);
   });
 
+  it("keeps emoji sequences whole and the frame exact (string-width with grapheme clusters)", () => {
+    const family = "👩‍👩‍👧"; // three emoji joined by zero-width joiners: one wide character
+    const thumb = "👍🏽"; // an emoji with a skin-tone modifier
+    const flag = "🇯🇵"; // two regional indicators
+    expect(textWidth(family)).toBe(2);
+    expect(textWidth(thumb)).toBe(2);
+    expect(textWidth(flag)).toBe(2);
+    expect(truncateText(`${family}${thumb}ab`, 5)).toBe(`${family}${thumb}…`);
+    expect(truncateText(`a${family}b`, 3)).toBe("a…");
+    const line = [{ text: `Leader(0) <- Append(${thumb} ${family} ${flag})` }];
+    for (const width of [10, 17, 23, 40]) {
+      const fitted = fitLine(line, width);
+      expect(lineWidth(fitted)).toBe(width);
+      for (const wrapped of wrapLine(line, width, 2)) expect(lineWidth(wrapped)).toBeLessThanOrEqual(width);
+    }
+    // No cluster is split: every piece of the wrapped text is whole emoji.
+    const pieces = wrapLine(line, 7).flatMap((l) => l.map((seg) => seg.text));
+    expect(pieces.join("")).toBe(line[0]!.text);
+    for (const piece of pieces) expect(piece.includes("\u200d") ? piece.includes(family) : true).toBe(true);
+  });
+
   it("truncates with an ellipsis only when the text is too wide", () => {
     expect(truncateText("balance", 7)).toBe("balance");
     expect(truncateText("balance", 5)).toBe("bala…");

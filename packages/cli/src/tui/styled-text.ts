@@ -1,6 +1,7 @@
 // Lines of styled segments: every pane is rendered to these by pure functions,
 // so widths are exact (the 80-column layout is tested on them) and the Ink
 // components only map segments to <Text>.
+import stringWidth from "string-width";
 
 export type Color = "red" | "green" | "yellow" | "blue" | "magenta" | "cyan" | "gray" | "white";
 
@@ -17,30 +18,26 @@ export type StyledLine = Segment[];
 
 export const ELLIPSIS = "…";
 
+/**
+ * The grapheme clusters of `text` (what a terminal draws as one character: an
+ * emoji with its modifiers, a letter with its combining marks) with their
+ * widths in columns, from string-width (the table Ink itself measures with).
+ */
+export function graphemes(text: string): { text: string; width: number }[] {
+  const out: { text: string; width: number }[] = [];
+  for (const { segment } of segmenter.segment(text)) out.push({ text: segment, width: stringWidth(segment) });
+  return out;
+}
+
+const segmenter = new Intl.Segmenter();
+
 /** Terminal columns taken by one code point: 0 for combining marks and controls, 2 for wide (CJK, emoji). */
 export function codePointWidth(code: number): number {
-  if (code < 32 || (code >= 0x7f && code < 0xa0)) return 0;
-  if ((code >= 0x300 && code <= 0x36f) || (code >= 0x200b && code <= 0x200f) || code === 0xfe0f) return 0;
-  if (
-    (code >= 0x1100 && code <= 0x115f) ||
-    (code >= 0x2e80 && code <= 0xa4cf && code !== 0x303f) ||
-    (code >= 0xac00 && code <= 0xd7a3) ||
-    (code >= 0xf900 && code <= 0xfaff) ||
-    (code >= 0xfe30 && code <= 0xfe4f) ||
-    (code >= 0xff00 && code <= 0xff60) ||
-    (code >= 0xffe0 && code <= 0xffe6) ||
-    (code >= 0x1f300 && code <= 0x1faff) ||
-    (code >= 0x20000 && code <= 0x3fffd)
-  ) {
-    return 2;
-  }
-  return 1;
+  return stringWidth(String.fromCodePoint(code));
 }
 
 export function textWidth(text: string): number {
-  let width = 0;
-  for (const char of text) width += codePointWidth(char.codePointAt(0)!);
-  return width;
+  return stringWidth(text);
 }
 
 /** Cuts `text` to at most `width` columns, ending in "…" when something was cut. */
@@ -49,11 +46,10 @@ export function truncateText(text: string, width: number): string {
   if (textWidth(text) <= width) return text;
   let out = "";
   let used = 0;
-  for (const char of text) {
-    const w = codePointWidth(char.codePointAt(0)!);
-    if (used + w > width - 1) break;
-    out += char;
-    used += w;
+  for (const g of graphemes(text)) {
+    if (used + g.width > width - 1) break;
+    out += g.text;
+    used += g.width;
   }
   return out + ELLIPSIS;
 }
@@ -71,15 +67,14 @@ export function wrapText(text: string, width: number, indent = ""): string[] {
   let line = "";
   let used = 0;
   const indentWidth = Math.min(textWidth(indent), Math.max(0, width - 1));
-  for (const char of text) {
-    const w = codePointWidth(char.codePointAt(0)!);
-    if (used + w > width) {
+  for (const g of graphemes(text)) {
+    if (used + g.width > width) {
       lines.push(line);
       line = indent.slice(0, indentWidth);
       used = indentWidth;
     }
-    line += char;
-    used += w;
+    line += g.text;
+    used += g.width;
   }
   lines.push(line);
   return lines;
@@ -110,11 +105,10 @@ export function truncateLine(line: StyledLine, width: number): StyledLine {
     }
     let text = "";
     let used = 0;
-    for (const char of segment.text) {
-      const cw = codePointWidth(char.codePointAt(0)!);
-      if (used + cw > left) break;
-      text += char;
-      used += cw;
+    for (const g of graphemes(segment.text)) {
+      if (used + g.width > left) break;
+      text += g.text;
+      used += g.width;
     }
     out.push({ ...segment, text });
     left = 0;
@@ -146,17 +140,16 @@ export function wrapLine(line: StyledLine, width: number, indent = 0): StyledLin
   const start = Math.min(indent, Math.max(0, width - 1));
   for (const segment of line) {
     let text = "";
-    for (const char of segment.text) {
-      const cw = codePointWidth(char.codePointAt(0)!);
-      if (used + cw > width) {
+    for (const g of graphemes(segment.text)) {
+      if (used + g.width > width) {
         if (text !== "") current.push({ ...segment, text });
         lines.push(current);
         current = start > 0 ? [{ text: " ".repeat(start) }] : [];
         used = start;
         text = "";
       }
-      text += char;
-      used += cw;
+      text += g.text;
+      used += g.width;
     }
     if (text !== "") current.push({ ...segment, text });
   }
