@@ -9,7 +9,8 @@
 // a cycle and every fairness key enabled in all its states is taken by an edge
 // inside it; a smaller cycle inside a component that fails this test fails it
 // too (fewer states enable more keys everywhere, fewer edges take fewer), so
-// checking components is exact.
+// checking components is exact. The rule on a set of states and edges is
+// neglectedKeys (fair-cycle.ts), which replay applies to saved lassos too.
 //
 // Faults: a fault step spends budget, so no cycle contains one; every infinite
 // run ends in a component after its last fault. Fairness is therefore applied
@@ -28,6 +29,7 @@ import { StateQueue } from "../store/state-queue.js";
 import type { Trace } from "../trace/trace.js";
 import { ModelInconsistency } from "./core.js";
 import { emissionPath, rebuildTrace } from "./counterexample.js";
+import { lassoFailure, neglectedKeys } from "./fair-cycle.js";
 import { checkStats, errorResult, stackOf } from "./search-result.js";
 
 export interface LivenessOptions {
@@ -374,11 +376,9 @@ class LivenessRun<S, Step extends Json> {
     }
     if (!hasEdge) return null;
     this.hotComponents++;
-    for (const key of this.alwaysEnabled(members)) {
-      if (!taken.has(key)) {
-        this.unfairComponents++;
-        return null;
-      }
+    if (neglectedKeys(this.enabledKeys(members), taken).length > 0) {
+      this.unfairComponents++;
+      return null;
     }
     let entry = members[0]!;
     for (const v of members) if (this.depth.data[v]! < this.depth.data[entry]!) entry = v;
@@ -392,18 +392,11 @@ class LivenessRun<S, Step extends Json> {
     return false;
   }
 
-  /** Fairness keys enabled in every state of `members`. */
-  private alwaysEnabled(members: readonly number[]): number[] {
+  /** The fairness keys enabled in each state of `states`, for neglectedKeys. */
+  private enabledKeys(states: Iterable<number>): Iterable<Int32Array> {
     const start = this.fairStart.data;
     const keys = this.fairKeys.data;
-    const first = members[0]!;
-    let common = keys.slice(start[first]!, start[first + 1]!);
-    for (let m = 1; m < members.length && common.length > 0; m++) {
-      const v = members[m]!;
-      const own = new Set(keys.subarray(start[v]!, start[v + 1]!));
-      common = common.filter((k) => own.has(k));
-    }
-    return [...common];
+    return [...states].map((v) => keys.subarray(start[v]!, start[v + 1]!));
   }
 
   // ------------------------------------------------------------------ lasso
@@ -430,7 +423,7 @@ class LivenessRun<S, Step extends Json> {
       current = edgeTarget[path[path.length - 1]!]!;
     };
     for (;;) {
-      const key = this.alwaysEnabled([...visited]).find((k) => !taken.has(k));
+      const key = neglectedKeys(this.enabledKeys(visited), taken)[0];
       if (key === undefined) break;
       const path = this.pathWithin(
         inside,
@@ -452,19 +445,12 @@ class LivenessRun<S, Step extends Json> {
       component.entry,
     );
     const name = this.monitorNames[component.monitor]!;
-    const where = this.hotStateName(trace, name);
-    const failure: Failure = {
-      kind: "liveness",
-      property: name,
-      message:
-        `spec ${name} can stay hot forever${where === null ? "" : ` (in ${where})`}: ` +
-        `a fair cycle of ${cycle.length} step${cycle.length === 1 ? "" : "s"} never cools it`,
-    };
+    const failure = lassoFailure(this.model, name, this.lastState(trace), cycle.length);
     return { kind: "violation", failure, trace, loop: prefix.length - 1, stats: this.stats() };
   }
 
-  /** The monitor's state name from the model's state view, when it shows monitors (as FlModel does). */
-  private hotStateName(trace: Trace, monitor: string): string | null {
+  /** The state `trace` ends in (the lasso's loop state), or null when it does not replay to one. */
+  private lastState(trace: Trace): S | null {
     try {
       let state: S | null = null;
       for (const step of trace.steps) {
@@ -472,14 +458,7 @@ class LivenessRun<S, Step extends Json> {
         if (out.kind !== "state") return null;
         state = out.state;
       }
-      if (state === null) return null;
-      const monitors = this.model.viewState(state)["monitors"];
-      const view =
-        typeof monitors === "object" && monitors !== null && !Array.isArray(monitors)
-          ? monitors[monitor]
-          : null;
-      const name = typeof view === "object" && view !== null && !Array.isArray(view) ? view["state"] : null;
-      return typeof name === "string" ? `hot state ${name}` : null;
+      return state;
     } catch {
       return null;
     }
