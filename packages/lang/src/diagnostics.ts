@@ -32,6 +32,10 @@ export const DIAGNOSTIC_CODES = {
   FL104: "no viable alternative",
   FL105: "integer literal out of range",
   FL106: "expression too deeply nested",
+  FL107: "nested too deeply to parse",
+  FL108: "not a text file",
+  FL109: "invalid UTF-8",
+  FL110: "too many diagnostics",
   // names
   FL200: "unknown name",
   FL201: "unknown type",

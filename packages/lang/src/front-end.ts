@@ -4,7 +4,7 @@ import { type CheckResult, checkProgram } from "./check/check-program.js";
 import { type Diagnostic, hasErrors, sortDiagnostics } from "./diagnostics.js";
 import type { IrProgram } from "./ir.js";
 import { lowerProgram } from "./lower.js";
-import { parse, type SourceFile } from "./parser.js";
+import { capDiagnostics, MAX_DIAGNOSTICS, parse, type SourceFile } from "./parser.js";
 import { type AnyNode, childNodes } from "./parser-walk.js";
 
 export type { CheckResult } from "./check/check-program.js";
@@ -21,6 +21,12 @@ export type FrontEndResult =
  * error is never lowered.
  */
 export function compileSource(file: SourceFile): FrontEndResult {
+  const result = compile(file);
+  if (result.diagnostics.length <= MAX_DIAGNOSTICS) return result;
+  return { ...result, diagnostics: capDiagnostics(result.diagnostics) };
+}
+
+function compile(file: SourceFile): FrontEndResult {
   const parsed = parse(file);
   const tooDeep = findTooDeepExpression(parsed.program);
   if (tooDeep) {

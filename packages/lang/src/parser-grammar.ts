@@ -256,6 +256,11 @@ export class FaultlineParser extends EmbeddedActionsParser {
     this.input = tokens;
   }
 
+  /** The token the parser is looking at (after a stack overflow: where the nesting got too deep). */
+  currentToken(): IToken {
+    return this.LA(1);
+  }
+
   /** Diagnostics for int literals out of range that a unary minus did not rescue. */
   takeBigIntDiagnostics(): Diagnostic[] {
     return [...this.pendingBigInts.values()];

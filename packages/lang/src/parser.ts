@@ -36,41 +36,51 @@ const parser = new FaultlineParser();
 
 export function parse(file: SourceFile): ParseResult {
   const lines = new SourceLines(file.path, file.text);
+  const notText = notTextFile(file.text, lines);
+  if (notText !== null) return { program: emptyProgram(lines), diagnostics: [notText] };
   try {
     const lexed = tokenize(file);
+    const badUtf8 = invalidUtf8(file.text, lines);
+    // The replacement character is reported once as bad UTF-8, not again as an unexpected character.
+    const lexical =
+      badUtf8 === null
+        ? lexed.diagnostics
+        : [badUtf8, ...lexed.diagnostics.filter((d) => file.text[d.span.start.offset] !== REPLACEMENT)];
     const tooDeep = tooDeeplyNested(lexed.tokens, lexed.lines);
     if (tooDeep !== undefined) {
-      return { program: emptyProgram(lines), diagnostics: sortDiagnostics([...lexed.diagnostics, tooDeep]) };
+      return { program: emptyProgram(lines), diagnostics: sortDiagnostics([...lexical, tooDeep]) };
     }
     parser.begin(lexed.tokens, lexed.lines);
-    const program = parser.program();
+    let program: Program;
+    try {
+      program = parser.program();
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      // A stack overflow: nesting that the bracket limit does not see (say, long
+      // chains of unary operators or quantifiers). A limit of the parser, not a
+      // crash: reported where the parser was when it ran out of stack.
+      const at = parser.currentToken();
+      const start = Number.isFinite(at.startOffset) ? at.startOffset : 0;
+      const tooDeepToParse: Diagnostic = {
+        code: "FL107",
+        severity: "error",
+        message: "nested too deeply to be parsed (here the parser ran out of stack)",
+        span: lines.span(start, Number.isFinite(at.startOffset) ? tokenEnd(at) : 0),
+        hint: "split deeply nested expressions or statements into smaller parts, with local variables",
+      };
+      return { program: emptyProgram(lines), diagnostics: sortDiagnostics([...lexical, tooDeepToParse]) };
+    }
     const syntax = parser.errors.map((e) => recognitionDiagnostic(e, lexed.lines, lexed.tokens));
     const primary = pruneCascades([
-      ...lexed.diagnostics,
+      ...lexical,
       ...syntax,
       ...parser.extraDiagnostics,
       ...parser.takeBigIntDiagnostics(),
     ]);
     const secondary = parser.secondaryDiagnostics.filter((d) => !nearAnError(d, primary));
     const diagnostics = secondary.length === 0 ? primary : sortDiagnostics([...primary, ...secondary]);
-    return { program, diagnostics };
+    return { program, diagnostics: capDiagnostics(diagnostics) };
   } catch (err) {
-    if (err instanceof RangeError) {
-      // A stack overflow: nesting that the bracket limit does not see (say, long
-      // chains of unary operators). A limit of the parser, not a crash.
-      return {
-        program: emptyProgram(lines),
-        diagnostics: [
-          {
-            code: "FL102",
-            severity: "error",
-            message: "this file is nested too deeply to be parsed",
-            span: lines.span(0, 0),
-            hint: "split deeply nested expressions or statements into smaller parts",
-          },
-        ],
-      };
-    }
     // Internal bug: report it instead of crashing the caller.
     const message = err instanceof Error ? err.message : String(err);
     return {
@@ -102,7 +112,7 @@ function tooDeeplyNested(tokens: IToken[], lines: SourceLines): Diagnostic | und
     if (image === "(" || image === "[" || image === "{") {
       if (++depth > MAX_NESTING) {
         return {
-          code: "FL102",
+          code: "FL107",
           severity: "error",
           message: `brackets nested more than ${MAX_NESTING} levels deep`,
           span: lines.span(t.startOffset, tokenEnd(t)),
@@ -114,6 +124,75 @@ function tooDeeplyNested(tokens: IToken[], lines: SourceLines): Diagnostic | und
     }
   }
   return undefined;
+}
+
+const REPLACEMENT = "\uFFFD";
+
+/**
+ * A file that is not text: one diagnostic instead of thousands (FL108). Binary
+ * data has NUL bytes, or decodes to mostly control characters and the
+ * replacement character (bytes that are not UTF-8).
+ */
+function notTextFile(text: string, lines: SourceLines): Diagnostic | null {
+  const nul = text.indexOf("\0");
+  let at = nul;
+  if (nul < 0) {
+    const sample = Math.min(text.length, 8192);
+    let odd = 0;
+    let first = -1;
+    for (let i = 0; i < sample; i++) {
+      const c = text.charCodeAt(i);
+      if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) || c === 0xfffd || c === 127) {
+        odd++;
+        if (first < 0) first = i;
+      }
+    }
+    if (sample === 0 || odd * 10 < sample) return null;
+    at = first;
+  }
+  return {
+    code: "FL108",
+    severity: "error",
+    message:
+      nul >= 0
+        ? "not a text file: it contains a NUL byte"
+        : "not a text file: mostly control characters or bytes that are not UTF-8",
+    span: lines.span(at, at + 1),
+    hint: "a model is a UTF-8 text file of Faultline source; check the path",
+  };
+}
+
+/**
+ * The first byte sequence that was not UTF-8 (decoded to U+FFFD when the file
+ * was read), as a located diagnostic (FL109); null when there is none.
+ */
+function invalidUtf8(text: string, lines: SourceLines): Diagnostic | null {
+  const at = text.indexOf(REPLACEMENT);
+  if (at < 0) return null;
+  return {
+    code: "FL109",
+    severity: "error",
+    message: "invalid UTF-8: this byte sequence is not text in UTF-8 (read as U+FFFD)",
+    span: lines.span(at, at + 1),
+    hint: "save the file as UTF-8",
+  };
+}
+
+/** At most this many diagnostics per file are reported; the rest are counted (FL110). */
+export const MAX_DIAGNOSTICS = 100;
+
+/** `diags` (sorted) cut to MAX_DIAGNOSTICS, with one more that says how many were left out. */
+export function capDiagnostics(diags: Diagnostic[]): Diagnostic[] {
+  if (diags.length <= MAX_DIAGNOSTICS) return diags;
+  const left = diags.slice(MAX_DIAGNOSTICS);
+  const more: Diagnostic = {
+    code: "FL110",
+    severity: left.some((d) => d.severity === "error") ? "error" : "warning",
+    message: `... and ${left.length} more diagnostic${left.length === 1 ? "" : "s"} (only the first ${MAX_DIAGNOSTICS} are shown)`,
+    span: left[0]!.span,
+    hint: "fix the first ones: later ones are often caused by them",
+  };
+  return [...diags.slice(0, MAX_DIAGNOSTICS), more];
 }
 
 /**

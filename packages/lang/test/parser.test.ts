@@ -852,12 +852,14 @@ describe("syntax diagnostics", () => {
     const deep = `invariant I: ${"(".repeat(5000)}1${")".repeat(5000)};`;
     const d = errors(deep);
     expect(d.map((x) => [x.code, x.message, x.span.start.col])).toEqual([
-      ["FL102", "brackets nested more than 128 levels deep", 14 + 128],
+      ["FL107", "brackets nested more than 128 levels deep", 14 + 128],
     ]);
     const unary = errors(`invariant I: ${"!".repeat(200000)}x;`);
     expect(unary.map((x) => [x.code, x.message])).toEqual([
-      ["FL102", "this file is nested too deeply to be parsed"],
+      ["FL107", "nested too deeply to be parsed (here the parser ran out of stack)"],
     ]);
+    // Located where the parser was, inside the run of `!`, not at 1:1.
+    expect(unary[0]!.span.start.col).toBeGreaterThan(14);
     // The shared parser instance is usable again after the overflow.
     expect(strip(parseOk("event E;").decls)).toEqual([{ kind: "EventDecl", name: id("E"), payload: null }]);
   });
