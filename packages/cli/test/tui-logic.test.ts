@@ -4,7 +4,13 @@ import type { Failure, Json, Model, StepLabel, StepOutcome } from "@faultline/ch
 import { describe, expect, it } from "vitest";
 import { formatViewValue, formatViewValueLines, isMachineShaped } from "../src/tui/json-format.js";
 import { computeLayout, contentHeight, layoutPanes, scrollOffset } from "../src/tui/layout.js";
-import { hotkeyBar, propertyLines, stateRowLines, stepListContent } from "../src/tui/pane-lines.js";
+import {
+  hotkeyBar,
+  propertyLines,
+  stateRowLines,
+  statePaneContent,
+  stepListContent,
+} from "../src/tui/pane-lines.js";
 import { Canvas, laneGeometry, renderSequence, sequenceEvents } from "../src/tui/sequence-view.js";
 import { buildStateRows, diffArrays, jsonEqual, visibleStateRows } from "../src/tui/state-diff.js";
 import {
@@ -629,6 +635,55 @@ describe("pane lines", () => {
       "✗6 RM(1) RMChooseToAbort",
     ]);
     expect(content.lines[1]!.every((segment) => segment.inverse)).toBe(true);
+  });
+
+  it("never cuts the selected step: its whole label wraps under the step number", () => {
+    const document = twoPhaseDocument();
+    const long = "Leader(0) <- Appended(follower = Follower(2), term = 7, index = 12, ok = true)";
+    document.steps[3]!.label = { ...document.steps[3]!.label, text: long };
+    const content = stepListContent(document, {
+      box: { pane: "steps", width: 34, height: 8 },
+      selected: 3,
+      steps: [0, 1, 2, 3, 4, 5],
+      focused: true,
+      matches: new Set(),
+      filtered: false,
+    });
+    const text = content.lines.map((line) => lineText(line).trimEnd());
+    expect(text.length).toBeLessThanOrEqual(6);
+    const at = text.findIndex((line) => line.startsWith("▸4"));
+    const selected = text.slice(at).filter((line, i) => i === 0 || line.startsWith("  "));
+    const squeeze = (t: string) => t.replace(/\s+/g, "");
+    expect(squeeze(selected.join(""))).toContain(squeeze(long));
+    expect(selected.length).toBeGreaterThan(1);
+    expect(selected.every((line) => line.length <= 32)).toBe(true);
+    // The other steps stay one line each.
+    expect(text.filter((line) => /^[ ✗]\d/.test(line))).toEqual([
+      " 3 TM TMRcvPrepared(RM(0))",
+      " 5 RM(0) RMRcvCommitMsg",
+    ]);
+  });
+
+  it("says how many state rows lie above and below the pane", () => {
+    const document = syntheticDocument();
+    const rows = buildStateRows(null, document.steps[59]!.state);
+    const ui = initialUiState(59);
+    const top = statePaneContent(document, rows, ui, {
+      box: { pane: "state", width: 40, height: 8 },
+      focused: true,
+      filteredOut: 0,
+    });
+    const title = lineText(top.title);
+    expect(title).toMatch(/↓\d+ more/);
+    expect(title).not.toContain("↑");
+    const last = { ...ui, stateCursor: rows.length - 1 };
+    const bottom = statePaneContent(document, rows, last, {
+      box: { pane: "state", width: 40, height: 8 },
+      focused: true,
+      filteredOut: 0,
+    });
+    expect(lineText(bottom.title)).toMatch(/↑\d+/);
+    expect(lineText(bottom.title)).not.toContain("more");
   });
 
   it("adds what a step sent and the state change it made to its row", () => {

@@ -103,9 +103,7 @@ export function stepListContent(
     ? Math.min(8, Math.max(...document.steps.map((s) => s.label.kind.length), 4))
     : 0;
   const position = options.steps.indexOf(options.selected);
-  const offset = scrollOffset(Math.max(0, position), options.steps.length, visible);
-  const lines: StyledLine[] = [];
-  for (const step of options.steps.slice(offset, offset + visible)) {
+  const rowLines = (step: number): StyledLine[] => {
     const label = document.steps[step]!.label;
     const selected = step === options.selected;
     const failed = step === document.failureStep;
@@ -130,8 +128,20 @@ export function stepListContent(
     if (transition !== "") line.push({ text: transition, color: "magenta", ...base });
     const sends = sendsSuffix(label);
     if (sends !== "") line.push({ text: sends, dim: !highlight, ...base });
-    if (highlight) lines.push(fitLine(line, width).map((segment) => ({ ...segment, inverse: true })));
-    else lines.push(line);
+    if (!selected) return [line];
+    // The selected step is never cut: its whole label wraps under the number.
+    const indent = 2 + numberWidth + (showKind ? kindWidth + 1 : 0);
+    const wrapped = wrapLine(line, width, indent).slice(0, Math.max(1, visible));
+    return highlight
+      ? wrapped.map((l) => fitLine(l, width).map((segment) => ({ ...segment, inverse: true })))
+      : wrapped;
+  };
+  const selectedLines = position < 0 ? [] : rowLines(options.selected);
+  const rows = Math.max(1, visible - Math.max(0, selectedLines.length - 1));
+  const offset = scrollOffset(Math.max(0, position), options.steps.length, rows);
+  const lines: StyledLine[] = [];
+  for (const step of options.steps.slice(offset, offset + rows)) {
+    lines.push(...(step === options.selected ? selectedLines : rowLines(step)));
   }
   if (document.steps.length === 0) {
     const why = options.exploring ? "(no step yet: choose one below)" : "(the trace has no steps)";
@@ -251,6 +261,10 @@ export function statePaneContent(
   let offset = scrollOffset(cursorLine, rendered.length, room);
   const cursorEnd = rendered.findLastIndex((line) => line.row === cursor);
   if (cursorEnd >= offset + room) offset = Math.min(cursorLine, cursorEnd - room + 1);
+  // Say what the pane cannot show: lines scrolled off above and below.
+  const below = Math.max(0, rendered.length - (offset + room));
+  if (offset > 0) title.push({ text: ` · ↑${offset}`, color: "cyan" });
+  if (below > 0) title.push({ text: ` · ↓${below} more`, color: "cyan" });
   return { title, lines: [...notes, ...rendered.slice(offset, offset + room).map((r) => r.line)] };
 }
 
