@@ -3,11 +3,14 @@
 // receiver, a send a dashed one, a timer or other action a mark on the actor's
 // lane. Labels without `from`/`to` degrade to marks; steps without an actor to a
 // line of text, so every step keeps a row.
-import { formatMessage, type Json, type StepLabel } from "@faultline/checker";
+import { type SequenceEvent, sequenceEvents } from "../message-sequence.js";
 import { contentHeight, contentWidth, type PaneBox, scrollOffset } from "./layout.js";
 import { codePointWidth, type Segment, type StyledLine, textWidth, truncateText } from "./styled-text.js";
 import type { TraceDocument } from "./trace-document.js";
-import { labelActor, labelFrom, labelTo, type TraceIndex } from "./trace-index.js";
+import type { TraceIndex } from "./trace-index.js";
+
+// Which events a step draws is shared with the HTML report's chart (../message-sequence.ts).
+export { type SequenceEvent, sequenceEvents } from "../message-sequence.js";
 
 type CellStyle = Omit<Segment, "text">;
 
@@ -61,71 +64,6 @@ export class Canvas {
     if (text !== "") line.push({ text, ...style });
     return line;
   }
-}
-
-export type SequenceEvent =
-  | { kind: "arrow"; from: string; to: string; label: string; style: "deliver" | "send" | "drop" }
-  | { kind: "mark"; at: string; label: string; style: "init" | "timer" | "fault" | "action" }
-  | { kind: "note"; label: string };
-
-function stringDetail(label: StepLabel, key: string): string | undefined {
-  const value: Json | undefined = label.details?.[key];
-  return typeof value === "string" ? value : undefined;
-}
-
-function markStyle(kind: string): "init" | "timer" | "fault" | "action" {
-  if (kind === "init") return "init";
-  if (kind === "timer" || kind === "timeout") return "timer";
-  if (/fault|drop|crash|partition|duplicate|restart/.test(kind)) return "fault";
-  return "action";
-}
-
-/** What the actor did, without repeating its name: "RMPrepare", "timeout VoteTimeout". */
-function markText(label: StepLabel, actor: string): string {
-  const timer = stringDetail(label, "timer");
-  if (timer !== undefined) return `timeout ${timer}`;
-  if (label.kind === "init") return "init";
-  if (label.text.startsWith(actor)) {
-    const rest = label.text
-      .slice(actor.length)
-      .replace(/^[\s:<>-]+/, "")
-      .trim();
-    if (rest !== "") return rest;
-  }
-  return label.kind;
-}
-
-/** The events drawn for one step: its own action first, then one per message it sent. */
-export function sequenceEvents(label: StepLabel, index: TraceIndex, step: number): SequenceEvent[] {
-  const events: SequenceEvent[] = [];
-  const from = labelFrom(label);
-  const to = labelTo(label);
-  const actor = labelActor(label);
-  const eventName = stringDetail(label, "event");
-  // The delivered message as it was sent (with its payload), so its send and delivery read alike.
-  const event = eventName === undefined ? label.kind : formatMessage(eventName, label.details?.payload);
-  const fault = markStyle(label.kind) === "fault";
-  if (from !== undefined && to !== undefined) {
-    events.push({ kind: "arrow", from, to, label: event, style: fault ? "drop" : "deliver" });
-  } else if (actor !== undefined) {
-    events.push({ kind: "mark", at: actor, label: markText(label, actor), style: markStyle(label.kind) });
-  } else {
-    events.push({ kind: "note", label: label.text });
-  }
-  for (const send of index.sends[step] ?? []) {
-    if (send.from !== undefined && send.to !== undefined) {
-      events.push({
-        kind: "arrow",
-        from: send.from,
-        to: send.to,
-        label: send.text,
-        style: send.dropped ? "drop" : "send",
-      });
-    } else {
-      events.push({ kind: "note", label: `sends ${send.text}` });
-    }
-  }
-  return events;
 }
 
 const eventCache = new WeakMap<TraceIndex, SequenceEvent[][]>();

@@ -1,18 +1,12 @@
 // Facts about a trace document computed once: its components, the machines
 // that act in it (lanes of the sequence view), what each step involves (for the
 // machine filter) and the text each step is searched by.
-import type { Json, StepLabel } from "@faultline/checker";
+import { parseSends, type SentMessage, sequenceLanes, stepEndpoints } from "../message-sequence.js";
 import { changedComponents } from "./state-diff.js";
 import type { TraceDocument } from "./trace-document.js";
 
-/** A message sent during a step, from `details.sends` (objects or "A -> B: text" strings). */
-export interface SentMessage {
-  from?: string;
-  to?: string;
-  text: string;
-  /** The message was lost (e.g. the receiver had halted). */
-  dropped: boolean;
-}
+// The label accessors moved to ../message-sequence.ts (shared with the HTML report); re-exported for the TUI.
+export { labelActor, labelFrom, labelTo, parseSends, type SentMessage } from "../message-sequence.js";
 
 export interface TraceIndex {
   /** Every component of any state, in order of first appearance: machines, "network", monitors. */
@@ -25,48 +19,6 @@ export interface TraceIndex {
   haystacks: string[];
   /** Per step: the messages it sent. */
   sends: SentMessage[][];
-}
-
-const SEND_TEXT = /^(.+?) -> (.+?): (.*)$/;
-const DROPPED_SUFFIX = /\s*\(dropped[^)]*\)\s*$/;
-
-function stringField(details: { [key: string]: Json } | undefined, key: string): string | undefined {
-  const value = details?.[key];
-  return typeof value === "string" ? value : undefined;
-}
-
-export function labelFrom(label: StepLabel): string | undefined {
-  return stringField(label.details, "from");
-}
-
-export function labelTo(label: StepLabel): string | undefined {
-  return stringField(label.details, "to");
-}
-
-export function labelActor(label: StepLabel): string | undefined {
-  return label.actor ?? stringField(label.details, "actor");
-}
-
-export function parseSends(label: StepLabel): SentMessage[] {
-  const sends = label.details?.sends;
-  if (!Array.isArray(sends)) return [];
-  const out: SentMessage[] = [];
-  for (const send of sends) {
-    if (typeof send === "string") {
-      const dropped = DROPPED_SUFFIX.test(send);
-      const text = send.replace(DROPPED_SUFFIX, "");
-      const match = SEND_TEXT.exec(text);
-      out.push(match ? { from: match[1]!, to: match[2]!, text: match[3]!, dropped } : { text, dropped });
-    } else if (typeof send === "object" && send !== null && !Array.isArray(send)) {
-      const message: SentMessage = { text: "", dropped: send.dropped === true };
-      if (typeof send.from === "string") message.from = send.from;
-      if (typeof send.to === "string") message.to = send.to;
-      message.text =
-        typeof send.event === "string" ? send.event : typeof send.text === "string" ? send.text : "message";
-      out.push(message);
-    }
-  }
-  return out;
 }
 
 export function buildTraceIndex(document: TraceDocument): TraceIndex {
@@ -83,19 +35,11 @@ export function buildTraceIndex(document: TraceDocument): TraceIndex {
   const involved: Set<string>[] = [];
   const haystacks: string[] = [];
   const sends: SentMessage[][] = [];
-  const endpoints = new Set<string>();
   document.steps.forEach((step, index) => {
     const label = step.label;
     const names = new Set<string>();
-    const actors = [labelActor(label), labelFrom(label), labelTo(label)];
     const stepSends = parseSends(label);
-    for (const send of stepSends) actors.push(send.from, send.to);
-    for (const name of actors) {
-      if (name !== undefined) {
-        names.add(name);
-        endpoints.add(name);
-      }
-    }
+    for (const name of stepEndpoints(label, stepSends)) names.add(name);
     const before = index === 0 ? null : document.steps[index - 1]!.state;
     for (const name of changedComponents(before, step.state)) names.add(name);
     involved.push(names);
@@ -103,10 +47,7 @@ export function buildTraceIndex(document: TraceDocument): TraceIndex {
     const details = label.details === undefined ? "" : JSON.stringify(label.details);
     haystacks.push(`${label.kind} ${label.text} ${label.actor ?? ""} ${details}`.toLowerCase());
   });
-  // Endpoints that are not components (a model whose view omits them) still get a lane, after the others.
-  const lanes = components.filter((name) => endpoints.has(name));
-  for (const name of endpoints) if (!seen.has(name)) lanes.push(name);
-  return { components, lanes, involved, haystacks, sends };
+  return { components, lanes: sequenceLanes(document.steps), involved, haystacks, sends };
 }
 
 /**
