@@ -612,14 +612,16 @@ describe("GitHub job summary", () => {
     );
   });
 
-  it("cuts long counterexamples and escapes markdown in cells", () => {
+  it("cuts long counterexamples in the middle, keeping the failing tail, and escapes markdown in cells", () => {
     const t = violation();
     t.test = "A|B*c*";
     t.traceSteps = Array.from({ length: 40 }, (_, i) => ({ text: `step ${i + 1}` }));
     const md = toGithubSummary({ ...sampleReport(), tests: [t] });
     expect(md).toContain("| A\\|B\\*c\\* |");
-    expect(md).toContain("15. step 15\n... 25 more steps: see the trace file\n=> invariant");
-    expect(md).not.toContain("16. step 16");
+    expect(md).toContain(" 3. step 3\n... 25 steps left out (the trace file has them all) ...\n29. step 29\n");
+    expect(md).toContain("40. step 40\n=> invariant");
+    expect(md).not.toContain(" 4. step 4\n");
+    expect(md).not.toContain("28. step 28");
   });
 
   it("is green when the run passed", () => {
@@ -980,5 +982,50 @@ describe("emitReports", () => {
     const written = emitReports(sampleReport(), ["junit"], { out: (s) => (stdout += s), env: {} });
     expect(written).toEqual([]);
     expect(stdout).toBe(toJUnitXml(sampleReport()));
+  });
+});
+
+// ---------------------------------------------------------------- links to the HTML page
+
+describe("links to the counterexample's HTML page (--reporter html)", () => {
+  const PAGE = "faultline-out/two-phase.TwoPhase.html";
+  const withPage = (): RunReport => {
+    const report = sampleReport();
+    report.tests = report.tests.map((t) => (t.test === "TwoPhase" ? { ...t, htmlPath: PAGE } : t));
+    return report;
+  };
+
+  it("JUnit names it in the failure and in the suite's system-out (with Jenkins' attachment marker), still valid", async () => {
+    const xml = toJUnitXml(withPage());
+    expect(await validateXml(xml, JENKINS_XSD)).toBeNull();
+    expect(await validateXml(xml, ANT_XSD)).toBeNull();
+    expect(await xpath(xml, 'string(//testsuite[@name="models/two-phase.fl"]/system-out)')).toBe(
+      `TwoPhase: html: ${PAGE}\n[[ATTACHMENT|${PAGE}]]`,
+    );
+    expect(await xpath(xml, "string(//testcase/failure[@type='invariant'])")).toContain(`html: ${PAGE}`);
+    // Suites without a page keep an empty system-out.
+    expect(await xpath(xml, 'count(//testsuite[@name="models/broken.fl"]/system-out[not(node())])')).toBe(
+      "1",
+    );
+  });
+
+  it("SARIF links it from the message as a related location, still valid", () => {
+    const sarif = toSarif(withPage()) as Json;
+    expect(sarifErrors(sarif)).toBeNull();
+    const result = sarif.runs[0].results.find((r: Json) => r.properties?.test === "TwoPhase");
+    const page = result.relatedLocations.find(
+      (l: Json) => l.physicalLocation.artifactLocation.uri === "faultline-out/two-phase.TwoPhase.html",
+    );
+    expect(page).toMatchObject({ physicalLocation: { artifactLocation: { uriBaseId: "%SRCROOT%" } } });
+    expect(result.message.text).toContain(`See [the counterexample page](${page.id}).`);
+    // The test's own related location keeps id 1.
+    expect(result.relatedLocations.map((l: Json) => l.id)).toEqual([1, 2]);
+    expect(result.properties.htmlPath).toBe(PAGE);
+  });
+
+  it("the GitHub summary and annotation name it", () => {
+    expect(toGithubSummary(withPage())).toContain(`HTML: \`${PAGE}\` (open it in a browser)`);
+    expect(toGithubAnnotations(withPage())).toContain(`html: ${PAGE}`);
+    expect(toGithubSummary(sampleReport())).not.toContain("HTML:");
   });
 });

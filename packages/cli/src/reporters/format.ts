@@ -58,16 +58,26 @@ export function displayPath(file: string, rootDir?: string): string {
   return repoRelativePath(file, rootDir) ?? file.replace(/\\/g, "/");
 }
 
-/** The lines of a counterexample to print: numbered step texts, at most `limit`, then the failure. */
+/**
+ * The lines of a counterexample to print: numbered step texts, then the
+ * failure. A trace longer than `limit` keeps its first steps and its failing
+ * tail (what led to the failure), with the number of steps left out between.
+ */
 export function counterexampleLines(t: TestOutcome, limit: number, rootDir?: string): string[] {
   const lines: string[] = [];
   const steps = t.traceSteps ?? [];
   const width = String(steps.length).length;
-  steps.slice(0, limit).forEach((s, i) => {
-    lines.push(`${String(i + 1).padStart(width)}. ${s.text}`);
-  });
-  if (steps.length > limit)
-    lines.push(`... ${plural(steps.length - limit, "more step", "more steps")}: see the trace file`);
+  const line = (i: number) => `${String(i + 1).padStart(width)}. ${steps[i]!.text}`;
+  if (steps.length <= limit) {
+    steps.forEach((_, i) => lines.push(line(i)));
+  } else {
+    const head = Math.min(3, Math.floor(limit / 3));
+    const tail = limit - head;
+    for (let i = 0; i < head; i++) lines.push(line(i));
+    const omitted = steps.length - head - tail;
+    lines.push(`... ${plural(omitted, "step")} left out (the trace file has them all) ...`);
+    for (let i = steps.length - tail; i < steps.length; i++) lines.push(line(i));
+  }
   if (t.failure) {
     const loc = t.failure.location;
     const where = loc ? ` (${displayPath(loc.file, rootDir)}:${loc.line}:${loc.col})` : "";
