@@ -80,7 +80,20 @@ export {
 export { PctScheduler } from "./search/pct-scheduler.js";
 export { deriveSeed, isValidSeed, Prng } from "./search/prng.js";
 export { checkRandom, type RandomOptions, type RandomStrategy } from "./search/random-explorer.js";
-export { confirmLasso, type ReplayResult, replayTrace } from "./trace/replay.js";
+export { flStepShapeProblem, type StepShapeProblem } from "./fl/step-shape.js";
+export {
+  checkLasso,
+  checkReplay,
+  confirmLasso,
+  type FailureField,
+  failureDifferences,
+  type LassoCheck,
+  type RecordedRun,
+  type ReplayCheck,
+  type ReplayResult,
+  type ReplayVerdict,
+  replayTrace,
+} from "./trace/replay.js";
 export {
   replayLeniently,
   type ShrinkOptions,

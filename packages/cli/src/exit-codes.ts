@@ -12,6 +12,10 @@ export const ExitCode = {
   modelError: 4,
   /** A bound (depth, states, time) was reached before a verdict. */
   bounded: 5,
+  /** `replay` only: the trace no longer reproduces its recorded failure (or no longer replays). */
+  notReproduced: 6,
+  /** `replay` only: the trace fails, but not with the failure it recorded. */
+  differentFailure: 7,
   /** The command line is wrong: unknown flag, missing file. */
   usage: 64,
   /** A bug in Faultline itself. */
@@ -25,6 +29,8 @@ const SEVERITY_ORDER: ExitCodeValue[] = [
   ExitCode.internal,
   ExitCode.usage,
   ExitCode.modelError,
+  ExitCode.differentFailure,
+  ExitCode.notReproduced,
   ExitCode.violation,
   ExitCode.builtinFailure,
   ExitCode.liveness,

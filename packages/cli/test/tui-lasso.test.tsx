@@ -74,7 +74,7 @@ describe("explorer: a liveness lasso", () => {
     // The tick from the state after step 2 leads back to that state: loop = 1 = the last index.
     const document = lassoDocument([INIT, DELIVER], 1, false);
     expect(document.failure).toMatchObject({ kind: "liveness", property: "EveryClientAnswered" });
-    expect(document.failure?.message).toContain("cycle that repeats forever");
+    expect(document.failure?.message).toContain("a fair cycle of 1 step never cools it");
     expect(document.loop).toEqual({ start: 1, close: 1 });
     const app = await renderExplorer({ document });
     expect(app.lines()[0]).toMatch(/✗ liveness EveryClientAnswered/);

@@ -1,121 +1,189 @@
-// `faultline replay`: rebuild a saved counterexample from its source and steps
-// and print it step by step, confirming that it still fails the same way.
+// `faultline replay`: rebuild a saved counterexample from its source and steps,
+// print it step by step, and check that it still fails as the trace recorded
+// (checkReplay: same failure kind, property and message; a lasso's cycle hot
+// and fair). Three parts: read the trace and its model (openReplay), replay
+// and judge (checkReplay, in the checker), print the verdict and choose the
+// exit code (reportVerdict).
 import { readFileSync } from "node:fs";
 import {
-  confirmLasso,
-  type Failure,
-  readItfTrace,
-  replayTrace,
+  checkReplay,
+  errorMessage,
+  failureToText,
+  flStepShapeProblem,
+  type FlModel,
+  parseTraceFile,
+  type ReplayCheck,
   resolveTraceSource,
   sourceSha256,
+  type TraceFile,
   traceToText,
 } from "@faultline/checker";
 import { renderDiagnostics } from "@faultline/lang";
 import { parseArgs } from "../args.js";
+import { TRACE_FLAGS } from "../command-specs.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { colorEnabled, type Io } from "../io.js";
 import { loadTestModel, readAndCompile } from "../model-loader.js";
-import { TRACE_FLAGS } from "../command-specs.js";
 import { parseParamFlags, resolveTestInstance } from "../param-overrides.js";
 import { plural } from "../plural.js";
+import { exitCodeForFailure } from "./explore.js";
+
+const USAGE = "usage: faultline replay <trace.itf.json> [--model FILE] [--param NAME=VALUE]";
 
 export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
+  const opened = openReplay(argv, io);
+  if (!opened.ok) return opened.code;
+  const checked = checkReplay(opened.model, opened.trace.steps, opened.trace);
+  return reportVerdict(opened, checked, io);
+}
+
+/** A trace and the model it replays on, ready to replay. */
+interface OpenedReplay {
+  ok: true;
+  tracePath: string;
+  trace: TraceFile;
+  source: string;
+  testName: string;
+  model: FlModel;
+  /** Whether the model's text is the one the trace was saved with (its SHA-256); unknown when it records none. */
+  text: "same" | "changed" | "unknown";
+  /** --param changed the test instance the trace names. */
+  params: boolean;
+}
+
+/** Reads the command line, the trace and the model; prints why and gives the exit code when one is wrong. */
+function openReplay(argv: readonly string[], io: Io): OpenedReplay | { ok: false; code: ExitCodeValue } {
+  const fail = (message: string, code: ExitCodeValue = ExitCode.usage) => {
+    io.err(`faultline replay: ${message}\n`);
+    return { ok: false as const, code };
+  };
   const parsed = parseArgs(argv, TRACE_FLAGS);
-  if (!parsed.ok) {
-    io.err(`faultline replay: ${parsed.message}\n`);
-    return ExitCode.usage;
-  }
+  if (!parsed.ok) return fail(parsed.message);
   const params = parseParamFlags(parsed.args.flags.get("param") as string[] | undefined, "replay", true);
-  if (!params.ok) {
-    io.err(`faultline replay: ${params.message}\n`);
-    return ExitCode.usage;
-  }
-  const [tracePath] = parsed.args.positionals;
-  if (!tracePath) {
-    io.err("faultline replay: give a trace file (usage: faultline replay <trace.itf.json>)\n");
-    return ExitCode.usage;
-  }
-  let json: unknown;
+  if (!params.ok) return fail(params.message);
+  const [tracePath, ...extra] = parsed.args.positionals;
+  if (!tracePath || extra.length > 0) return fail(`give one trace file (${USAGE})`);
+  let traceText: string;
   try {
-    json = JSON.parse(readFileSync(tracePath, "utf8"));
+    traceText = readFileSync(tracePath, "utf8");
   } catch (e) {
-    io.err(`faultline replay: cannot read ${tracePath}: ${e instanceof Error ? e.message : String(e)}\n`);
-    return ExitCode.usage;
+    return fail(`cannot read ${tracePath}: ${errorMessage(e)}`);
   }
-  const trace = readItfTrace(json);
+  const trace = parseTraceFile(traceText, { stepProblem: flStepShapeProblem });
   if (!trace.ok) {
-    io.err(`faultline replay: ${tracePath} is not a Faultline trace: ${trace.message}\n`);
-    return ExitCode.usage;
+    // parseTraceFile names a wrong field as `field "..."`; anything else is not a trace at all.
+    const what = trace.message.startsWith("field ") ? "is corrupted" : "is not a Faultline trace";
+    return fail(`trace file ${tracePath} ${what}: ${trace.message}`);
   }
   const source =
     (parsed.args.flags.get("model") as string | undefined) ??
     (trace.source !== undefined ? resolveTraceSource(trace.source, tracePath) : undefined);
-  if (!source) {
-    io.err("faultline replay: the trace names no model file; pass --model FILE\n");
-    return ExitCode.usage;
-  }
+  if (!source) return fail("the trace names no model file; pass --model FILE");
   const compiled = readAndCompile("replay", source, io);
-  if (!compiled.ok) return compiled.code;
+  if (!compiled.ok) return { ok: false, code: compiled.code };
   const { text } = compiled;
-  if (trace.sourceSha256 !== undefined && trace.sourceSha256 !== sourceSha256(text))
+  const same =
+    trace.sourceSha256 === undefined
+      ? "unknown"
+      : trace.sourceSha256 === sourceSha256(text)
+        ? "same"
+        : "changed";
+  if (same === "changed")
     io.err(`faultline replay: note: ${source} has changed since this trace was written\n`);
   const named = trace.test ?? compiled.ir.tests[0]?.name;
   const instance = named ? resolveTestInstance(compiled, named, params.overrides, source) : null;
-  if (!instance) {
-    io.err(`faultline replay: ${source} has no test '${named ?? "(none named in the trace)"}'\n`);
-    return ExitCode.usage;
-  }
-  if (!instance.ok) {
-    io.err(`faultline replay: ${instance.message}\n`);
-    return ExitCode.usage;
-  }
-  const testName = instance.test;
-  const loaded = loadTestModel(instance.ir, testName, trace.faults);
+  if (!instance) return fail(`${source} has no test '${named ?? "(none named in the trace)"}'`);
+  if (!instance.ok) return fail(instance.message);
+  const loaded = loadTestModel(instance.ir, instance.test, trace.faults);
   if (!loaded.ok) {
-    if (loaded.kind === "usage") {
-      io.err(`faultline replay: the trace's faults no longer fit the model: ${loaded.message}\n`);
-      return ExitCode.usage;
-    }
+    if (loaded.kind === "usage") return fail(`the trace's faults no longer fit the model: ${loaded.message}`);
     io.err(
       renderDiagnostics(loaded.diagnostics, (f) => (f === source ? text : undefined), {
         color: colorEnabled(io),
       }),
     );
-    return ExitCode.modelError;
+    return { ok: false, code: ExitCode.modelError };
   }
-  const model = loaded.model;
-  const replayed = replayTrace(model, trace.steps);
-  let failure: Failure | null =
-    replayed.outcome?.kind === "failure" ? replayed.outcome.failure : (replayed.failure ?? null);
-  const lasso = trace.loop !== undefined ? confirmLasso(model, replayed.states, trace.loop) : null;
-  if (!failure && lasso) {
-    failure = trace.failure?.kind === "liveness" ? trace.failure : lasso;
-  }
-  io.out(`${source} / ${testName}: ${plural(trace.steps.length, "step")}\n`);
-  if (replayed.error !== undefined || replayed.replayed < trace.steps.length) {
-    io.out(`${traceToText(model, { steps: trace.steps })}\n`);
-    io.err(
-      `faultline replay: the trace does not replay on ${source} any more (it stops at step ${replayed.replayed + 1}): the model changed since the trace was saved\n`,
-    );
-    return ExitCode.usage;
-  }
-  io.out(`${traceToText(model, { steps: trace.steps }, failure ?? undefined)}\n`);
-  if (lasso && trace.loop !== undefined) {
+  return {
+    ok: true,
+    tracePath,
+    trace,
+    source,
+    testName: instance.test,
+    model: loaded.model,
+    text: same,
+    params: params.overrides.length > 0,
+  };
+}
+
+/** Prints the replayed trace and the verdict (docs/cli.md, "replay"); returns the exit code. */
+function reportVerdict(opened: OpenedReplay, checked: ReplayCheck<unknown>, io: Io): ExitCodeValue {
+  const { trace, model, source } = opened;
+  const { verdict } = checked;
+  const steps = { steps: trace.steps };
+  io.out(`${source} / ${opened.testName}: ${plural(trace.steps.length, "step")}\n`);
+  const shown = verdict.kind === "reproduced" || verdict.kind === "failure" || verdict.kind === "different";
+  io.out(`${traceToText(model, steps, shown ? verdict.failure : undefined)}\n`);
+  if (checked.lasso && trace.loop !== undefined) {
     io.out(
       `(a lasso: the last state is the state after step ${trace.loop + 1}, and the loop repeats forever)\n`,
     );
   }
-  if (!failure) {
-    io.out(
-      trace.mode === "explore" && !trace.failure
-        ? "the path replays and ends without a failure\n"
-        : "the trace replays, but its last state violates nothing: the model may have changed\n",
-    );
-    return ExitCode.pass;
+  switch (verdict.kind) {
+    case "reproduced":
+      return exitCodeForFailure(verdict.failure);
+    case "failure":
+      io.out("(the trace records no failure; this is the one its replay ends in)\n");
+      return exitCodeForFailure(verdict.failure);
+    case "no-failure":
+      io.out("the path replays and ends without a failure\n");
+      return ExitCode.pass;
+    case "not-reproduced":
+      io.err(
+        `faultline replay: the trace no longer reproduces a failure: ${verdict.reason}\n` +
+          `  recorded: ${failureToText(verdict.recorded)}\n`,
+      );
+      return ExitCode.notReproduced;
+    case "different": {
+      const what =
+        verdict.early !== undefined
+          ? `it fails at step ${verdict.early}, before its last step`
+          : `its ${verdict.differences.join(", ")} ${verdict.differences.length === 1 ? "differs" : "differ"}`;
+      io.err(
+        `faultline replay: the trace reproduces a different failure than it recorded (${what})\n` +
+          `  recorded: ${failureToText(verdict.recorded)}\n` +
+          `  replayed: ${failureToText(verdict.failure)}\n`,
+      );
+      return ExitCode.differentFailure;
+    }
+    case "stopped":
+      return reportStopped(opened, verdict.step, verdict.cause, io);
   }
-  return failure.kind === "deadlock" || failure.kind === "unhandled-event" || failure.kind === "runtime-error"
-    ? ExitCode.builtinFailure
-    : failure.kind === "hot-at-end" || failure.kind === "liveness"
-      ? ExitCode.liveness
-      : ExitCode.violation;
+}
+
+/**
+ * A step that does not apply: with the model the trace was saved with, the
+ * trace was edited (corrupted, exit 64); with another, the model changed and
+ * the trace no longer reproduces its run (exit 6).
+ */
+function reportStopped(opened: OpenedReplay, step: number, cause: string, io: Io): ExitCodeValue {
+  const { trace, tracePath, source } = opened;
+  if (opened.text === "same" && !opened.params) {
+    io.err(
+      `faultline replay: trace file ${tracePath} is corrupted: field "steps[${step - 1}]" (step ${step}) ` +
+        `does not apply to the model it was saved with (${source} is unchanged): ${cause}\n`,
+    );
+    return ExitCode.usage;
+  }
+  const why =
+    opened.text === "changed"
+      ? "the model changed since the trace was saved"
+      : opened.params
+        ? "--param builds another instance of the test than the trace's"
+        : "the trace records no hash of its model, so the model or the trace may have changed";
+  io.err(
+    `faultline replay: the trace no longer ${trace.failure !== undefined ? "reproduces a failure" : "replays"}: ` +
+      `step ${step} does not apply to ${source} any more (${cause}); ${why}\n`,
+  );
+  return ExitCode.notReproduced;
 }

@@ -97,7 +97,7 @@ export function buildTraceDocument<S, Step extends Json>(
   const complete = replay.error === undefined && replay.replayed === steps.length;
   // A lasso is the trace file's claim (its `loop`), confirmed here; none is guessed.
   const loop = failure !== null || !complete ? undefined : options.loop;
-  const lassoFailure = loop === undefined ? null : confirmLasso(model, replay.states, loop);
+  const lassoFailure = loop === undefined ? null : confirmLasso(model, replay.states, loop, steps);
   if (lassoFailure !== null) {
     failure = options.recordedFailure?.kind === "liveness" ? options.recordedFailure : lassoFailure;
   } else if (
