@@ -187,13 +187,31 @@ export function checkLasso<S, Step extends Json>(
       return {
         ok: false,
         reason:
-          `the cycle is not fair: ${neglected.map((k) => `\`${k}\``).join(", ")} ` +
+          `the cycle is not fair: ${neglected.map((k) => `\`${fairStepText(model, back, k)}\``).join(", ")} ` +
           `${neglected.length === 1 ? "is" : "are"} enabled in every state of the cycle but never taken on it, ` +
           "and weak fairness rules such a run out",
       };
     }
   }
   return { ok: true, failure: lassoFailure(model, monitor, back, cycleSteps), cycleSteps };
+}
+
+/** A step enabled in `state` that takes fairness key `key`, as the model labels it; the key itself when none does. */
+function fairStepText<S, Step extends Json>(
+  model: Model<S, Step> & Required<Pick<Model<S, Step>, "fairKeyOfStep">>,
+  state: S,
+  key: string,
+): string {
+  let text: string | null = null;
+  try {
+    model.successors(state, (step, outcome) => {
+      if (text !== null || model.fairKeyOfStep(state, step) !== key) return;
+      text = safeLabel(model, step, state, outcome.kind === "state" ? outcome.state : null).text;
+    });
+  } catch {
+    // The key is text enough.
+  }
+  return text ?? key;
 }
 
 /** checkLasso's failure, or null when the lasso does not show one. */

@@ -149,8 +149,14 @@ function reportVerdict(opened: OpenedReplay, checked: ReplayCheck<unknown>, io: 
         verdict.early !== undefined
           ? `it fails at step ${verdict.early}, before its last step`
           : `its ${verdict.differences.join(", ")} ${verdict.differences.length === 1 ? "differs" : "differ"}`;
+      // Each field that differs, quoted: a failure's one-line text can hide them (a message naming its property).
+      const fields = verdict.differences.map(
+        (field) =>
+          `  ${field}: recorded ${JSON.stringify(verdict.recorded[field])}, replayed ${JSON.stringify(verdict.failure[field])}\n`,
+      );
       io.err(
         `faultline replay: the trace reproduces a different failure than it recorded (${what})\n` +
+          fields.join("") +
           `  recorded: ${failureToText(verdict.recorded)}\n` +
           `  replayed: ${failureToText(verdict.failure)}\n`,
       );
