@@ -109,6 +109,7 @@ export {
 export { StateQueue } from "./store/state-queue.js";
 export {
   failureToText,
+  messageNamesFailure,
   formatLocation,
   TRACE_FILE_FORMAT,
   TRACE_FILE_VERSION,

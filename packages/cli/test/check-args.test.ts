@@ -101,7 +101,7 @@ describe("check's flags", () => {
   it("gives the first usage error, in the order the flags are checked", () => {
     expect(usage()).toBe("no files given (usage: faultline check <files|dirs>...)");
     expect(usage("m", "--reporter", "tap")).toBe(
-      "unknown reporter 'tap' (expected pretty, json, junit, sarif or github)",
+      "unknown reporter 'tap' (expected pretty, json, junit, sarif, github or html)",
     );
     expect(usage("m", "--reporter", "json", "--reporter", "sarif")).toBe(
       "--reporter json and sarif would both write to stdout; give --out DIR to write the json, junit and sarif reports to files",

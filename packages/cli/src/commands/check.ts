@@ -35,6 +35,7 @@ import { type LoadedModel, loadTestModel } from "../model-loader.js";
 import { prepareParamRun } from "../param-overrides.js";
 import { createProgressReporter } from "../progress.js";
 import { emitReports } from "../reporters/emit.js";
+import { writeCounterexampleHtml } from "../reporters/html.js";
 import { isReporter, planStdout, type ReporterName, reporterList } from "../reporters/names.js";
 import {
   type PrettyOptions,
@@ -342,6 +343,7 @@ async function checkTest(
   const failed = result.kind === "violation" || result.kind === "deadlock";
   const seed = explored.mode === "random" ? (options.random.seed ?? 0) : null;
   let tracePath: string | undefined;
+  let htmlPath: string | undefined;
   if (failed) {
     const writeTrace = (path: string) => {
       const itf = traceToItf(model, result.trace, {
@@ -359,6 +361,17 @@ async function checkTest(
       mkdirSync(run.outDir, { recursive: true });
       tracePath = tracePathFor(file, test.name, run.outDir, run.usedTracePaths);
       writeTrace(tracePath);
+      if (options.reporters.includes("html")) {
+        htmlPath = writeCounterexampleHtml(model, {
+          file,
+          text,
+          test: test.name,
+          steps: result.trace.steps,
+          failure: result.failure,
+          ...(result.kind === "violation" && result.loop !== undefined ? { loop: result.loop } : {}),
+          tracePath,
+        });
+      }
     } else if (run.interactive && run.tempTrace === null) {
       // Only for the explorer, and removed after it: the reports do not name it.
       const dir = mkdtempSync(join(tmpdir(), "faultline-traces-"));
@@ -397,6 +410,7 @@ async function checkTest(
     ...(explored.randomPhase ? { randomPhase: explored.randomPhase } : {}),
     ...(explored.coverage ? { coverage: coverageToJson(explored.coverage) as Json } : {}),
   });
+  if (htmlPath !== undefined) outcome.htmlPath = htmlPath;
   return { outcome, code: compared?.code ?? exitCode, unpinned: compared?.unpinned ?? false };
 }
 

@@ -82,6 +82,7 @@ function traceNote(t: TestOutcome): string {
   const parts: string[] = [];
   if (t.traceLength !== null) parts.push(`counterexample: ${plural(t.traceLength, "step")}`);
   if (t.tracePath) parts.push(`trace: ${t.tracePath}`);
+  if (t.htmlPath) parts.push(`html: ${t.htmlPath}`);
   if (t.seed !== null) parts.push(`seed: ${t.seed}`);
   if (parts.length > 0) lines.push(parts.join(", "));
   if (t.replayCommand) lines.push(`replay: ${t.replayCommand}`);
@@ -224,6 +225,7 @@ export function toGithubSummary(report: RunReport): string {
       out.push(codeBlock(counterexampleLines(t, SUMMARY_TRACE_STEPS, report.rootDir)));
       const notes: string[] = [];
       if (t.tracePath) notes.push(`Trace: ${codeSpan(t.tracePath)}`);
+      if (t.htmlPath) notes.push(`HTML: ${codeSpan(t.htmlPath)} (open it in a browser)`);
       if (t.replayCommand) notes.push(`replay: ${codeSpan(t.replayCommand)}`);
       if (t.seed !== null) notes.push(`seed: ${t.seed}`);
       if (notes.length > 0) {

@@ -70,12 +70,23 @@ export function toJUnitXml(report: RunReport): string {
       );
       out.push("    </testcase>");
     }
-    out.push("    <system-out/>");
+    out.push(systemOut(report.tests.filter((x) => x.file === file)));
     out.push("    <system-err/>");
     out.push("  </testsuite>");
   });
   out.push("</testsuites>");
   return `${out.join("\n")}\n`;
+}
+
+/**
+ * The suite's `<system-out>`: each counterexample page (`--reporter html`),
+ * also as `[[ATTACHMENT|path]]`, which Jenkins' JUnit attachments plugin links.
+ */
+function systemOut(tests: readonly TestOutcome[]): string {
+  const pages = tests.filter((t) => t.htmlPath !== undefined);
+  if (pages.length === 0) return "    <system-out/>";
+  const lines = pages.flatMap((t) => [`${t.test}: html: ${t.htmlPath}`, `[[ATTACHMENT|${t.htmlPath}]]`]);
+  return `    <system-out>${text(lines.join("\n"))}</system-out>`;
 }
 
 function modelErrorCases(m: ModelErrorReport, report: RunReport): Case[] {
@@ -191,6 +202,7 @@ function detailLines(t: TestOutcome, report: RunReport): string[] {
   }
   if (t.traceLength !== null) lines.push(`counterexample: ${plural(t.traceLength, "step")}`);
   if (t.tracePath) lines.push(`trace: ${t.tracePath}`);
+  if (t.htmlPath) lines.push(`html: ${t.htmlPath}`);
   if (t.replayCommand) lines.push(`replay: ${t.replayCommand}`);
   if (t.traceSteps && t.traceSteps.length > 0) {
     lines.push("");

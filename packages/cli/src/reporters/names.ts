@@ -3,8 +3,11 @@
 export const CI_REPORTERS = ["json", "junit", "sarif", "github"] as const;
 export type CiReporter = (typeof CI_REPORTERS)[number];
 
-/** Every reporter: `pretty` (the terminal report, the default) and the CI ones. */
-export const REPORTERS = ["pretty", ...CI_REPORTERS] as const;
+/** Reporters that write one file per counterexample beside its trace, so they need `--out`: the HTML page. */
+export const TRACE_REPORTERS = ["html"] as const;
+
+/** Every reporter: `pretty` (the terminal report, the default), the CI ones and the HTML page. */
+export const REPORTERS = ["pretty", ...CI_REPORTERS, ...TRACE_REPORTERS] as const;
 export type ReporterName = (typeof REPORTERS)[number];
 
 export function isReporter(name: string): name is ReporterName {
@@ -15,7 +18,7 @@ export function isCiReporter(name: string): name is CiReporter {
   return (CI_REPORTERS as readonly string[]).includes(name);
 }
 
-/** `pretty, json, junit, sarif or github`. */
+/** `pretty, json, junit, sarif, github or html`. */
 export function reporterList(): string {
   return `${REPORTERS.slice(0, -1).join(", ")} or ${REPORTERS[REPORTERS.length - 1]}`;
 }
@@ -29,6 +32,7 @@ export function reporterList(): string {
  * - `json` prints to stdout without `--out`; with it, to its file, and to
  *   stdout too unless `github` owns stdout.
  * - `pretty` (for people) moves to stderr when another reporter owns stdout.
+ * - `html` never writes to stdout: its pages go beside the traces, so it needs `--out`.
  * Two of the others claiming stdout is a usage error naming them.
  */
 export type StdoutPlan =
@@ -37,6 +41,12 @@ export type StdoutPlan =
 
 export function planStdout(reporters: readonly string[], hasOutDir: boolean): StdoutPlan {
   const wanted = new Set(reporters);
+  if (wanted.has("html") && !hasOutDir) {
+    return {
+      ok: false,
+      message: "--reporter html writes a page beside each counterexample's trace; give --out DIR for them",
+    };
+  }
   const claims: ReporterName[] = [];
   if (wanted.has("github")) claims.push("github");
   if (wanted.has("json") && (!hasOutDir || claims.length === 0)) claims.push("json");

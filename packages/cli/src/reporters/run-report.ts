@@ -42,6 +42,8 @@ export interface TestOutcome {
   stats: TestStats | null;
   traceLength: number | null;
   tracePath: string | null;
+  /** With `--reporter html`: the counterexample's page, written beside the trace (reporters/html.ts). */
+  htmlPath?: string;
   replayCommand: string | null;
   /** The random seed; null in exhaustive mode. */
   seed: number | null;

@@ -196,12 +196,16 @@ export function toSarif(report: RunReport): SarifLog {
       const result: SarifObject = {
         ruleId,
         level: "error",
-        message: { text: failureMessage(t, f, mismatch) },
+        message: { text: failureMessage(t, f, mismatch, (testRelated?.length ?? 0) + 1) },
         locations: [loc(f.location ?? fallback)],
         partialFingerprints: fingerprint(ruleId, relOrAbs(t.file, report), t.test),
         properties: testProperties(t),
       };
-      if (testRelated) result.relatedLocations = testRelated;
+      const page =
+        t.htmlPath === undefined
+          ? []
+          : [htmlPageLocation(t.htmlPath, (testRelated?.length ?? 0) + 1, report)];
+      if (testRelated || page.length > 0) result.relatedLocations = [...(testRelated ?? []), ...page];
       const flows = codeFlows(t, f, loc);
       if (flows) result.codeFlows = flows;
       if (suppressed) result.suppressions = [expectedSuppression()];
@@ -271,12 +275,22 @@ export function toSarif(report: RunReport): SarifLog {
   return { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: [run] };
 }
 
-function failureMessage(t: TestOutcome, f: Failure, mismatch: string | null): string {
+/** The counterexample's page (`--reporter html`) as a related location, which the message links as `[text](id)`. */
+function htmlPageLocation(path: string, id: number, report: RunReport): SarifObject {
+  return {
+    id,
+    physicalLocation: { artifactLocation: artifactLocation(path, report.rootDir) },
+    message: { text: "the counterexample as a page: message-sequence chart, steps and states" },
+  };
+}
+
+function failureMessage(t: TestOutcome, f: Failure, mismatch: string | null, pageId: number): string {
   let text = `Test ${t.test}: ${failureSentence(f)}.`;
   if (t.traceLength !== null) text += ` Counterexample of ${plural(t.traceLength, "step")}`;
   if (t.tracePath) text += ` saved to ${t.tracePath}`;
   if (t.traceLength !== null) text += ".";
   if (t.replayCommand) text += ` Replay it with: ${t.replayCommand}`;
+  if (t.htmlPath) text += ` See [the counterexample page](${pageId}).`;
   if (mismatch) text += ` (expected.json: ${mismatch})`;
   return text;
 }
@@ -286,6 +300,7 @@ function testProperties(t: TestOutcome): SarifObject {
   if (t.seed !== null) props.seed = t.seed;
   if (t.traceLength !== null) props.traceLength = t.traceLength;
   if (t.tracePath) props.tracePath = t.tracePath;
+  if (t.htmlPath) props.htmlPath = t.htmlPath;
   if (t.replayCommand) props.replayCommand = t.replayCommand;
   if (t.stats) props.distinctStates = t.stats.distinctStates;
   if (t.stats?.symmetricTypes?.length) props.symmetricTypes = [...t.stats.symmetricTypes];
@@ -343,13 +358,16 @@ function relOrAbs(file: string, report: RunReport): string {
   return repoRelativePath(file, report.rootDir) ?? resolve(report.rootDir ?? "", file);
 }
 
+/** A file as SARIF names it: relative to %SRCROOT% when inside the root, else a file: URI. */
+function artifactLocation(file: string, rootDir: string | undefined): SarifObject {
+  const rel = repoRelativePath(file, rootDir);
+  return rel !== null
+    ? { uri: rel.split("/").map(encodeURIComponent).join("/"), uriBaseId: SRCROOT }
+    : { uri: pathToFileURL(resolve(rootDir ?? "", file)).href };
+}
+
 /** A SARIF location: repository-relative URI under %SRCROOT% when possible, else a file:// URI. */
 export function sarifLocation(l: SourceLocation, rootDir: string | undefined, message?: string): SarifObject {
-  const rel = repoRelativePath(l.file, rootDir);
-  const artifactLocation =
-    rel !== null
-      ? { uri: rel.split("/").map(encodeURIComponent).join("/"), uriBaseId: SRCROOT }
-      : { uri: pathToFileURL(resolve(rootDir ?? "", l.file)).href };
   const region: SarifObject = { startLine: Math.max(1, l.line), startColumn: Math.max(1, l.col) };
   // SARIF's endColumn is exclusive like SourceLocation's; an empty or inverted range is left out.
   if (l.endLine !== undefined && l.endCol !== undefined) {
@@ -359,7 +377,9 @@ export function sarifLocation(l: SourceLocation, rootDir: string | undefined, me
       region.endColumn = Math.max(1, l.endCol);
     }
   }
-  const location: SarifObject = { physicalLocation: { artifactLocation, region } };
+  const location: SarifObject = {
+    physicalLocation: { artifactLocation: artifactLocation(l.file, rootDir), region },
+  };
   if (message !== undefined) location.message = { text: message };
   return location;
 }
