@@ -69,7 +69,7 @@ describe("traceToText", () => {
         "  4. TM TMCommit",
         "  5. RM(0) RMRcvCommitMsg",
         "  6. RM(1) RMChooseToAbort",
-        "  => invariant TCConsistent: invariant TCConsistent does not hold (twophase.fl:12:3)",
+        "  => invariant TCConsistent does not hold (twophase.fl:12:3)",
       ].join("\n"),
     );
   });

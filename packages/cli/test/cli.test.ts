@@ -87,7 +87,7 @@ describe("faultline command line", () => {
     ["violation.fl", 1, "invariant AtMostOne"],
     ["deadlock.fl", 2, "deadlock"],
     ["unhandled.fl", 2, "unhandled-event"],
-    ["hot.fl", 3, "hot-at-end EveryRequestAnswered"],
+    ["hot.fl", 3, "spec EveryRequestAnswered is still in hot state"],
   ])("check %s exits %i and names the failure", async (file, code, text) => {
     const r = await run("check", `${FIXTURES}outcomes/${file}`);
     expect(r.code).toBe(code);
@@ -223,7 +223,7 @@ describe("faultline command line", () => {
   it("a liveness violation on a fair cycle is a lasso, exit 3", async () => {
     const r = await run("check", "--test", "ForgetsRequests", `${FIXTURES}modes/liveness.fl`);
     expect(r.code).toBe(3);
-    expect(r.stdout).toContain("liveness EveryClientAnswered");
+    expect(r.stdout).toContain("spec EveryClientAnswered can stay hot forever");
     expect(r.stdout).toContain("loops back to the state after step 2");
     expect((await run("check", "--test", "AnsweredUnderFairness", `${FIXTURES}modes/liveness.fl`)).code).toBe(
       0,

@@ -81,7 +81,7 @@ describe("the pretty reporter", () => {
       [
         "models/two-phase.fl",
         "  ✓ Small: pass — 1,234 states, depth 9, 0.70s",
-        "  ✗ TwoPhase: invariant NoSplitDecision at models/two-phase.fl:40:11: invariant NoSplitDecision does not hold — 1 state, depth 1, 0.01s",
+        "  ✗ TwoPhase: invariant NoSplitDecision does not hold (models/two-phase.fl:40:11) — 1 state, depth 1, 0.01s",
         "        1. init: Coordinator(0)",
         "        => invariant NoSplitDecision: invariant NoSplitDecision does not hold",
         "      trace saved to out/two-phase.TwoPhase.itf.json (replay: faultline replay out/two-phase.TwoPhase.itf.json)",

@@ -61,11 +61,20 @@ export function formatLocation(location: SourceLocation): string {
   return `${location.file}:${location.line}:${location.col}`;
 }
 
-/** One line describing a failure, e.g. `invariant Agreement: ... (models/2pc.fl:40:3)`. */
+/** Whether a failure's message already names it (starts with its kind or names its property). */
+export function messageNamesFailure(failure: Failure): boolean {
+  return failure.message.toLowerCase().startsWith(failure.kind) || failure.message.includes(failure.property);
+}
+
+/**
+ * One line describing a failure: its message, prefixed with the kind and
+ * property unless the message already names them, then the location, e.g.
+ * `invariant Agreement does not hold (models/2pc.fl:40:3)`.
+ */
 export function failureToText(failure: Failure): string {
   const where = failure.location === undefined ? "" : ` (${formatLocation(failure.location)})`;
   const what = failure.property === failure.kind ? failure.kind : `${failure.kind} ${failure.property}`;
-  return `${what}: ${failure.message}${where}`;
+  return `${messageNamesFailure(failure) ? failure.message : `${what}: ${failure.message}`}${where}`;
 }
 
 /**

@@ -3,7 +3,7 @@
 // checker's `failureToText` (traces and `replay` print it through
 // `traceToText`); the others are built here from the same parts, so a kind or a
 // property is named the same way everywhere.
-import { type Failure, failureToText, formatLocation } from "@faultline/checker";
+import { type Failure, failureToText, messageNamesFailure } from "@faultline/checker";
 
 /** `invariant NoSplitDecision`: the kind and the property, always both (the explorer's headline). */
 export function failureHeadline(f: Failure): string {
@@ -20,10 +20,9 @@ export function failureLine(f: Failure): string {
   return failureToText(f);
 }
 
-/** A test's verdict in the terminal report: `invariant NoSplitDecision at file:line:col: <message>`. */
+/** A test's verdict in the terminal report: the one-line form, `invariant NoSplitDecision does not hold (file:line:col)`. */
 export function failureVerdict(f: Failure): string {
-  const where = f.location ? ` at ${formatLocation(f.location)}` : "";
-  return `${failureName(f)}${where}: ${f.message}`;
+  return failureToText(f);
 }
 
 /** The headline and the message, for the explorer's panes: `invariant NoSplitDecision: <message>`. */
@@ -65,7 +64,5 @@ export function failureTitle(f: Failure): string {
  * property or the kind (most do), else prefixed with the title.
  */
 export function failureSentence(f: Failure): string {
-  const lower = f.message.toLowerCase();
-  if (lower.startsWith(f.kind) || f.message.includes(f.property)) return f.message;
-  return `${failureTitle(f)}: ${f.message}`;
+  return messageNamesFailure(f) ? f.message : `${failureTitle(f)}: ${f.message}`;
 }
