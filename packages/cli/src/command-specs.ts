@@ -106,6 +106,17 @@ export const TRACE_FLAGS = [
   PARAM_FLAG,
 ] as const satisfies readonly FlagSpec[];
 
+/** `replay`: the trace options, and the HTML page (reporters/html.ts). */
+export const REPLAY_FLAGS = [
+  ...TRACE_FLAGS,
+  {
+    name: "html",
+    kind: "string",
+    description: "also write the trace as a self-contained HTML page to FILE",
+    valueName: "FILE",
+  },
+] as const satisfies readonly FlagSpec[];
+
 /** `explore` of a model. */
 export const MODEL_FLAGS = [
   { name: "test", kind: "string", description: "the test to explore (default: the first)", valueName: "T" },
@@ -149,11 +160,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: "replay",
     usage: [
       {
-        line: "faultline replay <trace.itf.json> [--model FILE] [--param N=V]",
+        line: "faultline replay <trace.itf.json> [--model FILE] [--param N=V] [--html FILE]",
         summary: "replay a saved trace step by step",
       },
     ],
-    sections: [{ title: "Options", flags: TRACE_FLAGS }],
+    sections: [{ title: "Options", flags: REPLAY_FLAGS }],
   },
   {
     name: "explore",

@@ -16,6 +16,7 @@ import type { StepLabel } from "@faultline/checker";
 import { Window } from "happy-dom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCheck } from "../src/commands/check.js";
+import { runReplay } from "../src/commands/replay.js";
 import { loadTraceDocument } from "../src/commands/explore.js";
 import { ExitCode } from "../src/exit-codes.js";
 import { messageFlows } from "../src/message-sequence.js";
@@ -192,6 +193,29 @@ describe("check --reporter html", () => {
     window.document.dispatchEvent(new window.KeyboardEvent("keydown", { key: "j" }) as unknown as Event);
     expect(shown()).toEqual(["3"]);
     await window.happyDOM.close();
+  });
+
+  it("replay --html FILE writes the same page for a saved trace, and says why it cannot", () => {
+    const trace = page("lasso").path.replace(/\.html$/, ".itf.json");
+    const target = join(out, "replayed", "lasso.html");
+    const io = captureIo();
+    expect(runReplay([trace, "--html", target], io.io)).toBe(ExitCode.liveness);
+    expect(io.stdout()).toContain(`page: ${target}`);
+    const window = parse(readFileSync(target, "utf8"));
+    const { start, close } = page("lasso").document.loop!;
+    expect(window.document.querySelector("svg.msc .loop")!.getAttribute("data-loop-start")).toBe(
+      String(start),
+    );
+    expect(window.document.querySelector("svg.msc .loop")!.getAttribute("data-loop-close")).toBe(
+      String(close),
+    );
+    expect(all(window, "svg.msc .lane")).toHaveLength(all(read("lasso"), "svg.msc .lane").length);
+    void window.happyDOM.close();
+    // A folder that is a file: a located message and a usage exit, no stack trace.
+    const bad = captureIo();
+    expect(runReplay([trace, "--html", join(trace, "page.html")], bad.io)).toBe(ExitCode.usage);
+    expect(bad.stderr()).toMatch(/^faultline replay: cannot write .*page\.html: /m);
+    expect(bad.stderr()).not.toMatch(/\n\s+at /);
   });
 
   it("needs --out: a usage error naming it otherwise", async () => {

@@ -20,21 +20,45 @@ import {
 } from "@faultline/checker";
 import { renderDiagnostics } from "@faultline/lang";
 import { parseArgs } from "../args.js";
-import { TRACE_FLAGS } from "../command-specs.js";
+import { REPLAY_FLAGS } from "../command-specs.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { colorEnabled, type Io } from "../io.js";
 import { loadTestModel, readAndCompile } from "../model-loader.js";
 import { parseParamFlags, resolveTestInstance } from "../param-overrides.js";
 import { plural } from "../plural.js";
+import { writeCounterexampleHtml } from "../reporters/html.js";
 import { exitCodeForFailure } from "./explore.js";
 
-const USAGE = "usage: faultline replay <trace.itf.json> [--model FILE] [--param NAME=VALUE]";
+const USAGE = "usage: faultline replay <trace.itf.json> [--model FILE] [--param NAME=VALUE] [--html FILE]";
 
 export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
   const opened = openReplay(argv, io);
   if (!opened.ok) return opened.code;
   const checked = checkReplay(opened.model, opened.trace.steps, opened.trace);
-  return reportVerdict(opened, checked, io);
+  const code = reportVerdict(opened, checked, io);
+  return opened.html === undefined ? code : (writeReplayHtml(opened, opened.html, io) ?? code);
+}
+
+/** `--html FILE`: the trace as a page (reporters/html.ts); an exit code when it cannot be written. */
+function writeReplayHtml(opened: OpenedReplay, path: string, io: Io): ExitCodeValue | null {
+  const { trace } = opened;
+  try {
+    writeCounterexampleHtml(opened.model, {
+      file: opened.source,
+      text: opened.sourceText,
+      test: opened.testName,
+      steps: trace.steps,
+      ...(trace.failure === undefined ? {} : { failure: trace.failure }),
+      ...(trace.loop === undefined ? {} : { loop: trace.loop }),
+      tracePath: opened.tracePath,
+      htmlPath: path,
+    });
+  } catch (e) {
+    io.err(`faultline replay: cannot write ${path}: ${errorMessage(e)}\n`);
+    return ExitCode.usage;
+  }
+  io.out(`page: ${path}\n`);
+  return null;
 }
 
 /** A trace and the model it replays on, ready to replay. */
@@ -49,6 +73,10 @@ interface OpenedReplay {
   text: "same" | "changed" | "unknown";
   /** --param changed the test instance the trace names. */
   params: boolean;
+  /** The model's text, for the page's source lines. */
+  sourceText: string;
+  /** `--html FILE`. */
+  html?: string;
 }
 
 /** Reads the command line, the trace and the model; prints why and gives the exit code when one is wrong. */
@@ -57,7 +85,7 @@ function openReplay(argv: readonly string[], io: Io): OpenedReplay | { ok: false
     io.err(`faultline replay: ${message}\n`);
     return { ok: false as const, code };
   };
-  const parsed = parseArgs(argv, TRACE_FLAGS);
+  const parsed = parseArgs(argv, REPLAY_FLAGS);
   if (!parsed.ok) return fail(parsed.message);
   const params = parseParamFlags(parsed.args.flags.get("param") as string[] | undefined, "replay", true);
   if (!params.ok) return fail(params.message);
@@ -113,6 +141,10 @@ function openReplay(argv: readonly string[], io: Io): OpenedReplay | { ok: false
     model: loaded.model,
     text: same,
     params: params.overrides.length > 0,
+    sourceText: text,
+    ...(typeof parsed.args.flags.get("html") === "string"
+      ? { html: parsed.args.flags.get("html") as string }
+      : {}),
   };
 }
 

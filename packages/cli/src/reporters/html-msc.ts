@@ -218,7 +218,7 @@ export function renderMessageChart(document: TraceDocument): string {
   // Row bands first (clickable, under everything else).
   const inLoop = (i: number) =>
     document.loop !== undefined && i > document.loop.start && i <= document.loop.close;
-  document.steps.forEach((_, i) => {
+  document.steps.forEach((step, i) => {
     const cls = [
       "row",
       i % 2 === 1 ? "odd" : "",
@@ -228,7 +228,7 @@ export function renderMessageChart(document: TraceDocument): string {
       .filter((c) => c !== "")
       .join(" ");
     parts.push(
-      `<g class="${cls}" data-step="${i}"><rect x="0" y="${r(HEADER + i * ROW)}" width="${g.width}" height="${ROW}"/><text class="step-no" x="${GUTTER - 8}" y="${r(g.y(i) + 4)}" text-anchor="end">${i === document.failureStep ? "✗ " : ""}${i + 1}</text></g>`,
+      `<g class="${cls}" data-step="${i}"><title>${escapeHtml(`${i + 1}. ${step.label.text}`)}</title><rect x="0" y="${r(HEADER + i * ROW)}" width="${g.width}" height="${ROW}"/><text class="step-no" x="${GUTTER - 8}" y="${r(g.y(i) + 4)}" text-anchor="end">${i === document.failureStep ? "✗ " : ""}${i + 1}</text></g>`,
     );
   });
   parts.push('<g class="lanes">');

@@ -45,7 +45,7 @@ function stateRowsHtml(rows: readonly StateRow[], showWas: boolean): string {
         .filter((c) => c !== "")
         .join(" ");
       const was =
-        showWas && row.previousText !== undefined && row.change !== "same"
+        showWas && row.previousText !== undefined && row.change === "changed"
           ? `<span class="was">was ${escapeHtml(rowValueText(row, true))}</span>`
           : "";
       const key = `<td class="key" style="padding-left:${0.4 + row.depth * 1.2}em">${escapeHtml(row.key)}</td>`;
@@ -265,23 +265,26 @@ export function writeTraceHtml(
   return path;
 }
 
-/** A counterexample `check` found, as it wrote it to `tracePath`. */
+/** A counterexample as `check` wrote it to `tracePath` (or `replay` read it from there). */
 export interface CheckedCounterexample {
   /** The model file and its text (for the property's source lines). */
   file: string;
   text: string;
   test: string;
   steps: readonly Json[];
-  failure: Failure;
+  /** The failure recorded with the trace (the replay may differ: the page notes it). */
+  failure?: Failure;
   /** A liveness lasso's loop (the trace file's `loop`). */
   loop?: number;
   tracePath: string;
+  /** Where the page goes; default beside the trace (htmlPathFor). */
+  htmlPath?: string;
 }
 
 /**
- * `check --reporter html`: replays the counterexample into a TraceDocument
- * (as the explorer does) and writes its page beside the trace; returns the
- * page's path.
+ * `check --reporter html` and `replay --html FILE`: replays the
+ * counterexample into a TraceDocument (as the explorer does) and writes its
+ * page; returns the page's path.
  */
 export function writeCounterexampleHtml<S, Step extends Json>(
   model: Model<S, Step>,
@@ -292,10 +295,10 @@ export function writeCounterexampleHtml<S, Step extends Json>(
     test: found.test,
     source: found.file,
     sourceText: found.text,
-    recordedFailure: found.failure,
+    ...(found.failure === undefined ? {} : { recordedFailure: found.failure }),
     ...(found.loop === undefined ? {} : { loop: found.loop }),
   });
-  return writeTraceHtml(document, htmlPathFor(found.tracePath), {
+  return writeTraceHtml(document, found.htmlPath ?? htmlPathFor(found.tracePath), {
     tracePath: found.tracePath,
     replayCommand: replayCommandFor(found.tracePath),
   });
