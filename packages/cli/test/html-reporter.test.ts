@@ -20,7 +20,7 @@ import { runReplay } from "../src/commands/replay.js";
 import { loadTraceDocument } from "../src/commands/explore.js";
 import { ExitCode } from "../src/exit-codes.js";
 import { messageFlows } from "../src/message-sequence.js";
-import { htmlPathFor } from "../src/reporters/html.js";
+import { htmlPathFor, renderTraceHtml } from "../src/reporters/html.js";
 import type { TraceDocument } from "../src/tui/trace-document.js";
 import { captureIo } from "./capture-io.js";
 
@@ -275,6 +275,68 @@ describe("messageFlows: each message from its send to its end", () => {
     expect(flows).toEqual([
       { from: "A(0)", to: "B(0)", text: "Ping", sentAt: null, end: { kind: "delivered", step: 0 } },
     ]);
+  });
+});
+
+describe("the chart's faults and timers", () => {
+  it("crosses a dropped and a lost message, starts a duplicate's copy at its fault, lines a partition across, marks a timer", () => {
+    const labels: StepLabel[] = [
+      {
+        kind: "init",
+        text: "init: A(0)",
+        actor: "A(0)",
+        details: { sends: ["A(0) -> B(0): Ping(1)", "A(0) -> B(0): Ping(2)"] },
+      },
+      {
+        kind: "fault",
+        text: "duplicate Ping(1) A(0) -> B(0)",
+        details: { fault: "duplicate", from: "A(0)", to: "B(0)" },
+      },
+      {
+        kind: "fault",
+        text: "drop Ping(1) A(0) -> B(0)",
+        details: { fault: "drop", from: "A(0)", to: "B(0)" },
+      },
+      {
+        kind: "fault",
+        text: "partition {A(0)} | {B(0)}",
+        details: { fault: "partition", sides: [["A(0)"], ["B(0)"]], lost: ["A(0) -> B(0): Ping(2)"] },
+      },
+      {
+        kind: "timer",
+        text: "A(0) <- timeout Retry",
+        actor: "A(0)",
+        details: { actor: "A(0)", timer: "Retry" },
+      },
+    ];
+    const document: TraceDocument = {
+      title: "faults.fl",
+      test: "Faults",
+      failure: { kind: "deadlock", property: "deadlock", message: "nothing can run" },
+      failureStep: labels.length - 1,
+      steps: labels.map((label, index) => ({
+        index,
+        label,
+        state: { "A(0)": { state: "S" }, "B(0)": { state: "S" } },
+      })),
+      notes: [],
+    };
+    const window = parse(renderTraceHtml(document));
+    const one = (selector: string) => {
+      const found = all(window, selector);
+      expect(found, selector).toHaveLength(1);
+      return found[0]!;
+    };
+    expect(one("svg.msc .msg.dropped").querySelector(".cross")).not.toBeNull();
+    expect(one("svg.msc .msg.dropped").getAttribute("data-step")).toBe("2");
+    expect(one("svg.msc .msg.lost").getAttribute("data-step")).toBe("3");
+    expect(one("svg.msc .msg.in-flight.duplicate").getAttribute("data-sent")).toBe("1");
+    expect(one("svg.msc .mark.fault.drop").getAttribute("data-step")).toBe("2");
+    expect(one("svg.msc .mark.fault.duplicate").getAttribute("data-step")).toBe("1");
+    expect(one("svg.msc .note.fault.partition").textContent).toContain("partition {A(0)} | {B(0)}");
+    expect(one("svg.msc .mark.timer").textContent).toContain("timeout Retry");
+    expect(all(window, "svg.msc .msg.delivered")).toHaveLength(0);
+    void window.happyDOM.close();
   });
 });
 
