@@ -24,6 +24,7 @@ const LANE_WIDTH = 170;
 const HEADER = 44;
 const ROW = 34;
 const FOOTER = 28;
+const RIGHT_MARGIN = 130;
 /** Characters of a label drawn in the chart; the whole text is its tooltip. */
 const LABEL_CHARS = 30;
 
@@ -79,7 +80,8 @@ function geometry(document: TraceDocument): Geometry {
   const lanes = sequenceLanes(document.steps);
   const rows = document.steps.length;
   const index = new Map(lanes.map((name, i) => [name, i]));
-  const width = GUTTER + Math.max(1, lanes.length) * LANE_WIDTH + 16;
+  // Room on the right for the last lane's marks and loops to itself, which are labelled to their right.
+  const width = GUTTER + Math.max(1, lanes.length) * LANE_WIDTH + RIGHT_MARGIN;
   const bottom = HEADER + rows * ROW + FOOTER / 2;
   return {
     lanes,

@@ -4,7 +4,7 @@
 // lines, a message-sequence chart (html-msc.ts), the steps with what each
 // changed, and the state after each step. Without the script the page still
 // reads: every step's changes are listed and the final state is shown; the
-// script lets a click (or j/k, the arrow keys) show the state after any step.
+// script lets a click (or j/k) show the state after any step.
 // `check --reporter html` writes it next to each trace (htmlPathFor), and
 // `replay --html FILE` through writeTraceHtml.
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -178,7 +178,7 @@ const PAGE_SCRIPT = `
   var states = document.querySelectorAll("[data-state]");
   if (states.length === 0) return;
   var hint = document.querySelector(".noscript-hint");
-  if (hint) hint.textContent = "Changed entries are highlighted. Click a step in the chart or the list, or press j/k or the arrow keys, to see the state after it.";
+  if (hint) hint.textContent = "Changed entries are highlighted. Click a step in the chart or the list, or press j/k, to see the state after it.";
   var current = states.length - 1;
   function select(n) {
     if (n < 0 || n >= states.length) return;
@@ -194,8 +194,9 @@ const PAGE_SCRIPT = `
   });
   document.addEventListener("keydown", function (event) {
     if (event.target && /INPUT|TEXTAREA/.test(event.target.tagName)) return;
-    if (event.key === "j" || event.key === "ArrowDown") { select(current + 1); event.preventDefault(); }
-    if (event.key === "k" || event.key === "ArrowUp") { select(current - 1); event.preventDefault(); }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "j") select(current + 1);
+    if (event.key === "k") select(current - 1);
   });
   select(current);
 })();
