@@ -1,4 +1,9 @@
-export { checkExhaustive, type ExhaustiveOptions, type ExhaustiveProgress } from "./search/bfs-explorer.js";
+export {
+  checkExhaustive,
+  checkExhaustiveAsync,
+  type ExhaustiveOptions,
+  type ExhaustiveProgress,
+} from "./search/bfs-explorer.js";
 export {
   AUTO_EXHAUSTIVE_STATES,
   type CheckMode,
@@ -45,8 +50,11 @@ export { type ForeignLoadResult, loadForeignImplementation } from "./fl/foreign-
 export { FingerprintSet, type FingerprintSetOptions } from "./store/fingerprint-set.js";
 export { type Fingerprint, fingerprint, fingerprintHex, fingerprintInto } from "./fingerprint.js";
 export {
+  type ForeignItfTrace,
   ITF_FORMAT_DESCRIPTION,
   type ItfWriteOptions,
+  isForeignItf,
+  readForeignItf,
   readItfTrace,
   toItfValue,
   traceToItf,
@@ -108,6 +116,7 @@ export {
 } from "./store/shared-fingerprint-set.js";
 export { StateQueue } from "./store/state-queue.js";
 export {
+  describeChanges,
   failureToText,
   messageNamesFailure,
   formatLocation,

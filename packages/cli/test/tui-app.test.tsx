@@ -82,16 +82,16 @@ describe("explorer: step navigation", () => {
 describe("explorer: state and changes", () => {
   it("marks what the selected step changed with ~ and the old value, and new components with +", async () => {
     const app = await explore(twoPhaseDocument());
-    expect(app.frame()).toContain("+ TM  init");
-    expect(app.frame()).toContain("+ RM(0)  working");
+    expect(app.frame()).toContain('+ TM: "init"');
+    expect(app.frame()).toContain('+ RM(0): "working"');
     await app.press("j");
     const frame = app.frame();
-    expect(frame).toContain("~ RM(0)  prepared  (was working)");
-    expect(frame).toContain("  TM  init");
+    expect(frame).toContain('~ RM(0): "prepared"  (was "working")');
+    expect(frame).toContain('  TM: "init"');
     expect(frame).not.toContain("+ TM");
     await app.press("G");
-    expect(app.frame()).toContain("~ RM(1)  aborted  (was working)");
-    expect(app.frame()).toContain("  RM(0)  committed");
+    expect(app.frame()).toContain('~ RM(1): "aborted"  (was "working")');
+    expect(app.frame()).toContain('  RM(0): "committed"');
     await app.unmount();
   });
 

@@ -192,11 +192,11 @@ describe("state diff", () => {
     expect(byKey("gone", "gone")).toMatchObject({ change: "removed", previousText: "1" });
   });
 
-  it("treats everything as added before the first step", () => {
+  it("treats everything as added before the first step; a model's own values print as .fl literals", () => {
     const rows = buildStateRows(null, { TM: "init", "RM(0)": "working" });
     expect(rows.map((r) => [r.key, r.text, r.change])).toEqual([
-      ["TM", "init", "added"],
-      ["RM(0)", "working", "added"],
+      ["TM", '"init"', "added"],
+      ["RM(0)", '"working"', "added"],
     ]);
   });
 

@@ -6,7 +6,8 @@
 // `loop` is the index of the state it returns to, and its last state is not
 // repeated (the step back to `states[loop]` stays in `#meta`). The shape is
 // pinned by docs/schemas/itf.schema.json.
-import type { Failure, Json, Model, StepLabel } from "../model.js";
+import type { Failure, Json, Model, StateView, StepLabel } from "../model.js";
+import { formatValue } from "../value-text.js";
 import { replayTrace } from "./replay.js";
 import {
   isFailure,
@@ -160,4 +161,88 @@ export function readItfTrace(data: unknown): TraceFileRead {
   if (isFailure(faultline.failure)) file.failure = faultline.failure;
   if (typeof data.loop === "number" && Number.isInteger(data.loop)) file.loop = data.loop;
   return { ok: true, ...file };
+}
+
+/** An ITF trace written by another tool (Apalache, Quint, a script): its states, with no Faultline steps to replay. */
+export interface ForeignItfTrace {
+  /** The state variables, as the document lists them. */
+  vars: string[];
+  /** Each state's variables (ITF values, `#meta` left out). */
+  states: StateView[];
+  /** The action that led to each state, when the document says (Quint's `mbt::actionTaken`). */
+  actions: (string | undefined)[];
+  /** A lasso: the index of the state the last state loops back to. */
+  loop?: number;
+  description?: string;
+  source?: string;
+}
+
+const QUINT_ACTION = "mbt::actionTaken";
+const QUINT_PICKS = "mbt::nondetPicks";
+
+/**
+ * Whether `data` is an ITF document whose steps Faultline cannot replay:
+ * states without Faultline's `#meta.step` and no `#meta.faultline.steps`.
+ */
+export function isForeignItf(data: unknown): boolean {
+  if (!isRecord(data) || !Array.isArray(data.states) || data.states.length === 0) return false;
+  const meta = isRecord(data["#meta"]) ? data["#meta"] : {};
+  if (isRecord(meta.faultline) && Array.isArray(meta.faultline.steps)) return false;
+  return !data.states.some((s) => isRecord(s) && isRecord(s["#meta"]) && "step" in s["#meta"]);
+}
+
+/** Reads an ITF document written by another tool for viewing: its states, their actions, its lasso. */
+export function readForeignItf(
+  data: unknown,
+): { ok: true; trace: ForeignItfTrace } | { ok: false; message: string } {
+  if (!isRecord(data)) return { ok: false, message: "an ITF trace must be a JSON object" };
+  if (!Array.isArray(data.states) || data.states.length === 0) {
+    return { ok: false, message: 'not an ITF trace: "states" must be a non-empty array' };
+  }
+  const states: StateView[] = [];
+  const actions: (string | undefined)[] = [];
+  for (const [index, state] of data.states.entries()) {
+    if (!isRecord(state)) return { ok: false, message: `ITF state ${index} is not an object` };
+    const view: StateView = {};
+    let action: string | undefined;
+    let picks: Json | undefined;
+    for (const [name, value] of Object.entries(state)) {
+      if (name === "#meta") continue;
+      if (name === QUINT_ACTION && typeof value === "string") action = value;
+      else if (name === QUINT_PICKS) picks = value as Json;
+      else view[name] = value as Json;
+    }
+    states.push(view);
+    actions.push(action === undefined ? undefined : withPicks(action, picks));
+  }
+  const vars = Array.isArray(data.vars)
+    ? data.vars.filter((v): v is string => typeof v === "string")
+    : Object.keys(states[0]!);
+  const trace: ForeignItfTrace = { vars, states, actions };
+  if (data.loop !== undefined) {
+    if (
+      typeof data.loop !== "number" ||
+      !Number.isInteger(data.loop) ||
+      data.loop < 0 ||
+      data.loop >= states.length
+    ) {
+      return { ok: false, message: `ITF "loop" must be a state index in 0..${states.length - 1}` };
+    }
+    trace.loop = data.loop;
+  }
+  const meta = isRecord(data["#meta"]) ? data["#meta"] : {};
+  if (typeof meta.description === "string") trace.description = meta.description;
+  if (typeof meta.source === "string") trace.source = meta.source;
+  return { ok: true, trace };
+}
+
+/** `step` with Quint's nondeterministic picks that were made: `step(x = 2)`. */
+function withPicks(action: string, picks: Json | undefined): string {
+  if (!isRecord(picks)) return action;
+  const made = Object.entries(picks).flatMap(([name, pick]) => {
+    // Quint writes a pick as an Option: {tag: "Some", value: v} or {tag: "None", ...}.
+    if (isRecord(pick) && pick.tag === "Some") return [`${name} = ${formatValue(pick.value as Json)}`];
+    return [];
+  });
+  return made.length === 0 ? action : `${action}(${made.join(", ")})`;
 }

@@ -397,10 +397,9 @@ export function headerLine(
   const left: StyledLine = [{ text: " faultline ", bold: true, inverse: true }];
   if (document.failure !== null)
     left.push({ text: ` ✗ ${failureHeadline(document.failure)}`, color: "red", bold: true });
-  else
-    left.push(
-      ui.interactive ? { text: " exploring", color: "cyan" } : { text: " no failure", color: "green" },
-    );
+  else if (ui.interactive) left.push({ text: " exploring", color: "cyan" });
+  else if (document.foreign) left.push({ text: " ITF trace (not checked)", color: "yellow" });
+  else left.push({ text: " no failure", color: "green" });
   left.push({ text: ` · ${name} / ${document.test}`, bold: true });
   const room = width - lineWidth(right);
   if (room < 12) return fitLine(right, width);

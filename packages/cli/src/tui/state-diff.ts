@@ -4,6 +4,7 @@
 // matched by longest common subsequence, so taking the first message out of a
 // queue marks that one message removed rather than every later one changed.
 import type { Json, StateView } from "@faultline/checker";
+import { isEncodedValue } from "@faultline/checker";
 import { formatViewValue, isMachineShaped, isObject, isScalar, type JsonObject } from "./json-format.js";
 
 export type Change = "same" | "added" | "removed" | "changed";
@@ -135,10 +136,17 @@ export function buildStateRows(before: StateView | null, after: StateView): Stat
     for (const name of Object.keys(before)) if (!Object.hasOwn(after, name)) names.push(name);
   for (const name of names) {
     const old = before === null ? { has: false, value: undefined } : present(before, name);
-    entryRows(rows, name, [name], 0, old, present(after, name), true);
+    const now = present(after, name);
+    const shape = now.has ? now.value : old.value;
+    // .fl views have structure at the top (machines, the network, monitors, faults) with values
+    // under `vars`; any other component (a TypeScript model's field, an ITF variable) is a value.
+    const structural = isMachineShaped(shape) || STRUCTURE.has(name);
+    entryRows(rows, name, [name], 0, old, now, true, structural);
   }
   return rows;
 }
+
+const STRUCTURE = new Set(["network", "monitors", "faults"]);
 
 function entryRows(
   rows: StateRow[],
@@ -148,14 +156,17 @@ function entryRows(
   before: Side,
   after: Side,
   header: boolean,
+  structural: boolean,
 ): void {
   const shown = after.has ? after.value : before.value;
   const change = classify(before.has, after.has, jsonEqual(before.value, after.value));
   const last = path[path.length - 1]!;
   const key = last.startsWith(REMOVED_MARK) ? last.slice(REMOVED_MARK.length) : last;
-  const nested = header || (depth < MAX_NESTING && isMachineShaped(shown));
+  const literal = !structural || path.includes("vars");
+  // A value at the top (an ITF variable holding a set, say) is one row, not its encoding's keys.
+  const leaf = literal && (isScalar(shown) || isEncodedValue(shown) || Array.isArray(shown));
+  const nested = (header && !leaf) || (depth < MAX_NESTING && isMachineShaped(shown));
   if (!nested) {
-    const literal = path.includes("vars");
     const row: StateRow = {
       id: rowId(path),
       component,
@@ -163,7 +174,7 @@ function entryRows(
       key,
       text: formatViewValue(shown, literal),
       change,
-      header,
+      header: header && !leaf,
       literal,
     };
     row.value = shown as Json;
@@ -190,7 +201,7 @@ function entryRows(
   if (before.has && after.has && previousText !== text) row.previousText = previousText;
   else if (change === "removed") row.previousText = previousText;
   rows.push(row);
-  childRows(rows, component, path, depth + 1, before.value, after.value);
+  childRows(rows, component, path, depth + 1, before.value, after.value, structural);
 }
 
 function childRows(
@@ -200,6 +211,7 @@ function childRows(
   depth: number,
   before: Json | undefined,
   after: Json | undefined,
+  structural: boolean,
 ): void {
   const shape = after ?? before;
   if (Array.isArray(shape)) {
@@ -213,7 +225,7 @@ function childRows(
         entry.kind === "removed" ? { has: false, value: undefined } : { has: true, value: now[entry.after] };
       // A removed element shows its old index; its id is marked so it cannot clash with a kept one.
       const key = entry.kind === "removed" ? `${REMOVED_MARK}[${index}]` : `[${index}]`;
-      entryRows(rows, component, [...path, key], depth, beforeSide, afterSide, false);
+      entryRows(rows, component, [...path, key], depth, beforeSide, afterSide, false, structural);
     }
     return;
   }
@@ -232,6 +244,7 @@ function childRows(
         present(oldVars, key),
         present(newVars, key),
         false,
+        structural,
       );
     }
     for (const key of unionKeys(oldObject, newObject)) {
@@ -241,7 +254,8 @@ function childRows(
       // Defaults are noise unless they changed in place (a crash: status up -> halted).
       const changedInPlace = b.has && a.has && !jsonEqual(b.value, a.value);
       if (!changedInPlace && isQuietDefault(key, a.has ? a.value : b.value)) continue;
-      entryRows(rows, component, [...path, key], depth, b, a, false);
+      // A machine's own fields (status, timers) are structure wherever it sits.
+      entryRows(rows, component, [...path, key], depth, b, a, false, true);
     }
     return;
   }
@@ -254,6 +268,7 @@ function childRows(
       present(oldObject, key),
       present(newObject, key),
       false,
+      structural,
     );
   }
 }

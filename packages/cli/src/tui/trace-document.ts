@@ -4,6 +4,7 @@
 import {
   confirmLasso,
   type Failure,
+  type ForeignItfTrace,
   type Json,
   type Model,
   replayTrace,
@@ -52,6 +53,8 @@ export interface TraceDocument {
    * `start` forever, the last step (`close`) leading back to the state after `start`.
    */
   loop?: { start: number; close: number };
+  /** States from an ITF file of another tool, shown as written: no model checked them. */
+  foreign?: boolean;
 }
 
 export interface BuildDocumentOptions {
@@ -159,4 +162,35 @@ export function sourceExcerpt(
   if (location.endCol !== undefined) excerpt.endCol = location.endCol;
   for (let n = first; n <= last; n++) excerpt.lines.push({ n, text: lines[n - 1]!.replace(/\t/g, "  ") });
   return excerpt;
+}
+
+/**
+ * A document for an ITF trace written by another tool: its states as they
+ * are (no model to replay them with, so nothing is re-checked), each step
+ * named by the action the document records, or by its index.
+ */
+export function foreignItfDocument(trace: ForeignItfTrace, title: string): TraceDocument {
+  const steps: DocumentStep[] = trace.states.map((state, index) => ({
+    index,
+    label: {
+      kind: "state",
+      text: trace.actions[index] ?? (index === 0 ? "initial state" : `state ${index}`),
+    },
+    state,
+  }));
+  const notes = [
+    "an ITF trace from another tool: its states as written, with no model to replay or check them",
+  ];
+  if (trace.description !== undefined) notes.push(trace.description);
+  const document: TraceDocument = {
+    title,
+    test: trace.source ?? "",
+    failure: null,
+    failureStep: null,
+    steps,
+    notes,
+    foreign: true,
+  };
+  if (trace.loop !== undefined) document.loop = { start: trace.loop, close: steps.length - 1 };
+  return document;
 }
