@@ -411,7 +411,7 @@ describe("the fault examples match examples/expected.json, with and without thei
   >;
   const faultLabel: Record<string, RegExp> = {
     "drop.fl": /^drop Credit\(10\) Source\(0\) -> Sink\(0\)$/,
-    "duplicate.fl": /^duplicate Deposit\(id=\d, amount=10\) Client\(0\) -> NaiveBank\(0\)$/,
+    "duplicate.fl": /^duplicate Deposit\(id = \d, amount = 10\) Client\(0\) -> NaiveBank\(0\)$/,
     "crash-restart.fl": /^crash Store\(0\)$/,
     "partition.fl": /^partition \{.*\} \| \{.*\}$/,
   };

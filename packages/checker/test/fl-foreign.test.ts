@@ -22,7 +22,7 @@ describe("foreign functions", () => {
     model.initial((_, o) => {
       if (o.kind === "state") vars = (model.viewState(o.state)["User(0)"] as { vars: unknown }).vars;
     });
-    expect(vars).toEqual({ h: 294, big: 9, e: [0, 2, 4] });
+    expect(vars).toEqual({ h: 294, big: 9, e: { "#set": [0, 2, 4] } });
   });
 
   it("an implementation passed in by the caller is used as is", () => {

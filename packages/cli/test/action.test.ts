@@ -86,7 +86,7 @@ describe("the GitHub Action", () => {
     expect(log).toContain(`Using the action's faultline: ${BIN}`);
     // The counterexample, step by step, and the annotation.
     expect(log).toContain("✗ DuplicatedRequest(clients=1,payments=2): invariant NoDoubleCharge");
-    expect(log).toMatch(/2\. duplicate Charge\(client=Client\(0\), payment=1\)/);
+    expect(log).toMatch(/2\. duplicate Charge\(client = Client\(0\), payment = 1\)/);
     expect(log).toContain("=> invariant NoDoubleCharge");
     expect(log).toContain("::error file=models/payments-buggy.fl,line=");
 

@@ -125,12 +125,12 @@ describe("faultline check: liveness of a symmetric test", () => {
     expect(out.out()).toContain(
       "liveness check (symmetry-reduced: no cycle keeps a spec hot): pass, 17 states",
     );
-    expect(out.out()).toContain("✗ Rounds(finish=false): liveness EventuallyDone");
+    expect(out.out()).toContain("✗ Rounds(finish=false): spec EventuallyDone can stay hot forever");
     expect(out.out()).toContain("liveness check (full state space, not reduced): violation");
     const full = captureIo();
     expect(await runCheck([LIVE, "--workers", "1", "--no-symmetry"], full.io)).toBe(3);
     expect(full.out()).toContain("✓ Rounds(finish=true): pass — 29 states");
-    expect(full.out()).toContain("✗ Rounds(finish=false): liveness EventuallyDone");
+    expect(full.out()).toContain("✗ Rounds(finish=false): spec EventuallyDone can stay hot forever");
   });
 });
 
