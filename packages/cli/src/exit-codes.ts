@@ -1,4 +1,6 @@
 // Exit codes are part of the CLI's contract (docs/cli.md): CI scripts branch on them.
+import type { Failure } from "@faultline/checker";
+
 export const ExitCode = {
   /** Every test passed (or every outcome matched its expectation with --expected). */
   pass: 0,
@@ -45,3 +47,19 @@ export function combineExitCodes(codes: readonly ExitCodeValue[]): ExitCodeValue
 
 /** A mistake in how Faultline was called (bad flag value, unreadable input file): exit 64, no stack trace. */
 export class UsageError extends Error {}
+
+/** The exit code `faultline replay` gives a trace ending in `failure`. */
+export function exitCodeForFailure(failure: Failure | null): ExitCodeValue {
+  if (failure === null) return ExitCode.pass;
+  switch (failure.kind) {
+    case "deadlock":
+    case "unhandled-event":
+    case "runtime-error":
+      return ExitCode.builtinFailure;
+    case "hot-at-end":
+    case "liveness":
+      return ExitCode.liveness;
+    default:
+      return ExitCode.violation;
+  }
+}
