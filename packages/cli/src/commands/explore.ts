@@ -16,7 +16,6 @@ import {
   readForeignItf,
   resolveTraceSource,
   type StateView,
-  traceToText,
 } from "@faultline/checker";
 import { renderDiagnostics } from "@faultline/lang";
 import { parseArgs } from "../args.js";
@@ -30,6 +29,7 @@ import { nextStepText } from "../tui/next-pane.js";
 import { buildStateRows } from "../tui/state-diff.js";
 import { buildTraceDocument, foreignItfDocument, type TraceDocument } from "../tui/trace-document.js";
 import { plural } from "../plural.js";
+import { runReplay } from "./replay.js";
 
 export interface ExploreTerminal {
   stdin: NodeJS.ReadStream;
@@ -38,22 +38,6 @@ export interface ExploreTerminal {
 
 const USAGE =
   "usage: faultline explore <trace.itf.json> [--model FILE] [--param N=V] | <model.fl> [--test T] [--param N=V] [--faults SPEC] [--out FILE]";
-
-/** The exit code `faultline replay` gives a trace ending in `failure`. */
-export function exitCodeForFailure(failure: Failure | null): ExitCodeValue {
-  if (failure === null) return ExitCode.pass;
-  switch (failure.kind) {
-    case "deadlock":
-    case "unhandled-event":
-    case "runtime-error":
-      return ExitCode.builtinFailure;
-    case "hot-at-end":
-    case "liveness":
-      return ExitCode.liveness;
-    default:
-      return ExitCode.violation;
-  }
-}
 
 export interface LoadedTrace {
   ok: true;
@@ -351,18 +335,11 @@ export async function runExplore(
     await runExplorer(foreign.document, terminal);
     return ExitCode.pass;
   }
+  // Not on a terminal: exactly what `faultline replay` prints and checks, with its exit code.
+  if (!io.isTTY || !terminal.stdin.isTTY) return runReplay(argv, io);
   const loaded = loadTraceDocument(argv, io);
   if (!loaded.ok) return loaded.code;
   const document = loaded.document;
-  if (!io.isTTY || !terminal.stdin.isTTY) {
-    // Exactly what `faultline replay` prints, so logs read the same whichever command ran.
-    io.out(`${document.title} / ${document.test}: ${plural(loaded.steps.length, "step")}\n`);
-    io.out(`${traceToText(loaded.model, { steps: loaded.steps }, document.failure ?? undefined)}\n`);
-    if (document.failure === null) {
-      io.out("the trace replays, but its last state violates nothing: the model may have changed\n");
-    }
-    return exitCodeForFailure(document.failure);
-  }
   const { runExplorer } = await importExplorerWithoutCi(io.env);
   await runExplorer(document, terminal);
   // The session ended because the user quit: that is success, whatever the trace shows.

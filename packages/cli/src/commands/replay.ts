@@ -27,7 +27,7 @@ import { loadTestModel, readAndCompile } from "../model-loader.js";
 import { parseParamFlags, resolveTestInstance } from "../param-overrides.js";
 import { plural } from "../plural.js";
 import { writeCounterexampleHtml } from "../reporters/html.js";
-import { exitCodeForFailure } from "./explore.js";
+import { exitCodeForFailure } from "../exit-codes.js";
 
 const USAGE = "usage: faultline replay <trace.itf.json> [--model FILE] [--param NAME=VALUE] [--html FILE]";
 
