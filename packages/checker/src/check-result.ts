@@ -88,8 +88,11 @@ export interface ExhaustiveStats extends CheckStats {
   ampleExpansions?: number;
 }
 
-/** "memory": the memory budget (the parallel explorer's visited table) is used up. */
-export type BoundReason = "max-depth" | "max-states" | "timeout" | "memory";
+/**
+ * "memory": the memory budget is used up. "interrupted": the caller stopped
+ * the search (its AbortSignal, e.g. Ctrl-C); the figures are those so far.
+ */
+export type BoundReason = "max-depth" | "max-states" | "timeout" | "memory" | "interrupted";
 
 /** A failure together with the shortest known trace that reaches it. */
 export interface FoundFailure {

@@ -23,7 +23,7 @@ import { FingerprintSet } from "../store/fingerprint-set.js";
 import { LINK_OVERFLOW, linkCode, ParentLinkTable } from "../store/parent-links.js";
 import { StateQueue } from "../store/state-queue.js";
 import type { Trace } from "../trace/trace.js";
-import { type Candidate, NO_FAILURE, NO_STATE } from "./core.js";
+import { type Candidate, NO_FAILURE, SearchStopped } from "./core.js";
 import { emissionPath, rebuildTrace } from "./counterexample.js";
 import { Expansion } from "./expansion.js";
 import { errorResult, exhaustiveStats, searchResult, stackOf } from "./search-result.js";
@@ -62,13 +62,24 @@ export interface ExhaustiveOptions {
    * may be longer than the shortest one. See docs/adr/0008-partial-order-reduction.md.
    */
   partialOrder?: boolean;
+  /**
+   * Stops the search with `bounded`, reason "interrupted", when aborted (the
+   * figures and failures so far are kept). checkExhaustive, which never gives
+   * the event loop a turn, sees only an abort from a callback (onProgress);
+   * checkExhaustiveAsync sees a signal handler's too.
+   */
+  signal?: AbortSignal;
 }
 
 const LINK_CHUNK_BITS = 16;
 const LINK_CHUNK_SIZE = 1 << LINK_CHUNK_BITS;
 const LINK_CHUNK_MASK = LINK_CHUNK_SIZE - 1;
-/** Expansions between two looks at the clock. */
-const CLOCK_EVERY = 64;
+/** About how often the clock is read (ms): checkpoints adapt their spacing in work units to it. */
+const CHECK_MS = 2;
+/** Most work units between two checkpoints. */
+const MAX_CHECK_EVERY = 1024;
+/** checkExhaustiveAsync: how often the event loop gets a turn (ms). */
+const YIELD_EVERY_MS = 50;
 
 /**
  * Parent id and emission ref per state id, in chunked typed arrays (6 bytes
@@ -101,6 +112,10 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
   private readonly options: ExhaustiveOptions;
   private readonly now: () => number;
   private readonly startTime: number;
+  private readonly timeout: number;
+  private readonly progressInterval: number;
+  private readonly progressEvery: number;
+  private readonly signal: AbortSignal | undefined;
 
   private readonly visitedSet: FingerprintSet;
   private readonly queue = new StateQueue();
@@ -112,7 +127,21 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
   private completedDepth = -1;
   private stopReason: BoundReason | null = null;
 
-  constructor(model: Model<S, Step>, options: ExhaustiveOptions) {
+  // Where the search is: the next state to expand, its level, and the level's end.
+  private nextId = 0;
+  private depth = 0;
+  private levelEnd = 0;
+  private expandedSinceProgress = 0;
+  private lastProgress: number;
+  private lastCheck: number;
+  /** runAsync: when the event loop last had a turn, and whether it is due one. */
+  private lastYield: number;
+  private yieldDue = false;
+  private readonly yieldEveryMs: number;
+  /** The search ended with an `error` result. */
+  private failed: CheckResult<ExhaustiveStats> | null = null;
+
+  constructor(model: Model<S, Step>, options: ExhaustiveOptions, yieldEveryMs = Number.POSITIVE_INFINITY) {
     const visited = new FingerprintSet({ initialCapacity: options.initialCapacity });
     super(model, visited, {
       maxDepth: options.maxDepth ?? Number.POSITIVE_INFINITY,
@@ -125,13 +154,18 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
     this.maxStates = options.maxStates ?? Number.POSITIVE_INFINITY;
     this.now = options.now ?? (() => performance.now());
     this.startTime = this.now();
+    this.lastProgress = this.startTime;
+    this.lastCheck = this.startTime;
+    this.lastYield = this.startTime;
+    this.timeout = options.timeoutMs ?? Number.POSITIVE_INFINITY;
+    this.progressInterval = options.progressIntervalMs ?? 250;
+    this.progressEvery = options.progressEveryStates ?? Number.POSITIVE_INFINITY;
+    this.signal = options.signal;
+    this.yieldEveryMs = yieldEveryMs;
   }
 
   protected discover(state: S, emissionRef: number): number {
-    if (this.distinct >= this.maxStates) {
-      this.stop("max-states");
-      return NO_STATE;
-    }
+    if (this.distinct >= this.maxStates) this.stopNow("max-states");
     const id = this.distinct++;
     this.links.push(this.expandingRef, emissionRef);
     this.deepest = this.expandingDepth + 1;
@@ -140,73 +174,122 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
     return id;
   }
 
+  /**
+   * Every few emitted successors or expanded states: the interrupt, the clock
+   * (timeout, progress, a turn for the event loop). The clock is read about
+   * every CHECK_MS whatever one unit of work costs.
+   */
+  protected override checkpoint(): void {
+    if (this.signal?.aborted) this.stopNow("interrupted");
+    const now = this.now();
+    const since = now - this.lastCheck;
+    this.lastCheck = now;
+    if (since < CHECK_MS / 2) this.checkpointEvery = Math.min(MAX_CHECK_EVERY, this.checkpointEvery * 2);
+    else if (since > CHECK_MS * 2) this.checkpointEvery = Math.max(1, this.checkpointEvery >> 1);
+    if (now - this.startTime >= this.timeout) this.stopNow("timeout");
+    if (this.options.onProgress !== undefined && now - this.lastProgress >= this.progressInterval) {
+      this.lastProgress = now;
+      this.expandedSinceProgress = 0;
+      this.options.onProgress(this.progress(this.depth));
+    }
+    if (now - this.lastYield >= this.yieldEveryMs) this.yieldDue = true;
+  }
+
+  /** Stops the search at a bound, cutting the current expansion short. */
+  private stopNow(reason: BoundReason): never {
+    this.stop(reason);
+    throw new SearchStopped();
+  }
+
   private stop(reason: BoundReason): void {
     if (this.stopReason === null) this.stopReason = reason;
     this.halt();
   }
 
   run(): CheckResult<ExhaustiveStats> {
-    const model = this.model;
+    if (this.begin()) while (!this.advance()) {}
+    return this.finish();
+  }
+
+  /** As run, giving the event loop a turn about every `yieldEveryMs` (so a signal can stop it). */
+  async runAsync(): Promise<CheckResult<ExhaustiveStats>> {
+    if (this.begin()) {
+      while (!this.advance()) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        this.lastYield = this.now();
+        this.yieldDue = false;
+        if (this.signal?.aborted) this.stop("interrupted");
+      }
+    }
+    return this.finish();
+  }
+
+  /** Emits the initial states; false when the search already ended. */
+  private begin(): boolean {
+    if (this.signal?.aborted) {
+      this.stop("interrupted");
+      return false;
+    }
     try {
       this.emitInitial();
     } catch (error) {
-      return this.error(`model threw while computing initial states: ${errorMessage(error)}`, error, null);
+      if (!(error instanceof SearchStopped)) {
+        this.failed = this.error(
+          `model threw while computing initial states: ${errorMessage(error)}`,
+          error,
+          null,
+        );
+        return false;
+      }
     }
-    let nextId = 0;
-    let depth = 0;
-    let levelEnd = this.distinct;
-    let expandedSinceClock = 0;
-    let expandedSinceProgress = 0;
-    let lastProgress = this.startTime;
-    const progressInterval = this.options.progressIntervalMs ?? 250;
-    const progressEvery = this.options.progressEveryStates ?? Number.POSITIVE_INFINITY;
-    const timeout = this.options.timeoutMs ?? Number.POSITIVE_INFINITY;
-    const onProgress = this.options.onProgress;
-    const failures = this.failures;
+    this.levelEnd = this.distinct;
     this.startLevel();
+    return true;
+  }
 
+  /** Expands states until the search ends (true) or the event loop is due a turn (false). */
+  private advance(): boolean {
+    const model = this.model;
+    const failures = this.failures;
+    const onProgress = this.options.onProgress;
     while (this.stopReason === null && this.queue.length > 0) {
-      if (nextId === levelEnd) {
-        this.completedDepth = depth;
-        depth++;
-        levelEnd = this.distinct;
+      if (this.yieldDue) return false;
+      if (this.nextId === this.levelEnd) {
+        this.completedDepth = this.depth;
+        this.depth++;
+        this.levelEnd = this.distinct;
         this.startLevel();
       }
+      const depth = this.depth;
       // Failures found from this level on are no shorter than the best one.
       const best = failures.shortest;
       if (best !== null && best.length <= depth + 1) break;
-      if (++expandedSinceClock >= CLOCK_EVERY) {
-        expandedSinceClock = 0;
-        const now = this.now();
-        if (now - this.startTime >= timeout) {
-          this.stop("timeout");
-          break;
-        }
-        if (onProgress !== undefined && now - lastProgress >= progressInterval) {
-          lastProgress = now;
-          expandedSinceProgress = 0;
-          onProgress(this.progress(depth));
-        }
-      }
-      if (onProgress !== undefined && ++expandedSinceProgress >= progressEvery) {
-        expandedSinceProgress = 0;
-        lastProgress = this.now();
+      if (onProgress !== undefined && ++this.expandedSinceProgress >= this.progressEvery) {
+        this.expandedSinceProgress = 0;
+        this.lastProgress = this.now();
         onProgress(this.progress(depth));
       }
 
-      const id = nextId++;
+      const id = this.nextId++;
       const bytes = this.queue.shift()!;
       this.enter(id, depth, best !== null);
       try {
         this.expandState(model.decode(bytes));
       } catch (error) {
-        return this.error(
+        if (error instanceof SearchStopped) break;
+        this.failed = this.error(
           `model threw while expanding a state at depth ${depth}: ${errorMessage(error)}`,
           error,
           id,
         );
+        return true;
       }
     }
+    return true;
+  }
+
+  private finish(): CheckResult<ExhaustiveStats> {
+    if (this.failed !== null) return this.failed;
     if (this.stopReason === null && this.queue.length === 0) this.completedDepth = this.deepest;
     return searchResult(
       this.failures.list(),
@@ -271,4 +354,17 @@ export function checkExhaustive<S, Step extends Json>(
   options: ExhaustiveOptions = {},
 ): CheckResult<ExhaustiveStats> {
   return new BfsRun(model, options).run();
+}
+
+/**
+ * checkExhaustive that gives the event loop a turn about every 50 ms, so that
+ * timers and signal handlers run during a long search (and can abort
+ * `options.signal`). A turn comes between two expansions: one expansion is
+ * never split.
+ */
+export function checkExhaustiveAsync<S, Step extends Json>(
+  model: Model<S, Step>,
+  options: ExhaustiveOptions = {},
+): Promise<CheckResult<ExhaustiveStats>> {
+  return new BfsRun(model, options, YIELD_EVERY_MS).runAsync();
 }

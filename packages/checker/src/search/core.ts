@@ -77,6 +77,19 @@ export function failureKey(failure: Failure): string {
   return `${failure.kind}\u0000${failure.property}\u0000${failure.message}`;
 }
 
+/**
+ * Thrown by a search driver out of the model's `successors` (through `emit`)
+ * when a bound stops the search in the middle of an expansion: one state with
+ * a huge number of successors must not run far past a timeout or a state cap.
+ * The driver catches it around the expansion; models do not catch it (a model
+ * that did would only delay the stop to the end of the expansion).
+ */
+export class SearchStopped extends Error {
+  constructor() {
+    super("search stopped at a bound");
+  }
+}
+
 /** The model replayed differently from what the search saw: an `error` result, never a wrong trace. */
 export class ModelInconsistency extends Error {}
 

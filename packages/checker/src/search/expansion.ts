@@ -24,6 +24,9 @@ import {
   type VisitedSet,
 } from "./core.js";
 
+/** Work units (emitted successors and expanded states) between two checkpoints at first. */
+const FIRST_CHECKPOINT = 16;
+
 /** Initial slots of the set of states found in the level being expanded (partial-order reduction). */
 const NEXT_LEVEL_SLOTS = 1024;
 
@@ -72,6 +75,15 @@ export abstract class Expansion<S, Step extends Json> {
   ampleExpansions = 0;
   /** A state beyond maxDepth (or a failing step from the last level) was cut off. */
   cutOffByDepth = false;
+  /**
+   * Work done (successors emitted plus states expanded) and when the next
+   * checkpoint is due: budgets are checked by work, not by expanded states, so
+   * one expansion with a huge fan-out (or huge states) is cut short too.
+   */
+  private work = 0;
+  private nextCheckpoint = FIRST_CHECKPOINT;
+  /** Work units between checkpoints: a driver may adapt it (a cheap check can run more often). */
+  protected checkpointEvery = FIRST_CHECKPOINT;
 
   constructor(model: Model<S, Step>, visited: VisitedSet, options: ExpansionOptions) {
     this.model = model;
@@ -98,6 +110,21 @@ export abstract class Expansion<S, Step extends Json> {
   /** The shortest failure so far got shorter (stopOnFirst): a parallel worker tells the others. */
   protected onShorter(_length: number): void {}
 
+  /**
+   * Called every `checkpointEvery` work units, between two emissions or
+   * before an expansion: the driver checks its budgets (clock, stop flags,
+   * progress) and may throw SearchStopped (core.ts) to cut the current
+   * expansion short.
+   */
+  protected checkpoint(): void {}
+
+  private countWork(): void {
+    if (++this.work >= this.nextCheckpoint) {
+      this.nextCheckpoint = this.work + this.checkpointEvery;
+      this.checkpoint();
+    }
+  }
+
   /** Stop recording new states and failures (a bound stopped the search). */
   protected halt(): void {
     this.accepting = false;
@@ -105,6 +132,7 @@ export abstract class Expansion<S, Step extends Json> {
 
   readonly emit: Emit<S, Step> = (_step, outcome) => {
     this.generated++;
+    this.countWork();
     const index = this.emitted++;
     const ref = this.ample ? -index - 1 : index;
     if (!this.accepting) {
@@ -185,6 +213,7 @@ export abstract class Expansion<S, Step extends Json> {
 
   /** Expands the entered state; one without successors is checked with `terminal` (a trace one step longer than its own). */
   protected expandState(state: S): void {
+    this.countWork();
     if (this.expand(state)) return;
     const failure = this.model.terminal(state);
     if (failure !== null) this.record(failure, this.expandingRef, null, this.expandingDepth + 1);

@@ -44,7 +44,7 @@ import { errorMessage } from "../errors.js";
 import type { Json, Model } from "../model.js";
 import { loadModelFromFactory, type ModelFactory } from "../model-factory.js";
 import { ParentLinkTable } from "../store/parent-links.js";
-import type { ExhaustiveOptions, ExhaustiveProgress } from "./bfs-explorer.js";
+import { checkExhaustiveAsync, type ExhaustiveOptions, type ExhaustiveProgress } from "./bfs-explorer.js";
 import { type Candidate, FailureCollector, NO_FAILURE, NO_STATE, usesPartialOrder } from "./core.js";
 import { emissionPath, type ParentLinks, rebuildTrace } from "./counterexample.js";
 import { errorResult, exhaustiveStats, searchResult, stackOf } from "./search-result.js";
@@ -434,6 +434,13 @@ class ParallelRun {
     control[BEST_LENGTH] = NO_LENGTH;
     this.configureTable();
     let ticker: ReturnType<typeof setInterval> | undefined;
+    const signal = this.options.signal;
+    const onAbort = () => {
+      Atomics.compareExchange(control, STOP, Stop.None, Stop.Interrupt);
+      this.stopReason ??= "interrupted";
+    };
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener("abort", onAbort);
     try {
       try {
         this.handles = this.startWorkers();
@@ -471,8 +478,9 @@ class ParallelRun {
       return this.error(error.message, error, error.stateRef);
     } finally {
       if (ticker !== undefined) clearInterval(ticker);
+      signal?.removeEventListener("abort", onAbort);
     }
-    return this.finish();
+    return await this.finish();
   }
 
   private runConfig(): RunConfig {
@@ -635,6 +643,7 @@ class ParallelRun {
     const stop = Atomics.load(this.control, STOP) as Stop;
     if (stop === Stop.MaxStates) this.stopReason = "max-states";
     else if (stop === Stop.Timeout) this.stopReason = "timeout";
+    else if (stop === Stop.Interrupt) this.stopReason = "interrupted";
     else if (stop === Stop.Memory) {
       this.stopReason = "memory";
       this.stopMessage = this.tableFullMessage();
@@ -754,14 +763,59 @@ class ParallelRun {
     };
   }
 
-  private finish(): CheckResult<ParallelExhaustiveStats> {
+  private async finish(): Promise<CheckResult<ParallelExhaustiveStats>> {
     const failures = this.failures;
+    if (failures.stopOnFirst && failures.shortest !== null && this.workerCount > 1) {
+      const single = await this.singleThreadedFailure();
+      if (single !== null) return single;
+    }
     const candidates = failures.stopOnFirst ? failures.list() : failures.list().slice(0, this.maxFailures);
     return searchResult(candidates, (c) => this.traceOf(c), !failures.stopOnFirst, this.stats(), {
       stopReason: this.stopReason,
       ...(this.stopMessage !== undefined ? { stopMessage: this.stopMessage } : {}),
       cutOffByDepth: this.cutOffByDepth,
     });
+  }
+
+  /**
+   * With 2+ workers, which states of the failing level were discovered before
+   * the first failure, and which of several equally short failures is first,
+   * depend on timing. So that a failing search reports what the
+   * single-threaded explorer reports (the count, the failure and its
+   * counterexample: a shortest one), that search is run on this thread to the
+   * first failure, within the time left and the caller's signal; the parallel
+   * search only told that there is one. Null when it did not get there (then
+   * the parallel result stands).
+   */
+  private async singleThreadedFailure(): Promise<CheckResult<ParallelExhaustiveStats> | null> {
+    const timeout = this.options.timeoutMs;
+    const left = timeout === undefined ? undefined : timeout - (this.now() - this.startTime);
+    if ((left !== undefined && left <= 0) || this.options.signal?.aborted) return null;
+    const result = await checkExhaustiveAsync(this.model!, {
+      maxDepth: this.options.maxDepth,
+      maxStates: this.options.maxStates,
+      partialOrder: this.options.partialOrder === true,
+      ...(left !== undefined ? { timeoutMs: left } : {}),
+      ...(this.options.signal !== undefined ? { signal: this.options.signal } : {}),
+    });
+    if (result.kind !== "violation" && result.kind !== "deadlock") return null;
+    const parallel = this.stats();
+    const elapsedMs = Math.max(0, this.now() - this.startTime);
+    const seconds = elapsedMs / 1000;
+    const figures = result.stats as ExhaustiveStats;
+    const stats: ParallelExhaustiveStats = {
+      ...parallel,
+      ...figures,
+      elapsedMs,
+      distinctStatesPerSecond: seconds > 0 ? figures.distinctStates / seconds : 0,
+      generatedStatesPerSecond: seconds > 0 ? figures.generatedStates / seconds : 0,
+      workers: parallel.workers,
+      visitedSetCapacity: parallel.visitedSetCapacity,
+      visitedSetLoad: parallel.visitedSetLoad,
+      visitedSetGrowths: parallel.visitedSetGrowths,
+      memoryBudgetBytes: parallel.memoryBudgetBytes,
+    };
+    return { ...result, stats };
   }
 
   private error(

@@ -50,6 +50,8 @@ export enum Stop {
   Abort = 4,
   /** A worker has discovered as many states as 32-bit refs can name. */
   RefSpace = 5,
+  /** The caller aborted the search (its AbortSignal: Ctrl-C). */
+  Interrupt = 6,
 }
 
 // Live figures per worker (Float64Array over a SharedArrayBuffer, approximate, for progress).

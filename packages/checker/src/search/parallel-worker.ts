@@ -12,7 +12,7 @@ import { loadModelFromFactory } from "../model-factory.js";
 import { type FrameCursor, MAX_FRAME_HEADER, readFrame, writeFrame } from "../store/frame.js";
 import { LINK_OVERFLOW, linkCode } from "../store/parent-links.js";
 import { SharedFingerprintSet } from "../store/shared-fingerprint-set.js";
-import { NO_STATE } from "./core.js";
+import { NO_STATE, SearchStopped } from "./core.js";
 import { Expansion } from "./expansion.js";
 import {
   BEST_LENGTH,
@@ -146,11 +146,11 @@ class WorkerSearch extends Expansion<unknown, Json> {
     this.inserted++;
     if (this.countExactly && Atomics.add(this.control, DISTINCT, 1) >= this.maxStates) {
       this.stop(Stop.MaxStates);
-      return NO_STATE;
+      throw new SearchStopped();
     }
     if (this.distinct >= this.maxLocal) {
       this.stop(Stop.RefSpace);
-      return NO_STATE;
+      throw new SearchStopped();
     }
     const local = this.distinct++;
     this.links.push(this.expandingRef, emissionRef);
@@ -165,6 +165,14 @@ class WorkerSearch extends Expansion<unknown, Json> {
     for (;;) {
       const known = Atomics.load(control, BEST_LENGTH);
       if (known <= length || Atomics.compareExchange(control, BEST_LENGTH, known, length) === known) break;
+    }
+  }
+
+  /** Every few emitted successors: a stop (timeout, interrupt, another worker's bound) cuts the expansion short. */
+  protected override checkpoint(): void {
+    if (Atomics.load(this.control, STOP) !== Stop.None) {
+      this.halt();
+      throw new SearchStopped();
     }
   }
 
@@ -291,6 +299,10 @@ class WorkerSearch extends Expansion<unknown, Json> {
     try {
       this.emitInitial();
     } catch (error) {
+      if (error instanceof SearchStopped) {
+        this.levelDone();
+        return;
+      }
       this.fail(`model threw while computing initial states: ${errorMessage(error)}`, error, null);
       return;
     }
@@ -332,6 +344,10 @@ class WorkerSearch extends Expansion<unknown, Json> {
         }
       }
     } catch (error) {
+      if (error instanceof SearchStopped) {
+        this.levelDone();
+        return;
+      }
       this.fail(`model threw while expanding a state at depth ${depth}: ${errorMessage(error)}`, error, ref);
       return;
     }
