@@ -240,33 +240,31 @@ describe("JUnit XML", () => {
     expect(await validateXml(bad, ANT_XSD)).not.toBeNull();
   });
 
-  it("has one suite per file and one case per test x property", async () => {
+  it("has one suite per file and one case per test", async () => {
     const xml = toJUnitXml(sampleReport());
     expect(await xpath(xml, "count(/testsuites/testsuite)")).toBe("3");
     expect(await xpath(xml, "string(/testsuites/testsuite[1]/@name)")).toBe("models/two-phase.fl");
     expect(await xpath(xml, "string(/testsuites/testsuite[3]/@name)")).toBe("models/ring.fl");
-    // two-phase: 2 tests x 6 properties.
-    expect(await xpath(xml, "string(/testsuites/testsuite[1]/@tests)")).toBe("12");
+    // two-phase: 2 tests, one case each (the failure names the property).
+    expect(await xpath(xml, "string(/testsuites/testsuite[1]/@tests)")).toBe("2");
     expect(await xpath(xml, "string(/testsuites/testsuite[1]/@failures)")).toBe("1");
     expect(await xpath(xml, "string(/testsuites/testsuite[1]/@errors)")).toBe("0");
-    expect(await xpath(xml, "string(/testsuites/testsuite[1]/testcase[1]/@name)")).toBe(
-      "Small / NoSplitDecision",
-    );
+    expect(await xpath(xml, "string(/testsuites/testsuite[1]/testcase[1]/@name)")).toBe("Small");
     expect(await xpath(xml, "string(/testsuites/testsuite[1]/testcase[1]/@classname)")).toBe(
       "models.two-phase",
     );
     expect(await xpath(xml, "string(/testsuites/testsuite[1]/@timestamp)")).toBe("2025-03-04T05:06:07");
     expect(await xpath(xml, "string(/testsuites/testsuite[1]/@hostname)")).toBe("ci-runner");
-    // Times in seconds; one search covers all six properties, so each case gets a sixth.
-    expect(await xpath(xml, "string(/testsuites/testsuite[1]/testcase[1]/@time)")).toBe("0.117");
+    // Times in seconds: the test's one search.
+    expect(await xpath(xml, "string(/testsuites/testsuite[1]/testcase[1]/@time)")).toBe("0.700");
     expect(await xpath(xml, "string(/testsuites/testsuite[1]/@time)")).toBe("1.050");
   });
 
-  it("puts the failure on the violated property with the seed, the trace path and the replay command", async () => {
+  it("puts the failure on the test's case, naming the property, with the seed, the trace path and the replay command", async () => {
     const xml = toJUnitXml(sampleReport());
     const failed = "/testsuites/testsuite[1]/testcase[failure]";
     expect(await xpath(xml, `count(${failed})`)).toBe("1");
-    expect(await xpath(xml, `string(${failed}/@name)`)).toBe("TwoPhase / NoSplitDecision");
+    expect(await xpath(xml, `string(${failed}/@name)`)).toBe("TwoPhase");
     expect(await xpath(xml, `string(${failed}/failure/@type)`)).toBe("invariant");
     expect(await xpath(xml, `string(${failed}/failure/@message)`)).toBe(
       'invariant NoSplitDecision does not hold: p0 = "Commit" & p1 = <Abort>',
@@ -279,6 +277,7 @@ describe("JUnit XML", () => {
     expect(body).toContain("counterexample: 3 steps");
     expect(body).toContain("  2. Participant(0) <- Prepare(tx=1) from Coordinator(0)");
     expect(body).toContain("property: NoSplitDecision (invariant)");
+    expect(body).toContain(`properties checked: ${PROPS.join(", ")}`);
     expect(body).toContain(
       '  => invariant NoSplitDecision does not hold: p0 = "Commit" & p1 = <Abort> (models/two-phase.fl:40:11)',
     );
@@ -290,17 +289,15 @@ describe("JUnit XML", () => {
     expect(await xpath(xml, "string(//failure)")).toContain("mode: random, seed: 42");
   });
 
-  it("reports a deadlock on its built-in check and a bound on every property", async () => {
+  it("reports a deadlock and a bound as the test's failure", async () => {
     const xml = toJUnitXml(sampleReport());
     const ring = "/testsuites/testsuite[3]";
-    expect(await xpath(xml, `string(${ring}/testcase[failure/@type='deadlock']/@name)`)).toBe(
-      "Ring(n=3) / deadlock",
-    );
-    expect(await xpath(xml, `count(${ring}/testcase[failure/@type='bounded'])`)).toBe("5");
+    expect(await xpath(xml, `string(${ring}/testcase[failure/@type='deadlock']/@name)`)).toBe("Ring(n=3)");
+    expect(await xpath(xml, `count(${ring}/testcase[failure/@type='bounded'])`)).toBe("1");
     expect(await xpath(xml, `string(${ring}/testcase[failure/@type='bounded'][1]/failure/@message)`)).toBe(
       "the max-states bound was reached after 100,000 states without a verdict: states beyond it were not checked",
     );
-    expect(await xpath(xml, `string(${ring}/@failures)`)).toBe("6");
+    expect(await xpath(xml, `string(${ring}/@failures)`)).toBe("2");
   });
 
   it("reports each model error as an <error> test case", async () => {
@@ -321,8 +318,8 @@ describe("JUnit XML", () => {
       expectation: { matched: false, message: "expected violation of X, got pass" },
     };
     const xml = toJUnitXml({ ...sampleReport(), modelErrors: [], tests: [matched, mismatched] });
-    expect(await xpath(xml, "count(//testcase[failure])")).toBe(String(PROPS.length));
-    expect(await xpath(xml, "string(//testcase[failure][1]/@name)")).toBe("Small / NoSplitDecision");
+    expect(await xpath(xml, "count(//testcase[failure])")).toBe("1");
+    expect(await xpath(xml, "string(//testcase[failure][1]/@name)")).toBe("Small");
     expect(await xpath(xml, "string(//testcase[failure][1]/failure/@type)")).toBe("expectation");
     expect(
       await validateXml(toJUnitXml({ ...sampleReport(), tests: [matched, mismatched] }), ANT_XSD),
@@ -339,7 +336,7 @@ describe("JUnit XML", () => {
     const xml = toJUnitXml({ ...sampleReport(), tests: [t] });
     expect(await validateXml(xml, JENKINS_XSD)).toBeNull();
     expect(await validateXml(xml, ANT_XSD)).toBeNull();
-    expect(await xpath(xml, "string(//testcase[failure]/@name)")).toBe("T<&>\"' / NoSplitDecision");
+    expect(await xpath(xml, "string(//testcase[failure]/@name)")).toBe("T<&>\"'");
     expect(await xpath(xml, "string(//failure/@message)")).toBe(
       "Invariant NoSplitDecision violated: bell\\u0007 nul\\u0000 esc\\u001b tab\tcr\r\nend \\ud800 ok \ud83d\ude00",
     );
@@ -618,7 +615,9 @@ describe("GitHub job summary", () => {
     t.traceSteps = Array.from({ length: 40 }, (_, i) => ({ text: `step ${i + 1}` }));
     const md = toGithubSummary({ ...sampleReport(), tests: [t] });
     expect(md).toContain("| A\\|B\\*c\\* |");
-    expect(md).toContain(" 3. step 3\n... 25 steps left out (the trace file has them all) ...\n29. step 29\n");
+    expect(md).toContain(
+      " 3. step 3\n... 25 steps left out (the trace file has them all) ...\n29. step 29\n",
+    );
     expect(md).toContain("40. step 40\n=> invariant");
     expect(md).not.toContain(" 4. step 4\n");
     expect(md).not.toContain("28. step 28");
@@ -773,7 +772,10 @@ describe("every failure kind", () => {
       const xml = toJUnitXml(report);
       expect(await validateXml(xml, ANT_XSD)).toBeNull();
       expect(await validateXml(xml, JENKINS_XSD)).toBeNull();
-      expect(await xpath(xml, "string(//testcase[failure]/@name)")).toBe(`TwoPhase / ${k.failure.property}`);
+      expect(await xpath(xml, "string(//testcase[failure]/@name)")).toBe("TwoPhase");
+      expect(await xpath(xml, "string(//failure)")).toContain(
+        `property: ${k.failure.property} (${k.failure.kind})`,
+      );
       expect(await xpath(xml, "string(//failure/@message)")).toBe(k.junitMessage);
       expect(await xpath(xml, "string(//failure/@type)")).toBe(k.failure.kind);
       const sarif: Json = toSarif(report);
@@ -786,11 +788,12 @@ describe("every failure kind", () => {
     });
   }
 
-  it("adds a test case for a violated property missing from the list", async () => {
+  it("names a violated property missing from the test's list in its one case", async () => {
     const t: TestOutcome = { ...violation(), properties: ["deadlock"] };
     const xml = toJUnitXml({ ...sampleReport(), modelErrors: [], tests: [t] });
-    expect(await xpath(xml, "count(//testcase)")).toBe("2");
-    expect(await xpath(xml, "string(//testcase[failure]/@name)")).toBe("TwoPhase / NoSplitDecision");
+    expect(await xpath(xml, "count(//testcase)")).toBe("1");
+    expect(await xpath(xml, "string(//testcase[failure]/@name)")).toBe("TwoPhase");
+    expect(await xpath(xml, "string(//failure)")).toContain("property: NoSplitDecision (invariant)");
   });
 });
 
@@ -850,7 +853,7 @@ describe("building a RunReport from real results", () => {
     };
     const xml = toJUnitXml(report);
     expect(await validateXml(xml, ANT_XSD)).toBeNull();
-    expect(await xpath(xml, "string(//testcase[failure]/@name)")).toBe("Count / Below3");
+    expect(await xpath(xml, "string(//testcase[failure]/@name)")).toBe("Count");
     const sarif: Json = toSarif(report);
     expect(sarifErrors(sarif)).toBeNull();
     expect(sarif.runs[0].results[0].ruleId).toBe("FL-INVARIANT/Below3");

@@ -1,5 +1,6 @@
-// JUnit XML: one <testsuite> per model file, one <testcase> per (test x
-// property). The output is valid against both common schemas: the Jenkins
+// JUnit XML: one <testsuite> per model file, one <testcase> per test (the
+// failure names the property; a case per property flooded dashboards: 27
+// cases for 5 tests). The output is valid against both common schemas: the Jenkins
 // junit XSD and the stricter Apache Ant "JUnit.xsd" (which is why every
 // suite carries properties, system-out and system-err, and the root
 // <testsuites> element has no attributes).
@@ -122,36 +123,15 @@ function diagnosticText(d: Diagnostic, report: RunReport): string {
 }
 
 function testCases(t: TestOutcome, report: RunReport): Case[] {
-  const properties = [...t.properties];
-  if (t.failure && !properties.includes(t.failure.property)) properties.push(t.failure.property);
-  if (properties.length === 0) properties.push("(test)");
-  // One search checks every property at once: share its time between them so suite totals stay right.
-  const timeMs = (t.stats?.elapsedMs ?? 0) / properties.length;
-  const failing = failingProperties(t, properties);
-  const problem = failing.size > 0 ? problemFor(t, report) : null;
-  return properties.map((p) => ({
-    name: `${t.test} / ${p}`,
-    timeMs,
-    problem: failing.has(p) ? problem : null,
-  }));
+  const problem = failed(t) ? problemFor(t, report) : null;
+  return [{ name: t.test, timeMs: t.stats?.elapsedMs ?? 0, problem }];
 }
 
-/** Which of the test's property cases carry the failure or error. */
-function failingProperties(t: TestOutcome, properties: string[]): Set<string> {
-  const all = new Set(properties);
-  const violated = t.failure ? new Set([t.failure.property]) : all;
-  if (t.expectation) return t.expectation.matched ? new Set() : violated;
-  switch (t.outcome) {
-    case "pass":
-      return new Set();
-    case "violation":
-    case "deadlock":
-    case "liveness":
-      return violated;
-    default:
-      // bounded, model-error, error: no property was verified.
-      return all;
-  }
+/** Whether the test's case carries a failure or an error. */
+function failed(t: TestOutcome): boolean {
+  if (t.expectation) return !t.expectation.matched;
+  // pass: every property held; bounded, model-error, error: none was verified.
+  return t.outcome !== "pass";
 }
 
 function problemFor(t: TestOutcome, report: RunReport): Problem {
@@ -192,6 +172,7 @@ function detailLines(t: TestOutcome, report: RunReport): string[] {
       );
   }
   lines.push(`test: ${t.test} (${displayPath(t.file, report.rootDir)}), outcome: ${outcomeText(t)}`);
+  if (t.properties.length > 0) lines.push(`properties checked: ${t.properties.join(", ")}`);
   lines.push(`mode: ${t.mode}, seed: ${t.seed === null ? "none (exhaustive search)" : t.seed}`);
   if (t.stats) {
     lines.push(
