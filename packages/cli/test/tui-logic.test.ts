@@ -607,6 +607,36 @@ describe("sequence view", () => {
     ]);
   });
 
+  it("keeps a mark's label between its lane and the next, never over another lane", () => {
+    const label: StepLabel = {
+      kind: "timer",
+      text: "B <- timeout ElectionTimeoutExpired",
+      actor: "B",
+      details: { timer: "ElectionTimeoutExpired" },
+    };
+    const index = { components: [], lanes: ["A", "B", "C"], involved: [], haystacks: [], sends: [[]] };
+    const document = {
+      title: "t",
+      test: "T",
+      failure: null,
+      failureStep: null,
+      notes: [],
+      steps: [{ index: 0, label, state: {} }],
+    };
+    const render = renderSequence(document, index, {
+      box: { pane: "sequence", width: 34, height: 8 },
+      selected: 0,
+      steps: [0],
+      hidden: new Set(),
+      focused: false,
+      matches: new Set(),
+    });
+    const row = lineText(render.lines[1]!);
+    // Every lane's line survives on the mark's row; the label is cut between B and C.
+    expect([...row].filter((c) => c === "│").length).toBe(2);
+    expect(row).toMatch(/● timeo\S*… │/);
+  });
+
   it("merges canvas cells into styled runs and clips at the edges", () => {
     const canvas = new Canvas(6);
     canvas.put(-1, "abc", { bold: true });

@@ -137,15 +137,27 @@ function emptyRow(context: DrawContext): Canvas {
   return canvas;
 }
 
-/** Text beside a lane: to the right when it fits, else ending just left of the lane. */
+/**
+ * Text beside a lane, between it and its neighbours so no other lane is drawn
+ * over: to the right when it fits there, else to the left when it fits there,
+ * else cut to the wider side. Only when both sides are too narrow for a few
+ * characters does it run across other lanes (to the right, as far as the pane).
+ */
 function putBeside(canvas: Canvas, x: number, text: string, context: DrawContext, style: CellStyle): void {
-  const right = context.width - (x + 2);
-  if (textWidth(text) <= right || right >= x - context.gutter - 1) {
+  const columns = context.geometry.columns;
+  const next = columns.find((c) => c > x) ?? context.width + 1;
+  const previous = [...columns].reverse().find((c) => c < x) ?? context.gutter - 1;
+  const right = next - 1 - (x + 2);
+  const left = x - 1 - (previous + 2);
+  const width = textWidth(text);
+  const MIN = 4;
+  if (width <= right || (right >= left && right >= MIN)) {
     canvas.put(x + 2, truncateText(text, right), style);
-  } else {
-    const room = x - context.gutter - 1;
-    const shown = truncateText(text, room);
+  } else if (left >= MIN) {
+    const shown = truncateText(text, left);
     canvas.put(x - 1 - textWidth(shown), shown, style);
+  } else {
+    canvas.put(x + 2, truncateText(text, context.width - (x + 2)), style);
   }
 }
 
