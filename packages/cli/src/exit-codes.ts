@@ -22,6 +22,8 @@ export const ExitCode = {
   usage: 64,
   /** A bug in Faultline itself. */
   internal: 70,
+  /** Ctrl-C (SIGINT) stopped the run; the reports say what was checked so far (128 + SIGINT's 2). */
+  interrupted: 130,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

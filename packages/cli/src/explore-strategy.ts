@@ -43,6 +43,8 @@ export interface ExploreOptions {
   probeStates?: number;
   /** False: do not look for fair cycles that stay hot after a passing search (`--no-liveness`). */
   liveness?: boolean;
+  /** Aborted on Ctrl-C: the search stops with `bounded`, reason "interrupted" (checkModel's signal). */
+  signal?: AbortSignal;
 }
 
 export type ExploreOutcome = CheckModelOutcome;
@@ -70,6 +72,7 @@ export async function explore<S>(model: Model<S, Json>, o: ExploreOptions): Prom
     ...(o.coverage !== undefined ? { coverage: o.coverage } : {}),
     ...(o.probeStates !== undefined ? { probeStates: o.probeStates } : {}),
     ...(o.liveness !== undefined ? { liveness: o.liveness } : {}),
+    ...(o.signal !== undefined ? { signal: o.signal } : {}),
   });
 }
 

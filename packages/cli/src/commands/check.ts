@@ -85,7 +85,10 @@ export function classify(result: CheckResult): { actual: ActualOutcome; exitCode
       };
     }
     case "bounded":
-      return { actual: { outcome: "bounded", states }, exitCode: ExitCode.bounded };
+      return {
+        actual: { outcome: "bounded", states },
+        exitCode: result.reason === "interrupted" ? ExitCode.interrupted : ExitCode.bounded,
+      };
     default:
       return { actual: { outcome: "model-error" }, exitCode: ExitCode.internal };
   }
@@ -256,6 +259,8 @@ interface RunContext {
   prettyOptions: PrettyOptions;
   /** The terminal report, when `pretty` is among the reporters. */
   terminal: PrettyReporter | null;
+  /** Aborted by the first Ctrl-C: the search in progress stops, no further test starts. */
+  interrupt: AbortSignal;
 }
 
 /** The file a counterexample is saved to: `<file>.<test>.itf.json`, `-2`, `-3`... when taken. */
@@ -336,6 +341,7 @@ async function checkTest(
     onProgress: (p) => progress.update(p),
     random: options.random,
     coverage: options.coverage,
+    signal: run.interrupt,
   });
   const result = explored.result;
   progress.done();
@@ -479,6 +485,7 @@ async function checkFile(
     else run.io.err(prettyUndeclaredExpectation(file, name, run.prettyOptions));
   }
   for (const test of tests) {
+    if (run.interrupt.aborted) return null;
     const loaded = loadTestModel(compiled.ir, test.name, options.faults, {
       symmetry: options.symmetry,
       partialOrder: options.partialOrder,
@@ -538,6 +545,7 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
   // (made only when there is a counterexample, removed after the offer).
   const interactive = io.ask !== undefined && io.isTTY && !io.env["CI"] && pretty && !options.expected;
   const prettyOptions = { quiet: options.quiet, verbose: options.verbose, color: colorEnabled(io) };
+  const interrupt = new AbortController();
   const run: RunContext = {
     options,
     io,
@@ -550,7 +558,16 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
     prettyOptions,
     // The terminal report moves to stderr when another reporter owns stdout (planStdout).
     terminal: pretty ? prettyReporter(prettyWrite, prettyOptions) : null,
+    interrupt: interrupt.signal,
   };
+  // The first Ctrl-C stops the search in progress (all workers) and the run
+  // reports what it has; a second one quits at once.
+  const onInterrupt = () => {
+    if (interrupt.signal.aborted) process.exit(ExitCode.interrupted);
+    io.err("\nfaultline check: interrupted; stopping the search (press Ctrl-C again to quit at once)\n");
+    interrupt.abort();
+  };
+  process.on("SIGINT", onInterrupt);
 
   try {
     const startedAt = new Date().toISOString();
@@ -565,9 +582,11 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
       matched: new Set(),
     };
     for (const file of found.files) {
+      if (interrupt.signal.aborted) break;
       if ((await checkFile(file, prepared.files?.get(file), run, gathered)) === "usage")
         return ExitCode.usage;
     }
+    const interrupted = interrupt.signal.aborted;
     const unmatched = (options.tests ?? []).filter((name) => !gathered.matched.has(name));
     if (unmatched.length > 0) {
       const known = [...new Set(gathered.testNames)].join(", ") || "none";
@@ -576,7 +595,7 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
       );
       gathered.codes.push(ExitCode.usage);
     }
-    const exit = combineExitCodes(gathered.codes);
+    const exit = interrupted ? ExitCode.interrupted : combineExitCodes(gathered.codes);
     const report: RunReport = {
       tool: { name: "faultline", version: VERSION },
       startedAt,
@@ -591,11 +610,12 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
         ? { expectations: { undeclared: gathered.undeclared, unpinned: gathered.unpinned } }
         : {}),
       ...(unmatched.length > 0 ? { unmatchedTests: unmatched } : {}),
+      ...(interrupted ? { interrupted: true } : {}),
     };
     run.terminal?.runFinished(report);
     const saved = report.tests.find((t) => t.tracePath !== null);
     const offer = run.tempTrace ?? (saved?.tracePath ? { test: saved.test, path: saved.tracePath } : null);
-    if (interactive && offer && io.ask) {
+    if (interactive && offer && io.ask && !interrupted) {
       const answer = await io.ask(
         `\nStep through the counterexample of ${offer.test} in the explorer? [y/N] `,
       );
@@ -604,6 +624,7 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
     emitReports(report, options.reporters, { outDir: options.out, out: (text) => io.out(text), env: io.env });
     return exit;
   } finally {
+    process.off("SIGINT", onInterrupt);
     // The temporary trace was only for the explorer (declined, closed, or never offered).
     if (run.tempTrace) rmSync(run.tempTrace.dir, { recursive: true, force: true });
   }

@@ -69,6 +69,8 @@ export interface JsonSummary {
   elapsedMs: number;
   files: string[];
   counts: { tests: number; passed: number; failed: number; filesWithModelErrors: number };
+  /** Ctrl-C stopped the run: the last test's outcome is "interrupted", later tests are missing. */
+  interrupted: boolean;
   tests: JsonTestSummary[];
   modelErrors: { file: string; errors: number; expected: boolean; diagnostics: JsonDiagnostic[] }[];
 }
@@ -154,6 +156,7 @@ export function toJsonSummary(report: RunReport): JsonSummary {
       failed: tests.length - passed,
       filesWithModelErrors: modelErrors.filter((m) => !m.expected).length,
     },
+    interrupted: report.interrupted === true,
     tests,
     modelErrors,
   };

@@ -90,6 +90,7 @@ function statsText(t: TestOutcome): string {
 function verdictText(t: TestOutcome): string {
   if (t.failure) return failureVerdict(t.failure);
   if (t.outcome === "bounded") return `bounded (${t.boundReason}) without a verdict`;
+  if (t.outcome === "interrupted") return "interrupted (Ctrl-C) without a verdict";
   if (t.outcome === "error") return `checker error: ${t.errorMessage}`;
   return "pass";
 }
@@ -211,5 +212,7 @@ export function prettySummary(report: RunReport, options: PrettyOptions): string
   const what = useExpected ? "matched expectations" : "passed";
   const summary = `${passed} ${what}, ${failed} ${useExpected ? "mismatched" : "failed"}${errs}`;
   text += `\n${failed || errors ? paint("31", summary) : paint("32", summary)}\n`;
+  if (report.interrupted)
+    text += `${paint("33", "interrupted (Ctrl-C): the tests after the last one shown were not checked")}\n`;
   return text + unpinnedNote;
 }

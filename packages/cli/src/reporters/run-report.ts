@@ -10,6 +10,8 @@ export type TestOutcomeKind =
   | "deadlock"
   | "liveness"
   | "bounded"
+  /** Ctrl-C stopped the search (`boundReason` "interrupted"): the figures are those so far. */
+  | "interrupted"
   | "model-error"
   /** The checker itself failed (a Faultline bug or a model that threw): no verdict. */
   | "error";
@@ -133,6 +135,11 @@ export interface RunReport {
   };
   /** `--test` names that matched no test of any file. */
   unmatchedTests?: string[];
+  /**
+   * Ctrl-C stopped the run: the last test's outcome is "interrupted" (its
+   * figures so far) and the tests after it were not checked. Exit code 130.
+   */
+  interrupted?: boolean;
 }
 
 /** Built-in checks every test runs besides its asserted properties; named as `Failure.property` names them. */
@@ -160,7 +167,7 @@ export function outcomeKindOf(result: CheckResult): TestOutcomeKind {
     case "pass":
       return "pass";
     case "bounded":
-      return "bounded";
+      return result.reason === "interrupted" ? "interrupted" : "bounded";
     case "violation":
     case "deadlock": {
       const kind = result.failure.kind;
