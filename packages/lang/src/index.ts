@@ -44,3 +44,4 @@ export {
   type SourceLookup,
 } from "./render-diagnostics.js";
 export * from "./types.js";
+export { type FormatResult, formatSource, sameProgram, withoutSpans } from "./format/format.js";
