@@ -125,6 +125,11 @@ export const MODEL_FLAGS = [
   PARAM_FLAG,
 ] as const satisfies readonly FlagSpec[];
 
+export const FMT_FLAGS = [
+  { name: "check", kind: "boolean", description: "write nothing; exit 1 if a file is not formatted" },
+  { name: "quiet", kind: "boolean", description: "print only what is not formatted and errors" },
+] as const satisfies readonly FlagSpec[];
+
 export const INIT_FLAGS = [
   { name: "force", kind: "boolean", description: "overwrite files that exist" },
 ] as const satisfies readonly FlagSpec[];
@@ -182,6 +187,16 @@ export const COMMANDS: readonly CommandSpec[] = [
       { title: "Trace options", flags: TRACE_FLAGS },
       { title: "Model options", flags: MODEL_FLAGS },
     ],
+  },
+  {
+    name: "fmt",
+    usage: [
+      {
+        line: "faultline fmt <files|dirs>... [--check]",
+        summary: "format .fl files in place (--check: only report)",
+      },
+    ],
+    sections: [{ title: "Options", flags: FMT_FLAGS }],
   },
   {
     name: "init",
