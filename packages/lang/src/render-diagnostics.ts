@@ -58,7 +58,9 @@ export function renderDiagnostic(
   const width = gutterWidth(spans);
   const out: string[] = [];
   out.push(`${severityColor(`${d.severity}[${d.code}]`)}${p.bold(`: ${d.message}`)}`);
-  out.push(...snippet(d.span, sourceFor(d.span.file), width, p, severityColor));
+  // A file that is not text (FL108) has no line worth showing: the location alone.
+  const excerpt = d.code === "FL108" ? undefined : sourceFor(d.span.file);
+  out.push(...snippet(d.span, excerpt, width, p, severityColor));
   if (d.hint !== undefined) out.push(`${" ".repeat(width + 1)}${p.gutter("=")} ${p.bold("hint")}: ${d.hint}`);
   for (const r of d.related ?? []) out.push(...relatedBlock(r, sourceFor(r.span.file), width, p));
   return out.join("\n");
