@@ -17,6 +17,11 @@ function file(name: string, content: string | Buffer): string {
   return path;
 }
 
+/** `faultline check <name> --timeout <timeout> --workers 1` on a file written with `text`. */
+function check(name: string, text: string, timeout = "10") {
+  return run("check", file(name, text), "--timeout", timeout, "--workers", "1");
+}
+
 async function run(...args: string[]) {
   const captured = captureIo();
   const started = Date.now();
@@ -26,14 +31,13 @@ async function run(...args: string[]) {
 
 describe("check: the limits of one step", () => {
   it("a setup loop that creates machines forever: a located runtime error, in seconds", async () => {
-    const path = file(
+    const r = await check(
       "spawn.fl",
       `machine Child { start state S { } }
 machine Setup { start state Boot { entry { while (true) { new Child(); } } } }
 test T [main = Setup];
 `,
     );
-    const r = await run("check", path, "--timeout", "10", "--workers", "1");
     expect(r.code).toBe(2);
     expect(r.stdout).toContain("spawn.fl:2:59)");
     expect(r.stdout).toContain("it exceeded 50,000,000 operations (an infinite loop?) (");
@@ -41,33 +45,31 @@ test T [main = Setup];
   });
 
   it("a step still running at --timeout: bounded (timeout), within a second of it", async () => {
-    const path = file(
+    const r = await check(
       "busy.fl",
       "machine M { var x: int; start state S { entry { while (true) { x = (x * 7 + 3) % 1000; } } } }\ntest T [main = M];\n",
+      "0.2",
     );
-    const r = await run("check", path, "--timeout", "0.2", "--workers", "1");
     expect(r.stdout).toContain("bounded (timeout)");
     expect(r.stderr).not.toContain("internal error");
     expect(r.ms).toBeLessThan(1_500);
   });
 
   it("choose(2147483647): a located runtime error (exit 2), not exit 70", async () => {
-    const path = file(
+    const r = await check(
       "choose.fl",
       "machine M { var x: int; start state S { entry { x = choose(2147483647); } } } test T [main = M];\n",
     );
-    const r = await run("check", path, "--timeout", "10", "--workers", "1");
     expect(r.code).toBe(2);
     expect(r.stdout).toContain("choose over 2147483647 alternatives: more than the limit of 100,000");
     expect(r.stdout).toContain("choose.fl:1:53");
   });
 
   it("unbounded recursion: the stack overflow is located at the function", async () => {
-    const path = file(
+    const r = await check(
       "rec.fl",
       "fun down(n: int): int { return down(n + 1); }\nmachine M { var x: int; start state S { entry { x = down(0); } } }\ntest T [main = M];\n",
     );
-    const r = await run("check", path);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain("rec.fl:1:1)");
     expect(r.stdout).toContain("stack overflow (unbounded recursion in a function?) (");
