@@ -7,6 +7,8 @@ import { createTraceFile, parseTraceFile, serializeTraceFile } from "../src/trac
 import { GraphModel } from "./models/graph-model.js";
 import { GridModel } from "./models/grid-model.js";
 import { TwoPhaseModel } from "./models/two-phase-model.js";
+import { buildModel } from "../src/fl/fl-model.js";
+import { compileText } from "./fixtures/fl/load.js";
 
 describe("replayTrace", () => {
   it("reproduces every state and labels every step", () => {
@@ -136,5 +138,41 @@ describe("trace files", () => {
     const read = parseTraceFile(text);
     expect(read.ok).toBe(false);
     if (!read.ok) expect(read.message).toMatch(message);
+  });
+});
+
+describe("a step that fails part-way", () => {
+  const source = `
+event Pay: (amount: int);
+event Receipt: int;
+machine Shop {
+  var total: int;
+  start state Open {
+    on Pay do (p) {
+      total += p.amount;
+      send this, Receipt, total;
+      assert total <= 10, "over the limit";
+    }
+    on Receipt do { }
+  }
+}
+machine Buyer { start state Go { entry (s: Shop) { send s, Pay, (amount = 7); send s, Pay, (amount = 5); } } }
+machine Setup { start state B { entry { var s: Shop; s = new Shop(); new Buyer(s); } } }
+test T [main = Setup];
+`;
+
+  it("keeps the state as the step left it, and the text trace shows its effects up to the failure", () => {
+    const model = buildModel(compileText("shop.fl", source), "T");
+    const result = checkExhaustive(model);
+    if (result.kind !== "violation") throw new Error(result.kind);
+    const replay = replayTrace(model, result.trace.steps);
+    expect(replay.outcome).toMatchObject({ kind: "failure", failure: { kind: "assertion" } });
+    expect(replay.states).toHaveLength(result.trace.steps.length);
+    const text = traceToText(model, result.trace, result.failure);
+    const failing = text.split("\n").slice(-5).join("\n");
+    expect(failing).toContain("3. Shop(0) <- Pay(amount = 5) from Buyer(0)");
+    expect(failing).toContain("Shop(0).total = 12");
+    expect(failing).toContain("send Shop(0) -> Shop(0): Receipt(12)");
+    expect(failing).toContain("=> assertion: Shop(0): over the limit (shop.fl:10:7)");
   });
 });

@@ -238,26 +238,27 @@ export class Executor implements FlContext {
 
   /** The outcome of a step that threw `e`: a failure, or `e` again when it is not one. */
   private caught(e: unknown): StepOutcome<FlState> {
-    if (e instanceof FlFailure) return { kind: "failure", failure: e.failure };
+    const failure = this.failureOf(e);
+    // The state as the step left it when it failed, so a trace can show what the
+    // step did up to the failure (sends, assignments, monitor transitions).
+    return { kind: "failure", failure, state: this.finish() };
+  }
+
+  /** The failure `e` stands for; `e` again when it is not one (an internal error). */
+  private failureOf(e: unknown): Failure {
+    if (e instanceof FlFailure) return e.failure;
     if (e instanceof ForeignFunctionError) {
       return {
-        kind: "failure",
-        failure: {
-          kind: "runtime-error",
-          property: "runtime-error",
-          message: e.message,
-          location: this.cfg.toLocation(e.span),
-        },
+        kind: "runtime-error",
+        property: "runtime-error",
+        message: e.message,
+        location: this.cfg.toLocation(e.span),
       };
     }
-    if (e instanceof RuntimeFault) return { kind: "failure", failure: this.runtimeFailure(e) };
+    if (e instanceof RuntimeFault) return this.runtimeFailure(e);
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
       // The deepest function or loop that ticked is where the recursion went.
-      const failure = this.runtimeError(
-        this.site,
-        "stack overflow (unbounded recursion in a function?)",
-      ).failure;
-      return { kind: "failure", failure };
+      return this.runtimeError(this.site, "stack overflow (unbounded recursion in a function?)").failure;
     }
     throw e;
   }

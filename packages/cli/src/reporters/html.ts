@@ -100,6 +100,7 @@ function stepsHtml(document: TraceDocument): string {
       failing ? '<span class="badge fail">✗ fails here</span>' : "",
       inLoop ? '<span class="badge loop">↻ loop</span>' : "",
       step.stateMissing ? '<span class="badge">no state: the step failed</span>' : "",
+      step.stateAtFailure ? '<span class="badge">its effects up to the failure</span>' : "",
     ].join("");
     const before = i === 0 ? null : document.steps[i - 1]!.state;
     const changes = step.stateMissing

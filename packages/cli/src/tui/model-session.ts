@@ -197,6 +197,7 @@ export class ModelSession<S> implements InteractiveSession {
     const steps: DocumentStep[] = this.path.map((entry, index) => {
       const step: DocumentStep = { index, label: entry.label, state: entry.view };
       if (entry.state === undefined) step.stateMissing = true;
+      else if (entry.failure !== undefined) step.stateAtFailure = true;
       return step;
     });
     let failure: Failure | null = null;

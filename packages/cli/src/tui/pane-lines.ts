@@ -224,7 +224,15 @@ export function statePaneContent(
   const visible = contentHeight(options.box);
   const step = document.steps[ui.selected];
   const title: StyledLine = [
-    { text: step === undefined ? "State" : `State after step ${ui.selected + 1}`, bold: true },
+    {
+      text:
+        step === undefined
+          ? "State"
+          : step.stateAtFailure
+            ? `State when step ${ui.selected + 1} failed`
+            : `State after step ${ui.selected + 1}`,
+      bold: true,
+    },
   ];
   if (ui.changedOnly) title.push({ text: " · changed only", color: "yellow" });
   if (options.filteredOut > 0) title.push({ text: ` · ${options.filteredOut} hidden`, color: "yellow" });

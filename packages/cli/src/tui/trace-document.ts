@@ -22,6 +22,8 @@ export interface DocumentStep {
   state: StateView;
   /** The step failed without producing a state: `state` repeats the state before it. */
   stateMissing?: boolean;
+  /** The step failed part-way: `state` is the state as it left it (its effects up to the failure). */
+  stateAtFailure?: boolean;
 }
 
 export interface SourceExcerpt {
@@ -93,7 +95,9 @@ export function buildTraceDocument<S, Step extends Json>(
       return;
     }
     previous = model.viewState(state);
-    documentSteps.push({ index, label, state: previous });
+    const step: DocumentStep = { index, label, state: previous };
+    if (index === replay.labels.length - 1 && replay.outcome?.kind === "failure") step.stateAtFailure = true;
+    documentSteps.push(step);
   });
 
   let failure = replay.failure ?? null;
