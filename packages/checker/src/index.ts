@@ -86,6 +86,26 @@ export {
   ParallelExplorer,
 } from "./search/parallel-explorer.js";
 export { PctScheduler } from "./search/pct-scheduler.js";
+export { faultMixText, faultToText } from "./fl/fault-mix.js";
+export {
+  entriesPerShard,
+  type EntryOptions,
+  type EntryOutcome,
+  type FaultMix,
+  PORTFOLIO,
+  type PortfolioBudget,
+  type PortfolioEntry,
+  type PortfolioStrategy,
+  PREFIX_STATES_PER_RUN,
+  runPortfolioEntry,
+  type ShardSpec,
+  shardEntries,
+  shardProblem,
+  strategyLabel,
+  unionCoverage,
+  type WalkLength,
+} from "./search/portfolio.js";
+export { estimateDistinct, SKETCH_SIZE, StateSketch, sketchValue } from "./search/state-sketch.js";
 export { deriveSeed, isValidSeed, Prng } from "./search/prng.js";
 export { checkRandom, type RandomOptions, type RandomStrategy } from "./search/random-explorer.js";
 export { flStepShapeProblem, type StepShapeProblem } from "./fl/step-shape.js";
