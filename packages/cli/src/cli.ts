@@ -30,7 +30,12 @@ export async function runCli(argv: readonly string[], io: Io): Promise<ExitCodeV
         io.out(`${VERSION}\n`);
         return ExitCode.pass;
       case "check":
+        // A swarm shard (--shard, --shard-count) runs the search portfolio: commands/shard.ts.
+        if (rest.some((a) => /^--shard(-count)?(=|$)/.test(a)))
+          return await (await import("./commands/shard.js")).runShard(rest, io);
         return await (await import("./commands/check.js")).runCheck(rest, io);
+      case "merge":
+        return (await import("./commands/merge.js")).runMerge(rest, io);
       case "parse":
         return (await import("./commands/parse.js")).runParse(rest, io);
       case "compile":

@@ -64,6 +64,18 @@ export const CHECK_FLAGS = [
     valueName: "T",
   },
   { name: "coverage", kind: "boolean", description: "states entered and handlers run, per machine" },
+  {
+    name: "shard",
+    kind: "string",
+    description: "run shard I of N of the swarm portfolio (docs/swarm.md)",
+    valueName: "I/N",
+  },
+  {
+    name: "shard-count",
+    kind: "number",
+    description: "swarm of N shards, this one from JOB_COMPLETION_INDEX",
+    valueName: "N",
+  },
   { name: "reporter", kind: "list", description: REPORTERS.join(" | "), valueName: "R" },
   {
     name: "out",
@@ -123,6 +135,18 @@ export const MODEL_FLAGS = [
   { name: "faults", kind: "string", description: "faults replacing the test's own", valueName: "SPEC" },
   { name: "out", kind: "string", description: "where w writes the path (ITF JSON)", valueName: "FILE" },
   PARAM_FLAG,
+] as const satisfies readonly FlagSpec[];
+
+/** `merge` of swarm shard artifacts. */
+export const MERGE_FLAGS = [
+  { name: "reporter", kind: "list", description: REPORTERS.join(" | "), valueName: "R" },
+  {
+    name: "out",
+    kind: "string",
+    description: "write reports, swarm.json and the counterexamples there",
+    valueName: "DIR",
+  },
+  { name: "quiet", kind: "boolean", description: "only failures and the summary" },
 ] as const satisfies readonly FlagSpec[];
 
 export const FMT_FLAGS = [
@@ -187,6 +211,16 @@ export const COMMANDS: readonly CommandSpec[] = [
       { title: "Trace options", flags: TRACE_FLAGS },
       { title: "Model options", flags: MODEL_FLAGS },
     ],
+  },
+  {
+    name: "merge",
+    usage: [
+      {
+        line: "faultline merge <artifacts|dirs>... [--reporter R] [--out DIR]",
+        summary: "merge swarm shard artifacts into one verdict",
+      },
+    ],
+    sections: [{ title: "Options", flags: MERGE_FLAGS }],
   },
   {
     name: "fmt",

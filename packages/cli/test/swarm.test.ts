@@ -1,0 +1,266 @@
+// Swarm checking end to end, in-process: `check --shard i/N` for N = 1, 4
+// and 8 on bundled models small enough to check exhaustively, merged by
+// `faultline merge`: the merged verdicts equal the single-process exhaustive
+// verdicts; the same artifacts merge to the same bytes; a shard rerun (or run
+// from JOB_COMPLETION_INDEX) writes the same artifact; a missing shard keeps
+// the merge from passing; each failure's replay command reproduces its
+// counterexample alone; bad command lines and bad artifacts are located
+// errors.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../src/cli.js";
+import type { ShardArtifact } from "../src/swarm-artifact.js";
+import { captureIo } from "./capture-io.js";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const FILES = ["bank-buggy.fl", "crash-restart.fl", "drop.fl", "defer.fl", "duplicate.fl"].map(
+  (f) => `${ROOT}examples/${f}`,
+);
+/** Runs per shard and test: small, the bugs of these models are shallow. */
+const RUNS = "64";
+
+let tmp: string;
+
+async function cli(argv: string[], env: Record<string, string> = { CI: "1" }) {
+  const c = captureIo({ env });
+  const code = await runCli(argv, c.io);
+  return { code, stdout: c.stdout(), stderr: c.stderr() };
+}
+
+/** The words of a POSIX command line with single-quoted words (as shellQuote writes them). */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  for (const m of line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g))
+    words.push(m[1]?.replace(/'\\''/g, "'") ?? m[2]!);
+  return words;
+}
+
+interface JsonTest {
+  file: string;
+  test: string;
+  outcome: string;
+  property: string | null;
+  traceLength: number | null;
+  replayCommand: string | null;
+}
+
+function verdicts(json: string): Record<string, string> {
+  const tests = (JSON.parse(json) as { tests: JsonTest[] }).tests;
+  return Object.fromEntries(tests.map((t) => [`${t.file} ${t.test}`, `${t.outcome} ${t.property ?? ""}`]));
+}
+
+async function runSwarm(count: number, dir: string, extra: string[] = []) {
+  for (let i = 1; i <= count; i++) {
+    const r = await cli([
+      "check",
+      ...FILES,
+      "--shard",
+      `${i}/${count}`,
+      "--runs",
+      RUNS,
+      "--out",
+      dir,
+      "--quiet",
+      ...extra,
+    ]);
+    expect([0, 1, 2]).toContain(r.code);
+  }
+}
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), "faultline-swarm-"));
+});
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("a swarm of 1, 4 and 8 shards gives the single-process verdicts", () => {
+  let single: Record<string, string>;
+  beforeAll(async () => {
+    const r = await cli(["check", ...FILES, "--reporter", "json"]);
+    single = verdicts(r.stdout);
+    expect(Object.keys(single)).toHaveLength(12);
+  });
+
+  for (const count of [1, 4, 8]) {
+    it(`${count} shards`, async () => {
+      const dir = join(tmp, `swarm-${count}`);
+      await runSwarm(count, dir);
+      expect(readdirSync(dir).sort()).toEqual(
+        Array.from({ length: count }, (_, i) => `shard-${i + 1}-of-${count}.json`).sort(),
+      );
+      const merged = await cli(["merge", dir, "--reporter", "json"]);
+      expect(merged.code).toBe(1);
+      expect(verdicts(merged.stdout)).toEqual(single);
+    }, 30_000);
+  }
+});
+
+describe("merging", () => {
+  const dir = () => join(tmp, "swarm-4");
+
+  it("the same artifacts give the same bytes, in every reporter", async () => {
+    const out = join(tmp, "merged");
+    const snapshot = async () => {
+      rmSync(out, { recursive: true, force: true });
+      const pretty = await cli(["merge", dir()]);
+      const reports = await cli(["merge", dir(), "--reporter", "json,junit,sarif", "--out", out]);
+      const files = readdirSync(out).sort();
+      return {
+        pretty: pretty.stdout,
+        json: reports.stdout,
+        files: Object.fromEntries(files.map((f) => [f, readFileSync(join(out, f), "utf8")])),
+      };
+    };
+    const a = await snapshot();
+    const b = await snapshot();
+    expect(b).toEqual(a);
+    expect(Object.keys(a.files)).toEqual(
+      expect.arrayContaining(["faultline.json", "junit.xml", "faultline.sarif", "swarm.json"]),
+    );
+    // One counterexample trace per failing test, replayable by `faultline replay`.
+    const traces = Object.keys(a.files).filter((f) => f.endsWith(".itf.json"));
+    expect(traces).toHaveLength(5);
+    const replayed = await cli(["replay", join(out, traces[0]!)]);
+    expect(replayed.code).not.toBe(6);
+    expect(a.pretty).toContain("Swarm: 4 of 4 shards (seed 0), 16 portfolio entries");
+    expect(a.pretty).toMatch(/BalanceNonNegative: shortest counterexample 7 steps, shard \d entry \d+/);
+    const summary = JSON.parse(a.files["swarm.json"]!) as {
+      shards: { missing: number[] };
+      tests: { overlap: number; statesSeen: number; statesSummed: number }[];
+    };
+    expect(summary.shards.missing).toEqual([]);
+    for (const t of summary.tests) {
+      expect(t.statesSeen).toBeLessThanOrEqual(t.statesSummed);
+      expect(t.overlap).toBeGreaterThanOrEqual(0);
+    }
+  }, 30_000);
+
+  it("a missing shard is reported and keeps the merge from passing", async () => {
+    const partial = join(tmp, "partial");
+    for (const i of [1, 2]) {
+      await cli(["check", `${ROOT}examples/bank.fl`, "--shard", `${i}/3`, "--runs", "16", "--out", partial]);
+    }
+    const r = await cli([
+      "merge",
+      partial,
+      "--reporter",
+      "pretty,json",
+      "--out",
+      join(tmp, "partial-merged"),
+    ]);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain("MISSING 1 shard: 3 of 3: the merge does not pass");
+    const json = await cli([
+      "merge",
+      join(partial, "shard-1-of-3.json"),
+      join(partial, "shard-2-of-3.json"),
+      "--reporter",
+      "json",
+    ]);
+    const test = (JSON.parse(json.stdout) as { tests: (JsonTest & { boundReason: string })[] }).tests[0]!;
+    expect(test.outcome).toBe("bounded");
+    expect(test.boundReason).toBe("missing 1 shard (3 of 3)");
+  });
+
+  it("HTML pages for the counterexamples with --reporter html", async () => {
+    const out = join(tmp, "merged-html");
+    const r = await cli(["merge", dir(), "--reporter", "html", "--out", out]);
+    expect(r.code).toBe(1);
+    expect(readdirSync(out).filter((f) => f.endsWith(".html"))).toHaveLength(5);
+  }, 30_000);
+});
+
+describe("shards are reproducible", () => {
+  it("a rerun, and a Kubernetes pod with JOB_COMPLETION_INDEX, write the same artifact", async () => {
+    const first = join(tmp, "swarm-4", "shard-2-of-4.json");
+    const again = join(tmp, "again");
+    await cli(["check", ...FILES, "--shard", "2/4", "--runs", RUNS, "--out", again, "--quiet"]);
+    expect(readFileSync(join(again, "shard-2-of-4.json"), "utf8")).toBe(readFileSync(first, "utf8"));
+    const pod = join(tmp, "pod");
+    const r = await cli(["check", ...FILES, "--shard-count", "4", "--runs", RUNS, "--out", pod, "--quiet"], {
+      CI: "1",
+      JOB_COMPLETION_INDEX: "1",
+    });
+    expect([0, 1, 2]).toContain(r.code);
+    expect(readFileSync(join(pod, "shard-2-of-4.json"), "utf8")).toBe(readFileSync(first, "utf8"));
+  }, 30_000);
+});
+
+describe("a failure's replay command reproduces its counterexample alone", () => {
+  it("for every failure the merge reports, and for a bounded exhaustive entry's", async () => {
+    const merged = await cli(["merge", join(tmp, "swarm-4"), "--reporter", "json"]);
+    const failing = (JSON.parse(merged.stdout) as { tests: JsonTest[] }).tests.filter((t) => t.property);
+    expect(failing).toHaveLength(5);
+    for (const t of failing) {
+      const [, ...argv] = shellWords(t.replayCommand!);
+      const r = await cli([...argv, "--reporter", "json"]);
+      const again = (JSON.parse(r.stdout) as { tests: JsonTest[] }).tests[0]!;
+      expect({ outcome: again.outcome, property: again.property, traceLength: again.traceLength }).toEqual({
+        outcome: t.outcome,
+        property: t.property,
+        traceLength: t.traceLength,
+      });
+    }
+    // A bounded exhaustive entry is replayed by running its shard alone on the test.
+    const artifacts = readdirSync(join(tmp, "swarm-4")).map(
+      (f) => JSON.parse(readFileSync(join(tmp, "swarm-4", f), "utf8")) as ShardArtifact,
+    );
+    const prefix = artifacts
+      .flatMap((a) => a.tests.flatMap((t) => t.failures))
+      .find((f) => f.label.startsWith("bounded exhaustive"))!;
+    expect(prefix.replayCommand).toContain("--shard");
+    const [, ...argv] = shellWords(prefix.replayCommand);
+    const r = await cli(argv);
+    const alone = JSON.parse(r.stdout) as ShardArtifact;
+    const same = alone.tests[0]!.failures.find((f) => f.entry === prefix.entry)!;
+    expect(same.itf).toEqual(prefix.itf);
+  }, 30_000);
+});
+
+describe("bad command lines and artifacts", () => {
+  const bank = `${ROOT}examples/bank.fl`;
+  it.each([
+    [["--shard", "0/4"], "--shard 0/4: the shard number must be from 1 to 4"],
+    [["--shard", "5/4"], "the shard number must be from 1 to 4"],
+    [["--shard", "2of4"], "--shard needs i/N like 3/8"],
+    [["--shard-count", "4"], "JOB_COMPLETION_INDEX"],
+    [["--shard", "1/2", "--shard-count", "2"], "not both"],
+    [["--shard", "1/2", "--mode", "pct"], "--mode does not apply to a shard"],
+    [["--shard", "1/2", "--reporter", "junit"], "faultline merge --reporter junit"],
+  ])("check %j", async (flags, message) => {
+    const r = await cli(["check", bank, ...flags]);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain(message);
+  });
+
+  it("a truncated artifact: file, line and column, a code and a hint", async () => {
+    const bad = join(tmp, "bad");
+    await cli(["check", bank, "--shard", "1/2", "--runs", "4", "--out", bad]);
+    const path = join(bad, "shard-1-of-2.json");
+    writeFileSync(path, readFileSync(path, "utf8").slice(0, 200));
+    const r = await cli(["merge", path]);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toMatch(
+      new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+: error\\[swarm-not-json\\]`),
+    );
+    expect(r.stderr).toContain("hint: ");
+  });
+
+  it("artifacts of two swarms do not merge", async () => {
+    const a = join(tmp, "seed-a");
+    const b = join(tmp, "seed-b");
+    await cli(["check", bank, "--shard", "1/2", "--runs", "4", "--out", a]);
+    await cli(["check", bank, "--shard", "2/2", "--runs", "4", "--seed", "9", "--out", b]);
+    const r = await cli(["merge", a, b]);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain("error[swarm-mismatch]");
+    expect(r.stderr).toContain("seed 9, not 0");
+    expect((await cli(["merge"])).code).toBe(64);
+    expect((await cli(["merge", join(tmp, "nothing-here")])).stderr).toContain("no such file or directory");
+    expect(existsSync(join(a, "shard-1-of-2.json"))).toBe(true);
+  });
+});
