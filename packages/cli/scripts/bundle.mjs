@@ -9,8 +9,10 @@
 //                 `faultline/runtime` type-check in a project that installed
 //                 only the `faultline` package.
 // Kept out of the bundle: ink and react (the terminal UI, loaded only by
-// `explore`; they stay ordinary dependencies) and typescript (an optional peer,
-// loaded only for foreign functions).
+// `explore`; they stay ordinary dependencies), vscode-languageserver and
+// vscode-languageserver-textdocument (CommonJS, loaded only by `lsp`; ordinary
+// dependencies too) and typescript (an optional peer, loaded only for foreign
+// functions).
 import {
   cpSync,
   existsSync,
@@ -61,7 +63,17 @@ const { metafile } = await build({
   platform: "node",
   target: "node20",
   chunkNames: "chunk-[hash]",
-  external: ["typescript", "ink", "react", "react/*", "tsx", "tsx/*"],
+  external: [
+    "typescript",
+    "ink",
+    "react",
+    "react/*",
+    "tsx",
+    "tsx/*",
+    "vscode-languageserver",
+    "vscode-languageserver/*",
+    "vscode-languageserver-textdocument",
+  ],
   // Names stay readable in stack traces of internal errors.
   minify: false,
   sourcemap: false,

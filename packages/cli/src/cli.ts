@@ -46,6 +46,8 @@ export async function runCli(argv: readonly string[], io: Io): Promise<ExitCodeV
         return await (await import("./commands/explore.js")).runExplore(rest, io);
       case "fmt":
         return (await import("./commands/fmt.js")).runFmt(rest, io);
+      case "lsp":
+        return await (await import("./commands/lsp.js")).runLsp(rest, io);
       case "init":
         return (await import("./commands/init.js")).runInit(rest, io);
       default: {

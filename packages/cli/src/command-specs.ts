@@ -154,6 +154,14 @@ export const FMT_FLAGS = [
   { name: "quiet", kind: "boolean", description: "print only what is not formatted and errors" },
 ] as const satisfies readonly FlagSpec[];
 
+export const LSP_FLAGS = [
+  {
+    name: "stdio",
+    kind: "boolean",
+    description: "talk LSP on stdin/stdout (the default and only transport)",
+  },
+] as const satisfies readonly FlagSpec[];
+
 export const INIT_FLAGS = [
   { name: "force", kind: "boolean", description: "overwrite files that exist" },
 ] as const satisfies readonly FlagSpec[];
@@ -231,6 +239,13 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
     ],
     sections: [{ title: "Options", flags: FMT_FLAGS }],
+  },
+  {
+    name: "lsp",
+    usage: [
+      { line: "faultline lsp [--stdio]", summary: "the language server, for editors (docs/editor.md)" },
+    ],
+    sections: [{ title: "Options", flags: LSP_FLAGS }],
   },
   {
     name: "init",
