@@ -172,14 +172,14 @@ export class Executor implements FlContext {
   private readonly refill = (): void => {
     this.spent += SLICE - meter.left;
     if (this.spent > STEP_OPERATIONS) {
-      meter.left = SLICE; // the failure's own work (messages, replays) must not trip it again
+      flRuntime.idleMeter(); // code run before the next step arms it again is not counted
       throw new RuntimeFault(
         this.site,
         `the step does not terminate: it exceeded ${STEP_OPERATIONS.toLocaleString("en-US")} operations (an infinite loop?)`,
       );
     }
     if (Date.now() >= this.deadline) {
-      meter.left = SLICE;
+      flRuntime.idleMeter();
       throw new StepInterrupted();
     }
     meter.left = SLICE;

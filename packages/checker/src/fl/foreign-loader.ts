@@ -24,6 +24,8 @@ export function loadForeignImplementation(ir: IrProgram, fs?: ForeignFileSystem)
   // The implementation may import other modules (node built-ins, npm packages) relative to itself.
   // The implementation is instrumented (foreign.ts): its loops and calls spend from the step's meter.
   const meter = { tick: () => flRuntime.spend(1) };
+  // Its top-level code runs now, outside any step: it must not spend from the last step's meter.
+  flRuntime.idleMeter();
   const functions = loadCommonJs(
     checked.js,
     { [FOREIGN_METER_MODULE]: meter },

@@ -55,6 +55,12 @@ export const meter: { left: number; refill: () => void } = {
   refill: () => {},
 };
 
+/** No step is running: nothing is counted until a runtime arms the meter again (code run at load time). */
+export function idleMeter(): void {
+  meter.left = Number.POSITIVE_INFINITY;
+  meter.refill = () => {};
+}
+
 /** Spend `n` operations of the running step's budget. */
 export function spend(n: number): void {
   if ((meter.left -= n) < 0) meter.refill();
