@@ -249,6 +249,17 @@ describe("a foreign function that never returns", () => {
 });
 
 describe("stack overflow", () => {
+  it("a string that doubles forever is a located runtime error, not a checker error", async () => {
+    const { result } = await check(
+      `machine M { var s: string; start state S { entry { s = "ab"; while (true) { s = s + s; } } } }
+test T [main = M];`,
+      "T",
+    );
+    const f = failureOf(result);
+    expect(f.message).toBe("M(0): a value grew too large: Invalid string length");
+    expect(f.location).toMatchObject({ line: 1, col: 62 });
+  });
+
   it("names the function that recursed", async () => {
     const { result } = await check(
       `fun down(n: int): int { return down(n + 1); }

@@ -256,9 +256,12 @@ export class Executor implements FlContext {
       };
     }
     if (e instanceof RuntimeFault) return this.runtimeFailure(e);
-    if (e instanceof RangeError && /call stack/i.test(e.message)) {
-      // The deepest function or loop that ticked is where the recursion went.
-      return this.runtimeError(this.site, "stack overflow (unbounded recursion in a function?)").failure;
+    if (e instanceof RangeError) {
+      // The deepest function or loop that ticked is where the recursion went, or the value grew.
+      const message = /call stack/i.test(e.message)
+        ? "stack overflow (unbounded recursion in a function?)"
+        : `a value grew too large: ${e.message}`;
+      return this.runtimeError(this.site, message).failure;
     }
     throw e;
   }
