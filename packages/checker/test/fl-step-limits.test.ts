@@ -130,6 +130,29 @@ describe("the choose limit", () => {
     expect(ms).toBeLessThan(2_000);
   });
 
+  it("the chooses of one step together: their combinations are bounded, not only each one", async () => {
+    const { result, ms } = await check(
+      `machine M { var x: int; var y: int; start state S { entry { x = choose(1000); y = choose(1000); } } }
+test T [main = M];`,
+      "T",
+      { timeoutMs: 10_000 },
+    );
+    const f = failureOf(result);
+    expect(f.message).toBe(
+      "M(0): choose over 1000 alternatives: with the step's earlier chooses, more than the limit of 100,000 combinations in one step",
+    );
+    expect(f.location).toMatchObject({ line: 1, col: 83 });
+    expect(ms).toBeLessThan(2_000);
+    const coins = await check(
+      `machine M { var b: bool; start state S { entry { var i: int; while (i < 30) { b = $; i = i + 1; } } } }
+test T [main = M];`,
+      "T",
+    );
+    expect(failureOf(coins.result).message).toMatch(
+      /choose over 2 alternatives: with the step's earlier chooses/,
+    );
+  });
+
   it("choose over exactly the limit is fine", async () => {
     const { result } = await check(
       "machine M { var x: int; start state S { entry { x = choose(100000); } } }\ntest T [main = M];",

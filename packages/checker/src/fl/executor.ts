@@ -57,7 +57,7 @@ export class InvalidStepError extends Error {}
 export const STEP_OPERATIONS = 50_000_000;
 /** What creating a machine costs, in operations (a step creates at most STEP_OPERATIONS / MACHINE_COST). */
 export const MACHINE_COST = 1_000;
-/** The most alternatives one `choose` may have (docs/language.md, "Limits"). */
+/** The most combinations of choices one step may have (docs/language.md, "Limits"): each is a successor. */
 export const MAX_CHOICES = 100_000;
 /** Operations between two looks at the budget and the clock. */
 const SLICE = 4_096;
@@ -132,6 +132,8 @@ export class Executor implements FlContext {
 
   // ---- choices
   private forced: readonly number[] = [];
+  /** The product of the option counts of the current run's chooses (at most MAX_CHOICES). */
+  private combinations = 1;
   /** Values and option counts of the chooses made by the current run. */
   values: number[] = [];
   options: number[] = [];
@@ -210,6 +212,7 @@ export class Executor implements FlContext {
     }
     this.forced = forced;
     this.nChoices = 0;
+    this.combinations = 1;
     this.startMeter();
     this.ctl = NONE;
     this.this = -1;
@@ -945,12 +948,18 @@ export class Executor implements FlContext {
 
   choose(n: number, site: number): number {
     if (!(n > 0)) throw this.runtimeError(site, `choose(${n}): nothing to choose from`);
-    if (n > MAX_CHOICES) {
+    // Each combination of the step's choices is a successor: their product is bounded, not each one.
+    const combinations = this.combinations * n;
+    if (combinations > MAX_CHOICES) {
+      const limit = MAX_CHOICES.toLocaleString("en-US");
       throw this.runtimeError(
         site,
-        `choose over ${n} alternatives: more than the limit of ${MAX_CHOICES.toLocaleString("en-US")} (choose from a smaller range or collection)`,
+        n > MAX_CHOICES
+          ? `choose over ${n} alternatives: more than the limit of ${limit} (choose from a smaller range or collection)`
+          : `choose over ${n} alternatives: with the step's earlier chooses, more than the limit of ${limit} combinations in one step`,
       );
     }
+    this.combinations = combinations;
     const pos = this.nChoices++;
     let v = 0;
     if (pos < this.forced.length) {
