@@ -7,6 +7,7 @@ import type { CheckResult } from "../src/check-result.js";
 import { buildModel } from "../src/fl/fl-model.js";
 import { loadForeignImplementation } from "../src/fl/foreign-loader.js";
 import { checkModel } from "../src/search/check-model.js";
+import { setStepDeadline } from "../src/step-deadline.js";
 import { compileText, fixturePath, loadFixture } from "./fixtures/fl/load.js";
 
 async function check(
@@ -103,6 +104,22 @@ test T [main = M];`,
     expect(result.kind).toBe("bounded");
     expect(result.kind === "bounded" && result.reason).toBe("timeout");
     expect(ms).toBeLessThan(2_000);
+  });
+
+  it("a long step that begins just after the deadline (a trace replay) still finishes", () => {
+    const ir = compileText(
+      "limits.fl",
+      `machine M { var i: int; start state S { entry { while (i < 100000) { i = i + 1; } } } }
+test T [main = M];`,
+    );
+    const model = buildModel(ir, "T");
+    setStepDeadline(Date.now() - 1);
+    try {
+      const outcome = model.apply(null, { t: "init", c: [] });
+      expect(outcome.kind).toBe("state");
+    } finally {
+      setStepDeadline(undefined);
+    }
   });
 
   it("the deadline is cleared after the check: a later check without a timeout runs the same step to its budget", async () => {

@@ -59,6 +59,8 @@ export const STEP_OPERATIONS = 50_000_000;
 export const MACHINE_COST = 1_000;
 /** The most combinations of choices one step may have (docs/language.md, "Limits"): each is a successor. */
 export const MAX_CHOICES = 100_000;
+/** How long after the deadline steps that began after it (trace replays) may still run. */
+const LATE_STEP_MS = 1_000;
 /** Operations between two looks at the budget and the clock. */
 const SLICE = 4_096;
 
@@ -143,6 +145,8 @@ export class Executor implements FlContext {
   private spent = 0;
   /** The last code site that ticked (a loop, function or action), where a runaway is reported. */
   private site = -1;
+  /** When the current step first refilled the meter (about when it began, for a long one); 0 before. */
+  private longSince = 0;
   /** When the current step must give up (stepDeadline()). */
   private deadline = Number.POSITIVE_INFINITY;
   /** Per machine type: the generation whose step owns byType[type] (may push to it). */
@@ -164,6 +168,7 @@ export class Executor implements FlContext {
   /** Arm the work meter for a step (or an invariant): a full budget, this executor's refill. */
   private startMeter(): void {
     this.spent = 0;
+    this.longSince = 0;
     this.site = -1;
     this.deadline = stepDeadline();
     meter.left = SLICE;
@@ -180,7 +185,12 @@ export class Executor implements FlContext {
         `the step does not terminate: it exceeded ${STEP_OPERATIONS.toLocaleString("en-US")} operations (an infinite loop?)`,
       );
     }
-    if (Date.now() >= this.deadline) {
+    const now = Date.now();
+    if (this.longSince === 0) this.longSince = now;
+    // A step that was running at the deadline is interrupted. Steps that begin after it (the
+    // explorer rebuilding a trace replays steps that all finished during the search) get a
+    // second more; the explorer itself stops between steps.
+    if (now >= this.deadline && (this.longSince < this.deadline || now >= this.deadline + LATE_STEP_MS)) {
       flRuntime.idleMeter();
       throw new StepInterrupted();
     }
