@@ -58,6 +58,11 @@ export interface Invariant<S> {
   location?: SourceLocation;
   /** True when the invariant holds in `state`. */
   holds(state: S): boolean;
+  /**
+   * Where a quantified invariant breaks in `state`, as text (`p = Participant(1)`),
+   * or null; asked only once it failed. Reports append it to the failure.
+   */
+  witness?(state: S): string | null;
 }
 
 /** One machine's part of a state view, for reporters and the TUI. */

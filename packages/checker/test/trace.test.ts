@@ -176,3 +176,36 @@ test T [main = Setup];
     expect(failing).toContain("=> assertion: Shop(0): over the limit (shop.fl:10:7)");
   });
 });
+
+describe("a quantified invariant's witness", () => {
+  const source = `
+machine Node {
+  var bad: bool;
+  var stock: map[string, int];
+  start state S {
+    entry (b: bool) {
+      bad = b;
+      stock["apples"] = 3;
+      stock["pears"] = -1;
+    }
+  }
+}
+machine Setup { start state B { entry { new Node(false); new Node(true); } } }
+invariant NoneBad: forall n: Node :: !n.bad;
+invariant InStock: forall n: Node, k in keys(n.stock) :: n.stock[k] >= 0;
+test Bad [main = Setup]: assert NoneBad;
+test Stock [main = Setup]: assert InStock;
+`;
+
+  it("names the instances that break a forall, the same in the search and in replay", () => {
+    const ir = compileText("nodes.fl", source);
+    const bad = buildModel(ir, "Bad");
+    const found = checkExhaustive(bad);
+    if (found.kind !== "violation") throw new Error(found.kind);
+    expect(found.failure.message).toBe("invariant NoneBad does not hold for n = Node(1)");
+    expect(replayTrace(bad, found.trace.steps).failure?.message).toBe(found.failure.message);
+    const stock = checkExhaustive(buildModel(ir, "Stock"));
+    if (stock.kind !== "violation") throw new Error(stock.kind);
+    expect(stock.failure.message).toBe('invariant InStock does not hold for n = Node(0), k = "pears"');
+  });
+});

@@ -230,3 +230,23 @@ export type IrExpr = IrExprBase &
         body: IrExpr;
       }
   );
+
+/** A quantifier's binder: a machine type's instances, or a collection's elements. */
+export type IrBinder = Extract<IrExpr, { kind: "quant" }>["binders"][number];
+
+/**
+ * The binders of a quantifier, nested quantifiers of the same kind merged
+ * (`forall a :: forall b :: p` is `forall a, b :: p`), and the innermost body.
+ */
+export function quantifierBinders(e: Extract<IrExpr, { kind: "quant" }>): {
+  binders: IrBinder[];
+  body: IrExpr;
+} {
+  const binders = [...e.binders];
+  let body = e.body;
+  while (body.kind === "quant" && body.quantifier === e.quantifier) {
+    binders.push(...body.binders);
+    body = body.body;
+  }
+  return { binders, body };
+}

@@ -2,7 +2,7 @@
 // dispatch tables, the fault plan, the enabling rule, the executor, the codec,
 // the invariants and, when asked, symmetry and partial order. FlModel
 // (fl-model.ts) and the modules it delegates to share the parts built here.
-import type { IrFault, IrProgram, IrTest, Span } from "@faultline/lang";
+import { type IrFault, type IrProgram, type IrTest, quantifierBinders, type Span } from "@faultline/lang";
 import type { Invariant } from "../model.js";
 import { StateCodec } from "./codec.js";
 import { EnabledSteps } from "./enabled-steps.js";
@@ -15,6 +15,7 @@ import {
   type FlContext,
   flRuntime,
   invariantFunctionName,
+  invariantWitnessFunctionName,
   RUNTIME_MODULE,
   RuntimeFault,
   type Value,
@@ -24,6 +25,7 @@ import { PartialOrder } from "./partial-order.js";
 import { buildOwnerTable, type OwnerTable } from "./program-tables.js";
 import { spanToLocation } from "./source-location.js";
 import { createSymmetry, type Symmetry } from "./symmetry.js";
+import { valueToText } from "./value-view.js";
 
 export interface BuildModelOptions {
   /** Values for the program's params, overriding the test's. */
@@ -212,7 +214,7 @@ function invariants(
       const inv = ir.invariants.find((i) => i.name === a.name);
       if (!inv) throw new Error(`test ${test.name} asserts unknown invariant ${a.name}`);
       const fn = fns[invariantFunctionName(inv.name)] as (ctx: FlContext) => boolean;
-      return {
+      const invariant: Invariant<FlState> = {
         name: inv.name,
         location: spanToLocation(inv.span),
         holds(s: FlState): boolean {
@@ -226,6 +228,30 @@ function invariants(
           }
         },
       };
+      const witness = fns[invariantWitnessFunctionName(inv.name)] as
+        | ((ctx: FlContext) => readonly Value[] | null)
+        | undefined;
+      if (witness !== undefined && inv.expr.kind === "quant") {
+        const { binders } = quantifierBinders(inv.expr);
+        invariant.witness = (s: FlState): string | null => {
+          ex.view(s);
+          let values: readonly Value[] | null;
+          try {
+            values = witness(ex);
+          } catch {
+            return null; // the body failed with a runtime error: no single instance to name
+          }
+          if (values === null) return null;
+          const names = (id: number) => {
+            const m = s.machines[id];
+            return id < 0 ? null : m ? `${ir.machines[m.type]!.name}(${m.k})` : `#${id}`;
+          };
+          return binders
+            .map((b, i) => `${b.name} = ${valueToText(values[i]!, b.elemType, names)}`)
+            .join(", ");
+        };
+      }
+      return invariant;
     });
 }
 

@@ -159,7 +159,7 @@ export abstract class Expansion<S, Step extends Json> {
     for (let i = 0; i < invariants.length; i++) {
       const invariant = invariants[i]!;
       if (!invariant.holds(state)) {
-        this.record(invariantFailure(invariant), stateRef, null, this.expandingDepth + 2);
+        this.record(invariantFailure(invariant, state), stateRef, null, this.expandingDepth + 2);
         break;
       }
     }

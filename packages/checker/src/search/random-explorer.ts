@@ -299,7 +299,12 @@ class RandomRun<S, Step extends Json> {
       for (let i = 0; i < invariants.length; i++) {
         if (!invariants[i]!.holds(state)) {
           this.endRun(steps.length);
-          return { steps, end: "failure", failure: invariantFailure(invariants[i]!), potential: false };
+          return {
+            steps,
+            end: "failure",
+            failure: invariantFailure(invariants[i]!, state),
+            potential: false,
+          };
         }
       }
       if (gauge !== null && model.hotMonitors !== undefined) {

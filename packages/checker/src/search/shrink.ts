@@ -85,7 +85,7 @@ export function replayLeniently<S, Step extends Json>(
     state = outcome.state;
     for (const invariant of model.invariants) {
       if (!invariant.holds(state)) {
-        const failure = invariantFailure(invariant);
+        const failure = invariantFailure(invariant, state);
         return sameFailure(failure, target) ? { steps: applied, failure } : null;
       }
     }

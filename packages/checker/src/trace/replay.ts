@@ -86,7 +86,7 @@ export function replayTrace<S, Step extends Json>(
 /** The failure a search would report at `state`: a violated invariant, or a terminal failure. */
 function endStateFailure<S, Step extends Json>(model: Model<S, Step>, state: S): Failure | null {
   for (const invariant of model.invariants) {
-    if (!invariant.holds(state)) return invariantFailure(invariant);
+    if (!invariant.holds(state)) return invariantFailure(invariant, state);
   }
   let successors = 0;
   model.successors(state, () => {

@@ -208,7 +208,7 @@ export class ModelSession<S> implements InteractiveSession {
       if (entry.failure !== undefined) failure = entry.failure;
       else if (invariant !== undefined) {
         const found = this.model.invariants.find((i) => i.name === invariant);
-        if (found !== undefined) failure = invariantFailure(found);
+        if (found !== undefined && entry.state !== undefined) failure = invariantFailure(found, entry.state);
       }
       if (failure !== null) failureStep = index;
     });

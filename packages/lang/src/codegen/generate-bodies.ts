@@ -6,7 +6,17 @@
 // lookups on the hot path, and no user name can shadow them. The types the code
 // names come from generate-declarations.ts.
 import type { Span } from "../ast.js";
-import type { IrAction, IrExpr, IrFun, IrInvariant, IrMachine, IrProgram, IrSpec, IrStmt } from "../ir.js";
+import {
+  type IrAction,
+  type IrExpr,
+  type IrFun,
+  type IrInvariant,
+  type IrMachine,
+  type IrProgram,
+  type IrSpec,
+  type IrStmt,
+  quantifierBinders,
+} from "../ir.js";
 import { type Type, typeToString } from "../types.js";
 import {
   type Decl,
@@ -17,6 +27,7 @@ import {
   type TypeNode,
   arrow,
   array,
+  arrayType,
   as,
   binary,
   bool,
@@ -42,6 +53,7 @@ import {
   funFunctionName,
   handlerFunctionName,
   invariantFunctionName,
+  invariantWitnessFunctionName,
   safeIdentifier,
   timeoutFunctionName,
 } from "./names.js";
@@ -154,7 +166,7 @@ export class BodyGenerator {
   /** An invariant: a predicate over the whole state. */
   invariant(inv: IrInvariant): Decl {
     const scope: Scope = { owner: null, inAction: false, temps: 0 };
-    const body = this.predicate(inv.expr, scope);
+    const body = this.predicate(inv.expr, scope, false);
     return this.func(
       invariantFunctionName(inv.name),
       `invariant ${inv.name}`,
@@ -166,31 +178,46 @@ export class BodyGenerator {
   }
 
   /**
+   * For an invariant that is a top-level `forall`: a function returning the
+   * binders' values at the first instance where the body is false (null when
+   * it holds), so a report can say `for p = Participant(1)`. It runs only when
+   * the invariant failed, never on the search's hot path. Null for others.
+   */
+  invariantWitness(inv: IrInvariant): Decl | null {
+    if (inv.expr.kind !== "quant" || inv.expr.quantifier !== "forall") return null;
+    const scope: Scope = { owner: null, inAction: false, temps: 0 };
+    return this.func(
+      invariantWitnessFunctionName(inv.name),
+      `the instances that break invariant ${inv.name}`,
+      inv.span,
+      [],
+      this.predicate(inv.expr, scope, true),
+      { k: "union", types: [arrayType(typeRef("unknown")), typeRef("null")] },
+    );
+  }
+
+  /**
    * An invariant's body. A top-level quantifier becomes plain loops with an
    * early return (invariants run on every state: no closure per element).
+   * `witness`: return the binders' values where a `forall` fails, else null.
    */
-  private predicate(e: IrExpr, scope: Scope): Stmt[] {
+  private predicate(e: IrExpr, scope: Scope, witness: boolean): Stmt[] {
     if (e.kind !== "quant") return [ret(this.expr(e, scope))];
     const forall = e.quantifier === "forall";
-    const binders = [...e.binders];
-    let body = e.body;
-    // forall a :: forall b :: p  ==  forall a, b :: p
-    while (body.kind === "quant" && body.quantifier === e.quantifier) {
-      binders.push(...body.binders);
-      body = body.body;
-    }
+    const { binders, body } = quantifierBinders(e);
     // forall: the first element where the body is false decides; `!p` is tested as `p`.
     const violated = !forall
       ? this.expr(body, scope)
       : body.kind === "unary" && body.op === "!"
         ? this.expr(body.operand, scope)
         : not(paren(this.expr(body, scope)));
-    let stmt: Stmt = ifStmt(violated, [ret(bool(!forall))]);
+    const found = witness ? array(binders.map((b) => id(safeIdentifier(b.name)))) : bool(!forall);
+    let stmt: Stmt = ifStmt(violated, [ret(found)]);
     for (let i = binders.length - 1; i >= 0; i--) {
       const b = binders[i]!;
       stmt = { k: "forOf", name: safeIdentifier(b.name), iterable: this.domain(b, scope), body: [stmt] };
     }
-    return [stmt, ret(bool(forall))];
+    return [stmt, ret(witness ? NULL : bool(forall))];
   }
 
   /** What a quantifier binder ranges over: the instances of a machine type, or a collection's elements (a map's keys). */

@@ -74,7 +74,11 @@ function generate(ir: IrProgram): Omit<CompiledModel, "js" | "source"> & { heade
   for (const fn of ir.funs) if (!fn.foreign) decls.push(bodies.fun(fn, null));
   for (const m of ir.machines) decls.push(...bodies.owner(m));
   for (const s of ir.specs) decls.push(...bodies.owner(s));
-  for (const inv of ir.invariants) decls.push(bodies.invariant(inv));
+  for (const inv of ir.invariants) {
+    decls.push(bodies.invariant(inv));
+    const witness = bodies.invariantWitness(inv);
+    if (witness !== null) decls.push(witness);
+  }
   // Functions run only after the module has loaded, so the constants may come last.
   decls.push(...bodies.constantSets);
   // The imports depend on what the code uses, so they are built last.

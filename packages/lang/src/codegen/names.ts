@@ -28,6 +28,11 @@ export function invariantFunctionName(name: string): string {
   return `invariant$${name}`;
 }
 
+/** The function that names the instances breaking a `forall` invariant (invariantWitness). */
+export function invariantWitnessFunctionName(name: string): string {
+  return `witness$${name}`;
+}
+
 // JavaScript reserved words and the names generated code uses for itself.
 const RESERVED = new Set([
   "break",
