@@ -56,7 +56,7 @@ export class InvalidStepError extends Error {}
  */
 export const STEP_OPERATIONS = 50_000_000;
 /** What creating a machine costs, in operations (a step creates at most STEP_OPERATIONS / MACHINE_COST). */
-export const MACHINE_COST = 1_000;
+export const MACHINE_COST = 10_000;
 /** The most combinations of choices one step may have (docs/language.md, "Limits"): each is a successor. */
 export const MAX_CHOICES = 100_000;
 /** How long after the deadline steps that began after it (trace replays) may still run. */
@@ -155,6 +155,8 @@ export class Executor implements FlContext {
   private monitorName: string | null = null;
   /** When set, sends are logged here (describeStep). */
   sends: SendRecord[] | null = null;
+  /** When set, each `choose` logs its site and the value it yielded here (describeStep). */
+  chosen: { site: number; value: Value }[] | null = null;
   /** When set, every choose beyond the forced prefix takes its value from here (random exploration). */
   chooser: ((options: number) => number) | null = null;
   /** When set, states entered and handlers run are counted here (coverage). */
@@ -983,11 +985,20 @@ export class Executor implements FlContext {
     }
     this.values[pos] = v;
     this.options[pos] = n;
+    this.chosen?.push({ site, value: v });
     return v;
   }
 
+  /** The element `choose(coll)` took (the runtime's chooseIn): it replaces the index just logged. */
+  chose(value: Value): void {
+    const last = this.chosen?.[this.chosen.length - 1];
+    if (last !== undefined) last.value = value;
+  }
+
   chooseBool(site: number): boolean {
-    return this.choose(2, site) === 1;
+    const yes = this.choose(2, site) === 1;
+    this.chose(yes);
+    return yes;
   }
 
   assertFailed(site: number, message: string | null): never {
