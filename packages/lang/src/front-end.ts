@@ -26,34 +26,62 @@ export function compileSource(file: SourceFile): FrontEndResult {
   return { ...result, diagnostics: capDiagnostics(result.diagnostics) };
 }
 
-function compile(file: SourceFile): FrontEndResult {
+/** Steps 1-2 of `compileSource`: the tree, the diagnostics, and the checker's tables (null when it failed). */
+export interface CheckedSource {
+  ast: Program;
+  diagnostics: Diagnostic[];
+  tables: CheckResult["tables"] | null;
+}
+
+/**
+ * Parses and checks one file without lowering it: the diagnostics
+ * `compileSource` reports for a program with errors, and for one without
+ * them its warnings (only lowering's internal errors are not there). The
+ * language server's view of a file.
+ */
+export function checkSource(file: SourceFile): CheckedSource {
+  const result = check(file);
+  if (result.diagnostics.length <= MAX_DIAGNOSTICS) return result;
+  return { ...result, diagnostics: capDiagnostics(result.diagnostics) };
+}
+
+function check(file: SourceFile): CheckedSource {
   const parsed = parse(file);
   const tooDeep = findTooDeepExpression(parsed.program);
   if (tooDeep) {
-    return { ok: false, ast: parsed.program, diagnostics: sortDiagnostics([...parsed.diagnostics, tooDeep]) };
+    return {
+      ast: parsed.program,
+      diagnostics: sortDiagnostics([...parsed.diagnostics, tooDeep]),
+      tables: null,
+    };
   }
   let checked: CheckResult;
   try {
     checked = checkProgram(parsed.program);
   } catch (err) {
     return {
-      ok: false,
       ast: parsed.program,
       diagnostics: [...parsed.diagnostics, internalError(parsed.program, "checker", err)],
+      tables: null,
     };
   }
   const diagnostics = sortDiagnostics([
     ...parsed.diagnostics,
     ...checked.diagnostics.filter((d) => !inRecoveredCode(d, parsed.diagnostics)),
   ]);
-  if (hasErrors(diagnostics)) return { ok: false, ast: parsed.program, diagnostics };
+  return { ast: parsed.program, diagnostics, tables: checked.tables };
+}
+
+function compile(file: SourceFile): FrontEndResult {
+  const { ast, diagnostics, tables } = check(file);
+  if (tables === null || hasErrors(diagnostics)) return { ok: false, ast, diagnostics };
   try {
-    return { ok: true, ir: lowerProgram(parsed.program, checked.tables), ast: parsed.program, diagnostics };
+    return { ok: true, ir: lowerProgram(ast, tables), ast, diagnostics };
   } catch (err) {
     return {
       ok: false,
-      ast: parsed.program,
-      diagnostics: [...diagnostics, internalError(parsed.program, "lowering", err)],
+      ast,
+      diagnostics: [...diagnostics, internalError(ast, "lowering", err)],
     };
   }
 }

@@ -19,7 +19,14 @@ export type {
 } from "./check/tables.js";
 export { type ConstValue, formatConst, testInstanceName } from "./check/constants.js";
 export { closestName, didYouMean } from "./check/suggest.js";
-export { type CheckResult, checkProgram, compileSource, type FrontEndResult } from "./front-end.js";
+export {
+  type CheckedSource,
+  type CheckResult,
+  checkProgram,
+  checkSource,
+  compileSource,
+  type FrontEndResult,
+} from "./front-end.js";
 export * from "./ir.js";
 export { SourceLines } from "./lexer.js";
 export { lowerProgram } from "./lower.js";

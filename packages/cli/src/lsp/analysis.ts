@@ -1,17 +1,10 @@
-// One document as the language server sees it: the front end's result (the
-// same diagnostics `faultline parse` and `check` print), the checker's side
-// tables for the tree it returned, and the index of every name (symbols.ts).
+// One document as the language server sees it: the front end's tree and
+// diagnostics (checkSource: the ones `faultline parse` and `check` print,
+// without lowering the program), the checker's side tables, and the index of
+// every name (symbols.ts).
 // Pure data, built from text: the handlers (features.ts, completion.ts) are
 // functions of it, tested in-process without a connection.
-import {
-  type CheckTables,
-  checkProgram,
-  compileSource,
-  type Diagnostic,
-  type FrontEndResult,
-  parse,
-  type Program,
-} from "@faultline/lang";
+import { type CheckTables, checkSource, type Diagnostic, type Program } from "@faultline/lang";
 import { buildIndex, type SymbolIndex } from "./symbols.js";
 
 export interface Analysis {
@@ -29,21 +22,14 @@ export interface Analysis {
 }
 
 export function analyse(uri: string, path: string, text: string): Analysis {
-  const result: FrontEndResult = compileSource({ path, text });
-  const ast = result.ast ?? parse({ path, text }).program;
-  let tables: CheckTables | null = null;
-  try {
-    tables = checkProgram(ast).tables;
-  } catch {
-    // compileSource has already reported it (FL900).
-  }
+  const { ast, diagnostics, tables } = checkSource({ path, text });
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
   return {
     uri,
     path,
     text,
-    diagnostics: result.diagnostics,
+    diagnostics,
     ast,
     tables,
     index: buildIndex(ast, tables),
