@@ -16,10 +16,13 @@
 // found by the lowest-numbered worker that found one; with one worker that is
 // the single-threaded explorer's choice, with more it may depend on timing.
 //
-// Memory: the table starts small and doubles (rehashed here while every worker
-// is paused) up to half the memory budget; when it is at its maximum load
-// there, or parent links and frontier outgrow the rest, the search stops with
-// `bounded`, reason "memory", instead of running out of memory.
+// Memory: the budget bounds the process. Its resident set (main thread,
+// worker heaps, shared table, links, frontier, model) is sampled every 25 ms
+// and before the table grows; at 90% of the budget (or when the grown table
+// would take it there) the search stops with `bounded`, reason "memory",
+// instead of running out of memory. Within that, the table starts small and
+// doubles (rehashed here while every worker is paused) up to half the budget,
+// and parent links and frontier take at most the rest.
 //
 // `workers: 1` runs the same code with one worker thread (not a fallback to
 // checkExhaustive), so the memory budget applies there too.
@@ -45,7 +48,16 @@ import type { Json, Model } from "../model.js";
 import { loadModelFromFactory, type ModelFactory } from "../model-factory.js";
 import { ParentLinkTable } from "../store/parent-links.js";
 import { checkExhaustiveAsync, type ExhaustiveOptions, type ExhaustiveProgress } from "./bfs-explorer.js";
-import { type Candidate, FailureCollector, NO_FAILURE, NO_STATE, usesPartialOrder } from "./core.js";
+import {
+  type Candidate,
+  FailureCollector,
+  NO_FAILURE,
+  NO_STATE,
+  RSS_SHARE,
+  residentBytes,
+  statesWithinBudget,
+  usesPartialOrder,
+} from "./core.js";
 import { emissionPath, type ParentLinks, rebuildTrace } from "./counterexample.js";
 import { errorResult, exhaustiveStats, searchResult, stackOf } from "./search-result.js";
 import {
@@ -83,11 +95,19 @@ import type { Trace } from "../trace/trace.js";
 /** Options of one parallel search: checkExhaustive's, plus memory and work sharing. */
 export interface ParallelCheckOptions extends ExhaustiveOptions {
   /**
-   * Budget in bytes for the search's stores: the visited table (at most half
-   * of it), parent links and the frontier. Default: half the machine's memory.
-   * Worker heaps and the model's own objects come on top.
+   * Budget in bytes for the process (see boundProcess): its resident set,
+   * worker heaps and the model included, stays under it; within it the
+   * visited table takes at most half, parent links and the frontier the
+   * rest. Default: half the machine's memory.
    */
   memoryBytes?: number;
+  /**
+   * Whether the budget bounds the whole process (default true): its resident
+   * set is sampled every 25 ms and before the table grows, and the search
+   * stops at 90% of the budget. False: only the search's stores (tests of
+   * those bounds with budgets smaller than any process).
+   */
+  boundProcess?: boolean;
   /** Bytes per frontier chunk buffer (default 16 KiB). */
   chunkBytes?: number;
   /** Most states per frontier chunk, the unit of work sharing (default 1024). */
@@ -108,8 +128,12 @@ export interface ParallelExhaustiveStats extends ExhaustiveStats {
   /** Times the visited table was grown (each a pause of every worker). */
   visitedSetGrowths: number;
   memoryBudgetBytes: number;
+  /** The largest resident set size of the process sampled during the search (every 25 ms and before the table grows). */
+  peakRssBytes: number;
 }
 
+/** What the single-threaded search takes per state at most: visited set (doubling), parent link, frontier. */
+const SINGLE_BYTES_PER_STATE = 64;
 /** Fraction of the memory budget the visited table may take. */
 const TABLE_SHARE = 0.5;
 /** Load at which the table grows, or at its largest, is full. */
@@ -355,6 +379,10 @@ class ParallelRun {
   workersIdle = false;
   /** Real time (not the injectable clock) at which workers were told to stop for the timeout. */
   private timeoutStopAt: number | null = null;
+  /** Why the process's memory stopped the search (stopForProcessMemory), if it did. */
+  private memoryMessage: string | null = null;
+  /** The largest resident set size sampled. */
+  private peakRss = 0;
 
   // Figures, cumulative over finished phases.
   private readonly inserted: number[];
@@ -447,9 +475,8 @@ class ParallelRun {
       } catch (error) {
         throw new WorkerFailure(`cannot start worker threads: ${errorMessage(error)}`, undefined, null);
       }
-      if (this.options.timeoutMs !== undefined || this.options.onProgress !== undefined) {
-        ticker = setInterval(() => this.tick(), Math.min(TICK_MS, this.options.progressIntervalMs ?? 250));
-      }
+      // Always: the tick also samples the process's memory (the budget bounds the whole process).
+      ticker = setInterval(() => this.tick(), Math.min(TICK_MS, this.options.progressIntervalMs ?? 250));
       await this.runPhase(this.allWorkers(), { type: "run", config: this.runConfig() });
       let frontier = await this.runPhase([0], { type: "init" });
       this.afterPhase(-1, frontier);
@@ -586,9 +613,13 @@ class ParallelRun {
     if (phase.paused.size === 0 || phase.paused.size + phase.done.size < phase.active.size) return;
     for (const [worker, inserted] of phase.paused) this.inserted[worker] = inserted;
     const control = this.control;
+    const grownBytes = Math.min(this.maxCapacity, this.table.capacity * 2) * SHARED_SLOT_BYTES;
     if (this.table.capacity >= this.maxCapacity) {
       // Workers pause only while the table may grow; should one not, the budget ends the search.
       Atomics.compareExchange(control, STOP, Stop.None, Stop.Memory);
+    } else if (this.processOverBudget(grownBytes)) {
+      // The grown table (the old one is freed after the rehash) would take the process past the budget.
+      this.stopForProcessMemory(grownBytes);
     } else {
       const grown = SharedFingerprintSet.create(Math.min(this.maxCapacity, this.table.capacity * 2));
       this.table.rehashInto(grown);
@@ -646,7 +677,7 @@ class ParallelRun {
     else if (stop === Stop.Interrupt) this.stopReason = "interrupted";
     else if (stop === Stop.Memory) {
       this.stopReason = "memory";
-      this.stopMessage = this.tableFullMessage();
+      this.stopMessage = this.memoryMessage ?? this.tableFullMessage();
     } else if (stop === Stop.RefSpace) {
       this.stopReason = "memory";
       this.stopMessage =
@@ -668,8 +699,39 @@ class ParallelRun {
     );
   }
 
+  /**
+   * Whether the process's resident memory (main thread, worker heaps, the
+   * shared table, links and frontier, the model and the runtime), plus
+   * `extra` bytes about to be allocated, is past RSS_SHARE of the budget.
+   */
+  private processOverBudget(extra = 0): boolean {
+    if (this.options.boundProcess === false) return false;
+    const rss = residentBytes();
+    if (rss > this.peakRss) this.peakRss = rss;
+    return rss + extra > this.budget * RSS_SHARE;
+  }
+
+  /** Stops every worker for the budget, saying what the process holds. */
+  private stopForProcessMemory(extra = 0): void {
+    Atomics.compareExchange(this.control, STOP, Stop.None, Stop.Memory);
+    if (this.memoryMessage !== null) return;
+    const rss = residentBytes();
+    const stores = this.usedBytes();
+    const growing = extra > 0 ? `, and the visited table must grow by ${formatBytes(extra / 2)}` : "";
+    this.memoryMessage =
+      `memory budget of ${formatBytes(this.budget)} exhausted: the process holds ${formatBytes(rss)}` +
+      ` (visited table, parent links and frontier ${formatBytes(stores)}; the rest is the worker and main` +
+      ` threads' heaps, the model and the runtime)${growing}; allow more memory to go further`;
+  }
+
   /** Parent links and frontier beyond the budget's other half: stop before running out of memory. */
   private memoryExceeded(frontier: ChunkRef[]): boolean {
+    if (frontier.length > 0 && this.processOverBudget()) {
+      this.stopForProcessMemory();
+      this.stopReason = "memory";
+      this.stopMessage = this.memoryMessage!;
+      return true;
+    }
     const used = this.usedBytes();
     if (used <= this.budget || frontier.length === 0) return false;
     this.stopReason = "memory";
@@ -697,6 +759,7 @@ class ParallelRun {
   private tick(): void {
     const phase = this.phase;
     if (phase === null) return;
+    if (this.processOverBudget()) this.stopForProcessMemory();
     if (this.timeoutReached()) {
       const now = performance.now();
       this.timeoutStopAt ??= now;
@@ -791,9 +854,11 @@ class ParallelRun {
     const timeout = this.options.timeoutMs;
     const left = timeout === undefined ? undefined : timeout - (this.now() - this.startTime);
     if ((left !== undefined && left <= 0) || this.options.signal?.aborted) return null;
+    // Within what is left of the memory budget (a bound gives no failure: the parallel result stands).
+    const withinBudget = statesWithinBudget(this.budget, SINGLE_BYTES_PER_STATE)!;
     const result = await checkExhaustiveAsync(this.model!, {
       maxDepth: this.options.maxDepth,
-      maxStates: this.options.maxStates,
+      maxStates: Math.min(this.maxStates, withinBudget),
       partialOrder: this.options.partialOrder === true,
       ...(left !== undefined ? { timeoutMs: left } : {}),
       ...(this.options.signal !== undefined ? { signal: this.options.signal } : {}),
@@ -814,6 +879,7 @@ class ParallelRun {
       visitedSetLoad: parallel.visitedSetLoad,
       visitedSetGrowths: parallel.visitedSetGrowths,
       memoryBudgetBytes: parallel.memoryBudgetBytes,
+      peakRssBytes: parallel.peakRssBytes,
     };
     return { ...result, stats };
   }
@@ -869,6 +935,7 @@ class ParallelRun {
         visitedSetLoad: this.insertedTotal() / this.table.capacity,
         visitedSetGrowths: this.growths,
         memoryBudgetBytes: this.budget,
+        peakRssBytes: this.peakRss,
       },
     );
   }

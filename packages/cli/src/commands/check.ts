@@ -587,6 +587,8 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
         return ExitCode.usage;
     }
     const interrupted = interrupt.signal.aborted;
+    // The search is over: Ctrl-C is the default again (the explorer's offer and the reports).
+    process.off("SIGINT", onInterrupt);
     const unmatched = (options.tests ?? []).filter((name) => !gathered.matched.has(name));
     if (unmatched.length > 0) {
       const known = [...new Set(gathered.testNames)].join(", ") || "none";
