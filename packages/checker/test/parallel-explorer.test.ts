@@ -292,6 +292,7 @@ describe("checkExhaustiveParallel: bounds", () => {
     // states; parent links (at most 5 x 96 KiB) and small frontier chunks fit in the rest.
     const result = await two.check(factory("createCounterModel", { a: 300, b: 300 }), {
       memoryBytes: 1.25 * 1024 * 1024,
+      boundProcess: false,
       chunkBytes: 1024,
     });
     expect(result.kind).toBe("bounded");
@@ -304,7 +305,10 @@ describe("checkExhaustiveParallel: bounds", () => {
   });
 
   it("stops with reason memory when links and frontier outgrow a tiny budget", async () => {
-    const result = await two.check(factory("createTwoPhaseModel", { n: 6 }), { memoryBytes: 64 * 1024 });
+    const result = await two.check(factory("createTwoPhaseModel", { n: 6 }), {
+      memoryBytes: 64 * 1024,
+      boundProcess: false,
+    });
     expect(result.kind).toBe("bounded");
     if (result.kind !== "bounded") return;
     expect(result.reason).toBe("memory");

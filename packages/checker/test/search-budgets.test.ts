@@ -121,3 +121,21 @@ describe("interrupting a search (AbortSignal)", () => {
     expect(outcome.randomPhase).toBeUndefined();
   });
 });
+
+describe("the memory budget bounds the process (issue 14, item 6)", () => {
+  it("stops the workers when the process's resident set reaches the budget, and says what it holds", async () => {
+    // Whatever this test process already holds, plus 48 MiB: a worker's heap and the tables must fit in it.
+    const budget = process.memoryUsage.rss() + 48 * 1024 ** 2;
+    const result = await checkExhaustiveParallel(ringFactory({ n: 40, allowPass: true }), {
+      workers: 1,
+      memoryBytes: budget,
+      timeoutMs: 20_000,
+    });
+    expect(result).toMatchObject({ kind: "bounded", reason: "memory" });
+    expect((result as { message?: string }).message).toContain("the process holds");
+    const stats = result.stats as { peakRssBytes: number };
+    expect(stats.peakRssBytes).toBeGreaterThan(0);
+    expect(stats.peakRssBytes).toBeLessThanOrEqual(budget);
+    expect(process.memoryUsage.rss()).toBeLessThan(budget * 1.2);
+  });
+});

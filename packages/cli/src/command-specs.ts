@@ -27,7 +27,7 @@ export const CHECK_FLAGS = [
   {
     name: "memory",
     kind: "string",
-    description: "memory budget of the search (e.g. 8GiB)",
+    description: "memory budget of the whole process, workers included (e.g. 8GiB)",
     valueName: "SIZE",
   },
   {

@@ -15,12 +15,16 @@ import { type CoverageReport, hasLivenessProperties, hasSymmetry, type Json, typ
 import type { ModelFactory } from "../model-factory.js";
 import { boundedIfInterrupted, setStepDeadline } from "../step-deadline.js";
 import { checkExhaustive, checkExhaustiveAsync, type ExhaustiveProgress } from "./bfs-explorer.js";
+import { statesWithinBudget } from "./core.js";
 import { checkLiveness, hasHotCycle } from "./liveness.js";
 import { checkExhaustiveParallel } from "./parallel-explorer.js";
 import { checkRandom, type RandomOptions } from "./random-explorer.js";
 
 /** States the single-threaded probe may visit before switching to workers. */
 export const PARALLEL_PROBE_STATES = 200_000;
+
+/** What the liveness check's graph takes per state at most (ids, parents, edges and fairness keys in doubling arrays). */
+const LIVENESS_BYTES_PER_STATE = 256;
 
 /** In auto mode, the exhaustive phase's default state bound. */
 export const AUTO_EXHAUSTIVE_STATES = 5_000_000;
@@ -137,8 +141,20 @@ async function checkModelFrom<S, Step extends Json>(
     if (o.liveness === false) {
       liveness = "skipped";
     } else {
-      const quick = quotientLiveness(model, maxStates, remaining());
-      const checked = quick ?? checkLiveness(model, { maxStates, timeoutMs: remaining() });
+      // The liveness graph is built on this thread: a memory budget caps its states.
+      const cap = statesWithinBudget(o.memoryBytes, LIVENESS_BYTES_PER_STATE);
+      const livenessMax = cap === undefined ? maxStates : Math.min(cap, maxStates ?? cap);
+      const quick = quotientLiveness(model, livenessMax, remaining());
+      let checked = quick ?? checkLiveness(model, { maxStates: livenessMax, timeoutMs: remaining() });
+      if (checked.kind === "bounded" && checked.reason === "max-states" && livenessMax !== maxStates) {
+        checked = {
+          ...checked,
+          reason: "memory",
+          message:
+            `memory budget exhausted: the liveness check's graph of ${(livenessMax ?? 0).toLocaleString("en-US")} ` +
+            "states takes what is left of it; allow more memory to go further",
+        };
+      }
       liveness = {
         ...(quick !== null ? { quotient: true } : {}),
         kind: checked.kind,

@@ -90,6 +90,26 @@ export class SearchStopped extends Error {
   }
 }
 
+/** The process's resident set size (0 where there is no `process`, as in a browser). */
+export function residentBytes(): number {
+  const memory = (globalThis as { process?: { memoryUsage?: { rss?: () => number } } }).process?.memoryUsage;
+  return memory?.rss?.() ?? 0;
+}
+
+/** Share of a memory budget the process's resident set may reach before a search stops (the rest: what is allocated before it has stopped). */
+export const RSS_SHARE = 0.9;
+
+/**
+ * How many states a search on this thread that takes `bytesPerState` may add
+ * before the process's resident set reaches RSS_SHARE of `budget` (at least
+ * one); undefined without a budget.
+ */
+export function statesWithinBudget(budget: number | undefined, bytesPerState: number): number | undefined {
+  if (budget === undefined) return undefined;
+  const left = budget * RSS_SHARE - residentBytes();
+  return Math.max(1, Math.floor(left / bytesPerState));
+}
+
 /** The model replayed differently from what the search saw: an `error` result, never a wrong trace. */
 export class ModelInconsistency extends Error {}
 
