@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import type { Json } from "../src/model.js";
@@ -207,5 +208,19 @@ test Stock [main = Setup]: assert InStock;
     const stock = checkExhaustive(buildModel(ir, "Stock"));
     if (stock.kind !== "violation") throw new Error(stock.kind);
     expect(stock.failure.message).toBe('invariant InStock does not hold for n = Node(0), k = "pears"');
+  });
+});
+
+describe("chosen values", () => {
+  it("a text trace says what each choose took, in .fl syntax, and where", () => {
+    const path = new URL("../../../examples/choose.fl", import.meta.url).pathname;
+    const model = buildModel(compileText(path, readFileSync(path, "utf8")), "FindsTheJackpot");
+    const result = checkExhaustive(model);
+    if (result.kind !== "violation") throw new Error(result.kind);
+    const text = traceToText(model, result.trace, result.failure);
+    expect(text).toMatch(/chose 5 \(.*examples\/choose\.fl:26:14\)/);
+    expect(text).toMatch(/chose Blue \(.*examples\/choose\.fl:27:15\)/);
+    expect(text).toMatch(/chose true \(.*examples\/choose\.fl:28:15\)/);
+    expect(text).toContain("roll = 6, color = Blue, heads = true");
   });
 });

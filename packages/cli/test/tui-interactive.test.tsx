@@ -76,7 +76,7 @@ describe("interactive exploration", () => {
     const rows = nextRows(app.lines());
     expect(rows).toHaveLength(3);
     for (const [index, row] of rows.entries()) {
-      expect(row).toContain(`Player(0) <- Go from Table(0)  choose ${index}  Waiting → Rolling  ⇢`);
+      expect(row).toContain(`Player(0) <- Go from Table(0)  chose ${index}  Waiting → Rolling  ⇢`);
     }
     expect(rows[0]!.startsWith("▸")).toBe(true);
     await app.press("j", "j");
@@ -141,7 +141,7 @@ describe("interactive exploration", () => {
     expect(app.frame()).not.toContain("3 Player(0) <- Go");
     const rows = nextRows(app.lines());
     expect(rows).toHaveLength(3);
-    expect(rows[1]).toMatch(/^▸ 2 .*choose 1/);
+    expect(rows[1]).toMatch(/^▸ 2 .*chose 1/);
     await app.press(KEY.backspace, KEY.backspace);
     expect(app.lines()[0]).toMatch(/step 0\/0$/);
     expect(app.frame()).toContain("Initial steps");

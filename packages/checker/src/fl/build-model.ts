@@ -2,7 +2,14 @@
 // dispatch tables, the fault plan, the enabling rule, the executor, the codec,
 // the invariants and, when asked, symmetry and partial order. FlModel
 // (fl-model.ts) and the modules it delegates to share the parts built here.
-import { type IrFault, type IrProgram, type IrTest, quantifierBinders, type Span } from "@faultline/lang";
+import {
+  type IrFault,
+  type IrProgram,
+  type IrTest,
+  quantifierBinders,
+  type Span,
+  type Type,
+} from "@faultline/lang";
 import type { Invariant } from "../model.js";
 import { StateCodec } from "./codec.js";
 import { EnabledSteps } from "./enabled-steps.js";
@@ -56,6 +63,8 @@ export interface GeneratedCode {
   js: string;
   /** Site index (the numbers passed to ctx/rt calls) -> the .fl span it stands for. */
   sites: Span[];
+  /** The type each `choose` site yields, by site index (step labels print what was chosen). */
+  chooseTypes: Record<number, Type>;
   /** The specifier the module imports foreign functions from, or null when there are none. */
   foreignModule: string | null;
 }
@@ -66,8 +75,8 @@ const generated = new WeakMap<IrProgram, GeneratedCode>();
 export function generatedCode(ir: IrProgram): GeneratedCode {
   let code = generated.get(ir);
   if (!code) {
-    const { js, sites, foreignModule } = compileModel(ir);
-    code = { js, sites, foreignModule };
+    const { js, sites, chooseTypes, foreignModule } = compileModel(ir);
+    code = { js, sites, chooseTypes, foreignModule };
     generated.set(ir, code);
   }
   return code;

@@ -3,14 +3,16 @@
 // the transition, machines created, messages lost). Fault steps are named as
 // a resilience engineer would: packet loss, instance termination, ...
 import type { Failure, Json, StepLabel } from "../model.js";
+import { formatLocation } from "../trace/trace.js";
 import { applyStep } from "./apply-step.js";
 import type { FlParts } from "./build-model.js";
 import { InvalidStepError, type SendRecord } from "./executor.js";
 import { type FlMessage, type FlState, type FlStep, messageOf } from "./fl-state.js";
+import type { Value } from "./lang-codegen.js";
 import { H_GOTO } from "./program-tables.js";
 import { spanToLocation } from "./source-location.js";
 import { msgText, namer, sides, sidesText } from "./state-views.js";
-import { type RefNamer, valueToJson } from "./value-view.js";
+import { type RefNamer, valueToJson, valueToText } from "./value-view.js";
 
 const LOST_REASON = {
   halted: "receiver halted",
@@ -29,13 +31,14 @@ export function describeStep(
   const names = namer(p, after ?? before);
   const details: { [key: string]: Json } = { kind: step.t };
   if ("c" in step && Array.isArray(step.c) && step.c.length > 0) details.choices = step.c;
-  const { sends, failed } = rerun(p, step, before);
+  const { sends, failed, chosen } = rerun(p, step, before);
   details.sends = sends.map(
     (r) =>
       `${names(r.from)} -> ${names(r.to)}: ${msgText(p, r, names)}` +
       (r.lost === null ? "" : ` (lost: ${LOST_REASON[r.lost]})`),
   );
   if (failed) details.failure = failed.message;
+  if (chosen.length > 0) details.chosen = chosen.map((c) => chosenText(p, c, names));
   const label: StepLabel = { kind: step.t, text: "", details };
   const l: Labelling = { p, before, after, label, details, names };
   switch (step.t) {
@@ -78,11 +81,13 @@ function rerun(
   p: FlParts,
   step: FlStep,
   before: FlState | null,
-): { sends: SendRecord[]; failed: Failure | null } {
+): { sends: SendRecord[]; failed: Failure | null; chosen: { site: number; value: Value }[] } {
   let sends: SendRecord[] = [];
+  let chosen: { site: number; value: Value }[] = [];
   let failed: Failure | null = null;
   if (before !== null || step.t === "init") {
     p.ex.sends = [];
+    p.ex.chosen = [];
     try {
       const out = applyStep(p.ex, p.machines, before, step);
       if (out.kind === "failure") failed = out.failure;
@@ -90,10 +95,20 @@ function rerun(
       if (!(e instanceof InvalidStepError)) throw e;
     } finally {
       sends = p.ex.sends ?? [];
+      chosen = p.ex.chosen ?? [];
       p.ex.sends = null;
+      p.ex.chosen = null;
     }
   }
-  return { sends, failed };
+  return { sends, failed, chosen };
+}
+
+/** What one `choose` yielded (in `.fl` syntax) and where: `{value: "2", at: "examples/choose.fl:14:11"}`. */
+function chosenText(p: FlParts, c: { site: number; value: Value }, names: RefNamer): Json {
+  const type = p.code.chooseTypes[c.site];
+  const value = type === undefined ? String(c.value) : valueToText(c.value, type, names);
+  const span = p.code.sites[c.site];
+  return span === undefined ? { value } : { value, at: formatLocation(spanToLocation(span)) };
 }
 
 /** Machines the step created (ids past those of `before`). */

@@ -79,8 +79,9 @@ export function failureToText(failure: Failure): string {
 
 /**
  * The trace as text for logs: one numbered line per step from the model's
- * describeStep, then what the step changed (state transitions, variables,
- * messages sent), then the failure. Replays the trace to label each step.
+ * describeStep, then the values its `choose`s took, what the step changed
+ * (state transitions, variables, timers, monitors) and the messages it sent,
+ * then the failure. Replays the trace to label each step.
  */
 export function traceToText<S, Step extends Json>(
   model: Model<S, Step>,
@@ -97,6 +98,13 @@ export function traceToText<S, Step extends Json>(
     lines.push(`  ${String(index + 1).padStart(width)}. ${label.text}`);
     const state = replay.states[index];
     if (options.changes === false || state === undefined) return;
+    const chosen = label.details?.["chosen"];
+    if (Array.isArray(chosen)) {
+      for (const c of chosen) {
+        if (!isRecord(c)) continue;
+        lines.push(`${pad}chose ${String(c["value"])}${typeof c["at"] === "string" ? ` (${c["at"]})` : ""}`);
+      }
+    }
     const after = model.viewState(state);
     for (const change of describeChanges(before, after)) lines.push(`${pad}${change}`);
     const sends = label.details?.["sends"];

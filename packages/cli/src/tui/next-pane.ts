@@ -7,6 +7,7 @@ import { contentHeight, contentWidth, type PaneBox, scrollOffset } from "./layou
 import type { NextStep, PathEnd } from "./model-session.js";
 import { kindColor, type PaneContent } from "./pane-lines.js";
 import { fitLine, plain, type StyledLine, wrapLine } from "./styled-text.js";
+import { isObject } from "./json-format.js";
 import { parseSends } from "./trace-index.js";
 
 export interface NextPaneInput {
@@ -16,9 +17,14 @@ export interface NextPaneInput {
   pathLength: number;
 }
 
-function choicesText(choices: Json | undefined): string {
+/** What the step's `choose`s take: the values when the label says (`chose 2, Blue`), else the choice indices. */
+function choicesText(choices: Json | undefined, chosen: Json | undefined): string {
+  if (Array.isArray(chosen) && chosen.length > 0) {
+    const values = chosen.map((c) => (isObject(c) ? String(c["value"]) : String(c)));
+    return `  chose ${values.join(", ")}`;
+  }
   if (!Array.isArray(choices)) return "";
-  return `  choose ${choices.map((value) => JSON.stringify(value)).join(", ")}`;
+  return `  choice ${choices.map((value) => JSON.stringify(value)).join(", ")}`;
 }
 
 /** The marker at the start of a next step's row: what taking it would lead to. */
@@ -106,7 +112,7 @@ export function nextPaneContent(
     ];
     if (showKind) line.push({ text: `${next.label.kind.padEnd(kindWidth).slice(0, kindWidth)} `, dim: true });
     line.push({ text: next.label.text });
-    const choices = choicesText(next.choices);
+    const choices = choicesText(next.choices, next.label.details?.["chosen"]);
     if (choices !== "") line.push({ text: choices, color: "cyan", bold: true });
     // What goes wrong comes before the details: it is the first thing that must not be cut.
     if (next.failure !== undefined) {
@@ -135,7 +141,7 @@ export function nextPaneContent(
 
 /** A next step as one line of plain text (for logs): marks, label, choices, and what goes wrong. */
 export function nextStepText(next: NextStep): string {
-  let text = `${nextStepMark(next)} ${next.label.text}${choicesText(next.choices)}`;
+  let text = `${nextStepMark(next)} ${next.label.text}${choicesText(next.choices, next.label.details?.["chosen"])}`;
   if (next.failure !== undefined) text += `  ✗ ${stepFailureText(next.failure)}`;
   if (next.violated.length > 0) text += `  ! violates ${next.violated.join(", ")}`;
   return text;

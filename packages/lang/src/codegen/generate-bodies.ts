@@ -132,6 +132,8 @@ type Thunk = () => Expr;
 /** The functions of the module, in the order they are generated; sites and functions accumulate as they go. */
 export class BodyGenerator {
   readonly sites: Span[] = [];
+  /** The type each `choose` site yields, by site (CompiledModel.chooseTypes). */
+  readonly chooseTypes: Record<number, Type> = {};
   readonly functions: GeneratedFunction[] = [];
   private readonly events = new Map<string, number>();
   private readonly machines = new Map<string, IrMachine>();
@@ -656,6 +658,7 @@ export class BodyGenerator {
       }
       case "choose": {
         const site = this.site(e.span);
+        this.chooseTypes[this.sites.length - 1] = e.type;
         if (e.mode === "bool" || e.arg === null) return ctxCall("chooseBool", [site]);
         if (e.mode === "int") return ctxCall("choose", [this.expr(e.arg, scope), site]);
         return rtCall("chooseIn", [

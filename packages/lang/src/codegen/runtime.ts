@@ -296,6 +296,8 @@ export function mapOf(entries: readonly (readonly Value[])[]): MapEntries<Value,
 /** The minimal context `chooseIn` needs (see FlContext.choose). */
 interface Chooser {
   choose(n: number, site: number): number;
+  /** Told the element taken, when the context logs what was chosen (the checker's step labels). */
+  chose?(value: Value): void;
 }
 
 /** `choose(coll)`: an element of a seq or set, a key of a map. */
@@ -309,7 +311,9 @@ export function chooseIn<K extends Value>(
 export function chooseIn(ctx: Chooser, coll: readonly Value[], isMap: boolean, site: number): Value {
   if (coll.length === 0) throw new RuntimeFault(site, "choose from an empty collection");
   const v = coll[ctx.choose(coll.length, site)]!;
-  return isMap ? (v as readonly Value[])[0]! : v;
+  const taken = isMap ? (v as readonly Value[])[0]! : v;
+  ctx.chose?.(taken);
+  return taken;
 }
 
 /** A collection a quantifier is about to visit, its size spent from the step's budget. */
