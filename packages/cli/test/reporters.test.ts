@@ -694,6 +694,7 @@ describe("JSON summary", () => {
         "expectation",
         "failure",
         "file",
+        "htmlPath",
         "mode",
         "passed",
         "properties",

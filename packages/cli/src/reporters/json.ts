@@ -50,7 +50,16 @@ export interface JsonTestSummary {
   errorMessage: string | null;
   expectation: { matched: boolean; message: string | null } | null;
   coverage?: unknown;
-  random?: { run: number; originalLength: number; shrunkLength: number; replayCommand: string };
+  random?: {
+    run: number;
+    originalLength: number;
+    shrunkLength: number;
+    /** False when a budget stopped shrinking before the trace was 1-minimal. */
+    shrinkMinimal: boolean;
+    replayCommand: string;
+  };
+  /** The counterexample's HTML page (`--reporter html`), else null. */
+  htmlPath: string | null;
   loop?: number;
   liveness?: JsonLiveness;
 }
@@ -100,6 +109,7 @@ function randomJson(r: RandomFindingReport): NonNullable<JsonTestSummary["random
     run: r.run,
     originalLength: r.originalLength,
     shrunkLength: r.shrunkLength,
+    shrinkMinimal: r.shrinkMinimal ?? false,
     replayCommand: r.replayCommand,
   };
 }
@@ -126,6 +136,7 @@ export function toJsonSummary(report: RunReport): JsonSummary {
     failure: t.failure,
     traceLength: t.traceLength,
     tracePath: t.tracePath,
+    htmlPath: t.htmlPath ?? null,
     replayCommand: t.replayCommand,
     boundReason: t.boundReason ?? null,
     errorMessage: t.errorMessage ?? null,

@@ -160,7 +160,7 @@ function counterexample(t: TestOutcome): string[] {
   const r = t.random;
   if (r) {
     lines.push(
-      `      found by ${r.strategy} run ${r.run} (seed ${r.seed}) in ${plural(r.originalLength, "step")}, shrunk to ${r.shrunkLength}`,
+      `      found by ${r.strategy} run ${r.run} (seed ${r.seed}) in ${plural(r.originalLength, "step")}, shrunk to ${r.shrunkLength}${r.shrinkMinimal === false ? " (a budget stopped shrinking early: it may shrink further)" : ""}`,
       `      reproduce: ${r.replayCommand}`,
     );
   }

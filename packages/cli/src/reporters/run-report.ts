@@ -88,6 +88,8 @@ export interface RandomFindingReport {
   replayCommand: string;
   strategy?: "random" | "pct";
   seed?: number;
+  /** False when a replay or time budget stopped shrinking before the trace was 1-minimal. */
+  shrinkMinimal?: boolean;
 }
 
 export interface RandomRunStats {
@@ -283,6 +285,7 @@ export function testOutcomeFromResult(input: TestOutcomeInput): TestOutcome {
       replayCommand: r.replayCommand,
       strategy: r.strategy,
       seed: r.seed,
+      shrinkMinimal: r.shrinkMinimal,
     };
     outcome.replayCommand = r.replayCommand;
   }
