@@ -2,13 +2,15 @@
 // spoken to over stdio by vscode-languageserver-protocol's JSON-RPC client.
 // One session: initialize, open a model with an error, the published
 // diagnostics, a fix as an incremental edit, hover, definition, references,
-// rename, outline, completion, formatting, shutdown. (The answers themselves
+// rename, outline, completion, formatting, a test's code lens run, shutdown. (The answers themselves
 // are tested in-process in lsp-features.test.ts.)
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
+  CodeLensRequest,
   CompletionRequest,
   createProtocolConnection,
   DefinitionRequest,
@@ -16,6 +18,7 @@ import {
   DidOpenTextDocumentNotification,
   DocumentFormattingRequest,
   DocumentSymbolRequest,
+  ExecuteCommandRequest,
   ExitNotification,
   HoverRequest,
   InitializedNotification,
@@ -134,6 +137,38 @@ describe("faultline lsp over stdio", () => {
       });
       expect(edits).toEqual([]);
 
+      // A test's code lens runs the checker: the violation arrives as a diagnostic on the property.
+      const buggy = MODEL.replace("two-phase-commit.fl", "two-phase-commit-buggy.fl");
+      const buggyUri = pathToFileURL(buggy).href;
+      const opened = nextDiagnostics();
+      await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+        textDocument: {
+          uri: buggyUri,
+          languageId: "faultline",
+          version: 1,
+          text: readFileSync(buggy, "utf8"),
+        },
+      });
+      expect((await opened).diagnostics).toEqual([]);
+      const lenses = await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: buggyUri } });
+      const lens = lenses!.find((l) => l.command?.arguments?.[1] === "CoordinatorCrash")!;
+      expect(lens.command!.title).toBe("▶ check");
+      const checked = nextDiagnostics();
+      await connection.sendRequest(ExecuteCommandRequest.type, {
+        command: lens.command!.command,
+        arguments: lens.command!.arguments!,
+      });
+      const found = await checked;
+      expect(found.uri).toBe(buggyUri);
+      expect(found.diagnostics.map((d) => d.message.split("\n")[0])).toEqual([
+        "test CoordinatorCrash(participants=2): violation of NoSplitDecision",
+        "test CoordinatorCrash(participants=3): violation of NoSplitDecision",
+      ]);
+      const after = await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: buggyUri } });
+      expect(after!.map((l) => l.command!.title)).toContain(
+        "✗ violation of NoSplitDecision (+1 more) (check again)",
+      );
+
       await connection.sendRequest(ShutdownRequest.type);
       const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
       await connection.sendNotification(ExitNotification.type);
@@ -142,5 +177,5 @@ describe("faultline lsp over stdio", () => {
       connection.dispose();
       child.kill();
     }
-  });
+  }, 20_000);
 });

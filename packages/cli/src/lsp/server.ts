@@ -1,14 +1,18 @@
 // The Language Server Protocol server (`faultline lsp`): open documents are
 // analysed on every change (analysis.ts; the whole file, which is fast enough:
 // docs/editor.md has the figure) and their diagnostics published; the other
-// requests are answered from the latest analysis (features.ts, completion.ts).
+// requests are answered from the latest analysis (features.ts, completion.ts);
+// the code lenses on tests run the checker in a child process (test-runs.ts).
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import {
   type Connection,
   createConnection,
+  MessageType,
   ProposedFeatures,
   ResponseError,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
 } from "vscode-languageserver/node.js";
@@ -16,6 +20,7 @@ import { type Analysis, analyse } from "./analysis.js";
 import { complete } from "./completion.js";
 import {
   definition,
+  offsetAt,
   documentSymbols,
   formatting,
   hover,
@@ -25,6 +30,17 @@ import {
   rename,
   workspaceSymbols,
 } from "./features.js";
+import { occurrenceAt } from "./symbols.js";
+import {
+  CHECK_TEST_COMMAND,
+  type CheckRunner,
+  codeLenses,
+  failureReports,
+  parseRun,
+  runDiagnostics,
+  spawnRunner,
+  type TestRun,
+} from "./test-runs.js";
 
 /** The path diagnostics name a document by: its file path, or the URI itself when it is not a file. */
 export function pathOfUri(uri: string): string {
@@ -35,9 +51,23 @@ export function pathOfUri(uri: string): string {
   }
 }
 
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Connection {
+export function startServer(
+  connection: Connection = createConnection(ProposedFeatures.all),
+  runCheck: CheckRunner = spawnRunner(),
+): Connection {
   const documents = new TextDocuments(TextDocument);
   const analyses = new Map<string, Analysis>();
+  /** Per document, the last run of each test (the code lenses). */
+  const runs = new Map<string, Map<string, TestRun>>();
+  const runsOf = (uri: string): Map<string, TestRun> => {
+    let m = runs.get(uri);
+    if (!m) {
+      m = new Map();
+      runs.set(uri, m);
+    }
+    return m;
+  };
+  let lensRefresh = false;
 
   const analysisOf = (uri: string): Analysis | undefined => {
     const doc = documents.get(uri);
@@ -49,33 +79,91 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return fresh;
   };
 
-  connection.onInitialize(() => ({
-    capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Incremental,
-      hoverProvider: true,
-      definitionProvider: true,
-      referencesProvider: true,
-      renameProvider: { prepareProvider: true },
-      documentSymbolProvider: true,
-      workspaceSymbolProvider: true,
-      documentFormattingProvider: true,
-      completionProvider: { triggerCharacters: [".", ",", " "] },
-    },
-    serverInfo: { name: "faultline" },
-  }));
+  connection.onInitialize((params) => {
+    lensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        documentFormattingProvider: true,
+        completionProvider: { triggerCharacters: [".", ",", " "] },
+        codeLensProvider: { resolveProvider: false },
+        executeCommandProvider: { commands: [CHECK_TEST_COMMAND] },
+      },
+      serverInfo: { name: "faultline" },
+    };
+  });
+
+  /** The front end's diagnostics, and those of the tests' last runs on this text. */
+  const publish = (a: Analysis, version?: number): void => {
+    void connection.sendDiagnostics({
+      uri: a.uri,
+      ...(version !== undefined ? { version } : {}),
+      diagnostics: [...lspDiagnostics(a), ...runDiagnostics(a, runsOf(a.uri))],
+    });
+  };
+  // Notifications: connection.window's show*Message are requests, which a client need not answer.
+  const show = (type: MessageType, message: string): void => {
+    void connection.sendNotification(ShowMessageNotification.type, { type, message });
+  };
+  const refreshLenses = (): void => {
+    if (lensRefresh) connection.sendRequest("workspace/codeLens/refresh").catch(() => undefined);
+  };
 
   documents.onDidChangeContent((change) => {
     const a = analysisOf(change.document.uri);
-    if (a)
-      void connection.sendDiagnostics({
-        uri: a.uri,
-        version: change.document.version,
-        diagnostics: lspDiagnostics(a),
-      });
+    if (a) publish(a, change.document.version);
   });
   documents.onDidClose((e) => {
     analyses.delete(e.document.uri);
+    runs.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  // A test's lens: `faultline check` on the saved file, in the background.
+  connection.onExecuteCommand(async (params) => {
+    if (params.command !== CHECK_TEST_COMMAND) return null;
+    const [uri, test] = (params.arguments ?? []) as [unknown, unknown];
+    const a = typeof uri === "string" ? analysisOf(uri) : undefined;
+    if (!a || typeof test !== "string") return null;
+    const file = pathOfUri(a.uri);
+    if (readText(file) !== a.text) {
+      show(MessageType.Warning, `Faultline: save ${file} to check test ${test}.`);
+      return null;
+    }
+    const testRuns = runsOf(a.uri);
+    testRuns.set(test, { state: "running" });
+    refreshLenses();
+    const output = await runCheck(file, test);
+    const results = parseRun(output);
+    const run: TestRun =
+      results === null
+        ? { state: "error", text: a.text, message: lastLine(output.stderr) ?? "the check did not run" }
+        : { state: "done", text: a.text, results };
+    testRuns.set(test, run);
+    const current = analysisOf(a.uri);
+    if (current) publish(current);
+    refreshLenses();
+    if (run.state === "error") {
+      show(MessageType.Error, `Faultline: test ${test}: ${run.message}`);
+      return null;
+    }
+    const failed = run.results.find((r) => !r.passed);
+    if (failed === undefined) show(MessageType.Info, `Faultline: test ${test} passed.`);
+    else {
+      const page = failed.htmlPath ? ` (${failed.htmlPath})` : "";
+      show(MessageType.Error, `Faultline: test ${failed.instance}: ${failed.summary}${page}`);
+    }
+    return run.results;
+  });
+  connection.onCodeLens((params) => {
+    const a = analysisOf(params.textDocument.uri);
+    return a ? codeLenses(a, runsOf(a.uri)) : [];
   });
 
   const withAnalysis =
@@ -85,7 +173,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       return a ? answer(a, params) : none;
     };
 
-  connection.onHover(withAnalysis((a, p) => hover(a, p.position), null));
+  // Hover; on a property a test's last run violated, with that run's trace.
+  connection.onHover(
+    withAnalysis((a, p) => {
+      const h = hover(a, p.position);
+      const o = occurrenceAt(a.index, offsetAt(a, p.position));
+      const symbol = o ? a.index.symbols.get(o.key) : undefined;
+      if (!h || !symbol || (symbol.kind !== "invariant" && symbol.kind !== "spec")) return h;
+      const reports = failureReports(a, runsOf(a.uri), symbol.name);
+      if (reports.length === 0) return h;
+      const traces = reports.map((r) => `\`\`\`text\n${r}\n\`\`\``).join("\n");
+      const value = `${(h.contents as { value: string }).value}\n\n**The last check failed:**\n${traces}`;
+      return { ...h, contents: { kind: "markdown", value } };
+    }, null),
+  );
   connection.onDefinition(withAnalysis((a, p) => definition(a, p.position), []));
   connection.onReferences(
     withAnalysis((a, p) => references(a, p.position, p.context.includeDeclaration), []),
@@ -112,4 +213,16 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   documents.listen(connection);
   connection.listen();
   return connection;
+}
+
+function readText(file: string): string | null {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+function lastLine(text: string): string | undefined {
+  return text.trim().split("\n").at(-1) || undefined;
 }
