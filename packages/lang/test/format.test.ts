@@ -216,6 +216,13 @@ describe("fmt refuses what it cannot format", () => {
     }
   });
 
+  it("keeps the file's line breaks (CRLF) and byte-order mark", () => {
+    expect(fmt("\ufeffevent   A; // c\r\n/* a\r\n b */\r\nevent B;\r\n")).toBe(
+      "\ufeffevent A; // c\r\n/* a\r\n b */\r\nevent B;\r\n",
+    );
+    expect(fmt("event   A;\nevent B;")).toBe("event A;\nevent B;\n");
+  });
+
   it("type errors are not its business: an unknown name still formats", () => {
     expect(fmt("invariant I:nope>0;")).toBe("invariant I: nope > 0;\n");
   });

@@ -38,9 +38,19 @@ export function formatSource(file: SourceFile): FormatResult {
       ],
     };
   }
+  text = withFileConventions(text, file.text);
   const problem = sameProgram(file, text);
   if (problem !== null) return { ok: false, diagnostics: [internal(lines, new Error(problem))] };
   return { ok: true, text, changed: text !== file.text };
+}
+
+/** The input's line breaks (`\r\n` when its first one is) and byte-order mark, kept. */
+function withFileConventions(formatted: string, original: string): string {
+  const firstBreak = original.indexOf("\n");
+  const crlf = firstBreak > 0 && original[firstBreak - 1] === "\r";
+  const lf = formatted.replace(/\r\n/g, "\n");
+  const text = crlf ? lf.replace(/\n/g, "\r\n") : lf;
+  return original.startsWith("\ufeff") ? `\ufeff${text}` : text;
 }
 
 /** Why the formatted text is not the same program with the same comments, or null. */
