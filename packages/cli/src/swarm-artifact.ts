@@ -62,6 +62,13 @@ export interface TestRecord {
   testLocation?: SourceLocation;
   runs: number;
   steps: number;
+  /** The longest run's depth (steps after the initial state). */
+  maxDepth: number;
+  /**
+   * The test has spec monitors with hot states: a swarm checks them only at
+   * the end of runs (and with --temperature), not for fair cycles.
+   */
+  hotStates: boolean;
   entries: EntryRecord[];
   failures: FailureRecord[];
   /** Union of the entries' coverage (coverageToJson), null when the model counts none. */

@@ -99,6 +99,41 @@ describe("a swarm of 1, 4 and 8 shards gives the single-process verdicts", () =>
   }
 });
 
+// Every bundled model (examples/, models/): about 3 minutes on 2 cores, so only on request
+// (FAULTLINE_SWARM_ALL=1). Liveness verdicts need the exhaustive fair-cycle check, which a swarm does not run.
+describe.runIf(process.env.FAULTLINE_SWARM_ALL === "1")(
+  "every bundled model, 512 runs over 1, 4 and 8 shards",
+  () => {
+    it("gives the single-process safety verdicts", async () => {
+      const paths = [`${ROOT}examples`, `${ROOT}models`];
+      const single = verdicts(
+        (await cli(["check", ...paths, "--reporter", "json", "--workers", "1"])).stdout,
+      );
+      for (const count of [1, 4, 8]) {
+        const dir = join(tmp, `all-${count}`);
+        for (let i = 1; i <= count; i++)
+          await cli([
+            "check",
+            ...paths,
+            "--shard",
+            `${i}/${count}`,
+            "--runs",
+            `${512 / count}`,
+            "--out",
+            dir,
+            "--quiet",
+          ]);
+        const merged = verdicts((await cli(["merge", dir, "--reporter", "json"])).stdout);
+        // A liveness failure on a fair cycle is the exhaustive check's; hot at the end of a run, the swarm's too.
+        const differ = Object.keys(single).filter(
+          (k) => merged[k] !== single[k] && !(single[k]!.startsWith("liveness") && merged[k] === "pass "),
+        );
+        expect(differ).toEqual([]);
+      }
+    }, 600_000);
+  },
+);
+
 describe("merging", () => {
   const dir = () => join(tmp, "swarm-4");
 
@@ -107,11 +142,19 @@ describe("merging", () => {
     const snapshot = async () => {
       rmSync(out, { recursive: true, force: true });
       const pretty = await cli(["merge", dir()]);
+      const summaryFile = join(tmp, "step-summary.md");
+      rmSync(summaryFile, { force: true });
+      const github = await cli(["merge", dir(), "--reporter", "github"], {
+        CI: "1",
+        GITHUB_STEP_SUMMARY: summaryFile,
+      });
       const reports = await cli(["merge", dir(), "--reporter", "json,junit,sarif", "--out", out]);
       const files = readdirSync(out).sort();
       return {
         pretty: pretty.stdout,
         json: reports.stdout,
+        github: github.stdout,
+        githubSummary: readFileSync(summaryFile, "utf8"),
         files: Object.fromEntries(files.map((f) => [f, readFileSync(join(out, f), "utf8")])),
       };
     };
@@ -172,6 +215,21 @@ describe("merging", () => {
     expect(r.code).toBe(1);
     expect(readdirSync(out).filter((f) => f.endsWith(".html"))).toHaveLength(5);
   }, 30_000);
+});
+
+describe("liveness", () => {
+  it("a test with hot spec states: the merge says fair cycles were not checked", async () => {
+    const dir = join(tmp, "liveness");
+    const file = `${ROOT}examples/spec-monitor.fl`;
+    await cli(["check", file, "--test", "CorrectLock", "--shard", "1/1", "--runs", "16", "--out", dir]);
+    const r = await cli(["merge", dir, "--out", join(tmp, "liveness-merged")]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("liveness not checked for fair cycles");
+    const summary = JSON.parse(readFileSync(join(tmp, "liveness-merged", "swarm.json"), "utf8")) as {
+      tests: { livenessChecked: boolean | null }[];
+    };
+    expect(summary.tests[0]!.livenessChecked).toBe(false);
+  });
 });
 
 describe("shards are reproducible", () => {

@@ -62,6 +62,8 @@ export interface MergedTest {
   statesSummed: number;
   /** 1 - statesSeen / statesSummed (0 when nothing was seen), 3 decimals. */
   overlap: number;
+  /** False for a test with hot spec states: the swarm checked them only at the end of runs, not for fair cycles. */
+  livenessChecked: boolean | null;
   /** Per property, the shortest counterexample, and every shard that found one. */
   failures: {
     property: string;
@@ -165,7 +167,12 @@ function mergeTest(
       outcome: kind,
       failure: null,
       exitCode: kind === "error" ? ExitCode.internal : kind === "bounded" ? ExitCode.bounded : ExitCode.pass,
-      stats: { distinctStates: statesSeen, generatedStates: steps, maxDepth: 0, elapsedMs: 0 },
+      stats: {
+        distinctStates: statesSeen,
+        generatedStates: steps,
+        maxDepth: Math.max(...records.map((r) => r.record.maxDepth)),
+        elapsedMs: 0,
+      },
       traceLength: null,
       tracePath: null,
       replayCommand: null,
@@ -190,6 +197,7 @@ function mergeTest(
       statesSeen,
       statesSummed,
       overlap: statesSummed > 0 ? Math.round((1 - statesSeen / statesSummed) * 1000) / 1000 : 0,
+      livenessChecked: first.hotStates ? false : null,
       failures,
     },
   };
@@ -252,6 +260,11 @@ function swarmText(summary: MergeSummary): string {
         `(${t.statesSummed.toLocaleString("en-US")} summed over shards: ${Math.round(t.overlap * 100)}% overlap), ` +
         `${plural(t.runs, "run")}`,
     );
+    if (t.livenessChecked === false && t.failures.length === 0)
+      lines.push(
+        "    liveness not checked for fair cycles: a swarm checks hot spec states at the end of runs " +
+          "(and with --temperature); the exhaustive check does the rest",
+      );
     for (const f of t.failures) {
       lines.push(
         `    ${f.property}: shortest counterexample ${plural(f.traceLength, "step")}, shard ${f.shard} entry ${f.entry} ` +

@@ -12,6 +12,7 @@ import {
   coverageToJson,
   type EntryOutcome,
   faultMixText,
+  hasLivenessProperties,
   type Json,
   type PortfolioEntry,
   parseFaultsOption,
@@ -159,6 +160,8 @@ function checkTestShard(
   const failures: FailureRecord[] = [];
   const coverage: (CoverageReport | null)[] = [];
   const codes: ExitCodeValue[] = [];
+  let maxDepth = 0;
+  let hotStates = false;
   for (const entry of run.entries) {
     const mix = faultMixText(own, entry.strategy.faults);
     const faults = mix ?? options.faults;
@@ -181,6 +184,7 @@ function checkTestShard(
       continue;
     }
     const model = loaded.model;
+    hotStates ||= hasLivenessProperties(model);
     const left = Math.max(1, run.entriesLeft--);
     const timeoutMs = Number.isFinite(run.deadline)
       ? Math.max(1, Math.floor((run.deadline - Date.now()) / left))
@@ -193,6 +197,7 @@ function checkTestShard(
       replayCommandPrefix: replayPrefix(file, test.name, faults, options),
     });
     coverage.push(out.coverage);
+    if ("stats" in out.result && out.result.stats) maxDepth = Math.max(maxDepth, out.result.stats.maxDepth);
     const { exitCode } = classify(out.result);
     const record: EntryRecord = {
       entry: entry.entry,
@@ -258,6 +263,8 @@ function checkTestShard(
       testLocation: spanToLocation(test.span),
       runs: entries.reduce((n, e) => n + e.runs, 0),
       steps: entries.reduce((n, e) => n + e.steps, 0),
+      maxDepth,
+      hotStates,
       entries,
       failures,
       coverage: union === null ? null : coverageToJson(union),
