@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Diagnostic as FlDiagnostic } from "@faultline/lang";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { analyse } from "../src/lsp/analysis.js";
 import { complete } from "../src/lsp/completion.js";
@@ -260,5 +261,50 @@ describe("formatting", () => {
     ]);
     expect(formatting(tpc)).toEqual([]);
     expect(formatting(analyse("file:///b.fl", "b.fl", "machine {"))).toEqual([]);
+  });
+});
+
+describe("half-typed text (fast-check, fixed seed)", () => {
+  // Text cut and spliced at random, as while typing: every request answers, none throws.
+  it("every handler answers on mutated models", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            at: fc.nat(),
+            cut: fc.nat(40),
+            insert: fc.constantFrom("", "{", "}", ";", "send x, ", ".", "goto ", "("),
+          }),
+          {
+            minLength: 1,
+            maxLength: 4,
+          },
+        ),
+        fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
+        (edits, probes) => {
+          let text = tpcText;
+          for (const e of edits) {
+            const at = e.at % (text.length + 1);
+            text = text.slice(0, at) + e.insert + text.slice(at + e.cut);
+          }
+          const a = analyse("file:///x.fl", "x.fl", text);
+          lspDiagnostics(a);
+          documentSymbols(a);
+          formatting(a);
+          for (const p of probes) {
+            const offset = p % (text.length + 1);
+            const line = text.slice(0, offset).split("\n").length - 1;
+            const pos = { line, character: offset - (text.lastIndexOf("\n", offset - 1) + 1) };
+            hover(a, pos);
+            definition(a, pos);
+            references(a, pos, true);
+            prepareRename(a, pos);
+            rename(a, pos, "Fresh");
+            complete(a, pos);
+          }
+        },
+      ),
+      { seed: Number(process.env.LSP_SEED ?? 4242), numRuns: Number(process.env.LSP_RUNS ?? 80) },
+    );
   });
 });
