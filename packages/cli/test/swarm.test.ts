@@ -279,6 +279,39 @@ describe("a failure's replay command reproduces its counterexample alone", () =>
   }, 30_000);
 });
 
+describe("budgets and help", () => {
+  const bank = `${ROOT}examples/bank.fl`;
+
+  it("--timeout bounds a shard whatever its runs", async () => {
+    const dir = join(tmp, "timeout");
+    const started = performance.now();
+    const r = await cli([
+      "check",
+      bank,
+      "--shard",
+      "1/2",
+      "--runs",
+      "1000000",
+      "--timeout",
+      "200ms",
+      "--out",
+      dir,
+    ]);
+    expect(r.code).toBe(0);
+    expect(performance.now() - started).toBeLessThan(10_000); // a million runs would take minutes
+    const artifact = JSON.parse(readFileSync(join(dir, "shard-1-of-2.json"), "utf8")) as ShardArtifact;
+    expect(artifact.swarm.timeoutMs).toBe(200);
+    expect(artifact.tests[0]!.runs).toBeLessThan(1_000_000);
+  });
+
+  it("check --help lists the shard flags; merge --help its own", async () => {
+    expect((await cli(["check", "--help"])).stdout).toMatch(/--shard I\/N[\s\S]*--shard-count N/);
+    const merge = await cli(["merge", "--help"]);
+    expect(merge.code).toBe(0);
+    expect(merge.stdout).toContain("merge swarm shard artifacts into one verdict");
+  });
+});
+
 describe("bad command lines and artifacts", () => {
   const bank = `${ROOT}examples/bank.fl`;
   it.each([
