@@ -51,6 +51,9 @@ export function pathOfUri(uri: string): string {
   }
 }
 
+/** How long the document must be unchanged before its diagnostics are computed and sent. */
+export const DIAGNOSTICS_DELAY_MS = 25;
+
 export function startServer(
   connection: Connection = createConnection(ProposedFeatures.all),
   runCheck: CheckRunner = spawnRunner(),
@@ -115,11 +118,24 @@ export function startServer(
     if (lensRefresh) connection.sendRequest("workspace/codeLens/refresh").catch(() => undefined);
   };
 
+  // Diagnostics once typing pauses: a burst of changes is analysed once, not once per keystroke.
+  const pending = new Map<string, NodeJS.Timeout>();
   documents.onDidChangeContent((change) => {
-    const a = analysisOf(change.document.uri);
-    if (a) publish(a, change.document.version);
+    const uri = change.document.uri;
+    clearTimeout(pending.get(uri));
+    pending.set(
+      uri,
+      setTimeout(() => {
+        pending.delete(uri);
+        const doc = documents.get(uri);
+        const a = analysisOf(uri);
+        if (doc && a) publish(a, doc.version);
+      }, DIAGNOSTICS_DELAY_MS),
+    );
   });
   documents.onDidClose((e) => {
+    clearTimeout(pending.get(e.document.uri));
+    pending.delete(e.document.uri);
     analyses.delete(e.document.uri);
     runs.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
