@@ -4,7 +4,7 @@
 // a self-contained artifact (swarm-artifact.ts) to DIR/shard-i-of-N.json with
 // --out, or to stdout; `faultline merge` turns the artifacts into one verdict.
 // cli.ts sends a check with a shard flag here; the other flags are check's.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type CheckResult,
@@ -408,7 +408,9 @@ export async function runShard(argv: readonly string[], io: Io): Promise<ExitCod
   else {
     mkdirSync(options.out, { recursive: true });
     const path = join(options.out, artifactName(where.index, where.count));
-    writeFileSync(path, json);
+    // Written whole or not at all: a shard killed while writing leaves no artifact (the merge reports it missing).
+    writeFileSync(`${path}.partial`, json);
+    renameSync(`${path}.partial`, path);
     if (!quiet) say(`wrote ${path}\n`);
   }
   return exitCode;
