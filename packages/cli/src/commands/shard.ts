@@ -82,12 +82,11 @@ export function resolveShard(
       return { ok: false, message: `--shard needs i/N like 3/8 (shards start at 1), got '${shardText}'` };
     const index = Number(m[1]);
     const n = Number(m[2]);
-    const problem = shardProblem({ index: index - 1, count: n, seed: 0 });
-    if (problem !== null)
-      return {
-        ok: false,
-        message: `--shard ${shardText}: ${problem.replace(/index must be a whole number from 0 to \d+/, `number must be from 1 to ${n}`)}`,
-      };
+    // The count's limits are the portfolio's; the number is checked here, from 1 as users write it.
+    const problem =
+      shardProblem({ index: 0, count: n, seed: 0 }) ??
+      (index >= 1 && index <= n ? null : `the shard number must be from 1 to ${n}`);
+    if (problem !== null) return { ok: false, message: `--shard ${shardText}: ${problem}` };
     return { ok: true, index, count: n };
   }
   const n = count!;
