@@ -224,3 +224,18 @@ describe("chosen values", () => {
     expect(text).toContain("roll = 6, color = Blue, heads = true");
   });
 });
+
+describe("a step with very many changes", () => {
+  it("lists the first 40 under the step and counts the rest", () => {
+    const source = `
+machine Child { start state S { } }
+machine Setup { start state B { entry { var i: int; while (i < 100) { new Child(); i += 1; } } } }
+test T [main = Setup];
+`;
+    const model = buildModel(compileText("many.fl", source), "T");
+    const text = traceToText(model, { steps: [{ t: "init", c: [] }] });
+    const lines = text.split("\n");
+    expect(lines.filter((l) => l.includes("created in S"))).toHaveLength(39);
+    expect(text).toContain("... and 61 more changes");
+  });
+});

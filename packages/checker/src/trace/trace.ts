@@ -77,6 +77,9 @@ export function failureToText(failure: Failure): string {
   return `${messageNamesFailure(failure) ? failure.message : `${what}: ${failure.message}`}${where}`;
 }
 
+/** Changes listed under one step of a text trace; the rest are counted. */
+const MAX_CHANGES_PER_STEP = 40;
+
 /**
  * The trace as text for logs: one numbered line per step from the model's
  * describeStep, then the values its `choose`s took, what the step changed
@@ -106,7 +109,14 @@ export function traceToText<S, Step extends Json>(
       }
     }
     const after = model.viewState(state);
-    for (const change of describeChanges(before, after)) lines.push(`${pad}${change}`);
+    const changes = describeChanges(before, after);
+    // A step that creates thousands of machines would flood a log: the trace file has them all.
+    for (const change of changes.slice(0, MAX_CHANGES_PER_STEP)) lines.push(`${pad}${change}`);
+    if (changes.length > MAX_CHANGES_PER_STEP) {
+      lines.push(
+        `${pad}... and ${changes.length - MAX_CHANGES_PER_STEP} more changes (replay or explore the trace for all)`,
+      );
+    }
     const sends = label.details?.["sends"];
     if (Array.isArray(sends)) for (const send of sends) lines.push(`${pad}send ${String(send)}`);
     before = after;
