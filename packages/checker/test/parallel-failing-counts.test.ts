@@ -50,7 +50,7 @@ describe("failing tests on two workers", () => {
   it.each(tests)(
     "%s %s: the single-threaded count and a shortest counterexample",
     async (file, test, pinned) => {
-      const result = await explorer.check(flModelFactory({ file, test }), { memoryBytes: 256 * 1024 ** 2 });
+      const result = await explorer.check(flModelFactory({ file, test }));
       expect(result.kind === "violation" || result.kind === "deadlock").toBe(true);
       expect(result.stats!.distinctStates).toBe(pinned.states);
       if (pinned.traceLength !== undefined && "trace" in result) {

@@ -94,7 +94,7 @@ describe("check --param", () => {
   it("gives parallel workers the same instance (a memory budget forces them)", async () => {
     const args = ["check", CONSUMER, "--test", "ConsumerCrash", "--param", "crashes=3", "--reporter", "json"];
     const single = JSON.parse((await cli([...args, "--workers", "1"])).out);
-    const parallel = JSON.parse((await cli([...args, "--workers", "2", "--memory", "256MiB"])).out);
+    const parallel = JSON.parse((await cli([...args, "--workers", "2", "--memory", "4GiB"])).out);
     expect(single.tests.map((t: { test: string }) => t.test)).toEqual(["ConsumerCrash(events=3,crashes=3)"]);
     expect(parallel.tests[0].stats.distinctStates).toBe(single.tests[0].stats.distinctStates);
   });

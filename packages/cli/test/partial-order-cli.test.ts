@@ -92,7 +92,7 @@ describe("faultline check --por", () => {
 
   it("reduces in the parallel workers too", async () => {
     const json = captureIo();
-    const args = [BANK, "--por", "--workers", "2", "--memory", "256MiB", "--reporter", "json"];
+    const args = [BANK, "--por", "--workers", "2", "--memory", "4GiB", "--reporter", "json"];
     expect(await runCheck(args, json.io)).toBe(0);
     const report = JSON.parse(json.out()) as { tests: { outcome: string; stats: Record<string, number> }[] };
     expect(report.tests[0]!.outcome).toBe("pass");

