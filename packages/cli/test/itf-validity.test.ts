@@ -1,13 +1,16 @@
 // Every counterexample of every bundled model and example, as `faultline
 // check --out` writes it, must be valid ITF (Apalache ADR-015): it matches
-// docs/schemas/itf.schema.json, and a strict reader written here from the ADR
-// alone (not Faultline's readItfTrace) decodes every value. The trace must
-// still replay with `faultline replay`.
+// docs/schemas/itf.schema.json, a strict reader written here from the ADR
+// alone (not Faultline's readItfTrace) decodes every value, and Quint's own
+// ITF reader (`ofItf` of @informalsystems/quint, which once threw on
+// Faultline's nulls) reads every state. The trace must still replay with
+// `faultline replay`.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Ajv from "ajv";
+import { createRequire } from "node:module";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli.js";
 import { discoverModelFiles } from "../src/discover.js";
@@ -18,6 +21,10 @@ import { captureIo } from "./capture-io.js";
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const schema = JSON.parse(readFileSync(join(ROOT, "docs/schemas/itf.schema.json"), "utf8")) as object;
 const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
+// Quint ships its ITF reader as CommonJS inside its CLI package.
+const { ofItf } = createRequire(import.meta.url)("@informalsystems/quint/dist/src/itf.js") as {
+  ofItf(itf: unknown): unknown[];
+};
 
 // ---- An independent ITF reader, from ADR-015 ----------------------------------
 
@@ -220,6 +227,7 @@ describe.each(failing.map((f) => [f.file.slice(ROOT.length), f] as const))("%s",
       // A JSON null token (the string "null", a null machine reference, is fine).
       expect(outsideMeta).not.toMatch(/[:,[]null[,\]}]/);
       const trace = readItf(doc);
+      expect(ofItf(doc), `${name}: Quint's reader`).toHaveLength(trace.states.length);
       const meta = (doc["#meta"] as { faultline: { steps: unknown[]; loop?: number } }).faultline;
       if (trace.loop !== undefined) {
         lassosSeen++;
