@@ -237,7 +237,7 @@ function randomPrefix<S, Step extends Json>(
     state = outcome.state;
     model.encode(state);
     const broken = model.invariants.find((inv) => !inv.holds(outcome.state));
-    if (broken !== undefined) return { steps, state, failure: invariantFailure(broken) };
+    if (broken !== undefined) return { steps, state, failure: invariantFailure(broken, outcome.state) };
   }
   return { steps, state, failure: null };
 }
