@@ -83,7 +83,7 @@ describe("Ctrl-C during check", () => {
     );
     expect(run.signal).toBeNull();
     expect(run.code).toBe(130);
-    expect(run.afterSignalMs).toBeLessThan(1_500);
+    expect(run.afterSignalMs).toBeLessThan(3_000);
     expect(run.stderr).toContain("interrupted; stopping the search");
     // The terminal report is on stderr: the JSON report owns stdout.
     expect(run.stderr).toMatch(
@@ -101,13 +101,13 @@ describe("Ctrl-C during check", () => {
   it("stops every worker of a parallel search", async () => {
     const run = await interrupted([...LONG_CHECK, "--workers", "2", "--memory", "512MiB"], 900);
     expect(run.code).toBe(130);
-    expect(run.afterSignalMs).toBeLessThan(1_500);
+    expect(run.afterSignalMs).toBeLessThan(3_000);
     expect(run.stdout).toMatch(/interrupted \(Ctrl-C\) without a verdict — [\d,]+ states/);
   });
 
   it("quits at once on a second Ctrl-C", async () => {
     const run = await interrupted([...LONG_CHECK, "--workers", "1"], 300, 2);
     expect(run.code).toBe(130);
-    expect(run.afterSignalMs).toBeLessThan(1_000);
+    expect(run.afterSignalMs).toBeLessThan(2_000);
   });
 });
