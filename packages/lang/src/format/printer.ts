@@ -185,9 +185,9 @@ export class Printer {
    * Between two parts of a construct started at indentation `base`: a line
    * break (indented one step) where the source has one, a space otherwise.
    */
-  private gap(prevEnd: number, nextStart: number, base: number, space = true): void {
+  private gap(prevEnd: number, nextStart: number, base: number): void {
     if (!this.lineBreakIn(prevEnd, nextStart)) {
-      if (space) this.out.space();
+      this.out.space();
       this.inlineComments(nextStart);
       return;
     }
