@@ -70,6 +70,13 @@ async function runSwarm(count: number, dir: string, extra: string[] = []) {
   }
 }
 
+/** The artifacts of a swarm of `count` shards on FILES (run once, shared by the tests below). */
+async function swarmDir(count: number): Promise<string> {
+  const dir = join(tmp, `swarm-${count}`);
+  if (!existsSync(dir)) await runSwarm(count, dir);
+  return dir;
+}
+
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), "faultline-swarm-"));
 });
@@ -87,8 +94,7 @@ describe("a swarm of 1, 4 and 8 shards gives the single-process verdicts", () =>
 
   for (const count of [1, 4, 8]) {
     it(`${count} shards`, async () => {
-      const dir = join(tmp, `swarm-${count}`);
-      await runSwarm(count, dir);
+      const dir = await swarmDir(count);
       expect(readdirSync(dir).sort()).toEqual(
         Array.from({ length: count }, (_, i) => `shard-${i + 1}-of-${count}.json`).sort(),
       );
@@ -135,20 +141,19 @@ describe.runIf(process.env.FAULTLINE_SWARM_ALL === "1")(
 );
 
 describe("merging", () => {
-  const dir = () => join(tmp, "swarm-4");
-
   it("the same artifacts give the same bytes, in every reporter", async () => {
     const out = join(tmp, "merged");
+    const dir = await swarmDir(4);
     const snapshot = async () => {
       rmSync(out, { recursive: true, force: true });
-      const pretty = await cli(["merge", dir()]);
+      const pretty = await cli(["merge", dir]);
       const summaryFile = join(tmp, "step-summary.md");
       rmSync(summaryFile, { force: true });
-      const github = await cli(["merge", dir(), "--reporter", "github"], {
+      const github = await cli(["merge", dir, "--reporter", "github"], {
         CI: "1",
         GITHUB_STEP_SUMMARY: summaryFile,
       });
-      const reports = await cli(["merge", dir(), "--reporter", "json,junit,sarif", "--out", out]);
+      const reports = await cli(["merge", dir, "--reporter", "json,junit,sarif", "--out", out]);
       const files = readdirSync(out).sort();
       return {
         pretty: pretty.stdout,
@@ -211,7 +216,8 @@ describe("merging", () => {
 
   it("HTML pages for the counterexamples with --reporter html", async () => {
     const out = join(tmp, "merged-html");
-    const r = await cli(["merge", dir(), "--reporter", "html", "--out", out]);
+    const dir = await swarmDir(4);
+    const r = await cli(["merge", dir, "--reporter", "html", "--out", out]);
     expect(r.code).toBe(1);
     expect(readdirSync(out).filter((f) => f.endsWith(".html"))).toHaveLength(5);
   }, 30_000);
@@ -234,7 +240,7 @@ describe("liveness", () => {
 
 describe("shards are reproducible", () => {
   it("a rerun, and a Kubernetes pod with JOB_COMPLETION_INDEX, write the same artifact", async () => {
-    const first = join(tmp, "swarm-4", "shard-2-of-4.json");
+    const first = join(await swarmDir(4), "shard-2-of-4.json");
     const again = join(tmp, "again");
     await cli(["check", ...FILES, "--shard", "2/4", "--runs", RUNS, "--out", again, "--quiet"]);
     expect(readFileSync(join(again, "shard-2-of-4.json"), "utf8")).toBe(readFileSync(first, "utf8"));
@@ -250,7 +256,8 @@ describe("shards are reproducible", () => {
 
 describe("a failure's replay command reproduces its counterexample alone", () => {
   it("for every failure the merge reports, and for a bounded exhaustive entry's", async () => {
-    const merged = await cli(["merge", join(tmp, "swarm-4"), "--reporter", "json"]);
+    const swarm = await swarmDir(4);
+    const merged = await cli(["merge", swarm, "--reporter", "json"]);
     const failing = (JSON.parse(merged.stdout) as { tests: JsonTest[] }).tests.filter((t) => t.property);
     expect(failing).toHaveLength(5);
     for (const t of failing) {
@@ -264,8 +271,8 @@ describe("a failure's replay command reproduces its counterexample alone", () =>
       });
     }
     // A bounded exhaustive entry is replayed by running its shard alone on the test.
-    const artifacts = readdirSync(join(tmp, "swarm-4")).map(
-      (f) => JSON.parse(readFileSync(join(tmp, "swarm-4", f), "utf8")) as ShardArtifact,
+    const artifacts = readdirSync(swarm).map(
+      (f) => JSON.parse(readFileSync(join(swarm, f), "utf8")) as ShardArtifact,
     );
     const prefix = artifacts
       .flatMap((a) => a.tests.flatMap((t) => t.failures))

@@ -155,9 +155,16 @@ function mergeTest(
   });
   const best = found[0] ?? null;
   const coverageJson = coverage === null ? {} : { coverage: coverageToJson(coverage) };
+  // The swarm's figures for the test, whichever entry's counterexample is reported.
+  const stats = {
+    distinctStates: statesSeen,
+    generatedStates: steps,
+    maxDepth: Math.max(...records.map((r) => r.record.maxDepth)),
+    elapsedMs: 0,
+  };
   let outcome: TestOutcome;
   if (best !== null) {
-    outcome = { ...best.outcome, ...coverageJson };
+    outcome = { ...best.outcome, stats, ...coverageJson };
   } else {
     const kind = errors.length > 0 ? "error" : missing.length > 0 ? "bounded" : "pass";
     outcome = {
@@ -167,12 +174,7 @@ function mergeTest(
       outcome: kind,
       failure: null,
       exitCode: kind === "error" ? ExitCode.internal : kind === "bounded" ? ExitCode.bounded : ExitCode.pass,
-      stats: {
-        distinctStates: statesSeen,
-        generatedStates: steps,
-        maxDepth: Math.max(...records.map((r) => r.record.maxDepth)),
-        elapsedMs: 0,
-      },
+      stats,
       traceLength: null,
       tracePath: null,
       replayCommand: null,
