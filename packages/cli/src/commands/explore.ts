@@ -7,7 +7,6 @@
 import { readFileSync } from "node:fs";
 import {
   describeChanges,
-  type Failure,
   type ForeignItfTrace,
   isForeignItf,
   type Json,

@@ -15,6 +15,7 @@ export function outcomeText(t: TestOutcome): string {
   switch (t.outcome) {
     case "violation":
     case "liveness":
+    case "unreached":
       return t.failure ? `${t.outcome} of ${t.failure.property}` : t.outcome;
     case "bounded":
       return t.boundReason ? `bounded (${t.boundReason})` : "bounded";
@@ -69,7 +70,7 @@ export function counterexampleLines(t: TestOutcome, limit: number, rootDir?: str
   const width = String(steps.length).length;
   const line = (i: number) => `${String(i + 1).padStart(width)}. ${steps[i]!.text}`;
   if (steps.length <= limit) {
-    steps.forEach((_, i) => lines.push(line(i)));
+    for (let i = 0; i < steps.length; i++) lines.push(line(i));
   } else {
     const head = Math.min(3, Math.floor(limit / 3));
     const tail = limit - head;
