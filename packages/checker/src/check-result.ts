@@ -140,6 +140,17 @@ export interface DeadlockResult<St extends CheckStats = CheckStats> {
   random?: RandomFinding;
 }
 
+/**
+ * The safety search passed but a witness property (`reachable`) was never
+ * reached: exhaustive, in no reachable state; random, in none of the walks.
+ * `failure.kind` is "unreached" and names the first such property.
+ */
+export interface UnreachedResult<St extends CheckStats = CheckStats> {
+  kind: "unreached";
+  failure: Failure;
+  stats: St;
+}
+
 /** A bound stopped the search before a verdict. */
 export interface BoundedResult<St extends CheckStats = CheckStats> {
   kind: "bounded";
@@ -164,6 +175,7 @@ export type CheckResult<St extends CheckStats = CheckStats> =
   | PassResult<St>
   | ViolationResult<St>
   | DeadlockResult<St>
+  | UnreachedResult<St>
   | BoundedResult<St>
   | ErrorResult<St>;
 

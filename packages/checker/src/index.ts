@@ -13,6 +13,7 @@ export {
   type LivenessPhase,
   PARALLEL_PROBE_STATES,
 } from "./search/check-model.js";
+export { searchWitnesses, unreachedFailure, type WitnessOutcome } from "./search/witnesses.js";
 export {
   type BoundedResult,
   type BoundReason,
@@ -26,6 +27,7 @@ export {
   type RandomFinding,
   type RandomStats,
   resultKindOf,
+  type UnreachedResult,
   type ViolationResult,
 } from "./check-result.js";
 export { InvalidStepError } from "./fl/executor.js";

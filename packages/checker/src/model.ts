@@ -17,6 +17,7 @@
 //   Fairness             weak fairness keys                    hasFairness
 //   StepDrawing          random steps without enumerating      hasStepDrawing
 //   CoverageCounting     states entered, handlers run          hasCoverage
+//   WitnessProperties    states some run must reach            hasWitnesses
 // defineModel() builds a Model from the core alone, with defaults for the rest.
 
 /** A JSON value: steps and state views must survive JSON.stringify/parse unchanged. */
@@ -38,7 +39,8 @@ export type FailureKind =
   | "deadlock" // nothing enabled while some message is still pending (deferred forever)
   | "hot-at-end" // a spec monitor is hot in a quiescent end state
   | "liveness" // a spec monitor stays hot forever along a fair cycle
-  | "runtime-error"; // e.g. seq index out of range, division by zero, missing map key
+  | "runtime-error" // e.g. seq index out of range, division by zero, missing map key
+  | "unreached"; // a witness property (`reachable`) holds in no state the search reached
 
 export interface Failure {
   kind: FailureKind;
@@ -218,6 +220,23 @@ export interface CoverageCounting {
   endCoverage(): CoverageReport | null;
 }
 
+/**
+ * A witness property (`reachable Name: expr;`): some reachable state must
+ * satisfy it; a search that ends without reaching one fails the test
+ * (outcome `unreached`), and a reached one has a shortest witness trace.
+ */
+export interface WitnessProperty<S> {
+  name: string;
+  location?: SourceLocation;
+  /** True when `state` witnesses the property. */
+  holds(state: S): boolean;
+}
+
+/** Capability: witness properties, searched for after a passing safety search (search/witnesses.ts). */
+export interface WitnessProperties<S> {
+  witnesses: readonly WitnessProperty<S>[];
+}
+
 /** The capabilities, each optional in a Model and used only when present (see the guards below). */
 export type ModelCapabilities<S, Step extends Json = Json> = Partial<
   Fingerprinting<S> &
@@ -226,7 +245,8 @@ export type ModelCapabilities<S, Step extends Json = Json> = Partial<
     LivenessProperties<S> &
     Fairness<S, Step> &
     StepDrawing<S, Step> &
-    CoverageCounting
+    CoverageCounting &
+    WitnessProperties<S>
 >;
 
 /** All an explorer sees: the core, safety properties, presentation, and whichever capabilities the model has. */
@@ -283,6 +303,13 @@ export function hasCoverage<S, Step extends Json>(
   model: Model<S, Step>,
 ): model is Model<S, Step> & CoverageCounting {
   return typeof model.beginCoverage === "function" && typeof model.endCoverage === "function";
+}
+
+/** True when the model has witness properties to reach. */
+export function hasWitnesses<S, Step extends Json>(
+  model: Model<S, Step>,
+): model is Model<S, Step> & WitnessProperties<S> {
+  return (model.witnesses?.length ?? 0) > 0;
 }
 
 /** A model as written by hand for defineModel: the core, and whatever else it has. */

@@ -65,6 +65,16 @@ export const CHECK_FLAGS = [
   },
   { name: "coverage", kind: "boolean", description: "states entered and handlers run, per machine" },
   {
+    name: "witnesses",
+    kind: "boolean",
+    description: "print the shortest trace to each reached `reachable` property",
+  },
+  {
+    name: "strict",
+    kind: "boolean",
+    description: "vacuity warnings (a spec never left its start, a handler never ran...) fail the test",
+  },
+  {
     name: "shard",
     kind: "string",
     description: "run shard I of N of the swarm portfolio (docs/swarm.md)",

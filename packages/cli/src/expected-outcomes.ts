@@ -5,7 +5,7 @@ import { basename, dirname, join } from "node:path";
 import { UsageError } from "./exit-codes.js";
 
 export interface ExpectedOutcome {
-  outcome: "pass" | "violation" | "deadlock" | "liveness" | "bounded" | "model-error";
+  outcome: "pass" | "violation" | "deadlock" | "liveness" | "unreached" | "bounded" | "model-error";
   property?: string;
   /** Optional pins, checked when present. */
   states?: number;

@@ -223,11 +223,15 @@ export interface OnTimeoutGoto extends NodeBase {
   with: Action | null;
 }
 
-/** `invariant Name: expr;` */
+/**
+ * `invariant Name: expr;`, or with `reachable: true` the witness property
+ * `reachable Name: expr;` (some reachable state must satisfy expr).
+ */
 export interface InvariantDecl extends NodeBase {
   kind: "InvariantDecl";
   name: Ident;
   expr: Expr;
+  reachable: boolean;
 }
 
 /**

@@ -122,9 +122,15 @@ export interface IrInvariant {
   name: string;
   expr: IrExpr;
   span: Span;
+  /** `reachable Name: expr;`: a witness property (some reachable state satisfies it), not an invariant. */
+  reachable: boolean;
 }
 
-export type IrPropertyRef = { kind: "invariant"; name: string } | { kind: "spec"; name: string };
+/** What a test asserts: an invariant, a spec monitor, or a witness property (`reachable`). */
+export type IrPropertyRef =
+  | { kind: "invariant"; name: string }
+  | { kind: "spec"; name: string }
+  | { kind: "reachable"; name: string };
 
 export interface IrTest {
   /** `Name`, or `Name(n=2)` for an expanded parameterized test. */

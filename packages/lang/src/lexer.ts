@@ -141,6 +141,7 @@ const softKeywordWords = [
   "restart",
   "timer",
   "symmetric",
+  "reachable",
 ] as const;
 
 export const RESERVED_KEYWORDS: readonly string[] = hardKeywordWords;
@@ -229,6 +230,7 @@ export const KwThen = kw("then");
 export const KwRestart = kw("restart");
 export const KwTimer = kw("timer");
 export const KwSymmetric = kw("symmetric");
+export const KwReachable = kw("reachable");
 
 function op(name: string, image: string, binary = false): TokenType {
   return createToken({

@@ -46,6 +46,7 @@ class Lowerer {
         name: inv.name.name,
         expr: this.expr(inv.expr),
         span: inv.span,
+        reachable: inv.reachable,
       })),
       tests: [...s.tests.values()].flatMap((test) => this.test(test)),
     };
@@ -244,11 +245,11 @@ class Lowerer {
         ),
         baseName: test.name.name,
         main: test.main.name,
-        asserts: test.asserts.map((a) =>
-          s.invariants.has(a.name)
-            ? { kind: "invariant" as const, name: a.name }
-            : { kind: "spec" as const, name: a.name },
-        ),
+        asserts: test.asserts.map((a) => {
+          const inv = s.invariants.get(a.name);
+          if (inv === undefined) return { kind: "spec" as const, name: a.name };
+          return { kind: inv.reachable ? ("reachable" as const) : ("invariant" as const), name: a.name };
+        }),
         machines: test.machines ? test.machines.map((m) => m.name) : null,
         symmetric: test.symmetric.map((m) => m.name),
         faults: test.faults.map((f) => this.fault(f, paramValues)),

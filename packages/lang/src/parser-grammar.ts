@@ -94,6 +94,7 @@ import {
   KwIn,
   KwInt,
   KwInvariant,
+  KwReachable,
   KwMachine,
   KwMain,
   KwMap,
@@ -437,7 +438,7 @@ export class FaultlineParser extends EmbeddedActionsParser {
     "declaration",
     (): Decl | undefined =>
       this.OR({
-        ERR_MSG: "a declaration (enum, type, event, param, machine, spec, fun, invariant or test)",
+        ERR_MSG: "a declaration (enum, type, event, param, machine, spec, fun, invariant, reachable or test)",
         DEF: [
           { ALT: () => this.SUBRULE(this.enumDecl) },
           { ALT: () => this.SUBRULE(this.typeAliasDecl) },
@@ -678,13 +679,19 @@ export class FaultlineParser extends EmbeddedActionsParser {
   });
 
   private invariantDecl = this.RULE("invariantDecl", (): InvariantDecl => {
-    const first = this.CONSUME(KwInvariant);
+    const first = this.OR([
+      { ALT: () => this.CONSUME(KwInvariant) },
+      { ALT: () => this.CONSUME(KwReachable) },
+    ]);
     const name = this.CONSUME(Identifier);
     this.CONSUME(Colon);
     const expr = this.SUBRULE(this.expression);
     this.CONSUME(Semicolon);
     return this.ACTION(() =>
-      this.mk<InvariantDecl>({ kind: "InvariantDecl", name: this.ident(name), expr }, this.spanFrom(first)),
+      this.mk<InvariantDecl>(
+        { kind: "InvariantDecl", name: this.ident(name), expr, reachable: first.tokenType === KwReachable },
+        this.spanFrom(first),
+      ),
     );
   });
 

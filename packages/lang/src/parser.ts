@@ -371,7 +371,7 @@ function recognitionDiagnosticBase(
           code: "FL102",
           message: `unexpected ${found}: expected a declaration`,
           span: actualSpan,
-          hint: "a file holds enum, type, event, param, machine, spec, fun, invariant and test declarations",
+          hint: "a file holds enum, type, event, param, machine, spec, fun, invariant, reachable and test declarations",
         };
       }
       const expected = label(info.expected);
@@ -438,7 +438,7 @@ function recognitionDiagnosticBase(
         code: "FL102",
         message: `unexpected ${found}: expected a declaration`,
         span: actualSpan,
-        hint: "a file holds enum, type, event, param, machine, spec, fun, invariant and test declarations",
+        hint: "a file holds enum, type, event, param, machine, spec, fun, invariant, reachable and test declarations",
       };
   }
 }

@@ -4,13 +4,14 @@
 // (fl-model.ts) and the modules it delegates to share the parts built here.
 import {
   type IrFault,
+  type IrInvariant,
   type IrProgram,
   type IrTest,
   quantifierBinders,
   type Span,
   type Type,
 } from "@faultline/lang";
-import type { Invariant } from "../model.js";
+import type { Invariant, WitnessProperty } from "../model.js";
 import { StateCodec } from "./codec.js";
 import { EnabledSteps } from "./enabled-steps.js";
 import { defaultValue, Executor, guardForeignFunctions } from "./executor.js";
@@ -107,6 +108,8 @@ export interface FlParts {
   /** Symmetry reduction of the test's `symmetric (...)` types; null when off or none declared. */
   readonly symmetry: Symmetry | null;
   readonly invariants: readonly Invariant<FlState>[];
+  /** The test's asserted witness properties (`reachable`). */
+  readonly witnesses: readonly WitnessProperty<FlState>[];
   /** Partial-order reduction (BuildModelOptions.partialOrder); null when off. */
   readonly partialOrder: PartialOrder | null;
 }
@@ -170,6 +173,12 @@ export function buildParts(ir: IrProgram, test: IrTest, options: BuildModelOptio
     codec,
     symmetry: options.symmetry === false ? null : createSymmetry(ir, test, machines, monitors, faults),
     invariants: invariants(ir, test, fns, ex),
+    // A runtime error while evaluating a witness property means the state does not witness it.
+    witnesses: asserted(ir, test, "reachable").map((inv) => ({
+      name: inv.name,
+      location: spanToLocation(inv.span),
+      holds: predicate(fns, inv.name, ex),
+    })),
     partialOrder: options.partialOrder === true ? new PartialOrder(ir, test, enabled, faults) : null,
   };
 }
@@ -210,6 +219,24 @@ function paramValues(ir: IrProgram, test: IrTest, options: BuildModelOptions): V
   });
 }
 
+/**
+ * The generated predicate of an invariant or reachable property, on a state.
+ * A runtime error while evaluating it (say, a missing map key) makes it false:
+ * a violated invariant, a state that does not witness.
+ */
+function predicate(fns: Record<string, unknown>, name: string, ex: Executor): (s: FlState) => boolean {
+  const fn = fns[invariantFunctionName(name)] as (ctx: FlContext) => boolean;
+  return (s: FlState): boolean => {
+    ex.view(s);
+    try {
+      return fn(ex) === true;
+    } catch (e) {
+      if (e instanceof RuntimeFault) return false;
+      throw e;
+    }
+  };
+}
+
 /** The test's asserted invariants, evaluated by their generated functions. */
 function invariants(
   ir: IrProgram,
@@ -217,50 +244,45 @@ function invariants(
   fns: Record<string, unknown>,
   ex: Executor,
 ): Invariant<FlState>[] {
+  return asserted(ir, test, "invariant").map((inv) => {
+    const invariant: Invariant<FlState> = {
+      name: inv.name,
+      location: spanToLocation(inv.span),
+      holds: predicate(fns, inv.name, ex),
+    };
+    const witness = fns[invariantWitnessFunctionName(inv.name)] as
+      | ((ctx: FlContext) => readonly Value[] | null)
+      | undefined;
+    if (witness !== undefined && inv.expr.kind === "quant") {
+      const { binders } = quantifierBinders(inv.expr);
+      invariant.witness = (s: FlState): string | null => {
+        ex.view(s);
+        let values: readonly Value[] | null;
+        try {
+          values = witness(ex);
+        } catch {
+          return null; // the body failed with a runtime error: no single instance to name
+        }
+        if (values === null) return null;
+        const names = (id: number) => {
+          const m = s.machines[id];
+          return id < 0 ? null : m ? `${ir.machines[m.type]!.name}(${m.k})` : `#${id}`;
+        };
+        return binders.map((b, i) => `${b.name} = ${valueToText(values[i]!, b.elemType, names)}`).join(", ");
+      };
+    }
+    return invariant;
+  });
+}
+
+/** The test's asserted invariants, or its asserted witness properties. */
+function asserted(ir: IrProgram, test: IrTest, kind: "invariant" | "reachable"): IrInvariant[] {
   return test.asserts
-    .filter((a) => a.kind === "invariant")
+    .filter((a) => a.kind === kind)
     .map((a) => {
       const inv = ir.invariants.find((i) => i.name === a.name);
-      if (!inv) throw new Error(`test ${test.name} asserts unknown invariant ${a.name}`);
-      const fn = fns[invariantFunctionName(inv.name)] as (ctx: FlContext) => boolean;
-      const invariant: Invariant<FlState> = {
-        name: inv.name,
-        location: spanToLocation(inv.span),
-        holds(s: FlState): boolean {
-          ex.view(s);
-          try {
-            return fn(ex) === true;
-          } catch (e) {
-            // A runtime error while evaluating (say, a missing map key) counts as a violation.
-            if (e instanceof RuntimeFault) return false;
-            throw e;
-          }
-        },
-      };
-      const witness = fns[invariantWitnessFunctionName(inv.name)] as
-        | ((ctx: FlContext) => readonly Value[] | null)
-        | undefined;
-      if (witness !== undefined && inv.expr.kind === "quant") {
-        const { binders } = quantifierBinders(inv.expr);
-        invariant.witness = (s: FlState): string | null => {
-          ex.view(s);
-          let values: readonly Value[] | null;
-          try {
-            values = witness(ex);
-          } catch {
-            return null; // the body failed with a runtime error: no single instance to name
-          }
-          if (values === null) return null;
-          const names = (id: number) => {
-            const m = s.machines[id];
-            return id < 0 ? null : m ? `${ir.machines[m.type]!.name}(${m.k})` : `#${id}`;
-          };
-          return binders
-            .map((b, i) => `${b.name} = ${valueToText(values[i]!, b.elemType, names)}`)
-            .join(", ");
-        };
-      }
-      return invariant;
+      if (!inv) throw new Error(`test ${test.name} asserts unknown ${kind} property ${a.name}`);
+      return inv;
     });
 }
 

@@ -10,6 +10,7 @@ import type {
   Emit,
   Failure,
   Invariant,
+  WitnessProperty,
   Json,
   Model,
   SourceLocation,
@@ -70,6 +71,7 @@ type RunKind = typeof INIT | typeof DELIVER | typeof TIMER | typeof RESTART;
 export class FlModel implements Model<FlState, FlStep> {
   readonly name: string;
   readonly invariants: readonly Invariant<FlState>[];
+  readonly witnesses: readonly WitnessProperty<FlState>[];
   readonly machines: readonly OwnerTable[];
   readonly monitors: readonly OwnerTable[];
   /** The generated code the model runs. */
@@ -111,6 +113,7 @@ export class FlModel implements Model<FlState, FlStep> {
     const parts = buildParts(ir, test, options);
     this.parts = parts;
     this.invariants = parts.invariants;
+    this.witnesses = parts.witnesses;
     this.machines = parts.machines;
     this.monitors = parts.monitors;
     this.compiled = parts.code;

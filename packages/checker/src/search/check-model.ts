@@ -11,7 +11,14 @@
 //   with the time that is left, so a big model still gets a search for bugs.
 import type { CheckResult, ExhaustiveStats, RandomStats } from "../check-result.js";
 import { collectCoverage } from "../coverage.js";
-import { type CoverageReport, hasLivenessProperties, hasSymmetry, type Json, type Model } from "../model.js";
+import {
+  type CoverageReport,
+  hasLivenessProperties,
+  hasSymmetry,
+  hasWitnesses,
+  type Json,
+  type Model,
+} from "../model.js";
 import type { ModelFactory } from "../model-factory.js";
 import { boundedIfInterrupted, setStepDeadline } from "../step-deadline.js";
 import { checkExhaustive, checkExhaustiveAsync, type ExhaustiveProgress } from "./bfs-explorer.js";
@@ -19,6 +26,7 @@ import { statesWithinBudget } from "./core.js";
 import { checkLiveness, hasHotCycle } from "./liveness.js";
 import { checkExhaustiveParallel } from "./parallel-explorer.js";
 import { checkRandom, type RandomOptions } from "./random-explorer.js";
+import { searchWitnesses, unreachedFailure, type WitnessOutcome } from "./witnesses.js";
 
 /** States the single-threaded probe may visit before switching to workers. */
 export const PARALLEL_PROBE_STATES = 200_000;
@@ -93,6 +101,8 @@ export interface CheckModelOutcome {
   safety?: ExhaustiveStats;
   /** `auto` mode: the random walks that followed a bounded exhaustive search and found nothing. */
   randomPhase?: { runs: number; steps: number; elapsedMs: number };
+  /** The witness properties (`reachable`) searched after a pass: reached (with the shortest trace) or not. */
+  witnesses?: WitnessOutcome[];
 }
 
 /**
@@ -111,7 +121,12 @@ export async function checkModel<S, Step extends Json>(
   const started = Date.now();
   setStepDeadline(options.timeoutMs === undefined ? undefined : started + options.timeoutMs);
   try {
-    const outcome = await checkModelFrom(started, model, factory, options);
+    const outcome = await withWitnesses(
+      started,
+      model,
+      options,
+      await checkModelFrom(started, model, factory, options),
+    );
     return { ...outcome, result: boundedIfInterrupted(outcome.result) };
   } finally {
     setStepDeadline(undefined);
@@ -183,6 +198,34 @@ async function checkModelFrom<S, Step extends Json>(
     ...(safety ? { safety } : {}),
     ...(randomPhase ? { randomPhase } : {}),
   };
+}
+
+/**
+ * After a pass, the searches for the model's witness properties: a witness
+ * never reached turns the pass into `unreached`; a failure another walk found
+ * (random mode) is the verdict.
+ */
+async function withWitnesses<S, Step extends Json>(
+  started: number,
+  model: Model<S, Step>,
+  o: CheckModelOptions,
+  outcome: CheckModelOutcome,
+): Promise<CheckModelOutcome> {
+  if (outcome.result.kind !== "pass" || !hasWitnesses(model) || o.signal?.aborted) return outcome;
+  const searched = await searchWitnesses(model, model.witnesses, {
+    mode: outcome.mode === "random" ? (o.mode === "pct" ? "pct" : "random") : "exhaustive",
+    maxDepth: o.maxDepth,
+    maxStates: o.maxStates,
+    ...(o.timeoutMs !== undefined ? { timeoutMs: Math.max(1, o.timeoutMs - (Date.now() - started)) } : {}),
+    ...(o.random !== undefined ? { random: o.random } : {}),
+    ...(o.signal !== undefined ? { signal: o.signal } : {}),
+  });
+  if (searched.failure !== null)
+    return { ...outcome, result: searched.failure, witnesses: searched.witnesses };
+  const failure = unreachedFailure(searched.witnesses, outcome.mode);
+  const result =
+    failure === null ? outcome.result : { kind: "unreached" as const, failure, stats: outcome.result.stats };
+  return { ...outcome, result, witnesses: searched.witnesses };
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   traceSourcePath,
   traceToItf,
   traceToText,
+  type WitnessOutcome,
 } from "@faultline/checker";
 import { compileSource, type Diagnostic, type IrTest, renderDiagnostics } from "@faultline/lang";
 import { parseArgs, parseByteSize, parseDuration } from "../args.js";
@@ -50,6 +51,7 @@ import {
   type TestOutcome,
   testOutcomeFromResult,
   testProperties,
+  type WitnessReport,
 } from "../reporters/run-report.js";
 import { VERSION } from "../version.js";
 import { runExplore } from "./explore.js";
@@ -84,6 +86,11 @@ export function classify(result: CheckResult): { actual: ActualOutcome; exitCode
         exitCode: builtin ? ExitCode.builtinFailure : ExitCode.violation,
       };
     }
+    case "unreached":
+      return {
+        actual: { outcome: "unreached", property: result.failure.property, states },
+        exitCode: ExitCode.violation,
+      };
     case "bounded":
       return {
         actual: { outcome: "bounded", states },
@@ -120,6 +127,10 @@ export interface CheckOptions {
   partialOrder: boolean;
   liveness: boolean;
   coverage: boolean;
+  /** `--witnesses`: print each reached witness property's shortest trace. */
+  witnesses: boolean;
+  /** `--strict`: vacuity warnings fail the test. */
+  strict: boolean;
   quiet: boolean;
   verbose: boolean;
 }
@@ -223,6 +234,8 @@ export function parseCheckArgs(argv: readonly string[]): ParsedCheckArgs {
       partialOrder: Boolean(flags.get("por")),
       liveness: !flags.get("no-liveness"),
       coverage: Boolean(flags.get("coverage")),
+      witnesses: Boolean(flags.get("witnesses")),
+      strict: Boolean(flags.get("strict")),
       quiet: Boolean(flags.get("quiet")),
       verbose: Boolean(flags.get("verbose")),
     },
@@ -415,9 +428,29 @@ async function checkTest(
       : {}),
     ...(explored.randomPhase ? { randomPhase: explored.randomPhase } : {}),
     ...(explored.coverage ? { coverage: coverageToJson(explored.coverage) as Json } : {}),
+    ...(explored.witnesses
+      ? { witnesses: witnessReports(model, explored.witnesses, options.witnesses) }
+      : {}),
   });
   if (htmlPath !== undefined) outcome.htmlPath = htmlPath;
   return { outcome, code: compared?.code ?? exitCode, unpinned: compared?.unpinned ?? false };
+}
+
+/** The witness properties' outcomes for the report; their traces as text with `--witnesses`. */
+function witnessReports(
+  model: Extract<LoadedModel, { ok: true }>["model"],
+  witnesses: readonly WitnessOutcome[],
+  withText: boolean,
+): WitnessReport[] {
+  return witnesses.map((w) => ({
+    name: w.name,
+    reached: w.reached,
+    traceLength: w.trace ? w.trace.steps.length : null,
+    ...(w.trace && withText ? { traceText: traceToText(model, w.trace) } : {}),
+    searched: w.states,
+    ...(w.bound !== undefined ? { bound: w.bound } : {}),
+    ...(w.location ? { location: w.location } : {}),
+  }));
 }
 
 /** What a run gathers, file by file, for the reports and the exit code. */

@@ -54,6 +54,8 @@ export function failureTitle(f: Failure): string {
       return `Liveness of ${f.property} violated`;
     case "runtime-error":
       return "Runtime error";
+    case "unreached":
+      return `Reachable ${f.property} never witnessed`;
     default:
       return `${String(f.kind)} ${f.property}`;
   }

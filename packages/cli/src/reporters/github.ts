@@ -14,7 +14,7 @@ import {
 } from "./format.js";
 import { failureTitle } from "./failure-text.js";
 import { spanToLocation } from "@faultline/checker";
-import type { RunReport, TestOutcome } from "./run-report.js";
+import { FAILED_OUTCOMES, type RunReport, type TestOutcome } from "./run-report.js";
 import { plural } from "../plural.js";
 
 /** Counterexample steps shown in the job summary before pointing at the trace file. */
@@ -94,7 +94,7 @@ function testAnnotation(t: TestOutcome, rootDir: string | undefined): string | n
   const where: SourceLocation = t.testLocation ?? { file: t.file, line: 1, col: 1 };
   const mismatch = t.expectation && !t.expectation.matched ? t.expectation.message : null;
   const expectNote = mismatch ? `\nexpected.json: ${mismatch}` : "";
-  if (t.failure && (t.outcome === "violation" || t.outcome === "deadlock" || t.outcome === "liveness")) {
+  if (t.failure && FAILED_OUTCOMES.has(t.outcome)) {
     const f = t.failure;
     const props = [...position(f.location ?? where, rootDir), ["title", failureTitle(f)] as [string, string]];
     return command("error", props, `test ${t.test}: ${f.message}${traceNote(t)}${expectNote}`);

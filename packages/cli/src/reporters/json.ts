@@ -11,6 +11,7 @@ import type {
   RunReport,
   TestOutcomeKind,
   TestStats,
+  WitnessReport,
 } from "./run-report.js";
 
 export const JSON_SUMMARY_VERSION = 1;
@@ -62,6 +63,8 @@ export interface JsonTestSummary {
   htmlPath: string | null;
   loop?: number;
   liveness?: JsonLiveness;
+  /** The test's witness properties (`reachable`): reached (shortest trace length; text with --witnesses) or not. */
+  witnesses?: WitnessReport[];
 }
 
 export type JsonLiveness =
@@ -145,6 +148,7 @@ export function toJsonSummary(report: RunReport): JsonSummary {
     ...(t.random !== undefined ? { random: randomJson(t.random) } : {}),
     ...(t.loop !== undefined ? { loop: t.loop } : {}),
     ...(t.liveness !== undefined ? { liveness: livenessJson(t.liveness) } : {}),
+    ...(t.witnesses !== undefined ? { witnesses: t.witnesses } : {}),
   }));
   const passed = tests.filter((t) => t.passed).length;
   const modelErrors = report.modelErrors.map((m) => ({

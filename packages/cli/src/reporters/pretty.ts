@@ -145,8 +145,23 @@ export function prettyTest(t: TestOutcome, options: PrettyOptions): string {
       `      ${safety}liveness check (${how}): ${outcome}, ${plural(live.states, "state")}, ${seconds(live.elapsedMs)}`,
     );
   }
+  lines.push(...witnessLines(t));
   if (t.failure && (!t.expectation || options.verbose || !ok)) lines.push(...counterexample(t));
   return `${lines.join("\n")}\n${coverage}`;
+}
+
+/** The witness properties reached (with `--witnesses`, their shortest traces) and those never reached. */
+function witnessLines(t: TestOutcome): string[] {
+  const lines: string[] = [];
+  for (const w of t.witnesses ?? []) {
+    if (!w.reached) {
+      if (w.name !== t.failure?.property) lines.push(`      reachable ${w.name}: never witnessed`);
+      continue;
+    }
+    lines.push(`      reachable ${w.name}: witnessed in ${plural(w.traceLength ?? 0, "step")}`);
+    if (w.traceText !== undefined) lines.push(w.traceText.replace(/^/gm, "        "));
+  }
+  return lines;
 }
 
 /** The counterexample's steps, how a lasso loops, how a random run found it, and where its trace is. */

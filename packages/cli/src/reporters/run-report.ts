@@ -9,12 +9,22 @@ export type TestOutcomeKind =
   | "violation"
   | "deadlock"
   | "liveness"
+  /** A witness property (`reachable`) was never reached; `failure` names it. */
+  | "unreached"
   | "bounded"
   /** Ctrl-C stopped the search (`boundReason` "interrupted"): the figures are those so far. */
   | "interrupted"
   | "model-error"
   /** The checker itself failed (a Faultline bug or a model that threw): no verdict. */
   | "error";
+
+/** The outcomes that report a failed property (`TestOutcome.failure` says which). */
+export const FAILED_OUTCOMES: ReadonlySet<TestOutcomeKind> = new Set<TestOutcomeKind>([
+  "violation",
+  "deadlock",
+  "liveness",
+  "unreached",
+]);
 
 export interface TestStats {
   distinctStates: number;
@@ -78,6 +88,23 @@ export interface TestOutcome {
   safety?: SearchFigures;
   /** `--mode auto`: the random walks after a bounded exhaustive search (they found nothing). */
   randomPhase?: { runs: number; steps: number; elapsedMs: number };
+  /** The test's witness properties (`reachable`), searched after its safety search passed. */
+  witnesses?: WitnessReport[];
+}
+
+/** A witness property's outcome: reached (the shortest witness trace's length and text) or not. */
+export interface WitnessReport {
+  name: string;
+  reached: boolean;
+  /** Steps of the shortest witness trace (shrunk in random mode). */
+  traceLength: number | null;
+  /** The witness trace as text (`traceToText`), for `--witnesses`. */
+  traceText?: string;
+  /** States (exhaustive) or steps (random) the witness search went through. */
+  searched: number;
+  /** Not reached because this bound stopped the witness search. */
+  bound?: string;
+  location?: SourceLocation;
 }
 
 /** How a random or PCT run found a failure, and the command that runs it again. */
@@ -168,6 +195,8 @@ export function outcomeKindOf(result: CheckResult): TestOutcomeKind {
   switch (result.kind) {
     case "pass":
       return "pass";
+    case "unreached":
+      return "unreached";
     case "bounded":
       return result.reason === "interrupted" ? "interrupted" : "bounded";
     case "violation":
@@ -202,6 +231,7 @@ export interface TestOutcomeInput {
   traceText?: string;
   safety?: SearchFigures;
   randomPhase?: { runs: number; steps: number; elapsedMs: number };
+  witnesses?: WitnessReport[];
 }
 
 /**
@@ -249,7 +279,10 @@ export function testOutcomeFromResult(input: TestOutcomeInput): TestOutcome {
     test: input.test,
     properties: input.properties,
     outcome: outcomeKindOf(result),
-    failure: result.kind === "violation" || result.kind === "deadlock" ? result.failure : null,
+    failure:
+      result.kind === "violation" || result.kind === "deadlock" || result.kind === "unreached"
+        ? result.failure
+        : null,
     exitCode: input.exitCode,
     stats: s
       ? {
@@ -296,5 +329,6 @@ export function testOutcomeFromResult(input: TestOutcomeInput): TestOutcome {
   if (input.symmetricTypes?.length) outcome.symmetricTypes = [...input.symmetricTypes];
   if (input.safety) outcome.safety = input.safety;
   if (input.randomPhase) outcome.randomPhase = input.randomPhase;
+  if (input.witnesses) outcome.witnesses = input.witnesses;
   return outcome;
 }

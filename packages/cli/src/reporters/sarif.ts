@@ -11,7 +11,7 @@ import { DIAGNOSTIC_CODES } from "@faultline/lang";
 import { failureSentence } from "./failure-text.js";
 import { boundedMessage, outcomeText, repoRelativePath } from "./format.js";
 import { spanToLocation } from "@faultline/checker";
-import type { RunReport, TestOutcome } from "./run-report.js";
+import { FAILED_OUTCOMES, type RunReport, type TestOutcome } from "./run-report.js";
 import { plural } from "../plural.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -47,6 +47,8 @@ export function sarifRuleId(f: Pick<Failure, "kind" | "property">): string {
       return "FL-DEADLOCK";
     case "runtime-error":
       return "FL-RUNTIME-ERROR";
+    case "unreached":
+      return `FL-REACHABLE/${f.property}`;
     default:
       return `FL-${String(f.kind).toUpperCase()}`;
   }
@@ -76,6 +78,10 @@ function ruleDescriptor(id: string): SarifObject {
     case "FL-LIVENESS":
       title = `Liveness${pascal(name)}`;
       description = `The spec monitor ${name} never stays in a hot state forever, nor ends in one.`;
+      break;
+    case "FL-REACHABLE":
+      title = `Reachable${pascal(name)}`;
+      description = `Some reachable state satisfies ${name} (a witness property: the search reaches it).`;
       break;
     case "FL-ASSERTION":
       title = "Assertion";
@@ -189,7 +195,7 @@ export function toSarif(report: RunReport): SarifLog {
     const mismatch = t.expectation && !t.expectation.matched ? t.expectation.message : null;
     const suppressed = t.expectation?.matched === true;
 
-    if (t.failure && (t.outcome === "violation" || t.outcome === "deadlock" || t.outcome === "liveness")) {
+    if (t.failure && FAILED_OUTCOMES.has(t.outcome)) {
       const f = t.failure;
       const ruleId = sarifRuleId(f);
       addRule(ruleId, () => ruleDescriptor(ruleId));

@@ -75,7 +75,7 @@ export function checkProgram(program: Program): CheckResult {
         st,
         "FL308",
         inv.expr.span,
-        `invariant '${inv.name.name}' must be a bool expression, got ${showType(t)}`,
+        `${inv.reachable ? "reachable property" : "invariant"} '${inv.name.name}' must be a bool expression, got ${showType(t)}`,
       );
     }
     restrictedCallers.push({ facts: cx.facts, context: "invariant" });

@@ -318,7 +318,7 @@ export class Printer {
         this.fun(d);
         return;
       case "InvariantDecl":
-        this.out.write(`invariant ${d.name.name}:`);
+        this.out.write(`${d.reachable ? "reachable" : "invariant"} ${d.name.name}:`);
         this.gap(d.name.span.end.offset, d.expr.span.start.offset, base);
         this.expr(d.expr);
         this.out.write(";");

@@ -1,0 +1,103 @@
+// Witness properties (`reachable Name: expr;`): a model whose bug is masked
+// because the triggering path is unreachable passes its invariant but fails
+// its `reachable` property (outcome `unreached`, exit 1, named by every
+// reporter); a reached witness has the shortest trace (compared with the
+// distance a plain breadth-first search over the model finds); `--witnesses`
+// prints it.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { buildModel, type FlModel } from "@faultline/checker";
+import { compileSource } from "@faultline/lang";
+import { describe, expect, it } from "vitest";
+import { runCheck } from "../src/commands/check.js";
+import { captureIo } from "./capture-io.js";
+
+const MODEL = fileURLToPath(new URL("./fixtures/witness/masked.fl", import.meta.url));
+
+/** Steps of the shortest trace to a state where `holds` is true: a breadth-first search written out here. */
+function distance(model: FlModel, holds: (s: unknown) => boolean): number | null {
+  const seen = new Set<string>();
+  let level: unknown[] = [];
+  const add = (next: unknown[], s: unknown) => {
+    const key = Buffer.from(model.encode(s as never)).toString("hex");
+    if (!seen.has(key)) {
+      seen.add(key);
+      next.push(model.decode(model.encode(s as never)));
+    }
+  };
+  model.initial((_, o) => o.kind === "state" && add(level, o.state));
+  for (let steps = 1; level.length > 0; steps++) {
+    if (level.some(holds)) return steps;
+    const next: unknown[] = [];
+    for (const s of level) model.successors(s as never, (_, o) => o.kind === "state" && add(next, o.state));
+    level = next;
+  }
+  return null;
+}
+
+describe("reachable properties", () => {
+  it("fail a test whose safety search passes because the buggy path is never taken", async () => {
+    const out = captureIo();
+    expect(await runCheck([MODEL, "--test", "Masked"], out.io)).toBe(1);
+    expect(out.out()).toContain(
+      "✗ Masked: reachable RetryHappens was never witnessed in any of the 3 reachable states",
+    );
+    expect(out.out()).toContain("unreached (RetryHappens)");
+    // Without the witness property the same model passes.
+    const plain = captureIo();
+    expect(await runCheck([MODEL, "--test", "Witnessed"], plain.io)).toBe(0);
+  });
+
+  it("say `unreached` in every reporter", async () => {
+    const json = captureIo();
+    await runCheck([MODEL, "--test", "Masked", "--reporter", "json"], json.io);
+    const report = JSON.parse(json.out()) as { tests: Record<string, unknown>[] };
+    expect(report.tests[0]).toMatchObject({
+      outcome: "unreached",
+      exitCode: 1,
+      failure: { kind: "unreached", property: "RetryHappens" },
+      witnesses: [{ name: "RetryHappens", reached: false, traceLength: null, searched: 3 }],
+    });
+    const github = captureIo();
+    await runCheck([MODEL, "--test", "Masked", "--reporter", "github"], github.io);
+    expect(github.out()).toContain(
+      "title=Reachable RetryHappens never witnessed::test Masked: reachable RetryHappens",
+    );
+    const junit = captureIo();
+    await runCheck([MODEL, "--test", "Masked", "--reporter", "junit"], junit.io);
+    expect(junit.out()).toContain('type="unreached"');
+    const sarif = captureIo();
+    await runCheck([MODEL, "--test", "Masked", "--reporter", "sarif"], sarif.io);
+    expect(sarif.out()).toContain('"ruleId": "FL-REACHABLE/RetryHappens"');
+  });
+
+  it("fail in random mode when no walk reaches them within the budget", async () => {
+    const out = captureIo();
+    const args = [MODEL, "--test", "Masked", "--mode", "random", "--seed", "1", "--runs", "20"];
+    expect(await runCheck(args, out.io)).toBe(1);
+    expect(out.out()).toContain("reachable RetryHappens was never witnessed in 60 random steps");
+  });
+
+  it("report the shortest witness trace, as long as the breadth-first distance to the predicate", async () => {
+    const ir = compileSource({ path: MODEL, text: readFileSync(MODEL, "utf8") }).ir!;
+    const model = buildModel(ir, "Walk");
+    const expected = distance(model, (s) => model.witnesses[0]!.holds(s as never));
+    expect(expected).toBe(4);
+    const json = captureIo();
+    expect(await runCheck([MODEL, "--test", "Walk", "--reporter", "json", "--witnesses"], json.io)).toBe(0);
+    const report = JSON.parse(json.out()) as { tests: { witnesses: Record<string, unknown>[] }[] };
+    expect(report.tests[0]!.witnesses[0]).toMatchObject({
+      name: "AtSeven",
+      reached: true,
+      traceLength: expected,
+    });
+    const pretty = captureIo();
+    await runCheck([MODEL, "--test", "Walk", "--witnesses"], pretty.io);
+    expect(pretty.out()).toContain("reachable AtSeven: witnessed in 4 steps");
+    expect(pretty.out()).toContain("Walker(0).x = 7");
+    const quiet = captureIo();
+    await runCheck([MODEL, "--test", "Walk"], quiet.io);
+    expect(quiet.out()).toContain("reachable AtSeven: witnessed in 4 steps");
+    expect(quiet.out()).not.toContain("Walker(0).x = 7");
+  });
+});
