@@ -32,7 +32,7 @@ import { searchWitnesses, unreachedFailure, type WitnessOutcome } from "./witnes
 export const PARALLEL_PROBE_STATES = 200_000;
 
 /** What the liveness check's graph takes per state at most (ids, parents, edges and fairness keys in doubling arrays). */
-const LIVENESS_BYTES_PER_STATE = 256;
+const LIVENESS_BYTES_PER_STATE = 320;
 
 /** In auto mode, the exhaustive phase's default state bound. */
 export const AUTO_EXHAUSTIVE_STATES = 5_000_000;
