@@ -13,7 +13,7 @@ import type * as FeaturesModule from "../src/lsp/features.js";
 const { analyse } = (await import(
   new URL("../dist/lsp/analysis.js", import.meta.url).href
 )) as typeof AnalysisModule;
-const { lspDiagnostics } = (await import(
+const { lspDiagnostics, hover, definition, references } = (await import(
   new URL("../dist/lsp/features.js", import.meta.url).href
 )) as typeof FeaturesModule;
 const { checkSource } = await import("@faultline/lang");
@@ -48,6 +48,20 @@ const cases: [string, () => unknown][] = [
   ["edit -> diagnostics (an unknown event)", () => lspDiagnostics(analyse("file:///g.fl", "g.fl", broken))],
   ["  of which the front end (checkSource)", () => checkSource({ path: "g.fl", text: edited })],
 ];
+// Requests on the analysis of the edited text: a name in the middle of the file, and an expression.
+const analysis = analyse("file:///g.fl", "g.fl", edited);
+const offsetPos = (offset: number) => {
+  const line = edited.slice(0, offset).split("\n").length - 1;
+  return { line, character: offset - (edited.lastIndexOf("\n", offset - 1) + 1) };
+};
+const middle = edited.indexOf("goto S", edited.length >> 1) + 5;
+const expression = edited.indexOf("sizeof(seen) % 2", edited.length >> 1) + 14;
+cases.push(
+  ["hover on a state name", () => hover(analysis, offsetPos(middle))],
+  ["hover on an expression (its type)", () => hover(analysis, offsetPos(expression))],
+  ["definition", () => definition(analysis, offsetPos(middle))],
+  ["references", () => references(analysis, offsetPos(middle), true)],
+);
 for (const [name, run] of cases) console.log(`${name.padEnd(42)}${time(run).toFixed(1).padStart(9)} ms`);
 const errors = lspDiagnostics(analyse("file:///g.fl", "g.fl", broken)).length;
 console.log(`(the broken model has ${errors} diagnostic${errors === 1 ? "" : "s"})`);

@@ -146,8 +146,11 @@ export function hover(a: Analysis, pos: Position): Hover | null {
   }
   // An expression (a node with a type in the checker's tables): its type.
   if (!a.tables) return null;
+  // Only the declaration around the cursor is walked.
+  const decl = a.ast.decls.find((d) => d.span.start.offset <= offset && offset <= d.span.end.offset);
+  if (!decl) return null;
   let best: AnyNode | null = null;
-  walkAst(a.ast as AnyNode, (n) => {
+  walkAst(decl as AnyNode, (n) => {
     if (n.span.start.offset > offset || offset > n.span.end.offset || !a.tables!.types.has(n.id)) return;
     if (
       best === null ||
