@@ -110,6 +110,7 @@ describe("scopes of a few constructs", () => {
       "machine Client { start state Idle { on Ping goto Busy; } }",
       "test T [main = Client]: assert P with faults { drop Ping at most 1; crash Client at most 1 then restart; };",
       'fun f(x: int): string { start timer Retry; return "a\\"b"; }',
+      "reachable Committed: forall c: Client :: c in Idle;",
     ].join("\n");
     const s = scopesOf(text);
     const at = (needle: string, nth = 0) => {
@@ -126,5 +127,7 @@ describe("scopes of a few constructs", () => {
     expect(at("f(")).toBe("entity.name.function.faultline");
     expect(at("timer")).toBe("keyword.other.timer.faultline");
     expect(at('\\"')).toBe("constant.character.escape.faultline");
+    expect(at("reachable")).toBe("storage.type.faultline");
+    expect(at("Committed")).toBe("entity.name.type.faultline");
   });
 });

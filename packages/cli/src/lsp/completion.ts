@@ -9,7 +9,7 @@ import type { Analysis } from "./analysis.js";
 import { offsetAt } from "./features.js";
 import type { SymbolKind } from "./symbols.js";
 
-const TOP_LEVEL = "event machine spec fun foreign invariant test enum type param".split(" ");
+const TOP_LEVEL = "event machine spec fun foreign invariant reachable test enum type param".split(" ");
 const MACHINE_BODY = "var durable start state fun hot cold".split(" ");
 const STATE_BODY = "entry exit on defer ignore".split(" ");
 /** Keywords that never start anything inside code (declarations, state members, types, test headers). */

@@ -285,7 +285,14 @@ function declSymbol(d: Decl): DocumentSymbol | null {
     case "FunDecl":
       return docSymbol(d.name.name, SymbolKind.Function, d.span, d.name.span, [], "fun");
     case "InvariantDecl":
-      return docSymbol(d.name.name, SymbolKind.Property, d.span, d.name.span, [], "invariant");
+      return docSymbol(
+        d.name.name,
+        SymbolKind.Property,
+        d.span,
+        d.name.span,
+        [],
+        d.reachable ? "reachable" : "invariant",
+      );
     case "TestDecl":
       return docSymbol(d.name.name, SymbolKind.Object, d.span, d.name.span, [], "test");
     case "MachineDecl":
