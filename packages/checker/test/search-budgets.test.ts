@@ -3,11 +3,12 @@
 // cap. And an AbortSignal (Ctrl-C in the CLI) stops a search with `bounded`,
 // reason "interrupted", and the figures so far (issue 14, item 7).
 import { describe, expect, it } from "vitest";
-import type { ExhaustiveStats } from "../src/check-result.js";
+import type { CheckResult, CheckStats, ExhaustiveStats } from "../src/check-result.js";
 import type { Json } from "../src/model.js";
 import type { ModelFactory } from "../src/model-factory.js";
 import { checkExhaustive, checkExhaustiveAsync } from "../src/search/bfs-explorer.js";
 import { checkModel } from "../src/search/check-model.js";
+import { checkLivenessAsync } from "../src/search/liveness.js";
 import { checkExhaustiveParallel } from "../src/search/parallel-explorer.js";
 import { createRingModel } from "./models/ring-model.js";
 import { createWideModel } from "./models/wide-model.js";
@@ -74,15 +75,21 @@ describe("budgets inside one expansion (workers)", () => {
 });
 
 describe("interrupting a search (AbortSignal)", () => {
-  it("checkExhaustiveAsync gives the event loop a turn, so a timer can abort it", async () => {
+  /** A search of an endless model that a timer aborts after 100 ms: interrupted, with the figures so far. */
+  async function expectInterruptedByTimer(
+    search: (signal: AbortSignal) => Promise<CheckResult<CheckStats>>,
+  ): Promise<void> {
     const interrupt = new AbortController();
     setTimeout(() => interrupt.abort(), 100);
-    const result = await checkExhaustiveAsync(createWideModel({ fan: 4 }), {
-      signal: interrupt.signal,
-      maxStates: 5_000_000,
-    });
+    const result = await search(interrupt.signal);
     expect(result).toMatchObject({ kind: "bounded", reason: "interrupted" });
     expect(result.stats!.distinctStates).toBeGreaterThan(0);
+  }
+
+  it("checkExhaustiveAsync gives the event loop a turn, so a timer can abort it", async () => {
+    await expectInterruptedByTimer((signal) =>
+      checkExhaustiveAsync(createWideModel({ fan: 4 }), { signal, maxStates: 5_000_000 }),
+    );
   });
 
   it("checkExhaustive sees an abort from a callback", () => {
@@ -106,6 +113,12 @@ describe("interrupting a search (AbortSignal)", () => {
       signal: interrupt.signal,
     });
     expect(result).toMatchObject({ kind: "bounded", reason: "interrupted" });
+  });
+
+  it("checkLivenessAsync gives the event loop a turn, so a timer can abort the graph's construction", async () => {
+    await expectInterruptedByTimer((signal) =>
+      checkLivenessAsync(createWideModel({ fan: 4 }), { signal, maxStates: 2_000_000 }),
+    );
   });
 
   it("checkModel stops and runs nothing after the interrupted search", async () => {

@@ -23,7 +23,7 @@ import type { ModelFactory } from "../model-factory.js";
 import { boundedIfInterrupted, setStepDeadline } from "../step-deadline.js";
 import { checkExhaustive, checkExhaustiveAsync, type ExhaustiveProgress } from "./bfs-explorer.js";
 import { statesWithinBudget } from "./core.js";
-import { checkLiveness, hasHotCycle } from "./liveness.js";
+import { checkLivenessAsync, hasHotCycle } from "./liveness.js";
 import { checkExhaustiveParallel } from "./parallel-explorer.js";
 import { checkRandom, type RandomOptions } from "./random-explorer.js";
 import { searchWitnesses, unreachedFailure, type WitnessOutcome } from "./witnesses.js";
@@ -68,7 +68,8 @@ export interface CheckModelOptions {
    * Aborting it (Ctrl-C) stops the exhaustive search, single-threaded or on
    * workers, within about 50 ms (one expansion at most): the result is
    * `bounded`, reason "interrupted", with the figures so far, and nothing runs
-   * after it. The liveness check and random walks run to their own bounds.
+   * after it; the liveness check stops the same way (checkLivenessAsync).
+   * Random walks run to their own bounds.
    */
   signal?: AbortSignal;
 }
@@ -160,7 +161,13 @@ async function checkModelFrom<S, Step extends Json>(
       const cap = statesWithinBudget(o.memoryBytes, LIVENESS_BYTES_PER_STATE);
       const livenessMax = cap === undefined ? maxStates : Math.min(cap, maxStates ?? cap);
       const quick = quotientLiveness(model, livenessMax, remaining());
-      let checked = quick ?? checkLiveness(model, { maxStates: livenessMax, timeoutMs: remaining() });
+      let checked =
+        quick ??
+        (await checkLivenessAsync(model, {
+          maxStates: livenessMax,
+          timeoutMs: remaining(),
+          ...(o.signal !== undefined ? { signal: o.signal } : {}),
+        }));
       if (checked.kind === "bounded" && checked.reason === "max-states" && livenessMax !== maxStates) {
         checked = {
           ...checked,

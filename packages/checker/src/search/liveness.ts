@@ -44,6 +44,12 @@ export interface LivenessOptions {
   /** Stop with "bounded" after this long (building the graph). */
   timeoutMs?: number;
   now?: () => number;
+  /**
+   * Stops building the graph with `bounded`, reason "interrupted", when
+   * aborted; checkLivenessAsync gives the event loop a turn about every 50 ms
+   * so that a signal handler can abort it.
+   */
+  signal?: AbortSignal;
 }
 
 export interface LivenessStats extends CheckStats {
@@ -81,6 +87,8 @@ class IntList {
 const NO_PARENT = -1;
 const NO_KEY = -1;
 const CLOCK_EVERY = 64;
+/** checkLivenessAsync: how often the event loop gets a turn while the graph is built (ms). */
+const YIELD_EVERY_MS = 50;
 const MAX_MONITORS = 31;
 
 interface Component {
@@ -116,7 +124,7 @@ class LivenessRun<S, Step extends Json> {
   private count = 0;
   private generated = 0;
   private deepest = 0;
-  private cutOff: "max-states" | "timeout" | null = null;
+  private cutOff: "max-states" | "timeout" | "interrupted" | null = null;
   private expanding: S | null = null;
   private expandingId = NO_PARENT;
   private emitted = 0;
@@ -157,6 +165,30 @@ class LivenessRun<S, Step extends Json> {
     } catch (error) {
       return this.error(`model threw while building the state graph: ${errorMessage(error)}`, error);
     }
+    return this.verdict(terminal);
+  }
+
+  /** As run, giving the event loop a turn about every YIELD_EVERY_MS while the graph is built. */
+  async runAsync(): Promise<CheckResult<LivenessStats>> {
+    let terminal: { id: number; failure: Failure } | null = null;
+    try {
+      const building = this.building(YIELD_EVERY_MS);
+      for (let step = building.next(); ; step = building.next()) {
+        if (step.done) {
+          terminal = step.value;
+          break;
+        }
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } catch (error) {
+      return this.error(`model threw while building the state graph: ${errorMessage(error)}`, error);
+    }
+    return this.verdict(terminal);
+  }
+
+  /** The result once the graph is built: a terminal failure, the shallowest fair hot cycle, a bound, or a pass. */
+  private verdict(terminal: { id: number; failure: Failure } | null): CheckResult<LivenessStats> {
+    if (this.cutOff === "interrupted") return { kind: "bounded", reason: this.cutOff, stats: this.stats() };
     if (terminal !== null) {
       try {
         const trace = this.traceTo(this.pathTo(terminal.id), []);
@@ -233,7 +265,21 @@ class LivenessRun<S, Step extends Json> {
 
   /** Builds the graph; returns the first (shallowest) state with a terminal failure, if any. */
   private build(): { id: number; failure: Failure } | null {
+    const building = this.building(Number.POSITIVE_INFINITY);
+    for (;;) {
+      const step = building.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * build, pausing (a yield) about every `yieldEveryMs` between two states so
+   * that the caller can give the event loop a turn.
+   */
+  private *building(yieldEveryMs: number): Generator<void, { id: number; failure: Failure } | null> {
     const model = this.model;
+    const signal = this.options.signal;
+    let lastYield = this.now();
     this.expanding = null;
     this.expandingId = NO_PARENT;
     this.emitted = 0;
@@ -243,9 +289,18 @@ class LivenessRun<S, Step extends Json> {
     for (let id = 0; this.queue.length > 0; id++) {
       if (++sinceClock >= CLOCK_EVERY) {
         sinceClock = 0;
-        if (this.now() - this.start >= timeout) {
+        const now = this.now();
+        if (now - this.start >= timeout) {
           this.cutOff = "timeout";
           // States not expanded keep no edges: they lie on no cycle found.
+          break;
+        }
+        if (now - lastYield >= yieldEveryMs) {
+          yield;
+          lastYield = this.now();
+        }
+        if (signal?.aborted) {
+          this.cutOff = "interrupted";
           break;
         }
       }
@@ -588,4 +643,16 @@ export function checkLiveness<S, Step extends Json>(
   options: LivenessOptions = {},
 ): CheckResult<LivenessStats> {
   return new LivenessRun(model, options).run();
+}
+
+/**
+ * checkLiveness that gives the event loop a turn about every 50 ms while the
+ * graph is built, so that a signal handler can abort `options.signal` (then
+ * `bounded`, reason "interrupted").
+ */
+export function checkLivenessAsync<S, Step extends Json>(
+  model: Model<S, Step>,
+  options: LivenessOptions = {},
+): Promise<CheckResult<LivenessStats>> {
+  return new LivenessRun(model, options).runAsync();
 }
