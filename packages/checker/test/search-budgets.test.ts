@@ -152,3 +152,19 @@ describe("the memory budget bounds the process (issue 14, item 6)", () => {
     expect(process.memoryUsage.rss()).toBeLessThan(budget * 1.2);
   });
 });
+
+describe("callbacks", () => {
+  it("an exception from onProgress in the middle of an expansion reaches the caller of checkExhaustive", () => {
+    let clock = 0;
+    const model = createWideModel({ fan: 100_000 }, () => clock++);
+    expect(() =>
+      checkExhaustive(model, {
+        now: () => clock,
+        progressIntervalMs: 10,
+        onProgress: () => {
+          throw new Error("from onProgress");
+        },
+      }),
+    ).toThrow("from onProgress");
+  });
+});

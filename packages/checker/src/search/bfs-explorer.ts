@@ -140,6 +140,8 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
   private readonly yieldEveryMs: number;
   /** The search ended with an `error` result. */
   private failed: CheckResult<ExhaustiveStats> | null = null;
+  /** onProgress threw during an expansion: the search stops and the exception reaches the caller. */
+  private callbackThrew: { error: unknown } | null = null;
 
   constructor(model: Model<S, Step>, options: ExhaustiveOptions, yieldEveryMs = Number.POSITIVE_INFINITY) {
     const visited = new FingerprintSet({ initialCapacity: options.initialCapacity });
@@ -190,7 +192,13 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
     if (this.options.onProgress !== undefined && now - this.lastProgress >= this.progressInterval) {
       this.lastProgress = now;
       this.expandedSinceProgress = 0;
-      this.options.onProgress(this.progress(this.depth));
+      try {
+        this.options.onProgress(this.progress(this.depth));
+      } catch (error) {
+        // The caller's exception, not the model's: it reaches the caller (finish rethrows it).
+        this.callbackThrew = { error };
+        throw new SearchStopped();
+      }
     }
     if (now - this.lastYield >= this.yieldEveryMs) this.yieldDue = true;
   }
@@ -289,6 +297,7 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
   }
 
   private finish(): CheckResult<ExhaustiveStats> {
+    if (this.callbackThrew !== null) throw this.callbackThrew.error;
     if (this.failed !== null) return this.failed;
     if (this.stopReason === null && this.queue.length === 0) this.completedDepth = this.deepest;
     return searchResult(
