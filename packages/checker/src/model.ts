@@ -227,6 +227,8 @@ export interface CoverageCounting {
  */
 export interface WitnessProperty<S> {
   name: string;
+  /** `reachable Name: expr;` (default), or a test's `cover (Spec.State)` target, named `Spec.State`. */
+  kind?: "reachable" | "cover";
   location?: SourceLocation;
   /** True when `state` witnesses the property. */
   holds(state: S): boolean;

@@ -13,6 +13,7 @@ import { runCheck } from "../src/commands/check.js";
 import { captureIo } from "./capture-io.js";
 
 const MODEL = fileURLToPath(new URL("./fixtures/witness/masked.fl", import.meta.url));
+const COVER = fileURLToPath(new URL("./fixtures/witness/cover.fl", import.meta.url));
 
 /** Steps of the shortest trace to a state where `holds` is true: a breadth-first search written out here. */
 function distance(model: FlModel, holds: (s: unknown) => boolean): number | null {
@@ -61,7 +62,7 @@ describe("reachable properties", () => {
     const github = captureIo();
     await runCheck([MODEL, "--test", "Masked", "--reporter", "github"], github.io);
     expect(github.out()).toContain(
-      "title=Reachable RetryHappens never witnessed::test Masked: reachable RetryHappens",
+      "title=RetryHappens never witnessed::test Masked: reachable RetryHappens was never witnessed",
     );
     const junit = captureIo();
     await runCheck([MODEL, "--test", "Masked", "--reporter", "junit"], junit.io);
@@ -99,5 +100,31 @@ describe("reachable properties", () => {
     await runCheck([MODEL, "--test", "Walk"], quiet.io);
     expect(quiet.out()).toContain("reachable AtSeven: witnessed in 4 steps");
     expect(quiet.out()).not.toContain("Walker(0).x = 7");
+  });
+
+  it("cover (Spec.State): the monitor state is entered, or the test fails unreached", async () => {
+    const json = captureIo();
+    expect(await runCheck([COVER, "--reporter", "json"], json.io)).toBe(1);
+    const report = JSON.parse(json.out()) as { tests: Record<string, unknown>[] };
+    expect(report.tests[0]).toMatchObject({
+      test: "Replies",
+      outcome: "pass",
+      witnesses: [{ name: "Answered.Done", kind: "cover", reached: true, traceLength: 2 }],
+    });
+    expect(report.tests[1]).toMatchObject({
+      test: "Silent",
+      outcome: "unreached",
+      failure: { kind: "unreached", property: "Answered.Done", location: { line: 43 } },
+      witnesses: [
+        { name: "Answered.Done", reached: false },
+        { name: "Answered.Waiting", reached: true, traceLength: 1 },
+      ],
+    });
+    const pretty = captureIo();
+    await runCheck([COVER, "--test", "Silent"], pretty.io);
+    expect(pretty.out()).toContain(
+      "✗ Silent: cover Answered.Done was never witnessed in any of the 2 reachable states",
+    );
+    expect(pretty.out()).toContain("cover Answered.Waiting: witnessed in 1 step");
   });
 });

@@ -244,10 +244,19 @@ export interface TestDecl extends NodeBase {
   params: TestParamBinding[];
   main: Ident;
   asserts: Ident[];
+  /** `cover (Spec.State, ...)`: spec monitor states some run must enter (witness properties). */
+  covers: CoverTarget[];
   machines: Ident[] | null; // `in (M1, M2)`: the closed set of machines; null = all
   /** `symmetric (M1, M2)`: machine types whose instances are interchangeable (symmetry reduction). */
   symmetric: Ident[];
   faults: FaultDecl[];
+}
+
+/** `Spec.State` in a test's `cover (...)` clause. */
+export interface CoverTarget extends NodeBase {
+  kind: "CoverTarget";
+  spec: Ident;
+  state: Ident;
 }
 
 export interface TestParamBinding extends NodeBase {

@@ -79,6 +79,7 @@ export const DIAGNOSTIC_CODES = {
   FL414: "statement not allowed here",
   FL415: "missing return",
   FL416: "invalid symmetry declaration",
+  FL417: "invalid cover target",
   // foreign functions
   FL500: "foreign implementation file missing",
   FL501: "foreign function not implemented",

@@ -138,6 +138,8 @@ export interface IrTest {
   baseName: string;
   main: string;
   asserts: IrPropertyRef[];
+  /** `cover (Spec.State)`: spec monitor states some run must enter (witness properties named `Spec.State`). */
+  covers: { spec: string; state: string; span: Span }[];
   machines: string[] | null;
   /** Machine types declared `symmetric (...)`: their instances are interchangeable. */
   symmetric: string[];

@@ -142,6 +142,7 @@ const softKeywordWords = [
   "timer",
   "symmetric",
   "reachable",
+  "cover",
 ] as const;
 
 export const RESERVED_KEYWORDS: readonly string[] = hardKeywordWords;
@@ -231,6 +232,7 @@ export const KwRestart = kw("restart");
 export const KwTimer = kw("timer");
 export const KwSymmetric = kw("symmetric");
 export const KwReachable = kw("reachable");
+export const KwCover = kw("cover");
 
 function op(name: string, image: string, binary = false): TokenType {
   return createToken({

@@ -250,6 +250,7 @@ class Lowerer {
           if (inv === undefined) return { kind: "spec" as const, name: a.name };
           return { kind: inv.reachable ? ("reachable" as const) : ("invariant" as const), name: a.name };
         }),
+        covers: test.covers.map((c) => ({ spec: c.spec.name, state: c.state.name, span: c.span })),
         machines: test.machines ? test.machines.map((m) => m.name) : null,
         symmetric: test.symmetric.map((m) => m.name),
         faults: test.faults.map((f) => this.fault(f, paramValues)),

@@ -38,6 +38,7 @@ import type {
   StateItem,
   Stmt,
   Temperature,
+  CoverTarget,
   TestDecl,
   TestParamBinding,
   TypeAliasDecl,
@@ -95,6 +96,7 @@ import {
   KwInt,
   KwInvariant,
   KwReachable,
+  KwCover,
   KwMachine,
   KwMain,
   KwMap,
@@ -724,6 +726,29 @@ export class FaultlineParser extends EmbeddedActionsParser {
         ERR_MSG: "a property name",
       });
     });
+    const covers: CoverTarget[] = [];
+    this.OPTION6(() => {
+      this.CONSUME(KwCover);
+      this.CONSUME4(LParen);
+      this.AT_LEAST_ONE_SEP5({
+        SEP: Comma,
+        DEF: () => {
+          const spec = this.CONSUME6(Identifier);
+          this.CONSUME(Dot);
+          const state = this.CONSUME7(Identifier);
+          this.ACTION(() => {
+            covers.push(
+              this.mk<CoverTarget>(
+                { kind: "CoverTarget", spec: this.ident(spec), state: this.ident(state) },
+                this.spanFrom(spec),
+              ),
+            );
+          });
+        },
+        ERR_MSG: "a spec state (Spec.State)",
+      });
+      this.CONSUME4(RParen);
+    });
     let machines: IToken[] | null = null;
     this.OPTION3(() => {
       this.CONSUME(KwIn);
@@ -770,6 +795,7 @@ export class FaultlineParser extends EmbeddedActionsParser {
           params,
           main: this.ident(main),
           asserts: asserts.map((t) => this.ident(t)),
+          covers,
           machines: machines === null ? null : (machines as IToken[]).map((t) => this.ident(t)),
           symmetric: symmetric.map((t) => this.ident(t)),
           faults,

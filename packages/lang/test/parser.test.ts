@@ -178,7 +178,24 @@ describe("declarations", () => {
       kind: "InvariantDecl",
       name: id("Small"),
       expr: bin("<", n("x"), int(3)),
+      reachable: false,
     });
+  });
+
+  it("parses a reachable property; 'reachable' stays an ordinary name elsewhere", () => {
+    expect(strip(decl("reachable Big: x > 3;", "InvariantDecl"))).toEqual({
+      kind: "InvariantDecl",
+      name: id("Big"),
+      expr: bin(">", n("x"), int(3)),
+      reachable: true,
+    });
+    parseOk("event reachable; machine cover { var reachable: int; start state S { } }");
+  });
+
+  it("parses a cover (Spec.State, ...) clause after the assert list", () => {
+    const t = decl("test C [main = Setup]: assert S cover (S.Done, S.Waiting) in (Setup);", "TestDecl");
+    expect(t.covers.map((c) => `${c.spec.name}.${c.state.name}`)).toEqual(["S.Done", "S.Waiting"]);
+    expect(t.machines?.map((m) => m.name)).toEqual(["Setup"]);
   });
 
   it("parses a machine with variables, states and functions in any order", () => {
@@ -217,6 +234,7 @@ describe("declarations", () => {
       params: [],
       main: id("Setup"),
       asserts: [id("P1"), id("P2")],
+      covers: [],
       machines: null,
       symmetric: [],
       faults: [],

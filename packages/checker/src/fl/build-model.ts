@@ -174,11 +174,14 @@ export function buildParts(ir: IrProgram, test: IrTest, options: BuildModelOptio
     symmetry: options.symmetry === false ? null : createSymmetry(ir, test, machines, monitors, faults),
     invariants: invariants(ir, test, fns, ex),
     // A runtime error while evaluating a witness property means the state does not witness it.
-    witnesses: asserted(ir, test, "reachable").map((inv) => ({
-      name: inv.name,
-      location: spanToLocation(inv.span),
-      holds: predicate(fns, inv.name, ex),
-    })),
+    witnesses: [
+      ...asserted(ir, test, "reachable").map((inv) => ({
+        name: inv.name,
+        location: spanToLocation(inv.span),
+        holds: predicate(fns, inv.name, ex),
+      })),
+      ...coverWitnesses(test, monitors),
+    ],
     partialOrder: options.partialOrder === true ? new PartialOrder(ir, test, enabled, faults) : null,
   };
 }
@@ -272,6 +275,21 @@ function invariants(
       };
     }
     return invariant;
+  });
+}
+
+/** `cover (Spec.State)`: witnessed where the monitor (one per asserted spec, in order) is in that state. */
+function coverWitnesses(test: IrTest, monitors: readonly OwnerTable[]): WitnessProperty<FlState>[] {
+  return test.covers.map((c) => {
+    const m = monitors.findIndex((t) => t.name === c.spec);
+    const state = m < 0 ? -1 : monitors[m]!.states.findIndex((st) => st.name === c.state);
+    if (state < 0) throw new Error(`test ${test.name} covers unknown spec state ${c.spec}.${c.state}`);
+    return {
+      name: `${c.spec}.${c.state}`,
+      kind: "cover" as const,
+      location: spanToLocation(c.span),
+      holds: (s: FlState) => s.monitors[m]!.state === state,
+    };
   });
 }
 

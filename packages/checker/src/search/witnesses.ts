@@ -20,6 +20,7 @@ import { checkRandom, type RandomOptions } from "./random-explorer.js";
 /** What the search found for one witness property. */
 export interface WitnessOutcome {
   name: string;
+  kind: "reachable" | "cover";
   location?: Failure["location"];
   reached: boolean;
   /** A reached witness: the shortest trace to a state that satisfies it (shrunk in random mode). */
@@ -100,7 +101,11 @@ export async function searchWitnesses<S, Step extends Json>(
             temperature: undefined,
             coverage: false,
           });
-    const base = { name: witness.name, ...(witness.location ? { location: witness.location } : {}) };
+    const base = {
+      name: witness.name,
+      kind: witness.kind ?? "reachable",
+      ...(witness.location ? { location: witness.location } : {}),
+    };
     if (isHit(result, witness.name)) {
       outcomes.push({
         ...base,
@@ -150,7 +155,7 @@ export function unreachedFailure(
   return {
     kind: "unreached",
     property: first.name,
-    message: `reachable ${first.name} was never witnessed ${where}${others}`,
+    message: `${first.kind} ${first.name} was never witnessed ${where}${others}`,
     ...(first.location ? { location: first.location } : {}),
   };
 }

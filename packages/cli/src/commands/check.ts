@@ -444,6 +444,7 @@ function witnessReports(
 ): WitnessReport[] {
   return witnesses.map((w) => ({
     name: w.name,
+    kind: w.kind,
     reached: w.reached,
     traceLength: w.trace ? w.trace.steps.length : null,
     ...(w.trace && withText ? { traceText: traceToText(model, w.trace) } : {}),

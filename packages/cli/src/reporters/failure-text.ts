@@ -55,7 +55,7 @@ export function failureTitle(f: Failure): string {
     case "runtime-error":
       return "Runtime error";
     case "unreached":
-      return `Reachable ${f.property} never witnessed`;
+      return `${f.property} never witnessed`;
     default:
       return `${String(f.kind)} ${f.property}`;
   }

@@ -155,10 +155,10 @@ function witnessLines(t: TestOutcome): string[] {
   const lines: string[] = [];
   for (const w of t.witnesses ?? []) {
     if (!w.reached) {
-      if (w.name !== t.failure?.property) lines.push(`      reachable ${w.name}: never witnessed`);
+      if (w.name !== t.failure?.property) lines.push(`      ${w.kind} ${w.name}: never witnessed`);
       continue;
     }
-    lines.push(`      reachable ${w.name}: witnessed in ${plural(w.traceLength ?? 0, "step")}`);
+    lines.push(`      ${w.kind} ${w.name}: witnessed in ${plural(w.traceLength ?? 0, "step")}`);
     if (w.traceText !== undefined) lines.push(w.traceText.replace(/^/gm, "        "));
   }
   return lines;

@@ -95,6 +95,8 @@ export interface TestOutcome {
 /** A witness property's outcome: reached (the shortest witness trace's length and text) or not. */
 export interface WitnessReport {
   name: string;
+  /** `reachable Name: expr;`, or a test's `cover (Spec.State)` target. */
+  kind: "reachable" | "cover";
   reached: boolean;
   /** Steps of the shortest witness trace (shrunk in random mode). */
   traceLength: number | null;

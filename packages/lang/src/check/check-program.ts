@@ -315,6 +315,7 @@ function checkTest(st: CheckState, bc: BodyChecker, test: TestDecl): void {
   }
   for (const m of test.machines ?? []) if (!symbols.machines.has(m.name)) unknownMachine(st, m);
   checkSymmetric(st, test);
+  checkCovers(st, test);
 
   const bound = new Map<string, ConstValue[]>();
   for (const b of test.params) {
@@ -379,6 +380,45 @@ function checkTest(st: CheckState, bc: BodyChecker, test: TestDecl): void {
     }
     if (f.kind === "CrashFault" && !symbols.machines.has(f.machine.name)) unknownMachine(st, f.machine);
     if (f.kind !== "ReorderFault") checkBudget(st, bc, f.atMost, bound, test, cx);
+  }
+}
+
+/**
+ * FL417 for a `cover (Spec.State)` target that is not a spec the test asserts,
+ * not a state of that spec, or listed twice.
+ */
+function checkCovers(st: CheckState, test: TestDecl): void {
+  const { symbols } = st.tables;
+  const seen = new Set<string>();
+  for (const c of test.covers) {
+    const spec = symbols.specs.get(c.spec.name);
+    const key = `${c.spec.name}.${c.state.name}`;
+    if (spec === undefined) {
+      report(st, "FL417", c.spec.span, `'${c.spec.name}' is not a spec monitor`, {
+        hint:
+          didYouMean(c.spec.name, symbols.specs.keys()) ??
+          "a cover target is a spec monitor's state, as Spec.State",
+      });
+    } else if (!test.asserts.some((a) => a.name === c.spec.name)) {
+      report(
+        st,
+        "FL417",
+        c.spec.span,
+        `test '${test.name.name}' covers a state of '${c.spec.name}' but does not assert it`,
+        {
+          hint: `add ${c.spec.name} to the test's assert list: only asserted specs run`,
+        },
+      );
+    } else if (!spec.states.has(c.state.name)) {
+      report(st, "FL417", c.state.span, `'${c.state.name}' is not a state of spec '${c.spec.name}'`, {
+        hint:
+          didYouMean(c.state.name, spec.states.keys()) ??
+          `its states are ${[...spec.states.keys()].join(", ")}`,
+      });
+    } else if (seen.has(key)) {
+      report(st, "FL417", c.span, `'${key}' is covered twice`);
+    }
+    seen.add(key);
   }
 }
 

@@ -492,6 +492,13 @@ export class Printer {
       this.idents(t.asserts, this.out.indent);
       end = t.asserts.at(-1)!.span.end.offset;
     }
+    if (t.covers.length > 0) {
+      this.gap(end, this.tokenAfter(end, "cover"), base);
+      this.out.write("cover (");
+      this.out.write(t.covers.map((c) => `${c.spec.name}.${c.state.name}`).join(", "));
+      this.out.write(")");
+      end = this.tokenAfter(t.covers.at(-1)!.span.end.offset, ")") + 1;
+    }
     const clause = (keyword: string, ids: readonly Ident[]): void => {
       this.gap(end, this.tokenAfter(end, keyword), base);
       this.out.write(`${keyword} (`);
