@@ -5,7 +5,8 @@
 // rename, outline, completion, formatting, a test's code lens run, shutdown. (The answers themselves
 // are tested in-process in lsp-features.test.ts.)
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -94,6 +95,23 @@ describe("faultline lsp over stdio", () => {
         ],
       });
       expect((await second).diagnostics).toEqual([]);
+
+      // A foreign implementation is checked as `parse` checks it (FL500–FL503), on the unsaved buffer.
+      const dir = mkdtempSync(join(tmpdir(), "faultline-lsp-foreign-"));
+      writeFileSync(join(dir, "hash.foreign.ts"), "export function other(x: number): number { return x; }\n");
+      const foreignUri = pathToFileURL(join(dir, "hash.fl")).href;
+      const third = nextDiagnostics();
+      await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+        textDocument: {
+          uri: foreignUri,
+          languageId: "faultline",
+          version: 1,
+          text: "foreign fun hash(x: int): int;\nmachine M { var h: int; start state S { entry { h = hash(1); } } }\ntest T [main = M];\n",
+        },
+      });
+      const d3 = await third;
+      expect(d3.uri).toBe(foreignUri);
+      expect(d3.diagnostics.map((d) => d.code)).toEqual(["FL501"]);
 
       const lines = text.split("\n");
       const pos = (needle: string, delta: number) => {

@@ -1,16 +1,10 @@
 // `faultline parse`: parse and type-check, print every diagnostic, exit 4 on errors.
 import { readFileSync } from "node:fs";
-import {
-  checkForeignImplementation,
-  compileSource,
-  type Diagnostic,
-  type FrontEndResult,
-  hasErrors,
-  renderDiagnostics,
-} from "@faultline/lang";
+import { compileSource, hasErrors, renderDiagnostics } from "@faultline/lang";
 import { parseArgs } from "../args.js";
 import { PARSE_FLAGS } from "../command-specs.js";
 import { discoverModelFiles } from "../discover.js";
+import { withForeignDiagnostics } from "../foreign-diagnostics.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { type Io, colorEnabled } from "../io.js";
 import { plural } from "../plural.js";
@@ -37,10 +31,7 @@ export function runParse(argv: readonly string[], io: Io): ExitCodeValue {
     const text = readFileSync(file, "utf8");
     const compiled = compileSource({ path: file, text });
     // Foreign implementations are part of the model: check them here too, as `check` would.
-    const result =
-      compiled.ok && compiled.ir.funs.some((f) => f.foreign)
-        ? withForeignDiagnostics(compiled, checkForeignImplementation(compiled.ir).diagnostics)
-        : compiled;
+    const result = withForeignDiagnostics(compiled);
     if (hasErrors(result.diagnostics)) failed = true;
     if (flags.get("json")) {
       json.push({ file, ok: result.ok, diagnostics: result.diagnostics });
@@ -65,13 +56,4 @@ export function runParse(argv: readonly string[], io: Io): ExitCodeValue {
   }
   if (flags.get("json")) io.out(`${JSON.stringify(json, null, 2)}\n`);
   return failed ? ExitCode.modelError : ExitCode.pass;
-}
-
-function withForeignDiagnostics(
-  compiled: FrontEndResult & { ok: true },
-  foreign: Diagnostic[],
-): FrontEndResult {
-  if (foreign.length === 0) return compiled;
-  const diagnostics = [...compiled.diagnostics, ...foreign];
-  return hasErrors(foreign) ? { ok: false, ast: compiled.ast, diagnostics } : { ...compiled, diagnostics };
 }

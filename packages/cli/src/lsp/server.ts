@@ -16,6 +16,7 @@ import {
   TextDocumentSyncKind,
   TextDocuments,
 } from "vscode-languageserver/node.js";
+import { foreignDiagnosticsOf } from "../foreign-diagnostics.js";
 import { type Analysis, analyse } from "./analysis.js";
 import { complete } from "./completion.js";
 import {
@@ -102,12 +103,24 @@ export function startServer(
     };
   });
 
-  /** The front end's diagnostics, and those of the tests' last runs on this text. */
+  // A foreign implementation's diagnostics (FL500–FL503) need TypeScript: kept for the text they were made for.
+  const foreign = new Map<string, { text: string; diagnostics: Analysis["diagnostics"] }>();
+  const foreignOf = (a: Analysis): Analysis["diagnostics"] => {
+    if (a.diagnostics.some((d) => d.severity === "error")) return [];
+    const known = foreign.get(a.uri);
+    if (known?.text === a.text) return known.diagnostics;
+    const diagnostics = foreignDiagnosticsOf({ path: a.path, text: a.text });
+    foreign.set(a.uri, { text: a.text, diagnostics });
+    return diagnostics;
+  };
+
+  /** The front end's diagnostics, the foreign implementation's, and those of the tests' last runs on this text. */
   const publish = (a: Analysis, version?: number): void => {
+    const checked = { ...a, diagnostics: [...a.diagnostics, ...foreignOf(a)] };
     void connection.sendDiagnostics({
       uri: a.uri,
       ...(version !== undefined ? { version } : {}),
-      diagnostics: [...lspDiagnostics(a), ...runDiagnostics(a, runsOf(a.uri))],
+      diagnostics: [...lspDiagnostics(checked), ...runDiagnostics(a, runsOf(a.uri))],
     });
   };
   // Notifications: connection.window's show*Message are requests, which a client need not answer.
@@ -137,6 +150,7 @@ export function startServer(
     clearTimeout(pending.get(e.document.uri));
     pending.delete(e.document.uri);
     analyses.delete(e.document.uri);
+    foreign.delete(e.document.uri);
     runs.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
