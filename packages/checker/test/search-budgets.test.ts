@@ -8,7 +8,7 @@ import type { Json } from "../src/model.js";
 import type { ModelFactory } from "../src/model-factory.js";
 import { checkExhaustive, checkExhaustiveAsync } from "../src/search/bfs-explorer.js";
 import { checkModel } from "../src/search/check-model.js";
-import { checkLivenessAsync } from "../src/search/liveness.js";
+import { checkLiveness, checkLivenessAsync } from "../src/search/liveness.js";
 import { checkExhaustiveParallel } from "../src/search/parallel-explorer.js";
 import { createRingModel } from "./models/ring-model.js";
 import { createWideModel } from "./models/wide-model.js";
@@ -35,6 +35,17 @@ describe("budgets inside one expansion (single-threaded)", () => {
     const stats = result.stats as ExhaustiveStats;
     expect(stats.generatedStates).toBeGreaterThanOrEqual(100);
     expect(stats.generatedStates).toBeLessThan(150);
+  });
+
+  it("the liveness check stops at the timeout in the middle of a huge expansion too", () => {
+    let clock = 0;
+    const wide = createWideModel({ fan: 100_000 }, () => clock++);
+    // Always hot: the liveness check builds the graph and looks for a fair hot cycle.
+    const model = { ...wide, hasHotStates: true, hotMonitors: () => ["Eventually"] };
+    const result = checkLiveness(model, { timeoutMs: 100, now: () => clock });
+    expect(result).toMatchObject({ kind: "bounded", reason: "timeout" });
+    expect(result.stats!.generatedStates).toBeGreaterThanOrEqual(100);
+    expect(result.stats!.generatedStates).toBeLessThan(100 + 300);
   });
 
   it("stops at max-states as the state past the cap is found, not at the end of the expansion", () => {

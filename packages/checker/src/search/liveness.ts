@@ -86,7 +86,11 @@ class IntList {
 
 const NO_PARENT = -1;
 const NO_KEY = -1;
-const CLOCK_EVERY = 64;
+/** Work units (states expanded and successors emitted) between two reads of the clock. */
+const CLOCK_EVERY = 256;
+
+/** Thrown out of `successors` when the timeout passes in the middle of one state's expansion. */
+class LivenessTimeout extends Error {}
 /** checkLivenessAsync: how often the event loop gets a turn while the graph is built (ms). */
 const YIELD_EVERY_MS = 50;
 const MAX_MONITORS = 31;
@@ -229,7 +233,23 @@ class LivenessRun<S, Step extends Json> {
     return id;
   }
 
+  /** Work since the clock was last read; the clock is read by work, so one huge expansion cannot overrun. */
+  private sinceClock = 0;
+  /** The clock was read since the build loop last looked: time for its yield and interrupt checks. */
+  private clockRead = false;
+
+  /** Reads the clock every CLOCK_EVERY units of work; true once the timeout has passed. */
+  private timedOut(): boolean {
+    if (++this.sinceClock < CLOCK_EVERY) return false;
+    this.sinceClock = 0;
+    this.clockRead = true;
+    if (this.now() - this.start < (this.options.timeoutMs ?? Number.POSITIVE_INFINITY)) return false;
+    this.cutOff = "timeout";
+    return true;
+  }
+
   private readonly emit: Emit<S, Step> = (step, outcome) => {
+    if (this.timedOut()) throw new LivenessTimeout();
     this.generated++;
     const index = this.emitted++;
     // A failing step is a safety matter (checkExhaustive); it leads to no infinite run.
@@ -284,18 +304,12 @@ class LivenessRun<S, Step extends Json> {
     this.expandingId = NO_PARENT;
     this.emitted = 0;
     model.initial(this.emit);
-    const timeout = this.options.timeoutMs ?? Number.POSITIVE_INFINITY;
-    let sinceClock = 0;
     for (let id = 0; this.queue.length > 0; id++) {
-      if (++sinceClock >= CLOCK_EVERY) {
-        sinceClock = 0;
-        const now = this.now();
-        if (now - this.start >= timeout) {
-          this.cutOff = "timeout";
-          // States not expanded keep no edges: they lie on no cycle found.
-          break;
-        }
-        if (now - lastYield >= yieldEveryMs) {
+      // States not expanded keep no edges: they lie on no cycle found.
+      if (this.cutOff === "timeout" || this.timedOut()) break;
+      if (this.clockRead) {
+        this.clockRead = false;
+        if (this.now() - lastYield >= yieldEveryMs) {
           yield;
           lastYield = this.now();
         }
@@ -319,7 +333,14 @@ class LivenessRun<S, Step extends Json> {
       this.expanding = state;
       this.expandingId = id;
       this.emitted = 0;
-      model.successors(state, this.emit);
+      try {
+        model.successors(state, this.emit);
+      } catch (error) {
+        // The timeout passed inside this expansion: the edges recorded so far are real, the rest missing.
+        if (!(error instanceof LivenessTimeout)) throw error;
+        this.expanding = null;
+        break;
+      }
       this.expanding = null;
       if (this.emitted === 0) {
         const failure = model.terminal(state);
