@@ -45,6 +45,8 @@ export interface ExploreOptions {
   liveness?: boolean;
   /** Aborted on Ctrl-C: the search stops with `bounded`, reason "interrupted" (checkModel's signal). */
   signal?: AbortSignal;
+  /** Around a search that cannot be interrupted (checkModel's onBlocking). */
+  onBlocking?: (blocking: boolean) => void;
 }
 
 export type ExploreOutcome = CheckModelOutcome;
@@ -73,6 +75,7 @@ export async function explore<S>(model: Model<S, Json>, o: ExploreOptions): Prom
     ...(o.probeStates !== undefined ? { probeStates: o.probeStates } : {}),
     ...(o.liveness !== undefined ? { liveness: o.liveness } : {}),
     ...(o.signal !== undefined ? { signal: o.signal } : {}),
+    ...(o.onBlocking !== undefined ? { onBlocking: o.onBlocking } : {}),
   });
 }
 

@@ -110,4 +110,14 @@ describe("Ctrl-C during check", () => {
     expect(run.code).toBe(130);
     expect(run.afterSignalMs).toBeLessThan(2_000);
   });
+
+  it("ends a random search at once (a walk cannot give a handler a turn): no hang until --timeout", async () => {
+    const run = await interrupted(
+      [...LONG_CHECK, "--mode", "random", "--timeout", "60", "--max-steps", "100000000"],
+      600,
+    );
+    // Ended by the signal itself (the shell's exit 130), not after the 60 s timeout.
+    expect(run.signal === "SIGINT" || run.code === 130).toBe(true);
+    expect(run.afterSignalMs).toBeLessThan(3_000);
+  });
 });

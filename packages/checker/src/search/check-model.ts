@@ -72,6 +72,24 @@ export interface CheckModelOptions {
    * Random walks run to their own bounds.
    */
   signal?: AbortSignal;
+  /**
+   * Called around a search that cannot give the event loop a turn (random and
+   * PCT walks, the symmetry pre-check): `true` before, `false` after. A signal
+   * handler cannot run inside one, so a caller that handles Ctrl-C itself
+   * steps aside there (the CLI lets Ctrl-C end the process at once) rather
+   * than leave the user waiting for the search's own bound.
+   */
+  onBlocking?: (blocking: boolean) => void;
+}
+
+/** Runs a synchronous search between `onBlocking(true)` and `onBlocking(false)`. */
+function blocking<T>(o: CheckModelOptions, search: () => T): T {
+  o.onBlocking?.(true);
+  try {
+    return search();
+  } finally {
+    o.onBlocking?.(false);
+  }
 }
 
 /**
@@ -160,7 +178,7 @@ async function checkModelFrom<S, Step extends Json>(
       // The liveness graph is built on this thread: a memory budget caps its states.
       const cap = statesWithinBudget(o.memoryBytes, LIVENESS_BYTES_PER_STATE);
       const livenessMax = cap === undefined ? maxStates : Math.min(cap, maxStates ?? cap);
-      const quick = quotientLiveness(model, livenessMax, remaining());
+      const quick = blocking(o, () => quotientLiveness(model, livenessMax, remaining()));
       let checked =
         quick ??
         (await checkLivenessAsync(model, {
@@ -264,12 +282,14 @@ function runRandom<S, Step extends Json>(
   strategy: "random" | "pct",
   timeoutMs: number | undefined,
 ): { result: CheckResult; coverage: CoverageReport | null } {
-  const result = checkRandom(model, {
-    ...o.random,
-    strategy,
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    coverage: Boolean(o.coverage),
-  });
+  const result = blocking(o, () =>
+    checkRandom(model, {
+      ...o.random,
+      strategy,
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      coverage: Boolean(o.coverage),
+    }),
+  );
   const coverage = ("stats" in result && result.stats?.coverage) || null;
   return { result, coverage: coverage as CoverageReport | null };
 }

@@ -274,6 +274,8 @@ interface RunContext {
   terminal: PrettyReporter | null;
   /** Aborted by the first Ctrl-C: the search in progress stops, no further test starts. */
   interrupt: AbortSignal;
+  /** Around a search that cannot be interrupted (checkModel's onBlocking): Ctrl-C ends the process there. */
+  onBlocking: (blocking: boolean) => void;
 }
 
 /** The file a counterexample is saved to: `<file>.<test>.itf.json`, `-2`, `-3`... when taken. */
@@ -353,8 +355,10 @@ async function checkTest(
     timeoutMs: options.timeoutMs,
     onProgress: (p) => progress.update(p),
     random: options.random,
-    coverage: options.coverage,
+    // Always counted: vacuity warnings and scenario coverage read it; the table is shown with --coverage.
+    coverage: true,
     signal: run.interrupt,
+    onBlocking: run.onBlocking,
   });
   const result = explored.result;
   progress.done();
@@ -580,6 +584,20 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
   const interactive = io.ask !== undefined && io.isTTY && !io.env["CI"] && pretty && !options.expected;
   const prettyOptions = { quiet: options.quiet, verbose: options.verbose, color: colorEnabled(io) };
   const interrupt = new AbortController();
+  // The first Ctrl-C stops the search in progress (all workers) and the run
+  // reports what it has; a second one quits at once.
+  const onInterrupt = () => {
+    if (interrupt.signal.aborted) process.exit(ExitCode.interrupted);
+    io.err("\nfaultline check: interrupted; stopping the search (press Ctrl-C again to quit at once)\n");
+    interrupt.abort();
+  };
+  // A random walk cannot give the event loop a turn, so no handler could run
+  // inside it: there, Ctrl-C ends the process at once (no partial report).
+  const onBlocking = (blocking: boolean) => {
+    if (blocking) process.off("SIGINT", onInterrupt);
+    else if (!interrupt.signal.aborted && !process.listeners("SIGINT").includes(onInterrupt))
+      process.on("SIGINT", onInterrupt);
+  };
   const run: RunContext = {
     options,
     io,
@@ -593,13 +611,7 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
     // The terminal report moves to stderr when another reporter owns stdout (planStdout).
     terminal: pretty ? prettyReporter(prettyWrite, prettyOptions) : null,
     interrupt: interrupt.signal,
-  };
-  // The first Ctrl-C stops the search in progress (all workers) and the run
-  // reports what it has; a second one quits at once.
-  const onInterrupt = () => {
-    if (interrupt.signal.aborted) process.exit(ExitCode.interrupted);
-    io.err("\nfaultline check: interrupted; stopping the search (press Ctrl-C again to quit at once)\n");
-    interrupt.abort();
+    onBlocking,
   };
   process.on("SIGINT", onInterrupt);
 
