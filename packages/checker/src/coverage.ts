@@ -42,7 +42,15 @@ export function mergeCoverage(a: CoverageReport, b: CoverageReport): CoverageRep
       })),
     };
   });
-  return { owners, totals: coverageTotals(owners) };
+  const faults = a.faults?.map((f, i) => ({ ...f, spent: f.spent + (b.faults?.[i]?.spent ?? 0) }));
+  return { owners, totals: coverageTotals(owners), ...(faults ? { faults } : {}) };
+}
+
+/** Starts counting when the model can; the returned function stops and gives the report (null when it cannot count). */
+function startCounting<S, Step extends Json>(model: Model<S, Step>): () => CoverageReport | null {
+  if (!hasCoverage(model)) return () => null;
+  model.beginCoverage();
+  return () => model.endCoverage();
 }
 
 /**
@@ -53,18 +61,34 @@ export function collectCoverage<S, Step extends Json, R>(
   model: Model<S, Step>,
   check: () => R,
 ): { result: R; coverage: CoverageReport | null } {
-  if (!hasCoverage(model)) {
-    return { result: check(), coverage: null };
-  }
-  model.beginCoverage();
-  let coverage: CoverageReport | null = null;
+  const stop = startCounting(model);
   let result: R;
   try {
     result = check();
-  } finally {
-    coverage = model.endCoverage();
+  } catch (error) {
+    stop();
+    throw error;
   }
-  return { result, coverage };
+  return { result, coverage: stop() };
+}
+
+/**
+ * collectCoverage around an asynchronous check (one that gives the event loop
+ * turns, so a signal can stop it). Nothing else may run the model meanwhile.
+ */
+export async function collectCoverageAsync<S, Step extends Json, R>(
+  model: Model<S, Step>,
+  check: () => Promise<R>,
+): Promise<{ result: R; coverage: CoverageReport | null }> {
+  const stop = startCounting(model);
+  let result: R;
+  try {
+    result = await check();
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { result, coverage: stop() };
 }
 
 /** The report as plain JSON (for the JSON reporter and --coverage files). */

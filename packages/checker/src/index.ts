@@ -63,6 +63,7 @@ export {
 } from "./trace/itf.js";
 export {
   collectCoverage,
+  collectCoverageAsync,
   coverageToJson,
   coverageToText,
   coverageTotals,
@@ -167,3 +168,11 @@ export {
   formatValueShort,
   isEncodedValue,
 } from "./value-text.js";
+export {
+  type InvariantRange,
+  type ScenarioCoverage,
+  scenarioCoverage,
+  type VacuityKind,
+  type VacuityWarning,
+  vacuityWarnings,
+} from "./vacuity.js";

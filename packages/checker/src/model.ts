@@ -359,6 +359,8 @@ export interface StateCoverage {
   entered: number;
   /** Spec states only: a hot state. */
   hot?: boolean;
+  /** The owner's start state. */
+  start?: boolean;
 }
 
 export interface HandlerCoverage {
@@ -378,6 +380,18 @@ export interface OwnerCoverage {
   created: boolean;
   states: StateCoverage[];
   handlers: HandlerCoverage[];
+  /** Specs only: the events the monitor observes. */
+  observes?: string[];
+  location?: SourceLocation;
+}
+
+/** A fault of the test (one with a budget) and how often a step used it. */
+export interface FaultCoverage {
+  /** As written in the test, e.g. `drop Prepare at most 2`. */
+  fault: string;
+  /** Fault steps that spent its budget. */
+  spent: number;
+  location?: SourceLocation;
 }
 
 export interface CoverageTotals {
@@ -396,4 +410,6 @@ export interface CoverageTotals {
 export interface CoverageReport {
   owners: OwnerCoverage[];
   totals: CoverageTotals;
+  /** The test's faults with a budget (reorder has none). */
+  faults?: FaultCoverage[];
 }

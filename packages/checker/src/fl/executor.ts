@@ -161,6 +161,8 @@ export class Executor implements FlContext {
   chooser: ((options: number) => number) | null = null;
   /** When set, states entered and handlers run are counted here (coverage). */
   coverage: CoverageCounts | null = null;
+  /** With coverage: fault steps that spent each fault's budget, by position in the fault plan. */
+  faultsSpent: Float64Array | null = null;
 
   constructor(private readonly cfg: ExecutorConfig) {
     this.params = cfg.params;
@@ -859,6 +861,7 @@ export class Executor implements FlContext {
   private spendBudget(f: number): void {
     if (!(this.budgets[f]! > 0)) throw new InvalidStepError(`fault ${f} has no budget left`);
     this.ownBudgets()[f]!--;
+    if (this.faultsSpent !== null) this.faultsSpent[f]!++;
   }
 
   /** True when the partition separates machines a and b. */

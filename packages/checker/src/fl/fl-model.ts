@@ -24,7 +24,7 @@ import { ALL_STEPS, DELIVER, type EnabledVisitor, RESTART, type StepKind, TIMER 
 import { enabledFairSteps, fairKeyOfStep } from "./fairness.js";
 import type { FaultPlan } from "./fault-plan.js";
 import { type FlState, type FlStep, NO_CHOICES } from "./fl-state.js";
-import { beginCoverage, endCoverage } from "./handler-coverage.js";
+import { beginCoverage, endCoverage, invariantRanges } from "./handler-coverage.js";
 import { type ModelInputs, type ModelRequest, modelInputs, type ProgramInput } from "./load-model.js";
 import type { RunDelivery } from "./partial-order.js";
 import type { OwnerTable } from "./program-tables.js";
@@ -33,6 +33,7 @@ import { spanToLocation } from "./source-location.js";
 import { itfState, nameIn, viewState } from "./state-views.js";
 import { describeStep } from "./step-labels.js";
 import type { Symmetry } from "./symmetry.js";
+import type { InvariantRange } from "../vacuity.js";
 
 export type { BuildModelOptions } from "./build-model.js";
 export { spanToLocation } from "./source-location.js";
@@ -340,6 +341,11 @@ export class FlModel implements Model<FlState, FlStep> {
   }
 
   // ---------------------------------------------------------------- coverage (handler-coverage.ts)
+
+  /** The asserted invariants' `forall` ranges over machine types, for vacuity warnings (vacuity.ts). */
+  invariantRanges(): InvariantRange[] {
+    return invariantRanges(this.ir, this.test);
+  }
 
   beginCoverage(): void {
     beginCoverage(this.parts);

@@ -10,7 +10,7 @@
 // - auto: exhaustive within the bounds; if a bound stops it first, random walks
 //   with the time that is left, so a big model still gets a search for bugs.
 import type { CheckResult, ExhaustiveStats, RandomStats } from "../check-result.js";
-import { collectCoverage } from "../coverage.js";
+import { collectCoverageAsync } from "../coverage.js";
 import {
   type CoverageReport,
   hasLivenessProperties,
@@ -21,7 +21,7 @@ import {
 } from "../model.js";
 import type { ModelFactory } from "../model-factory.js";
 import { boundedIfInterrupted, setStepDeadline } from "../step-deadline.js";
-import { checkExhaustive, checkExhaustiveAsync, type ExhaustiveProgress } from "./bfs-explorer.js";
+import { checkExhaustiveAsync, type ExhaustiveProgress } from "./bfs-explorer.js";
 import { statesWithinBudget } from "./core.js";
 import { checkLivenessAsync, hasHotCycle } from "./liveness.js";
 import { checkExhaustiveParallel } from "./parallel-explorer.js";
@@ -244,6 +244,7 @@ async function withWitnesses<S, Step extends Json>(
     ...(o.timeoutMs !== undefined ? { timeoutMs: Math.max(1, o.timeoutMs - (Date.now() - started)) } : {}),
     ...(o.random !== undefined ? { random: o.random } : {}),
     ...(o.signal !== undefined ? { signal: o.signal } : {}),
+    blocking: (search) => blocking(o, search),
   });
   if (searched.failure !== null)
     return { ...outcome, result: searched.failure, witnesses: searched.witnesses };
@@ -313,8 +314,8 @@ async function runExhaustive<S, Step extends Json>(
       partialOrder,
       ...(o.signal !== undefined ? { signal: o.signal } : {}),
     };
-    // Coverage is collected around a synchronous search (a signal handler cannot run during it).
-    if (o.coverage) return collectCoverage(model, () => checkExhaustive(model, options));
+    // Nothing else runs this model during the search, so coverage can be counted across its turns of the event loop.
+    if (o.coverage) return collectCoverageAsync(model, () => checkExhaustiveAsync(model, options));
     return { result: await checkExhaustiveAsync(model, options), coverage: null };
   };
   const onWorkers = async (timeoutMs: number | undefined): Promise<CheckResult> => {

@@ -39,6 +39,8 @@ export interface WitnessSearchOptions {
   timeoutMs?: number;
   random?: Omit<RandomOptions, "strategy" | "timeoutMs" | "coverage">;
   signal?: AbortSignal;
+  /** Runs a synchronous search (the random ones), e.g. telling the caller that signals wait meanwhile. */
+  blocking?: <T>(search: () => T) => T;
 }
 
 /** `model` with one predicate, the witness's negation, as its only invariant, no end-state failure and no hot specs. */
@@ -94,13 +96,15 @@ export async function searchWitnesses<S, Step extends Json>(
             timeoutMs,
             ...(o.signal !== undefined ? { signal: o.signal } : {}),
           })
-        : checkRandom(search, {
-            ...o.random,
-            strategy: o.mode,
-            ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-            temperature: undefined,
-            coverage: false,
-          });
+        : (o.blocking ?? ((f) => f()))(() =>
+            checkRandom(search, {
+              ...o.random,
+              strategy: o.mode as "random" | "pct",
+              ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+              temperature: undefined,
+              coverage: false,
+            }),
+          );
     const base = {
       name: witness.name,
       kind: witness.kind ?? "reachable",

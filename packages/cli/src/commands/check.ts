@@ -16,6 +16,10 @@ import {
   traceSourcePath,
   traceToItf,
   traceToText,
+  PARALLEL_PROBE_STATES,
+  scenarioCoverage,
+  type VacuityWarning,
+  vacuityWarnings,
   type WitnessOutcome,
 } from "@faultline/checker";
 import { compileSource, type Diagnostic, type IrTest, renderDiagnostics } from "@faultline/lang";
@@ -34,6 +38,7 @@ import { commandHelp } from "../help.js";
 import { colorEnabled, type Io } from "../io.js";
 import { type LoadedModel, loadTestModel } from "../model-loader.js";
 import { prepareParamRun } from "../param-overrides.js";
+import { plural } from "../plural.js";
 import { createProgressReporter } from "../progress.js";
 import { emitReports } from "../reporters/emit.js";
 import { writeCounterexampleHtml } from "../reporters/html.js";
@@ -362,7 +367,10 @@ async function checkTest(
   });
   const result = explored.result;
   progress.done();
-  const { actual, exitCode } = classify(result);
+  const { actual, exitCode: verdictCode } = classify(result);
+  const vacuity = vacuityOf(explored, model);
+  const strictFailure = options.strict && vacuity.length > 0;
+  const exitCode = strictFailure ? ExitCode.violation : verdictCode;
   const failed = result.kind === "violation" || result.kind === "deadlock";
   const seed = explored.mode === "random" ? (options.random.seed ?? 0) : null;
   let tracePath: string | undefined;
@@ -404,7 +412,10 @@ async function checkTest(
     }
   }
   const compared = options.expected
-    ? compareWithExpected(file, test, expectations?.[test.name], actual, exitCode, options)
+    ? strictExpectation(
+        compareWithExpected(file, test, expectations?.[test.name], actual, exitCode, options),
+        strictFailure ? vacuity.length : 0,
+      )
     : null;
   const outcome = testOutcomeFromResult({
     file,
@@ -431,13 +442,39 @@ async function checkTest(
         }
       : {}),
     ...(explored.randomPhase ? { randomPhase: explored.randomPhase } : {}),
-    ...(explored.coverage ? { coverage: coverageToJson(explored.coverage) as Json } : {}),
+    ...(explored.coverage && options.coverage ? { coverage: coverageToJson(explored.coverage) as Json } : {}),
+    ...(explored.coverage ? { scenario: scenarioCoverage(explored.coverage) } : {}),
+    ...(vacuity.length > 0 ? { vacuity, strict: options.strict } : {}),
     ...(explored.witnesses
       ? { witnesses: witnessReports(model, explored.witnesses, options.witnesses) }
       : {}),
   });
   if (htmlPath !== undefined) outcome.htmlPath = htmlPath;
   return { outcome, code: compared?.code ?? exitCode, unpinned: compared?.unpinned ?? false };
+}
+
+/**
+ * Vacuity warnings of a passing test (vacuity.ts), from the coverage counted
+ * during its search; none when the coverage is partial (an exhaustive search
+ * that went on in worker threads, which count none).
+ */
+function vacuityOf(
+  explored: ExploreOutcome,
+  model: Extract<LoadedModel, { ok: true }>["model"],
+): VacuityWarning[] {
+  if (explored.result.kind !== "pass" || explored.coverage === null) return [];
+  const searched = explored.safety?.distinctStates ?? explored.result.stats.distinctStates;
+  if (explored.mode === "exhaustive" && searched > PARALLEL_PROBE_STATES) return [];
+  return vacuityWarnings(explored.coverage, model.invariantRanges());
+}
+
+/** With --strict, vacuity warnings make a test fail its expectation too. */
+function strictExpectation<
+  T extends { expectation: NonNullable<TestOutcome["expectation"]>; code: ExitCodeValue },
+>(compared: T, warnings: number): T {
+  if (warnings === 0 || !compared.expectation.matched) return compared;
+  const message = `${plural(warnings, "vacuity warning")} (--strict)`;
+  return { ...compared, expectation: { matched: false, message }, code: ExitCode.violation };
 }
 
 /** The witness properties' outcomes for the report; their traces as text with `--witnesses`. */

@@ -2,12 +2,18 @@
 // outcome and a file the same way (failures: failure-text.ts).
 import { isAbsolute, normalize, relative } from "node:path";
 import { failureSentence } from "./failure-text.js";
+import type { VacuityWarning } from "@faultline/checker";
 import type { TestOutcome } from "./run-report.js";
 import { plural } from "../plural.js";
 
 /** Whether the test counts as passed: it matched its expectation, or (without one) passed. */
 export function testPassed(t: TestOutcome): boolean {
-  return t.expectation ? t.expectation.matched : t.outcome === "pass";
+  return t.expectation ? t.expectation.matched : t.outcome === "pass" && !strictlyVacuous(t);
+}
+
+/** A passing test whose vacuity warnings fail it (`--strict`). */
+export function strictlyVacuous(t: TestOutcome): boolean {
+  return t.strict === true && (t.vacuity?.length ?? 0) > 0;
 }
 
 /** One phrase for the outcome: "pass", "violation of NoSplitDecision", "bounded (max-states)". */
@@ -24,6 +30,19 @@ export function outcomeText(t: TestOutcome): string {
     default:
       return t.outcome;
   }
+}
+
+/** A vacuity warning as one line: `spec S never left its start state Idle (m.fl:3:1)`. */
+export function vacuityLine(w: VacuityWarning, rootDir?: string): string {
+  const at = w.location
+    ? ` (${displayPath(w.location.file, rootDir)}:${w.location.line}:${w.location.col})`
+    : "";
+  return `${w.message}${at}`;
+}
+
+/** What --strict makes of a test's vacuity warnings, as one sentence. */
+export function strictVacuityMessage(t: TestOutcome): string {
+  return `${plural(t.vacuity?.length ?? 0, "vacuity warning")} (--strict): the pass may prove little`;
 }
 
 /** Why a bounded test has no verdict, as one sentence. */

@@ -118,6 +118,19 @@ function testAnnotation(t: TestOutcome, rootDir: string | undefined): string | n
   return null;
 }
 
+/** One ::warning per vacuity warning of a passing test (::error under --strict). */
+function vacuityAnnotations(t: TestOutcome, rootDir: string | undefined): string[] {
+  const where: SourceLocation = t.testLocation ?? { file: t.file, line: 1, col: 1 };
+  const level = t.strict ? "error" : "warning";
+  return (t.vacuity ?? []).map((w) =>
+    command(
+      level,
+      [...position(w.location ?? where, rootDir), ["title", "Vacuous pass"]],
+      `test ${t.test}: ${w.message}`,
+    ),
+  );
+}
+
 /** One workflow command per finding, each on its own line ("" when there is nothing to say). */
 export function toGithubAnnotations(report: RunReport): string {
   const lines: string[] = [];
@@ -128,6 +141,7 @@ export function toGithubAnnotations(report: RunReport): string {
   for (const t of report.tests) {
     const line = testAnnotation(t, report.rootDir);
     if (line !== null) lines.push(line);
+    lines.push(...vacuityAnnotations(t, report.rootDir));
   }
   return lines.map((l) => `${l}\n`).join("");
 }

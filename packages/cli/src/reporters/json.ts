@@ -2,7 +2,7 @@
 // Version 1 keeps every field of the first `check --reporter json` output
 // (modelErrors[].errors included) and only adds fields; a change that removes
 // or retypes a field bumps the version. docs/reporters.md documents it.
-import type { Failure } from "@faultline/checker";
+import type { Failure, ScenarioCoverage, VacuityWarning } from "@faultline/checker";
 import type { Diagnostic } from "@faultline/lang";
 import { outcomeText, testPassed } from "./format.js";
 import type {
@@ -10,6 +10,7 @@ import type {
   RandomFindingReport,
   RunReport,
   TestOutcomeKind,
+  TestOutcome,
   TestStats,
   WitnessReport,
 } from "./run-report.js";
@@ -65,6 +66,17 @@ export interface JsonTestSummary {
   liveness?: JsonLiveness;
   /** The test's witness properties (`reachable`): reached (shortest trace length; text with --witnesses) or not. */
   witnesses?: WitnessReport[];
+  /** After a pass: what never happened (vacuity.ts); they fail the test with --strict. */
+  vacuity?: VacuityWarning[];
+  /** Per spec monitor: its states and transitions this test covered. */
+  scenario?: ScenarioCoverage[];
+}
+
+/** A spec monitor's scenario coverage over every test of its file that asserts it. */
+export interface JsonScenarioCoverage extends ScenarioCoverage {
+  file: string;
+  /** The tests merged. */
+  tests: string[];
 }
 
 export type JsonLiveness =
@@ -84,6 +96,8 @@ export interface JsonSummary {
   /** Ctrl-C stopped the run: the last test's outcome is "interrupted", later tests are missing. */
   interrupted: boolean;
   tests: JsonTestSummary[];
+  /** Per file and spec monitor: the states and transitions covered by any of its tests (merged). */
+  scenarioCoverage: JsonScenarioCoverage[];
   modelErrors: { file: string; errors: number; expected: boolean; diagnostics: JsonDiagnostic[] }[];
 }
 
@@ -149,6 +163,8 @@ export function toJsonSummary(report: RunReport): JsonSummary {
     ...(t.loop !== undefined ? { loop: t.loop } : {}),
     ...(t.liveness !== undefined ? { liveness: livenessJson(t.liveness) } : {}),
     ...(t.witnesses !== undefined ? { witnesses: t.witnesses } : {}),
+    ...(t.vacuity !== undefined ? { vacuity: t.vacuity } : {}),
+    ...(t.scenario !== undefined ? { scenario: t.scenario } : {}),
   }));
   const passed = tests.filter((t) => t.passed).length;
   const modelErrors = report.modelErrors.map((m) => ({
@@ -173,6 +189,32 @@ export function toJsonSummary(report: RunReport): JsonSummary {
     },
     interrupted: report.interrupted === true,
     tests,
+    scenarioCoverage: mergedScenarioCoverage(report.tests),
     modelErrors,
   };
+}
+
+/** A part (states or transitions) covered by any of the tests: uncovered only where every test left it uncovered. */
+function mergePart(a: ScenarioCoverage["states"], b: ScenarioCoverage["states"]): ScenarioCoverage["states"] {
+  const uncovered = a.uncovered.filter((x) => b.uncovered.includes(x));
+  return { covered: a.total - uncovered.length, total: a.total, uncovered };
+}
+
+/** Scenario coverage per file and spec, merged over the tests that assert the spec. */
+export function mergedScenarioCoverage(tests: readonly TestOutcome[]): JsonScenarioCoverage[] {
+  const merged = new Map<string, JsonScenarioCoverage>();
+  for (const t of tests) {
+    for (const s of t.scenario ?? []) {
+      const key = `${t.file}\0${s.spec}`;
+      const seen = merged.get(key);
+      if (seen === undefined) {
+        merged.set(key, { file: t.file, ...structuredClone(s), tests: [t.test] });
+        continue;
+      }
+      seen.states = mergePart(seen.states, s.states);
+      seen.transitions = mergePart(seen.transitions, s.transitions);
+      seen.tests.push(t.test);
+    }
+  }
+  return [...merged.values()];
 }

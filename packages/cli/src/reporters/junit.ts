@@ -5,7 +5,16 @@
 // suite carries properties, system-out and system-err, and the root
 // <testsuites> element has no attributes).
 import type { Diagnostic } from "@faultline/lang";
-import { boundedMessage, counterexampleLines, displayPath, formatSeconds, outcomeText } from "./format.js";
+import {
+  boundedMessage,
+  counterexampleLines,
+  displayPath,
+  formatSeconds,
+  outcomeText,
+  strictlyVacuous,
+  strictVacuityMessage,
+  vacuityLine,
+} from "./format.js";
 import { failureSentence } from "./failure-text.js";
 import type { ModelErrorReport, RunReport, TestOutcome } from "./run-report.js";
 import { plural } from "../plural.js";
@@ -85,8 +94,10 @@ export function toJUnitXml(report: RunReport): string {
  */
 function systemOut(tests: readonly TestOutcome[]): string {
   const pages = tests.filter((t) => t.htmlPath !== undefined);
-  if (pages.length === 0) return "    <system-out/>";
   const lines = pages.flatMap((t) => [`${t.test}: html: ${t.htmlPath}`, `[[ATTACHMENT|${t.htmlPath}]]`]);
+  for (const t of tests)
+    for (const w of t.vacuity ?? []) lines.push(`${t.test}: vacuity warning: ${vacuityLine(w)}`);
+  if (lines.length === 0) return "    <system-out/>";
   return `    <system-out>${text(lines.join("\n"))}</system-out>`;
 }
 
@@ -130,8 +141,8 @@ function testCases(t: TestOutcome, report: RunReport): Case[] {
 /** Whether the test's case carries a failure or an error. */
 function failed(t: TestOutcome): boolean {
   if (t.expectation) return !t.expectation.matched;
-  // pass: every property held; bounded, model-error, error: none was verified.
-  return t.outcome !== "pass";
+  // pass: every property held (unless --strict and vacuity warnings); bounded, model-error, error: none was verified.
+  return t.outcome !== "pass" || strictlyVacuous(t);
 }
 
 function problemFor(t: TestOutcome, report: RunReport): Problem {
@@ -139,6 +150,11 @@ function problemFor(t: TestOutcome, report: RunReport): Problem {
   if (t.expectation && !t.expectation.matched) {
     const message = t.expectation.message ?? `unexpected outcome: ${outcomeText(t)}`;
     return { element: "failure", type: "expectation", message, body: `${message}\n\n${details}` };
+  }
+  if (strictlyVacuous(t)) {
+    const message = strictVacuityMessage(t);
+    const warnings = (t.vacuity ?? []).map((w) => vacuityLine(w, report.rootDir)).join("\n");
+    return { element: "failure", type: "vacuity", message, body: `${message}\n${warnings}\n\n${details}` };
   }
   switch (t.outcome) {
     case "bounded": {

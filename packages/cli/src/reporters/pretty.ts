@@ -6,7 +6,7 @@
 import { basename } from "node:path";
 import { type CoverageReport, coverageToText } from "@faultline/checker";
 import { failureVerdict } from "./failure-text.js";
-import { testPassed } from "./format.js";
+import { strictlyVacuous, strictVacuityMessage, testPassed, vacuityLine } from "./format.js";
 import type { RunReport, SearchFigures, TestOutcome, TestStats } from "./run-report.js";
 import { plural } from "../plural.js";
 
@@ -89,6 +89,7 @@ function statsText(t: TestOutcome): string {
 
 function verdictText(t: TestOutcome): string {
   if (t.failure) return failureVerdict(t.failure);
+  if (strictlyVacuous(t)) return `pass, but ${strictVacuityMessage(t)}`;
   if (t.outcome === "bounded") return `bounded (${t.boundReason}) without a verdict`;
   if (t.outcome === "interrupted") return "interrupted (Ctrl-C) without a verdict";
   if (t.outcome === "error") return `checker error: ${t.errorMessage}`;
@@ -146,6 +147,7 @@ export function prettyTest(t: TestOutcome, options: PrettyOptions): string {
     );
   }
   lines.push(...witnessLines(t));
+  for (const w of t.vacuity ?? []) lines.push(`      ${paint("33", "warning")}: ${vacuityLine(w)}`);
   if (t.failure && (!t.expectation || options.verbose || !ok)) lines.push(...counterexample(t));
   return `${lines.join("\n")}\n${coverage}`;
 }

@@ -1,7 +1,16 @@
 // The neutral record of one `faultline check` run that every CI reporter
 // (JUnit, SARIF, GitHub, JSON) consumes. Reporters are pure functions of it,
 // so they can be tested without running the checker.
-import type { CheckResult, Failure, Json, RandomStats, SourceLocation, StepLabel } from "@faultline/checker";
+import type {
+  CheckResult,
+  Failure,
+  Json,
+  RandomStats,
+  ScenarioCoverage,
+  SourceLocation,
+  StepLabel,
+  VacuityWarning,
+} from "@faultline/checker";
 import type { Diagnostic, IrTest } from "@faultline/lang";
 
 export type TestOutcomeKind =
@@ -90,6 +99,12 @@ export interface TestOutcome {
   randomPhase?: { runs: number; steps: number; elapsedMs: number };
   /** The test's witness properties (`reachable`), searched after its safety search passed. */
   witnesses?: WitnessReport[];
+  /** After a pass: what never happened (a spec that never left its start state...; vacuity.ts). */
+  vacuity?: VacuityWarning[];
+  /** `--strict`: the vacuity warnings fail the test. */
+  strict?: boolean;
+  /** Per spec monitor: the states and transitions its runs covered. */
+  scenario?: ScenarioCoverage[];
 }
 
 /** A witness property's outcome: reached (the shortest witness trace's length and text) or not. */
@@ -234,6 +249,9 @@ export interface TestOutcomeInput {
   safety?: SearchFigures;
   randomPhase?: { runs: number; steps: number; elapsedMs: number };
   witnesses?: WitnessReport[];
+  vacuity?: VacuityWarning[];
+  strict?: boolean;
+  scenario?: ScenarioCoverage[];
 }
 
 /**
@@ -332,5 +350,8 @@ export function testOutcomeFromResult(input: TestOutcomeInput): TestOutcome {
   if (input.safety) outcome.safety = input.safety;
   if (input.randomPhase) outcome.randomPhase = input.randomPhase;
   if (input.witnesses) outcome.witnesses = input.witnesses;
+  if (input.vacuity) outcome.vacuity = input.vacuity;
+  if (input.strict) outcome.strict = true;
+  if (input.scenario) outcome.scenario = input.scenario;
   return outcome;
 }

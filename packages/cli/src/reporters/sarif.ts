@@ -56,6 +56,8 @@ export function sarifRuleId(f: Pick<Failure, "kind" | "property">): string {
 
 export const BOUNDED_RULE_ID = "FL-BOUNDED";
 export const EXPECTATION_RULE_ID = "FL-EXPECTATION";
+/** Vacuity warnings of a passing test, one rule per kind (`FL-VACUITY/spec-never-left-start`). */
+export const VACUITY_RULE_ID = "FL-VACUITY";
 
 const REPLAY_HELP =
   "Faultline saves the counterexample as an ITF trace under --out; `faultline replay <trace>` prints it step by step and `faultline explore <trace>` opens it in the terminal UI.";
@@ -104,6 +106,11 @@ function ruleDescriptor(id: string): SarifObject {
       title = "BoundReached";
       description =
         "The search finished within its bounds (depth, states, time), so the verdict covers every state.";
+      level = "warning";
+      break;
+    case VACUITY_RULE_ID:
+      title = `Vacuity${pascal(name)}`;
+      description = `A passing check exercised what it asserts (${name.replace(/-/g, " ")} is a sign it did not).`;
       level = "warning";
       break;
     case EXPECTATION_RULE_ID:
@@ -244,6 +251,21 @@ export function toSarif(report: RunReport): SarifLog {
           message: { text: `Test ${t.test}: ${mismatch}.` },
           locations: [loc(fallback)],
           partialFingerprints: fingerprint(EXPECTATION_RULE_ID, relOrAbs(t.file, report), t.test),
+          properties: testProperties(t),
+        },
+      });
+    }
+    for (const w of t.vacuity ?? []) {
+      const ruleId = `${VACUITY_RULE_ID}/${w.kind}`;
+      addRule(ruleId, () => ruleDescriptor(ruleId));
+      results.push({
+        ruleId,
+        result: {
+          ruleId,
+          level: t.strict ? "error" : "warning",
+          message: { text: `Test ${t.test}: ${w.message}.` },
+          locations: [loc(w.location ?? fallback)],
+          partialFingerprints: fingerprint(ruleId, relOrAbs(t.file, report), `${t.test}/${w.subject}`),
           properties: testProperties(t),
         },
       });
