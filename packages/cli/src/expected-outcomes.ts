@@ -10,6 +10,8 @@ export interface ExpectedOutcome {
   /** Optional pins, checked when present. */
   states?: number;
   traceLength?: number;
+  /** Per witness property (`reachable`, `cover`): the length of its shortest witness trace. */
+  witnesses?: Record<string, number>;
 }
 
 export type ExpectedFile = Record<string, Record<string, ExpectedOutcome>>;
@@ -37,6 +39,8 @@ export interface ActualOutcome {
   property?: string;
   states?: number;
   traceLength?: number;
+  /** The reached witness properties' shortest trace lengths. */
+  witnesses?: Record<string, number>;
 }
 
 /** Null when actual matches expected, else a one-line explanation. */
@@ -51,6 +55,12 @@ export function compareOutcome(expected: ExpectedOutcome, actual: ActualOutcome)
   }
   if (expected.traceLength !== undefined && expected.traceLength !== actual.traceLength) {
     return `expected a ${expected.traceLength}-step counterexample, got ${actual.traceLength}`;
+  }
+  for (const [name, length] of Object.entries(expected.witnesses ?? {})) {
+    const got = actual.witnesses?.[name];
+    if (got !== length) {
+      return `expected a ${length}-step witness of ${name}, got ${got === undefined ? "none" : `${got} steps`}`;
+    }
   }
   return null;
 }

@@ -29,7 +29,7 @@ describe.each(found.files.map((f) => [f.slice(ROOT.length), f]))("%s", (_name, f
     it(`${test.name} gives its expected outcome`, async () => {
       const model = buildModel(compiled.ir, test.name);
       // The same route as `faultline check`: exhaustive, then liveness when a spec has hot states.
-      const { result } = await explore(model, {
+      const { result, witnesses } = await explore(model, {
         file,
         test: test.name,
         faultsText: undefined,
@@ -40,7 +40,7 @@ describe.each(found.files.map((f) => [f.slice(ROOT.length), f]))("%s", (_name, f
         timeoutMs: undefined,
         onProgress: () => {},
       });
-      const { actual } = classify(result);
+      const { actual } = classify(result, witnesses);
       const expected = expectations?.[test.name];
       expect(expected, `no expectation for ${test.name}`).toBeDefined();
       expect(compareOutcome(expected!, actual)).toBeNull();

@@ -4,7 +4,9 @@
 // reporter); a reached witness has the shortest trace (compared with the
 // distance a plain breadth-first search over the model finds); `--witnesses`
 // prints it.
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildModel, type FlModel } from "@faultline/checker";
 import { compileSource } from "@faultline/lang";
@@ -126,5 +128,30 @@ describe("reachable properties", () => {
       "✗ Silent: cover Answered.Done was never witnessed in any of the 2 reachable states",
     );
     expect(pretty.out()).toContain("cover Answered.Waiting: witnessed in 1 step");
+  });
+
+  it("pins the shortest witness lengths in expected.json (`unreached` is an outcome there too)", async () => {
+    // expected.json is read once per directory and run: one directory per pin.
+    const pinned = (walk: number): string => {
+      const dir = mkdtempSync(join(tmpdir(), "faultline-witness-"));
+      const copy = join(dir, "masked.fl");
+      copyFileSync(MODEL, copy);
+      writeFileSync(
+        join(dir, "expected.json"),
+        JSON.stringify({
+          "masked.fl": {
+            Masked: { outcome: "unreached", property: "RetryHappens" },
+            Witnessed: { outcome: "pass", witnesses: { BothServed: 3 } },
+            Walk: { outcome: "pass", witnesses: { AtSeven: walk } },
+          },
+        }),
+      );
+      return copy;
+    };
+    const ok = captureIo();
+    expect(await runCheck([pinned(4), "--expected"], ok.io)).toBe(0);
+    const wrong = captureIo();
+    expect(await runCheck([pinned(5), "--expected"], wrong.io)).toBe(1);
+    expect(wrong.out()).toContain("MISMATCH: expected a 5-step witness of AtSeven, got 4 steps");
   });
 });

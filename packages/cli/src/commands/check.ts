@@ -63,8 +63,20 @@ import { runExplore } from "./explore.js";
 
 export { CHECK_FLAGS };
 
-/** Which outcome and exit code a checker result stands for. */
-export function classify(result: CheckResult): { actual: ActualOutcome; exitCode: ExitCodeValue } {
+/** Which outcome and exit code a checker result stands for, with its reached witnesses' shortest lengths. */
+export function classify(
+  result: CheckResult,
+  witnesses: readonly WitnessOutcome[] = [],
+): { actual: ActualOutcome; exitCode: ExitCodeValue } {
+  const classified = classifyResult(result);
+  for (const w of witnesses) {
+    if (w.trace)
+      classified.actual.witnesses = { ...classified.actual.witnesses, [w.name]: w.trace.steps.length };
+  }
+  return classified;
+}
+
+function classifyResult(result: CheckResult): { actual: ActualOutcome; exitCode: ExitCodeValue } {
   const states = "stats" in result && result.stats ? result.stats.distinctStates : undefined;
   switch (result.kind) {
     case "pass":
@@ -367,7 +379,7 @@ async function checkTest(
   });
   const result = explored.result;
   progress.done();
-  const { actual, exitCode: verdictCode } = classify(result);
+  const { actual, exitCode: verdictCode } = classify(result, explored.witnesses);
   const vacuity = vacuityOf(explored, model);
   const strictFailure = options.strict && vacuity.length > 0;
   const exitCode = strictFailure ? ExitCode.violation : verdictCode;
