@@ -237,10 +237,12 @@ async function withWitnesses<S, Step extends Json>(
   outcome: CheckModelOutcome,
 ): Promise<CheckModelOutcome> {
   if (outcome.result.kind !== "pass" || !hasWitnesses(model) || o.signal?.aborted) return outcome;
+  // The witness searches run on this thread: a memory budget caps their states as it caps the liveness graph's.
+  const cap = statesWithinBudget(o.memoryBytes, LIVENESS_BYTES_PER_STATE);
   const searched = await searchWitnesses(model, model.witnesses, {
     mode: outcome.mode === "random" ? (o.mode === "pct" ? "pct" : "random") : "exhaustive",
     maxDepth: o.maxDepth,
-    maxStates: o.maxStates,
+    maxStates: cap === undefined ? o.maxStates : Math.min(cap, o.maxStates ?? cap),
     ...(o.timeoutMs !== undefined ? { timeoutMs: Math.max(1, o.timeoutMs - (Date.now() - started)) } : {}),
     ...(o.random !== undefined ? { random: o.random } : {}),
     ...(o.signal !== undefined ? { signal: o.signal } : {}),
