@@ -18,7 +18,7 @@ const exampleFiles = readdirSync(examplesDir)
   .filter((f) => f.endsWith(".fl"))
   .sort();
 
-const OUTCOMES = ["pass", "violation", "deadlock", "liveness", "bounded", "model-error"] as const;
+const OUTCOMES = ["pass", "violation", "deadlock", "liveness", "unreached", "bounded", "model-error"] as const;
 
 interface Expectation {
   outcome: (typeof OUTCOMES)[number];
@@ -80,6 +80,7 @@ describe("examples", () => {
       "reorder.fl",
       "crash-restart.fl",
       "partition.fl",
+      "witnesses.fl",
     ]) {
       expect(exampleFiles).toContain(name);
     }
@@ -114,7 +115,7 @@ describe("examples", () => {
       expect(exampleFiles).toContain(file);
       for (const [test, e] of Object.entries(tests)) {
         expect(OUTCOMES, `${file} ${test}`).toContain(e.outcome);
-        const failing = e.outcome === "violation" || e.outcome === "deadlock" || e.outcome === "liveness";
+        const failing = ["violation", "deadlock", "liveness", "unreached"].includes(e.outcome);
         expect(typeof e.property === "string", `${file} ${test}: property iff failing`).toBe(failing);
       }
     }
