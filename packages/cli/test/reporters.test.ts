@@ -1033,3 +1033,79 @@ describe("links to the counterexample's HTML page (--reporter html)", () => {
     expect(toGithubSummary(sampleReport())).not.toContain("HTML:");
   });
 });
+
+// ---------------------------------------------------------------- witness properties and vacuity
+
+describe("unreached witnesses and vacuity warnings in the schema-checked reports", () => {
+  const unreached = (): TestOutcome => ({
+    ...passing(),
+    test: "Masked",
+    outcome: "unreached",
+    exitCode: 1,
+    failure: {
+      kind: "unreached",
+      property: "RetryHappens",
+      message: "reachable RetryHappens was never witnessed in any of the 3 reachable states",
+      location: { file: "models/two-phase.fl", line: 38, col: 1, endLine: 38, endCol: 50 },
+    },
+    witnesses: [{ name: "RetryHappens", kind: "reachable", reached: false, traceLength: null, searched: 3 }],
+  });
+  const vacuous = (strict: boolean): TestOutcome => ({
+    ...passing(),
+    test: "Vacuous",
+    ...(strict ? { strict: true, exitCode: 1 } : {}),
+    vacuity: [
+      {
+        kind: "spec-never-left-start",
+        subject: "Replied",
+        message: "spec Replied never left its start state Quiet",
+        location: { file: "models/two-phase.fl", line: 9, col: 1, endLine: 12, endCol: 2 },
+      },
+      {
+        kind: "fault-never-used",
+        subject: "drop Pong at most 1",
+        message: "fault drop Pong at most 1 never happened",
+      },
+    ],
+  });
+  const report = (strict: boolean): RunReport => ({
+    ...sampleReport(),
+    modelErrors: [],
+    tests: [unreached(), vacuous(strict)],
+  });
+
+  it("JUnit: unreached is a failure, warnings go to system-out (a failure with --strict); both XSDs accept it", async () => {
+    for (const strict of [false, true]) {
+      const xml = toJUnitXml(report(strict));
+      expect(await validateXml(xml, JENKINS_XSD)).toBeNull();
+      expect(await validateXml(xml, ANT_XSD)).toBeNull();
+      expect(xml).toContain('type="unreached"');
+      expect(xml).toContain("Vacuous: vacuity warning: spec Replied never left its start state Quiet");
+      expect(xml.includes('type="vacuity"')).toBe(strict);
+    }
+  });
+
+  it("SARIF: FL-REACHABLE/<property> errors and FL-VACUITY/<kind> warnings (errors with --strict), schema-valid", () => {
+    for (const strict of [false, true]) {
+      const doc = toSarif(report(strict)) as Json;
+      expect(sarifErrors(doc)).toBeNull();
+      const results = doc.runs[0].results.map((r: Json) => `${r.ruleId} ${r.level}`);
+      expect(results).toContain("FL-REACHABLE/RetryHappens error");
+      expect(results).toContain(`FL-VACUITY/spec-never-left-start ${strict ? "error" : "warning"}`);
+      expect(results).toContain(`FL-VACUITY/fault-never-used ${strict ? "error" : "warning"}`);
+    }
+  });
+
+  it("JSON: the outcome, the witnesses and the warnings; --strict makes the vacuous test fail", () => {
+    const summary = toJsonSummary(report(true));
+    expect(summary.tests.map((t) => [t.test, t.outcome, t.property, t.passed])).toEqual([
+      ["Masked", "unreached", "RetryHappens", false],
+      ["Vacuous", "pass", null, false],
+    ]);
+    expect(summary.tests[1]!.vacuity!.map((w) => w.kind)).toEqual([
+      "spec-never-left-start",
+      "fault-never-used",
+    ]);
+    expect(toJsonSummary(report(false)).tests[1]!.passed).toBe(true);
+  });
+});
