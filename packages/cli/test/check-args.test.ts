@@ -36,9 +36,15 @@ describe("check's flags", () => {
       partialOrder: false,
       liveness: true,
       coverage: false,
+      witnesses: false,
+      strict: false,
       quiet: false,
       verbose: false,
     });
+  });
+
+  it("reads --witnesses and --strict", () => {
+    expect(options("models", "--witnesses", "--strict")).toMatchObject({ witnesses: true, strict: true });
   });
 
   it("reads every flag into its typed option", () => {
