@@ -13,7 +13,7 @@ export {
   type LivenessPhase,
   PARALLEL_PROBE_STATES,
 } from "./search/check-model.js";
-export { searchWitnesses, unreachedFailure, type WitnessOutcome } from "./search/witnesses.js";
+export { searchWitnesses, type WitnessOutcome, witnessVerdict } from "./search/witnesses.js";
 export {
   type BoundedResult,
   type BoundReason,

@@ -154,4 +154,11 @@ describe("reachable properties", () => {
     expect(await runCheck([pinned(5), "--expected"], wrong.io)).toBe(1);
     expect(wrong.out()).toContain("MISMATCH: expected a 5-step witness of AtSeven, got 4 steps");
   });
+
+  it("random mode replays the safety search's finished runs, so a timeout that ended them leaves the witness its walks", async () => {
+    const out = captureIo();
+    const args = [MODEL, "--test", "Walk", "--mode", "random", "--runs", "100000000", "--timeout", "200ms"];
+    expect(await runCheck(args, out.io)).toBe(0);
+    expect(out.out()).toContain("reachable AtSeven: witnessed in");
+  });
 });

@@ -26,7 +26,7 @@ import { statesWithinBudget } from "./core.js";
 import { checkLivenessAsync, hasHotCycle } from "./liveness.js";
 import { checkExhaustiveParallel } from "./parallel-explorer.js";
 import { checkRandom, type RandomOptions } from "./random-explorer.js";
-import { searchWitnesses, unreachedFailure, type WitnessOutcome } from "./witnesses.js";
+import { searchWitnesses, type WitnessOutcome, witnessVerdict } from "./witnesses.js";
 
 /** States the single-threaded probe may visit before switching to workers. */
 export const PARALLEL_PROBE_STATES = 200_000;
@@ -239,20 +239,22 @@ async function withWitnesses<S, Step extends Json>(
   if (outcome.result.kind !== "pass" || !hasWitnesses(model) || o.signal?.aborted) return outcome;
   // The witness searches run on this thread: a memory budget caps their states as it caps the liveness graph's.
   const cap = statesWithinBudget(o.memoryBytes, LIVENESS_BYTES_PER_STATE);
+  const stats = outcome.result.stats;
+  // Random: the safety search's own walks again (its seed and the runs it finished), whatever time is left.
+  const random = outcome.mode === "random";
   const searched = await searchWitnesses(model, model.witnesses, {
-    mode: outcome.mode === "random" ? (o.mode === "pct" ? "pct" : "random") : "exhaustive",
+    mode: random ? (o.mode === "pct" ? "pct" : "random") : "exhaustive",
     maxDepth: o.maxDepth,
     maxStates: cap === undefined ? o.maxStates : Math.min(cap, o.maxStates ?? cap),
-    ...(o.timeoutMs !== undefined ? { timeoutMs: Math.max(1, o.timeoutMs - (Date.now() - started)) } : {}),
-    ...(o.random !== undefined ? { random: o.random } : {}),
+    ...(o.timeoutMs !== undefined && !random
+      ? { timeoutMs: Math.max(1, o.timeoutMs - (Date.now() - started)) }
+      : {}),
+    ...(random ? { random: { ...o.random, runs: (stats as RandomStats).runs } } : {}),
     ...(o.signal !== undefined ? { signal: o.signal } : {}),
     blocking: (search) => blocking(o, search),
   });
-  if (searched.failure !== null)
-    return { ...outcome, result: searched.failure, witnesses: searched.witnesses };
-  const failure = unreachedFailure(searched.witnesses, outcome.mode);
   const result =
-    failure === null ? outcome.result : { kind: "unreached" as const, failure, stats: outcome.result.stats };
+    searched.failure ?? witnessVerdict(searched.witnesses, outcome.mode, stats) ?? outcome.result;
   return { ...outcome, result, witnesses: searched.witnesses };
 }
 

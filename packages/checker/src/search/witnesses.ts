@@ -135,20 +135,35 @@ function searchedStates(stats: CheckStats, mode: WitnessSearchOptions["mode"]): 
   return (stats as { steps?: number }).steps ?? stats.distinctStates;
 }
 
-/** The failure of a test whose witness properties were not all reached (the first one not reached). */
-export function unreachedFailure(
+/**
+ * The verdict of a passing test's witness searches: `unreached` when one
+ * search ended without reaching its witness (the first such one is named),
+ * `bounded` when one was stopped by a bound first (no verdict), null when
+ * every witness was reached.
+ */
+export function witnessVerdict(
   outcomes: readonly WitnessOutcome[],
   mode: "exhaustive" | "random",
-): Failure | null {
-  const missed = outcomes.filter((w) => !w.reached);
+  stats: CheckStats,
+): CheckResult | null {
+  const missed = outcomes.filter((w) => !w.reached && w.bound === undefined);
   const first = missed[0];
-  if (first === undefined) return null;
+  if (first === undefined) {
+    const stopped = outcomes.find((w) => !w.reached);
+    if (stopped?.bound === undefined) return null;
+    return {
+      kind: "bounded",
+      reason: stopped.bound,
+      stats,
+      message:
+        `the search for ${stopped.kind} ${stopped.name} stopped at the ${stopped.bound} bound after ` +
+        `${stopped.states.toLocaleString("en-US")} states without reaching it`,
+    };
+  }
   const where =
     mode === "random"
       ? `in ${first.states.toLocaleString("en-US")} random steps`
-      : first.bound !== undefined
-        ? `in the ${first.states.toLocaleString("en-US")} states searched before the ${first.bound} bound`
-        : `in any of the ${first.states.toLocaleString("en-US")} reachable states`;
+      : `in any of the ${first.states.toLocaleString("en-US")} reachable states`;
   const others =
     missed.length > 1
       ? ` (and ${missed
@@ -156,10 +171,11 @@ export function unreachedFailure(
           .map((w) => w.name)
           .join(", ")})`
       : "";
-  return {
+  const failure: Failure = {
     kind: "unreached",
     property: first.name,
     message: `${first.kind} ${first.name} was never witnessed ${where}${others}`,
     ...(first.location ? { location: first.location } : {}),
   };
+  return { kind: "unreached", failure, stats };
 }
