@@ -38,7 +38,7 @@ export interface RandomStats extends CheckStats {
   /** Runs cut off by maxSteps. */
   runsAtMaxSteps: number;
   /** What ended the exploration. */
-  stoppedBy: "runs" | "timeout" | "failure";
+  stoppedBy: "runs" | "timeout" | "failure" | "interrupted";
   /** PCT: the schedule length its change points were drawn from. */
   pctLength?: number;
 }

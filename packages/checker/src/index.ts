@@ -110,7 +110,12 @@ export {
 } from "./search/portfolio.js";
 export { estimateDistinct, SKETCH_SIZE, StateSketch, sketchValue } from "./search/state-sketch.js";
 export { deriveSeed, isValidSeed, Prng } from "./search/prng.js";
-export { checkRandom, type RandomOptions, type RandomStrategy } from "./search/random-explorer.js";
+export {
+  checkRandom,
+  checkRandomAsync,
+  type RandomOptions,
+  type RandomStrategy,
+} from "./search/random-explorer.js";
 export { flStepShapeProblem, type StepShapeProblem } from "./fl/step-shape.js";
 export {
   checkLasso,

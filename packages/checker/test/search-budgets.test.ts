@@ -3,13 +3,14 @@
 // cap. And an AbortSignal (Ctrl-C in the CLI) stops a search with `bounded`,
 // reason "interrupted", and the figures so far (issue 14, item 7).
 import { describe, expect, it } from "vitest";
-import type { CheckResult, CheckStats, ExhaustiveStats } from "../src/check-result.js";
+import type { CheckResult, CheckStats, ExhaustiveStats, RandomStats } from "../src/check-result.js";
 import type { Json } from "../src/model.js";
 import type { ModelFactory } from "../src/model-factory.js";
 import { checkExhaustive, checkExhaustiveAsync } from "../src/search/bfs-explorer.js";
 import { checkModel } from "../src/search/check-model.js";
 import { checkLiveness, checkLivenessAsync } from "../src/search/liveness.js";
 import { checkExhaustiveParallel } from "../src/search/parallel-explorer.js";
+import { checkRandomAsync } from "../src/search/random-explorer.js";
 import { createRingModel } from "./models/ring-model.js";
 import { createWideModel } from "./models/wide-model.js";
 
@@ -177,5 +178,22 @@ describe("callbacks", () => {
         },
       }),
     ).toThrow("from onProgress");
+  });
+});
+
+describe("an interrupted random search", () => {
+  it("stops between two walks with bounded/interrupted and the figures so far", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const result = await checkRandomAsync(createRingModel({ n: 8, allowPass: true }), {
+      seed: 1,
+      runs: 100_000_000,
+      signal: controller.signal,
+    });
+    expect(result).toMatchObject({ kind: "bounded", reason: "interrupted" });
+    const stats = result.stats as RandomStats;
+    expect(stats.runs).toBeGreaterThan(0);
+    expect(stats.runs).toBeLessThan(100_000_000);
+    expect(stats.stoppedBy).toBe("interrupted");
   });
 });

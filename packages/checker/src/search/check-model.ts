@@ -25,7 +25,7 @@ import { checkExhaustiveAsync, type ExhaustiveProgress } from "./bfs-explorer.js
 import { statesWithinBudget } from "./core.js";
 import { checkLivenessAsync, hasHotCycle } from "./liveness.js";
 import { checkExhaustiveParallel } from "./parallel-explorer.js";
-import { checkRandom, type RandomOptions } from "./random-explorer.js";
+import { checkRandomAsync, type RandomOptions } from "./random-explorer.js";
 import { searchWitnesses, type WitnessOutcome, witnessVerdict } from "./witnesses.js";
 
 /** States the single-threaded probe may visit before switching to workers. */
@@ -73,8 +73,8 @@ export interface CheckModelOptions {
    */
   signal?: AbortSignal;
   /**
-   * Called around a search that cannot give the event loop a turn (random and
-   * PCT walks, the symmetry pre-check): `true` before, `false` after. A signal
+   * Called around a search that cannot give the event loop a turn (the
+   * symmetry pre-check): `true` before, `false` after. A signal
    * handler cannot run inside one, so a caller that handles Ctrl-C itself
    * steps aside there (the CLI lets Ctrl-C end the process at once) rather
    * than leave the user waiting for the search's own bound.
@@ -162,7 +162,7 @@ async function checkModelFrom<S, Step extends Json>(
   const remaining = () =>
     o.timeoutMs === undefined ? undefined : Math.max(1, o.timeoutMs - (Date.now() - started));
   if (mode === "random" || mode === "pct") {
-    return { ...runRandom(model, o, mode, o.timeoutMs), mode: "random", liveness: null };
+    return { ...(await runRandom(model, o, mode, o.timeoutMs)), mode: "random", liveness: null };
   }
   const maxStates = o.maxStates ?? (mode === "auto" ? AUTO_EXHAUSTIVE_STATES : undefined);
   const exhaustive = await runExhaustive(model, factory, { ...o, maxStates });
@@ -207,7 +207,7 @@ async function checkModelFrom<S, Step extends Json>(
   }
   let randomPhase: CheckModelOutcome["randomPhase"];
   if (mode === "auto" && result.kind === "bounded") {
-    const random = runRandom(model, o, "random", remaining() ?? 60_000);
+    const random = await runRandom(model, o, "random", remaining() ?? 60_000);
     if (random.result.kind === "violation" || random.result.kind === "deadlock") {
       return { result: random.result, mode: "random", coverage: random.coverage, liveness };
     }
@@ -281,20 +281,20 @@ function quotientLiveness<S, Step extends Json>(
   return { kind: "pass", stats: { ...quick.stats, elapsedMs: Date.now() - started } };
 }
 
-function runRandom<S, Step extends Json>(
+async function runRandom<S, Step extends Json>(
   model: Model<S, Step>,
   o: CheckModelOptions,
   strategy: "random" | "pct",
   timeoutMs: number | undefined,
-): { result: CheckResult; coverage: CoverageReport | null } {
-  const result = blocking(o, () =>
-    checkRandom(model, {
-      ...o.random,
-      strategy,
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      coverage: Boolean(o.coverage),
-    }),
-  );
+): Promise<{ result: CheckResult; coverage: CoverageReport | null }> {
+  // Between walks the event loop gets a turn, so Ctrl-C (the signal) stops the search.
+  const result = await checkRandomAsync(model, {
+    ...o.random,
+    strategy,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    coverage: Boolean(o.coverage),
+    ...(o.signal !== undefined ? { signal: o.signal } : {}),
+  });
   const coverage = ("stats" in result && result.stats?.coverage) || null;
   return { result, coverage: coverage as CoverageReport | null };
 }

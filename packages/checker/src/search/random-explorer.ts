@@ -157,6 +157,30 @@ class RandomRun<S, Step extends Json> {
   }
 
   check(): CheckResult<RandomStats> {
+    const checking = this.checking(Number.POSITIVE_INFINITY);
+    for (;;) {
+      const step = checking.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * check, giving the event loop a turn about every `yieldEveryMs` between
+   * two walks, so a Ctrl-C handler can run: an aborted `signal` stops the
+   * search with `bounded`, reason "interrupted", after the walk in progress.
+   */
+  async checkAsync(signal: AbortSignal | undefined, yieldEveryMs: number): Promise<CheckResult<RandomStats>> {
+    const checking = this.checking(yieldEveryMs);
+    let step = checking.next();
+    while (!step.done) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      step = checking.next(signal?.aborted === true);
+    }
+    return step.value;
+  }
+
+  /** The search; it yields between walks about every `yieldEveryMs`, and stops when resumed with `true`. */
+  private *checking(yieldEveryMs: number): Generator<void, CheckResult<RandomStats>, boolean | undefined> {
     const o = this.options;
     const invalid = this.validate();
     if (invalid !== null) return { kind: "error", message: invalid };
@@ -168,6 +192,8 @@ class RandomRun<S, Step extends Json> {
     if (coverage) this.model.beginCoverage!();
     let found: { index: number; outcome: RunOutcome } | null = null;
     let report: CoverageReport | null = null;
+    let interrupted = false;
+    let lastYield = this.now();
     try {
       if (this.strategy === "pct") this.pctLength = o.pctLength ?? this.probeLength();
       for (let index = first; index <= last; index++) {
@@ -178,9 +204,18 @@ class RandomRun<S, Step extends Json> {
           found = { index, outcome };
           break;
         }
-        if (this.now() >= this.deadline) {
+        const now = this.now();
+        if (now >= this.deadline) {
           this.timedOut = true;
           break;
+        }
+        if (now - lastYield >= yieldEveryMs) {
+          // The walks are the model's own code: nothing of it runs while the caller has the turn.
+          if ((yield) === true) {
+            interrupted = true;
+            break;
+          }
+          lastYield = this.now();
         }
       }
     } catch (error) {
@@ -194,9 +229,11 @@ class RandomRun<S, Step extends Json> {
       return result;
     }
     if (coverage) report = this.model.endCoverage!();
-    const stoppedBy = found !== null ? "failure" : this.timedOut ? "timeout" : "runs";
+    const stoppedBy =
+      found !== null ? "failure" : interrupted ? "interrupted" : this.timedOut ? "timeout" : "runs";
     const stats = this.stats(runsRequested, stoppedBy);
     if (report !== null) stats.coverage = report;
+    if (interrupted) return { kind: "bounded", reason: "interrupted", stats };
     if (found === null) return { kind: "pass", stats };
     return this.report(found.index, found.outcome, stats);
   }
@@ -421,4 +458,20 @@ export function checkRandom<S, Step extends Json>(
   options: RandomOptions = {},
 ): CheckResult<RandomStats> {
   return new RandomRun(model, options).check();
+}
+
+/** checkRandomAsync: how often the event loop gets a turn between walks (ms). */
+const YIELD_EVERY_MS = 50;
+
+/**
+ * checkRandom, giving the event loop a turn between walks about every 50 ms:
+ * an aborted `signal` (Ctrl-C in the CLI) stops it with `bounded`, reason
+ * "interrupted", and the figures so far. One walk is not cut short: with the
+ * default --max-steps it takes about a millisecond.
+ */
+export function checkRandomAsync<S, Step extends Json>(
+  model: Model<S, Step>,
+  options: RandomOptions & { signal?: AbortSignal } = {},
+): Promise<CheckResult<RandomStats>> {
+  return new RandomRun(model, options).checkAsync(options.signal, YIELD_EVERY_MS);
 }
