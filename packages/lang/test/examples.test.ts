@@ -18,7 +18,15 @@ const exampleFiles = readdirSync(examplesDir)
   .filter((f) => f.endsWith(".fl"))
   .sort();
 
-const OUTCOMES = ["pass", "violation", "deadlock", "liveness", "unreached", "bounded", "model-error"] as const;
+const OUTCOMES = [
+  "pass",
+  "violation",
+  "deadlock",
+  "liveness",
+  "unreached",
+  "bounded",
+  "model-error",
+] as const;
 
 interface Expectation {
   outcome: (typeof OUTCOMES)[number];
