@@ -50,10 +50,23 @@ export class SourceLines {
 
 // ---------------------------------------------------------------- tokens
 
+/**
+ * A field name: any name, hard keywords included (`seq`, `set`, `map`, `state`...).
+ * Field names only appear where nothing else can (after `.`, before `:` in a named
+ * tuple type, before `=` in a named tuple), so `(from: machine, seq: int)` and
+ * `msg.seq` need no reserved-word workaround. A category: no text of its own.
+ */
+export const FieldName = createToken({
+  name: "FieldName",
+  pattern: Lexer.NA,
+  label: "a name",
+});
+
 export const Identifier = createToken({
   name: "Identifier",
   pattern: /[A-Za-z_][A-Za-z0-9_]*/,
   label: "a name",
+  categories: [FieldName],
 });
 
 // Binary operators share a category so the expression rule is one loop; the
@@ -155,7 +168,7 @@ function keywordToken(word: string, soft: boolean): TokenType {
     pattern: new RegExp(word),
     longer_alt: Identifier,
     label: `'${word}'`,
-    categories: soft ? [Identifier] : word === "in" ? [BinaryOperator] : [],
+    categories: soft ? [Identifier] : word === "in" ? [BinaryOperator, FieldName] : [FieldName],
   });
 }
 
@@ -322,6 +335,7 @@ export const allTokens: TokenType[] = [
     .sort(([a], [b]) => b.length - a.length)
     .map(([, t]) => t),
   Identifier,
+  FieldName,
   IntLiteral,
   ColonColon,
   Colon,

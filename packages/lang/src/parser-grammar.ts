@@ -56,6 +56,7 @@ import {
   Comma,
   Dollar,
   Dot,
+  FieldName,
   Identifier,
   IntLiteral,
   KwAnnounce,
@@ -364,6 +365,16 @@ export class FaultlineParser extends EmbeddedActionsParser {
 
   private join(a: Span, b: Span): Span {
     return { file: a.file, start: a.start, end: b.end.offset >= a.start.offset ? b.end : a.start };
+  }
+
+  /**
+   * Right after a comma inside a tuple, at its `)`: a trailing comma, which ends the
+   * element list (`(a = 1,)`, `(int, bool,)`). Never while chevrotain records the
+   * grammar, so the recorded rule keeps its element (and its error messages).
+   */
+  private atTrailingComma(): boolean {
+    const recording = (this as unknown as { RECORDING_PHASE: boolean }).RECORDING_PHASE;
+    return !recording && this.LA(1).tokenType === RParen && this.LA(0).tokenType === Comma;
   }
 
   private ident(tok: IToken): Ident {
@@ -1302,7 +1313,8 @@ export class FaultlineParser extends EmbeddedActionsParser {
             this.AT_LEAST_ONE_SEP({
               SEP: Comma,
               DEF: () => {
-                const name = this.CONSUME(Identifier);
+                if (this.atTrailingComma()) return;
+                const name = this.CONSUME(FieldName);
                 this.CONSUME(Colon);
                 const type = this.SUBRULE(this.typeExpr);
                 fields.push({ name, type });
@@ -1331,6 +1343,7 @@ export class FaultlineParser extends EmbeddedActionsParser {
                 elems.push(this.SUBRULE3(this.typeExpr));
                 this.MANY(() => {
                   this.CONSUME2(Comma);
+                  if (this.atTrailingComma()) return;
                   elems.push(this.SUBRULE4(this.typeExpr));
                 });
               });
@@ -1742,7 +1755,7 @@ export class FaultlineParser extends EmbeddedActionsParser {
               this.OR2([
                 {
                   ALT: () => {
-                    const field = this.CONSUME(Identifier);
+                    const field = this.CONSUME(FieldName);
                     this.ACTION(() => {
                       const f = this.ident(field);
                       expr = this.mk<Expr>(
@@ -1970,7 +1983,8 @@ export class FaultlineParser extends EmbeddedActionsParser {
             this.AT_LEAST_ONE_SEP({
               SEP: Comma,
               DEF: () => {
-                const name = this.CONSUME(Identifier);
+                if (this.atTrailingComma()) return;
+                const name = this.CONSUME(FieldName);
                 this.CONSUME(Assign);
                 const value = this.SUBRULE(this.expression);
                 fields.push({ name, value });
@@ -1995,6 +2009,7 @@ export class FaultlineParser extends EmbeddedActionsParser {
                 elems.push(this.SUBRULE3(this.expression));
                 this.MANY(() => {
                   this.CONSUME3(Comma);
+                  if (this.atTrailingComma()) return;
                   elems.push(this.SUBRULE4(this.expression));
                 });
               });

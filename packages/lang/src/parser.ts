@@ -5,6 +5,7 @@ import type { Diagnostic } from "./diagnostics.js";
 import { sortDiagnostics } from "./diagnostics.js";
 import {
   allTokens,
+  FieldName,
   Identifier,
   LBrace,
   LParen,
@@ -489,10 +490,11 @@ const CONDITION_RULES: Record<string, string> = {
 };
 
 function mismatchHint(info: { expected: string; ruleName: string }, actual: IToken): string | undefined {
-  if (info.expected === Identifier.name && info.ruleName === "tupleType") {
+  const expectsName = info.expected === Identifier.name || info.expected === FieldName.name;
+  if (expectsName && info.ruleName === "tupleType") {
     return "a tuple type names all its fields '(a: int, b: bool)' or none '(int, bool)'";
   }
-  if (info.expected === Identifier.name && info.ruleName === "parenContent") {
+  if (expectsName && info.ruleName === "parenContent") {
     return "a tuple names all its fields '(a = 1, b = 2)' or none '(1, 2)'";
   }
   if (info.expected === Identifier.name && RESERVED_KEYWORDS.includes(actual.image)) {
