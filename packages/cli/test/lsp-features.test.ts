@@ -99,6 +99,24 @@ describe("definition, references, rename on models/two-phase-commit", () => {
     ]);
   });
 
+  it("a cover target names its spec and state: definition and references reach it", () => {
+    const text = [
+      "event Go;",
+      "spec Watch observes Go { start state Idle { on Go goto Seen; } state Seen { } }",
+      "machine M { start state S { entry { announce Go; } } }",
+      "test T [main = M]: assert Watch cover (Watch.Seen);",
+      "",
+    ].join("\n");
+    const a = analyse("file:///m/cover.fl", "cover.fl", text);
+    expect(a.diagnostics).toEqual([]);
+    const defs = definition(a, at(text, "Watch.Seen", 0, 7));
+    expect(defs[0]!.range.start).toEqual(at(text, "state Seen", 0, 6));
+    const refs = references(a, at(text, "state Seen", 0, 7), true);
+    expect(refs.map((r) => r.range.start)).toContainEqual(at(text, "Watch.Seen", 0, 6));
+    const specRefs = references(a, at(text, "spec Watch", 0, 6), true);
+    expect(specRefs).toHaveLength(3);
+  });
+
   it("machine variables, locals, handler parameters, machines in types and tests", () => {
     const group = references(tpc, at(tpcText, "var group", 0, 4), true);
     expect(group.map((r) => textOf(tpcText, r.range))).toEqual(Array(group.length).fill("group"));

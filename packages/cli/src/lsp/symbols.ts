@@ -156,6 +156,11 @@ class Indexer {
         for (const a of d.asserts)
           this.use(this.invariants.has(a.name) ? `invariant:${a.name}` : machineKey(a.name), a);
         for (const m of [...(d.machines ?? []), ...d.symmetric]) this.use(machineKey(m.name), m);
+        // `cover (Spec.State)` names a spec and one of its states.
+        for (const c of d.covers) {
+          this.use(machineKey(c.spec.name), c.spec);
+          this.use(stateKey(c.spec.name, c.state.name), c.state);
+        }
         for (const f of d.faults) {
           if (f.kind === "DropFault" || f.kind === "DuplicateFault") {
             for (const e of f.events) this.use(eventKey(e.name), e);
