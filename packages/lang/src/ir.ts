@@ -26,6 +26,13 @@ export interface IrEnum {
   span: Span;
 }
 
+/**
+ * The built-in `halt` event (`send m, halt;`): delivered, it halts the receiver whatever
+ * its state handles. A reserved word, so no declared event has its name; lowering appends
+ * it to `events` (no payload) when the program sends it.
+ */
+export const HALT_EVENT = "halt";
+
 export interface IrEvent {
   name: string;
   index: number;

@@ -4,19 +4,21 @@ import type { Action, Block, Expr, FunDecl, Program, Span, StateDecl, Stmt, Test
 import { unparen } from "./check/check-expr.js";
 import { type ConstValue, combinations, literalValue, testInstanceName } from "./check/constants.js";
 import type { CheckTables, FunInfo, MachineInfo, Resolution } from "./check/tables.js";
-import type {
-  IrAction,
-  IrExpr,
-  IrFault,
-  IrFun,
-  IrHandler,
-  IrMachine,
-  IrProgram,
-  IrSpec,
-  IrState,
-  IrStmt,
-  IrTest,
-  IrTimeoutHandler,
+import {
+  HALT_EVENT,
+  type IrAction,
+  type IrEvent,
+  type IrExpr,
+  type IrFault,
+  type IrFun,
+  type IrHandler,
+  type IrMachine,
+  type IrProgram,
+  type IrSpec,
+  type IrState,
+  type IrStmt,
+  type IrTest,
+  type IrTimeoutHandler,
 } from "./ir.js";
 import { BOOL, type Type } from "./types.js";
 
@@ -25,23 +27,34 @@ export function lowerProgram(program: Program, tables: CheckTables): IrProgram {
 }
 
 class Lowerer {
+  /** Where the program first sends the built-in halt event, if it does. */
+  private haltSent: Span | null = null;
+
   constructor(private readonly t: CheckTables) {}
 
   program(program: Program): IrProgram {
     const s = this.t.symbols;
+    // Code first: lowering it notes whether the program sends the built-in halt event.
+    const machines = [...s.machines.values()].map((m, i) => this.machine(m, i));
+    const specs = [...s.specs.values()].map((m, i) => this.spec(m, i));
+    const funs = [...s.funs.values()].map((f) => this.fun(f));
+    const events: IrEvent[] = [...s.events.values()].map((e) => ({
+      name: e.name,
+      index: e.index,
+      payload: e.payload,
+      span: e.decl.span,
+    }));
+    if (this.haltSent !== null) {
+      events.push({ name: HALT_EVENT, index: events.length, payload: null, span: this.haltSent });
+    }
     return {
       files: [program.span.file],
       enums: [...s.enums.values()].map((e) => ({ name: e.name, members: [...e.members], span: e.decl.span })),
-      events: [...s.events.values()].map((e) => ({
-        name: e.name,
-        index: e.index,
-        payload: e.payload,
-        span: e.decl.span,
-      })),
+      events,
       params: [...s.params.entries()].map(([name, p]) => ({ name, type: p.type, span: p.decl.span })),
-      machines: [...s.machines.values()].map((m, i) => this.machine(m, i)),
-      specs: [...s.specs.values()].map((m, i) => this.spec(m, i)),
-      funs: [...s.funs.values()].map((f) => this.fun(f)),
+      machines,
+      specs,
+      funs,
       invariants: [...s.invariants.values()].map((inv) => ({
         name: inv.name.name,
         expr: this.expr(inv.expr),
@@ -316,6 +329,7 @@ class Lowerer {
       case "Assign":
         return this.assign(s);
       case "Send":
+        if (s.event.name === HALT_EVENT) this.haltSent ??= s.event.span;
         return {
           kind: "send",
           target: this.expr(s.target),

@@ -1492,7 +1492,8 @@ export class FaultlineParser extends EmbeddedActionsParser {
       const first = this.CONSUME(KwSend);
       const target = this.SUBRULE(this.expression);
       this.CONSUME(Comma);
-      const event = this.CONSUME(Identifier);
+      // `send m, halt;`: the built-in halt event (ir.ts HALT_EVENT).
+      const event = this.OR([{ ALT: () => this.CONSUME(Identifier) }, { ALT: () => this.CONSUME(KwHalt) }]);
       // A recovered subrule yields undefined: keep the tree free of holes.
       const payload = this.SUBRULE(this.payloadTail) ?? null;
       this.CONSUME(Semicolon);

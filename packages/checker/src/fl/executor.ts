@@ -22,7 +22,7 @@ import {
   UP,
 } from "./fl-state.js";
 import type { ControlTransfer, FlContext, Payload, Type, Value } from "./lang-codegen.js";
-import { ForeignValueError, flRuntime, foreignValue, RuntimeFault } from "./lang-codegen.js";
+import { ForeignValueError, flRuntime, foreignValue, HALT_EVENT, RuntimeFault } from "./lang-codegen.js";
 import {
   type ActionFn,
   H_DEFER,
@@ -164,9 +164,13 @@ export class Executor implements FlContext {
   /** With coverage: fault steps that spent each fault's budget, by position in the fault plan. */
   faultsSpent: Float64Array | null = null;
 
+  /** The built-in halt event's index (`send m, halt;`), -1 when the program never sends it. */
+  private readonly haltEvent: number;
+
   constructor(private readonly cfg: ExecutorConfig) {
     this.params = cfg.params;
     this.byTypeGen = cfg.machines.map(() => -1);
+    this.haltEvent = cfg.eventNames.indexOf(HALT_EVENT);
   }
 
   /** Arm the work meter for a step (or an invariant): a full budget, this executor's refill. */
@@ -314,7 +318,9 @@ export class Executor implements FlContext {
       if (msg === undefined) throw new InvalidStepError(`no message ${index} from ${from} to ${to}`);
       if (strict) this.checkDeliverable(base, c, index);
       this.takeMessage(c, index);
-      this.machineHandle(to, this.ownMachine(to), msg.event, msg.payload);
+      // P's halt event: the receiver halts whatever its state handles (no exit runs, as for `halt;`).
+      if (msg.event === this.haltEvent) this.haltMachine(to, this.ownMachine(to));
+      else this.machineHandle(to, this.ownMachine(to), msg.event, msg.payload);
       return { kind: "state", state: this.finish() };
     } catch (e) {
       return this.caught(e);

@@ -8,7 +8,7 @@ import { applyStep } from "./apply-step.js";
 import type { FlParts } from "./build-model.js";
 import { InvalidStepError, type SendRecord } from "./executor.js";
 import { type FlMessage, type FlState, type FlStep, messageOf } from "./fl-state.js";
-import type { Value } from "./lang-codegen.js";
+import { HALT_EVENT, type Value } from "./lang-codegen.js";
 import { H_GOTO } from "./program-tables.js";
 import { spanToLocation } from "./source-location.js";
 import { msgText, namer, sides, sidesText } from "./state-views.js";
@@ -153,7 +153,12 @@ function describeDelivery(
   const recv = before!.machines[step.to]!;
   const st = p.machines[recv.type]!.states[recv.state]!;
   const h = st.on[msg.event];
-  const hkind = h === undefined ? "unhandled" : ["do", "goto", "defer", "ignore"][h.kind]!;
+  const hkind =
+    event === HALT_EVENT
+      ? "halt"
+      : h === undefined
+        ? "unhandled"
+        : ["do", "goto", "defer", "ignore"][h.kind]!;
   details.handler = { state: st.name, event, kind: hkind };
   if (h) label.location = spanToLocation(h.span);
 }

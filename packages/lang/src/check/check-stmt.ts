@@ -1,5 +1,6 @@
 // Statements, actions (entry/exit/handler code) and function bodies.
 import type { Action, AssignStmt, Block, Expr, Ident, Span, Stmt } from "../ast.js";
+import { HALT_EVENT } from "../ir.js";
 import { ERROR, INT, STRING, type Type, typeEquals } from "../types.js";
 import { type CodeContext, type CodeFacts, newContext, noteEffect, isMissing } from "./context.js";
 import { ExprChecker, elementType, unparen } from "./check-expr.js";
@@ -200,6 +201,10 @@ export class BodyChecker extends ExprChecker {
             s.target.span,
             `'send' needs a machine reference as its target, got ${showType(t)}`,
           );
+        }
+        if (s.event.name === HALT_EVENT) {
+          this.checkPayload(s.payload, null, cx, s.span, "event 'halt'");
+          return;
         }
         this.eventPayload(s.event, s.payload, cx, s.span);
         return;
