@@ -45,26 +45,44 @@ export interface LoadedTrace {
   steps: Json[];
 }
 
+/**
+ * The command line of either form of `explore`: its flags, `--param`
+ * overrides and the one input file; a usage error (said on stderr) otherwise.
+ */
+function exploreArgs(
+  argv: readonly string[],
+  flags: Parameters<typeof parseArgs>[1],
+  input: "trace" | "model",
+  io: Io,
+):
+  | {
+      ok: true;
+      parsed: Extract<ReturnType<typeof parseArgs>, { ok: true }>;
+      params: Extract<ReturnType<typeof parseParamFlags>, { ok: true }>;
+      input: string;
+    }
+  | { ok: false; code: ExitCodeValue } {
+  const usage = (message: string) => {
+    io.err(`faultline explore: ${message}\n`);
+    return { ok: false as const, code: ExitCode.usage };
+  };
+  const parsed = parseArgs(argv, flags);
+  if (!parsed.ok) return usage(parsed.message);
+  const params = parseParamFlags(parsed.args.flags.get("param") as string[] | undefined, "explore", true);
+  if (!params.ok) return usage(params.message);
+  const [file, ...extra] = parsed.args.positionals;
+  if (!file || extra.length > 0) return usage(`give one ${input} file (${USAGE})`);
+  return { ok: true, parsed, params, input: file };
+}
+
 /** Reads the trace and its model and replays it; an exit code instead when the input is wrong. */
 export function loadTraceDocument(
   argv: readonly string[],
   io: Io,
 ): LoadedTrace | { ok: false; code: ExitCodeValue } {
-  const parsed = parseArgs(argv, TRACE_FLAGS);
-  if (!parsed.ok) {
-    io.err(`faultline explore: ${parsed.message}\n`);
-    return { ok: false, code: ExitCode.usage };
-  }
-  const params = parseParamFlags(parsed.args.flags.get("param") as string[] | undefined, "explore", true);
-  if (!params.ok) {
-    io.err(`faultline explore: ${params.message}\n`);
-    return { ok: false, code: ExitCode.usage };
-  }
-  const [tracePath, ...extra] = parsed.args.positionals;
-  if (!tracePath || extra.length > 0) {
-    io.err(`faultline explore: give one trace file (${USAGE})\n`);
-    return { ok: false, code: ExitCode.usage };
-  }
+  const args = exploreArgs(argv, TRACE_FLAGS, "trace", io);
+  if (!args.ok) return args;
+  const { parsed, params, input: tracePath } = args;
   let traceText: string;
   try {
     traceText = readFileSync(tracePath, "utf8");
@@ -176,21 +194,9 @@ export function loadModelSession(
   argv: readonly string[],
   io: Io,
 ): LoadedSession | { ok: false; code: ExitCodeValue } {
-  const parsed = parseArgs(argv, MODEL_FLAGS);
-  if (!parsed.ok) {
-    io.err(`faultline explore: ${parsed.message}\n`);
-    return { ok: false, code: ExitCode.usage };
-  }
-  const params = parseParamFlags(parsed.args.flags.get("param") as string[] | undefined, "explore", true);
-  if (!params.ok) {
-    io.err(`faultline explore: ${params.message}\n`);
-    return { ok: false, code: ExitCode.usage };
-  }
-  const [source, ...extra] = parsed.args.positionals;
-  if (!source || extra.length > 0) {
-    io.err(`faultline explore: give one model file (${USAGE})\n`);
-    return { ok: false, code: ExitCode.usage };
-  }
+  const args = exploreArgs(argv, MODEL_FLAGS, "model", io);
+  if (!args.ok) return args;
+  const { parsed, params, input: source } = args;
   const compiled = readAndCompile("explore", source, io);
   if (!compiled.ok) return { ok: false, code: compiled.code };
   const { text } = compiled;
