@@ -15,7 +15,9 @@ import {
   entriesPerShard,
   PORTFOLIO,
   type PortfolioEntry,
+  overMemoryBudget,
   runPortfolioEntry,
+  searchEntryWitnesses,
   shardEntries,
   shardProblem,
 } from "../src/search/portfolio.js";
@@ -81,6 +83,25 @@ function failed(result: CheckResult) {
   return result;
 }
 
+/** A bundled example, compiled. */
+function example(file: string) {
+  const path = fileURLToPath(new URL(`../../../examples/${file}`, import.meta.url));
+  return compileText(path, readFileSync(path, "utf8"));
+}
+
+/** Portfolio entry 4 (bounded exhaustive, own faults) with this seed and prefix, at most 1,000 states. */
+function prefixEntry(seed: number, prefixLength: number): PortfolioEntry {
+  return {
+    entry: 4,
+    strategy: { kind: "prefix-exhaustive", faults: "own" },
+    seed,
+    runs: 1,
+    maxSteps: 100,
+    prefixLength,
+    maxStates: 1000,
+  };
+}
+
 describe("running entries", () => {
   const limiter = loadFixture("random-limiter.fl");
   const model = () => buildModel(limiter, "Limited(capacity=24)");
@@ -104,20 +125,11 @@ describe("running entries", () => {
   });
 
   it("a bounded exhaustive entry from a random prefix reports a trace from before the initial state", () => {
-    const path = fileURLToPath(new URL("../../../examples/crash-restart.fl", import.meta.url));
-    const ir = compileText(path, readFileSync(path, "utf8"));
+    const ir = example("crash-restart.fl");
     const test = "CrashLosesMemory";
     const m = buildModel(ir, test);
-    const entry: PortfolioEntry = {
-      entry: 4,
-      strategy: { kind: "prefix-exhaustive", faults: "own" },
-      // A prefix that delivers the write and its ack (other seeds crash first: nothing fails after that).
-      seed: 5,
-      runs: 1,
-      maxSteps: 100,
-      prefixLength: 2,
-      maxStates: 1000,
-    };
+    // A prefix that delivers the write and its ack (other seeds crash first: nothing fails after that).
+    const entry = prefixEntry(5, 2);
     const sketch = new StateSketch();
     const out = runPortfolioEntry(m, entry, { sketch, coverage: true });
     const found = failed(out.result);
@@ -129,6 +141,46 @@ describe("running entries", () => {
     // The same entry again: the same counterexample.
     const again = runPortfolioEntry(buildModel(ir, test), entry, {});
     expect(failed(again.result).trace).toEqual(found.trace);
+  });
+});
+
+describe("memory budgets and witnesses", () => {
+  it("a bounded exhaustive entry past the memory budget is bounded (memory); within it, as without one", () => {
+    const ir = example("drop.fl");
+    const plain = runPortfolioEntry(buildModel(ir, "Reliable"), prefixEntry(3, 0));
+    expect(plain.result.kind).toBe("pass");
+    expect(plain.distinctStates).toBeGreaterThan(1);
+    const tiny = runPortfolioEntry(buildModel(ir, "Reliable"), prefixEntry(3, 0), { memoryBytes: 1 });
+    expect(tiny.result).toMatchObject({ kind: "bounded", reason: "memory" });
+    expect((tiny.result as { message: string }).message).toMatch(
+      /^memory budget of 0\.0 MiB exhausted: it left room for 1 of the entry's 1,000 states/,
+    );
+    const roomy = runPortfolioEntry(buildModel(ir, "Reliable"), prefixEntry(3, 0), { memoryBytes: 2 ** 40 });
+    expect(roomy).toEqual(plain);
+    expect(overMemoryBudget(undefined)).toBe(false);
+    expect(overMemoryBudget(1)).toBe(true);
+    expect(overMemoryBudget(2 ** 40)).toBe(false);
+  });
+
+  it("a random or PCT entry's walks search the witnesses, each reached one with its replay command", async () => {
+    const ir = example("witnesses.fl");
+    const test = "QuietServer(busy=false)";
+    const entry: PortfolioEntry = { entry: 1, strategy: PORTFOLIO[1]!, seed: 9, runs: 8, maxSteps: 50 };
+    const searched = await searchEntryWitnesses(buildModel(ir, test), entry, 8, {
+      replayCommandPrefix: "faultline check w.fl",
+    });
+    expect(searched!.failure).toBeNull();
+    const byName = Object.fromEntries(searched!.witnesses.map((w) => [w.name, w]));
+    expect(byName["Retried"]).toMatchObject({ reached: false });
+    expect(byName["Progress.Done"]).toMatchObject({ reached: true, kind: "cover" });
+    expect(byName["Progress.Done"]!.replayCommand).toMatch(
+      /^faultline check w\.fl --mode pct --seed 9 --run \d+ --max-steps 50 --pct-depth 2$/,
+    );
+    // The same entry again: the same witnesses.
+    expect(await searchEntryWitnesses(buildModel(ir, test), entry, 8)).toMatchObject({
+      witnesses: searched!.witnesses.map(({ replayCommand: _, ...w }) => w),
+    });
+    expect(await searchEntryWitnesses(buildModel(ir, test), prefixEntry(3, 0), 1)).toBeNull();
   });
 });
 

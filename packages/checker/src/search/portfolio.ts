@@ -19,12 +19,21 @@ import { mergeCoverage } from "../coverage.js";
 import { errorMessage } from "../errors.js";
 import { invariantFailure } from "../failures.js";
 import { fingerprintInto } from "../fingerprint.js";
-import { type CoverageReport, type Failure, hasCoverage, type Json, type Model } from "../model.js";
+import {
+  type CoverageReport,
+  type Failure,
+  hasCoverage,
+  hasWitnesses,
+  type Json,
+  type Model,
+} from "../model.js";
 import { checkExhaustive } from "./bfs-explorer.js";
+import { RSS_SHARE, residentBytes, statesWithinBudget } from "./core.js";
 import { deriveSeed, Prng } from "./prng.js";
 import { checkRandom } from "./random-explorer.js";
 import { shrinkTrace } from "./shrink.js";
 import type { StateSketch } from "./state-sketch.js";
+import { searchWitnesses, type WitnessOutcome } from "./witnesses.js";
 
 /**
  * Which of the test's faults a strategy injects: all of them (`own`), none,
@@ -66,6 +75,21 @@ const ENTRY_TAG = 0x7377726d;
 
 /** A bounded exhaustive entry may visit this many distinct states per run of its budget. */
 export const PREFIX_STATES_PER_RUN = 20;
+
+/**
+ * What a bounded exhaustive entry's breadth-first search takes per state at
+ * most (visited set, parent link, queue entry and the state's encoding), to
+ * cap its states within a memory budget.
+ */
+export const PREFIX_BYTES_PER_STATE = 512;
+
+/**
+ * Whether the process's resident memory is past RSS_SHARE of `budget` (a
+ * shard's `--memory`): a shard checks it between entries and stops there.
+ */
+export function overMemoryBudget(budget: number | undefined): boolean {
+  return budget !== undefined && residentBytes() > budget * RSS_SHARE;
+}
 
 export interface ShardSpec {
   /** 0 .. count - 1. */
@@ -158,6 +182,12 @@ export interface EntryOptions {
   temperature?: number;
   /** Random and PCT: the start of the replay command (see RandomOptions). */
   replayCommandPrefix?: string;
+  /**
+   * The process's memory budget: a bounded exhaustive entry caps its states
+   * within what is left of it (statesWithinBudget); when that cap, not the
+   * entry's own bound, stops it, the result is `bounded` (reason `memory`).
+   */
+  memoryBytes?: number;
 }
 
 export interface EntryOutcome {
@@ -213,6 +243,10 @@ function sketchingModel<S, Step extends Json>(model: Model<S, Step>, sketch: Sta
   return wrapper;
 }
 
+function mebibytes(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
 /** A random prefix: a walk of up to `length` steps, stopping at a failure or a state with no step. */
 function randomPrefix<S, Step extends Json>(
   model: Model<S, Step>,
@@ -262,6 +296,7 @@ function runFromPrefix<S, Step extends Json>(
     let distinct = prefix.steps.length;
     let generated = prefix.steps.length;
     let searchError: CheckResult | null = null;
+    let memoryStop: string | null = null;
     if (found === null) {
       const start = prefix.state;
       const from = Object.create(sketched) as Model<S, Step>;
@@ -274,10 +309,19 @@ function runFromPrefix<S, Step extends Json>(
           if (outcome.kind === "state") sketched.encode(outcome.state);
           emit(step, outcome);
         });
+      const cap = statesWithinBudget(options.memoryBytes, PREFIX_BYTES_PER_STATE);
+      const capped = cap !== undefined && (entry.maxStates === undefined || cap < entry.maxStates);
       const searched = checkExhaustive(from, {
-        maxStates: entry.maxStates,
+        maxStates: capped ? cap : entry.maxStates,
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       });
+      if (capped && searched.kind === "bounded" && searched.reason === "max-states") {
+        // The memory cap, not the entry's bound, stopped it: a rerun with more memory would go on.
+        memoryStop =
+          `memory budget of ${mebibytes(options.memoryBytes ?? 0)} exhausted: it left room for ` +
+          `${cap.toLocaleString("en-US")} of the entry's ${(entry.maxStates ?? 0).toLocaleString("en-US")} states ` +
+          `(the process holds ${mebibytes(residentBytes())}); allow more memory to go further`;
+      }
       if ("stats" in searched && searched.stats) {
         distinct += searched.stats.distinctStates;
         generated += searched.stats.generatedStates;
@@ -298,6 +342,8 @@ function runFromPrefix<S, Step extends Json>(
     };
     let result: CheckResult;
     if (searchError !== null) result = searchError;
+    else if (found === null && memoryStop !== null)
+      result = { kind: "bounded", reason: "memory", message: memoryStop, stats };
     else if (found === null) result = { kind: "pass", stats };
     else {
       const shrunk = shrinkTrace(model, found.steps, found.failure);
@@ -320,6 +366,38 @@ function runFromPrefix<S, Step extends Json>(
       distinctStates: 0,
     };
   }
+}
+
+/**
+ * After a random or PCT entry passed: the searches for the model's witness
+ * properties (witnesses.ts) on the entry's own walks (its seed, the `runs` it
+ * finished, its walk length and PCT depth), each reached witness with its
+ * shrunk trace and the replay command of its run. Null for a bounded
+ * exhaustive entry or a model without witnesses; a failure a witness walk
+ * found (the entry's walks found none, so a model that is not deterministic)
+ * is returned as such.
+ */
+export async function searchEntryWitnesses<S, Step extends Json>(
+  model: Model<S, Step>,
+  entry: PortfolioEntry,
+  runs: number,
+  options: Pick<EntryOptions, "timeoutMs" | "replayCommandPrefix"> = {},
+): Promise<{ witnesses: WitnessOutcome[]; failure: CheckResult | null } | null> {
+  const { strategy } = entry;
+  if (strategy.kind === "prefix-exhaustive" || !hasWitnesses(model)) return null;
+  return searchWitnesses(model, model.witnesses, {
+    mode: strategy.kind,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    random: {
+      seed: entry.seed,
+      runs,
+      maxSteps: entry.maxSteps,
+      ...(strategy.kind === "pct" ? { pctDepth: strategy.depth } : {}),
+      ...(options.replayCommandPrefix !== undefined
+        ? { replayCommandPrefix: options.replayCommandPrefix }
+        : {}),
+    },
+  });
 }
 
 /** The union of coverage reports of one test (null ones ignored). */

@@ -29,6 +29,8 @@ export interface WitnessOutcome {
   states: number;
   /** Not reached because a bound stopped the witness search first. */
   bound?: BoundReason;
+  /** Random and PCT: the command that runs the walk that reached it again. */
+  replayCommand?: string;
 }
 
 export interface WitnessSearchOptions {
@@ -116,6 +118,7 @@ export async function searchWitnesses<S, Step extends Json>(
         reached: true,
         trace: result.trace,
         states: searchedStates(result.stats, o.mode),
+        ...(result.random ? { replayCommand: result.random.replayCommand } : {}),
       });
       continue;
     }
