@@ -30,7 +30,11 @@ export interface ArtifactEntry {
 /** What one portfolio entry did on one test. */
 export interface EntryRecord {
   entry: number;
-  /** "pass" (nothing found), "violation", "deadlock", "liveness" or "error". */
+  /**
+   * "pass" (nothing found), "violation", "deadlock", "liveness", "error",
+   * "bounded" (the shard's memory budget stopped it) or "not run" (the shard
+   * stopped for its memory budget before it).
+   */
   outcome: string;
   runs: number;
   steps: number;
@@ -55,6 +59,25 @@ export interface FailureRecord {
   faults?: string;
 }
 
+/** What a shard's random and PCT walks found for one witness property (`reachable`, `cover`). */
+export interface WitnessRecord {
+  name: string;
+  kind: "reachable" | "cover";
+  location?: SourceLocation;
+  reached: boolean;
+  /** The shortest (shrunk) witness trace's steps over the shard's entries; null when not reached. */
+  traceLength: number | null;
+  /** The entry that reached it (ties: the lowest), its label and the command that runs its walk again. */
+  entry: number | null;
+  label: string | null;
+  replayCommand: string | null;
+  /** Entries whose walks searched it, and the steps they took (summed). */
+  entries: number;
+  searched: number;
+  /** A bound (the time) stopped one of its searches before it was reached. */
+  bound?: string;
+}
+
 export interface TestRecord {
   file: string;
   test: string;
@@ -75,6 +98,8 @@ export interface TestRecord {
   coverage: Json | null;
   /** Bottom-k sketch of the distinct states seen (search/state-sketch.ts). */
   sketch: { size: number; values: number[] };
+  /** The test's witness properties, in declaration order; absent when it has none. */
+  witnesses?: WitnessRecord[];
 }
 
 export interface ShardArtifact {
@@ -100,6 +125,13 @@ export interface ShardArtifact {
   modelErrors: ModelErrorReport[];
   tests: TestRecord[];
   exitCode: number;
+  /**
+   * Present when the shard's `--memory` budget stopped it: the entries it did
+   * not run are listed as "not run", and the merge cannot pass.
+   */
+  bounded?: "memory";
+  /** Why (what the process held), with `bounded`. */
+  boundMessage?: string;
 }
 
 /** A bad artifact, located: the file, and the line and column in it when known. */

@@ -11,9 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../src/cli.js";
 import type { ShardArtifact } from "../src/swarm-artifact.js";
-import { captureIo } from "./capture-io.js";
+import { cli, shellWords } from "./swarm-helpers.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const FILES = ["bank-buggy.fl", "crash-restart.fl", "drop.fl", "defer.fl", "duplicate.fl"].map(
@@ -23,20 +22,6 @@ const FILES = ["bank-buggy.fl", "crash-restart.fl", "drop.fl", "defer.fl", "dupl
 const RUNS = "64";
 
 let tmp: string;
-
-async function cli(argv: string[], env: Record<string, string> = { CI: "1" }) {
-  const c = captureIo({ env });
-  const code = await runCli(argv, c.io);
-  return { code, stdout: c.stdout(), stderr: c.stderr() };
-}
-
-/** The words of a POSIX command line with single-quoted words (as shellQuote writes them). */
-function shellWords(line: string): string[] {
-  const words: string[] = [];
-  for (const m of line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g))
-    words.push(m[1]?.replace(/'\\''/g, "'") ?? m[2]!);
-  return words;
-}
 
 interface JsonTest {
   file: string;

@@ -2,8 +2,10 @@
 // (swarm-artifact.ts) as one verdict. Per test: the shortest counterexample
 // of each property and the shard and portfolio entry that found it, the union
 // of the shards' coverage, and how much their work overlapped (from the
-// state sketches). A missing shard makes a passing test `bounded`: the merge
-// does not pass. The report is a RunReport, so every reporter is the check
+// state sketches); per witness property, reached when any shard reached it
+// (the shortest witness trace), `unreached` when none did. A missing shard, or
+// one its --memory budget stopped, makes a passing test `bounded` (and an
+// unreached witness no verdict): the merge does not pass. The report is a RunReport, so every reporter is the check
 // command's own (pretty, json, junit, sarif, github; html with --out).
 // Everything is sorted and the report carries no time or host: the same
 // artifacts merge to the same bytes.
@@ -17,6 +19,8 @@ import {
   StateSketch,
   traceSourcePath,
   unionCoverage,
+  type WitnessOutcome,
+  witnessVerdict,
 } from "@faultline/checker";
 import { compileSource } from "@faultline/lang";
 import { parseArgs } from "../args.js";
@@ -29,13 +33,14 @@ import { emitReports } from "../reporters/emit.js";
 import { writeCounterexampleHtml } from "../reporters/html.js";
 import { isReporter, planStdout, type ReporterName, reporterList } from "../reporters/names.js";
 import { toPretty } from "../reporters/pretty.js";
-import type { RunReport, TestOutcome } from "../reporters/run-report.js";
+import type { RunReport, TestOutcome, WitnessReport } from "../reporters/run-report.js";
 import {
   type FailureRecord,
   problemText,
   readArtifact,
   type ShardArtifact,
   type TestRecord,
+  type WitnessRecord,
 } from "../swarm-artifact.js";
 import { VERSION } from "../version.js";
 
@@ -75,12 +80,31 @@ export interface MergedTest {
     tracePath: string | null;
     foundBy: { shard: number; entry: number; traceLength: number }[];
   }[];
+  /** Per witness property: reached by some shard (the shortest trace, which shard and entry) or by none. */
+  witnesses?: {
+    name: string;
+    kind: "reachable" | "cover";
+    reached: boolean;
+    traceLength: number | null;
+    shard: number | null;
+    entry: number | null;
+    replayCommand: string | null;
+    reachedBy: number[];
+    searched: number;
+  }[];
 }
 
 export interface MergeSummary {
   format: "faultline-swarm-merge";
   version: 1;
-  shards: { count: number; seed: number; present: number[]; missing: number[] };
+  shards: {
+    count: number;
+    seed: number;
+    present: number[];
+    missing: number[];
+    /** Shards their memory budget stopped (their artifact says so): their work is missing too. */
+    bounded: { shard: number; reason: "memory"; message: string }[];
+  };
   entries: number;
   swarm: ShardArtifact["swarm"];
   tests: MergedTest[];
@@ -116,10 +140,57 @@ function artifactPaths(
 const byFailure = (a: Found, b: Found) =>
   a.traceLength - b.traceLength || a.shard - b.shard || a.entry - b.entry;
 
+/** Why part of the swarm's work is missing (shards absent or stopped by their memory budget); null when none is. */
+function incompleteReason(
+  missing: readonly number[],
+  bounded: MergeSummary["shards"]["bounded"],
+  count: number,
+): string | null {
+  const parts: string[] = [];
+  if (missing.length > 0)
+    parts.push(`missing ${plural(missing.length, "shard")} (${missing.join(", ")} of ${count})`);
+  for (const b of bounded) parts.push(`shard ${b.shard} of ${count} stopped by its memory budget`);
+  return parts.length === 0 ? null : parts.join("; ");
+}
+
+type MergedWitness = NonNullable<MergedTest["witnesses"]>[number] & {
+  bound?: string;
+  location?: WitnessRecord["location"];
+};
+
+/** The shards' witness records as one: reached by any (shortest trace; ties: the lowest shard, then entry). */
+function mergeWitnesses(records: { shard: number; record: TestRecord }[]): MergedWitness[] {
+  const names: WitnessRecord[] = [];
+  for (const { record } of records)
+    for (const w of record.witnesses ?? []) if (!names.some((n) => n.name === w.name)) names.push(w);
+  return names.map((declared) => {
+    const all = records.flatMap(({ shard, record }) =>
+      (record.witnesses ?? []).filter((w) => w.name === declared.name).map((w) => ({ ...w, shard })),
+    );
+    const reached = all
+      .filter((w) => w.reached && w.traceLength !== null)
+      .sort((a, b) => a.traceLength! - b.traceLength! || a.shard - b.shard || a.entry! - b.entry!);
+    const best = reached[0];
+    const bound = all.find((w) => w.bound !== undefined)?.bound;
+    return {
+      name: declared.name,
+      kind: declared.kind,
+      reached: best !== undefined,
+      traceLength: best?.traceLength ?? null,
+      shard: best?.shard ?? null,
+      entry: best?.entry ?? null,
+      replayCommand: best?.replayCommand ?? null,
+      reachedBy: reached.map((w) => w.shard).filter((n, i, a) => a.indexOf(n) === i),
+      searched: all.reduce((n, w) => n + w.searched, 0),
+      ...(best === undefined && bound !== undefined ? { bound } : {}),
+      ...(declared.location ? { location: declared.location } : {}),
+    };
+  });
+}
+
 function mergeTest(
   records: { shard: number; record: TestRecord }[],
-  missing: readonly number[],
-  count: number,
+  incomplete: string | null,
   seed: number,
 ): { outcome: TestOutcome; merged: MergedTest; best: Found | null } {
   const first = records[0]!.record;
@@ -162,18 +233,60 @@ function mergeTest(
     maxDepth: Math.max(...records.map((r) => r.record.maxDepth)),
     elapsedMs: 0,
   };
+  const witnesses = first.witnesses === undefined ? null : mergeWitnesses(records);
+  const witnessReports: WitnessReport[] | undefined = witnesses?.map((w) => ({
+    name: w.name,
+    kind: w.kind,
+    reached: w.reached,
+    traceLength: w.traceLength,
+    searched: w.searched,
+    ...(w.bound !== undefined ? { bound: w.bound } : {}),
+    ...(w.location ? { location: w.location } : {}),
+  }));
+  // With every shard's work present: a witness no shard reached is `unreached`, worded as `check` words it.
+  const witnessResult =
+    witnesses === null || incomplete !== null
+      ? null
+      : witnessVerdict(
+          witnesses.map(
+            (w): WitnessOutcome => ({
+              name: w.name,
+              kind: w.kind,
+              ...(w.location ? { location: w.location } : {}),
+              reached: w.reached,
+              states: w.searched,
+              ...(w.bound !== undefined ? { bound: w.bound as WitnessOutcome["bound"] & string } : {}),
+            }),
+          ),
+          "random",
+          { ...stats, distinctStatesPerSecond: 0, generatedStatesPerSecond: 0 },
+        );
   let outcome: TestOutcome;
   if (best !== null) {
     outcome = { ...best.outcome, stats, ...coverageJson };
   } else {
-    const kind = errors.length > 0 ? "error" : missing.length > 0 ? "bounded" : "pass";
+    const unreached = errors.length === 0 && witnessResult?.kind === "unreached" ? witnessResult : null;
+    const kind =
+      errors.length > 0
+        ? "error"
+        : unreached !== null
+          ? "unreached"
+          : incomplete !== null || witnessResult?.kind === "bounded"
+            ? "bounded"
+            : "pass";
+    const exitCodes = {
+      error: ExitCode.internal,
+      unreached: ExitCode.violation,
+      bounded: ExitCode.bounded,
+      pass: ExitCode.pass,
+    };
     outcome = {
       file: first.file,
       test: first.test,
       properties: first.properties,
       outcome: kind,
-      failure: null,
-      exitCode: kind === "error" ? ExitCode.internal : kind === "bounded" ? ExitCode.bounded : ExitCode.pass,
+      failure: unreached?.failure ?? null,
+      exitCode: exitCodes[kind],
       stats,
       traceLength: null,
       tracePath: null,
@@ -185,8 +298,9 @@ function mergeTest(
     };
     if (kind === "error") outcome.errorMessage = errors.join("; ");
     if (kind === "bounded")
-      outcome.boundReason = `missing ${plural(missing.length, "shard")} (${missing.join(", ")} of ${count})`;
+      outcome.boundReason = incomplete ?? (witnessResult?.kind === "bounded" ? witnessResult.reason : "");
   }
+  if (witnessReports !== undefined && best === null) outcome.witnesses = witnessReports;
   return {
     outcome,
     best,
@@ -201,6 +315,11 @@ function mergeTest(
       overlap: statesSummed > 0 ? Math.round((1 - statesSeen / statesSummed) * 1000) / 1000 : 0,
       livenessChecked: first.hotStates ? false : null,
       failures,
+      ...(witnesses !== null
+        ? {
+            witnesses: witnesses.map(({ bound: _b, location: _l, ...w }) => w),
+          }
+        : {}),
     },
   };
 }
@@ -256,6 +375,11 @@ function swarmText(summary: MergeSummary): string {
       `MISSING ${plural(shards.missing.length, "shard")}: ${shards.missing.join(", ")} of ${shards.count}: ` +
         "the merge does not pass; rerun them with the same --shard i/N, --seed and budget",
     );
+  for (const b of shards.bounded)
+    lines.push(
+      `BOUNDED shard ${b.shard} of ${shards.count}: ${b.message}: the merge does not pass; ` +
+        "rerun it with more --memory (same --shard i/N, --seed and budget)",
+    );
   for (const t of summary.tests) {
     lines.push(
       `  ${t.file} ${t.test}: ~${plural(t.statesSeen, "distinct state")} seen ` +
@@ -273,6 +397,17 @@ function swarmText(summary: MergeSummary): string {
           `(${f.label}); found by ${plural(f.foundBy.length, "entry", "entries")}`,
         `      replay: ${f.replayCommand}`,
       );
+    }
+    for (const w of t.witnesses ?? []) {
+      if (!w.reached) {
+        lines.push(`    ${w.kind} ${w.name}: reached by no shard (${plural(w.searched, "random step")})`);
+        continue;
+      }
+      lines.push(
+        `    ${w.kind} ${w.name}: reached, shortest witness ${plural(w.traceLength ?? 0, "step")}, shard ${w.shard} entry ${w.entry}` +
+          ` (reached by ${plural(w.reachedBy.length, "shard")})`,
+      );
+      if (w.replayCommand !== null) lines.push(`      replay: ${w.replayCommand}`);
     }
   }
   return `${lines.join("\n")}\n`;
@@ -361,6 +496,10 @@ export function runMerge(argv: readonly string[], io: Io): ExitCodeValue {
   const count = ref.shard.count;
   const missing: number[] = [];
   for (let i = 1; i <= count; i++) if (!byIndex.has(i)) missing.push(i);
+  const bounded: MergeSummary["shards"]["bounded"] = ordered
+    .filter((a) => a.bounded !== undefined)
+    .map((a) => ({ shard: a.shard.index, reason: "memory", message: a.boundMessage ?? "" }));
+  const incomplete = incompleteReason(missing, bounded, count);
 
   // Tests, by file (sorted) then as the lowest shard lists them.
   const files = [...new Set(ordered.flatMap((a) => a.files))].sort();
@@ -380,7 +519,7 @@ export function runMerge(argv: readonly string[], io: Io): ExitCodeValue {
   const outcomes: TestOutcome[] = [];
   const merged: MergedTest[] = [];
   for (const [n, key] of keys.entries()) {
-    const m = mergeTest(recordsOf.get(`${key.file}\u0000${key.test}`)!, missing, count, ref.shard.seed);
+    const m = mergeTest(recordsOf.get(`${key.file}\u0000${key.test}`)!, incomplete, ref.shard.seed);
     if (m.best !== null && outDir !== undefined) {
       const tracePath = writeTrace(outDir, n + 1, m.best);
       m.outcome.tracePath = tracePath;
@@ -401,7 +540,7 @@ export function runMerge(argv: readonly string[], io: Io): ExitCodeValue {
   const modelErrors = ordered.find((a) => a.modelErrors.length > 0)?.modelErrors ?? [];
   const codes: ExitCodeValue[] = outcomes.map((o) => o.exitCode as ExitCodeValue);
   if (modelErrors.length > 0) codes.push(ExitCode.modelError);
-  if (missing.length > 0) codes.push(ExitCode.bounded);
+  if (incomplete !== null) codes.push(ExitCode.bounded);
   const exitCode = combineExitCodes(codes);
   const report: RunReport = {
     tool: { name: "faultline", version: VERSION },
@@ -417,7 +556,13 @@ export function runMerge(argv: readonly string[], io: Io): ExitCodeValue {
   const summary: MergeSummary = {
     format: "faultline-swarm-merge",
     version: 1,
-    shards: { count, seed: ref.shard.seed, present: [...byIndex.keys()].sort((a, b) => a - b), missing },
+    shards: {
+      count,
+      seed: ref.shard.seed,
+      present: [...byIndex.keys()].sort((a, b) => a - b),
+      missing,
+      bounded,
+    },
     entries: count * entriesPerShard(count),
     swarm: ref.swarm,
     tests: merged,

@@ -3,6 +3,10 @@
 // portfolio (checker's search/portfolio.ts) on every selected test and writes
 // a self-contained artifact (swarm-artifact.ts) to DIR/shard-i-of-N.json with
 // --out, or to stdout; `faultline merge` turns the artifacts into one verdict.
+// After a random or PCT entry passes, its walks search the test's witness
+// properties. With --memory, the process's resident memory is checked before
+// each entry (and caps bounded exhaustive entries): past it the shard stops and
+// its artifact says so (`bounded: "memory"`, the entries left "not run").
 // cli.ts sends a check with a shard flag here; the other flags are check's.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,22 +17,27 @@ import {
   type EntryOutcome,
   faultMixText,
   hasLivenessProperties,
+  hasWitnesses,
   type Json,
+  overMemoryBudget,
   type PortfolioEntry,
   parseFaultsOption,
   replayTrace,
   runPortfolioEntry,
   type ShardSpec,
+  searchEntryWitnesses,
   SKETCH_SIZE,
   StateSketch,
   shardEntries,
   shardProblem,
+  type SourceLocation,
   sourceSha256,
   spanToLocation,
   strategyLabel,
   traceToItf,
   traceToText,
   unionCoverage,
+  type WitnessOutcome,
 } from "@faultline/checker";
 import { compileSource, type IrFault, type IrProgram, type IrTest, renderDiagnostics } from "@faultline/lang";
 import { parseArgs } from "../args.js";
@@ -54,6 +63,7 @@ import {
   type FailureRecord,
   type ShardArtifact,
   type TestRecord,
+  type WitnessRecord,
 } from "../swarm-artifact.js";
 import { VERSION } from "../version.js";
 import { type CheckOptions, classify, parseCheckArgs } from "./check.js";
@@ -63,7 +73,7 @@ export const SHARD_DEFAULT_RUNS = 1000;
 export const SHARD_DEFAULT_MAX_STEPS = 1000;
 
 /** Flags of `check` that a shard cannot honour (it runs the portfolio, not one search). */
-const NOT_FOR_SHARDS = ["mode", "run", "pct-depth", "pct-length", "workers", "memory", "por", "expected"];
+const NOT_FOR_SHARDS = ["mode", "run", "pct-depth", "pct-length", "workers", "por", "expected"];
 
 /** The shard from `--shard i/N` or `--shard-count N` + JOB_COMPLETION_INDEX (0-based); i starts at 1. */
 export function resolveShard(
@@ -114,6 +124,10 @@ interface ShardRun {
   deadline: number;
   /** Entries still to run, over every test: each gets an equal share of the time left. */
   entriesLeft: number;
+  /** `--memory`: the process's resident memory budget, checked before each entry. */
+  memoryBytes: number | undefined;
+  /** Set when the memory budget stopped the shard: every entry after is "not run". */
+  stopped: string | null;
 }
 
 function replayPrefix(file: string, test: string, faults: string | undefined, options: CheckOptions): string {
@@ -138,14 +152,68 @@ function failureOf(result: CheckResult) {
   return result.kind === "violation" || result.kind === "deadlock" ? result : null;
 }
 
+/** The shard's memory stop, before an entry: what the process holds against the budget. */
+function memoryStopBefore(run: ShardRun, file: string, test: string, entry: number): string | null {
+  if (run.stopped !== null) return run.stopped;
+  if (!overMemoryBudget(run.memoryBytes)) return null;
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  run.stopped =
+    `memory budget of ${mib(run.memoryBytes ?? 0)} exhausted before entry ${entry} of ${file} ${test}: ` +
+    `the process holds ${mib(process.memoryUsage.rss())}; rerun the shard with more --memory`;
+  return run.stopped;
+}
+
+function emptyWitness(w: {
+  name: string;
+  kind?: "reachable" | "cover";
+  location?: SourceLocation;
+}): WitnessRecord {
+  return {
+    name: w.name,
+    kind: w.kind ?? "reachable",
+    ...(w.location ? { location: w.location } : {}),
+    reached: false,
+    traceLength: null,
+    entry: null,
+    label: null,
+    replayCommand: null,
+    entries: 0,
+    searched: 0,
+  };
+}
+
+/** Folds one entry's witness outcomes into the shard's records (shortest trace; ties: the earlier entry). */
+function addWitnesses(
+  records: WitnessRecord[],
+  outcomes: readonly WitnessOutcome[],
+  entry: PortfolioEntry,
+): void {
+  for (const w of outcomes) {
+    const r = records.find((x) => x.name === w.name);
+    if (r === undefined) continue;
+    r.entries++;
+    r.searched += w.states;
+    if (w.bound !== undefined && !w.reached) r.bound ??= w.bound;
+    const length = w.trace?.steps.length;
+    if (w.reached && length !== undefined && (r.traceLength === null || length < r.traceLength)) {
+      r.reached = true;
+      r.traceLength = length;
+      r.entry = entry.entry;
+      r.label = strategyLabel(entry.strategy);
+      // --witnesses: the replayed check prints the witness trace.
+      r.replayCommand = w.replayCommand === undefined ? null : `${w.replayCommand} --witnesses`;
+    }
+  }
+}
+
 /** Runs the shard's entries on one test. */
-function checkTestShard(
+async function checkTestShard(
   file: string,
   text: string,
   ir: IrProgram,
   test: IrTest,
   run: ShardRun,
-): { record: TestRecord; codes: ExitCodeValue[] } | { usage: string } {
+): Promise<{ record: TestRecord; codes: ExitCodeValue[] } | { usage: string }> {
   const { options } = run;
   let own: IrFault[] = test.faults;
   if (options.faults !== undefined) {
@@ -161,7 +229,13 @@ function checkTestShard(
   const codes: ExitCodeValue[] = [];
   let maxDepth = 0;
   let hotStates = false;
+  let witnesses: WitnessRecord[] | undefined;
   for (const entry of run.entries) {
+    if (memoryStopBefore(run, file, test.name, entry.entry) !== null) {
+      run.entriesLeft--;
+      entries.push({ entry: entry.entry, outcome: "not run", runs: 0, steps: 0, distinctStates: 0 });
+      continue;
+    }
     const mix = faultMixText(own, entry.strategy.faults);
     const faults = mix ?? options.faults;
     const key = faults ?? "\u0000own";
@@ -184,6 +258,8 @@ function checkTestShard(
     }
     const model = loaded.model;
     hotStates ||= hasLivenessProperties(model);
+    // Every witness, in declaration order, even one no entry gets to search.
+    if (witnesses === undefined && hasWitnesses(model)) witnesses = model.witnesses.map(emptyWitness);
     const left = Math.max(1, run.entriesLeft--);
     const timeoutMs = Number.isFinite(run.deadline)
       ? Math.max(1, Math.floor((run.deadline - Date.now()) / left))
@@ -193,6 +269,7 @@ function checkTestShard(
       sketch,
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(options.random.temperature !== undefined ? { temperature: options.random.temperature } : {}),
+      ...(run.memoryBytes !== undefined ? { memoryBytes: run.memoryBytes } : {}),
       replayCommandPrefix: replayPrefix(file, test.name, faults, options),
     });
     coverage.push(out.coverage);
@@ -207,7 +284,11 @@ function checkTestShard(
       ...(mix !== undefined ? { faults: mix } : {}),
     };
     const found = failureOf(out.result);
-    if (out.result.kind === "error") {
+    if (out.result.kind === "bounded" && out.result.reason === "memory") {
+      // Only the memory budget stops an entry short of its own bounds: the shard stops here.
+      record.outcome = "bounded";
+      run.stopped = `${out.result.message ?? "memory budget exhausted"} (entry ${entry.entry} of ${file} ${test.name})`;
+    } else if (out.result.kind === "error") {
       record.outcome = "error";
       record.error = out.result.message;
       codes.push(ExitCode.internal);
@@ -251,6 +332,18 @@ function checkTestShard(
         ...(faults !== undefined ? { faults } : {}),
       });
     }
+    if (record.outcome === "pass" && witnesses !== undefined) {
+      // As `check` does after a pass: the entry's own walks again, looking for each witness.
+      const searched = await searchEntryWitnesses(model, entry, out.runs, {
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        replayCommandPrefix: replayPrefix(file, test.name, faults, options),
+      });
+      if (searched?.failure) {
+        record.outcome = "error";
+        record.error = `a witness search found ${searched.failure.kind} on walks the entry's search passed`;
+        codes.push(ExitCode.internal);
+      } else if (searched) addWitnesses(witnesses, searched.witnesses, entry);
+    }
     entries.push(record);
   }
   const union = unionCoverage(coverage);
@@ -268,6 +361,7 @@ function checkTestShard(
       failures,
       coverage: union === null ? null : coverageToJson(union),
       sketch: { size: sketch.size, values: sketch.values() },
+      ...(witnesses !== undefined ? { witnesses } : {}),
     },
     codes,
   };
@@ -328,6 +422,8 @@ export async function runShard(argv: readonly string[], io: Io): Promise<ExitCod
     entries,
     deadline: options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.timeoutMs,
     entriesLeft: 0,
+    memoryBytes: options.memoryBytes,
+    stopped: null,
   };
   const modelErrors: ModelErrorReport[] = [];
   const tests: TestRecord[] = [];
@@ -361,12 +457,16 @@ export async function runShard(argv: readonly string[], io: Io): Promise<ExitCod
   run.entriesLeft = entries.length * compiledFiles.reduce((n, f) => n + f.tests.length, 0);
   for (const { file, text, ir, tests: selected } of compiledFiles) {
     for (const test of selected) {
-      const checked = checkTestShard(file, text, ir, test, run);
+      const checked = await checkTestShard(file, text, ir, test, run);
       if ("usage" in checked) return usage(checked.usage);
       tests.push(checked.record);
       codes.push(...checked.codes);
       if (!quiet) say(shardTestLine(checked.record));
     }
+  }
+  if (run.stopped !== null) {
+    codes.push(ExitCode.bounded);
+    if (!quiet) say(`  BOUNDED: ${run.stopped}\n`);
   }
   const exitCode = combineExitCodes(codes);
   const artifact: ShardArtifact = {
@@ -401,6 +501,7 @@ export async function runShard(argv: readonly string[], io: Io): Promise<ExitCod
     modelErrors,
     tests,
     exitCode,
+    ...(run.stopped !== null ? { bounded: "memory" as const, boundMessage: run.stopped } : {}),
   };
   const json = `${JSON.stringify(artifact, null, 2)}\n`;
   if (options.out === undefined) io.out(json);
@@ -419,13 +520,20 @@ export async function runShard(argv: readonly string[], io: Io): Promise<ExitCod
 function shardTestLine(t: TestRecord): string {
   const head = `  ${t.file} ${t.test}: `;
   const errors = t.entries.filter((e) => e.outcome === "error");
+  const notRun = t.entries.filter((e) => e.outcome === "not run" || e.outcome === "bounded").length;
+  const witnessLines = (t.witnesses ?? []).map((w) =>
+    w.reached
+      ? `    ${w.kind} ${w.name}: reached in ${plural(w.traceLength ?? 0, "step")} by entry ${w.entry}\n`
+      : `    ${w.kind} ${w.name}: not reached by this shard\n`,
+  );
+  const tail = `${notRun > 0 ? `    ${plural(notRun, "entry", "entries")} stopped or not run (memory budget)\n` : ""}${witnessLines.join("")}`;
   if (t.failures.length === 0 && errors.length === 0)
-    return `${head}no failure (${plural(t.runs, "run")}, ${plural(t.steps, "step")})\n`;
+    return `${head}no failure (${plural(t.runs, "run")}, ${plural(t.steps, "step")})\n${tail}`;
   const lines = t.failures.map(
     (f) =>
       `${head}${f.outcome.outcome} of ${f.property} in entry ${f.entry} (${f.label}): ${plural(f.traceLength, "step")}\n` +
       `    replay: ${f.replayCommand}\n`,
   );
   for (const e of errors) lines.push(`${head}error in entry ${e.entry}: ${e.error}\n`);
-  return lines.join("");
+  return lines.join("") + tail;
 }
