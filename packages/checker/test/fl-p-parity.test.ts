@@ -90,3 +90,46 @@ describe("send m, halt", () => {
     expect(compileText("p.fl", without).events.map((e) => e.name)).toEqual(["Job"]);
   });
 });
+
+describe("set indexing", () => {
+  const text = `
+enum Color { Red, Green, Blue }
+machine M {
+  var ints: set[int];
+  var colors: set[Color];
+  var pairs: set[(int, string)];
+  var got: seq[int];
+  var i: int;
+  start state S {
+    entry {
+      ints = {30, -5, 10};
+      colors = {Blue, Red};
+      pairs = {(2, "a"), (1, "z"), (1, "b")};
+      got += (0, ints[0]);
+      got += (1, ints[1]);
+      got += (2, ints[2]);
+      assert colors[0] == Red && colors[1] == Blue;
+      assert pairs[0] == (1, "b") && pairs[2] == (2, "a");
+      i = choose(4);
+      got += (3, ints[i]);
+    }
+  }
+}
+test T [main = M];
+`;
+
+  it("reads the i-th element in canonical order; out of range is a located runtime error", () => {
+    const m = model(text, "T");
+    const outcomes: { kind: string; state?: FlState; failure?: { message: string; location?: unknown } }[] =
+      [];
+    m.initial((_step, o) => outcomes.push(o as never));
+    expect(outcomes).toHaveLength(4);
+    const states = outcomes.filter((o) => o.kind === "state");
+    expect(states).toHaveLength(3);
+    const view = m.viewState(states[0]!.state!) as Record<string, { vars: { got: number[] } }>;
+    expect(view["M(0)"]!.vars.got).toEqual([-5, 10, 30, -5]);
+    const failed = outcomes.find((o) => o.kind !== "state")!;
+    expect(failed.failure!.message).toContain("index 3 out of range for a set of size 3");
+    expect(failed.failure!.location).toMatchObject({ line: 20, col: 18 });
+  });
+});

@@ -211,7 +211,8 @@ export type IrExpr = IrExprBase &
     | { kind: "tupleIndex"; target: IrExpr; index: number }
     /** `m.v` where m is a machine reference (invariants only). */
     | { kind: "machineVar"; target: IrExpr; machine: string; variable: string }
-    | { kind: "index"; target: IrExpr; index: IrExpr; collection: "seq" | "map" }
+    /** `c[i]`: a seq element, a set element in canonical order (0-based), a map value. */
+    | { kind: "index"; target: IrExpr; index: IrExpr; collection: "seq" | "set" | "map" }
     /** scope "machine": a function of the enclosing machine/spec; "global": top level; "foreign". */
     | { kind: "call"; fun: string; scope: "machine" | "global" | "foreign"; args: IrExpr[] }
     | { kind: "sizeof"; arg: IrExpr }

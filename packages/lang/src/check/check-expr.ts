@@ -452,6 +452,11 @@ export class ExprChecker {
         ops.set(e.id, { kind: "index", collection: "seq" });
         this.exprExpecting(e.index, cx, INT, "FL300", "a seq index");
         return t.elem;
+      case "set":
+        // The i-th element in canonical order (docs/language.md, "Canonical order"), as P allows.
+        ops.set(e.id, { kind: "index", collection: "set" });
+        this.exprExpecting(e.index, cx, INT, "FL300", "a set index");
+        return t.elem;
       case "map":
         ops.set(e.id, { kind: "index", collection: "map" });
         this.exprExpecting(e.index, cx, t.key, "FL300", "the map key");
@@ -462,8 +467,7 @@ export class ExprChecker {
       default:
         this.expr(e.index, cx);
         this.report("FL309", e.target.span, `cannot index a value of type ${showType(t)}`, {
-          hint:
-            t.kind === "set" ? "test set membership with 'e in s'" : "only seq and map values can be indexed",
+          hint: "only seq, set and map values can be indexed",
         });
         return ERROR;
     }

@@ -513,9 +513,17 @@ export class BodyChecker extends ExprChecker {
       case "TupleIndex":
         if (refs.has(target.id)) this.checkLvalue(target.target);
         return;
-      case "Index":
+      case "Index": {
+        const op = this.st.tables.ops.get(target.id);
+        if (op?.kind === "index" && op.collection === "set") {
+          this.report("FL304", target.span, "a set element cannot be assigned", {
+            hint: "a set has no positions to assign: remove the old element with '-=' and add the new one with '+='",
+          });
+          return;
+        }
         this.checkLvalue(target.target);
         return;
+      }
       default:
         this.report("FL304", target.span, "cannot assign to this expression", {
           hint: "assign to a variable, a field, a tuple element or a seq/map element",

@@ -44,7 +44,7 @@ export type OpInfo =
   /** Binary `in` as a state test `m in S`. */
   | { kind: "stateTest"; machine: string; state: string }
   /** `e[i]` */
-  | { kind: "index"; collection: "seq" | "map" }
+  | { kind: "index"; collection: "seq" | "set" | "map" }
   | { kind: "choose"; mode: "int" | "collection" | "bool" }
   /** `x = e` (plain), `x += e` / `x -= e` on int or string (arith), or on a collection. */
   | {

@@ -82,6 +82,9 @@ function isConstantLiteral(e: IrExpr): boolean {
   return e.kind === "int" || e.kind === "bool" || e.kind === "string" || e.kind === "enumConst";
 }
 
+/** The runtime helper that reads `c[i]`, by kind of collection. */
+const INDEX_HELPERS = { seq: "seqGet", set: "setGet", map: "mapGet" } as const;
+
 function rtCall(fn: string, args: readonly Expr[]): Expr {
   return call(prop("rt", fn), args);
 }
@@ -497,6 +500,7 @@ export class BodyGenerator {
         );
       }
       case "index": {
+        if (target.collection === "set") throw new Error("codegen: a set element is not assignable");
         const key = this.once(target.index, scope, pre, readsOld);
         const site = this.site(target.span);
         if (target.collection === "seq") {
@@ -619,7 +623,7 @@ export class BodyGenerator {
         return cast(read, this.types.typeNode(e.type));
       }
       case "index":
-        return rtCall(e.collection === "seq" ? "seqGet" : "mapGet", [
+        return rtCall(INDEX_HELPERS[e.collection], [
           this.expr(e.target, scope),
           this.expr(e.index, scope),
           this.site(e.span),

@@ -171,14 +171,20 @@ export function setRemove<T extends Value>(s: readonly T[], x: NoInfer<T>): read
 
 // ---------------------------------------------------------------- seqs
 
-function checkIndex(s: readonly Value[], i: number, site: number, allowEnd: boolean): void {
+function checkIndex(s: readonly Value[], i: number, site: number, allowEnd: boolean, of = "seq"): void {
   if (!(i >= 0 && (i < s.length || (allowEnd && i === s.length)))) {
-    throw new RuntimeFault(site, `index ${i} out of range for a seq of size ${s.length}`);
+    throw new RuntimeFault(site, `index ${i} out of range for a ${of} of size ${s.length}`);
   }
 }
 
 export function seqGet<T extends Value>(s: readonly T[], i: number, site: number): T {
   checkIndex(s, i, site, false);
+  return s[i]!;
+}
+
+/** `s[i]` on a set: its i-th element in canonical order (a set is its sorted array). */
+export function setGet<T extends Value>(s: readonly T[], i: number, site: number): T {
+  checkIndex(s, i, site, false, "set");
   return s[i]!;
 }
 
