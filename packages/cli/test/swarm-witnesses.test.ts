@@ -201,7 +201,10 @@ describe("--memory in a shard", () => {
     expect(bounded.tests.flatMap((t) => t.entries.map((e) => e.outcome))).toEqual(["not run", "not run"]);
     const r = await cli(["merge", dir, "--reporter", "pretty,json"]);
     expect(r.code).toBe(5);
-    expect(r.stderr).toContain(`BOUNDED shard 3 of ${SHARDS}: memory budget of 1.0 MiB exhausted`);
+    expect(r.stderr).toContain(
+      `BOUNDED shard 3 of ${SHARDS}, stopped by its memory budget: the merge does not pass; rerun it with more --memory`,
+    );
+    expect(r.stderr).toContain(`  ${bounded.boundMessage}\n`);
     const tests = (JSON.parse(r.stdout) as { tests: JsonTest[] }).tests;
     for (const t of tests) {
       expect(t.outcome).toBe("bounded");

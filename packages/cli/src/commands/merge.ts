@@ -377,8 +377,9 @@ function swarmText(summary: MergeSummary): string {
     );
   for (const b of shards.bounded)
     lines.push(
-      `BOUNDED shard ${b.shard} of ${shards.count}: ${b.message}: the merge does not pass; ` +
+      `BOUNDED shard ${b.shard} of ${shards.count}, stopped by its memory budget: the merge does not pass; ` +
         "rerun it with more --memory (same --shard i/N, --seed and budget)",
+      `  ${b.message}`,
     );
   for (const t of summary.tests) {
     lines.push(

@@ -159,7 +159,7 @@ function memoryStopBefore(run: ShardRun, file: string, test: string, entry: numb
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
   run.stopped =
     `memory budget of ${mib(run.memoryBytes ?? 0)} exhausted before entry ${entry} of ${file} ${test}: ` +
-    `the process holds ${mib(process.memoryUsage.rss())}; rerun the shard with more --memory`;
+    `the process holds ${mib(process.memoryUsage.rss())}`;
   return run.stopped;
 }
 
@@ -466,7 +466,7 @@ export async function runShard(argv: readonly string[], io: Io): Promise<ExitCod
   }
   if (run.stopped !== null) {
     codes.push(ExitCode.bounded);
-    if (!quiet) say(`  BOUNDED: ${run.stopped}\n`);
+    if (!quiet) say(`  BOUNDED: ${run.stopped}; rerun the shard with more --memory\n`);
   }
   const exitCode = combineExitCodes(codes);
   const artifact: ShardArtifact = {
