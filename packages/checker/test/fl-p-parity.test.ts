@@ -5,6 +5,7 @@ import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import { buildModel, type FlModel } from "../src/fl/fl-model.js";
 import type { FlState, FlStep } from "../src/fl/fl-state.js";
 import { HALTED, UP } from "../src/fl/fl-state.js";
+import { traceToText } from "../src/trace/trace.js";
 import { compileText } from "./fixtures/fl/load.js";
 
 function model(text: string, test: string): FlModel {
@@ -131,5 +132,72 @@ test T [main = M];
     const failed = outcomes.find((o) => o.kind !== "state")!;
     expect(failed.failure!.message).toContain("index 3 out of range for a set of size 3");
     expect(failed.failure!.location).toMatchObject({ line: 20, col: 18 });
+  });
+});
+
+const STRINGS = `
+enum Color { Red, Green }
+event Ping: (from: machine, n: int);
+machine M {
+  var s: string;
+  var m: map[string, set[int]];
+  var c: Color;
+  var f: string;
+  start state S {
+    entry {
+      m["a"] = {2, 1};
+      c = Green;
+      s = format("{0} of {1}: {2} {{x}} {3}", 1, "two", m, c);
+      print s;
+      print str((a = this, b = [true], n = default(M)));
+      PRINT_NUMBER
+      f = "{0}-{1}";
+      send this, Ping, (from = this, n = 3);
+    }
+    on Ping do (p: (from: machine, n: int)) {
+      print format("got {0}", p);
+      s = format(f, p.n);
+    }
+  }
+}
+test T [main = M];
+`;
+
+describe("format, str and print", () => {
+  const printing = STRINGS.replace("PRINT_NUMBER", "print 7;");
+  it("formats values as the checker prints them; print lines are step details and trace lines", () => {
+    const m = model(printing, "T");
+    const result = checkExhaustive(m);
+    if (result.kind !== "violation") throw new Error(`expected a violation, got ${result.kind}`);
+    // A format string known only at run time is checked when it runs: {1} has no value.
+    expect(result.failure.message).toBe("M(0): format: placeholder {1}, but only 1 values");
+    expect(result.failure.location).toMatchObject({ line: 22, col: 11 });
+    const text = traceToText(m, result.trace, result.failure);
+    expect(text).toContain('M(0) created in S: s = "1 of two: {\\"a\\": {1, 2}} {x} Green"');
+    const lines = text.split("\n").map((l) => l.trim());
+    const init = lines.indexOf('print: 1 of two: {"a": {1, 2}} {x} Green');
+    expect(init).toBeGreaterThan(0);
+    expect(lines.slice(init, init + 3)).toEqual([
+      'print: 1 of two: {"a": {1, 2}} {x} Green',
+      "print: (a = M(0), b = [true], n = null)",
+      "print: 7",
+    ]);
+    expect(lines).toContain("print: got (from = M(0), n = 3)");
+  });
+
+  it("print changes no state: the same states with and without it", () => {
+    const passing = printing.replace("format(f, p.n)", "format(f, p.n, 0)");
+    const m = model(passing, "T");
+    const quiet = model(passing.replaceAll(/print [^;]*;/g, ""), "T");
+    const a = checkExhaustive(m);
+    const b = checkExhaustive(quiet);
+    expect([a.kind, b.kind]).toEqual(["pass", "pass"]);
+    expect(a.stats.distinctStates).toBeGreaterThan(1);
+    expect(a.stats.distinctStates).toBe(b.stats.distinctStates);
+    const initial: FlState[] = [];
+    m.initial((_s, o) => o.kind === "state" && initial.push(o.state));
+    const initialQuiet: FlState[] = [];
+    quiet.initial((_s, o) => o.kind === "state" && initialQuiet.push(o.state));
+    expect(m.encode(initial[0]!)).toEqual(quiet.encode(initialQuiet[0]!));
   });
 });

@@ -307,6 +307,7 @@ export type Stmt =
   | AnnounceStmt
   | AssertStmt
   | HaltStmt
+  | PrintStmt
   | IfStmt
   | WhileStmt
   | ForeachStmt
@@ -363,6 +364,11 @@ export interface AssertStmt extends NodeBase {
 }
 export interface HaltStmt extends NodeBase {
   kind: "Halt";
+}
+/** `print e;`: a log line of the step in traces (any value; strings as they are); no effect on state. */
+export interface PrintStmt extends NodeBase {
+  kind: "Print";
+  value: Expr;
 }
 export interface IfStmt extends NodeBase {
   kind: "If";

@@ -178,6 +178,8 @@ export type IrStmt =
   | { kind: "announce"; event: string; payload: IrExpr | null; span: Span }
   | { kind: "assert"; cond: IrExpr; message: IrExpr | null; span: Span }
   | { kind: "halt"; span: Span }
+  /** `print e;`: value is a string (lowering wraps any other value in `str`). */
+  | { kind: "print"; value: IrExpr; span: Span }
   | { kind: "if"; cond: IrExpr; then: IrStmt[]; else: IrStmt[]; span: Span }
   | { kind: "while"; cond: IrExpr; body: IrStmt[]; span: Span }
   | { kind: "foreach"; variable: string; elemType: Type; iterable: IrExpr; body: IrStmt[]; span: Span }
@@ -216,6 +218,10 @@ export type IrExpr = IrExprBase &
     /** scope "machine": a function of the enclosing machine/spec; "global": top level; "foreign". */
     | { kind: "call"; fun: string; scope: "machine" | "global" | "foreign"; args: IrExpr[] }
     | { kind: "sizeof"; arg: IrExpr }
+    /** `str(v)`: v as `.fl` text (a string stays as it is); the runtime needs arg.type. */
+    | { kind: "str"; arg: IrExpr }
+    /** `format(f, a0, a1, ...)`: `{n}` in f replaced by str(an); `{{` and `}}` are braces. */
+    | { kind: "format"; format: IrExpr; args: IrExpr[] }
     | { kind: "keys"; arg: IrExpr }
     | { kind: "values"; arg: IrExpr }
     /** Messages of `event` in flight, optionally only those addressed to `target`. */

@@ -109,6 +109,7 @@ const hardKeywordWords = [
   "raise",
   "announce",
   "halt",
+  "print",
   "if",
   "else",
   "while",
@@ -207,6 +208,7 @@ export const KwSend = kw("send");
 export const KwRaise = kw("raise");
 export const KwAnnounce = kw("announce");
 export const KwHalt = kw("halt");
+export const KwPrint = kw("print");
 export const KwIf = kw("if");
 export const KwElse = kw("else");
 export const KwWhile = kw("while");

@@ -20,7 +20,7 @@ import {
   type IrTest,
   type IrTimeoutHandler,
 } from "./ir.js";
-import { BOOL, type Type } from "./types.js";
+import { BOOL, STRING, type Type } from "./types.js";
 
 export function lowerProgram(program: Program, tables: CheckTables): IrProgram {
   return new Lowerer(tables).program(program);
@@ -347,6 +347,10 @@ class Lowerer {
         return { kind: "assert", cond: this.expr(s.cond), message: this.opt(s.message), span };
       case "Halt":
         return { kind: "halt", span };
+      case "Print": {
+        const value = this.expr(s.value);
+        return { kind: "print", value: this.text(value), span };
+      }
       case "If":
         return {
           kind: "if",
@@ -586,6 +590,18 @@ class Lowerer {
         case "keys":
         case "values":
           return { kind: ref.name, arg: this.expr(e.args[0]!), type, span };
+        case "str":
+          return this.text(this.expr(e.args[0]!));
+        case "format": {
+          const [fmt, ...values] = e.args;
+          return {
+            kind: "format",
+            format: this.expr(fmt!),
+            args: values.map((v) => this.expr(v)),
+            type,
+            span,
+          };
+        }
         case "inflight": {
           const ev = unparen(e.args[0]!);
           if (ev.kind !== "Name") throw new Error("internal: inflight without an event name");
@@ -608,6 +624,12 @@ class Lowerer {
       type,
       span,
     };
+  }
+
+  /** `e` as text: a string stays as it is, any other value becomes `str(e)`. */
+  private text(e: IrExpr): IrExpr {
+    if (e.type.kind === "string") return e;
+    return { kind: "str", arg: e, type: STRING, span: e.span };
   }
 
   // ------------------------------------------------------------ tables

@@ -90,6 +90,7 @@ import {
   KwFun,
   KwGoto,
   KwHalt,
+  KwPrint,
   KwHot,
   KwIf,
   KwIgnore,
@@ -1394,6 +1395,7 @@ export class FaultlineParser extends EmbeddedActionsParser {
           { ALT: () => this.SUBRULE(this.announceStmt) },
           { ALT: () => this.SUBRULE(this.assertStmt) },
           { ALT: () => this.SUBRULE(this.haltStmt) },
+          { ALT: () => this.SUBRULE(this.printStmt) },
           { ALT: () => this.SUBRULE(this.returnStmt) },
           { ALT: () => this.SUBRULE(this.breakStmt) },
           { ALT: () => this.SUBRULE(this.continueStmt) },
@@ -1571,6 +1573,17 @@ export class FaultlineParser extends EmbeddedActionsParser {
       const first = this.CONSUME(KwHalt);
       this.CONSUME(Semicolon);
       return this.ACTION(() => this.mk<Stmt>({ kind: "Halt" }, this.spanFrom(first)));
+    },
+    this.stmtRecovery,
+  );
+
+  private printStmt = this.RULE(
+    "printStmt",
+    (): Stmt => {
+      const first = this.CONSUME(KwPrint);
+      const value = this.SUBRULE(this.expression);
+      this.CONSUME(Semicolon);
+      return this.ACTION(() => this.mk<Stmt>({ kind: "Print", value }, this.spanFrom(first)));
     },
     this.stmtRecovery,
   );

@@ -96,3 +96,29 @@ describe("else if chains", () => {
     expect(third!.else?.kind).toBe("Block");
   });
 });
+
+describe("print, format and str", () => {
+  const text = `machine M {
+  var s: string;
+  start state S {
+    entry {
+      s = format("{0} and {1}", 1, str({2, 1}));
+      print s;
+      print (s, 1);
+    }
+  }
+}
+`;
+  it("parses print as a statement and format/str as built-in calls; the formatter keeps them", () => {
+    expect(diagnosticsOf(text)).toEqual([]);
+    const result = formatSource({ path: "t.fl", text });
+    if (!result.ok) throw new Error("format failed");
+    expect(result.text).toBe(text);
+  });
+
+  it("reserves print", () => {
+    const ds = diagnosticsOf("machine M {\n  var print: int;\n  start state S { }\n}\n");
+    expect(ds).toHaveLength(1);
+    expect(ds[0]!.hint).toBe("'print' is a reserved keyword and cannot be used as a name");
+  });
+});

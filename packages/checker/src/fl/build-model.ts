@@ -66,6 +66,8 @@ export interface GeneratedCode {
   sites: Span[];
   /** The type each `choose` site yields, by site index (step labels print what was chosen). */
   chooseTypes: Record<number, Type>;
+  /** The type each `ctx.text` site (`str`, `format`, `print`) converts, by site index. */
+  textTypes: Record<number, Type>;
   /** The specifier the module imports foreign functions from, or null when there are none. */
   foreignModule: string | null;
 }
@@ -76,8 +78,8 @@ const generated = new WeakMap<IrProgram, GeneratedCode>();
 export function generatedCode(ir: IrProgram): GeneratedCode {
   let code = generated.get(ir);
   if (!code) {
-    const { js, sites, chooseTypes, foreignModule } = compileModel(ir);
-    code = { js, sites, chooseTypes, foreignModule };
+    const { js, sites, chooseTypes, textTypes, foreignModule } = compileModel(ir);
+    code = { js, sites, chooseTypes, textTypes, foreignModule };
     generated.set(ir, code);
   }
   return code;
@@ -149,6 +151,7 @@ export function buildParts(ir: IrProgram, test: IrTest, options: BuildModelOptio
     allowed,
     main: main.index,
     sites: code.sites.map(spanToLocation),
+    textTypes: code.textTypes,
     toLocation: spanToLocation,
   });
   const codec = new StateCodec(

@@ -9,6 +9,7 @@ import { errorMessage } from "../errors.js";
 import type { Failure, SourceLocation, StepOutcome } from "../model.js";
 import { StepInterrupted, stepDeadline } from "../step-deadline.js";
 import type { EnabledSteps } from "./enabled-steps.js";
+import { valueToText } from "./value-view.js";
 import type { FaultPlan } from "./fault-plan.js";
 import {
   CRASHED,
@@ -105,6 +106,8 @@ export interface ExecutorConfig {
   /** The enabling rule: strict replay accepts only the deliveries and timers it enumerates. */
   enabled: EnabledSteps;
   sites: readonly SourceLocation[];
+  /** The type of the value each `ctx.text` site converts (GeneratedCode.textTypes). */
+  textTypes: Readonly<Record<number, Type>>;
   toLocation(span: import("@faultline/lang").Span): SourceLocation;
 }
 
@@ -155,6 +158,8 @@ export class Executor implements FlContext {
   private monitorName: string | null = null;
   /** When set, sends are logged here (describeStep). */
   sends: SendRecord[] | null = null;
+  /** When set, what `print` printed is logged here (describeStep); otherwise `print` does nothing. */
+  printed: string[] | null = null;
   /** When set, each `choose` logs its site and the value it yielded here (describeStep). */
   chosen: { site: number; value: Value }[] | null = null;
   /** When set, every choose beyond the forced prefix takes its value from here (random exploration). */
@@ -938,6 +943,19 @@ export class Executor implements FlContext {
             : null;
     if (this.sends) this.sends.push({ from: this.this, to: target, event, payload, lost });
     if (lost === null) this.enqueue(this.this, target, event, payload);
+  }
+
+  text(value: Value, site: number): string {
+    const type = this.cfg.textTypes[site];
+    if (type === undefined)
+      throw this.runtimeError(site, "internal: no type recorded for this text conversion");
+    return valueToText(value, type, this.refName);
+  }
+
+  private readonly refName = (id: number): string | null => (id < 0 ? null : this.nameOf(id));
+
+  print(text: string): void {
+    if (this.printed) this.printed.push(text);
   }
 
   announce(event: number, payload: Payload): void {

@@ -348,6 +348,9 @@ function forEachExpr(
         case "return":
           expr(st.value);
           break;
+        case "print":
+          expr(st.value);
+          break;
         case "expr":
           expr(st.expr);
           break;
@@ -372,7 +375,10 @@ function childExprs(e: IrExpr): IrExpr[] {
     case "sizeof":
     case "keys":
     case "values":
+    case "str":
       return [e.arg];
+    case "format":
+      return [e.format, ...e.args];
     case "inflight":
       return e.target === null ? [] : [e.target];
     case "new":

@@ -31,7 +31,7 @@ export function describeStep(
   const names = namer(p, after ?? before);
   const details: { [key: string]: Json } = { kind: step.t };
   if ("c" in step && Array.isArray(step.c) && step.c.length > 0) details.choices = step.c;
-  const { sends, failed, chosen } = rerun(p, step, before);
+  const { sends, failed, chosen, printed } = rerun(p, step, before);
   details.sends = sends.map(
     (r) =>
       `${names(r.from)} -> ${names(r.to)}: ${msgText(p, r, names)}` +
@@ -39,6 +39,8 @@ export function describeStep(
   );
   if (failed) details.failure = failed.message;
   if (chosen.length > 0) details.chosen = chosen.map((c) => chosenText(p, c, names));
+  // `print` output: the step's log lines, in order (traceToText prints them under the step).
+  if (printed.length > 0) details.printed = printed;
   const label: StepLabel = { kind: step.t, text: "", details };
   const l: Labelling = { p, before, after, label, details, names };
   switch (step.t) {
@@ -81,13 +83,20 @@ function rerun(
   p: FlParts,
   step: FlStep,
   before: FlState | null,
-): { sends: SendRecord[]; failed: Failure | null; chosen: { site: number; value: Value }[] } {
+): {
+  sends: SendRecord[];
+  failed: Failure | null;
+  chosen: { site: number; value: Value }[];
+  printed: string[];
+} {
   let sends: SendRecord[] = [];
+  let printed: string[] = [];
   let chosen: { site: number; value: Value }[] = [];
   let failed: Failure | null = null;
   if (before !== null || step.t === "init") {
     p.ex.sends = [];
     p.ex.chosen = [];
+    p.ex.printed = [];
     try {
       const out = applyStep(p.ex, p.machines, before, step);
       if (out.kind === "failure") failed = out.failure;
@@ -96,11 +105,13 @@ function rerun(
     } finally {
       sends = p.ex.sends ?? [];
       chosen = p.ex.chosen ?? [];
+      printed = p.ex.printed ?? [];
       p.ex.sends = null;
       p.ex.chosen = null;
+      p.ex.printed = null;
     }
   }
-  return { sends, failed, chosen };
+  return { sends, failed, chosen, printed };
 }
 
 /** What one `choose` yielded (in `.fl` syntax) and where: `{value: "2", at: "examples/choose.fl:14:11"}`. */

@@ -119,6 +119,8 @@ export function traceToText<S, Step extends Json>(
     }
     const sends = label.details?.["sends"];
     if (Array.isArray(sends)) for (const send of sends) lines.push(`${pad}send ${String(send)}`);
+    const printed = label.details?.["printed"];
+    if (Array.isArray(printed)) for (const text of printed) lines.push(`${pad}print: ${String(text)}`);
     before = after;
   });
   if (replay.error !== undefined) lines.push(`  replay stopped: ${replay.error}`);

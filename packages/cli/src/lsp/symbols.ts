@@ -308,6 +308,9 @@ class Indexer {
       case "Return":
         if (s.value) this.expr(s.value);
         return;
+      case "Print":
+        this.expr(s.value);
+        return;
       case "StartTimer":
       case "CancelTimer":
         this.timer(s.timer);

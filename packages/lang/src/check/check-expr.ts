@@ -20,7 +20,8 @@ import type {
   TupleIndexExpr,
 } from "../ast.js";
 import type { DiagnosticCode } from "../diagnostics.js";
-import { BOOL, ERROR, INT, type Type, typeEquals, VOID } from "../types.js";
+import { parseFormat } from "../codegen/runtime.js";
+import { BOOL, ERROR, INT, STRING, type Type, typeEquals, VOID } from "../types.js";
 import {
   allLocalNames,
   type CheckState,
@@ -564,12 +565,17 @@ export class ExprChecker {
   private builtin(e: CallExpr, name: BuiltinName, cx: CodeContext): Type {
     this.st.tables.refs.set(e.id, { kind: "builtin", name });
     if (name === "inflight") return this.inflight(e, cx);
+    if (name === "format") return this.format(e, cx);
     if (e.args.length !== 1) {
       this.report("FL303", e.span, `'${name}' takes 1 argument, got ${e.args.length}`);
       for (const a of e.args) this.expr(a, cx);
       return name === "sizeof" ? INT : ERROR;
     }
     const t = this.expr(e.args[0]!, cx);
+    if (name === "str") {
+      this.printable(e.args[0]!, t);
+      return STRING;
+    }
     if (t.kind === "error") return name === "sizeof" ? INT : ERROR;
     if (name === "sizeof") {
       if (t.kind !== "seq" && t.kind !== "set" && t.kind !== "map") {
@@ -583,6 +589,43 @@ export class ExprChecker {
     }
     // In canonical (sorted key) order, like foreach over the map.
     return { kind: "seq", elem: name === "keys" ? t.key : t.value };
+  }
+
+  /** A value `str`, `format` and `print` turn into text: anything but no value (a void call). */
+  printable(e: Expr, t: Type): void {
+    if (t.kind === "void") this.report("FL300", e.span, "this call returns no value to convert to text");
+  }
+
+  /** `format("{0} of {1}", a, b)`: a string, then the values its placeholders name. */
+  private format(e: CallExpr, cx: CodeContext): Type {
+    const [fmt, ...values] = e.args;
+    if (fmt === undefined) {
+      this.report("FL303", e.span, "'format' takes a format string, then the values it shows", {
+        hint: 'format("{0} of {1}", a, b)',
+      });
+      return STRING;
+    }
+    this.exprExpecting(fmt, cx, STRING, "FL300", "a format string");
+    for (const v of values) this.printable(v, this.expr(v, cx));
+    const lit = unparen(fmt);
+    if (lit.kind !== "StringLit") return STRING; // checked when it runs
+    const parsed = parseFormat(lit.value);
+    const hint =
+      "placeholders are {0}, {1}, ... (the values after the format string); '{{' and '}}' are braces";
+    if ("error" in parsed) {
+      this.report("FL303", fmt.span, `bad format string: ${parsed.error}`, { hint });
+      return STRING;
+    }
+    const bad = parsed.pieces.find((p): p is number => typeof p === "number" && p >= values.length);
+    if (bad !== undefined) {
+      this.report(
+        "FL303",
+        fmt.span,
+        `the format string shows {${bad}}, but 'format' gets ${values.length} value${values.length === 1 ? "" : "s"} after it`,
+        { hint },
+      );
+    }
+    return STRING;
   }
 
   /** `inflight(E)` / `inflight(E, m)`: messages of E in flight (to m). */

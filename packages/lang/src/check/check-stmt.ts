@@ -231,6 +231,9 @@ export class BodyChecker extends ExprChecker {
       case "Halt":
         this.restricted(cx, "halt", s.span, "'halt'");
         return;
+      case "Print":
+        this.printable(s.value, this.expr(s.value, cx));
+        return;
       case "If":
         this.condition(s.cond, cx, "an 'if' condition");
         this.block(s.then, cx);

@@ -34,8 +34,15 @@ export type Resolution =
   | { kind: "fun"; scope: "machine" | "global" | "foreign"; name: string; owner: string | null }
   | { kind: "builtin"; name: BuiltinName };
 
-export type BuiltinName = "sizeof" | "keys" | "values" | "inflight";
-export const BUILTIN_NAMES: readonly BuiltinName[] = ["sizeof", "keys", "values", "inflight"];
+export type BuiltinName = "sizeof" | "keys" | "values" | "inflight" | "str" | "format";
+export const BUILTIN_NAMES: readonly BuiltinName[] = [
+  "sizeof",
+  "keys",
+  "values",
+  "inflight",
+  "str",
+  "format",
+];
 
 /** How an operation node was interpreted (what lowering must emit). */
 export type OpInfo =

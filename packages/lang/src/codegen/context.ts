@@ -37,6 +37,11 @@ export interface FlContext {
   /** `$` and `choose()`. */
   chooseBool(site: number): boolean;
 
+  /** A value as `.fl` text, as the checker prints values (`str`, `format`); `site`'s type says how. */
+  text(value: Value, site: number): string;
+  /** `print`: a log line of the running step (shown in traces); no effect on state. */
+  print(text: string): void;
+
   /** Throws the assertion failure. */
   assertFailed(site: number, message: string | null): never;
   startTimer(timer: number): void;

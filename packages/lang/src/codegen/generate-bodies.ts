@@ -137,6 +137,8 @@ export class BodyGenerator {
   readonly sites: Span[] = [];
   /** The type each `choose` site yields, by site (CompiledModel.chooseTypes). */
   readonly chooseTypes: Record<number, Type> = {};
+  /** The type of the value each `ctx.text` site converts, by site (CompiledModel.textTypes). */
+  readonly textTypes: Record<number, Type> = {};
   readonly functions: GeneratedFunction[] = [];
   private readonly events = new Map<string, number>();
   private readonly machines = new Map<string, IrMachine>();
@@ -344,6 +346,15 @@ export class BodyGenerator {
     return e === null ? NULL : this.expr(e, scope);
   }
 
+  /** A value as `.fl` text: `ctx.text(v, site)`, the site's type in textTypes; a string as it is. */
+  private text(e: IrExpr, scope: Scope): Expr {
+    const value = this.expr(e, scope);
+    if (e.type.kind === "string") return value;
+    const site = this.site(e.span);
+    this.textTypes[this.sites.length - 1] = e.type;
+    return ctxCall("text", [value, site]);
+  }
+
   private eventRef(name: string): Expr {
     const index = this.events.get(name);
     if (index === undefined) throw new Error(`codegen: unknown event ${name}`);
@@ -421,6 +432,8 @@ export class BodyGenerator {
         ];
       case "halt":
         return [this.control(ctxCall("halt", []), scope)];
+      case "print":
+        return [exprStmt(ctxCall("print", [this.expr(s.value, scope)]))];
       case "announce":
         return [exprStmt(ctxCall("announce", [this.eventRef(s.event), this.payload(s.payload, scope)]))];
       case "assert": {
@@ -641,6 +654,14 @@ export class BodyGenerator {
       }
       case "sizeof":
         return prop(paren(this.expr(e.arg, scope)), "length");
+      case "str":
+        return this.text(e.arg, scope);
+      case "format":
+        return rtCall("format", [
+          this.expr(e.format, scope),
+          array(e.args.map((a) => this.text(a, scope))),
+          this.site(e.span),
+        ]);
       case "keys":
         return rtCall("keys", [this.expr(e.arg, scope)]);
       case "values": {

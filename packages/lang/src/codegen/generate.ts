@@ -39,6 +39,8 @@ export interface CompiledModel {
   sites: Span[];
   /** The type of the value each `choose` site yields, by site index (to print what was chosen). */
   chooseTypes: Record<number, Type>;
+  /** The type of the value each `ctx.text` site (`str`, `format`, `print`) converts, by site index. */
+  textTypes: Record<number, Type>;
   functions: GeneratedFunction[];
   /** The specifier the module imports foreign functions from, or null when there are none. */
   foreignModule: string | null;
@@ -92,6 +94,7 @@ function generate(ir: IrProgram): Omit<CompiledModel, "js" | "source"> & { heade
     decls,
     sites: bodies.sites,
     chooseTypes: bodies.chooseTypes,
+    textTypes: bodies.textTypes,
     functions: bodies.functions,
     foreignModule,
   };

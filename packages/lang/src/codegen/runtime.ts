@@ -333,6 +333,53 @@ export function elems(coll: readonly Value[], isMap: boolean): readonly Value[] 
   return isMap ? keys(coll as MapEntries<Value, Value>) : coll;
 }
 
+// ---------------------------------------------------------------- format strings
+
+/**
+ * A `format` string split into text and placeholder indexes: `{n}` is the n-th value,
+ * `{{` and `}}` are braces. The one parser of format strings: the checker runs it on
+ * literal format strings (FL303 at compile time), `format` on the others.
+ */
+export function parseFormat(fmt: string): { pieces: (string | number)[] } | { error: string } {
+  const pieces: (string | number)[] = [];
+  let text = "";
+  for (let i = 0; i < fmt.length; i++) {
+    const c = fmt[i]!;
+    if ((c === "{" || c === "}") && fmt[i + 1] === c) {
+      text += c;
+      i++;
+    } else if (c === "{") {
+      const m = /^\{(\d{1,6})\}/.exec(fmt.slice(i, i + 8));
+      if (m === null) return { error: `'{' at position ${i} starts no placeholder {0}, {1}, ...` };
+      if (text !== "") pieces.push(text);
+      text = "";
+      pieces.push(Number(m[1]));
+      i += m[0].length - 1;
+    } else if (c === "}") {
+      return { error: `'}' at position ${i} closes no placeholder` };
+    } else {
+      text += c;
+    }
+  }
+  if (text !== "") pieces.push(text);
+  return { pieces };
+}
+
+/** `format(fmt, ...)` with its values already converted to text (`ctx.text`). */
+export function format(fmt: string, values: readonly string[], site: number): string {
+  spend(fmt.length);
+  const parsed = parseFormat(fmt);
+  if ("error" in parsed) throw new RuntimeFault(site, `format: ${parsed.error}`);
+  let out = "";
+  for (const p of parsed.pieces) {
+    if (typeof p === "string") out += p;
+    else if (p < values.length) out += values[p]!;
+    else throw new RuntimeFault(site, `format: placeholder {${p}}, but only ${values.length} values`);
+  }
+  spend(out.length);
+  return out;
+}
+
 /** A short, type-less rendering for runtime error messages. */
 export function formatValue(v: Value): string {
   if (typeof v === "string") return JSON.stringify(v);

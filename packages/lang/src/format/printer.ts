@@ -645,6 +645,11 @@ export class Printer {
         this.expr(s.cond);
         payload(s.cond, s.message);
         return;
+      case "Print":
+        this.out.write("print ");
+        this.expr(s.value);
+        this.out.write(";");
+        return;
       case "Halt":
       case "Break":
       case "Continue":
