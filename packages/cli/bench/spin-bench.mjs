@@ -70,10 +70,14 @@ function spin(pan) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
 const rate = (states, seconds) => `${Math.round(states / seconds / 1000).toLocaleString("en-US")}k/s`;
 
 console.log(`Faultline vs SPIN on TLA+'s TwoPhase, ${REPS} interleaved runs each, medians`);
-console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(`load average before: ${load()}`);
 if (spinReason !== null) console.log(`SPIN skipped: ${spinReason}`);
 const dir = mkdtempSync(join(tmpdir(), "faultline-spin-"));
 try {
@@ -98,4 +102,4 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(`load average after: ${load()}`);
