@@ -21,6 +21,7 @@ import { readFileSync } from "node:fs";
 import {
   closestName,
   compileSource,
+  declaredCombinations,
   type FrontEndResult,
   type IrProgram,
   type Program,
@@ -88,14 +89,6 @@ function typedValues(ir: IrProgram, o: ParamOverride, where: string): ParamResul
   return { ok: true, values };
 }
 
-/** Every combination of the values, the first param varying slowest (as the front end expands tests). */
-function combinations(names: readonly string[], values: ReadonlyMap<string, ParamValue[]>) {
-  let out: Record<string, ParamValue>[] = [{}];
-  for (const n of names)
-    out = out.flatMap((partial) => (values.get(n) ?? []).map((v) => ({ ...partial, [n]: v })));
-  return out;
-}
-
 /**
  * check: the program with the selected test declarations that bind an
  * overridden param expanded over the new values, and the instances `selected`
@@ -126,7 +119,18 @@ export function overrideParams(
       bound.add(o.name);
     }
     const instances = [];
-    for (const combo of combinations(names, values)) {
+    // As the front end expands the declaration: its assume and (t wise) apply to the new values too.
+    const combos = declaredCombinations(
+      decl,
+      names.map((n) => ({ name: n, values: values.get(n) ?? [] })),
+    );
+    if (combos.length === 0) {
+      return {
+        ok: false,
+        message: `${mine.map((o) => o.flag).join(" ")}: no combination of these values satisfies the assume of test '${base}' (${file}:${decl.assume?.span.start.line}:${decl.assume?.span.start.col})`,
+      };
+    }
+    for (const combo of combos) {
       const built = testInstance(compiled.ir, decl, combo);
       if (!built.ok) return { ok: false, message: `${mine.map((o) => o.flag).join(" ")}: ${built.message}` };
       instances.push(built.test);

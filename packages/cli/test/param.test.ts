@@ -10,6 +10,7 @@ import { runCli } from "../src/cli.js";
 import { captureIo } from "./capture-io.js";
 
 const PARAMS = fileURLToPath(new URL("../../../examples/param-tests.fl", import.meta.url));
+const GENERATED = fileURLToPath(new URL("../../../examples/test-generation.fl", import.meta.url));
 const CONSUMER = fileURLToPath(
   new URL("../../../models/at-least-once-consumer/at-least-once-consumer.fl", import.meta.url),
 );
@@ -143,6 +144,22 @@ describe("check --param", () => {
     const r = await check(broken, "--param workers=3");
     expect(r.code).toBe(4);
     expect(r.out).not.toContain("--param");
+  });
+
+  it("applies the test's assume and (2 wise) to the new values", async () => {
+    const r = await check(GENERATED, "--test Majority --param faulty=0,1,3");
+    expect(r.out).toContain("Majority(nodes=2,faulty=1)");
+    expect(r.out).toContain("Majority(nodes=3,faulty=1)");
+    expect(r.out).not.toContain("faulty=3");
+    expect(r.out).not.toContain("Majority(nodes=1,faulty=1)");
+    const wise = await check(GENERATED, "--test Mixed --param nodes=4,5");
+    expect(wise.out).toContain("Mixed(nodes=5,");
+    // Every pair of (nodes, faulty, mode) values in 9 instances, not the 2 x 3 x 3 product.
+    expect(wise.out.match(/[✓✗] Mixed\(nodes=/g)).toHaveLength(9);
+    expectUsage(
+      await check(GENERATED, "--test Majority --param nodes=1 --param faulty=1"),
+      "no combination of these values satisfies the assume of test 'Majority' (",
+    );
   });
 
   it("selects an instance the file does not list by its name", async () => {

@@ -242,6 +242,10 @@ export interface TestDecl extends NodeBase {
   kind: "TestDecl";
   name: Ident;
   params: TestParamBinding[];
+  /** `(2 wise)`: cover every combination of values of every `wise` params, not the full product; null = full product. */
+  wise: Expr | null;
+  /** `assume (expr)`: only the combinations of bound values for which this constant expression holds. */
+  assume: Expr | null;
   main: Ident;
   asserts: Ident[];
   /** `cover (Spec.State, ...)`: spec monitor states some run must enter (witness properties). */

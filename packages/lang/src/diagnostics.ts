@@ -80,6 +80,8 @@ export const DIAGNOSTIC_CODES = {
   FL415: "missing return",
   FL416: "invalid symmetry declaration",
   FL417: "invalid cover target",
+  FL418: "invalid test generation clause",
+  FL419: "assume excludes every combination",
   // foreign functions
   FL500: "foreign implementation file missing",
   FL501: "foreign function not implemented",

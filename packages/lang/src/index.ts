@@ -17,7 +17,12 @@ export type {
   Resolution,
   VarInfo,
 } from "./check/tables.js";
-export { type ConstValue, formatConst, testInstanceName } from "./check/constants.js";
+export {
+  type ConstValue,
+  declaredCombinations,
+  formatConst,
+  testInstanceName,
+} from "./check/constants.js";
 export { closestName, didYouMean } from "./check/suggest.js";
 export {
   type CheckedSource,

@@ -157,6 +157,8 @@ const softKeywordWords = [
   "symmetric",
   "reachable",
   "cover",
+  "assume",
+  "wise",
 ] as const;
 
 export const RESERVED_KEYWORDS: readonly string[] = hardKeywordWords;
@@ -248,6 +250,8 @@ export const KwTimer = kw("timer");
 export const KwSymmetric = kw("symmetric");
 export const KwReachable = kw("reachable");
 export const KwCover = kw("cover");
+export const KwAssume = kw("assume");
+export const KwWise = kw("wise");
 
 function op(name: string, image: string, binary = false): TokenType {
   return createToken({

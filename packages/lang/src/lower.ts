@@ -2,7 +2,7 @@
 // errors: anything missing from the tables here is a checker bug, so it throws.
 import type { Action, Block, Expr, FunDecl, Program, Span, StateDecl, Stmt, TestDecl } from "./ast.js";
 import { unparen } from "./check/check-expr.js";
-import { type ConstValue, combinations, literalValue, testInstanceName } from "./check/constants.js";
+import { type ConstValue, declaredCombinations, literalValue, testInstanceName } from "./check/constants.js";
 import type { CheckTables, FunInfo, MachineInfo, Resolution } from "./check/tables.js";
 import {
   HALT_EVENT,
@@ -247,7 +247,7 @@ class Lowerer {
         return value;
       }),
     }));
-    return combinations(bindings).map((combo) => {
+    return declaredCombinations(test, bindings).map((combo) => {
       const paramValues: Record<string, ConstValue> = {};
       for (const [name, p] of s.params) paramValues[name] = combo[name] ?? defaultConst(p.type);
       return {

@@ -99,6 +99,8 @@ import {
   KwInvariant,
   KwReachable,
   KwCover,
+  KwAssume,
+  KwWise,
   KwMachine,
   KwMain,
   KwMap,
@@ -712,6 +714,8 @@ export class FaultlineParser extends EmbeddedActionsParser {
   private testDecl = this.RULE("testDecl", (): TestDecl => {
     const first = this.CONSUME(KwTest);
     const params: TestParamBinding[] = [];
+    let wise: Expr | null = null;
+    let assume: Expr | null = null;
     this.OPTION(() => {
       this.CONSUME(KwParam);
       this.CONSUME(LParen);
@@ -721,6 +725,21 @@ export class FaultlineParser extends EmbeddedActionsParser {
         ERR_MSG: "a parameter binding like 'n in [2, 3]'",
       });
       this.CONSUME(RParen);
+      this.OPTION7(() => {
+        this.CONSUME5(LParen);
+        const t = this.CONSUME(IntLiteral);
+        this.CONSUME(KwWise);
+        this.CONSUME5(RParen);
+        this.ACTION(() => {
+          wise = this.intLiteral(t);
+        });
+      });
+      this.OPTION8(() => {
+        this.CONSUME(KwAssume);
+        this.CONSUME6(LParen);
+        assume = this.SUBRULE2(this.expression);
+        this.CONSUME6(RParen);
+      });
     });
     const name = this.CONSUME(Identifier);
     this.CONSUME(LBracket);
@@ -805,6 +824,8 @@ export class FaultlineParser extends EmbeddedActionsParser {
           kind: "TestDecl",
           name: this.ident(name),
           params,
+          wise,
+          assume,
           main: this.ident(main),
           asserts: asserts.map((t) => this.ident(t)),
           covers,

@@ -232,6 +232,8 @@ describe("declarations", () => {
       kind: "TestDecl",
       name: id("Basic"),
       params: [],
+      wise: null,
+      assume: null,
       main: id("Setup"),
       asserts: [id("P1"), id("P2")],
       covers: [],

@@ -111,6 +111,7 @@ describe("scopes of a few constructs", () => {
       "test T [main = Client]: assert P with faults { drop Ping at most 1; crash Client at most 1 then restart; };",
       'fun f(x: int): string { start timer Retry; return "a\\"b"; }',
       "reachable Committed: forall c: Client :: c in Idle;",
+      "test param (n in [1, 2], f in [0, 1]) (2 wise) assume (f < n) G [main = Client];",
     ].join("\n");
     const s = scopesOf(text);
     const at = (needle: string, nth = 0) => {
@@ -129,5 +130,7 @@ describe("scopes of a few constructs", () => {
     expect(at('\\"')).toBe("constant.character.escape.faultline");
     expect(at("reachable")).toBe("storage.type.faultline");
     expect(at("Committed")).toBe("entity.name.type.faultline");
+    expect(at("wise")).toBe("keyword.other.test.faultline");
+    expect(at("assume")).toBe("keyword.other.test.faultline");
   });
 });

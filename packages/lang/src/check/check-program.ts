@@ -2,9 +2,16 @@
 // Diagnostics are collected, never thrown; results go to side tables.
 import type { Expr, Ident, OnDo, OnGoto, Program, StateDecl, TestDecl } from "../ast.js";
 import { type Diagnostic, sortDiagnostics } from "../diagnostics.js";
-import { ERROR, INT, type Type, typeEquals } from "../types.js";
+import { BOOL, ERROR, INT, type Type, typeEquals } from "../types.js";
 import { BodyChecker } from "./check-stmt.js";
-import { type ConstValue, literalValue } from "./constants.js";
+import {
+  assumeProblem,
+  type ConstValue,
+  evalConst,
+  formatConst,
+  literalValue,
+  testCombinations,
+} from "./constants.js";
 import { type CheckState, type CodeFacts, newContext, newFacts, report, isMissing } from "./context.js";
 import { collectDeclarations, emptySymbols, resolveSignatures } from "./declarations.js";
 import { TypeResolver } from "./resolve-types.js";
@@ -373,6 +380,7 @@ function checkTest(st: CheckState, bc: BodyChecker, test: TestDecl): void {
     }
     bound.set(b.param.name, values);
   }
+  checkGeneration(st, bc, test, bound, cx);
 
   for (const f of test.faults) {
     if (f.kind === "DropFault" || f.kind === "DuplicateFault") {
@@ -380,6 +388,75 @@ function checkTest(st: CheckState, bc: BodyChecker, test: TestDecl): void {
     }
     if (f.kind === "CrashFault" && !symbols.machines.has(f.machine.name)) unknownMachine(st, f.machine);
     if (f.kind !== "ReorderFault") checkBudget(st, bc, f.atMost, bound, test, cx);
+  }
+}
+
+/**
+ * FL418 for a `(t wise)` clause with t outside 1..(bound params) or an
+ * `assume (...)` that is not a constant bool expression over the bound params
+ * (or has no value for some combination: division by zero); FL419 when the
+ * `assume` holds for no combination, so the test would have no instance.
+ */
+function checkGeneration(
+  st: CheckState,
+  bc: BodyChecker,
+  test: TestDecl,
+  bound: ReadonlyMap<string, ConstValue[]>,
+  cx: ReturnType<typeof newContext>,
+): void {
+  let ok = bound.size === test.params.length;
+  if (test.wise !== null) {
+    const t = literalValue(test.wise);
+    if (typeof t !== "number" || t < 1 || t > test.params.length) {
+      ok = false;
+      report(
+        st,
+        "FL418",
+        test.wise.span,
+        `'(${formatConst(t ?? 0)} wise)' needs from 1 to ${test.params.length} bound params, and test '${test.name.name}' binds ${test.params.length}`,
+        { hint: "(2 wise) covers every pair of values of every two params; bind at least two params" },
+      );
+    }
+  }
+  const assume = test.assume;
+  if (assume === null) return;
+  const problem = assumeProblem(assume, new Set(bound.keys()));
+  if (problem !== null) {
+    report(st, "FL418", problem.node.span, `an assume may not use ${problem.what}`, {
+      hint: "use the test's bound params, literals, arithmetic, comparisons and && || !",
+    });
+    return;
+  }
+  const t = bc.expr(assume, cx);
+  if (t.kind === "error") return;
+  if (!typeEquals(t, BOOL)) {
+    report(st, "FL418", assume.span, `an assume must be a bool, got ${showType(t)}`);
+    return;
+  }
+  if (!ok) return;
+  const bindings = test.params.map((b) => ({ name: b.param.name, values: bound.get(b.param.name)! }));
+  const names = bindings.map((b) => b.name);
+  for (const combo of testCombinations(bindings, null, null)) {
+    if (evalConst(assume, combo) !== undefined) continue;
+    report(
+      st,
+      "FL418",
+      assume.span,
+      `the assume has no value for ${names.map((n) => `${n}=${formatConst(combo[n]!)}`).join(", ")} (division by zero)`,
+      { hint: "guard the division: (d == 0 || n / d > 1)" },
+    );
+    return;
+  }
+  if (testCombinations(bindings, assume, null).length === 0) {
+    report(
+      st,
+      "FL419",
+      assume.span,
+      `the assume holds for no combination, so test '${test.name.name}' has no instance`,
+      {
+        hint: "relax the assume or add values it allows",
+      },
+    );
   }
 }
 

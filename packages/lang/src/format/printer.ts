@@ -482,6 +482,16 @@ export class Printer {
         base,
       );
       this.out.write(") ");
+      if (t.wise !== null) {
+        this.out.write("(");
+        this.expr(t.wise);
+        this.out.write(" wise) ");
+      }
+      if (t.assume !== null) {
+        this.out.write("assume (");
+        this.expr(t.assume);
+        this.out.write(") ");
+      }
     }
     this.out.write(`${t.name.name} [main = ${t.main.name}]`);
     let end = this.tokenAfter(t.main.span.end.offset, "]") + 1;
