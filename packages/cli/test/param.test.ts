@@ -156,6 +156,10 @@ describe("check --param", () => {
     expect(wise.out).toContain("Mixed(nodes=5,");
     // Every pair of (nodes, faulty, mode) values in 9 instances, not the 2 x 3 x 3 product.
     expect(wise.out.match(/[✓✗] Mixed\(nodes=/g)).toHaveLength(9);
+    // --test names any combination, one (2 wise) left out included.
+    const named = await check(GENERATED, '--test Mixed(nodes=2,faulty=0,mode="ack")');
+    expect(named.code).toBe(0);
+    expect(named.out).toContain('Mixed(nodes=2,faulty=0,mode="ack"): pass');
     expectUsage(
       await check(GENERATED, "--test Majority --param nodes=1 --param faulty=1"),
       "no combination of these values satisfies the assume of test 'Majority' (",
