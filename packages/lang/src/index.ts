@@ -6,6 +6,7 @@ export * from "./codegen/names.js";
 export * as flRuntime from "./codegen/runtime.js";
 export { compare, type Payload, RuntimeFault, type Value } from "./codegen/runtime.js";
 export * from "./diagnostics.js";
+export * from "./fault-events.js";
 export type {
   CheckTables,
   EnumInfo,

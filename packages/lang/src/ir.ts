@@ -4,6 +4,7 @@
 // `x = x + 1`, collection `+=`/`-=` become insert/remove, `(e)` disappears,
 // `Enum.Member` and bare members become enum constants, and parameterized tests
 // are expanded to one test per value.
+import type { FaultEventRef } from "./fault-events.js";
 import type { Span } from "./ast.js";
 import type { Type } from "./types.js";
 
@@ -38,6 +39,8 @@ export interface IrEvent {
   index: number;
   payload: Type | null;
   span: Span;
+  /** A fault event (`observes crash(Node)`): the checker injects it; absent for declared events. */
+  fault?: FaultEventRef;
 }
 
 /** `param n: int;` — a global constant, bound per test. */

@@ -43,6 +43,7 @@ class Lowerer {
       index: e.index,
       payload: e.payload,
       span: e.decl.span,
+      ...(e.fault ? { fault: e.fault } : {}),
     }));
     if (this.haltSent !== null) {
       events.push({ name: HALT_EVENT, index: events.length, payload: null, span: this.haltSent });

@@ -537,11 +537,11 @@ export class FaultlineParser extends EmbeddedActionsParser {
   private specDecl = this.RULE("specDecl", (): SpecDecl => {
     const first = this.CONSUME(KwSpec);
     const name = this.CONSUME(Identifier);
-    const observes: IToken[] = [];
+    const observes: Ident[] = [];
     this.CONSUME(KwObserves);
     this.AT_LEAST_ONE_SEP({
       SEP: Comma,
-      DEF: () => observes.push(this.CONSUME2(Identifier)),
+      DEF: () => observes.push(this.SUBRULE(this.eventRef)),
       ERR_MSG: "an event name",
     });
     const members = this.SUBRULE(this.machineBody);
@@ -551,7 +551,7 @@ export class FaultlineParser extends EmbeddedActionsParser {
         {
           kind: "SpecDecl",
           name: this.ident(name),
-          observes: observes.map((t) => this.ident(t)),
+          observes,
           vars,
           states,
           funs,
@@ -1081,15 +1081,40 @@ export class FaultlineParser extends EmbeddedActionsParser {
   private eventList = this.RULE(
     "eventList",
     (): Ident[] => {
-      const events: IToken[] = [];
+      const events: Ident[] = [];
       this.AT_LEAST_ONE_SEP({
         SEP: Comma,
-        DEF: () => events.push(this.CONSUME(Identifier)),
+        DEF: () => events.push(this.SUBRULE(this.eventRef)),
         ERR_MSG: "an event name",
       });
-      return this.ACTION(() => events.map((t) => this.ident(t)));
+      return events;
     },
     { recoveryValueFunc: () => [] },
+  );
+
+  /**
+   * An event name in `observes` and handler lists: `E`, or a fault event about one
+   * machine type, `crash(Node)` (fault-events.ts), kept as one name spelled without spaces.
+   */
+  private eventRef = this.RULE(
+    "eventRef",
+    (): Ident => {
+      const name = this.CONSUME(Identifier);
+      let machine: IToken | undefined;
+      this.OPTION(() => {
+        this.CONSUME(LParen);
+        machine = this.CONSUME2(Identifier);
+        this.CONSUME(RParen);
+      });
+      return this.ACTION(() => {
+        const base = this.ident(name);
+        if (machine === undefined || base.name === MISSING_NAME) return base;
+        const m = this.ident(machine);
+        if (m.name === MISSING_NAME) return base;
+        return this.mk<Ident>({ kind: "Ident", name: `${base.name}(${m.name})` }, this.spanFrom(name));
+      });
+    },
+    { recoveryValueFunc: () => this.missingIdent() },
   );
 
   private onItem = this.RULE("onItem", (): StateItem => {

@@ -104,6 +104,16 @@ describe("the TextMate grammar on every example and model", () => {
   });
 });
 
+/** For `text`: the innermost scope at the `nth` occurrence of `needle`. */
+function innermostScopes(text: string): (needle: string, nth?: number) => string | undefined {
+  const s = scopesOf(text);
+  return (needle, nth = 0) => {
+    let i = -1;
+    for (let k = 0; k <= nth; k++) i = text.indexOf(needle, i + 1);
+    return s[i]!.at(-1);
+  };
+}
+
 describe("scopes of a few constructs", () => {
   it("declarations, handlers, test headers and fault blocks", () => {
     const text = [
@@ -113,12 +123,7 @@ describe("scopes of a few constructs", () => {
       "reachable Committed: forall c: Client :: c in Idle;",
       "test param (n in [1, 2], f in [0, 1]) (2 wise) assume (f < n) G [main = Client];",
     ].join("\n");
-    const s = scopesOf(text);
-    const at = (needle: string, nth = 0) => {
-      let i = -1;
-      for (let k = 0; k <= nth; k++) i = text.indexOf(needle, i + 1);
-      return s[i]!.at(-1);
-    };
+    const at = innermostScopes(text);
     expect(at("Client")).toBe("entity.name.type.faultline");
     expect(at("Idle")).toBe("entity.name.section.state.faultline");
     expect(at("main")).toBe("keyword.other.test.faultline");
@@ -132,5 +137,21 @@ describe("scopes of a few constructs", () => {
     expect(at("Committed")).toBe("entity.name.type.faultline");
     expect(at("wise")).toBe("keyword.other.test.faultline");
     expect(at("assume")).toBe("keyword.other.test.faultline");
+  });
+
+  it("fault events a spec observes: crash(Node), and bare names in observes and handler lists", () => {
+    const text = [
+      "spec S observes crash(Node), partition, heal {",
+      "  start state W { on crash(Node) do (n) { } on partition do { } ignore heal; }",
+      "}",
+    ].join("\n");
+    const at = innermostScopes(text);
+    expect(at("crash")).toBe("keyword.other.fault.faultline");
+    expect(at("Node")).toBe("entity.name.type.faultline");
+    expect(at("crash", 1)).toBe("keyword.other.fault.faultline");
+    expect(at("partition")).toBe("keyword.other.fault.faultline");
+    expect(at("partition", 1)).toBe("keyword.other.fault.faultline");
+    expect(at("heal")).toBe("keyword.other.fault.faultline");
+    expect(at("heal", 1)).toBe("keyword.other.fault.faultline");
   });
 });

@@ -147,6 +147,7 @@ export function buildParts(ir: IrProgram, test: IrTest, options: BuildModelOptio
     monitors,
     observers,
     eventNames,
+    eventFaults: ir.events.map((e) => e.fault),
     params: paramValues(ir, test, options),
     allowed,
     main: main.index,

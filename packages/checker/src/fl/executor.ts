@@ -22,7 +22,15 @@ import {
   HALTED,
   UP,
 } from "./fl-state.js";
-import type { ControlTransfer, FlContext, Payload, Type, Value } from "./lang-codegen.js";
+import type {
+  ControlTransfer,
+  FaultEventKind,
+  FaultEventRef,
+  FlContext,
+  Payload,
+  Type,
+  Value,
+} from "./lang-codegen.js";
 import { ForeignValueError, flRuntime, foreignValue, HALT_EVENT, RuntimeFault } from "./lang-codegen.js";
 import {
   type ActionFn,
@@ -98,6 +106,8 @@ export interface ExecutorConfig {
   /** Per event: indexes (into monitors) of the monitors that observe it. */
   observers: readonly (readonly number[])[];
   eventNames: readonly string[];
+  /** Per event: the fault it stands for (`observes crash(Node)`, lang's fault-events.ts), if any. */
+  eventFaults: readonly (FaultEventRef | undefined)[];
   params: readonly Value[];
   /** Per machine type: may the test create it (`in (...)` of the test). */
   allowed: readonly boolean[];
@@ -171,11 +181,26 @@ export class Executor implements FlContext {
 
   /** The built-in halt event's index (`send m, halt;`), -1 when the program never sends it. */
   private readonly haltEvent: number;
+  /**
+   * Per fault kind, per machine type (index 0 for partition and heal): the observed fault
+   * events a fault of that kind on that type is, e.g. `crash` and `crash(Node)` for a Node.
+   */
+  private readonly faultEvents: ReadonlyMap<FaultEventKind, readonly (readonly number[])[]>;
 
   constructor(private readonly cfg: ExecutorConfig) {
     this.params = cfg.params;
     this.byTypeGen = cfg.machines.map(() => -1);
     this.haltEvent = cfg.eventNames.indexOf(HALT_EVENT);
+    const faultEvents = new Map<FaultEventKind, number[][]>();
+    cfg.eventFaults.forEach((f, e) => {
+      if (f === undefined || cfg.observers[e]!.length === 0) return;
+      let byType = faultEvents.get(f.kind);
+      if (byType === undefined) faultEvents.set(f.kind, (byType = cfg.machines.map(() => [])));
+      cfg.machines.forEach((t, i) => {
+        if (f.machine === null || f.machine === t.name) byType[i]!.push(e);
+      });
+    });
+    this.faultEvents = faultEvents;
   }
 
   /** Arm the work meter for a step (or an invariant): a full budget, this executor's refill. */
@@ -394,6 +419,7 @@ export class Executor implements FlContext {
       const { c, msg } = this.messageAt(from, to, index);
       this.spendBudget(this.faultFor(this.cfg.faults.drops[msg.event]!, f, "drop"));
       this.takeMessage(c, index);
+      this.observeFault("drop", to);
     });
   }
 
@@ -410,6 +436,7 @@ export class Executor implements FlContext {
       const { c, msg } = this.messageAt(from, to, index);
       this.spendBudget(this.faultFor(this.cfg.faults.duplicates[msg.event]!, f, "duplicate"));
       this.ownMessages(c).splice(index + 1, 0, msg);
+      this.observeFault("duplicate", to);
     });
   }
 
@@ -433,6 +460,7 @@ export class Executor implements FlContext {
         if (!table.durable[i]) m.vars[i] = defaultValue(table.varTypes[i]!);
       }
       this.loseChannels((ch) => ch.to === id);
+      this.observeFault("crash", id);
     });
   }
 
@@ -445,6 +473,7 @@ export class Executor implements FlContext {
       if (!this.cfg.faults.restarts[before.type]) throw new InvalidStepError(`machine ${id} may not restart`);
       const m = this.ownMachine(id);
       m.status = UP;
+      this.observeFault("restart", id); // before the entry runs: what it sends comes after
       this.runStartEntry(id, m, this.cfg.machines[m.type]!);
     });
   }
@@ -471,6 +500,7 @@ export class Executor implements FlContext {
       this.spendBudget(f);
       this.cut = side.slice();
       this.loseChannels((ch) => this.across(ch.from, ch.to));
+      this.observeFault("partition", -1);
     });
   }
 
@@ -479,6 +509,7 @@ export class Executor implements FlContext {
     return this.outcome(() => {
       if (this.cut === null) throw new InvalidStepError("the network is not partitioned");
       this.cut = null;
+      this.observeFault("heal", -1);
     });
   }
 
@@ -673,6 +704,17 @@ export class Executor implements FlContext {
     m = { state: m.state, vars: m.vars.slice(), g: this.gen };
     this.monitors[i] = m;
     return m;
+  }
+
+  /**
+   * A fault happened: the spec monitors that observe it as an event see it now, with the
+   * machine it concerns as payload (`machine`; -1 for partition and heal, no payload).
+   */
+  private observeFault(kind: FaultEventKind, machine: number): void {
+    const byType = this.faultEvents.get(kind);
+    if (byType === undefined) return;
+    const events = byType[machine < 0 ? 0 : this.machines[machine]!.type]!;
+    for (let j = 0; j < events.length; j++) this.observe(events[j]!, machine < 0 ? null : machine);
   }
 
   private observe(event: number, payload: Payload): void {

@@ -2,6 +2,7 @@
 // Diagnostics are collected, never thrown; results go to side tables.
 import type { Expr, Ident, OnDo, OnGoto, Program, StateDecl, TestDecl } from "../ast.js";
 import { type Diagnostic, sortDiagnostics } from "../diagnostics.js";
+import { FAULT_EVENT_KINDS, FAULT_EVENT_MISUSE_HINT } from "../fault-events.js";
 import { BOOL, ERROR, INT, type Type, typeEquals } from "../types.js";
 import { BodyChecker } from "./check-stmt.js";
 import {
@@ -101,7 +102,10 @@ function checkMachineBodies(
   m: MachineInfo,
 ): { stateFacts: Map<string, CodeFacts>; funFacts: Map<string, CodeFacts> } {
   if (m.decl.kind === "SpecDecl") {
-    for (const ev of m.decl.observes) if (!st.tables.symbols.events.has(ev.name)) unknownEvent(st, ev);
+    // A spec may also observe faults: suggest those too (`crsh` -> `crash`).
+    for (const ev of m.decl.observes) {
+      if (!st.tables.symbols.events.has(ev.name)) unknownEvent(st, ev, FAULT_EVENT_KINDS);
+    }
     const entry = m.startState?.entry;
     if (entry && bc.entryParamType(m.startState!, m) !== null) {
       const at =
@@ -154,6 +158,11 @@ function checkState(bc: BodyChecker, st: CheckState, m: MachineInfo, s: StateDec
     });
   }
   for (const item of s.items) {
+    if (!m.isSpec && item.kind !== "OnTimeoutDo" && item.kind !== "OnTimeoutGoto") {
+      for (const ev of item.events) {
+        if (symbols.events.get(ev.name)?.fault) faultEventMisuse(st, ev, "handled by a machine");
+      }
+    }
     switch (item.kind) {
       case "OnDo":
       case "OnGoto": {
@@ -278,10 +287,17 @@ function checkGotoTarget(
   }
 }
 
-function unknownEvent(st: CheckState, ev: Ident): void {
+/** FL403: a fault event (fault-events.ts) is injected by the checker and seen by specs only. */
+function faultEventMisuse(st: CheckState, ev: Ident, what: string): void {
+  report(st, "FL403", ev.span, `the fault event '${ev.name}' cannot be ${what}`, {
+    hint: FAULT_EVENT_MISUSE_HINT,
+  });
+}
+
+function unknownEvent(st: CheckState, ev: Ident, more: readonly string[] = []): void {
   if (isMissing(ev.name)) return;
   report(st, "FL202", ev.span, `unknown event '${ev.name}'`, {
-    hint: didYouMean(ev.name, st.tables.symbols.events.keys()),
+    hint: didYouMean(ev.name, [...st.tables.symbols.events.keys(), ...more]),
   });
 }
 

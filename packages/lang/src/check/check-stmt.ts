@@ -1,4 +1,5 @@
 // Statements, actions (entry/exit/handler code) and function bodies.
+import { FAULT_EVENT_MISUSE_HINT } from "../fault-events.js";
 import type { Action, AssignStmt, Block, Expr, Ident, Span, Stmt } from "../ast.js";
 import { HALT_EVENT } from "../ir.js";
 import { ERROR, INT, STRING, type Type, typeEquals } from "../types.js";
@@ -307,6 +308,13 @@ export class BodyChecker extends ExprChecker {
     const ev = this.symbols.events.get(event.name);
     if (!ev) {
       this.unknownEvent(event);
+      if (payload) this.expr(payload, cx);
+      return;
+    }
+    if (ev.fault) {
+      this.report("FL403", event.span, `the fault event '${ev.name}' cannot be sent, raised or announced`, {
+        hint: FAULT_EVENT_MISUSE_HINT,
+      });
       if (payload) this.expr(payload, cx);
       return;
     }

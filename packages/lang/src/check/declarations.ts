@@ -2,9 +2,11 @@
 // resolves the types of every signature: event payloads, params, machine
 // variables and function parameters/results.
 import type { FunDecl, Ident, MachineDecl, Program, SpecDecl } from "../ast.js";
-import { type Type, VOID } from "../types.js";
+import { FAULT_EVENT_KINDS, faultTakesMachine, isFaultEventKind, splitEventName } from "../fault-events.js";
+import { ERROR, type Type, VOID } from "../types.js";
 import { type CheckState, report, isMissing } from "./context.js";
 import { BUILTIN_TYPE_NAMES, type TypeResolver } from "./resolve-types.js";
+import { didYouMean } from "./suggest.js";
 import { BUILTIN_NAMES, type FunInfo, type GlobalSymbols, type MachineInfo } from "./tables.js";
 
 /** A namespace that reports the second declaration of a name, pointing at the first. */
@@ -101,6 +103,7 @@ export function collectDeclarations(st: CheckState, program: Program): GlobalSym
             name: d.name.name,
             index: symbols.events.size,
             payload: null,
+            fault: null,
           });
         }
         break;
@@ -139,7 +142,60 @@ export function collectDeclarations(st: CheckState, program: Program): GlobalSym
         break;
     }
   }
+  for (const d of program.decls) {
+    if (d.kind === "SpecDecl") for (const ev of d.observes) collectFaultEvent(st, ev);
+  }
   return symbols;
+}
+
+/**
+ * An observed fault (`crash`, `crash(Node)`, `partition`, fault-events.ts) becomes an
+ * event of the program, unless an event of that name is declared (a declared event
+ * `crash` is the user's). A machine type in parentheses on anything but a fault, a
+ * fault that concerns no machine, or an unknown machine type: FL202 / FL203, and the
+ * name is still entered (payload: error) so its handlers do not cascade.
+ */
+function collectFaultEvent(st: CheckState, ev: Ident): void {
+  const symbols = st.tables.symbols;
+  if (isMissing(ev.name) || symbols.events.has(ev.name)) return;
+  const { base, machine } = splitEventName(ev.name);
+  if (!isFaultEventKind(base)) {
+    if (machine === null) return; // an unknown event: FL202 where it is used
+    report(st, "FL202", ev.span, `'${base}' is not a fault, so it takes no machine type`, {
+      hint: `a spec observes faults as events: ${FAULT_EVENT_KINDS.join(", ")}; a declared event is written without '(${machine})'`,
+    });
+  } else if (machine !== null && !faultTakesMachine(base)) {
+    report(
+      st,
+      "FL202",
+      ev.span,
+      `the fault event '${base}' concerns no machine, so it takes no machine type`,
+      {
+        hint: `write '${base}'; only ${FAULT_EVENT_KINDS.filter(faultTakesMachine).join(", ")} name a machine type`,
+      },
+    );
+  } else if (machine !== null && !symbols.machines.has(machine)) {
+    report(st, "FL203", ev.span, `unknown machine '${machine}' in the fault event '${ev.name}'`, {
+      hint: didYouMean(machine, symbols.machines.keys()),
+    });
+  } else {
+    const payload: Type | null = faultTakesMachine(base) ? { kind: "machine", name: machine } : null;
+    symbols.events.set(ev.name, {
+      decl: { kind: "EventDecl", id: ev.id, span: ev.span, name: ev, payload: null },
+      name: ev.name,
+      index: symbols.events.size,
+      payload,
+      fault: { kind: base, machine },
+    });
+    return;
+  }
+  symbols.events.set(ev.name, {
+    decl: { kind: "EventDecl", id: ev.id, span: ev.span, name: ev, payload: null },
+    name: ev.name,
+    index: symbols.events.size,
+    payload: ERROR,
+    fault: null,
+  });
 }
 
 function funInfo(decl: FunDecl, owner: string | null): FunInfo {

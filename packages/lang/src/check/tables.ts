@@ -1,5 +1,6 @@
 // The results of checking, kept in side tables keyed by AST node id (the tree
 // itself is never mutated), plus the global symbol information lowering needs.
+import type { FaultEventRef } from "../fault-events.js";
 import type {
   EnumDecl,
   EventDecl,
@@ -94,6 +95,8 @@ export interface EventInfo {
   name: string;
   index: number;
   payload: Type | null;
+  /** A fault event a spec observes (`crash(Node)`, fault-events.ts); its decl is synthetic. */
+  fault: FaultEventRef | null;
 }
 
 export interface EnumInfo {

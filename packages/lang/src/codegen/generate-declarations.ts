@@ -3,6 +3,7 @@
 // event's payload type and the Message union, and each machine's (and spec's)
 // variables and states. Declarations also turns IR types into the type nodes
 // the function bodies (generate-bodies.ts) write in signatures and casts.
+import { eventCodeName } from "../fault-events.js";
 import type { Span } from "../ast.js";
 import type { IrMachine, IrProgram, IrSpec } from "../ir.js";
 import { type Type, typeToString } from "../types.js";
@@ -104,15 +105,15 @@ export class Declarations {
       out.push(
         enumDecl(
           this.eventsEnum,
-          this.ir.events.map((e) => [e.name, e.index]),
+          this.ir.events.map((e) => [eventCodeName(e.name), e.index]),
           "Event numbers, as messages carry them.",
         ),
       );
       const variants: TypeNode[] = [];
       for (const e of this.ir.events) {
-        const members = [{ name: "event", type: typeRef(`${this.eventsEnum}.${e.name}`) }];
+        const members = [{ name: "event", type: typeRef(`${this.eventsEnum}.${eventCodeName(e.name)}`) }];
         if (e.payload !== null) {
-          const payloadName = this.typeName(`${e.name}Payload`);
+          const payloadName = this.typeName(`${eventCodeName(e.name)}Payload`);
           const key = typeToString(e.payload);
           if (!this.payloadAliases.has(key)) this.payloadAliases.set(key, payloadName);
           out.push({

@@ -1,6 +1,7 @@
 // Names of generated functions. `$` separates the parts: it cannot occur in a
 // .fl identifier, so these names never collide with each other or with user
 // names. The runtime finds a handler by computing the same name.
+import { eventCodeName } from "../fault-events.js";
 
 export function entryFunctionName(owner: string, state: string): string {
   return `${owner}$${state}$entry`;
@@ -10,9 +11,9 @@ export function exitFunctionName(owner: string, state: string): string {
   return `${owner}$${state}$exit`;
 }
 
-/** The action of `on E do ...`, or the `with` action of `on E goto S with ...`. */
+/** The action of `on E do ...`, or the `with` action of `on E goto S with ...` (`crash(Node)`: `crash$Node`). */
 export function handlerFunctionName(owner: string, state: string, event: string): string {
-  return `${owner}$${state}$on$${event}`;
+  return `${owner}$${state}$on$${eventCodeName(event)}`;
 }
 
 export function timeoutFunctionName(owner: string, state: string, timer: string): string {
