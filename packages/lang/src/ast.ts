@@ -79,7 +79,8 @@ export type Decl =
   | FunDecl
   | InvariantDecl
   | TestDecl
-  | ParamDecl;
+  | ParamDecl
+  | ModuleDecl;
 
 export interface EnumDecl extends NodeBase {
   kind: "EnumDecl";
@@ -98,6 +99,31 @@ export interface EventDecl extends NodeBase {
   kind: "EventDecl";
   name: Ident;
   payload: TypeExpr | null;
+}
+
+/** `module Name = { A, B };` or `module Name = union M1, M2, { C };`: a named set of machine types. */
+export interface ModuleDecl extends NodeBase {
+  kind: "ModuleDecl";
+  name: Ident;
+  expr: ModuleExpr;
+}
+
+/** A set of machine types: a machine or module name, a literal `{ A, B }`, or `union X, Y, ...`. */
+export type ModuleExpr = ModuleName | ModuleSet | ModuleUnion;
+
+export interface ModuleName extends NodeBase {
+  kind: "ModuleName";
+  name: Ident;
+}
+
+export interface ModuleSet extends NodeBase {
+  kind: "ModuleSet";
+  members: Ident[];
+}
+
+export interface ModuleUnion extends NodeBase {
+  kind: "ModuleUnion";
+  parts: ModuleExpr[];
 }
 
 /** `param n: int;` — a global constant bound by parameterized tests. */
@@ -250,10 +276,20 @@ export interface TestDecl extends NodeBase {
   asserts: Ident[];
   /** `cover (Spec.State, ...)`: spec monitor states some run must enter (witness properties). */
   covers: CoverTarget[];
-  machines: Ident[] | null; // `in (M1, M2)`: the closed set of machines; null = all
+  /** `in (M1, union Mod, { A })`: the closed set of machines (their union); null = all. */
+  machines: ModuleExpr[] | null;
   /** `symmetric (M1, M2)`: machine types whose instances are interchangeable (symmetry reduction). */
   symmetric: Ident[];
+  /** `with { Abstract -> Concrete }`: every machine the test creates as `Abstract` is a `Concrete`. */
+  substitutions: Substitution[];
   faults: FaultDecl[];
+}
+
+/** `Abstract -> Concrete` in a test's `with { ... }` clause. */
+export interface Substitution extends NodeBase {
+  kind: "Substitution";
+  from: Ident;
+  to: Ident;
 }
 
 /** `Spec.State` in a test's `cover (...)` clause. */

@@ -82,6 +82,9 @@ export const DIAGNOSTIC_CODES = {
   FL417: "invalid cover target",
   FL418: "invalid test generation clause",
   FL419: "assume excludes every combination",
+  FL420: "unknown module",
+  FL421: "cyclic module definition",
+  FL422: "incompatible machine substitution",
   // foreign functions
   FL500: "foreign implementation file missing",
   FL501: "foreign function not implemented",

@@ -153,6 +153,8 @@ export interface IrTest {
   machines: string[] | null;
   /** Machine types declared `symmetric (...)`: their instances are interchangeable. */
   symmetric: string[];
+  /** `with { A -> B }`: every machine the test creates as A is a B. */
+  substitutions: { from: string; to: string }[];
   faults: IrFault[];
   /** Values of the program's params for this test (unbound params get default(T)). */
   paramValues: Record<string, number | boolean | string>;

@@ -159,6 +159,8 @@ const softKeywordWords = [
   "cover",
   "assume",
   "wise",
+  "module",
+  "union",
 ] as const;
 
 export const RESERVED_KEYWORDS: readonly string[] = hardKeywordWords;
@@ -252,6 +254,8 @@ export const KwReachable = kw("reachable");
 export const KwCover = kw("cover");
 export const KwAssume = kw("assume");
 export const KwWise = kw("wise");
+export const KwModule = kw("module");
+export const KwUnion = kw("union");
 
 function op(name: string, image: string, binary = false): TokenType {
   return createToken({
@@ -275,6 +279,7 @@ export const LBracket = op("LBracket", "[");
 export const RBracket = op("RBracket", "]");
 export const PlusAssign = op("PlusAssign", "+=");
 export const MinusAssign = op("MinusAssign", "-=");
+export const Arrow = op("Arrow", "->");
 export const EqEq = op("EqEq", "==", true);
 export const NotEq = op("NotEq", "!=", true);
 export const Assign = op("Assign", "=");
@@ -356,6 +361,7 @@ export const allTokens: TokenType[] = [
   RBracket,
   PlusAssign,
   MinusAssign,
+  Arrow,
   EqEq,
   NotEq,
   Assign,

@@ -3,6 +3,7 @@
 import type { Action, Block, Expr, FunDecl, Program, Span, StateDecl, Stmt, TestDecl } from "./ast.js";
 import { unparen } from "./check/check-expr.js";
 import { type ConstValue, declaredCombinations, literalValue, testInstanceName } from "./check/constants.js";
+import { moduleMachines } from "./check/modules.js";
 import type { CheckTables, FunInfo, MachineInfo, Resolution } from "./check/tables.js";
 import {
   HALT_EVENT,
@@ -265,8 +266,9 @@ class Lowerer {
           return { kind: inv.reachable ? ("reachable" as const) : ("invariant" as const), name: a.name };
         }),
         covers: test.covers.map((c) => ({ spec: c.spec.name, state: c.state.name, span: c.span })),
-        machines: test.machines ? test.machines.map((m) => m.name) : null,
+        machines: test.machines ? moduleMachines(this.t.symbols, test.machines) : null,
         symmetric: test.symmetric.map((m) => m.name),
+        substitutions: test.substitutions.map((s) => ({ from: s.from.name, to: s.to.name })),
         faults: test.faults.map((f) => this.fault(f, paramValues)),
         paramValues,
         span: test.span,

@@ -40,6 +40,9 @@ import type {
   Temperature,
   CoverTarget,
   TestDecl,
+  Substitution,
+  ModuleDecl,
+  ModuleExpr,
   TestParamBinding,
   TypeAliasDecl,
   TypeExpr,
@@ -101,6 +104,9 @@ import {
   KwCover,
   KwAssume,
   KwWise,
+  KwModule,
+  KwUnion,
+  Arrow,
   KwMachine,
   KwMain,
   KwMap,
@@ -454,7 +460,8 @@ export class FaultlineParser extends EmbeddedActionsParser {
     "declaration",
     (): Decl | undefined =>
       this.OR({
-        ERR_MSG: "a declaration (enum, type, event, param, machine, spec, fun, invariant, reachable or test)",
+        ERR_MSG:
+          "a declaration (enum, type, event, param, machine, spec, fun, invariant, reachable, module or test)",
         DEF: [
           { ALT: () => this.SUBRULE(this.enumDecl) },
           { ALT: () => this.SUBRULE(this.typeAliasDecl) },
@@ -465,6 +472,7 @@ export class FaultlineParser extends EmbeddedActionsParser {
           { ALT: () => this.SUBRULE(this.funDecl) },
           { ALT: () => this.SUBRULE(this.invariantDecl) },
           { ALT: () => this.SUBRULE(this.testDecl) },
+          { ALT: () => this.SUBRULE(this.moduleDecl) },
         ],
       }),
     { recoveryValueFunc: () => undefined },
@@ -519,6 +527,66 @@ export class FaultlineParser extends EmbeddedActionsParser {
     return this.ACTION(() =>
       this.mk<ParamDecl>({ kind: "ParamDecl", name: this.ident(name), type }, this.spanFrom(first)),
     );
+  });
+
+  private moduleDecl = this.RULE("moduleDecl", (): ModuleDecl => {
+    const first = this.CONSUME(KwModule);
+    const name = this.CONSUME(Identifier);
+    this.CONSUME(Assign);
+    const expr = this.SUBRULE(this.moduleExpr);
+    this.CONSUME(Semicolon);
+    return this.ACTION(() =>
+      this.mk<ModuleDecl>({ kind: "ModuleDecl", name: this.ident(name), expr }, this.spanFrom(first)),
+    );
+  });
+
+  /** `union X, Y, ...` (greedy: it takes every following item) or one item. */
+  private moduleExpr = this.RULE("moduleExpr", (): ModuleExpr => {
+    const first = this.LA(1);
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(KwUnion);
+          const parts: ModuleExpr[] = [];
+          this.AT_LEAST_ONE_SEP({
+            SEP: Comma,
+            DEF: () => parts.push(this.SUBRULE(this.moduleItem)),
+            ERR_MSG: "a machine or module name, or a set '{ A, B }'",
+          });
+          return this.ACTION(() => this.mk<ModuleExpr>({ kind: "ModuleUnion", parts }, this.spanFrom(first)));
+        },
+      },
+      { ALT: () => this.SUBRULE2(this.moduleItem) },
+    ]);
+  });
+
+  /** A machine or module name, or a literal set `{ A, B }`. */
+  private moduleItem = this.RULE("moduleItem", (): ModuleExpr => {
+    const first = this.LA(1);
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(LBrace);
+          const members: IToken[] = [];
+          this.MANY_SEP({ SEP: Comma, DEF: () => members.push(this.CONSUME(Identifier)) });
+          this.CONSUME(RBrace);
+          return this.ACTION(() =>
+            this.mk<ModuleExpr>(
+              { kind: "ModuleSet", members: members.map((m) => this.ident(m)) },
+              this.spanFrom(first),
+            ),
+          );
+        },
+      },
+      {
+        ALT: () => {
+          const name = this.CONSUME2(Identifier);
+          return this.ACTION(() =>
+            this.mk<ModuleExpr>({ kind: "ModuleName", name: this.ident(name) }, this.spanFrom(first)),
+          );
+        },
+      },
+    ]);
   });
 
   private machineDecl = this.RULE("machineDecl", (): MachineDecl => {
@@ -780,15 +848,15 @@ export class FaultlineParser extends EmbeddedActionsParser {
       });
       this.CONSUME4(RParen);
     });
-    let machines: IToken[] | null = null;
+    let machines: ModuleExpr[] | null = null;
     this.OPTION3(() => {
       this.CONSUME(KwIn);
       this.CONSUME2(LParen);
-      const list: IToken[] = [];
+      const list: ModuleExpr[] = [];
       this.AT_LEAST_ONE_SEP3({
         SEP: Comma,
-        DEF: () => list.push(this.CONSUME4(Identifier)),
-        ERR_MSG: "a machine name",
+        DEF: () => list.push(this.SUBRULE(this.moduleExpr)),
+        ERR_MSG: "a machine or module name, 'union ...' or a set '{ A, B }'",
       });
       this.CONSUME2(RParen);
       machines = list;
@@ -803,6 +871,29 @@ export class FaultlineParser extends EmbeddedActionsParser {
         ERR_MSG: "a machine name",
       });
       this.CONSUME3(RParen);
+    });
+    const substitutions: Substitution[] = [];
+    this.OPTION9(() => {
+      this.CONSUME2(KwWith);
+      this.CONSUME2(LBrace);
+      this.AT_LEAST_ONE_SEP6({
+        SEP: Comma,
+        DEF: () => {
+          const from = this.CONSUME8(Identifier);
+          this.CONSUME(Arrow);
+          const to = this.CONSUME9(Identifier);
+          this.ACTION(() => {
+            substitutions.push(
+              this.mk<Substitution>(
+                { kind: "Substitution", from: this.ident(from), to: this.ident(to) },
+                this.spanFrom(from),
+              ),
+            );
+          });
+        },
+        ERR_MSG: "a machine substitution like 'AbstractServer -> Server'",
+      });
+      this.CONSUME2(RBrace);
     });
     const faults: FaultDecl[] = [];
     this.OPTION4(() => {
@@ -829,8 +920,9 @@ export class FaultlineParser extends EmbeddedActionsParser {
           main: this.ident(main),
           asserts: asserts.map((t) => this.ident(t)),
           covers,
-          machines: machines === null ? null : (machines as IToken[]).map((t) => this.ident(t)),
+          machines,
           symmetric: symmetric.map((t) => this.ident(t)),
+          substitutions,
           faults,
         },
         this.spanFrom(first),

@@ -195,7 +195,7 @@ describe("declarations", () => {
   it("parses a cover (Spec.State, ...) clause after the assert list", () => {
     const t = decl("test C [main = Setup]: assert S cover (S.Done, S.Waiting) in (Setup);", "TestDecl");
     expect(t.covers.map((c) => `${c.spec.name}.${c.state.name}`)).toEqual(["S.Done", "S.Waiting"]);
-    expect(t.machines?.map((m) => m.name)).toEqual(["Setup"]);
+    expect(strip(t.machines)).toEqual([{ kind: "ModuleName", name: id("Setup") }]);
   });
 
   it("parses a machine with variables, states and functions in any order", () => {
@@ -239,6 +239,7 @@ describe("declarations", () => {
       covers: [],
       machines: null,
       symmetric: [],
+      substitutions: [],
       faults: [],
     });
   });
@@ -249,7 +250,9 @@ describe("declarations", () => {
       "TestDecl",
     );
     expect(t.symmetric.map((m) => m.name)).toEqual(["Node", "Peer"]);
-    expect(t.machines?.map((m) => m.name)).toEqual(["Setup", "Node", "Peer"]);
+    expect(strip(t.machines)).toEqual(
+      ["Setup", "Node", "Peer"].map((n) => ({ kind: "ModuleName", name: id(n) })),
+    );
     expect(t.faults.map((f) => f.kind)).toEqual(["ReorderFault"]);
   });
 
@@ -273,7 +276,10 @@ describe("declarations", () => {
        };`,
       "TestDecl",
     );
-    expect(strip(t.machines)).toEqual([id("Setup"), id("Node")]);
+    expect(strip(t.machines)).toEqual([
+      { kind: "ModuleName", name: id("Setup") },
+      { kind: "ModuleName", name: id("Node") },
+    ]);
     expect(strip(t.faults)).toEqual([
       { kind: "DropFault", events: [], atMost: int(2) },
       { kind: "DropFault", events: [id("Ping"), id("Pong")], atMost: int(1) },

@@ -138,6 +138,11 @@ export function buildParts(ir: IrProgram, test: IrTest, options: BuildModelOptio
   const allowed = ir.machines.map(
     (m) => test.machines === null || test.machines.includes(m.name) || m === main,
   );
+  // `with { A -> B }`: creating an A creates a B.
+  const substitute = ir.machines.map((m) => {
+    const to = test.substitutions.find((s) => s.from === m.name)?.to;
+    return to === undefined ? m.index : ir.machines.find((n) => n.name === to)!.index;
+  });
   const faults = buildFaultPlan(ir, options.faults ?? test.faults);
   const enabled = new EnabledSteps(machines, faults);
   const ex = new Executor({
@@ -150,6 +155,7 @@ export function buildParts(ir: IrProgram, test: IrTest, options: BuildModelOptio
     eventFaults: ir.events.map((e) => e.fault),
     params: paramValues(ir, test, options),
     allowed,
+    substitute,
     main: main.index,
     sites: code.sites.map(spanToLocation),
     textTypes: code.textTypes,

@@ -111,6 +111,8 @@ export interface ExecutorConfig {
   params: readonly Value[];
   /** Per machine type: may the test create it (`in (...)` of the test). */
   allowed: readonly boolean[];
+  /** Per machine type: the type created in its place (a test's `with { A -> B }`); absent = itself. */
+  substitute?: readonly number[];
   main: number;
   faults: FaultPlan;
   /** The enabling rule: strict replay accepts only the deliveries and timers it enumerates. */
@@ -627,7 +629,8 @@ export class Executor implements FlContext {
   }
 
   /** Create machine `type`, run its start entry with `payload`; returns the id. */
-  private create(type: number, payload: Payload, site: number | null): number {
+  private create(created: number, payload: Payload, site: number | null): number {
+    const type = this.cfg.substitute?.[created] ?? created;
     const table = this.cfg.machines[type]!;
     if (!this.cfg.allowed[type]) {
       throw this.runtimeError(site, `machine ${table.name} is not part of this test`);

@@ -282,6 +282,8 @@ function declSymbol(d: Decl): DocumentSymbol | null {
       return docSymbol(d.name.name, SymbolKind.TypeParameter, d.span, d.name.span, [], "type");
     case "ParamDecl":
       return docSymbol(d.name.name, SymbolKind.Constant, d.span, d.name.span, [], "param");
+    case "ModuleDecl":
+      return docSymbol(d.name.name, SymbolKind.Module, d.span, d.name.span, [], "module");
     case "FunDecl":
       return docSymbol(d.name.name, SymbolKind.Function, d.span, d.name.span, [], "fun");
     case "InvariantDecl":

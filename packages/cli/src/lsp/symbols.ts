@@ -9,6 +9,7 @@ import {
   type CheckTables,
   type Decl,
   type Expr,
+  type ModuleExpr,
   type FunDecl,
   type Ident,
   type MachineDecl,
@@ -61,6 +62,13 @@ export interface SymbolIndex {
   occurrences: Occurrence[];
   symbols: Map<string, SymbolInfo>;
   byKey: Map<string, Occurrence[]>;
+}
+
+/** Every machine or module name a module expression mentions. */
+function moduleNames(exprs: readonly ModuleExpr[]): Ident[] {
+  return exprs.flatMap((e) =>
+    e.kind === "ModuleName" ? [e.name] : e.kind === "ModuleSet" ? e.members : moduleNames(e.parts),
+  );
 }
 
 export const machineKey = (name: string) => `machine:${name}`;
@@ -131,6 +139,11 @@ class Indexer {
         this.declare(eventKey(d.name.name), "event", d.name, d);
         if (d.payload) this.type(d.payload);
         return;
+      case "ModuleDecl":
+        // Modules share the type namespace with machines: one key space for `in (X)`.
+        this.declare(machineKey(d.name.name), "type", d.name, d);
+        for (const m of moduleNames([d.expr])) this.use(machineKey(m.name), m);
+        return;
       case "ParamDecl":
         this.declare(`param:${d.name.name}`, "param", d.name, d);
         this.type(d.type);
@@ -155,7 +168,7 @@ class Indexer {
         this.use(machineKey(d.main.name), d.main);
         for (const a of d.asserts)
           this.use(this.invariants.has(a.name) ? `invariant:${a.name}` : machineKey(a.name), a);
-        for (const m of [...(d.machines ?? []), ...d.symmetric]) this.use(machineKey(m.name), m);
+        for (const m of [...moduleNames(d.machines ?? []), ...d.symmetric]) this.use(machineKey(m.name), m);
         // `cover (Spec.State)` names a spec and one of its states.
         for (const c of d.covers) {
           this.use(machineKey(c.spec.name), c.spec);

@@ -1,7 +1,7 @@
 // The checker's entry: declarations, then every body, then whole-program checks.
 // Diagnostics are collected, never thrown; results go to side tables.
 import type { Expr, Ident, OnDo, OnGoto, Program, StateDecl, TestDecl } from "../ast.js";
-import { type Diagnostic, sortDiagnostics } from "../diagnostics.js";
+import { type Diagnostic, type RelatedInfo, sortDiagnostics } from "../diagnostics.js";
 import { FAULT_EVENT_KINDS, FAULT_EVENT_MISUSE_HINT } from "../fault-events.js";
 import { BOOL, ERROR, INT, type Type, typeEquals } from "../types.js";
 import { BodyChecker } from "./check-stmt.js";
@@ -15,6 +15,7 @@ import {
 } from "./constants.js";
 import { type CheckState, type CodeFacts, newContext, newFacts, report, isMissing } from "./context.js";
 import { collectDeclarations, emptySymbols, resolveSignatures } from "./declarations.js";
+import { checkModules, moduleMachines, unknownModuleName, unknownMachine } from "./modules.js";
 import { TypeResolver } from "./resolve-types.js";
 import {
   checkCalledEffects,
@@ -47,6 +48,10 @@ export function checkProgram(program: Program): CheckResult {
     funFacts: new Map(),
   };
   collectDeclarations(st, program);
+  checkModules(
+    st,
+    program.decls.filter((d) => d.kind === "ModuleDecl"),
+  );
   const types = new TypeResolver(st, st.tables.symbols);
   resolveSignatures(st, program, types);
   const bc = new BodyChecker(st, types);
@@ -336,8 +341,12 @@ function checkTest(st: CheckState, bc: BodyChecker, test: TestDecl): void {
           : undefined),
     });
   }
-  for (const m of test.machines ?? []) if (!symbols.machines.has(m.name)) unknownMachine(st, m);
-  checkSymmetric(st, test);
+  const allowed =
+    test.machines === null
+      ? null
+      : moduleMachines(symbols, test.machines, undefined, (id, inSet) => unknownModuleName(st, id, inSet));
+  checkSymmetric(st, test, allowed);
+  checkSubstitutions(st, bc, test, allowed);
   checkCovers(st, test);
 
   const bound = new Map<string, ConstValue[]>();
@@ -515,8 +524,78 @@ function checkCovers(st: CheckState, test: TestDecl): void {
   }
 }
 
+/**
+ * `with { A -> B }`: FL203 for unknown machines; FL422 unless B can stand in
+ * for A: another machine, substituted once, allowed by `in (...)`, with the
+ * same creation payload type, handling, deferring or ignoring (in some state)
+ * every event A does.
+ */
+function checkSubstitutions(
+  st: CheckState,
+  bc: BodyChecker,
+  test: TestDecl,
+  allowed: readonly string[] | null,
+): void {
+  const symbols = st.tables.symbols;
+  const seen = new Set<string>();
+  for (const sub of test.substitutions) {
+    const from = symbols.machines.get(sub.from.name);
+    const to = symbols.machines.get(sub.to.name);
+    if (!from) unknownMachine(st, sub.from);
+    if (!to) unknownMachine(st, sub.to);
+    if (!from || !to) continue;
+    const incompatible = (message: string, hint: string, related: RelatedInfo[] = []): void =>
+      report(st, "FL422", sub.span, `'${to.name}' cannot stand in for '${from.name}': ${message}`, {
+        hint,
+        related,
+      });
+    if (from === to) {
+      incompatible("a machine cannot substitute itself", "remove the substitution");
+    } else if (seen.has(from.name)) {
+      incompatible(`'${from.name}' is substituted twice`, "substitute each machine type once");
+    } else if (allowed !== null && !allowed.includes(to.name)) {
+      incompatible(
+        "the test's 'in (...)' list leaves it out",
+        `add '${to.name}' to the 'in (...)' list: the test creates it in place of '${from.name}'`,
+      );
+    } else {
+      const payload = (m: MachineInfo) => (m.startState ? bc.entryParamType(m.startState, m) : null);
+      const pf = payload(from);
+      const pt = payload(to);
+      const shown = (t: Type | null) => (t === null ? "no payload" : showType(t));
+      if (!(pf === null ? pt === null : pt !== null && typeEquals(pf, pt))) {
+        incompatible(
+          `'${from.name}' is created with ${shown(pf)}, '${to.name}' with ${shown(pt)}`,
+          "give both start states' entries the same parameter type",
+        );
+      } else {
+        const missing = [...eventsNamed(from)].filter((e) => !eventsNamed(to).has(e));
+        if (missing.length > 0) {
+          incompatible(
+            `'${to.name}' never handles, defers or ignores ${missing.map((e) => `'${e}'`).join(", ")}, which '${from.name}' accepts`,
+            `handle, defer or ignore ${missing.length === 1 ? "it" : "them"} in some state of '${to.name}'`,
+            [{ message: `'${to.name}' is declared here`, span: to.decl.name.span }],
+          );
+        }
+      }
+    }
+    seen.add(from.name);
+  }
+}
+
+/** Every event some state of `m` handles, defers or ignores. */
+function eventsNamed(m: MachineInfo): Set<string> {
+  const out = new Set<string>();
+  for (const s of m.decl.states) {
+    for (const item of s.items) {
+      if ("events" in item) for (const e of item.events) out.add(e.name);
+    }
+  }
+  return out;
+}
+
 /** FL203 for unknown names; FL416 for the main machine, a type the test excludes, or a repeat. */
-function checkSymmetric(st: CheckState, test: TestDecl): void {
+function checkSymmetric(st: CheckState, test: TestDecl, allowed: readonly string[] | null): void {
   const seen = new Set<string>();
   for (const m of test.symmetric) {
     if (!st.tables.symbols.machines.has(m.name)) {
@@ -531,7 +610,7 @@ function checkSymmetric(st: CheckState, test: TestDecl): void {
           hint: "declare the machine types the main machine creates several interchangeable instances of",
         },
       );
-    } else if (test.machines !== null && !test.machines.some((t) => t.name === m.name)) {
+    } else if (allowed !== null && !allowed.includes(m.name)) {
       report(
         st,
         "FL416",
@@ -548,16 +627,6 @@ function checkSymmetric(st: CheckState, test: TestDecl): void {
     }
     seen.add(m.name);
   }
-}
-
-function unknownMachine(st: CheckState, id: Ident): void {
-  if (isMissing(id.name)) return;
-  const symbols = st.tables.symbols;
-  report(st, "FL203", id.span, `unknown machine '${id.name}'`, {
-    hint: symbols.specs.has(id.name)
-      ? `'${id.name}' is a spec monitor, not a machine`
-      : didYouMean(id.name, symbols.machines.keys()),
-  });
 }
 
 /** FL412 unless the budget is a non-negative int literal or a param bound to such values. */

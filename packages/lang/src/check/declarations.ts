@@ -66,6 +66,7 @@ export function emptySymbols(): GlobalSymbols {
     invariants: new Map(),
     params: new Map(),
     tests: new Map(),
+    modules: new Map(),
   };
 }
 
@@ -105,6 +106,12 @@ export function collectDeclarations(st: CheckState, program: Program): GlobalSym
             payload: null,
             fault: null,
           });
+        }
+        break;
+      case "ModuleDecl":
+        // Modules share the type namespace: `in (X)` must mean one machine or one module.
+        if (typeNames.declare(d.name, "module")) {
+          symbols.modules.set(d.name.name, { decl: d, machines: [], resolved: false });
         }
         break;
       case "MachineDecl": {

@@ -6,6 +6,7 @@ import type {
   EventDecl,
   FunDecl,
   InvariantDecl,
+  ModuleDecl,
   MachineDecl,
   NodeId,
   ParamDecl,
@@ -117,6 +118,14 @@ export interface GlobalSymbols {
   invariants: Map<string, InvariantDecl>;
   params: Map<string, { decl: ParamDecl; type: Type }>;
   tests: Map<string, TestDecl>;
+  /** `module M = ...;` -> the machine types it denotes (filled by checkModules). */
+  modules: Map<string, ModuleInfo>;
+}
+
+export interface ModuleInfo {
+  decl: ModuleDecl;
+  machines: string[];
+  resolved: boolean;
 }
 
 export interface CheckTables {

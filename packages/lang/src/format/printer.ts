@@ -9,6 +9,7 @@
 import type {
   Action,
   Decl,
+  ModuleExpr,
   EnumDecl,
   Expr,
   FaultDecl,
@@ -305,6 +306,9 @@ export class Printer {
         }
         this.out.write(";");
         return;
+      case "ModuleDecl":
+        this.out.write(`module ${d.name.name} = ${moduleText(d.expr)};`);
+        return;
       case "ParamDecl":
         this.out.write(`param ${d.name.name}: `);
         this.type(d.type);
@@ -516,8 +520,17 @@ export class Printer {
       this.out.write(")");
       end = this.tokenAfter(ids.at(-1)!.span.end.offset, ")") + 1;
     };
-    if (t.machines !== null && t.machines.length > 0) clause("in", t.machines);
+    if (t.machines !== null && t.machines.length > 0) {
+      this.gap(end, this.tokenAfter(end, "in"), base);
+      this.out.write(`in (${t.machines.map(moduleText).join(", ")})`);
+      end = this.tokenAfter(t.machines.at(-1)!.span.end.offset, ")") + 1;
+    }
     if (t.symmetric.length > 0) clause("symmetric", t.symmetric);
+    if (t.substitutions.length > 0) {
+      this.gap(end, this.tokenAfter(end, "with"), base);
+      this.out.write(`with { ${t.substitutions.map((s) => `${s.from.name} -> ${s.to.name}`).join(", ")} }`);
+      end = this.tokenAfter(t.substitutions.at(-1)!.span.end.offset, "}") + 1;
+    }
     if (t.faults.length > 0) {
       const withAt = this.tokenAfter(end, "with");
       this.gap(end, withAt, base);
@@ -860,4 +873,12 @@ export class Printer {
       this.expr(b.collection);
     }
   }
+}
+
+/** A module expression on one line: `A`, `{ A, B }`, `union M1, { C }`. */
+function moduleText(e: ModuleExpr): string {
+  if (e.kind === "ModuleName") return e.name.name;
+  if (e.kind === "ModuleSet")
+    return e.members.length === 0 ? "{}" : `{ ${e.members.map((m) => m.name).join(", ")} }`;
+  return `union ${e.parts.map(moduleText).join(", ")}`;
 }
