@@ -139,6 +139,22 @@ describe("scopes of a few constructs", () => {
     expect(at("assume")).toBe("keyword.other.test.faultline");
   });
 
+  it("modules, union and machine substitution", () => {
+    const text = [
+      "module Servers = { Server, Backup };",
+      "test T [main = Driver] in (union Servers, { Driver }) with { AbstractServer -> Server };",
+      "machine union { var module: int; start state S { entry { module = 1; } } }",
+    ].join("\n");
+    const at = innermostScopes(text);
+    expect(at("module")).toBe("storage.type.faultline");
+    expect(at("Servers")).toBe("entity.name.type.faultline");
+    expect(at("union")).toBe("keyword.other.faultline");
+    expect(at("->")).toBe("keyword.operator.faultline");
+    expect(at("union", 1)).not.toBe("keyword.other.faultline");
+    expect(at("module", 1)).not.toBe("storage.type.faultline");
+    expect(at("module", 2)).not.toBe("storage.type.faultline");
+  });
+
   it("fault events a spec observes: crash(Node), and bare names in observes and handler lists", () => {
     const text = [
       "spec S observes crash(Node), partition, heal {",
