@@ -1,6 +1,8 @@
 // Machine substitution at run time (docs/language.md section 11): a test's
 // `with { A -> B }` creates a B wherever the program creates an A; the
 // substitute must be in the test's `in (...)` set like any machine it creates.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import { buildModel } from "../src/fl/fl-model.js";
@@ -34,6 +36,16 @@ describe("machine substitution", () => {
     if (result.kind !== "violation") return;
     expect(result.failure.message).toContain("Server(0)");
     expect(result.failure.message).toContain("bad request");
+  });
+
+  it("partial-order reduction sees the substitute: sends to an A-typed reference reach the B", () => {
+    // examples/modules.fl: the write-behind store's read races its own Apply.
+    const path = fileURLToPath(new URL("../../../examples/modules.fl", import.meta.url));
+    const example = compileText(path, readFileSync(path, "utf8"));
+    const result = checkExhaustive(buildModel(example, "WriteBehind", { partialOrder: true }), {
+      partialOrder: true,
+    });
+    expect(result.kind).toBe("violation");
   });
 
   it("refuses a machine the test's module set leaves out", () => {

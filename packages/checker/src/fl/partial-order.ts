@@ -113,7 +113,9 @@ export class PartialOrder {
     this.active = new Int32Array(ir.machines.length);
     this.reads = invariantReads(ir, test);
     const untyped = machineTypesUnreliable(ir);
-    const effects = ir.machines.map((m) => typeEffects(ir, m, untyped));
+    // Under `with { A -> B }` an A-typed `new` or send target is a B.
+    const subs = new Map(test.substitutions.map((x) => [x.from, x.to]));
+    const effects = ir.machines.map((m) => typeEffects(ir, m, untyped, (name) => subs.get(name) ?? name));
     const index = new Map(ir.machines.map((m) => [m.name, m.index]));
     const n = ir.machines.length;
     // created[t]: the types t may create, directly or through what it creates (one step or more).
@@ -471,19 +473,24 @@ function mentionsMachine(t: IrFun["returnType"]): boolean {
   return JSON.stringify(t ?? null).includes('"kind":"machine"');
 }
 
-function typeEffects(ir: IrProgram, machine: IrProgram["machines"][number], untyped: boolean): TypeEffects {
+function typeEffects(
+  ir: IrProgram,
+  machine: IrProgram["machines"][number],
+  untyped: boolean,
+  runsAs: (type: string) => string,
+): TypeEffects {
   const effects: TypeEffects = { sendsTo: new Set(), sendsToAny: false, creates: new Set() };
   for (const body of typeCode(ir, machine)) {
     forEachExpr(
       body,
       (e) => {
-        if (e.kind === "new") effects.creates.add(e.machine);
+        if (e.kind === "new") effects.creates.add(runsAs(e.machine));
       },
       (st) => {
         if (st.kind !== "send") return;
         const t = st.target.type;
         // `this` is typed as the machine's own type; anything but a named machine type may be any machine.
-        if (!untyped && t.kind === "machine" && t.name !== null) effects.sendsTo.add(t.name);
+        if (!untyped && t.kind === "machine" && t.name !== null) effects.sendsTo.add(runsAs(t.name));
         else effects.sendsToAny = true;
       },
     );
