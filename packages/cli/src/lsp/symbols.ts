@@ -169,6 +169,8 @@ class Indexer {
         for (const a of d.asserts)
           this.use(this.invariants.has(a.name) ? `invariant:${a.name}` : machineKey(a.name), a);
         for (const m of [...moduleNames(d.machines ?? []), ...d.symmetric]) this.use(machineKey(m.name), m);
+        for (const sub of d.substitutions)
+          for (const m of [sub.from, sub.to]) this.use(machineKey(m.name), m);
         // `cover (Spec.State)` names a spec and one of its states.
         for (const c of d.covers) {
           this.use(machineKey(c.spec.name), c.spec);
