@@ -541,53 +541,68 @@ export class FaultlineParser extends EmbeddedActionsParser {
   });
 
   /** `union X, Y, ...` (greedy: it takes every following item) or one item. */
-  private moduleExpr = this.RULE("moduleExpr", (): ModuleExpr => {
-    const first = this.LA(1);
-    return this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(KwUnion);
-          const parts: ModuleExpr[] = [];
-          this.AT_LEAST_ONE_SEP({
-            SEP: Comma,
-            DEF: () => parts.push(this.SUBRULE(this.moduleItem)),
-            ERR_MSG: "a machine or module name, or a set '{ A, B }'",
-          });
-          return this.ACTION(() => this.mk<ModuleExpr>({ kind: "ModuleUnion", parts }, this.spanFrom(first)));
+  private moduleExpr = this.RULE(
+    "moduleExpr",
+    (): ModuleExpr => {
+      const first = this.LA(1);
+      return this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(KwUnion);
+            const parts: ModuleExpr[] = [];
+            this.AT_LEAST_ONE_SEP({
+              SEP: Comma,
+              DEF: () => parts.push(this.SUBRULE(this.moduleItem)),
+              ERR_MSG: "a machine or module name, or a set '{ A, B }'",
+            });
+            return this.ACTION(() =>
+              this.mk<ModuleExpr>({ kind: "ModuleUnion", parts }, this.spanFrom(first)),
+            );
+          },
         },
-      },
-      { ALT: () => this.SUBRULE2(this.moduleItem) },
-    ]);
-  });
+        { ALT: () => this.SUBRULE2(this.moduleItem) },
+      ]);
+    },
+    { recoveryValueFunc: () => this.missingModule() },
+  );
 
   /** A machine or module name, or a literal set `{ A, B }`. */
-  private moduleItem = this.RULE("moduleItem", (): ModuleExpr => {
-    const first = this.LA(1);
-    return this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(LBrace);
-          const members: IToken[] = [];
-          this.MANY_SEP({ SEP: Comma, DEF: () => members.push(this.CONSUME(Identifier)) });
-          this.CONSUME(RBrace);
-          return this.ACTION(() =>
-            this.mk<ModuleExpr>(
-              { kind: "ModuleSet", members: members.map((m) => this.ident(m)) },
-              this.spanFrom(first),
-            ),
-          );
+  private moduleItem = this.RULE(
+    "moduleItem",
+    (): ModuleExpr => {
+      const first = this.LA(1);
+      return this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(LBrace);
+            const members: IToken[] = [];
+            this.MANY_SEP({ SEP: Comma, DEF: () => members.push(this.CONSUME(Identifier)) });
+            this.CONSUME(RBrace);
+            return this.ACTION(() =>
+              this.mk<ModuleExpr>(
+                { kind: "ModuleSet", members: members.map((m) => this.ident(m)) },
+                this.spanFrom(first),
+              ),
+            );
+          },
         },
-      },
-      {
-        ALT: () => {
-          const name = this.CONSUME2(Identifier);
-          return this.ACTION(() =>
-            this.mk<ModuleExpr>({ kind: "ModuleName", name: this.ident(name) }, this.spanFrom(first)),
-          );
+        {
+          ALT: () => {
+            const name = this.CONSUME2(Identifier);
+            return this.ACTION(() =>
+              this.mk<ModuleExpr>({ kind: "ModuleName", name: this.ident(name) }, this.spanFrom(first)),
+            );
+          },
         },
-      },
-    ]);
-  });
+      ]);
+    },
+    { recoveryValueFunc: () => this.missingModule() },
+  );
+
+  /** What a module expression the parser could not read stands for (already reported). */
+  private missingModule(): ModuleExpr {
+    return this.mk<ModuleExpr>({ kind: "ModuleName", name: this.missingIdent() }, this.hereSpan());
+  }
 
   private machineDecl = this.RULE("machineDecl", (): MachineDecl => {
     const first = this.CONSUME(KwMachine);

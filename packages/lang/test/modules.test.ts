@@ -54,6 +54,30 @@ test E [main = Driver]: assert Ok in (module, { Driver });
     expect(diagnostics.map((d) => d.message)).toEqual([expect.stringContaining("'Server'")]);
   });
 
+  it("reports malformed module expressions at their place, without an internal error", () => {
+    const { diagnostics } = compileSource({
+      path: "m.fl",
+      text: `${HEADER}module M = ;\nmodule N = union ;\ntest T [main = Driver] in (union) with { Server -> };\n`,
+    });
+    expect(diagnostics.map((d) => [d.code, d.span.start.line, d.span.start.col])).toEqual([
+      ["FL104", 7, 12],
+      ["FL420", 8, 12],
+      ["FL420", 9, 28],
+      ["FL103", 9, 52],
+    ]);
+    expect(diagnostics[1]!.hint).toContain("'union' starts a union of sets");
+  });
+
+  it("a module is not a type", () => {
+    const { diagnostics } = compileSource({
+      path: "m.fl",
+      text: `${HEADER}module Servers = { Server };\nmachine Holder { var s: Servers; start state S { } }\n`,
+    });
+    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ["FL201", "'Servers' is a module, not a type"],
+    ]);
+  });
+
   it("reports a self-referencing module once", () => {
     const { diagnostics } = compileSource({
       path: "m.fl",

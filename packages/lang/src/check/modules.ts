@@ -85,7 +85,9 @@ export function unknownModuleName(st: CheckState, id: Ident, inSet: boolean): vo
   report(st, "FL420", id.span, `unknown module or machine '${id.name}'`, {
     hint: symbols.specs.has(id.name)
       ? `'${id.name}' is a spec monitor; a module lists machines, and a test asserts specs`
-      : didYouMean(id.name, [...symbols.modules.keys(), ...symbols.machines.keys()]),
+      : id.name === "union"
+        ? "'union' starts a union of sets and needs at least one: 'union M1, { A, B }'"
+        : didYouMean(id.name, [...symbols.modules.keys(), ...symbols.machines.keys()]),
   });
 }
 

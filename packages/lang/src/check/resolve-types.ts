@@ -106,6 +106,12 @@ export class TypeResolver {
     const alias = this.symbols.aliases.get(name);
     if (alias) return this.aliasType(alias);
     if (this.symbols.machines.has(name)) return { kind: "machine", name };
+    if (this.symbols.modules.has(name)) {
+      report(this.st, "FL201", id.span, `'${name}' is a module, not a type`, {
+        hint: "a module names a set of machine types for tests; use one of its machine types",
+      });
+      return ERROR;
+    }
     if (this.symbols.specs.has(name)) {
       report(this.st, "FL201", id.span, `'${name}' is a spec monitor, not a type`, {
         hint: "only machines can be referenced; spec monitors have no instances to point at",
