@@ -32,6 +32,7 @@ import { loadCommonJs } from "./load-module.js";
 import { PartialOrder } from "./partial-order.js";
 import { buildOwnerTable, type OwnerTable } from "./program-tables.js";
 import { spanToLocation } from "./source-location.js";
+import { namer } from "./machine-names.js";
 import { createSymmetry, type Symmetry } from "./symmetry.js";
 import { valueToText } from "./value-view.js";
 
@@ -182,7 +183,7 @@ export function buildParts(ir: IrProgram, test: IrTest, options: BuildModelOptio
     ex,
     codec,
     symmetry: options.symmetry === false ? null : createSymmetry(ir, test, machines, monitors, faults),
-    invariants: invariants(ir, test, fns, ex),
+    invariants: invariants(ir, test, fns, ex, machines),
     // A runtime error while evaluating a witness property means the state does not witness it.
     witnesses: [
       ...asserted(ir, test, "reachable").map((inv) => ({
@@ -256,6 +257,7 @@ function invariants(
   test: IrTest,
   fns: Record<string, unknown>,
   ex: Executor,
+  machines: readonly OwnerTable[],
 ): Invariant<FlState>[] {
   return asserted(ir, test, "invariant").map((inv) => {
     const invariant: Invariant<FlState> = {
@@ -277,10 +279,7 @@ function invariants(
           return null; // the body failed with a runtime error: no single instance to name
         }
         if (values === null) return null;
-        const names = (id: number) => {
-          const m = s.machines[id];
-          return id < 0 ? null : m ? `${ir.machines[m.type]!.name}(${m.k})` : `#${id}`;
-        };
+        const names = namer({ machines }, s);
         return binders.map((b, i) => `${b.name} = ${valueToText(values[i]!, b.elemType, names)}`).join(", ");
       };
     }

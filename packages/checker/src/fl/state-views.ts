@@ -5,21 +5,11 @@ import type { IrFault } from "@faultline/lang";
 import type { Json, StateView } from "../model.js";
 import type { FlParts } from "./build-model.js";
 import { CRASHED, type FlMachine, type FlMessage, type FlState, HALTED, UP } from "./fl-state.js";
+import { namer } from "./machine-names.js";
 import { messageText, type RefNamer, valueToItf, valueToJson } from "./value-view.js";
 
 /** What presenting a state needs of a model. */
 export type ViewParts = Pick<FlParts, "ir" | "machines" | "monitors" | "eventNames" | "faults">;
-
-/** A machine's display name, `Type(k)`; `#id` for an id not in `s`. */
-export function nameIn(p: ViewParts, s: FlState, id: number): string {
-  const m = s.machines[id];
-  return m ? `${p.machines[m.type]!.name}(${m.k})` : `#${id}`;
-}
-
-/** Names machine references in `s` (null for the null reference; `#id` without a state). */
-export function namer(p: ViewParts, s: FlState | null): RefNamer {
-  return (id) => (id < 0 ? null : s ? nameIn(p, s, id) : `#${id}`);
-}
 
 /** A message as text: its event and payload. */
 export function msgText(p: ViewParts, m: FlMessage, names: RefNamer): string {

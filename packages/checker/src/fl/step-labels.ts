@@ -11,7 +11,8 @@ import { type FlMessage, type FlState, type FlStep, messageOf } from "./fl-state
 import { HALT_EVENT, type Value } from "./lang-codegen.js";
 import { H_GOTO } from "./program-tables.js";
 import { spanToLocation } from "./source-location.js";
-import { msgText, namer, sides, sidesText } from "./state-views.js";
+import { namer } from "./machine-names.js";
+import { msgText, sides, sidesText } from "./state-views.js";
 import { type RefNamer, valueToJson, valueToText } from "./value-view.js";
 
 const LOST_REASON = {
