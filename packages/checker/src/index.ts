@@ -146,6 +146,7 @@ export {
 } from "./store/shared-fingerprint-set.js";
 export { StateQueue } from "./store/state-queue.js";
 export {
+  changeLines,
   describeChanges,
   failureToText,
   messageNamesFailure,

@@ -109,14 +109,7 @@ export function traceToText<S, Step extends Json>(
       }
     }
     const after = model.viewState(state);
-    const changes = describeChanges(before, after);
-    // A step that creates thousands of machines would flood a log: the trace file has them all.
-    for (const change of changes.slice(0, MAX_CHANGES_PER_STEP)) lines.push(`${pad}${change}`);
-    if (changes.length > MAX_CHANGES_PER_STEP) {
-      lines.push(
-        `${pad}... and ${changes.length - MAX_CHANGES_PER_STEP} more changes (replay or explore the trace for all)`,
-      );
-    }
+    lines.push(...changeLines(before, after, pad));
     const sends = label.details?.["sends"];
     if (Array.isArray(sends)) for (const send of sends) lines.push(`${pad}send ${String(send)}`);
     const printed = label.details?.["printed"];
@@ -160,6 +153,22 @@ function recordChanges(prefix: string, before: Json | undefined, after: Json | u
     );
   }
   return out;
+}
+
+/**
+ * What a step changed, as the indented lines a text trace prints under it:
+ * at most MAX_CHANGES_PER_STEP, then how many more (a step that creates
+ * thousands of machines would flood a log; the trace file has them all).
+ */
+export function changeLines(before: StateView | null, after: StateView, pad: string): string[] {
+  const changes = describeChanges(before, after);
+  const lines = changes.slice(0, MAX_CHANGES_PER_STEP).map((change) => `${pad}${change}`);
+  if (changes.length > MAX_CHANGES_PER_STEP) {
+    lines.push(
+      `${pad}... and ${changes.length - MAX_CHANGES_PER_STEP} more changes (replay or explore the trace for all)`,
+    );
+  }
+  return lines;
 }
 
 /**

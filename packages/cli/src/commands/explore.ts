@@ -6,7 +6,7 @@
 // ModelSession; off a terminal its initial steps are printed.
 import { readFileSync } from "node:fs";
 import {
-  describeChanges,
+  changeLines,
   type ForeignItfTrace,
   isForeignItf,
   type Json,
@@ -171,7 +171,7 @@ function foreignTraceText(trace: ForeignItfTrace, document: TraceDocument): stri
   let before: StateView | null = null;
   document.steps.forEach((step, index) => {
     lines.push(`  ${String(index + 1).padStart(width)}. ${step.label.text}`);
-    for (const change of describeChanges(before, step.state)) lines.push(`${" ".repeat(width + 4)}${change}`);
+    lines.push(...changeLines(before, step.state, " ".repeat(width + 4)));
     before = step.state;
   });
   if (trace.loop !== undefined) {
