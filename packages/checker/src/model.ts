@@ -138,7 +138,10 @@ export interface Fingerprinting<S> {
    * A 64-bit fingerprint of `state` into out[0] (hi) and out[1] (lo), without
    * encoding it. Must agree with `encode`'s equality: equal encodings give
    * equal fingerprints, and distinct ones collide only with negligible
-   * probability (~2^-64 per pair). Never (0, 0). The values need not be
+   * probability (~2^-64 per pair) unless the model means them to: states
+   * with the same future may share one (a .fl machine blocked in `receive`
+   * is fingerprinted by where it waits, not by the history its encoding keeps
+   * for resuming), and the explorers then count them as one. Never (0, 0). The values need not be
    * fingerprintInto(encode(state)): an explorer that sees this method uses it
    * for every state, and encodes only the states that are new.
    */

@@ -348,6 +348,7 @@ export type Stmt =
   | AssertStmt
   | HaltStmt
   | PrintStmt
+  | ReceiveStmt
   | IfStmt
   | WhileStmt
   | ForeachStmt
@@ -409,6 +410,21 @@ export interface HaltStmt extends NodeBase {
 export interface PrintStmt extends NodeBase {
   kind: "Print";
   value: Expr;
+}
+/**
+ * `receive { case E1, E2: (x) { ... } case E3: { ... } }`: the machine blocks
+ * until one of the cases' events arrives (others stay queued), then runs that
+ * case and goes on after the statement, locals intact.
+ */
+export interface ReceiveStmt extends NodeBase {
+  kind: "Receive";
+  cases: ReceiveCase[];
+}
+/** One `case E1, E2: action` of a receive; the action takes the event's payload like a handler. */
+export interface ReceiveCase extends NodeBase {
+  kind: "ReceiveCase";
+  events: Ident[];
+  action: Action;
 }
 export interface IfStmt extends NodeBase {
   kind: "If";

@@ -68,6 +68,21 @@ export interface IrMachine {
   funs: IrFun[];
   /** Every timer name started or handled in this machine, sorted. */
   timers: string[];
+  /** The machine's `receive` statements, by the `site` their IR statements carry. */
+  receives: IrReceiveSite[];
+  span: Span;
+}
+
+/** A `receive` statement of a machine: the events it waits for (the runtime defers all others). */
+export interface IrReceiveSite {
+  events: string[];
+  span: Span;
+}
+
+/** One `case E1, E2: action` of a receive: the action runs inline, with the event's payload as its parameter. */
+export interface IrReceiveCase {
+  events: string[];
+  action: IrAction;
   span: Span;
 }
 
@@ -185,6 +200,8 @@ export type IrStmt =
   | { kind: "halt"; span: Span }
   /** `print e;`: value is a string (lowering wraps any other value in `str`). */
   | { kind: "print"; value: IrExpr; span: Span }
+  /** `receive { case ... }`: `site` indexes the machine's `receives`. */
+  | { kind: "receive"; site: number; cases: IrReceiveCase[]; span: Span }
   | { kind: "if"; cond: IrExpr; then: IrStmt[]; else: IrStmt[]; span: Span }
   | { kind: "while"; cond: IrExpr; body: IrStmt[]; span: Span }
   | { kind: "foreach"; variable: string; elemType: Type; iterable: IrExpr; body: IrStmt[]; span: Span }

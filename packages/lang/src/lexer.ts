@@ -161,6 +161,8 @@ const softKeywordWords = [
   "wise",
   "module",
   "union",
+  "receive",
+  "case",
 ] as const;
 
 export const RESERVED_KEYWORDS: readonly string[] = hardKeywordWords;
@@ -238,6 +240,8 @@ export const KwSet = kw("set");
 export const KwMap = kw("map");
 export const KwMain = kw("main");
 export const KwObserves = kw("observes");
+export const KwReceive = kw("receive");
+export const KwCase = kw("case");
 export const KwFaults = kw("faults");
 export const KwDrop = kw("drop");
 export const KwDuplicate = kw("duplicate");

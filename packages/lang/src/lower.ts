@@ -15,6 +15,7 @@ import {
   type IrHandler,
   type IrMachine,
   type IrProgram,
+  type IrReceiveSite,
   type IrSpec,
   type IrState,
   type IrStmt,
@@ -30,6 +31,9 @@ export function lowerProgram(program: Program, tables: CheckTables): IrProgram {
 class Lowerer {
   /** Where the program first sends the built-in halt event, if it does. */
   private haltSent: Span | null = null;
+  /** The machine being lowered and its receive sites (receive is machine code only). */
+  private owner: MachineInfo | null = null;
+  private receives: IrReceiveSite[] | null = null;
 
   constructor(private readonly t: CheckTables) {}
 
@@ -71,7 +75,10 @@ class Lowerer {
 
   private machine(m: MachineInfo, index: number): IrMachine {
     const start = this.startOf(m);
-    return {
+    this.owner = m;
+    const receives: IrReceiveSite[] = [];
+    this.receives = receives;
+    const lowered: IrMachine = {
       name: m.name,
       index,
       vars: this.vars(m),
@@ -80,8 +87,12 @@ class Lowerer {
       payload: this.entryParam(start, m)?.type ?? null,
       funs: [...m.funs.values()].map((f) => this.fun(f)),
       timers: [...m.timers].sort(),
+      receives,
       span: m.decl.span,
     };
+    this.owner = null;
+    this.receives = null;
+    return lowered;
   }
 
   private spec(m: MachineInfo, index: number): IrSpec {
@@ -353,6 +364,19 @@ class Lowerer {
       case "Print": {
         const value = this.expr(s.value);
         return { kind: "print", value: this.text(value), span };
+      }
+      case "Receive": {
+        const owner = this.owner;
+        if (owner === null || this.receives === null)
+          throw new Error("internal: receive outside machine code");
+        const site = this.receives.length;
+        this.receives.push({ events: s.cases.flatMap((c) => c.events.map((e) => e.name)), span });
+        const cases = s.cases.map((c) => ({
+          events: c.events.map((e) => e.name),
+          action: this.action(c.action, owner),
+          span: c.span,
+        }));
+        return { kind: "receive", site, cases, span };
       }
       case "If":
         return {

@@ -32,6 +32,7 @@ import type {
   ParamDecl,
   Program,
   QuantBinder,
+  ReceiveCase,
   Span,
   SpecDecl,
   StateDecl,
@@ -106,6 +107,8 @@ import {
   KwWise,
   KwModule,
   KwUnion,
+  KwReceive,
+  KwCase,
   Arrow,
   KwMachine,
   KwMain,
@@ -1549,6 +1552,8 @@ export class FaultlineParser extends EmbeddedActionsParser {
           { ALT: () => this.SUBRULE(this.assertStmt) },
           { ALT: () => this.SUBRULE(this.haltStmt) },
           { ALT: () => this.SUBRULE(this.printStmt) },
+          // `receive` is a soft keyword: only `receive {` starts a receive statement.
+          { GATE: () => this.LA(2).tokenType === LBrace, ALT: () => this.SUBRULE(this.receiveStmt) },
           { ALT: () => this.SUBRULE(this.returnStmt) },
           { ALT: () => this.SUBRULE(this.breakStmt) },
           { ALT: () => this.SUBRULE(this.continueStmt) },
@@ -1740,6 +1745,35 @@ export class FaultlineParser extends EmbeddedActionsParser {
     },
     this.stmtRecovery,
   );
+
+  private receiveStmt = this.RULE(
+    "receiveStmt",
+    (): Stmt => {
+      const first = this.CONSUME(KwReceive);
+      this.CONSUME(LBrace);
+      const cases: ReceiveCase[] = [];
+      this.AT_LEAST_ONE({
+        DEF: () => cases.push(this.SUBRULE(this.receiveCase)),
+        ERR_MSG: "'case E: { ... }'",
+      });
+      this.CONSUME(RBrace);
+      return this.ACTION(() =>
+        this.mk<Stmt>({ kind: "Receive", cases: cases.filter((c) => c !== undefined) }, this.spanFrom(first)),
+      );
+    },
+    this.stmtRecovery,
+  );
+
+  /** `case E1, E2: (x) { ... }`, `case E: { ... }` or `case E: Fun;` */
+  private receiveCase = this.RULE("receiveCase", (): ReceiveCase => {
+    const first = this.CONSUME(KwCase);
+    const events = this.SUBRULE(this.eventList);
+    this.CONSUME(Colon);
+    const action = this.SUBRULE(this.action);
+    return this.ACTION(() =>
+      this.mk<ReceiveCase>({ kind: "ReceiveCase", events, action }, this.spanFrom(first)),
+    );
+  });
 
   private returnStmt = this.RULE(
     "returnStmt",

@@ -5,7 +5,16 @@
 // sorted by (from, to), so equal states give equal bytes whatever the history.
 // With faults, the remaining budgets and the partition's side follow.
 import type { Type } from "@faultline/lang";
-import type { FlChannel, FlMachine, FlMessage, FlMonitor, FlState } from "./fl-state.js";
+import {
+  type FlChannel,
+  type FlMachine,
+  type FlMessage,
+  type FlMonitor,
+  type FlState,
+  type FlWait,
+  START_RUN,
+  type WaitEntry,
+} from "./fl-state.js";
 import type { Payload, Value } from "./lang-codegen.js";
 import { avalancheHi, avalancheLo, hashBytes, lanes } from "../fingerprint.js";
 import type { OwnerTable } from "./program-tables.js";
@@ -388,6 +397,8 @@ interface OwnerCodec {
   payload: Encoder | null;
   payloadDec: Decoder | null;
   hasTimers: boolean;
+  /** The type has `receive` statements: its machines encode their FlWait. */
+  receives: boolean;
 }
 
 /** Encodes and decodes whole states of one model (one test). */
@@ -415,6 +426,7 @@ export class StateCodec {
       payload: o.payloadType ? compileEncoder(o.payloadType) : null,
       payloadDec: o.payloadType ? compileDecoder(o.payloadType) : null,
       hasTimers: o.timers.length > 0,
+      receives: o.receives.length > 0,
     });
     this.machineCodecs = machines.map(codec);
     this.monitorCodecs = monitors.map(codec);
@@ -500,7 +512,7 @@ export class StateCodec {
     hashBytes(w.buf, 0, w.pos);
     this.foldHi = lanes[0]!;
     this.foldLo = lanes[1]!;
-    this.foldParts(w, ms, this.writeMachine);
+    this.foldParts(w, ms, this.fingerprintMachine);
     this.foldParts(w, cs, this.writeChannel);
     // Bijective finalisers: they spread the bits for the table's slot index and add no collision.
     const a = avalancheHi(this.foldHi);
@@ -511,7 +523,11 @@ export class StateCodec {
     out[1] = b >>> 0;
   }
 
-  private readonly writeMachine = (w: Writer, m: FlMachine): void => this.encodeMachine(w, m);
+  private readonly writeMachine = (w: Writer, m: FlMachine): void => this.encodeMachine(w, m, true);
+  /** A machine as the fingerprint sees it: a blocked one by where it waits, not how it got there (FlWait.key). */
+  private readonly fingerprintMachine = (w: Writer, m: FlMachine): void => this.encodeMachine(w, m, false);
+  /** Scratch output for the fingerprint of a decoded blocked machine. */
+  private readonly waitOut = new Writer();
   private readonly writeChannel = (w: Writer, ch: FlChannel): void => this.encodeChannel(w, ch);
   // The running fingerprint lanes while foldParts combines part hashes.
   private foldHi = 0;
@@ -579,7 +595,7 @@ export class StateCodec {
     this.foldLo = b;
   }
 
-  private encodeMachine(w: Writer, m: FlMachine): void {
+  private encodeMachine(w: Writer, m: FlMachine, full: boolean): void {
     const c = this.machineCodecs[m.type]!;
     w.uint(m.type);
     // State and status share a varint (one byte below 43 states); timers only for types that have any.
@@ -587,6 +603,69 @@ export class StateCodec {
     if (c.hasTimers) w.uint(m.timers);
     if (this.withPayloads && c.payload) c.payload(w, m.payload as Value);
     c.vars(w, m.vars);
+    if (c.receives) this.encodeWait(w, c, m.wait, full);
+  }
+
+  /**
+   * 0, or the receive site + 1, the run's trigger and payload, where it waits
+   * (key) and, in full, how it got there: the machine at the run's start and
+   * the log. The fingerprint leaves out the latter (FlWait.key says why).
+   */
+  private encodeWait(w: Writer, c: OwnerCodec, wait: FlWait | null, full: boolean): void {
+    if (wait === null) {
+      w.uint(0);
+      return;
+    }
+    w.uint(wait.site + 1);
+    w.sint(wait.trigger);
+    this.encodePayload(w, c, wait.trigger, wait.payload);
+    writeUntyped(w, wait.key);
+    if (!full) return;
+    w.uint(wait.state);
+    if (c.hasTimers) w.uint(wait.timers);
+    c.vars(w, wait.vars as Value[]);
+    w.uint(wait.log.length);
+    for (const e of wait.log) {
+      if (typeof e === "number") w.uint(2 * e);
+      else {
+        w.uint(2 * e[0] + 1);
+        this.encodePayload(w, c, e[0], e[1]);
+      }
+    }
+  }
+
+  /** The payload of an event (trigger >= 0) or of the start entry (START_RUN); timers have none. */
+  private encodePayload(w: Writer, c: OwnerCodec, trigger: number, payload: Payload): void {
+    const enc = trigger >= 0 ? this.eventEnc[trigger] : trigger === START_RUN ? c.payload : null;
+    if (enc) enc(w, payload as Value);
+  }
+
+  private decodePayload(r: Reader, c: OwnerCodec, trigger: number): Payload {
+    const dec = trigger >= 0 ? this.eventDec[trigger] : trigger === START_RUN ? c.payloadDec : null;
+    if (dec === undefined) throw new Error(`decode: unknown event ${trigger}`);
+    return dec ? dec(r) : null;
+  }
+
+  private decodeWait(r: Reader, c: OwnerCodec): FlWait | null {
+    const site = r.uint() - 1;
+    if (site < 0) return null;
+    const trigger = r.sint();
+    const payload = this.decodePayload(r, c, trigger);
+    const key = readUntyped(r) as readonly Value[];
+    const state = r.uint();
+    const timers = c.hasTimers ? r.uint() : 0;
+    const vars = c.varsDec(r);
+    const n = r.uint();
+    const log: WaitEntry[] = [];
+    for (let i = 0; i < n; i++) {
+      const x = r.uint();
+      if (x % 2 === 0) log.push(x / 2);
+      else {
+        const event = (x - 1) / 2;
+        log.push([event, this.decodePayload(r, c, event)]);
+      }
+    }
+    return { site, state, timers, vars, trigger, payload, log, key };
   }
 
   private encodeChannel(w: Writer, ch: FlChannel): void {
@@ -599,6 +678,17 @@ export class StateCodec {
       const enc = this.eventEnc[msg.event];
       if (enc) enc(w, msg.payload as Value);
     }
+  }
+
+  private cacheWaitHash(m: FlMachine): void {
+    const w = this.waitOut;
+    w.pos = 0;
+    w.start = 0;
+    this.encodeMachine(w, m, false);
+    hashBytes(w.buf, 0, w.pos);
+    m.fh = lanes[0]!;
+    // (0, 0) means "not computed yet" (foldParts would hash the full bytes).
+    m.fl = lanes[0] === 0 && lanes[1] === 0 ? 1 : lanes[1]!;
   }
 
   decode(input: Uint8Array): FlState {
@@ -622,9 +712,10 @@ export class StateCodec {
       const timers = c.hasTimers ? r.uint() : 0;
       const payload: Payload = this.withPayloads && c.payloadDec ? c.payloadDec(r) : null;
       const vars = c.varsDec(r);
+      const wait = c.receives ? this.decodeWait(r, c) : null;
       const k = byType[type]!.length;
       byType[type]!.push(i);
-      machines.push({
+      const m: FlMachine = {
         type,
         k,
         state,
@@ -632,13 +723,17 @@ export class StateCodec {
         timers,
         vars,
         payload,
+        wait,
         g: 0,
         eb: bytes,
         es,
         ee: r.pos,
         fh: 0,
         fl: 0,
-      });
+      };
+      // The bytes of a blocked machine say how it got there; its fingerprint hashes where it waits.
+      if (wait !== null) this.cacheWaitHash(m);
+      machines.push(m);
     }
     const monitors: FlMonitor[] = this.monitors.map((_, i) => {
       const state = r.uint();
@@ -688,4 +783,54 @@ interface CachedPart {
   ee: number;
   fh: number;
   fl: number;
+}
+
+// Values of no declared type (a blocked machine's locals, FlWait.key), tagged:
+// ints, bools, strings and arrays are all a Value can be, and equal values
+// (sets and maps are kept sorted) give equal bytes.
+const T_INT = 0;
+const T_FALSE = 1;
+const T_TRUE = 2;
+const T_STRING = 3;
+const T_ARRAY = 4;
+const T_NULL = 5;
+
+export function writeUntyped(w: Writer, v: Value | null): void {
+  if (v === null) w.uint(T_NULL);
+  else if (typeof v === "number") {
+    w.uint(T_INT);
+    w.sint(v);
+  } else if (typeof v === "boolean") w.uint(v ? T_TRUE : T_FALSE);
+  else if (typeof v === "string") {
+    w.uint(T_STRING);
+    w.str(v);
+  } else {
+    w.uint(T_ARRAY);
+    w.uint(v.length);
+    for (let i = 0; i < v.length; i++) writeUntyped(w, v[i]!);
+  }
+}
+
+export function readUntyped(r: Reader): Value | null {
+  const tag = r.uint();
+  switch (tag) {
+    case T_INT:
+      return r.sint();
+    case T_FALSE:
+      return false;
+    case T_TRUE:
+      return true;
+    case T_STRING:
+      return r.str();
+    case T_ARRAY: {
+      const n = r.uint();
+      const a: (Value | null)[] = new Array(n);
+      for (let i = 0; i < n; i++) a[i] = readUntyped(r);
+      return a as Value;
+    }
+    case T_NULL:
+      return null;
+    default:
+      throw new Error(`decode: bad value tag ${tag}`);
+  }
 }

@@ -14,7 +14,15 @@
 // successors emits them, and `stepOf` turns such a description into the
 // FlStep of a trace when a caller needs one.
 import type { FaultPlan } from "./fault-plan.js";
-import { CRASHED, compareMessages, type FlState, type FlStep, NO_CHOICES, UP } from "./fl-state.js";
+import {
+  CRASHED,
+  compareMessages,
+  type FlMachine,
+  type FlState,
+  type FlStep,
+  NO_CHOICES,
+  UP,
+} from "./fl-state.js";
 import type { OwnerTable } from "./program-tables.js";
 
 /**
@@ -105,7 +113,7 @@ export class EnabledSteps {
       const ch = chs[c]!;
       const recv = ms[ch.to]!;
       if (recv.status !== UP) continue;
-      const deferred = this.machines[recv.type]!.states[recv.state]!.deferred;
+      const deferred = this.deferredIn(recv);
       const msgs = ch.msgs;
       for (let i = 0; i < msgs.length; i++) {
         if (deferred[msgs[i]!.event] !== 0) continue;
@@ -120,12 +128,25 @@ export class EnabledSteps {
     return false;
   }
 
-  /** Timers of machines lo..hi-1: an armed timer of an up machine fires only in a state that handles it; elsewhere it waits. */
+  /**
+   * By event: 1 when machine `m` leaves such a message queued: what its state
+   * defers, or, while it is blocked in a `receive`, every event the receive does not take.
+   */
+  deferredIn(m: FlMachine): Uint8Array {
+    const t = this.machines[m.type]!;
+    return m.wait === null ? t.states[m.state]!.deferred : t.receives[m.wait.site]!.deferred;
+  }
+
+  /**
+   * Timers of machines lo..hi-1: an armed timer of an up machine fires only in
+   * a state that handles it, and not while the machine is blocked in a
+   * `receive`; until then it waits.
+   */
   private timers<C>(s: FlState, lo: number, hi: number, visit: EnabledVisitor<C>, ctx: C): boolean {
     const ms = s.machines;
     for (let id = lo; id < hi; id++) {
       const m = ms[id]!;
-      if (m.timers === 0 || m.status !== UP) continue;
+      if (m.timers === 0 || m.status !== UP || m.wait !== null) continue;
       const timeouts = this.machines[m.type]!.states[m.state]!.timeouts;
       for (let t = 0; m.timers >>> t !== 0; t++) {
         if (m.timers & (1 << t) && timeouts[t] !== undefined && visit(ctx, TIMER, id, t, -1)) return true;

@@ -19,8 +19,12 @@ import {
   type FlMessage,
   type FlMonitor,
   type FlState,
+  type FlWait,
   HALTED,
+  START_RUN,
+  TIMER_RUN,
   UP,
+  type WaitEntry,
 } from "./fl-state.js";
 import type {
   ControlTransfer,
@@ -48,6 +52,26 @@ const HALT = 3;
 
 /** What goto/raise/halt return (in actions) or throw (in functions). */
 const CONTROL: ControlTransfer = Object.freeze({ control: true as const });
+
+/** Thrown by `receive` when the machine must wait: unwinds its run (see Executor.run). */
+const BLOCKED = Object.freeze({ blocked: true as const });
+
+/**
+ * The run of one machine's code in the current step (a delivery, a timer or
+ * its start entry), for machine types that can `receive`: the machine as the
+ * run found it, and the results of its choose/new/receive calls, replayed
+ * while `pos < log.length` (a resumed run) and appended after.
+ */
+interface RunFrame {
+  readonly id: number;
+  readonly state: number;
+  readonly timers: number;
+  readonly vars: readonly Value[];
+  readonly trigger: number;
+  readonly payload: Payload;
+  readonly log: WaitEntry[];
+  pos: number;
+}
 
 /** A failure found while running a step; thrown to unwind the handler, caught by the step runner. */
 export class FlFailure {
@@ -181,6 +205,16 @@ export class Executor implements FlContext {
   /** With coverage: fault steps that spent each fault's budget, by position in the fault plan. */
   faultsSpent: Float64Array | null = null;
 
+  /** The run being recorded or replayed; null when the running machine's type has no `receive`. */
+  private frame: RunFrame | null = null;
+  /** The receive site that threw BLOCKED, and where it waits (FlWait.key). */
+  private blockedAt = -1;
+  private blockedKey: readonly Value[] = [];
+  /** The running machine run's `via` frames: code site, then the caller's locals, per call. */
+  private calls: Value[] = [];
+  /** The last `choose` was replayed: `chose` must not touch the step's log of choices. */
+  private choiceReplayed = false;
+
   /** The built-in halt event's index (`send m, halt;`), -1 when the program never sends it. */
   private readonly haltEvent: number;
   /**
@@ -267,6 +301,8 @@ export class Executor implements FlContext {
     this.ctl = NONE;
     this.this = -1;
     this.monitorName = null;
+    this.frame = null;
+    this.calls = [];
   }
 
   private finish(): FlState {
@@ -352,7 +388,7 @@ export class Executor implements FlContext {
       this.takeMessage(c, index);
       // P's halt event: the receiver halts whatever its state handles (no exit runs, as for `halt;`).
       if (msg.event === this.haltEvent) this.haltMachine(to, this.ownMachine(to));
-      else this.machineHandle(to, this.ownMachine(to), msg.event, msg.payload);
+      else this.deliverTo(to, this.ownMachine(to), msg.event, msg.payload);
       return { kind: "state", state: this.finish() };
     } catch (e) {
       return this.caught(e);
@@ -372,21 +408,159 @@ export class Executor implements FlContext {
           `state ${table.states[before.state]!.name} of machine ${id} does not handle timeout ${table.timers[timer]}`,
         );
       }
-      const table = this.cfg.machines[before.type]!;
-      const st = table.states[before.state]!;
-      const h = st.timeouts[timer]!;
-      if (this.coverage !== null) this.countHandled(table, st.index, this.cfg.eventNames.length + timer);
-      const m = this.ownMachine(id);
-      m.timers &= ~(1 << timer);
-      this.this = id;
-      let ctl = h.fn ? this.invoke(h.fn, m.vars, null) : NONE;
-      if (h.kind === H_GOTO && ctl === NONE) {
-        ctl = GOTO;
-        this.ctlTarget = h.target;
-        this.ctlPayload = null;
-      }
-      this.settleMachine(id, m, table, ctl);
+      this.run(id, this.ownMachine(id), TIMER_RUN - timer, null, null);
     });
+  }
+
+  // ---------------------------------------------------------------- blocking receive
+  //
+  // A machine that reaches a `receive` with nothing to take blocks: BLOCKED
+  // unwinds its run, and the machine keeps what the run did so far (variables,
+  // state, timers: invariants see them) plus an FlWait that says how to go on.
+  // While blocked it takes only the receive's events (enabled-steps.ts) and its
+  // timers wait. The delivery that unblocks it restores the machine to the
+  // start of the run and runs it again: choose/new/receive results come from
+  // the log and effects on anything but the machine itself are skipped (they
+  // happened in earlier steps), so the code reaches the receive with the same
+  // locals, takes the new message and continues as in one run. Code reads only
+  // its machine's variables, the payload and params, so the re-run is exact.
+
+  /** A message for machine `id`: its handler, or, when it is blocked in a receive, the rest of its run. */
+  private deliverTo(id: number, m: FlMachine, event: number, payload: Payload): void {
+    const w = m.wait;
+    if (w === null) {
+      this.run(id, m, event, payload, null);
+      return;
+    }
+    m.state = w.state;
+    m.timers = w.timers;
+    m.vars = w.vars.slice();
+    m.wait = null;
+    this.run(id, m, w.trigger, w.payload, [...w.log, [event, payload]]);
+  }
+
+  /**
+   * Runs machine `id`'s code for `trigger` (an event, START_RUN or a timer)
+   * to completion or to a receive that blocks; `log` replays a blocked run.
+   */
+  private run(id: number, m: FlMachine, trigger: number, payload: Payload, log: WaitEntry[] | null): void {
+    const saved = this.frame;
+    const savedCalls = this.calls;
+    this.calls = [];
+    if (this.cfg.machines[m.type]!.receives.length === 0) {
+      this.frame = null;
+      try {
+        this.dispatch(id, m, trigger, payload);
+      } finally {
+        this.frame = saved;
+        this.calls = savedCalls;
+      }
+      return;
+    }
+    const frame: RunFrame = {
+      id,
+      state: m.state,
+      timers: m.timers,
+      vars: m.vars.slice(),
+      trigger,
+      payload,
+      log: log ?? [],
+      pos: 0,
+    };
+    this.frame = frame;
+    const savedThis = this.this;
+    const savedMonitor = this.monitorName;
+    try {
+      this.dispatch(id, m, trigger, payload);
+    } catch (e) {
+      if (e !== BLOCKED) throw e;
+      this.this = savedThis;
+      this.monitorName = savedMonitor;
+      const wait: FlWait = {
+        site: this.blockedAt,
+        state: frame.state,
+        timers: frame.timers,
+        vars: frame.vars,
+        trigger,
+        payload,
+        log: frame.log,
+        key: this.blockedKey,
+      };
+      m.wait = wait;
+    } finally {
+      this.frame = saved;
+      this.calls = savedCalls;
+    }
+  }
+
+  private dispatch(id: number, m: FlMachine, trigger: number, payload: Payload): void {
+    if (trigger >= 0) this.machineHandle(id, m, trigger, payload);
+    else if (trigger === START_RUN) this.startEntry(id, m);
+    else this.timerHandler(id, m, TIMER_RUN - trigger);
+  }
+
+  /** Replaying a resumed run: the next choose/new/receive result comes from the log. */
+  private replaying(): boolean {
+    const f = this.frame;
+    return f !== null && f.pos < f.log.length;
+  }
+
+  /** The next logged result of the run being replayed. */
+  private replayed(): WaitEntry {
+    const f = this.frame!;
+    return f.log[f.pos++]!;
+  }
+
+  /** A choose/new result of a run that may block later: logged for its replay. */
+  private logResult(v: number): void {
+    const f = this.frame;
+    if (f !== null && f.id === this.this) {
+      f.log.push(v);
+      f.pos++;
+    }
+  }
+
+  receive(site: number, at: number, frame: readonly Value[]): readonly [number, Payload] {
+    if (this.frame === null || this.frame.id !== this.this)
+      throw this.runtimeError(at, "internal: receive outside a machine run");
+    if (this.replaying()) {
+      const got = this.replayed();
+      if (typeof got === "number") throw new Error("internal: receive replayed a choose");
+      return got;
+    }
+    this.blockedAt = site;
+    this.blockedKey = [...this.calls, at, frame as Value];
+    throw BLOCKED;
+  }
+
+  via<T>(at: number, frame: readonly Value[], call: () => T): T {
+    const calls = this.calls;
+    calls.push(at, frame as Value);
+    try {
+      return call();
+    } finally {
+      calls.length -= 2;
+    }
+  }
+
+  /** Timer `timer` of machine `id` fires: its handler runs. */
+  private timerHandler(id: number, m: FlMachine, timer: number): void {
+    const table = this.cfg.machines[m.type]!;
+    const st = table.states[m.state]!;
+    const h = st.timeouts[timer]!;
+    if (this.coverage !== null && !this.replaying())
+      this.countHandled(table, st.index, this.cfg.eventNames.length + timer);
+    m.timers &= ~(1 << timer);
+    const saved = this.this;
+    this.this = id;
+    let ctl = h.fn ? this.invoke(h.fn, m.vars, null) : NONE;
+    if (h.kind === H_GOTO && ctl === NONE) {
+      ctl = GOTO;
+      this.ctlTarget = h.target;
+      this.ctlPayload = null;
+    }
+    this.settleMachine(id, m, table, ctl);
+    this.this = saved;
   }
 
   // ---------------------------------------------------------------- fault steps
@@ -458,6 +632,7 @@ export class Executor implements FlContext {
       m.status = CRASHED;
       m.state = table.start;
       m.timers = 0;
+      m.wait = null;
       for (let i = 0; i < m.vars.length; i++) {
         if (!table.durable[i]) m.vars[i] = defaultValue(table.varTypes[i]!);
       }
@@ -521,11 +696,15 @@ export class Executor implements FlContext {
     const ch = base.channels[c]!;
     const m = base.machines[ch.to]!;
     if (m.status !== UP) throw new InvalidStepError(`machine ${ch.to} is not up`);
-    const deferred = this.cfg.machines[m.type]!.states[m.state]!.deferred;
+    const deferred = this.cfg.enabled.deferredIn(m);
     const first = this.cfg.faults.reorder ? index : ch.msgs.findIndex((msg) => !deferred[msg.event]);
     if (first >= 0 && first < index)
       throw new InvalidStepError(`message ${first} of that channel comes first`);
-    throw new InvalidStepError("that message is deferred");
+    throw new InvalidStepError(
+      m.wait === null
+        ? "that message is deferred"
+        : "the receiver is blocked in a receive that does not take it",
+    );
   }
 
   // ---------------------------------------------------------------- running code
@@ -560,7 +739,7 @@ export class Executor implements FlContext {
           st.span,
         );
       }
-      if (this.coverage !== null) this.countHandled(table, st.index, event);
+      if (this.coverage !== null && !this.replaying()) this.countHandled(table, st.index, event);
       if (h.kind === H_IGNORE) break;
       let ctl = h.fn ? this.invoke(h.fn, m.vars, payload) : NONE;
       if (h.kind === H_GOTO && ctl === NONE) {
@@ -597,7 +776,7 @@ export class Executor implements FlContext {
       if (--meter.left < 0) meter.refill();
       this.runExit(table.states[m.state]!, m.vars);
       m.state = target;
-      if (this.coverage !== null) this.countEntered(table, target);
+      if (this.coverage !== null && !this.replaying()) this.countEntered(table, target);
       const entry = table.states[target]!.entry;
       ctl = entry ? this.invoke(entry, m.vars, payload) : NONE;
     }
@@ -656,6 +835,7 @@ export class Executor implements FlContext {
       timers: 0,
       vars: defaultsOf(table),
       payload,
+      wait: null,
       g: this.gen,
       eb: null,
       es: 0,
@@ -679,8 +859,13 @@ export class Executor implements FlContext {
   /** Run the start state's entry with the constructor payload (creation and restart). */
   private runStartEntry(id: number, m: FlMachine, table: OwnerTable): void {
     if (this.coverage !== null) this.countEntered(table, table.start);
-    const entry = table.states[table.start]!.entry;
-    if (!entry) return;
+    if (!table.states[table.start]!.entry) return;
+    this.run(id, m, START_RUN, m.payload, null);
+  }
+
+  private startEntry(id: number, m: FlMachine): void {
+    const table = this.cfg.machines[m.type]!;
+    const entry = table.states[table.start]!.entry!;
     const saved = this.this;
     const savedMonitor = this.monitorName;
     this.this = id;
@@ -809,6 +994,7 @@ export class Executor implements FlContext {
       timers: m.timers,
       vars: m.vars.slice(),
       payload: m.payload,
+      wait: m.wait,
       g: this.gen,
       eb: null,
       es: 0,
@@ -974,6 +1160,7 @@ export class Executor implements FlContext {
 
   send(target: number, event: number, payload: Payload, site: number): void {
     if (this.this < 0) throw this.runtimeError(site, "send outside a machine");
+    if (this.frame !== null && this.replaying()) return;
     const recv = this.machines[target];
     if (recv === undefined)
       throw this.runtimeError(site, `send of ${this.cfg.eventNames[event]} to a null machine reference`);
@@ -1000,11 +1187,11 @@ export class Executor implements FlContext {
   private readonly refName = (id: number): string | null => (id < 0 ? null : this.nameOf(id));
 
   print(text: string): void {
-    if (this.printed) this.printed.push(text);
+    if (this.printed && !this.replaying()) this.printed.push(text);
   }
 
   announce(event: number, payload: Payload): void {
-    if (this.cfg.observers[event]!.length > 0) this.observe(event, payload);
+    if (this.cfg.observers[event]!.length > 0 && !this.replaying()) this.observe(event, payload);
   }
 
   raise(event: number, payload: Payload): ControlTransfer {
@@ -1027,11 +1214,20 @@ export class Executor implements FlContext {
   }
 
   newMachine(machine: number, payload: Payload, site: number): number {
-    return this.create(machine, payload, site);
+    if (this.frame === null) return this.create(machine, payload, site);
+    if (this.replaying()) return this.replayed() as number;
+    const id = this.create(machine, payload, site);
+    this.logResult(id);
+    return id;
   }
 
   choose(n: number, site: number): number {
     if (!(n > 0)) throw this.runtimeError(site, `choose(${n}): nothing to choose from`);
+    if (this.frame !== null && this.replaying()) {
+      this.choiceReplayed = true;
+      return this.replayed() as number;
+    }
+    this.choiceReplayed = false;
     // Each combination of the step's choices is a successor: their product is bounded, not each one.
     const combinations = this.combinations * n;
     if (combinations > MAX_CHOICES) {
@@ -1058,11 +1254,13 @@ export class Executor implements FlContext {
     this.values[pos] = v;
     this.options[pos] = n;
     this.chosen?.push({ site, value: v });
+    if (this.frame !== null) this.logResult(v);
     return v;
   }
 
   /** The element `choose(coll)` took (the runtime's chooseIn): it replaces the index just logged. */
   chose(value: Value): void {
+    if (this.choiceReplayed) return;
     const last = this.chosen?.[this.chosen.length - 1];
     if (last !== undefined) last.value = value;
   }

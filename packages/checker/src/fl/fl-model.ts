@@ -23,7 +23,7 @@ import { type BuildModelOptions, buildParts, type FlParts, type GeneratedCode } 
 import { ALL_STEPS, DELIVER, type EnabledVisitor, RESTART, type StepKind, TIMER } from "./enabled-steps.js";
 import { enabledFairSteps, fairKeyOfStep } from "./fairness.js";
 import type { FaultPlan } from "./fault-plan.js";
-import { type FlState, type FlStep, NO_CHOICES } from "./fl-state.js";
+import { type FlState, type FlStep, NO_CHOICES, UP } from "./fl-state.js";
 import { beginCoverage, endCoverage, invariantRanges } from "./handler-coverage.js";
 import { type ModelInputs, type ModelRequest, modelInputs, type ProgramInput } from "./load-model.js";
 import type { RunDelivery } from "./partial-order.js";
@@ -31,7 +31,7 @@ import type { OwnerTable } from "./program-tables.js";
 import { applyChoosing, enabledSteps, stepActor } from "./random-steps.js";
 import { spanToLocation } from "./source-location.js";
 import { nameIn } from "./machine-names.js";
-import { itfState, viewState } from "./state-views.js";
+import { itfState, viewState, waitingFor } from "./state-views.js";
 import { describeStep } from "./step-labels.js";
 import type { Symmetry } from "./symmetry.js";
 import type { InvariantRange } from "../vacuity.js";
@@ -231,6 +231,21 @@ export class FlModel implements Model<FlState, FlStep> {
   }
 
   terminal(s: FlState): Failure | null {
+    const blocked = s.machines.filter((m) => m.wait !== null && m.status === UP);
+    if (blocked.length > 0) {
+      // P's wording: "Client(7) is waiting to receive an event".
+      const waiting = blocked.map(
+        (m) =>
+          `${nameIn(this.parts, s, s.machines.indexOf(m))} is waiting to receive ${waitingFor(this.parts, m)}`,
+      );
+      const first = blocked[0]!;
+      return {
+        kind: "deadlock",
+        property: "deadlock",
+        message: `deadlock: no step is enabled but ${waiting.join("; ")}`,
+        location: spanToLocation(this.machines[first.type]!.receives[first.wait!.site]!.span),
+      };
+    }
     if (s.channels.length > 0) {
       const pending = s.channels.flatMap((ch) =>
         ch.msgs.map((m) => {

@@ -34,6 +34,8 @@ export interface FlMachine {
   vars: Value[];
   /** The `new M(payload)` argument, kept for crash-restart; encoded only when the test can restart machines. */
   readonly payload: Payload;
+  /** Blocked in a `receive`: how to resume (null when not blocked). */
+  wait: FlWait | null;
   g: number;
   eb: Uint8Array | null;
   es: number;
@@ -42,6 +44,43 @@ export interface FlMachine {
   fh: number;
   fl: number;
 }
+
+/**
+ * A machine blocked in `receive` (executor.ts, "Blocking receive"). The step
+ * that unblocks it runs the interrupted run again from its start, on the
+ * machine as it was then, with every earlier `choose`, `new` and `receive`
+ * result taken from `log` and every effect on other machines (sends,
+ * announcements, creations) already done, so it arrives at the receive with
+ * the same locals and goes on from there. Immutable once the step ends.
+ */
+export interface FlWait {
+  /** The receive it waits in (OwnerTable.receives). */
+  readonly site: number;
+  /** The machine when the run began. */
+  readonly state: number;
+  readonly timers: number;
+  readonly vars: readonly Value[];
+  /** What the run was: an event delivered (its index), START (the start entry) or TIMER_RUN - t (timer t). */
+  readonly trigger: number;
+  readonly payload: Payload;
+  /** Results so far, in order: a number for each `choose` and `new`, [event, payload] for each `receive`. */
+  readonly log: readonly WaitEntry[];
+  /**
+   * Where it waits: for each call on the way to the receive, the call's code
+   * site and the caller's locals, then the receive's site and locals. With
+   * the machine's own fields, site, trigger and payload, this decides what the
+   * machine does next (state, timers and log only say how it got there), so
+   * the fingerprint (codec.ts) hashes it instead of them.
+   */
+  readonly key: readonly Value[];
+}
+
+export type WaitEntry = number | readonly [number, Payload];
+
+/** FlWait.trigger of a start entry's run (creation and restart). */
+export const START_RUN = -1;
+/** FlWait.trigger of timer t's run is TIMER_RUN - t. */
+export const TIMER_RUN = -2;
 
 export interface FlMonitor {
   state: number;

@@ -353,6 +353,9 @@ function forEachExpr(
         case "print":
           expr(st.value);
           break;
+        case "receive":
+          for (const c of st.cases) walk(c.action.body);
+          break;
         case "expr":
           expr(st.expr);
           break;

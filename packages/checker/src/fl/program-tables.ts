@@ -45,6 +45,15 @@ export interface StateTable {
   span: Span;
 }
 
+/** A machine's `receive` statement: while blocked there it takes only these events. */
+export interface ReceiveTable {
+  /** By event index: 1 for the events the receive does not take (they stay queued). */
+  deferred: Uint8Array;
+  /** The events it takes, by index. */
+  events: number[];
+  span: Span;
+}
+
 export interface OwnerTable {
   name: string;
   index: number;
@@ -57,6 +66,8 @@ export interface OwnerTable {
   durable: boolean[];
   timers: string[];
   payloadType: Type | null;
+  /** The `receive` sites of a machine, by IrMachine.receives position (empty for specs). */
+  receives: ReceiveTable[];
   span: Span;
 }
 
@@ -139,6 +150,14 @@ export function buildOwnerTable(
     durable: owner.vars.map((v) => v.durable),
     timers,
     payloadType: isSpec ? null : (owner as IrMachine).payload,
+    receives: isSpec
+      ? []
+      : (owner as IrMachine).receives.map((r) => {
+          const events = r.events.map((e) => eventIndex.get(e)!);
+          const deferred = new Uint8Array(ir.events.length).fill(1);
+          for (const e of events) deferred[e] = 0;
+          return { deferred, events, span: r.span };
+        }),
     span: owner.span,
   };
 }

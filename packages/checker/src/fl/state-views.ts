@@ -89,7 +89,22 @@ function machineView(p: ViewParts, m: FlMachine, names: RefNamer, itf: boolean):
     view.timers = { "#set": timers };
     return view;
   }
-  return { state: m.status === CRASHED ? null : t.states[m.state]!.name, status, vars, timers };
+  const view: { [k: string]: Json } = {
+    state: m.status === CRASHED ? null : t.states[m.state]!.name,
+    status,
+    vars,
+    timers,
+  };
+  if (m.wait !== null) view.waiting = waitingFor(p, m);
+  return view;
+}
+
+/** What a machine blocked in `receive` waits for: `Ack or Nack (receive at file.fl:12:5)`. */
+export function waitingFor(p: ViewParts, m: FlMachine): string {
+  const r = p.machines[m.type]!.receives[m.wait!.site]!;
+  const events = r.events.map((e) => p.ir.events[e]!.name).join(" or ");
+  const at = r.span.start;
+  return `${events} (receive at ${r.span.file}:${at.line}:${at.col})`;
 }
 
 function networkView(p: ViewParts, s: FlState, names: RefNamer, itf: boolean): Json[] {

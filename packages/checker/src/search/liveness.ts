@@ -24,10 +24,10 @@ import { type CheckResult, type CheckStats, resultKindOf } from "../check-result
 import { errorMessage } from "../errors.js";
 import { fingerprintInto } from "../fingerprint.js";
 import { FingerprintSet } from "../store/fingerprint-set.js";
-import { type Emit, type Failure, hasFairness, type Json, type Model } from "../model.js";
+import { type Emit, type Failure, hasFairness, hasSymmetry, type Json, type Model } from "../model.js";
 import { StateQueue } from "../store/state-queue.js";
 import type { Trace } from "../trace/trace.js";
-import { ModelInconsistency } from "./core.js";
+import { fingerprintFunction, ModelInconsistency } from "./core.js";
 import { emissionPath, rebuildTrace } from "./counterexample.js";
 import { lassoFailure, neglectedKeys } from "./fair-cycle.js";
 import { checkStats, errorResult, stackOf } from "./search-result.js";
@@ -143,8 +143,12 @@ class LivenessRun<S, Step extends Json> {
     this.start = this.now();
     this.fair = hasFairness(model);
     const own = options.fingerprint as ((state: S, out: Uint32Array) => void) | undefined;
+    // The exact check runs on the full graph: a symmetric model's own fingerprint is its quotient's.
     this.fingerprintOf =
-      own === undefined ? (state, out) => fingerprintInto(this.model.encode(state), out) : own;
+      own ??
+      (hasSymmetry(model)
+        ? (state, out) => fingerprintInto(this.model.encode(state), out)
+        : fingerprintFunction(model));
   }
 
   private readonly fingerprintOf: (state: S, out: Uint32Array) => void;
@@ -586,7 +590,7 @@ class LivenessRun<S, Step extends Json> {
       "the liveness counterexample",
     );
     if (closing !== undefined && last !== null) {
-      fingerprintInto(this.model.encode(last), this.fingerprint);
+      this.fingerprintOf(last, this.fingerprint);
       if (this.ids.get(this.fingerprint[0]!, this.fingerprint[1]!) !== closing) {
         throw new ModelInconsistency(
           "model is not deterministic: the liveness counterexample's cycle does not return to its start",

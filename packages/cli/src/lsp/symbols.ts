@@ -326,6 +326,12 @@ class Indexer {
       case "Print":
         this.expr(s.value);
         return;
+      case "Receive":
+        for (const c of s.cases) {
+          for (const e of c.events) this.use(eventKey(e.name), e);
+          this.action(c.action);
+        }
+        return;
       case "StartTimer":
       case "CancelTimer":
         this.timer(s.timer);

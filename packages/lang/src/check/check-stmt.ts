@@ -1,10 +1,11 @@
 // Statements, actions (entry/exit/handler code) and function bodies.
 import { FAULT_EVENT_MISUSE_HINT } from "../fault-events.js";
-import type { Action, AssignStmt, Block, Expr, Ident, Span, Stmt } from "../ast.js";
+import type { Action, AssignStmt, Block, Expr, Ident, ReceiveStmt, Span, Stmt } from "../ast.js";
 import { HALT_EVENT } from "../ir.js";
 import { ERROR, INT, STRING, type Type, typeEquals } from "../types.js";
 import { type CodeContext, type CodeFacts, newContext, noteEffect, isMissing } from "./context.js";
 import { ExprChecker, elementType, unparen } from "./check-expr.js";
+import { eventsPayload, faultEventMisuse } from "./event-payloads.js";
 import { didYouMean } from "./suggest.js";
 import type { FunInfo, MachineInfo } from "./tables.js";
 import { mismatchHint, showType } from "./type-text.js";
@@ -67,6 +68,15 @@ export class BodyChecker extends ExprChecker {
   ): void {
     const cx = newContext(owner.isSpec ? "spec" : "machine", owner, null);
     cx.facts = facts;
+    this.actionIn(action, cx, payload);
+  }
+
+  /** An action run in `cx` (a handler's fresh context, or a receive case inside the code around it). */
+  private actionIn(
+    action: Action,
+    cx: CodeContext,
+    payload: { type: Type | null; what: string; paramAllowed: boolean },
+  ): void {
     if (action.kind === "FunAction") {
       this.checkFunAction(action.fun, action.id, cx, payload);
       return;
@@ -116,7 +126,11 @@ export class BodyChecker extends ExprChecker {
         t = payload.type;
       }
       this.st.tables.declTypes.set(action.id, t);
+      cx.scopes.push(new Map());
       this.declareLocal(cx, p.name, t, action.id);
+      this.block(action.body, cx);
+      cx.scopes.pop();
+      return;
     }
     this.block(action.body, cx);
   }
@@ -235,6 +249,9 @@ export class BodyChecker extends ExprChecker {
       case "Print":
         this.printable(s.value, this.expr(s.value, cx));
         return;
+      case "Receive":
+        this.receiveStmt(s, cx);
+        return;
       case "If":
         this.condition(s.cond, cx, "an 'if' condition");
         this.block(s.then, cx);
@@ -293,6 +310,37 @@ export class BodyChecker extends ExprChecker {
         this.expr(s.expr, cx);
         return;
       }
+    }
+  }
+
+  /** `receive { case ... }`: machine code only; each event in one case; cases take payloads like handlers. */
+  private receiveStmt(s: ReceiveStmt, cx: CodeContext): void {
+    if (cx.kind === "globalFun" || cx.owner === null) {
+      this.report("FL414", s.span, "'receive' is not allowed in a top-level function", {
+        hint: "receive blocks the machine that runs it; move the function into the machine",
+      });
+    } else if (cx.kind === "spec") {
+      this.report("FL403", s.span, "'receive' is not allowed in a spec monitor", {
+        hint: "a monitor sees each event when it is sent; it never waits for one",
+      });
+    }
+    const seen = new Map<string, Ident>();
+    for (const c of s.cases) {
+      for (const ev of c.events) {
+        if (this.symbols.events.get(ev.name)?.fault) faultEventMisuse(this.st, ev, "received by a machine");
+        const before = seen.get(ev.name);
+        if (before && !isMissing(ev.name)) {
+          this.report("FL408", ev.span, `event '${ev.name}' has two cases in one receive`, {
+            hint: "merge the cases; a receive takes the first queued event any case names",
+            related: [{ message: "first case here", span: before.span }],
+          });
+        } else {
+          seen.set(ev.name, ev);
+        }
+      }
+      const payload = eventsPayload(this.st, c.events);
+      const what = `the receive case of ${c.events.map((e) => `'${e.name}'`).join(", ")}`;
+      this.actionIn(c.action, cx, { type: payload, what, paramAllowed: true });
     }
   }
 
@@ -591,6 +639,8 @@ export function alwaysLeaves(s: Stmt): boolean {
       const c = unparen(s.cond);
       return c.kind === "BoolLit" && !c.value;
     }
+    case "Receive":
+      return s.cases.every((c) => c.action.kind === "InlineAction" && alwaysLeaves(c.action.body));
     default:
       return false;
   }
@@ -605,6 +655,8 @@ function breaksOut(s: Stmt): boolean {
       return s.stmts.some(breaksOut);
     case "If":
       return breaksOut(s.then) || (s.else !== null && breaksOut(s.else));
+    case "Receive":
+      return s.cases.some((c) => c.action.kind === "InlineAction" && breaksOut(c.action.body));
     default:
       return false;
   }

@@ -109,7 +109,9 @@ export type Stmt =
       readonly type: TypeNode | null;
       readonly init: Expr;
     }
-  | { readonly k: "break" | "continue" };
+  | { readonly k: "break" | "continue" }
+  /** `{ ... }`: a scope of its own. */
+  | { readonly k: "block"; readonly body: readonly Stmt[] };
 
 /** An `else` block, an `else if`, or none. */
 export type Else = readonly Stmt[] | Extract<Stmt, { k: "if" }> | null;

@@ -42,6 +42,23 @@ export interface FlContext {
   /** `print`: a log line of the running step (shown in traces); no effect on state. */
   print(text: string): void;
 
+  /**
+   * `receive`: the event and payload that ended the wait at the running
+   * machine's receive `site` (IrMachine.receives). The first time the runtime
+   * reaches a site it throws (the machine blocks, keeping its variables); the
+   * delivery that unblocks it re-runs the step's code from its start with
+   * every earlier effect replayed rather than repeated, and this call returns.
+   */
+  receive(site: number, at: number, frame: readonly Value[]): readonly [number, Payload];
+  /**
+   * A call to a machine function that may reach a `receive`: `frame` is the
+   * caller's locals at code site `at`. Where a blocked machine waits is the
+   * chain of such frames and the receive's own; two states that wait at the
+   * same chain with the same frames and variables continue alike, so the
+   * checker counts them as one state.
+   */
+  via<T>(at: number, frame: readonly Value[], call: () => T): T;
+
   /** Throws the assertion failure. */
   assertFailed(site: number, message: string | null): never;
   startTimer(timer: number): void;

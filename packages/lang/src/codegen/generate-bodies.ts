@@ -128,6 +128,12 @@ interface Scope {
   temps: number;
   /** Set when an action returns a ControlTransfer (goto/raise/halt): its return type says so. */
   transfers?: boolean;
+  /**
+   * The locals declared so far, innermost block last (parameters first): what
+   * a `receive`, or a call that may reach one, hands the runtime as the
+   * frame's contents (see context.ts `receive`).
+   */
+  locals: string[][];
 }
 
 type Thunk = () => Expr;
@@ -147,6 +153,8 @@ export class BodyGenerator {
   private readonly constantSetNames = new Map<string, string>();
   /** Whether some action returns a ControlTransfer (then the module imports the type). */
   usesControlTransfer = false;
+  /** Per machine: its functions that may reach a `receive` (directly or through calls). */
+  private readonly receivers = new Map<string, ReadonlySet<string>>();
 
   constructor(
     private readonly ir: IrProgram,
@@ -154,6 +162,18 @@ export class BodyGenerator {
   ) {
     for (const e of ir.events) this.events.set(e.name, e.index);
     for (const m of ir.machines) this.machines.set(m.name, m);
+    for (const m of ir.machines) this.receivers.set(m.name, receivingFunctions(m));
+  }
+
+  /** `stmts` may block in a receive: one is in them, or a call to a function that reaches one. */
+  private mayReceive(stmts: readonly IrStmt[], scope: Scope): boolean {
+    const receivers = scope.owner === null ? undefined : this.receivers.get(scope.owner.name);
+    return receivers !== undefined && reachesReceive(stmts, receivers);
+  }
+
+  /** The locals in scope, as an array literal (the frame a receive or a receiving call records). */
+  private frame(scope: Scope): Expr {
+    return array(scope.locals.flat().map((n) => id(safeIdentifier(n))));
   }
 
   private site(span: Span): Expr {
@@ -172,7 +192,7 @@ export class BodyGenerator {
 
   /** An invariant: a predicate over the whole state. */
   invariant(inv: IrInvariant): Decl {
-    const scope: Scope = { owner: null, inAction: false, temps: 0 };
+    const scope: Scope = { owner: null, inAction: false, temps: 0, locals: [[]] };
     const body = this.predicate(inv.expr, scope, false);
     return this.func(
       invariantFunctionName(inv.name),
@@ -192,7 +212,7 @@ export class BodyGenerator {
    */
   invariantWitness(inv: IrInvariant): Decl | null {
     if (inv.expr.kind !== "quant" || inv.expr.quantifier !== "forall") return null;
-    const scope: Scope = { owner: null, inAction: false, temps: 0 };
+    const scope: Scope = { owner: null, inAction: false, temps: 0, locals: [[]] };
     return this.func(
       invariantWitnessFunctionName(inv.name),
       `the instances that break invariant ${inv.name}`,
@@ -270,7 +290,7 @@ export class BodyGenerator {
   }
 
   fun(fn: IrFun, owner: IrMachine | IrSpec | null): Decl {
-    const scope: Scope = { owner, inAction: false, temps: 0 };
+    const scope: Scope = { owner, inAction: false, temps: 0, locals: [fn.params.map((p) => p.name)] };
     const params = fn.params.map((p) => this.param(p.name, p.type));
     if (owner !== null) params.unshift(this.selfParam(owner));
     const body = [this.tick(fn.span), ...this.stmts(fn.body ?? [], scope)];
@@ -286,7 +306,12 @@ export class BodyGenerator {
   }
 
   private action(name: string, description: string, action: IrAction, owner: IrMachine | IrSpec): Decl {
-    const scope: Scope = { owner, inAction: true, temps: 0 };
+    const scope: Scope = {
+      owner,
+      inAction: true,
+      temps: 0,
+      locals: [action.param === null ? [] : [action.param.name]],
+    };
     const params = [this.selfParam(owner)];
     if (action.param !== null) params.push(this.param(action.param.name, action.param.type));
     const body = [this.tick(action.span), ...this.stmts(action.body, scope)];
@@ -332,8 +357,12 @@ export class BodyGenerator {
     return out;
   }
 
-  private block(list: readonly IrStmt[], scope: Scope, prefix: Stmt[] = []): Stmt[] {
-    return [...prefix, ...this.stmts(list, scope)];
+  /** A nested block: its locals go out of scope at its end. */
+  private block(list: readonly IrStmt[], scope: Scope, prefix: Stmt[] = [], locals: string[] = []): Stmt[] {
+    scope.locals.push(locals);
+    const out = [...prefix, ...this.stmts(list, scope)];
+    scope.locals.pop();
+    return out;
   }
 
   private control(e: Expr, scope: Scope): Stmt {
@@ -377,6 +406,7 @@ export class BodyGenerator {
   private stmt(s: IrStmt, scope: Scope): Stmt[] {
     switch (s.kind) {
       case "local":
+        scope.locals[scope.locals.length - 1]!.push(s.name);
         return [
           variable(
             "let",
@@ -434,6 +464,8 @@ export class BodyGenerator {
         return [this.control(ctxCall("halt", []), scope)];
       case "print":
         return [exprStmt(ctxCall("print", [this.expr(s.value, scope)]))];
+      case "receive":
+        return this.receive(s, scope);
       case "announce":
         return [exprStmt(ctxCall("announce", [this.eventRef(s.event), this.payload(s.payload, scope)]))];
       case "assert": {
@@ -452,13 +484,21 @@ export class BodyGenerator {
       case "foreach": {
         const iterable = this.expr(s.iterable, scope);
         const isMap = s.iterable.type.kind === "map";
+        const loop = (body: Stmt[]): Stmt => ({
+          k: "forOf",
+          name: safeIdentifier(s.variable),
+          iterable: isMap ? rtCall("keys", [iterable]) : iterable,
+          body,
+        });
+        if (!this.mayReceive(s.body, scope)) {
+          return [loop(this.block(s.body, scope, [this.tick(s.span)], [s.variable]))];
+        }
+        // A receive in the body: the iteration count is part of the frame (the element alone may repeat).
+        const count = `$${scope.temps++}`;
+        const step = assign(id(count), binary(id(count), "+", num(1)));
         return [
-          {
-            k: "forOf",
-            name: safeIdentifier(s.variable),
-            iterable: isMap ? rtCall("keys", [iterable]) : iterable,
-            body: this.block(s.body, scope, [this.tick(s.span)]),
-          },
+          variable("let", count, null, num(0)),
+          loop(this.block(s.body, scope, [this.tick(s.span), step], [count, s.variable])),
         ];
       }
       case "return":
@@ -473,6 +513,35 @@ export class BodyGenerator {
       case "expr":
         return [exprStmt(this.expr(s.expr, scope))];
     }
+  }
+
+  /**
+   * `const $n = ctx.receive(site);` (the runtime returns [event, payload] once one
+   * of the site's events arrives; see context.ts), then one `if` per case on
+   * the event, its parameter bound to the payload and its body inline.
+   */
+  private receive(s: Extract<IrStmt, { kind: "receive" }>, scope: Scope): Stmt[] {
+    const got = `$${scope.temps++}`;
+    const wait = ctxCall("receive", [num(s.site), this.site(s.span), this.frame(scope)]);
+    // The frame is read before the cases declare anything: generate the cases after it.
+    const bodies = s.cases.map((c) => {
+      const prefix: Stmt[] = [];
+      const p = c.action.param;
+      if (p !== null) {
+        const value = cast(elem(id(got), num(1)), this.types.typeNode(p.type));
+        prefix.push(variable("let", safeIdentifier(p.name), this.types.namedTypeNode(p.type), value));
+      }
+      return this.block(c.action.body, scope, prefix, p === null ? [] : [p.name]);
+    });
+    // The runtime returns only the events the cases name: the last case needs no test.
+    let chain: Stmt = { k: "block", body: bodies[bodies.length - 1]! };
+    for (let i = s.cases.length - 2; i >= 0; i--) {
+      const cond = s.cases[i]!.events.map((e) =>
+        binary(elem(id(got), num(0)), "===", this.eventRef(e)),
+      ).reduce((a, b) => binary(a, "||", b));
+      chain = ifStmt(cond, bodies[i]!, chain.k === "if" ? chain : chain.body);
+    }
+    return [variable("const", got, null, wait), chain];
   }
 
   private ifStmt(s: Extract<IrStmt, { kind: "if" }>, scope: Scope): Extract<Stmt, { k: "if" }> {
@@ -650,7 +719,10 @@ export class BodyGenerator {
         if (e.scope === "global") return call(id(funFunctionName(null, e.fun)), [id("ctx"), ...args]);
         const owner = scope.owner;
         if (!owner) throw new Error(`codegen: machine function ${e.fun} called outside a machine`);
-        return call(id(funFunctionName(owner.name, e.fun)), [id("ctx"), id("self"), ...args]);
+        const called = call(id(funFunctionName(owner.name, e.fun)), [id("ctx"), id("self"), ...args]);
+        if (!this.receivers.get(owner.name)?.has(e.fun)) return called;
+        // The callee may block in a receive: the caller's frame is part of where it waits.
+        return ctxCall("via", [this.site(e.span), this.frame(scope), arrow("", called)]);
       }
       case "sizeof":
         return prop(paren(this.expr(e.arg, scope)), "length");
@@ -790,3 +862,31 @@ export class BodyGenerator {
 
 const BOOL_TYPE: Type = { kind: "bool" };
 const VOID_TYPE: Type = { kind: "void" };
+
+/** The functions of `m` that may reach a `receive`: directly, or by calling one that does (a fixpoint). */
+function receivingFunctions(m: IrMachine): ReadonlySet<string> {
+  const found = new Set<string>();
+  if (m.receives.length === 0) return found;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const f of m.funs) {
+      if (!found.has(f.name) && f.body !== null && reachesReceive(f.body, found)) {
+        found.add(f.name);
+        changed = true;
+      }
+    }
+  }
+  return found;
+}
+
+/** A receive statement, or a call to one of `receivers` (machine functions), somewhere in `x`. */
+function reachesReceive(x: unknown, receivers: ReadonlySet<string>): boolean {
+  if (x === null || typeof x !== "object") return false;
+  if (Array.isArray(x)) return x.some((y) => reachesReceive(y, receivers));
+  const o = x as { kind?: unknown; scope?: unknown; fun?: unknown };
+  if (o.kind === "receive") return true;
+  if (o.kind === "call" && o.scope === "machine" && receivers.has(o.fun as string)) return true;
+  for (const [k, v] of Object.entries(x))
+    if (k !== "span" && k !== "type" && reachesReceive(v, receivers)) return true;
+  return false;
+}

@@ -136,7 +136,7 @@ class Printer {
       case "array":
         return `[${this.list(e.elems)}]`;
       case "arrow":
-        return `${e.param} => ${this.expr(e.body, ASSIGN)}`;
+        return `${e.param === "" ? "()" : e.param} => ${this.expr(e.body, ASSIGN)}`;
       case "paren":
         return `(${this.expr(e.expr, 0)})`;
       case "as":
@@ -149,7 +149,7 @@ class Printer {
   }
 
   private block(head: string, body: readonly Stmt[], indent: string, out: string[]): void {
-    out.push(`${indent}${head} {`);
+    out.push(head === "" ? `${indent}{` : `${indent}${head} {`);
     for (const s of body) this.stmt(s, indent + INDENT, out);
     out.push(`${indent}}`);
   }
@@ -173,6 +173,9 @@ class Printer {
         return;
       case "forOf":
         this.block(`for (const ${s.name} of ${this.expr(s.iterable, ASSIGN)})`, s.body, indent, out);
+        return;
+      case "block":
+        this.block("", s.body, indent, out);
         return;
       case "var": {
         const type = s.type !== null && this.mode === "ts" ? `: ${typeText(s.type, 0)}` : "";

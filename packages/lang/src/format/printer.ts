@@ -673,6 +673,17 @@ export class Printer {
         this.expr(s.value);
         this.out.write(";");
         return;
+      case "Receive": {
+        this.out.write("receive ");
+        const open = this.tokenAfter(s.span.start.offset, "{");
+        this.body(open, s.span.end.offset - 1, s.cases, (c) => {
+          this.out.write("case ");
+          this.idents(c.events, this.out.indent);
+          this.out.write(":");
+          this.action(c.action);
+        });
+        return;
+      }
       case "Halt":
       case "Break":
       case "Continue":

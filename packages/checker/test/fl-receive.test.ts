@@ -1,0 +1,355 @@
+// Issue 16 (P parity): blocking `receive` (executor.ts "Blocking receive").
+// The same protocol written with receive and with explicit states and defers
+// must give the same verdicts, and the same state counts where a blocked
+// machine's wait maps one to one onto the explicit machine's state.
+import { describe, expect, it } from "vitest";
+import type { StepOutcome } from "../src/model.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
+import { checkRandom } from "../src/search/random-explorer.js";
+import { buildModel, type FlModel } from "../src/fl/fl-model.js";
+import type { FlState, FlStep } from "../src/fl/fl-state.js";
+import { replayTrace } from "../src/trace/replay.js";
+import { compileText } from "./fixtures/fl/load.js";
+
+function model(text: string, test: string): FlModel {
+  return buildModel(compileText("receive.fl", text), test);
+}
+
+const COMMON = `
+param wrong: bool;
+event Ask: (from: Client, n: int);
+event Answer: (n: int, value: int);
+event Notice: int;
+event Bye;
+machine Notifier {
+  start state S { entry (c: Client) { send c, Notice, 7; } }
+}
+invariant Sum: forall c: Client :: !(c in Done) || c.total == 30;
+test Right [main = Client]: assert Sum;
+test param (wrong in [true]) Wrong [main = Client]: assert Sum;
+test Lossy [main = Client]: assert Sum with faults { drop Answer at most 1; duplicate Ask at most 1; };
+`;
+
+const WITH_RECEIVE = `${COMMON}
+machine Server {
+  start state Serving {
+    entry {
+      while (true) {
+        receive {
+          case Ask: (q) {
+            var v: int;
+            v = q.n * 10;
+            if (wrong && q.n == 1) { v = 5; }
+            send q.from, Answer, (n = q.n, value = v);
+          }
+          case Bye: { goto Closed; }
+        }
+      }
+    }
+  }
+  state Closed { ignore Ask; }
+}
+machine Client {
+  var server: Server;
+  var total: int;
+  var notices: int;
+  start state Calling {
+    defer Notice;
+    entry {
+      server = new Server();
+      new Notifier(this);
+      var i: int;
+      while (i < 3) {
+        total = total + call(i);
+        i = i + 1;
+      }
+      goto Done;
+    }
+  }
+  state Done {
+    entry { send server, Bye; }
+    on Notice do (n) { notices = notices + n; }
+    ignore Answer;
+  }
+  fun call(n: int): int {
+    send server, Ask, (from = this, n = n);
+    receive {
+      case Answer: (a) { return a.value; }
+    }
+  }
+}
+`;
+
+const EXPLICIT = `${COMMON}
+machine Server {
+  start state Serving {
+    on Ask do (q) {
+      var v: int;
+      v = q.n * 10;
+      if (wrong && q.n == 1) { v = 5; }
+      send q.from, Answer, (n = q.n, value = v);
+    }
+    on Bye goto Closed;
+  }
+  state Closed { ignore Ask; }
+}
+machine Client {
+  var server: Server;
+  var total: int;
+  var notices: int;
+  var i: int;
+  start state Calling {
+    defer Notice;
+    entry {
+      server = new Server();
+      new Notifier(this);
+      send server, Ask, (from = this, n = i);
+      goto Waiting;
+    }
+  }
+  state Waiting {
+    defer Notice;
+    on Answer do (a) {
+      total = total + a.value;
+      i = i + 1;
+      if (i < 3) { send server, Ask, (from = this, n = i); } else { goto Done; }
+    }
+  }
+  state Done {
+    entry { send server, Bye; }
+    on Notice do (n) { notices = notices + n; }
+    ignore Answer;
+  }
+}
+`;
+
+describe("receive and explicit states agree", () => {
+  it.each(["Right", "Wrong(wrong=true)"])("%s: same verdict and state count exhaustively", (test) => {
+    const r = checkExhaustive(model(WITH_RECEIVE, test));
+    const e = checkExhaustive(model(EXPLICIT, test));
+    expect(r.kind).toBe(test === "Right" ? "pass" : "violation");
+    expect(r.kind).toBe(e.kind);
+    expect(r.stats.distinctStates).toBe(e.stats.distinctStates);
+    if (r.kind === "violation" && e.kind === "violation") {
+      expect(r.failure.property).toBe("Sum");
+      expect(r.trace.steps).toHaveLength(e.trace.steps.length);
+    }
+  });
+
+  it("with a lost answer both deadlock; the receive version says who waits where", () => {
+    // A dropped answer leaves the client waiting: with receive that is a
+    // deadlock at the receive; the explicit client sits in Waiting, and only
+    // the Notice it defers there makes the end a deadlock.
+    const r = checkExhaustive(model(WITH_RECEIVE, "Lossy"));
+    const e = checkExhaustive(model(EXPLICIT, "Lossy"));
+    expect(e.kind).toBe("deadlock");
+    expect(r.kind).toBe("deadlock");
+    if (r.kind !== "deadlock" || e.kind !== "deadlock") return;
+    expect(e.failure.message).toMatch(/messages are pending: Notice/);
+    expect(r.trace.steps).toHaveLength(e.trace.steps.length);
+    expect(r.failure.message).toMatch(
+      /Client\(0\) is waiting to receive Answer \(receive at receive\.fl:\d+:\d+\)/,
+    );
+    expect(r.failure.location?.line).toBe(
+      WITH_RECEIVE.split("\n").findIndex((l) => l.includes("receive {", 4) && l.startsWith("    receive")) +
+        1,
+    );
+    // Shortest: init, the server answers, the answer is dropped.
+    expect(r.trace.steps).toHaveLength(3);
+  });
+
+  it("random and PCT walks reach the same verdicts (fixed seeds)", () => {
+    const verdicts = { Right: "pass", "Wrong(wrong=true)": "violation", Lossy: "deadlock" };
+    for (const strategy of ["random", "pct"] as const) {
+      for (const [test, kind] of Object.entries(verdicts)) {
+        const options = { strategy, seed: 11, runs: 200, maxSteps: 50 };
+        expect(checkRandom(model(WITH_RECEIVE, test), options).kind).toBe(kind);
+      }
+    }
+  });
+
+  it("a counterexample through receives replays to the same failure", () => {
+    const m = model(WITH_RECEIVE, "Wrong(wrong=true)");
+    const r = checkExhaustive(m);
+    if (r.kind !== "violation") throw new Error(r.kind);
+    const replayed = replayTrace(model(WITH_RECEIVE, "Wrong(wrong=true)"), r.trace.steps);
+    expect(replayed.states).toHaveLength(r.trace.steps.length);
+    expect(m.invariants.find((inv) => inv.name === "Sum")!.holds(replayed.states.at(-1)!)).toBe(false);
+  });
+});
+
+/** Runs `step` from `s` (null: the initial step) and returns the only outcome's state. */
+function only(m: FlModel, s: FlState | null): { step: FlStep; state: FlState }[] {
+  const out: { step: FlStep; state: FlState }[] = [];
+  const emit = (step: FlStep, o: StepOutcome<FlState>) => {
+    if (o.kind !== "state") throw new Error(o.failure.message);
+    out.push({ step, state: o.state });
+  };
+  if (s === null) m.initial(emit);
+  else m.successors(s, emit);
+  return out;
+}
+
+describe("a blocked machine", () => {
+  it("takes only the receive's events; others stay queued, and its state is what the code did so far", () => {
+    const m = model(WITH_RECEIVE, "Right");
+    const [init] = only(m, null);
+    const s = init!.state;
+    const client = s.machines[0]!;
+    // The client sent Ask and waits in `call`; the Notice from the Notifier is queued, not deliverable.
+    expect(client.wait).not.toBeNull();
+    expect(m.viewState(s)).toMatchObject({
+      "Client(0)": { state: "Calling", waiting: expect.stringMatching(/^Answer \(receive at/) },
+    });
+    const steps = only(m, s).map((x) => x.step);
+    expect(steps.every((st) => st.t !== "deliver" || st.to !== 0)).toBe(true);
+    expect(
+      s.channels.some((c) => c.to === 0 && c.msgs.some((msg) => m.parts.eventNames[msg.event] === "Notice")),
+    ).toBe(true);
+  });
+
+  it("encodes and decodes with its wait, and decoding keeps its fingerprint", () => {
+    const m = model(WITH_RECEIVE, "Right");
+    let frontier = only(m, null).map((x) => x.state);
+    for (let depth = 0; depth < 6; depth++) {
+      for (const s of frontier) {
+        const bytes = m.encode(s).slice();
+        const back = m.decode(bytes);
+        expect(Buffer.from(m.encode(back))).toEqual(Buffer.from(bytes));
+        const a = new Uint32Array(2);
+        const b = new Uint32Array(2);
+        m.fingerprint(s, a);
+        m.fingerprint(back, b);
+        expect([...b]).toEqual([...a]);
+      }
+      frontier = frontier.flatMap((s) => only(m, s).map((x) => x.state));
+    }
+  });
+
+  it("is counted by where it waits, not how it got there: a receive loop has finitely many states", () => {
+    // Each round trip grows the replay log, but the client waits at the same
+    // place with the same locals and variables: one state per (count, phase).
+    const text = `
+      event Tick;
+      event Tock;
+      machine Pinger {
+        var count: int;
+        var peer: Ponger;
+        start state Go {
+          entry {
+            peer = new Ponger(this);
+            while (true) {
+              send peer, Tick;
+              receive { case Tock: { count = (count + 1) % 3; } }
+            }
+          }
+        }
+      }
+      machine Ponger {
+        var peer: Pinger;
+        start state Go {
+          entry (p: Pinger) { peer = p; }
+          on Tick do { send peer, Tock; }
+        }
+      }
+      test Loop [main = Pinger];`;
+    const r = checkExhaustive(model(text, "Loop"));
+    expect(r.kind).toBe("pass");
+    // 3 counts x (Tick in flight | Tock in flight).
+    expect(r.stats.distinctStates).toBe(6);
+  });
+
+  it("replays choose and new from its log: a resumed run neither re-chooses nor re-creates", () => {
+    const text = `
+      event Go: int;
+      machine Child { start state S { } }
+      machine Parent {
+        var picked: int;
+        var kids: int;
+        var got: int;
+        start state S {
+          entry {
+            var k: Child;
+            picked = choose(3);
+            k = new Child();
+            kids = kids + 1;
+            send this, Go, picked;
+            receive { case Go: (n) { got = n; } }
+            assert got == picked, "the receive got another value";
+          }
+        }
+      }
+      invariant OneChild: forall p: Parent :: p.kids <= 1;
+      test T [main = Parent]: assert OneChild;`;
+    const m = model(text, "T");
+    const r = checkExhaustive(m);
+    expect(r.kind).toBe("pass");
+    // Three initial choices, each blocked then resumed: 3 + 3 states, two machines each.
+    expect(r.stats.distinctStates).toBe(6);
+    const inits = only(m, null);
+    expect(inits).toHaveLength(3);
+    for (const { state } of inits) {
+      const [next] = only(m, state);
+      expect(next!.state.machines).toHaveLength(2);
+      expect(next!.state.machines[0]!.wait).toBeNull();
+    }
+  });
+
+  it("loses its wait when it crashes, and starts over when it restarts", () => {
+    const text = `
+      event Ping;
+      machine Node {
+        var started: int;
+        start state S {
+          entry {
+            started = started + 1;
+            receive { case Ping: { goto Done; } }
+          }
+        }
+        state Done { }
+      }
+      machine Main {
+        start state S { entry { var n: Node; n = new Node(); } }
+      }
+      test T [main = Main] with faults { crash Node at most 1 then restart; };`;
+    const m = model(text, "T");
+    const [init] = only(m, null);
+    const node = init!.state.machines[1]!;
+    expect(node.wait).not.toBeNull();
+    const crashed = only(m, init!.state).find((x) => x.step.t === "crash")!.state;
+    expect(crashed.machines[1]!.wait).toBeNull();
+    const restarted = only(m, crashed).find((x) => x.step.t === "restart")!.state;
+    expect(restarted.machines[1]!.wait).not.toBeNull();
+    // Every run ends with the node waiting for a Ping nobody sends: a deadlock at the receive.
+    const r = checkExhaustive(model(text, "T"));
+    expect(r.kind).toBe("deadlock");
+  });
+
+  it("waits in a handler and in nested functions, and a goto after the receive moves it on", () => {
+    const text = `
+      event Start: Main;
+      event Reply: int;
+      event Kick;
+      machine Peer {
+        start state S { on Start do (p) { send p, Reply, 2; send p, Reply, 3; } }
+      }
+      machine Main {
+        var sum: int;
+        start state S {
+          entry { var p: Peer; p = new Peer(); send p, Start, this; send this, Kick; }
+          defer Reply;
+          on Kick do {
+            sum = two();
+            goto Done;
+          }
+        }
+        state Done { }
+        fun one(): int { receive { case Reply: (v) { return v; } } }
+        fun two(): int { var a: int; a = one(); return a + one(); }
+      }
+      invariant Five: forall m: Main :: !(m in Done) || m.sum == 5;
+      test T [main = Main]: assert Five;`;
+    const r = checkExhaustive(model(text, "T"));
+    expect(r.kind).toBe("pass");
+  });
+});
