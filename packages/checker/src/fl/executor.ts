@@ -445,18 +445,18 @@ export class Executor implements FlContext {
    */
   private run(id: number, m: FlMachine, trigger: number, payload: Payload, log: WaitEntry[] | null): void {
     const saved = this.frame;
-    const savedCalls = this.calls;
-    this.calls = [];
     if (this.cfg.machines[m.type]!.receives.length === 0) {
-      this.frame = null;
-      try {
+      // The hot path: nothing to record. What this run throws ends the step (begin resets the frame).
+      if (saved === null) this.dispatch(id, m, trigger, payload);
+      else {
+        this.frame = null;
         this.dispatch(id, m, trigger, payload);
-      } finally {
         this.frame = saved;
-        this.calls = savedCalls;
       }
       return;
     }
+    const savedCalls = this.calls;
+    this.calls = [];
     const frame: RunFrame = {
       id,
       state: m.state,
