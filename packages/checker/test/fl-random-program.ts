@@ -1,6 +1,7 @@
 // Random small .fl programs for property tests: three wired machine types,
 // each sending to one or two of them, with random handlers (counters, sends,
-// timers, helpers created to send, gotos, halts, asserts, choices), deferred
+// timers, helpers created to send, blocking receives, gotos, halts, asserts,
+// choices), deferred
 // and ignored events, random invariants and specs, sometimes faults. One
 // test, `Random`. Used by partial-order-properties.test.ts and
 // fl-enabled-steps.test.ts.
@@ -24,7 +25,7 @@ class Picker {
 
 /** One statement of a handler of a machine that may send to the types `targets`. */
 function action(p: Picker, targets: readonly number[], last: boolean): string {
-  const kind = p.int(last ? 9 : 7);
+  const kind = p.int(last ? 10 : 8);
   switch (kind) {
     case 0:
       return "if (x < 2) { x += 1; }";
@@ -43,6 +44,9 @@ function action(p: Picker, targets: readonly number[], last: boolean): string {
       return `if (spawned < 1) { spawned += 1; new H${k}(${REFS[k]}); }`;
     }
     case 7:
+      // Blocks until an E0 or E1 arrives (others stay queued); the locals survive the wait.
+      return "if (waits < 1) { waits += 1; var seen: int; receive { case E0: { seen = 1; } case E1: { seen = 2; } } x = seen % 2; }";
+    case 8:
       return `goto S${1 + p.int(2)};`;
     default:
       return p.chance(40) ? "halt;" : `goto S${1 + p.int(2)};`;
@@ -78,7 +82,7 @@ function machine(p: Picker, name: string, targets: readonly number[]): string {
     return `  state S${s} {\n    ${handler(p, targets, "E0")}\n    ${handler(p, targets, "E1")}\n    ${timeout}\n  }`;
   });
   return `machine ${name} {
-  var a: T0; var b: T1; var c: T2; var x: int; var sent: int; var ticks: int; var spawned: int;
+  var a: T0; var b: T1; var c: T2; var x: int; var sent: int; var ticks: int; var spawned: int; var waits: int;
   start state S0 {
     defer E0, E1;
     on Wire do (w) { a = w.a; b = w.b; c = w.c; ${kick} goto S1; }
