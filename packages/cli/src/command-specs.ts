@@ -21,7 +21,7 @@ export const CHECK_FLAGS = [
   {
     name: "workers",
     kind: "number",
-    description: "worker threads for big state spaces (default: cores)",
+    description: "worker threads for big state spaces (default: the idle cores)",
     valueName: "N",
   },
   {

@@ -3,7 +3,7 @@
 // report as tests finish, the CI reporters at the end, and exit with the most
 // severe outcome.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, hostname, tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import {
   type CheckResult,
@@ -25,6 +25,7 @@ import {
 import { compileSource, type Diagnostic, type IrTest, renderDiagnostics } from "@faultline/lang";
 import { parseArgs, parseByteSize, parseDuration } from "../args.js";
 import { discoverModelFiles } from "../discover.js";
+import { defaultWorkers } from "../default-workers.js";
 import {
   type ActualOutcome,
   compareOutcome,
@@ -650,7 +651,7 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
   const run: RunContext = {
     options,
     io,
-    workers: options.workers ?? availableParallelism(),
+    workers: options.workers ?? defaultWorkers(),
     outDir: options.out,
     interactive,
     tempTrace: null,
