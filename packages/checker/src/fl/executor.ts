@@ -387,8 +387,11 @@ export class Executor implements FlContext {
       if (strict) this.checkDeliverable(base, c, index);
       this.takeMessage(c, index);
       // P's halt event: the receiver halts whatever its state handles (no exit runs, as for `halt;`).
-      if (msg.event === this.haltEvent) this.haltMachine(to, this.ownMachine(to));
-      else this.deliverTo(to, this.ownMachine(to), msg.event, msg.payload);
+      const m = this.ownMachine(to);
+      if (msg.event === this.haltEvent) this.haltMachine(to, m);
+      // The common case calls the handler directly: nothing to record for a type without receive.
+      else if (this.cfg.machines[m.type]!.receives.length === 0) this.machineHandle(to, m, msg.event, msg.payload);
+      else this.deliverTo(to, m, msg.event, msg.payload);
       return { kind: "state", state: this.finish() };
     } catch (e) {
       return this.caught(e);
