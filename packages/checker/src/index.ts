@@ -41,6 +41,9 @@ export {
   spanToLocation,
 } from "./fl/fl-model.js";
 export type { FlState, FlStep } from "./fl/fl-state.js";
+export { JsonValueError, jsonValue, MachineNames, pointerToken } from "./fl/json-values.js";
+export { MonitorRunner, type MonitorRunnerOptions } from "./fl/monitor-runner.js";
+export { messageText, type RefNamer, valueToJson } from "./fl/value-view.js";
 export * from "./fl/param-instances.js";
 export {
   buildFaultPlan,

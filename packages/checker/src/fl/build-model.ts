@@ -198,7 +198,7 @@ export function buildParts(ir: IrProgram, test: IrTest, options: BuildModelOptio
 }
 
 /** What the generated module may `require`: the value runtime, and the foreign functions if it declares any. */
-function generatedModuleImports(
+export function generatedModuleImports(
   ir: IrProgram,
   code: GeneratedCode,
   options: BuildModelOptions,
@@ -221,7 +221,11 @@ function generatedModuleImports(
 }
 
 /** The program's params: BuildModelOptions.paramOverrides, else the test's values, else defaults. */
-function paramValues(ir: IrProgram, test: IrTest, options: BuildModelOptions): Value[] {
+export function paramValues(
+  ir: IrProgram,
+  test: Pick<IrTest, "paramValues">,
+  options: BuildModelOptions,
+): Value[] {
   const overrides = options.paramOverrides ?? {};
   for (const k of Object.keys(overrides)) {
     if (!ir.params.some((p) => p.name === k)) throw new Error(`unknown param ${k}`);

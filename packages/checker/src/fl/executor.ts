@@ -358,15 +358,36 @@ export class Executor implements FlContext {
   runInit(forced: readonly number[]): StepOutcome<FlState> {
     this.begin(null, forced);
     return this.outcome(() => {
-      this.monitors = this.cfg.monitors.map((t) => ({ state: t.start, vars: defaultsOf(t), g: this.gen }));
-      if (this.coverage !== null) for (const t of this.cfg.monitors) this.countEntered(t, t.start);
-      for (let i = 0; i < this.monitors.length; i++) {
-        const t = this.cfg.monitors[i]!;
-        const entry = t.states[t.start]!.entry;
-        if (entry) this.runMonitorEntry(i, entry);
-      }
+      this.startMonitors();
       this.create(this.cfg.main, null, null);
     });
+  }
+
+  private startMonitors(): void {
+    this.monitors = this.cfg.monitors.map((t) => ({ state: t.start, vars: defaultsOf(t), g: this.gen }));
+    if (this.coverage !== null) for (const t of this.cfg.monitors) this.countEntered(t, t.start);
+    for (let i = 0; i < this.monitors.length; i++) {
+      const t = this.cfg.monitors[i]!;
+      const entry = t.states[t.start]!.entry;
+      if (entry) this.runMonitorEntry(i, entry);
+    }
+  }
+
+  /** The monitors alone, started as runInit starts them, with no machine (monitor-runner.ts). */
+  runMonitorsOnly(): StepOutcome<FlState> {
+    this.begin(null, []);
+    return this.outcome(() => this.startMonitors());
+  }
+
+  /** One observation of `event` outside any machine, as a send or announce shows it to the monitors (monitor-runner.ts). */
+  runObservation(base: FlState, event: number, payload: Payload): StepOutcome<FlState> {
+    this.begin(base, []);
+    try {
+      this.observe(event, payload);
+      return { kind: "state", state: this.finish() };
+    } catch (e) {
+      return this.caught(e);
+    }
   }
 
   runDeliver(

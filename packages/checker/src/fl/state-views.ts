@@ -128,7 +128,8 @@ function networkView(p: ViewParts, s: FlState, names: RefNamer, itf: boolean): J
   return out;
 }
 
-function monitorsView(p: ViewParts, s: FlState, names: RefNamer, itf: boolean): { [k: string]: Json } {
+/** The spec monitors: per spec its state, whether hot, its variables. */
+export function monitorsView(p: ViewParts, s: FlState, names: RefNamer, itf: boolean): { [k: string]: Json } {
   const out: { [k: string]: Json } = {};
   s.monitors.forEach((mon, i) => {
     const t = p.monitors[i]!;
