@@ -175,6 +175,8 @@ export interface ForeignItfTrace {
   loop?: number;
   description?: string;
   source?: string;
+  /** The failure the run ends in, when the document records one (`#meta.faultline.failure`, as `faultline observe` writes). */
+  failure?: Failure;
 }
 
 const QUINT_ACTION = "mbt::actionTaken";
@@ -233,6 +235,7 @@ export function readForeignItf(
   const meta = isRecord(data["#meta"]) ? data["#meta"] : {};
   if (typeof meta.description === "string") trace.description = meta.description;
   if (typeof meta.source === "string") trace.source = meta.source;
+  if (isRecord(meta.faultline) && isFailure(meta.faultline.failure)) trace.failure = meta.faultline.failure;
   return { ok: true, trace };
 }
 

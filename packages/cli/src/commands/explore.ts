@@ -5,17 +5,7 @@
 // printed as `faultline replay` prints it. A model is explored through a
 // ModelSession; off a terminal its initial steps are printed.
 import { readFileSync } from "node:fs";
-import {
-  changeLines,
-  type ForeignItfTrace,
-  isForeignItf,
-  type Json,
-  type Model,
-  parseTraceFile,
-  readForeignItf,
-  resolveTraceSource,
-  type StateView,
-} from "@faultline/checker";
+import { type Json, type Model, parseTraceFile, resolveTraceSource } from "@faultline/checker";
 import { renderDiagnostics } from "@faultline/lang";
 import { parseArgs } from "../args.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
@@ -26,9 +16,18 @@ import { parseParamFlags, resolveTestInstance } from "../param-overrides.js";
 import { ModelSession } from "../tui/model-session.js";
 import { nextStepText } from "../tui/next-pane.js";
 import { buildStateRows } from "../tui/state-diff.js";
-import { buildTraceDocument, foreignItfDocument, type TraceDocument } from "../tui/trace-document.js";
+import { buildTraceDocument, type TraceDocument } from "../tui/trace-document.js";
 import { plural } from "../plural.js";
 import { runReplay } from "./replay.js";
+import { foreignTraceText, readForeignTrace } from "../foreign-trace.js";
+
+/** The foreign ITF trace `argv` names (no --model given), or null. */
+function foreignTraceOf(argv: readonly string[]): ReturnType<typeof readForeignTrace> {
+  const parsed = parseArgs(argv, TRACE_FLAGS);
+  const path = parsed.ok ? parsed.args.positionals[0] : undefined;
+  if (path === undefined || parsed.ok === false || parsed.args.flags.has("model")) return null;
+  return readForeignTrace(path);
+}
 
 export interface ExploreTerminal {
   stdin: NodeJS.ReadStream;
@@ -139,47 +138,6 @@ export function loadTraceDocument(
   if (trace.failure !== undefined) options.recordedFailure = trace.failure;
   if (trace.loop !== undefined) options.loop = trace.loop;
   return { ok: true, document: buildTraceDocument(model, trace.steps, options), model, steps: trace.steps };
-}
-
-/**
- * An ITF document written by another tool (no Faultline steps in it): its
- * states, viewed without a model. Null for anything else, Faultline's own
- * ITF included, which the model replays.
- */
-function readForeignTrace(
-  argv: readonly string[],
-): { document: TraceDocument; trace: ForeignItfTrace } | null {
-  const parsed = parseArgs(argv, TRACE_FLAGS);
-  const path = parsed.ok ? parsed.args.positionals[0] : undefined;
-  if (path === undefined || parsed.ok === false || parsed.args.flags.has("model")) return null;
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, "utf8"));
-  } catch {
-    return null; // loadTraceDocument says what is wrong with the file
-  }
-  if (!isForeignItf(data)) return null;
-  const read = readForeignItf(data);
-  if (!read.ok) return null;
-  return { document: foreignItfDocument(read.trace, path), trace: read.trace };
-}
-
-/** A foreign ITF trace as text: each state, then what changed from the one before. */
-function foreignTraceText(trace: ForeignItfTrace, document: TraceDocument): string {
-  const lines: string[] = [];
-  const width = String(trace.states.length).length;
-  let before: StateView | null = null;
-  document.steps.forEach((step, index) => {
-    lines.push(`  ${String(index + 1).padStart(width)}. ${step.label.text}`);
-    lines.push(...changeLines(before, step.state, " ".repeat(width + 4)));
-    before = step.state;
-  });
-  if (trace.loop !== undefined) {
-    lines.push(
-      `  (a lasso: after state ${trace.states.length} the run loops back to state ${trace.loop + 1}, forever)`,
-    );
-  }
-  return lines.join("\n");
 }
 
 export interface LoadedSession {
@@ -327,7 +285,7 @@ export async function runExplore(
   terminal: ExploreTerminal = { stdin: process.stdin, stdout: process.stdout },
 ): Promise<ExitCodeValue> {
   if (firstPositional(argv)?.endsWith(".fl")) return runExploreModel(argv, io, terminal);
-  const foreign = readForeignTrace(argv);
+  const foreign = foreignTraceOf(argv);
   if (foreign !== null) {
     if (!io.isTTY || !terminal.stdin.isTTY) {
       io.out(

@@ -26,17 +26,48 @@ import { colorEnabled, type Io } from "../io.js";
 import { loadTestModel, readAndCompile } from "../model-loader.js";
 import { parseParamFlags, resolveTestInstance } from "../param-overrides.js";
 import { plural } from "../plural.js";
-import { writeCounterexampleHtml } from "../reporters/html.js";
+import { writeCounterexampleHtml, writeTraceHtml } from "../reporters/html.js";
+import { foreignTraceText, readForeignTrace } from "../foreign-trace.js";
 import { exitCodeForFailure } from "../exit-codes.js";
 
 const USAGE = "usage: faultline replay <trace.itf.json> [--model FILE] [--param NAME=VALUE] [--html FILE]";
 
 export function runReplay(argv: readonly string[], io: Io): ExitCodeValue {
+  const foreign = replayForeign(argv, io);
+  if (foreign !== null) return foreign;
   const opened = openReplay(argv, io);
   if (!opened.ok) return opened.code;
   const checked = checkReplay(opened.model, opened.trace.steps, opened.trace);
   const code = reportVerdict(opened, checked, io);
   return opened.html === undefined ? code : (writeReplayHtml(opened, opened.html, io) ?? code);
+}
+
+/**
+ * An ITF trace of another tool, or of `faultline observe` (no steps to
+ * replay): printed as written, and with `--html` written as a page; null
+ * for any other trace. Exit 0: there is nothing to reproduce.
+ */
+function replayForeign(argv: readonly string[], io: Io): ExitCodeValue | null {
+  const parsed = parseArgs(argv, REPLAY_FLAGS);
+  if (!parsed.ok || parsed.args.flags.has("model") || parsed.args.positionals.length !== 1) return null;
+  const path = parsed.args.positionals[0]!;
+  const foreign = readForeignTrace(path);
+  if (foreign === null) return null;
+  const { document, trace } = foreign;
+  io.out(`${path}: ${plural(trace.states.length, "state")} (${document.notes.join("; ")})\n`);
+  io.out(`${foreignTraceText(trace, document)}\n`);
+  if (trace.failure !== undefined) io.out(`${failureToText(trace.failure)}\n`);
+  const html = parsed.args.flags.get("html");
+  if (typeof html === "string") {
+    try {
+      writeTraceHtml(document, html, { tracePath: path });
+    } catch (e) {
+      io.err(`faultline replay: cannot write ${html}: ${errorMessage(e)}\n`);
+      return ExitCode.usage;
+    }
+    io.out(`page: ${html}\n`);
+  }
+  return ExitCode.pass;
 }
 
 /** `--html FILE`: the trace as a page (reporters/html.ts); an exit code when it cannot be written. */

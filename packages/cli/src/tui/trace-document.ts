@@ -189,8 +189,8 @@ export function foreignItfDocument(trace: ForeignItfTrace, title: string): Trace
   const document: TraceDocument = {
     title,
     test: trace.source ?? "",
-    failure: null,
-    failureStep: null,
+    failure: trace.failure ?? null,
+    failureStep: trace.failure === undefined ? null : steps.length - 1,
     steps,
     notes,
     foreign: true,
