@@ -44,6 +44,8 @@ export async function runCli(argv: readonly string[], io: Io): Promise<ExitCodeV
         return (await import("./commands/replay.js")).runReplay(rest, io);
       case "explore":
         return await (await import("./commands/explore.js")).runExplore(rest, io);
+      case "observe":
+        return await (await import("./commands/observe.js")).runObserve(rest, io);
       case "fmt":
         return (await import("./commands/fmt.js")).runFmt(rest, io);
       case "lsp":

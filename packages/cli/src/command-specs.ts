@@ -159,6 +159,43 @@ export const MERGE_FLAGS = [
   { name: "quiet", kind: "boolean", description: "only failures and the summary" },
 ] as const satisfies readonly FlagSpec[];
 
+/** `observe`: spec monitors on a log (docs/observe.md). */
+export const OBSERVE_FLAGS = [
+  {
+    name: "spec",
+    kind: "multi",
+    description: "a spec monitor to run (default: every spec of the model)",
+    valueName: "S",
+  },
+  {
+    name: "map",
+    kind: "string",
+    description: "a mapping from the log's own fields to model events (JSON)",
+    valueName: "FILE",
+  },
+  {
+    name: "partition-by",
+    kind: "string",
+    description: "one set of monitors per value at this JSON pointer, e.g. /payload/token",
+    valueName: "PTR",
+  },
+  {
+    name: "reorder-window",
+    kind: "string",
+    description: "re-sort events that arrive out of timestamp order by up to D (e.g. 500ms)",
+    valueName: "D",
+  },
+  { name: "follow", kind: "boolean", description: "keep reading a growing file until Ctrl-C or --timeout" },
+  { name: "timeout", kind: "string", description: "stop reading after D (e.g. 30s, 5m)", valueName: "D" },
+  { name: "reporter", kind: "list", description: REPORTERS.join(" | "), valueName: "R" },
+  {
+    name: "out",
+    kind: "string",
+    description: "write each finding's trace (ITF JSON) and the reports there",
+    valueName: "DIR",
+  },
+] as const satisfies readonly FlagSpec[];
+
 export const FMT_FLAGS = [
   { name: "check", kind: "boolean", description: "write nothing; exit 1 if a file is not formatted" },
   { name: "quiet", kind: "boolean", description: "print only what is not formatted and errors" },
@@ -239,6 +276,16 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
     ],
     sections: [{ title: "Options", flags: MERGE_FLAGS }],
+  },
+  {
+    name: "observe",
+    usage: [
+      {
+        line: "faultline observe <model.fl> [--spec S]... [--map FILE] [--partition-by PTR] [logs.jsonl | -]",
+        summary: "check a system's log (JSON lines) against the model's spec monitors",
+      },
+    ],
+    sections: [{ title: "Options", flags: OBSERVE_FLAGS }],
   },
   {
     name: "fmt",

@@ -18,6 +18,8 @@ export const ExitCode = {
   notReproduced: 6,
   /** `replay` only: the trace fails, but not with the failure it recorded. */
   differentFailure: 7,
+  /** `observe` only: a spec monitor is still hot at the end of the input (docs/observe.md). */
+  unresolved: 8,
   /** The command line is wrong: unknown flag, missing file. */
   usage: 64,
   /** A bug in Faultline itself. */
@@ -38,6 +40,7 @@ const SEVERITY_ORDER: ExitCodeValue[] = [
   ExitCode.violation,
   ExitCode.builtinFailure,
   ExitCode.liveness,
+  ExitCode.unresolved,
   ExitCode.bounded,
   ExitCode.pass,
 ];

@@ -7,7 +7,8 @@ import { VERSION } from "./version.js";
 const EXIT_CODES = `Exit codes: 0 pass, 1 property violation, 2 deadlock/unhandled event/runtime error,
 3 liveness violation, 4 model error (syntax/type), 5 bound reached without verdict,
 6 replay: the trace no longer reproduces its failure, 7 replay: a different failure,
-64 usage error (or a corrupted trace), 70 internal error. See docs/cli.md.
+8 observe: a spec monitor still hot at the end of the input,
+64 usage error (or a corrupted trace or unreadable log lines), 70 internal error. See docs/cli.md.
 `;
 
 function flagLabel(f: FlagSpec): string {

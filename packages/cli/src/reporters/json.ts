@@ -7,6 +7,7 @@ import type { Diagnostic } from "@faultline/lang";
 import { outcomeText, testPassed } from "./format.js";
 import type {
   LivenessReport,
+  ObserveFigures,
   RandomFindingReport,
   RunReport,
   TestOutcomeKind,
@@ -99,6 +100,8 @@ export interface JsonSummary {
   /** Per file and spec monitor: the states and transitions covered by any of its tests (merged). */
   scenarioCoverage: JsonScenarioCoverage[];
   modelErrors: { file: string; errors: number; expected: boolean; diagnostics: JsonDiagnostic[] }[];
+  /** `faultline observe` only: the log's figures (docs/observe.md). */
+  observe?: ObserveFigures;
 }
 
 /** Times in the summary: milliseconds to 0.1 ms (`354.6`, not `354.6005909999999`). */
@@ -191,6 +194,7 @@ export function toJsonSummary(report: RunReport): JsonSummary {
     tests,
     scenarioCoverage: mergedScenarioCoverage(report.tests),
     modelErrors,
+    ...(report.observe !== undefined ? { observe: report.observe } : {}),
   };
 }
 

@@ -186,6 +186,44 @@ export interface RunReport {
    * figures so far) and the tests after it were not checked. Exit code 130.
    */
   interrupted?: boolean;
+  /** `faultline observe`: what the log held and how it was checked (docs/observe.md). */
+  observe?: ObserveFigures;
+}
+
+export interface ObserveCounts {
+  /** Lines read, blank ones included. */
+  lines: number;
+  /** Events shown to the monitors. */
+  events: number;
+  /** Lines whose event the mapping does not list. */
+  unmapped: number;
+  /** Lines whose event no selected monitor observes. */
+  unobserved: number;
+  /** Events of a partition after its violation (not checked). */
+  afterViolation: number;
+  /** Input errors, late events included. */
+  inputErrors: number;
+  /** Events older than one already checked, beyond --reorder-window (also input errors). */
+  late: number;
+  /** Partitions seen (created, counting one again after it returned to its start). */
+  partitions: number;
+  /** The most partitions in progress at once. */
+  peakPartitions: number;
+  /** Findings beyond MAX_FINDINGS, counted only. */
+  moreFindings: number;
+}
+
+/** The figures of a `faultline observe` run: its input, its specs, the counts and the speed. */
+export interface ObserveFigures extends ObserveCounts {
+  input: string;
+  specs: string[];
+  partitionBy: string | null;
+  violations: number;
+  unresolved: number;
+  /** Reading and checking the log, without compiling the model. */
+  streamMs: number;
+  eventsPerSecond: number;
+  stopped: "timeout" | null;
 }
 
 /** Built-in checks every test runs besides its asserted properties; named as `Failure.property` names them. */
