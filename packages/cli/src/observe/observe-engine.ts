@@ -169,8 +169,8 @@ export class ObserveEngine {
           n,
           1,
           "OBS106",
-          `event ${this.runner.events[read.event]!.name} at ${new Date(read.ts).toISOString()} arrived after an event at ${new Date(this.window.released).toISOString()} was already checked`,
-          "it is out of order by more than --reorder-window; widen the window to re-sort it",
+          `event ${this.runner.events[read.event]!.name} at ${isoTime(read.ts)} arrived after an event at ${isoTime(this.window.newest)}, more than the reorder window (${this.options.windowMs} ms) out of order; not checked`,
+          "widen --reorder-window to re-sort it",
         );
       }
     } catch (e) {
@@ -314,15 +314,26 @@ export class ObserveEngine {
     if (this.inputErrors.length < MAX_INPUT_ERRORS) this.inputErrors.push({ line, col, code, message, hint });
   }
 
-  /** The column of the field `pointer` ends at in the line's text (its key), else 1. */
+  /**
+   * The column of the value `pointer` names in the line's text, found by its
+   * key (or, for a field that is missing, by the nearest key above it); else 1.
+   */
   private columnOf(pointer: string | null): number {
-    if (pointer === null || pointer === "") return 1;
-    const last = pointer
-      .slice(pointer.lastIndexOf("/") + 1)
-      .replace(/~1/g, "/")
-      .replace(/~0/g, "~");
-    const at = this.text.indexOf(`${JSON.stringify(last)}:`);
-    const loose = at >= 0 ? at : this.text.indexOf(JSON.stringify(last));
-    return loose >= 0 ? loose + 1 : 1;
+    const tokens = pointer === null ? [] : pointer.split("/").slice(1);
+    for (let i = tokens.length - 1; i >= 0; i--) {
+      const key = JSON.stringify(tokens[i]!.replace(/~1/g, "/").replace(/~0/g, "~"));
+      const at = this.text.indexOf(`${key}:`);
+      if (at < 0) continue;
+      let col = at + key.length + 1;
+      while (this.text[col] === " ") col++;
+      return col + 1;
+    }
+    return 1;
   }
+}
+
+/** A timestamp as ISO-8601, or the number when it is out of Date's range. */
+function isoTime(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
 }

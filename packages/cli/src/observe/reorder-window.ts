@@ -1,8 +1,8 @@
 // Timestamp order within a window (docs/observe.md, "Ordering"): an event is
 // held until an event at least `windowMs` later has arrived, so events that
-// arrive out of order by less than the window are re-sorted; one older than
-// an event already released is late, beyond the window, and refused. Ties
-// keep their arrival order. Memory: the events of one window.
+// arrive behind the newest timestamp seen by at most the window are re-sorted;
+// one further behind is late and refused. Ties keep their arrival order.
+// Memory: the events of one window.
 
 export interface Timed {
   ts: number;
@@ -12,22 +12,20 @@ export interface Timed {
 
 export class ReorderWindow<T extends Timed> {
   private readonly heap: T[] = [];
-  private newest = Number.NEGATIVE_INFINITY;
-  /** The timestamp of the last event released: nothing older may come any more. */
-  released = Number.NEGATIVE_INFINITY;
+  /** The newest timestamp seen: an event more than the window older is late. */
+  newest = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly windowMs: number,
     private readonly release: (item: T) => void,
   ) {}
 
-  /** Adds `item`; false (and nothing added) when it is late: older than an event already released. */
+  /** Adds `item`; false (and nothing added) when it is late: more than the window older than the newest. */
   push(item: T): boolean {
-    if (item.ts < this.released) return false;
+    if (item.ts < this.newest - this.windowMs) return false;
     if (item.ts > this.newest) this.newest = item.ts;
     // The common case, in order with nothing held and no window: straight through.
     if (this.windowMs === 0 && this.heap.length === 0) {
-      this.released = item.ts;
       this.release(item);
       return true;
     }
@@ -47,9 +45,7 @@ export class ReorderWindow<T extends Timed> {
   }
 
   private releaseFirst(): void {
-    const first = this.take();
-    this.released = first.ts;
-    this.release(first);
+    this.release(this.take());
   }
 
   private before(a: T, b: T): boolean {
