@@ -82,6 +82,24 @@ describe("faultline observe", () => {
     expect((await cli(model, hot, "--spec", "Nope")).err).toMatch(/has no spec Nope/);
   });
 
+  it("gives a spec the params of --param, and refuses an unknown param or a value of the wrong type", async () => {
+    const withParam = join(dir, "param.fl");
+    writeFileSync(
+      withParam,
+      `param limit: int;\nevent Tick;\nspec Limited observes Tick {\n  var n: int;\n  start state S { on Tick do { n += 1; assert n <= limit, "over the limit"; } }\n}\n`,
+    );
+    const ticks = join(dir, "ticks.jsonl");
+    writeFileSync(ticks, `${[line(1, "Tick"), line(2, "Tick")].join("\n")}\n`);
+    expect((await cli(withParam, ticks)).code).toBe(1);
+    expect((await cli(withParam, ticks, "--param", "limit=2")).code).toBe(0);
+    expect((await cli(withParam, ticks, "--param", "limit=two")).err).toMatch(
+      /limit is an int, so give a whole number/,
+    );
+    expect((await cli(withParam, ticks, "--param", "limt=2")).err).toMatch(
+      /has no param limt; did you mean 'limit'\?/,
+    );
+  });
+
   it("writes the JSON summary: a failed test per finding, a passed one per clean spec, the log's figures", async () => {
     const r = await cli(model, hot, "--partition-by", "/payload", "--reporter", "json");
     expect(r.code).toBe(8);

@@ -51,7 +51,7 @@ describe("observe: the default line format", () => {
       1,
       63,
       "OBS103",
-      /payload of Deposited: expected int, got "5"/,
+      /payload of Deposited at \/payload\/amount: expected int, got "5"/,
     ],
     [
       line(1, "Deposited", { account: "a", amount: 5, kind: "Gold" }),
@@ -79,7 +79,7 @@ describe("observe: the default line format", () => {
     expect(run.inputErrors.map((e) => [e.line, e.message])).toEqual([
       [
         2,
-        "payload of Deposited: expected int, got 1.5 (an int is a JSON integer in -2147483648..2147483647)",
+        "payload of Deposited at /payload/amount: expected int, got 1.5 (an int is a JSON integer in -2147483648..2147483647)",
       ],
     ]);
     expect(run.counts.events).toBe(2);
@@ -114,6 +114,20 @@ describe("observe: a mapping file", () => {
     expect(run.partitionBy).toBe("/attributes/account");
     expect(run.findings.map((f) => [f.kind, f.spec, f.partition, f.line, f.failure.message])).toEqual([
       ["violation", "AccountLife", "a", 3, "spec AccountLife: deposit of -3 to a"],
+    ]);
+  });
+
+  it("names the mapped field and the pointer in the line in a payload error", async () => {
+    const run = await observeLines(
+      [otel("2026-12-04T10:00:00.000Z", "account.deposit", { account: "a", cents: "12" })],
+      { mapping: { file: "map.json", data: MAPPING } },
+    );
+    expect(run.inputErrors.map((e) => [e.line, e.code, e.message])).toEqual([
+      [
+        1,
+        "OBS103",
+        'payload of Deposited (mapped by events["account.deposit"].payload.amount) at /attributes/cents: expected int, got "12" (an int is a JSON integer in -2147483648..2147483647)',
+      ],
     ]);
   });
 

@@ -21,6 +21,7 @@ import {
 } from "../observe/observe-report.js";
 import { emitReports } from "../reporters/emit.js";
 import { htmlPathFor, writeTraceHtml } from "../reporters/html.js";
+import { parseParamFlags } from "../param-overrides.js";
 import { isReporter, planStdout, reporterList } from "../reporters/names.js";
 import { foreignItfDocument } from "../tui/trace-document.js";
 
@@ -58,6 +59,10 @@ export async function runObserve(argv: readonly string[], io: Io): Promise<ExitC
   const input = log ?? "-";
   if (follow && input === "-")
     return usage("--follow reads a growing file; give its path (stdin is followed anyway)");
+  if (input === "-" && process.stdin.isTTY === true && io.isTTY)
+    return usage(`give a log file, or pipe the log to stdin (${USAGE})`);
+  const params = parseParamFlags(flags.get("param") as string[] | undefined, "observe", true);
+  if (!params.ok) return usage(params.message);
 
   const interrupt = new AbortController();
   const onInterrupt = () => {
@@ -76,6 +81,9 @@ export async function runObserve(argv: readonly string[], io: Io): Promise<ExitC
     ...(flags.has("partition-by") ? { partitionBy: flags.get("partition-by") as string } : {}),
     ...(windowMs !== undefined ? { reorderWindowMs: windowMs } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(params.overrides.length > 0
+      ? { params: Object.fromEntries(params.overrides.map((o) => [o.name, o.texts[0]!])) }
+      : {}),
   };
   let result: Awaited<ReturnType<typeof observe>>;
   try {

@@ -171,7 +171,7 @@ export class LineFormat {
           problem(at, `${r.as} has no payload`, "OBS203");
           continue;
         }
-        const payload = payloadReader(r.payload, type, at, names, problem);
+        const payload = payloadReader(r.payload, type, at, names, problem, r.as);
         if (payload !== null) rules.set(logName, { event, payload });
       }
     }
@@ -268,7 +268,8 @@ function converted(v: unknown, type: Type, pointer: string, event: string, names
     return jsonValue(v, type, names, pointer);
   } catch (e) {
     if (!(e instanceof JsonValueError)) throw e;
-    throw new LineProblem("OBS103", `payload of ${event}: ${e.message}`, e.pointer || pointer);
+    const at = e.pointer || pointer;
+    throw new LineProblem("OBS103", `payload of ${event} at ${at}: ${e.message}`, at);
   }
 }
 
@@ -283,6 +284,7 @@ function payloadReader(
   key: string,
   names: MachineNames,
   problem: (key: string, message: string, code?: string) => void,
+  event: string,
 ): PayloadReader | null {
   if (typeof rule === "string") {
     const p = parsePointer(rule);
@@ -294,7 +296,7 @@ function payloadReader(
       const v = resolvePointer(line, p);
       if (v === undefined)
         throw new LineProblem("OBS103", `no value at ${p.text} (mapped by ${key})`, p.text);
-      return converted(v, type, p.text, key, n);
+      return converted(v, type, p.text, `${event} (mapped by ${key})`, n);
     };
   }
   if (typeof rule === "object" && rule !== null && !Array.isArray(rule) && "const" in rule) {
@@ -316,7 +318,7 @@ function payloadReader(
       );
       return null;
     }
-    const parts = rule.map((r, i) => payloadReader(r, type.elems[i]!, `${key}[${i}]`, names, problem));
+    const parts = rule.map((r, i) => payloadReader(r, type.elems[i]!, `${key}[${i}]`, names, problem, event));
     if (parts.some((r) => r === null)) return null;
     return (line, n) => parts.map((r) => r!(line, n));
   }
@@ -346,7 +348,7 @@ function payloadReader(
         problem(key, `field ${t.name} (${typeToString(t.type)}) is not mapped`, "OBS203");
         return null;
       }
-      return payloadReader(fields[t.name], t.type, `${key}.${t.name}`, names, problem);
+      return payloadReader(fields[t.name], t.type, `${key}.${t.name}`, names, problem, event);
     });
     if (!ok || parts.some((r) => r === null)) return null;
     return (line, n) => parts.map((r) => r!(line, n));

@@ -4,7 +4,13 @@
 // bounded memory: lines are split from byte chunks as they come, from a file,
 // stdin, a growing file (`follow`) or any async iterable of chunks.
 import { open } from "node:fs/promises";
-import { errorMessage, loadForeignImplementation, MachineNames, MonitorRunner } from "@faultline/checker";
+import {
+  errorMessage,
+  loadForeignImplementation,
+  MachineNames,
+  MonitorRunner,
+  parseParamValue,
+} from "@faultline/checker";
 import { compileSource, type Diagnostic, didYouMean, type IrProgram } from "@faultline/lang";
 import { readFileSync } from "node:fs";
 import { LineFormat, type MappingProblem, parsePointer } from "./line-format.js";
@@ -32,7 +38,7 @@ export interface ObserveOptions {
   timeoutMs?: number;
   /** Stops reading (Ctrl-C in the CLI); the end of the input for the verdict. */
   signal?: AbortSignal;
-  /** Values for the model's params (default: their defaults). */
+  /** Values for the model's params (default: their defaults); a string for an int or bool param is parsed (`--param n=3`). */
   params?: Record<string, number | boolean | string>;
   /** Lines kept per partition for a finding (default HISTORY_CAP, 1000). */
   historyCap?: number;
@@ -167,10 +173,32 @@ function prepare(options: ObserveOptions): Prepared {
       return { kind: "model-error", file, text, diagnostics: loaded.diagnostics };
     foreign = loaded.functions;
   }
+  const params: Record<string, number | boolean | string> = {};
+  for (const [name, value] of Object.entries(options.params ?? {})) {
+    const param = ir.params.find((p) => p.name === name);
+    if (param === undefined) {
+      const hint = didYouMean(
+        name,
+        ir.params.map((p) => p.name),
+      );
+      return {
+        kind: "usage",
+        message: `--param ${name}: ${file} has no param ${name}${hint ? `; ${hint}` : ""}`,
+      };
+    }
+    const parsed =
+      typeof value === "string" ? parseParamValue(value, param.type.kind) : { ok: true as const, value };
+    if (!parsed.ok)
+      return {
+        kind: "usage",
+        message: `--param ${name}=${value}: ${name} is ${param.type.kind === "int" ? "an int" : `a ${param.type.kind}`}, so give ${parsed.expected}`,
+      };
+    params[name] = parsed.value;
+  }
   let runner: MonitorRunner;
   try {
     runner = new MonitorRunner(ir, specs, {
-      ...(options.params ? { params: options.params } : {}),
+      params,
       ...(foreign ? { foreign } : {}),
     });
   } catch (e) {
