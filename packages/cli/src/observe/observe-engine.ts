@@ -110,6 +110,7 @@ export class ObserveEngine {
   private readonly cap: number;
   private readonly runner: MonitorRunner;
   private readonly nMonitors: number;
+  private readonly startFailed: boolean;
   /** The raw text of the line being read (for columns). */
   private text = "";
 
@@ -127,6 +128,7 @@ export class ObserveEngine {
       budgets: [],
       cut: null,
     };
+    this.startFailed = start.kind === "failure";
     if (start.kind === "failure") this.addFinding(this.violation(start.failure, null, null, this.fresh()));
   }
 
@@ -224,12 +226,8 @@ export class ObserveEngine {
     let p = this.partitions.get(key);
     if (p === undefined) {
       p = this.fresh();
-      if (
-        this.findings.length > 0 &&
-        this.findings[0]!.line === null &&
-        this.findings[0]!.kind === "violation"
-      )
-        p.failed = true; // the monitors' start entries failed: nothing to check
+      // The monitors' start entries failed: there is nothing to check.
+      p.failed = this.startFailed;
       this.partitions.set(key, p);
       this.counts.partitions++;
       if (this.partitions.size > this.counts.peakPartitions)

@@ -149,7 +149,7 @@ export function observeRunReport(
     file: run.input,
     test,
     properties,
-    stats: { distinctStates: run.counts.events, maxDepth: 0, elapsedMs: run.elapsedMs },
+    stats: null, // no state space: the log's figures are the report's `observe`
     traceLength: null,
     tracePath: null,
     replayCommand: null,
