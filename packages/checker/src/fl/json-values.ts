@@ -111,7 +111,8 @@ export function jsonValue(x: unknown, type: Type, names: MachineNames, pointer =
       }
       return type.fields.map((f) => {
         const at = `${pointer}/${pointerToken(f.name)}`;
-        if (!(f.name in x)) throw new JsonValueError(at, `missing field ${f.name} of ${typeToString(type)}`);
+        if (!Object.hasOwn(x, f.name))
+          throw new JsonValueError(at, `missing field ${f.name} of ${typeToString(type)}`);
         return jsonValue(x[f.name], f.type, names, at);
       });
     }

@@ -299,7 +299,7 @@ function payloadReader(
       return converted(v, type, p.text, `${event} (mapped by ${key})`, n);
     };
   }
-  if (typeof rule === "object" && rule !== null && !Array.isArray(rule) && "const" in rule) {
+  if (typeof rule === "object" && rule !== null && !Array.isArray(rule) && Object.hasOwn(rule, "const")) {
     try {
       const value = jsonValue((rule as { const: unknown }).const, type, names);
       return () => value;
@@ -344,7 +344,7 @@ function payloadReader(
       }
     }
     const parts = type.fields.map((t) => {
-      if (!(t.name in fields)) {
+      if (!Object.hasOwn(fields, t.name)) {
         problem(key, `field ${t.name} (${typeToString(t.type)}) is not mapped`, "OBS203");
         return null;
       }
