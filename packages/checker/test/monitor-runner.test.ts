@@ -190,6 +190,8 @@ event E: (vote: Vote, who: Client, any: machine, pair: (int, string), xs: seq[in
       /repeated key/,
     ],
     [{ ...good, mi: { "1": 1 } }, "/payload/mi", /an array of \[key, value\] pairs/],
+    [{ ...good, mi: [[1, "x"]] }, "/payload/mi/0/1", /expected int, got "x"/],
+    [{ ...good, mi: [[1]] }, "/payload/mi/0", /a map entry is a \[key, value\] pair/],
     [{ ...good, extra: 1 }, "/payload/extra", /unknown field extra/],
     [(({ vote: _, ...rest }) => rest)(good), "/payload/vote", /missing field vote/],
     ["x", "/payload", /a named tuple is an object/],

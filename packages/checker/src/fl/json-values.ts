@@ -13,7 +13,8 @@ const INT_MAX = 2147483647;
 /** A JSON value that is not of the declared type: where (a JSON pointer) and what is wrong. */
 export class JsonValueError {
   constructor(
-    readonly pointer: string,
+    /** Built as the error unwinds: the happy path makes no pointer strings. */
+    public pointer: string,
     readonly message: string,
   ) {}
 }
@@ -55,9 +56,9 @@ function describe(x: unknown): string {
   return String(x);
 }
 
-function fail(pointer: string, x: unknown, type: Type, detail?: string): never {
+function fail(x: unknown, type: Type, detail?: string): never {
   const why = detail === undefined ? "" : ` (${detail})`;
-  throw new JsonValueError(pointer, `expected ${typeToString(type)}, got ${describe(x)}${why}`);
+  throw new JsonValueError("", `expected ${typeToString(type)}, got ${describe(x)}${why}`);
 }
 
 /** A JSON pointer's token: `~` and `/` escaped (RFC 6901). */
@@ -74,88 +75,123 @@ function isObject(x: unknown): x is { [k: string]: unknown } {
  * is in its document, extended inward) when it is not one.
  */
 export function jsonValue(x: unknown, type: Type, names: MachineNames, pointer = ""): Value {
+  try {
+    return read(x, type, names);
+  } catch (e) {
+    if (e instanceof JsonValueError) e.pointer = pointer + e.pointer;
+    throw e;
+  }
+}
+
+/** `read` of a part of a value, at `token` in it: a failure's pointer gets the token in front. */
+function part(x: unknown, type: Type, names: MachineNames, token: string | number): Value {
+  try {
+    return read(x, type, names);
+  } catch (e) {
+    if (e instanceof JsonValueError)
+      e.pointer = `/${typeof token === "number" ? token : pointerToken(token)}${e.pointer}`;
+    throw e;
+  }
+}
+
+function read(x: unknown, type: Type, names: MachineNames): Value {
   switch (type.kind) {
     case "int":
       if (typeof x !== "number" || !Number.isInteger(x) || x < INT_MIN || x > INT_MAX)
-        fail(pointer, x, type, "an int is a JSON integer in -2147483648..2147483647");
+        fail(x, type, "an int is a JSON integer in -2147483648..2147483647");
       return x === 0 ? 0 : x;
     case "bool":
-      if (typeof x !== "boolean") fail(pointer, x, type);
+      if (typeof x !== "boolean") fail(x, type);
       return x;
     case "string":
-      if (typeof x !== "string") fail(pointer, x, type);
+      if (typeof x !== "string") fail(x, type);
       return x;
     case "enum": {
       const i = typeof x === "string" ? type.members.indexOf(x) : -1;
-      if (i < 0) fail(pointer, x, type, `one of ${type.members.map((m) => `"${m}"`).join(", ")}`);
+      if (i < 0) fail(x, type, `one of ${type.members.map((m) => `"${m}"`).join(", ")}`);
       return i;
     }
     case "machine": {
-      if (typeof x !== "string") fail(pointer, x, type, 'a machine reference is a string, e.g. "Client(1)"');
+      if (typeof x !== "string") fail(x, type, 'a machine reference is a string, e.g. "Client(1)"');
       const id = names.idOf(x, type.name);
-      if (typeof id === "string") fail(pointer, x, type, id);
+      if (typeof id === "string") fail(x, type, id);
       return id;
     }
-    case "tuple":
+    case "tuple": {
       if (!Array.isArray(x) || x.length !== type.elems.length)
-        fail(pointer, x, type, `a tuple is an array of its ${type.elems.length} elements`);
-      return type.elems.map((t, i) => jsonValue(x[i], t, names, `${pointer}/${i}`));
-    case "namedTuple": {
-      if (!isObject(x)) fail(pointer, x, type, "a named tuple is an object with its fields");
-      for (const k of Object.keys(x)) {
-        if (!type.fields.some((f) => f.name === k))
-          throw new JsonValueError(
-            `${pointer}/${pointerToken(k)}`,
-            `unknown field ${k} of ${typeToString(type)}`,
-          );
-      }
-      return type.fields.map((f) => {
-        const at = `${pointer}/${pointerToken(f.name)}`;
-        if (!Object.hasOwn(x, f.name))
-          throw new JsonValueError(at, `missing field ${f.name} of ${typeToString(type)}`);
-        return jsonValue(x[f.name], f.type, names, at);
-      });
+        fail(x, type, `a tuple is an array of its ${type.elems.length} elements`);
+      const out: Value[] = new Array(x.length);
+      for (let i = 0; i < x.length; i++) out[i] = part(x[i], type.elems[i]!, names, i);
+      return out;
     }
-    case "seq":
-      if (!Array.isArray(x)) fail(pointer, x, type, "a seq is an array");
-      return x.map((e, i) => jsonValue(e, type.elem, names, `${pointer}/${i}`));
+    case "namedTuple": {
+      if (!isObject(x)) fail(x, type, "a named tuple is an object with its fields");
+      const fields = type.fields;
+      const out: Value[] = new Array(fields.length);
+      let own = 0;
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i]!;
+        if (!Object.hasOwn(x, f.name))
+          throw new JsonValueError(
+            `/${pointerToken(f.name)}`,
+            `missing field ${f.name} of ${typeToString(type)}`,
+          );
+        out[i] = part(x[f.name], f.type, names, f.name);
+        own++;
+      }
+      // Every field is there: another key is one too many.
+      for (const k in x) {
+        if (!Object.hasOwn(x, k) || --own >= 0) continue;
+        const extra = Object.keys(x).find((key) => !fields.some((f) => f.name === key))!;
+        throw new JsonValueError(
+          `/${pointerToken(extra)}`,
+          `unknown field ${extra} of ${typeToString(type)}`,
+        );
+      }
+      return out;
+    }
+    case "seq": {
+      if (!Array.isArray(x)) fail(x, type, "a seq is an array");
+      const out: Value[] = new Array(x.length);
+      for (let i = 0; i < x.length; i++) out[i] = part(x[i], type.elem, names, i);
+      return out;
+    }
     case "set": {
-      if (!Array.isArray(x)) fail(pointer, x, type, "a set is an array, in any order");
-      const s = x.map((e, i) => jsonValue(e, type.elem, names, `${pointer}/${i}`)).sort(compare);
+      if (!Array.isArray(x)) fail(x, type, "a set is an array, in any order");
+      const s: Value[] = new Array(x.length);
+      for (let i = 0; i < x.length; i++) s[i] = part(x[i], type.elem, names, i);
+      s.sort(compare);
       for (let i = 1; i < s.length; i++)
-        if (compare(s[i - 1]!, s[i]!) === 0) fail(pointer, x, type, "a set with a duplicate element");
+        if (compare(s[i - 1]!, s[i]!) === 0) fail(x, type, "a set with a duplicate element");
       return s;
     }
     case "map": {
       let entries: [Value, Value][];
       if (isObject(x) && type.key.kind === "string") {
-        entries = Object.entries(x).map(([k, v]) => [
-          k,
-          jsonValue(v, type.value, names, `${pointer}/${pointerToken(k)}`),
-        ]);
+        entries = Object.entries(x).map(([k, v]) => [k, part(v, type.value, names, k)]);
       } else if (Array.isArray(x)) {
         entries = x.map((e, i): [Value, Value] => {
-          if (!Array.isArray(e) || e.length !== 2)
-            fail(`${pointer}/${i}`, e, type, "a map entry is a [key, value] pair");
-          return [
-            jsonValue(e[0], type.key, names, `${pointer}/${i}/0`),
-            jsonValue(e[1], type.value, names, `${pointer}/${i}/1`),
-          ];
+          try {
+            if (!Array.isArray(e) || e.length !== 2) fail(e, type, "a map entry is a [key, value] pair");
+            return [part(e[0], type.key, names, 0), part(e[1], type.value, names, 1)];
+          } catch (err) {
+            if (err instanceof JsonValueError) err.pointer = `/${i}${err.pointer}`;
+            throw err;
+          }
         });
       } else {
         const form =
           type.key.kind === "string"
             ? "an object, or an array of [key, value] pairs"
             : "an array of [key, value] pairs";
-        fail(pointer, x, type, `a map is ${form}`);
+        fail(x, type, `a map is ${form}`);
       }
       entries.sort((a, b) => compare(a[0], b[0]));
       for (let i = 1; i < entries.length; i++)
-        if (compare(entries[i - 1]![0], entries[i]![0]) === 0)
-          fail(pointer, x, type, "a map with a repeated key");
+        if (compare(entries[i - 1]![0], entries[i]![0]) === 0) fail(x, type, "a map with a repeated key");
       return entries;
     }
     default:
-      throw new JsonValueError(pointer, `a value of type ${typeToString(type)} cannot be read from JSON`);
+      throw new JsonValueError("", `a value of type ${typeToString(type)} cannot be read from JSON`);
   }
 }

@@ -61,9 +61,18 @@ export interface MappingProblem {
 }
 
 /** A line read: an event for the monitors, or a line skipped (its event not in the mapping, or observed by no monitor). */
-export type LineRead =
-  | { kind: "event"; event: number; payload: unknown; ts: number; partition: string | null }
-  | { kind: "skip"; why: "unmapped" | "unobserved" };
+export type LineRead = ObservedEvent | { kind: "skip"; why: "unmapped" | "unobserved" };
+
+/** An event read from line `seq`: what the engine orders and checks. */
+export interface ObservedEvent {
+  kind: "event";
+  event: number;
+  payload: unknown;
+  ts: number;
+  /** The line number: arrival order. */
+  seq: number;
+  partition: string | null;
+}
 
 /** Builds an event's payload from a line (a model value), throwing LineProblem. */
 type PayloadReader = (line: unknown, names: MachineNames) => unknown;
@@ -179,8 +188,8 @@ export class LineFormat {
     return new LineFormat(runner, ts, eventAt, partition ?? ownPartition, rules);
   }
 
-  /** What `line` (one parsed log line) is; throws LineProblem when it cannot be read. */
-  read(line: unknown, names: MachineNames): LineRead {
+  /** What `line` (one parsed log line, number `seq`) is; throws LineProblem when it cannot be read. */
+  read(line: unknown, names: MachineNames, seq: number): LineRead {
     if (typeof line !== "object" || line === null || Array.isArray(line))
       throw new LineProblem("OBS101", "a log line is a JSON object");
     const name = resolvePointer(line, this.eventAt);
@@ -217,7 +226,14 @@ export class LineFormat {
       if (!this.runner.observes(event)) return { kind: "skip", why: "unobserved" };
       if (rule.payload !== null) payload = rule.payload(line, names);
     }
-    return { kind: "event", event, payload, ts: this.timestamp(line), partition: this.partitionKey(line) };
+    return {
+      kind: "event",
+      event,
+      payload,
+      ts: this.timestamp(line),
+      seq,
+      partition: this.partitionKey(line),
+    };
   }
 
   private timestamp(line: unknown): number {

@@ -13,7 +13,7 @@ import {
   spanToLocation,
 } from "@faultline/checker";
 import type { ObserveCounts } from "../reporters/run-report.js";
-import { type LineFormat, LineProblem } from "./line-format.js";
+import { type LineFormat, LineProblem, type ObservedEvent } from "./line-format.js";
 import { ReorderWindow } from "./reorder-window.js";
 
 /** Lines kept per partition for a finding's trace: the last this many lines that changed its monitors. */
@@ -23,16 +23,12 @@ export const MAX_FINDINGS = 1000;
 /** Input errors kept in full; more are counted. */
 export const MAX_INPUT_ERRORS = 100;
 
-/** One line that changed a partition's monitors. */
-interface LineEvent {
+/** One line that led to a finding, and the monitors' state after it. */
+export interface HistoryEntry {
   line: number;
   ts: number;
   event: number;
   payload: unknown;
-}
-
-/** One line that led to a finding, and the monitors' state after it. */
-export interface HistoryEntry extends LineEvent {
   state: FlState;
 }
 
@@ -63,20 +59,12 @@ export interface InputError {
   hint: string | null;
 }
 
-interface Pending {
-  ts: number;
-  seq: number;
-  event: number;
-  payload: unknown;
-  partition: string | null;
-}
-
 interface Partition {
   state: FlState;
   /** The state before history[0]. */
   before: FlState;
   /** The states after each are not kept (memory): a finding replays them from `before`. */
-  history: LineEvent[];
+  history: ObservedEvent[];
   dropped: number;
   failed: boolean;
 }
@@ -105,7 +93,7 @@ export class ObserveEngine {
   readonly findings: Finding[] = [];
   readonly inputErrors: InputError[] = [];
   private readonly partitions = new Map<string, Partition>();
-  private readonly window: ReorderWindow<Pending>;
+  private readonly window: ReorderWindow<ObservedEvent>;
   private readonly initial: FlState;
   private readonly cap: number;
   private readonly runner: MonitorRunner;
@@ -118,7 +106,7 @@ export class ObserveEngine {
     this.runner = options.runner;
     this.nMonitors = options.runner.monitors.length;
     this.cap = options.historyCap ?? HISTORY_CAP;
-    this.window = new ReorderWindow<Pending>(options.windowMs, (p) => this.apply(p));
+    this.window = new ReorderWindow<ObservedEvent>(options.windowMs, (p) => this.apply(p));
     const start = options.runner.initial();
     this.initial = start.state ?? {
       machines: [],
@@ -152,20 +140,13 @@ export class ObserveEngine {
       return;
     }
     try {
-      const read = this.options.format.read(doc, this.options.names);
+      const read = this.options.format.read(doc, this.options.names, n);
       if (read.kind === "skip") {
         if (read.why === "unmapped") this.counts.unmapped++;
         else this.counts.unobserved++;
         return;
       }
-      const pending: Pending = {
-        ts: read.ts,
-        seq: n,
-        event: read.event,
-        payload: read.payload,
-        partition: read.partition,
-      };
-      if (!this.window.push(pending)) {
+      if (!this.window.push(read)) {
         this.counts.late++;
         this.inputError(
           n,
@@ -221,7 +202,7 @@ export class ObserveEngine {
     return { state: this.initial, before: this.initial, history: [], dropped: 0, failed: false };
   }
 
-  private apply(item: Pending): void {
+  private apply(item: ObservedEvent): void {
     const key = item.partition ?? "";
     let p = this.partitions.get(key);
     if (p === undefined) {
@@ -263,8 +244,8 @@ export class ObserveEngine {
     this.record(p, item);
   }
 
-  private record(p: Partition, item: Pending): void {
-    p.history.push({ line: item.seq, ts: item.ts, event: item.event, payload: item.payload });
+  private record(p: Partition, item: ObservedEvent): void {
+    p.history.push(item); // the event as read: no copy per line
     // Trimmed in batches: amortized O(1) a line, at most twice the cap kept.
     if (p.history.length >= 2 * this.cap) this.trim(p);
   }
@@ -279,12 +260,12 @@ export class ObserveEngine {
   }
 
   /** The states after each of `lines` from `start`, replayed (deterministic: the same as when checked). */
-  private replay(start: FlState, lines: readonly LineEvent[]): HistoryEntry[] {
+  private replay(start: FlState, lines: readonly ObservedEvent[]): HistoryEntry[] {
     let state = start;
     return lines.map((e) => {
       const out = this.runner.observe(state, e.event, e.payload as never);
       state = out.state ?? state;
-      return { ...e, state };
+      return { line: e.seq, ts: e.ts, event: e.event, payload: e.payload, state };
     });
   }
 
