@@ -7,8 +7,9 @@
 //     one map: EveryRequestDecided alone (a partition is dropped once its
 //     payment is decided), then with ChargedOnce too (which remembers every
 //     token, so all 333,400 partitions stay to the end).
-// Prints events/s and the process's peak RSS (getrusage maxRSS). Goal: at
-// least 200,000 events/s on one core.
+// Prints events/s (events shown to the monitors; a spec that observes fewer
+// events skips the others), lines/s and the process's peak RSS (getrusage
+// maxRSS). Every run is one thread. Goal: at least 200,000 events/s on one core.
 //   node packages/cli/bench/observe-bench.mjs [--events 1000000]
 import { spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
@@ -70,11 +71,13 @@ function run(label, args, log, lines) {
   const report = JSON.parse(r.stdout);
   const checked = report.observe.events;
   const rate = (checked * 1000) / report.observe.streamMs;
+  const lineRate = (report.observe.lines * 1000) / report.observe.streamMs;
   console.log(
     [
       label.padEnd(56),
       `${lines.toLocaleString("en-US")} lines`.padStart(16),
       `${Math.round(rate).toLocaleString("en-US")} events/s`.padStart(18),
+      `${Math.round(lineRate).toLocaleString("en-US")} lines/s`.padStart(17),
       `${((Number(peak[1]) * 1024) / MIB).toFixed(0)} MiB peak RSS`.padStart(18),
       `${seconds.toFixed(1)} s wall`.padStart(11),
       rate >= 200_000 ? "" : "  (under 200,000 events/s)",

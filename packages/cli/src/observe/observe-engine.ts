@@ -193,11 +193,6 @@ export class ObserveEngine {
     }
   }
 
-  /** The partitions in progress. */
-  get partitionCount(): number {
-    return this.partitions.size;
-  }
-
   private fresh(): Partition {
     return { state: this.initial, before: this.initial, history: [], dropped: 0, failed: false };
   }
