@@ -186,7 +186,7 @@ export const OBSERVE_FLAGS = [
     valueName: "D",
   },
   { name: "follow", kind: "boolean", description: "keep reading a growing file until Ctrl-C or --timeout" },
-  PARAM_FLAG,
+  { ...PARAM_FLAG, description: "the value of a param the specs read (default: its default)" },
   { name: "timeout", kind: "string", description: "stop reading after D (e.g. 30s, 5m)", valueName: "D" },
   { name: "reporter", kind: "list", description: REPORTERS.join(" | "), valueName: "R" },
   {
