@@ -217,6 +217,7 @@ export function observeFigures(run: ObserveRun): ObserveFigures {
     violations,
     unresolved: run.findings.length - violations,
     streamMs: Math.round(run.streamMs * 10) / 10,
+    streamCpuMs: Math.round(run.streamCpuMs * 10) / 10,
     eventsPerSecond: run.streamMs > 0 ? Math.round((c.events * 1000) / run.streamMs) : 0,
     stopped: run.stopped,
   };

@@ -67,6 +67,8 @@ export interface ObserveRun {
   elapsedMs: number;
   /** Of which reading and checking the log (the rest: compiling the model). */
   streamMs: number;
+  /** The CPU time (user and system, every thread of the process: GC included) of reading and checking the log. */
+  streamCpuMs: number;
   /** For presenting the findings: the monitors and the names of machine references. */
   runner: MonitorRunner;
   names: MachineNames;
@@ -108,9 +110,11 @@ export async function observe(options: ObserveOptions): Promise<ObserveResult> {
     }
   } else chunks = options.input;
   const streaming = performance.now();
+  const cpu = process.cpuUsage();
   await forEachLine(chunks, (text, n) => engine.line(text, n), stopped);
   engine.finish(!stop.timeout);
   const done = performance.now();
+  const used = process.cpuUsage(cpu);
   return {
     kind: "observed",
     model: modelFile,
@@ -123,6 +127,7 @@ export async function observe(options: ObserveOptions): Promise<ObserveResult> {
     stopped: stop.timeout ? "timeout" : null,
     elapsedMs: done - started,
     streamMs: done - streaming,
+    streamCpuMs: (used.user + used.system) / 1000,
     runner,
     names,
   };

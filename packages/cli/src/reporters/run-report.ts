@@ -222,6 +222,8 @@ export interface ObserveFigures extends ObserveCounts {
   unresolved: number;
   /** Reading and checking the log, without compiling the model. */
   streamMs: number;
+  /** Its CPU time, every thread of the process (GC included). */
+  streamCpuMs: number;
   eventsPerSecond: number;
   stopped: "timeout" | null;
 }
