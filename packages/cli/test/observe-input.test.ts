@@ -131,6 +131,15 @@ describe("observe: a mapping file", () => {
     ]);
   });
 
+  it("takes --partition-by over the mapping's own partition", async () => {
+    const run = await observeLines([otel("2026-12-04T10:00:00.000Z", "account.opened", { account: "a" })], {
+      mapping: { file: "map.json", data: MAPPING },
+      partitionBy: "/traceId",
+    });
+    expect(run.partitionBy).toBe("/traceId");
+    expect(run.findings.map((f) => f.partition)).toEqual(["t"]);
+  });
+
   it("reports a missing mapped field with its pointer in the line", async () => {
     const run = await observeLines([otel("2026-12-04T10:00:00.000Z", "account.deposit", { account: "a" })], {
       mapping: { file: "map.json", data: MAPPING },
