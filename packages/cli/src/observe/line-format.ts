@@ -72,6 +72,8 @@ export interface ObservedEvent {
   /** The line number: arrival order. */
   seq: number;
   partition: string | null;
+  /** The line before it in its partition's history (observe-engine.ts): a list with no array to grow. */
+  prev: ObservedEvent | null;
 }
 
 /** Builds an event's payload from a line (a model value), throwing LineProblem. */
@@ -233,6 +235,7 @@ export class LineFormat {
       ts: this.timestamp(line),
       seq,
       partition: this.partitionKey(line),
+      prev: null,
     };
   }
 

@@ -61,10 +61,15 @@ export interface InputError {
 
 interface Partition {
   state: FlState;
-  /** The state before history[0]. */
+  /** The state before the first line of the history. */
   before: FlState;
-  /** The states after each are not kept (memory): a finding replays them from `before`. */
-  history: ObservedEvent[];
+  /**
+   * The history's last line; each links to the one before (`prev`). The
+   * states after each are not kept (memory): a finding replays them from `before`.
+   */
+  last: ObservedEvent | null;
+  /** Lines in the history. */
+  length: number;
   dropped: number;
   failed: boolean;
 }
@@ -105,7 +110,7 @@ export class ObserveEngine {
   constructor(private readonly options: EngineOptions) {
     this.runner = options.runner;
     this.nMonitors = options.runner.monitors.length;
-    this.cap = options.historyCap ?? HISTORY_CAP;
+    this.cap = Math.max(1, options.historyCap ?? HISTORY_CAP);
     this.window = new ReorderWindow<ObservedEvent>(options.windowMs, (p) => this.apply(p));
     const start = options.runner.initial();
     this.initial = start.state ?? {
@@ -194,7 +199,7 @@ export class ObserveEngine {
   }
 
   private fresh(): Partition {
-    return { state: this.initial, before: this.initial, history: [], dropped: 0, failed: false };
+    return { state: this.initial, before: this.initial, last: null, length: 0, dropped: 0, failed: false };
   }
 
   private apply(item: ObservedEvent): void {
@@ -240,17 +245,29 @@ export class ObserveEngine {
   }
 
   private record(p: Partition, item: ObservedEvent): void {
-    p.history.push(item); // the event as read: no copy per line
+    item.prev = p.last;
+    p.last = item;
     // Trimmed in batches: amortized O(1) a line, at most twice the cap kept.
-    if (p.history.length >= 2 * this.cap) this.trim(p);
+    if (++p.length >= 2 * this.cap) this.trim(p);
+  }
+
+  /** The history's lines, oldest first. */
+  private lines(last: ObservedEvent | null): ObservedEvent[] {
+    const out: ObservedEvent[] = [];
+    for (let e = last; e !== null; e = e.prev) out.push(e);
+    return out.reverse();
   }
 
   /** Keeps the last `cap` lines; `before` moves up to the state after the lines dropped. */
   private trim(p: Partition): void {
-    const cut = p.history.length - this.cap;
+    const cut = p.length - this.cap;
     if (cut <= 0) return;
-    p.before = this.replay(p.before, p.history.slice(0, cut)).at(-1)!.state;
-    p.history = p.history.slice(cut);
+    let first = p.last!;
+    for (let i = 1; i < this.cap; i++) first = first.prev!;
+    const dropped = this.lines(first.prev);
+    first.prev = null;
+    p.before = this.replay(p.before, dropped).at(-1)!.state;
+    p.length = this.cap;
     p.dropped += cut;
   }
 
@@ -266,7 +283,7 @@ export class ObserveEngine {
 
   private kept(p: Partition): Pick<Finding, "start" | "history" | "dropped"> {
     this.trim(p);
-    return { start: p.before, history: this.replay(p.before, p.history), dropped: p.dropped };
+    return { start: p.before, history: this.replay(p.before, this.lines(p.last)), dropped: p.dropped };
   }
 
   private violation(failure: Failure, partition: string | null, line: number | null, p: Partition): Finding {
