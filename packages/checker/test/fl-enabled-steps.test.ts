@@ -27,10 +27,12 @@ import { program } from "./fl-random-program.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
+/** The .fl files under `dir` that declare tests (a spec library such as examples/observe/payments.fl has none). */
 function flFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && e.name.endsWith(".fl"))
     .map((e) => join(e.parentPath, e.name))
+    .filter((f) => /^\s*test\s/m.test(readFileSync(f, "utf8")))
     .sort();
 }
 
