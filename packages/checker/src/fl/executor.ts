@@ -411,7 +411,8 @@ export class Executor implements FlContext {
       const m = this.ownMachine(to);
       if (msg.event === this.haltEvent) this.haltMachine(to, m);
       // The common case calls the handler directly: nothing to record for a type without receive.
-      else if (this.cfg.machines[m.type]!.receives.length === 0) this.machineHandle(to, m, msg.event, msg.payload);
+      else if (this.cfg.machines[m.type]!.receives.length === 0)
+        this.machineHandle(to, m, msg.event, msg.payload);
       else this.deliverTo(to, m, msg.event, msg.payload);
       return { kind: "state", state: this.finish() };
     } catch (e) {
