@@ -24,8 +24,12 @@ export interface ObserveOptions {
   specs?: readonly string[];
   /** A mapping file (path), or its parsed JSON with the path to name it by. */
   mapping?: string | { file: string; data: unknown };
-  /** The log: a path, "-" for stdin, or chunks (a Readable, an async iterable of Buffers or strings). */
-  input: string | AsyncIterable<Buffer | string>;
+  /**
+   * The log: a path, "-" for stdin, or chunks (a Readable, an async iterable
+   * of byte arrays or strings). Typed without Node's Buffer, so the package's
+   * types need no @types/node.
+   */
+  input: string | AsyncIterable<Uint8Array | string>;
   /** How the input is named in messages (default: its path, `<stdin>` for "-", `<input>` otherwise). */
   inputName?: string;
   /** `--partition-by`: a JSON pointer into each line; one set of monitors per key. */
@@ -98,7 +102,7 @@ export async function observe(options: ObserveOptions): Promise<ObserveResult> {
   const inputName =
     options.inputName ??
     (typeof options.input === "string" ? (options.input === "-" ? "<stdin>" : options.input) : "<input>");
-  let chunks: AsyncIterable<Buffer | string>;
+  let chunks: AsyncIterable<Uint8Array | string>;
   if (typeof options.input === "string") {
     if (options.input === "-") chunks = process.stdin;
     else {
@@ -289,7 +293,7 @@ async function fileChunks(
  * each chunk). A last line without a newline counts.
  */
 export async function forEachLine(
-  chunks: AsyncIterable<Buffer | string>,
+  chunks: AsyncIterable<Uint8Array | string>,
   onLine: (text: string, n: number) => void,
   stopped: () => boolean = () => false,
 ): Promise<void> {
@@ -301,7 +305,12 @@ export async function forEachLine(
   };
   for await (const piece of chunks) {
     if (stopped()) return;
-    let buf = typeof piece === "string" ? Buffer.from(piece) : piece;
+    let buf =
+      typeof piece === "string"
+        ? Buffer.from(piece)
+        : Buffer.isBuffer(piece)
+          ? piece
+          : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
     if (carry !== null) {
       buf = Buffer.concat([carry, buf]);
       carry = null;
