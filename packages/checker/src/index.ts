@@ -137,6 +137,7 @@ export {
 } from "./trace/replay.js";
 export {
   replayLeniently,
+  shrinkScheduleAsync,
   type ShrinkOptions,
   type ShrinkResult,
   sameFailure,

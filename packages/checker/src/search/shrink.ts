@@ -131,60 +131,109 @@ export function shrinkTrace<S, Step extends Json>(
   failure: Failure,
   options: ShrinkOptions = {},
 ): ShrinkResult {
+  const run = shrinkRun(steps, options);
+  const attempt = (candidate: readonly Json[]): Replayed | null =>
+    replayLeniently(model, candidate, failure, options.temperature);
+  let next = run.passes.next();
+  while (!next.done) next = run.passes.next(attempt(next.value));
+  return run.result(next.value, failure);
+}
+
+/**
+ * The same shrinking for a schedule only an asynchronous replay can judge
+ * (model-based tests, where each candidate runs against a real
+ * implementation): `attempt` replays a candidate leniently and returns the
+ * steps really applied up to the same kind of failure, or null.
+ */
+export async function shrinkScheduleAsync<F>(
+  steps: readonly Json[],
+  failure: F,
+  attempt: (candidate: readonly Json[]) => Promise<{ steps: Json[]; failure: F } | null>,
+  options: Omit<ShrinkOptions, "temperature"> = {},
+): Promise<Omit<ShrinkResult, "failure"> & { failure: F }> {
+  const run = shrinkRun<F>(steps, options);
+  let next = run.passes.next();
+  while (!next.done) next = run.passes.next(await attempt(next.value));
+  return run.result(next.value, failure);
+}
+
+/** Shrinking as a conversation: the passes yield candidates and are told the replay of each (null: rejected). */
+function shrinkRun<F = Failure>(
+  steps: readonly Json[],
+  options: Omit<ShrinkOptions, "temperature">,
+): {
+  passes: Generator<readonly Json[], Outcome<F> | null, Candidate<F> | null>;
+  result: (outcome: Outcome<F> | null, failure: F) => Omit<ShrinkResult, "failure"> & { failure: F };
+} {
   const now = options.now ?? (() => performance.now());
   const start = now();
   const maxReplays = options.maxReplays ?? 5000;
   const timeout = options.timeoutMs ?? 10_000;
   let replays = 0;
-  const attempt = (candidate: readonly Json[]): Replayed | null => {
-    replays++;
-    return replayLeniently(model, candidate, failure, options.temperature);
-  };
   const exhausted = (): boolean => replays >= maxReplays || now() - start >= timeout;
 
-  const first = attempt(steps);
-  if (first === null) {
-    const elapsedMs = now() - start;
-    return { steps: steps.slice(), failure, replays, elapsedMs, reproduced: false, minimal: false };
-  }
-  let best = first;
-  /** Keeps `candidate`'s replay when it is smaller than the best schedule so far. */
-  const tryCandidate = (candidate: readonly Json[]): boolean => {
-    const kept = attempt(candidate);
-    if (kept === null || !smaller(kept.steps, best.steps)) return false;
-    best = kept;
-    return true;
-  };
-
-  let progressed = true;
-  while (progressed && !exhausted()) {
-    progressed = removeChunks(() => best.steps, tryCandidate, exhausted);
-    if (!progressed && best.steps.length <= PAIR_LIMIT) {
-      progressed = removePairs(() => best.steps, tryCandidate, exhausted);
+  function* passes(): Generator<readonly Json[], Outcome<F> | null, Candidate<F> | null> {
+    replays++;
+    const first = yield steps;
+    if (first === null || first === undefined) return null;
+    let best = first;
+    /** Keeps `candidate`'s replay when it is smaller than the best schedule so far. */
+    function* tryCandidate(candidate: readonly Json[]): Generator<readonly Json[], boolean, Candidate<F> | null> {
+      replays++;
+      const kept = yield candidate;
+      if (kept === null || kept === undefined || !smaller(kept.steps, best.steps)) return false;
+      best = kept;
+      return true;
     }
-    if (!progressed) progressed = lowerChoices(() => best.steps, tryCandidate, exhausted);
+    const current = (): Json[] => best.steps;
+    let progressed = true;
+    while (progressed && !exhausted()) {
+      progressed = yield* removeChunks(current, tryCandidate, exhausted);
+      if (!progressed && best.steps.length <= PAIR_LIMIT) {
+        progressed = yield* removePairs(current, tryCandidate, exhausted);
+      }
+      if (!progressed) progressed = yield* lowerChoices(current, tryCandidate, exhausted);
+    }
+    return { best, minimal: !progressed && !exhausted() };
   }
-  return {
-    steps: best.steps,
-    failure: best.failure,
-    replays,
-    elapsedMs: now() - start,
-    reproduced: true,
-    minimal: !progressed && !exhausted(),
+
+  const result = (outcome: Outcome<F> | null, failure: F): Omit<ShrinkResult, "failure"> & { failure: F } => {
+    const elapsedMs = now() - start;
+    if (outcome === null) {
+      return { steps: steps.slice(), failure, replays, elapsedMs, reproduced: false, minimal: false };
+    }
+    const { best, minimal } = outcome;
+    return { steps: best.steps, failure: best.failure, replays, elapsedMs, reproduced: true, minimal };
   };
+  return { passes: passes(), result };
+}
+
+interface Candidate<F> {
+  steps: Json[];
+  failure: F;
+}
+
+interface Outcome<F> {
+  best: Candidate<F>;
+  minimal: boolean;
 }
 
 /** Schedules longer than this skip the pair pass (quadratic in the length). */
 const PAIR_LIMIT = 400;
 
-type Attempt = (candidate: readonly Json[]) => boolean;
+/** One candidate's trial, as a sub-conversation of the passes: true when it was kept. */
+type Attempt = (candidate: readonly Json[]) => Generator<readonly Json[], boolean, unknown>;
 
 /**
  * Delta debugging: removes chunks of steps, halving their size down to one;
  * the initial step stays (nothing applies without it). True when a removal
  * was kept. Ends after a whole pass of single steps removes nothing.
  */
-function removeChunks(current: () => Json[], tryCandidate: Attempt, exhausted: () => boolean): boolean {
+function* removeChunks(
+  current: () => Json[],
+  tryCandidate: Attempt,
+  exhausted: () => boolean,
+): Generator<readonly Json[], boolean, unknown> {
   let any = false;
   let chunk = Math.max(1, Math.floor((current().length - 1) / 2));
   while (!exhausted()) {
@@ -192,7 +241,7 @@ function removeChunks(current: () => Json[], tryCandidate: Attempt, exhausted: (
     let at = 1;
     while (at < current().length && !exhausted()) {
       const steps = current();
-      if (tryCandidate([...steps.slice(0, at), ...steps.slice(at + chunk)])) progressed = any = true;
+      if (yield* tryCandidate([...steps.slice(0, at), ...steps.slice(at + chunk)])) progressed = any = true;
       else at += chunk;
     }
     if (chunk > 1) chunk = Math.max(1, Math.floor(chunk / 2));
@@ -202,11 +251,16 @@ function removeChunks(current: () => Json[], tryCandidate: Attempt, exhausted: (
 }
 
 /** Removes two steps at once (neither alone could go). True when a pair was removed. */
-function removePairs(current: () => Json[], tryCandidate: Attempt, exhausted: () => boolean): boolean {
+function* removePairs(
+  current: () => Json[],
+  tryCandidate: Attempt,
+  exhausted: () => boolean,
+): Generator<readonly Json[], boolean, unknown> {
   for (let i = 1; i < current().length && !exhausted(); i++) {
     for (let j = i + 1; j < current().length && !exhausted(); j++) {
       const steps = current();
-      if (tryCandidate([...steps.slice(0, i), ...steps.slice(i + 1, j), ...steps.slice(j + 1)])) return true;
+      if (yield* tryCandidate([...steps.slice(0, i), ...steps.slice(i + 1, j), ...steps.slice(j + 1)]))
+        return true;
     }
   }
   return false;
@@ -216,7 +270,11 @@ function removePairs(current: () => Json[], tryCandidate: Attempt, exhausted: ()
  * Lowers each chosen value of each step, one at a time: to 0, to half, to one
  * less. True when a lowered value was kept.
  */
-function lowerChoices(current: () => Json[], tryCandidate: Attempt, exhausted: () => boolean): boolean {
+function* lowerChoices(
+  current: () => Json[],
+  tryCandidate: Attempt,
+  exhausted: () => boolean,
+): Generator<readonly Json[], boolean, unknown> {
   let any = false;
   for (let index = 0; index < current().length && !exhausted(); index++) {
     for (const slot of choiceSlots(current()[index])) {
@@ -225,7 +283,7 @@ function lowerChoices(current: () => Json[], tryCandidate: Attempt, exhausted: (
         const steps = current();
         const candidate = steps.slice();
         candidate[index] = slot.with(steps[index] as JsonObject, lower);
-        if (tryCandidate(candidate)) {
+        if (yield* tryCandidate(candidate)) {
           any = true;
           break;
         }
