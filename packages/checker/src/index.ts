@@ -44,6 +44,13 @@ export type { FlState, FlStep } from "./fl/fl-state.js";
 export { JsonValueError, jsonValue, MachineNames, pointerToken } from "./fl/json-values.js";
 export { MonitorRunner, type MonitorRunnerOptions } from "./fl/monitor-runner.js";
 export { messageText, type RefNamer, valueToJson } from "./fl/value-view.js";
+export type {
+  ObservedInstance,
+  ObservedMessage,
+  ObservedRun,
+  ObservedSend,
+} from "./fl/observed-step.js";
+export { valueToPlainJson } from "./fl/plain-json.js";
 export * from "./fl/param-instances.js";
 export {
   buildFaultPlan,

@@ -31,6 +31,15 @@ import type { OwnerTable } from "./program-tables.js";
 import { applyChoosing, enabledSteps, stepActor } from "./random-steps.js";
 import { spanToLocation } from "./source-location.js";
 import { nameIn } from "./machine-names.js";
+import {
+  instancesOf,
+  messageOfStep,
+  type ObservedInstance,
+  type ObservedMessage,
+  type ObservedRun,
+  runEveryChoice,
+  runObserved,
+} from "./observed-step.js";
 import { itfState, viewState, waitingFor } from "./state-views.js";
 import { describeStep } from "./step-labels.js";
 import type { Symmetry } from "./symmetry.js";
@@ -354,6 +363,28 @@ export class FlModel implements Model<FlState, FlStep> {
   /** PCT's scheduling unit: the machine that runs a delivery or timer; the environment for faults. */
   stepActor(_s: FlState | null, step: FlStep): string {
     return stepActor(step);
+  }
+
+  // ---------------------------------------------------------------- model-based testing (observed-step.ts)
+
+  /** Runs `step` like applyChoosing and records what it sends, with plain JSON payloads. */
+  runObserved(s: FlState | null, step: FlStep, choose: (options: number) => number): ObservedRun {
+    return runObserved(this.parts, s, step, choose);
+  }
+
+  /** Every combination of `step`'s choose values (recorded ones ignored), at most `limit`, with their sends. */
+  runEveryChoice(s: FlState | null, step: FlStep, limit: number): ObservedRun[] {
+    return runEveryChoice(this.parts, s, step, limit);
+  }
+
+  /** The message a delivery, drop or duplicate takes from `s`, in plain JSON; null for other steps. */
+  messageOfStep(s: FlState | null, step: FlStep): ObservedMessage | null {
+    return messageOfStep(this.parts, s, step);
+  }
+
+  /** The machine instances of `s`, by id, with display names. */
+  instances(s: FlState): ObservedInstance[] {
+    return instancesOf(this.parts, s);
   }
 
   // ---------------------------------------------------------------- coverage (handler-coverage.ts)
