@@ -12,7 +12,8 @@
 // `explore`; they stay ordinary dependencies), vscode-languageserver and
 // vscode-languageserver-textdocument (CommonJS, loaded only by `lsp`; ordinary
 // dependencies too) and typescript (an optional peer, loaded only for foreign
-// functions).
+// functions) and vitest (an optional peer, imported only by
+// `faultline/testing/vitest`).
 import {
   cpSync,
   existsSync,
@@ -39,6 +40,8 @@ const types = join(cli, "dist", "types");
 const entryPoints = {
   main: join(dist("cli"), "main.js"),
   index: join(dist("cli"), "index.js"),
+  testing: join(dist("cli"), "testing", "index.js"),
+  "testing-vitest": join(dist("cli"), "testing", "vitest.js"),
   runtime: join(dist("lang"), "codegen", "public-runtime.js"),
   "parallel-worker": join(dist("checker"), "search", "parallel-worker.js"),
   "fl-factory": join(dist("checker"), "fl", "fl-factory.js"),
@@ -73,6 +76,7 @@ const { metafile } = await build({
     "vscode-languageserver",
     "vscode-languageserver/*",
     "vscode-languageserver-textdocument",
+    "vitest",
   ],
   // Names stay readable in stack traces of internal errors.
   minify: false,

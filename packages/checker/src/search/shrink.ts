@@ -178,7 +178,9 @@ function shrinkRun<F = Failure>(
     if (first === null || first === undefined) return null;
     let best = first;
     /** Keeps `candidate`'s replay when it is smaller than the best schedule so far. */
-    function* tryCandidate(candidate: readonly Json[]): Generator<readonly Json[], boolean, Candidate<F> | null> {
+    function* tryCandidate(
+      candidate: readonly Json[],
+    ): Generator<readonly Json[], boolean, Candidate<F> | null> {
       replays++;
       const kept = yield candidate;
       if (kept === null || kept === undefined || !smaller(kept.steps, best.steps)) return false;
