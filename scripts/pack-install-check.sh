@@ -3,7 +3,9 @@
 # the repository, then uses it as a user would: `check` on a model with a
 # failing test (exit 1, trace written), `replay` of that trace from another
 # directory, and `compile` followed by `tsc --strict --noEmit` on the output.
-# Prints the tarball size and the install time. Run by .ci/run after the build.
+# Then `faultline/testing`: a model-based test of a small JavaScript server
+# against a model, type-checked and run (vitest stays an optional peer: not
+# installed). Prints the tarball size and the install time. Run by .ci/run after the build.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/faultline-pack-XXXXXX")
@@ -30,6 +32,7 @@ start=$(date +%s%N)
 npm install --save-dev --no-audit --no-fund --loglevel=error "$work/$tarball" >/dev/null
 echo "pack-install: npm install --save-dev $tarball took $(( ($(date +%s%N) - start) / 1000000 )) ms"
 [ ! -e node_modules/typescript ] || fail "installing faultline pulled in typescript (it is an optional peer)"
+[ ! -e node_modules/vitest ] || fail "installing faultline pulled in vitest (it is an optional peer)"
 
 npx faultline --version
 cp "$repo/models/two-phase-commit/two-phase-commit-buggy.fl" models/2pc.fl
@@ -90,4 +93,65 @@ sed -i 's/"files": \["2pc.ts"\]/"files": ["2pc.ts", "library.mts"]/' tsconfig.js
 npx tsc -p . || fail "a program using the faultline library does not type-check"
 npx tsc -p . --noEmit false --outDir lib > /dev/null || fail "cannot emit library.mts"
 node lib/library.mjs || fail "the library program failed"
+
+# faultline/testing: an echo server (the implementation) checked against the model in lockstep;
+# one that answers wrongly is caught, and the shrunk schedule is reported.
+cp "$repo/packages/cli/test/fixtures/conformance/echo.fl" models/echo.fl
+cat > testing.mts <<'TS'
+import { checkConformance, type ImplementationAdapter, type SentMessage } from "faultline/testing";
+
+const server = (offset: number) => (): ImplementationAdapter => {
+  let log = "";
+  return {
+    create: (_instance, payload) => {
+      log = String(payload);
+      return [];
+    },
+    deliver: (_instance, message): SentMessage[] => {
+      const { from, n } = message.payload as { from: string; n: number };
+      return [
+        { to: log, event: "Echoed", payload: { n, loud: false } },
+        { to: from, event: "Pong", payload: n + offset },
+      ];
+    },
+  };
+};
+const options = { model: "models/echo.fl", test: "Plain", implements: ["Server"], schedules: { random: 20, pct: 10 } };
+const good = await checkConformance({ ...options, adapter: server(1) });
+if (good.failure !== null || good.passed !== 30) throw new Error(`the conforming server failed: ${good.failure?.report}`);
+const bad = await checkConformance({ ...options, adapter: server(2) });
+if (bad.failure?.run.failure?.kind !== "divergence") throw new Error("the diverging server was not caught");
+console.log(`pack-install: faultline/testing passed 30 schedules and caught a divergence, shrunk to ${bad.failure.shrunk?.steps.length} steps`);
+TS
+sed -i 's/"files": \["2pc.ts", "library.mts"\]/"files": ["2pc.ts", "library.mts", "testing.mts"]/' tsconfig.json
+npx tsc -p . || fail "a program using faultline/testing does not type-check"
+npx tsc -p . --noEmit false --outDir lib > /dev/null || fail "cannot emit testing.mts"
+node lib/testing.mjs || fail "the faultline/testing program failed"
+
+# faultline/testing/vitest with the project's own vitest: one test per schedule.
+vitest=$(node -p "require('$repo/node_modules/vitest/package.json').version")
+npm install --save-dev --no-audit --no-fund --loglevel=error "vitest@$vitest" >/dev/null
+cat > echo.test.mjs <<'JS'
+import { describeConformance } from "faultline/testing/vitest";
+
+let log = "";
+describeConformance("echo server", {
+  model: "models/echo.fl",
+  test: "Plain",
+  implements: ["Server"],
+  adapter: () => ({
+    create: (_instance, payload) => {
+      log = String(payload);
+    },
+    deliver: (_instance, { payload: { from, n } }) => [
+      { to: log, event: "Echoed", payload: { n, loud: false } },
+      { to: from, event: "Pong", payload: n + 1 },
+    ],
+  }),
+  schedules: { random: 5, pct: 3 },
+});
+JS
+NO_COLOR=1 npx vitest run echo.test.mjs > vitest.log 2>&1 || { cat vitest.log; fail "vitest with faultline/testing/vitest failed"; }
+grep -Eq "Tests +8 passed" vitest.log || { cat vitest.log; fail "vitest did not run one test per schedule (8)"; }
+echo "pack-install: faultline/testing/vitest ran one vitest test per schedule (8 passed)"
 echo "pack-install: ok"
