@@ -63,6 +63,8 @@ describe("describeConformance", () => {
     expect(names.filter((n) => n.startsWith("random #"))).toHaveLength(4);
     expect(names.filter((n) => n.startsWith("pct #"))).toHaveLength(2);
     expect(new Set(names).size).toBe(names.length);
+    // No regular-expression characters: `vitest -t "<name>"` selects exactly that schedule.
+    expect(names.filter((n) => !/^[\w #.]+$/.test(n))).toEqual([]);
   });
 
   test("each test runs its schedule: a conforming server passes them all", async () => {

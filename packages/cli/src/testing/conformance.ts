@@ -262,11 +262,9 @@ export function failureReport(c: Conformance, outcome: ScheduleOutcome): string 
   });
   lines.push(`  ${failure.message.replace(/\n/g, "\n  ")}`);
   const spec = outcome.spec;
-  lines.push(
-    spec.kind === "exhaustive"
-      ? `  replay: the exhaustive schedule of decisions [${spec.decisions.join(",")}]`
-      : `  replay: the ${spec.kind} schedule of seed ${spec.seed}${spec.kind === "pct" ? ` (depth ${spec.depth})` : ""}`,
-  );
+  const how =
+    spec.kind === "exhaustive" ? `decisions ${spec.decisions.join(".")}` : `${spec.kind} seed ${spec.seed}`;
+  lines.push(`  replay seed: ${how}; under describeConformance, npx vitest run -t "${spec.name}"`);
   if (outcome.traceFile)
     lines.push(`  the shrunk schedule, in the model: faultline replay ${outcome.traceFile}`);
   return lines.join("\n");

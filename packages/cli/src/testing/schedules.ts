@@ -31,17 +31,21 @@ export function planSchedules(model: FlModel, plan: SchedulePlan, maxSteps: numb
   if (plan.exhaustive) {
     const all = enumerateDecisions(model, plan.exhaustive.depth, plan.exhaustive.max ?? 1000);
     all.forEach((decisions, i) => {
-      specs.push({ name: `exhaustive #${i} [${decisions.join(",")}]`, kind: "exhaustive", decisions });
+      specs.push({
+        name: `exhaustive #${i} decisions ${decisions.join(".")}`,
+        kind: "exhaustive",
+        decisions,
+      });
     });
   }
   for (let i = 0; i < (plan.random ?? 0); i++) {
     const s = deriveSeed(seed, i);
-    specs.push({ name: `random #${i} (seed ${s})`, kind: "random", seed: s });
+    specs.push({ name: `random #${i} seed ${s}`, kind: "random", seed: s });
   }
   const depth = plan.pctDepth ?? 3;
   for (let i = 0; i < (plan.pct ?? 0); i++) {
     const s = deriveSeed(seed, 0x7c7, i);
-    specs.push({ name: `pct #${i} (seed ${s}, depth ${depth})`, kind: "pct", seed: s, depth });
+    specs.push({ name: `pct #${i} seed ${s} depth ${depth}`, kind: "pct", seed: s, depth });
   }
   if (maxSteps < 1) throw new RangeError("maxSteps must be at least 1");
   return specs;

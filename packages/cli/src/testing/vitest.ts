@@ -20,8 +20,7 @@ export interface SuiteApi {
 
 /**
  * Declares a `describe(title)` block with one test per planned schedule
- * (exhaustive, then random, then PCT), named after it (`random #3 (seed
- * 123)`). A failing schedule is shrunk and its report is the test's error.
+ * (exhaustive, then random, then PCT), named after it (`random #3 seed 123`). A failing schedule is shrunk and its report is the test's error.
  * The model is loaded and the schedules planned when the file is collected.
  */
 export function describeConformance(
