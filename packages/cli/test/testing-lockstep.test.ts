@@ -168,6 +168,53 @@ describe("shrinking and replay", () => {
   });
 });
 
+describe("timers of the implementation", () => {
+  const TICKER = join(import.meta.dirname, "fixtures", "conformance", "ticker.fl");
+  /** The ticker server: counts Pings, and on each Tick reports the count (its timer is the adapter's to fire). */
+  const ticker = (skew: number, timers: string[]): ImplementationAdapter => {
+    let log = "";
+    let seen = 0;
+    return {
+      create: (_i, payload) => {
+        log = String(payload);
+      },
+      deliver: () => {
+        seen++;
+      },
+      timer: (instance, timer) => {
+        timers.push(`${instance.name} ${timer}`);
+        return [{ to: log, event: "Count", payload: seen + skew }];
+      },
+    };
+  };
+  const tickerOptions = (skew: number, timers: string[]): ConformanceOptions => ({
+    model: TICKER,
+    test: "Ticks",
+    implements: ["Server"],
+    adapter: () => ticker(skew, timers),
+    schedules: { exhaustive: { depth: 6 } },
+  });
+
+  test("a timer step of a tested machine fires the adapter's timer, and what it sends is checked", async () => {
+    const timers: string[] = [];
+    const good = await checkConformance(tickerOptions(0, timers));
+    expect(good.failure?.report ?? null).toBeNull();
+    expect(timers.length).toBeGreaterThan(0);
+    expect(new Set(timers)).toEqual(new Set(["Server(0) Tick"]));
+    const bad = await checkConformance(tickerOptions(1, []));
+    expect(bad.failure!.run.failure).toMatchObject({ kind: "divergence", instance: "Server(0)" });
+    expect(bad.failure!.report).toContain("Server(0) <- timeout Tick");
+  });
+
+  test("an adapter without timer() when a tested machine's timer fires", async () => {
+    const options = tickerOptions(0, []);
+    const { timer: _timer, ...untimed } = ticker(0, []);
+    await expect(checkConformance({ ...options, adapter: () => untimed })).rejects.toThrow(
+      /MBT003: the adapter has no timer\(\)/,
+    );
+  });
+});
+
 describe("schedule plans", () => {
   test("exhaustive: one schedule per path of the model up to the depth, each distinct", () => {
     const c = prepareConformance(options({}, { test: "Plain", schedules: { exhaustive: { depth: 4 } } }));
