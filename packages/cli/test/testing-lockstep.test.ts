@@ -17,6 +17,7 @@ import {
   planSchedules,
   prepareConformance,
   replaySchedule,
+  replayTraceFile,
   runSchedule,
   type SentMessage,
 } from "../src/testing/index.js";
@@ -137,8 +138,12 @@ describe("shrinking and replay", () => {
   test("the shrunk schedule is written as a trace file that faultline replay opens", async () => {
     const dir = mkdtempSync(join(tmpdir(), "faultline-mbt-"));
     try {
-      const report = await checkConformance(options({ pongOffset: 2 }, { traceDir: dir }));
+      const c = prepareConformance(options({ pongOffset: 2 }, { traceDir: dir }));
+      const report = await checkConformance(c);
       const file = report.failure!.traceFile!;
+      // The implementation replays it too, to the same divergence.
+      expect((await replayTraceFile(c, file)).failure).toMatchObject({ kind: "divergence", step: 1 });
+      await expect(replayTraceFile(c, join(dir, "missing.json"))).rejects.toThrow(/MBT006/);
       expect(report.failure!.report).toContain(`faultline replay ${file}`);
       const captured = captureIo();
       await runCli(["replay", file], captured.io);

@@ -9,7 +9,9 @@ import { join } from "node:path";
 import {
   createTraceFile,
   FlModel,
+  flStepShapeProblem,
   type Json,
+  parseTraceFile,
   serializeTraceFile,
   shrinkScheduleAsync,
   sourceSha256,
@@ -184,6 +186,32 @@ export async function checkConformance(
 /** Replays a recorded schedule (a trace file's steps) against a fresh adapter, leniently. */
 export function replaySchedule(c: Conformance, steps: readonly Json[]): Promise<ScheduleRun> {
   return runSchedule(c.config, { steps });
+}
+
+/**
+ * Replays a trace file's schedule (as `traceDir` writes them) against a fresh
+ * adapter: the implementation's run of a shrunk failure, to debug it.
+ */
+export async function replayTraceFile(c: Conformance, path: string): Promise<ScheduleRun> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new ConformanceConfigError(
+      "MBT006",
+      `cannot read the trace file ${path}`,
+      "give the path the report printed",
+    );
+  }
+  const read = parseTraceFile(text, { stepProblem: flStepShapeProblem });
+  if (!read.ok) {
+    throw new ConformanceConfigError(
+      "MBT006",
+      `${path} is not a trace file: ${read.message}`,
+      "give the path the report printed",
+    );
+  }
+  return replaySchedule(c, read.steps);
 }
 
 /** Same failure for shrinking: a divergence of the same instance, the same model property, or an adapter error. */

@@ -17,6 +17,7 @@ export {
   failureReport,
   prepareConformance,
   replaySchedule,
+  replayTraceFile,
   runPlanned,
   type ScheduleOutcome,
   sameConformanceFailure,
