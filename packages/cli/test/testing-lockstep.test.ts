@@ -18,6 +18,7 @@ import {
   prepareConformance,
   replaySchedule,
   replayTraceFile,
+  runPlanned,
   runSchedule,
   type SentMessage,
 } from "../src/testing/index.js";
@@ -238,6 +239,19 @@ describe("schedule plans", () => {
     const names = c.specs.map((s) => s.name);
     expect(new Set(names).size).toBe(names.length);
     expect(c.specs).toHaveLength(count(null, 4));
+  });
+
+  test("exhaustive: each schedule runs to its depth at most, and the runs are the distinct paths", async () => {
+    const c = prepareConformance(options({}, { test: "Plain", schedules: { exhaustive: { depth: 4 } } }));
+    const paths = new Set<string>();
+    for (const spec of c.specs) {
+      const { run } = await runPlanned(c, spec);
+      expect(run.steps.length).toBeLessThanOrEqual(4);
+      paths.add(JSON.stringify(run.steps));
+    }
+    // A quiet server never takes the model's loud branch: the paths through it are the same run.
+    expect(paths.size).toBeLessThan(c.specs.length);
+    expect(paths.size).toBeGreaterThan(1);
   });
 
   test("random and PCT schedules each get their own derived seed", () => {

@@ -20,7 +20,7 @@ import {
 import { renderDiagnostics } from "@faultline/lang";
 import { type Awaitable, ConformanceConfigError, type ImplementationAdapter } from "./adapter.js";
 import { type ConformanceFailure, type LockstepConfig, runSchedule, type ScheduleRun } from "./lockstep.js";
-import { deciderOf, planSchedules, type SchedulePlan, type ScheduleSpec } from "./schedules.js";
+import { deciderOf, planSchedules, type SchedulePlan, type ScheduleSpec, stepsOf } from "./schedules.js";
 
 export interface ConformanceOptions {
   /** The .fl file (relative to the working directory, or absolute). */
@@ -154,7 +154,8 @@ export function prepareConformance(options: ConformanceOptions): Conformance {
 
 /** Runs one planned schedule; a failing one is shrunk, reported and (with traceDir) written. */
 export async function runPlanned(c: Conformance, spec: ScheduleSpec): Promise<ScheduleOutcome> {
-  const run = await runSchedule(c.config, { decider: deciderOf(spec, c.config.maxSteps) });
+  const maxSteps = stepsOf(spec, c.config.maxSteps);
+  const run = await runSchedule(c.config, { decider: deciderOf(spec, maxSteps), maxSteps });
   if (run.failure === null) return { spec, run, report: "" };
   const outcome: ScheduleOutcome = { spec, run, report: "" };
   if (c.options.shrink !== false) outcome.shrunk = await shrink(c, run);

@@ -35,7 +35,7 @@ export interface Decider {
 }
 
 /** Where a schedule comes from: drawn as it runs, or a recorded list of steps replayed leniently. */
-export type ScheduleSource = { decider: Decider } | { steps: readonly Json[] };
+export type ScheduleSource = { decider: Decider; maxSteps?: number } | { steps: readonly Json[] };
 
 export interface LockstepConfig {
   model: FlModel;
@@ -104,7 +104,9 @@ class Lockstep {
 
   async run(source: ScheduleSource): Promise<ScheduleRun> {
     const recorded = "steps" in source ? source.steps : null;
-    const limit = recorded ? recorded.length : this.config.maxSteps;
+    const limit = recorded
+      ? recorded.length
+      : ((source as { maxSteps?: number }).maxSteps ?? this.config.maxSteps);
     for (let at = 0; at < limit; at++) {
       const enabled = this.model.enabledSteps(this.state);
       if (enabled.length === 0) break;

@@ -10,7 +10,7 @@ import type { Decider } from "./lockstep.js";
 export type ScheduleSpec =
   | { name: string; kind: "random"; seed: number }
   | { name: string; kind: "pct"; seed: number; depth: number }
-  | { name: string; kind: "exhaustive"; decisions: number[] };
+  | { name: string; kind: "exhaustive"; decisions: number[]; depth: number };
 
 export interface SchedulePlan {
   /** Random walks (default 0). */
@@ -30,11 +30,13 @@ export function planSchedules(model: FlModel, plan: SchedulePlan, maxSteps: numb
   const specs: ScheduleSpec[] = [];
   if (plan.exhaustive) {
     const all = enumerateDecisions(model, plan.exhaustive.depth, plan.exhaustive.max ?? 1000);
+    const { depth } = plan.exhaustive;
     all.forEach((decisions, i) => {
       specs.push({
         name: `exhaustive #${i} decisions ${decisions.join(".")}`,
         kind: "exhaustive",
         decisions,
+        depth,
       });
     });
   }
@@ -49,6 +51,11 @@ export function planSchedules(model: FlModel, plan: SchedulePlan, maxSteps: numb
   }
   if (maxSteps < 1) throw new RangeError("maxSteps must be at least 1");
   return specs;
+}
+
+/** The most steps `spec` runs: an exhaustive schedule its depth, the others maxSteps. */
+export function stepsOf(spec: ScheduleSpec, maxSteps: number): number {
+  return spec.kind === "exhaustive" ? spec.depth : maxSteps;
 }
 
 /** The decider that runs `spec`. */
