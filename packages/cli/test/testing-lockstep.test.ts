@@ -287,6 +287,13 @@ describe("configuration errors have a code and a hint", () => {
     ).rejects.toThrow(/MBT003: the adapter has no crash\(\)/);
   });
 
+  test("an adapter without deliver()", async () => {
+    const partial = (): ImplementationAdapter => ({ create: () => [] }) as unknown as ImplementationAdapter;
+    await expect(checkConformance({ ...options({}), adapter: partial })).rejects.toThrow(
+      /MBT003: the adapter has no deliver\(\)/,
+    );
+  });
+
   test("an adapter that returns something other than a list of sends", async () => {
     const bad = (): ImplementationAdapter => ({
       create: () => [],

@@ -82,6 +82,15 @@ const stepKey = (step: Json): string => {
 /** Runs one schedule against a fresh adapter. Never throws for the implementation's errors: they are failures. */
 export async function runSchedule(config: LockstepConfig, source: ScheduleSource): Promise<ScheduleRun> {
   const adapter = await config.adapter();
+  for (const method of ["create", "deliver"] as const) {
+    if (typeof adapter?.[method] !== "function") {
+      throw new ConformanceConfigError(
+        "MBT003",
+        `the adapter has no ${method}()`,
+        "the adapter factory returns an object with create(instance, payload) and deliver(instance, message)",
+      );
+    }
+  }
   try {
     return await new Lockstep(config, adapter).run(source);
   } finally {
