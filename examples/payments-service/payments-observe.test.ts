@@ -1,26 +1,13 @@
 // The other direction (docs/conformance.md): the fault harness's logs checked
-// by `observe` against payments.fl's spec monitors, through the mapping of
-// the service's own log format (observe-mapping.json), one partition per
-// token. These tests run once the `faultline` package exports `observe`
-// (docs/observe.md); until then they are skipped.
+// by `observe` (docs/observe.md) against payments.fl's spec monitors, through
+// the mapping of the service's own log format (observe-mapping.json), one
+// partition per token.
 import { join } from "node:path";
-import * as faultline from "faultline";
+import { type ObserveFinding, observe } from "faultline";
 import { describe, expect, test } from "vitest";
 import { runHarness } from "./harness.js";
 import type { BugName } from "./src/bugs.js";
 
-interface Finding {
-  kind: "violation" | "unresolved";
-  spec: string;
-  partition: string | null;
-}
-type Observe = (options: {
-  model: string;
-  mapping: string;
-  input: AsyncIterable<string>;
-}) => Promise<{ kind: string; findings?: Finding[]; counts?: { events: number } }>;
-
-const observe = (faultline as unknown as { observe?: Observe }).observe;
 const MODEL = join(import.meta.dirname, "payments.fl");
 const MAPPING = join(import.meta.dirname, "observe-mapping.json");
 
@@ -28,15 +15,15 @@ const MAPPING = join(import.meta.dirname, "observe-mapping.json");
 async function observeHarness(
   events: number,
   bugs: BugName[] = [],
-): Promise<{ findings: Finding[]; events: number }> {
+): Promise<{ findings: ObserveFinding[]; events: number }> {
   const lines: string[] = [];
   await runHarness({ events, bugs, seed: 1, write: (line) => lines.push(line) });
   async function* input(): AsyncIterable<string> {
     for (let i = 0; i < lines.length; i += 10_000) yield `${lines.slice(i, i + 10_000).join("\n")}\n`;
   }
-  const result = await observe!({ model: MODEL, mapping: MAPPING, input: input() });
-  expect(result.kind).toBe("observed");
-  return { findings: result.findings!, events: result.counts!.events };
+  const result = await observe({ model: MODEL, mapping: MAPPING, input: input() });
+  if (result.kind !== "observed") throw new Error(`observe: ${JSON.stringify(result)}`);
+  return { findings: result.findings, events: result.counts.events };
 }
 
 /** Each seeded divergence, the harness log length (seed 1) that catches it, and the specs that do. */
@@ -53,7 +40,7 @@ const CAUGHT: { bug: BugName; events: number; specs: string[] }[] = [
   { bug: "decline-not-stored", events: 250, specs: ["SameAnswer"] },
 ];
 
-describe.skipIf(observe === undefined)("observe on the fault harness's logs", () => {
+describe("observe on the fault harness's logs", () => {
   test("no false alarm on a clean 50,000-event log", async () => {
     const { findings } = await observeHarness(50_000);
     expect(findings).toEqual([]);

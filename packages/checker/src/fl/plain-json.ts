@@ -3,7 +3,8 @@
 // int, bool and string as themselves; an enum member as its name; a named
 // tuple as an object; a tuple, seq or set as an array; a map as an object when
 // its keys are strings, else an array of [key, value]; a machine reference as
-// its display name (`Client(1)`), the null reference as null.
+// its display name (`Client(1)`), the null reference as null. The reverse,
+// plain JSON read back against a type, is json-values.ts (observe).
 import type { Type } from "@faultline/lang";
 import type { Json } from "../model.js";
 import type { Value } from "./lang-codegen.js";
