@@ -13,6 +13,7 @@ import {
   type FlModel,
   type FlState,
   type FlStep,
+  InvalidStepError,
   invariantFailure,
   type Json,
   type ObservedRun,
@@ -134,7 +135,7 @@ class Lockstep {
         step = enabled[decider.pickStep(this.steps.length, enabled, actors)]!;
         choose = (n) => decider.choose(n);
       }
-      const failure = await this.take(step, choose);
+      const failure = await this.take(step, choose, recorded !== null);
       if (failure) return this.result(failure, false);
     }
     const state = this.state;
@@ -151,15 +152,20 @@ class Lockstep {
   }
 
   /** Takes one step in the model and, where it reaches a tested instance, in the implementation. */
-  private async take(step: FlStep, choose: (options: number) => number): Promise<ConformanceFailure | null> {
+  private async take(
+    step: FlStep,
+    choose: (options: number) => number,
+    lenient: boolean,
+  ): Promise<ConformanceFailure | null> {
     const before = this.state;
     const index = this.steps.length;
     let ran: ObservedRun;
     try {
       ran = this.model.runObserved(before, step, choose);
     } catch (e) {
-      if (this.steps.length === 0) throw e;
-      return null; // a recorded choice out of range: the step does not apply (lenient replay)
+      // A recorded choice out of range: in a lenient replay (shrinking) the step does not apply.
+      if (lenient && e instanceof InvalidStepError) return null;
+      throw e;
     }
     const tested = this.testedActor(before, step);
     const created = this.createdTested(before, ran);
