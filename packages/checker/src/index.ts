@@ -50,7 +50,7 @@ export type {
   ObservedRun,
   ObservedSend,
 } from "./fl/observed-step.js";
-export { valueToPlainJson } from "./fl/plain-json.js";
+export { valueToPlainJson } from "./fl/json-values.js";
 export * from "./fl/param-instances.js";
 export {
   buildFaultPlan,

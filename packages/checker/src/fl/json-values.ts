@@ -1,11 +1,19 @@
-// Values observed outside the checker, as plain JSON (`faultline observe`,
-// docs/observe.md "Payload JSON form"), checked against their declared type
-// and turned into the runtime's representation (lang's runtime.ts: enums as
-// ordinals, tuples as arrays, sets and maps sorted). The reverse direction,
-// values as JSON for views and ITF, is value-view.ts. Every mismatch names
-// where it is, as a JSON pointer (RFC 6901) into the document the value came
-// from, and never coerces: an int is a 32-bit integer, a set has no duplicates.
+// Values as plain JSON: what a service writes in its logs and what an adapter
+// sends (docs/observe.md "Payload JSON form", docs/conformance.md), in both
+// directions, so the form has one home. int, bool and string as themselves;
+// an enum member as its name; a named tuple as an object; a tuple, seq or set
+// as an array; a map as an object when its keys are strings, else an array of
+// [key, value]; a machine reference as its display name (`Client(1)`).
+// `jsonValue` reads such JSON against a declared type into the runtime's
+// representation (lang's runtime.ts: enums as ordinals, tuples as arrays, sets
+// and maps sorted); every mismatch names where it is, as a JSON pointer
+// (RFC 6901) into the document the value came from, and nothing is coerced:
+// an int is a 32-bit integer, a set has no duplicates. `valueToPlainJson`
+// writes a value the same way (model-based tests compare an implementation's
+// sends in it). The tagged JSON of state views and ITF is value-view.ts.
+import type { Json } from "../model.js";
 import { compare, type Type, typeToString, type Value } from "./lang-codegen.js";
+import type { RefNamer } from "./value-view.js";
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
@@ -193,5 +201,42 @@ function read(x: unknown, type: Type, names: MachineNames): Value {
     }
     default:
       throw new JsonValueError("", `a value of type ${typeToString(type)} cannot be read from JSON`);
+  }
+}
+
+/** `v` (of type `t`) as plain JSON; machine references by `ref`, the null reference as null. */
+export function valueToPlainJson(v: Value, t: Type, ref: RefNamer): Json {
+  switch (t.kind) {
+    case "int":
+    case "bool":
+    case "string":
+      return v as Json;
+    case "enum":
+      return t.members[v as number] ?? String(v);
+    case "machine":
+      return ref(v as number);
+    case "tuple":
+      return t.elems.map((e, i) => valueToPlainJson((v as readonly Value[])[i]!, e, ref));
+    case "namedTuple": {
+      const o: { [k: string]: Json } = {};
+      t.fields.forEach((f, i) => {
+        o[f.name] = valueToPlainJson((v as readonly Value[])[i]!, f.type, ref);
+      });
+      return o;
+    }
+    case "seq":
+    case "set":
+      return (v as readonly Value[]).map((e) => valueToPlainJson(e, t.elem, ref));
+    case "map": {
+      const entries = v as readonly (readonly Value[])[];
+      if (t.key.kind === "string") {
+        const o: { [k: string]: Json } = {};
+        for (const e of entries) o[e[0] as string] = valueToPlainJson(e[1]!, t.value, ref);
+        return o;
+      }
+      return entries.map((e) => [valueToPlainJson(e[0]!, t.key, ref), valueToPlainJson(e[1]!, t.value, ref)]);
+    }
+    default:
+      return null;
   }
 }

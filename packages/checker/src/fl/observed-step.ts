@@ -1,6 +1,6 @@
 // A step as an implementation under test sees it (model-based testing,
 // docs/conformance.md): what the step sends, by display name and with plain
-// JSON payloads (plain-json.ts), every combination of its `choose` values (so
+// JSON payloads (json-values.ts), every combination of its `choose` values (so
 // a tester can resolve the model's choices by matching what the real code
 // did), the message a delivery takes, and the instances of a state.
 import type { Json, StepOutcome } from "../model.js";
@@ -9,7 +9,7 @@ import type { SendRecord } from "./executor.js";
 import { CRASHED, type FlState, type FlStep, HALTED, messageOf } from "./fl-state.js";
 import type { Payload } from "./lang-codegen.js";
 import { nameIn, namer } from "./machine-names.js";
-import { valueToPlainJson } from "./plain-json.js";
+import { valueToPlainJson } from "./json-values.js";
 import { applyChoosing } from "./random-steps.js";
 
 /** A message sent by a step, as an adapter reports it. */
