@@ -228,6 +228,21 @@ class Lowerer {
     return { param, body: [{ kind: "expr", expr: call, span: a.span }], span: a.span };
   }
 
+  /**
+   * A receive case's action. `case E: Fun;` calls Fun with the payload: it is
+   * bound to `fresh`, not to Fun's parameter name, which may be a local of the
+   * code around the receive (the case runs inline, in that code's scope).
+   */
+  private caseAction(a: Action, m: MachineInfo, fresh: string): IrAction {
+    const action = this.action(a, m);
+    if (a.kind !== "FunAction" || action.param === null) return action;
+    const param = { name: fresh, type: action.param.type };
+    const call = action.body[0];
+    if (call?.kind !== "expr" || call.expr.kind !== "call") throw new Error("internal: case function action");
+    const arg: IrExpr = { kind: "var", scope: "local", name: fresh, type: param.type, span: a.span };
+    return { ...action, param, body: [{ ...call, expr: { ...call.expr, args: [arg] } }] };
+  }
+
   private funOf(ref: Resolution, m: MachineInfo | null): FunInfo {
     if (ref.kind !== "fun") throw new Error(`internal: expected a function reference, got ${ref.kind}`);
     const f = ref.owner === null ? this.t.symbols.funs.get(ref.name) : m?.funs.get(ref.name);
@@ -371,9 +386,9 @@ class Lowerer {
           throw new Error("internal: receive outside machine code");
         const site = this.receives.length;
         this.receives.push({ events: s.cases.flatMap((c) => c.events.map((e) => e.name)), span });
-        const cases = s.cases.map((c) => ({
+        const cases = s.cases.map((c, k) => ({
           events: c.events.map((e) => e.name),
-          action: this.action(c.action, owner),
+          action: this.caseAction(c.action, owner, `$case${site}_${k}`),
           span: c.span,
         }));
         return { kind: "receive", site, cases, span };

@@ -56,6 +56,15 @@ const CONTROL: ControlTransfer = Object.freeze({ control: true as const });
 /** Thrown by `receive` when the machine must wait: unwinds its run (see Executor.run). */
 const BLOCKED = Object.freeze({ blocked: true as const });
 
+// Frames the runtime adds to a blocked machine's FlWait.key (code sites are >= 0):
+// what the dispatcher will do once the action it is in returns.
+/** Handling an event: [event, payload] (a `goto ... with` passes the payload on). */
+const HANDLING = -1;
+/** Running the exit of a goto: [target state, payload for its entry]. */
+const EXITING = -2;
+/** The run's history (a `via` that was not exact): [state, timers, variables at its start, log]. */
+const HISTORY = -3;
+
 /**
  * The run of one machine's code in the current step (a delivery, a timer or
  * its start entry), for machine types that can `receive`: the machine as the
@@ -71,6 +80,8 @@ interface RunFrame {
   readonly payload: Payload;
   readonly log: WaitEntry[];
   pos: number;
+  /** A call on the way may hold values no frame shows: the key includes the history (via's `exact`). */
+  inexact: boolean;
 }
 
 /** A failure found while running a step; thrown to unwind the handler, caught by the step runner. */
@@ -491,6 +502,7 @@ export class Executor implements FlContext {
       payload,
       log: log ?? [],
       pos: 0,
+      inexact: false,
     };
     this.frame = frame;
     const savedThis = this.this;
@@ -520,7 +532,7 @@ export class Executor implements FlContext {
 
   private dispatch(id: number, m: FlMachine, trigger: number, payload: Payload): void {
     if (trigger >= 0) this.machineHandle(id, m, trigger, payload);
-    else if (trigger === START_RUN) this.startEntry(id, m);
+    else if (trigger === START_RUN) this.startEntry(id, m, payload);
     else this.timerHandler(id, m, TIMER_RUN - trigger);
   }
 
@@ -554,17 +566,23 @@ export class Executor implements FlContext {
       return got;
     }
     this.blockedAt = site;
-    this.blockedKey = [...this.calls, at, frame as Value];
+    const key: Value[] = [...this.calls, at, frame as Value];
+    const f = this.frame;
+    if (f.inexact) key.push(HISTORY, [f.state, f.timers, f.vars as Value, f.log as unknown as Value]);
+    this.blockedKey = key;
     throw BLOCKED;
   }
 
-  via<T>(at: number, frame: readonly Value[], call: () => T): T {
+  via<T>(at: number, frame: readonly Value[], call: () => T, exact = true): T {
     const calls = this.calls;
-    calls.push(at, frame as Value);
+    // The machine's variables as the call starts: the caller's statement may have read some
+    // before the call (`total = total + call(i)`) that the callee changes before it waits.
+    calls.push(at, frame as Value, this.machines[this.this]!.vars.slice());
+    if (!exact && this.frame !== null) this.frame.inexact = true;
     try {
       return call();
     } finally {
-      calls.length -= 2;
+      calls.length -= 3;
     }
   }
 
@@ -766,7 +784,10 @@ export class Executor implements FlContext {
       }
       if (this.coverage !== null && !this.replaying()) this.countHandled(table, st.index, event);
       if (h.kind === H_IGNORE) break;
+      const recording = this.frame !== null;
+      if (recording) this.calls.push(HANDLING, [event, payload as Value]);
       let ctl = h.fn ? this.invoke(h.fn, m.vars, payload) : NONE;
+      if (recording) this.calls.length -= 2;
       if (h.kind === H_GOTO && ctl === NONE) {
         ctl = GOTO;
         this.ctlTarget = h.target;
@@ -799,7 +820,12 @@ export class Executor implements FlContext {
       const target = this.ctlTarget;
       const payload = this.ctlPayload;
       if (--meter.left < 0) meter.refill();
-      this.runExit(table.states[m.state]!, m.vars);
+      if (this.frame === null) this.runExit(table.states[m.state]!, m.vars);
+      else {
+        this.calls.push(EXITING, [target, payload as Value]);
+        this.runExit(table.states[m.state]!, m.vars);
+        this.calls.length -= 2;
+      }
       m.state = target;
       if (this.coverage !== null && !this.replaying()) this.countEntered(table, target);
       const entry = table.states[target]!.entry;
@@ -822,6 +848,7 @@ export class Executor implements FlContext {
   private haltMachine(id: number, m: FlMachine): void {
     m.status = HALTED;
     m.timers = 0;
+    m.wait = null;
     // Messages to a halted machine are dropped, those already in flight included.
     const chs = this.channels;
     let found = false;
@@ -888,14 +915,15 @@ export class Executor implements FlContext {
     this.run(id, m, START_RUN, m.payload, null);
   }
 
-  private startEntry(id: number, m: FlMachine): void {
+  /** The start entry with the constructor payload (the run's: a decoded machine may not keep m.payload). */
+  private startEntry(id: number, m: FlMachine, payload: Payload): void {
     const table = this.cfg.machines[m.type]!;
     const entry = table.states[table.start]!.entry!;
     const saved = this.this;
     const savedMonitor = this.monitorName;
     this.this = id;
     this.monitorName = null;
-    const ctl = this.invoke(entry, m.vars, m.payload);
+    const ctl = this.invoke(entry, m.vars, payload);
     if (this.settleMachine(id, m, table, ctl)) {
       this.machineHandle(id, m, this.raisedEvent, this.raisedPayload);
     }

@@ -4,6 +4,7 @@
 import type { IrAction, IrMachine, IrProgram, IrSpec, IrState, Span, Type } from "@faultline/lang";
 import {
   entryFunctionName,
+  HALT_EVENT,
   exitFunctionName,
   type FlContext,
   handlerFunctionName,
@@ -156,6 +157,9 @@ export function buildOwnerTable(
           const events = r.events.map((e) => eventIndex.get(e)!);
           const deferred = new Uint8Array(ir.events.length).fill(1);
           for (const e of events) deferred[e] = 0;
+          // The built-in halt event is never deferred (docs/language.md section 12): it halts a waiting machine too.
+          const halt = eventIndex.get(HALT_EVENT);
+          if (halt !== undefined) deferred[halt] = 0;
           return { deferred, events, span: r.span };
         }),
     span: owner.span,

@@ -4,7 +4,7 @@
 // liveness check. The expansion of one state is expansion.ts, rebuilding a
 // trace counterexample.ts, the result and its figures search-result.ts.
 import { fingerprintInto } from "../fingerprint.js";
-import { type Failure, hasAmpleSets, hasFingerprint, type Json, type Model } from "../model.js";
+import { type Failure, hasAmpleSets, hasFingerprint, hasSymmetry, type Json, type Model } from "../model.js";
 
 /** The parent of the initial states, and "no state" (a 32-bit id or ref that none has). */
 export const NO_STATE = 0xffffffff;
@@ -54,6 +54,20 @@ export function usesPartialOrder<S, Step extends Json>(
 }
 
 /** How an explorer fingerprints states of `model`: its own fingerprint when it has one, else the encoding's. */
+/**
+ * The fingerprint that tells states of the full graph apart: the model's own
+ * (which may give states with the same future one fingerprint: a .fl machine
+ * blocked in `receive` by where it waits), except under symmetry, whose own
+ * fingerprint names the class of a state, not the state. Liveness, random
+ * walks and the swarm's state sketch count states with it.
+ */
+export function stateIdentity<S, Step extends Json>(
+  model: Model<S, Step>,
+): (state: S, out: Uint32Array) => void {
+  if (hasSymmetry(model)) return (state, out) => fingerprintInto(model.encode(state), out);
+  return fingerprintFunction(model);
+}
+
 export function fingerprintFunction<S, Step extends Json>(
   model: Model<S, Step>,
 ): (state: S, out: Uint32Array) => void {

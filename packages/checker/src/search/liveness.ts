@@ -22,12 +22,11 @@
 // itself fair (every key enabled in all the states it visits is taken on it).
 import { type CheckResult, type CheckStats, resultKindOf } from "../check-result.js";
 import { errorMessage } from "../errors.js";
-import { fingerprintInto } from "../fingerprint.js";
 import { FingerprintSet } from "../store/fingerprint-set.js";
-import { type Emit, type Failure, hasFairness, hasSymmetry, type Json, type Model } from "../model.js";
+import { type Emit, type Failure, hasFairness, type Json, type Model } from "../model.js";
 import { StateQueue } from "../store/state-queue.js";
 import type { Trace } from "../trace/trace.js";
-import { fingerprintFunction, ModelInconsistency } from "./core.js";
+import { ModelInconsistency, stateIdentity } from "./core.js";
 import { emissionPath, rebuildTrace } from "./counterexample.js";
 import { lassoFailure, neglectedKeys } from "./fair-cycle.js";
 import { checkStats, errorResult, stackOf } from "./search-result.js";
@@ -144,11 +143,7 @@ class LivenessRun<S, Step extends Json> {
     this.fair = hasFairness(model);
     const own = options.fingerprint as ((state: S, out: Uint32Array) => void) | undefined;
     // The exact check runs on the full graph: a symmetric model's own fingerprint is its quotient's.
-    this.fingerprintOf =
-      own ??
-      (hasSymmetry(model)
-        ? (state, out) => fingerprintInto(this.model.encode(state), out)
-        : fingerprintFunction(model));
+    this.fingerprintOf = own ?? stateIdentity(model);
   }
 
   private readonly fingerprintOf: (state: S, out: Uint32Array) => void;

@@ -18,7 +18,6 @@ import { resultKindOf } from "../check-result.js";
 import { mergeCoverage } from "../coverage.js";
 import { errorMessage } from "../errors.js";
 import { invariantFailure } from "../failures.js";
-import { fingerprintInto } from "../fingerprint.js";
 import {
   type CoverageReport,
   type Failure,
@@ -28,7 +27,7 @@ import {
   type Model,
 } from "../model.js";
 import { checkExhaustive } from "./bfs-explorer.js";
-import { RSS_SHARE, residentBytes, statesWithinBudget } from "./core.js";
+import { RSS_SHARE, residentBytes, stateIdentity, statesWithinBudget } from "./core.js";
 import { deriveSeed, Prng } from "./prng.js";
 import { checkRandom } from "./random-explorer.js";
 import { shrinkTrace } from "./shrink.js";
@@ -205,9 +204,10 @@ export function runPortfolioEntry<S, Step extends Json>(
   entry: PortfolioEntry,
   options: EntryOptions = {},
 ): EntryOutcome {
-  const sketched = options.sketch ? sketchingModel(model, options.sketch) : model;
-  if (entry.strategy.kind === "prefix-exhaustive") return runFromPrefix(model, sketched, entry, options);
-  const result = checkRandom(sketched, {
+  const noteState = options.sketch ? sketchNoter(model, options.sketch) : null;
+  if (entry.strategy.kind === "prefix-exhaustive") return runFromPrefix(model, noteState, entry, options);
+  const result = checkRandom(model, {
+    ...(noteState !== null ? { onState: noteState } : {}),
     strategy: entry.strategy.kind,
     seed: entry.seed,
     runs: entry.runs,
@@ -230,17 +230,14 @@ export function runPortfolioEntry<S, Step extends Json>(
   };
 }
 
-/** The model with every encoded state also added to `sketch` (the random explorer encodes each state it enters). */
-function sketchingModel<S, Step extends Json>(model: Model<S, Step>, sketch: StateSketch): Model<S, Step> {
+/** Adds a state to `sketch`, identified as the explorers identify states (stateIdentity). */
+function sketchNoter<S, Step extends Json>(model: Model<S, Step>, sketch: StateSketch): (state: S) => void {
   const out = new Uint32Array(2);
-  const wrapper = Object.create(model) as Model<S, Step>;
-  wrapper.encode = (state: S) => {
-    const bytes = model.encode(state);
-    fingerprintInto(bytes, out);
+  const identify = stateIdentity(model);
+  return (state) => {
+    identify(state, out);
     sketch.add(out[0]!, out[1]!);
-    return bytes;
   };
-  return wrapper;
 }
 
 function mebibytes(bytes: number): string {
@@ -252,6 +249,7 @@ function randomPrefix<S, Step extends Json>(
   model: Model<S, Step>,
   rng: Prng,
   length: number,
+  noteState: ((state: S) => void) | null,
 ): { steps: Step[]; state: S | null; failure: Failure | null } {
   const steps: Step[] = [];
   let state: S | null = null;
@@ -269,7 +267,7 @@ function randomPrefix<S, Step extends Json>(
     steps.push(step);
     if (outcome.kind === "failure") return { steps, state, failure: outcome.failure };
     state = outcome.state;
-    model.encode(state);
+    noteState?.(state);
     const broken = model.invariants.find((inv) => !inv.holds(outcome.state));
     if (broken !== undefined) return { steps, state, failure: invariantFailure(broken, outcome.state) };
   }
@@ -281,7 +279,7 @@ const PREFIX_STEP = { prefix: true };
 
 function runFromPrefix<S, Step extends Json>(
   model: Model<S, Step>,
-  sketched: Model<S, Step>,
+  noteState: ((state: S) => void) | null,
   entry: PortfolioEntry,
   options: EntryOptions,
 ): EntryOutcome {
@@ -290,7 +288,7 @@ function runFromPrefix<S, Step extends Json>(
   let coverage: CoverageReport | null = null;
   try {
     const rng = new Prng(deriveSeed(entry.seed, 1));
-    const prefix = randomPrefix(sketched, rng, entry.prefixLength ?? 0);
+    const prefix = randomPrefix(model, rng, entry.prefixLength ?? 0, noteState);
     let found: { steps: Json[]; failure: Failure } | null =
       prefix.failure === null ? null : { steps: prefix.steps, failure: prefix.failure };
     let distinct = prefix.steps.length;
@@ -299,14 +297,14 @@ function runFromPrefix<S, Step extends Json>(
     let memoryStop: string | null = null;
     if (found === null) {
       const start = prefix.state;
-      const from = Object.create(sketched) as Model<S, Step>;
+      const from = Object.create(model) as Model<S, Step>;
       if (start !== null) {
         from.initial = (emit) => emit(PREFIX_STEP as unknown as Step, { kind: "state", state: start });
         from.apply = (s, step) => (s === null ? { kind: "state", state: start } : model.apply(s, step));
       }
       from.successors = (s, emit) =>
         model.successors(s, (step, outcome) => {
-          if (outcome.kind === "state") sketched.encode(outcome.state);
+          if (outcome.kind === "state") noteState?.(outcome.state);
           emit(step, outcome);
         });
       const cap = statesWithinBudget(options.memoryBytes, PREFIX_BYTES_PER_STATE);

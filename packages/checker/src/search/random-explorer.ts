@@ -8,8 +8,8 @@ import type { CheckResult, RandomFinding, RandomStats } from "../check-result.js
 import { resultKindOf } from "../check-result.js";
 import { errorMessage } from "../errors.js";
 import { invariantFailure } from "../failures.js";
-import { fingerprintInto } from "../fingerprint.js";
 import { FingerprintSet } from "../store/fingerprint-set.js";
+import { stateIdentity } from "./core.js";
 import { TemperatureGauge } from "./liveness-temperature.js";
 import {
   type CoverageReport,
@@ -59,8 +59,10 @@ export interface RandomOptions {
   shrinkTimeoutMs?: number;
   /** Count coverage (Model.beginCoverage) over the runs; reported in stats.coverage. */
   coverage?: boolean;
-  /** Count distinct states visited (one encode + hash per step; default true). */
+  /** Count distinct states visited (one fingerprint per step; default true). */
   countStates?: boolean;
+  /** Called with each state a run enters (the swarm's state sketch). */
+  onState?: (state: any) => void;
   /**
    * The start of the replay command, naming the file and test, e.g.
    * `faultline check models/paxos.fl --test Reliable`; mode, seed, run and
@@ -129,6 +131,9 @@ class RandomRun<S, Step extends Json> {
   private readonly stepper: Stepper<S, Step>;
   private readonly visited: FingerprintSet | null;
   private readonly fingerprint = new Uint32Array(2);
+  /** How distinct states are told apart (stateIdentity: a blocked .fl machine by where it waits). */
+  private readonly identify: (state: S, out: Uint32Array) => void;
+  private readonly onState: ((state: S) => void) | undefined;
   private pctLength = 0;
   private runsRequested = 0;
   private runs = 0;
@@ -153,6 +158,8 @@ class RandomRun<S, Step extends Json> {
     this.lastProgress = this.start;
     this.deadline = this.start + (options.timeoutMs ?? Number.POSITIVE_INFINITY);
     this.stepper = new Stepper(model);
+    this.identify = stateIdentity(model);
+    this.onState = options.onState as ((state: S) => void) | undefined;
     this.visited = options.countStates === false ? null : new FingerprintSet({ initialCapacity: 1 << 12 });
   }
 
@@ -330,9 +337,10 @@ class RandomRun<S, Step extends Json> {
       }
       state = ran.outcome.state;
       if (this.visited !== null) {
-        fingerprintInto(model.encode(state), this.fingerprint);
+        this.identify(state, this.fingerprint);
         this.visited.add(this.fingerprint[0]!, this.fingerprint[1]!);
       }
+      this.onState?.(state);
       for (let i = 0; i < invariants.length; i++) {
         if (!invariants[i]!.holds(state)) {
           this.endRun(steps.length);

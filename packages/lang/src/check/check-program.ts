@@ -547,7 +547,10 @@ function eventsNamed(m: MachineInfo): Set<string> {
 /** FL203 for unknown names; FL416 for the main machine, a type the test excludes, or a repeat. */
 function checkSymmetric(st: CheckState, test: TestDecl, allowed: readonly string[] | null): void {
   const seen = new Set<string>();
-  const receiving = test.symmetric.length > 0 ? receivingMachines(st) : [];
+  const receiving =
+    test.symmetric.length > 0
+      ? receivingMachines(st).filter((m) => allowed === null || allowed.includes(m))
+      : [];
   if (receiving.length > 0) {
     report(
       st,

@@ -55,9 +55,11 @@ export interface FlContext {
    * caller's locals at code site `at`. Where a blocked machine waits is the
    * chain of such frames and the receive's own; two states that wait at the
    * same chain with the same frames and variables continue alike, so the
-   * checker counts them as one state.
+   * checker counts them as one state. `exact` false: the caller's statement
+   * may hold values no frame shows (another call's result, a choice), so the
+   * wait is told apart by the run's whole history instead.
    */
-  via<T>(at: number, frame: readonly Value[], call: () => T): T;
+  via<T>(at: number, frame: readonly Value[], call: () => T, exact?: boolean): T;
 
   /** Throws the assertion failure. */
   assertFailed(site: number, message: string | null): never;

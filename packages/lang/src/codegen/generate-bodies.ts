@@ -171,6 +171,34 @@ export class BodyGenerator {
     return receivers !== undefined && reachesReceive(stmts, receivers);
   }
 
+  /**
+   * Calls to receiving functions whose statement may hold values the frames
+   * cannot show while the callee waits: another call, `choose` or `new`
+   * evaluated in the same statement (`f() + g()`: f's result). The runtime
+   * then identifies the wait by its history (context.ts `via`).
+   */
+  private readonly inexactCalls = new Set<IrExpr>();
+
+  private noteInexactCalls(s: IrStmt, scope: Scope): void {
+    const receivers = scope.owner === null ? undefined : this.receivers.get(scope.owner.name);
+    if (receivers === undefined || receivers.size === 0) return;
+    const receiving: IrExpr[] = [];
+    let effects = 0;
+    const visit = (x: unknown): void => {
+      if (x === null || typeof x !== "object") return;
+      if (Array.isArray(x)) {
+        for (const y of x) visit(y);
+        return;
+      }
+      const e = x as IrExpr;
+      if (e.kind === "call" && e.scope === "machine" && receivers.has(e.fun)) receiving.push(e);
+      if (e.kind === "call" || e.kind === "choose" || e.kind === "new") effects++;
+      for (const [k, v] of Object.entries(x)) if (k !== "span" && k !== "type") visit(v);
+    };
+    visit(ownExpressions(s));
+    if (receiving.length > 0 && effects > 1) for (const e of receiving) this.inexactCalls.add(e);
+  }
+
   /** The locals in scope, as an array literal (the frame a receive or a receiving call records). */
   private frame(scope: Scope): Expr {
     return array(scope.locals.flat().map((n) => id(safeIdentifier(n))));
@@ -404,6 +432,7 @@ export class BodyGenerator {
   }
 
   private stmt(s: IrStmt, scope: Scope): Stmt[] {
+    this.noteInexactCalls(s, scope);
     switch (s.kind) {
       case "local":
         scope.locals[scope.locals.length - 1]!.push(s.name);
@@ -493,12 +522,20 @@ export class BodyGenerator {
         if (!this.mayReceive(s.body, scope)) {
           return [loop(this.block(s.body, scope, [this.tick(s.span)], [s.variable]))];
         }
-        // A receive in the body: the iteration count is part of the frame (the element alone may repeat).
+        // A receive in the body: where the loop is is part of the frame: the collection it
+        // iterates (a copy taken at the start) and the iteration count (the element may repeat).
+        const items = `$${scope.temps++}`;
         const count = `$${scope.temps++}`;
         const step = assign(id(count), binary(id(count), "+", num(1)));
         return [
+          variable("const", items, null, isMap ? rtCall("keys", [iterable]) : iterable),
           variable("let", count, null, num(0)),
-          loop(this.block(s.body, scope, [this.tick(s.span), step], [count, s.variable])),
+          {
+            k: "forOf",
+            name: safeIdentifier(s.variable),
+            iterable: id(items),
+            body: this.block(s.body, scope, [this.tick(s.span), step], [items, count, s.variable]),
+          },
         ];
       }
       case "return":
@@ -722,7 +759,8 @@ export class BodyGenerator {
         const called = call(id(funFunctionName(owner.name, e.fun)), [id("ctx"), id("self"), ...args]);
         if (!this.receivers.get(owner.name)?.has(e.fun)) return called;
         // The callee may block in a receive: the caller's frame is part of where it waits.
-        return ctxCall("via", [this.site(e.span), this.frame(scope), arrow("", called)]);
+        const via = [this.site(e.span), this.frame(scope), arrow("", called)];
+        return ctxCall("via", this.inexactCalls.has(e) ? [...via, bool(false)] : via);
       }
       case "sizeof":
         return prop(paren(this.expr(e.arg, scope)), "length");
@@ -889,4 +927,35 @@ function reachesReceive(x: unknown, receivers: ReadonlySet<string>): boolean {
   for (const [k, v] of Object.entries(x))
     if (k !== "span" && k !== "type" && reachesReceive(v, receivers)) return true;
   return false;
+}
+
+/** The expressions a statement evaluates itself (not those of the statements nested in it). */
+function ownExpressions(s: IrStmt): (IrExpr | null)[] {
+  switch (s.kind) {
+    case "assign":
+    case "insert":
+    case "remove":
+      return [s.target, s.value];
+    case "send":
+      return [s.target, s.payload];
+    case "raise":
+    case "goto":
+    case "announce":
+      return [s.payload];
+    case "assert":
+      return [s.cond, s.message];
+    case "print":
+      return [s.value];
+    case "if":
+    case "while":
+      return [s.cond];
+    case "foreach":
+      return [s.iterable];
+    case "return":
+      return [s.value];
+    case "expr":
+      return [s.expr];
+    default:
+      return [];
+  }
 }
