@@ -491,7 +491,8 @@ export type Expr =
   | SeqLitExpr
   | DefaultExpr
   | QuantExpr
-  | ParenExpr;
+  | ParenExpr
+  | CastExpr;
 
 export interface IntLit extends NodeBase {
   kind: "IntLit";
@@ -554,6 +555,23 @@ export interface ChooseExpr extends NodeBase {
 /** `$` — a nondeterministic bool. */
 export interface NondetExpr extends NodeBase {
   kind: "Nondet";
+}
+/**
+ * The variable `send m, e, p;` names as its event when `e` is not a declared
+ * event: a Name node with the identifier's id, so the checker and lowering see
+ * one expression.
+ */
+export function eventValueExpr(event: Ident): NameExpr {
+  return { kind: "Name", id: event.id, name: event, span: event.span };
+}
+
+/** `e as T`: a cast, checked at run time when `e` is an `any` (a failure is located at `as`). */
+export interface CastExpr extends NodeBase {
+  kind: "Cast";
+  expr: Expr;
+  type: TypeExpr;
+  /** The span of the keyword `as`. */
+  asSpan: Span;
 }
 export interface UnaryExpr extends NodeBase {
   kind: "Unary";

@@ -61,6 +61,8 @@ export const DIAGNOSTIC_CODES = {
   FL309: "invalid operand types",
   FL310: "recursive type alias",
   FL311: "not a machine reference",
+  FL312: "impossible cast",
+  FL313: "any value used without a cast",
   // semantic checks
   FL400: "no start state",
   FL401: "more than one start state",

@@ -119,6 +119,7 @@ export const MAX_EXPRESSION_DEPTH = 200;
 const EXPRESSION_KINDS = new Set([
   "Binary",
   "Unary",
+  "Cast",
   "Paren",
   "Field",
   "TupleIndex",

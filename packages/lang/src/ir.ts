@@ -19,6 +19,13 @@ export interface IrProgram {
   funs: IrFun[];
   invariants: IrInvariant[];
   tests: IrTest[];
+  /**
+   * The dynamic types `any` values carry, by type id (an `any` is the pair
+   * [type id, value]; types as `dynamicType` in types.ts gives them). Every type
+   * converted to `any` or cast from it is here, and, when the program sends,
+   * raises or announces an event value, every event's payload type.
+   */
+  anyTypes: Type[];
 }
 
 export interface IrEnum {
@@ -192,10 +199,15 @@ export type IrStmt =
   | { kind: "insert"; target: IrExpr; collection: "seq" | "set" | "map"; value: IrExpr; span: Span }
   /** seq: value is an index; set: the element; map: the key. */
   | { kind: "remove"; target: IrExpr; collection: "seq" | "set" | "map"; value: IrExpr; span: Span }
-  | { kind: "send"; target: IrExpr; event: string; payload: IrExpr | null; span: Span }
-  | { kind: "raise"; event: string; payload: IrExpr | null; span: Span }
+  /**
+   * `event` names the event; or, for an event value (`send m, e, p;` with `e` of
+   * type `event`), `event` is "" and `eventValue` is its expression, the payload
+   * (if any) an `any` checked against the event's payload type when it runs.
+   */
+  | { kind: "send"; target: IrExpr; event: string; eventValue?: IrExpr; payload: IrExpr | null; span: Span }
+  | { kind: "raise"; event: string; eventValue?: IrExpr; payload: IrExpr | null; span: Span }
   | { kind: "goto"; state: string; payload: IrExpr | null; span: Span }
-  | { kind: "announce"; event: string; payload: IrExpr | null; span: Span }
+  | { kind: "announce"; event: string; eventValue?: IrExpr; payload: IrExpr | null; span: Span }
   | { kind: "assert"; cond: IrExpr; message: IrExpr | null; span: Span }
   | { kind: "halt"; span: Span }
   /** `print e;`: value is a string (lowering wraps any other value in `str`). */
@@ -225,6 +237,12 @@ export type IrExpr = IrExprBase &
     | { kind: "bool"; value: boolean }
     | { kind: "string"; value: string }
     | { kind: "enumConst"; enumName: string; member: string; ordinal: number }
+    /** An event name as a value (type `event`). */
+    | { kind: "eventConst"; event: string }
+    /** A value converted to `any`: [typeId, value] (`IrProgram.anyTypes[typeId]` is its type). */
+    | { kind: "toAny"; operand: IrExpr; typeId: number }
+    /** `e as T` on an `any`: its value when its type id is `typeId`, else a runtime error at the span (`as`). */
+    | { kind: "cast"; operand: IrExpr; typeId: number }
     /**
      * local: a local, parameter, foreach or quantifier variable;
      * self: a variable of the enclosing machine or spec; param: a global param constant.

@@ -163,6 +163,7 @@ const softKeywordWords = [
   "union",
   "receive",
   "case",
+  "as",
 ] as const;
 
 export const RESERVED_KEYWORDS: readonly string[] = hardKeywordWords;
@@ -260,6 +261,7 @@ export const KwAssume = kw("assume");
 export const KwWise = kw("wise");
 export const KwModule = kw("module");
 export const KwUnion = kw("union");
+export const KwAs = kw("as");
 
 function op(name: string, image: string, binary = false): TokenType {
   return createToken({

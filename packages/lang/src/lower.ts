@@ -1,6 +1,18 @@
 // Checked AST + side tables -> IR (see ir.ts). Runs only on programs without
 // errors: anything missing from the tables here is a checker bug, so it throws.
-import type { Action, Block, Expr, FunDecl, Program, Span, StateDecl, Stmt, TestDecl } from "./ast.js";
+import {
+  type Action,
+  type Block,
+  type Expr,
+  eventValueExpr,
+  type FunDecl,
+  type Ident,
+  type Program,
+  type Span,
+  type StateDecl,
+  type Stmt,
+  type TestDecl,
+} from "./ast.js";
 import { unparen } from "./check/check-expr.js";
 import { type ConstValue, declaredCombinations, literalValue, testInstanceName } from "./check/constants.js";
 import { moduleMachines } from "./check/modules.js";
@@ -22,7 +34,7 @@ import {
   type IrTest,
   type IrTimeoutHandler,
 } from "./ir.js";
-import { BOOL, STRING, type Type } from "./types.js";
+import { ANY, BOOL, dynamicType, STRING, type Type, typeToString } from "./types.js";
 
 export function lowerProgram(program: Program, tables: CheckTables): IrProgram {
   return new Lowerer(tables).program(program);
@@ -34,6 +46,11 @@ class Lowerer {
   /** The machine being lowered and its receive sites (receive is machine code only). */
   private owner: MachineInfo | null = null;
   private receives: IrReceiveSite[] | null = null;
+  /** IrProgram.anyTypes, and each one's id by its text (equal types, one id). */
+  private readonly anyTypes: Type[] = [];
+  private readonly anyTypeIds = new Map<string, number>();
+  /** Whether some send, raise or announce takes an event value (its payload is checked when it runs). */
+  private eventValues = false;
 
   constructor(private readonly t: CheckTables) {}
 
@@ -53,6 +70,15 @@ class Lowerer {
     if (this.haltSent !== null) {
       events.push({ name: HALT_EVENT, index: events.length, payload: null, span: this.haltSent });
     }
+    const invariants = [...s.invariants.values()].map((inv) => ({
+      name: inv.name.name,
+      expr: this.expr(inv.expr),
+      span: inv.span,
+      reachable: inv.reachable,
+    }));
+    // An event value's payload is checked against its event's payload type by id.
+    if (this.eventValues)
+      for (const e of events) if (e.payload !== null && e.payload.kind !== "any") this.anyTypeId(e.payload);
     return {
       files: [program.span.file],
       enums: [...s.enums.values()].map((e) => ({ name: e.name, members: [...e.members], span: e.decl.span })),
@@ -61,14 +87,45 @@ class Lowerer {
       machines,
       specs,
       funs,
-      invariants: [...s.invariants.values()].map((inv) => ({
-        name: inv.name.name,
-        expr: this.expr(inv.expr),
-        span: inv.span,
-        reachable: inv.reachable,
-      })),
+      invariants,
       tests: [...s.tests.values()].flatMap((test) => this.test(test)),
+      anyTypes: this.anyTypes,
     };
+  }
+
+  /** The id of the dynamic type a value of static type `t` has as an `any` (IrProgram.anyTypes). */
+  private anyTypeId(t: Type): number {
+    const dyn = dynamicType(t);
+    const key = typeToString(dyn);
+    let id = this.anyTypeIds.get(key);
+    if (id === undefined) {
+      id = this.anyTypes.length;
+      this.anyTypes.push(dyn);
+      this.anyTypeIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** `e` as an `any` (unchanged when it is one). */
+  private toAny(e: IrExpr): IrExpr {
+    if (e.type.kind === "any") return e;
+    return { kind: "toAny", operand: e, typeId: this.anyTypeId(e.type), type: ANY, span: e.span };
+  }
+
+  /**
+   * The event value `send`, `raise` or `announce` names, when it is a variable
+   * rather than a declared event (check-stmt.ts, eventValuePayload); its payload
+   * becomes an `any`.
+   */
+  private eventValue(
+    event: Ident,
+    payload: Expr | null,
+  ): { eventValue: IrExpr; payload: IrExpr | null } | null {
+    const ref = this.t.refs.get(event.id);
+    if (ref === undefined) return null;
+    this.eventValues = true;
+    const p = this.opt(payload);
+    return { eventValue: this.expr(eventValueExpr(event)), payload: p === null ? null : this.toAny(p) };
   }
 
   // ------------------------------------------------------------ machines
@@ -357,21 +414,25 @@ class Lowerer {
         return { kind: "local", name: s.name.name, type: this.declType(s.id), span };
       case "Assign":
         return this.assign(s);
-      case "Send":
+      case "Send": {
         if (s.event.name === HALT_EVENT) this.haltSent ??= s.event.span;
-        return {
-          kind: "send",
-          target: this.expr(s.target),
-          event: s.event.name,
-          payload: this.opt(s.payload),
-          span,
-        };
-      case "Raise":
+        const target = this.expr(s.target);
+        const value = this.eventValue(s.event, s.payload);
+        if (value !== null) return { kind: "send", target, event: "", ...value, span };
+        return { kind: "send", target, event: s.event.name, payload: this.opt(s.payload), span };
+      }
+      case "Raise": {
+        const value = this.eventValue(s.event, s.payload);
+        if (value !== null) return { kind: "raise", event: "", ...value, span };
         return { kind: "raise", event: s.event.name, payload: this.opt(s.payload), span };
+      }
       case "Goto":
         return { kind: "goto", state: s.target.name, payload: this.opt(s.payload), span };
-      case "Announce":
+      case "Announce": {
+        const value = this.eventValue(s.event, s.payload);
+        if (value !== null) return { kind: "announce", event: "", ...value, span };
         return { kind: "announce", event: s.event.name, payload: this.opt(s.payload), span };
+      }
       case "Assert":
         return { kind: "assert", cond: this.expr(s.cond), message: this.opt(s.message), span };
       case "Halt":
@@ -466,7 +527,13 @@ class Lowerer {
     return e === null ? null : this.expr(e);
   }
 
+  /** `e` lowered, converted to an `any` where the checker noted one is expected (tables.toAny). */
   private expr(e: Expr): IrExpr {
+    const v = this.exprOf(e);
+    return this.t.toAny.has(e.id) ? this.toAny(v) : v;
+  }
+
+  private exprOf(e: Expr): IrExpr {
     if (e.kind === "Paren") return this.expr(e.expr);
     const type = this.type(e.id);
     const span = e.span;
@@ -585,6 +652,13 @@ class Lowerer {
         return { kind: "seqLit", elems: e.elems.map((x) => this.expr(x)), type, span };
       case "Default":
         return { kind: "default", type, span };
+      case "Cast": {
+        const operand = this.expr(e.expr);
+        if (type.kind === "any") return this.toAny(operand);
+        if (operand.type.kind !== "any") return { ...operand, type };
+        // Located at `as`: a failed cast is reported there.
+        return { kind: "cast", operand, typeId: this.anyTypeId(type), type, span: e.asSpan };
+      }
       case "Quant":
         return {
           kind: "quant",
@@ -619,6 +693,8 @@ class Lowerer {
           type,
           span,
         };
+      case "event":
+        return { kind: "eventConst", event: ref.name, type, span };
       default:
         throw new Error(`internal: a name resolved to ${ref.kind}`);
     }

@@ -109,6 +109,7 @@ import {
   KwUnion,
   KwReceive,
   KwCase,
+  KwAs,
   Arrow,
   KwMachine,
   KwMain,
@@ -1412,6 +1413,7 @@ export class FaultlineParser extends EmbeddedActionsParser {
           { ALT: () => this.namedType(this.CONSUME(KwBool)) },
           { ALT: () => this.namedType(this.CONSUME(KwString)) },
           { ALT: () => this.namedType(this.CONSUME(KwMachine)) },
+          { ALT: () => this.namedType(this.CONSUME(KwEvent)) },
           { ALT: () => this.namedType(this.CONSUME(Identifier)) },
           {
             ALT: () => {
@@ -1882,11 +1884,11 @@ export class FaultlineParser extends EmbeddedActionsParser {
   expression = this.RULE(
     "expression",
     (): Expr => {
-      const operands: Expr[] = [this.SUBRULE(this.unary)];
+      const operands: Expr[] = [this.SUBRULE(this.cast)];
       const ops: IToken[] = [];
       this.MANY(() => {
         ops.push(this.CONSUME(BinaryOperator));
-        operands.push(this.SUBRULE2(this.unary));
+        operands.push(this.SUBRULE2(this.cast));
       });
       return this.ACTION(() => this.buildBinary(operands, ops));
     },
@@ -1910,6 +1912,26 @@ export class FaultlineParser extends EmbeddedActionsParser {
     };
     return climb(1);
   }
+
+  /** `e as T`: binds tighter than every binary operator, looser than `!` and `-` (as in P). */
+  private cast = this.RULE(
+    "cast",
+    (): Expr => {
+      let expr = this.SUBRULE(this.unary);
+      this.MANY(() => {
+        const as = this.CONSUME(KwAs);
+        const type = this.SUBRULE(this.typeExpr);
+        this.ACTION(() => {
+          expr = this.mk<Expr>(
+            { kind: "Cast", expr, type, asSpan: this.tokenSpan(as) },
+            this.join(expr.span, type.span),
+          );
+        });
+      });
+      return expr;
+    },
+    { recoveryValueFunc: () => this.missingExpr() },
+  );
 
   private unary = this.RULE(
     "unary",

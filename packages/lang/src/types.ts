@@ -12,6 +12,10 @@ export type Type =
   | { kind: "seq"; elem: Type }
   | { kind: "set"; elem: Type }
   | { kind: "map"; key: Type; value: Type }
+  /** An event name as a value (`var m: event; m = Ping;`); its default is the null event. */
+  | { kind: "event" }
+  /** Any value, carrying its dynamic type (`x as int` casts it back); see docs/language.md, "any". */
+  | { kind: "any" }
   | { kind: "void" }
   /** The type of an expression that already produced a diagnostic: compatible with everything. */
   | { kind: "error" };
@@ -21,6 +25,44 @@ export const BOOL: Type = { kind: "bool" };
 export const STRING: Type = { kind: "string" };
 export const VOID: Type = { kind: "void" };
 export const ERROR: Type = { kind: "error" };
+export const EVENT: Type = { kind: "event" };
+export const ANY: Type = { kind: "any" };
+
+/**
+ * Whether a value of type `actual` may be used where `expected` is wanted: equal
+ * types, or any value where an `any` is wanted (lowering wraps it with its
+ * dynamic type, `toAnyType`). Only at the top: a `seq[int]` is not a `seq[any]`.
+ */
+export function isAssignable(actual: Type, expected: Type): boolean {
+  if (expected.kind === "any" && actual.kind !== "void") return true;
+  return typeEquals(actual, expected);
+}
+
+/**
+ * The dynamic type an `any` records for a value of static type `t`: machine
+ * types are all `machine` (a reference's machine type is not checked, as
+ * \`machine\` converts to every machine type), everything else as written.
+ */
+export function dynamicType(t: Type): Type {
+  switch (t.kind) {
+    case "machine":
+      return t.name === null ? t : { kind: "machine", name: null };
+    case "tuple":
+      return { kind: "tuple", elems: t.elems.map(dynamicType) };
+    case "namedTuple":
+      return {
+        kind: "namedTuple",
+        fields: t.fields.map((f) => ({ name: f.name, type: dynamicType(f.type) })),
+      };
+    case "seq":
+    case "set":
+      return { kind: t.kind, elem: dynamicType(t.elem) };
+    case "map":
+      return { kind: "map", key: dynamicType(t.key), value: dynamicType(t.value) };
+    default:
+      return t;
+  }
+}
 
 /** Structural equality of types (enums and machines by name). */
 export function typeEquals(a: Type, b: Type): boolean {

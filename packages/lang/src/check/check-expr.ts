@@ -4,6 +4,7 @@
 import type {
   BinaryExpr,
   CallExpr,
+  CastExpr,
   Expr,
   FieldExpr,
   Ident,
@@ -21,7 +22,7 @@ import type {
 } from "../ast.js";
 import type { DiagnosticCode } from "../diagnostics.js";
 import { parseFormat } from "../codegen/runtime.js";
-import { BOOL, ERROR, INT, STRING, type Type, typeEquals, VOID } from "../types.js";
+import { ANY, BOOL, ERROR, EVENT, INT, isAssignable, STRING, type Type, typeEquals, VOID } from "../types.js";
 import {
   allLocalNames,
   type CheckState,
@@ -98,11 +99,30 @@ export class ExprChecker {
     message: (want: string, got: string) => string,
     hint?: string,
   ): boolean {
-    if (typeEquals(actual, expected)) return true;
+    if (isAssignable(actual, expected)) return true;
     this.report(code, span, message(showType(expected), showType(actual)), {
       hint: hint ?? mismatchHint(actual, expected),
     });
     return false;
+  }
+
+  /** Notes that `e` (of type `t`) is used where an `any` is expected: lowering converts it. */
+  protected noteAny(e: Expr, t: Type, expected: Type): void {
+    if (expected.kind === "any" && t.kind !== "any" && t.kind !== "error" && t.kind !== "void") {
+      this.st.tables.toAny.add(e.id);
+    }
+  }
+
+  /**
+   * FL313 when `t` is `any` where `what` needs a value of a known type (an
+   * operand, a collection, a machine): the value must be cast first. True when reported.
+   */
+  protected anyWithoutCast(t: Type, span: Span, what: string, example = "int"): boolean {
+    if (t.kind !== "any") return false;
+    this.report("FL313", span, `${what} cannot be an 'any' value`, {
+      hint: `cast it to the type it holds first: (x as ${example})`,
+    });
+    return true;
   }
 
   /** Declares a local in the innermost scope; a second declaration visible in the same code is FL207. */
@@ -182,6 +202,7 @@ export class ExprChecker {
       this.report(code, e.span, `${what ?? "this expression"} has no value (the function returns nothing)`);
       return t;
     }
+    this.noteAny(e, t, expected);
     this.expectType(t, expected, e.span, code, (want, got) =>
       what
         ? `type mismatch: ${what} must be ${want}, got ${got}`
@@ -220,6 +241,7 @@ export class ExprChecker {
       case "Unary": {
         const t = this.expr(e.operand, cx);
         const want = e.op === "!" ? BOOL : INT;
+        if (this.anyWithoutCast(t, e.operand.span, `the operand of '${e.op}'`, want.kind)) return want;
         if (t.kind !== "error" && t.kind !== want.kind) {
           this.report("FL309", e.operand.span, `operator '${e.op}' expects ${want.kind}, got ${showType(t)}`);
         }
@@ -230,7 +252,7 @@ export class ExprChecker {
       case "Tuple": {
         const exp =
           expected?.kind === "tuple" && expected.elems.length === e.elems.length ? expected : undefined;
-        return { kind: "tuple", elems: e.elems.map((el, i) => this.expr(el, cx, exp?.elems[i])) };
+        return { kind: "tuple", elems: e.elems.map((el, i) => this.literalPart(el, cx, exp?.elems[i])) };
       }
       case "NamedTuple":
         return this.namedTuple(e, cx, expected);
@@ -243,7 +265,37 @@ export class ExprChecker {
         return this.quant(e, cx);
       case "Paren":
         return this.expr(e.expr, cx, expected);
+      case "Cast":
+        return this.cast(e, cx);
     }
+  }
+
+  /**
+   * `e as T`: from `any`, checked when it runs (ops table: the cast's target);
+   * to `any` or to an equal type, always fine; anything else is FL312.
+   */
+  private cast(e: CastExpr, cx: CodeContext): Type {
+    const from = this.expr(e.expr, cx);
+    const to = this.types.resolve(e.type);
+    if (from.kind === "error" || to.kind === "error") return to;
+    if (from.kind === "void") {
+      this.report(
+        "FL312",
+        e.expr.span,
+        "cannot cast: this expression has no value (the function returns nothing)",
+      );
+      return to;
+    }
+    if (from.kind === "any" || isAssignable(from, to)) return to;
+    this.report(
+      "FL312",
+      e.asSpan,
+      `cannot cast ${showType(from)} to ${showType(to)}: no value has both types`,
+      {
+        hint: castHint(from, to),
+      },
+    );
+    return ERROR;
   }
 
   private thisExpr(span: Span, cx: CodeContext): Type {
@@ -293,6 +345,11 @@ export class ExprChecker {
       refs.set(e.id, { kind: "enumMember", enumName: en.name, member: n, ordinal: en.members.indexOf(n) });
       return { kind: "enum", name: en.name, members: en.members };
     }
+    if (this.symbols.events.has(n)) {
+      // An event name where a value is wanted: a value of type `event`.
+      refs.set(e.id, { kind: "event", name: n });
+      return EVENT;
+    }
     this.report("FL200", e.name.span, `unknown name '${n}'`, { hint: this.unknownNameHint(n, cx) });
     return ERROR;
   }
@@ -306,7 +363,6 @@ export class ExprChecker {
     ];
     const close = didYouMean(n, candidates);
     if (close) return close;
-    if (this.symbols.events.has(n)) return `'${n}' is an event, not a value`;
     if (this.symbols.machines.has(n)) return `'${n}' is a machine; create one with 'new ${n}(...)'`;
     if (this.symbols.enums.has(n))
       return `'${n}' is an enum; name a member: ${n}.${this.symbols.enums.get(n)!.members[0] ?? "Member"}`;
@@ -352,6 +408,9 @@ export class ExprChecker {
     if (isMissing(fname)) return ERROR;
     switch (t.kind) {
       case "error":
+        return ERROR;
+      case "any":
+        this.anyWithoutCast(t, e.target.span, `a value whose field '${fname}' is read`, "(a: int, b: int)");
         return ERROR;
       case "namedTuple": {
         const index = t.fields.findIndex((f) => f.name === fname);
@@ -420,6 +479,7 @@ export class ExprChecker {
     const t = this.expr(e.target, cx);
     const refs = this.st.tables.refs;
     if (t.kind === "error") return ERROR;
+    if (this.anyWithoutCast(t, e.target.span, "a tuple read by position", "(int, int)")) return ERROR;
     if (t.kind === "tuple") {
       if (e.index < t.elems.length) {
         refs.set(e.id, { kind: "tupleElem", index: e.index });
@@ -464,6 +524,10 @@ export class ExprChecker {
         return t.value;
       case "error":
         this.expr(e.index, cx);
+        return ERROR;
+      case "any":
+        this.expr(e.index, cx);
+        this.anyWithoutCast(t, e.target.span, "an indexed collection", "seq[int]");
         return ERROR;
       default:
         this.expr(e.index, cx);
@@ -754,6 +818,7 @@ export class ExprChecker {
       return INT;
     }
     ops.set(id, { kind: "choose", mode: "collection" });
+    if (this.anyWithoutCast(t, arg.span, "what 'choose' picks from", "set[int]")) return ERROR;
     const elem = elementType(t);
     if (elem) return elem;
     this.report("FL300", arg.span, `'choose' expects an int or a collection, got ${showType(t)}`, {
@@ -768,6 +833,7 @@ export class ExprChecker {
       case "||":
         for (const side of [e.left, e.right]) {
           const t = this.expr(side, cx);
+          if (this.anyWithoutCast(t, side.span, `an operand of '${e.op}'`, "bool")) continue;
           if (t.kind !== "bool" && t.kind !== "error") {
             this.report("FL309", side.span, `operator '${e.op}' expects bool operands, got ${showType(t)}`);
           }
@@ -785,7 +851,11 @@ export class ExprChecker {
           lt = this.expr(e.left, cx);
           rt = this.expr(e.right, cx, lt);
         }
-        if (lt.kind === "void" || rt.kind === "void" || !typeEquals(lt, rt)) {
+        // An `any` compares with a value of any type (its dynamic type and value must both match).
+        const withAny = lt.kind === "any" || rt.kind === "any";
+        this.noteAny(e.left, lt, rt);
+        this.noteAny(e.right, rt, lt);
+        if (lt.kind === "void" || rt.kind === "void" || !(withAny || typeEquals(lt, rt))) {
           this.report(
             "FL309",
             e.span,
@@ -811,6 +881,8 @@ export class ExprChecker {
         }
         if (lt.kind === "string" && rt.kind === "string") return lt;
         if (lt.kind === "int" && rt.kind === "int") return INT;
+        const anySide = lt.kind === "any" ? e.left : rt.kind === "any" ? e.right : null;
+        if (anySide !== null && this.anyWithoutCast(ANY, anySide.span, "an operand of '+'")) return ERROR;
         this.report(
           "FL309",
           e.span,
@@ -832,6 +904,7 @@ export class ExprChecker {
   private intOperands(e: BinaryExpr, cx: CodeContext): void {
     const bad = [e.left, e.right]
       .map((side) => ({ side, t: this.expr(side, cx) }))
+      .filter(({ side, t }) => !this.anyWithoutCast(t, side.span, `an operand of '${e.op}'`))
       .filter(({ t }) => t.kind !== "int" && t.kind !== "error");
     if (bad.length === 2) {
       this.report(
@@ -888,6 +961,7 @@ export class ExprChecker {
     }
     const rt = this.expr(e.right, cx);
     if (rt.kind === "error" || lt.kind === "error") return BOOL;
+    if (this.anyWithoutCast(rt, e.right.span, "the collection of 'in'", "set[int]")) return BOOL;
     const collection = rt.kind === "seq" || rt.kind === "set" || rt.kind === "map" ? rt.kind : null;
     if (!collection) {
       this.report("FL309", e.right.span, `'in' expects a seq, set or map on the right, got ${showType(rt)}`);
@@ -895,13 +969,25 @@ export class ExprChecker {
     }
     this.st.tables.ops.set(e.id, { kind: "membership", collection });
     const elem = elementType(rt)!;
-    if (!typeEquals(lt, elem)) {
+    this.noteAny(e.left, lt, elem);
+    if (!isAssignable(lt, elem)) {
       const what = rt.kind === "map" ? "a key" : "an element";
       this.report("FL309", e.left.span, `cannot test ${showType(lt)} as ${what} of ${showType(rt)}`, {
         hint: mismatchHint(lt, elem),
       });
     }
     return BOOL;
+  }
+
+  /**
+   * A tuple literal's element: where an `any` is expected the element is one
+   * (lowering wraps it), so `(1, "a")` fills a `(int, any)`.
+   */
+  private literalPart(e: Expr, cx: CodeContext, expected: Type | undefined): Type {
+    const t = this.expr(e, cx, expected);
+    if (expected === undefined) return t;
+    this.noteAny(e, t, expected);
+    return expected.kind === "any" && t.kind !== "void" ? expected : t;
   }
 
   private namedTuple(e: NamedTupleExpr, cx: CodeContext, expected: Type | undefined): Type {
@@ -918,7 +1004,7 @@ export class ExprChecker {
       }
       const exp =
         expected?.kind === "namedTuple" ? expected.fields.find((x) => x.name === f.name.name) : undefined;
-      fields.push({ name: f.name.name, type: this.expr(f.value, cx, exp?.type) });
+      fields.push({ name: f.name.name, type: this.literalPart(f.value, cx, exp?.type) });
     }
     return { kind: "namedTuple", fields };
   }
@@ -944,9 +1030,10 @@ export class ExprChecker {
     let elem = expElem;
     for (const el of e.elems) {
       const t = this.expr(el, cx, elem);
+      if (elem !== undefined) this.noteAny(el, t, elem);
       if (elem === undefined || elem.kind === "error") {
         elem = t;
-      } else if (!typeEquals(t, elem)) {
+      } else if (!isAssignable(t, elem)) {
         this.report(
           "FL300",
           el.span,
@@ -1002,4 +1089,16 @@ export class ExprChecker {
     cx.scopes.pop();
     return BOOL;
   }
+}
+
+/** Why a cast can never succeed, when there is more to say than the two types. */
+function castHint(from: Type, to: Type): string | undefined {
+  if (to.kind === "string") return "str(x) gives any value as text";
+  if (from.kind === "event" && to.kind === "machine")
+    return "an event is not a machine; send it to one: send m, e;";
+  const fromIsCollection = from.kind === "seq" || from.kind === "set" || from.kind === "map";
+  if (fromIsCollection && typeEquals(from, to) === false && from.kind === to.kind) {
+    return "a collection is cast as a whole only to an equal type; cast its elements one by one";
+  }
+  return "only an 'any' value is checked when it runs; other values cast only to their own type or to 'any'";
 }

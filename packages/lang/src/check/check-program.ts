@@ -41,6 +41,7 @@ export function checkProgram(program: Program): CheckResult {
     tables: {
       types: new Map(),
       declTypes: new Map(),
+      toAny: new Set(),
       refs: new Map(),
       ops: new Map(),
       symbols: emptySymbols(),

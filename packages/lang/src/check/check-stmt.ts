@@ -1,8 +1,18 @@
 // Statements, actions (entry/exit/handler code) and function bodies.
 import { FAULT_EVENT_MISUSE_HINT } from "../fault-events.js";
-import type { Action, AssignStmt, Block, Expr, Ident, ReceiveStmt, Span, Stmt } from "../ast.js";
+import {
+  type Action,
+  type AssignStmt,
+  type Block,
+  type Expr,
+  eventValueExpr,
+  type Ident,
+  type ReceiveStmt,
+  type Span,
+  type Stmt,
+} from "../ast.js";
 import { HALT_EVENT } from "../ir.js";
-import { ERROR, INT, STRING, type Type, typeEquals } from "../types.js";
+import { ERROR, INT, isAssignable, STRING, type Type, typeEquals } from "../types.js";
 import { type CodeContext, type CodeFacts, newContext, noteEffect, isMissing } from "./context.js";
 import { ExprChecker, elementType, unparen } from "./check-expr.js";
 import { eventsPayload, faultEventMisuse } from "./event-payloads.js";
@@ -210,11 +220,14 @@ export class BodyChecker extends ExprChecker {
       case "Send": {
         const canSend = this.restricted(cx, "send", s.span, "'send'");
         const t = this.expr(s.target, cx);
-        if (canSend && t.kind !== "machine" && t.kind !== "error") {
+        if (canSend && this.anyWithoutCast(t, s.target.span, "the target of 'send'", "machine")) {
+          // reported
+        } else if (canSend && t.kind !== "machine" && t.kind !== "error") {
           this.report(
             "FL311",
             s.target.span,
             `'send' needs a machine reference as its target, got ${showType(t)}`,
+            t.kind === "event" ? { hint: "the target comes first, then the event: send m, e, payload;" } : {},
           );
         }
         if (s.event.name === HALT_EVENT) {
@@ -346,6 +359,7 @@ export class BodyChecker extends ExprChecker {
 
   private condition(e: Expr, cx: CodeContext, what: string): void {
     const t = this.expr(e, cx);
+    if (this.anyWithoutCast(t, e.span, what, "bool")) return;
     if (t.kind !== "bool" && t.kind !== "error") {
       this.report("FL308", e.span, `${what} must be a bool, got ${showType(t)}`);
     }
@@ -354,6 +368,10 @@ export class BodyChecker extends ExprChecker {
   /** Event name and payload of send/raise/announce. */
   private eventPayload(event: Ident, payload: Expr | null, cx: CodeContext, at: Span): void {
     const ev = this.symbols.events.get(event.name);
+    if (!ev && this.isValueName(event.name, cx)) {
+      this.eventValuePayload(event, payload, cx);
+      return;
+    }
     if (!ev) {
       this.unknownEvent(event);
       if (payload) this.expr(payload, cx);
@@ -367,6 +385,23 @@ export class BodyChecker extends ExprChecker {
       return;
     }
     this.checkPayload(payload, ev.payload, cx, at, `event '${ev.name}'`);
+  }
+
+  /**
+   * `send m, e, p;` where `e` is a variable of type `event` (a declared event's
+   * name wins over a variable's): the payload is checked against the event's
+   * declared payload type when the statement runs (docs/language.md, "Events as values").
+   */
+  private eventValuePayload(event: Ident, payload: Expr | null, cx: CodeContext): void {
+    const t = this.expr(eventValueExpr(event), cx);
+    if (t.kind !== "event" && t.kind !== "error") {
+      this.report("FL300", event.span, `'${event.name}' must be an event, got ${showType(t)}`, {
+        hint: "send, raise and announce take an event name or a value of type 'event'",
+      });
+    }
+    if (payload && this.expr(payload, cx).kind === "void") {
+      this.report("FL301", payload.span, "the payload has no value (the function returns nothing)");
+    }
   }
 
   private gotoStmt(target: Ident, payload: Expr | null, cx: CodeContext, span: Span): void {
@@ -500,7 +535,8 @@ export class BodyChecker extends ExprChecker {
         ops.set(s.id, { kind: "assign", mode: adding ? "insert" : "remove", collection: tt.kind });
         const want = collectionOperand(tt, adding);
         const t = this.expr(s.value, cx, want.type);
-        if (!typeEquals(t, want.type)) {
+        this.noteAny(s.value, t, want.type);
+        if (!isAssignable(t, want.type)) {
           this.report(
             "FL305",
             s.value.span,

@@ -1,12 +1,12 @@
 // Type expressions -> semantic types: builtins, enums, machines, aliases
 // (expanded, recursion reported once as FL310), tuples and collections.
 import type { Ident, NodeId, TypeAliasDecl, TypeExpr } from "../ast.js";
-import { BOOL, ERROR, INT, STRING, type Type } from "../types.js";
+import { ANY, BOOL, ERROR, EVENT, INT, STRING, type Type } from "../types.js";
 import { type CheckState, isMissing, report } from "./context.js";
 import { didYouMean } from "./suggest.js";
 import type { GlobalSymbols } from "./tables.js";
 
-export const BUILTIN_TYPE_NAMES = ["int", "bool", "string", "machine"] as const;
+export const BUILTIN_TYPE_NAMES = ["int", "bool", "string", "machine", "event", "any"] as const;
 
 export class TypeResolver {
   private readonly aliasTypes = new Map<string, Type>();
@@ -99,6 +99,10 @@ export class TypeResolver {
         return STRING;
       case "machine":
         return { kind: "machine", name: null };
+      case "event":
+        return EVENT;
+      case "any":
+        return ANY;
     }
     if (isMissing(name)) return ERROR; // the parser already reported it
     const en = this.symbols.enums.get(name);
@@ -120,7 +124,7 @@ export class TypeResolver {
     }
     let hint = didYouMean(name, this.typeNames());
     if (hint === undefined && this.symbols.events.has(name)) {
-      hint = `'${name}' is an event; use its payload type instead`;
+      hint = `'${name}' is an event; use its payload type, or 'event' for an event as a value`;
     }
     report(this.st, "FL201", id.span, `unknown type '${name}'`, { hint });
     return ERROR;

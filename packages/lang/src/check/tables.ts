@@ -34,7 +34,9 @@ export type Resolution =
   /** `m.v` where m is a machine reference (invariants only). */
   | { kind: "machineVar"; machine: string; variable: string }
   | { kind: "fun"; scope: "machine" | "global" | "foreign"; name: string; owner: string | null }
-  | { kind: "builtin"; name: BuiltinName };
+  | { kind: "builtin"; name: BuiltinName }
+  /** An event name used as a value (of type `event`). */
+  | { kind: "event"; name: string };
 
 export type BuiltinName = "sizeof" | "keys" | "values" | "inflight" | "str" | "format";
 export const BUILTIN_NAMES: readonly BuiltinName[] = [
@@ -141,5 +143,7 @@ export interface CheckTables {
   refs: Map<NodeId, Resolution>;
   /** Binary `in`, Index, Choose and Assign nodes -> how they were interpreted. */
   ops: Map<NodeId, OpInfo>;
+  /** Expressions whose value is used as an `any` (lowering wraps each with its dynamic type). */
+  toAny: Set<NodeId>;
   symbols: GlobalSymbols;
 }

@@ -94,6 +94,12 @@ export function foreignValue(x: unknown, type: Type): Value {
       if (typeof x !== "number" || !Number.isInteger(x) || x < -1 || x > INT_MAX)
         fail(describe(x), type, "a machine reference is an instance id, or -1");
       return x;
+    case "event":
+      if (typeof x !== "number" || !Number.isInteger(x) || x < -1 || x > INT_MAX)
+        fail(describe(x), type, "an event value is the event's index, or -1");
+      return x;
+    case "any":
+      return fail(describe(x), type, "foreign functions cannot return 'any' values; return a concrete type");
     case "bool":
       if (typeof x !== "boolean") fail(describe(x), type);
       return x;

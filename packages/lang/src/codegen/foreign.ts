@@ -58,7 +58,10 @@ function typeNode(t: Type): TypeNode {
     case "int":
     case "enum":
     case "machine":
+    case "event":
       return keywordType("number");
+    case "any":
+      return keywordType("unknown");
     case "bool":
       return keywordType("boolean");
     case "string":

@@ -115,9 +115,18 @@ function cast(e: Expr, type: TypeNode): Expr {
 
 function isPrimitive(t: Type): boolean {
   return (
-    t.kind === "int" || t.kind === "bool" || t.kind === "string" || t.kind === "enum" || t.kind === "machine"
+    t.kind === "int" ||
+    t.kind === "bool" ||
+    t.kind === "string" ||
+    t.kind === "enum" ||
+    t.kind === "machine" ||
+    t.kind === "event"
   );
 }
+
+/** The module constants an `any` needs at run time (generate.ts declares them): type names by id, events. */
+export const ANY_TYPES_TABLE = "$anyTypes";
+export const EVENTS_TABLE = "$events";
 
 /** Per-function code generation state. */
 interface Scope {
@@ -403,6 +412,27 @@ export class BodyGenerator {
     return e === null ? NULL : this.expr(e, scope);
   }
 
+  /**
+   * The event and payload arguments of send/raise/announce. An event value is
+   * read twice (it is a variable) and its payload checked when it runs
+   * (`rt.eventPayload` with the module's `$events` and `$anyTypes`).
+   */
+  private eventAndPayload(
+    s: Extract<IrStmt, { kind: "send" | "raise" | "announce" }>,
+    scope: Scope,
+  ): [Expr, Expr] {
+    if (s.eventValue === undefined) return [this.eventRef(s.event), this.payload(s.payload, scope)];
+    const event = this.expr(s.eventValue, scope);
+    const payload = rtCall("eventPayload", [
+      this.expr(s.eventValue, scope),
+      this.payload(s.payload, scope),
+      id(EVENTS_TABLE),
+      id(ANY_TYPES_TABLE),
+      this.site(s.span),
+    ]);
+    return [event, payload];
+  }
+
   /** A value as `.fl` text: `ctx.text(v, site)`, the site's type in textTypes; a string as it is. */
   private text(e: IrExpr, scope: Scope): Expr {
     const value = this.expr(e, scope);
@@ -467,21 +497,13 @@ export class BodyGenerator {
         });
         return [...pre, st];
       }
-      case "send":
-        return [
-          exprStmt(
-            ctxCall("send", [
-              this.expr(s.target, scope),
-              this.eventRef(s.event),
-              this.payload(s.payload, scope),
-              this.site(s.span),
-            ]),
-          ),
-        ];
+      case "send": {
+        const target = this.expr(s.target, scope);
+        const [event, payload] = this.eventAndPayload(s, scope);
+        return [exprStmt(ctxCall("send", [target, event, payload, this.site(s.span)]))];
+      }
       case "raise":
-        return [
-          this.control(ctxCall("raise", [this.eventRef(s.event), this.payload(s.payload, scope)]), scope),
-        ];
+        return [this.control(ctxCall("raise", this.eventAndPayload(s, scope)), scope)];
       case "goto":
         return [
           this.control(
@@ -496,7 +518,7 @@ export class BodyGenerator {
       case "receive":
         return this.receive(s, scope);
       case "announce":
-        return [exprStmt(ctxCall("announce", [this.eventRef(s.event), this.payload(s.payload, scope)]))];
+        return [exprStmt(ctxCall("announce", this.eventAndPayload(s, scope)))];
       case "assert": {
         const site = this.site(s.span);
         const message = s.message === null ? NULL : this.expr(s.message, scope);
@@ -696,7 +718,10 @@ export class BodyGenerator {
       case "string":
         return str("");
       case "machine":
+      case "event":
         return num(-1);
+      case "any":
+        return prop("rt", "NULL_ANY");
       case "tuple":
         return array(t.elems.map((e) => this.defaultValue(e)));
       case "namedTuple":
@@ -721,6 +746,23 @@ export class BodyGenerator {
         return str(e.value);
       case "enumConst":
         return named(e.ordinal, `${e.enumName}.${e.member}`);
+      case "eventConst":
+        return this.eventRef(e.event);
+      case "toAny":
+        return rtCall("toAny", [
+          num(e.typeId, typeToString(this.ir.anyTypes[e.typeId]!)),
+          this.expr(e.operand, scope),
+        ]);
+      case "cast":
+        return cast(
+          rtCall("cast", [
+            this.expr(e.operand, scope),
+            num(e.typeId),
+            id(ANY_TYPES_TABLE),
+            this.site(e.span),
+          ]),
+          this.types.typeNode(e.type),
+        );
       case "var":
         return this.varRef(e, scope);
       case "this":

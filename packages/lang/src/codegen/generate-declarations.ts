@@ -182,6 +182,10 @@ export class Declarations {
         return typeRef(this.enumNames.get(t.name) ?? safeIdentifier(t.name));
       case "machine":
         return typeRef("MachineRef", t.name === null ? [] : [{ k: "literal", value: t.name }]);
+      case "event":
+        return keywordType("number");
+      case "any":
+        return typeRef("rt.AnyValue");
       // Values are immutable: tuples are readonly (as foreign signatures have them).
       case "tuple":
         return readonlyType(tupleType(t.elems.map((e) => member(this.typeNode(e)))));

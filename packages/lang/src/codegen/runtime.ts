@@ -6,6 +6,10 @@
 //   like P's (C#'s unchecked) int. Division or modulo by zero is a runtime error.
 // - bool, string: JS booleans and strings. Enum members: their ordinal.
 // - machine reference: the instance's global creation id; -1 is `default(machine)`.
+// - event (an event as a value): the event's index; -1 is the null event, `default(event)`.
+// - any: [type id, value], the id indexing the program's table of dynamic types
+//   (IrProgram.anyTypes); [-1, 0] is the null `any`, `default(any)`. `compare`
+//   orders them by type id, then value, and `eq` compares both.
 // - tuple and named tuple: an array of the elements in declaration order.
 // - seq[T]: an array. set[T]: a sorted array of distinct values. map[K, V]: an
 //   array of [key, value] pairs sorted by key. Sorting uses `compare`, a total
@@ -94,6 +98,63 @@ export function div(a: number, b: number, site: number): number {
 export function mod(a: number, b: number, site: number): number {
   if (b === 0) throw new RuntimeFault(site, "modulo by zero");
   return (a % b) | 0;
+}
+
+// ---------------------------------------------------------------- any and event values
+
+/** An `any`: the id of its dynamic type in the program's type table, and the value. */
+export type AnyValue = readonly [number, Value];
+
+/** The null `any` (`default(any)`): no type, no value. */
+export const NULL_ANY: AnyValue = [-1, 0];
+
+/** A value of the type with id `typeId` as an `any`. */
+export function toAny(typeId: number, v: Value): AnyValue {
+  return [typeId, v];
+}
+
+/** `typeNames[id]`, `null` for the null `any`: the dynamic type of an `any`, for error messages. */
+function anyTypeName(id: number, typeNames: readonly string[]): string {
+  return id < 0 ? "null" : (typeNames[id] ?? `type ${id}`);
+}
+
+/** `v as T`, `v` an `any`: its value when it holds a `T` (type id `typeId`), else a runtime error at the `as`. */
+export function cast(v: Value, typeId: number, typeNames: readonly string[], site: number): Value {
+  const a = v as AnyValue;
+  if (a[0] === typeId) return a[1];
+  const held = a[0] < 0 ? "null" : `${anyTypeName(a[0], typeNames)} ${formatValue(a[1])}`;
+  throw new RuntimeFault(site, `cannot cast ${held} to ${anyTypeName(typeId, typeNames)}`);
+}
+
+/**
+ * The payload `send`, `raise` or `announce` hands on for an event value: checks
+ * `payload` (an `any`, or null when none is given) against the payload type the
+ * event declares (`events[e]`: its name and the type id of its payload, -1 for
+ * none, -2 for `any`) and unwraps it. A mismatch or the null event is a runtime
+ * error at the statement.
+ */
+export function eventPayload(
+  event: number,
+  payload: Value | null,
+  events: readonly (readonly [string, number])[],
+  typeNames: readonly string[],
+  site: number,
+): Payload {
+  if (event < 0)
+    throw new RuntimeFault(site, "the null event (default(event)) cannot be sent, raised or announced");
+  const [name, want] = events[event]!;
+  const got = payload === null ? null : (payload as AnyValue);
+  if (want === -1) {
+    if (got === null) return null;
+    throw new RuntimeFault(site, `event ${name} takes no payload, got ${anyTypeName(got[0], typeNames)}`);
+  }
+  const wanted = want === -2 ? "any" : anyTypeName(want, typeNames);
+  if (got === null) throw new RuntimeFault(site, `event ${name} expects ${wanted}, got no payload`);
+  if (want === -2) return got;
+  if (got[0] !== want) {
+    throw new RuntimeFault(site, `event ${name} expects ${wanted}, got ${anyTypeName(got[0], typeNames)}`);
+  }
+  return got[1];
 }
 
 // ---------------------------------------------------------------- tuples

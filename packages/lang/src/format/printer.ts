@@ -799,6 +799,11 @@ export class Printer {
         this.out.write(e.op);
         this.expr(e.operand);
         return;
+      case "Cast":
+        this.expr(e.expr);
+        this.out.write(" as ");
+        this.type(e.type);
+        return;
       case "Binary":
         this.binary(e, base);
         return;
