@@ -34,7 +34,7 @@ import { buildOwnerTable, type OwnerTable } from "./program-tables.js";
 import { spanToLocation } from "./source-location.js";
 import { namer } from "./machine-names.js";
 import { createSymmetry, type Symmetry } from "./symmetry.js";
-import { valueToText } from "./value-view.js";
+import { valueToText, valueTypes } from "./value-view.js";
 
 export interface BuildModelOptions {
   /** Values for the program's params, overriding the test's. */
@@ -160,6 +160,7 @@ export function buildParts(ir: IrProgram, test: IrTest, options: BuildModelOptio
     main: main.index,
     sites: code.sites.map(spanToLocation),
     textTypes: code.textTypes,
+    valueTypes: valueTypes(ir),
     toLocation: spanToLocation,
   });
   const codec = new StateCodec(
@@ -169,6 +170,7 @@ export function buildParts(ir: IrProgram, test: IrTest, options: BuildModelOptio
     faults.restarts.some((r) => r),
     faults.faults.length,
     faults.partitions.length > 0,
+    ir.anyTypes,
   );
   return {
     ir,
@@ -284,7 +286,9 @@ function invariants(
         }
         if (values === null) return null;
         const names = namer({ machines }, s);
-        return binders.map((b, i) => `${b.name} = ${valueToText(values[i]!, b.elemType, names)}`).join(", ");
+        return binders
+          .map((b, i) => `${b.name} = ${valueToText(values[i]!, b.elemType, names, valueTypes(ir))}`)
+          .join(", ");
       };
     }
     return invariant;

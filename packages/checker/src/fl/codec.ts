@@ -1,7 +1,8 @@
 // Canonical byte encoding of FlState. Type-directed (the IR gives every
 // variable's and payload's type), so values carry no tags: varints for ints
 // (zigzag), enums, ids and lengths; one byte per bool; strings as UTF-16 code
-// units. Sets and maps are sorted by representation, and channels are kept
+// units; an `any` as its type id (+1, 0 for the null one) then its value with
+// that type's encoding (AnyCodec). Sets and maps are sorted by representation, and channels are kept
 // sorted by (from, to), so equal states give equal bytes whatever the history.
 // With faults, the remaining budgets and the partition's side follow.
 import type { Type } from "@faultline/lang";
@@ -149,7 +150,42 @@ export class Reader {
 export type Encoder = (w: Writer, v: Value) => void;
 export type Decoder = (r: Reader) => Value;
 
-export function encoderFor(t: Type): Encoder {
+/**
+ * The encoding of one program's `any` values ([type id, value], runtime.ts):
+ * the id plus one (0: the null `any`), then the value with its type's encoder.
+ * Per-type codecs are built on first use (a type may itself hold `any`s).
+ */
+export class AnyCodec {
+  private readonly encoders: (Encoder | undefined)[] = [];
+  private readonly decoders: (Decoder | undefined)[] = [];
+
+  /** `types`: IrProgram.anyTypes, by type id. */
+  constructor(readonly types: readonly Type[]) {}
+
+  readonly encode: Encoder = (w, v) => {
+    const a = v as readonly Value[];
+    const id = a[0] as number;
+    w.uint(id + 1);
+    if (id >= 0) (this.encoders[id] ??= encoderFor(this.typeOf(id), this))(w, a[1]!);
+  };
+
+  readonly decode: Decoder = (r) => {
+    const id = r.uint() - 1;
+    if (id < 0) return [-1, 0];
+    return [id, (this.decoders[id] ??= decoderFor(this.typeOf(id), this))(r)];
+  };
+
+  private typeOf(id: number): Type {
+    const t = this.types[id];
+    if (t === undefined) throw new Error(`internal: no dynamic type with id ${id}`);
+    return t;
+  }
+}
+
+/** For programs without `any` values: asking to encode one is a bug. */
+const NO_ANY = new AnyCodec([]);
+
+export function encoderFor(t: Type, any: AnyCodec = NO_ANY): Encoder {
   switch (t.kind) {
     case "int":
       return (w, v) => w.sint(v as number);
@@ -160,10 +196,15 @@ export function encoderFor(t: Type): Encoder {
     case "enum":
       return (w, v) => w.uint(v as number);
     case "machine":
+    case "event":
       return (w, v) => w.uint((v as number) + 1);
+    case "any":
+      return any.encode;
     case "tuple":
     case "namedTuple": {
-      const parts = (t.kind === "tuple" ? t.elems : t.fields.map((f) => f.type)).map(encoderFor);
+      const parts = (t.kind === "tuple" ? t.elems : t.fields.map((f) => f.type)).map((x) =>
+        encoderFor(x, any),
+      );
       return (w, v) => {
         const a = v as readonly Value[];
         for (let i = 0; i < parts.length; i++) parts[i]!(w, a[i]!);
@@ -171,7 +212,7 @@ export function encoderFor(t: Type): Encoder {
     }
     case "seq":
     case "set": {
-      const elem = encoderFor(t.elem);
+      const elem = encoderFor(t.elem, any);
       return (w, v) => {
         const a = v as readonly Value[];
         w.uint(a.length);
@@ -179,8 +220,8 @@ export function encoderFor(t: Type): Encoder {
       };
     }
     case "map": {
-      const key = encoderFor(t.key);
-      const val = encoderFor(t.value);
+      const key = encoderFor(t.key, any);
+      const val = encoderFor(t.value, any);
       return (w, v) => {
         const a = v as readonly (readonly Value[])[];
         w.uint(a.length);
@@ -196,7 +237,7 @@ export function encoderFor(t: Type): Encoder {
   }
 }
 
-export function decoderFor(t: Type): Decoder {
+export function decoderFor(t: Type, any: AnyCodec = NO_ANY): Decoder {
   switch (t.kind) {
     case "int":
       return (r) => r.sint();
@@ -207,15 +248,20 @@ export function decoderFor(t: Type): Decoder {
     case "enum":
       return (r) => r.uint();
     case "machine":
+    case "event":
       return (r) => r.uint() - 1;
+    case "any":
+      return any.decode;
     case "tuple":
     case "namedTuple": {
-      const parts = (t.kind === "tuple" ? t.elems : t.fields.map((f) => f.type)).map(decoderFor);
+      const parts = (t.kind === "tuple" ? t.elems : t.fields.map((f) => f.type)).map((x) =>
+        decoderFor(x, any),
+      );
       return (r) => parts.map((p) => p(r));
     }
     case "seq":
     case "set": {
-      const elem = decoderFor(t.elem);
+      const elem = decoderFor(t.elem, any);
       return (r) => {
         const n = r.uint();
         const a: Value[] = new Array(n);
@@ -224,8 +270,8 @@ export function decoderFor(t: Type): Decoder {
       };
     }
     case "map": {
-      const key = decoderFor(t.key);
-      const val = decoderFor(t.value);
+      const key = decoderFor(t.key, any);
+      const val = decoderFor(t.value, any);
       return (r) => {
         const n = r.uint();
         const a: Value[] = new Array(n);
@@ -276,7 +322,12 @@ function encodeStatements(t: Type, v: string, b: SourceBuilder, out: string[]): 
       out.push(ROOM(5), `x = ${v};`, VARINT);
       return;
     case "machine":
+    case "event":
       out.push(ROOM(5), `x = ${v} + 1;`, VARINT);
+      return;
+    case "any":
+      // AnyCodec.encode, the generated function's parameter A.
+      out.push(`w.pos = p; A.encode(w, ${v}); b = w.buf; p = w.pos;`);
       return;
     case "tuple":
     case "namedTuple": {
@@ -329,7 +380,10 @@ function decodeExpression(t: Type, b: SourceBuilder): string {
     case "enum":
       return "r.uint()";
     case "machine":
+    case "event":
       return "(r.uint() - 1)";
+    case "any":
+      return "A.decode(r)";
     case "tuple":
     case "namedTuple": {
       const parts = t.kind === "tuple" ? t.elems : t.fields.map((f) => f.type);
@@ -360,35 +414,39 @@ export type ValuesEncoder = (w: Writer, vs: readonly Value[]) => void;
 /** Reads an array of values of the given types. */
 export type ValuesDecoder = (r: Reader) => Value[];
 
-export function compileValuesEncoder(types: readonly Type[]): ValuesEncoder {
+// Each generated function is made by a factory taking `A`, the program's AnyCodec.
+
+export function compileValuesEncoder(types: readonly Type[], any: AnyCodec = NO_ANY): ValuesEncoder {
   const b = new SourceBuilder();
   const out: string[] = [];
   types.forEach((t, i) => {
     encodeStatements(t, `vs[${i}]`, b, out);
   });
-  return new Function("w", "vs", encoderBody(out)) as ValuesEncoder;
+  return new Function("A", `return function encodeValues(w, vs) {\n${encoderBody(out)}\n};`)(
+    any,
+  ) as ValuesEncoder;
 }
 
-export function compileValuesDecoder(types: readonly Type[]): ValuesDecoder {
+export function compileValuesDecoder(types: readonly Type[], any: AnyCodec = NO_ANY): ValuesDecoder {
   const b = new SourceBuilder();
   const elems = types.map((t) => decodeExpression(t, b));
   const body = `${b.helpers.join("\n")}\nreturn function decodeValues(r) { return [${elems.join(", ")}]; };`;
-  return new Function(body)() as ValuesDecoder;
+  return new Function("A", body)(any) as ValuesDecoder;
 }
 
-export function compileEncoder(t: Type): Encoder {
+export function compileEncoder(t: Type, any: AnyCodec = NO_ANY): Encoder {
   const b = new SourceBuilder();
   const out: string[] = [];
   encodeStatements(t, "v", b, out);
-  return new Function("w", "v", encoderBody(out)) as Encoder;
+  return new Function("A", `return function encodeValue(w, v) {\n${encoderBody(out)}\n};`)(any) as Encoder;
 }
 
-export function compileDecoder(t: Type): Decoder {
+export function compileDecoder(t: Type, any: AnyCodec = NO_ANY): Decoder {
   const b = new SourceBuilder();
   const e = decodeExpression(t, b);
-  return new Function(
-    `${b.helpers.join("\n")}\nreturn function decodeValue(r) { return ${e}; };`,
-  )() as Decoder;
+  return new Function("A", `${b.helpers.join("\n")}\nreturn function decodeValue(r) { return ${e}; };`)(
+    any,
+  ) as Decoder;
 }
 
 interface OwnerCodec {
@@ -419,19 +477,22 @@ export class StateCodec {
     private readonly nBudgets = 0,
     /** The test may partition the network (the cut is encoded). */
     private readonly withCut = false,
+    /** The program's dynamic types (IrProgram.anyTypes), for its `any` values. */
+    anyTypes: readonly Type[] = [],
   ) {
+    const any = new AnyCodec(anyTypes);
     const codec = (o: OwnerTable): OwnerCodec => ({
-      vars: compileValuesEncoder(o.varTypes),
-      varsDec: compileValuesDecoder(o.varTypes),
-      payload: o.payloadType ? compileEncoder(o.payloadType) : null,
-      payloadDec: o.payloadType ? compileDecoder(o.payloadType) : null,
+      vars: compileValuesEncoder(o.varTypes, any),
+      varsDec: compileValuesDecoder(o.varTypes, any),
+      payload: o.payloadType ? compileEncoder(o.payloadType, any) : null,
+      payloadDec: o.payloadType ? compileDecoder(o.payloadType, any) : null,
       hasTimers: o.timers.length > 0,
       receives: o.receives.length > 0,
     });
     this.machineCodecs = machines.map(codec);
     this.monitorCodecs = monitors.map(codec);
-    this.eventEnc = eventPayloads.map((t) => (t ? compileEncoder(t) : null));
-    this.eventDec = eventPayloads.map((t) => (t ? compileDecoder(t) : null));
+    this.eventEnc = eventPayloads.map((t) => (t ? compileEncoder(t, any) : null));
+    this.eventDec = eventPayloads.map((t) => (t ? compileDecoder(t, any) : null));
   }
 
   /**

@@ -9,7 +9,7 @@ import { errorMessage } from "../errors.js";
 import type { Failure, SourceLocation, StepOutcome } from "../model.js";
 import { StepInterrupted, stepDeadline } from "../step-deadline.js";
 import type { EnabledSteps } from "./enabled-steps.js";
-import { valueToText } from "./value-view.js";
+import { type ValueTypes, valueToText } from "./value-view.js";
 import type { FaultPlan } from "./fault-plan.js";
 import {
   CRASHED,
@@ -155,6 +155,8 @@ export interface ExecutorConfig {
   sites: readonly SourceLocation[];
   /** The type of the value each `ctx.text` site converts (GeneratedCode.textTypes). */
   textTypes: Readonly<Record<number, Type>>;
+  /** How `str`/`format`/`print` show event and `any` values (value-view.ts). */
+  valueTypes?: ValueTypes;
   toLocation(span: import("@faultline/lang").Span): SourceLocation;
 }
 
@@ -1234,7 +1236,7 @@ export class Executor implements FlContext {
     const type = this.cfg.textTypes[site];
     if (type === undefined)
       throw this.runtimeError(site, "internal: no type recorded for this text conversion");
-    return valueToText(value, type, this.refName);
+    return valueToText(value, type, this.refName, this.cfg.valueTypes);
   }
 
   private readonly refName = (id: number): string | null => (id < 0 ? null : this.nameOf(id));
@@ -1413,7 +1415,10 @@ export function defaultValue(t: import("@faultline/lang").Type): Value {
     case "string":
       return "";
     case "machine":
+    case "event":
       return -1;
+    case "any":
+      return flRuntime.NULL_ANY;
     case "tuple":
       return t.elems.map(defaultValue);
     case "namedTuple":

@@ -323,11 +323,15 @@ function forEachExpr(
           break;
         case "send":
           expr(st.target);
+          expr(st.eventValue);
           expr(st.payload);
           break;
         case "raise":
-        case "goto":
         case "announce":
+          expr(st.eventValue);
+          expr(st.payload);
+          break;
+        case "goto":
           expr(st.payload);
           break;
         case "assert":
@@ -382,6 +386,9 @@ function childExprs(e: IrExpr): IrExpr[] {
     case "values":
     case "str":
       return [e.arg];
+    case "toAny":
+    case "cast":
+      return [e.operand];
     case "format":
       return [e.format, ...e.args];
     case "inflight":

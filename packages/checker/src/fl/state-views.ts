@@ -6,14 +6,20 @@ import type { Json, StateView } from "../model.js";
 import type { FlParts } from "./build-model.js";
 import { CRASHED, type FlMachine, type FlMessage, type FlState, HALTED, UP } from "./fl-state.js";
 import { namer } from "./machine-names.js";
-import { messageText, type RefNamer, valueToItf, valueToJson } from "./value-view.js";
+import { messageText, type RefNamer, valueToItf, valueToJson, valueTypes } from "./value-view.js";
 
 /** What presenting a state needs of a model. */
 export type ViewParts = Pick<FlParts, "ir" | "machines" | "monitors" | "eventNames" | "faults">;
 
 /** A message as text: its event and payload. */
 export function msgText(p: ViewParts, m: FlMessage, names: RefNamer): string {
-  return messageText(p.eventNames[m.event]!, m.payload, p.ir.events[m.event]!.payload, names);
+  return messageText(
+    p.eventNames[m.event]!,
+    m.payload,
+    p.ir.events[m.event]!.payload,
+    names,
+    valueTypes(p.ir),
+  );
 }
 
 /** Both sides of a partition, by name: the side with machine 0 first. */
@@ -74,8 +80,8 @@ function machineView(p: ViewParts, m: FlMachine, names: RefNamer, itf: boolean):
   const vars: { [k: string]: Json } = {};
   t.varNames.forEach((n, i) => {
     vars[n] = itf
-      ? valueToItf(m.vars[i]!, t.varTypes[i]!, names)
-      : valueToJson(m.vars[i]!, t.varTypes[i]!, names);
+      ? valueToItf(m.vars[i]!, t.varTypes[i]!, names, valueTypes(p.ir))
+      : valueToJson(m.vars[i]!, t.varTypes[i]!, names, valueTypes(p.ir));
   });
   const timers = t.timers.filter((_, i) => m.timers & (1 << i));
   const status = m.status === UP ? "up" : m.status === HALTED ? "halted" : "crashed";
@@ -120,8 +126,8 @@ function networkView(p: ViewParts, s: FlState, names: RefNamer, itf: boolean): J
       };
       // A payload-less event: null in the view, no `payload` field in ITF.
       if (itf) {
-        if (has) entry.payload = valueToItf(msg.payload!, pt!, names);
-      } else entry.payload = has ? valueToJson(msg.payload!, pt!, names) : null;
+        if (has) entry.payload = valueToItf(msg.payload!, pt!, names, valueTypes(p.ir));
+      } else entry.payload = has ? valueToJson(msg.payload!, pt!, names, valueTypes(p.ir)) : null;
       out.push(entry);
     }
   }
@@ -136,8 +142,8 @@ export function monitorsView(p: ViewParts, s: FlState, names: RefNamer, itf: boo
     const vars: { [k: string]: Json } = {};
     t.varNames.forEach((n, j) => {
       vars[n] = itf
-        ? valueToItf(mon.vars[j]!, t.varTypes[j]!, names)
-        : valueToJson(mon.vars[j]!, t.varTypes[j]!, names);
+        ? valueToItf(mon.vars[j]!, t.varTypes[j]!, names, valueTypes(p.ir))
+        : valueToJson(mon.vars[j]!, t.varTypes[j]!, names, valueTypes(p.ir));
     });
     const st = t.states[mon.state]!;
     out[t.name] = { state: st.name, hot: st.hot, vars };

@@ -13,7 +13,7 @@ import { H_GOTO } from "./program-tables.js";
 import { spanToLocation } from "./source-location.js";
 import { namer } from "./machine-names.js";
 import { msgText, sides, sidesText } from "./state-views.js";
-import { type RefNamer, valueToJson, valueToText } from "./value-view.js";
+import { type RefNamer, valueToJson, valueToText, valueTypes } from "./value-view.js";
 
 const LOST_REASON = {
   halted: "receiver halted",
@@ -118,7 +118,7 @@ function rerun(
 /** What one `choose` yielded (in `.fl` syntax) and where: `{value: "2", at: "examples/choose.fl:14:11"}`. */
 function chosenText(p: FlParts, c: { site: number; value: Value }, names: RefNamer): Json {
   const type = p.code.chooseTypes[c.site];
-  const value = type === undefined ? String(c.value) : valueToText(c.value, type, names);
+  const value = type === undefined ? String(c.value) : valueToText(c.value, type, names, valueTypes(p.ir));
   const span = p.code.sites[c.site];
   return span === undefined ? { value } : { value, at: formatLocation(spanToLocation(span)) };
 }
@@ -206,7 +206,7 @@ function faultActor({ label, details, names }: Labelling, id: number, verb: stri
 
 function payloadJson(p: FlParts, msg: FlMessage, names: RefNamer): Json {
   const ptype = p.ir.events[msg.event]!.payload;
-  return ptype && msg.payload !== null ? valueToJson(msg.payload, ptype, names) : null;
+  return ptype && msg.payload !== null ? valueToJson(msg.payload, ptype, names, valueTypes(p.ir)) : null;
 }
 
 function describeFault(l: Labelling, step: FaultStep): void {

@@ -67,6 +67,11 @@ function mayReferTo(t: Type, names: ReadonlySet<string>): boolean {
       return mayReferTo(t.elem, names);
     case "map":
       return mayReferTo(t.key, names) || mayReferTo(t.value, names);
+    case "any":
+      // An `any` may hold a machine reference; renaming inside one is not implemented.
+      throw new Error(
+        "symmetry reduction does not support 'any' values yet; drop 'symmetric' from this test",
+      );
     default:
       return false;
   }
