@@ -570,8 +570,8 @@ export interface CastExpr extends NodeBase {
   kind: "Cast";
   expr: Expr;
   type: TypeExpr;
-  /** The span of the keyword `as`. */
-  asSpan: Span;
+  /** The keyword `as` (where a failed cast is reported), as an Ident node so tree comparisons ignore its position. */
+  keyword: Ident;
 }
 export interface UnaryExpr extends NodeBase {
   kind: "Unary";

@@ -657,7 +657,7 @@ class Lowerer {
         if (type.kind === "any") return this.toAny(operand);
         if (operand.type.kind !== "any") return { ...operand, type };
         // Located at `as`: a failed cast is reported there.
-        return { kind: "cast", operand, typeId: this.anyTypeId(type), type, span: e.asSpan };
+        return { kind: "cast", operand, typeId: this.anyTypeId(type), type, span: e.keyword.span };
       }
       case "Quant":
         return {

@@ -1923,7 +1923,7 @@ export class FaultlineParser extends EmbeddedActionsParser {
         const type = this.SUBRULE(this.typeExpr);
         this.ACTION(() => {
           expr = this.mk<Expr>(
-            { kind: "Cast", expr, type, asSpan: this.tokenSpan(as) },
+            { kind: "Cast", expr, type, keyword: this.ident(as) },
             this.join(expr.span, type.span),
           );
         });

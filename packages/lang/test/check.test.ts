@@ -160,9 +160,12 @@ machine M {
     expect(ds.map((d) => d.code)).toEqual(["FL200", "FL200"]);
   });
 
-  it("explains events used as values", () => {
+  it("types an event name used as a value as 'event', and says so where another type is wanted", () => {
     const [d] = diagnose(inEntry("  var x: int;", "x = Ping;", "event Ping;"));
-    expect(d?.hint).toBe("'Ping' is an event, not a value");
+    expect(d?.code).toBe("FL300");
+    expect(d?.message).toBe("type mismatch: expected int, got event");
+    expect(d?.hint).toBe("an event's name used as a value is an 'event'; store it in a variable of type event");
+    expect(diagnose(inEntry("  var e: event;", "e = Ping;", "event Ping;"))).toEqual([]);
   });
 
   it("resolves states, events and machines in tests and faults", () => {

@@ -120,7 +120,7 @@ export class ExprChecker {
   protected anyWithoutCast(t: Type, span: Span, what: string, example = "int"): boolean {
     if (t.kind !== "any") return false;
     this.report("FL313", span, `${what} cannot be an 'any' value`, {
-      hint: `cast it to the type it holds first: (x as ${example})`,
+      hint: `cast it to the type it holds first, e.g. '(... as ${example})'`,
     });
     return true;
   }
@@ -289,7 +289,7 @@ export class ExprChecker {
     if (from.kind === "any" || isAssignable(from, to)) return to;
     this.report(
       "FL312",
-      e.asSpan,
+      e.keyword.span,
       `cannot cast ${showType(from)} to ${showType(to)}: no value has both types`,
       {
         hint: castHint(from, to),
@@ -1071,7 +1071,9 @@ export class ExprChecker {
         const ct = this.expr(b.collection, cx);
         const elem = elementType(ct);
         if (elem) t = elem;
-        else {
+        else if (this.anyWithoutCast(ct, b.collection.span, "what a quantifier ranges over", "set[int]")) {
+          // reported
+        } else {
           this.report(
             "FL300",
             b.collection.span,

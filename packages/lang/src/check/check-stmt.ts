@@ -279,7 +279,9 @@ export class BodyChecker extends ExprChecker {
       case "Foreach": {
         const ct = this.expr(s.iterable, cx);
         let elem = elementType(ct);
-        if (!elem) {
+        if (this.anyWithoutCast(ct, s.iterable.span, "what 'foreach' iterates over", "seq[int]")) {
+          elem = ERROR;
+        } else if (!elem) {
           this.report(
             "FL300",
             s.iterable.span,

@@ -27,6 +27,9 @@ export function mismatchHint(actual: Type, expected: Type): string | undefined {
   if (expected.kind === "tuple" && expected.elems.length === 1 && actual.kind !== "tuple") {
     return "a one-element tuple is written with a trailing comma: (e,)";
   }
+  if (actual.kind === "event" && expected.kind !== "event") {
+    return "an event's name used as a value is an 'event'; store it in a variable of type event";
+  }
   if (actual.kind === "machine" && expected.kind === "machine" && actual.name !== expected.name) {
     return `a reference to '${actual.name}' cannot be used where a '${expected.name}' is expected`;
   }
