@@ -164,7 +164,9 @@ machine M {
     const [d] = diagnose(inEntry("  var x: int;", "x = Ping;", "event Ping;"));
     expect(d?.code).toBe("FL300");
     expect(d?.message).toBe("type mismatch: expected int, got event");
-    expect(d?.hint).toBe("an event's name used as a value is an 'event'; store it in a variable of type event");
+    expect(d?.hint).toBe(
+      "an event's name used as a value is an 'event'; store it in a variable of type event",
+    );
     expect(diagnose(inEntry("  var e: event;", "e = Ping;", "event Ping;"))).toEqual([]);
   });
 
