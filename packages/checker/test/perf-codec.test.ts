@@ -10,6 +10,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import {
+  AnyCodec,
   compileDecoder,
   compileEncoder,
   compileValuesDecoder,
@@ -21,7 +22,7 @@ import {
 } from "../src/fl/codec.js";
 import { buildModel, type FlModel } from "../src/fl/fl-model.js";
 import type { FlState } from "../src/fl/fl-state.js";
-import type { Value } from "../src/fl/lang-codegen.js";
+import { flRuntime as rt, type Value } from "../src/fl/lang-codegen.js";
 
 const root = (p: string) => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
 
@@ -69,6 +70,7 @@ const MODELS: [string, string][] = [
   ["models/leader-election/leader-election.fl", "LostVotes(nodes=3,maxTerm=2)"],
   ["models/lease-fencing/lease-fencing.fl", ""],
   ["models/idempotency-tokens/idempotency-tokens.fl", ""],
+  ["examples/events-as-values.fl", "Broadcast"],
 ];
 
 describe("generated codecs", () => {
@@ -79,17 +81,18 @@ describe("generated codecs", () => {
       const test = wanted || compiled.ir.tests[0]!.name;
       const model = modelOf(file, test);
       const eventTypes = compiled.ir.events.map((e) => e.payload);
+      const any = new AnyCodec(compiled.ir.anyTypes);
       const states = reachable(model, 400);
       expect(states.length).toBeGreaterThan(5);
       let checked = 0;
       const codecs = model.machines.map((table) => ({
         types: table.varTypes,
-        closures: table.varTypes.map(encoderFor),
-        encode: compileValuesEncoder(table.varTypes),
-        decode: compileValuesDecoder(table.varTypes),
+        closures: table.varTypes.map((t) => encoderFor(t, any)),
+        encode: compileValuesEncoder(table.varTypes, any),
+        decode: compileValuesDecoder(table.varTypes, any),
       }));
       const payloadCodecs = eventTypes.map((t) =>
-        t === null ? null : { t, encode: compileEncoder(t), decode: compileDecoder(t) },
+        t === null ? null : { t, encode: compileEncoder(t, any), decode: compileDecoder(t, any) },
       );
       for (const s of states) {
         for (const m of s.machines) {
@@ -102,7 +105,7 @@ describe("generated codecs", () => {
           expect(bytesOf((w) => encode(w, m.vars))).toEqual(expected);
           const back = decode(new Reader(Uint8Array.from(expected)));
           const r = new Reader(Uint8Array.from(expected));
-          expect(back).toEqual(types.map((t) => decoderFor(t)(r)));
+          expect(back).toEqual(types.map((t) => decoderFor(t, any)(r)));
           expect(back).toEqual(m.vars);
           checked++;
         }
@@ -110,10 +113,10 @@ describe("generated codecs", () => {
           for (const msg of ch.msgs) {
             const c = payloadCodecs[msg.event];
             if (!c || msg.payload === null) continue;
-            const expected = bytesOf((w) => encoderFor(c.t)(w, msg.payload as Value));
+            const expected = bytesOf((w) => encoderFor(c.t, any)(w, msg.payload as Value));
             expect(bytesOf((w) => c.encode(w, msg.payload as Value))).toEqual(expected);
             const r = new Reader(Uint8Array.from(expected));
-            expect(c.decode(r)).toEqual(decoderFor(c.t)(new Reader(Uint8Array.from(expected))));
+            expect(c.decode(r)).toEqual(decoderFor(c.t, any)(new Reader(Uint8Array.from(expected))));
             expect(c.decode(new Reader(Uint8Array.from(expected)))).toEqual(msg.payload);
           }
         }
@@ -158,6 +161,55 @@ describe("generated codecs", () => {
         { seed: 42, numRuns: 200 },
       );
     });
+  });
+});
+
+describe("any and event values", () => {
+  // The program's dynamic types: an any holds one of these (id = index), or is null ([-1, 0]).
+  const table: Type[] = [
+    { kind: "int" },
+    { kind: "string" },
+    { kind: "seq", elem: { kind: "any" } },
+    { kind: "tuple", elems: [{ kind: "machine", name: null }, { kind: "event" }] },
+  ];
+  const int = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
+  const { anyValue } = fc.letrec<{ anyValue: unknown }>((tie) => ({
+    anyValue: fc.oneof(
+      { maxDepth: 3 },
+      fc.constant([-1, 0]),
+      fc.tuple(fc.constant(0), int),
+      fc.tuple(fc.constant(1), fc.string({ maxLength: 4 })),
+      fc.tuple(fc.constant(2), fc.array(tie("anyValue"), { maxLength: 3 })),
+      fc.tuple(fc.constant(3), fc.tuple(fc.integer({ min: -1, max: 5 }), fc.integer({ min: -1, max: 3 }))),
+    ),
+  }));
+  const types: Type[] = [{ kind: "any" }, { kind: "seq", elem: { kind: "any" } }, { kind: "event" }];
+  const arbitraries = [anyValue, fc.array(anyValue, { maxLength: 4 }), fc.integer({ min: -1, max: 9 })];
+
+  it("generated and closure codecs agree, decode inverts encode, and equal bytes mean equal values", () => {
+    const any = new AnyCodec(table);
+    types.forEach((t, i) => {
+      const encode = compileEncoder(t, any);
+      const decode = compileDecoder(t, any);
+      fc.assert(
+        fc.property(arbitraries[i]!, arbitraries[i]!, (a, b) => {
+          const va = a as Value;
+          const vb = b as Value;
+          const bytesA = bytesOf((w) => encoderFor(t, any)(w, va));
+          expect(bytesOf((w) => encode(w, va))).toEqual(bytesA);
+          expect(decode(new Reader(Uint8Array.from(bytesA)))).toEqual(va);
+          expect(decoderFor(t, any)(new Reader(Uint8Array.from(bytesA)))).toEqual(va);
+          // Canonical: the runtime's order (type id first, then value) and the bytes agree on equality.
+          const bytesB = bytesOf((w) => encode(w, vb));
+          expect(rt.compare(va, vb) === 0).toBe(JSON.stringify(bytesA) === JSON.stringify(bytesB));
+        }),
+        { seed: 42, numRuns: 300 },
+      );
+    });
+  });
+
+  it("a program without any values has no table: encoding one is an internal error", () => {
+    expect(() => bytesOf((w) => encoderFor({ kind: "any" })(w, [0, 1]))).toThrow(/no dynamic type with id 0/);
   });
 });
 

@@ -158,6 +158,35 @@ describe("definition, references, rename on models/two-phase-commit", () => {
   });
 });
 
+describe("events as values and casts", () => {
+  const EXAMPLE = join(repo, "examples/events-as-values.fl");
+  const text = readFileSync(EXAMPLE, "utf8");
+  const a = analyse("file:///m/events-as-values.fl", "events-as-values.fl", text);
+  const value = (h: ReturnType<typeof hover>) => (h?.contents as { value: string } | undefined)?.value ?? "";
+
+  it("an event name used as a value is a use of the event; a variable sent as the event is a use of the variable", () => {
+    expect(lspDiagnostics(a)).toEqual([]);
+    const refs = references(a, at(text, "event Credit:", 0, 7), false);
+    // on Credit, seen += (Credit), last = Credit, last == Credit, msg = Credit
+    expect(refs.map((r) => textOf(text, r.range))).toEqual(Array(5).fill("Credit"));
+    const msg = references(a, at(text, "msg: event", 0, 1), false);
+    expect(msg.map((r) => r.range.start.line)).toEqual([at(text, "send p, msg, payload", 1).line]);
+  });
+
+  it("hover shows the event and any types and a cast's type", () => {
+    expect(value(hover(a, at(text, "var last: event", 0, 5)))).toContain("var last: event");
+    expect(value(hover(a, at(text, "notes: seq[any]", 0, 1)))).toContain("var notes: seq[any]");
+    expect(value(hover(a, at(text, "box as int", 0, 0)))).toContain("box: any");
+  });
+
+  it("formatting keeps casts and the new types", () => {
+    const edits = formatting(a);
+    const out = edits.length === 0 ? text : edits[0]!.newText;
+    expect(out).toContain("n = box as int;");
+    expect(out).toContain("fun broadcast(ps: seq[machine], msg: event, payload: any) {");
+  });
+});
+
 describe("hover", () => {
   const value = (h: ReturnType<typeof hover>) => (h?.contents as { value: string } | undefined)?.value ?? "";
   it("an event's payload type, a variable's type, a machine's states, a function's signature", () => {

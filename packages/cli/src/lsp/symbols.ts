@@ -21,6 +21,7 @@ import {
   type StateItem,
   type Stmt,
   type TypeExpr,
+  eventValueExpr,
   walkAst,
 } from "@faultline/lang";
 
@@ -290,12 +291,12 @@ class Indexer {
         return;
       case "Send":
         this.expr(s.target);
-        this.use(eventKey(s.event.name), s.event);
+        this.sentEvent(s.event);
         if (s.payload) this.expr(s.payload);
         return;
       case "Raise":
       case "Announce":
-        this.use(eventKey(s.event.name), s.event);
+        this.sentEvent(s.event);
         if (s.payload) this.expr(s.payload);
         return;
       case "Goto":
@@ -344,6 +345,12 @@ class Indexer {
     }
   }
 
+  /** The event of send/raise/announce: a declared event, or a variable holding one (the checker resolved it). */
+  private sentEvent(event: Ident): void {
+    if (this.tables?.refs.has(event.id)) this.expr(eventValueExpr(event));
+    else this.use(eventKey(event.name), event);
+  }
+
   private type(t: TypeExpr): void {
     walkAst(t as AnyNode, (n) => {
       if (n.kind !== "NamedType") return;
@@ -361,6 +368,7 @@ class Indexer {
         else if (r?.kind === "self") this.use(`var:${r.owner}.${r.name}`, e.name);
         else if (r?.kind === "param") this.use(`param:${r.name}`, e.name);
         else if (r?.kind === "enumMember") this.use(`enumMember:${r.enumName}.${r.member}`, e.name);
+        else if (r?.kind === "event") this.use(eventKey(r.name), e.name);
         return;
       case "Field":
         if (r?.kind === "machineVar") this.use(`var:${r.machine}.${r.variable}`, e.field);
@@ -431,6 +439,10 @@ class Indexer {
         return;
       case "Paren":
         this.expr(e.expr);
+        return;
+      case "Cast":
+        this.expr(e.expr);
+        this.type(e.type);
         return;
       default:
         return;

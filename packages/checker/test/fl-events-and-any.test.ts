@@ -1,0 +1,189 @@
+// Issue 16, item 2: events as values (`event`), `any` payloads and `as` casts,
+// run by the checker: what the example finds, where failed casts and payload
+// checks are located, how the values print, and that states with them are
+// canonical.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
+import { checkRandom } from "../src/search/random-explorer.js";
+import { buildModel, type FlModel } from "../src/fl/fl-model.js";
+import type { FlState } from "../src/fl/fl-state.js";
+import { valueToJson, valueToText, valueTypes } from "../src/fl/value-view.js";
+import { compileText } from "./fixtures/fl/load.js";
+
+const EXAMPLE = fileURLToPath(new URL("../../../examples/events-as-values.fl", import.meta.url));
+
+function example(test: string): FlModel {
+  return buildModel(compileText("examples/events-as-values.fl", readFileSync(EXAMPLE, "utf8")), test);
+}
+
+function model(text: string, test: string): FlModel {
+  return buildModel(compileText("e.fl", text), test);
+}
+
+describe("examples/events-as-values.fl", () => {
+  it("Broadcast passes on its pinned number of states, exhaustively and in random runs", () => {
+    const r = checkExhaustive(example("Broadcast"));
+    expect(r.kind).toBe("pass");
+    expect(r.stats!.distinctStates).toBe(16);
+    const random = checkRandom(example("Broadcast"), { seed: 7, runs: 200 });
+    expect(random.kind).toBe("pass");
+  });
+
+  it("BadCast is a runtime error located at the `as`", () => {
+    const r = checkExhaustive(example("BadCast"));
+    if (r.kind !== "violation") throw new Error(`expected a violation, got ${r.kind}`);
+    expect(r.failure.kind).toBe("runtime-error");
+    expect(r.failure.message).toBe('Caster(0): cannot cast string "not a number" to int');
+    const text = readFileSync(EXAMPLE, "utf8").split("\n");
+    const { line, col } = r.failure.location as { line: number; col: number };
+    expect(text[line - 1]!.slice(col - 1, col + 1)).toBe("as");
+  });
+
+  it("WrongPayload is a runtime error at the send: the event value's payload is checked when it runs", () => {
+    const r = checkRandom(example("WrongPayload"), { seed: 1, runs: 5 });
+    if (r.kind !== "violation") throw new Error(`expected a violation, got ${r.kind}`);
+    expect(r.failure.kind).toBe("runtime-error");
+    expect(r.failure.message).toBe("WrongSender(0): event Credit expects int, got string");
+    const text = readFileSync(EXAMPLE, "utf8").split("\n");
+    const { line, col } = r.failure.location as { line: number; col: number };
+    expect(text[line - 1]!.slice(col - 1)).toBe('send p, msg, "five";');
+  });
+});
+
+const PAYLOADS = `
+event Count: int;
+event Bare;
+event Box: any;
+machine Sink {
+  var got: seq[any];
+  start state S {
+    on Count do (n: int) { got += (sizeof(got), n); }
+    on Bare do { got += (sizeof(got), 0); }
+    on Box do (x: any) { got += (sizeof(got), x); }
+  }
+}
+machine Sender {
+  var which: int;
+  start state Go {
+    entry (w: int) {
+      var s: Sink;
+      var e: event;
+      var p: any;
+      s = new Sink();
+      which = w;
+      if (w == 0) { e = Bare; send s, e, 1; }
+      if (w == 1) { e = Count; send s, e; }
+      if (w == 2) { send s, e, 1; }
+      if (w == 3) { e = Box; p = (1, "a"); send s, e, p; }
+      if (w == 4) { e = Count; p = 7; send s, e, p; }
+    }
+  }
+}
+machine Main {
+  var w: int;
+  start state Go { entry { w = choose(5); new Sender(w); } }
+}
+test Payloads [main = Main];
+`;
+
+describe("event values: the payload check when the statement runs", () => {
+  it("reports each mismatch by the event's name and both types", () => {
+    const r = checkExhaustive(model(PAYLOADS, "Payloads"), { stopOnFirst: false });
+    if (r.kind !== "violation") throw new Error(`expected violations, got ${r.kind}`);
+    const messages = (r.failures ?? []).map((f) => f.failure.message).sort();
+    expect(messages).toEqual([
+      "Sender(0): event Bare takes no payload, got int",
+      "Sender(0): event Count expects int, got no payload",
+      "Sender(0): the null event (default(event)) cannot be sent, raised or announced",
+    ]);
+  });
+});
+
+const VALUES = `
+event Ping;
+event Pong: int;
+enum Color { Red, Green }
+machine M {
+  var e: event;
+  var none: event;
+  var a: any;
+  var nothing: any;
+  var bag: set[any];
+  var byEvent: map[event, any];
+  start state S {
+    entry {
+      e = Pong;
+      a = (x = 1, c = Green);
+      bag += (3);
+      bag += ("three");
+      bag += (3);
+      bag += (Red);
+      byEvent[Ping] = this;
+      byEvent[Pong] = [1, 2];
+      print format("{0} {1} {2} {3}", e, a, none, nothing);
+      assert a == (x = 1, c = Green) && a != 1 && bag == {3, "three", Red}, "any equality";
+      assert (a as (x: int, c: Color)).c == Green, "cast back";
+    }
+  }
+}
+test Values [main = M];
+`;
+
+function onlyState(m: FlModel): FlState {
+  const states: FlState[] = [];
+  m.initial((_, o) => {
+    if (o.kind !== "state") throw new Error(o.failure.message);
+    states.push(o.state);
+  });
+  expect(states).toHaveLength(1);
+  return states[0]!;
+}
+
+describe("printing event and any values", () => {
+  const m = model(VALUES, "Values");
+  const s = onlyState(m);
+  const vars = s.machines[0]!.vars;
+  const table = m.machines[0]!;
+  const types = valueTypes(m.ir);
+  const names = (id: number) => (id < 0 ? null : `M(${id})`);
+  const text = (name: string) => {
+    const i = table.varNames.indexOf(name);
+    return valueToText(vars[i]!, table.varTypes[i]!, names, types);
+  };
+
+  it("shows an event as its name, an any as the value it holds, the null ones as null", () => {
+    expect(text("e")).toBe("Pong");
+    expect(text("none")).toBe("null");
+    expect(text("a")).toBe("(x = 1, c = Green)");
+    expect(text("nothing")).toBe("null");
+    expect(text("bag")).toBe('{3, "three", Red}');
+    expect(text("byEvent")).toBe("{Ping: M(0), Pong: [1, 2]}");
+  });
+
+  it("gives state views the inner value (a variant for an event)", () => {
+    const i = table.varNames.indexOf("e");
+    expect(valueToJson(vars[i]!, table.varTypes[i]!, names, types)).toEqual({
+      tag: "Pong",
+      value: { "#tup": [] },
+    });
+    const view = JSON.stringify(m.viewState(s));
+    expect(view).toContain('"a":{"x":1,"c":{"tag":"Green","value":{"#tup":[]}}}');
+  });
+
+  it("str and format print them as the trace does", () => {
+    expect(checkExhaustive(m).kind).toBe("pass");
+    let label = "";
+    m.initial((step, o) => {
+      label = JSON.stringify(m.describeStep(step, null, o.kind === "state" ? o.state : null));
+    });
+    expect(label).toContain("Pong (x = 1, c = Green) null null");
+  });
+
+  it("encodes canonically: equal any values, equal bytes; decode inverts encode", () => {
+    const bytes = m.encode(s).slice();
+    expect(Array.from(m.encode(m.decode(bytes)))).toEqual(Array.from(bytes));
+    expect(m.decode(bytes).machines[0]!.vars).toEqual(vars);
+  });
+});
