@@ -313,7 +313,8 @@ describe("valid programs", () => {
     | { k: "call"; f: string; args: Gen[] }
     | { k: "tuple"; elems: Gen[] }
     | { k: "set"; elems: Gen[] }
-    | { k: "quant"; q: "forall" | "exists"; v: string; m: string; body: Gen };
+    | { k: "quant"; q: "forall" | "exists"; v: string; m: string; body: Gen }
+    | { k: "cast"; e: Gen; t: "int" | "any" | "event" | "seq[any]" };
 
   const names = fc.constantFrom("a", "b", "x", "total", "drop", "timer");
   const { expr: genArb } = fc.letrec<{ expr: Gen }>((tie) => ({
@@ -349,13 +350,20 @@ describe("valid programs", () => {
         m: fc.constantFrom("Node", "Client"),
         body: tie("expr"),
       }),
+      fc.record({
+        k: fc.constant("cast" as const),
+        e: tie("expr"),
+        t: fc.constantFrom("int" as const, "any" as const, "event" as const, "seq[any]" as const),
+      }),
     ),
   }));
 
   /** Postfix operators apply to primaries only; anything else gets parentheses. */
   const asPostfixTarget = (g: Gen): Printed => {
     const p = print(g);
-    return g.k === "bin" || g.k === "unary" || g.k === "quant" || g.k === "int" ? paren(p) : p;
+    return g.k === "bin" || g.k === "unary" || g.k === "quant" || g.k === "int" || g.k === "cast"
+      ? paren(p)
+      : p;
   };
 
   function print(g: Gen): Printed {
@@ -368,7 +376,7 @@ describe("valid programs", () => {
         return { text: String(g.v), ast: { kind: "BoolLit", value: g.v } };
       case "unary": {
         const inner = print(g.e);
-        const operand = g.e.k === "bin" || g.e.k === "quant" ? paren(inner) : inner;
+        const operand = g.e.k === "bin" || g.e.k === "quant" || g.e.k === "cast" ? paren(inner) : inner;
         return { text: `${g.op}${operand.text}`, ast: { kind: "Unary", op: g.op, operand: operand.ast } };
       }
       case "bin": {
@@ -412,6 +420,17 @@ describe("valid programs", () => {
         return {
           text: `{${elems.map((e) => e.text).join(", ")}}`,
           ast: { kind: "SetLit", elems: elems.map((e) => e.ast) },
+        };
+      }
+      case "cast": {
+        // `as` binds tighter than every binary operator, looser than prefix `!` and `-`.
+        const inner = print(g.e);
+        const operand = g.e.k === "bin" || g.e.k === "quant" ? paren(inner) : inner;
+        const named = (name: string) => ({ kind: "NamedType", name: ident(name) });
+        const type = g.t === "seq[any]" ? { kind: "SeqType", elem: named("any") } : named(g.t);
+        return {
+          text: `${operand.text} as ${g.t}`,
+          ast: { kind: "Cast", expr: operand.ast, type, keyword: ident("as") },
         };
       }
       case "quant": {
