@@ -47,11 +47,15 @@ export function createSymmetry(
     monitors,
     ir.events.map((e) => e.payload),
     faults.restarts.some((r) => r),
+    ir.anyTypes,
   );
 }
 
-/** Does a value of type `t` hold references that may point at symmetric instances? */
-function mayReferTo(t: Type, names: ReadonlySet<string>): boolean {
+/**
+ * Does a value of type `t` hold references that may point at symmetric
+ * instances? An `any` may when `anyRefers` (some dynamic type of the program may).
+ */
+function mayReferTo(t: Type, names: ReadonlySet<string>, anyRefers: boolean): boolean {
   if (names.size === 0) return false;
   switch (t.kind) {
     case "machine":
@@ -59,19 +63,16 @@ function mayReferTo(t: Type, names: ReadonlySet<string>): boolean {
       // variable typed by another machine's name may hold a symmetric instance too.
       return true;
     case "tuple":
-      return t.elems.some((e) => mayReferTo(e, names));
+      return t.elems.some((e) => mayReferTo(e, names, anyRefers));
     case "namedTuple":
-      return t.fields.some((f) => mayReferTo(f.type, names));
+      return t.fields.some((f) => mayReferTo(f.type, names, anyRefers));
     case "seq":
     case "set":
-      return mayReferTo(t.elem, names);
+      return mayReferTo(t.elem, names, anyRefers);
     case "map":
-      return mayReferTo(t.key, names) || mayReferTo(t.value, names);
+      return mayReferTo(t.key, names, anyRefers) || mayReferTo(t.value, names, anyRefers);
     case "any":
-      // An `any` may hold a machine reference; renaming inside one is not implemented.
-      throw new Error(
-        "symmetry reduction does not support 'any' values yet; drop 'symmetric' from this test",
-      );
+      return anyRefers;
     default:
       return false;
   }
@@ -91,6 +92,7 @@ const MARK_OUT = 0x846ca68b;
 const MARK_CUT = 0x2c1b3c6d;
 const MARK_MONITOR = 0x297a2d39;
 const MARK_PAYLOAD = 0x3243f6a9;
+const MARK_NULL_ANY = 0x1b873593;
 
 function isNumeric(t: Type): boolean {
   return t.kind === "machine" || t.kind === "int" || t.kind === "enum";
@@ -144,20 +146,25 @@ class MachineSymmetry implements Symmetry {
     monitors: readonly OwnerTable[],
     private readonly eventPayloads: readonly (Type | null)[],
     private readonly withPayloads: boolean,
+    /** The program's dynamic types (IrProgram.anyTypes): what an `any` holds, by type id. */
+    private readonly anyTypes: readonly Type[] = [],
   ) {
     this.types = names;
     const set = new Set(names);
+    // An any holds a value of one of these types (itself holding anys only of these types).
+    const anyRefers = anyTypes.some((t) => mayReferTo(t, set, false));
+    const mayRefer = (t: Type) => mayReferTo(t, set, anyRefers);
     this.symmetricType = machines.map((m) => set.has(m.name));
     const info = (o: OwnerTable): OwnerInfo => ({
-      refVars: o.varTypes.flatMap((t, i) => (mayReferTo(t, set) ? [i] : [])),
+      refVars: o.varTypes.flatMap((t, i) => (mayRefer(t) ? [i] : [])),
       varTypes: o.varTypes,
       payloadType: o.payloadType,
-      refPayload: withPayloads && o.payloadType !== null && mayReferTo(o.payloadType, set),
+      refPayload: withPayloads && o.payloadType !== null && mayRefer(o.payloadType),
     });
     this.machineInfo = machines.map(info);
     this.monitorInfo = monitors.map(info);
     this.monitorsRefer = this.monitorInfo.some((m) => m.refVars.length > 0);
-    this.eventRefers = eventPayloads.map((t) => t !== null && mayReferTo(t, set));
+    this.eventRefers = eventPayloads.map((t) => t !== null && mayRefer(t));
   }
 
   representative(s: FlState): FlState {
@@ -290,7 +297,12 @@ class MachineSymmetry implements Symmetry {
     switch (t.kind) {
       case "int":
       case "enum":
+      case "event":
         return v as number;
+      case "any": {
+        const [id, inner] = v as readonly [number, Value];
+        return id < 0 ? MARK_NULL_ANY : mix(id, this.blind(this.anyTypes[id]!, inner));
+      }
       case "bool":
         return v ? 1 : 2;
       case "string": {
@@ -338,6 +350,11 @@ class MachineSymmetry implements Symmetry {
   /** Adds `site` (a hash of where it is) to the context key of every symmetric instance `v` refers to. */
   private visitRefs(t: Type, v: Value, site: number): void {
     switch (t.kind) {
+      case "any": {
+        const [id, inner] = v as readonly [number, Value];
+        if (id >= 0) this.visitRefs(this.anyTypes[id]!, inner, mix(site, id));
+        return;
+      }
       case "machine": {
         const id = v as number;
         if (id >= 0 && id < this.inDomain.length && this.inDomain[id] === 1)
@@ -458,6 +475,12 @@ class MachineSymmetry implements Symmetry {
   /** `v` with machine references renamed; the same object when nothing changes. Sets and maps are sorted again. */
   private renameValue(t: Type, v: Value): Value {
     switch (t.kind) {
+      case "any": {
+        const [id, inner] = v as readonly [number, Value];
+        if (id < 0) return v;
+        const e = this.renameValue(this.anyTypes[id]!, inner);
+        return e === inner ? v : [id, e];
+      }
       case "machine": {
         const id = v as number;
         return id >= 0 && id < this.inDomain.length && this.inDomain[id] === 1 ? this.perm[id]! : id;
