@@ -139,6 +139,16 @@ describe("scopes of a few constructs", () => {
     expect(at("assume")).toBe("keyword.other.test.faultline");
   });
 
+  it("casts and the event and any types", () => {
+    const text = "fun f(e: event, a: any, as: int): int { return (a as int) + as; }";
+    const at = innermostScopes(text);
+    expect(at("event", 0)).toMatch(/^(storage|support)\./);
+    expect(at("any")).toBe("support.type.primitive.faultline");
+    expect(at("as int")).toBe("keyword.operator.cast.faultline");
+    expect(at("as: int")).toBe("variable.other.faultline");
+    expect(at("as;")).toBe("variable.other.faultline");
+  });
+
   it("modules, union and machine substitution", () => {
     const text = [
       "module Servers = { Server, Backup };",
