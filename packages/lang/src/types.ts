@@ -38,6 +38,25 @@ export function isAssignable(actual: Type, expected: Type): boolean {
   return typeEquals(actual, expected);
 }
 
+/** Whether a value of type `t` may hold an `any` (itself or inside a tuple or collection). */
+export function containsAny(t: Type): boolean {
+  switch (t.kind) {
+    case "any":
+      return true;
+    case "tuple":
+      return t.elems.some(containsAny);
+    case "namedTuple":
+      return t.fields.some((f) => containsAny(f.type));
+    case "seq":
+    case "set":
+      return containsAny(t.elem);
+    case "map":
+      return containsAny(t.key) || containsAny(t.value);
+    default:
+      return false;
+  }
+}
+
 /**
  * The dynamic type an `any` records for a value of static type `t`: machine
  * types are all `machine` (a reference's machine type is not checked, as

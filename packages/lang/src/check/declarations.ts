@@ -3,7 +3,7 @@
 // variables and function parameters/results.
 import type { FunDecl, Ident, MachineDecl, Program, SpecDecl } from "../ast.js";
 import { FAULT_EVENT_KINDS, faultTakesMachine, isFaultEventKind, splitEventName } from "../fault-events.js";
-import { ERROR, type Type, VOID } from "../types.js";
+import { containsAny, ERROR, type Type, VOID } from "../types.js";
 import { type CheckState, report, isMissing } from "./context.js";
 import { BUILTIN_TYPE_NAMES, type TypeResolver } from "./resolve-types.js";
 import { didYouMean } from "./suggest.js";
@@ -287,6 +287,17 @@ function resolveFun(st: CheckState, f: FunInfo, types: TypeResolver): void {
   }
   f.returnType = f.decl.returnType ? types.resolve(f.decl.returnType) : VOID;
   st.tables.declTypes.set(f.decl.id, f.returnType);
+  if (f.foreign) {
+    // Values cross to TypeScript in their plain representation, which an `any` is not.
+    const typed = [...f.decl.params.map((p) => p.type), ...(f.decl.returnType ? [f.decl.returnType] : [])];
+    for (const te of typed) {
+      if (containsAny(types.resolve(te))) {
+        report(st, "FL313", te.span, "a foreign function cannot take or return 'any' values", {
+          hint: "give it a concrete type; cast an any before passing it: f(x as int)",
+        });
+      }
+    }
+  }
 }
 
 function describeType(t: Type): string {
