@@ -101,6 +101,45 @@ describe("event values: the payload check when the statement runs", () => {
   });
 });
 
+const RAISE_ANNOUNCE = `
+event Go: int;
+event Seen: any;
+spec Watch observes Seen {
+  var got: seq[any];
+  start state W {
+    on Seen do (x: any) { got += (sizeof(got), x); }
+  }
+}
+machine M {
+  var n: int;
+  start state S {
+    entry {
+      var e: event;
+      var s: event;
+      e = Go;
+      s = Seen;
+      announce s, "first";
+      announce s, (1, true);
+      raise e, 41;
+    }
+    on Go do (k: int) { n = k + 1; }
+  }
+}
+invariant Raised: forall m: M :: m.n == 42;
+test T [main = M]: assert Watch, Raised;
+`;
+
+describe("raise and announce of an event value", () => {
+  it("raises the event the variable holds, with its payload, and shows announced any payloads to monitors", () => {
+    const m = model(RAISE_ANNOUNCE, "T");
+    expect(checkExhaustive(m).kind).toBe("pass");
+    const s = onlyState(m);
+    const watch = m.monitors[0]!;
+    const got = s.monitors[0]!.vars[watch.varNames.indexOf("got")]!;
+    expect(valueToText(got, watch.varTypes[0]!, () => null, valueTypes(m.ir))).toBe('["first", (1, true)]');
+  });
+});
+
 const VALUES = `
 event Ping;
 event Pong: int;
