@@ -757,7 +757,7 @@ export class BodyGenerator {
         return cast(
           rtCall("cast", [
             this.expr(e.operand, scope),
-            num(e.typeId),
+            num(e.typeId, typeToString(this.ir.anyTypes[e.typeId]!)),
             id(ANY_TYPES_TABLE),
             this.site(e.span),
           ]),
