@@ -1,6 +1,7 @@
 // Random small .fl programs for property tests: three wired machine types,
 // each sending to one or two of them, with random handlers (counters, sends,
-// timers, helpers created to send, blocking receives, gotos, halts, asserts,
+// sends of event values, timers, helpers created to send, blocking receives,
+// gotos, halts, asserts,
 // choices), deferred
 // and ignored events, random invariants and specs, sometimes faults. One
 // test, `Random`. Used by partial-order-properties.test.ts and
@@ -30,8 +31,12 @@ function action(p: Picker, targets: readonly number[], last: boolean): string {
     case 0:
       return "if (x < 2) { x += 1; }";
     case 1:
-    case 2:
       return `if (sent < 3) { sent += 1; send ${REFS[targets[p.int(targets.length)]!]}, E${p.int(2)}; }`;
+    case 2: {
+      // The same send through an event value (its payload checked when it runs).
+      const ref = REFS[targets[p.int(targets.length)]!];
+      return `if (sent < 3) { sent += 1; var ev: event; ev = E${p.int(2)}; send ${ref}, ev; }`;
+    }
     case 3:
       return "if ($) { if (x < 2) { x += 1; } }";
     case 4:
