@@ -695,6 +695,8 @@ class Lowerer {
         };
       case "event":
         return { kind: "eventConst", event: ref.name, type, span };
+      case "null":
+        return { kind: "default", type, span };
       default:
         throw new Error(`internal: a name resolved to ${ref.kind}`);
     }

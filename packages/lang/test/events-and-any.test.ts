@@ -133,6 +133,42 @@ describe("type checking", () => {
   });
 });
 
+describe("null", () => {
+  it("is the null event, machine reference or any, typed by where it is used", () => {
+    const text = `event Ping;
+machine Peer { start state S { ignore Ping; } }
+machine M {
+  var e: event; var p: Peer; var a: any; var ok: bool;
+  start state S {
+    entry {
+      ok = e == null && null == p && a == null;
+      e = null; p = null; a = null;
+      send p, Ping;
+    }
+  }
+}
+`;
+    expect(diagnostics(text)).toEqual([]);
+    const body = compile(text).machines.find((m) => m.name === "M")!.states[0]!.entry!.body;
+    const nulls = exprsOf(body).filter((e) => e.kind === "default");
+    expect(nulls.map((e) => e.type.kind).sort()).toEqual([
+      "any",
+      "any",
+      "event",
+      "event",
+      "machine",
+      "machine",
+    ]);
+  });
+
+  it("needs a type from its context, and is an ordinary name where one is declared", () => {
+    expect(diagnostics("machine M { var n: int; start state S { entry { n = null; } } }\n")).toEqual([
+      "FL300",
+    ]);
+    expect(diagnostics("machine M { var null: int; start state S { entry { null = 1; } } }\n")).toEqual([]);
+  });
+});
+
 describe("lowering", () => {
   const ir = compile(PROGRAM);
   const m = ir.machines.find((x) => x.name === "M")!;

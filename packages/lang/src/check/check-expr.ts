@@ -64,6 +64,16 @@ export function unparen(e: Expr): Expr {
   return e;
 }
 
+/** `null`: a value of the type its context expects (event, machine or any). */
+export const NULL_NAME = "null";
+const NULLABLE_KINDS = ["event", "machine", "any"] as const;
+
+/** A bare `null` (a name; whether it is the null value depends on what else is declared). */
+function isNullName(e: Expr): boolean {
+  const u = unparen(e);
+  return u.kind === "Name" && u.name.name === NULL_NAME;
+}
+
 export function isEmptyCollectionLiteral(e: Expr): boolean {
   const u = unparen(e);
   return (u.kind === "SetLit" || u.kind === "SeqLit") && u.elems.length === 0;
@@ -220,7 +230,7 @@ export class ExprChecker {
       case "StringLit":
         return { kind: "string" };
       case "Name":
-        return this.name(e, cx);
+        return this.name(e, cx, expected);
       case "This":
         return this.thisExpr(e.span, cx);
       case "Field":
@@ -319,7 +329,7 @@ export class ExprChecker {
     return { kind: "machine", name: cx.owner?.name ?? null };
   }
 
-  private name(e: NameExpr, cx: CodeContext): Type {
+  private name(e: NameExpr, cx: CodeContext, expected?: Type): Type {
     const n = e.name.name;
     if (isMissing(n)) return ERROR;
     const refs = this.st.tables.refs;
@@ -350,8 +360,25 @@ export class ExprChecker {
       refs.set(e.id, { kind: "event", name: n });
       return EVENT;
     }
+    if (n === NULL_NAME) return this.nullValue(e, expected);
     this.report("FL200", e.name.span, `unknown name '${n}'`, { hint: this.unknownNameHint(n, cx) });
     return ERROR;
+  }
+
+  /**
+   * `null` (a name no declaration has taken): the null event, machine reference
+   * or `any`, whichever the context expects (as `default(T)`).
+   */
+  private nullValue(e: NameExpr, expected: Type | undefined): Type {
+    if (expected === undefined || !(NULLABLE_KINDS as readonly string[]).includes(expected.kind)) {
+      if (expected?.kind === "error") return ERROR;
+      this.report("FL300", e.span, "'null' needs an event, machine or any type from where it is used", {
+        hint: "assign it to, pass it as or compare it with a value of type event, machine (or a machine type) or any",
+      });
+      return ERROR;
+    }
+    this.st.tables.refs.set(e.id, { kind: "null" });
+    return expected;
   }
 
   private unknownNameHint(n: string, cx: CodeContext): string | undefined {
@@ -844,7 +871,10 @@ export class ExprChecker {
         // An empty literal takes its element type from the other side.
         let lt: Type;
         let rt: Type;
-        if (isEmptyCollectionLiteral(e.left) && !isEmptyCollectionLiteral(e.right)) {
+        if (
+          (isEmptyCollectionLiteral(e.left) && !isEmptyCollectionLiteral(e.right)) ||
+          (isNullName(e.left) && !isNullName(e.right))
+        ) {
           rt = this.expr(e.right, cx);
           lt = this.expr(e.left, cx, rt);
         } else {

@@ -36,7 +36,9 @@ export type Resolution =
   | { kind: "fun"; scope: "machine" | "global" | "foreign"; name: string; owner: string | null }
   | { kind: "builtin"; name: BuiltinName }
   /** An event name used as a value (of type `event`). */
-  | { kind: "event"; name: string };
+  | { kind: "event"; name: string }
+  /** `null`: the default value of its (event, machine or any) type. */
+  | { kind: "null" };
 
 export type BuiltinName = "sizeof" | "keys" | "values" | "inflight" | "str" | "format";
 export const BUILTIN_NAMES: readonly BuiltinName[] = [
