@@ -147,6 +147,9 @@ describe("scopes of a few constructs", () => {
     expect(at("as int")).toBe("keyword.operator.cast.faultline");
     expect(at("as: int")).toBe("variable.other.faultline");
     expect(at("as;")).toBe("variable.other.faultline");
+    expect(innermostScopes("fun g(e: event): bool { return e == null; }")("null")).toBe(
+      "constant.language.null.faultline",
+    );
   });
 
   it("modules, union and machine substitution", () => {
