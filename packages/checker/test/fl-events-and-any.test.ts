@@ -6,6 +6,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { checkExhaustive } from "../src/search/bfs-explorer.js";
+import { flModelFactory } from "../src/fl/fl-factory.js";
+import { checkExhaustiveParallel } from "../src/search/parallel-explorer.js";
 import { checkRandom } from "../src/search/random-explorer.js";
 import { buildModel, type FlModel } from "../src/fl/fl-model.js";
 import type { FlState } from "../src/fl/fl-state.js";
@@ -29,6 +31,14 @@ describe("examples/events-as-values.fl", () => {
     expect(r.stats!.distinctStates).toBe(16);
     const random = checkRandom(example("Broadcast"), { seed: 7, runs: 200 });
     expect(random.kind).toBe("pass");
+  });
+
+  it("counts the same with 2 worker threads (they decode each other's states with the same type table)", async () => {
+    const r = await checkExhaustiveParallel(flModelFactory({ file: EXAMPLE, test: "Broadcast" }), {
+      workers: 2,
+    });
+    expect(r.kind).toBe("pass");
+    expect(r.stats!.distinctStates).toBe(16);
   });
 
   it("BadCast is a runtime error located at the `as`", () => {
