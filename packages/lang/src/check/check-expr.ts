@@ -668,6 +668,16 @@ export class ExprChecker {
       return STRING;
     }
     if (t.kind === "error") return name === "sizeof" ? INT : ERROR;
+    if (
+      this.anyWithoutCast(
+        t,
+        e.args[0]!.span,
+        `the argument of '${name}'`,
+        name === "sizeof" ? "seq[int]" : "map[int, int]",
+      )
+    ) {
+      return name === "sizeof" ? INT : ERROR;
+    }
     if (name === "sizeof") {
       if (t.kind !== "seq" && t.kind !== "set" && t.kind !== "map") {
         this.report("FL300", e.args[0]!.span, `'sizeof' expects a seq, set or map, got ${showType(t)}`);
