@@ -150,6 +150,46 @@ describe("raise and announce of an event value", () => {
   });
 });
 
+const DEEP = `
+machine M {
+  var xs: seq[any];
+  var ys: seq[int];
+  var s: set[any];
+  var m: map[string, any];
+  var nested: seq[(any, seq[any])];
+  var n: int;
+  start state S {
+    entry {
+      ys = [3, 1, 2];
+      xs = ys;
+      s = {2, 1};
+      m = default(map[string, int]);
+      m["a"] = 1;
+      nested = [(1, [true, false])];
+      assert xs == [3, 1, 2] && s == {1, 2} && ys == xs as seq[int], "up and down";
+      n = (xs as seq[int])[0] + sizeof(s as set[int]);
+      assert n == 5, "sum";
+      xs += (0, "oops");
+      ys = xs as seq[int];
+    }
+  }
+}
+test T [main = M];
+`;
+
+describe("conversions inside collections and tuples", () => {
+  it("wraps every element where a collection of anys is wanted, casts every element back, fails at `as`", () => {
+    const m = model(DEEP, "T");
+    const r = checkExhaustive(m);
+    if (r.kind !== "violation") throw new Error(`expected a violation, got ${r.kind}`);
+    expect(r.failure.message).toBe('M(0): cannot cast string "oops" to int');
+    const { line, col } = r.failure.location as { line: number; col: number };
+    const text = DEEP.split("\n")[line - 1]!;
+    expect(text.slice(col - 1)).toBe("as seq[int];");
+    expect(text.trim()).toBe("ys = xs as seq[int];");
+  });
+});
+
 const VALUES = `
 event Ping;
 event Pong: int;

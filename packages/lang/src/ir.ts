@@ -244,6 +244,14 @@ export type IrExpr = IrExprBase &
     /** `e as T` on an `any`: its value when its type id is `typeId`, else a runtime error at the span (`as`). */
     | { kind: "cast"; operand: IrExpr; typeId: number }
     /**
+     * The operand converted to this node's type, a type that differs from the
+     * operand's only where one of them has `any` inside a collection or tuple:
+     * parts that become an `any` are wrapped (as `toAny`), parts that were one are
+     * cast (as `cast`, a runtime error at the span). Both types' parts are in
+     * `IrProgram.anyTypes`.
+     */
+    | { kind: "convert"; operand: IrExpr }
+    /**
      * local: a local, parameter, foreach or quantifier variable;
      * self: a variable of the enclosing machine or spec; param: a global param constant.
      */

@@ -34,7 +34,7 @@ import {
   type IrTest,
   type IrTimeoutHandler,
 } from "./ir.js";
-import { ANY, BOOL, dynamicType, STRING, type Type, typeToString } from "./types.js";
+import { ANY, BOOL, dynamicType, STRING, type Type, typeEquals, typeToString } from "./types.js";
 
 export function lowerProgram(program: Program, tables: CheckTables): IrProgram {
   return new Lowerer(tables).program(program);
@@ -527,10 +527,37 @@ class Lowerer {
     return e === null ? null : this.expr(e);
   }
 
-  /** `e` lowered, converted to an `any` where the checker noted one is expected (tables.toAny). */
+  /** `e` lowered, converted where the checker noted a type with `any` is expected (tables.toAny). */
   private expr(e: Expr): IrExpr {
     const v = this.exprOf(e);
-    return this.t.toAny.has(e.id) ? this.toAny(v) : v;
+    const target = this.t.toAny.get(e.id);
+    return target === undefined ? v : this.convert(v, target, v.span);
+  }
+
+  /** `v` as a value of `to` (tables.toAny, casts); a failed part is reported at `span`. */
+  private convert(v: IrExpr, to: Type, span: Span): IrExpr {
+    if (to.kind === "any") return this.toAny(v);
+    if (typeEquals(v.type, to)) return v.type === to ? v : { ...v, type: to };
+    this.registerParts(v.type, to);
+    return { kind: "convert", operand: v, type: to, span };
+  }
+
+  /** Type ids for the parts where one of `a` and `b` has `any` and the other a value (what `convert` wraps or casts). */
+  private registerParts(a: Type, b: Type): void {
+    if (a.kind === "any" && b.kind === "any") return;
+    if (a.kind === "any" || b.kind === "any") {
+      this.anyTypeId(a.kind === "any" ? b : a);
+      return;
+    }
+    if ((a.kind === "seq" || a.kind === "set") && b.kind === a.kind) this.registerParts(a.elem, b.elem);
+    else if (a.kind === "map" && b.kind === "map") {
+      this.registerParts(a.key, b.key);
+      this.registerParts(a.value, b.value);
+    } else if (a.kind === "tuple" && b.kind === "tuple") {
+      for (let i = 0; i < a.elems.length; i++) this.registerParts(a.elems[i]!, b.elems[i]!);
+    } else if (a.kind === "namedTuple" && b.kind === "namedTuple") {
+      for (let i = 0; i < a.fields.length; i++) this.registerParts(a.fields[i]!.type, b.fields[i]!.type);
+    }
   }
 
   private exprOf(e: Expr): IrExpr {
@@ -654,10 +681,10 @@ class Lowerer {
         return { kind: "default", type, span };
       case "Cast": {
         const operand = this.expr(e.expr);
-        if (type.kind === "any") return this.toAny(operand);
-        if (operand.type.kind !== "any") return { ...operand, type };
         // Located at `as`: a failed cast is reported there.
-        return { kind: "cast", operand, typeId: this.anyTypeId(type), type, span: e.keyword.span };
+        if (operand.type.kind === "any" && type.kind !== "any")
+          return { kind: "cast", operand, typeId: this.anyTypeId(type), type, span: e.keyword.span };
+        return this.convert(operand, type, e.keyword.span);
       }
       case "Quant":
         return {

@@ -29,13 +29,42 @@ export const EVENT: Type = { kind: "event" };
 export const ANY: Type = { kind: "any" };
 
 /**
- * Whether a value of type `actual` may be used where `expected` is wanted: equal
- * types, or any value where an `any` is wanted (lowering wraps it with its
- * dynamic type, `toAnyType`). Only at the top: a `seq[int]` is not a `seq[any]`.
+ * Whether a value of type `actual` may be used where `expected` is wanted:
+ * equal types, or `expected` has `any` where `actual` has a value of any type,
+ * at the top or inside collections and tuples (`seq[int]` where a `seq[any]`
+ * is wanted). Lowering converts the value (`convert`), wrapping each such part
+ * with its dynamic type.
  */
 export function isAssignable(actual: Type, expected: Type): boolean {
-  if (expected.kind === "any" && actual.kind !== "void") return true;
-  return typeEquals(actual, expected);
+  if (actual.kind === "error" || expected.kind === "error") return true;
+  if (expected.kind === "any") return actual.kind !== "void";
+  switch (actual.kind) {
+    case "seq":
+    case "set":
+      return expected.kind === actual.kind && isAssignable(actual.elem, expected.elem);
+    case "map":
+      return (
+        expected.kind === "map" &&
+        isAssignable(actual.key, expected.key) &&
+        isAssignable(actual.value, expected.value)
+      );
+    case "tuple":
+      return (
+        expected.kind === "tuple" &&
+        expected.elems.length === actual.elems.length &&
+        actual.elems.every((t, i) => isAssignable(t, expected.elems[i]!))
+      );
+    case "namedTuple":
+      return (
+        expected.kind === "namedTuple" &&
+        expected.fields.length === actual.fields.length &&
+        actual.fields.every(
+          (f, i) => f.name === expected.fields[i]!.name && isAssignable(f.type, expected.fields[i]!.type),
+        )
+      );
+    default:
+      return typeEquals(actual, expected);
+  }
 }
 
 /** Whether a value of type `t` may hold an `any` (itself or inside a tuple or collection). */

@@ -6,7 +6,9 @@ import { describe, expect, it } from "vitest";
 import type { Expr, Stmt } from "../src/ast.js";
 import { RuntimeFault, cast, compare, eventPayload, NULL_ANY, toAny } from "../src/codegen/runtime.js";
 import { formatSource } from "../src/format/format.js";
+import { compileModelJs } from "../src/codegen/generate.js";
 import { compileSource } from "../src/front-end.js";
+import { typeToString } from "../src/types.js";
 import type { IrExpr, IrProgram, IrStmt } from "../src/ir.js";
 import { parse } from "../src/parser.js";
 
@@ -128,8 +130,12 @@ describe("type checking", () => {
     expect(diagnostics(wrap("n = x * 2;"))).toEqual(["FL313"]);
     expect(diagnostics(wrap("n = e as int;"))).toEqual(["FL312"]);
     expect(diagnostics(wrap("n = x as int;"))).toEqual([]);
-    // Conversion to any is at the top only.
-    expect(diagnostics(wrap("var xs: seq[any]; var ys: seq[int]; xs = ys;"))).toEqual(["FL300"]);
+    // Inside collections and tuples too, where the types differ only by any.
+    expect(diagnostics(wrap("var xs: seq[any]; var ys: seq[int]; xs = ys; ys = xs as seq[int];"))).toEqual(
+      [],
+    );
+    expect(diagnostics(wrap("var xs: seq[any]; var ys: seq[int]; ys = xs;"))).toEqual(["FL300"]);
+    expect(diagnostics(wrap("var xs: seq[any]; var ys: set[int]; ys = xs as set[int];"))).toEqual(["FL312"]);
   });
 });
 
@@ -204,6 +210,38 @@ describe("lowering", () => {
     expect(exprs.some((e) => e.kind === "eventConst" && e.event === "Ping")).toBe(true);
     const sendE = body.find((s) => s.kind === "send" && s.eventValue !== undefined);
     expect(sendE).toMatchObject({ kind: "send", event: "", payload: null });
+  });
+});
+
+describe("conversions inside collections and tuples", () => {
+  const text = `machine M {
+  var xs: seq[any]; var ys: seq[int]; var t: (string, any); var u: (string, int);
+  start state S { entry { xs = ys; ys = xs as seq[int]; t = u; u = t as (string, int); } }
+}
+`;
+  const ir = compile(text);
+  const body = ir.machines[0]!.states[0]!.entry!.body;
+
+  it("lowers both directions to convert nodes, casts located at `as`, with the parts' type ids", () => {
+    const converts = exprsOf(body).filter((e) => e.kind === "convert");
+    expect(converts.map((e) => typeToString(e.type))).toEqual([
+      "seq[any]",
+      "seq[int]",
+      "(string, any)",
+      "(string, int)",
+    ]);
+    const down = converts[1]!;
+    expect(
+      text.split("\n")[down.span.start.line - 1]!.slice(down.span.start.col - 1, down.span.end.col - 1),
+    ).toBe("as");
+    expect(ir.anyTypes).toEqual([{ kind: "int" }]);
+  });
+
+  it("generates one conversion per element, and none for a part that does not change", () => {
+    const js = compileModelJs(ir);
+    expect(js).toContain("rt.convertEach(self[1], $c0 => rt.toAny(0, $c0))");
+    expect(js).toContain("rt.convertEach(self[0], $c0 => rt.cast($c0, 0, $anyTypes,");
+    expect(js).toMatch(/\(\$c0 => \[\$c0\[0\], rt\.toAny\(0, \$c0\[1\]\)\]\)\(self\[3\]\)/);
   });
 });
 

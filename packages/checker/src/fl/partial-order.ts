@@ -388,6 +388,7 @@ function childExprs(e: IrExpr): IrExpr[] {
       return [e.arg];
     case "toAny":
     case "cast":
+    case "convert":
       return [e.operand];
     case "format":
       return [e.format, ...e.args];

@@ -116,11 +116,14 @@ export class ExprChecker {
     return false;
   }
 
-  /** Notes that `e` (of type `t`) is used where an `any` is expected: lowering converts it. */
-  protected noteAny(e: Expr, t: Type, expected: Type): void {
-    if (expected.kind === "any" && t.kind !== "any" && t.kind !== "error" && t.kind !== "void") {
-      this.st.tables.toAny.add(e.id);
-    }
+  /**
+   * Notes that `e` (of type `t`) is used where `expected`, a type with `any`
+   * where `t` has values, is wanted: lowering converts it. True when noted.
+   */
+  protected noteAny(e: Expr, t: Type, expected: Type): boolean {
+    if (t.kind === "void" || typeEquals(t, expected) || !isAssignable(t, expected)) return false;
+    this.st.tables.toAny.set(e.id, expected);
+    return true;
   }
 
   /**
@@ -296,7 +299,8 @@ export class ExprChecker {
       );
       return to;
     }
-    if (from.kind === "any" || isAssignable(from, to)) return to;
+    // From any, or between types that differ only where one has `any`: checked part by part when it runs.
+    if (from.kind === "any" || isAssignable(from, to) || isAssignable(to, from)) return to;
     this.report(
       "FL312",
       e.keyword.span,
@@ -892,9 +896,7 @@ export class ExprChecker {
           rt = this.expr(e.right, cx, lt);
         }
         // An `any` compares with a value of any type (its dynamic type and value must both match).
-        const withAny = lt.kind === "any" || rt.kind === "any";
-        this.noteAny(e.left, lt, rt);
-        this.noteAny(e.right, rt, lt);
+        const withAny = this.noteAny(e.left, lt, rt) || this.noteAny(e.right, rt, lt);
         if (lt.kind === "void" || rt.kind === "void" || !(withAny || typeEquals(lt, rt))) {
           this.report(
             "FL309",
@@ -1025,9 +1027,7 @@ export class ExprChecker {
    */
   private literalPart(e: Expr, cx: CodeContext, expected: Type | undefined): Type {
     const t = this.expr(e, cx, expected);
-    if (expected === undefined) return t;
-    this.noteAny(e, t, expected);
-    return expected.kind === "any" && t.kind !== "void" ? expected : t;
+    return expected !== undefined && this.noteAny(e, t, expected) ? expected : t;
   }
 
   private namedTuple(e: NamedTupleExpr, cx: CodeContext, expected: Type | undefined): Type {
@@ -1138,9 +1138,5 @@ function castHint(from: Type, to: Type): string | undefined {
   if (to.kind === "string") return "str(x) gives any value as text";
   if (from.kind === "event" && to.kind === "machine")
     return "an event is not a machine; send it to one: send m, e;";
-  const fromIsCollection = from.kind === "seq" || from.kind === "set" || from.kind === "map";
-  if (fromIsCollection && typeEquals(from, to) === false && from.kind === to.kind) {
-    return "a collection is cast as a whole only to an equal type; cast its elements one by one";
-  }
-  return "only an 'any' value is checked when it runs; other values cast only to their own type or to 'any'";
+  return "a cast goes from any, to any, or between types that differ only where one of them has any (seq[any] as seq[int])";
 }

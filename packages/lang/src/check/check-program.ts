@@ -41,7 +41,7 @@ export function checkProgram(program: Program): CheckResult {
     tables: {
       types: new Map(),
       declTypes: new Map(),
-      toAny: new Set(),
+      toAny: new Map(),
       refs: new Map(),
       ops: new Map(),
       symbols: emptySymbols(),

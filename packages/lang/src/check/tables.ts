@@ -145,7 +145,11 @@ export interface CheckTables {
   refs: Map<NodeId, Resolution>;
   /** Binary `in`, Index, Choose and Assign nodes -> how they were interpreted. */
   ops: Map<NodeId, OpInfo>;
-  /** Expressions whose value is used as an `any` (lowering wraps each with its dynamic type). */
-  toAny: Set<NodeId>;
+  /**
+   * Expressions whose value is used where a type with `any` in it is expected:
+   * node -> that type (lowering converts the value, wrapping each part that
+   * becomes an `any` with its dynamic type).
+   */
+  toAny: Map<NodeId, Type>;
   symbols: GlobalSymbols;
 }

@@ -1,5 +1,5 @@
 // How types and mismatches are described in diagnostics.
-import { containsAny, type Type, typeToString } from "../types.js";
+import { type Type, typeToString } from "../types.js";
 
 export function showType(t: Type): string {
   return t.kind === "void" ? "no value" : typeToString(t);
@@ -26,9 +26,6 @@ export function mismatchHint(actual: Type, expected: Type): string | undefined {
   }
   if (expected.kind === "tuple" && expected.elems.length === 1 && actual.kind !== "tuple") {
     return "a one-element tuple is written with a trailing comma: (e,)";
-  }
-  if (containsAny(expected) && expected.kind !== "any" && !containsAny(actual)) {
-    return "a value converts to any only as a whole: build the collection or tuple of anys element by element";
   }
   if (actual.kind === "event" && expected.kind !== "event") {
     return "an event's name used as a value is an 'event'; store it in a variable of type event";

@@ -17,7 +17,7 @@ import {
   type IrStmt,
   quantifierBinders,
 } from "../ir.js";
-import { type Type, typeToString } from "../types.js";
+import { dynamicType, type Type, typeToString } from "../types.js";
 import {
   type Decl,
   type Expr,
@@ -695,6 +695,50 @@ export class BodyGenerator {
 
   // ---------------------------------------------------------------- expressions
 
+  /** Type id by dynamic type text (IrProgram.anyTypes), built on first use. */
+  private anyIds: Map<string, number> | null = null;
+
+  private anyTypeId(t: Type): Expr {
+    this.anyIds ??= new Map(this.ir.anyTypes.map((x, i) => [typeToString(x), i]));
+    const key = typeToString(dynamicType(t));
+    const id = this.anyIds.get(key);
+    if (id === undefined) throw new Error(`codegen: no type id for ${key}`);
+    return num(id, key);
+  }
+
+  /**
+   * `v` (of type `from`) as a value of `to`, part by part (IR `convert`):
+   * wrapped where `to` has `any`, cast where `from` has; null when no part
+   * changes. Collections are rebuilt with `rt.convertEach`; their order stays
+   * (every element gets the same dynamic type, and anys order by type first).
+   */
+  private conversion(v: Expr, from: Type, to: Type, site: () => Expr, depth: number): Expr | null {
+    if (from.kind === "any" && to.kind === "any") return null;
+    if (to.kind === "any") return rtCall("toAny", [this.anyTypeId(from), v]);
+    if (from.kind === "any") return rtCall("cast", [v, this.anyTypeId(to), id(ANY_TYPES_TABLE), site()]);
+    const x = `$c${depth}`;
+    if ((from.kind === "seq" || from.kind === "set") && to.kind === from.kind) {
+      const elem = this.conversion(id(x), from.elem, to.elem, site, depth + 1);
+      return elem === null ? null : rtCall("convertEach", [v, arrow(x, elem)]);
+    }
+    if (from.kind === "map" && to.kind === "map") {
+      const k = this.conversion(elemAt(id(x), 0), from.key, to.key, site, depth + 1);
+      const val = this.conversion(elemAt(id(x), 1), from.value, to.value, site, depth + 1);
+      if (k === null && val === null) return null;
+      return rtCall("convertEach", [v, arrow(x, array([k ?? elemAt(id(x), 0), val ?? elemAt(id(x), 1)]))]);
+    }
+    const parts =
+      from.kind === "tuple" && to.kind === "tuple"
+        ? from.elems.map((t, i) => [t, to.elems[i]!] as const)
+        : from.kind === "namedTuple" && to.kind === "namedTuple"
+          ? from.fields.map((f, i) => [f.type, to.fields[i]!.type] as const)
+          : [];
+    const converted = parts.map(([a, b], i) => this.conversion(elemAt(id(x), i), a, b, site, depth + 1));
+    if (converted.every((c) => c === null)) return null;
+    const tuple = array(converted.map((c, i) => c ?? elemAt(id(x), i)));
+    return call(paren(arrow(x, tuple)), [v]);
+  }
+
   /** A module-level constant of type `type` holding `built` (one per distinct literal), e.g. `choose({Yes, No})`. */
   private constantSet(built: Expr, type: Type): Expr {
     const key = `${typeToString(type)} ${printExpr(built)}`;
@@ -753,6 +797,18 @@ export class BodyGenerator {
           num(e.typeId, typeToString(this.ir.anyTypes[e.typeId]!)),
           this.expr(e.operand, scope),
         ]);
+      case "convert": {
+        let site: Expr | null = null;
+        const operand = this.expr(e.operand, scope);
+        const converted = this.conversion(
+          operand,
+          e.operand.type,
+          e.type,
+          () => (site ??= this.site(e.span)),
+          0,
+        );
+        return converted === null ? operand : cast(converted, this.types.typeNode(e.type));
+      }
       case "cast":
         return cast(
           rtCall("cast", [

@@ -118,6 +118,12 @@ function anyTypeName(id: number, typeNames: readonly string[]): string {
   return id < 0 ? "null" : (typeNames[id] ?? `type ${id}`);
 }
 
+/** A collection with each element (map: entry) converted by `f` (IR `convert`: the order stays). */
+export function convertEach<T extends Value, U extends Value>(a: readonly T[], f: (x: T) => U): U[] {
+  spend(a.length);
+  return a.map(f);
+}
+
 /** `v as T`, `v` an `any`: its value when it holds a `T` (type id `typeId`), else a runtime error at the `as`. */
 export function cast(v: Value, typeId: number, typeNames: readonly string[], site: number): Value {
   const a = v as AnyValue;
