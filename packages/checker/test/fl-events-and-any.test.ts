@@ -259,6 +259,10 @@ describe("printing event and any values", () => {
     });
     const view = JSON.stringify(m.viewState(s));
     expect(view).toContain('"a":{"x":1,"c":{"tag":"Green","value":{"#tup":[]}}}');
+    const itf = JSON.stringify(m.itfState!(s));
+    expect(itf).toContain('"a":{"x":{"#bigint":"1"},"c":{"tag":"Green","value":{"#tup":[]}}}');
+    expect(itf).toContain('"e":{"tag":"Pong","value":{"#tup":[]}}');
+    expect(itf).toContain('"nothing":{"#unserializable":"null"}');
   });
 
   it("str and format print them as the trace does", () => {
