@@ -99,6 +99,17 @@ test Payloads [main = Main];
 `;
 
 describe("event values: the payload check when the statement runs", () => {
+  it("runs in a program whose only event values carry no payload (and no other any)", () => {
+    const text = `event Ping;
+machine P { start state S { ignore Ping; } }
+machine M { start state S { entry { var e: event; var p: P; p = new P(); e = Ping; send p, e; } } }
+test T [main = M];
+`;
+    const r = checkExhaustive(model(text, "T"));
+    expect(r.kind).toBe("pass");
+    expect(r.stats!.distinctStates).toBe(2);
+  });
+
   it("reports each mismatch by the event's name and both types", () => {
     const r = checkExhaustive(model(PAYLOADS, "Payloads"), { stopOnFirst: false });
     if (r.kind !== "violation") throw new Error(`expected violations, got ${r.kind}`);

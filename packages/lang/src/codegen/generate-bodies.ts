@@ -162,6 +162,8 @@ export class BodyGenerator {
   private readonly constantSetNames = new Map<string, string>();
   /** Whether some action returns a ControlTransfer (then the module imports the type). */
   usesControlTransfer = false;
+  /** Whether the code checks any values or event values' payloads when it runs (generate.ts then declares `$anyTypes` and `$events`). */
+  usesAnyTables = false;
   /** Per machine: its functions that may reach a `receive` (directly or through calls). */
   private readonly receivers = new Map<string, ReadonlySet<string>>();
 
@@ -426,8 +428,8 @@ export class BodyGenerator {
     const payload = rtCall("eventPayload", [
       this.expr(s.eventValue, scope),
       this.payload(s.payload, scope),
-      id(EVENTS_TABLE),
-      id(ANY_TYPES_TABLE),
+      this.anyTable(EVENTS_TABLE),
+      this.anyTable(ANY_TYPES_TABLE),
       this.site(s.span),
     ]);
     return [event, payload];
@@ -695,6 +697,12 @@ export class BodyGenerator {
 
   // ---------------------------------------------------------------- expressions
 
+  /** A reference to one of the module's any tables (generate.ts declares them when some code uses one). */
+  private anyTable(name: typeof ANY_TYPES_TABLE | typeof EVENTS_TABLE): Expr {
+    this.usesAnyTables = true;
+    return id(name);
+  }
+
   /** Type id by dynamic type text (IrProgram.anyTypes), built on first use. */
   private anyIds: Map<string, number> | null = null;
 
@@ -715,7 +723,8 @@ export class BodyGenerator {
   private conversion(v: Expr, from: Type, to: Type, site: () => Expr, depth: number): Expr | null {
     if (from.kind === "any" && to.kind === "any") return null;
     if (to.kind === "any") return rtCall("toAny", [this.anyTypeId(from), v]);
-    if (from.kind === "any") return rtCall("cast", [v, this.anyTypeId(to), id(ANY_TYPES_TABLE), site()]);
+    if (from.kind === "any")
+      return rtCall("cast", [v, this.anyTypeId(to), this.anyTable(ANY_TYPES_TABLE), site()]);
     const x = `$c${depth}`;
     if ((from.kind === "seq" || from.kind === "set") && to.kind === from.kind) {
       const elem = this.conversion(id(x), from.elem, to.elem, site, depth + 1);
@@ -814,7 +823,7 @@ export class BodyGenerator {
           rtCall("cast", [
             this.expr(e.operand, scope),
             num(e.typeId, typeToString(this.ir.anyTypes[e.typeId]!)),
-            id(ANY_TYPES_TABLE),
+            this.anyTable(ANY_TYPES_TABLE),
             this.site(e.span),
           ]),
           this.types.typeNode(e.type),
