@@ -201,6 +201,44 @@ describe("conversions inside collections and tuples", () => {
   });
 });
 
+const EXPRESSIONS = `
+event Ping;
+event Pong: int;
+machine Echo {
+  var n: int;
+  start state S {
+    on Ping do { n += 1; }
+    on Pong do (k: int) { n += k; }
+  }
+}
+machine M {
+  var evs: seq[event];
+  var peers: seq[Echo];
+  start state S {
+    entry {
+      evs = [Ping, Pong];
+      peers += (0, new Echo());
+      send peers[0], evs[0];
+      send peers[0], evs[1], 5;
+      send peers[0], choose({Ping, Pong}), 1;
+    }
+  }
+}
+test T [main = M];
+`;
+
+describe("event values written as expressions", () => {
+  it("computes the event once, after the target, and checks the payload against the event it computed", () => {
+    const r = checkExhaustive(model(EXPRESSIONS, "T"), { stopOnFirst: false });
+    if (r.kind !== "violation") throw new Error(`expected a violation, got ${r.kind}`);
+    // choose picked Ping (a payload it does not take) in one run; Pong in the other is fine.
+    expect((r.failures ?? [r]).map((f) => f.failure.message)).toEqual([
+      "M(0): event Ping takes no payload, got int",
+    ]);
+    expect(r.stats!.distinctStates).toBe(4);
+  });
+});
+
 const VALUES = `
 event Ping;
 event Pong: int;

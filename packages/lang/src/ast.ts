@@ -380,12 +380,16 @@ export interface AssignStmt extends NodeBase {
 export interface SendStmt extends NodeBase {
   kind: "Send";
   target: Expr;
+  /** The event's name, or a variable holding an event value; a placeholder when `eventExpr` is there. */
   event: Ident;
+  /** An event value written as an expression other than a name (`send m, evs[i];`). */
+  eventExpr?: Expr;
   payload: Expr | null;
 }
 export interface RaiseStmt extends NodeBase {
   kind: "Raise";
   event: Ident;
+  eventExpr?: Expr;
   payload: Expr | null;
 }
 export interface GotoStmt extends NodeBase {
@@ -396,6 +400,7 @@ export interface GotoStmt extends NodeBase {
 export interface AnnounceStmt extends NodeBase {
   kind: "Announce";
   event: Ident;
+  eventExpr?: Expr;
   payload: Expr | null;
 }
 export interface AssertStmt extends NodeBase {

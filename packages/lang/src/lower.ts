@@ -6,7 +6,6 @@ import {
   type Expr,
   eventValueExpr,
   type FunDecl,
-  type Ident,
   type Program,
   type Span,
   type StateDecl,
@@ -113,19 +112,18 @@ class Lowerer {
   }
 
   /**
-   * The event value `send`, `raise` or `announce` names, when it is a variable
-   * rather than a declared event (check-stmt.ts, eventValuePayload); its payload
-   * becomes an `any`.
+   * The event value `send`, `raise` or `announce` takes, when it is a variable
+   * or another expression rather than a declared event (check-stmt.ts,
+   * eventValuePayload); its payload becomes an `any`.
    */
   private eventValue(
-    event: Ident,
-    payload: Expr | null,
+    s: Stmt & { kind: "Send" | "Raise" | "Announce" },
   ): { eventValue: IrExpr; payload: IrExpr | null } | null {
-    const ref = this.t.refs.get(event.id);
-    if (ref === undefined) return null;
+    const event = s.eventExpr ?? (this.t.refs.has(s.event.id) ? eventValueExpr(s.event) : undefined);
+    if (event === undefined) return null;
     this.eventValues = true;
-    const p = this.opt(payload);
-    return { eventValue: this.expr(eventValueExpr(event)), payload: p === null ? null : this.toAny(p) };
+    const p = this.opt(s.payload);
+    return { eventValue: this.expr(event), payload: p === null ? null : this.toAny(p) };
   }
 
   // ------------------------------------------------------------ machines
@@ -417,19 +415,19 @@ class Lowerer {
       case "Send": {
         if (s.event.name === HALT_EVENT) this.haltSent ??= s.event.span;
         const target = this.expr(s.target);
-        const value = this.eventValue(s.event, s.payload);
+        const value = this.eventValue(s);
         if (value !== null) return { kind: "send", target, event: "", ...value, span };
         return { kind: "send", target, event: s.event.name, payload: this.opt(s.payload), span };
       }
       case "Raise": {
-        const value = this.eventValue(s.event, s.payload);
+        const value = this.eventValue(s);
         if (value !== null) return { kind: "raise", event: "", ...value, span };
         return { kind: "raise", event: s.event.name, payload: this.opt(s.payload), span };
       }
       case "Goto":
         return { kind: "goto", state: s.target.name, payload: this.opt(s.payload), span };
       case "Announce": {
-        const value = this.eventValue(s.event, s.payload);
+        const value = this.eventValue(s);
         if (value !== null) return { kind: "announce", event: "", ...value, span };
         return { kind: "announce", event: s.event.name, payload: this.opt(s.payload), span };
       }

@@ -1638,6 +1638,17 @@ export class FaultlineParser extends EmbeddedActionsParser {
     this.stmtRecovery,
   );
 
+  /**
+   * The event of send/raise/announce: a name (a declared event, or a variable
+   * holding one: the checker tells which) as the statement's `event`, or any
+   * other expression as its `eventExpr` (with a placeholder name).
+   */
+  private eventOf(value: Expr | undefined): { event: Ident; eventExpr?: Expr } {
+    const e = value ?? this.missingExpr();
+    if (e.kind === "Name") return { event: e.name };
+    return { event: this.mk<Ident>({ kind: "Ident", name: MISSING_NAME }, e.span), eventExpr: e };
+  }
+
   /** `, payload` after the event of send/raise/announce or the state of goto. */
   private payloadTail = this.RULE("payloadTail", (): Expr | null => {
     let payload: Expr | null = null;
@@ -1654,14 +1665,28 @@ export class FaultlineParser extends EmbeddedActionsParser {
       const first = this.CONSUME(KwSend);
       const target = this.SUBRULE(this.expression);
       this.CONSUME(Comma);
-      // `send m, halt;`: the built-in halt event (ir.ts HALT_EVENT).
-      const event = this.OR([{ ALT: () => this.CONSUME(Identifier) }, { ALT: () => this.CONSUME(KwHalt) }]);
+      // `send m, halt;`: the built-in halt event (ir.ts HALT_EVENT); otherwise an event's name or an event value.
+      let halt: IToken | null = null;
+      let value: Expr | undefined;
+      this.OR([
+        {
+          ALT: () => {
+            halt = this.CONSUME(KwHalt);
+          },
+        },
+        {
+          ALT: () => {
+            value = this.SUBRULE2(this.expression);
+          },
+        },
+      ]);
       // A recovered subrule yields undefined: keep the tree free of holes.
       const payload = this.SUBRULE(this.payloadTail) ?? null;
       this.CONSUME(Semicolon);
-      return this.ACTION(() =>
-        this.mk<Stmt>({ kind: "Send", target, event: this.ident(event), payload }, this.spanFrom(first)),
-      );
+      return this.ACTION(() => {
+        const event = halt !== null ? { event: this.ident(halt) } : this.eventOf(value);
+        return this.mk<Stmt>({ kind: "Send", target, ...event, payload }, this.spanFrom(first));
+      });
     },
     this.stmtRecovery,
   );
@@ -1670,12 +1695,12 @@ export class FaultlineParser extends EmbeddedActionsParser {
     "raiseStmt",
     (): Stmt => {
       const first = this.CONSUME(KwRaise);
-      const event = this.CONSUME(Identifier);
+      const value = this.SUBRULE(this.expression);
       // A recovered subrule yields undefined: keep the tree free of holes.
       const payload = this.SUBRULE(this.payloadTail) ?? null;
       this.CONSUME(Semicolon);
       return this.ACTION(() =>
-        this.mk<Stmt>({ kind: "Raise", event: this.ident(event), payload }, this.spanFrom(first)),
+        this.mk<Stmt>({ kind: "Raise", ...this.eventOf(value), payload }, this.spanFrom(first)),
       );
     },
     this.stmtRecovery,
@@ -1700,12 +1725,12 @@ export class FaultlineParser extends EmbeddedActionsParser {
     "announceStmt",
     (): Stmt => {
       const first = this.CONSUME(KwAnnounce);
-      const event = this.CONSUME(Identifier);
+      const value = this.SUBRULE(this.expression);
       // A recovered subrule yields undefined: keep the tree free of holes.
       const payload = this.SUBRULE(this.payloadTail) ?? null;
       this.CONSUME(Semicolon);
       return this.ACTION(() =>
-        this.mk<Stmt>({ kind: "Announce", event: this.ident(event), payload }, this.spanFrom(first)),
+        this.mk<Stmt>({ kind: "Announce", ...this.eventOf(value), payload }, this.spanFrom(first)),
       );
     },
     this.stmtRecovery,

@@ -118,6 +118,50 @@ machine M {
 test T [main = M];
 `;
 
+describe("event values written as expressions", () => {
+  const text = `event Ping;
+event Pong: int;
+machine M {
+  var evs: seq[event];
+  var ns: seq[int];
+  start state S {
+    entry {
+      send this, evs[0], 1;
+      send this, Ping;
+      raise (evs[1]), 2;
+      announce evs[0];
+      send this, ns[0];
+    }
+    ignore Ping, Pong;
+  }
+}
+`;
+  it("keeps a name as the statement's event and any other expression as its eventExpr", () => {
+    const stmts = firstEntryStmts(text);
+    const kinds = stmts.map((s) =>
+      s.kind === "Send" || s.kind === "Raise" || s.kind === "Announce"
+        ? (s.eventExpr?.kind ?? s.event.name)
+        : "",
+    );
+    expect(kinds).toEqual(["Index", "Ping", "Paren", "Index", "Index"]);
+  });
+
+  it("formats them as written", () => {
+    const r = formatSource({ path: "t.fl", text });
+    if (!r.ok) throw new Error("format failed");
+    expect(r.text).toContain("send this, evs[0], 1;");
+    expect(r.text).toContain("raise (evs[1]), 2;");
+    expect(r.text).toContain("announce evs[0];");
+  });
+
+  it("checks that the expression is an event", () => {
+    const r = compileSource({ path: "t.fl", text });
+    expect(r.ok ? [] : r.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ["FL300", "this expression must be an event, got int"],
+    ]);
+  });
+});
+
 describe("type checking", () => {
   it("accepts every implicit conversion to any, event values, comparisons and casts", () => {
     expect(diagnostics(PROGRAM)).toEqual([]);

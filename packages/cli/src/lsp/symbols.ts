@@ -291,12 +291,12 @@ class Indexer {
         return;
       case "Send":
         this.expr(s.target);
-        this.sentEvent(s.event);
+        this.sentEvent(s);
         if (s.payload) this.expr(s.payload);
         return;
       case "Raise":
       case "Announce":
-        this.sentEvent(s.event);
+        this.sentEvent(s);
         if (s.payload) this.expr(s.payload);
         return;
       case "Goto":
@@ -345,10 +345,11 @@ class Indexer {
     }
   }
 
-  /** The event of send/raise/announce: a declared event, or a variable holding one (the checker resolved it). */
-  private sentEvent(event: Ident): void {
-    if (this.tables?.refs.has(event.id)) this.expr(eventValueExpr(event));
-    else this.use(eventKey(event.name), event);
+  /** The event of send/raise/announce: a declared event, a variable holding one (the checker resolved it), or an expression. */
+  private sentEvent(s: Stmt & { kind: "Send" | "Raise" | "Announce" }): void {
+    if (s.eventExpr !== undefined) this.expr(s.eventExpr);
+    else if (this.tables?.refs.has(s.event.id)) this.expr(eventValueExpr(s.event));
+    else this.use(eventKey(s.event.name), s.event);
   }
 
   private type(t: TypeExpr): void {

@@ -2,12 +2,15 @@
 import { FAULT_EVENT_MISUSE_HINT } from "../fault-events.js";
 import {
   type Action,
+  type AnnounceStmt,
   type AssignStmt,
   type Block,
   type Expr,
   eventValueExpr,
   type Ident,
+  type RaiseStmt,
   type ReceiveStmt,
+  type SendStmt,
   type Span,
   type Stmt,
 } from "../ast.js";
@@ -234,7 +237,7 @@ export class BodyChecker extends ExprChecker {
           this.checkPayload(s.payload, null, cx, s.span, "event 'halt'");
           return;
         }
-        this.eventPayload(s.event, s.payload, cx, s.span);
+        this.eventPayload(s, cx);
         return;
       }
       case "Raise":
@@ -243,11 +246,11 @@ export class BodyChecker extends ExprChecker {
             hint: "raise needs a current state; move the function into the machine",
           });
         }
-        this.eventPayload(s.event, s.payload, cx, s.span);
+        this.eventPayload(s, cx);
         return;
       case "Announce":
         noteEffect(cx, "announce", s.span);
-        this.eventPayload(s.event, s.payload, cx, s.span);
+        this.eventPayload(s, cx);
         return;
       case "Goto":
         this.gotoStmt(s.target, s.payload, cx, s.span);
@@ -368,10 +371,15 @@ export class BodyChecker extends ExprChecker {
   }
 
   /** Event name and payload of send/raise/announce. */
-  private eventPayload(event: Ident, payload: Expr | null, cx: CodeContext, at: Span): void {
+  private eventPayload(s: SendStmt | RaiseStmt | AnnounceStmt, cx: CodeContext): void {
+    const { event, payload, span: at } = s;
+    if (s.eventExpr !== undefined) {
+      this.eventValuePayload(s.eventExpr, payload, cx);
+      return;
+    }
     const ev = this.symbols.events.get(event.name);
     if (!ev && this.isValueName(event.name, cx)) {
-      this.eventValuePayload(event, payload, cx);
+      this.eventValuePayload(eventValueExpr(event), payload, cx);
       return;
     }
     if (!ev) {
@@ -390,14 +398,15 @@ export class BodyChecker extends ExprChecker {
   }
 
   /**
-   * `send m, e, p;` where `e` is a variable of type `event` (a declared event's
-   * name wins over a variable's): the payload is checked against the event's
+   * `send m, e, p;` where `e` is a value of type `event`: a variable (a
+   * declared event's name wins over a variable's) or another expression. The payload is checked against the event's
    * declared payload type when the statement runs (docs/language.md, "Events as values").
    */
-  private eventValuePayload(event: Ident, payload: Expr | null, cx: CodeContext): void {
-    const t = this.expr(eventValueExpr(event), cx);
+  private eventValuePayload(event: Expr, payload: Expr | null, cx: CodeContext): void {
+    const t = this.expr(event, cx);
     if (t.kind !== "event" && t.kind !== "error") {
-      this.report("FL300", event.span, `'${event.name}' must be an event, got ${showType(t)}`, {
+      const what = event.kind === "Name" ? `'${event.name.name}'` : "this expression";
+      this.report("FL300", event.span, `${what} must be an event, got ${showType(t)}`, {
         hint: "send, raise and announce take an event name or a value of type 'event'",
       });
     }

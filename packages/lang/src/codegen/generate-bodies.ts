@@ -416,17 +416,21 @@ export class BodyGenerator {
 
   /**
    * The event and payload arguments of send/raise/announce. An event value is
-   * read twice (it is a variable) and its payload checked when it runs
-   * (`rt.eventPayload` with the module's `$events` and `$anyTypes`).
+   * read twice, a variable as it is and any other expression through a
+   * temporary in `pre`, and its payload checked when it runs (`rt.eventPayload`
+   * with the module's `$events` and `$anyTypes`).
    */
   private eventAndPayload(
     s: Extract<IrStmt, { kind: "send" | "raise" | "announce" }>,
     scope: Scope,
+    pre: Stmt[],
   ): [Expr, Expr] {
     if (s.eventValue === undefined) return [this.eventRef(s.event), this.payload(s.payload, scope)];
-    const event = this.expr(s.eventValue, scope);
+    const value = s.eventValue;
+    const read = (): Expr => this.expr(value, scope);
+    const event = value.kind === "var" ? read() : this.temporary(read(), pre);
     const payload = rtCall("eventPayload", [
-      this.expr(s.eventValue, scope),
+      value.kind === "var" ? read() : event,
       this.payload(s.payload, scope),
       this.anyTable(EVENTS_TABLE),
       this.anyTable(ANY_TYPES_TABLE),
@@ -434,6 +438,15 @@ export class BodyGenerator {
     ]);
     return [event, payload];
   }
+
+  /** `value` computed once into a new constant declared in `pre`; the constant. */
+  private temporary(value: Expr, pre: Stmt[]): Expr {
+    const name = `$tmp${this.temporaries++}`;
+    pre.push(variable("const", name, null, value));
+    return id(name);
+  }
+
+  private temporaries = 0;
 
   /** A value as `.fl` text: `ctx.text(v, site)`, the site's type in textTypes; a string as it is. */
   private text(e: IrExpr, scope: Scope): Expr {
@@ -500,12 +513,18 @@ export class BodyGenerator {
         return [...pre, st];
       }
       case "send": {
-        const target = this.expr(s.target, scope);
-        const [event, payload] = this.eventAndPayload(s, scope);
-        return [exprStmt(ctxCall("send", [target, event, payload, this.site(s.span)]))];
+        const pre: Stmt[] = [];
+        let target = this.expr(s.target, scope);
+        // An event computed into a temporary is computed after the target, as written.
+        if (s.eventValue !== undefined && s.eventValue.kind !== "var") target = this.temporary(target, pre);
+        const [event, payload] = this.eventAndPayload(s, scope, pre);
+        return [...pre, exprStmt(ctxCall("send", [target, event, payload, this.site(s.span)]))];
       }
-      case "raise":
-        return [this.control(ctxCall("raise", this.eventAndPayload(s, scope)), scope)];
+      case "raise": {
+        const pre: Stmt[] = [];
+        const args = this.eventAndPayload(s, scope, pre);
+        return [...pre, this.control(ctxCall("raise", args), scope)];
+      }
       case "goto":
         return [
           this.control(
@@ -519,8 +538,11 @@ export class BodyGenerator {
         return [exprStmt(ctxCall("print", [this.expr(s.value, scope)]))];
       case "receive":
         return this.receive(s, scope);
-      case "announce":
-        return [exprStmt(ctxCall("announce", this.eventAndPayload(s, scope)))];
+      case "announce": {
+        const pre: Stmt[] = [];
+        const args = this.eventAndPayload(s, scope, pre);
+        return [...pre, exprStmt(ctxCall("announce", args))];
+      }
       case "assert": {
         const site = this.site(s.span);
         const message = s.message === null ? NULL : this.expr(s.message, scope);

@@ -646,18 +646,23 @@ export class Printer {
         this.expr(s.value);
         this.out.write(";");
         return;
-      case "Send":
+      case "Send": {
         this.out.write("send ");
         this.expr(s.target);
         this.out.write(",");
-        this.gap(s.target.span.end.offset, s.event.span.start.offset, base);
-        this.out.write(s.event.name);
-        payload(s.event, s.payload);
+        const event = s.eventExpr ?? s.event;
+        this.gap(s.target.span.end.offset, event.span.start.offset, base);
+        if (s.eventExpr) this.expr(s.eventExpr);
+        else this.out.write(s.event.name);
+        payload(event, s.payload);
         return;
+      }
       case "Raise":
       case "Announce":
-        this.out.write(`${s.kind === "Raise" ? "raise" : "announce"} ${s.event.name}`);
-        payload(s.event, s.payload);
+        this.out.write(`${s.kind === "Raise" ? "raise" : "announce"} `);
+        if (s.eventExpr) this.expr(s.eventExpr);
+        else this.out.write(s.event.name);
+        payload(s.eventExpr ?? s.event, s.payload);
         return;
       case "Goto":
         this.out.write(`goto ${s.target.name}`);
