@@ -11,6 +11,7 @@ import { checkExhaustiveParallel } from "../src/search/parallel-explorer.js";
 import { checkRandom } from "../src/search/random-explorer.js";
 import { buildModel, type FlModel } from "../src/fl/fl-model.js";
 import type { FlState } from "../src/fl/fl-state.js";
+import { valueToPlainJson } from "../src/fl/json-values.js";
 import { valueToJson, valueToText, valueTypes } from "../src/fl/value-view.js";
 import { compileText } from "./fixtures/fl/load.js";
 
@@ -312,6 +313,17 @@ describe("printing event and any values", () => {
     expect(itf).toContain('"a":{"x":{"#bigint":"1"},"c":{"tag":"Green","value":{"#tup":[]}}}');
     expect(itf).toContain('"e":{"tag":"Pong","value":{"#tup":[]}}');
     expect(itf).toContain('"nothing":{"#unserializable":"null"}');
+  });
+
+  it("gives plain JSON (model-based testing, observe) the event's name and the value an any holds", () => {
+    const plain = (name: string) => {
+      const i = table.varNames.indexOf(name);
+      return valueToPlainJson(vars[i]!, table.varTypes[i]!, names, types);
+    };
+    expect(plain("e")).toBe("Pong");
+    expect(plain("a")).toEqual({ x: 1, c: "Green" });
+    expect(plain("nothing")).toBe(null);
+    expect(plain("bag")).toEqual([3, "three", "Red"]);
   });
 
   it("str and format print them as the trace does", () => {

@@ -13,7 +13,7 @@
 // sends in it). The tagged JSON of state views and ITF is value-view.ts.
 import type { Json } from "../model.js";
 import { compare, type Type, typeToString, type Value } from "./lang-codegen.js";
-import type { RefNamer } from "./value-view.js";
+import type { RefNamer, ValueTypes } from "./value-view.js";
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
@@ -204,8 +204,8 @@ function read(x: unknown, type: Type, names: MachineNames): Value {
   }
 }
 
-/** `v` (of type `t`) as plain JSON; machine references by `ref`, the null reference as null. */
-export function valueToPlainJson(v: Value, t: Type, ref: RefNamer): Json {
+/** `v` (of type `t`) as plain JSON; machine references by `ref`, the null reference as null; event values by name and `any`s as the value they hold (`types`). */
+export function valueToPlainJson(v: Value, t: Type, ref: RefNamer, types?: ValueTypes): Json {
   switch (t.kind) {
     case "int":
     case "bool":
@@ -215,26 +215,37 @@ export function valueToPlainJson(v: Value, t: Type, ref: RefNamer): Json {
       return t.members[v as number] ?? String(v);
     case "machine":
       return ref(v as number);
+    case "event":
+      return (v as number) < 0 ? null : (types?.eventNames[v as number] ?? null);
+    case "any": {
+      // The value it holds (its dynamic type from the program's table); the null any as null.
+      const [id, inner] = v as readonly [number, Value];
+      const held = id < 0 ? undefined : types?.anyTypes[id];
+      return held === undefined ? null : valueToPlainJson(inner, held, ref, types);
+    }
     case "tuple":
-      return t.elems.map((e, i) => valueToPlainJson((v as readonly Value[])[i]!, e, ref));
+      return t.elems.map((e, i) => valueToPlainJson((v as readonly Value[])[i]!, e, ref, types));
     case "namedTuple": {
       const o: { [k: string]: Json } = {};
       t.fields.forEach((f, i) => {
-        o[f.name] = valueToPlainJson((v as readonly Value[])[i]!, f.type, ref);
+        o[f.name] = valueToPlainJson((v as readonly Value[])[i]!, f.type, ref, types);
       });
       return o;
     }
     case "seq":
     case "set":
-      return (v as readonly Value[]).map((e) => valueToPlainJson(e, t.elem, ref));
+      return (v as readonly Value[]).map((e) => valueToPlainJson(e, t.elem, ref, types));
     case "map": {
       const entries = v as readonly (readonly Value[])[];
       if (t.key.kind === "string") {
         const o: { [k: string]: Json } = {};
-        for (const e of entries) o[e[0] as string] = valueToPlainJson(e[1]!, t.value, ref);
+        for (const e of entries) o[e[0] as string] = valueToPlainJson(e[1]!, t.value, ref, types);
         return o;
       }
-      return entries.map((e) => [valueToPlainJson(e[0]!, t.key, ref), valueToPlainJson(e[1]!, t.value, ref)]);
+      return entries.map((e) => [
+        valueToPlainJson(e[0]!, t.key, ref, types),
+        valueToPlainJson(e[1]!, t.value, ref, types),
+      ]);
     }
     default:
       return null;

@@ -11,6 +11,7 @@ import type { Payload } from "./lang-codegen.js";
 import { nameIn, namer } from "./machine-names.js";
 import { valueToPlainJson } from "./json-values.js";
 import { applyChoosing } from "./random-steps.js";
+import { valueTypes } from "./value-view.js";
 
 /** A message sent by a step, as an adapter reports it. */
 export interface ObservedSend {
@@ -128,10 +129,12 @@ export function instancesOf(p: FlParts, s: FlState): ObservedInstance[] {
 
 function creationPayload(p: FlParts, type: number, payload: Payload, s: FlState): Json {
   const t = p.machines[type]!.payloadType;
-  return t === null || payload === null ? null : valueToPlainJson(payload, t, namer(p, s));
+  return t === null || payload === null ? null : valueToPlainJson(payload, t, namer(p, s), valueTypes(p.ir));
 }
 
 function plainPayload(p: FlParts, event: number, payload: Payload, s: FlState | null): Json {
   const type = p.ir.events[event]!.payload;
-  return type === null || payload === null ? null : valueToPlainJson(payload, type, namer(p, s));
+  return type === null || payload === null
+    ? null
+    : valueToPlainJson(payload, type, namer(p, s), valueTypes(p.ir));
 }
