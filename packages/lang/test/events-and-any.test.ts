@@ -81,6 +81,13 @@ describe("parsing `as`", () => {
     const twice = formatSource({ path: "t.fl", text: once.text });
     expect(twice.ok && twice.text).toBe(once.text);
   });
+
+  it("keeps comments and line breaks on their side of `as`", () => {
+    const text = "fun f(x: any): int {\n  return x /* held */ as /* int */ int\n    as int;\n}\n";
+    const r = formatSource({ path: "t.fl", text });
+    if (!r.ok) throw new Error("format failed");
+    expect(r.text).toBe(text);
+  });
 });
 
 const PROGRAM = `

@@ -805,8 +805,11 @@ export class Printer {
         this.expr(e.operand);
         return;
       case "Cast":
+        // Comments (and line breaks) stay on their side of `as`.
         this.expr(e.expr);
-        this.out.write(" as ");
+        this.gap(e.expr.span.end.offset, e.keyword.span.start.offset, base);
+        this.out.write("as");
+        this.gap(e.keyword.span.end.offset, e.type.span.start.offset, base);
         this.type(e.type);
         return;
       case "Binary":
