@@ -399,8 +399,9 @@ export class BodyChecker extends ExprChecker {
 
   /**
    * `send m, e, p;` where `e` is a value of type `event`: a variable (a
-   * declared event's name wins over a variable's) or another expression. The payload is checked against the event's
-   * declared payload type when the statement runs (docs/language.md, "Events as values").
+   * declared event's name wins over a variable's) or another expression. The
+   * payload is checked against the event's declared payload type when the
+   * statement runs (docs/language.md, "Events as values and `any`").
    */
   private eventValuePayload(event: Expr, payload: Expr | null, cx: CodeContext): void {
     const t = this.expr(event, cx);
