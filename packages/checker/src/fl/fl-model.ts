@@ -26,7 +26,7 @@ import type { FaultPlan } from "./fault-plan.js";
 import { type FlState, type FlStep, NO_CHOICES, UP } from "./fl-state.js";
 import { beginCoverage, endCoverage, invariantRanges } from "./handler-coverage.js";
 import { type ModelInputs, type ModelRequest, modelInputs, type ProgramInput } from "./load-model.js";
-import type { RunDelivery } from "./partial-order.js";
+import type { PartialOrder, RunDelivery } from "./partial-order.js";
 import type { OwnerTable } from "./program-tables.js";
 import { applyChoosing, enabledSteps, stepActor } from "./random-steps.js";
 import { spanToLocation } from "./source-location.js";
@@ -184,6 +184,11 @@ export class FlModel implements Model<FlState, FlStep> {
     const partialOrder = this.parts.partialOrder;
     if (partialOrder === null) return false;
     return partialOrder.ampleSuccessors(s, emit, this.runDelivery);
+  }
+
+  /** The ample-set analysis (BuildModelOptions.partialOrder), null when off: for its counters (PartialOrder.collectStats). */
+  get partialOrder(): PartialOrder | null {
+    return this.parts.partialOrder;
   }
 
   private run(

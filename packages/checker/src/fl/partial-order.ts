@@ -83,6 +83,65 @@ interface TypeEffects {
   creates: Set<string>;
 }
 
+/**
+ * Why a candidate delivery was refused: one bit per condition check, in the
+ * order tryCandidate makes them (POR_REASONS names them).
+ */
+const R_FAULT = 1 << 0;
+const R_RESTART_TARGET = 1 << 1;
+const R_TIMER = 1 << 2;
+const R_OTHER_CHANNEL = 1 << 3;
+const R_COUNTED_TAKEN = 1 << 4;
+const R_OTHER_SENDER = 1 << 5;
+const R_FAILS = 1 << 6;
+const R_CREATES = 1 << 7;
+const R_MONITORS = 1 << 8;
+const R_HALTS = 1 << 9;
+const R_INV_STATE = 1 << 10;
+const R_INV_VAR = 1 << 11;
+const R_COUNTED_SEND = 1 << 12;
+
+/** The refusal reasons by bit position, as PorStats reports them. */
+export const POR_REASONS: readonly string[] = [
+  "C1 fault budget (crash of M, drop/duplicate of its event, restart of a related type)",
+  "C1 a machine M may send to is crashed and may restart",
+  "C2 M has an armed timer",
+  "C2 another channel into M is non-empty",
+  "C4 the message is of an event an invariant counts",
+  "C3 another machine may send to M",
+  "C4 an outcome fails",
+  "C4 an outcome creates a machine",
+  "C4 an outcome touches the spec monitors",
+  "C4 an outcome halts M (an invariant counts messages or quantifies over M's type)",
+  "C4 an outcome changes M's state, which an invariant tests",
+  "C4 an outcome changes a variable an invariant reads",
+  "C4 an outcome sends a message an invariant counts",
+];
+
+/**
+ * Counts of why states got no ample set (opt-in: PartialOrder.collectStats;
+ * the bench packages/checker/bench/por-bench.ts prints them). With counting
+ * on, every condition of every candidate is checked, not only up to the first
+ * that fails, so a candidate's refusal lists all its reasons; which states get
+ * an ample set does not change.
+ */
+export class PorStats {
+  /** Calls of ampleSuccessors (states expanded, more when the explorer asks twice). */
+  calls = 0;
+  /** Calls that found an ample set. */
+  ample = 0;
+  /** Calls refused before any candidate: faults may reorder or partition the network. */
+  network = 0;
+  /** Calls with no delivery enabled. */
+  noDelivery = 0;
+  /** By reason bit: refused calls with some candidate refused (among others) for it. */
+  readonly states: number[] = POR_REASONS.map(() => 0);
+  /** By reason bit: refused calls with some candidate refused for it alone (widening it would have found one there). */
+  readonly sole: number[] = POR_REASONS.map(() => 0);
+  /** "reason bit|receiver type.event" → refused candidates, for the most common details. */
+  readonly details = new Map<string, number>();
+}
+
 export class PartialOrder {
   private readonly faults: FaultPlan;
   private readonly reads: InvariantReads;
@@ -103,6 +162,15 @@ export class PartialOrder {
   private run: RunDelivery | null = null;
   private budgets: readonly number[] = [];
 
+  /** Counting why states get no ample set (collectStats); null, the default, counts nothing. */
+  private stats: PorStats | null = null;
+  /** The reasons the candidate being tried was refused for, and those of the state's candidates (counting only). */
+  private why = 0;
+  private stateWhy = 0;
+  private stateSole = 0;
+  private readonly typeNames: readonly string[];
+  private readonly eventNames: readonly string[];
+
   constructor(
     ir: IrProgram,
     test: IrTest,
@@ -110,6 +178,8 @@ export class PartialOrder {
     faults: FaultPlan,
   ) {
     this.faults = faults;
+    this.typeNames = ir.machines.map((m) => m.name);
+    this.eventNames = ir.events.map((e) => e.name);
     this.active = new Int32Array(ir.machines.length);
     this.reads = invariantReads(ir, test);
     const untyped = machineTypesUnreliable(ir);
@@ -143,15 +213,25 @@ export class PartialOrder {
     }
   }
 
+  /** Starts counting why states get no ample set (PorStats); returns the counts, which later calls add to. */
+  collectStats(): PorStats {
+    this.stats ??= new PorStats();
+    return this.stats;
+  }
+
   /**
    * Emits the ample set of `s` (every outcome of one delivery) and returns
    * true, or emits nothing and returns false when `s` must be expanded fully.
    */
   ampleSuccessors(s: FlState, emit: Emit<FlState, FlStep>, run: RunDelivery): boolean {
     const faults = this.faults;
+    const stats = this.stats;
     this.budgets = s.budgets;
-    if (faults.faults.length > 0 && (faults.reorder || s.cut !== null || this.left(faults.partitions)))
+    if (stats !== null) stats.calls++;
+    if (faults.faults.length > 0 && (faults.reorder || s.cut !== null || this.left(faults.partitions))) {
+      if (stats !== null) stats.network++;
       return false;
+    }
     const ms = s.machines;
     // Non-empty channels into each machine, and instances of each type that may still take a step.
     // Scratch counters reused across states (this runs once per expanded state).
@@ -166,10 +246,13 @@ export class PartialOrder {
     this.state = s;
     this.emit = emit;
     this.run = run;
+    this.stateWhy = -1;
+    this.stateSole = 0;
     const found = this.enabled.forEach(s, DELIVERIES, PartialOrder.tryAmple, this);
     this.state = null;
     this.emit = null;
     this.run = null;
+    if (stats !== null) this.count(stats, found);
     return found;
   }
 
@@ -184,22 +267,65 @@ export class PartialOrder {
     const to = ch.to;
     const recv = ms[to]!;
     const into = this.into;
-    if (recv.timers !== 0 || into[to] !== 1) return false;
-    if (this.mayRestartReceiverOf(s, recv.type)) return false;
     const event = ch.msgs[i]!.event;
-    if (this.faults.faults.length > 0 && this.faultMayInterfere(recv.type, event)) return false;
-    if (this.reads.events[event]) return false;
-    if (!this.onlySender(s, ch.from, to, into, this.active)) return false;
+    this.why = 0;
+    if (recv.timers !== 0 && this.refuse(R_TIMER)) return false;
+    if (into[to] !== 1 && this.refuse(R_OTHER_CHANNEL)) return false;
+    if (this.mayRestartReceiverOf(s, recv.type) && this.refuse(R_RESTART_TARGET)) return false;
+    if (this.faults.faults.length > 0 && this.faultMayInterfere(recv.type, event) && this.refuse(R_FAULT))
+      return false;
+    if (this.reads.events[event] && this.refuse(R_COUNTED_TAKEN)) return false;
+    if (!this.onlySender(s, ch.from, to, into, this.active) && this.refuse(R_OTHER_SENDER)) return false;
     const steps: FlStep[] = [];
     const outcomes: StepOutcome<FlState>[] = [];
     this.run!(s, ch.from, to, i, (step, outcome) => {
       steps.push(step);
       outcomes.push(outcome);
     });
-    if (!this.invisible(s, to, outcomes)) return false;
+    const visible = this.visible(s, to, outcomes);
+    if (visible !== 0) this.refuse(visible);
+    if (this.why !== 0) {
+      this.refused(recv.type, event);
+      return false;
+    }
     const emit = this.emit!;
     for (let k = 0; k < steps.length; k++) emit(steps[k]!, outcomes[k]!);
     return true;
+  }
+
+  /**
+   * Notes that the candidate being tried is refused for `reason`; true when
+   * not counting (refuse at once), false when counting (check the other conditions too).
+   */
+  private refuse(reason: number): boolean {
+    this.why |= reason;
+    if (this.stats === null) return true;
+    return false;
+  }
+
+  /** Counting: the candidate tried (M of type `type` taking an `event` message) is refused for `this.why`. */
+  private refused(type: number, event: number): void {
+    const stats = this.stats;
+    if (stats === null) return;
+    const why = this.why;
+    this.stateWhy = this.stateWhy < 0 ? why : this.stateWhy | why;
+    if ((why & (why - 1)) === 0) this.stateSole |= why;
+    for (let b = 0; b < POR_REASONS.length; b++) {
+      if ((why & (1 << b)) === 0) continue;
+      const key = `${b}|${this.typeNames[type]}.${this.eventNames[event]}`;
+      stats.details.set(key, (stats.details.get(key) ?? 0) + 1);
+    }
+  }
+
+  /** Counting: the state just tried got an ample set (`found`) or the reasons of its candidates. */
+  private count(stats: PorStats, found: boolean): void {
+    if (found) stats.ample++;
+    else if (this.stateWhy < 0) stats.noDelivery++;
+    else
+      for (let b = 0; b < POR_REASONS.length; b++) {
+        if (this.stateWhy & (1 << b)) stats.states[b]!++;
+        if (this.stateSole & (1 << b)) stats.sole[b]!++;
+      }
   }
 
   /** Some of `fs` (fault positions) has budget left in the state being reduced. */
@@ -257,25 +383,26 @@ export class PartialOrder {
     return true;
   }
 
-  /** Condition 4 on the delivery's outcomes at `s` (`to` is the receiver). */
-  private invisible(s: FlState, to: number, outcomes: readonly StepOutcome<FlState>[]): boolean {
+  /** Condition 4 on the delivery's outcomes at `s` (`to` is the receiver): 0 when it holds, else the reason it does not. */
+  private visible(s: FlState, to: number, outcomes: readonly StepOutcome<FlState>[]): number {
     const reads = this.reads;
     const before = s.machines[to]!;
     const type = before.type;
     const vars = reads.vars[type]!;
     const countedBefore = reads.network ? this.counted(s) : 0;
     for (const outcome of outcomes) {
-      if (outcome.kind === "failure") return false;
+      if (outcome.kind === "failure") return R_FAILS;
       const next = outcome.state;
-      if (next.machines.length !== s.machines.length || next.monitors !== s.monitors) return false;
+      if (next.machines.length !== s.machines.length) return R_CREATES;
+      if (next.monitors !== s.monitors) return R_MONITORS;
       const after = next.machines[to]!;
-      if (after.status !== UP && (reads.network || reads.instances[type])) return false;
-      if (reads.states[type] && after.state !== before.state) return false;
-      for (const v of vars) if (!sameValue(before.vars[v]!, after.vars[v]!)) return false;
+      if (after.status !== UP && (reads.network || reads.instances[type])) return R_HALTS;
+      if (reads.states[type] && after.state !== before.state) return R_INV_STATE;
+      for (const v of vars) if (!sameValue(before.vars[v]!, after.vars[v]!)) return R_INV_VAR;
       // The message taken is of an uncounted event (checked before running), so a change is a counted send.
-      if (reads.network && this.counted(next) !== countedBefore) return false;
+      if (reads.network && this.counted(next) !== countedBefore) return R_COUNTED_SEND;
     }
-    return true;
+    return 0;
   }
 
   /** Messages in flight whose event some invariant counts. */
