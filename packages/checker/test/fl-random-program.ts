@@ -5,7 +5,9 @@
 // choices), deferred
 // and ignored events, random invariants and specs, sometimes faults. One
 // test, `Random`. Used by partial-order-properties.test.ts and
-// fl-enabled-steps.test.ts.
+// fl-enabled-steps.test.ts. With `sinks`, a handler may also go to a state
+// S3 that ignores both events and never leaves (what partial-order.ts's
+// condition 2' reduces).
 
 const TYPES = ["T0", "T1", "T2"];
 const REFS = ["a", "b", "c"];
@@ -25,8 +27,9 @@ class Picker {
 }
 
 /** One statement of a handler of a machine that may send to the types `targets`. */
-function action(p: Picker, targets: readonly number[], last: boolean): string {
+function action(p: Picker, targets: readonly number[], last: boolean, sinks: boolean): string {
   const kind = p.int(last ? 10 : 8);
+  if (last && sinks && p.chance(25)) return "goto S3;";
   switch (kind) {
     case 0:
       return "if (x < 2) { x += 1; }";
@@ -58,14 +61,14 @@ function action(p: Picker, targets: readonly number[], last: boolean): string {
   }
 }
 
-function body(p: Picker, targets: readonly number[]): string {
+function body(p: Picker, targets: readonly number[], sinks = false): string {
   const n = 1 + p.int(3);
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(action(p, targets, i === n - 1));
+  for (let i = 0; i < n; i++) out.push(action(p, targets, i === n - 1, sinks));
   return out.join(" ");
 }
 
-function handler(p: Picker, targets: readonly number[], event: string): string {
+function handler(p: Picker, targets: readonly number[], event: string, sinks: boolean): string {
   switch (p.int(6)) {
     case 0:
       return `ignore ${event};`;
@@ -76,16 +79,17 @@ function handler(p: Picker, targets: readonly number[], event: string): string {
     case 3:
       return ""; // unhandled: delivering it fails
     default:
-      return `on ${event} do { ${body(p, targets)} }`;
+      return `on ${event} do { ${body(p, targets, sinks)} }`;
   }
 }
 
-function machine(p: Picker, name: string, targets: readonly number[]): string {
+function machine(p: Picker, name: string, targets: readonly number[], sinks: boolean): string {
   const kick = p.chance(70) ? body(p, targets) : "";
   const states = [1, 2].map((s) => {
-    const timeout = p.chance(50) ? `on timeout Tick do { ${body(p, targets)} }` : "";
-    return `  state S${s} {\n    ${handler(p, targets, "E0")}\n    ${handler(p, targets, "E1")}\n    ${timeout}\n  }`;
+    const timeout = p.chance(50) ? `on timeout Tick do { ${body(p, targets, sinks)} }` : "";
+    return `  state S${s} {\n    ${handler(p, targets, "E0", sinks)}\n    ${handler(p, targets, "E1", sinks)}\n    ${timeout}\n  }`;
   });
+  if (sinks) states.push("  state S3 {\n    ignore E0, E1;\n  }");
   return `machine ${name} {
   var a: T0; var b: T1; var c: T2; var x: int; var sent: int; var ticks: int; var spawned: int; var waits: int;
   start state S0 {
@@ -97,7 +101,7 @@ ${states.join("\n")}
 }
 
 /** A random program with one test, `Random`, drawn from a stream of random naturals. */
-export function program(stream: readonly number[]): string {
+export function program(stream: readonly number[], sinks = false): string {
   const p = new Picker(stream);
   // Each type sends to one or two types (itself included), so some receivers have one sender.
   const targets = TYPES.map(() => {
@@ -125,7 +129,7 @@ export function program(stream: readonly number[]): string {
   return `event Wire: (a: T0, b: T1, c: T2);
 event E0;
 event E1;
-${TYPES.map((t, i) => machine(p, t, targets[i]!)).join("\n")}
+${TYPES.map((t, i) => machine(p, t, targets[i]!, sinks)).join("\n")}
 ${helpers.join("\n")}
 machine Main {
   start state Boot {

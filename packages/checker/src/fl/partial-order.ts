@@ -19,21 +19,44 @@
 //    may send to is crashed with a restart ahead, for the same reason.
 // 2. Only t can change M: M is up, has no armed timer (only M arms its timers)
 //    and every channel into M other than f->M is empty.
-// 3. Nobody else can send to M before t: no machine other than f and M that
-//    may still take a step is of a type that may send to M's type (a `send`
-//    whose target is typed M's type or `machine`), or that may create such a
-//    type, directly or through the machines it creates; and f cannot create
-//    one. A machine can take no step ever again when it is halted, or when it
-//    is up with no armed timer, nothing in flight to it and no type that may
-//    send to its type (say, a setup machine whose entry created the others).
+// 3. Nobody else can send to M before t. The run graph (RunGraph below) says,
+//    for each kind of run of a machine type (taking an event, a timer, the
+//    start entry of a creation or restart), what its code may do: send an
+//    event to a type (any type when the target is typed `machine`, or when
+//    `machine` values or foreign functions make named types unreliable),
+//    create a type, arm its own timers. A run of another machine before t is
+//    either one of its own (a message in flight to it, an armed timer, a
+//    restart: of a crashed machine, or of an up one while a restarting crash
+//    has budget) or caused by one, through the graph's edges (a sent message,
+//    a created machine, an armed timer). Of the runs machines other than M may
+//    make or cause, none that may send to M's type may be made by another
+//    machine than f: an own run only by f; a caused run only when no instance
+//    of its type but f and M is alive (halted, or crashed with no restart, is
+//    dead), none may be created (its type's start run is not among them) and
+//    it is not a start run itself. M makes no run before t (conditions 2, 3).
 //    Sends by f append to f->M behind t's message, which stays the first
 //    non-deferred one (M's state cannot change before t), so they commute with t.
-// 4. t, run at s, has no failing outcome, creates no machine, leaves the spec
-//    monitors alone (sends or announces nothing they observe), and changes
+// 2'. Or, instead of 2 and 3: t's message heads f->M and M ignores its event
+//    in its state and in every state its code may go to from there (and M's
+//    type neither halts nor blocks in `receive`, and the program does not send
+//    the halt event). Then t only takes the message off f->M, now and after
+//    any step M may take first; M's own steps neither read that channel nor
+//    disable t (M stays up: condition 1 leaves no crash), so t commutes with
+//    them and with everyone's. These candidates are tried after all others.
+// 4. t, run at s, has no failing outcome, creates no machine, and changes
 //    nothing the asserted invariants read: M's variables they read, M's state
 //    when they test it, messages of the events they count with `inflight`; an
 //    outcome that halts M is refused when an invariant counts messages or
-//    quantifies over M's type.
+//    quantifies over M's type. It may feed a spec monitor (send or announce
+//    an event the monitor observes) only when no run of condition 3's (own
+//    or caused, of machines other than M) may feed that monitor, and the
+//    monitor observes no fault event: then no step before t touches that
+//    monitor, so t sees the same monitor state from every state the argument
+//    below uses, and moving t ahead of those steps leaves the sequence of
+//    events the monitor sees unchanged. A path on which t never comes feeds
+//    the monitor nothing, and its end (an invariant, a machine's failure, a
+//    step that feeds other monitors) does not read it; a terminal state (where
+//    `hot` is judged) is never on such a path, as t is enabled there.
 //
 // Machine code reads only its own machine's variables, the payload and params
 // (other machines' variables, states and the network are for invariants only),
@@ -43,12 +66,16 @@
 // reduction argument uses them. The first candidate in channel order (the
 // order successors enumerates) that passes is the ample set, so the choice is
 // a function of s and replay finds the same one.
+//
+// Counting (collectStats, PorStats): every condition of every candidate is
+// checked, not only up to the first that fails, and the refusals are counted
+// by reason (packages/checker/bench/por-bench.ts prints them).
 import type { IrAction, IrExpr, IrFun, IrProgram, IrStmt, IrTest } from "@faultline/lang";
 import type { Emit, StepOutcome } from "../model.js";
 import { DELIVERIES, type EnabledSteps, type EnabledVisitor } from "./enabled-steps.js";
 import type { FaultPlan } from "./fault-plan.js";
-import { CRASHED, type FlState, type FlStep, HALTED, UP } from "./fl-state.js";
-import { compare, type Value } from "./lang-codegen.js";
+import { CRASHED, type FlMachine, type FlState, type FlStep, HALTED, UP } from "./fl-state.js";
+import { compare, HALT_EVENT, type Value } from "./lang-codegen.js";
 
 /** Runs delivery (from, to, i) of `s` with every choose outcome, as successors does. */
 export type RunDelivery = (
@@ -130,6 +157,9 @@ export class PorStats {
   calls = 0;
   /** Calls that found an ample set. */
   ample = 0;
+  /** Of those: by condition 2' (a message ignored onward), and with a delivery that fed a spec monitor. */
+  ampleDequeue = 0;
+  ampleMonitor = 0;
   /** Calls refused before any candidate: faults may reorder or partition the network. */
   network = 0;
   /** Calls with no delivery enabled. */
@@ -145,16 +175,36 @@ export class PorStats {
 export class PartialOrder {
   private readonly faults: FaultPlan;
   private readonly reads: InvariantReads;
-  /** By receiver type, the types whose live instances other than f and M forbid a reduction (condition 3). */
-  private readonly dangerous: number[][];
   /** By receiver type then sender type: the sender may create (transitively) a type that sends to the receiver. */
   private readonly spawnsSender: boolean[][];
   private into = new Int32Array(16);
-  private readonly active: Int32Array;
-  /** By machine type: no type may send to it, so an idle instance stays idle. */
-  private readonly unreachable: boolean[];
   /** By sender type then receiver type: the sender's code may send to the receiver. */
   private readonly sendsTo: boolean[][];
+  /** What each kind of run may do (condition 3 and the monitors of condition 4). */
+  private readonly graph: RunGraph;
+  /**
+   * By type then state then event: 1 when the event is ignored in that state and every state
+   * reachable from it (condition 2'); null for a type that may halt or block in a `receive`, or
+   * for every type when the program sends the halt event.
+   */
+  private readonly ignoredOnward: (Uint8Array[] | null)[];
+  /** Some event is ignored onward somewhere; the candidates are being tried for condition 2' alone. */
+  private readonly dequeues: boolean;
+  private dequeuePass = false;
+  /** By asserted spec monitor: it observes a fault event, which fault steps feed. */
+  private readonly monitorSeesFaults: boolean[];
+  /**
+   * Scratch, per state, by machine (a bit set each, `words` long): the run-graph nodes it may run
+   * itself (what it has in flight, its armed timers, its restart) and those its runs may make
+   * other machines run (reachable by an edge or more). By type: instances not dead.
+   */
+  private own = new Uint32Array(0);
+  private caused = new Uint32Array(0);
+  private readonly words: number;
+  private readonly alive: Int32Array;
+  /** Scratch, per candidate: the nodes that may run before the delivery (own and caused of machines other than the receiver), and those caused. */
+  private readonly before: Uint32Array;
+  private readonly beforeCaused: Uint32Array;
 
   /** The state ampleSuccessors is reducing, where its ample set goes, and how deliveries run (read by tryCandidate). */
   private state: FlState | null = null;
@@ -180,12 +230,27 @@ export class PartialOrder {
     this.faults = faults;
     this.typeNames = ir.machines.map((m) => m.name);
     this.eventNames = ir.events.map((e) => e.name);
-    this.active = new Int32Array(ir.machines.length);
+    this.alive = new Int32Array(ir.machines.length);
     this.reads = invariantReads(ir, test);
     const untyped = machineTypesUnreliable(ir);
     // Under `with { A -> B }` an A-typed `new` or send target is a B.
     const subs = new Map(test.substitutions.map((x) => [x.from, x.to]));
-    const effects = ir.machines.map((m) => typeEffects(ir, m, untyped, (name) => subs.get(name) ?? name));
+    const runsAs = (name: string) => subs.get(name) ?? name;
+    const effects = ir.machines.map((m) => typeEffects(ir, m, untyped, runsAs));
+    this.graph = runGraph(ir, test, untyped, runsAs);
+    this.words = (this.graph.nodes + 31) >>> 5;
+    this.before = new Uint32Array(this.words);
+    this.beforeCaused = new Uint32Array(this.words);
+    this.ignoredOnward = ir.machines.map((m) =>
+      ir.events.some((e) => e.name === HALT_EVENT) ? null : ignoredOnward(ir, m),
+    );
+    this.dequeues = this.ignoredOnward.some((t) => t?.some((st) => st.includes(1)));
+    this.monitorSeesFaults = test.asserts
+      .filter((a) => a.kind === "spec")
+      .map((a) => {
+        const observes = ir.specs.find((sp) => sp.name === a.name)?.observes ?? [];
+        return ir.events.some((e) => e.fault !== undefined && observes.includes(e.name));
+      });
     const index = new Map(ir.machines.map((m) => [m.name, m.index]));
     const n = ir.machines.length;
     // created[t]: the types t may create, directly or through what it creates (one step or more).
@@ -201,15 +266,11 @@ export class PartialOrder {
       }
       return seen;
     });
-    this.dangerous = [];
     this.spawnsSender = [];
     this.sendsTo = effects.map((e) => ir.machines.map((r) => e.sendsToAny || e.sendsTo.has(r.name)));
-    this.unreachable = ir.machines.map((_, r) => !this.sendsTo.some((row) => row[r]));
     for (const receiver of ir.machines) {
       const sends = effects.map((e) => e.sendsToAny || e.sendsTo.has(receiver.name));
-      const spawns = reach.map((r) => r.some((yes, u) => yes && sends[u]));
-      this.spawnsSender.push(spawns);
-      this.dangerous.push(ir.machines.map((_, t) => t).filter((t) => sends[t] || spawns[t]));
+      this.spawnsSender.push(reach.map((r) => r.some((yes, u) => yes && sends[u])));
     }
   }
 
@@ -233,22 +294,24 @@ export class PartialOrder {
       return false;
     }
     const ms = s.machines;
-    // Non-empty channels into each machine, and instances of each type that may still take a step.
-    // Scratch counters reused across states (this runs once per expanded state).
+    // Non-empty channels into each machine, and what each machine may run (scratch reused across states).
     if (this.into.length < ms.length) this.into = new Int32Array(ms.length * 2);
     const into = this.into;
     into.fill(0, 0, ms.length);
     for (const ch of s.channels) into[ch.to]!++;
-    const active = this.active;
-    active.fill(0);
-    for (let id = 0; id < ms.length; id++) if (this.mayAct(s, id, into)) active[ms[id]!.type]!++;
+    this.mayRun(s);
     // The candidates are the enabled deliveries (one per channel: the network is ordered), in channel order.
     this.state = s;
     this.emit = emit;
     this.run = run;
     this.stateWhy = -1;
     this.stateSole = 0;
-    const found = this.enabled.forEach(s, DELIVERIES, PartialOrder.tryAmple, this);
+    this.dequeuePass = false;
+    let found = this.enabled.forEach(s, DELIVERIES, PartialOrder.tryAmple, this);
+    if (!found && this.dequeues) {
+      this.dequeuePass = true;
+      found = this.enabled.forEach(s, DELIVERIES, PartialOrder.tryAmple, this);
+    }
     this.state = null;
     this.emit = null;
     this.run = null;
@@ -269,13 +332,22 @@ export class PartialOrder {
     const into = this.into;
     const event = ch.msgs[i]!.event;
     this.why = 0;
-    if (recv.timers !== 0 && this.refuse(R_TIMER)) return false;
-    if (into[to] !== 1 && this.refuse(R_OTHER_CHANNEL)) return false;
+    // A message that M ignores now and in every state it may reach is only taken off the channel (condition 2').
+    // Tried only after every candidate failed the other conditions: those pruned more on the bundled models.
+    const dequeue =
+      this.dequeuePass &&
+      i === 0 &&
+      recv.wait === null &&
+      this.ignoredOnward[recv.type]?.[recv.state]?.[event] === 1;
+    if (this.dequeuePass && !dequeue) return false;
+    if (!dequeue && recv.timers !== 0 && this.refuse(R_TIMER)) return false;
+    if (!dequeue && into[to] !== 1 && this.refuse(R_OTHER_CHANNEL)) return false;
     if (this.mayRestartReceiverOf(s, recv.type) && this.refuse(R_RESTART_TARGET)) return false;
     if (this.faults.faults.length > 0 && this.faultMayInterfere(recv.type, event) && this.refuse(R_FAULT))
       return false;
     if (this.reads.events[event] && this.refuse(R_COUNTED_TAKEN)) return false;
-    if (!this.onlySender(s, ch.from, to, into, this.active) && this.refuse(R_OTHER_SENDER)) return false;
+    this.runsBefore(to);
+    if (!dequeue && !this.onlySender(s, ch.from, to) && this.refuse(R_OTHER_SENDER)) return false;
     const steps: FlStep[] = [];
     const outcomes: StepOutcome<FlState>[] = [];
     this.run!(s, ch.from, to, i, (step, outcome) => {
@@ -290,6 +362,11 @@ export class PartialOrder {
     }
     const emit = this.emit!;
     for (let k = 0; k < steps.length; k++) emit(steps[k]!, outcomes[k]!);
+    if (this.stats !== null) {
+      if (dequeue) this.stats.ampleDequeue++;
+      if (outcomes.some((o) => o.kind === "state" && o.state.monitors !== s.monitors))
+        this.stats.ampleMonitor++;
+    }
     return true;
   }
 
@@ -306,7 +383,7 @@ export class PartialOrder {
   /** Counting: the candidate tried (M of type `type` taking an `event` message) is refused for `this.why`. */
   private refused(type: number, event: number): void {
     const stats = this.stats;
-    if (stats === null) return;
+    if (stats === null || this.dequeuePass) return; // counted in the first pass
     const why = this.why;
     this.stateWhy = this.stateWhy < 0 ? why : this.stateWhy | why;
     if ((why & (why - 1)) === 0) this.stateSole |= why;
@@ -359,26 +436,118 @@ export class PartialOrder {
     return false;
   }
 
-  /** False when machine `id` can never take a step again (see condition 3). */
-  private mayAct(s: FlState, id: number, into: Int32Array): boolean {
-    const m = s.machines[id]!;
-    if (m.status === HALTED) return false;
-    return m.status !== UP || m.timers !== 0 || into[id] !== 0 || !this.unreachable[m.type];
+  /** A machine that can never take a step again: halted, or crashed with no restart. */
+  private dead(m: FlMachine): boolean {
+    return m.status === HALTED || (m.status === CRASHED && !this.faults.restarts[m.type]);
   }
 
-  /** Condition 3: no machine but `from` can send to `to` (of its type) before the delivery. */
-  private onlySender(s: FlState, from: number, to: number, into: Int32Array, active: Int32Array): boolean {
+  /**
+   * Condition 3, per state: by machine, the run-graph nodes it may run
+   * (what it has in flight, its armed timers, its restart) and those they
+   * may cause; by type, the instances not dead.
+   */
+  private mayRun(s: FlState): void {
     const ms = s.machines;
-    const receiverType = ms[to]!.type;
-    const sender = ms[from]!;
-    if (from !== to && this.spawnsSender[receiverType]![sender.type]) return false;
-    // The receiver has a message in flight, so it is counted as active; the sender may be too.
-    const senderActive = from !== to && this.mayAct(s, from, into);
-    for (const t of this.dangerous[receiverType]!) {
-      let others = active[t]!;
-      if (receiverType === t) others--;
-      if (senderActive && sender.type === t) others--;
-      if (others > 0) return false;
+    const g = this.graph;
+    const w = this.words;
+    const nE = this.eventNames.length;
+    if (this.own.length < ms.length * w) {
+      this.own = new Uint32Array(ms.length * w * 2);
+      this.caused = new Uint32Array(ms.length * w * 2);
+    }
+    this.own.fill(0, 0, ms.length * w);
+    this.caused.fill(0, 0, ms.length * w);
+    this.alive.fill(0);
+    const faults = this.faults;
+    for (let id = 0; id < ms.length; id++) {
+      const m = ms[id]!;
+      if (this.dead(m)) continue;
+      this.alive[m.type]!++;
+      const base = g.base[m.type]!;
+      const timers = g.base[m.type + 1] ?? g.nodes;
+      // A crashed machine may restart; an up one may crash and restart while a restarting crash has budget.
+      if (
+        faults.restarts[m.type] &&
+        (m.status === CRASHED || (faults.faults.length > 0 && this.left(faults.crashes[m.type]!)))
+      )
+        this.seed(id, timers - 1);
+      if (m.status !== UP) continue;
+      for (let k = 0; m.timers >>> k !== 0; k++) if ((m.timers >>> k) & 1) this.seed(id, base + nE + k);
+    }
+    for (const ch of s.channels) {
+      if (ms[ch.to]!.status !== UP) continue;
+      const base = g.base[ms[ch.to]!.type]!;
+      for (const msg of ch.msgs) this.seed(ch.to, base + msg.event);
+    }
+  }
+
+  /** Machine `id` may run node `node` itself, which may cause what is reachable from it. */
+  private seed(id: number, node: number): void {
+    const w = this.words;
+    const at = id * w;
+    const own = this.own;
+    if (own[at + (node >>> 5)]! & (1 << (node & 31))) return;
+    own[at + (node >>> 5)]! |= 1 << (node & 31);
+    const after = this.graph.after[node]!;
+    const caused = this.caused;
+    for (let k = 0; k < w; k++) caused[at + k]! |= after[k]!;
+  }
+
+  /** Condition 3, per candidate: the nodes that machines other than `to` may run or cause (this.before, this.beforeCaused). */
+  private runsBefore(to: number): void {
+    const before = this.before;
+    const beforeCaused = this.beforeCaused;
+    const w = this.words;
+    const own = this.own;
+    const caused = this.caused;
+    const n = this.state!.machines.length;
+    before.fill(0);
+    beforeCaused.fill(0);
+    for (let id = 0; id < n; id++) {
+      if (id === to) continue;
+      const at = id * w;
+      for (let k = 0; k < w; k++) {
+        beforeCaused[k]! |= caused[at + k]!;
+        before[k]! |= own[at + k]! | caused[at + k]!;
+      }
+    }
+  }
+
+  /**
+   * Condition 3: no machine but `from` may send to `to` before the delivery.
+   * For each node that may run before it and sends to `to`'s type: when it is
+   * only some machines' own run (a message in flight to them, a timer, a
+   * restart), none of them but `from`; when it may be caused, only `from` can
+   * run it: no other instance of its type is alive, none may be created (its
+   * start node is not among them) and it is no start node itself. (`to` takes
+   * no step before the delivery.)
+   */
+  private onlySender(s: FlState, from: number, to: number): boolean {
+    const ms = s.machines;
+    const g = this.graph;
+    const w = this.words;
+    const before = this.before;
+    const beforeCaused = this.beforeCaused;
+    const into = g.sendsInto[ms[to]!.type]!;
+    for (let k = 0; k < w; k++) {
+      let bad = before[k]! & into[k]!;
+      while (bad !== 0) {
+        const bit = 31 - Math.clz32(bad);
+        bad &= ~(1 << bit);
+        const node = (k << 5) + bit;
+        if (beforeCaused[k]! & (1 << bit)) {
+          const t = g.type[node]!;
+          const start = (g.base[t + 1] ?? g.nodes) - 1;
+          if (g.start[node] || before[start >>> 5]! & (1 << (start & 31))) return false;
+          let others = this.alive[t]!;
+          if (ms[to]!.type === t) others--;
+          if (from !== to && ms[from]!.type === t && !this.dead(ms[from]!)) others--;
+          if (others > 0) return false;
+        } else {
+          for (let id = 0; id < ms.length; id++)
+            if (id !== to && id !== from && this.own[id * w + k]! & (1 << bit)) return false;
+        }
+      }
     }
     return true;
   }
@@ -394,7 +563,7 @@ export class PartialOrder {
       if (outcome.kind === "failure") return R_FAILS;
       const next = outcome.state;
       if (next.machines.length !== s.machines.length) return R_CREATES;
-      if (next.monitors !== s.monitors) return R_MONITORS;
+      if (next.monitors !== s.monitors && !this.monitorsPrivate(s, next)) return R_MONITORS;
       const after = next.machines[to]!;
       if (after.status !== UP && (reads.network || reads.instances[type])) return R_HALTS;
       if (reads.states[type] && after.state !== before.state) return R_INV_STATE;
@@ -403,6 +572,22 @@ export class PartialOrder {
       if (reads.network && this.counted(next) !== countedBefore) return R_COUNTED_SEND;
     }
     return 0;
+  }
+
+  /**
+   * Condition 4, monitors: every spec monitor the delivery fed (its entry in
+   * `next` differs from `s`'s) is fed by no run that machines other than the
+   * receiver may make before the delivery (this.before), and by no fault.
+   */
+  private monitorsPrivate(s: FlState, next: FlState): boolean {
+    const feeds = this.graph.feeds;
+    for (let i = 0; i < s.monitors.length; i++) {
+      if (next.monitors[i] === s.monitors[i]) continue;
+      if (this.monitorSeesFaults[i]) return false;
+      const fed = feeds[i]!;
+      for (let k = 0; k < this.words; k++) if (this.before[k]! & fed[k]!) return false;
+    }
+    return true;
   }
 
   /** Messages in flight whose event some invariant counts. */
@@ -634,6 +819,225 @@ function typeEffects(
     );
   }
   return effects;
+}
+
+/**
+ * The run graph (condition 3): what a machine of one type may do when it
+ * runs, by what it runs for. A node is a (type, trigger) pair: taking a
+ * message of an event, a timer firing, or the start entry (creation and
+ * restart). A node's code is every handler of its trigger in any state of
+ * the type, the entries of the states its gotos may enter (transitively),
+ * the handlers of the events it raises, every exit of the type, and the
+ * functions all of these call; a type with a blocking `receive` runs all of
+ * its code for every trigger (a delivery may resume any waiting run).
+ * Edges: a send of E to a target typed R (any type when the target is
+ * `machine`, or types are unreliable) leads to (R, E); `new U` to (U, start);
+ * `start timer X` to (own type, X).
+ */
+interface RunGraph {
+  /** Nodes: type t's first node, then one per event, one per timer of t, then its start. */
+  base: number[];
+  nodes: number;
+  /** By node: its type, and whether it is a start node. */
+  type: number[];
+  start: boolean[];
+  /** By node: the nodes reachable from it (itself included), as a bit set. */
+  reach: Uint32Array[];
+  /** By node: the nodes reachable from it by one edge or more (run by the receivers of its sends or the machines it creates). */
+  after: Uint32Array[];
+  /** By receiver type: the nodes whose code may send to it, as a bit set. */
+  sendsInto: Uint32Array[];
+  /** By asserted spec monitor: the nodes whose code sends or announces an event it observes, as a bit set. */
+  feeds: Uint32Array[];
+}
+
+function runGraph(ir: IrProgram, test: IrTest, untyped: boolean, runsAs: (type: string) => string): RunGraph {
+  const nE = ir.events.length;
+  const eventIndex = new Map(ir.events.map((e) => [e.name, e.index]));
+  const typeIndex = new Map(ir.machines.map((m) => [m.name, m.index]));
+  const base: number[] = [];
+  let nodes = 0;
+  for (const m of ir.machines) {
+    base.push(nodes);
+    nodes += nE + m.timers.length + 1;
+  }
+  const words = (nodes + 31) >>> 5;
+  const bits = () => new Uint32Array(words);
+  const set = (b: Uint32Array, i: number) => {
+    b[i >>> 5]! |= 1 << (i & 31);
+  };
+  const type: number[] = [];
+  const start: boolean[] = [];
+  ir.machines.forEach((m, t) => {
+    for (let k = 0; k < nE + m.timers.length + 1; k++) {
+      type.push(t);
+      start.push(k === nE + m.timers.length);
+    }
+  });
+  const monitors = test.asserts
+    .filter((a) => a.kind === "spec")
+    .map((a) => new Set(ir.specs.find((sp) => sp.name === a.name)?.observes ?? []));
+  const out: Set<number>[] = [];
+  const sendsInto = ir.machines.map(bits);
+  const feeds = monitors.map(bits);
+  for (const m of ir.machines) {
+    const t = m.index;
+    const handlersOf = (event: string): IrStmt[][] =>
+      m.states.flatMap((st) => st.handlers.filter((h) => h.event === event).map(handlerCode));
+    const timeoutsOf = (timer: string): IrStmt[][] =>
+      m.states.flatMap((st) => st.timeouts.filter((h) => h.timer === timer).map(handlerCode));
+    const startState = m.states.find((st) => st.name === m.startState);
+    const triggers: IrStmt[][][] = [
+      ...ir.events.map((e) => handlersOf(e.name)),
+      ...m.timers.map(timeoutsOf),
+      [startState?.entry?.body ?? []],
+    ];
+    const everything = m.receives.length > 0 ? typeCode(ir, m) : null;
+    triggers.forEach((roots, k) => {
+      const node = base[t]! + k;
+      const edges = new Set<number>();
+      out.push(edges);
+      const code = everything ?? runCode(ir, m, roots);
+      for (const body of code) {
+        forEachExpr(
+          body,
+          (e) => {
+            if (e.kind === "new") {
+              const u = typeIndex.get(runsAs(e.machine));
+              if (u !== undefined) edges.add(base[u]! + nE + ir.machines[u]!.timers.length);
+            }
+          },
+          (st) => {
+            if (st.kind === "startTimer") {
+              const x = m.timers.indexOf(st.timer);
+              if (x >= 0) edges.add(base[t]! + nE + x);
+            }
+            if (st.kind !== "send" && st.kind !== "announce") return;
+            monitors.forEach((observes, k) => {
+              if (observes.has(st.event)) set(feeds[k]!, node);
+            });
+            if (st.kind !== "send") return;
+            const ev = eventIndex.get(st.event)!;
+            const target = st.target.type;
+            const named =
+              !untyped && target.kind === "machine" && target.name !== null
+                ? typeIndex.get(runsAs(target.name))
+                : undefined;
+            for (const r of named === undefined ? ir.machines.map((x) => x.index) : [named]) {
+              edges.add(base[r]! + ev);
+              set(sendsInto[r]!, node);
+            }
+          },
+        );
+      }
+    });
+  }
+  const reach = out.map((_, from) => {
+    const seen = bits();
+    const work = [from];
+    while (work.length > 0) {
+      const i = work.pop()!;
+      if (seen[i >>> 5]! & (1 << (i & 31))) continue;
+      set(seen, i);
+      for (const j of out[i]!) work.push(j);
+    }
+    return seen;
+  });
+  const after = out.map((edges) => {
+    const b = bits();
+    for (const j of edges) for (let k = 0; k < words; k++) b[k]! |= reach[j]![k]!;
+    return b;
+  });
+  return { base, nodes, type, start, reach, after, sendsInto, feeds };
+}
+
+type Handler = IrProgram["machines"][number]["states"][number]["handlers" | "timeouts"][number];
+const handlerBodies = new WeakMap<Handler, IrStmt[]>();
+
+/** A handler's code, its goto as a statement (so that following gotos in code follows it too); one array per handler. */
+function handlerCode(h: Handler): IrStmt[] {
+  let body = handlerBodies.get(h);
+  if (body === undefined) {
+    body = [...(h.kind === "do" ? h.action.body : (h.with?.body ?? []))];
+    if (h.kind === "goto") body.push({ kind: "goto", state: h.target, payload: null, span: h.span });
+    handlerBodies.set(h, body);
+  }
+  return body;
+}
+
+/** The code a run from `roots` may execute: see RunGraph. */
+function runCode(ir: IrProgram, m: IrProgram["machines"][number], roots: readonly IrStmt[][]): IrStmt[][] {
+  const found = new Set<IrStmt[]>();
+  const work: IrStmt[][] = [...roots];
+  for (const st of m.states) if (st.exit !== null) work.push(st.exit.body);
+  while (work.length > 0) {
+    const body = work.pop()!;
+    if (found.has(body)) continue;
+    found.add(body);
+    forEachExpr(
+      body,
+      (e) => {
+        if (e.kind !== "call" || e.scope !== "machine") return;
+        const fun = m.funs.find((f) => f.name === e.fun);
+        if (fun?.body) work.push(fun.body);
+      },
+      (st) => {
+        if (st.kind === "goto") {
+          const entry = m.states.find((x) => x.name === st.state)?.entry;
+          if (entry) work.push(entry.body);
+        } else if (st.kind === "raise") {
+          for (const x of m.states)
+            for (const h of x.handlers) if (h.event === st.event) work.push(handlerCode(h));
+        }
+      },
+    );
+  }
+  const bodies = [...found];
+  for (const f of calledGlobalFuns(ir, bodies)) if (f.body !== null) bodies.push(f.body);
+  return bodies;
+}
+
+/** PartialOrder.ignoredOnward for one machine type. */
+function ignoredOnward(ir: IrProgram, m: IrProgram["machines"][number]): Uint8Array[] | null {
+  if (m.receives.length > 0) return null;
+  let halts = false;
+  for (const body of typeCode(ir, m))
+    forEachExpr(
+      body,
+      () => {},
+      (st) => {
+        if (st.kind === "halt") halts = true;
+      },
+    );
+  if (halts) return null;
+  const index = new Map(m.states.map((st) => [st.name, st.index]));
+  // The states a run from each state may end in: every goto its handlers' and timeouts' code may reach.
+  const next = m.states.map((st) => {
+    const targets = new Set<number>();
+    const roots = [...st.handlers, ...st.timeouts].map(handlerCode);
+    for (const body of runCode(ir, m, roots))
+      forEachExpr(
+        body,
+        () => {},
+        (x) => {
+          if (x.kind === "goto") targets.add(index.get(x.state)!);
+        },
+      );
+    return targets;
+  });
+  return m.states.map((st) => {
+    const seen = new Set<number>();
+    const work = [st.index];
+    while (work.length > 0) {
+      const k = work.pop()!;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      work.push(...next[k]!);
+    }
+    return Uint8Array.from(ir.events, (e) =>
+      [...seen].every((k) => m.states[k]!.ignored.includes(e.name)) ? 1 : 0,
+    );
+  });
 }
 
 /** What the test's asserted invariants (and the top-level functions they call) read. */
