@@ -86,7 +86,7 @@ describe("the liveness check after a reduced search", () => {
     const reduced = captureIo();
     expect(await runCheck(por, reduced.io)).toBe(0);
     expect(reduced.out()).toMatch(
-      /the safety search passed on 337 states; liveness check \(full state space, not reduced\): pass, 457 states, \d+\.\d\ds/,
+      /the safety search passed on 125 states; liveness check \(full state space, not reduced\): pass, 457 states, \d+\.\d\ds/,
     );
     const json = captureIo();
     expect(await runCheck([...por, "--reporter", "json"], json.io)).toBe(0);
@@ -109,7 +109,7 @@ describe("the liveness check after a reduced search", () => {
     const out = captureIo();
     expect(await runCheck([...por, "--max-states", "400"], out.io)).toBe(5);
     expect(out.out()).toContain(
-      "the safety search passed on 337 states; liveness check (full state space, not reduced): stopped by max-states, 400 states",
+      "the safety search passed on 125 states; liveness check (full state space, not reduced): stopped by max-states, 400 states",
     );
   });
 });
