@@ -42,7 +42,11 @@
 //    the halt event). Then t only takes the message off f->M, now and after
 //    any step M may take first; M's own steps neither read that channel nor
 //    disable t (M stays up: condition 1 leaves no crash), so t commutes with
-//    them and with everyone's. These candidates are tried after all others.
+//    them and with everyone's. Of condition 1 only the network, M's crash and
+//    the drop or duplication of t's event apply: the restart clauses are
+//    about t's sends (it has none) and about other senders (2' admits them).
+//    These candidates are tried after all others (that pruned more on the
+//    bundled models).
 // 4. t, run at s, has no failing outcome, creates no machine, and changes
 //    nothing the asserted invariants read: M's variables they read, M's state
 //    when they test it, messages of the events they count with `inflight`; an
@@ -342,8 +346,13 @@ export class PartialOrder {
     if (this.dequeuePass && !dequeue) return false;
     if (!dequeue && recv.timers !== 0 && this.refuse(R_TIMER)) return false;
     if (!dequeue && into[to] !== 1 && this.refuse(R_OTHER_CHANNEL)) return false;
-    if (this.mayRestartReceiverOf(s, recv.type) && this.refuse(R_RESTART_TARGET)) return false;
-    if (this.faults.faults.length > 0 && this.faultMayInterfere(recv.type, event) && this.refuse(R_FAULT))
+    // Under 2' t sends nothing and C3 is not used: only faults on M and on t's own message matter.
+    if (!dequeue && this.mayRestartReceiverOf(s, recv.type) && this.refuse(R_RESTART_TARGET)) return false;
+    if (
+      this.faults.faults.length > 0 &&
+      this.faultMayInterfere(recv.type, event, dequeue) &&
+      this.refuse(R_FAULT)
+    )
       return false;
     if (this.reads.events[event] && this.refuse(R_COUNTED_TAKEN)) return false;
     this.runsBefore(to);
@@ -412,7 +421,7 @@ export class PartialOrder {
   }
 
   /** Condition 1: a fault step still possible at `s` that does not commute with M taking an `event` message. */
-  private faultMayInterfere(receiverType: number, event: number): boolean {
+  private faultMayInterfere(receiverType: number, event: number, dequeue: boolean): boolean {
     const faults = this.faults;
     if (
       this.left(faults.crashes[receiverType]!) ||
@@ -420,6 +429,7 @@ export class PartialOrder {
       this.left(faults.duplicates[event]!)
     )
       return true;
+    if (dequeue) return false;
     const sends = this.sendsTo[receiverType]!;
     for (let t = 0; t < faults.crashes.length; t++) {
       if (!faults.restarts[t] || !this.left(faults.crashes[t]!)) continue;
