@@ -203,6 +203,7 @@ export class PartialOrder {
    * other machines run (reachable by an edge or more). By type: instances not dead.
    */
   private own = new Uint32Array(0);
+  private runsKnown = false;
   private caused = new Uint32Array(0);
   private readonly words: number;
   private readonly alive: Int32Array;
@@ -303,7 +304,8 @@ export class PartialOrder {
     const into = this.into;
     into.fill(0, 0, ms.length);
     for (const ch of s.channels) into[ch.to]!++;
-    this.mayRun(s);
+    // What each machine may run is worked out when a candidate first needs it (most are refused before).
+    this.runsKnown = false;
     // The candidates are the enabled deliveries (one per channel: the network is ordered), in channel order.
     this.state = s;
     this.emit = emit;
@@ -355,6 +357,10 @@ export class PartialOrder {
     )
       return false;
     if (this.reads.events[event] && this.refuse(R_COUNTED_TAKEN)) return false;
+    if (!this.runsKnown) {
+      this.mayRun(s);
+      this.runsKnown = true;
+    }
     this.runsBefore(to);
     if (!dequeue && !this.onlySender(s, ch.from, to) && this.refuse(R_OTHER_SENDER)) return false;
     const steps: FlStep[] = [];
@@ -482,7 +488,8 @@ export class PartialOrder {
       )
         this.seed(id, timers - 1);
       if (m.status !== UP) continue;
-      for (let k = 0; m.timers >>> k !== 0; k++) if ((m.timers >>> k) & 1) this.seed(id, base + nE + k);
+      for (let k = 0; k < 32 && m.timers >>> k !== 0; k++)
+        if ((m.timers >>> k) & 1) this.seed(id, base + nE + k);
     }
     for (const ch of s.channels) {
       if (ms[ch.to]!.status !== UP) continue;
