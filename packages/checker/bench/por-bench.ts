@@ -95,7 +95,7 @@ for (const file of dirs.flatMap(flFiles)) {
         `${name} ${test.name}`,
         n(a),
         n(b),
-        `${(100 * (1 - b / a)).toFixed(1)}%`,
+        a === 0 ? "-" : `${(100 * (1 - b / a)).toFixed(1)}%`,
         n(reduced.stats.ampleExpansions ?? 0),
         same ? `same (${verdict(full)})${cut}` : `DIFFER: ${verdict(full)} / ${verdict(reduced)}${cut}`,
       ].join(" | "),
