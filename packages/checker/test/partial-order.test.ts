@@ -188,6 +188,16 @@ describe("partial-order reduction of .fl models", () => {
     ]);
   });
 
+  it("counts a send through an event value as a send of any event", () => {
+    for (const partialOrder of [false, true]) {
+      const result = check("ValueRelayRace", partialOrder);
+      expect(verdict(result)).toEqual({
+        kind: "violation",
+        failure: { kind: "assertion", property: "assertion" },
+      });
+    }
+  });
+
   it("does not take a delivery alone while another channel into its receiver holds a message", () => {
     // SendsJob and SendsRelayed can never act again after their entries, but their messages to the
     // Target are both in flight: either may be taken first.

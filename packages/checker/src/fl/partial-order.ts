@@ -930,18 +930,20 @@ function runGraph(ir: IrProgram, test: IrTest, untyped: boolean, runsAs: (type: 
               if (x >= 0) edges.add(base[t]! + nE + x);
             }
             if (st.kind !== "send" && st.kind !== "announce") return;
+            // An event value (`send m, ev;`: event "") may be any event.
+            const ev = eventIndex.get(st.event);
             monitors.forEach((observes, k) => {
-              if (observes.has(st.event)) set(feeds[k]!, node);
+              if (ev === undefined || observes.has(st.event)) set(feeds[k]!, node);
             });
             if (st.kind !== "send") return;
-            const ev = eventIndex.get(st.event)!;
             const target = st.target.type;
             const named =
               !untyped && target.kind === "machine" && target.name !== null
                 ? typeIndex.get(runsAs(target.name))
                 : undefined;
             for (const r of named === undefined ? ir.machines.map((x) => x.index) : [named]) {
-              edges.add(base[r]! + ev);
+              if (ev !== undefined) edges.add(base[r]! + ev);
+              else for (let e = 0; e < nE; e++) edges.add(base[r]! + e);
               set(sendsInto[r]!, node);
             }
           },
@@ -1004,7 +1006,8 @@ function runCode(ir: IrProgram, m: IrProgram["machines"][number], roots: readonl
           if (entry) work.push(entry.body);
         } else if (st.kind === "raise") {
           for (const x of m.states)
-            for (const h of x.handlers) if (h.event === st.event) work.push(handlerCode(h));
+            for (const h of x.handlers)
+              if (h.event === st.event || st.event === "") work.push(handlerCode(h)); // "": an event value
         }
       },
     );
