@@ -848,8 +848,10 @@ function typeEffects(
  * functions all of these call; a type with a blocking `receive` runs all of
  * its code for every trigger (a delivery may resume any waiting run).
  * Edges: a send of E to a target typed R (any type when the target is
- * `machine`, or types are unreliable) leads to (R, E); `new U` to (U, start);
- * `start timer X` to (own type, X).
+ * `machine`, or types are unreliable) leads to (R, E), a send of an event
+ * value to every (R, E); `new U` to (U, start); `start timer X` to (own
+ * type, X). An announce of an event value feeds every monitor, a raise of
+ * one runs every handler.
  */
 interface RunGraph {
   /** Nodes: type t's first node, then one per event, one per timer of t, then its start. */
