@@ -11,7 +11,7 @@ import type { FlParts } from "../src/fl/build-model.js";
 import type { SendRecord } from "../src/fl/executor.js";
 import { buildModel } from "../src/fl/fl-model.js";
 import type { FlState, FlStep } from "../src/fl/fl-state.js";
-import { JsonValueError, jsonValue, MachineNames } from "../src/fl/json-values.js";
+import { JsonValueError, jsonValue, MachineNames, valueToPlainJson } from "../src/fl/json-values.js";
 import { compare, type Type, type Value } from "../src/fl/lang-codegen.js";
 import { MonitorRunner } from "../src/fl/monitor-runner.js";
 import { compileText } from "./fixtures/fl/load.js";
@@ -156,6 +156,19 @@ event E: (vote: Vote, who: Client, any: machine, pair: (int, string), xs: seq[in
     expect(n.nameOf(0)).toBe("Client(1)");
     expect(n.nameOf(1)).toBe("Server(0)");
     expect(n.nameOf(-1)).toBeNull();
+  });
+
+  it("reads event values by name (null: the null event), as valueToPlainJson writes them", () => {
+    const event: Type = { kind: "event" };
+    const withEvents = () =>
+      new MachineNames(
+        ir.machines.map((m) => m.name),
+        ir.events.map((e) => e.name),
+      );
+    expect(jsonValue("E", event, withEvents())).toBe(0);
+    expect(jsonValue(null, event, withEvents())).toBe(-1);
+    expect(() => jsonValue("Nope", event, withEvents(), "/payload")).toThrow(JsonValueError);
+    expect(valueToPlainJson(0, event, () => null, { eventNames: ["E"], anyTypes: [] })).toBe("E");
   });
 
   const problem = (x: unknown, t: Type = type): { pointer: string; message: string } => {

@@ -35,7 +35,11 @@ export class MachineNames {
   private readonly ids = new Map<string, number>();
   private readonly names: string[] = [];
 
-  constructor(private readonly machineTypes: readonly string[]) {}
+  constructor(
+    private readonly machineTypes: readonly string[],
+    /** The program's events by index: an `event` value is written as its name. */
+    readonly eventNames: readonly string[] = [],
+  ) {}
 
   /** The id of `name`, an instance of `type` (null: any machine); a message when it is not one. */
   idOf(name: string, type: string | null): number | string {
@@ -198,6 +202,13 @@ function read(x: unknown, type: Type, names: MachineNames): Value {
       for (let i = 1; i < entries.length; i++)
         if (compare(entries[i - 1]![0], entries[i]![0]) === 0) fail(x, type, "a map with a repeated key");
       return entries;
+    }
+    case "event": {
+      // An event value by name; null for the null event (what valueToPlainJson writes).
+      if (x === null) return -1;
+      const i = typeof x === "string" ? names.eventNames.indexOf(x) : -1;
+      if (i < 0) fail(x, type, "an event value is the name of one of the model's events, or null");
+      return i;
     }
     default:
       throw new JsonValueError("", `a value of type ${typeToString(type)} cannot be read from JSON`);

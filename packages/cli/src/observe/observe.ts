@@ -213,7 +213,10 @@ function prepare(options: ObserveOptions): Prepared {
   } catch (e) {
     return { kind: "usage", message: errorMessage(e) };
   }
-  const names = new MachineNames(ir.machines.map((m) => m.name));
+  const names = new MachineNames(
+    ir.machines.map((m) => m.name),
+    ir.events.map((e) => e.name),
+  );
   let partition = null;
   if (options.partitionBy !== undefined) {
     partition = parsePointer(options.partitionBy);
