@@ -36,10 +36,12 @@ export function mergeCoverage(a: CoverageReport, b: CoverageReport): CoverageRep
         ...s,
         entered: s.entered + (other?.states.find((t) => t.name === s.name)?.entered ?? 0),
       })),
-      handlers: owner.handlers.map((h) => ({
-        ...h,
-        ran: h.ran + (other?.handlers.find((g) => g.state === h.state && g.on === h.on)?.ran ?? 0),
-      })),
+      handlers: owner.handlers.map((h) => {
+        const same = other?.handlers.find((g) => g.state === h.state && g.on === h.on);
+        const merged = { ...h, ran: h.ran + (same?.ran ?? 0) };
+        if (h.reached !== undefined) merged.reached = h.reached + (same?.reached ?? 0);
+        return merged;
+      }),
     };
   });
   const faults = a.faults?.map((f, i) => ({ ...f, spent: f.spent + (b.faults?.[i]?.spent ?? 0) }));
@@ -98,6 +100,7 @@ export function coverageToJson(report: CoverageReport): Json {
 
 function handlerText(h: HandlerCoverage): string {
   if (h.kind === "timeout") return `${h.state}: on ${h.on}`;
+  if (h.kind === "receive") return `${h.state}: case ${h.on}`;
   if (h.kind === "ignore") return `${h.state}: ignore ${h.on}`;
   return `${h.state}: on ${h.on} ${h.kind}`;
 }

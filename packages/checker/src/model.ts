@@ -367,12 +367,15 @@ export interface StateCoverage {
 }
 
 export interface HandlerCoverage {
+  /** The state it belongs to; for a receive's case, `receive at line L:C`. */
   state: string;
   /** The event name, or `timeout T` for a timer. */
   on: string;
-  kind: "do" | "goto" | "ignore" | "timeout";
-  /** Times the handler ran. */
+  kind: "do" | "goto" | "ignore" | "timeout" | "receive";
+  /** Times the handler ran (a receive: times it took this event). */
   ran: number;
+  /** A receive's only: times a machine waited there. */
+  reached?: number;
   location?: SourceLocation;
 }
 

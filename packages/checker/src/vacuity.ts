@@ -4,14 +4,14 @@
 // created held trivially). Read from the coverage the model counted during the
 // search (coverage.ts, Model.beginCoverage): no second counter. `check
 // --strict` turns these warnings into failures.
-import type { CoverageReport, OwnerCoverage, SourceLocation } from "./model.js";
+import type { CoverageReport, HandlerCoverage, OwnerCoverage, SourceLocation } from "./model.js";
 
 export type VacuityKind =
   /** A spec monitor (with other states) was never anywhere but in its start state. */
   | "spec-never-left-start"
   /** A spec observes an event it never saw. */
   | "event-never-observed"
-  /** A `do`, `goto` or timeout handler of a state that was entered never ran. */
+  /** A `do`, `goto` or timeout handler of a state that was entered never ran, or a receive that was waited at never took one of its cases' events. */
   | "handler-never-ran"
   /** An invariant quantifies over a machine type of which no instance was ever created. */
   | "empty-quantifier-range"
@@ -59,12 +59,17 @@ function specWarnings(spec: OwnerCoverage): VacuityWarning[] {
 
 function handlerWarnings(owner: OwnerCoverage): VacuityWarning[] {
   const entered = new Set(owner.states.filter((s) => s.entered > 0).map((s) => s.name));
+  const reached = (h: HandlerCoverage) =>
+    h.kind === "receive" ? (h.reached ?? 0) > 0 : entered.has(h.state);
   return owner.handlers
-    .filter((h) => h.kind !== "ignore" && h.ran === 0 && entered.has(h.state))
+    .filter((h) => h.kind !== "ignore" && h.ran === 0 && reached(h))
     .map((h) => ({
       kind: "handler-never-ran" as const,
       subject: `${owner.name}.${h.state}`,
-      message: `${owner.kind === "spec" ? "spec " : ""}${owner.name} in ${h.state}: on ${h.on}${h.kind === "timeout" ? "" : ` ${h.kind}`} never ran`,
+      message:
+        h.kind === "receive"
+          ? `${owner.name}: the case ${h.on} of the ${h.state} never ran`
+          : `${owner.kind === "spec" ? "spec " : ""}${owner.name} in ${h.state}: on ${h.on}${h.kind === "timeout" ? "" : ` ${h.kind}`} never ran`,
       ...(h.location ? { location: h.location } : {}),
     }));
 }

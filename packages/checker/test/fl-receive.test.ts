@@ -4,7 +4,9 @@
 // machine's wait maps one to one onto the explicit machine's state.
 import { describe, expect, it } from "vitest";
 import type { StepOutcome } from "../src/model.js";
+import { collectCoverage, mergeCoverage } from "../src/coverage.js";
 import { checkExhaustive } from "../src/search/bfs-explorer.js";
+import { vacuityWarnings } from "../src/vacuity.js";
 import { checkRandom } from "../src/search/random-explorer.js";
 import { buildModel, type FlModel } from "../src/fl/fl-model.js";
 import type { FlState, FlStep } from "../src/fl/fl-state.js";
@@ -604,5 +606,52 @@ describe("where a machine waits includes everything its future depends on", () =
     expect(random.kind).toBe("pass");
     if (random.kind !== "pass") return;
     expect(random.stats.distinctStates).toBe(exhaustive.stats.distinctStates);
+  });
+});
+
+describe("receive cases in coverage and vacuity warnings", () => {
+  it("counts each case's event where a machine waited, and warns about a case that never ran", () => {
+    const text = `
+      event Ask: Client;
+      event Answer: int;
+      event Busy;
+      machine Server { start state S { on Ask do (c) { send c, Answer, 1; } } }
+      machine Client {
+        var got: int;
+        start state C {
+          entry {
+            var s: Server;
+            s = new Server();
+            send s, Ask, this;
+            receive {
+              case Answer: (v) { got = v; }
+              case Busy: { got = -1; }
+            }
+          }
+        }
+      }
+      test T [main = Client];`;
+    const m = model(text, "T");
+    const { result, coverage } = collectCoverage(m, () => checkExhaustive(m));
+    expect(result.kind).toBe("pass");
+    const client = coverage!.owners.find((o) => o.name === "Client")!;
+    const cases = client.handlers.filter((h) => h.kind === "receive");
+    expect(cases.map((h) => [h.on, h.ran, h.reached])).toEqual([
+      ["Answer", 1, 1],
+      ["Busy", 0, 1],
+    ]);
+    const warnings = vacuityWarnings(coverage!);
+    expect(warnings.map((w) => w.message)).toEqual([
+      expect.stringMatching(/^Client: the case Busy of the receive at line \d+:\d+ never ran$/),
+    ]);
+    // Merging two reports adds where machines waited too.
+    const twice = mergeCoverage(coverage!, coverage!);
+    const merged = twice.owners
+      .find((o) => o.name === "Client")!
+      .handlers.filter((h) => h.kind === "receive");
+    expect(merged.map((h) => [h.ran, h.reached])).toEqual([
+      [2, 2],
+      [0, 2],
+    ]);
   });
 });

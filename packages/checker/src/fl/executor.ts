@@ -129,6 +129,10 @@ export interface OwnerCounts {
   entered: Float64Array;
   handled: Float64Array;
   width: number;
+  /** By receive site: times a machine blocked there. */
+  blocked: Float64Array;
+  /** By receive site and event (site * events + event): times the receive took that event. */
+  received: Float64Array;
 }
 
 /** Coverage counters of every machine and asserted spec, by their dispatch tables. */
@@ -565,8 +569,11 @@ export class Executor implements FlContext {
     if (this.replaying()) {
       const got = this.replayed();
       if (typeof got === "number") throw new Error("internal: receive replayed a choose");
+      // The last logged result is the message this step delivers: the case runs now.
+      if (this.coverage !== null && !this.replaying()) this.countReceive(site, got[0]);
       return got;
     }
+    if (this.coverage !== null) this.countReceive(site, -1);
     this.blockedAt = site;
     const key: Value[] = [...this.calls, at, frame as Value];
     const f = this.frame;
@@ -1172,6 +1179,14 @@ export class Executor implements FlContext {
   private countEntered(table: OwnerTable, state: number): void {
     const counts = this.coverage!.get(table);
     if (counts !== undefined) counts.entered[state]!++;
+  }
+
+  /** A machine of the running type blocked at receive `site` (event -1), or the receive took `event`. */
+  private countReceive(site: number, event: number): void {
+    const counts = this.coverage!.get(this.cfg.machines[this.machines[this.this]!.type]!);
+    if (counts === undefined) return;
+    if (event < 0) counts.blocked[site]!++;
+    else counts.received[site * this.cfg.eventNames.length + event]!++;
   }
 
   private countHandled(table: OwnerTable, state: number, slot: number): void {

@@ -46,6 +46,8 @@ export function beginCoverage(p: CoverageParts): void {
       entered: new Float64Array(table.states.length),
       handled: new Float64Array(table.states.length * width),
       width,
+      blocked: new Float64Array(table.receives.length),
+      received: new Float64Array(table.receives.length * events),
     });
   }
   p.ex.coverage = counts;
@@ -90,6 +92,20 @@ export function endCoverage(p: CoverageParts): CoverageReport | null {
           location: spanToLocation(h.span),
         });
       });
+    });
+    // A receive's events, one row each: `reached` says whether a machine ever waited there.
+    table.receives.forEach((r, site) => {
+      const at = r.span.start;
+      for (const e of r.events) {
+        handlers.push({
+          state: `receive at line ${at.line}:${at.col}`,
+          on: p.eventNames[e]!,
+          kind: "receive",
+          ran: c.received[site * p.eventNames.length + e]!,
+          reached: c.blocked[site]!,
+          location: spanToLocation(r.span),
+        });
+      }
     });
     // Creation and restart enter the start state, so a type whose start was never entered has no instance.
     const created = kind === "spec" || c.entered[table.start]! > 0;
