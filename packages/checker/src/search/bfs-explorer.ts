@@ -35,6 +35,33 @@ export interface ExhaustiveProgress extends ExhaustiveStats {
   currentDepth: number;
 }
 
+/**
+ * Where a search stopped by `maxStates` stands, so worker threads can go on
+ * from there instead of starting over (check-model.ts, the probe before a
+ * parallel search): every state found so far (their fingerprints, parent
+ * links and ids in discovery order), the states still to expand (from
+ * `firstId`, the one whose expansion the bound cut short, to the last one
+ * found) with the level boundary, and the figures so far.
+ */
+export interface SearchContinuation {
+  visited: FingerprintSet;
+  links: ParentLinkTable;
+  /** States found: ids 0..distinct-1. */
+  distinct: number;
+  generated: number;
+  /** The encoded states from id `firstId` on, in id order. */
+  frontier: Uint8Array[];
+  firstId: number;
+  /** Ids below this are at `depth`, the others at depth + 1. */
+  levelEnd: number;
+  depth: number;
+  deepest: number;
+  completedDepth: number;
+  /** Partial-order figures so far (0 without it). */
+  expanded: number;
+  ampleExpansions: number;
+}
+
 export interface ExhaustiveOptions {
   /** Explore states up to this depth (initial states are depth 0; a trace to depth d has d + 1 steps). */
   maxDepth?: number;
@@ -142,6 +169,10 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
   private failed: CheckResult<ExhaustiveStats> | null = null;
   /** onProgress threw during an expansion: the search stops and the exception reaches the caller. */
   private callbackThrew: { error: unknown } | null = null;
+  /** Successors generated before the state being expanded (a continuation expands that one again). */
+  private generatedBefore = 0;
+  /** Set when `maxStates` cut an expansion short: where the search stands. */
+  continuation: SearchContinuation | null = null;
 
   constructor(model: Model<S, Step>, options: ExhaustiveOptions, yieldEveryMs = Number.POSITIVE_INFINITY) {
     const visited = new FingerprintSet({ initialCapacity: options.initialCapacity });
@@ -164,6 +195,19 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
     this.progressEvery = options.progressEveryStates ?? Number.POSITIVE_INFINITY;
     this.signal = options.signal;
     this.yieldEveryMs = yieldEveryMs;
+  }
+
+  /**
+   * A probe (probeExhaustiveAsync) stops at its bound before a successor
+   * reaches the visited set, so every state in the set is one it recorded and
+   * a continuation can hand the set on as it is. (A plain search stops only
+   * at a new state past the bound, so a space of exactly maxStates passes.)
+   */
+  probing = false;
+
+  protected override admit(): boolean {
+    if (this.probing && this.distinct >= this.maxStates) this.stopNow("max-states");
+    return true;
   }
 
   protected discover(state: S, emissionRef: number): number {
@@ -280,11 +324,15 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
 
       const id = this.nextId++;
       const bytes = this.queue.shift()!;
+      this.generatedBefore = this.generated;
       this.enter(id, depth, best !== null);
       try {
         this.expandState(model.decode(bytes));
       } catch (error) {
-        if (error instanceof SearchStopped) break;
+        if (error instanceof SearchStopped) {
+          if (this.stopReason === "max-states") this.keepContinuation(id, bytes);
+          break;
+        }
         this.failed = this.error(
           `model threw while expanding a state at depth ${depth}: ${errorMessage(error)}`,
           error,
@@ -294,6 +342,26 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
       }
     }
     return true;
+  }
+
+  /** The bound stopped the expansion of state `id`: keep what a continuation needs. */
+  private keepContinuation(id: number, bytes: Uint8Array): void {
+    const frontier: Uint8Array[] = [bytes.slice()];
+    for (let b = this.queue.shift(); b !== undefined; b = this.queue.shift()) frontier.push(b.slice());
+    this.continuation = {
+      visited: this.visitedSet,
+      links: this.links,
+      distinct: this.distinct,
+      generated: this.generatedBefore,
+      frontier,
+      firstId: id,
+      levelEnd: this.levelEnd,
+      depth: this.depth,
+      deepest: this.deepest,
+      completedDepth: this.completedDepth,
+      expanded: this.expanded,
+      ampleExpansions: this.ampleExpansions,
+    };
   }
 
   private finish(): CheckResult<ExhaustiveStats> {
@@ -376,4 +444,18 @@ export function checkExhaustiveAsync<S, Step extends Json>(
   options: ExhaustiveOptions = {},
 ): Promise<CheckResult<ExhaustiveStats>> {
   return new BfsRun(model, options, YIELD_EVERY_MS).runAsync();
+}
+
+/**
+ * checkExhaustiveAsync that also gives, when `maxStates` stopped it during an
+ * expansion, where it stands (SearchContinuation), for a parallel search to go on from.
+ */
+export async function probeExhaustiveAsync<S, Step extends Json>(
+  model: Model<S, Step>,
+  options: ExhaustiveOptions = {},
+): Promise<{ result: CheckResult<ExhaustiveStats>; continuation: SearchContinuation | null }> {
+  const run = new BfsRun(model, options, YIELD_EVERY_MS);
+  run.probing = true;
+  const result = await run.runAsync();
+  return { result, continuation: result.kind === "bounded" ? run.continuation : null };
 }

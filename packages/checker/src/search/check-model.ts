@@ -21,7 +21,12 @@ import {
 } from "../model.js";
 import type { ModelFactory } from "../model-factory.js";
 import { boundedIfInterrupted, setStepDeadline } from "../step-deadline.js";
-import { checkExhaustiveAsync, type ExhaustiveProgress } from "./bfs-explorer.js";
+import {
+  checkExhaustiveAsync,
+  type ExhaustiveProgress,
+  probeExhaustiveAsync,
+  type SearchContinuation,
+} from "./bfs-explorer.js";
 import { statesWithinBudget } from "./core.js";
 import { checkLivenessAsync, hasHotCycle } from "./liveness.js";
 import { checkExhaustiveParallel } from "./parallel-explorer.js";
@@ -309,7 +314,8 @@ async function runExhaustive<S, Step extends Json>(
   const parallel = workers > 1 || o.memoryBytes !== undefined;
   const started = Date.now();
   const partialOrder = o.partialOrder === true;
-  const single = async (maxStates: number | undefined) => {
+  let continuation: SearchContinuation | null = null;
+  const single = async (maxStates: number | undefined, probe = false) => {
     const options = {
       maxDepth: o.maxDepth,
       maxStates,
@@ -318,9 +324,17 @@ async function runExhaustive<S, Step extends Json>(
       partialOrder,
       ...(o.signal !== undefined ? { signal: o.signal } : {}),
     };
+    // A probe past which workers take over hands them where it stands, so they go on from
+    // there instead of starting over (not with partial-order reduction: its proviso is per search).
+    const search = async () => {
+      if (!probe || partialOrder) return checkExhaustiveAsync(model, options);
+      const probed = await probeExhaustiveAsync(model, options);
+      continuation = probed.continuation;
+      return probed.result;
+    };
     // Nothing else runs this model during the search, so coverage can be counted across its turns of the event loop.
-    if (o.coverage) return collectCoverageAsync(model, () => checkExhaustiveAsync(model, options));
-    return { result: await checkExhaustiveAsync(model, options), coverage: null };
+    if (o.coverage) return collectCoverageAsync(model, search);
+    return { result: await search(), coverage: null };
   };
   const onWorkers = async (timeoutMs: number | undefined): Promise<CheckResult> => {
     if (factory === null) {
@@ -339,13 +353,14 @@ async function runExhaustive<S, Step extends Json>(
       timeoutMs,
       onProgress: o.onProgress,
       partialOrder,
+      ...(continuation !== null ? { continueFrom: continuation } : {}),
       ...(o.signal !== undefined ? { signal: o.signal } : {}),
     });
   };
   if (!parallel || (o.maxStates !== undefined && o.maxStates <= probeCap)) return single(o.maxStates);
   // Only the parallel explorer enforces a memory budget, so a budget skips the probe.
   if (o.memoryBytes !== undefined) return { result: await onWorkers(o.timeoutMs), coverage: null };
-  const probe = await single(probeCap);
+  const probe = await single(probeCap, true);
   if (!(probe.result.kind === "bounded" && probe.result.reason === "max-states")) return probe;
   const left = o.timeoutMs === undefined ? undefined : Math.max(1, o.timeoutMs - (Date.now() - started));
   // Workers collect no coverage; the probe's covers the states it reached.

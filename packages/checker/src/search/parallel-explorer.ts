@@ -46,8 +46,14 @@ import type { BoundReason, CheckResult, ExhaustiveStats } from "../check-result.
 import { errorMessage } from "../errors.js";
 import type { Json, Model } from "../model.js";
 import { loadModelFromFactory, type ModelFactory } from "../model-factory.js";
-import { ParentLinkTable } from "../store/parent-links.js";
-import { checkExhaustiveAsync, type ExhaustiveOptions, type ExhaustiveProgress } from "./bfs-explorer.js";
+import { MAX_FRAME_HEADER, writeFrame } from "../store/frame.js";
+import { LINK_OVERFLOW, linkCode, ParentLinkTable } from "../store/parent-links.js";
+import {
+  checkExhaustiveAsync,
+  type ExhaustiveOptions,
+  type ExhaustiveProgress,
+  type SearchContinuation,
+} from "./bfs-explorer.js";
 import {
   type Candidate,
   FailureCollector,
@@ -75,6 +81,7 @@ import {
   NO_LENGTH,
   PAUSE,
   RESERVED,
+  DISTINCT,
   STAT_DISTINCT,
   STAT_EXPANDED,
   STAT_GENERATED,
@@ -112,6 +119,13 @@ export interface ParallelCheckOptions extends ExhaustiveOptions {
   chunkBytes?: number;
   /** Most states per frontier chunk, the unit of work sharing (default 1024). */
   chunkStates?: number;
+  /**
+   * Go on from a single-threaded search that `maxStates` stopped
+   * (probeExhaustiveAsync) instead of starting over: its states are in the
+   * table, its parent links are worker 0's first, and its frontier is the
+   * first level the workers expand. Not with partial-order reduction.
+   */
+  continueFrom?: SearchContinuation;
 }
 
 export interface ParallelExhaustiveOptions extends ParallelCheckOptions {
@@ -394,6 +408,11 @@ class ParallelRun {
   private readonly chunkBytesBy: number[];
   private deepest = 0;
   private completedDepth = -1;
+  /** Going on from a probe: its states (in the table, not in any worker's count) and generated successors. */
+  private seededStates = 0;
+  private seededGenerated = 0;
+  /** Worker 0's first local index when going on from a probe (its counts start there). */
+  private firstLocal = 0;
   private cutOffByDepth = false;
   private peakQueueStates = 0;
   private peakQueueBytes = 0;
@@ -434,7 +453,12 @@ class ParallelRun {
       MIN_SLOTS,
       Math.min(MAX_SHARED_CAPACITY, Math.floor((this.budget * TABLE_SHARE) / SHARED_SLOT_BYTES)),
     );
-    const initial = Math.max(MIN_SLOTS, options.initialCapacity ?? DEFAULT_INITIAL_SLOTS);
+    // Room for a probe's states below the load at which the table grows.
+    const seeded =
+      options.continueFrom === undefined
+        ? 0
+        : 2 ** Math.ceil(Math.log2(options.continueFrom.distinct / MAX_LOAD + 1));
+    const initial = Math.max(MIN_SLOTS, options.initialCapacity ?? DEFAULT_INITIAL_SLOTS, seeded);
     this.table = SharedFingerprintSet.create(Math.min(this.maxCapacity, initial));
     this.statsBuffer = new SharedArrayBuffer(workers * STAT_WORDS * 8);
     this.liveStats = new Float64Array(this.statsBuffer);
@@ -460,6 +484,7 @@ class ParallelRun {
     }
     const control = this.control;
     control[BEST_LENGTH] = NO_LENGTH;
+    if (this.options.continueFrom !== undefined) this.seedFrom(this.options.continueFrom);
     this.configureTable();
     let ticker: ReturnType<typeof setInterval> | undefined;
     const signal = this.options.signal;
@@ -478,9 +503,19 @@ class ParallelRun {
       // Always: the tick also samples the process's memory (the budget bounds the whole process).
       ticker = setInterval(() => this.tick(), Math.min(TICK_MS, this.options.progressIntervalMs ?? 250));
       await this.runPhase(this.allWorkers(), { type: "run", config: this.runConfig() });
-      let frontier = await this.runPhase([0], { type: "init" });
-      this.afterPhase(-1, frontier);
+      let frontier: ChunkRef[];
       let depth = 0;
+      // A probe's states of the level after the one it was expanding: they join the next frontier.
+      let seededNext: ChunkRef[] = [];
+      if (this.seededFrontier !== null) {
+        frontier = this.seededFrontier.first;
+        seededNext = this.seededFrontier.next;
+        depth = this.seededFrontier.depth;
+        this.levelStates = this.seededStates;
+      } else {
+        frontier = await this.runPhase([0], { type: "init" });
+        this.afterPhase(-1, frontier);
+      }
       while (frontier.length > 0 && this.stopReason === null) {
         if (this.failures.shortest !== null) break;
         if (this.timeoutReached()) break;
@@ -491,6 +526,10 @@ class ParallelRun {
         Atomics.store(control, RESERVED, this.insertedTotal());
         const message: ToWorker = { type: "level", depth, chunks: frontier, table: this.table.buffer };
         const next = await this.runPhase(this.allWorkers(), message);
+        if (seededNext.length > 0) {
+          next.push(...seededNext);
+          seededNext = [];
+        }
         this.afterPhase(depth, next);
         frontier = next;
         depth++;
@@ -524,6 +563,66 @@ class ParallelRun {
       chunkBytes: this.options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
       chunkStates: this.options.chunkStates ?? DEFAULT_CHUNK_STATES,
       partialOrder: this.options.partialOrder === true,
+      firstLocal: this.firstLocal,
+    };
+  }
+
+  /** The probe's frontier as worker chunks: the rest of its level, and the level after. */
+  private seededFrontier: { first: ChunkRef[]; next: ChunkRef[]; depth: number } | null = null;
+
+  /**
+   * Takes over a probe (ParallelCheckOptions.continueFrom): its fingerprints
+   * into the table, its parent links as worker 0's first (a probe id j is
+   * the global ref j * workers, worker 0's local index j), its frontier as
+   * chunks. Worker 0 numbers its own states from the next link chunk on.
+   */
+  private seedFrom(c: SearchContinuation): void {
+    c.visited.forEach((hi, lo) => {
+      this.table.add(hi, lo);
+    });
+    this.seededStates = c.distinct;
+    this.seededGenerated = c.generated;
+    this.deepest = c.deepest;
+    this.completedDepth = c.completedDepth;
+    const chunkSize = 1 << LINK_CHUNK_BITS;
+    this.firstLocal = Math.ceil(c.distinct / chunkSize) * chunkSize;
+    this.distinctBy[0] = this.firstLocal;
+    Atomics.store(this.control, DISTINCT, c.distinct);
+    const workers = this.workerCount;
+    const reader = this.links[0]!;
+    for (let base = 0; base < c.distinct; base += chunkSize) {
+      const parents = new Uint32Array(chunkSize);
+      const indexes = new Uint16Array(chunkSize);
+      for (let i = 0; i < chunkSize && base + i < c.distinct; i++) {
+        const id = base + i;
+        const parent = c.links.parentOf(id);
+        parents[i] = parent === NO_STATE ? NO_STATE : parent * workers;
+        const ref = c.links.refOf(id);
+        indexes[i] = linkCode(ref);
+        if (indexes[i] === LINK_OVERFLOW) reader.overflow.set(id, ref);
+      }
+      reader.parents.push(parents);
+      reader.indexes.push(indexes);
+    }
+    const chunks = (from: number, to: number): ChunkRef[] => {
+      const out: ChunkRef[] = [];
+      const per = this.options.chunkStates ?? DEFAULT_CHUNK_STATES;
+      for (let start = from; start < to; start += per) {
+        const end = Math.min(to, start + per);
+        let size = 0;
+        for (let id = start; id < end; id++) size += MAX_FRAME_HEADER + c.frontier[id - c.firstId]!.length;
+        const buffer = new SharedArrayBuffer(size);
+        const view = new Uint8Array(buffer);
+        let pos = 0;
+        for (let id = start; id < end; id++) pos = writeFrame(view, pos, c.frontier[id - c.firstId]!);
+        out.push({ buffer, bytes: pos, owner: 0, first: start, count: end - start });
+      }
+      return out;
+    };
+    this.seededFrontier = {
+      first: chunks(c.firstId, c.levelEnd),
+      next: chunks(c.levelEnd, c.distinct),
+      depth: c.depth,
     };
   }
 
@@ -536,7 +635,7 @@ class ParallelRun {
   }
 
   private insertedTotal(): number {
-    return this.inserted.reduce((a, b) => a + b, 0);
+    return this.inserted.reduce((a, b) => a + b, this.seededStates);
   }
 
   private allWorkers(): number[] {
@@ -807,8 +906,9 @@ class ParallelRun {
 
   private progress(): ExhaustiveProgress {
     const stats = this.stats();
-    let distinct = 0;
-    let generated = 0;
+    // Worker 0's live count starts at firstLocal; the probe's states and successors are the seeded ones.
+    let distinct = this.seededStates - this.firstLocal;
+    let generated = this.seededGenerated;
     let expanded = 0;
     for (let w = 0; w < this.workerCount; w++) {
       const at = w * STAT_WORDS;
@@ -915,8 +1015,8 @@ class ParallelRun {
     const partialOrder = this.model !== null && usesPartialOrder(this.model, this.options);
     return exhaustiveStats(
       {
-        distinct: sum(this.distinctBy),
-        generated: sum(this.generatedBy),
+        distinct: sum(this.distinctBy) + this.seededStates - this.firstLocal,
+        generated: sum(this.generatedBy) + this.seededGenerated,
         deepest: this.deepest,
         elapsedMs: Math.max(0, this.now() - this.startTime),
         completedDepth: this.completedDepth,

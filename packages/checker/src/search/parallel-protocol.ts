@@ -96,6 +96,8 @@ export interface RunConfig {
   chunkStates: number;
   /** Partial-order reduction: expand with the model's ample sets (see bfs-explorer.ts). */
   partialOrder: boolean;
+  /** Worker 0's first local index (a multiple of the link chunk size): the probe's states come before it; 0 when none. */
+  firstLocal: number;
 }
 
 export type ToWorker =

@@ -53,6 +53,11 @@ class LinkWriter {
   newIndexBuffers: SharedArrayBuffer[] = [];
   newOverflow: [number, number][] = [];
 
+  /** Starts at local index `first` (a multiple of the link chunk size): the ones below are the probe's. */
+  skipTo(first: number): void {
+    this.count = first;
+  }
+
   push(parent: number, ref: number): void {
     const at = this.count & LINK_CHUNK_MASK;
     if (at === 0) {
@@ -130,6 +135,11 @@ class WorkerSearch extends Expansion<unknown, Json> {
     this.chunkBytes = config.chunkBytes;
     this.chunkStates = config.chunkStates;
     this.maxLocal = Math.floor((NO_STATE - 1 - start.id) / start.workers);
+    // Going on from a probe: its states are worker 0's first local indexes (parallel-explorer.ts seedFrom).
+    if (start.id === 0 && config.firstLocal > 0) {
+      this.distinct = config.firstLocal;
+      this.links.skipTo(config.firstLocal);
+    }
   }
 
   private post(message: FromWorker): void {

@@ -72,6 +72,16 @@ export class FingerprintSet {
     }
   }
 
+  /** Calls `visit` with every fingerprint in the set (in table order). */
+  forEach(visit: (hi: number, lo: number) => void): void {
+    const table = this.table;
+    for (let at = 0; at < table.length; at += 2) {
+      const hi = table[at]!;
+      const lo = table[at + 1]!;
+      if (hi !== 0 || lo !== 0) visit(hi, lo);
+    }
+  }
+
   has(hi: number, lo: number): boolean {
     return this.find(hi, lo) >= 0;
   }

@@ -21,10 +21,12 @@ export interface CoreCountersArgs {
   n: number;
   failAt?: number;
   hot?: boolean;
+  /** Expanding the state x = throwAt, y = throwAt throws (a model error, reported with the trace to it). */
+  throwAt?: number;
 }
 
 export function createCoreCountersModel(args: Json): Model<Counters, CounterStep> {
-  const { n, failAt, hot } = args as unknown as CoreCountersArgs;
+  const { n, failAt, hot, throwAt } = args as unknown as CoreCountersArgs;
   const bytes = new Uint8Array(2);
   const step = (state: Counters, counter: "x" | "y"): StepOutcome<Counters> | null => {
     const value = state[counter];
@@ -44,6 +46,8 @@ export function createCoreCountersModel(args: Json): Model<Counters, CounterStep
       emit({ init: true }, { kind: "state", state: { x: 0, y: 0 } });
     },
     successors(state, emit) {
+      if (state.x === throwAt && state.y === throwAt)
+        throw new Error(`model bug at (${throwAt}, ${throwAt})`);
       for (const counter of ["x", "y"] as const) {
         const outcome = step(state, counter);
         if (outcome !== null) emit({ inc: counter }, outcome);

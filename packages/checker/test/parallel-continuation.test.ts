@@ -1,0 +1,68 @@
+// A parallel search goes on from the single-threaded probe (issue 15): the
+// probe's states, links and frontier are handed to the workers instead of
+// being explored again. Wherever the probe stops (any cap, mid-level, in the
+// middle of a state's successors), the result is the single-threaded one:
+// the same verdict, distinct and generated counts, depth, and a shortest
+// counterexample that replays to the failure.
+import { describe, expect, it } from "vitest";
+import type { Json } from "../src/model.js";
+import type { ModelFactory } from "../src/model-factory.js";
+import { checkModel } from "../src/search/check-model.js";
+import { replayTrace } from "../src/trace/replay.js";
+import { createCoreCountersModel } from "./models/core-counters-model.js";
+
+function factory(args: Json): ModelFactory {
+  return {
+    module: new URL("./models/core-counters-model.ts", import.meta.url).href,
+    exportName: "createCoreCountersModel",
+    args,
+  };
+}
+
+// Caps inside the first level, mid-level, on a level's last state and near the end.
+const CAPS = [1, 2, 7, 40, 41, 333, 1000, 1679];
+
+describe("going on from the probe", () => {
+  it.each(CAPS)("probe cap %i: the same counts as one thread", async (cap) => {
+    const args = { n: 40 };
+    const model = createCoreCountersModel(args);
+    const single = (await checkModel(model, null, { workers: 1 })).result;
+    const parallel = (await checkModel(model, factory(args), { workers: 2, probeStates: cap })).result;
+    expect(parallel.kind).toBe("pass");
+    expect(parallel.stats).toMatchObject({
+      distinctStates: single.stats!.distinctStates,
+      generatedStates: single.stats!.generatedStates,
+      maxDepth: single.stats!.maxDepth,
+      workers: 2,
+    });
+  });
+
+  it.each(CAPS.filter((c) => c < 900))(
+    "probe cap %i: a failure past the probe has the shortest counterexample",
+    async (cap) => {
+      const args = { n: 40, failAt: 30 };
+      const model = createCoreCountersModel(args);
+      const single = (await checkModel(model, null, { workers: 1 })).result;
+      const parallel = (await checkModel(model, factory(args), { workers: 2, probeStates: cap })).result;
+      if (single.kind !== "violation" || parallel.kind !== "violation") throw new Error(parallel.kind);
+      expect(parallel.trace.steps).toHaveLength(single.trace.steps.length);
+      expect(parallel.stats.distinctStates).toBe(single.stats.distinctStates);
+      expect(replayTrace(model, parallel.trace.steps).failure).toEqual(parallel.failure);
+    },
+  );
+
+  it.each([1, 7, 333])(
+    "probe cap %i: a model error past the probe is traced through the probe's links",
+    async (cap) => {
+      const args = { n: 40, throwAt: 20 };
+      const model = createCoreCountersModel(args);
+      const parallel = (await checkModel(model, factory(args), { workers: 2, probeStates: cap })).result;
+      if (parallel.kind !== "error") throw new Error(parallel.kind);
+      expect(parallel.message).toMatch(/model bug at \(20, 20\)/);
+      // The initial step and 40 increments reach (20, 20): the trace is rebuilt from the parent links.
+      const steps = parallel.trace?.steps ?? [];
+      expect(steps).toHaveLength(41);
+      expect(replayTrace(model, steps).states.at(-1)).toEqual({ x: 20, y: 20 });
+    },
+  );
+});
