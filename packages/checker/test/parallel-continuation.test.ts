@@ -65,4 +65,16 @@ describe("going on from the probe", () => {
       expect(replayTrace(model, steps).states.at(-1)).toEqual({ x: 20, y: 20 });
     },
   );
+
+  it("keeps a depth bound the probe already hit", async () => {
+    const args = { n: 40 };
+    const model = createCoreCountersModel(args);
+    const options = { maxDepth: 12 };
+    const single = (await checkModel(model, null, { ...options, workers: 1 })).result;
+    const parallel = (await checkModel(model, factory(args), { ...options, workers: 2, probeStates: 80 }))
+      .result;
+    expect(single).toMatchObject({ kind: "bounded", reason: "max-depth" });
+    expect(parallel).toMatchObject({ kind: "bounded", reason: "max-depth" });
+    expect(parallel.stats?.distinctStates).toBe(single.stats?.distinctStates);
+  });
 });

@@ -60,6 +60,8 @@ export interface SearchContinuation {
   /** Partial-order figures so far (0 without it). */
   expanded: number;
   ampleExpansions: number;
+  /** maxDepth already left some state unexplored. */
+  cutOffByDepth: boolean;
 }
 
 export interface ExhaustiveOptions {
@@ -361,6 +363,7 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
       completedDepth: this.completedDepth,
       expanded: this.expanded,
       ampleExpansions: this.ampleExpansions,
+      cutOffByDepth: this.cutOffByDepth,
     };
   }
 

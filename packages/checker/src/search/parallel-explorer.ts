@@ -584,6 +584,7 @@ class ParallelRun {
     this.seededGenerated = c.generated;
     this.deepest = c.deepest;
     this.completedDepth = c.completedDepth;
+    if (c.cutOffByDepth) this.cutOffByDepth = true;
     const chunkSize = 1 << LINK_CHUNK_BITS;
     this.firstLocal = Math.ceil(c.distinct / chunkSize) * chunkSize;
     this.distinctBy[0] = this.firstLocal;
