@@ -4,6 +4,14 @@
 import type { FlagSpec } from "./args.js";
 import { REPORTERS } from "./reporters/names.js";
 
+/** `--reporter`: one for check, merge and observe. */
+export const REPORTER_FLAG = {
+  name: "reporter",
+  kind: "list",
+  description: REPORTERS.join(" | "),
+  valueName: "R",
+} as const satisfies FlagSpec;
+
 export const PARAM_FLAG = {
   name: "param",
   kind: "multi",
@@ -86,7 +94,7 @@ export const CHECK_FLAGS = [
     description: "swarm of N shards, this one from JOB_COMPLETION_INDEX",
     valueName: "N",
   },
-  { name: "reporter", kind: "list", description: REPORTERS.join(" | "), valueName: "R" },
+  REPORTER_FLAG,
   {
     name: "out",
     kind: "string",
@@ -149,7 +157,7 @@ export const MODEL_FLAGS = [
 
 /** `merge` of swarm shard artifacts. */
 export const MERGE_FLAGS = [
-  { name: "reporter", kind: "list", description: REPORTERS.join(" | "), valueName: "R" },
+  REPORTER_FLAG,
   {
     name: "out",
     kind: "string",
@@ -188,7 +196,7 @@ export const OBSERVE_FLAGS = [
   { name: "follow", kind: "boolean", description: "keep reading a growing file until Ctrl-C or --timeout" },
   { ...PARAM_FLAG, description: "the value of a param the specs read (default: its default)" },
   { name: "timeout", kind: "string", description: "stop reading after D (e.g. 30s, 5m)", valueName: "D" },
-  { name: "reporter", kind: "list", description: REPORTERS.join(" | "), valueName: "R" },
+  REPORTER_FLAG,
   {
     name: "out",
     kind: "string",
