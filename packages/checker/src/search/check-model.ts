@@ -314,7 +314,7 @@ async function runExhaustive<S, Step extends Json>(
   const parallel = workers > 1 || o.memoryBytes !== undefined;
   const started = Date.now();
   const partialOrder = o.partialOrder === true;
-  let continuation: SearchContinuation | null = null;
+  /** The single-threaded search; as the probe (`probe`), also where it stands when its cap stopped it. */
   const single = async (maxStates: number | undefined, probe = false) => {
     const options = {
       maxDepth: o.maxDepth,
@@ -326,6 +326,7 @@ async function runExhaustive<S, Step extends Json>(
     };
     // A probe past which workers take over hands them where it stands, so they go on from
     // there instead of starting over (not with partial-order reduction: its proviso is per search).
+    let continuation: SearchContinuation | null = null;
     const search = async () => {
       if (!probe || partialOrder) return checkExhaustiveAsync(model, options);
       const probed = await probeExhaustiveAsync(model, options);
@@ -333,10 +334,15 @@ async function runExhaustive<S, Step extends Json>(
       return probed.result;
     };
     // Nothing else runs this model during the search, so coverage can be counted across its turns of the event loop.
-    if (o.coverage) return collectCoverageAsync(model, search);
-    return { result: await search(), coverage: null };
+    const { result, coverage } = o.coverage
+      ? await collectCoverageAsync(model, search)
+      : { result: await search(), coverage: null };
+    return { result, coverage, continuation: continuation as SearchContinuation | null };
   };
-  const onWorkers = async (timeoutMs: number | undefined): Promise<CheckResult> => {
+  const onWorkers = async (
+    timeoutMs: number | undefined,
+    continueFrom: SearchContinuation | null = null,
+  ): Promise<CheckResult> => {
     if (factory === null) {
       return {
         kind: "error",
@@ -353,16 +359,20 @@ async function runExhaustive<S, Step extends Json>(
       timeoutMs,
       onProgress: o.onProgress,
       partialOrder,
-      ...(continuation !== null ? { continueFrom: continuation } : {}),
+      ...(continueFrom !== null ? { continueFrom } : {}),
       ...(o.signal !== undefined ? { signal: o.signal } : {}),
     });
   };
-  if (!parallel || (o.maxStates !== undefined && o.maxStates <= probeCap)) return single(o.maxStates);
+  if (!parallel || (o.maxStates !== undefined && o.maxStates <= probeCap)) {
+    const { result, coverage } = await single(o.maxStates);
+    return { result, coverage };
+  }
   // Only the parallel explorer enforces a memory budget, so a budget skips the probe.
   if (o.memoryBytes !== undefined) return { result: await onWorkers(o.timeoutMs), coverage: null };
   const probe = await single(probeCap, true);
-  if (!(probe.result.kind === "bounded" && probe.result.reason === "max-states")) return probe;
+  if (!(probe.result.kind === "bounded" && probe.result.reason === "max-states"))
+    return { result: probe.result, coverage: probe.coverage };
   const left = o.timeoutMs === undefined ? undefined : Math.max(1, o.timeoutMs - (Date.now() - started));
   // Workers collect no coverage; the probe's covers the states it reached.
-  return { result: await onWorkers(left), coverage: probe.coverage };
+  return { result: await onWorkers(left, probe.continuation), coverage: probe.coverage };
 }
