@@ -34,6 +34,8 @@ describe("going on from the probe", () => {
       generatedStates: single.stats!.generatedStates,
       maxDepth: single.stats!.maxDepth,
       workers: 2,
+      // The workers went on from the probe's states, not from the initial state.
+      seededStates: cap,
     });
   });
 

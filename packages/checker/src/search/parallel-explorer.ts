@@ -144,6 +144,8 @@ export interface ParallelExhaustiveStats extends ExhaustiveStats {
   memoryBudgetBytes: number;
   /** The largest resident set size of the process sampled during the search (every 25 ms and before the table grows). */
   peakRssBytes: number;
+  /** States taken over from the single-threaded probe (ParallelCheckOptions.continueFrom); 0 when none. */
+  seededStates: number;
 }
 
 /** What the single-threaded search takes per state at most: visited set (doubling), parent link, frontier. */
@@ -981,6 +983,7 @@ class ParallelRun {
       visitedSetGrowths: parallel.visitedSetGrowths,
       memoryBudgetBytes: parallel.memoryBudgetBytes,
       peakRssBytes: parallel.peakRssBytes,
+      seededStates: parallel.seededStates,
     };
     return { ...result, stats };
   }
@@ -1037,6 +1040,7 @@ class ParallelRun {
         visitedSetGrowths: this.growths,
         memoryBudgetBytes: this.budget,
         peakRssBytes: this.peakRss,
+        seededStates: this.seededStates,
       },
     );
   }
