@@ -76,8 +76,6 @@ interface RunFrame {
   readonly state: number;
   readonly timers: number;
   readonly vars: readonly Value[];
-  readonly trigger: number;
-  readonly payload: Payload;
   readonly log: WaitEntry[];
   pos: number;
   /** A call on the way may hold values no frame shows: the key includes the history (via's `exact`). */
@@ -504,8 +502,6 @@ export class Executor implements FlContext {
       state: m.state,
       timers: m.timers,
       vars: m.vars.slice(),
-      trigger,
-      payload,
       log: log ?? [],
       pos: 0,
       inexact: false,
