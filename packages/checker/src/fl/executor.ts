@@ -317,7 +317,8 @@ export class Executor implements FlContext {
     this.this = -1;
     this.monitorName = null;
     this.frame = null;
-    this.calls = [];
+    // A run that blocked may leave frames behind; otherwise reuse the array (no allocation per step).
+    if (this.calls.length !== 0) this.calls = [];
   }
 
   private finish(): FlState {
@@ -1092,11 +1093,11 @@ export class Executor implements FlContext {
     const chs = this.ownChannels();
     const ch = chs[c]!;
     if (ch.msgs.length === 1) {
-      chs.splice(c, 1);
+      removeAt(chs, c);
       return;
     }
     if (ch.g === this.gen) {
-      ch.msgs.splice(index, 1);
+      removeAt(ch.msgs, index);
       return;
     }
     const msgs = index === 0 ? ch.msgs.slice(1) : ch.msgs.filter((_, i) => i !== index);
@@ -1106,9 +1107,10 @@ export class Executor implements FlContext {
   private enqueue(from: number, to: number, event: number, payload: Payload): void {
     const chs = this.ownChannels();
     const c = this.findChannel(from, to);
-    const msg: FlMessage = { event, payload };
+    // Messages are immutable: one shared object per event without payload.
+    const msg: FlMessage = payload === null ? this.bareMessage(event) : { event, payload };
     if (c < 0) {
-      chs.splice(-c - 1, 0, { from, to, msgs: [msg], g: this.gen, eb: null, es: 0, ee: 0, fh: 0, fl: 0 });
+      insertAt(chs, -c - 1, { from, to, msgs: [msg], g: this.gen, eb: null, es: 0, ee: 0, fh: 0, fl: 0 });
       return;
     }
     const msgs = this.ownMessages(c);
@@ -1116,10 +1118,17 @@ export class Executor implements FlContext {
       // Unordered network: a channel is a bag, kept sorted so equal bags encode equal.
       let i = msgs.length;
       while (i > 0 && compareMessages(msgs[i - 1]!, msg) > 0) i--;
-      msgs.splice(i, 0, msg);
+      insertAt(msgs, i, msg);
     } else {
       msgs.push(msg);
     }
+  }
+
+  /** Per event: the message without payload, shared by every send of it. */
+  private readonly bare: FlMessage[] = [];
+
+  private bareMessage(event: number): FlMessage {
+    return (this.bare[event] ??= { event, payload: null });
   }
 
   /** The messages of channel c, owned by this step (copied first if shared). */
@@ -1495,4 +1504,16 @@ export function guardForeignFunctions(
     };
   }
   return guarded;
+}
+
+// Array.prototype.splice is a call into the runtime; the hot path moves elements itself.
+function removeAt<T>(xs: T[], at: number): void {
+  const n = xs.length - 1;
+  for (let i = at; i < n; i++) xs[i] = xs[i + 1]!;
+  xs.length = n;
+}
+
+function insertAt<T>(xs: T[], at: number, x: T): void {
+  for (let i = xs.length; i > at; i--) xs[i] = xs[i - 1]!;
+  xs[at] = x;
 }
