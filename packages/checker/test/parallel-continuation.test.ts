@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { Json } from "../src/model.js";
 import type { ModelFactory } from "../src/model-factory.js";
 import { checkModel } from "../src/search/check-model.js";
+import { ParallelExplorer } from "../src/search/parallel-explorer.js";
 import { replayTrace } from "../src/trace/replay.js";
 import { createCoreCountersModel } from "./models/core-counters-model.js";
 
@@ -78,5 +79,39 @@ describe("going on from the probe", () => {
     expect(single).toMatchObject({ kind: "bounded", reason: "max-depth" });
     expect(parallel).toMatchObject({ kind: "bounded", reason: "max-depth" });
     expect(parallel.stats?.distinctStates).toBe(single.stats?.distinctStates);
+  });
+});
+
+// Workers start while the probe runs (ParallelExplorer.prepare), so the
+// hand-over does not wait for threads to start and models to be built.
+describe("workers prepared during the probe", () => {
+  it("a probe that runs a while finds the workers ready, with the single-threaded counts", async () => {
+    // 441 states at 0.5 ms each: the probe runs past check-model's 100 ms before it stops at 400.
+    const args = { n: 20, expandMs: 0.5 };
+    const model = createCoreCountersModel(args);
+    const parallel = (await checkModel(model, factory(args), { workers: 2, probeStates: 400 })).result;
+    expect(parallel.stats).toMatchObject({ distinctStates: 441, seededStates: 400, workersPrepared: true });
+  });
+
+  it("a probe that stops at once does not wait for them: they start when needed", async () => {
+    const args = { n: 20 };
+    const model = createCoreCountersModel(args);
+    const parallel = (await checkModel(model, factory(args), { workers: 2, probeStates: 400 })).result;
+    expect(parallel.stats).toMatchObject({ distinctStates: 441, seededStates: 400, workersPrepared: false });
+  });
+
+  it("workers prepared for another factory build the searched one", async () => {
+    const explorer = new ParallelExplorer(2);
+    try {
+      const searched = factory({ n: 12 });
+      explorer.prepare(factory({ n: 30 }));
+      const other = await explorer.check(searched);
+      expect(other.stats).toMatchObject({ distinctStates: 169, workersPrepared: false });
+      explorer.prepare(searched);
+      const same = await explorer.check(searched);
+      expect(same.stats).toMatchObject({ distinctStates: 169, workersPrepared: true });
+    } finally {
+      await explorer.close();
+    }
   });
 });

@@ -29,12 +29,17 @@ import {
 } from "./bfs-explorer.js";
 import { statesWithinBudget } from "./core.js";
 import { checkLivenessAsync, hasHotCycle } from "./liveness.js";
-import { checkExhaustiveParallel } from "./parallel-explorer.js";
+import { ParallelExplorer } from "./parallel-explorer.js";
 import { checkRandomAsync, type RandomOptions } from "./random-explorer.js";
 import { searchWitnesses, type WitnessOutcome, witnessVerdict } from "./witnesses.js";
 
 /** States the single-threaded probe may visit before switching to workers. */
 export const PARALLEL_PROBE_STATES = 200_000;
+/**
+ * How long the probe runs before the workers start (ParallelExplorer.prepare):
+ * long enough that models the probe finishes at once never start them.
+ */
+const PREPARE_WORKERS_AFTER_MS = 100;
 
 /** What the liveness check's graph takes per state at most (ids, parents, edges and fairness keys in doubling arrays). */
 const LIVENESS_BYTES_PER_STATE = 320;
@@ -340,10 +345,11 @@ async function runExhaustive<S, Step extends Json>(
     return { result, coverage, continuation: continuation as SearchContinuation | null };
   };
   const onWorkers = async (
+    explorer: ParallelExplorer | null,
     timeoutMs: number | undefined,
     continueFrom: SearchContinuation | null = null,
   ): Promise<CheckResult> => {
-    if (factory === null) {
+    if (factory === null || explorer === null) {
       return {
         kind: "error",
         message:
@@ -351,15 +357,14 @@ async function runExhaustive<S, Step extends Json>(
           "and no model factory was given to build the model in them",
       };
     }
-    return checkExhaustiveParallel(factory, {
-      workers,
+    return explorer.check(factory, {
       memoryBytes: o.memoryBytes,
       maxDepth: o.maxDepth,
       maxStates: o.maxStates,
       timeoutMs,
       onProgress: o.onProgress,
       partialOrder,
-      ...(continueFrom !== null ? { continueFrom } : {}),
+      ...(continueFrom !== null ? { continueFrom, model: model as Model<unknown, Json> } : {}),
       ...(o.signal !== undefined ? { signal: o.signal } : {}),
     });
   };
@@ -367,12 +372,23 @@ async function runExhaustive<S, Step extends Json>(
     const { result, coverage } = await single(o.maxStates);
     return { result, coverage };
   }
-  // Only the parallel explorer enforces a memory budget, so a budget skips the probe.
-  if (o.memoryBytes !== undefined) return { result: await onWorkers(o.timeoutMs), coverage: null };
-  const probe = await single(probeCap, true);
-  if (!(probe.result.kind === "bounded" && probe.result.reason === "max-states"))
-    return { result: probe.result, coverage: probe.coverage };
-  const left = o.timeoutMs === undefined ? undefined : Math.max(1, o.timeoutMs - (Date.now() - started));
-  // Workers collect no coverage; the probe's covers the states it reached.
-  return { result: await onWorkers(left, probe.continuation), coverage: probe.coverage };
+  const explorer = factory === null ? null : new ParallelExplorer(workers);
+  try {
+    // Only the parallel explorer enforces a memory budget, so a budget skips the probe.
+    if (o.memoryBytes !== undefined)
+      return { result: await onWorkers(explorer, o.timeoutMs), coverage: null };
+    // A probe still running after a moment may need the workers: they start and build the
+    // model meanwhile, on the other cores, instead of after it (small models never start them).
+    const warmUp =
+      explorer === null ? undefined : setTimeout(() => explorer.prepare(factory!), PREPARE_WORKERS_AFTER_MS);
+    const probe = await single(probeCap, true);
+    clearTimeout(warmUp);
+    if (!(probe.result.kind === "bounded" && probe.result.reason === "max-states"))
+      return { result: probe.result, coverage: probe.coverage };
+    const left = o.timeoutMs === undefined ? undefined : Math.max(1, o.timeoutMs - (Date.now() - started));
+    // Workers collect no coverage; the probe's covers the states it reached.
+    return { result: await onWorkers(explorer, left, probe.continuation), coverage: probe.coverage };
+  } finally {
+    await explorer?.close();
+  }
 }

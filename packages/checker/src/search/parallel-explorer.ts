@@ -126,6 +126,12 @@ export interface ParallelCheckOptions extends ExhaustiveOptions {
    * first level the workers expand. Not with partial-order reduction.
    */
   continueFrom?: SearchContinuation;
+  /**
+   * The factory's model, already built in this thread (the probe's): the
+   * coordinator uses it to rebuild traces instead of building its own. It must
+   * not be running another search.
+   */
+  model?: Model<unknown, Json>;
 }
 
 export interface ParallelExhaustiveOptions extends ParallelCheckOptions {
@@ -146,6 +152,8 @@ export interface ParallelExhaustiveStats extends ExhaustiveStats {
   peakRssBytes: number;
   /** States taken over from the single-threaded probe (ParallelCheckOptions.continueFrom); 0 when none. */
   seededStates: number;
+  /** The workers had built the model before the search began (ParallelExplorer.prepare), so their start-up was not part of it. */
+  workersPrepared: boolean;
 }
 
 /** What the single-threaded search takes per state at most: visited set (doubling), parent link, frontier. */
@@ -256,6 +264,8 @@ interface WorkerHandle {
 export class ParallelExplorer {
   readonly workers: number;
   private handles: WorkerHandle[] | null = null;
+  /** The factory the workers were last told to prepare (prepare), until a search or termination uses it up. */
+  private prepared: ModelFactory | null = null;
   private current: ParallelRun | null = null;
   private runs = 0;
   private busy = false;
@@ -276,7 +286,16 @@ export class ParallelExplorer {
     this.busy = true;
     try {
       if (this.handles?.some((handle) => !handle.alive)) await this.terminateAll();
-      const run = new ParallelRun(factory, options, this.workers, ++this.runs, () => this.startedWorkers());
+      const prepared = this.prepared === factory;
+      this.prepared = null;
+      const run = new ParallelRun(
+        factory,
+        options,
+        this.workers,
+        ++this.runs,
+        () => this.startedWorkers(),
+        prepared,
+      );
       this.current = run;
       this.setRef(true);
       return await run.run();
@@ -286,6 +305,18 @@ export class ParallelExplorer {
       this.setRef(false);
       this.busy = false;
     }
+  }
+
+  /**
+   * Starts the worker threads and has them build `factory`'s model now, so a
+   * search of the same factory (check) finds them ready: worker start-up
+   * overlaps whatever this thread does meanwhile (check-model.ts's probe).
+   */
+  prepare(factory: ModelFactory): void {
+    if (this.closed || this.busy) return;
+    const handles = this.startedWorkers();
+    for (const handle of handles) handle.worker.postMessage({ type: "prepare", factory } satisfies ToWorker);
+    this.prepared = factory;
   }
 
   /** Terminates the worker threads; the explorer cannot be used afterwards. */
@@ -355,6 +386,7 @@ export class ParallelExplorer {
     const handles = this.handles;
     if (handles === null) return;
     this.handles = null;
+    this.prepared = null;
     this.terminating = true;
     try {
       await Promise.all(handles.map((handle) => handle.worker.terminate()));
@@ -413,6 +445,8 @@ class ParallelRun {
   /** Going on from a probe: its states (in the table, not in any worker's count) and generated successors. */
   private seededStates = 0;
   private seededGenerated = 0;
+  /** Every worker took a model built before the search began (ParallelExplorer.prepare). */
+  private allPrepared = true;
   /** Worker 0's first local index when going on from a probe (its counts start there). */
   private firstLocal = 0;
   private cutOffByDepth = false;
@@ -439,6 +473,7 @@ class ParallelRun {
     workers: number,
     runId: number,
     startWorkers: () => WorkerHandle[],
+    private readonly prepared: boolean,
   ) {
     this.factory = factory;
     this.options = options;
@@ -479,7 +514,7 @@ class ParallelRun {
 
   async run(): Promise<CheckResult<ParallelExhaustiveStats>> {
     try {
-      this.model = await loadModelFromFactory(this.factory);
+      this.model = this.options.model ?? (await loadModelFromFactory(this.factory));
     } catch (error) {
       this.workersIdle = true;
       return this.error(`cannot build the model: ${errorMessage(error)}`, error, null);
@@ -566,6 +601,7 @@ class ParallelRun {
       chunkStates: this.options.chunkStates ?? DEFAULT_CHUNK_STATES,
       partialOrder: this.options.partialOrder === true,
       firstLocal: this.firstLocal,
+      prepared: this.prepared,
     };
   }
 
@@ -676,6 +712,7 @@ class ParallelRun {
       case "level-done":
         if (phase === null) return;
         if (message.type === "level-done") this.inserted[message.worker] = message.inserted;
+        else if (!message.prepared) this.allPrepared = false;
         phase.done.set(message.worker, message.type === "level-done" ? message : null);
         if (phase.done.size === phase.active.size) phase.resolve();
         else this.maybeGrow(phase);
@@ -1041,6 +1078,7 @@ class ParallelRun {
         memoryBudgetBytes: this.budget,
         peakRssBytes: this.peakRss,
         seededStates: this.seededStates,
+        workersPrepared: this.allPrepared,
       },
     );
   }

@@ -98,10 +98,14 @@ export interface RunConfig {
   partialOrder: boolean;
   /** Worker 0's first local index (a multiple of the link chunk size): the probe's states come before it; 0 when none. */
   firstLocal: number;
+  /** The model is the one the last "prepare" built from the same factory (not built again). */
+  prepared: boolean;
 }
 
 export type ToWorker =
-  /** Start a search: build the model, then answer "ready". */
+  /** Build the model of the next search now (while the coordinator's probe runs); no answer. */
+  | { type: "prepare"; factory: ModelFactory }
+  /** Start a search: build the model (or take the prepared one), then answer "ready". */
   | { type: "run"; config: RunConfig }
   /** Emit the initial states (worker 0 only). */
   | { type: "init" }
@@ -137,7 +141,8 @@ export interface LevelDone {
 
 /** Every message names the search it belongs to, so a late one from an earlier search is ignored. */
 export type FromWorker =
-  | { type: "ready"; run: number; worker: number }
+  /** prepared: the worker took the model a "prepare" built. */
+  | { type: "ready"; run: number; worker: number; prepared: boolean }
   | LevelDone
   | { type: "paused"; run: number; worker: number; inserted: number }
   | {

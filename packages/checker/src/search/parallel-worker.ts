@@ -298,7 +298,7 @@ class WorkerSearch extends Expansion<unknown, Json> {
     this.liveStats[at + STAT_EXPANDED] = this.expandedInLevel;
   }
 
-  handle(message: Exclude<ToWorker, { type: "run" }>): void {
+  handle(message: Exclude<ToWorker, { type: "run" | "prepare" }>): void {
     if (message.type === "init") this.runInit();
     else this.runLevel(message.depth, message.chunks, message.table);
   }
@@ -404,11 +404,12 @@ async function buildSearch(
   start: WorkerStart,
   config: RunConfig,
   port: NonNullable<typeof parentPort>,
+  prepared: Promise<Model<unknown, Json>> | null,
 ): Promise<WorkerSearch | null> {
   // A table sent during an earlier search that ended early must not be taken for this one's.
   while (receiveMessageOnPort(start.tablePort) !== undefined) {}
   try {
-    const model = await loadModelFromFactory(config.factory, { preferTsx: true });
+    const model = await (prepared ?? loadModelFromFactory(config.factory, { preferTsx: true }));
     return new WorkerSearch(model, start, config, port);
   } catch (error) {
     const report: FromWorker = {
@@ -428,17 +429,31 @@ function main(): void {
   if (port === null) throw new Error("parallel-worker: must run in a worker thread");
   const start = workerData as WorkerStart;
   let search: WorkerSearch | null = null;
+  /** The model a "prepare" is building; a failure surfaces when the run awaits it. */
+  let prepared: Promise<Model<unknown, Json>> | null = null;
   port.on("message", (message: ToWorker) => {
+    if (message.type === "prepare") {
+      prepared = loadModelFromFactory(message.factory, { preferTsx: true });
+      prepared.catch(() => {}); // reported by the run that uses it
+      return;
+    }
     if (message.type !== "run") {
       search?.handle(message);
       return;
     }
     search = null;
-    void buildSearch(start, message.config, port).then((built) => {
+    const model = message.config.prepared ? prepared : null;
+    prepared = null;
+    void buildSearch(start, message.config, port, model).then((built) => {
       if (built === null) return;
       search = built;
       // The search's other messages come only after this answer, so never before the model is built.
-      port.postMessage({ type: "ready", run: message.config.run, worker: start.id } satisfies FromWorker);
+      port.postMessage({
+        type: "ready",
+        run: message.config.run,
+        worker: start.id,
+        prepared: model !== null,
+      } satisfies FromWorker);
     });
   });
 }

@@ -23,10 +23,12 @@ export interface CoreCountersArgs {
   hot?: boolean;
   /** Expanding the state x = throwAt, y = throwAt throws (a model error, reported with the trace to it). */
   throwAt?: number;
+  /** Each expansion busy-waits this long (a slow model, for searches that must take a while). */
+  expandMs?: number;
 }
 
 export function createCoreCountersModel(args: Json): Model<Counters, CounterStep> {
-  const { n, failAt, hot, throwAt } = args as unknown as CoreCountersArgs;
+  const { n, failAt, hot, throwAt, expandMs } = args as unknown as CoreCountersArgs;
   const bytes = new Uint8Array(2);
   const step = (state: Counters, counter: "x" | "y"): StepOutcome<Counters> | null => {
     const value = state[counter];
@@ -48,6 +50,8 @@ export function createCoreCountersModel(args: Json): Model<Counters, CounterStep
     successors(state, emit) {
       if (state.x === throwAt && state.y === throwAt)
         throw new Error(`model bug at (${throwAt}, ${throwAt})`);
+      if (expandMs !== undefined)
+        for (const until = performance.now() + expandMs; performance.now() < until; );
       for (const counter of ["x", "y"] as const) {
         const outcome = step(state, counter);
         if (outcome !== null) emit({ inc: counter }, outcome);
