@@ -1510,7 +1510,7 @@ export function guardForeignFunctions(
 function removeAt<T>(xs: T[], at: number): void {
   const n = xs.length - 1;
   for (let i = at; i < n; i++) xs[i] = xs[i + 1]!;
-  xs.length = n;
+  xs.pop(); // setting length is a runtime call too
 }
 
 function insertAt<T>(xs: T[], at: number, x: T): void {
