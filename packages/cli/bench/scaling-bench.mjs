@@ -27,7 +27,7 @@
 // The copied node binary needs glibc and libstdc++ on the other machine (see
 // `ldd ./node`), the same OS and CPU architecture. Add --model FILE (and
 // --param) to the --print-bundle-files call to pack another model.
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { isAbsolute, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 // The probe's state cap, from the built `faultline` library (dist/bundle/index.js).
@@ -91,6 +91,7 @@ if (skipped.length > 0) {
   );
 }
 console.log(`load average before: ${load()}`);
+const busy = loadavg()[0];
 
 const runs = new Map(counts.map((w) => [w, []]));
 for (let rep = 0; rep < reps; rep++) {
@@ -107,6 +108,11 @@ for (let rep = 0; rep < reps; rep++) {
   }
 }
 console.log(`load average after:  ${load()}`);
+if (busy + Math.max(...counts) > cores + 0.5) {
+  console.log(
+    `note: the 1-minute load average was ${busy.toFixed(2)} on ${cores} cores before the runs: the larger worker counts shared cores with other work, so their speed-ups (and the projection) are lower than on an idle machine`,
+  );
+}
 
 const states = runs.get(1)[0].states;
 for (const [w, rs] of runs) {
