@@ -91,6 +91,8 @@ describe("workers prepared during the probe", () => {
     const model = createCoreCountersModel(args);
     const parallel = (await checkModel(model, factory(args), { workers: 2, probeStates: 400 })).result;
     expect(parallel.stats).toMatchObject({ distinctStates: 441, seededStates: 400, workersPrepared: true });
+    // The probe's 400 expansions alone took 200 ms: the search's time includes them.
+    expect(parallel.stats!.elapsedMs).toBeGreaterThanOrEqual(200);
   });
 
   it("a probe that stops at once does not wait for them: they start when needed", async () => {

@@ -62,6 +62,8 @@ export interface SearchContinuation {
   ampleExpansions: number;
   /** maxDepth already left some state unexplored. */
   cutOffByDepth: boolean;
+  /** How long the search ran: the whole search's time and rates count it. */
+  elapsedMs: number;
 }
 
 export interface ExhaustiveOptions {
@@ -364,6 +366,7 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
       expanded: this.expanded,
       ampleExpansions: this.ampleExpansions,
       cutOffByDepth: this.cutOffByDepth,
+      elapsedMs: this.now() - this.startTime,
     };
   }
 

@@ -944,6 +944,11 @@ class ParallelRun {
     onProgress(progress);
   }
 
+  /** Time since the search began: a probe it goes on from included (its states are in the counts). */
+  private elapsedMs(): number {
+    return Math.max(0, this.now() - this.startTime) + (this.options.continueFrom?.elapsedMs ?? 0);
+  }
+
   private progress(): ExhaustiveProgress {
     const stats = this.stats();
     // Worker 0's live count starts at firstLocal; the probe's states and successors are the seeded ones.
@@ -1005,7 +1010,7 @@ class ParallelRun {
     });
     if (result.kind !== "violation" && result.kind !== "deadlock") return null;
     const parallel = this.stats();
-    const elapsedMs = Math.max(0, this.now() - this.startTime);
+    const elapsedMs = this.elapsedMs();
     const seconds = elapsedMs / 1000;
     const figures = result.stats as ExhaustiveStats;
     const stats: ParallelExhaustiveStats = {
@@ -1059,7 +1064,7 @@ class ParallelRun {
         distinct: sum(this.distinctBy) + this.seededStates - this.firstLocal,
         generated: sum(this.generatedBy) + this.seededGenerated,
         deepest: this.deepest,
-        elapsedMs: Math.max(0, this.now() - this.startTime),
+        elapsedMs: this.elapsedMs(),
         completedDepth: this.completedDepth,
         visitedSetBytes: this.table.bytes,
         parentLinkBytes,
