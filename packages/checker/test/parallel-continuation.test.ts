@@ -4,7 +4,7 @@
 // middle of a state's successors), the result is the single-threaded one:
 // the same verdict, distinct and generated counts, depth, and a shortest
 // counterexample that replays to the failure.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Json } from "../src/model.js";
 import type { ModelFactory } from "../src/model-factory.js";
 import { checkModel } from "../src/search/check-model.js";
@@ -86,7 +86,7 @@ describe("going on from the probe", () => {
 // hand-over does not wait for threads to start and models to be built.
 describe("workers prepared during the probe", () => {
   it("a probe that runs a while finds the workers ready, with the single-threaded counts", async () => {
-    // 441 states at 0.5 ms each: the probe runs past check-model's 100 ms before it stops at 400.
+    // 441 states at 0.5 ms each: the workers start at 240 and the probe stops at 400.
     const args = { n: 20, expandMs: 0.5 };
     const model = createCoreCountersModel(args);
     const parallel = (await checkModel(model, factory(args), { workers: 2, probeStates: 400 })).result;
@@ -95,11 +95,21 @@ describe("workers prepared during the probe", () => {
     expect(parallel.stats!.elapsedMs).toBeGreaterThanOrEqual(200);
   });
 
-  it("a probe that stops at once does not wait for them: they start when needed", async () => {
+  it("start once the probe has found 60% of its cap, so models well inside it never start them", async () => {
     const args = { n: 20 };
     const model = createCoreCountersModel(args);
-    const parallel = (await checkModel(model, factory(args), { workers: 2, probeStates: 400 })).result;
-    expect(parallel.stats).toMatchObject({ distinctStates: 441, seededStates: 400, workersPrepared: false });
+    const prepare = vi.spyOn(ParallelExplorer.prototype, "prepare");
+    try {
+      // 441 states: a cap of 1000 is never approached (the probe finishes the search).
+      const small = (await checkModel(model, factory(args), { workers: 2, probeStates: 1000 })).result;
+      expect(small.stats).toMatchObject({ distinctStates: 441 });
+      expect(prepare).not.toHaveBeenCalled();
+      // A cap of 735 (60%: 441 states) is reached by the last state: prepared, then closed unused.
+      await checkModel(model, factory(args), { workers: 2, probeStates: 735 });
+      expect(prepare).toHaveBeenCalledTimes(1);
+    } finally {
+      prepare.mockRestore();
+    }
   });
 
   it("workers prepared for another factory build the searched one", async () => {

@@ -177,6 +177,9 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
   private generatedBefore = 0;
   /** Set when `maxStates` cut an expansion short: where the search stands. */
   continuation: SearchContinuation | null = null;
+  /** Called once, when the search finds its `reachedAt + 1`-th state (probeExhaustiveAsync's `reached`). */
+  reachedAt = -1;
+  reached: () => void = () => {};
 
   constructor(model: Model<S, Step>, options: ExhaustiveOptions, yieldEveryMs = Number.POSITIVE_INFINITY) {
     const visited = new FingerprintSet({ initialCapacity: options.initialCapacity });
@@ -217,6 +220,7 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
   protected discover(state: S, emissionRef: number): number {
     if (this.distinct >= this.maxStates) this.stopNow("max-states");
     const id = this.distinct++;
+    if (id === this.reachedAt) this.reached();
     this.links.push(this.expandingRef, emissionRef);
     this.deepest = this.expandingDepth + 1;
     // Encoded only now: most successors are already known (encode's buffer may be reused, push copies it).
@@ -455,13 +459,20 @@ export function checkExhaustiveAsync<S, Step extends Json>(
 /**
  * checkExhaustiveAsync that also gives, when `maxStates` stopped it during an
  * expansion, where it stands (SearchContinuation), for a parallel search to go on from.
+ * `reached.then` runs once the search has found `reached.states` states (the
+ * caller starts the workers that may go on from it).
  */
 export async function probeExhaustiveAsync<S, Step extends Json>(
   model: Model<S, Step>,
   options: ExhaustiveOptions = {},
+  reached?: { states: number; then: () => void },
 ): Promise<{ result: CheckResult<ExhaustiveStats>; continuation: SearchContinuation | null }> {
   const run = new BfsRun(model, options, YIELD_EVERY_MS);
   run.probing = true;
+  if (reached !== undefined) {
+    run.reachedAt = reached.states - 1;
+    run.reached = reached.then;
+  }
   const result = await run.runAsync();
   return { result, continuation: result.kind === "bounded" ? run.continuation : null };
 }

@@ -36,10 +36,11 @@ import { searchWitnesses, type WitnessOutcome, witnessVerdict } from "./witnesse
 /** States the single-threaded probe may visit before switching to workers. */
 export const PARALLEL_PROBE_STATES = 200_000;
 /**
- * How long the probe runs before the workers start (ParallelExplorer.prepare):
- * long enough that models the probe finishes at once never start them.
+ * The part of the probe's cap after which the workers start (ParallelExplorer.prepare):
+ * models well inside the cap never start them, and past it they have had the
+ * time of the rest of the probe (a few hundred ms) to be ready.
  */
-const PREPARE_WORKERS_AFTER_MS = 100;
+const PREPARE_WORKERS_AT = 0.6;
 
 /** What the liveness check's graph takes per state at most (ids, parents, edges and fairness keys in doubling arrays). */
 const LIVENESS_BYTES_PER_STATE = 320;
@@ -320,7 +321,7 @@ async function runExhaustive<S, Step extends Json>(
   const started = Date.now();
   const partialOrder = o.partialOrder === true;
   /** The single-threaded search; as the probe (`probe`), also where it stands when its cap stopped it. */
-  const single = async (maxStates: number | undefined, probe = false) => {
+  const single = async (maxStates: number | undefined, probe = false, prepare?: () => void) => {
     const options = {
       maxDepth: o.maxDepth,
       maxStates,
@@ -334,7 +335,11 @@ async function runExhaustive<S, Step extends Json>(
     let continuation: SearchContinuation | null = null;
     const search = async () => {
       if (!probe || partialOrder) return checkExhaustiveAsync(model, options);
-      const probed = await probeExhaustiveAsync(model, options);
+      const reached =
+        prepare === undefined
+          ? undefined
+          : { states: Math.ceil(probeCap * PREPARE_WORKERS_AT), then: prepare };
+      const probed = await probeExhaustiveAsync(model, options, reached);
       continuation = probed.continuation;
       return probed.result;
     };
@@ -377,12 +382,10 @@ async function runExhaustive<S, Step extends Json>(
     // Only the parallel explorer enforces a memory budget, so a budget skips the probe.
     if (o.memoryBytes !== undefined)
       return { result: await onWorkers(explorer, o.timeoutMs), coverage: null };
-    // A probe still running after a moment may need the workers: they start and build the
-    // model meanwhile, on the other cores, instead of after it (small models never start them).
-    const warmUp =
-      explorer === null ? undefined : setTimeout(() => explorer.prepare(factory!), PREPARE_WORKERS_AFTER_MS);
-    const probe = await single(probeCap, true);
-    clearTimeout(warmUp);
+    // A probe that gets near its cap may need the workers: they start and build the model
+    // meanwhile, on the other cores, instead of after it.
+    const prepare = explorer === null ? undefined : () => explorer.prepare(factory!);
+    const probe = await single(probeCap, true, prepare);
     if (!(probe.result.kind === "bounded" && probe.result.reason === "max-states"))
       return { result: probe.result, coverage: probe.coverage };
     const left = o.timeoutMs === undefined ? undefined : Math.max(1, o.timeoutMs - (Date.now() - started));
