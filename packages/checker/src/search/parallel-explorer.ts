@@ -314,7 +314,12 @@ export class ParallelExplorer {
    */
   prepare(factory: ModelFactory): void {
     if (this.closed || this.busy) return;
-    const handles = this.startedWorkers();
+    let handles: WorkerHandle[];
+    try {
+      handles = this.startedWorkers();
+    } catch {
+      return; // the search that needs them tries again and reports why they cannot start
+    }
     for (const handle of handles) handle.worker.postMessage({ type: "prepare", factory } satisfies ToWorker);
     this.prepared = factory;
   }
