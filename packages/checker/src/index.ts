@@ -96,6 +96,7 @@ export {
   type ParallelCheckOptions,
   type ParallelExhaustiveOptions,
   type ParallelExhaustiveStats,
+  type ParallelProfile,
   ParallelExplorer,
 } from "./search/parallel-explorer.js";
 export { PctScheduler } from "./search/pct-scheduler.js";

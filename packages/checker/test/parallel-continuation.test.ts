@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { Json } from "../src/model.js";
 import type { ModelFactory } from "../src/model-factory.js";
 import { checkModel } from "../src/search/check-model.js";
-import { ParallelExplorer } from "../src/search/parallel-explorer.js";
+import { type ParallelExhaustiveStats, ParallelExplorer } from "../src/search/parallel-explorer.js";
 import { replayTrace } from "../src/trace/replay.js";
 import { createCoreCountersModel } from "./models/core-counters-model.js";
 
@@ -91,8 +91,12 @@ describe("workers prepared during the probe", () => {
     const model = createCoreCountersModel(args);
     const parallel = (await checkModel(model, factory(args), { workers: 2, probeStates: 400 })).result;
     expect(parallel.stats).toMatchObject({ distinctStates: 441, seededStates: 400, workersPrepared: true });
-    // The probe's 400 expansions alone took 200 ms: the search's time includes them.
+    // The probe's 400 expansions alone took 200 ms: the search's time includes them, and its profile says so.
     expect(parallel.stats!.elapsedMs).toBeGreaterThanOrEqual(200);
+    const profile = (parallel.stats as ParallelExhaustiveStats).profile;
+    expect(profile.probeMs).toBeGreaterThanOrEqual(200);
+    // The workers' 41 expansions at 0.5 ms each are their work.
+    expect(profile.workerBusyMs).toBeGreaterThanOrEqual(20);
   });
 
   it("start once the probe has found 60% of its cap, so models well inside it never start them", async () => {

@@ -183,3 +183,41 @@ if (measured.length === 0) {
     "Amdahl's law assumes the parallel part scales perfectly: memory bandwidth, the shared table and busy cores (see the load average) make real speed-ups lower.",
   );
 }
+
+// From a profile: the search's own account of its serial and parallel time
+// (stats.parallel.profile in the JSON report, ParallelProfile in the checker),
+// of the median run at the largest count: T(n) = serial + work / n.
+const widest = rows.filter((r) => r.w > 1).at(-1);
+const profiled =
+  widest === undefined
+    ? undefined
+    : [...runs.get(widest.w)].sort((a, b) => a.seconds - b.seconds)[
+        Math.floor(runs.get(widest.w).length / 2)
+      ];
+const profile = profiled?.test.stats.parallel?.profile;
+if (profile !== undefined) {
+  const sec = (ms) => ms / 1000;
+  const searchS = sec(profile.probeMs + profile.coordinatorMs + profile.growthMs + profile.phasesMs);
+  const startUp = Math.max(0, profiled.seconds - searchS);
+  const serial = startUp + sec(profile.probeMs + profile.coordinatorMs + profile.growthMs);
+  const work = sec(profile.workerBusyMs);
+  const idle = widest.w * sec(profile.phasesMs) - work;
+  console.log("");
+  console.log(
+    `profile of a ${widest.w}-worker run (${profiled.seconds.toFixed(2)} s): serial ${serial.toFixed(2)} s ` +
+      `(start-up and report ${startUp.toFixed(2)}, single-threaded probe ${sec(profile.probeMs).toFixed(2)}, ` +
+      `coordinator ${sec(profile.coordinatorMs).toFixed(2)}, table growth ${sec(profile.growthMs).toFixed(2)}); ` +
+      `parallel ${sec(profile.phasesMs).toFixed(2)} s in ${profile.levels} levels: ${work.toFixed(2)} worker-s of work, ` +
+      `${Math.max(0, idle).toFixed(2)} worker-s waiting at barriers (${((work / (widest.w * sec(profile.phasesMs))) * 100).toFixed(0)}% busy)`,
+  );
+  console.log("| workers | projected wall s | projected speed-up vs 1 worker |");
+  console.log("| --: | --: | --: |");
+  for (const n of [...new Set([...counts, 4, 8, 16])].sort((a, b) => a - b)) {
+    if (n === 1) continue;
+    const t = serial + work / n;
+    console.log(`| ${n} | ${t.toFixed(2)} | ${(base / t).toFixed(2)}x |`);
+  }
+  console.log(
+    "The work is what the workers did at this count (contention included); more workers add contention and barrier waits, so this is an upper bound.",
+  );
+}

@@ -154,6 +154,28 @@ export interface ParallelExhaustiveStats extends ExhaustiveStats {
   seededStates: number;
   /** The workers had built the model before the search began (ParallelExplorer.prepare), so their start-up was not part of it. */
   workersPrepared: boolean;
+  /** Where the time went, serial and parallel (docs/performance.md, "Scaling"). */
+  profile: ParallelProfile;
+}
+
+/**
+ * Where a parallel search's time went, for a projection of its speed with
+ * more workers (serial time plus work divided among them). Milliseconds of
+ * real time; the figures of one search.
+ */
+export interface ParallelProfile {
+  /** The single-threaded probe the search went on from (serial). */
+  probeMs: number;
+  /** The coordinator alone, outside the workers' phases: building the model, taking over the probe, bookkeeping at barriers (serial). */
+  coordinatorMs: number;
+  /** Growing the visited table while every worker waits (serial). */
+  growthMs: number;
+  /** The workers' phases (initial states, levels) from the coordinator's message to the last report. */
+  phasesMs: number;
+  /** The workers' time spent working in those phases, summed over workers (the parallel work). */
+  workerBusyMs: number;
+  /** Level phases (each ends at a barrier). */
+  levels: number;
 }
 
 /** What the single-threaded search takes per state at most: visited set (doubling), parent link, frontier. */
@@ -452,6 +474,11 @@ class ParallelRun {
   private seededGenerated = 0;
   /** Every worker took a model built before the search began (ParallelExplorer.prepare). */
   private allPrepared = true;
+  // ParallelProfile's figures (real time, performance.now).
+  private phasesMs = 0;
+  private workerBusyMs = 0;
+  private growthMs = 0;
+  private levels = 0;
   /** Worker 0's first local index when going on from a probe (its counts start there). */
   private firstLocal = 0;
   private cutOffByDepth = false;
@@ -733,6 +760,8 @@ class ParallelRun {
   /** Sends `message` to `active` workers and waits until each has answered; returns the new frontier. */
   private runPhase(active: number[], message: ToWorker): Promise<ChunkRef[]> {
     if (this.pendingFailure !== null) return Promise.reject(this.pendingFailure);
+    const began = performance.now();
+    if (message.type === "level") this.levels++;
     return new Promise((resolve, reject) => {
       const phase: Phase = {
         active: new Set(active),
@@ -740,6 +769,8 @@ class ParallelRun {
         paused: new Map(),
         resolve: () => {
           this.phase = null;
+          // The run phase (building the models) is start-up: the coordinator's figure.
+          if (message.type !== "run") this.phasesMs += performance.now() - began;
           resolve(this.collect(phase));
         },
         reject: (failure) => {
@@ -766,7 +797,9 @@ class ParallelRun {
       this.stopForProcessMemory(grownBytes);
     } else {
       const grown = SharedFingerprintSet.create(Math.min(this.maxCapacity, this.table.capacity * 2));
+      const rehashing = performance.now();
       this.table.rehashInto(grown);
+      this.growthMs += performance.now() - rehashing;
       this.table = grown;
       this.growths++;
       this.configureTable();
@@ -794,6 +827,7 @@ class ParallelRun {
       this.expandedBy[worker] = done.expanded;
       this.ampleBy[worker] = done.ampleExpansions;
       this.heapBy[worker] = done.heapUsed;
+      this.workerBusyMs += done.busyMs;
       this.chunkBytesBy[worker] = done.chunkBufferBytes;
       if (done.cutOffByDepth) this.cutOffByDepth = true;
       for (const candidate of done.candidates) this.failures.offer(candidate);
@@ -949,6 +983,22 @@ class ParallelRun {
     onProgress(progress);
   }
 
+  private profile(): ParallelProfile {
+    const own = performance.now() - this.startedAt;
+    const ms = (x: number) => Math.round(Math.max(0, x) * 10) / 10;
+    return {
+      probeMs: ms(this.options.continueFrom?.elapsedMs ?? 0),
+      coordinatorMs: ms(own - this.phasesMs),
+      growthMs: ms(this.growthMs),
+      phasesMs: ms(this.phasesMs - this.growthMs),
+      workerBusyMs: ms(this.workerBusyMs),
+      levels: this.levels,
+    };
+  }
+
+  /** Real time (performance.now) when this run began, for the profile (startTime is the injectable clock's). */
+  private readonly startedAt = performance.now();
+
   /** Time since the search began: a probe it goes on from included (its states are in the counts). */
   private elapsedMs(): number {
     return Math.max(0, this.now() - this.startTime) + (this.options.continueFrom?.elapsedMs ?? 0);
@@ -1089,6 +1139,7 @@ class ParallelRun {
         peakRssBytes: this.peakRss,
         seededStates: this.seededStates,
         workersPrepared: this.allPrepared,
+        profile: this.profile(),
       },
     );
   }

@@ -137,6 +137,8 @@ export interface LevelDone {
   /** Bytes of frontier chunk buffers this worker holds. */
   chunkBufferBytes: number;
   heapUsed: number;
+  /** Milliseconds this phase spent working: from its message to this report, less pauses for table growth. */
+  busyMs: number;
 }
 
 /** Every message names the search it belongs to, so a late one from an earlier search is ignored. */

@@ -221,6 +221,7 @@ class WorkerSearch extends Expansion<unknown, Json> {
 
   /** Blocks until the coordinator has grown the table (or is shutting down). */
   private pause(): void {
+    const pausedAt = performance.now();
     const control = this.control;
     const epoch = Atomics.load(control, EPOCH);
     this.publish();
@@ -230,6 +231,16 @@ class WorkerSearch extends Expansion<unknown, Json> {
     if (received !== undefined) this.attach((received.message as { table: SharedArrayBuffer }).table);
     // Unused reservations were forgotten when the coordinator recounted the table.
     this.credits = 0;
+    this.pausedMs += performance.now() - pausedAt;
+  }
+
+  /** When the current phase began, and how long it was paused for table growth (LevelDone.busyMs). */
+  private phaseStart = 0;
+  private pausedMs = 0;
+
+  private startPhase(): void {
+    this.phaseStart = performance.now();
+    this.pausedMs = 0;
   }
 
   private attach(table: SharedArrayBuffer): void {
@@ -304,6 +315,7 @@ class WorkerSearch extends Expansion<unknown, Json> {
   }
 
   private runInit(): void {
+    this.startPhase();
     this.recycleBuffers();
     this.credits = 0;
     try {
@@ -320,6 +332,7 @@ class WorkerSearch extends Expansion<unknown, Json> {
   }
 
   private runLevel(depth: number, chunks: ChunkRef[], table: SharedArrayBuffer): void {
+    this.startPhase();
     this.recycleBuffers();
     this.attach(table);
     this.credits = 0;
@@ -385,6 +398,7 @@ class WorkerSearch extends Expansion<unknown, Json> {
       cutOffByDepth: this.cutOffByDepth,
       chunkBufferBytes: this.chunkBufferBytes,
       heapUsed: getHeapStatistics().used_heap_size,
+      busyMs: performance.now() - this.phaseStart - this.pausedMs,
     });
     this.levelChunks = [];
     links.newParentBuffers = [];

@@ -5,6 +5,8 @@ import type {
   CheckResult,
   Failure,
   Json,
+  ParallelExhaustiveStats,
+  ParallelProfile,
   RandomStats,
   ScenarioCoverage,
   SourceLocation,
@@ -45,6 +47,13 @@ export interface TestStats {
   ampleExpansions?: number;
   /** With symmetry reduction (a test's `symmetric (...)`): the types whose instances were interchangeable. */
   symmetricTypes?: string[];
+  /** When worker threads ran the search: how many, what they took over from the probe, and where the time went. */
+  parallel?: {
+    workers: number;
+    seededStates: number;
+    workersPrepared: boolean;
+    profile: ParallelProfile;
+  };
 }
 
 /** One step of a counterexample as reporters show it (a checker StepLabel fits). */
@@ -311,6 +320,12 @@ export type LivenessReport =
     };
 
 /** The partial-order reduction figures of exhaustive stats, when the search used it. */
+function parallelStats(s: object): Pick<TestStats, "parallel"> {
+  if (!("profile" in s)) return {};
+  const { workers, seededStates, workersPrepared, profile } = s as ParallelExhaustiveStats;
+  return { parallel: { workers, seededStates, workersPrepared, profile } };
+}
+
 function partialOrderStats(s: object): Pick<TestStats, "expandedStates" | "ampleExpansions"> {
   const { expandedStates, ampleExpansions } = s as Pick<TestStats, "expandedStates" | "ampleExpansions">;
   return ampleExpansions === undefined ? {} : { expandedStates, ampleExpansions };
@@ -351,6 +366,7 @@ export function testOutcomeFromResult(input: TestOutcomeInput): TestOutcome {
           maxDepth: s.maxDepth,
           elapsedMs: s.elapsedMs,
           ...partialOrderStats(s),
+          ...parallelStats(s),
           ...(input.symmetricTypes?.length && (input.mode ?? "exhaustive") === "exhaustive"
             ? { symmetricTypes: [...input.symmetricTypes] }
             : {}),
