@@ -459,19 +459,19 @@ export function checkExhaustiveAsync<S, Step extends Json>(
 /**
  * checkExhaustiveAsync that also gives, when `maxStates` stopped it during an
  * expansion, where it stands (SearchContinuation), for a parallel search to go on from.
- * `reached.then` runs once the search has found `reached.states` states (the
+ * `reached.onReached` runs once the search has found `reached.states` states (the
  * caller starts the workers that may go on from it).
  */
 export async function probeExhaustiveAsync<S, Step extends Json>(
   model: Model<S, Step>,
   options: ExhaustiveOptions = {},
-  reached?: { states: number; then: () => void },
+  reached?: { states: number; onReached: () => void },
 ): Promise<{ result: CheckResult<ExhaustiveStats>; continuation: SearchContinuation | null }> {
   const run = new BfsRun(model, options, YIELD_EVERY_MS);
   run.probing = true;
   if (reached !== undefined) {
     run.reachedAt = reached.states - 1;
-    run.reached = reached.then;
+    run.reached = reached.onReached;
   }
   const result = await run.runAsync();
   return { result, continuation: result.kind === "bounded" ? run.continuation : null };

@@ -338,7 +338,7 @@ async function runExhaustive<S, Step extends Json>(
       const reached =
         prepare === undefined
           ? undefined
-          : { states: Math.ceil(probeCap * PREPARE_WORKERS_AT), then: prepare };
+          : { states: Math.ceil(probeCap * PREPARE_WORKERS_AT), onReached: prepare };
       const probed = await probeExhaustiveAsync(model, options, reached);
       continuation = probed.continuation;
       return probed.result;

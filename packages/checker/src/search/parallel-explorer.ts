@@ -166,7 +166,11 @@ export interface ParallelExhaustiveStats extends ExhaustiveStats {
 export interface ParallelProfile {
   /** The single-threaded probe the search went on from (serial). */
   probeMs: number;
-  /** The coordinator alone, outside the workers' phases: building the model, taking over the probe, bookkeeping at barriers (serial). */
+  /**
+   * The coordinator alone, outside the workers' phases (serial): building the
+   * model, taking over the probe, bookkeeping at barriers, and after a
+   * failure the single-threaded search for its shortest counterexample.
+   */
   coordinatorMs: number;
   /** Growing the visited table while every worker waits (serial). */
   growthMs: number;
@@ -336,14 +340,15 @@ export class ParallelExplorer {
    */
   prepare(factory: ModelFactory): void {
     if (this.closed || this.busy) return;
-    let handles: WorkerHandle[];
     try {
-      handles = this.startedWorkers();
+      const handles = this.startedWorkers();
+      for (const handle of handles)
+        handle.worker.postMessage({ type: "prepare", factory } satisfies ToWorker);
+      this.prepared = factory;
     } catch {
-      return; // the search that needs them tries again and reports why they cannot start
+      // The search that needs them tries again and reports why they cannot start.
     }
-    for (const handle of handles) handle.worker.postMessage({ type: "prepare", factory } satisfies ToWorker);
-    this.prepared = factory;
+    this.setRef(false); // idle until a search: they do not keep the process alive
   }
 
   /** Terminates the worker threads; the explorer cannot be used afterwards. */

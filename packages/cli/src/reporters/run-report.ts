@@ -319,13 +319,14 @@ export type LivenessReport =
       quotient?: boolean;
     };
 
-/** The partial-order reduction figures of exhaustive stats, when the search used it. */
+/** The parallel search's figures, when worker threads ran it. */
 function parallelStats(s: object): Pick<TestStats, "parallel"> {
   if (!("profile" in s)) return {};
   const { workers, seededStates, workersPrepared, profile } = s as ParallelExhaustiveStats;
   return { parallel: { workers, seededStates, workersPrepared, profile } };
 }
 
+/** The partial-order reduction figures of exhaustive stats, when the search used it. */
 function partialOrderStats(s: object): Pick<TestStats, "expandedStates" | "ampleExpansions"> {
   const { expandedStates, ampleExpansions } = s as Pick<TestStats, "expandedStates" | "ampleExpansions">;
   return ampleExpansions === undefined ? {} : { expandedStates, ampleExpansions };
