@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fingerprint, fingerprintHex, fingerprintInto } from "../src/fingerprint.js";
-import { FingerprintSet } from "../src/store/fingerprint-set.js";
+import { FingerprintSet, GROWTH, MAX_LOAD } from "../src/store/fingerprint-set.js";
 
 function randomBytes(count: number, length: number, seed: number): Uint8Array[] {
   // A small LCG: deterministic inputs without fast-check's shrinking machinery.
@@ -107,17 +107,18 @@ describe("FingerprintSet", () => {
     );
   });
 
-  it("grows by doubling at 0.75 load and stays under 16 bytes per entry at that load", () => {
-    const set = new FingerprintSet({ initialCapacity: 1024 });
-    expect(set.capacity).toBe(1024);
-    for (let i = 1; i <= 768; i++) set.add(i, Math.imul(i, 0x27d4eb2f) >>> 0);
-    expect(set.capacity).toBe(1024);
-    expect(set.bytesUsed).toBe(1024 * 8);
-    expect(set.bytesUsed / set.size).toBeLessThan(16);
+  it("grows by GROWTH at MAX_LOAD, to a capacity that need not be a power of two", () => {
+    const set = new FingerprintSet({ initialCapacity: 1000 });
+    expect(set.capacity).toBe(1000);
+    const full = Math.floor(1000 * MAX_LOAD);
+    for (let i = 1; i <= full; i++) set.add(i, Math.imul(i, 0x27d4eb2f) >>> 0);
+    expect(set.capacity).toBe(1000);
+    expect(set.bytesUsed).toBe(1000 * 8);
+    expect(set.bytesUsed / set.size).toBeLessThan(10);
     set.add(999_999, 1);
-    expect(set.capacity).toBe(2048);
-    expect(set.size).toBe(769);
-    for (let i = 1; i <= 768; i++) expect(set.has(i, Math.imul(i, 0x27d4eb2f) >>> 0)).toBe(true);
+    expect(set.capacity).toBe(1000 * GROWTH);
+    expect(set.size).toBe(full + 1);
+    for (let i = 1; i <= full; i++) expect(set.has(i, Math.imul(i, 0x27d4eb2f) >>> 0)).toBe(true);
     expect(set.has(999_999, 1)).toBe(true);
   });
 

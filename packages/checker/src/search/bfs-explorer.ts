@@ -83,7 +83,7 @@ export interface ExhaustiveOptions {
   progressIntervalMs?: number;
   /** Default: no count-based progress, time only. */
   progressEveryStates?: number;
-  /** Initial slots of the visited set (it grows by doubling). */
+  /** Initial slots of the visited set (it grows by GROWTH, fingerprint-set.ts). */
   initialCapacity?: number;
   /** Clock in milliseconds (default performance.now); tests inject one to test timeouts without waiting. */
   now?: () => number;

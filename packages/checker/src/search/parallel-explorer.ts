@@ -21,7 +21,7 @@
 // and before the table grows; at 90% of the budget (or when the grown table
 // would take it there) the search stops with `bounded`, reason "memory",
 // instead of running out of memory. Within that, the table starts small and
-// doubles (rehashed here while every worker is paused) up to half the budget,
+// grows by GROWTH (rehashed here while every worker is paused) up to half the budget,
 // and parent links and frontier take at most the rest.
 //
 // `workers: 1` runs the same code with one worker thread (not a fallback to
@@ -46,6 +46,7 @@ import type { BoundReason, CheckResult, ExhaustiveStats } from "../check-result.
 import { errorMessage } from "../errors.js";
 import type { Json, Model } from "../model.js";
 import { loadModelFromFactory, type ModelFactory } from "../model-factory.js";
+import { grownCapacity, MAX_LOAD } from "../store/fingerprint-set.js";
 import { MAX_FRAME_HEADER, writeFrame } from "../store/frame.js";
 import { LINK_OVERFLOW, linkCode, ParentLinkTable } from "../store/parent-links.js";
 import {
@@ -182,12 +183,10 @@ export interface ParallelProfile {
   levels: number;
 }
 
-/** What the single-threaded search takes per state at most: visited set (doubling), parent link, frontier. */
+/** What the single-threaded search takes per state at most: visited set (growing), parent link, frontier. */
 const SINGLE_BYTES_PER_STATE = 64;
 /** Fraction of the memory budget the visited table may take. */
 const TABLE_SHARE = 0.5;
-/** Load at which the table grows, or at its largest, is full. */
-const MAX_LOAD = 0.8;
 const DEFAULT_INITIAL_SLOTS = 1 << 16;
 const MIN_SLOTS = 16;
 const DEFAULT_CHUNK_BYTES = 16 * 1024;
@@ -531,7 +530,7 @@ class ParallelRun {
     const seeded =
       options.continueFrom === undefined
         ? 0
-        : 2 ** Math.ceil(Math.log2(options.continueFrom.distinct / MAX_LOAD + 1));
+        : grownCapacity(Math.ceil(options.continueFrom.distinct / MAX_LOAD));
     const initial = Math.max(MIN_SLOTS, options.initialCapacity ?? DEFAULT_INITIAL_SLOTS, seeded);
     this.table = SharedFingerprintSet.create(Math.min(this.maxCapacity, initial));
     this.statsBuffer = new SharedArrayBuffer(workers * STAT_WORDS * 8);
@@ -793,7 +792,8 @@ class ParallelRun {
     if (phase.paused.size === 0 || phase.paused.size + phase.done.size < phase.active.size) return;
     for (const [worker, inserted] of phase.paused) this.inserted[worker] = inserted;
     const control = this.control;
-    const grownBytes = Math.min(this.maxCapacity, this.table.capacity * 2) * SHARED_SLOT_BYTES;
+    const grownSlots = grownCapacity(this.table.capacity, this.maxCapacity);
+    const grownBytes = grownSlots * SHARED_SLOT_BYTES;
     if (this.table.capacity >= this.maxCapacity) {
       // Workers pause only while the table may grow; should one not, the budget ends the search.
       Atomics.compareExchange(control, STOP, Stop.None, Stop.Memory);
@@ -801,7 +801,7 @@ class ParallelRun {
       // The grown table (the old one is freed after the rehash) would take the process past the budget.
       this.stopForProcessMemory(grownBytes);
     } else {
-      const grown = SharedFingerprintSet.create(Math.min(this.maxCapacity, this.table.capacity * 2));
+      const grown = SharedFingerprintSet.create(grownSlots);
       const rehashing = performance.now();
       this.table.rehashInto(grown);
       this.growthMs += performance.now() - rehashing;
