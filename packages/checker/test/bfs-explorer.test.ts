@@ -43,7 +43,7 @@ describe("checkExhaustive: state counts", () => {
     expect(stats.distinctStates).toBe(2048);
     expect(stats.visitedSetBytes).toBeGreaterThan(0);
     expect(stats.visitedBytesPerState).toBeCloseTo(stats.visitedSetBytes / 2048);
-    expect(stats.parentLinkBytes).toBeGreaterThanOrEqual(2048 * 6);
+    expect(stats.parentLinkBytes).toBeGreaterThanOrEqual(2048 * 4);
     expect(stats.peakQueueStates).toBeGreaterThan(0);
     expect(stats.peakQueueBytes).toBeGreaterThanOrEqual(stats.peakQueueStates * 10);
   });

@@ -290,7 +290,7 @@ describe("checkExhaustiveParallel: bounds", () => {
 
   it("stops with reason memory when the visited table is full at the budget", async () => {
     // 1.25 MiB: the table may take 640 KiB (81,920 slots: 69,632 states at 0.85 load) of the 90,000
-    // states; parent links (at most 5 x 96 KiB) and small frontier chunks fit in the rest.
+    // states; parent links (at most 6 x 64 KiB) and small frontier chunks fit in the rest.
     const result = await two.check(factory("createCounterModel", { a: 300, b: 300 }), {
       memoryBytes: 1.25 * 1024 * 1024,
       boundProcess: false,

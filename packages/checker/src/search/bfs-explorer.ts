@@ -20,7 +20,7 @@ import type { BoundReason, CheckResult, ExhaustiveStats } from "../check-result.
 import { errorMessage } from "../errors.js";
 import type { Json, Model } from "../model.js";
 import { FingerprintSet } from "../store/fingerprint-set.js";
-import { LINK_OVERFLOW, linkCode, ParentLinkTable } from "../store/parent-links.js";
+import { ParentLinkTable } from "../store/parent-links.js";
 import { StateQueue } from "../store/state-queue.js";
 import type { Trace } from "../trace/trace.js";
 import { type Candidate, NO_FAILURE, SearchStopped } from "./core.js";
@@ -102,41 +102,14 @@ export interface ExhaustiveOptions {
   signal?: AbortSignal;
 }
 
+/** Parent links in chunks of 2^16 states (4 bytes each, see parent-links.ts). */
 const LINK_CHUNK_BITS = 16;
-const LINK_CHUNK_SIZE = 1 << LINK_CHUNK_BITS;
-const LINK_CHUNK_MASK = LINK_CHUNK_SIZE - 1;
 /** About how often the clock is read (ms): checkpoints adapt their spacing in work units to it. */
 const CHECK_MS = 2;
 /** Most work units between two checkpoints. */
 const MAX_CHECK_EVERY = 1024;
 /** checkExhaustiveAsync: how often the event loop gets a turn (ms). */
 const YIELD_EVERY_MS = 50;
-
-/**
- * Parent id and emission ref per state id, in chunked typed arrays (6 bytes
- * per state). Refs that do not fit a 16-bit link code (rare: huge fan-out) go to a side map.
- */
-class ParentLinks extends ParentLinkTable {
-  private count = 0;
-
-  constructor() {
-    super(LINK_CHUNK_BITS);
-  }
-
-  push(parent: number, ref: number): void {
-    const at = this.count & LINK_CHUNK_MASK;
-    if (at === 0) {
-      this.parents.push(new Uint32Array(LINK_CHUNK_SIZE));
-      this.indexes.push(new Uint16Array(LINK_CHUNK_SIZE));
-    }
-    const chunk = this.count >>> LINK_CHUNK_BITS;
-    this.parents[chunk]![at] = parent;
-    const code = linkCode(ref);
-    this.indexes[chunk]![at] = code;
-    if (code === LINK_OVERFLOW) this.overflow.set(this.count, ref);
-    this.count++;
-  }
-}
 
 class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
   private readonly maxStates: number;
@@ -150,7 +123,7 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
 
   private readonly visitedSet: FingerprintSet;
   private readonly queue = new StateQueue();
-  private readonly links = new ParentLinks();
+  private readonly links = new ParentLinkTable(LINK_CHUNK_BITS);
 
   /** States found so far; a state's id is its index in discovery order. */
   private distinct = 0;

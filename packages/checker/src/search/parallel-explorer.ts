@@ -48,7 +48,7 @@ import type { Json, Model } from "../model.js";
 import { loadModelFromFactory, type ModelFactory } from "../model-factory.js";
 import { grownCapacity, MAX_LOAD } from "../store/fingerprint-set.js";
 import { MAX_FRAME_HEADER, writeFrame } from "../store/frame.js";
-import { LINK_OVERFLOW, linkCode, ParentLinkTable } from "../store/parent-links.js";
+import { ParentLinkTable } from "../store/parent-links.js";
 import {
   checkExhaustiveAsync,
   type ExhaustiveOptions,
@@ -251,14 +251,11 @@ function formatBytes(bytes: number): string {
 
 /** Parent links of one worker's states, read from the buffers it shared. */
 class LinkReader extends ParentLinkTable {
-  constructor() {
-    super(LINK_CHUNK_BITS);
-  }
-
   add(done: LevelDone): void {
-    for (const buffer of done.linkParents) this.parents.push(new Uint32Array(buffer));
-    for (const buffer of done.linkIndexes) this.indexes.push(new Uint16Array(buffer));
-    for (const [local, index] of done.linkOverflow) this.overflow.set(local, index);
+    this.adopt(
+      done.linkWords.map((buffer) => new Uint32Array(buffer)),
+      done.linkOverflow,
+    );
   }
 }
 
@@ -543,7 +540,7 @@ class ParallelRun {
     this.ampleBy = zeros();
     this.heapBy = zeros();
     this.chunkBytesBy = zeros();
-    for (let w = 0; w < workers; w++) this.links.push(new LinkReader());
+    for (let w = 0; w < workers; w++) this.links.push(new LinkReader(LINK_CHUNK_BITS, workers, w));
     this.startTime = this.now();
     this.lastProgress = this.startTime;
   }
@@ -665,20 +662,11 @@ class ParallelRun {
     Atomics.store(this.control, DISTINCT, c.distinct);
     const workers = this.workerCount;
     const reader = this.links[0]!;
-    for (let base = 0; base < c.distinct; base += chunkSize) {
-      const parents = new Uint32Array(chunkSize);
-      const indexes = new Uint16Array(chunkSize);
-      for (let i = 0; i < chunkSize && base + i < c.distinct; i++) {
-        const id = base + i;
-        const parent = c.links.parentOf(id);
-        parents[i] = parent === NO_STATE ? NO_STATE : parent * workers;
-        const ref = c.links.refOf(id);
-        indexes[i] = linkCode(ref);
-        if (indexes[i] === LINK_OVERFLOW) reader.overflow.set(id, ref);
-      }
-      reader.parents.push(parents);
-      reader.indexes.push(indexes);
+    for (let id = 0; id < c.distinct; id++) {
+      const parent = c.links.parentOf(id);
+      reader.push(parent === NO_STATE ? NO_STATE : parent * workers, c.links.refOf(id));
     }
+    reader.skipTo(this.firstLocal);
     const chunks = (from: number, to: number): ChunkRef[] => {
       const out: ChunkRef[] = [];
       const per = this.options.chunkStates ?? DEFAULT_CHUNK_STATES;

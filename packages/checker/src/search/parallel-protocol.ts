@@ -6,13 +6,12 @@
 // state's parent link without any global numbering step at the level barrier.
 import type { MessagePort } from "node:worker_threads";
 import type { ModelFactory } from "../model-factory.js";
+import type { OverflowLink } from "../store/parent-links.js";
 import type { Candidate } from "./core.js";
 
 // The parent of the initial states (and the ref of "no state") is core.ts's NO_STATE.
-/** Parent links are stored in shared chunks of 2^LINK_CHUNK_BITS states (6 bytes each). */
+/** Parent links are stored in shared chunks of 2^LINK_CHUNK_BITS states (4 bytes each, see parent-links.ts). */
 export const LINK_CHUNK_BITS = 14;
-// Parent links store emission refs (successors' k-th step, or ampleSuccessors'
-// with partial-order reduction) as 16-bit codes: see linkCode in parent-links.ts.
 /** No failure found yet (the initial value of BEST_LENGTH). */
 export const NO_LENGTH = 0x7fffffff;
 
@@ -118,11 +117,10 @@ export interface LevelDone {
   worker: number;
   /** States discovered in this level, in discovery order. */
   chunks: ChunkRef[];
-  /** Parent-link buffers started in this level (Uint32 parent refs, Uint16 link codes). */
-  linkParents: SharedArrayBuffer[];
-  linkIndexes: SharedArrayBuffer[];
-  /** Emission refs without a 16-bit link code found in this level: [local index, ref]. */
-  linkOverflow: [number, number][];
+  /** Parent-link chunks started in this level (Uint32 link words, see parent-links.ts). */
+  linkWords: SharedArrayBuffer[];
+  /** Links that do not fit a word, found in this level. */
+  linkOverflow: OverflowLink[];
   /** stopOnFirst: this worker's best failure if it improved; else the failures new or shortened in this level. */
   candidates: Candidate[];
   /** Cumulative figures of this worker. */

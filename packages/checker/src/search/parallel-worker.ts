@@ -10,7 +10,7 @@ import { errorMessage } from "../errors.js";
 import type { Json, Model } from "../model.js";
 import { loadModelFromFactory } from "../model-factory.js";
 import { type FrameCursor, MAX_FRAME_HEADER, readFrame, writeFrame } from "../store/frame.js";
-import { LINK_OVERFLOW, linkCode } from "../store/parent-links.js";
+import { ParentLinkTable } from "../store/parent-links.js";
 import { SharedFingerprintSet } from "../store/shared-fingerprint-set.js";
 import { NO_STATE, SearchStopped } from "./core.js";
 import { Expansion } from "./expansion.js";
@@ -39,42 +39,8 @@ import {
   type WorkerStart,
 } from "./parallel-protocol.js";
 
-const LINK_CHUNK_SIZE = 1 << LINK_CHUNK_BITS;
-const LINK_CHUNK_MASK = LINK_CHUNK_SIZE - 1;
 /** Expansions between two updates of the live figures. */
 const PUBLISH_EVERY = 1024;
-
-/** This worker's parent links, in shared buffers the coordinator reads for counterexamples. */
-class LinkWriter {
-  private parents: Uint32Array | null = null;
-  private indexes: Uint16Array | null = null;
-  private count = 0;
-  newParentBuffers: SharedArrayBuffer[] = [];
-  newIndexBuffers: SharedArrayBuffer[] = [];
-  newOverflow: [number, number][] = [];
-
-  /** Starts at local index `first` (a multiple of the link chunk size): the ones below are the probe's. */
-  skipTo(first: number): void {
-    this.count = first;
-  }
-
-  push(parent: number, ref: number): void {
-    const at = this.count & LINK_CHUNK_MASK;
-    if (at === 0) {
-      const parentBuffer = new SharedArrayBuffer(LINK_CHUNK_SIZE * 4);
-      const indexBuffer = new SharedArrayBuffer(LINK_CHUNK_SIZE * 2);
-      this.newParentBuffers.push(parentBuffer);
-      this.newIndexBuffers.push(indexBuffer);
-      this.parents = new Uint32Array(parentBuffer);
-      this.indexes = new Uint16Array(indexBuffer);
-    }
-    this.parents![at] = parent;
-    const code = linkCode(ref);
-    this.indexes![at] = code;
-    if (code === LINK_OVERFLOW) this.newOverflow.push([this.count, ref]);
-    this.count++;
-  }
-}
 
 class WorkerSearch extends Expansion<unknown, Json> {
   private readonly port: NonNullable<typeof parentPort>;
@@ -89,7 +55,10 @@ class WorkerSearch extends Expansion<unknown, Json> {
   private readonly countExactly: boolean;
   private readonly chunkBytes: number;
   private readonly chunkStates: number;
-  private readonly links = new LinkWriter();
+  /** This worker's parent links, in shared chunks the coordinator reads for counterexamples. */
+  private readonly links: ParentLinkTable;
+  /** Link chunks already sent to the coordinator. */
+  private linkChunksSent = 0;
 
   private credits = 0;
   private inserted = 0;
@@ -135,10 +104,17 @@ class WorkerSearch extends Expansion<unknown, Json> {
     this.chunkBytes = config.chunkBytes;
     this.chunkStates = config.chunkStates;
     this.maxLocal = Math.floor((NO_STATE - 1 - start.id) / start.workers);
+    this.links = new ParentLinkTable(
+      LINK_CHUNK_BITS,
+      start.workers,
+      start.id,
+      (words) => new Uint32Array(new SharedArrayBuffer(words * 4)),
+    );
     // Going on from a probe: its states are worker 0's first local indexes (parallel-explorer.ts seedFrom).
     if (start.id === 0 && config.firstLocal > 0) {
       this.distinct = config.firstLocal;
       this.links.skipTo(config.firstLocal);
+      this.linkChunksSent = this.links.chunkCount;
     }
   }
 
@@ -386,9 +362,8 @@ class WorkerSearch extends Expansion<unknown, Json> {
       run: this.run,
       worker: this.id,
       chunks: this.levelChunks,
-      linkParents: links.newParentBuffers,
-      linkIndexes: links.newIndexBuffers,
-      linkOverflow: links.newOverflow,
+      linkWords: links.chunksFrom(this.linkChunksSent).map((chunk) => chunk.buffer as SharedArrayBuffer),
+      linkOverflow: links.takeOverflow(),
       candidates: this.failures.takeChanged(),
       inserted: this.inserted,
       distinct: this.distinct,
@@ -401,9 +376,7 @@ class WorkerSearch extends Expansion<unknown, Json> {
       busyMs: performance.now() - this.phaseStart - this.pausedMs,
     });
     this.levelChunks = [];
-    links.newParentBuffers = [];
-    links.newIndexBuffers = [];
-    links.newOverflow = [];
+    this.linkChunksSent = links.chunkCount;
   }
 
   private fail(message: string, error: unknown, stateRef: number | null): void {
