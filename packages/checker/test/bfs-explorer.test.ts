@@ -45,7 +45,8 @@ describe("checkExhaustive: state counts", () => {
     expect(stats.visitedBytesPerState).toBeCloseTo(stats.visitedSetBytes / 2048);
     expect(stats.parentLinkBytes).toBeGreaterThanOrEqual(2048 * 4);
     expect(stats.peakQueueStates).toBeGreaterThan(0);
-    expect(stats.peakQueueBytes).toBeGreaterThanOrEqual(stats.peakQueueStates * 10);
+    // Each frontier entry takes at least its delta's header and length bytes.
+    expect(stats.peakQueueBytes).toBeGreaterThanOrEqual(stats.peakQueueStates * 2);
   });
 
   it("expands states in breadth-first order, each once", () => {

@@ -1,10 +1,12 @@
 // The compact encodings of the search's stores (issue 15): parent links packed
-// in one word with an overflow for the rest, and the visited set's
-// non-power-of-two growth, each against a plain reference.
+// in one word with an overflow for the rest, the frontier's deltas, and the
+// visited set's non-power-of-two growth, each against a plain reference.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { NO_STATE } from "../src/search/core.js";
+import { DeltaReader, DeltaWriter, MAX_DELTA_HEADER } from "../src/store/delta-frame.js";
 import { FingerprintSet } from "../src/store/fingerprint-set.js";
+import type { FrameCursor } from "../src/store/frame.js";
 import {
   LINK_OVERFLOW,
   linkCode,
@@ -83,6 +85,62 @@ describe("parent links", () => {
       expect(reader.parentOf(id)).toBe(id % 3 === 0 ? NO_STATE : id + 1);
       expect(reader.refOf(id)).toBe(id % 5 === 0 ? 1000 + id : id % 7);
     }
+  });
+});
+
+/** Byte strings near each other (as a frontier's siblings are), and some empty or long ones. */
+const entries = fc.array(
+  fc.oneof(
+    { weight: 6, arbitrary: fc.tuple(fc.nat(40), fc.nat(255), fc.integer({ min: -2, max: 2 })) },
+    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 600 }) },
+    { weight: 1, arbitrary: fc.constant(new Uint8Array(0)) },
+  ),
+  { maxLength: 200 },
+);
+
+/** The entries, each tuple an edit of the entry before: byte `at` set to `value`, length changed by `grow`. */
+function materialize(list: (Uint8Array | [number, number, number])[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let previous = new Uint8Array(12);
+  for (const item of list) {
+    let next: Uint8Array;
+    if (item instanceof Uint8Array) next = item;
+    else {
+      const [at, value, grow] = item;
+      next = new Uint8Array(Math.max(0, previous.length + grow));
+      next.set(previous.subarray(0, next.length));
+      if (next.length > 0) next[at % next.length] = value;
+    }
+    out.push(next);
+    previous = next;
+  }
+  return out;
+}
+
+describe("frontier deltas", () => {
+  it("read back every entry as written, in at most its length plus MAX_DELTA_HEADER bytes", () => {
+    fc.assert(
+      fc.property(entries, fc.nat(50), (list, resetAt) => {
+        const written = materialize(list);
+        const view = new Uint8Array(written.reduce((sum, e) => sum + MAX_DELTA_HEADER + e.length, 0));
+        const writer = new DeltaWriter();
+        let pos = 0;
+        written.forEach((e, i) => {
+          if (i === resetAt) writer.reset();
+          const end = writer.write(view, pos, e);
+          if (end - pos > MAX_DELTA_HEADER + e.length) throw new Error("delta longer than its bound");
+          pos = end;
+        });
+        const reader = new DeltaReader();
+        const cursor: FrameCursor = { pos: 0 };
+        const ok = written.every((e, i) => {
+          if (i === resetAt) reader.reset();
+          return reader.read(view, cursor).join(",") === e.join(",");
+        });
+        return ok && cursor.pos === pos;
+      }),
+      SEED,
+    );
   });
 });
 

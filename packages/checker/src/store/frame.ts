@@ -14,12 +14,7 @@ export const MAX_FRAME_HEADER = 5;
  */
 export function writeFrame(view: Uint8Array, pos: number, bytes: Uint8Array): number {
   const size = bytes.length;
-  let rest = size;
-  while (rest >= 0x80) {
-    view[pos++] = (rest & 0x7f) | 0x80;
-    rest >>>= 7;
-  }
-  view[pos++] = rest;
+  pos = writeVarint(view, pos, size);
   // Short entries are copied by hand (set() has a fixed cost per call), as the
   // parallel worker's copy of this did: measured when the two copies became
   // this one, writing 10-byte entries (TwoPhase's states are about that size)
@@ -43,15 +38,34 @@ export interface FrameCursor {
  * buffer is); moves the cursor past it.
  */
 export function readFrame(view: Uint8Array, cursor: FrameCursor): Uint8Array {
+  const size = readVarint(view, cursor);
+  const pos = cursor.pos;
+  cursor.pos = pos + size;
+  return view.subarray(pos, pos + size);
+}
+
+/** Writes `value` (a uint32) as a LEB128 varint at `pos`; returns the position after it. */
+export function writeVarint(view: Uint8Array, pos: number, value: number): number {
+  let rest = value;
+  while (rest >= 0x80) {
+    view[pos++] = (rest & 0x7f) | 0x80;
+    rest >>>= 7;
+  }
+  view[pos++] = rest;
+  return pos;
+}
+
+/** The LEB128 varint at `cursor.pos`; moves the cursor past it. */
+export function readVarint(view: Uint8Array, cursor: FrameCursor): number {
   let pos = cursor.pos;
-  let size = 0;
+  let value = 0;
   let shift = 0;
   for (;;) {
     const byte = view[pos++]!;
-    size |= (byte & 0x7f) << shift;
+    value |= (byte & 0x7f) << shift;
     if (byte < 0x80) break;
     shift += 7;
   }
-  cursor.pos = pos + size;
-  return view.subarray(pos, pos + size);
+  cursor.pos = pos;
+  return value >>> 0;
 }

@@ -1,10 +1,11 @@
 // The BFS frontier as a FIFO of encoded states in large byte chunks, each entry
-// prefixed by its length as a LEB128 varint (one byte for states under 128
-// bytes; the framing is frame.ts's).
+// written as a delta against the entry before it (delta-frame.ts: siblings
+// share most of their bytes).
 // Millions of small Uint8Arrays would cost ~100 bytes of object overhead each
 // and churn the GC; chunks cost nothing per entry and are released as soon as
 // the reader has moved past them.
-import { type FrameCursor, MAX_FRAME_HEADER, readFrame, writeFrame } from "./frame.js";
+import { DeltaReader, DeltaWriter, MAX_DELTA_HEADER } from "./delta-frame.js";
+import type { FrameCursor } from "./frame.js";
 
 const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -17,6 +18,8 @@ export class StateQueue {
   private head = 0;
   /** Where the next entry of the head chunk starts. */
   private readonly read: FrameCursor = { pos: 0 };
+  private readonly writer = new DeltaWriter();
+  private readonly reader = new DeltaReader();
   private writePos = 0;
   private writeChunk: Uint8Array;
   /** One consumed chunk kept for reuse, so a steady-state queue allocates nothing. */
@@ -38,7 +41,7 @@ export class StateQueue {
     return this.entries;
   }
 
-  /** Bytes of entries waiting (payload plus length prefixes). */
+  /** Bytes of entries waiting (as written: deltas with their headers). */
   get bytes(): number {
     return this.liveBytes;
   }
@@ -61,9 +64,9 @@ export class StateQueue {
   /** Appends a copy of `entry`. */
   push(entry: Uint8Array): void {
     const size = entry.length;
-    if (this.writePos + MAX_FRAME_HEADER + size > this.writeChunk.length) this.startChunk(size);
+    if (this.writePos + MAX_DELTA_HEADER + size > this.writeChunk.length) this.startChunk(size);
     const start = this.writePos;
-    const pos = writeFrame(this.writeChunk, start, entry);
+    const pos = this.writer.write(this.writeChunk, start, entry);
     this.writePos = pos;
     this.ends[this.ends.length - 1] = pos;
     this.entries++;
@@ -74,21 +77,21 @@ export class StateQueue {
 
   /**
    * Removes the oldest entry and returns a view of it, valid until the next
-   * `shift` (its chunk may then be reused). Undefined when the queue is empty.
+   * `shift`. Undefined when the queue is empty.
    */
   shift(): Uint8Array | undefined {
     if (this.entries === 0) return undefined;
     const read = this.read;
     if (read.pos >= this.ends[this.head]!) this.releaseHead();
     const start = read.pos;
-    const view = readFrame(this.chunks[this.head]!, read);
+    const view = this.reader.read(this.chunks[this.head]!, read);
     this.entries--;
     this.liveBytes -= read.pos - start;
     return view;
   }
 
   private startChunk(entrySize: number): void {
-    const needed = entrySize + MAX_FRAME_HEADER;
+    const needed = entrySize + MAX_DELTA_HEADER;
     let chunk: Uint8Array;
     if (needed <= this.chunkBytes && this.spare !== null) {
       chunk = this.spare;
