@@ -47,7 +47,7 @@ import { errorMessage } from "../errors.js";
 import type { Json, Model } from "../model.js";
 import { loadModelFromFactory, type ModelFactory } from "../model-factory.js";
 import { grownCapacity, MAX_LOAD } from "../store/fingerprint-set.js";
-import { MAX_FRAME_HEADER, writeFrame } from "../store/frame.js";
+import { DeltaWriter, MAX_DELTA_HEADER } from "../store/delta-frame.js";
 import { ParentLinkTable } from "../store/parent-links.js";
 import {
   checkExhaustiveAsync,
@@ -673,11 +673,14 @@ class ParallelRun {
       for (let start = from; start < to; start += per) {
         const end = Math.min(to, start + per);
         let size = 0;
-        for (let id = start; id < end; id++) size += MAX_FRAME_HEADER + c.frontier[id - c.firstId]!.length;
-        const buffer = new SharedArrayBuffer(size);
-        const view = new Uint8Array(buffer);
+        for (let id = start; id < end; id++) size += MAX_DELTA_HEADER + c.frontier[id - c.firstId]!.length;
+        // Written in a scratch buffer, then copied to a shared one of the size the deltas took.
+        const scratch = new Uint8Array(size);
         let pos = 0;
-        for (let id = start; id < end; id++) pos = writeFrame(view, pos, c.frontier[id - c.firstId]!);
+        const deltas = new DeltaWriter();
+        for (let id = start; id < end; id++) pos = deltas.write(scratch, pos, c.frontier[id - c.firstId]!);
+        const buffer = new SharedArrayBuffer(pos);
+        new Uint8Array(buffer).set(scratch.subarray(0, pos));
         out.push({ buffer, bytes: pos, owner: 0, first: start, count: end - start });
       }
       return out;

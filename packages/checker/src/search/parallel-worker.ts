@@ -9,7 +9,8 @@ import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "
 import { errorMessage } from "../errors.js";
 import type { Json, Model } from "../model.js";
 import { loadModelFromFactory } from "../model-factory.js";
-import { type FrameCursor, MAX_FRAME_HEADER, readFrame, writeFrame } from "../store/frame.js";
+import { DeltaReader, DeltaWriter, MAX_DELTA_HEADER } from "../store/delta-frame.js";
+import type { FrameCursor } from "../store/frame.js";
 import { ParentLinkTable } from "../store/parent-links.js";
 import { SharedFingerprintSet } from "../store/shared-fingerprint-set.js";
 import { NO_STATE, SearchStopped } from "./core.js";
@@ -68,7 +69,10 @@ class WorkerSearch extends Expansion<unknown, Json> {
   /** Local indexes from here on would give refs that do not fit in 32 bits. */
   private readonly maxLocal: number;
 
-  // Frontier chunks this worker writes.
+  // Frontier chunks this worker writes, each entry a delta against the one
+  // before in its chunk (a chunk is read from its start by one worker).
+  private readonly deltas = new DeltaWriter();
+  private readonly reader = new DeltaReader();
   private writeBuffer: SharedArrayBuffer | null = null;
   private writeView: Uint8Array | null = null;
   private writePos = 0;
@@ -227,18 +231,18 @@ class WorkerSearch extends Expansion<unknown, Json> {
     const size = bytes.length;
     if (
       this.writeView === null ||
-      this.writePos + MAX_FRAME_HEADER + size > this.writeView.length ||
+      this.writePos + MAX_DELTA_HEADER + size > this.writeView.length ||
       this.chunkCount >= this.chunkStates
     ) {
       this.startChunk(size, local);
     }
-    this.writePos = writeFrame(this.writeView!, this.writePos, bytes);
+    this.writePos = this.deltas.write(this.writeView!, this.writePos, bytes);
     this.chunkCount++;
   }
 
   private startChunk(entrySize: number, local: number): void {
     this.finishChunk();
-    const needed = entrySize + MAX_FRAME_HEADER;
+    const needed = entrySize + MAX_DELTA_HEADER;
     let buffer: SharedArrayBuffer | undefined;
     if (needed <= this.chunkBytes) buffer = this.freeBuffers.pop();
     if (buffer === undefined) {
@@ -251,6 +255,7 @@ class WorkerSearch extends Expansion<unknown, Json> {
     this.writePos = 0;
     this.chunkFirst = local;
     this.chunkCount = 0;
+    this.deltas.reset();
   }
 
   private finishChunk(): void {
@@ -325,13 +330,14 @@ class WorkerSearch extends Expansion<unknown, Json> {
         const chunk = chunks[claimed]!;
         const view = new Uint8Array(chunk.buffer, 0, chunk.bytes);
         const cursor: FrameCursor = { pos: 0 };
+        this.reader.reset();
         for (let i = 0; i < chunk.count; i++) {
           if (Atomics.load(control, STOP) !== Stop.None) break claim;
           if (Atomics.load(control, PAUSE) !== 0) this.pause();
           const bestLength = Atomics.load(control, BEST_LENGTH);
           // Failures found from here on are no shorter than the best one.
           if (bestLength <= depth + 1) break claim;
-          const bytes = readFrame(view, cursor);
+          const bytes = this.reader.read(view, cursor);
           ref = (chunk.first + i) * workers + chunk.owner;
           this.enter(ref, depth, bestLength !== NO_LENGTH);
           this.expandState(this.model.decode(bytes));
