@@ -153,6 +153,8 @@ export interface ParallelExhaustiveStats extends ExhaustiveStats {
   peakRssBytes: number;
   /** States taken over from the single-threaded probe (ParallelCheckOptions.continueFrom); 0 when none. */
   seededStates: number;
+  /** The most bytes of frontier chunk buffers the workers held at a level barrier (peakQueueBytes: the bytes written in them). */
+  peakChunkBufferBytes: number;
   /** The workers had built the model before the search began (ParallelExplorer.prepare), so their start-up was not part of it. */
   workersPrepared: boolean;
   /** Where the time went, serial and parallel (docs/performance.md, "Scaling"). */
@@ -240,6 +242,10 @@ import(workerData.tsxApi)
 function tsxEsmApiUrl(): string {
   const commonJs = createRequire(import.meta.url).resolve("tsx/esm/api");
   return pathToFileURL(commonJs.replace(/\.cjs$/, ".mjs")).href;
+}
+
+function sum(figures: number[]): number {
+  return figures.reduce((a, b) => a + b, 0);
 }
 
 function formatBytes(bytes: number): string {
@@ -485,6 +491,7 @@ class ParallelRun {
   private cutOffByDepth = false;
   private peakQueueStates = 0;
   private peakQueueBytes = 0;
+  private peakChunkBufferBytes = 0;
   private levelStates = 0;
   private levelBytes = 0;
   private currentDepth = 0;
@@ -843,6 +850,7 @@ class ParallelRun {
     // Both levels' chunks are held until the barrier.
     this.peakQueueStates = Math.max(this.peakQueueStates, this.levelStates + nextStates);
     this.peakQueueBytes = Math.max(this.peakQueueBytes, nextBytes + this.levelBytes);
+    this.peakChunkBufferBytes = Math.max(this.peakChunkBufferBytes, sum(this.chunkBytesBy));
     this.levelStates = nextStates;
     this.levelBytes = nextBytes;
     const stop = Atomics.load(this.control, STOP) as Stop;
@@ -918,7 +926,7 @@ class ParallelRun {
   private usedBytes(): number {
     let linkBytes = 0;
     for (const links of this.links) linkBytes += links.bytes;
-    return this.table.bytes + linkBytes + this.chunkBytesBy.reduce((a, b) => a + b, 0);
+    return this.table.bytes + linkBytes + sum(this.chunkBytesBy);
   }
 
   private timeoutReached(): boolean {
@@ -1108,7 +1116,6 @@ class ParallelRun {
   private stats(): ParallelExhaustiveStats {
     let parentLinkBytes = 0;
     for (const links of this.links) parentLinkBytes += links.bytes;
-    const sum = (figures: number[]) => figures.reduce((a, b) => a + b, 0);
     const partialOrder = this.model !== null && usesPartialOrder(this.model, this.options);
     return exhaustiveStats(
       {
@@ -1134,6 +1141,7 @@ class ParallelRun {
         memoryBudgetBytes: this.budget,
         peakRssBytes: this.peakRss,
         seededStates: this.seededStates,
+        peakChunkBufferBytes: this.peakChunkBufferBytes,
         workersPrepared: this.allPrepared,
         profile: this.profile(),
       },
