@@ -64,18 +64,20 @@ export class DeltaWriter {
 
 /** Reads entries a DeltaWriter wrote, in the same order. */
 export class DeltaReader {
-  /** The previous entry, and the buffer the next one is built in (they swap). */
-  private previous = new Uint8Array(64);
-  private next = new Uint8Array(64);
-  private previousLength = 0;
+  /** The entry last read, rebuilt in place into the next one (same length: only its changed bytes). */
+  private entry = new Uint8Array(64);
+  private entryLength = 0;
+  /** The view last returned, of `viewOf`, reused while the length stays (no allocation per entry). */
+  private view = this.entry.subarray(0, 0);
+  private viewOf = this.entry;
 
   reset(): void {
-    this.previousLength = 0;
+    this.entryLength = 0;
   }
 
   /**
    * The entry at `cursor.pos` of `view`, as a view of a buffer of this reader
-   * that stays valid until the read after next; moves the cursor past it.
+   * that stays valid until the next read; moves the cursor past it.
    */
   read(view: Uint8Array, cursor: FrameCursor): Uint8Array {
     const header = view[cursor.pos++]!;
@@ -85,21 +87,23 @@ export class DeltaReader {
     if (suffix === LONG) suffix = readVarint(view, cursor);
     const middle = readVarint(view, cursor);
     const size = prefix + middle + suffix;
-    const previous = this.previous;
-    let next = this.next;
-    if (size > next.length) {
-      next = new Uint8Array(Math.max(size, next.length * 2));
-      this.next = next;
+    let entry = this.entry;
+    if (size > entry.length) {
+      entry = new Uint8Array(Math.max(size, entry.length * 2));
+      entry.set(this.entry.subarray(0, this.entryLength));
+      this.entry = entry;
     }
-    for (let i = 0; i < prefix; i++) next[i] = previous[i]!;
-    copy(next, prefix, view, cursor.pos, middle);
+    // The shared suffix moves when the length changes; the prefix stays where it is.
+    if (suffix > 0 && size !== this.entryLength)
+      entry.copyWithin(size - suffix, this.entryLength - suffix, this.entryLength);
+    copy(entry, prefix, view, cursor.pos, middle);
     cursor.pos += middle;
-    for (let i = size - suffix, from = this.previousLength - suffix; i < size; i++)
-      next[i] = previous[from++]!;
-    this.next = previous;
-    this.previous = next;
-    this.previousLength = size;
-    return next.subarray(0, size);
+    this.entryLength = size;
+    if (this.view.length !== size || this.viewOf !== entry) {
+      this.view = entry.subarray(0, size);
+      this.viewOf = entry;
+    }
+    return this.view;
   }
 }
 
