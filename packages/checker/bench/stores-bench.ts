@@ -12,6 +12,7 @@
 import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import type { ExhaustiveStats } from "../src/check-result.js";
 import type { ParallelExhaustiveStats } from "../src/search/parallel-explorer.js";
 import { createFlModel, flModelFactory } from "../src/fl/fl-factory.js";
@@ -32,11 +33,6 @@ interface Figures {
   seconds: number;
   cpuSeconds: number;
   load: string;
-}
-
-function argument(name: string): string | undefined {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? process.argv[at + 1] : undefined;
 }
 
 const load = () =>
@@ -75,9 +71,7 @@ function spawnRun(rms: number, workers: number): Figures {
   return JSON.parse(child.stdout.trim().split("\n").at(-1)!) as Figures;
 }
 
-function main(): void {
-  const rms = Number(argument("--rms") ?? 9);
-  const workerCounts = (argument("--workers") ?? "1,2").split(",").map(Number);
+function main(rms: number, workerCounts: number[]): void {
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
   console.log(`TwoPhase rms=${rms} (${MODEL}); load average ${load()}`);
   for (const workers of workerCounts) {
@@ -102,6 +96,14 @@ function main(): void {
   }
 }
 
-const childAt = process.argv.indexOf("--child");
-if (childAt >= 0) await runChild(Number(process.argv[childAt + 1]), Number(process.argv[childAt + 2]));
-else main();
+// `--child RMS WORKERS`: one run (spawnRun).
+const { values, positionals } = parseArgs({
+  options: {
+    rms: { type: "string", default: "9" },
+    workers: { type: "string", default: "1,2" },
+    child: { type: "boolean" },
+  },
+  allowPositionals: true,
+});
+if (values.child) await runChild(Number(positionals[0]), Number(positionals[1]));
+else main(Number(values.rms), values.workers.split(",").map(Number));
