@@ -55,7 +55,7 @@ export class DeltaWriter {
       // Only the bytes in between differ from what `previous` holds.
       for (let i = prefix, end = prefix + middle; i < end; i++) previous[i] = bytes[i]!;
     } else {
-      previous.set(bytes.subarray(prefix), prefix);
+      copy(previous, prefix, bytes, prefix, size - prefix);
     }
     this.previousLength = size;
     return pos;
