@@ -7,7 +7,7 @@
 //
 //   node --import tsx packages/checker/bench/stores-bench.ts [--rms 9] [--workers 1,2]
 //
-// Takes about 4 minutes on 2 cores, so it is not part of `npm run bench`.
+// Takes 2-3 minutes on 2 cores (part of `npm run bench`).
 // Results: docs/performance.md, "Stores per state".
 import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
