@@ -132,3 +132,48 @@ describe("workers prepared during the probe", () => {
     }
   });
 });
+
+// Without --workers the probe decides near its cap how many workers go on
+// from it (checkModel's adaptWorkers: the cores left free), or goes on alone.
+describe("the probe decides how many workers go on", () => {
+  it("goes on alone when no core is free: the whole search on this thread", async () => {
+    const args = { n: 20 };
+    const model = createCoreCountersModel(args);
+    const prepare = vi.spyOn(ParallelExplorer.prototype, "prepare");
+    try {
+      const result = (
+        await checkModel(model, factory(args), { workers: 2, adaptWorkers: () => 1, probeStates: 400 })
+      ).result;
+      expect(result.kind).toBe("pass");
+      expect(result.stats).toMatchObject({ distinctStates: 441 });
+      expect(result.stats).not.toHaveProperty("workers");
+      expect(prepare).not.toHaveBeenCalled();
+    } finally {
+      prepare.mockRestore();
+    }
+  });
+
+  it("goes on alone to the user's --max-states", async () => {
+    const args = { n: 20 };
+    const model = createCoreCountersModel(args);
+    const options = { workers: 2, adaptWorkers: () => 1, probeStates: 100, maxStates: 300 };
+    const result = (await checkModel(model, factory(args), options)).result;
+    expect(result).toMatchObject({ kind: "bounded", reason: "max-states" });
+    expect(result.stats).toMatchObject({ distinctStates: 300 });
+  });
+
+  it("starts the workers it decided on", async () => {
+    const args = { n: 20 };
+    const model = createCoreCountersModel(args);
+    const decided: number[] = [];
+    const rule = (max: number) => {
+      decided.push(max);
+      return 2;
+    };
+    const result = (
+      await checkModel(model, factory(args), { workers: 4, adaptWorkers: rule, probeStates: 400 })
+    ).result;
+    expect(decided).toEqual([4]);
+    expect(result.stats).toMatchObject({ distinctStates: 441, workers: 2, seededStates: 400 });
+  });
+});

@@ -31,6 +31,8 @@ export interface ExploreOptions {
   partialOrder?: boolean;
   mode?: Mode;
   workers: number;
+  /** `workers` is the most: as many as stay free while the probe runs (checkModel's adaptWorkers). */
+  adaptWorkers?: boolean;
   memoryBytes: number | undefined;
   maxDepth: number | undefined;
   maxStates: number | undefined;
@@ -64,6 +66,7 @@ export async function explore<S>(model: Model<S, Json>, o: ExploreOptions): Prom
   return checkModel(model, factory, {
     ...(o.mode !== undefined ? { mode: o.mode } : {}),
     workers: o.workers,
+    ...(o.adaptWorkers === true ? { adaptWorkers: true } : {}),
     memoryBytes: o.memoryBytes,
     maxDepth: o.maxDepth,
     maxStates: o.maxStates,

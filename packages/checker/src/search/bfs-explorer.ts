@@ -112,7 +112,8 @@ const MAX_CHECK_EVERY = 1024;
 const YIELD_EVERY_MS = 50;
 
 class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
-  private readonly maxStates: number;
+  /** The probe's cap until the probe is told to go on alone (stayAlone). */
+  private maxStates: number;
   private readonly options: ExhaustiveOptions;
   private readonly now: () => number;
   private readonly startTime: number;
@@ -153,6 +154,12 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
   /** Called once, when the search finds its `reachedAt + 1`-th state (probeExhaustiveAsync's `reached`). */
   reachedAt = -1;
   reached: () => void = () => {};
+
+  /** A probe goes on alone to the end (or to `maxStates`): it is the whole search. */
+  stayAlone(maxStates: number | undefined): void {
+    this.probing = false;
+    this.maxStates = maxStates ?? Number.POSITIVE_INFINITY;
+  }
 
   constructor(model: Model<S, Step>, options: ExhaustiveOptions, yieldEveryMs = Number.POSITIVE_INFINITY) {
     const visited = new FingerprintSet({ initialCapacity: options.initialCapacity });
@@ -429,23 +436,37 @@ export function checkExhaustiveAsync<S, Step extends Json>(
   return new BfsRun(model, options, YIELD_EVERY_MS).runAsync();
 }
 
+/** What a probe does once it has found `states` states (probeExhaustiveAsync). */
+export interface ProbeDecision {
+  states: number;
+  /**
+   * Called then: true when workers will go on from the probe at its cap (the
+   * caller starts them now), false when the probe is to go on alone to the
+   * end, or to `uncapped` states, as the whole search.
+   */
+  onReached: () => boolean;
+  uncapped?: number;
+}
+
 /**
  * checkExhaustiveAsync that also gives, when `maxStates` stopped it during an
  * expansion, where it stands (SearchContinuation), for a parallel search to go on from.
- * `reached.onReached` runs once the search has found `reached.states` states (the
- * caller starts the workers that may go on from it).
+ * With `decision`, the caller decides at `decision.states` whether it will.
  */
 export async function probeExhaustiveAsync<S, Step extends Json>(
   model: Model<S, Step>,
   options: ExhaustiveOptions = {},
-  reached?: { states: number; onReached: () => void },
+  decision?: ProbeDecision,
 ): Promise<{ result: CheckResult<ExhaustiveStats>; continuation: SearchContinuation | null }> {
   const run = new BfsRun(model, options, YIELD_EVERY_MS);
   run.probing = true;
-  if (reached !== undefined) {
-    run.reachedAt = reached.states - 1;
-    run.reached = reached.onReached;
+  if (decision !== undefined) {
+    run.reachedAt = decision.states - 1;
+    run.reached = () => {
+      if (!decision.onReached()) run.stayAlone(decision.uncapped);
+    };
   }
   const result = await run.runAsync();
-  return { result, continuation: result.kind === "bounded" ? run.continuation : null };
+  // A probe that went on alone is the whole search: nothing to continue from.
+  return { result, continuation: result.kind === "bounded" && run.probing ? run.continuation : null };
 }

@@ -24,10 +24,12 @@ import { boundedIfInterrupted, setStepDeadline } from "../step-deadline.js";
 import {
   checkExhaustiveAsync,
   type ExhaustiveProgress,
+  type ProbeDecision,
   probeExhaustiveAsync,
   type SearchContinuation,
 } from "./bfs-explorer.js";
 import { statesWithinBudget } from "./core.js";
+import { sampleCpus, workersByLoadAverage, workersForFreeCores } from "./idle-cores.js";
 import { checkLivenessAsync, hasHotCycle } from "./liveness.js";
 import { ParallelExplorer } from "./parallel-explorer.js";
 import { checkRandomAsync, type RandomOptions } from "./random-explorer.js";
@@ -36,9 +38,10 @@ import { searchWitnesses, type WitnessOutcome, witnessVerdict } from "./witnesse
 /** States the single-threaded probe may visit before switching to workers. */
 export const PARALLEL_PROBE_STATES = 200_000;
 /**
- * The part of the probe's cap after which the workers start (ParallelExplorer.prepare):
- * models well inside the cap never start them, and past it they have had the
- * time of the rest of the probe (a few hundred ms) to be ready.
+ * The part of the probe's cap at which it decides whether workers go on from
+ * it and, if so, starts them (ParallelExplorer.prepare): models well inside
+ * the cap never start them, and past it they have had the time of the rest
+ * of the probe (a few hundred ms) to be ready.
  */
 const PREPARE_WORKERS_AT = 0.6;
 
@@ -55,6 +58,13 @@ export interface CheckModelOptions {
   mode?: CheckMode;
   /** Worker threads for the exhaustive search past the probe (default 1: this thread only). */
   workers?: number;
+  /**
+   * `workers` is the most: the search goes on from its probe with this thread's
+   * core plus the cores that stayed idle while the probe ran (idle-cores.ts),
+   * alone when none did. The default `--workers` of the CLI. A function
+   * decides instead (called with `workers` when the probe decides; tests).
+   */
+  adaptWorkers?: boolean | ((max: number) => number);
   /** Memory budget of the exhaustive search (the parallel explorer's; skips the probe). */
   memoryBytes?: number;
   maxDepth?: number;
@@ -321,7 +331,7 @@ async function runExhaustive<S, Step extends Json>(
   const started = Date.now();
   const partialOrder = o.partialOrder === true;
   /** The single-threaded search; as the probe (`probe`), also where it stands when its cap stopped it. */
-  const single = async (maxStates: number | undefined, probe = false, prepare?: () => void) => {
+  const single = async (maxStates: number | undefined, probe = false, decision?: ProbeDecision) => {
     const options = {
       maxDepth: o.maxDepth,
       maxStates,
@@ -335,11 +345,7 @@ async function runExhaustive<S, Step extends Json>(
     let continuation: SearchContinuation | null = null;
     const search = async () => {
       if (!probe || partialOrder) return checkExhaustiveAsync(model, options);
-      const reached =
-        prepare === undefined
-          ? undefined
-          : { states: Math.ceil(probeCap * PREPARE_WORKERS_AT), onReached: prepare };
-      const probed = await probeExhaustiveAsync(model, options, reached);
+      const probed = await probeExhaustiveAsync(model, options, decision);
       continuation = probed.continuation;
       return probed.result;
     };
@@ -377,21 +383,57 @@ async function runExhaustive<S, Step extends Json>(
     const { result, coverage } = await single(o.maxStates);
     return { result, coverage };
   }
-  const explorer = factory === null ? null : new ParallelExplorer(workers);
+  const cpusAtStart = sampleCpus();
+  /** How many workers go on from the probe: `workers`, or with adaptWorkers as many as the cores left free. */
+  const decideWorkers = () =>
+    typeof o.adaptWorkers === "function"
+      ? o.adaptWorkers(workers)
+      : o.adaptWorkers
+        ? workersForFreeCores(cpusAtStart, workers)
+        : workers;
+  const pool: { explorer: ParallelExplorer | null } = { explorer: null };
+  const startPool = (n: number) => {
+    if (factory !== null) pool.explorer = new ParallelExplorer(n);
+    return pool.explorer;
+  };
   try {
     // Only the parallel explorer enforces a memory budget, so a budget skips the probe.
-    if (o.memoryBytes !== undefined)
-      return { result: await onWorkers(explorer, o.timeoutMs), coverage: null };
-    // A probe that gets near its cap may need the workers: they start and build the model
-    // meanwhile, on the other cores, instead of after it.
-    const prepare = explorer === null ? undefined : () => explorer.prepare(factory!);
-    const probe = await single(probeCap, true, prepare);
-    if (!(probe.result.kind === "bounded" && probe.result.reason === "max-states"))
+    if (o.memoryBytes !== undefined) {
+      const n = o.adaptWorkers === true ? workersByLoadAverage(workers) : decideWorkers();
+      return { result: await onWorkers(startPool(n), o.timeoutMs), coverage: null };
+    }
+    // Near its cap the probe decides: go on alone (no core is free), or let workers go on from
+    // it, which start and build the model meanwhile, on the other cores, instead of after it.
+    let alone = false;
+    const decision: ProbeDecision = {
+      states: Math.ceil(probeCap * PREPARE_WORKERS_AT),
+      ...(o.maxStates !== undefined ? { uncapped: o.maxStates } : {}),
+      onReached: () => {
+        const n = decideWorkers();
+        if (n <= 1) {
+          alone = true;
+          return false;
+        }
+        startPool(n)?.prepare(factory!);
+        return true;
+      },
+    };
+    const probe = await single(probeCap, true, decision);
+    if (alone || !(probe.result.kind === "bounded" && probe.result.reason === "max-states"))
       return { result: probe.result, coverage: probe.coverage };
+    if (pool.explorer === null && factory !== null) {
+      // With partial-order reduction the probe restarts rather than going on, and decides only now.
+      const n = decideWorkers();
+      if (n <= 1) {
+        const { result, coverage } = await single(o.maxStates);
+        return { result, coverage };
+      }
+      startPool(n);
+    }
     const left = o.timeoutMs === undefined ? undefined : Math.max(1, o.timeoutMs - (Date.now() - started));
     // Workers collect no coverage; the probe's covers the states it reached.
-    return { result: await onWorkers(explorer, left, probe.continuation), coverage: probe.coverage };
+    return { result: await onWorkers(pool.explorer, left, probe.continuation), coverage: probe.coverage };
   } finally {
-    await explorer?.close();
+    await pool.explorer?.close();
   }
 }

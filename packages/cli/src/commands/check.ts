@@ -3,7 +3,7 @@
 // report as tests finish, the CI reporters at the end, and exit with the most
 // severe outcome.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { availableParallelism, hostname, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import {
   type CheckResult,
@@ -25,7 +25,6 @@ import {
 import { compileSource, type Diagnostic, type IrTest, renderDiagnostics } from "@faultline/lang";
 import { parseArgs, parseByteSize, parseDuration } from "../args.js";
 import { discoverModelFiles } from "../discover.js";
-import { defaultWorkers } from "../default-workers.js";
 import {
   type ActualOutcome,
   compareOutcome,
@@ -273,6 +272,8 @@ interface RunContext {
   options: CheckOptions;
   io: Io;
   workers: number;
+  /** `workers` is the most: the search uses the cores that stay free (no --workers given). */
+  adaptWorkers: boolean;
   /** Where traces go: --out. */
   outDir: string | undefined;
   /** A person at a terminal will be offered the explorer for the first counterexample. */
@@ -367,6 +368,7 @@ async function checkTest(
     liveness: options.liveness,
     mode: options.mode,
     workers: run.workers,
+    adaptWorkers: run.adaptWorkers,
     memoryBytes: options.memoryBytes,
     maxDepth: options.maxDepth,
     maxStates: options.maxStates,
@@ -651,7 +653,9 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
   const run: RunContext = {
     options,
     io,
-    workers: options.workers ?? defaultWorkers(),
+    // Not given: up to every core, as many as stay free while the probe runs (checkModel's adaptWorkers).
+    workers: options.workers ?? availableParallelism(),
+    adaptWorkers: options.workers === undefined,
     outDir: options.out,
     interactive,
     tempTrace: null,
