@@ -6,14 +6,14 @@ import { workersByLoadAverage, workersForFreeCores } from "../src/search/idle-co
 const at = (ms: number, idleMs: number) => ({ at: ms, idleMs });
 
 describe("workers for the free cores", () => {
-  it("takes this core and every core that was mostly idle during the probe", () => {
-    // 2 cores, the probe busy on one: the other idle (1 core's worth of idle time) or busy.
+  it("takes this core and the idle cores, rounded", () => {
+    // 2 cores, the probe busy on one: the other idle (1 core's worth of idle time), shared or busy.
     expect(workersForFreeCores(at(0, 0), 2, at(1000, 1000))).toBe(2);
-    expect(workersForFreeCores(at(0, 0), 2, at(1000, 760))).toBe(2);
-    expect(workersForFreeCores(at(0, 0), 2, at(1000, 600))).toBe(1);
+    expect(workersForFreeCores(at(0, 0), 2, at(1000, 700))).toBe(2);
+    expect(workersForFreeCores(at(0, 0), 2, at(1000, 400))).toBe(1);
     expect(workersForFreeCores(at(0, 0), 2, at(1000, 50))).toBe(1);
-    // 16 cores, 3.5 of them busy besides the probe: 12.5 idle.
-    expect(workersForFreeCores(at(0, 0), 16, at(2000, 25_000))).toBe(13);
+    // 16 cores, 3.4 of them busy besides the probe: 11.6 idle.
+    expect(workersForFreeCores(at(0, 0), 16, at(2000, 23_200))).toBe(13);
     // Never more than asked, never fewer than one.
     expect(workersForFreeCores(at(0, 0), 4, at(1000, 15_000))).toBe(4);
     expect(workersForFreeCores(at(0, 5000), 8, at(1000, 5000))).toBe(1);

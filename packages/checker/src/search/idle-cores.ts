@@ -25,15 +25,16 @@ const MIN_WINDOW_MS = 100;
 
 /**
  * Workers for a search whose probe ran since `since`, at most `max`: this
- * thread's core plus every core that was at least three-quarters idle on
- * average meanwhile (the probe keeps one core busy, so on an idle machine
- * that is every core), at least 1.
+ * thread's core plus the idle cores, rounded (the probe keeps one core busy,
+ * so on an idle machine that is every core; V8's compiler and collector
+ * threads take a share of the others, a quarter of one while the
+ * message-passing 2PC's probe ran), at least 1.
  */
 export function workersForFreeCores(since: CpuSample, max: number, now: CpuSample = sampleCpus()): number {
   const wall = now.at - since.at;
   if (wall < MIN_WINDOW_MS) return workersByLoadAverage(max);
   const idleCores = (now.idleMs - since.idleMs) / wall;
-  return Math.max(1, Math.min(max, 1 + Math.floor(idleCores + 0.25)));
+  return Math.max(1, Math.min(max, 1 + Math.round(idleCores)));
 }
 
 /** The cores not busy by the 1-minute load average, rounded, from 1 to `max` (0 load on Windows: every core). */
