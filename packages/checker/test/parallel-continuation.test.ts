@@ -170,10 +170,30 @@ describe("the probe decides how many workers go on", () => {
       decided.push(max);
       return 2;
     };
+    // A cap of 200 is reached while the levels still grow (the widest, 21 states, ends at 231).
     const result = (
-      await checkModel(model, factory(args), { workers: 4, adaptWorkers: rule, probeStates: 400 })
+      await checkModel(model, factory(args), { workers: 4, adaptWorkers: rule, probeStates: 200 })
     ).result;
     expect(decided).toEqual([4]);
-    expect(result.stats).toMatchObject({ distinctStates: 441, workers: 2, seededStates: 400 });
+    expect(result.stats).toMatchObject({ distinctStates: 441, workers: 2, seededStates: 200 });
+  });
+
+  it("goes on alone at its cap when it is past the widest level (the default only)", async () => {
+    // Levels of n = 40 grow to 41 states (the diagonal x + y = 40, found by 861) and then shrink.
+    const args = { n: 40 };
+    const model = createCoreCountersModel(args);
+    const growing = (
+      await checkModel(model, factory(args), { workers: 2, adaptWorkers: () => 2, probeStates: 700 })
+    ).result;
+    expect(growing.stats).toMatchObject({ distinctStates: 1681, workers: 2, seededStates: 700 });
+    const tail = (
+      await checkModel(model, factory(args), { workers: 2, adaptWorkers: () => 2, probeStates: 1000 })
+    ).result;
+    expect(tail.kind).toBe("pass");
+    expect(tail.stats).toMatchObject({ distinctStates: 1681 });
+    expect(tail.stats).not.toHaveProperty("workers");
+    // With --workers 2 given, the workers go on from the tail too.
+    const given = (await checkModel(model, factory(args), { workers: 2, probeStates: 1000 })).result;
+    expect(given.stats).toMatchObject({ distinctStates: 1681, workers: 2, seededStates: 1000 });
   });
 });

@@ -32,8 +32,10 @@ export interface ParseResult {
 }
 
 // Grammar recording is expensive: one parser for the whole process, its input
-// reset per parse (chevrotain's recommended use).
-const parser = new FaultlineParser();
+// reset per parse (chevrotain's recommended use), built on the first parse:
+// a process that never parses (a parallel search's worker threads, which get
+// a compiled program) does not pay for it.
+let shared: FaultlineParser | null = null;
 
 export function parse(file: SourceFile): ParseResult {
   const lines = new SourceLines(file.path, file.text);
@@ -51,6 +53,8 @@ export function parse(file: SourceFile): ParseResult {
     if (tooDeep !== undefined) {
       return { program: emptyProgram(lines), diagnostics: sortDiagnostics([...lexical, tooDeep]) };
     }
+    shared ??= new FaultlineParser();
+    const parser = shared;
     parser.begin(lexed.tokens, lexed.lines);
     let program: Program;
     try {

@@ -193,9 +193,20 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
   probing = false;
 
   protected override admit(): boolean {
-    if (this.probing && this.distinct >= this.maxStates) this.stopNow("max-states");
+    if (this.probing && this.distinct >= this.maxStates) {
+      if (this.aloneAtCap(this.levelSize, this.previousLevelSize)) this.stayAlone(this.uncapped);
+      else this.stopNow("max-states");
+    }
     return true;
   }
+
+  /** A probe at its cap, given the sizes of the level it expands and the one before: true to go on alone. */
+  aloneAtCap: (level: number, previous: number) => boolean = () => false;
+  /** How far a probe that goes on alone may go (the search's own maxStates). */
+  uncapped: number | undefined = undefined;
+  /** States of the level being expanded and of the level before it. */
+  private levelSize = 0;
+  private previousLevelSize = 0;
 
   protected discover(state: S, emissionRef: number): number {
     if (this.distinct >= this.maxStates) this.stopNow("max-states");
@@ -297,6 +308,8 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
       if (this.nextId === this.levelEnd) {
         this.completedDepth = this.depth;
         this.depth++;
+        this.previousLevelSize = this.levelSize;
+        this.levelSize = this.distinct - this.levelEnd;
         this.levelEnd = this.distinct;
         this.startLevel();
       }
@@ -446,6 +459,11 @@ export interface ProbeDecision {
    */
   onReached: () => boolean;
   uncapped?: number;
+  /**
+   * Called at the cap (after onReached said workers go on) with the sizes of
+   * the level being expanded and the one before: true to go on alone after all.
+   */
+  aloneAtCap?: (level: number, previous: number) => boolean;
 }
 
 /**
@@ -465,6 +483,8 @@ export async function probeExhaustiveAsync<S, Step extends Json>(
     run.reached = () => {
       if (!decision.onReached()) run.stayAlone(decision.uncapped);
     };
+    run.uncapped = decision.uncapped;
+    if (decision.aloneAtCap !== undefined) run.aloneAtCap = decision.aloneAtCap;
   }
   const result = await run.runAsync();
   // A probe that went on alone is the whole search: nothing to continue from.

@@ -417,6 +417,13 @@ async function runExhaustive<S, Step extends Json>(
         startPool(n)?.prepare(factory!);
         return true;
       },
+      // Past the widest level, what is left is the space's tail (on TwoPhase with 7 RMs, 96,000
+      // states after the probe's 200,000): too little for workers to win back their hand-over.
+      // The default only: `--workers N` is taken as given.
+      aloneAtCap: (level, previous) => {
+        alone = o.adaptWorkers !== undefined && o.adaptWorkers !== false && level < previous;
+        return alone;
+      },
     };
     const probe = await single(probeCap, true, decision);
     if (alone || !(probe.result.kind === "bounded" && probe.result.reason === "max-states"))
