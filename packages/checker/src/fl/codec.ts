@@ -553,26 +553,44 @@ export class StateCodec {
     w.start = 0;
     const ms = s.machines;
     const cs = s.channels;
-    // The counts fix where machines end and channels begin in the sequence.
-    w.uint(ms.length);
-    w.uint(cs.length);
-    for (let i = 0; i < s.monitors.length; i++) {
-      const m = s.monitors[i]!;
-      w.uint(m.state);
-      this.monitorCodecs[i]!.vars(w, m.vars);
-    }
-    for (let i = 0; i < this.nBudgets; i++) w.uint(s.budgets[i]!);
-    if (this.withCut) {
-      const cut = s.cut;
-      if (cut === null) w.uint(0);
-      else {
-        w.uint(cut.length);
-        for (let i = 0; i < cut.length; i++) w.uint(cut[i]!);
+    const small = this.small;
+    if (
+      small.monitors === s.monitors &&
+      small.budgets === s.budgets &&
+      small.cut === s.cut &&
+      small.machines === ms.length &&
+      small.channels === cs.length
+    ) {
+      // The same small part as the last state's (a sibling: the arrays are shared, and immutable).
+      this.foldHi = small.hi;
+      this.foldLo = small.lo;
+    } else {
+      // The counts fix where machines end and channels begin in the sequence.
+      w.uint(ms.length);
+      w.uint(cs.length);
+      for (let i = 0; i < s.monitors.length; i++) {
+        const m = s.monitors[i]!;
+        w.uint(m.state);
+        this.monitorCodecs[i]!.vars(w, m.vars);
       }
+      for (let i = 0; i < this.nBudgets; i++) w.uint(s.budgets[i]!);
+      if (this.withCut) {
+        const cut = s.cut;
+        if (cut === null) w.uint(0);
+        else {
+          w.uint(cut.length);
+          for (let i = 0; i < cut.length; i++) w.uint(cut[i]!);
+        }
+      }
+      hashBytes(w.buf, 0, w.pos);
+      this.foldHi = small.hi = lanes[0]!;
+      this.foldLo = small.lo = lanes[1]!;
+      small.monitors = s.monitors;
+      small.budgets = s.budgets;
+      small.cut = s.cut;
+      small.machines = ms.length;
+      small.channels = cs.length;
     }
-    hashBytes(w.buf, 0, w.pos);
-    this.foldHi = lanes[0]!;
-    this.foldLo = lanes[1]!;
     this.foldParts(w, ms, this.fingerprintMachine);
     this.foldParts(w, cs, this.writeChannel);
     // Bijective finalisers: they spread the bits for the table's slot index and add no collision.
@@ -583,6 +601,20 @@ export class StateCodec {
     out[0] = a >>> 0;
     out[1] = b >>> 0;
   }
+
+  /**
+   * The last state's small part (counts, monitors, budgets, cut) and its hash:
+   * successors of one state share those arrays, so most fingerprints skip it.
+   */
+  private readonly small = {
+    monitors: null as readonly FlMonitor[] | null,
+    budgets: null as readonly number[] | null,
+    cut: null as readonly number[] | null,
+    machines: -1,
+    channels: -1,
+    hi: 0,
+    lo: 0,
+  };
 
   private readonly writeMachine = (w: Writer, m: FlMachine): void => this.encodeMachine(w, m, true);
   /** A machine as the fingerprint sees it: a blocked one by where it waits, not how it got there (FlWait.key). */
