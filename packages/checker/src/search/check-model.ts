@@ -419,9 +419,8 @@ async function runExhaustive<S, Step extends Json>(
       },
       // Past the widest level, what is left is the space's tail (on TwoPhase with 7 RMs, 96,000
       // states after the probe's 200,000): too little for workers to win back their hand-over.
-      // The default only: `--workers N` is taken as given.
       aloneAtCap: (level, previous) => {
-        alone = o.adaptWorkers !== undefined && o.adaptWorkers !== false && level < previous;
+        alone = level < previous;
         return alone;
       },
     };
