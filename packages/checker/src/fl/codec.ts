@@ -512,14 +512,23 @@ export class StateCodec {
     const ms = s.machines;
     w.uint(ms.length);
     this.writeParts(w, ms, this.writeMachine);
+    this.writeMonitors(w, s);
+    const cs = s.channels;
+    w.uint(cs.length);
+    this.writeParts(w, cs, this.writeChannel);
+    this.writeBudgetsAndCut(w, s);
+    return w.buf.subarray(0, w.pos);
+  }
+
+  private writeMonitors(w: Writer, s: FlState): void {
     for (let i = 0; i < s.monitors.length; i++) {
       const m = s.monitors[i]!;
       w.uint(m.state);
       this.monitorCodecs[i]!.vars(w, m.vars);
     }
-    const cs = s.channels;
-    w.uint(cs.length);
-    this.writeParts(w, cs, this.writeChannel);
+  }
+
+  private writeBudgetsAndCut(w: Writer, s: FlState): void {
     for (let i = 0; i < this.nBudgets; i++) w.uint(s.budgets[i]!);
     if (this.withCut) {
       const cut = s.cut;
@@ -529,7 +538,6 @@ export class StateCodec {
         for (let i = 0; i < cut.length; i++) w.uint(cut[i]!);
       }
     }
-    return w.buf.subarray(0, w.pos);
   }
 
   /** Scratch output for fingerprint: the state's small parts, and parts a step created. */
@@ -568,20 +576,8 @@ export class StateCodec {
       // The counts fix where machines end and channels begin in the sequence.
       w.uint(ms.length);
       w.uint(cs.length);
-      for (let i = 0; i < s.monitors.length; i++) {
-        const m = s.monitors[i]!;
-        w.uint(m.state);
-        this.monitorCodecs[i]!.vars(w, m.vars);
-      }
-      for (let i = 0; i < this.nBudgets; i++) w.uint(s.budgets[i]!);
-      if (this.withCut) {
-        const cut = s.cut;
-        if (cut === null) w.uint(0);
-        else {
-          w.uint(cut.length);
-          for (let i = 0; i < cut.length; i++) w.uint(cut[i]!);
-        }
-      }
+      this.writeMonitors(w, s);
+      this.writeBudgetsAndCut(w, s);
       hashBytes(w.buf, 0, w.pos);
       this.foldHi = small.hi = lanes[0]!;
       this.foldLo = small.lo = lanes[1]!;
