@@ -71,6 +71,18 @@ describe("going on from the probe", () => {
     },
   );
 
+  it("grows the shared table through the sizes the single-threaded search's takes", async () => {
+    // 3,721 states: the probe's table (65,536 slots) is taken over as it is, so both end equal.
+    const args = { n: 60 };
+    const model = createCoreCountersModel(args);
+    const single = (await checkModel(model, null, { workers: 1 })).result;
+    const parallel = (await checkModel(model, factory(args), { workers: 2, probeStates: 1000 })).result;
+    expect(parallel.stats).toMatchObject({ workers: 2, seededStates: 1000 });
+    expect((parallel.stats as ParallelExhaustiveStats).visitedSetBytes).toBe(
+      (single.stats as ParallelExhaustiveStats).visitedSetBytes,
+    );
+  });
+
   it("keeps a depth bound the probe already hit", async () => {
     const args = { n: 40 };
     const model = createCoreCountersModel(args);
