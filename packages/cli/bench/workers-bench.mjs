@@ -11,6 +11,7 @@
 //
 // Takes about 5 minutes with 3 repetitions. Prints the load average before
 // and after: two workers only help when a second core is free.
+import { parseArgs } from "node:util";
 import { int, load, machine, median, runFaultline } from "./bench-util.mjs";
 
 const CASES = [
@@ -60,12 +61,11 @@ const COLUMNS = [
 /** The slowdown issue 15 allows a second worker. */
 const ALLOWED = 1.05;
 
-const option = (name) => {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? process.argv[at + 1] : undefined;
-};
-const reps = Number(option("--reps") ?? 3);
-const only = option("--only")?.split(",");
+const { values } = parseArgs({
+  options: { reps: { type: "string", default: "3" }, only: { type: "string" } },
+});
+const reps = Number(values.reps);
+const only = values.only?.split(",");
 const cases = only === undefined ? CASES : CASES.filter((c) => only.includes(c.key));
 
 console.log(

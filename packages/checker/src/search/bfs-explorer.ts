@@ -151,14 +151,23 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
   private generatedBefore = 0;
   /** Set when `maxStates` cut an expansion short: where the search stands. */
   continuation: SearchContinuation | null = null;
-  /** Called once, when the search finds its `reachedAt + 1`-th state (probeExhaustiveAsync's `reached`). */
-  reachedAt = -1;
-  reached: () => void = () => {};
+  /** A probe's decision (probeExhaustiveAsync): asked at its `states`-th state and at its cap. */
+  private decision: ProbeDecision | null = null;
+  /** The id of the state at which the decision is asked (decision.states - 1; -1: never). */
+  private decideAt = -1;
 
-  /** A probe goes on alone to the end (or to `maxStates`): it is the whole search. */
-  stayAlone(maxStates: number | undefined): void {
+  /** Search as a probe; with `decision`, asked near and at its cap whether to go on alone. */
+  startProbe(decision: ProbeDecision | undefined): void {
+    this.probing = true;
+    if (decision === undefined) return;
+    this.decision = decision;
+    this.decideAt = decision.states - 1;
+  }
+
+  /** A probe goes on alone to the end (or to the decision's `uncapped`): it is the whole search. */
+  private stayAlone(): void {
     this.probing = false;
-    this.maxStates = maxStates ?? Number.POSITIVE_INFINITY;
+    this.maxStates = this.decision?.uncapped ?? Number.POSITIVE_INFINITY;
   }
 
   constructor(model: Model<S, Step>, options: ExhaustiveOptions, yieldEveryMs = Number.POSITIVE_INFINITY) {
@@ -194,16 +203,12 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
 
   protected override admit(): boolean {
     if (this.probing && this.distinct >= this.maxStates) {
-      if (this.aloneAtCap(this.levelSize, this.previousLevelSize)) this.stayAlone(this.uncapped);
+      if (this.decision?.aloneAtCap?.(this.levelSize, this.previousLevelSize)) this.stayAlone();
       else this.stopNow("max-states");
     }
     return true;
   }
 
-  /** A probe at its cap, given the sizes of the level it expands and the one before: true to go on alone. */
-  aloneAtCap: (level: number, previous: number) => boolean = () => false;
-  /** How far a probe that goes on alone may go (the search's own maxStates). */
-  uncapped: number | undefined = undefined;
   /** States of the level being expanded and of the level before it. */
   private levelSize = 0;
   private previousLevelSize = 0;
@@ -211,7 +216,7 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
   protected discover(state: S, emissionRef: number): number {
     if (this.distinct >= this.maxStates) this.stopNow("max-states");
     const id = this.distinct++;
-    if (id === this.reachedAt) this.reached();
+    if (id === this.decideAt && !this.decision!.onReached()) this.stayAlone();
     this.links.push(this.expandingRef, emissionRef);
     this.deepest = this.expandingDepth + 1;
     // Encoded only now: most successors are already known (encode's buffer may be reused, push copies it).
@@ -477,15 +482,7 @@ export async function probeExhaustiveAsync<S, Step extends Json>(
   decision?: ProbeDecision,
 ): Promise<{ result: CheckResult<ExhaustiveStats>; continuation: SearchContinuation | null }> {
   const run = new BfsRun(model, options, YIELD_EVERY_MS);
-  run.probing = true;
-  if (decision !== undefined) {
-    run.reachedAt = decision.states - 1;
-    run.reached = () => {
-      if (!decision.onReached()) run.stayAlone(decision.uncapped);
-    };
-    run.uncapped = decision.uncapped;
-    if (decision.aloneAtCap !== undefined) run.aloneAtCap = decision.aloneAtCap;
-  }
+  run.startProbe(decision);
   const result = await run.runAsync();
   // A probe that went on alone is the whole search: nothing to continue from.
   return { result, continuation: result.kind === "bounded" && run.probing ? run.continuation : null };
