@@ -43,7 +43,7 @@ export const PARALLEL_PROBE_STATES = 200_000;
  * the cap never start them, and past it they have had the time of the rest
  * of the probe (a few hundred ms) to be ready.
  */
-const PREPARE_WORKERS_AT = 0.6;
+const PROBE_DECIDES_AT = 0.6;
 
 /** What the liveness check's graph takes per state at most (ids, parents, edges and fairness keys in doubling arrays). */
 const LIVENESS_BYTES_PER_STATE = 320;
@@ -406,7 +406,7 @@ async function runExhaustive<S, Step extends Json>(
     // it, which start and build the model meanwhile, on the other cores, instead of after it.
     let alone = false;
     const decision: ProbeDecision = {
-      states: Math.ceil(probeCap * PREPARE_WORKERS_AT),
+      states: Math.ceil(probeCap * PROBE_DECIDES_AT),
       ...(o.maxStates !== undefined ? { uncapped: o.maxStates } : {}),
       onReached: () => {
         const n = decideWorkers();
