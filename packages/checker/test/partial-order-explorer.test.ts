@@ -2,11 +2,12 @@
 // ample sets: the cycle proviso, parent links of ample steps (overflow
 // included), the depth bound, stats, and the same answers from the parallel
 // explorer. The .fl side is in partial-order.test.ts.
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import type { CheckResult } from "../src/check-result.js";
 import type { Json } from "../src/model.js";
 import type { ModelFactory } from "../src/model-factory.js";
+import { checkModel } from "../src/search/check-model.js";
 import { ParallelExplorer } from "../src/search/parallel-explorer.js";
 import { replayTrace } from "../src/trace/replay.js";
 import { AmpleGraphModel, type AmpleGraphSpec } from "./models/ample-graph-model.js";
@@ -182,5 +183,56 @@ describe("partial-order reduction in the parallel explorer", () => {
       const steps = summary(result).trace as Json[];
       expect(replayTrace(new AmpleGraphModel(spec), steps).failure?.property).toBe("NotBad");
     }
+  });
+});
+
+describe("partial-order reduction through checkModel", () => {
+  // A path 0 -> 1 -> ... -> 999 of ample steps; node i also steps to a dead end
+  // 1000 + i that the ample sets leave out: 1,000 states with the reduction, 1,999 without.
+  const PATH = 1000;
+  const path: AmpleGraphSpec = {
+    nodeCount: 2 * PATH - 1,
+    initial: [0],
+    edges: Array.from({ length: 2 * PATH - 1 }, (_, i) => (i < PATH - 1 ? [i + 1, PATH + i] : [])),
+    ample: Array.from({ length: PATH - 1 }, () => [0]),
+  };
+  const factory: ModelFactory = {
+    module: new URL("./models/ample-graph-model.ts", import.meta.url).href,
+    exportName: "createAmpleGraphModel",
+    args: path as unknown as Json,
+  };
+
+  it("lets workers prepared during the probe start the reduced search over", async () => {
+    const single = checkExhaustive(new AmpleGraphModel(path), { partialOrder: true });
+    expect(single.stats?.distinctStates).toBe(PATH);
+    const { result } = await checkModel(new AmpleGraphModel(path), factory, {
+      partialOrder: true,
+      workers: 2,
+      probeStates: 100,
+    });
+    expect(result.kind).toBe("pass");
+    // Started from the initial state (the proviso is per search), on workers made ready while the probe ran.
+    expect(result.stats).toMatchObject({
+      distinctStates: PATH,
+      workers: 2,
+      seededStates: 0,
+      workersPrepared: true,
+    });
+  });
+
+  it("finishes alone in the probe when no core is free", async () => {
+    const model = new AmpleGraphModel(path);
+    const initial = vi.spyOn(model, "initial");
+    const { result } = await checkModel(model, factory, {
+      partialOrder: true,
+      workers: 2,
+      probeStates: 100,
+      adaptWorkers: () => 1,
+    });
+    expect(result.kind).toBe("pass");
+    expect(result.stats?.distinctStates).toBe(PATH);
+    expect(result.stats).not.toHaveProperty("workers");
+    // The probe lifted its cap and went on: the search did not start again.
+    expect(initial).toHaveBeenCalledTimes(1);
   });
 });

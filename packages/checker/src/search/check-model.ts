@@ -341,12 +341,13 @@ async function runExhaustive<S, Step extends Json>(
       ...(o.signal !== undefined ? { signal: o.signal } : {}),
     };
     // A probe past which workers take over hands them where it stands, so they go on from
-    // there instead of starting over (not with partial-order reduction: its proviso is per search).
+    // there instead of starting over; not with partial-order reduction, whose cycle proviso
+    // is per search: its workers start over (prepared while the probe ran, as without it).
     let continuation: SearchContinuation | null = null;
     const search = async () => {
-      if (!probe || partialOrder) return checkExhaustiveAsync(model, options);
+      if (!probe) return checkExhaustiveAsync(model, options);
       const probed = await probeExhaustiveAsync(model, options, decision);
-      continuation = probed.continuation;
+      if (!partialOrder) continuation = probed.continuation;
       return probed.result;
     };
     // Nothing else runs this model during the search, so coverage can be counted across its turns of the event loop.
@@ -427,15 +428,6 @@ async function runExhaustive<S, Step extends Json>(
     const probe = await single(probeCap, true, decision);
     if (alone || !(probe.result.kind === "bounded" && probe.result.reason === "max-states"))
       return { result: probe.result, coverage: probe.coverage };
-    if (pool.explorer === null && factory !== null) {
-      // With partial-order reduction the probe restarts rather than going on, and decides only now.
-      const n = decideWorkers();
-      if (n <= 1) {
-        const { result, coverage } = await single(o.maxStates);
-        return { result, coverage };
-      }
-      startPool(n);
-    }
     const left = o.timeoutMs === undefined ? undefined : Math.max(1, o.timeoutMs - (Date.now() - started));
     // Workers collect no coverage; the probe's covers the states it reached.
     return { result: await onWorkers(pool.explorer, left, probe.continuation), coverage: probe.coverage };
