@@ -102,3 +102,23 @@ describe("FlModel.fingerprint", () => {
     expect(result.stats!.distinctStates).toBe(1);
   });
 });
+
+describe("shared parts of a successor", () => {
+  it("keep the parent's channel object when a step rebuilds it with the same messages", () => {
+    // TwoPhase's step takes its one Step message and sends Step again.
+    const model = modelOf("models/bench/two-phase-tla.fl", "TLC(rms=3)");
+    let parent: FlState | null = null;
+    model.initial((_step, o) => {
+      if (o.kind === "state") parent = model.decode(model.encode(o.state).slice());
+    });
+    const base = parent as unknown as FlState;
+    let successors = 0;
+    model.successors(base, (_step, o) => {
+      if (o.kind !== "state") return;
+      successors++;
+      expect(o.state.channels).toBe(base.channels);
+      expect(o.state.machines[0]).not.toBe(base.machines[0]);
+    });
+    expect(successors).toBeGreaterThan(1);
+  });
+});

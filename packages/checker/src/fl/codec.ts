@@ -7,6 +7,7 @@
 // With faults, the remaining budgets and the partition's side follow.
 import type { Type } from "@faultline/lang";
 import {
+  bareMessage,
   type FlChannel,
   type FlMachine,
   type FlMessage,
@@ -841,7 +842,7 @@ export class StateCodec {
         const event = r.uint();
         const dec = this.eventDec[event];
         if (dec === undefined) throw new Error(`decode: unknown event ${event}`);
-        msgs.push({ event, payload: dec ? dec(r) : null });
+        msgs.push(dec ? { event, payload: dec(r) } : bareMessage(event));
       }
       channels.push({ from, to, msgs, g: 0, eb: bytes, es, ee: r.pos, fh: 0, fl: 0 });
     }

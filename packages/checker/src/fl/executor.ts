@@ -12,6 +12,7 @@ import type { EnabledSteps } from "./enabled-steps.js";
 import { type ValueTypes, valueToText } from "./value-view.js";
 import type { FaultPlan } from "./fault-plan.js";
 import {
+  bareMessage,
   CRASHED,
   compareMessages,
   type FlChannel,
@@ -175,6 +176,8 @@ export class Executor implements FlContext {
   private monitorsCopied = false;
   channels: FlChannel[] = [];
   private channelsCopied = false;
+  /** The base state's channels (null for an initial state): finish gives back those a step left as they were. */
+  private baseChannels: readonly FlChannel[] | null = null;
   byType: (readonly number[])[] = [];
   private byTypeCopied = false;
   budgets: number[] = [];
@@ -299,10 +302,12 @@ export class Executor implements FlContext {
       this.cut = null;
       this.machinesCopied = this.monitorsCopied = this.channelsCopied = this.byTypeCopied = true;
       this.budgetsCopied = true;
+      this.baseChannels = null;
     } else {
       this.machines = base.machines as FlMachine[];
       this.monitors = base.monitors as FlMonitor[];
       this.channels = base.channels as FlChannel[];
+      this.baseChannels = base.channels;
       this.byType = base.byType as (readonly number[])[];
       this.budgets = base.budgets as number[];
       this.cut = base.cut;
@@ -322,6 +327,7 @@ export class Executor implements FlContext {
   }
 
   private finish(): FlState {
+    if (this.channelsCopied && this.baseChannels !== null) this.restoreChannels(this.baseChannels);
     return {
       machines: this.machines,
       monitors: this.monitors,
@@ -1108,7 +1114,7 @@ export class Executor implements FlContext {
     const chs = this.ownChannels();
     const c = this.findChannel(from, to);
     // Messages are immutable: one shared object per event without payload.
-    const msg: FlMessage = payload === null ? this.bareMessage(event) : { event, payload };
+    const msg: FlMessage = payload === null ? bareMessage(event) : { event, payload };
     if (c < 0) {
       insertAt(chs, -c - 1, { from, to, msgs: [msg], g: this.gen, eb: null, es: 0, ee: 0, fh: 0, fl: 0 });
       return;
@@ -1124,11 +1130,36 @@ export class Executor implements FlContext {
     }
   }
 
-  /** Per event: the message without payload, shared by every send of it. */
-  private readonly bare: FlMessage[] = [];
-
-  private bareMessage(event: number): FlMessage {
-    return (this.bare[event] ??= { event, payload: null });
+  /**
+   * Puts back the base's channel object for each channel the step rebuilt
+   * with the same messages (a machine that takes a message and sends the same
+   * one again, as a timer-like self-send does): the successor then shares it,
+   * with its cached bytes and hash, and the fingerprint does not hash it again.
+   * Both arrays are sorted by (from, to); messages are compared by identity
+   * (one shared object per event without payload).
+   */
+  private restoreChannels(base: readonly FlChannel[]): void {
+    const chs = this.channels;
+    const gen = this.gen;
+    let j = 0;
+    let same = chs.length === base.length;
+    for (let i = 0; i < chs.length; i++) {
+      const ch = chs[i]!;
+      if (ch.g === gen) {
+        while (j < base.length && (base[j]!.from - ch.from || base[j]!.to - ch.to) < 0) j++;
+        const old = base[j];
+        if (
+          old !== undefined &&
+          old.from === ch.from &&
+          old.to === ch.to &&
+          sameMessages(old.msgs, ch.msgs)
+        ) {
+          chs[i] = old;
+        }
+      }
+      if (same && chs[i] !== base[i]) same = false;
+    }
+    if (same) this.channels = base as FlChannel[];
   }
 
   /** The messages of channel c, owned by this step (copied first if shared). */
@@ -1507,6 +1538,43 @@ export function guardForeignFunctions(
 }
 
 // Array.prototype.splice is a call into the runtime; the hot path moves elements itself.
+/**
+ * The odometer over a step's choices, depth first: turns `forced`, the prefix
+ * the last run was given, into the prefix of the next combination, in place;
+ * false after the last. `values` and `options` are the last run's `n` choices
+ * (Executor.values/options), each value below its option count.
+ */
+export function nextChoices(
+  forced: number[],
+  values: readonly number[],
+  options: readonly number[],
+  n: number,
+): boolean {
+  let j = n - 1;
+  while (j >= 0 && values[j]! + 1 >= options[j]!) j--;
+  if (j < 0) return false;
+  // Positions before the last run's prefix end already hold its values.
+  while (forced.length > j + 1) forced.pop();
+  while (forced.length < j + 1) forced.push(values[forced.length]!);
+  forced[j] = values[j]! + 1;
+  return true;
+}
+
+/** A copy of the first n choices (n > 0) for a step record; one or two choices, the common cases, as literals. */
+export function choicesMade(values: readonly number[], n: number): number[] {
+  if (n === 1) return [values[0]!];
+  if (n === 2) return [values[0]!, values[1]!];
+  const c: number[] = [];
+  for (let i = 0; i < n; i++) c.push(values[i]!);
+  return c;
+}
+
+function sameMessages(a: readonly FlMessage[], b: readonly FlMessage[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function removeAt<T>(xs: T[], at: number): void {
   const n = xs.length - 1;
   for (let i = at; i < n; i++) xs[i] = xs[i + 1]!;

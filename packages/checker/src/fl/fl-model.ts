@@ -21,6 +21,7 @@ import type {
 import { applyStep } from "./apply-step.js";
 import { type BuildModelOptions, buildParts, type FlParts, type GeneratedCode } from "./build-model.js";
 import { ALL_STEPS, DELIVER, type EnabledVisitor, RESTART, type StepKind, TIMER } from "./enabled-steps.js";
+import { choicesMade, nextChoices } from "./executor.js";
 import { enabledFairSteps, fairKeyOfStep } from "./fairness.js";
 import type { FaultPlan } from "./fault-plan.js";
 import { type FlState, type FlStep, NO_CHOICES, UP } from "./fl-state.js";
@@ -216,18 +217,13 @@ export class FlModel implements Model<FlState, FlStep> {
     emit: Emit<FlState, FlStep>,
   ): void {
     const ex = this.parts.ex;
-    let forced: readonly number[] = NO_CHOICES;
+    // The prefix each run is given, advanced in place (no array per successor).
+    const forced: number[] = [];
     for (;;) {
       const outcome = this.run(base, kind, a, b, i, forced);
       const n = ex.nChoices;
-      const c = n === 0 ? NO_CHOICES : ex.values.slice(0, n);
-      let j = n - 1;
-      while (j >= 0 && ex.values[j]! + 1 >= ex.options[j]!) j--;
-      let next: number[] | null = null;
-      if (j >= 0) {
-        next = c.slice(0, j + 1);
-        next[j]!++;
-      }
+      const c = n === 0 ? NO_CHOICES : choicesMade(ex.values, n);
+      const more = nextChoices(forced, ex.values, ex.options, n);
       let step: FlStep;
       if (kind === DELIVER) step = { t: "deliver", from: a, to: b, i, c };
       else if (kind === TIMER)
@@ -235,8 +231,7 @@ export class FlModel implements Model<FlState, FlStep> {
       else if (kind === RESTART) step = { t: "restart", m: a, c };
       else step = { t: "init", c };
       emit(step, outcome);
-      if (next === null) return;
-      forced = next;
+      if (!more) return;
     }
   }
 

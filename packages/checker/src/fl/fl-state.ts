@@ -93,6 +93,18 @@ export interface FlMessage {
   readonly payload: Payload;
 }
 
+/** Per event index: the message without payload (messages are immutable, so one object serves every program). */
+const bareMessages: FlMessage[] = [];
+
+/**
+ * The one message object of an event without payload: every send and every
+ * decode of it gives this object, so steps allocate nothing for it and a
+ * channel rebuilt with the same messages is recognised by identity (Executor.restoreChannels).
+ */
+export function bareMessage(event: number): FlMessage {
+  return (bareMessages[event] ??= Object.freeze({ event, payload: null }));
+}
+
 /** The FIFO queue of messages from one machine to another. Only non-empty channels are kept. */
 export interface FlChannel {
   readonly from: number;

@@ -5,7 +5,7 @@
 // did), the message a delivery takes, and the instances of a state.
 import type { Json, StepOutcome } from "../model.js";
 import type { FlParts } from "./build-model.js";
-import type { SendRecord } from "./executor.js";
+import { nextChoices, type SendRecord } from "./executor.js";
 import { CRASHED, type FlState, type FlStep, HALTED, messageOf } from "./fl-state.js";
 import type { Payload } from "./lang-codegen.js";
 import { nameIn, namer } from "./machine-names.js";
@@ -83,7 +83,7 @@ export function runObserved(
 export function runEveryChoice(p: FlParts, s: FlState | null, step: FlStep, limit: number): ObservedRun[] {
   const open = "c" in step ? ({ ...step, c: [] } as FlStep) : step;
   const runs: ObservedRun[] = [];
-  let prefix: number[] = [];
+  const prefix: number[] = [];
   while (runs.length < limit) {
     const values: number[] = [];
     const options: number[] = [];
@@ -95,10 +95,7 @@ export function runEveryChoice(p: FlParts, s: FlState | null, step: FlStep, limi
         return v;
       }),
     );
-    let k = values.length - 1;
-    while (k >= 0 && values[k]! + 1 >= options[k]!) k--;
-    if (k < 0) break;
-    prefix = [...values.slice(0, k), values[k]! + 1];
+    if (!nextChoices(prefix, values, options, values.length)) break;
   }
   return runs;
 }

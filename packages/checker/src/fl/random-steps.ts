@@ -4,6 +4,7 @@
 import type { StepOutcome } from "../model.js";
 import { applyStep } from "./apply-step.js";
 import type { FlParts } from "./build-model.js";
+import { choicesMade } from "./executor.js";
 import { ALL_STEPS } from "./enabled-steps.js";
 import { type FlState, type FlStep, NO_CHOICES } from "./fl-state.js";
 
@@ -33,7 +34,7 @@ export function applyChoosing(
   }
   if (!("c" in step)) return { step, outcome };
   const n = ex.nChoices;
-  return { step: { ...step, c: n === 0 ? NO_CHOICES : ex.values.slice(0, n) }, outcome };
+  return { step: { ...step, c: n === 0 ? NO_CHOICES : choicesMade(ex.values, n) }, outcome };
 }
 
 /** PCT's scheduling unit: the machine that runs a delivery or timer; the environment for faults. */
