@@ -264,3 +264,21 @@ describe("steps, labels and views (two-phase commit)", () => {
     expect(model.hotMonitors(s0)).toEqual(["EveryPrepareDecided"]);
   });
 });
+
+describe("successors", () => {
+  it("let go of the explorer's emit when it throws (a stopped search)", () => {
+    const model = buildModel(loadFixture("values.fl"), "ValueSemantics");
+    const s = stateOf(initialStates(model)[0]!.outcome);
+    const stop = new Error("stopped");
+    expect(() =>
+      model.successors(s, () => {
+        throw stop;
+      }),
+    ).toThrow(stop);
+    const held = model as unknown as { expanding: unknown; emitting: unknown };
+    expect(held.expanding).toBeNull();
+    expect(held.emitting).toBeNull();
+    // And the model still expands states.
+    expect(successors(model, s).length).toBeGreaterThan(0);
+  });
+});

@@ -150,9 +150,13 @@ export class FlModel implements Model<FlState, FlStep> {
     const outerEmit = this.emitting;
     this.expanding = s;
     this.emitting = emit;
-    this.parts.enabled.forEach(s, ALL_STEPS, FlModel.runEnabled, this);
-    this.expanding = outer;
-    this.emitting = outerEmit;
+    try {
+      this.parts.enabled.forEach(s, ALL_STEPS, FlModel.runEnabled, this);
+    } finally {
+      // An emit that throws (a stopped search) must not leave the model holding its explorer.
+      this.expanding = outer;
+      this.emitting = outerEmit;
+    }
   }
 
   /** successors' visitor: runs one enabled step of `expanding`. */
