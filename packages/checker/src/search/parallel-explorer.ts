@@ -6,7 +6,8 @@
 // deduplicates successors in the shared table and writes the new ones (depth
 // d + 1) to its own chunks, with a parent link (parent ref, emission index).
 // At the barrier the coordinator (this thread) collects the new chunks as the
-// next frontier. A failure found at depth d is reported only once every worker
+// next frontier. A worker that has expanded a chunk writes new states in its
+// buffer (nothing reads a chunk twice), so the frontier holds about one level. A failure found at depth d is reported only once every worker
 // has finished depth d, so counterexamples are as short as the single-threaded
 // explorer's, and the distinct-state count is the same. The counterexample is
 // rebuilt here by walking the parent links and replaying the k-th emitted step
@@ -73,6 +74,7 @@ import {
   CAN_GROW,
   CONTROL_WORDS,
   type ChunkRef,
+  countQueue,
   EPOCH,
   type FromWorker,
   LIMIT,
@@ -81,6 +83,9 @@ import {
   NEXT_CHUNK,
   NO_LENGTH,
   PAUSE,
+  PEAK_QUEUE_BYTES,
+  PEAK_QUEUE_STATES,
+  QUEUE_WORDS,
   RESERVED,
   DISTINCT,
   STAT_DISTINCT,
@@ -153,7 +158,12 @@ export interface ParallelExhaustiveStats extends ExhaustiveStats {
   peakRssBytes: number;
   /** States taken over from the single-threaded probe (ParallelCheckOptions.continueFrom); 0 when none. */
   seededStates: number;
-  /** The most bytes of frontier chunk buffers the workers held at a level barrier (peakQueueBytes: the bytes written in them). */
+  /**
+   * The most bytes of frontier chunk buffers held at a level barrier: the
+   * workers', free ones included (a worker keeps the buffer of a chunk it has
+   * expanded to write new states in), and the probe's not yet expanded
+   * (peakQueueBytes: the most bytes written in them at once).
+   */
   peakChunkBufferBytes: number;
   /** The workers had built the model before the search began (ParallelExplorer.prepare), so their start-up was not part of it. */
   workersPrepared: boolean;
@@ -246,6 +256,12 @@ function tsxEsmApiUrl(): string {
 
 function sum(figures: number[]): number {
   return figures.reduce((a, b) => a + b, 0);
+}
+
+function bufferBytes(chunks: ChunkRef[]): number {
+  let bytes = 0;
+  for (const chunk of chunks) bytes += chunk.buffer.byteLength;
+  return bytes;
 }
 
 function formatBytes(bytes: number): string {
@@ -451,6 +467,8 @@ class ParallelRun {
   private readonly control = new Int32Array(this.controlBuffer);
   private readonly statsBuffer: SharedArrayBuffer;
   private readonly liveStats: Float64Array;
+  private readonly queueBuffer = new SharedArrayBuffer(QUEUE_WORDS * 8);
+  private readonly queue = new BigInt64Array(this.queueBuffer);
   private table: SharedFingerprintSet;
   private growths = 0;
   private readonly links: LinkReader[] = [];
@@ -492,8 +510,9 @@ class ParallelRun {
   private peakQueueStates = 0;
   private peakQueueBytes = 0;
   private peakChunkBufferBytes = 0;
+  /** Buffers of the probe's frontier chunks (seedFrom) not yet expanded: cut to size, no worker keeps them. */
+  private seededBufferBytes = 0;
   private levelStates = 0;
-  private levelBytes = 0;
   private currentDepth = 0;
   private stopReason: BoundReason | null = null;
   private stopMessage: string | undefined;
@@ -609,8 +628,10 @@ class ParallelRun {
         Atomics.store(control, RESERVED, this.insertedTotal());
         const message: ToWorker = { type: "level", depth, chunks: frontier, table: this.table.buffer };
         const next = await this.runPhase(this.allWorkers(), message);
+        this.seededBufferBytes = 0;
         if (seededNext.length > 0) {
           next.push(...seededNext);
+          this.seededBufferBytes = bufferBytes(seededNext);
           seededNext = [];
         }
         this.afterPhase(depth, next);
@@ -638,6 +659,7 @@ class ParallelRun {
       factory: this.factory,
       control: this.controlBuffer,
       stats: this.statsBuffer,
+      queue: this.queueBuffer,
       table: this.table.buffer,
       maxDepth: this.maxDepth,
       maxStates: this.maxStates,
@@ -695,14 +717,15 @@ class ParallelRun {
         const buffer = new SharedArrayBuffer(pos);
         new Uint8Array(buffer).set(scratch.subarray(0, pos));
         out.push({ buffer, bytes: pos, owner: 0, first: start, count: end - start });
+        countQueue(this.queue, end - start, pos);
       }
       return out;
     };
-    this.seededFrontier = {
-      first: chunks(c.firstId, c.levelEnd),
-      next: chunks(c.levelEnd, c.distinct),
-      depth: c.depth,
-    };
+    const first = chunks(c.firstId, c.levelEnd);
+    const next = chunks(c.levelEnd, c.distinct);
+    this.seededFrontier = { first, next, depth: c.depth };
+    this.seededBufferBytes = bufferBytes(first) + bufferBytes(next);
+    this.peakChunkBufferBytes = this.seededBufferBytes;
   }
 
   /** Stops every worker at its next state and wakes paused ones, before they are terminated. */
@@ -847,18 +870,14 @@ class ParallelRun {
   /** Bookkeeping at a level barrier (depth -1: after the initial states). */
   private afterPhase(depth: number, next: ChunkRef[]): void {
     let nextStates = 0;
-    let nextBytes = 0;
-    for (const chunk of next) {
-      nextStates += chunk.count;
-      nextBytes += chunk.bytes;
-    }
+    for (const chunk of next) nextStates += chunk.count;
     if (nextStates > 0) this.deepest = depth + 1;
-    // Both levels' chunks are held until the barrier.
-    this.peakQueueStates = Math.max(this.peakQueueStates, this.levelStates + nextStates);
-    this.peakQueueBytes = Math.max(this.peakQueueBytes, nextBytes + this.levelBytes);
-    this.peakChunkBufferBytes = Math.max(this.peakChunkBufferBytes, sum(this.chunkBytesBy));
+    // The workers count what the frontier holds chunk by chunk (countQueue), as a level is expanded.
+    this.peakQueueStates = Number(Atomics.load(this.queue, PEAK_QUEUE_STATES));
+    this.peakQueueBytes = Number(Atomics.load(this.queue, PEAK_QUEUE_BYTES));
+    // Buffers are made between barriers and kept for reuse, so a barrier sees their peak.
+    this.peakChunkBufferBytes = Math.max(this.peakChunkBufferBytes, this.chunkBufferBytes());
     this.levelStates = nextStates;
-    this.levelBytes = nextBytes;
     const stop = Atomics.load(this.control, STOP) as Stop;
     if (stop === Stop.MaxStates) this.stopReason = "max-states";
     else if (stop === Stop.Timeout) this.stopReason = "timeout";
@@ -932,7 +951,12 @@ class ParallelRun {
   private usedBytes(): number {
     let linkBytes = 0;
     for (const links of this.links) linkBytes += links.bytes;
-    return this.table.bytes + linkBytes + sum(this.chunkBytesBy);
+    return this.table.bytes + linkBytes + this.chunkBufferBytes();
+  }
+
+  /** The frontier's buffers at a barrier: the workers' (free ones included) and the probe's not yet expanded. */
+  private chunkBufferBytes(): number {
+    return sum(this.chunkBytesBy) + this.seededBufferBytes;
   }
 
   private timeoutReached(): boolean {

@@ -53,6 +53,32 @@ export enum Stop {
   Interrupt = 6,
 }
 
+// What the frontier holds (BigInt64Array over its own SharedArrayBuffer: bytes
+// may pass 2^31), counted a chunk at a time: a chunk from when its writer
+// finishes it until the worker that claimed it has expanded it.
+export const QUEUE_STATES = 0;
+export const QUEUE_BYTES = 1;
+export const PEAK_QUEUE_STATES = 2;
+export const PEAK_QUEUE_BYTES = 3;
+export const QUEUE_WORDS = 4;
+
+/** Counts a chunk into the frontier (states and bytes > 0) or out of it (< 0), raising the peaks. */
+export function countQueue(queue: BigInt64Array, states: number, bytes: number): void {
+  const nowStates = Atomics.add(queue, QUEUE_STATES, BigInt(states)) + BigInt(states);
+  const nowBytes = Atomics.add(queue, QUEUE_BYTES, BigInt(bytes)) + BigInt(bytes);
+  if (states > 0) {
+    raise(queue, PEAK_QUEUE_STATES, nowStates);
+    raise(queue, PEAK_QUEUE_BYTES, nowBytes);
+  }
+}
+
+function raise(words: BigInt64Array, at: number, value: bigint): void {
+  for (;;) {
+    const known = Atomics.load(words, at);
+    if (known >= value || Atomics.compareExchange(words, at, known, value) === known) return;
+  }
+}
+
 // Live figures per worker (Float64Array over a SharedArrayBuffer, approximate, for progress).
 export const STAT_DISTINCT = 0;
 export const STAT_GENERATED = 1;
@@ -86,6 +112,8 @@ export interface RunConfig {
   factory: ModelFactory;
   control: SharedArrayBuffer;
   stats: SharedArrayBuffer;
+  /** The frontier's figures (QUEUE_STATES...). */
+  queue: SharedArrayBuffer;
   table: SharedArrayBuffer;
   maxDepth: number;
   maxStates: number;
@@ -132,7 +160,7 @@ export interface LevelDone {
   ampleExpansions: number;
   /** A state beyond maxDepth (or a failing step from the last level) was cut off. */
   cutOffByDepth: boolean;
-  /** Bytes of frontier chunk buffers this worker holds. */
+  /** Bytes of frontier chunk buffers this worker holds: its free ones and those of `chunks` (from then on, the expanding worker's). */
   chunkBufferBytes: number;
   heapUsed: number;
   /** Milliseconds this phase spent working: from its message to this report, less pauses for table growth. */

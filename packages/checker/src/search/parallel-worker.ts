@@ -20,6 +20,7 @@ import {
   BLOCK,
   CAN_GROW,
   type ChunkRef,
+  countQueue,
   DISTINCT,
   EPOCH,
   type FromWorker,
@@ -51,6 +52,7 @@ class WorkerSearch extends Expansion<unknown, Json> {
   private readonly workers: number;
   private readonly control: Int32Array;
   private readonly liveStats: Float64Array;
+  private readonly queue: BigInt64Array;
   private readonly statsAt: number;
   private readonly maxStates: number;
   private readonly countExactly: boolean;
@@ -70,7 +72,11 @@ class WorkerSearch extends Expansion<unknown, Json> {
   private readonly maxLocal: number;
 
   // Frontier chunks this worker writes, each entry a delta against the one
-  // before in its chunk (a chunk is read from its start by one worker).
+  // before in its chunk (a chunk is read from its start by the one worker
+  // that claims it). Once that worker has expanded a chunk nothing reads it
+  // again (counterexamples come from the parent links), so the buffer joins
+  // that worker's free buffers: the frontier holds about one level, not the
+  // level being expanded and the next.
   private readonly deltas = new DeltaWriter();
   private readonly reader = new DeltaReader();
   private writeBuffer: SharedArrayBuffer | null = null;
@@ -79,11 +85,11 @@ class WorkerSearch extends Expansion<unknown, Json> {
   private chunkFirst = 0;
   private chunkCount = 0;
   private levelChunks: ChunkRef[] = [];
-  /** Buffers written in this level, in the previous one, and free for reuse. */
-  private writtenNow: SharedArrayBuffer[] = [];
-  private writtenBefore: SharedArrayBuffer[] = [];
+  /** Buffers of chunkBytes, free to write. */
   private readonly freeBuffers: SharedArrayBuffer[] = [];
-  private chunkBufferBytes = 0;
+  private freeBytes = 0;
+  /** Bytes of the buffers written in this level: the next level's chunks, this worker's until sent. */
+  private writtenBytes = 0;
 
   constructor(
     model: Model<unknown, Json>,
@@ -102,6 +108,7 @@ class WorkerSearch extends Expansion<unknown, Json> {
     this.workers = start.workers;
     this.control = new Int32Array(config.control);
     this.liveStats = new Float64Array(config.stats);
+    this.queue = new BigInt64Array(config.queue);
     this.statsAt = start.id * STAT_WORDS;
     this.maxStates = config.maxStates;
     this.countExactly = Number.isFinite(config.maxStates);
@@ -243,13 +250,10 @@ class WorkerSearch extends Expansion<unknown, Json> {
   private startChunk(entrySize: number, local: number): void {
     this.finishChunk();
     const needed = entrySize + MAX_DELTA_HEADER;
-    let buffer: SharedArrayBuffer | undefined;
-    if (needed <= this.chunkBytes) buffer = this.freeBuffers.pop();
-    if (buffer === undefined) {
-      buffer = new SharedArrayBuffer(Math.max(this.chunkBytes, needed));
-      this.chunkBufferBytes += buffer.byteLength;
-    }
-    this.writtenNow.push(buffer);
+    let buffer = needed <= this.chunkBytes ? this.freeBuffers.pop() : undefined;
+    if (buffer === undefined) buffer = new SharedArrayBuffer(Math.max(this.chunkBytes, needed));
+    else this.freeBytes -= buffer.byteLength;
+    this.writtenBytes += buffer.byteLength;
     this.writeBuffer = buffer;
     this.writeView = new Uint8Array(buffer);
     this.writePos = 0;
@@ -259,7 +263,8 @@ class WorkerSearch extends Expansion<unknown, Json> {
   }
 
   private finishChunk(): void {
-    if (this.writeBuffer !== null && this.chunkCount > 0) {
+    // A chunk is started only for a state written at once: never empty.
+    if (this.writeBuffer !== null) {
       this.levelChunks.push({
         buffer: this.writeBuffer,
         bytes: this.writePos,
@@ -267,20 +272,24 @@ class WorkerSearch extends Expansion<unknown, Json> {
         first: this.chunkFirst,
         count: this.chunkCount,
       });
+      countQueue(this.queue, this.chunkCount, this.writePos);
     }
     this.writeBuffer = null;
     this.writeView = null;
     this.chunkCount = 0;
   }
 
-  /** Buffers read in the level that just ended are free again. */
-  private recycleBuffers(): void {
-    for (const buffer of this.writtenBefore) {
-      if (buffer.byteLength === this.chunkBytes) this.freeBuffers.push(buffer);
-      else this.chunkBufferBytes -= buffer.byteLength;
-    }
-    this.writtenBefore = this.writtenNow;
-    this.writtenNow = [];
+  /**
+   * A chunk this worker has expanded (whoever wrote it): nothing reads it
+   * again, so its buffer may hold new states. Only buffers of chunkBytes are
+   * kept: a bigger one was made for one large state, the probe's are cut to size.
+   */
+  private release(chunk: ChunkRef): void {
+    countQueue(this.queue, -chunk.count, -chunk.bytes);
+    const buffer = chunk.buffer;
+    if (buffer.byteLength !== this.chunkBytes) return;
+    this.freeBuffers.push(buffer);
+    this.freeBytes += buffer.byteLength;
   }
 
   private publish(): void {
@@ -297,7 +306,6 @@ class WorkerSearch extends Expansion<unknown, Json> {
 
   private runInit(): void {
     this.startPhase();
-    this.recycleBuffers();
     this.credits = 0;
     try {
       this.emitInitial();
@@ -314,7 +322,6 @@ class WorkerSearch extends Expansion<unknown, Json> {
 
   private runLevel(depth: number, chunks: ChunkRef[], table: SharedArrayBuffer): void {
     this.startPhase();
-    this.recycleBuffers();
     this.attach(table);
     this.credits = 0;
     this.expandedInLevel = 0;
@@ -347,6 +354,7 @@ class WorkerSearch extends Expansion<unknown, Json> {
             this.publish();
           }
         }
+        this.release(chunk);
       }
     } catch (error) {
       if (error instanceof SearchStopped) {
@@ -377,11 +385,13 @@ class WorkerSearch extends Expansion<unknown, Json> {
       expanded: this.expanded,
       ampleExpansions: this.ampleExpansions,
       cutOffByDepth: this.cutOffByDepth,
-      chunkBufferBytes: this.chunkBufferBytes,
+      chunkBufferBytes: this.freeBytes + this.writtenBytes,
       heapUsed: getHeapStatistics().used_heap_size,
       busyMs: performance.now() - this.phaseStart - this.pausedMs,
     });
+    // The chunks sent are the next level's: counted by the workers that expand them.
     this.levelChunks = [];
+    this.writtenBytes = 0;
     this.linkChunksSent = links.chunkCount;
   }
 
