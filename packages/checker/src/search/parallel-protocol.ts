@@ -32,7 +32,7 @@ export const LIMIT = 4;
 export const CAN_GROW = 5;
 /** Slots a worker reserves at once. */
 export const BLOCK = 6;
-/** Next frontier chunk to claim in the current level. */
+/** Claims made in the current level (each names a frontier chunk: parallel-worker.ts runLevel). */
 export const NEXT_CHUNK = 16;
 /** Table slots reserved so far (may overshoot LIMIT: failed reservations are not returned). */
 export const RESERVED = 32;

@@ -331,10 +331,17 @@ class WorkerSearch extends Expansion<unknown, Json> {
     let sincePublish = 0;
     let ref = NO_STATE;
     try {
+      // Claims go round the workers' shares of the level (claim k: share k % workers), so
+      // workers expand states far apart. Neighbours share successors: two workers on
+      // neighbouring chunks would each write every other one, whose deltas are larger.
+      const share = Math.ceil(chunks.length / workers);
+      const claims = share * workers;
       claim: for (;;) {
         const claimed = Atomics.add(control, NEXT_CHUNK, 1);
-        if (claimed >= chunks.length) break;
-        const chunk = chunks[claimed]!;
+        if (claimed >= claims) break;
+        const at = (claimed % workers) * share + Math.floor(claimed / workers);
+        if (at >= chunks.length) continue;
+        const chunk = chunks[at]!;
         const view = new Uint8Array(chunk.buffer, 0, chunk.bytes);
         const cursor: FrameCursor = { pos: 0 };
         this.reader.reset();
