@@ -26,8 +26,9 @@ interface Figures {
   distinct: number;
   visited: number;
   links: number;
+  /** The bytes written in the frontier at its peak. */
   frontier: number;
-  /** Parallel runs: the frontier chunk buffers the workers held (frontier: the bytes written in them). */
+  /** Parallel runs: the frontier chunk buffers held at the peak, free ones included (what the frontier takes). */
   chunkBuffers: number | null;
   peakRss: number;
   seconds: number;
@@ -80,15 +81,16 @@ function main(rms: number, workerCounts: number[]): void {
     console.log(`workers ${workers}: ${r.kind}, ${r.distinct.toLocaleString("en-US")} distinct states`);
     console.log(`  visited table   ${mib(r.visited).padStart(10)}  ${per(r.visited)}`);
     console.log(`  parent links    ${mib(r.links).padStart(10)}  ${per(r.links)}`);
-    console.log(`  frontier peak   ${mib(r.frontier).padStart(10)}  ${per(r.frontier)}`);
+    // A parallel frontier takes its chunk buffers, the free ones a worker keeps included.
+    const frontier = r.chunkBuffers ?? r.frontier;
+    console.log(`  frontier peak   ${mib(frontier).padStart(10)}  ${per(frontier)}`);
     if (r.chunkBuffers !== null) {
       console.log(
-        `    (written in chunk buffers of ${mib(r.chunkBuffers)}, ${per(r.chunkBuffers)}, at the peak)`,
+        `    (chunk buffers, free ones included; at most ${mib(r.frontier)}, ${per(r.frontier)}, written in them at once)`,
       );
     }
-    console.log(
-      `  together        ${mib(r.visited + r.links + r.frontier).padStart(10)}  ${per(r.visited + r.links + r.frontier)}`,
-    );
+    const together = r.visited + r.links + frontier;
+    console.log(`  together        ${mib(together).padStart(10)}  ${per(together)}`);
     console.log(
       `  peak RSS ${mib(r.peakRss)}, time ${r.seconds.toFixed(1)} s, CPU ${r.cpuSeconds.toFixed(1)} s, ` +
         `load average before ${r.load}, after ${load()}`,
