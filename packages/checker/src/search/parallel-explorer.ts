@@ -513,6 +513,8 @@ class ParallelRun {
   private peakQueueStates = 0;
   private peakQueueBytes = 0;
   private peakChunkBufferBytes = 0;
+  /** The workers' free chunk buffers at the last barrier, shared out again with the next level. */
+  private freeBuffers: SharedArrayBuffer[] = [];
   /** Buffers of the probe's frontier chunks (seedFrom) not yet expanded: cut to size, no worker keeps them. */
   private seededBufferBytes = 0;
   private levelStates = 0;
@@ -629,7 +631,13 @@ class ParallelRun {
         Atomics.store(control, NEXT_CHUNK, 0);
         // Workers drop unused reservations at each level: count only what is in the table.
         Atomics.store(control, RESERVED, this.insertedTotal());
-        const message: ToWorker = { type: "level", depth, chunks: frontier, table: this.table.buffer };
+        const message: ToWorker = {
+          type: "level",
+          depth,
+          chunks: frontier,
+          free: this.freeBuffers,
+          table: this.table.buffer,
+        };
         const next = await this.runPhase(this.allWorkers(), message);
         this.seededBufferBytes = 0;
         if (seededNext.length > 0) {
@@ -851,11 +859,13 @@ class ParallelRun {
   /** Takes in the finished phase's reports; returns the new frontier, worker by worker. */
   private collect(phase: Phase): ChunkRef[] {
     const chunks: ChunkRef[] = [];
+    const free: SharedArrayBuffer[] = [];
     const workers = [...phase.done.keys()].sort((a, b) => a - b);
     for (const worker of workers) {
       const done = phase.done.get(worker);
       if (done === undefined || done === null) continue;
       chunks.push(...done.chunks);
+      free.push(...done.free);
       this.links[worker]!.add(done);
       this.distinctBy[worker] = done.distinct;
       this.generatedBy[worker] = done.generated;
@@ -867,6 +877,7 @@ class ParallelRun {
       if (done.cutOffByDepth) this.cutOffByDepth = true;
       for (const candidate of done.candidates) this.failures.offer(candidate);
     }
+    this.freeBuffers = free;
     return chunks;
   }
 

@@ -136,8 +136,12 @@ export type ToWorker =
   | { type: "run"; config: RunConfig }
   /** Emit the initial states (worker 0 only). */
   | { type: "init" }
-  /** Expand the states at `depth` in `chunks`, claiming chunks through NEXT_CHUNK. */
-  | { type: "level"; depth: number; chunks: ChunkRef[]; table: SharedArrayBuffer };
+  /**
+   * Expand the states at `depth` in `chunks`, claiming chunks through NEXT_CHUNK.
+   * `free`: the workers' free chunk buffers, shared out again (worker w takes
+   * every workers-th from index w), so none runs short while another keeps spares.
+   */
+  | { type: "level"; depth: number; chunks: ChunkRef[]; free: SharedArrayBuffer[]; table: SharedArrayBuffer };
 
 export interface LevelDone {
   type: "level-done";
@@ -145,6 +149,8 @@ export interface LevelDone {
   worker: number;
   /** States discovered in this level, in discovery order. */
   chunks: ChunkRef[];
+  /** This worker's free chunk buffers, handed back to be shared out with the next level. */
+  free: SharedArrayBuffer[];
   /** Parent-link chunks started in this level (Uint32 link words, see parent-links.ts). */
   linkWords: SharedArrayBuffer[];
   /** Links that do not fit a word, found in this level. */
@@ -160,7 +166,7 @@ export interface LevelDone {
   ampleExpansions: number;
   /** A state beyond maxDepth (or a failing step from the last level) was cut off. */
   cutOffByDepth: boolean;
-  /** Bytes of frontier chunk buffers this worker holds: its free ones and those of `chunks` (from then on, the expanding worker's). */
+  /** Bytes of frontier chunk buffers this worker held: `free` and those of `chunks` (from then on, the expanding worker's). */
   chunkBufferBytes: number;
   heapUsed: number;
   /** Milliseconds this phase spent working: from its message to this report, less pauses for table growth. */

@@ -75,8 +75,9 @@ class WorkerSearch extends Expansion<unknown, Json> {
   // before in its chunk (a chunk is read from its start by the one worker
   // that claims it). Once that worker has expanded a chunk nothing reads it
   // again (counterexamples come from the parent links), so the buffer joins
-  // that worker's free buffers: the frontier holds about one level, not the
-  // level being expanded and the next.
+  // that worker's free buffers (shared out among the workers again at each
+  // barrier): the frontier holds about one level, not the level being
+  // expanded and the next.
   private readonly deltas = new DeltaWriter();
   private readonly reader = new DeltaReader();
   private writeBuffer: SharedArrayBuffer | null = null;
@@ -286,8 +287,10 @@ class WorkerSearch extends Expansion<unknown, Json> {
    */
   private release(chunk: ChunkRef): void {
     countQueue(this.queue, -chunk.count, -chunk.bytes);
-    const buffer = chunk.buffer;
-    if (buffer.byteLength !== this.chunkBytes) return;
+    if (chunk.buffer.byteLength === this.chunkBytes) this.keep(chunk.buffer);
+  }
+
+  private keep(buffer: SharedArrayBuffer): void {
     this.freeBuffers.push(buffer);
     this.freeBytes += buffer.byteLength;
   }
@@ -301,7 +304,7 @@ class WorkerSearch extends Expansion<unknown, Json> {
 
   handle(message: Exclude<ToWorker, { type: "run" | "prepare" }>): void {
     if (message.type === "init") this.runInit();
-    else this.runLevel(message.depth, message.chunks, message.table);
+    else this.runLevel(message.depth, message.chunks, message.free, message.table);
   }
 
   private runInit(): void {
@@ -320,9 +323,15 @@ class WorkerSearch extends Expansion<unknown, Json> {
     this.levelDone();
   }
 
-  private runLevel(depth: number, chunks: ChunkRef[], table: SharedArrayBuffer): void {
+  private runLevel(
+    depth: number,
+    chunks: ChunkRef[],
+    free: SharedArrayBuffer[],
+    table: SharedArrayBuffer,
+  ): void {
     this.startPhase();
     this.attach(table);
+    for (let i = this.id; i < free.length; i += this.workers) this.keep(free[i]!);
     this.credits = 0;
     this.expandedInLevel = 0;
     this.startLevel();
@@ -383,6 +392,8 @@ class WorkerSearch extends Expansion<unknown, Json> {
       run: this.run,
       worker: this.id,
       chunks: this.levelChunks,
+      // The free buffers go back to be shared out: which worker writes most new states varies.
+      free: this.freeBuffers.splice(0),
       linkWords: links.chunksFrom(this.linkChunksSent).map((chunk) => chunk.buffer as SharedArrayBuffer),
       linkOverflow: links.takeOverflow(),
       candidates: this.failures.takeChanged(),
@@ -396,9 +407,10 @@ class WorkerSearch extends Expansion<unknown, Json> {
       heapUsed: getHeapStatistics().used_heap_size,
       busyMs: performance.now() - this.phaseStart - this.pausedMs,
     });
-    // The chunks sent are the next level's: counted by the workers that expand them.
+    // The buffers sent are counted from now on by the workers that expand the chunks or take the free ones.
     this.levelChunks = [];
     this.writtenBytes = 0;
+    this.freeBytes = 0;
     this.linkChunksSent = links.chunkCount;
   }
 
