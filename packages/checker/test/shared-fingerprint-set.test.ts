@@ -141,3 +141,69 @@ describe("SharedFingerprintSet across threads", () => {
     expect(second.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   });
 });
+
+/** The occupied slots of a set, as "tag:lo" (layout aside: what a rehash must keep). */
+function contents(set: SharedFingerprintSet): string[] {
+  const words = new Int32Array(set.buffer);
+  const out: string[] = [];
+  for (let at = 0; at < words.length; at += 2) if (words[at] !== 0) out.push(`${words[at]}:${words[at + 1]}`);
+  return out.sort();
+}
+
+/** Slot boundaries 0 = b0 < b1 < ... = capacity cutting a table into `slices` (at least one slot each). */
+function cuts(capacity: number, slices: number, seed: number): number[] {
+  const inner = new Set<number>();
+  for (let i = 1; inner.size < Math.min(slices, capacity) - 1; i++) {
+    inner.add(1 + ((Math.imul(seed + i, 0x9e3779b1) >>> 0) % (capacity - 1)));
+  }
+  return [0, ...[...inner].sort((a, b) => a - b), capacity];
+}
+
+describe("SharedFingerprintSet rehashed by slices", () => {
+  it("holds exactly the serial rehash's fingerprints, whatever the slices and their order", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fingerprintArb, { maxLength: 300 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 600 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.nat(),
+        fc.boolean(),
+        (added, extra, growth, slices, seed, reversed) => {
+          // Dense source tables (their clusters wrap around), targets of any bigger size.
+          const source = SharedFingerprintSet.create(added.length + extra);
+          for (const f of added) source.add(f.hi, f.lo);
+          const serial = SharedFingerprintSet.create(source.capacity + growth);
+          const copied = source.rehashInto(serial);
+          const sliced = SharedFingerprintSet.create(source.capacity + growth);
+          const bounds = cuts(source.capacity, slices, seed);
+          const order = bounds.slice(1).map((_, i) => i);
+          if (reversed) order.reverse();
+          let total = 0;
+          for (const i of order) total += source.rehashSlice(sliced, bounds[i]!, bounds[i + 1]!);
+          expect(total).toBe(copied);
+          expect(contents(sliced)).toEqual(contents(serial));
+          expect(contents(sliced)).toEqual(contents(source));
+          for (const f of added) expect(sliced.add(f.hi, f.lo)).toBe(false);
+        },
+      ),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+
+  it("keeps a cluster that wraps around the end of the source and of the target", () => {
+    // hi = 0xffffffff: home is the last slot, so the fingerprints fill it and wrap to slot 0 on.
+    const source = SharedFingerprintSet.create(8);
+    for (let lo = 1; lo <= 5; lo++) source.add(0xffffffff, lo);
+    source.add(0, 9);
+    const target = SharedFingerprintSet.create(12);
+    // The wrapped head of the cluster (slots 0 to 3) goes in first, then the rest.
+    expect(source.rehashSlice(target, 0, 3) + source.rehashSlice(target, 3, 8)).toBe(6);
+    const words = new Int32Array(target.buffer);
+    expect(words[11 * 2]).toBe(0xffffffff | 0);
+    expect(words[0]).toBe(0xffffffff | 0);
+    for (let lo = 1; lo <= 5; lo++) expect(target.has(0xffffffff, lo)).toBe(true);
+    expect(target.has(0, 9)).toBe(true);
+    expect(contents(target)).toEqual(contents(source));
+  });
+});

@@ -67,10 +67,13 @@ export class SharedFingerprintSet {
    * keep the table from filling up: on a full table this loops forever.
    */
   add(hi: number, lo: number): boolean {
+    return this.insert(hi | 1, lo | 0);
+  }
+
+  /** add's probe and claim, for a tag and lo word as stored (add, rehashSlice). */
+  private insert(tag: number, low: number): boolean {
     const table = this.table;
     const capacity = this.capacity;
-    const tag = hi | 1;
-    const low = lo | 0;
     let slot = ((tag >>> 0) * this.scale) | 0;
     for (;;) {
       const at = slot * 2;
@@ -135,27 +138,28 @@ export class SharedFingerprintSet {
 
   /**
    * Inserts every fingerprint of this set into `target` (a bigger, empty
-   * set). Plain memory accesses: only while no other thread uses either set.
-   * Returns the number of fingerprints copied.
+   * set), while no thread adds to either. Returns the number copied.
    */
   rehashInto(target: SharedFingerprintSet): number {
+    return this.rehashSlice(target, 0, this.capacity);
+  }
+
+  /**
+   * Inserts the fingerprints in slots [from, to) of this set into `target`.
+   * Several threads may rehash disjoint slices into one target at once: the
+   * claims are add's. Fast range keeps slot order, so slices land in mostly
+   * disjoint ranges of the target and meet only at their edges (and where
+   * probing wraps around). No thread may add to either set meanwhile.
+   * Returns the number of fingerprints copied.
+   */
+  rehashSlice(target: SharedFingerprintSet, from: number, to: number): number {
     const source = this.table;
-    const table = target.table;
-    const capacity = target.capacity;
-    const scale = target.scale;
     let copied = 0;
-    for (let at = 0; at < source.length; at += 2) {
+    for (let at = from * 2; at < to * 2; at += 2) {
       const tag = source[at]!;
       if (tag === EMPTY) continue;
       if (tag === BUSY) throw new Error("SharedFingerprintSet: rehash while a thread is inserting");
-      let slot = ((tag >>> 0) * scale) | 0;
-      while (table[slot * 2] !== EMPTY) {
-        slot++;
-        if (slot === capacity) slot = 0;
-      }
-      table[slot * 2 + 1] = source[at + 1]!;
-      table[slot * 2] = tag;
-      copied++;
+      if (target.insert(tag, source[at + 1]!)) copied++;
     }
     return copied;
   }
