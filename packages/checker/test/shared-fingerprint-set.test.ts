@@ -4,6 +4,14 @@ import { Worker } from "node:worker_threads";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fingerprint } from "../src/fingerprint.js";
+import {
+  CONTROL_WORDS,
+  REHASH_LEFT,
+  REHASH_NEXT,
+  REHASH_SLICE_SLOTS,
+  rehashSlices,
+} from "../src/search/parallel-protocol.js";
+import { grownCapacity, MAX_LOAD } from "../src/store/fingerprint-set.js";
 import { MAX_SHARED_CAPACITY, SharedFingerprintSet } from "../src/store/shared-fingerprint-set.js";
 
 const fingerprintArb = fc.record({ hi: fc.nat(0xffffffff), lo: fc.nat(0xffffffff) });
@@ -205,5 +213,73 @@ describe("SharedFingerprintSet rehashed by slices", () => {
     for (let lo = 1; lo <= 5; lo++) expect(target.has(0xffffffff, lo)).toBe(true);
     expect(target.has(0, 9)).toBe(true);
     expect(contents(target)).toEqual(contents(source));
+  });
+});
+
+// Threads that grow a table as the parallel explorer does (rehashShare), started together.
+const REHASH_WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+import(workerData.tsxApi)
+  .then((api) => { api.register(); return Promise.all([import(workerData.setModule), import(workerData.protocolModule)]); })
+  .then(([{ SharedFingerprintSet }, { rehashShare }]) => {
+    const gate = new Int32Array(workerData.gate);
+    Atomics.add(gate, 0, 1);
+    while (Atomics.load(gate, 0) < workerData.threads) {}
+    const control = new Int32Array(workerData.control);
+    const from = SharedFingerprintSet.attach(workerData.from);
+    const into = SharedFingerprintSet.attach(workerData.into);
+    parentPort.postMessage(rehashShare(from, into, control));
+  });
+`;
+
+function rehashWorker(job: {
+  from: SharedArrayBuffer;
+  into: SharedArrayBuffer;
+  control: SharedArrayBuffer;
+  gate: SharedArrayBuffer;
+  threads: number;
+}): Promise<boolean> {
+  const tsxApi = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve("tsx/esm/api")
+      .replace(/\.cjs$/, ".mjs"),
+  ).href;
+  const setModule = new URL("../src/store/shared-fingerprint-set.ts", import.meta.url).href;
+  const protocolModule = new URL("../src/search/parallel-protocol.ts", import.meta.url).href;
+  return new Promise<boolean>((resolve, reject) => {
+    const worker = new Worker(REHASH_WORKER, {
+      eval: true,
+      workerData: { tsxApi, setModule, protocolModule, ...job },
+    });
+    worker.once("message", (last: boolean) => {
+      resolve(last);
+      void worker.terminate();
+    });
+    worker.once("error", reject);
+  });
+}
+
+describe("SharedFingerprintSet grown by several threads at once", () => {
+  it("holds exactly the old fingerprints, and one thread finishes the last slice", async () => {
+    const capacity = 50 * REHASH_SLICE_SLOTS + 123;
+    const from = SharedFingerprintSet.create(capacity);
+    // At the explorer's maximum load, so clusters cross slice edges.
+    for (let k = 0; k < Math.floor(capacity * MAX_LOAD); k++) {
+      from.add(Math.imul(k, 0x9e3779b1) ^ (k >>> 3), Math.imul(k ^ 0x5bd1e995, 0x85ebca77));
+    }
+    const serial = SharedFingerprintSet.create(grownCapacity(capacity));
+    from.rehashInto(serial);
+    const into = SharedFingerprintSet.create(grownCapacity(capacity));
+    const control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
+    control[REHASH_NEXT] = 0;
+    control[REHASH_LEFT] = rehashSlices(capacity);
+    const threads = 3;
+    const gate = new SharedArrayBuffer(4);
+    const job = { from: from.buffer, into: into.buffer, control: control.buffer, gate, threads };
+    const last = await Promise.all(Array.from({ length: threads }, () => rehashWorker(job)));
+    expect(last.filter(Boolean)).toHaveLength(1);
+    expect(control[REHASH_LEFT]).toBe(0);
+    expect(into.countSlow()).toBe(Math.floor(capacity * MAX_LOAD));
+    expect(contents(into)).toEqual(contents(serial));
   });
 });

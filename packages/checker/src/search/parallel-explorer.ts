@@ -22,7 +22,7 @@
 // and before the table grows; at 90% of the budget (or when the grown table
 // would take it there) the search stops with `bounded`, reason "memory",
 // instead of running out of memory. Within that, the table starts small and
-// grows by GROWTH (rehashed here while every worker is paused) up to half the budget,
+// grows by GROWTH (rehashed in parallel by the paused workers and this thread) up to half the budget,
 // and parent links and frontier take at most the rest.
 //
 // `workers: 1` runs the same code with one worker thread (not a fallback to
@@ -86,8 +86,12 @@ import {
   PEAK_QUEUE_BYTES,
   PEAK_QUEUE_STATES,
   QUEUE_WORDS,
+  REHASH_LEFT,
+  REHASH_NEXT,
   RESERVED,
   DISTINCT,
+  rehashShare,
+  rehashSlices,
   STAT_DISTINCT,
   STAT_EXPANDED,
   STAT_GENERATED,
@@ -185,7 +189,12 @@ export interface ParallelProfile {
    * failure the single-threaded search for its shortest counterexample.
    */
   coordinatorMs: number;
-  /** Growing the visited table while every worker waits (serial). */
+  /**
+   * Growing the visited table while every worker is paused: wall time, from
+   * the start of the rehash to its last slice as the coordinator sees it. The paused
+   * workers and the coordinator rehash it together (their share also counts
+   * in workerBusyMs).
+   */
   growthMs: number;
   /** The workers' phases (initial states, levels) from the coordinator's message to the last report. */
   phasesMs: number;
@@ -289,6 +298,8 @@ interface Phase {
   active: Set<number>;
   done: Map<number, LevelDone | null>;
   paused: Map<number, number>;
+  /** The grown table being rehashed into while every worker is paused, and since when (performance.now). */
+  growing: { table: SharedFingerprintSet; since: number } | null;
   resolve: () => void;
   reject: (failure: WorkerFailure) => void;
 }
@@ -796,6 +807,9 @@ class ParallelRun {
         phase.paused.set(message.worker, message.inserted);
         this.maybeGrow(phase);
         return;
+      case "rehashed":
+        if (phase?.growing != null) this.grown(phase);
+        return;
     }
   }
 
@@ -809,6 +823,7 @@ class ParallelRun {
         active: new Set(active),
         done: new Map(),
         paused: new Map(),
+        growing: null,
         resolve: () => {
           this.phase = null;
           // The run phase (building the models) is start-up: the coordinator's figure.
@@ -825,9 +840,14 @@ class ParallelRun {
     });
   }
 
-  /** Once every running worker is paused (or done), grows the table and wakes them. */
+  /**
+   * Once every running worker is paused (or done), grows the table: wakes the
+   * paused ones to rehash it with this thread (parallel-protocol.ts), then
+   * again when the last slice is in (grown).
+   */
   private maybeGrow(phase: Phase): void {
     if (phase.paused.size === 0 || phase.paused.size + phase.done.size < phase.active.size) return;
+    if (phase.growing !== null) return;
     for (const [worker, inserted] of phase.paused) this.inserted[worker] = inserted;
     const control = this.control;
     const grownSlots = grownCapacity(this.table.capacity, this.maxCapacity);
@@ -840,16 +860,35 @@ class ParallelRun {
       this.stopForProcessMemory(grownBytes);
     } else {
       const grown = SharedFingerprintSet.create(grownSlots);
-      const rehashing = performance.now();
-      this.table.rehashInto(grown);
-      this.growthMs += performance.now() - rehashing;
-      this.table = grown;
-      this.growths++;
-      this.configureTable();
+      phase.growing = { table: grown, since: performance.now() };
+      Atomics.store(control, REHASH_NEXT, 0);
+      Atomics.store(control, REHASH_LEFT, rehashSlices(this.table.capacity));
       for (const worker of phase.paused.keys()) {
         this.handles[worker]!.tablePort.postMessage({ table: grown.buffer });
       }
+      Atomics.add(control, EPOCH, 1);
+      Atomics.notify(control, EPOCH);
+      // Else a worker finishes the last slice and says so ("rehashed").
+      if (rehashShare(this.table, grown, control)) this.grown(phase);
+      return;
     }
+    this.resume(phase);
+  }
+
+  /** Every slice is rehashed into the grown table: the search goes on there. */
+  private grown(phase: Phase): void {
+    const growing = phase.growing!;
+    phase.growing = null;
+    this.growthMs += performance.now() - growing.since;
+    this.table = growing.table;
+    this.growths++;
+    this.configureTable();
+    this.resume(phase);
+  }
+
+  /** Wakes the paused workers. */
+  private resume(phase: Phase): void {
+    const control = this.control;
     Atomics.store(control, PAUSE, 0);
     phase.paused.clear();
     Atomics.add(control, EPOCH, 1);
@@ -989,8 +1028,9 @@ class ParallelRun {
     if (this.timeoutReached()) {
       const now = performance.now();
       this.timeoutStopAt ??= now;
-      // A worker inside a model step that never returns cannot see the stop flag.
-      if (now - this.timeoutStopAt >= STUCK_GRACE_MS) {
+      // A worker inside a model step that never returns cannot see the stop flag
+      // (while the table grows, workers see it once the growth is complete).
+      if (now - this.timeoutStopAt >= STUCK_GRACE_MS && phase.growing === null) {
         phase.reject(new StuckWorkers("workers did not stop after the timeout", undefined, null));
         return;
       }

@@ -4,9 +4,18 @@
 // A state is named by a 32-bit "ref": localIndex * workers + worker, where
 // localIndex counts the states that worker discovered. A ref locates the
 // state's parent link without any global numbering step at the level barrier.
+//
+// Growing the shared table: once every worker in the phase has paused (PAUSE)
+// or finished, the coordinator sends the grown table to each paused one
+// (tablePort) and bumps EPOCH; they and the coordinator rehash slices of the
+// old table into it (rehashShare). When the last slice is in (a worker that
+// finished it posts "rehashed"), the coordinator sets the new limits and bumps
+// EPOCH again: the workers resume on the grown table. Workers that finished
+// the phase take no share: they wait for a message, which is too late to help.
 import type { MessagePort } from "node:worker_threads";
 import type { ModelFactory } from "../model-factory.js";
 import type { OverflowLink } from "../store/parent-links.js";
+import type { SharedFingerprintSet } from "../store/shared-fingerprint-set.js";
 import type { Candidate } from "./core.js";
 
 // The parent of the initial states (and the ref of "no state") is core.ts's NO_STATE.
@@ -32,6 +41,10 @@ export const LIMIT = 4;
 export const CAN_GROW = 5;
 /** Slots a worker reserves at once. */
 export const BLOCK = 6;
+/** Growth: the next slice of the old table to rehash (see rehashShare). */
+export const REHASH_NEXT = 7;
+/** Growth: slices not yet rehashed. */
+export const REHASH_LEFT = 8;
 /** Claims made in the current level (each names a frontier chunk: parallel-worker.ts runLevel). */
 export const NEXT_CHUNK = 16;
 /** Table slots reserved so far (may overshoot LIMIT: failed reservations are not returned). */
@@ -39,6 +52,41 @@ export const RESERVED = 32;
 /** States accepted, counted exactly when maxStates is set. */
 export const DISTINCT = 48;
 export const CONTROL_WORDS = 64;
+
+/**
+ * Old-table slots per slice of a parallel rehash: a tenth of a millisecond or
+ * so each, for one claim, so threads finish close together.
+ */
+export const REHASH_SLICE_SLOTS = 1 << 12;
+
+/** Slices of a parallel rehash of a table of `capacity` slots (REHASH_LEFT at its start). */
+export function rehashSlices(capacity: number): number {
+  return Math.ceil(capacity / REHASH_SLICE_SLOTS);
+}
+
+/**
+ * One thread's share of growing the table: claims slices of `from` through
+ * REHASH_NEXT and rehashes them into `into`, until none is left. The paused
+ * workers and the coordinator all call it; slices are claimed one at a time
+ * so a thread that the machine runs slower takes fewer. True when this thread
+ * rehashed the last slice to finish (then the growth is complete).
+ */
+export function rehashShare(
+  from: SharedFingerprintSet,
+  into: SharedFingerprintSet,
+  control: Int32Array,
+): boolean {
+  const capacity = from.capacity;
+  const slices = rehashSlices(capacity);
+  let last = false;
+  for (;;) {
+    const slice = Atomics.add(control, REHASH_NEXT, 1);
+    if (slice >= slices) return last;
+    const start = slice * REHASH_SLICE_SLOTS;
+    from.rehashSlice(into, start, Math.min(capacity, start + REHASH_SLICE_SLOTS));
+    if (Atomics.sub(control, REHASH_LEFT, 1) === 1) last = true;
+  }
+}
 
 export enum Stop {
   None = 0,
@@ -102,7 +150,7 @@ export interface ChunkRef {
 export interface WorkerStart {
   id: number;
   workers: number;
-  /** Receives a new table synchronously while the worker is paused. */
+  /** Receives a new table synchronously while the worker is paused, to rehash its share into (rehashShare). */
   tablePort: MessagePort;
 }
 
@@ -169,7 +217,11 @@ export interface LevelDone {
   /** Bytes of frontier chunk buffers this worker held: `free` and those of `chunks` (from then on, the expanding worker's). */
   chunkBufferBytes: number;
   heapUsed: number;
-  /** Milliseconds this phase spent working: from its message to this report, less pauses for table growth. */
+  /**
+   * Milliseconds this phase spent working: from its message to this report,
+   * less pauses for table growth; the worker's share of the rehash during a
+   * pause (rehashShare) is work and counts.
+   */
   busyMs: number;
 }
 
@@ -179,6 +231,8 @@ export type FromWorker =
   | { type: "ready"; run: number; worker: number; prepared: boolean }
   | LevelDone
   | { type: "paused"; run: number; worker: number; inserted: number }
+  /** This worker rehashed the last slice of a growth: the coordinator may wake everyone. */
+  | { type: "rehashed"; run: number; worker: number }
   | {
       type: "error";
       run: number;

@@ -30,6 +30,7 @@ import {
   NO_LENGTH,
   PAUSE,
   RESERVED,
+  rehashShare,
   STAT_DISTINCT,
   STAT_EXPANDED,
   STAT_GENERATED,
@@ -46,6 +47,8 @@ const PUBLISH_EVERY = 1024;
 
 class WorkerSearch extends Expansion<unknown, Json> {
   private readonly port: NonNullable<typeof parentPort>;
+  /** The shared table, which is also the visited set. */
+  private table: SharedFingerprintSet;
   private readonly tablePort: MessagePort;
   private readonly run: number;
   private readonly id: number;
@@ -101,7 +104,9 @@ class WorkerSearch extends Expansion<unknown, Json> {
     // The visited set is the shared table (attached again after the coordinator
     // grows it). The cycle proviso (partial-order reduction) applies to it: a state
     // another worker discovered in the same level counts as a revisit (ADR 0008).
-    super(model, SharedFingerprintSet.attach(config.table), config);
+    const table = SharedFingerprintSet.attach(config.table);
+    super(model, table, config);
+    this.table = table;
     this.port = port;
     this.tablePort = start.tablePort;
     this.run = config.run;
@@ -207,7 +212,10 @@ class WorkerSearch extends Expansion<unknown, Json> {
     }
   }
 
-  /** Blocks until the coordinator has grown the table (or is shutting down). */
+  /**
+   * Blocks until the coordinator has grown the table (or is shutting down),
+   * rehashing a share of it meanwhile: that share is work, not pause.
+   */
   private pause(): void {
     const pausedAt = performance.now();
     const control = this.control;
@@ -215,11 +223,22 @@ class WorkerSearch extends Expansion<unknown, Json> {
     this.publish();
     this.post({ type: "paused", run: this.run, worker: this.id, inserted: this.inserted });
     Atomics.wait(control, EPOCH, epoch);
+    let rehashMs = 0;
     const received = receiveMessageOnPort(this.tablePort);
-    if (received !== undefined) this.attach((received.message as { table: SharedArrayBuffer }).table);
+    if (received !== undefined) {
+      const grown = SharedFingerprintSet.attach((received.message as { table: SharedArrayBuffer }).table);
+      const rehashing = performance.now();
+      if (rehashShare(this.table, grown, control)) {
+        this.post({ type: "rehashed", run: this.run, worker: this.id });
+      }
+      rehashMs = performance.now() - rehashing;
+      this.attach(grown);
+      // The coordinator bumps EPOCH again once every slice is in (or to shut down).
+      Atomics.wait(control, EPOCH, (epoch + 1) | 0);
+    }
     // Unused reservations were forgotten when the coordinator recounted the table.
     this.credits = 0;
-    this.pausedMs += performance.now() - pausedAt;
+    this.pausedMs += performance.now() - pausedAt - rehashMs;
   }
 
   /** When the current phase began, and how long it was paused for table growth (LevelDone.busyMs). */
@@ -231,8 +250,9 @@ class WorkerSearch extends Expansion<unknown, Json> {
     this.pausedMs = 0;
   }
 
-  private attach(table: SharedArrayBuffer): void {
-    this.visited = SharedFingerprintSet.attach(table);
+  private attach(table: SharedFingerprintSet): void {
+    this.table = table;
+    this.visited = table;
   }
 
   private write(bytes: Uint8Array, local: number): void {
@@ -330,7 +350,7 @@ class WorkerSearch extends Expansion<unknown, Json> {
     table: SharedArrayBuffer,
   ): void {
     this.startPhase();
-    this.attach(table);
+    this.attach(SharedFingerprintSet.attach(table));
     for (let i = this.id; i < free.length; i += this.workers) this.keep(free[i]!);
     this.credits = 0;
     this.expandedInLevel = 0;
