@@ -223,6 +223,8 @@ const TICK_MS = 25;
 /** How long workers may take to notice the timeout before they are terminated. */
 const STUCK_GRACE_MS = 2_000;
 const MAX_WORKERS = 256;
+/** How long the coordinator blocks for the workers' last slices of a rehash before it waits for their message. */
+const REHASH_WAIT_MS = 1_000;
 
 /** A worker failed: a model exception (with the state being expanded) or a crash. */
 class WorkerFailure extends Error {
@@ -808,6 +810,7 @@ class ParallelRun {
         this.maybeGrow(phase);
         return;
       case "rehashed":
+        // Late when rehashedSoon saw the last slice in; it still comes before that worker's next pause.
         if (phase?.growing != null) this.grown(phase);
         return;
     }
@@ -869,10 +872,27 @@ class ParallelRun {
       Atomics.add(control, EPOCH, 1);
       Atomics.notify(control, EPOCH);
       // Else a worker finishes the last slice and says so ("rehashed").
-      if (rehashShare(this.table, grown, control)) this.grown(phase);
+      if (rehashShare(this.table, grown, control) || this.rehashedSoon()) this.grown(phase);
       return;
     }
     this.resume(phase);
+  }
+
+  /**
+   * Whether the workers' last slices are in within REHASH_WAIT_MS (this thread
+   * blocks meanwhile): a wake-up sooner than their message, which a busy
+   * machine may deliver late. A worker that dies mid-slice costs only the wait.
+   */
+  private rehashedSoon(): boolean {
+    const control = this.control;
+    const deadline = performance.now() + REHASH_WAIT_MS;
+    for (;;) {
+      const left = Atomics.load(control, REHASH_LEFT);
+      if (left === 0) return true;
+      const wait = deadline - performance.now();
+      if (wait <= 0) return false;
+      Atomics.wait(control, REHASH_LEFT, left, wait);
+    }
   }
 
   /** Every slice is rehashed into the grown table: the search goes on there. */

@@ -8,8 +8,9 @@
 // Growing the shared table: once every worker in the phase has paused (PAUSE)
 // or finished, the coordinator sends the grown table to each paused one
 // (tablePort) and bumps EPOCH; they and the coordinator rehash slices of the
-// old table into it (rehashShare). When the last slice is in (a worker that
-// finished it posts "rehashed"), the coordinator sets the new limits and bumps
+// old table into it (rehashShare). When the last slice is in (the coordinator
+// waits for REHASH_LEFT to reach 0 a while, then for the "rehashed" message of
+// the worker that finished it), the coordinator sets the new limits and bumps
 // EPOCH again: the workers resume on the grown table. Workers that finished
 // the phase take no share: they wait for a message, which is too late to help.
 import type { MessagePort } from "node:worker_threads";
@@ -84,7 +85,10 @@ export function rehashShare(
     if (slice >= slices) return last;
     const start = slice * REHASH_SLICE_SLOTS;
     from.rehashSlice(into, start, Math.min(capacity, start + REHASH_SLICE_SLOTS));
-    if (Atomics.sub(control, REHASH_LEFT, 1) === 1) last = true;
+    if (Atomics.sub(control, REHASH_LEFT, 1) === 1) {
+      last = true;
+      Atomics.notify(control, REHASH_LEFT);
+    }
   }
 }
 
