@@ -3,7 +3,7 @@
 // configuration runs in its own child process, so peak RSS is its own.
 //
 //   node --import tsx packages/checker/bench/parallel-bench.ts [--rms 9] [--workers 1,2]
-//        [--memory BYTES] [--repeat N] [--calibrate] [--set]
+//        [--memory BYTES] [--repeat N] [--calibrate] [--set] [--growth [--slots N]]
 //
 // --workers 0 stands for the single-threaded checkExhaustive. --calibrate also
 // runs two single-threaded searches as separate processes at the same time:
@@ -16,6 +16,10 @@
 // --set instead compares the shared table's slot layouts: two 32-bit words
 // with a compareExchange on the tag (what SharedFingerprintSet does) against one
 // BigInt64Array slot with a 64-bit compareExchange, in 1 and 2 threads.
+//
+// --growth [--slots N] instead times one growth of a table of N slots (default
+// 4,194,304) at the maximum load: rehashInto on this thread alone, against
+// rehashShare on this thread and W workers (--workers), as the explorer does.
 import { spawn, spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { loadavg } from "node:os";
@@ -24,6 +28,15 @@ import { isMainThread, parentPort, Worker, workerData } from "node:worker_thread
 import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import type { ExhaustiveStats } from "../src/check-result.js";
 import { checkExhaustiveParallel, type ParallelExhaustiveStats } from "../src/search/parallel-explorer.js";
+import {
+  CONTROL_WORDS,
+  EPOCH,
+  REHASH_LEFT,
+  REHASH_NEXT,
+  rehashShare,
+  rehashSlices,
+} from "../src/search/parallel-protocol.js";
+import { grownCapacity, MAX_LOAD } from "../src/store/fingerprint-set.js";
 import { SharedFingerprintSet } from "../src/store/shared-fingerprint-set.js";
 import { TwoPhaseModel } from "../test/models/two-phase-model.js";
 
@@ -56,6 +69,8 @@ interface RunFigures {
   visitedSetGrowths: number;
   parentLinkBytesPerState: number;
   peakRssBytes: number;
+  /** Wall time of table growth (the profile's growthMs; 0 single-threaded). */
+  growthMs: number;
   /** CPU time of the whole process (all threads): the work, whatever else runs on the machine. */
   cpuSeconds: number;
   loadBefore: string;
@@ -95,6 +110,7 @@ async function runChild(workers: number, rms: number, memory: number | undefined
     parentLinkBytesPerState: stats.parentLinkBytesPerState,
     // The whole process: main thread, workers and shared tables.
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    growthMs: stats.profile?.growthMs ?? 0,
     cpuSeconds: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1e6,
     loadBefore,
     loadAfter: load(),
@@ -166,7 +182,8 @@ async function searchBenchmark(): Promise<void> {
       console.log(
         `  ${who}: ${run.kind}, ${format(run.distinctStates)} states in ` +
           `${run.seconds.toFixed(2)} s = ${format(run.distinctStatesPerSecond)} distinct states/s, ` +
-          `visited set ${run.visitedBytesPerState.toFixed(2)} bytes/state, peak RSS ${mib(run.peakRssBytes)}, ` +
+          `visited set ${run.visitedBytesPerState.toFixed(2)} bytes/state, ${run.visitedSetGrowths} growths ` +
+          `in ${run.growthMs.toFixed(0)} ms, peak RSS ${mib(run.peakRssBytes)}, ` +
           `CPU ${run.cpuSeconds.toFixed(1)} s (load average ${run.loadBefore} -> ${run.loadAfter})`,
       );
       const known = best.get(workers);
@@ -313,8 +330,97 @@ async function setBenchmark(): Promise<void> {
   }
 }
 
+// --- growth micro-benchmark --------------------------------------------------
+
+/** A worker's side of --growth: a share of each rehash it is sent, started by a bump of EPOCH. */
+function growthWorker(control: SharedArrayBuffer): void {
+  const words = new Int32Array(control);
+  parentPort!.on("message", (job: { from: SharedArrayBuffer; into: SharedArrayBuffer }) => {
+    const epoch = Atomics.load(words, EPOCH);
+    parentPort!.postMessage("ready");
+    Atomics.wait(words, EPOCH, epoch);
+    rehashShare(SharedFingerprintSet.attach(job.from), SharedFingerprintSet.attach(job.into), words);
+  });
+}
+
+async function growthBenchmark(): Promise<void> {
+  const slots = Number(argument("--slots") ?? 4_194_304);
+  const counts = (argument("--workers") ?? "1,2").split(",").map(Number);
+  const repeat = Number(argument("--repeat") ?? 5);
+  const from = SharedFingerprintSet.create(slots);
+  const keys = Math.floor(slots * MAX_LOAD);
+  for (let k = 0; k < keys; k++)
+    from.add(Math.imul(k, 0x9e3779b1) ^ (k >>> 3), Math.imul(k ^ 0x5bd1e995, 0x85ebca77));
+  const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
+  const words = new Int32Array(control);
+  const tsxApi = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve("tsx/esm/api")
+      .replace(/\.cjs$/, ".mjs"),
+  ).href;
+  const workers = Array.from(
+    { length: Math.max(...counts) },
+    () =>
+      new Worker(TYPESCRIPT_WORKER, {
+        eval: true,
+        workerData: { growth: control, tsxApi, entry: import.meta.url },
+      }),
+  );
+  console.log(
+    `growth of ${format(slots)} slots holding ${format(keys)} fingerprints into ${format(grownCapacity(slots))}, ` +
+      `${repeat} runs each (load average ${load()})`,
+  );
+  const times = new Map<string, number[]>();
+  const record = (name: string, ms: number) => times.set(name, [...(times.get(name) ?? []), ms]);
+  for (let round = 0; round < repeat; round++) {
+    const serial = SharedFingerprintSet.create(grownCapacity(slots));
+    let start = performance.now();
+    from.rehashInto(serial);
+    record("this thread alone (rehashInto)", performance.now() - start);
+    for (const count of counts) {
+      const into = SharedFingerprintSet.create(grownCapacity(slots));
+      const helpers = workers.slice(0, count);
+      await Promise.all(
+        helpers.map(
+          (worker) =>
+            new Promise((resolve) => {
+              worker.once("message", resolve);
+              worker.postMessage({ from: from.buffer, into: into.buffer });
+            }),
+        ),
+      );
+      start = performance.now();
+      Atomics.store(words, REHASH_NEXT, 0);
+      Atomics.store(words, REHASH_LEFT, rehashSlices(slots));
+      Atomics.add(words, EPOCH, 1);
+      Atomics.notify(words, EPOCH);
+      rehashShare(from, into, words);
+      for (let left = Atomics.load(words, REHASH_LEFT); left !== 0; left = Atomics.load(words, REHASH_LEFT)) {
+        Atomics.wait(words, REHASH_LEFT, left);
+      }
+      record(
+        `this thread and ${count} worker${count === 1 ? "" : "s"} (rehashShare)`,
+        performance.now() - start,
+      );
+      if (into.countSlow() !== keys) throw new Error("growth benchmark: fingerprints lost");
+    }
+  }
+  for (const [name, ms] of times) {
+    const sorted = [...ms].sort((a, b) => a - b);
+    console.log(
+      `  ${name}: median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} ms, best ${sorted[0]!.toFixed(1)} ms`,
+    );
+  }
+  console.log(`load average after: ${load()}`);
+  await Promise.all(workers.map((worker) => worker.terminate()));
+}
+
 if (!isMainThread) {
-  parentPort!.postMessage(insertKeys(workerData as SetJob));
+  const job = workerData as SetJob | { growth: SharedArrayBuffer };
+  if ("growth" in job) growthWorker(job.growth);
+  else parentPort!.postMessage(insertKeys(job));
+} else if (process.argv.includes("--growth")) {
+  await growthBenchmark();
 } else if (process.argv.includes("--child")) {
   const memory = argument("--memory");
   await runChild(

@@ -12,7 +12,9 @@
 // waits for REHASH_LEFT to reach 0 a while, then for the "rehashed" message of
 // the worker that finished it), the coordinator sets the new limits and bumps
 // EPOCH again: the workers resume on the grown table. Workers that finished
-// the phase take no share: they wait for a message, which is too late to help.
+// the phase take no share: they would join through their message loop, maybe
+// after the growth (a late one must then not claim the next growth's slices),
+// and a growth rarely falls in the last moments of a level.
 import type { MessagePort } from "node:worker_threads";
 import type { ModelFactory } from "../model-factory.js";
 import type { OverflowLink } from "../store/parent-links.js";
