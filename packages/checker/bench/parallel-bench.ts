@@ -31,10 +31,10 @@ import { checkExhaustiveParallel, type ParallelExhaustiveStats } from "../src/se
 import {
   CONTROL_WORDS,
   EPOCH,
+  type Growth,
   REHASH_LEFT,
-  REHASH_NEXT,
   rehashShare,
-  rehashSlices,
+  startGrowth,
 } from "../src/search/parallel-protocol.js";
 import { grownCapacity, MAX_LOAD } from "../src/store/fingerprint-set.js";
 import { SharedFingerprintSet } from "../src/store/shared-fingerprint-set.js";
@@ -335,11 +335,14 @@ async function setBenchmark(): Promise<void> {
 /** A worker's side of --growth: a share of each rehash it is sent, started by a bump of EPOCH. */
 function growthWorker(control: SharedArrayBuffer): void {
   const words = new Int32Array(control);
-  parentPort!.on("message", (job: { from: SharedArrayBuffer; into: SharedArrayBuffer }) => {
+  parentPort!.on("message", (job: { from: SharedArrayBuffer } & Growth) => {
     const epoch = Atomics.load(words, EPOCH);
     parentPort!.postMessage("ready");
     Atomics.wait(words, EPOCH, epoch);
-    rehashShare(SharedFingerprintSet.attach(job.from), SharedFingerprintSet.attach(job.into), words);
+    const from = SharedFingerprintSet.attach(job.from);
+    rehashShare(from, SharedFingerprintSet.attach(job.table), new Int32Array(job.seams), words);
+    // Out of rehashShare: the next growth may reset the counters.
+    parentPort!.postMessage("done");
   });
 }
 
@@ -380,21 +383,19 @@ async function growthBenchmark(): Promise<void> {
     for (const count of counts) {
       const into = SharedFingerprintSet.create(grownCapacity(slots));
       const helpers = workers.slice(0, count);
+      const seams = startGrowth(words, slots);
+      const message = (worker: Worker) => new Promise((resolve) => worker.once("message", resolve));
       await Promise.all(
-        helpers.map(
-          (worker) =>
-            new Promise((resolve) => {
-              worker.once("message", resolve);
-              worker.postMessage({ from: from.buffer, into: into.buffer });
-            }),
-        ),
+        helpers.map((worker) => {
+          worker.postMessage({ from: from.buffer, table: into.buffer, seams });
+          return message(worker);
+        }),
       );
+      const done = Promise.all(helpers.map(message));
       start = performance.now();
-      Atomics.store(words, REHASH_NEXT, 0);
-      Atomics.store(words, REHASH_LEFT, rehashSlices(slots));
       Atomics.add(words, EPOCH, 1);
       Atomics.notify(words, EPOCH);
-      rehashShare(from, into, words);
+      rehashShare(from, into, new Int32Array(seams), words);
       for (let left = Atomics.load(words, REHASH_LEFT); left !== 0; left = Atomics.load(words, REHASH_LEFT)) {
         Atomics.wait(words, REHASH_LEFT, left);
       }
@@ -403,6 +404,7 @@ async function growthBenchmark(): Promise<void> {
         performance.now() - start,
       );
       if (into.countSlow() !== keys) throw new Error("growth benchmark: fingerprints lost");
+      await done;
     }
   }
   for (const [name, ms] of times) {

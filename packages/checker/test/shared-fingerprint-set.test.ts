@@ -7,9 +7,8 @@ import { fingerprint } from "../src/fingerprint.js";
 import {
   CONTROL_WORDS,
   REHASH_LEFT,
-  REHASH_NEXT,
   REHASH_SLICE_SLOTS,
-  rehashSlices,
+  startGrowth,
 } from "../src/search/parallel-protocol.js";
 import { grownCapacity, MAX_LOAD } from "../src/store/fingerprint-set.js";
 import { MAX_SHARED_CAPACITY, SharedFingerprintSet } from "../src/store/shared-fingerprint-set.js";
@@ -56,7 +55,7 @@ describe("SharedFingerprintSet in one thread", () => {
     const keys = Array.from({ length: 80 }, (_, i) => fingerprint(Uint8Array.of(i, i >> 3)));
     for (const f of keys) small.add(f.hi, f.lo);
     const big = SharedFingerprintSet.create(1000);
-    expect(small.rehashInto(big)).toBe(80);
+    small.rehashInto(big);
     expect(big.countSlow()).toBe(80);
     for (const f of keys) {
       expect(big.has(f.hi, f.lo)).toBe(true);
@@ -158,6 +157,14 @@ function contents(set: SharedFingerprintSet): string[] {
   return out.sort();
 }
 
+/** The occupied slots of a set, in order. */
+function occupied(set: SharedFingerprintSet): number[] {
+  const words = new Int32Array(set.buffer);
+  const out: number[] = [];
+  for (let slot = 0; slot < set.capacity; slot++) if (words[slot * 2] !== 0) out.push(slot);
+  return out;
+}
+
 /** Slot boundaries 0 = b0 < b1 < ... = capacity cutting a table into `slices` (at least one slot each). */
 function cuts(capacity: number, slices: number, seed: number): number[] {
   const inner = new Set<number>();
@@ -182,15 +189,28 @@ describe("SharedFingerprintSet rehashed by slices", () => {
           const source = SharedFingerprintSet.create(added.length + extra);
           for (const f of added) source.add(f.hi, f.lo);
           const serial = SharedFingerprintSet.create(source.capacity + growth);
-          const copied = source.rehashInto(serial);
+          source.rehashInto(serial);
           const sliced = SharedFingerprintSet.create(source.capacity + growth);
           const bounds = cuts(source.capacity, slices, seed);
           const order = bounds.slice(1).map((_, i) => i);
           if (reversed) order.reverse();
-          let total = 0;
-          for (const i of order) total += source.rehashSlice(sliced, bounds[i]!, bounds[i + 1]!);
-          expect(total).toBe(copied);
+          // Every slice, then every seam (each in either order), as threads would.
+          const left: number[] = [];
+          for (const i of order) left[i] = source.rehashSlice(sliced, bounds[i]!, bounds[i + 1]!);
+          for (const i of order) source.rehashSeam(sliced, bounds[i]!, bounds[i + 1]!, left[i]!);
+          expect(contents(serial)).toEqual(contents(source));
           expect(contents(sliced)).toEqual(contents(serial));
+          // Before the seams, each slice writes only its own range of the target (so threads
+          // may use plain stores there): alone into an empty target, slices stay in slot order.
+          let below = 0;
+          for (let i = 0; i + 1 < bounds.length; i++) {
+            const alone = SharedFingerprintSet.create(sliced.capacity);
+            source.rehashSlice(alone, bounds[i]!, bounds[i + 1]!);
+            const used = occupied(alone);
+            if (used.length === 0) continue;
+            expect(used[0]!).toBeGreaterThanOrEqual(below);
+            below = used.at(-1)! + 1;
+          }
           expect(contents(sliced)).toEqual(contents(source));
           for (const f of added) expect(sliced.add(f.hi, f.lo)).toBe(false);
         },
@@ -205,8 +225,10 @@ describe("SharedFingerprintSet rehashed by slices", () => {
     for (let lo = 1; lo <= 5; lo++) source.add(0xffffffff, lo);
     source.add(0, 9);
     const target = SharedFingerprintSet.create(12);
-    // The wrapped head of the cluster (slots 0 to 3) goes in first, then the rest.
-    expect(source.rehashSlice(target, 0, 3) + source.rehashSlice(target, 3, 8)).toBe(6);
+    // The wrapped head of the cluster (slots 0 to 3) is displaced into the first slice: its seam.
+    const left = [source.rehashSlice(target, 0, 3), source.rehashSlice(target, 3, 8)];
+    source.rehashSeam(target, 0, 3, left[0]!);
+    source.rehashSeam(target, 3, 8, left[1]!);
     const words = new Int32Array(target.buffer);
     expect(words[11 * 2]).toBe(0xffffffff | 0);
     expect(words[0]).toBe(0xffffffff | 0);
@@ -228,13 +250,14 @@ import(workerData.tsxApi)
     const control = new Int32Array(workerData.control);
     const from = SharedFingerprintSet.attach(workerData.from);
     const into = SharedFingerprintSet.attach(workerData.into);
-    parentPort.postMessage(rehashShare(from, into, control));
+    parentPort.postMessage(rehashShare(from, into, new Int32Array(workerData.seams), control));
   });
 `;
 
 function rehashWorker(job: {
   from: SharedArrayBuffer;
   into: SharedArrayBuffer;
+  seams: SharedArrayBuffer;
   control: SharedArrayBuffer;
   gate: SharedArrayBuffer;
   threads: number;
@@ -271,11 +294,10 @@ describe("SharedFingerprintSet grown by several threads at once", () => {
     from.rehashInto(serial);
     const into = SharedFingerprintSet.create(grownCapacity(capacity));
     const control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
-    control[REHASH_NEXT] = 0;
-    control[REHASH_LEFT] = rehashSlices(capacity);
+    const seams = startGrowth(control, capacity);
     const threads = 3;
     const gate = new SharedArrayBuffer(4);
-    const job = { from: from.buffer, into: into.buffer, control: control.buffer, gate, threads };
+    const job = { from: from.buffer, into: into.buffer, seams, control: control.buffer, gate, threads };
     const last = await Promise.all(Array.from({ length: threads }, () => rehashWorker(job)));
     expect(last.filter(Boolean)).toHaveLength(1);
     expect(control[REHASH_LEFT]).toBe(0);

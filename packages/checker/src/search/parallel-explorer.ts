@@ -77,6 +77,7 @@ import {
   countQueue,
   EPOCH,
   type FromWorker,
+  type Growth,
   LIMIT,
   LINK_CHUNK_BITS,
   type LevelDone,
@@ -87,11 +88,10 @@ import {
   PEAK_QUEUE_STATES,
   QUEUE_WORDS,
   REHASH_LEFT,
-  REHASH_NEXT,
   RESERVED,
   DISTINCT,
   rehashShare,
-  rehashSlices,
+  startGrowth,
   STAT_DISTINCT,
   STAT_EXPANDED,
   STAT_GENERATED,
@@ -864,15 +864,13 @@ class ParallelRun {
     } else {
       const grown = SharedFingerprintSet.create(grownSlots);
       phase.growing = { table: grown, since: performance.now() };
-      Atomics.store(control, REHASH_NEXT, 0);
-      Atomics.store(control, REHASH_LEFT, rehashSlices(this.table.capacity));
-      for (const worker of phase.paused.keys()) {
-        this.handles[worker]!.tablePort.postMessage({ table: grown.buffer });
-      }
+      const growth: Growth = { table: grown.buffer, seams: startGrowth(control, this.table.capacity) };
+      for (const worker of phase.paused.keys()) this.handles[worker]!.tablePort.postMessage(growth);
       Atomics.add(control, EPOCH, 1);
       Atomics.notify(control, EPOCH);
       // Else a worker finishes the last slice and says so ("rehashed").
-      if (rehashShare(this.table, grown, control) || this.rehashedSoon()) this.grown(phase);
+      const seams = new Int32Array(growth.seams);
+      if (rehashShare(this.table, grown, seams, control) || this.rehashedSoon()) this.grown(phase);
       return;
     }
     this.resume(phase);

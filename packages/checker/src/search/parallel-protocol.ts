@@ -8,7 +8,8 @@
 // Growing the shared table: once every worker in the phase has paused (PAUSE)
 // or finished, the coordinator sends the grown table to each paused one
 // (tablePort) and bumps EPOCH; they and the coordinator rehash slices of the
-// old table into it (rehashShare). When the last slice is in (the coordinator
+// old table into it, and the one that finishes the last slice the seams where
+// slices meet (rehashShare). When they are in (the coordinator
 // waits for REHASH_LEFT to reach 0 a while, then for the "rehashed" message of
 // the worker that finished it), the coordinator sets the new limits and bumps
 // EPOCH again: the workers resume on the grown table. Workers that finished
@@ -46,7 +47,7 @@ export const CAN_GROW = 5;
 export const BLOCK = 6;
 /** Growth: the next slice of the old table to rehash (see rehashShare). */
 export const REHASH_NEXT = 7;
-/** Growth: slices not yet rehashed. */
+/** Growth: slices not yet rehashed, plus one until the seams are in (see startGrowth). */
 export const REHASH_LEFT = 8;
 /** Claims made in the current level (each names a frontier chunk: parallel-worker.ts runLevel). */
 export const NEXT_CHUNK = 16;
@@ -62,34 +63,52 @@ export const CONTROL_WORDS = 64;
  */
 export const REHASH_SLICE_SLOTS = 1 << 12;
 
-/** Slices of a parallel rehash of a table of `capacity` slots (REHASH_LEFT at its start). */
+/** Slices of a parallel rehash of a table of `capacity` slots. */
 export function rehashSlices(capacity: number): number {
   return Math.ceil(capacity / REHASH_SLICE_SLOTS);
+}
+
+/** The grown table, and where each slice's seam begins (rehashSlice's answers, an Int32Array). */
+export interface Growth {
+  table: SharedArrayBuffer;
+  seams: SharedArrayBuffer;
+}
+
+/** Sets up the growth of a table of `capacity` slots, before any thread takes a share. */
+export function startGrowth(control: Int32Array, capacity: number): Growth["seams"] {
+  Atomics.store(control, REHASH_NEXT, 0);
+  // One more than the slices: the seams, which the thread that finishes the last slice inserts.
+  Atomics.store(control, REHASH_LEFT, rehashSlices(capacity) + 1);
+  return new SharedArrayBuffer(rehashSlices(capacity) * 4);
 }
 
 /**
  * One thread's share of growing the table: claims slices of `from` through
  * REHASH_NEXT and rehashes them into `into`, until none is left. The paused
  * workers and the coordinator all call it; slices are claimed one at a time
- * so a thread that the machine runs slower takes fewer. True when this thread
- * rehashed the last slice to finish (then the growth is complete).
+ * so a thread that the machine runs slower takes fewer. The thread that
+ * finishes the last slice inserts the seams (where slices meet, a small part)
+ * alone, then sets REHASH_LEFT to 0: true for that thread (the growth is
+ * complete).
  */
 export function rehashShare(
   from: SharedFingerprintSet,
   into: SharedFingerprintSet,
+  seams: Int32Array,
   control: Int32Array,
 ): boolean {
   const capacity = from.capacity;
   const slices = rehashSlices(capacity);
-  let last = false;
+  const sliceAt = (slice: number) => Math.min(capacity, slice * REHASH_SLICE_SLOTS);
   for (;;) {
     const slice = Atomics.add(control, REHASH_NEXT, 1);
-    if (slice >= slices) return last;
-    const start = slice * REHASH_SLICE_SLOTS;
-    from.rehashSlice(into, start, Math.min(capacity, start + REHASH_SLICE_SLOTS));
-    if (Atomics.sub(control, REHASH_LEFT, 1) === 1) {
-      last = true;
+    if (slice >= slices) return false;
+    seams[slice] = from.rehashSlice(into, sliceAt(slice), sliceAt(slice + 1));
+    if (Atomics.sub(control, REHASH_LEFT, 1) === 2) {
+      for (let s = 0; s < slices; s++) from.rehashSeam(into, sliceAt(s), sliceAt(s + 1), seams[s]!);
+      Atomics.store(control, REHASH_LEFT, 0);
       Atomics.notify(control, REHASH_LEFT);
+      return true;
     }
   }
 }

@@ -24,6 +24,7 @@ import {
   DISTINCT,
   EPOCH,
   type FromWorker,
+  type Growth,
   LIMIT,
   LINK_CHUNK_BITS,
   NEXT_CHUNK,
@@ -226,9 +227,10 @@ class WorkerSearch extends Expansion<unknown, Json> {
     let rehashMs = 0;
     const received = receiveMessageOnPort(this.tablePort);
     if (received !== undefined) {
-      const grown = SharedFingerprintSet.attach((received.message as { table: SharedArrayBuffer }).table);
+      const growth = received.message as Growth;
+      const grown = SharedFingerprintSet.attach(growth.table);
       const rehashing = performance.now();
-      if (rehashShare(this.table, grown, control)) {
+      if (rehashShare(this.table, grown, new Int32Array(growth.seams), control)) {
         this.post({ type: "rehashed", run: this.run, worker: this.id });
       }
       rehashMs = performance.now() - rehashing;

@@ -70,7 +70,7 @@ export class SharedFingerprintSet {
     return this.insert(hi | 1, lo | 0);
   }
 
-  /** add's probe and claim, for a tag and lo word as stored (add, rehashSlice). */
+  /** add's probe and claim, for a tag and lo word as stored (add, rehashSeam). */
   private insert(tag: number, low: number): boolean {
     const table = this.table;
     const capacity = this.capacity;
@@ -138,29 +138,82 @@ export class SharedFingerprintSet {
 
   /**
    * Inserts every fingerprint of this set into `target` (a bigger, empty
-   * set), while no thread adds to either. Returns the number copied.
+   * set), while no thread adds to either: one slice and its seam.
    */
-  rehashInto(target: SharedFingerprintSet): number {
-    return this.rehashSlice(target, 0, this.capacity);
+  rehashInto(target: SharedFingerprintSet): void {
+    this.rehashSeam(target, 0, this.capacity, this.rehashSlice(target, 0, this.capacity));
   }
 
+  // A rehash by slices, which several threads may run at once: fast range keeps
+  // slot order, so the fingerprints whose home is in a slice [from, to) of this
+  // table have their homes in a range of the target of their own, its
+  // territory, up to where the next slice's begins. rehashSlice moves them
+  // there with plain stores, as the serial rehash did (an atomic claim costs a
+  // thread about twice as much). Those that do not fit before the territory
+  // ends, and those displaced into the slice from an earlier one (or from the
+  // end of the table, around), are left to rehashSeam, which inserts them with
+  // add's claim once every slice is done. No thread may add meanwhile.
+
   /**
-   * Inserts the fingerprints in slots [from, to) of this set into `target`.
-   * Several threads may rehash disjoint slices into one target at once: the
-   * claims are add's. Fast range keeps slot order, so slices land in mostly
-   * disjoint ranges of the target and meet only at their edges (and where
-   * probing wraps around). No thread may add to either set meanwhile.
-   * Returns the number of fingerprints copied.
+   * Moves the fingerprints whose home is in slots [from, to) into their
+   * territory of `target`. Returns the slot from which some may be left for
+   * rehashSeam (`to` when none).
    */
   rehashSlice(target: SharedFingerprintSet, from: number, to: number): number {
     const source = this.table;
-    let copied = 0;
+    const table = target.table;
+    const scale = this.scale;
+    const targetScale = target.scale;
+    const end = to === this.capacity ? target.capacity : (this.firstTagAt(to) * targetScale) | 0;
+    let left = to;
     for (let at = from * 2; at < to * 2; at += 2) {
       const tag = source[at]!;
       if (tag === EMPTY) continue;
       if (tag === BUSY) throw new Error("SharedFingerprintSet: rehash while a thread is inserting");
-      if (target.insert(tag, source[at + 1]!)) copied++;
+      const home = ((tag >>> 0) * scale) | 0;
+      if (home < from || home >= to) continue;
+      let slot = ((tag >>> 0) * targetScale) | 0;
+      while (slot < end && table[slot * 2] !== EMPTY) slot++;
+      if (slot >= end) {
+        if (left === to) left = at / 2;
+        continue;
+      }
+      table[slot * 2 + 1] = source[at + 1]!;
+      table[slot * 2] = tag;
     }
-    return copied;
+    return left;
+  }
+
+  /**
+   * Inserts what rehashSlice(target, from, to) left (`left`, its answer),
+   * once every slice is done; seams may be inserted by several threads at once.
+   */
+  rehashSeam(target: SharedFingerprintSet, from: number, to: number, left: number): void {
+    const source = this.table;
+    const scale = this.scale;
+    // Fingerprints displaced into the slice: every slot from their home to theirs is full.
+    for (let at = from * 2; at < to * 2 && source[at] !== EMPTY; at += 2) {
+      const home = ((source[at]! >>> 0) * scale) | 0;
+      if (home < from || home >= to) target.insert(source[at]!, source[at + 1]!);
+    }
+    // Of the slice's own from `left` on, insert finds those that rehashSlice placed.
+    for (let at = left * 2; at < to * 2; at += 2) {
+      const tag = source[at]!;
+      if (tag === EMPTY) continue;
+      const home = ((tag >>> 0) * scale) | 0;
+      if (home >= from && home < to) target.insert(tag, source[at + 1]!);
+    }
+  }
+
+  /** The first tag (as uint32) whose home is `slot` or later: slot order is tag order. */
+  private firstTagAt(slot: number): number {
+    let low = 0;
+    let high = TWO_POW_32;
+    while (low < high) {
+      const mid = Math.floor((low + high) / 2);
+      if (((mid * this.scale) | 0) >= slot) high = mid;
+      else low = mid + 1;
+    }
+    return low;
   }
 }
