@@ -22,8 +22,8 @@
 // and before the table grows; at 90% of the budget (or when the grown table
 // would take it there) the search stops with `bounded`, reason "memory",
 // instead of running out of memory. Within that, the table starts small and
-// grows by GROWTH (rehashed in parallel by the paused workers and this thread) up to half the budget,
-// and parent links and frontier take at most the rest.
+// grows by GROWTH (rehashed by the paused workers and this thread together) up
+// to half the budget, and parent links and frontier take at most the rest.
 //
 // `workers: 1` runs the same code with one worker thread (not a fallback to
 // checkExhaustive), so the memory budget applies there too.
@@ -190,10 +190,10 @@ export interface ParallelProfile {
    */
   coordinatorMs: number;
   /**
-   * Growing the visited table while every worker is paused: wall time, from
-   * the start of the rehash to its last slice as the coordinator sees it. The paused
-   * workers and the coordinator rehash it together (their share also counts
-   * in workerBusyMs).
+   * Growing the visited table while every worker is paused: the wall time the
+   * coordinator sees, from the start of the rehash until it is complete. The
+   * paused workers and the coordinator rehash it together (the workers' share
+   * also counts in workerBusyMs).
    */
   growthMs: number;
   /** The workers' phases (initial states, levels) from the coordinator's message to the last report. */
@@ -868,8 +868,8 @@ class ParallelRun {
       for (const worker of phase.paused.keys()) this.handles[worker]!.tablePort.postMessage(growth);
       Atomics.add(control, EPOCH, 1);
       Atomics.notify(control, EPOCH);
-      // Else a worker finishes the last slice and says so ("rehashed").
       const seams = new Int32Array(growth.seams);
+      // Else a worker that finishes the growth says so later ("rehashed").
       if (rehashShare(this.table, grown, seams, control) || this.rehashedSoon()) this.grown(phase);
       return;
     }
@@ -877,7 +877,7 @@ class ParallelRun {
   }
 
   /**
-   * Whether the workers' last slices are in within REHASH_WAIT_MS (this thread
+   * Whether the workers complete the growth within REHASH_WAIT_MS (this thread
    * blocks meanwhile): a wake-up sooner than their message, which a busy
    * machine may deliver late. A worker that dies mid-slice costs only the wait.
    */
@@ -893,7 +893,7 @@ class ParallelRun {
     }
   }
 
-  /** Every slice is rehashed into the grown table: the search goes on there. */
+  /** The grown table holds every fingerprint: the search goes on there. */
   private grown(phase: Phase): void {
     const growing = phase.growing!;
     phase.growing = null;

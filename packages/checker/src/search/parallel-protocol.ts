@@ -8,14 +8,15 @@
 // Growing the shared table: once every worker in the phase has paused (PAUSE)
 // or finished, the coordinator sends the grown table to each paused one
 // (tablePort) and bumps EPOCH; they and the coordinator rehash slices of the
-// old table into it, and the one that finishes the last slice the seams where
-// slices meet (rehashShare). When they are in (the coordinator
-// waits for REHASH_LEFT to reach 0 a while, then for the "rehashed" message of
-// the worker that finished it), the coordinator sets the new limits and bumps
-// EPOCH again: the workers resume on the grown table. Workers that finished
-// the phase take no share: they would join through their message loop, maybe
-// after the growth (a late one must then not claim the next growth's slices),
-// and a growth rarely falls in the last moments of a level.
+// old table into it, and the one that finishes the last slice then inserts
+// the seams where slices meet (rehashShare). Once that is done (the
+// coordinator waits a while for REHASH_LEFT to reach 0, then for the
+// "rehashed" message of the worker that did it), the coordinator sets the new
+// limits and bumps EPOCH again: the workers resume on the grown table.
+// Workers that finished the phase take no share: they would join through
+// their message loop, maybe after the growth (a late one must then not claim
+// the next growth's slices), and a growth rarely falls in a level's last
+// moments.
 import type { MessagePort } from "node:worker_threads";
 import type { ModelFactory } from "../model-factory.js";
 import type { OverflowLink } from "../store/parent-links.js";
@@ -256,7 +257,7 @@ export type FromWorker =
   | { type: "ready"; run: number; worker: number; prepared: boolean }
   | LevelDone
   | { type: "paused"; run: number; worker: number; inserted: number }
-  /** This worker rehashed the last slice of a growth: the coordinator may wake everyone. */
+  /** This worker completed a growth (its last slice and the seams): the coordinator may wake everyone. */
   | { type: "rehashed"; run: number; worker: number }
   | {
       type: "error";
