@@ -2,7 +2,8 @@
 // worker threads can deduplicate states in one table. Open addressing with
 // linear probing over a fixed number of slots: a shared table cannot grow
 // while threads insert, so the parallel explorer rehashes into a bigger one
-// only while every thread is paused.
+// only while every thread is paused (the paused threads rehash it together,
+// by slices: see rehashSlice).
 //
 // A slot is two int32 words: a tag (the fingerprint's hi word with its low
 // bit forced to 1, so a tag is never EMPTY nor BUSY) and the lo word. An
@@ -148,8 +149,8 @@ export class SharedFingerprintSet {
   // slot order, so the fingerprints whose home is in a slice [from, to) of this
   // table have their homes in a range of the target of their own, its
   // territory, up to where the next slice's begins. rehashSlice moves them
-  // there with plain stores, as the serial rehash did (an atomic claim costs a
-  // thread about twice as much). Those that do not fit before the territory
+  // there with plain stores, as the serial rehash did (with an atomic claim a
+  // thread took 2.3 times as long). Those that do not fit before the territory
   // ends, and those displaced into the slice from an earlier one (or from the
   // end of the table, around), are left to rehashSeam, which inserts them with
   // add's claim once every slice is done. No thread may add meanwhile.
