@@ -27,6 +27,8 @@ export const SHARED_SLOT_BYTES = 8;
 /** Largest capacity: slot * 2 must stay a small integer for fast typed-array indexing. */
 export const MAX_SHARED_CAPACITY = 2 ** 29;
 const TWO_POW_32 = 4294967296;
+/** Int32 words per 4 KiB memory page. */
+const PAGE_WORDS = 1024;
 
 export class SharedFingerprintSet {
   readonly buffer: SharedArrayBuffer;
@@ -165,7 +167,13 @@ export class SharedFingerprintSet {
     const table = target.table;
     const scale = this.scale;
     const targetScale = target.scale;
+    const begin = (this.firstTagAt(from) * targetScale) | 0;
     const end = to === this.capacity ? target.capacity : (this.firstTagAt(to) * targetScale) | 0;
+    // Write to each page of the territory before reading it: a read of a fresh
+    // page maps the shared zero page, and replacing it at the first write
+    // flushes the TLB of every core running a thread of this process (two
+    // threads rehashed at half the speed of one). V8 reads for Atomics.add(0).
+    for (let at = begin * 2; at < end * 2; at += PAGE_WORDS) Atomics.compareExchange(table, at, EMPTY, EMPTY);
     let left = to;
     for (let at = from * 2; at < to * 2; at += 2) {
       const tag = source[at]!;
