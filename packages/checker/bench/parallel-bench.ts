@@ -18,7 +18,7 @@
 // BigInt64Array slot with a 64-bit compareExchange, in 1 and 2 threads.
 //
 // --growth [--slots N] instead times one growth of a table of N slots (default
-// 4,194,304) at the maximum load: rehashInto on this thread alone, against
+// 4,194,304) holding random fingerprints at the maximum load: rehashInto on this thread alone, against
 // rehashShare on this thread and W workers (--workers), as the explorer does.
 import { spawn, spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
@@ -352,8 +352,15 @@ async function growthBenchmark(): Promise<void> {
   const repeat = Number(argument("--repeat") ?? 5);
   const from = SharedFingerprintSet.create(slots);
   const keys = Math.floor(slots * MAX_LOAD);
-  for (let k = 0; k < keys; k++)
-    from.add(Math.imul(k, 0x9e3779b1) ^ (k >>> 3), Math.imul(k ^ 0x5bd1e995, 0x85ebca77));
+  // Random fingerprints (xorshift): evenly spread keys would leave the table without real clusters.
+  let x = 2463534242;
+  const next = () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x;
+  };
+  for (let k = 0; k < keys; k++) from.add(next(), next());
   const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
   const words = new Int32Array(control);
   const tsxApi = pathToFileURL(
