@@ -188,7 +188,8 @@ if (measured.length === 0) {
 
 // From a profile: the search's own account of its serial and parallel time
 // (stats.parallel.profile in the JSON report, ParallelProfile in the checker),
-// of the median run at the largest count: T(n) = serial + work / n.
+// of the median run at the largest count: T(n) = serial + work / n + growth / (n + 1)
+// (the table's growths are shared by the paused workers and the coordinator).
 const widest = rows.filter((r) => r.w > 1).at(-1);
 const profiled =
   widest === undefined
@@ -201,14 +202,17 @@ if (profile !== undefined) {
   const sec = (ms) => ms / 1000;
   const searchS = sec(profile.probeMs + profile.coordinatorMs + profile.growthMs + profile.phasesMs);
   const startUp = Math.max(0, profiled.seconds - searchS);
-  const serial = startUp + sec(profile.probeMs + profile.coordinatorMs + profile.growthMs);
-  const work = sec(profile.workerBusyMs);
+  const serial = startUp + sec(profile.probeMs + profile.coordinatorMs);
+  // The paused workers and the coordinator grow the table together (its wall time is growthMs,
+  // the workers' shares are in their busy time): as thread-time, about growthMs on each of w + 1.
+  const growthWork = sec(profile.growthMs) * (widest.w + 1);
+  const work = Math.max(0, sec(profile.workerBusyMs) - sec(profile.growthMs) * widest.w);
   const idle = widest.w * sec(profile.phasesMs) - work;
   console.log("");
   console.log(
     `profile of a ${widest.w}-worker run (${profiled.seconds.toFixed(2)} s): serial ${serial.toFixed(2)} s ` +
       `(start-up and report ${startUp.toFixed(2)}, single-threaded probe ${sec(profile.probeMs).toFixed(2)}, ` +
-      `coordinator ${sec(profile.coordinatorMs).toFixed(2)}, table growth ${sec(profile.growthMs).toFixed(2)}); ` +
+      `coordinator ${sec(profile.coordinatorMs).toFixed(2)}); table growth ${sec(profile.growthMs).toFixed(2)} s, shared by the workers and the coordinator; ` +
       `parallel ${sec(profile.phasesMs).toFixed(2)} s in ${profile.levels} levels: ${work.toFixed(2)} worker-s of work, ` +
       `${Math.max(0, idle).toFixed(2)} worker-s waiting at barriers (${((work / (widest.w * sec(profile.phasesMs))) * 100).toFixed(0)}% busy)`,
   );
@@ -216,7 +220,7 @@ if (profile !== undefined) {
   console.log("| --: | --: | --: |");
   for (const n of [...new Set([...counts, 4, 8, 16])].sort((a, b) => a - b)) {
     if (n === 1) continue;
-    const t = serial + work / n;
+    const t = serial + work / n + growthWork / (n + 1);
     console.log(`| ${n} | ${t.toFixed(2)} | ${(base / t).toFixed(2)}x |`);
   }
   console.log(

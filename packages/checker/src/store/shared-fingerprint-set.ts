@@ -30,6 +30,11 @@ const TWO_POW_32 = 4294967296;
 /** Int32 words per 4 KiB memory page. */
 const PAGE_WORDS = 1024;
 
+/** A tag's home slot in a table of `scale` * 2^32 slots: fast range, so slot order is tag order (as uint32). */
+function homeSlot(tag: number, scale: number): number {
+  return ((tag >>> 0) * scale) | 0;
+}
+
 export class SharedFingerprintSet {
   readonly buffer: SharedArrayBuffer;
   readonly capacity: number;
@@ -77,7 +82,7 @@ export class SharedFingerprintSet {
   private insert(tag: number, low: number): boolean {
     const table = this.table;
     const capacity = this.capacity;
-    let slot = ((tag >>> 0) * this.scale) | 0;
+    let slot = homeSlot(tag, this.scale);
     for (;;) {
       const at = slot * 2;
       // A plain read is enough to route: a published tag never changes, and
@@ -105,7 +110,7 @@ export class SharedFingerprintSet {
     const capacity = this.capacity;
     const tag = hi | 1;
     const low = lo | 0;
-    let slot = ((tag >>> 0) * this.scale) | 0;
+    let slot = homeSlot(tag, this.scale);
     for (;;) {
       const at = slot * 2;
       let current = table[at]!;
@@ -179,9 +184,9 @@ export class SharedFingerprintSet {
       const tag = source[at]!;
       if (tag === EMPTY) continue;
       if (tag === BUSY) throw new Error("SharedFingerprintSet: rehash while a thread is inserting");
-      const home = ((tag >>> 0) * scale) | 0;
+      const home = homeSlot(tag, scale);
       if (home < from || home >= to) continue;
-      let slot = ((tag >>> 0) * targetScale) | 0;
+      let slot = homeSlot(tag, targetScale);
       while (slot < end && table[slot * 2] !== EMPTY) slot++;
       if (slot >= end) {
         if (left === to) left = at / 2;
@@ -202,14 +207,14 @@ export class SharedFingerprintSet {
     const scale = this.scale;
     // Fingerprints displaced into the slice: every slot from their home to theirs is full.
     for (let at = from * 2; at < to * 2 && source[at] !== EMPTY; at += 2) {
-      const home = ((source[at]! >>> 0) * scale) | 0;
+      const home = homeSlot(source[at]!, scale);
       if (home < from || home >= to) target.insert(source[at]!, source[at + 1]!);
     }
     // Of the slice's own from `left` on, insert finds those that rehashSlice placed.
     for (let at = left * 2; at < to * 2; at += 2) {
       const tag = source[at]!;
       if (tag === EMPTY) continue;
-      const home = ((tag >>> 0) * scale) | 0;
+      const home = homeSlot(tag, scale);
       if (home >= from && home < to) target.insert(tag, source[at + 1]!);
     }
   }
@@ -220,7 +225,7 @@ export class SharedFingerprintSet {
     let high = TWO_POW_32;
     while (low < high) {
       const mid = Math.floor((low + high) / 2);
-      if (((mid * this.scale) | 0) >= slot) high = mid;
+      if (homeSlot(mid, this.scale) >= slot) high = mid;
       else low = mid + 1;
     }
     return low;
