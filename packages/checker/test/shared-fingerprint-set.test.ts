@@ -309,5 +309,13 @@ describe("SharedFingerprintSet grown by several threads at once", () => {
     expect(control[REHASH_LEFT]).toBe(0);
     expect(into.countSlow()).toBe(Math.floor(capacity * MAX_LOAD));
     expect(contents(into)).toEqual(contents(serial));
+    // And each is where a probe looks for it: found, and not added again.
+    x = 2463534242;
+    for (let k = 0; k < Math.floor(capacity * MAX_LOAD); k++) {
+      const hi = next();
+      const lo = next();
+      expect(into.has(hi, lo)).toBe(true);
+      expect(into.add(hi, lo)).toBe(false);
+    }
   });
 });

@@ -130,6 +130,12 @@ export interface ParallelCheckOptions extends ExhaustiveOptions {
   /** Most states per frontier chunk, the unit of work sharing (default 1024). */
   chunkStates?: number;
   /**
+   * How long the coordinator blocks for the workers' last slices of a table
+   * growth before it waits for their "rehashed" message instead (default
+   * 1,000 ms; tests use 0 to take the message path).
+   */
+  rehashWaitMs?: number;
+  /**
    * Go on from a single-threaded search that `maxStates` stopped
    * (probeExhaustiveAsync) instead of starting over: its states are in the
    * table, its parent links are worker 0's first, and its frontier is the
@@ -495,6 +501,7 @@ class ParallelRun {
   workersIdle = false;
   /** Real time (not the injectable clock) at which workers were told to stop for the timeout. */
   private timeoutStopAt: number | null = null;
+  private rehashWaitMs = REHASH_WAIT_MS;
   /** Why the process's memory stopped the search (stopForProcessMemory), if it did. */
   private memoryMessage: string | null = null;
   /** The largest resident set size sampled. */
@@ -579,6 +586,7 @@ class ParallelRun {
           ? grownCapacity(probed.capacity)
           : probed.capacity;
     const initial = Math.max(MIN_SLOTS, options.initialCapacity ?? DEFAULT_INITIAL_SLOTS, seeded);
+    this.rehashWaitMs = options.rehashWaitMs ?? REHASH_WAIT_MS;
     this.table = SharedFingerprintSet.create(Math.min(this.maxCapacity, initial));
     this.statsBuffer = new SharedArrayBuffer(workers * STAT_WORDS * 8);
     this.liveStats = new Float64Array(this.statsBuffer);
@@ -855,35 +863,44 @@ class ParallelRun {
     const control = this.control;
     const grownSlots = grownCapacity(this.table.capacity, this.maxCapacity);
     const grownBytes = grownSlots * SHARED_SLOT_BYTES;
-    if (this.table.capacity >= this.maxCapacity) {
+    if (Atomics.load(control, STOP) !== Stop.None) {
+      // The search is ending (a bound, a signal, the budget): the workers wake to stop, not to grow.
+    } else if (this.table.capacity >= this.maxCapacity) {
       // Workers pause only while the table may grow; should one not, the budget ends the search.
       Atomics.compareExchange(control, STOP, Stop.None, Stop.Memory);
     } else if (this.processOverBudget(grownBytes)) {
-      // The grown table (the old one is freed after the rehash) would take the process past the budget.
+      // The grown table beside the old one would take the process past the budget.
       this.stopForProcessMemory(grownBytes);
     } else {
-      const grown = SharedFingerprintSet.create(grownSlots);
-      phase.growing = { table: grown, since: performance.now() };
-      const growth: Growth = { table: grown.buffer, seams: startGrowth(control, this.table.capacity) };
-      for (const worker of phase.paused.keys()) this.handles[worker]!.tablePort.postMessage(growth);
-      Atomics.add(control, EPOCH, 1);
-      Atomics.notify(control, EPOCH);
-      const seams = new Int32Array(growth.seams);
-      // Else a worker that finishes the growth says so later ("rehashed").
-      if (rehashShare(this.table, grown, seams, control) || this.rehashedSoon()) this.grown(phase);
+      try {
+        const grown = SharedFingerprintSet.create(grownSlots);
+        phase.growing = { table: grown, since: performance.now() };
+        const growth: Growth = { table: grown.buffer, seams: startGrowth(control, this.table.capacity) };
+        for (const worker of phase.paused.keys()) this.handles[worker]!.tablePort.postMessage(growth);
+        Atomics.add(control, EPOCH, 1);
+        Atomics.notify(control, EPOCH);
+        const seams = new Int32Array(growth.seams);
+        // Else a worker that finishes the growth says so later ("rehashed").
+        if (rehashShare(this.table, grown, seams, control) || this.rehashedSoon()) this.grown(phase);
+      } catch (error) {
+        // Out of memory for the new table, or a broken table: the search ends with an error, not a hang.
+        phase.reject(
+          new WorkerFailure(`cannot grow the visited table: ${errorMessage(error)}`, undefined, null),
+        );
+      }
       return;
     }
     this.resume(phase);
   }
 
   /**
-   * Whether the workers complete the growth within REHASH_WAIT_MS (this thread
+   * Whether the workers complete the growth within rehashWaitMs (this thread
    * blocks meanwhile): a wake-up sooner than their message, which a busy
    * machine may deliver late. A worker that dies mid-slice costs only the wait.
    */
   private rehashedSoon(): boolean {
     const control = this.control;
-    const deadline = performance.now() + REHASH_WAIT_MS;
+    const deadline = performance.now() + this.rehashWaitMs;
     for (;;) {
       const left = Atomics.load(control, REHASH_LEFT);
       if (left === 0) return true;
@@ -907,6 +924,8 @@ class ParallelRun {
   /** Wakes the paused workers. */
   private resume(phase: Phase): void {
     const control = this.control;
+    // A stop asked for during a growth: the workers get their grace from now, not from before it.
+    if (this.timeoutStopAt !== null) this.timeoutStopAt = performance.now();
     Atomics.store(control, PAUSE, 0);
     phase.paused.clear();
     Atomics.add(control, EPOCH, 1);
