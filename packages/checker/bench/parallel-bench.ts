@@ -26,6 +26,7 @@ import { loadavg } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { checkExhaustive } from "../src/search/bfs-explorer.js";
+import { Prng } from "../src/search/prng.js";
 import type { ExhaustiveStats } from "../src/check-result.js";
 import { checkExhaustiveParallel, type ParallelExhaustiveStats } from "../src/search/parallel-explorer.js";
 import {
@@ -352,14 +353,9 @@ async function growthBenchmark(): Promise<void> {
   const repeat = Number(argument("--repeat") ?? 5);
   const from = SharedFingerprintSet.create(slots);
   const keys = Math.floor(slots * MAX_LOAD);
-  // Random fingerprints (xorshift): evenly spread keys would leave the table without real clusters.
-  let x = 2463534242;
-  const next = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x;
-  };
+  // Random fingerprints (seeded): evenly spread keys would leave the table without real clusters.
+  const prng = new Prng(15);
+  const next = () => prng.nextUint32() | 0;
   for (let k = 0; k < keys; k++) from.add(next(), next());
   const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
   const words = new Int32Array(control);

@@ -4,6 +4,7 @@ import { Worker } from "node:worker_threads";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fingerprint } from "../src/fingerprint.js";
+import { Prng } from "../src/search/prng.js";
 import {
   CONTROL_WORDS,
   REHASH_LEFT,
@@ -104,24 +105,30 @@ import(workerData.tsxApi)
   });
 `;
 
-function raceWorker(buffer: SharedArrayBuffer, gate: SharedArrayBuffer, keys: number, rounds: number) {
+/** Runs `code` (a module of the tests' own) in a worker thread through tsx; resolves with its one message. */
+function tsWorker<T>(code: string, data: Record<string, unknown>): Promise<T> {
   const tsxApi = pathToFileURL(
     createRequire(import.meta.url)
       .resolve("tsx/esm/api")
       .replace(/\.cjs$/, ".mjs"),
   ).href;
   const setModule = new URL("../src/store/shared-fingerprint-set.ts", import.meta.url).href;
-  return new Promise<Uint8Array>((resolve, reject) => {
-    const worker = new Worker(RACE_WORKER, {
+  const protocolModule = new URL("../src/search/parallel-protocol.ts", import.meta.url).href;
+  return new Promise<T>((resolve, reject) => {
+    const worker = new Worker(code, {
       eval: true,
-      workerData: { tsxApi, setModule, buffer, gate, keys, rounds },
+      workerData: { tsxApi, setModule, protocolModule, ...data },
     });
-    worker.once("message", (won: Uint8Array) => {
-      resolve(won);
+    worker.once("message", (answer: T) => {
+      resolve(answer);
       void worker.terminate();
     });
     worker.once("error", reject);
   });
+}
+
+function raceWorker(buffer: SharedArrayBuffer, gate: SharedArrayBuffer, keys: number, rounds: number) {
+  return tsWorker<Uint8Array>(RACE_WORKER, { buffer, gate, keys, rounds });
 }
 
 describe("SharedFingerprintSet across threads", () => {
@@ -261,24 +268,7 @@ function rehashWorker(job: {
   gate: SharedArrayBuffer;
   threads: number;
 }): Promise<boolean> {
-  const tsxApi = pathToFileURL(
-    createRequire(import.meta.url)
-      .resolve("tsx/esm/api")
-      .replace(/\.cjs$/, ".mjs"),
-  ).href;
-  const setModule = new URL("../src/store/shared-fingerprint-set.ts", import.meta.url).href;
-  const protocolModule = new URL("../src/search/parallel-protocol.ts", import.meta.url).href;
-  return new Promise<boolean>((resolve, reject) => {
-    const worker = new Worker(REHASH_WORKER, {
-      eval: true,
-      workerData: { tsxApi, setModule, protocolModule, ...job },
-    });
-    worker.once("message", (last: boolean) => {
-      resolve(last);
-      void worker.terminate();
-    });
-    worker.once("error", reject);
-  });
+  return tsWorker<boolean>(REHASH_WORKER, job);
 }
 
 describe("SharedFingerprintSet grown by several threads at once", () => {
@@ -286,13 +276,8 @@ describe("SharedFingerprintSet grown by several threads at once", () => {
     const capacity = 50 * REHASH_SLICE_SLOTS + 123;
     const from = SharedFingerprintSet.create(capacity);
     // Random fingerprints at the explorer's maximum load, so clusters cross slice edges.
-    let x = 2463534242;
-    const next = () => {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      return x;
-    };
+    let prng = new Prng(15);
+    const next = () => prng.nextUint32() | 0;
     for (let k = 0; k < Math.floor(capacity * MAX_LOAD); k++) {
       from.add(next(), next());
     }
@@ -310,7 +295,7 @@ describe("SharedFingerprintSet grown by several threads at once", () => {
     expect(into.countSlow()).toBe(Math.floor(capacity * MAX_LOAD));
     expect(contents(into)).toEqual(contents(serial));
     // And each is where a probe looks for it: found, and not added again.
-    x = 2463534242;
+    prng = new Prng(15);
     for (let k = 0; k < Math.floor(capacity * MAX_LOAD); k++) {
       const hi = next();
       const lo = next();
