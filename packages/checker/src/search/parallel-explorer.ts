@@ -652,14 +652,14 @@ class ParallelRun {
         Atomics.store(control, NEXT_CHUNK, 0);
         // Workers drop unused reservations at each level: count only what is in the table.
         Atomics.store(control, RESERVED, this.insertedTotal());
-        const message: ToWorker = {
+        // The message is not kept past its sending: it names the table, which may grow meanwhile.
+        const next = await this.runPhase(this.allWorkers(), {
           type: "level",
           depth,
           chunks: frontier,
           free: this.freeBuffers,
           table: this.table.buffer,
-        };
-        const next = await this.runPhase(this.allWorkers(), message);
+        });
         this.seededBufferBytes = 0;
         if (seededNext.length > 0) {
           next.push(...seededNext);
@@ -829,7 +829,9 @@ class ParallelRun {
     if (this.pendingFailure !== null) return Promise.reject(this.pendingFailure);
     const began = performance.now();
     if (message.type === "level") this.levels++;
-    return new Promise((resolve, reject) => {
+    // The closures below must not capture `message` (it names the table, which may grow meanwhile).
+    const startUp = message.type === "run";
+    const answered = new Promise<ChunkRef[]>((resolve, reject) => {
       const phase: Phase = {
         active: new Set(active),
         done: new Map(),
@@ -838,7 +840,7 @@ class ParallelRun {
         resolve: () => {
           this.phase = null;
           // The run phase (building the models) is start-up: the coordinator's figure.
-          if (message.type !== "run") this.phasesMs += performance.now() - began;
+          if (!startUp) this.phasesMs += performance.now() - began;
           resolve(this.collect(phase));
         },
         reject: (failure) => {
@@ -847,8 +849,9 @@ class ParallelRun {
         },
       };
       this.phase = phase;
-      for (const worker of active) this.handles[worker]!.worker.postMessage(message);
     });
+    for (const worker of active) this.handles[worker]!.worker.postMessage(message);
+    return answered;
   }
 
   /**

@@ -215,7 +215,14 @@ export type ToWorker =
    * `free`: the workers' free chunk buffers, shared out again (worker w takes
    * every workers-th from index w), so none runs short while another keeps spares.
    */
-  | { type: "level"; depth: number; chunks: ChunkRef[]; free: SharedArrayBuffer[]; table: SharedArrayBuffer };
+  | {
+      type: "level";
+      depth: number;
+      chunks: ChunkRef[];
+      free: SharedArrayBuffer[];
+      /** The table now (set to null by the worker once attached: it must not outlive a growth). */
+      table: SharedArrayBuffer | null;
+    };
 
 export interface LevelDone {
   type: "level-done";

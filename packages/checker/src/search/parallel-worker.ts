@@ -325,8 +325,16 @@ class WorkerSearch extends Expansion<unknown, Json> {
   }
 
   handle(message: Exclude<ToWorker, { type: "run" | "prepare" }>): void {
-    if (message.type === "init") this.runInit();
-    else this.runLevel(message.depth, message.chunks, message.free, message.table);
+    if (message.type === "init") {
+      this.runInit();
+      return;
+    }
+    // Taken out of the message, which lives as long as the level: a table grown
+    // during the level must not keep the old one alive (it may be the biggest thing here).
+    if (message.table === null) throw new Error("internal: a level message handled twice");
+    this.attach(SharedFingerprintSet.attach(message.table));
+    message.table = null;
+    this.runLevel(message.depth, message.chunks, message.free);
   }
 
   private runInit(): void {
@@ -345,14 +353,8 @@ class WorkerSearch extends Expansion<unknown, Json> {
     this.levelDone();
   }
 
-  private runLevel(
-    depth: number,
-    chunks: ChunkRef[],
-    free: SharedArrayBuffer[],
-    table: SharedArrayBuffer,
-  ): void {
+  private runLevel(depth: number, chunks: ChunkRef[], free: SharedArrayBuffer[]): void {
     this.startPhase();
-    this.attach(SharedFingerprintSet.attach(table));
     for (let i = this.id; i < free.length; i += this.workers) this.keep(free[i]!);
     this.credits = 0;
     this.expandedInLevel = 0;
