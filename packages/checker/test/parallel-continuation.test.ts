@@ -7,7 +7,8 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Json } from "../src/model.js";
 import type { ModelFactory } from "../src/model-factory.js";
-import { checkModel } from "../src/search/check-model.js";
+import type { CheckResult } from "../src/check-result.js";
+import { type CheckModelOptions, checkModel } from "../src/search/check-model.js";
 import { type ParallelExhaustiveStats, ParallelExplorer } from "../src/search/parallel-explorer.js";
 import { replayTrace } from "../src/trace/replay.js";
 import { createCoreCountersModel } from "./models/core-counters-model.js";
@@ -20,6 +21,12 @@ function factory(args: Json): ModelFactory {
   };
 }
 
+/** checkModel's result on the counters model of `args`: one thread with `workers: 1`, else with its factory for workers. */
+async function check(args: Json, options: CheckModelOptions): Promise<CheckResult> {
+  const model = createCoreCountersModel(args);
+  return (await checkModel(model, options.workers === 1 ? null : factory(args), options)).result;
+}
+
 // Caps inside the first level, mid-level, on a level's last state and late, all before the
 // widest level of n = 60 (the diagonal x + y = 60, found by 1,891): past it the probe
 // finishes alone (tested below).
@@ -28,9 +35,8 @@ const CAPS = [1, 2, 7, 40, 41, 333, 1000, 1679];
 describe("going on from the probe", () => {
   it.each(CAPS)("probe cap %i: the same counts as one thread", async (cap) => {
     const args = { n: 60 };
-    const model = createCoreCountersModel(args);
-    const single = (await checkModel(model, null, { workers: 1 })).result;
-    const parallel = (await checkModel(model, factory(args), { workers: 2, probeStates: cap })).result;
+    const single = await check(args, { workers: 1 });
+    const parallel = await check(args, { workers: 2, probeStates: cap });
     expect(parallel.kind).toBe("pass");
     expect(parallel.stats).toMatchObject({
       distinctStates: single.stats!.distinctStates,
@@ -47,8 +53,8 @@ describe("going on from the probe", () => {
     async (cap) => {
       const args = { n: 60, failAt: 30 };
       const model = createCoreCountersModel(args);
-      const single = (await checkModel(model, null, { workers: 1 })).result;
-      const parallel = (await checkModel(model, factory(args), { workers: 2, probeStates: cap })).result;
+      const single = await check(args, { workers: 1 });
+      const parallel = await check(args, { workers: 2, probeStates: cap });
       if (single.kind !== "violation" || parallel.kind !== "violation") throw new Error(parallel.kind);
       expect(parallel.trace.steps).toHaveLength(single.trace.steps.length);
       expect(parallel.stats.distinctStates).toBe(single.stats.distinctStates);
@@ -61,7 +67,7 @@ describe("going on from the probe", () => {
     async (cap) => {
       const args = { n: 40, throwAt: 20 };
       const model = createCoreCountersModel(args);
-      const parallel = (await checkModel(model, factory(args), { workers: 2, probeStates: cap })).result;
+      const parallel = await check(args, { workers: 2, probeStates: cap });
       if (parallel.kind !== "error") throw new Error(parallel.kind);
       expect(parallel.message).toMatch(/model bug at \(20, 20\)/);
       // The initial step and 40 increments reach (20, 20): the trace is rebuilt from the parent links.
@@ -74,9 +80,8 @@ describe("going on from the probe", () => {
   it("grows the shared table through the sizes the single-threaded search's takes", async () => {
     // 3,721 states: the probe's table (65,536 slots) is taken over as it is, so both end equal.
     const args = { n: 60 };
-    const model = createCoreCountersModel(args);
-    const single = (await checkModel(model, null, { workers: 1 })).result;
-    const parallel = (await checkModel(model, factory(args), { workers: 2, probeStates: 1000 })).result;
+    const single = await check(args, { workers: 1 });
+    const parallel = await check(args, { workers: 2, probeStates: 1000 });
     expect(parallel.stats).toMatchObject({ workers: 2, seededStates: 1000 });
     expect((parallel.stats as ParallelExhaustiveStats).visitedSetBytes).toBe(
       (single.stats as ParallelExhaustiveStats).visitedSetBytes,
@@ -85,11 +90,9 @@ describe("going on from the probe", () => {
 
   it("keeps a depth bound the probe already hit", async () => {
     const args = { n: 40 };
-    const model = createCoreCountersModel(args);
     const options = { maxDepth: 12 };
-    const single = (await checkModel(model, null, { ...options, workers: 1 })).result;
-    const parallel = (await checkModel(model, factory(args), { ...options, workers: 2, probeStates: 80 }))
-      .result;
+    const single = await check(args, { ...options, workers: 1 });
+    const parallel = await check(args, { ...options, workers: 2, probeStates: 80 });
     expect(single).toMatchObject({ kind: "bounded", reason: "max-depth" });
     expect(parallel).toMatchObject({ kind: "bounded", reason: "max-depth" });
     expect(parallel.stats?.distinctStates).toBe(single.stats?.distinctStates);
@@ -104,8 +107,7 @@ describe("workers prepared during the probe", () => {
     // probe stops at 400 found (having expanded about 370, before the widest level) and the
     // workers do the rest.
     const args = { n: 30, expandMs: 1 };
-    const model = createCoreCountersModel(args);
-    const parallel = (await checkModel(model, factory(args), { workers: 2, probeStates: 400 })).result;
+    const parallel = await check(args, { workers: 2, probeStates: 400 });
     expect(parallel.stats).toMatchObject({ distinctStates: 961, seededStates: 400, workersPrepared: true });
     const profile = (parallel.stats as ParallelExhaustiveStats).profile;
     expect(profile.probeMs).toBeGreaterThanOrEqual(300);
@@ -117,15 +119,14 @@ describe("workers prepared during the probe", () => {
 
   it("start once the probe has found 60% of its cap, so models well inside it never start them", async () => {
     const args = { n: 20 };
-    const model = createCoreCountersModel(args);
     const prepare = vi.spyOn(ParallelExplorer.prototype, "prepare");
     try {
       // 441 states: a cap of 1000 is never approached (the probe finishes the search).
-      const small = (await checkModel(model, factory(args), { workers: 2, probeStates: 1000 })).result;
+      const small = await check(args, { workers: 2, probeStates: 1000 });
       expect(small.stats).toMatchObject({ distinctStates: 441 });
       expect(prepare).not.toHaveBeenCalled();
       // A cap of 735 (60%: 441 states) is reached by the last state: prepared, then closed unused.
-      await checkModel(model, factory(args), { workers: 2, probeStates: 735 });
+      await check(args, { workers: 2, probeStates: 735 });
       expect(prepare).toHaveBeenCalledTimes(1);
     } finally {
       prepare.mockRestore();
@@ -153,12 +154,9 @@ describe("workers prepared during the probe", () => {
 describe("the probe decides how many workers go on", () => {
   it("goes on alone when no core is free: the whole search on this thread", async () => {
     const args = { n: 20 };
-    const model = createCoreCountersModel(args);
     const prepare = vi.spyOn(ParallelExplorer.prototype, "prepare");
     try {
-      const result = (
-        await checkModel(model, factory(args), { workers: 2, adaptWorkers: () => 1, probeStates: 400 })
-      ).result;
+      const result = await check(args, { workers: 2, adaptWorkers: () => 1, probeStates: 400 });
       expect(result.kind).toBe("pass");
       expect(result.stats).toMatchObject({ distinctStates: 441 });
       expect(result.stats).not.toHaveProperty("workers");
@@ -170,25 +168,21 @@ describe("the probe decides how many workers go on", () => {
 
   it("goes on alone to the user's --max-states", async () => {
     const args = { n: 20 };
-    const model = createCoreCountersModel(args);
     const options = { workers: 2, adaptWorkers: () => 1, probeStates: 100, maxStates: 300 };
-    const result = (await checkModel(model, factory(args), options)).result;
+    const result = await check(args, options);
     expect(result).toMatchObject({ kind: "bounded", reason: "max-states" });
     expect(result.stats).toMatchObject({ distinctStates: 300 });
   });
 
   it("starts the workers it decided on", async () => {
     const args = { n: 20 };
-    const model = createCoreCountersModel(args);
     const decided: number[] = [];
     const rule = (max: number) => {
       decided.push(max);
       return 2;
     };
     // A cap of 200 is reached while the levels still grow (the widest, 21 states, ends at 231).
-    const result = (
-      await checkModel(model, factory(args), { workers: 4, adaptWorkers: rule, probeStates: 200 })
-    ).result;
+    const result = await check(args, { workers: 4, adaptWorkers: rule, probeStates: 200 });
     expect(decided).toEqual([4]);
     expect(result.stats).toMatchObject({ distinctStates: 441, workers: 2, seededStates: 200 });
   });
@@ -196,19 +190,14 @@ describe("the probe decides how many workers go on", () => {
   it("goes on alone at its cap when it is past the widest level", async () => {
     // Levels of n = 40 grow to 41 states (the diagonal x + y = 40, found by 861) and then shrink.
     const args = { n: 40 };
-    const model = createCoreCountersModel(args);
-    const growing = (
-      await checkModel(model, factory(args), { workers: 2, adaptWorkers: () => 2, probeStates: 700 })
-    ).result;
+    const growing = await check(args, { workers: 2, adaptWorkers: () => 2, probeStates: 700 });
     expect(growing.stats).toMatchObject({ distinctStates: 1681, workers: 2, seededStates: 700 });
-    const tail = (
-      await checkModel(model, factory(args), { workers: 2, adaptWorkers: () => 2, probeStates: 1000 })
-    ).result;
+    const tail = await check(args, { workers: 2, adaptWorkers: () => 2, probeStates: 1000 });
     expect(tail.kind).toBe("pass");
     expect(tail.stats).toMatchObject({ distinctStates: 1681 });
     expect(tail.stats).not.toHaveProperty("workers");
     // With --workers 2 given too: the tail is not worth a hand-over.
-    const given = (await checkModel(model, factory(args), { workers: 2, probeStates: 1000 })).result;
+    const given = await check(args, { workers: 2, probeStates: 1000 });
     expect(given.stats).toMatchObject({ distinctStates: 1681 });
     expect(given.stats).not.toHaveProperty("workers");
   });
