@@ -111,7 +111,7 @@ const MAX_CHECK_EVERY = 1024;
 /** checkExhaustiveAsync: how often the event loop gets a turn (ms). */
 const YIELD_EVERY_MS = 50;
 
-class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
+class BfsRun<S, Step extends Json> extends Expansion<S, Step, FingerprintSet> {
   /** The probe's cap until the probe is told to go on alone (stayAlone). */
   private maxStates: number;
   private readonly options: ExhaustiveOptions;
@@ -122,7 +122,6 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
   private readonly progressEvery: number;
   private readonly signal: AbortSignal | undefined;
 
-  private readonly visitedSet: FingerprintSet;
   private readonly queue = new StateQueue();
   private readonly links = new ParentLinkTable(LINK_CHUNK_BITS);
 
@@ -178,7 +177,6 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
       maxFailures: options.maxFailures ?? 100,
       partialOrder: options.partialOrder === true,
     });
-    this.visitedSet = visited;
     this.options = options;
     this.maxStates = options.maxStates ?? Number.POSITIVE_INFINITY;
     this.now = options.now ?? (() => performance.now());
@@ -355,7 +353,7 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
     const frontier: Uint8Array[] = [bytes.slice()];
     for (let b = this.queue.shift(); b !== undefined; b = this.queue.shift()) frontier.push(b.slice());
     this.continuation = {
-      visited: this.visitedSet,
+      visited: this.visited,
       links: this.links,
       distinct: this.distinct,
       generated: this.generatedBefore,
@@ -411,7 +409,7 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step> {
         deepest: this.deepest,
         elapsedMs: Math.max(0, this.now() - this.startTime),
         completedDepth: this.completedDepth,
-        visitedSetBytes: this.visitedSet.bytesUsed,
+        visitedSetBytes: this.visited.bytesUsed,
         parentLinkBytes: this.links.bytes,
         peakQueueStates: this.queue.peakLength,
         peakQueueBytes: this.queue.peakBytes,

@@ -38,7 +38,7 @@ export interface ExpansionOptions {
   partialOrder: boolean;
 }
 
-export abstract class Expansion<S, Step extends Json> {
+export abstract class Expansion<S, Step extends Json, V extends VisitedSet = VisitedSet> {
   protected readonly model: Model<S, Step>;
   private readonly invariants: readonly Invariant<S>[];
   private readonly maxDepth: number;
@@ -49,7 +49,7 @@ export abstract class Expansion<S, Step extends Json> {
   protected readonly partialOrder: boolean;
   readonly failures: FailureCollector;
   /** Where states are deduped (a parallel worker swaps in the grown table). */
-  protected visited: VisitedSet;
+  protected visited: V;
 
   /** Ref and depth of the state being expanded (NO_STATE and -1 while emitting initial states). */
   protected expandingRef = NO_STATE;
@@ -85,7 +85,7 @@ export abstract class Expansion<S, Step extends Json> {
   /** Work units between checkpoints: a driver may adapt it (a cheap check can run more often). */
   protected checkpointEvery = FIRST_CHECKPOINT;
 
-  constructor(model: Model<S, Step>, visited: VisitedSet, options: ExpansionOptions) {
+  constructor(model: Model<S, Step>, visited: V, options: ExpansionOptions) {
     this.model = model;
     this.invariants = model.invariants;
     this.maxDepth = options.maxDepth;

@@ -46,10 +46,8 @@ import {
 /** Expansions between two updates of the live figures. */
 const PUBLISH_EVERY = 1024;
 
-class WorkerSearch extends Expansion<unknown, Json> {
+class WorkerSearch extends Expansion<unknown, Json, SharedFingerprintSet> {
   private readonly port: NonNullable<typeof parentPort>;
-  /** The shared table, which is also the visited set. */
-  private table: SharedFingerprintSet;
   private readonly tablePort: MessagePort;
   private readonly run: number;
   private readonly id: number;
@@ -105,9 +103,7 @@ class WorkerSearch extends Expansion<unknown, Json> {
     // The visited set is the shared table (attached again after the coordinator
     // grows it). The cycle proviso (partial-order reduction) applies to it: a state
     // another worker discovered in the same level counts as a revisit (ADR 0008).
-    const table = SharedFingerprintSet.attach(config.table);
-    super(model, table, config);
-    this.table = table;
+    super(model, SharedFingerprintSet.attach(config.table), config);
     this.port = port;
     this.tablePort = start.tablePort;
     this.run = config.run;
@@ -230,7 +226,7 @@ class WorkerSearch extends Expansion<unknown, Json> {
       const growth = received.message as Growth;
       const grown = SharedFingerprintSet.attach(growth.table);
       const rehashing = performance.now();
-      if (rehashShare(this.table, grown, new Int32Array(growth.seams), control)) {
+      if (rehashShare(this.visited, grown, new Int32Array(growth.seams), control)) {
         this.post({ type: "rehashed", run: this.run, worker: this.id });
       }
       rehashMs = performance.now() - rehashing;
@@ -253,7 +249,6 @@ class WorkerSearch extends Expansion<unknown, Json> {
   }
 
   private attach(table: SharedFingerprintSet): void {
-    this.table = table;
     this.visited = table;
   }
 
