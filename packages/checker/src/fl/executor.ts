@@ -1078,8 +1078,7 @@ export class Executor implements FlContext {
     let hi = chs.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const c = chs[mid]!;
-      const d = c.from - from || c.to - to;
+      const d = channelOrder(chs[mid]!, from, to);
       if (d < 0) lo = mid + 1;
       else if (d > 0) hi = mid - 1;
       else return mid;
@@ -1146,14 +1145,9 @@ export class Executor implements FlContext {
     for (let i = 0; i < chs.length; i++) {
       const ch = chs[i]!;
       if (ch.g === gen) {
-        while (j < base.length && (base[j]!.from - ch.from || base[j]!.to - ch.to) < 0) j++;
+        while (j < base.length && channelOrder(base[j]!, ch.from, ch.to) < 0) j++;
         const old = base[j];
-        if (
-          old !== undefined &&
-          old.from === ch.from &&
-          old.to === ch.to &&
-          sameMessages(old.msgs, ch.msgs)
-        ) {
+        if (old !== undefined && channelOrder(old, ch.from, ch.to) === 0 && sameMessages(old.msgs, ch.msgs)) {
           chs[i] = old;
         }
       }
@@ -1537,7 +1531,6 @@ export function guardForeignFunctions(
   return guarded;
 }
 
-// Array.prototype.splice is a call into the runtime; the hot path moves elements itself.
 /**
  * The odometer over a step's choices, depth first: turns `forced`, the prefix
  * the last run was given, into the prefix of the next combination, in place;
@@ -1575,6 +1568,12 @@ function sameMessages(a: readonly FlMessage[], b: readonly FlMessage[]): boolean
   return true;
 }
 
+/** How channel `c` sorts against the channel (from, to): channels are kept sorted by (from, to). */
+function channelOrder(c: FlChannel, from: number, to: number): number {
+  return c.from - from || c.to - to;
+}
+
+// Array.prototype.splice is a call into the runtime; the hot path moves elements itself.
 function removeAt<T>(xs: T[], at: number): void {
   const n = xs.length - 1;
   for (let i = at; i < n; i++) xs[i] = xs[i + 1]!;
