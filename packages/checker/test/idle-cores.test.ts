@@ -21,7 +21,9 @@ describe("workers for the free cores", () => {
 
   it("goes by the load average when the probe was too short to measure", () => {
     // 50 ms: the kernel's idle counters move in 10 ms ticks.
-    expect(workersForFreeCores(at(0, 0), 1, at(50, 0))).toBe(1);
+    // (idle time alone would say 1 here: no core idle; the load average, injected, says 3.)
+    expect(workersForFreeCores(at(0, 0), 4, at(50, 0), (max) => max - 1)).toBe(3);
+    expect(workersForFreeCores(at(0, 0), 4, at(100, 0), (max) => max - 1)).toBe(1);
     expect(workersByLoadAverage(2, 2, 0)).toBe(2);
     expect(workersByLoadAverage(2, 2, 1.2)).toBe(1);
     expect(workersByLoadAverage(16, 16, 3.6)).toBe(12);

@@ -30,9 +30,14 @@ const MIN_WINDOW_MS = 100;
  * threads take a share of the others, a quarter of one while the
  * message-passing 2PC's probe ran), at least 1.
  */
-export function workersForFreeCores(since: CpuSample, max: number, now: CpuSample = sampleCpus()): number {
+export function workersForFreeCores(
+  since: CpuSample,
+  max: number,
+  now: CpuSample = sampleCpus(),
+  byLoad: (max: number) => number = workersByLoadAverage,
+): number {
   const wall = now.at - since.at;
-  if (wall < MIN_WINDOW_MS) return workersByLoadAverage(max);
+  if (wall < MIN_WINDOW_MS) return byLoad(max);
   const idleCores = (now.idleMs - since.idleMs) / wall;
   return Math.max(1, Math.min(max, 1 + Math.round(idleCores)));
 }

@@ -7,7 +7,8 @@
 // d + 1) to its own chunks, with a parent link (parent ref, emission index).
 // At the barrier the coordinator (this thread) collects the new chunks as the
 // next frontier. A worker that has expanded a chunk writes new states in its
-// buffer (nothing reads a chunk twice), so the frontier holds about one level. A failure found at depth d is reported only once every worker
+// buffer (nothing reads a chunk twice), so the frontier holds about one level.
+// A failure found at depth d is reported only once every worker
 // has finished depth d, so counterexamples are as short as the single-threaded
 // explorer's, and the distinct-state count is the same. The counterexample is
 // rebuilt here by walking the parent links and replaying the k-th emitted step

@@ -88,11 +88,6 @@ export class ParentLinkTable {
     this.mask = (1 << chunkBits) - 1;
   }
 
-  /** Number of ids with a link (or skipped). */
-  get length(): number {
-    return this.count;
-  }
-
   /** Appends the link of the next id. */
   push(parent: number, ref: number): void {
     const id = this.count++;

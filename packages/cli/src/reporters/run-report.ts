@@ -6,7 +6,6 @@ import type {
   Failure,
   Json,
   ParallelExhaustiveStats,
-  ParallelProfile,
   RandomStats,
   ScenarioCoverage,
   SourceLocation,
@@ -48,12 +47,7 @@ export interface TestStats {
   /** With symmetry reduction (a test's `symmetric (...)`): the types whose instances were interchangeable. */
   symmetricTypes?: string[];
   /** When worker threads ran the search: how many, what they took over from the probe, and where the time went. */
-  parallel?: {
-    workers: number;
-    seededStates: number;
-    workersPrepared: boolean;
-    profile: ParallelProfile;
-  };
+  parallel?: Pick<ParallelExhaustiveStats, "workers" | "seededStates" | "workersPrepared" | "profile">;
 }
 
 /** One step of a counterexample as reporters show it (a checker StepLabel fits). */
