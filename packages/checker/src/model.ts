@@ -18,6 +18,7 @@
 //   StepDrawing          random steps without enumerating      hasStepDrawing
 //   CoverageCounting     states entered, handlers run          hasCoverage
 //   WitnessProperties    states some run must reach            hasWitnesses
+//   PersistentStates     emitted states outlive emit           hasPersistentStates
 // defineModel() builds a Model from the core alone, with defaults for the rest.
 
 /** A JSON value: steps and state views must survive JSON.stringify/parse unchanged. */
@@ -242,6 +243,18 @@ export interface WitnessProperties<S> {
   witnesses: readonly WitnessProperty<S>[];
 }
 
+/** Capability: states handed to `emit` stay valid after it returns. */
+export interface PersistentStates {
+  /**
+   * True when a state passed to `emit` (and its encoding) stays the same after
+   * emit returns, as immutable values do; false or absent when the model may
+   * reuse a state's memory for the next successor. The exhaustive explorers
+   * then look up a whole expansion's successors in the visited set together
+   * (search/expansion.ts), so the cache misses of those lookups overlap.
+   */
+  readonly persistentStates: boolean;
+}
+
 /** The capabilities, each optional in a Model and used only when present (see the guards below). */
 export type ModelCapabilities<S, Step extends Json = Json> = Partial<
   Fingerprinting<S> &
@@ -251,7 +264,8 @@ export type ModelCapabilities<S, Step extends Json = Json> = Partial<
     Fairness<S, Step> &
     StepDrawing<S, Step> &
     CoverageCounting &
-    WitnessProperties<S>
+    WitnessProperties<S> &
+    PersistentStates
 >;
 
 /** All an explorer sees: the core, safety properties, presentation, and whichever capabilities the model has. */
@@ -315,6 +329,11 @@ export function hasWitnesses<S, Step extends Json>(
   model: Model<S, Step>,
 ): model is Model<S, Step> & WitnessProperties<S> {
   return (model.witnesses?.length ?? 0) > 0;
+}
+
+/** True when states handed to `emit` stay valid after it returns. */
+export function hasPersistentStates<S, Step extends Json>(model: Model<S, Step>): boolean {
+  return model.persistentStates === true;
 }
 
 /** A model as written by hand for defineModel: the core, and whatever else it has. */

@@ -56,32 +56,40 @@ const chunkStates = fc.constantFrom(1, 2, 3, 1024);
 describe("checkExhaustiveParallel on random graphs", () => {
   it("agrees with checkExhaustive on verdict, counts and counterexample length; traces replay", async () => {
     await fc.assert(
-      fc.asyncProperty(graphSpec, fc.boolean(), chunkStates, async (spec, stopOnFirst, chunkStates) => {
-        const expected = checkExhaustive(new GraphModel(spec), { stopOnFirst });
-        const result = await explorer.check(factory(spec), { stopOnFirst, chunkStates });
-        expect(result.kind).toBe(expected.kind);
-        if (expected.kind === "pass") {
-          expect(result.stats).toMatchObject({
-            distinctStates: expected.stats.distinctStates,
-            generatedStates: expected.stats.generatedStates,
-            maxDepth: expected.stats.maxDepth,
-          });
-          return;
-        }
-        if (result.kind !== "violation" && result.kind !== "deadlock") return;
-        if (expected.kind !== "violation" && expected.kind !== "deadlock") return;
-        expect(result.trace.steps).toHaveLength(expected.trace.steps.length);
-        const replay = replayTrace(new GraphModel(spec), result.trace.steps);
-        expect(replay.error).toBeUndefined();
-        expect(replay.failure).toEqual(result.failure);
-        if (!stopOnFirst) {
-          // One counterexample per distinct failure, each as short as the single-threaded one.
-          const lengths = (r: { failures?: FoundFailure[] }) =>
-            (r.failures ?? []).map((f) => `${f.failure.message}:${f.trace.steps.length}`).sort();
-          expect(lengths(result)).toEqual(lengths(expected));
-          expect(result.stats.distinctStates).toBe(expected.stats.distinctStates);
-        }
-      }),
+      fc.asyncProperty(
+        graphSpec,
+        fc.boolean(),
+        chunkStates,
+        fc.boolean(),
+        async (graph, stopOnFirst, chunkStates, persistentStates) => {
+          // Persistent states: the workers look each expansion's successors up together (Expansion.batch).
+          const spec = { ...graph, persistentStates };
+          const expected = checkExhaustive(new GraphModel(spec), { stopOnFirst });
+          const result = await explorer.check(factory(spec), { stopOnFirst, chunkStates });
+          expect(result.kind).toBe(expected.kind);
+          if (expected.kind === "pass") {
+            expect(result.stats).toMatchObject({
+              distinctStates: expected.stats.distinctStates,
+              generatedStates: expected.stats.generatedStates,
+              maxDepth: expected.stats.maxDepth,
+            });
+            return;
+          }
+          if (result.kind !== "violation" && result.kind !== "deadlock") return;
+          if (expected.kind !== "violation" && expected.kind !== "deadlock") return;
+          expect(result.trace.steps).toHaveLength(expected.trace.steps.length);
+          const replay = replayTrace(new GraphModel(spec), result.trace.steps);
+          expect(replay.error).toBeUndefined();
+          expect(replay.failure).toEqual(result.failure);
+          if (!stopOnFirst) {
+            // One counterexample per distinct failure, each as short as the single-threaded one.
+            const lengths = (r: { failures?: FoundFailure[] }) =>
+              (r.failures ?? []).map((f) => `${f.failure.message}:${f.trace.steps.length}`).sort();
+            expect(lengths(result)).toEqual(lengths(expected));
+            expect(result.stats.distinctStates).toBe(expected.stats.distinctStates);
+          }
+        },
+      ),
       { seed: 42, numRuns: 300 },
     );
   });

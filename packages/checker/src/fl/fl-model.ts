@@ -92,6 +92,8 @@ export class FlModel implements Model<FlState, FlStep> {
   readonly faults: FaultPlan;
   /** Symmetry reduction of the test's `symmetric (...)` types; null when off or none declared. */
   readonly symmetry: Symmetry | null;
+  /** States are immutable (fl-state.ts): a successor stays valid after emit returns. */
+  readonly persistentStates = true;
   private readonly parts: FlParts;
   /** The state successors is expanding and where its steps go (read by runEnabled). */
   private expanding: FlState | null = null;

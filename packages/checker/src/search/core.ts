@@ -14,6 +14,8 @@ export interface VisitedSet {
   /** Adds the fingerprint; true when it was not there yet. */
   add(hi: number, lo: number): boolean;
   has(hi: number, lo: number): boolean;
+  /** Reads (hi, lo)'s home slot and returns what is there: `add`'s first load, made early (Expansion.batch). */
+  touch(hi: number, lo: number): number;
 }
 
 /** How the current expansion treats emitted successors. */

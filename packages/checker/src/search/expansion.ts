@@ -12,7 +12,15 @@
 // `enter` and then `expandState`. Each thread runs one kind of driver, so the
 // calls from `emit` to the driver's methods stay monomorphic.
 import { invariantFailure } from "../failures.js";
-import type { Emit, Failure, Invariant, Json, Model, StepOutcome } from "../model.js";
+import {
+  type Emit,
+  type Failure,
+  hasPersistentStates,
+  type Invariant,
+  type Json,
+  type Model,
+  type StepOutcome,
+} from "../model.js";
 import { FingerprintSet } from "../store/fingerprint-set.js";
 import {
   ampleSetSuffices,
@@ -26,6 +34,9 @@ import {
 
 /** Work units (emitted successors and expanded states) between two checkpoints at first. */
 const FIRST_CHECKPOINT = 16;
+
+/** Successors looked up together at most (Expansion.batch). */
+const BATCH = 64;
 
 /** Initial slots of the set of states found in the level being expanded (partial-order reduction). */
 const NEXT_LEVEL_SLOTS = 1024;
@@ -93,6 +104,15 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
     this.partialOrder = usesPartialOrder(model, options);
     this.failures = new FailureCollector(options.stopOnFirst, options.maxFailures);
     this.visited = visited;
+    this.batch = hasPersistentStates(model)
+      ? {
+          length: 0,
+          fingerprints: new Uint32Array(2 * BATCH),
+          refs: new Int32Array(BATCH),
+          generated: new Float64Array(BATCH),
+          states: new Array<S | undefined>(BATCH).fill(undefined),
+        }
+      : null;
   }
 
   /**
@@ -120,6 +140,8 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
 
   private countWork(): void {
     if (++this.work >= this.nextCheckpoint) {
+      // A checkpoint may stop the search: the successors emitted before it count.
+      this.lookUpBatch();
       this.nextCheckpoint = this.work + this.checkpointEvery;
       this.checkpoint();
     }
@@ -140,19 +162,93 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
       return;
     }
     if (outcome.kind === "failure") {
+      // Successors are handled in the order emitted: those waiting first.
+      this.lookUpBatch();
       this.record(outcome.failure, this.expandingRef, ref, this.expandingDepth + 2);
       return;
     }
     const state = outcome.state;
     const fingerprint = this.fingerprint;
     this.fingerprintOf(state, fingerprint);
-    if (!this.admit()) return;
-    if (!this.visited.add(fingerprint[0]!, fingerprint[1]!)) {
-      // Known one level deeper (found from this level): not an edge that can close a cycle.
-      if (this.ample && !this.nextLevel!.has(fingerprint[0]!, fingerprint[1]!)) this.revisited = true;
+    if (this.batch === null || this.ample) {
+      this.lookUp(state, ref, fingerprint[0]!, fingerprint[1]!);
       return;
     }
-    this.nextLevel?.add(fingerprint[0]!, fingerprint[1]!);
+    const batch = this.batch;
+    const n = batch.length++;
+    batch.fingerprints[2 * n] = fingerprint[0]!;
+    batch.fingerprints[2 * n + 1] = fingerprint[1]!;
+    batch.refs[n] = ref;
+    batch.generated[n] = this.generated;
+    batch.states[n] = state;
+    if (n + 1 === BATCH) this.lookUpBatch();
+  };
+
+  /**
+   * Successors emitted and not yet looked up (models with persistent states).
+   * A lookup in a visited set larger than the cache is a miss to memory, and
+   * one per emission, between two successors' worth of other work, waits out
+   * every miss in turn; looked up together after the expansion, first reading
+   * each home slot (VisitedSet.touch) in a tight loop, the misses overlap.
+   * TwoPhase with 8 RMs: see docs/performance.md. Everything that depends on
+   * the order (failures, checkpoints, the end of an expansion) looks the
+   * waiting ones up first, so the search does exactly what it did one by one.
+   */
+  private readonly batch: {
+    length: number;
+    readonly fingerprints: Uint32Array;
+    readonly refs: Int32Array;
+    /** `generated` once each was emitted: where a search that stops at it stands. */
+    readonly generated: Float64Array;
+    readonly states: (S | undefined)[];
+  } | null;
+  /** What the touch loop read, kept so the reads are not optimised away. */
+  private touched = 0;
+
+  /** Looks up the waiting successors, in the order they were emitted. */
+  private lookUpBatch(): void {
+    const batch = this.batch;
+    if (batch === null || batch.length === 0) return;
+    const n = batch.length;
+    batch.length = 0;
+    const fingerprints = batch.fingerprints;
+    const visited = this.visited;
+    let touched = 0;
+    for (let i = 0; i < n; i++) touched ^= visited.touch(fingerprints[2 * i]!, fingerprints[2 * i + 1]!);
+    this.touched ^= touched;
+    const states = batch.states;
+    let i = 0;
+    try {
+      for (; i < n && this.accepting; i++) {
+        this.lookUp(states[i]!, batch.refs[i]!, fingerprints[2 * i]!, fingerprints[2 * i + 1]!);
+      }
+    } catch (e) {
+      // A bound stopped the search at successor i (SearchStopped): one at a time, the
+      // later ones would not have been generated. (The model has run their steps.)
+      this.generated = batch.generated[i]!;
+      throw e;
+    } finally {
+      states.fill(undefined, 0, n);
+    }
+  }
+
+  /** Forgets the waiting successors (the expansion threw: the search ends with that error). */
+  private dropBatch(): void {
+    const batch = this.batch;
+    if (batch === null) return;
+    batch.states.fill(undefined, 0, batch.length);
+    batch.length = 0;
+  }
+
+  /** A successor with fingerprint (hi, lo): dedupe it; a new one is discovered and checked. */
+  private lookUp(state: S, ref: number, hi: number, lo: number): void {
+    if (!this.admit()) return;
+    if (!this.visited.add(hi, lo)) {
+      // Known one level deeper (found from this level): not an edge that can close a cycle.
+      if (this.ample && !this.nextLevel!.has(hi, lo)) this.revisited = true;
+      return;
+    }
+    this.nextLevel?.add(hi, lo);
     const stateRef = this.discover(state, ref);
     if (stateRef === NO_STATE) return;
     const invariants = this.invariants;
@@ -163,7 +259,7 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
         break;
       }
     }
-  };
+  }
 
   private probe(outcome: StepOutcome<S>): void {
     if (this.cutOffByDepth) return;
@@ -191,7 +287,13 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
     this.emitted = 0;
     this.mode = Mode.Normal;
     this.accepting = true;
-    this.model.initial(this.emit);
+    try {
+      this.model.initial(this.emit);
+    } catch (e) {
+      this.dropBatch();
+      throw e;
+    }
+    this.lookUpBatch();
   }
 
   /** A new level begins: with partialOrder, the states it discovers are one level deeper. */
@@ -243,7 +345,13 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
       }
     }
     this.emitted = 0;
-    this.model.successors(state, this.emit);
+    try {
+      this.model.successors(state, this.emit);
+    } catch (e) {
+      this.dropBatch();
+      throw e;
+    }
+    this.lookUpBatch();
     return this.emitted > 0;
   }
 }

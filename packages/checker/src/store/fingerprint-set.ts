@@ -103,6 +103,11 @@ export class FingerprintSet {
     return this.find(hi, lo) >= 0;
   }
 
+  /** Reads the home slot of (hi, lo): the first load `add` will make, started early (Expansion's batch). */
+  touch(hi: number, lo: number): number {
+    return this.table[(homeSlot(hi, lo, this.scale) | 0) << 1]!;
+  }
+
   /**
    * Adds the fingerprint with `value` (the set must be created `withValues`).
    * Returns -1 when it was new, else the value stored with it earlier.

@@ -105,6 +105,11 @@ export class SharedFingerprintSet {
     }
   }
 
+  /** Reads the home slot of (hi, lo): the first load `add` will make, started early (Expansion's batch). */
+  touch(hi: number, _lo: number): number {
+    return this.table[homeSlot(hi | 1, this.scale) * 2]!;
+  }
+
   has(hi: number, lo: number): boolean {
     const table = this.table;
     const capacity = this.capacity;

@@ -17,6 +17,8 @@ export interface GraphSpec {
   deadlocked?: number[];
   /** Node whose expansion throws (a model bug). */
   throwsAt?: number;
+  /** Declare Model.persistentStates (node numbers are immutable either way). */
+  persistentStates?: boolean;
 }
 
 /** A step: the initial node chosen, or the edge taken (from, index in the adjacency list, to). */
@@ -37,9 +39,11 @@ export class GraphModel implements Model<number, GraphStep> {
   /** Every node passed to successors, in order (to check BFS order and terminal calls). */
   readonly expanded: number[] = [];
   readonly terminalCalls: number[] = [];
+  readonly persistentStates: boolean;
 
   constructor(spec: GraphSpec) {
     this.spec = spec;
+    this.persistentStates = spec.persistentStates ?? false;
     this.bad = new Set(spec.bad ?? []);
     this.failing = new Set(spec.failingEdges ?? []);
     this.deadlocked = new Set(spec.deadlocked ?? []);

@@ -1,0 +1,127 @@
+// Expansion's batched lookups (Model.persistentStates): a model whose emitted
+// states outlive emit has each expansion's successors looked up in the visited
+// set together. The search must do exactly what it does one successor at a
+// time: same verdict, counts, failures and traces, at every bound, and a model
+// that reuses its state objects must never be batched.
+import fc from "fast-check";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Json, Model, StepOutcome } from "../src/model.js";
+import { checkExhaustive, type ExhaustiveOptions } from "../src/search/bfs-explorer.js";
+import { FingerprintSet } from "../src/store/fingerprint-set.js";
+import { GraphModel, type GraphSpec } from "./models/graph-model.js";
+
+/** Timing and memory: the only parts of a result that may differ between two runs. */
+const MEASURED = /PerSecond$|^elapsedMs$|^heapUsedBytes$/;
+
+/** What a run decided, in full: the verdict, counts and every failure with its trace. */
+function outcomeOf(spec: GraphSpec, options: ExhaustiveOptions, tick: number): Json {
+  // A clock that moves `tick` ms per reading: a timeout stops both runs at the same checkpoint.
+  let time = 0;
+  const now = () => (time += tick);
+  const result = checkExhaustive(new GraphModel(spec), { ...options, now });
+  return JSON.parse(JSON.stringify(result, (key, value) => (MEASURED.test(key) ? undefined : value))) as Json;
+}
+
+const graphs = (maxOut: number) =>
+  fc.integer({ min: 1, max: 40 }).chain((nodeCount) =>
+    fc.record({
+      nodeCount: fc.constant(nodeCount),
+      initial: fc.array(fc.nat(nodeCount - 1), { minLength: 1, maxLength: 3 }),
+      edges: fc.array(fc.array(fc.nat(nodeCount - 1), { maxLength: maxOut }), {
+        minLength: nodeCount,
+        maxLength: nodeCount,
+      }),
+      bad: fc.array(fc.nat(nodeCount - 1), { maxLength: 2 }),
+      failing: fc.array(fc.tuple(fc.nat(nodeCount - 1), fc.nat(maxOut)), { maxLength: 3 }),
+      deadlocked: fc.array(fc.nat(nodeCount - 1), { maxLength: 2 }),
+    }),
+  );
+
+const options = fc.record({
+  stopOnFirst: fc.boolean(),
+  maxFailures: fc.integer({ min: 1, max: 4 }),
+  maxStates: fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
+  maxDepth: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }),
+  timeoutMs: fc.option(fc.integer({ min: 1, max: 400 }), { nil: undefined }),
+  tick: fc.integer({ min: 0, max: 30 }),
+});
+
+describe("batched lookups (Model.persistentStates)", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  for (const [what, maxOut] of [
+    ["a few successors per state", 4],
+    ["more successors than a batch holds", 150],
+  ] as const) {
+    it(`decide exactly as one at a time, with ${what}`, () => {
+      fc.assert(
+        fc.property(graphs(maxOut), options, (g, { tick, ...opts }) => {
+          const spec: GraphSpec = {
+            nodeCount: g.nodeCount,
+            initial: g.initial,
+            edges: g.edges,
+            bad: g.bad,
+            failingEdges: g.failing.map(([from, index]) => `${from}->${index}`),
+            deadlocked: g.deadlocked,
+          };
+          const explorerOptions: ExhaustiveOptions = { ...opts, progressIntervalMs: 0 };
+          const batched = outcomeOf({ ...spec, persistentStates: true }, explorerOptions, tick);
+          const single = outcomeOf({ ...spec, persistentStates: false }, explorerOptions, tick);
+          expect(batched).toEqual(single);
+        }),
+        { seed: 7, numRuns: maxOut > 64 ? 60 : 300 },
+      );
+    });
+  }
+
+  it("read the home slots first, for persistent states only", () => {
+    const touch = vi.spyOn(FingerprintSet.prototype, "touch");
+    const spec: GraphSpec = {
+      nodeCount: 6,
+      initial: [0],
+      edges: [[1, 2, 3], [4], [4, 5], [5], [], []],
+    };
+    checkExhaustive(new GraphModel({ ...spec, persistentStates: false }));
+    expect(touch).not.toHaveBeenCalled();
+    checkExhaustive(new GraphModel({ ...spec, persistentStates: true }));
+    // Every state emitted (the initial one and each edge) is looked up once.
+    expect(touch).toHaveBeenCalledTimes(1 + 7);
+  });
+
+  it("leave a model that reuses its state object one lookup per emission", () => {
+    // Counts 0..99 in one mutable object, rewritten for every successor: batched,
+    // every waiting successor would read as the last one written.
+    const box = { n: 0 };
+    const model: Model<{ n: number }, number> = {
+      name: "reused",
+      invariants: [],
+      initial: (emit) => {
+        box.n = 0;
+        emit(0, { kind: "state", state: box });
+      },
+      successors: (s, emit) => {
+        const from = s.n;
+        for (const d of [1, 2, 3]) {
+          if (from + d >= 100) continue;
+          box.n = from + d;
+          emit(d, { kind: "state", state: box } as StepOutcome<{ n: number }>);
+        }
+        box.n = from;
+      },
+      apply: () => {
+        throw new Error("not replayed here");
+      },
+      terminal: () => null,
+      encode: (s) => Uint8Array.of(s.n),
+      decode: (b) => {
+        box.n = b[0]!;
+        return box;
+      },
+      describeStep: (d) => ({ kind: "step", text: `+${d}` }),
+      viewState: (s) => ({ n: s.n }),
+    };
+    const result = checkExhaustive(model);
+    expect(result.kind).toBe("pass");
+    expect(result.stats!.distinctStates).toBe(100);
+  });
+});
