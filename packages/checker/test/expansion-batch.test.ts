@@ -7,11 +7,12 @@ import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Json, Model, StepOutcome } from "../src/model.js";
 import { checkExhaustive, type ExhaustiveOptions } from "../src/search/bfs-explorer.js";
+import { Expansion } from "../src/search/expansion.js";
 import { FingerprintSet } from "../src/store/fingerprint-set.js";
-import { GraphModel, type GraphSpec } from "./models/graph-model.js";
+import { GraphModel, type GraphSpec, type GraphStep } from "./models/graph-model.js";
 
-/** Timing and memory: the only parts of a result that may differ between two runs. */
-const MEASURED = /PerSecond$|^elapsedMs$|^heapUsedBytes$/;
+/** Timing, memory and a thrown error's stack: the only parts of a result that may differ between two runs. */
+const MEASURED = /PerSecond$|^elapsedMs$|^heapUsedBytes$|^detail$/;
 
 /** What a run decided, in full: the verdict, counts and every failure with its trace. */
 function outcomeOf(spec: GraphSpec, options: ExhaustiveOptions, tick: number): Json {
@@ -34,6 +35,8 @@ const graphs = (maxOut: number) =>
       bad: fc.array(fc.nat(nodeCount - 1), { maxLength: 2 }),
       failing: fc.array(fc.tuple(fc.nat(nodeCount - 1), fc.nat(maxOut)), { maxLength: 3 }),
       deadlocked: fc.array(fc.nat(nodeCount - 1), { maxLength: 2 }),
+      // A node whose expansion throws after emitting (a model bug, a step past the deadline).
+      throwsAfter: fc.option(fc.nat(nodeCount - 1), { nil: undefined, freq: 4 }),
     }),
   );
 
@@ -63,6 +66,7 @@ describe("batched lookups (Model.persistentStates)", () => {
             bad: g.bad,
             failingEdges: g.failing.map(([from, index]) => `${from}->${index}`),
             deadlocked: g.deadlocked,
+            throwsAfter: g.throwsAfter,
           };
           const explorerOptions: ExhaustiveOptions = { ...opts, progressIntervalMs: 0 };
           const batched = outcomeOf({ ...spec, persistentStates: true }, explorerOptions, tick);
@@ -73,6 +77,41 @@ describe("batched lookups (Model.persistentStates)", () => {
       );
     });
   }
+
+  it("leave a failing step unrecorded once a lookup waiting before it stopped the search", () => {
+    // A parallel worker's admit halts the search without throwing (memory, a stop from outside).
+    class HaltingDriver extends Expansion<number, GraphStep, FingerprintSet> {
+      private admits = 0;
+      constructor(model: GraphModel) {
+        super(model, new FingerprintSet({ initialCapacity: 16 }), {
+          maxDepth: Number.POSITIVE_INFINITY,
+          stopOnFirst: true,
+          maxFailures: 100,
+          partialOrder: false,
+        });
+      }
+      protected override admit(): boolean {
+        if (++this.admits <= 1) return true;
+        this.halt();
+        return false;
+      }
+      protected discover(): number {
+        return 0;
+      }
+      run(): number {
+        this.emitInitial();
+        this.enter(0, 0, false);
+        this.expandState(0);
+        return this.failures.list().length;
+      }
+    }
+    // Node 0's first edge is looked up (admit halts), then its second fails.
+    const spec: GraphSpec = { nodeCount: 3, initial: [0], edges: [[1, 2], [], []], failingEdges: ["0->1"] };
+    const failures = (persistentStates: boolean) =>
+      new HaltingDriver(new GraphModel({ ...spec, edges: [[2, 1], [], []], persistentStates })).run();
+    expect(failures(false)).toBe(0);
+    expect(failures(true)).toBe(0);
+  });
 
   it("read the home slots first, for persistent states only", () => {
     const touch = vi.spyOn(FingerprintSet.prototype, "touch");

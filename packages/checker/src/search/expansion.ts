@@ -162,8 +162,9 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
       return;
     }
     if (outcome.kind === "failure") {
-      // Successors are handled in the order emitted: those waiting first.
+      // Successors are handled in the order emitted: those waiting first (one may stop the search).
       this.lookUpBatch();
+      if (!this.accepting) return;
       this.record(outcome.failure, this.expandingRef, ref, this.expandingDepth + 2);
       return;
     }
@@ -191,8 +192,10 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
    * every miss in turn; looked up together after the expansion, first reading
    * each home slot (VisitedSet.touch) in a tight loop, the misses overlap.
    * TwoPhase with 8 RMs: see docs/performance.md. Everything that depends on
-   * the order (failures, checkpoints, the end of an expansion) looks the
-   * waiting ones up first, so the search does exactly what it did one by one.
+   * the order (a failing step, a checkpoint, the end of an expansion, the model
+   * throwing) looks the waiting ones up first, and what a lookup decides (a
+   * bound, a halt) takes effect as it did one by one, so the search does
+   * exactly what it did then.
    */
   private readonly batch: {
     length: number;
@@ -230,14 +233,6 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
     } finally {
       states.fill(undefined, 0, n);
     }
-  }
-
-  /** Forgets the waiting successors (the expansion threw: the search ends with that error). */
-  private dropBatch(): void {
-    const batch = this.batch;
-    if (batch === null) return;
-    batch.states.fill(undefined, 0, batch.length);
-    batch.length = 0;
   }
 
   /** A successor with fingerprint (hi, lo): dedupe it; a new one is discovered and checked. */
@@ -290,7 +285,8 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
     try {
       this.model.initial(this.emit);
     } catch (e) {
-      this.dropBatch();
+      // The model threw: what it emitted before counts (a bound it reaches stops the search first).
+      this.lookUpBatch();
       throw e;
     }
     this.lookUpBatch();
@@ -348,7 +344,8 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
     try {
       this.model.successors(state, this.emit);
     } catch (e) {
-      this.dropBatch();
+      // The model threw: what it emitted before counts (a bound it reaches stops the search first).
+      this.lookUpBatch();
       throw e;
     }
     this.lookUpBatch();

@@ -17,6 +17,8 @@ export interface GraphSpec {
   deadlocked?: number[];
   /** Node whose expansion throws (a model bug). */
   throwsAt?: number;
+  /** Node whose expansion throws after emitting its successors (a step that ran past the deadline). */
+  throwsAfter?: number;
   /** Declare Model.persistentStates (node numbers are immutable either way). */
   persistentStates?: boolean;
 }
@@ -63,6 +65,7 @@ export class GraphModel implements Model<number, GraphStep> {
       const to = targets[index]!;
       emit({ from: node, index, to }, this.outcome(node, index, to));
     }
+    if (node === this.spec.throwsAfter) throw new Error(`node ${node} threw after its successors`);
   }
 
   private outcome(from: number, index: number, to: number): StepOutcome<number> {
