@@ -22,6 +22,7 @@ import {
   type FlState,
   type FlWait,
   HALTED,
+  NO_CHOICES,
   START_RUN,
   TIMER_RUN,
   UP,
@@ -1532,34 +1533,36 @@ export function guardForeignFunctions(
 }
 
 /**
- * The odometer over a step's choices, depth first: turns `forced`, the prefix
- * the last run was given, into the prefix of the next combination, in place;
- * false after the last. `values` and `options` are the last run's `n` choices
+ * The odometer over a step's choices, depth first: the prefix of the next
+ * combination after the last run's, given `forced`, the prefix that run was
+ * given (advanced in place; null for none yet: a new array, of its exact
+ * size, since a V8 array that grows by push gets room for 17), or null after
+ * the last. `values` and `options` are the last run's `n` choices
  * (Executor.values/options), each value below its option count.
  */
 export function nextChoices(
-  forced: number[],
+  forced: number[] | null,
   values: readonly number[],
   options: readonly number[],
   n: number,
-): boolean {
+): number[] | null {
   let j = n - 1;
   while (j >= 0 && values[j]! + 1 >= options[j]!) j--;
-  if (j < 0) return false;
+  if (j < 0) return null;
+  if (forced === null) forced = values.slice(0, j + 1);
   // Positions before the last run's prefix end already hold its values.
   while (forced.length > j + 1) forced.pop();
   while (forced.length < j + 1) forced.push(values[forced.length]!);
   forced[j] = values[j]! + 1;
-  return true;
+  return forced;
 }
 
-/** A copy of the first n choices (n > 0) for a step record; one or two choices, the common cases, as literals. */
+/** A copy of the first n choices for a step record: NO_CHOICES for none, one or two (the common cases) as literals. */
 export function choicesMade(values: readonly number[], n: number): number[] {
+  if (n === 0) return NO_CHOICES;
   if (n === 1) return [values[0]!];
   if (n === 2) return [values[0]!, values[1]!];
-  const c: number[] = [];
-  for (let i = 0; i < n; i++) c.push(values[i]!);
-  return c;
+  return values.slice(0, n);
 }
 
 function sameMessages(a: readonly FlMessage[], b: readonly FlMessage[]): boolean {

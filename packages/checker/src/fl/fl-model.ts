@@ -223,13 +223,13 @@ export class FlModel implements Model<FlState, FlStep> {
     emit: Emit<FlState, FlStep>,
   ): void {
     const ex = this.parts.ex;
-    // The prefix each run is given, advanced in place (no array per successor).
-    const forced: number[] = [];
+    // The prefix each run is given, advanced in place; made only by a step that chooses.
+    let forced: number[] | null = null;
     for (;;) {
-      const outcome = this.run(base, kind, a, b, i, forced);
+      const outcome = this.run(base, kind, a, b, i, forced ?? NO_CHOICES);
       const n = ex.nChoices;
-      const c = n === 0 ? NO_CHOICES : choicesMade(ex.values, n);
-      const more = nextChoices(forced, ex.values, ex.options, n);
+      const c = choicesMade(ex.values, n);
+      const next = nextChoices(forced, ex.values, ex.options, n);
       let step: FlStep;
       if (kind === DELIVER) step = { t: "deliver", from: a, to: b, i, c };
       else if (kind === TIMER)
@@ -237,7 +237,8 @@ export class FlModel implements Model<FlState, FlStep> {
       else if (kind === RESTART) step = { t: "restart", m: a, c };
       else step = { t: "init", c };
       emit(step, outcome);
-      if (!more) return;
+      if (next === null) return;
+      forced = next;
     }
   }
 

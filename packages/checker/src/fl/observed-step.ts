@@ -83,7 +83,7 @@ export function runObserved(
 export function runEveryChoice(p: FlParts, s: FlState | null, step: FlStep, limit: number): ObservedRun[] {
   const open = "c" in step ? ({ ...step, c: [] } as FlStep) : step;
   const runs: ObservedRun[] = [];
-  const prefix: number[] = [];
+  let prefix: number[] = [];
   while (runs.length < limit) {
     const values: number[] = [];
     const options: number[] = [];
@@ -95,7 +95,9 @@ export function runEveryChoice(p: FlParts, s: FlState | null, step: FlStep, limi
         return v;
       }),
     );
-    if (!nextChoices(prefix, values, options, values.length)) break;
+    const next = nextChoices(prefix, values, options, values.length);
+    if (next === null) break;
+    prefix = next;
   }
   return runs;
 }

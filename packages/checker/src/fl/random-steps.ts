@@ -34,7 +34,7 @@ export function applyChoosing(
   }
   if (!("c" in step)) return { step, outcome };
   const n = ex.nChoices;
-  return { step: { ...step, c: n === 0 ? NO_CHOICES : choicesMade(ex.values, n) }, outcome };
+  return { step: { ...step, c: choicesMade(ex.values, n) }, outcome };
 }
 
 /** PCT's scheduling unit: the machine that runs a delivery or timer; the environment for faults. */
