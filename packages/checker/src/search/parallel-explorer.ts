@@ -502,7 +502,7 @@ class ParallelRun {
   workersIdle = false;
   /** Real time (not the injectable clock) at which workers were told to stop for the timeout. */
   private timeoutStopAt: number | null = null;
-  private rehashWaitMs = REHASH_WAIT_MS;
+  private readonly rehashWaitMs: number;
   /** Why the process's memory stopped the search (stopForProcessMemory), if it did. */
   private memoryMessage: string | null = null;
   /** The largest resident set size sampled. */

@@ -230,7 +230,7 @@ class WorkerSearch extends Expansion<unknown, Json, SharedFingerprintSet> {
         this.post({ type: "rehashed", run: this.run, worker: this.id });
       }
       rehashMs = performance.now() - rehashing;
-      this.attach(grown);
+      this.visited = grown;
       // The coordinator bumps EPOCH again once every slice is in (or to shut down).
       Atomics.wait(control, EPOCH, (epoch + 1) | 0);
     }
@@ -246,10 +246,6 @@ class WorkerSearch extends Expansion<unknown, Json, SharedFingerprintSet> {
   private startPhase(): void {
     this.phaseStart = performance.now();
     this.pausedMs = 0;
-  }
-
-  private attach(table: SharedFingerprintSet): void {
-    this.visited = table;
   }
 
   private write(bytes: Uint8Array, local: number): void {
@@ -327,7 +323,7 @@ class WorkerSearch extends Expansion<unknown, Json, SharedFingerprintSet> {
     // Taken out of the message, which lives as long as the level: a table grown
     // during the level must not keep the old one alive (it may be the biggest thing here).
     if (message.table === null) throw new Error("internal: a level message handled twice");
-    this.attach(SharedFingerprintSet.attach(message.table));
+    this.visited = SharedFingerprintSet.attach(message.table);
     message.table = null;
     this.runLevel(message.depth, message.chunks, message.free);
   }
