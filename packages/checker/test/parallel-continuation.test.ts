@@ -5,9 +5,10 @@
 // the same verdict, distinct and generated counts, depth, and a shortest
 // counterexample that replays to the failure.
 import { describe, expect, it, vi } from "vitest";
-import type { Json } from "../src/model.js";
+import type { Json, Model } from "../src/model.js";
 import type { ModelFactory } from "../src/model-factory.js";
 import type { CheckResult } from "../src/check-result.js";
+import { checkExhaustive, probeExhaustiveAsync } from "../src/search/bfs-explorer.js";
 import { type CheckModelOptions, checkModel } from "../src/search/check-model.js";
 import { type ParallelExhaustiveStats, ParallelExplorer } from "../src/search/parallel-explorer.js";
 import { replayTrace } from "../src/trace/replay.js";
@@ -58,6 +59,8 @@ describe("going on from the probe", () => {
       if (single.kind !== "violation" || parallel.kind !== "violation") throw new Error(parallel.kind);
       expect(parallel.trace.steps).toHaveLength(single.trace.steps.length);
       expect(parallel.stats.distinctStates).toBe(single.stats.distinctStates);
+      // The workers went on from the probe (not the probe alone to the end).
+      expect(parallel.stats).toMatchObject({ workers: 2, seededStates: cap });
       expect(replayTrace(model, parallel.trace.steps).failure).toEqual(parallel.failure);
     },
   );
@@ -78,14 +81,26 @@ describe("going on from the probe", () => {
   );
 
   it("grows the shared table through the sizes the single-threaded search's takes", async () => {
-    // 3,721 states: the probe's table (65,536 slots) is taken over as it is, so both end equal.
+    // From 16 slots, the probe's table grows through 1,000 states; the workers' starts at its
+    // size (grown once where the probe's was due to), so both end at the same size. Sized
+    // from the probe's count instead it ends at another (5,961 slots against 4,710).
     const args = { n: 60 };
-    const single = await check(args, { workers: 1 });
-    const parallel = await check(args, { workers: 2, probeStates: 1000 });
-    expect(parallel.stats).toMatchObject({ workers: 2, seededStates: 1000 });
-    expect((parallel.stats as ParallelExhaustiveStats).visitedSetBytes).toBe(
-      (single.stats as ParallelExhaustiveStats).visitedSetBytes,
-    );
+    const model = createCoreCountersModel(args);
+    const single = checkExhaustive(model, { initialCapacity: 16 });
+    const probe = await probeExhaustiveAsync(model, { maxStates: 1000, initialCapacity: 16 });
+    if (probe.continuation === null) throw new Error(`the probe ended: ${probe.result.kind}`);
+    const explorer = new ParallelExplorer(2);
+    try {
+      const parallel = await explorer.check(factory(args), {
+        continueFrom: probe.continuation,
+        model: model as Model<unknown, Json>,
+        initialCapacity: 16,
+      });
+      expect(parallel.stats).toMatchObject({ distinctStates: 3721, seededStates: 1000 });
+      expect(parallel.stats!.visitedSetBytes).toBe(single.stats!.visitedSetBytes);
+    } finally {
+      await explorer.close();
+    }
   });
 
   it("keeps a depth bound the probe already hit", async () => {

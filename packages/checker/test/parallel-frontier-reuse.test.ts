@@ -6,11 +6,10 @@
 // stay near one level's, not two.
 import { afterAll, describe, expect, it } from "vitest";
 import { checkExhaustive } from "../src/search/bfs-explorer.js";
-import type { Json } from "../src/model.js";
-import type { ModelFactory } from "../src/model-factory.js";
 import { ParallelExplorer } from "../src/search/parallel-explorer.js";
 import { replayTrace } from "../src/trace/replay.js";
 import { edgeKey, GraphModel, type GraphSpec } from "./models/graph-model.js";
+import { slowGraphFactory } from "./models/parallel-faulty-models.js";
 
 const explorers = [1, 2, 3].map((workers) => new ParallelExplorer(workers));
 afterAll(() => Promise.all(explorers.map((explorer) => explorer.close())));
@@ -35,15 +34,6 @@ function torus(width: number, height: number, failures = false): GraphSpec {
   return spec;
 }
 
-/** The graph, with 20 microseconds per expansion in the workers so every worker takes part in each level. */
-function factory(spec: GraphSpec): ModelFactory {
-  return {
-    module: new URL("./models/parallel-faulty-models.ts", import.meta.url).href,
-    exportName: "createFaultyModel",
-    args: { fault: "slow", at: 20, graph: spec as unknown as Json },
-  };
-}
-
 // One to three states in a 32-byte buffer (a node takes 4 bytes, its delta
 // header up to 16), so each level is many chunks and each buffer is reused often.
 const CHUNK_BYTES = 32;
@@ -61,7 +51,7 @@ describe("parallel frontier: reused chunk buffers", () => {
     expect(expected.kind).toBe("pass");
     for (const explorer of explorers) {
       for (const chunking of chunkings) {
-        const result = await explorer.check(factory(spec), chunking);
+        const result = await explorer.check(slowGraphFactory(spec), chunking);
         expect(result.kind).toBe("pass");
         const stats = result.stats!;
         expect({ workers: stats.workers, ...chunking, distinct: stats.distinctStates }).toEqual({
@@ -86,7 +76,10 @@ describe("parallel frontier: reused chunk buffers", () => {
     const initial = Array.from({ length: chains }, (_, c) => c * length);
     const spec: GraphSpec = { nodeCount: chains * length, initial, edges };
     for (const explorer of explorers) {
-      const result = await explorer.check(factory(spec), { chunkStates: 1, chunkBytes: CHUNK_BYTES });
+      const result = await explorer.check(slowGraphFactory(spec), {
+        chunkStates: 1,
+        chunkBytes: CHUNK_BYTES,
+      });
       expect(result.kind).toBe("pass");
       const stats = result.stats!;
       expect(stats.distinctStates).toBe(chains * length);
@@ -113,7 +106,7 @@ describe("parallel frontier: reused chunk buffers", () => {
     for (const explorer of explorers) {
       for (const chunking of chunkings) {
         // stopOnFirst false: the traces come from the workers' parent links (no single-threaded rerun).
-        const result = await explorer.check(factory(spec), { stopOnFirst: false, ...chunking });
+        const result = await explorer.check(slowGraphFactory(spec), { stopOnFirst: false, ...chunking });
         expect(result.kind).toBe("violation");
         if (result.kind !== "violation") return;
         expect(result.stats.distinctStates).toBe(expected.stats.distinctStates);

@@ -153,6 +153,15 @@ describe("partial-order reduction in checkExhaustive", () => {
   });
 });
 
+/** The factory of an ample-graph model, for worker threads. */
+function ampleFactory(spec: AmpleGraphSpec): ModelFactory {
+  return {
+    module: new URL("./models/ample-graph-model.ts", import.meta.url).href,
+    exportName: "createAmpleGraphModel",
+    args: spec as unknown as Json,
+  };
+}
+
 describe("partial-order reduction in the parallel explorer", () => {
   const one = new ParallelExplorer(1);
   const two = new ParallelExplorer(2);
@@ -160,16 +169,10 @@ describe("partial-order reduction in the parallel explorer", () => {
     await one.close();
     await two.close();
   });
-  const factory = (spec: AmpleGraphSpec): ModelFactory => ({
-    module: new URL("./models/ample-graph-model.ts", import.meta.url).href,
-    exportName: "createAmpleGraphModel",
-    args: spec as unknown as Json,
-  });
-
   it("applies the cycle proviso and replays ample steps like checkExhaustive", async () => {
     const single = checkExhaustive(new AmpleGraphModel(CYCLE), { partialOrder: true });
     for (const explorer of [one, two]) {
-      const result = await explorer.check(factory(CYCLE), { partialOrder: true });
+      const result = await explorer.check(ampleFactory(CYCLE), { partialOrder: true });
       expect(summary(result)).toEqual(summary(single));
       expect(result.stats).toMatchObject({ expandedStates: 3, ampleExpansions: 2 });
     }
@@ -178,7 +181,7 @@ describe("partial-order reduction in the parallel explorer", () => {
   it("replays ample and full steps past the 16-bit link codes", async () => {
     for (const spec of [wide({ bad: [5000] }), wide({ ample: [null], bad: [33_001] })]) {
       const single = checkExhaustive(new AmpleGraphModel(spec), { partialOrder: true });
-      const result = await two.check(factory(spec), { partialOrder: true });
+      const result = await two.check(ampleFactory(spec), { partialOrder: true });
       expect(summary(result)).toEqual(summary(single));
       const steps = summary(result).trace as Json[];
       expect(replayTrace(new AmpleGraphModel(spec), steps).failure?.property).toBe("NotBad");
@@ -196,11 +199,7 @@ describe("partial-order reduction through checkModel", () => {
     edges: Array.from({ length: 2 * PATH - 1 }, (_, i) => (i < PATH - 1 ? [i + 1, PATH + i] : [])),
     ample: Array.from({ length: PATH - 1 }, () => [0]),
   };
-  const factory: ModelFactory = {
-    module: new URL("./models/ample-graph-model.ts", import.meta.url).href,
-    exportName: "createAmpleGraphModel",
-    args: path as unknown as Json,
-  };
+  const factory = ampleFactory(path);
 
   it("lets workers prepared during the probe start the reduced search over", async () => {
     const single = checkExhaustive(new AmpleGraphModel(path), { partialOrder: true });

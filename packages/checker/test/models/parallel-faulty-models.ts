@@ -4,6 +4,7 @@
 // test runner is never the one that exits or hangs.
 import { isMainThread } from "node:worker_threads";
 import type { Emit, Json, Model } from "../../src/model.js";
+import type { ModelFactory } from "../../src/model-factory.js";
 import { GraphModel, type GraphSpec, type GraphStep } from "./graph-model.js";
 
 export type Fault =
@@ -103,4 +104,13 @@ export function createNothing(): Model<number, GraphStep> {
 /** Not a model at all. */
 export function createNotAModel(): unknown {
   return { name: "impostor" };
+}
+
+/** The factory of `graph` with `at` microseconds per expansion in the workers, so every worker takes part in each level. */
+export function slowGraphFactory(graph: GraphSpec, at = 20): ModelFactory {
+  return {
+    module: import.meta.url,
+    exportName: "createFaultyModel",
+    args: { fault: "slow", at, graph } as unknown as Json,
+  };
 }
