@@ -8,6 +8,7 @@
 import type { Type } from "@faultline/lang";
 import {
   bareMessage,
+  channelOrder,
   type FlChannel,
   type FlMachine,
   type FlMessage,
@@ -791,8 +792,18 @@ export class StateCodec {
     const n = r.uint();
     const machines: FlMachine[] = [];
     const byType: number[][] = this.machineCodecs.map(() => []);
+    const prevMachines = this.prevMachines;
     for (let i = 0; i < n; i++) {
       const es = r.pos;
+      // The last decoded state's machine i, when its bytes come next: the same machine (parts are
+      // self-delimiting), immutable, with its hash cached. Its k must match (ids of other types may differ).
+      const pm = prevMachines[i];
+      if (pm !== undefined && sameBytes(pm, bytes, es, r.end) && pm.k === byType[pm.type]!.length) {
+        byType[pm.type]!.push(i);
+        machines.push(pm);
+        r.pos = es + (pm.ee - pm.es);
+        continue;
+      }
       const type = r.uint();
       const c = this.machineCodecs[type];
       if (!c) throw new Error(`decode: unknown machine type ${type}`);
@@ -825,17 +836,36 @@ export class StateCodec {
       if (wait !== null) this.cacheWaitHash(m);
       machines.push(m);
     }
-    const monitors: FlMonitor[] = this.monitors.map((_, i) => {
-      const state = r.uint();
-      const vars = this.monitorCodecs[i]!.varsDec(r);
-      return { state, vars, g: 0 };
-    });
+    const ms = r.pos;
+    let monitors: FlMonitor[];
+    const prev = this.prevSmall;
+    if (prev.monitors !== null && sameRange(prev.bytes!, prev.ms, prev.me, bytes, ms, r.end)) {
+      monitors = prev.monitors;
+      r.pos = ms + (prev.me - prev.ms);
+    } else {
+      monitors = this.monitors.map((_, i) => {
+        const state = r.uint();
+        const vars = this.monitorCodecs[i]!.varsDec(r);
+        return { state, vars, g: 0 };
+      });
+    }
+    const me = r.pos;
     const nc = r.uint();
     const channels: FlChannel[] = [];
+    // Channels are sorted by (from, to): the last state's channel of the same pair, found by a moving index.
+    const prevChannels = this.prevChannels;
+    let j = 0;
     for (let i = 0; i < nc; i++) {
       const es = r.pos;
       const from = r.uint();
       const to = r.uint();
+      while (j < prevChannels.length && channelOrder(prevChannels[j]!, from, to) < 0) j++;
+      const pc = prevChannels[j];
+      if (pc !== undefined && sameBytes(pc, bytes, es, r.end)) {
+        channels.push(pc);
+        r.pos = es + (pc.ee - pc.es);
+        continue;
+      }
       const nm = r.uint();
       const msgs: FlMessage[] = [];
       for (let j = 0; j < nm; j++) {
@@ -846,19 +876,78 @@ export class StateCodec {
       }
       channels.push({ from, to, msgs, g: 0, eb: bytes, es, ee: r.pos, fh: 0, fl: 0 });
     }
-    const budgets: number[] = [];
-    for (let i = 0; i < this.nBudgets; i++) budgets.push(r.uint());
+    const bs = r.pos;
+    let budgets: number[];
     let cut: number[] | null = null;
-    if (this.withCut) {
-      const len = r.uint();
-      if (len > 0) {
-        cut = [];
-        for (let i = 0; i < len; i++) cut.push(r.uint());
+    if (
+      prev.budgets !== null &&
+      sameRange(prev.bytes!, prev.bs, prev.be, bytes, bs, r.end) &&
+      prev.be - prev.bs === r.end - bs
+    ) {
+      budgets = prev.budgets;
+      cut = prev.cut;
+      r.pos = r.end;
+    } else {
+      budgets = [];
+      for (let i = 0; i < this.nBudgets; i++) budgets.push(r.uint());
+      if (this.withCut) {
+        const len = r.uint();
+        if (len > 0) {
+          cut = [];
+          for (let i = 0; i < len; i++) cut.push(r.uint());
+        }
       }
     }
     if (r.pos !== r.end) throw new Error("decode: trailing bytes in state encoding");
+    this.prevMachines = machines;
+    this.prevChannels = channels;
+    prev.bytes = bytes;
+    prev.monitors = monitors;
+    prev.ms = ms;
+    prev.me = me;
+    prev.budgets = budgets;
+    prev.cut = cut;
+    prev.bs = bs;
+    prev.be = r.end;
     return { machines, monitors, channels, byType, budgets, cut };
   }
+
+  /**
+   * The machines and channels of the last decoded state. States expanded one
+   * after the other are mostly siblings and share most parts: decode compares
+   * each part's bytes with the one at the same index there and, when they are
+   * equal, takes that object (and its cached hash) instead of building a new one.
+   */
+  private prevMachines: readonly FlMachine[] = [];
+  private prevChannels: readonly FlChannel[] = [];
+  /**
+   * The last decoded state's monitors and its budgets and cut, with where their bytes lie: equal
+   * bytes give that state's arrays again (immutable, shared as siblings share them), so the
+   * fingerprint's small part is also found unchanged by identity.
+   */
+  private readonly prevSmall = {
+    bytes: null as Uint8Array | null,
+    monitors: null as FlMonitor[] | null,
+    ms: 0,
+    me: 0,
+    budgets: null as number[] | null,
+    cut: null as number[] | null,
+    bs: 0,
+    be: 0,
+  };
+}
+
+/** Whether bytes[at...] begin with part p's cached bytes (a decoded part: eb is set). */
+function sameBytes(p: CachedPart, bytes: Uint8Array, at: number, end: number): boolean {
+  return sameRange(p.eb!, p.es, p.ee, bytes, at, end);
+}
+
+/** Whether b[bs...be) begins with a[as...ae). */
+function sameRange(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): boolean {
+  const len = ae - as;
+  if (bs + len > be) return false;
+  for (let i = 0; i < len; i++) if (a[as + i] !== b[bs + i]) return false;
+  return true;
 }
 
 // Odd multipliers: multiplying by them is a bijection mod 2^32, so the

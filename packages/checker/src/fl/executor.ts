@@ -13,6 +13,7 @@ import { type ValueTypes, valueToText } from "./value-view.js";
 import type { FaultPlan } from "./fault-plan.js";
 import {
   bareMessage,
+  channelOrder,
   CRASHED,
   compareMessages,
   type FlChannel,
@@ -1569,11 +1570,6 @@ function sameMessages(a: readonly FlMessage[], b: readonly FlMessage[]): boolean
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-/** How channel `c` sorts against the channel (from, to): channels are kept sorted by (from, to). */
-function channelOrder(c: FlChannel, from: number, to: number): number {
-  return c.from - from || c.to - to;
 }
 
 // Array.prototype.splice is a call into the runtime; the hot path moves elements itself.

@@ -119,6 +119,11 @@ export interface FlChannel {
   fl: number;
 }
 
+/** How channel `c` sorts against the channel (from, to): a state keeps its channels sorted by (from, to). */
+export function channelOrder(c: FlChannel, from: number, to: number): number {
+  return c.from - from || c.to - to;
+}
+
 export interface FlState {
   /** Machine instances by global creation id. */
   readonly machines: readonly FlMachine[];

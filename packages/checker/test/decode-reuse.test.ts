@@ -1,0 +1,197 @@
+// Decoding takes a part of the last decoded state again (the same object, its
+// hash cached) when the part's bytes are the same (codec.ts, decode). States
+// decoded in any order must still be exactly the states that were encoded:
+// every field the executor set (machine k included), the same fingerprint,
+// the same successors.
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { buildModel, type FlModel } from "../src/fl/fl-model.js";
+import type { FlState } from "../src/fl/fl-state.js";
+import { compileText } from "./fixtures/fl/load.js";
+
+function modelFile(path: string, test: string): FlModel {
+  const file = new URL(`../../../models/${path}`, import.meta.url);
+  return buildModel(compileText(path, readFileSync(file, "utf8")), test);
+}
+
+/** The first `limit` states of a breadth-first search, as the search holds them (objects, not decoded). */
+function reachable(model: FlModel, limit: number): FlState[] {
+  const seen = new Set<string>();
+  const states: FlState[] = [];
+  const add = (s: FlState) => {
+    const key = Array.from(model.encode(s)).join(",");
+    if (seen.has(key) || states.length >= limit) return;
+    seen.add(key);
+    states.push(s);
+  };
+  model.initial((_, o) => {
+    if (o.kind === "state") add(o.state);
+  });
+  for (let i = 0; i < states.length && states.length < limit; i++) {
+    model.successors(states[i]!, (_, o) => {
+      if (o.kind === "state") add(o.state);
+    });
+  }
+  return states;
+}
+
+/** What a state is, without the caches (g, eb, es, ee, fh, fl) that decode may share. */
+function content(s: FlState, withPayloads: boolean) {
+  return {
+    machines: s.machines.map((m) => ({
+      type: m.type,
+      k: m.k,
+      state: m.state,
+      status: m.status,
+      timers: m.timers,
+      vars: m.vars,
+      payload: withPayloads ? m.payload : null,
+      wait: m.wait,
+    })),
+    monitors: s.monitors.map((m) => ({ state: m.state, vars: m.vars })),
+    channels: s.channels.map((c) => ({ from: c.from, to: c.to, msgs: c.msgs })),
+    byType: s.byType,
+    budgets: s.budgets,
+    cut: s.cut,
+  };
+}
+
+function fingerprint(model: FlModel, s: FlState): number[] {
+  const out = new Uint32Array(2);
+  model.fingerprint(s, out);
+  return Array.from(out);
+}
+
+function successorBytes(model: FlModel, s: FlState): string[] {
+  const out: string[] = [];
+  model.successors(s, (step, o) => {
+    out.push(
+      `${JSON.stringify(step)} ${o.kind} ${o.kind === "state" ? Array.from(model.encode(o.state)).join(",") : ""}`,
+    );
+  });
+  return out;
+}
+
+const CASES: [string, () => FlModel][] = [
+  [
+    "two-phase commit with a spec monitor",
+    () => modelFile("bench/two-phase-messages.fl", "Reliable(participants=3)"),
+  ],
+  [
+    "two-phase commit under drop, crash and partition budgets",
+    () => modelFile("bench/two-phase-messages.fl", "UnderFaults(participants=2)"),
+  ],
+  [
+    "leader election with crashes and timers",
+    () => modelFile("leader-election/leader-election.fl", "CrashRestart(nodes=3,maxTerm=1)"),
+  ],
+  [
+    "primary-backup with a partition that heals",
+    () => modelFile("primary-backup/primary-backup.fl", "PartitionHeals(clients=2)"),
+  ],
+  ["machines blocked in receive", () => buildModel(compileText("receive.fl", RECEIVE), "Calls")],
+];
+
+const RECEIVE = `
+event Ask: (from: Client, n: int);
+event Answer: int;
+machine Server {
+  start state Serving { on Ask do (q) { send q.from, Answer, q.n * 10; } }
+}
+machine Client {
+  var server: Server;
+  var total: int;
+  start state Calling {
+    entry {
+      server = new Server();
+      new Server();
+      var i: int;
+      while (i < 3) {
+        send server, Ask, (from = this, n = i);
+        receive { case Answer: (a) { total = total + a; } }
+        i = i + 1;
+      }
+    }
+  }
+}
+test Calls [main = Client] with faults { duplicate Ask at most 2; drop Answer at most 1; };
+`;
+
+describe("decode takes unchanged parts of the last decoded state", () => {
+  for (const [name, make] of CASES) {
+    it(`states decoded in any order are the states encoded: ${name}`, () => {
+      const model = make();
+      const states = reachable(model, 400);
+      expect(states.length).toBeGreaterThan(50);
+      const encoded = states.map((s) => model.encode(s).slice());
+      const withPayloads = hasPayloads(model, states);
+      let reused = 0;
+      fc.assert(
+        fc.property(fc.array(fc.nat(states.length - 1), { minLength: 1, maxLength: 12 }), (order) => {
+          let last: FlState | null = null;
+          for (const i of order) {
+            const decoded = model.decode(encoded[i]!);
+            expect(content(decoded, withPayloads)).toEqual(content(states[i]!, withPayloads));
+            expect(Array.from(model.encode(decoded))).toEqual(Array.from(encoded[i]!));
+            expect(fingerprint(model, decoded)).toEqual(fingerprint(model, states[i]!));
+            if (last !== null) {
+              for (let m = 0; m < decoded.machines.length; m++)
+                if (decoded.machines[m] === last.machines[m]) reused++;
+            }
+            last = decoded;
+          }
+          const i = order[order.length - 1]!;
+          expect(successorBytes(model, last!)).toEqual(successorBytes(model, states[i]!));
+        }),
+        { seed: 15, numRuns: 40 },
+      );
+      // The test went through the path it is about.
+      expect(reused).toBeGreaterThan(0);
+    });
+  }
+
+  it("a machine with the same bytes at the same index but another k is decoded anew", () => {
+    // [Main, A, B] and [Main, B, B]: machine 2 is a B with the same bytes in both, B(0) in the first, B(1) in the second.
+    const model = buildModel(
+      compileText(
+        "orders.fl",
+        `machine A { start state S { } }
+         machine B { start state S { } }
+         machine Main {
+           start state Go {
+             entry { if (choose(2) == 0) { new A(); new B(); } else { new B(); new B(); } }
+           }
+         }
+         test Orders [main = Main];`,
+      ),
+      "Orders",
+    );
+    const initial: FlState[] = [];
+    model.initial((_, o) => {
+      if (o.kind === "state") initial.push(o.state);
+    });
+    expect(initial.map((s) => s.machines.map((m) => m.k))).toEqual([
+      [0, 0, 0],
+      [0, 0, 1],
+    ]);
+    const [first, second] = initial.map((s) => model.encode(s).slice());
+    for (const [a, b] of [
+      [first!, second!],
+      [second!, first!],
+    ]) {
+      model.decode(a!);
+      const decoded = model.decode(b!);
+      expect(decoded.machines.map((m) => m.k)).toEqual(b === first ? [0, 0, 0] : [0, 0, 1]);
+      expect(decoded.byType).toEqual(b === first ? [[1], [2], [0]] : [[], [1, 2], [0]]);
+    }
+  });
+});
+
+/** Whether the model encodes machines' constructor payloads (tests that can restart machines). */
+function hasPayloads(model: FlModel, states: readonly FlState[]): boolean {
+  const s = states.find((x) => x.machines.some((m) => m.payload !== null));
+  if (s === undefined) return false;
+  const decoded = model.decode(model.encode(s).slice());
+  return decoded.machines.some((m) => m.payload !== null);
+}
