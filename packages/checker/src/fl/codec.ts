@@ -797,6 +797,7 @@ export class StateCodec {
       const es = r.pos;
       // The last decoded state's machine i, when its bytes come next: the same machine (parts are
       // self-delimiting), immutable, with its hash cached. Its k must match (ids of other types may differ).
+      // Only from the chunk this state is in (sameBytes): a decoded state keeps one chunk alive, as before.
       const pm = prevMachines[i];
       if (pm !== undefined && sameBytes(pm, bytes, es, r.end) && pm.k === byType[pm.type]!.length) {
         byType[pm.type]!.push(i);
@@ -839,7 +840,11 @@ export class StateCodec {
     const ms = r.pos;
     let monitors: FlMonitor[];
     const prev = this.prevSmall;
-    if (prev.monitors !== null && sameRange(prev.bytes!, prev.ms, prev.me, bytes, ms, r.end)) {
+    if (
+      prev.monitors !== null &&
+      prev.bytes === bytes &&
+      sameRange(bytes, prev.ms, prev.me, bytes, ms, r.end)
+    ) {
       monitors = prev.monitors;
       r.pos = ms + (prev.me - prev.ms);
     } else {
@@ -854,13 +859,13 @@ export class StateCodec {
     const channels: FlChannel[] = [];
     // Channels are sorted by (from, to): the last state's channel of the same pair, found by a moving index.
     const prevChannels = this.prevChannels;
-    let j = 0;
+    let at = 0;
     for (let i = 0; i < nc; i++) {
       const es = r.pos;
       const from = r.uint();
       const to = r.uint();
-      while (j < prevChannels.length && channelOrder(prevChannels[j]!, from, to) < 0) j++;
-      const pc = prevChannels[j];
+      while (at < prevChannels.length && channelOrder(prevChannels[at]!, from, to) < 0) at++;
+      const pc = prevChannels[at];
       if (pc !== undefined && sameBytes(pc, bytes, es, r.end)) {
         channels.push(pc);
         r.pos = es + (pc.ee - pc.es);
@@ -881,12 +886,12 @@ export class StateCodec {
     let cut: number[] | null = null;
     if (
       prev.budgets !== null &&
-      sameRange(prev.bytes!, prev.bs, prev.be, bytes, bs, r.end) &&
-      prev.be - prev.bs === r.end - bs
+      prev.bytes === bytes &&
+      sameRange(bytes, prev.bs, prev.be, bytes, bs, r.end)
     ) {
       budgets = prev.budgets;
       cut = prev.cut;
-      r.pos = r.end;
+      r.pos = bs + (prev.be - prev.bs);
     } else {
       budgets = [];
       for (let i = 0; i < this.nBudgets; i++) budgets.push(r.uint());
@@ -937,9 +942,12 @@ export class StateCodec {
   };
 }
 
-/** Whether bytes[at...] begin with part p's cached bytes (a decoded part: eb is set). */
+/**
+ * Whether bytes[at...] begin with part p's cached bytes, p being in the same chunk: a part decoded
+ * in an earlier chunk is decoded anew, so that taking parts again keeps no older chunk alive.
+ */
 function sameBytes(p: CachedPart, bytes: Uint8Array, at: number, end: number): boolean {
-  return sameRange(p.eb!, p.es, p.ee, bytes, at, end);
+  return p.eb === bytes && sameRange(bytes, p.es, p.ee, bytes, at, end);
 }
 
 /** Whether b[bs...be) begins with a[as...ae). */

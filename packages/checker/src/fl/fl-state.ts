@@ -9,9 +9,11 @@
 //
 // Machines and channels also cache their own encoded bytes (`eb` from `es` to
 // `ee`): a successor shares all but one or two of them with its parent, so
-// encoding a state mostly copies bytes. The cache is set by encode/decode on
-// finished states only (their objects never change again). `fh`/`fl` cache the
-// hash of those bytes, for fingerprinting a state without encoding it.
+// encoding a state mostly copies bytes. The cache is set by decode only (the
+// objects of a finished state never change again). `fh`/`fl` cache the hash of
+// those bytes, for fingerprinting a state without encoding it. Decoded parts
+// may be shared by states that are not parent and child: decode takes a part
+// of the state it decoded last again when the bytes are equal (codec.ts).
 import { compare, type Payload, type Value } from "./lang-codegen.js";
 
 export const UP = 0;
