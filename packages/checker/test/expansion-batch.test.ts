@@ -132,6 +132,29 @@ describe("batched lookups (Model.persistentStates)", () => {
     expect(touch).toHaveBeenCalledTimes(1 + 7);
   });
 
+  it("take a successor that is the state being expanded as known, without hashing or looking it up", () => {
+    const add = vi.spyOn(FingerprintSet.prototype, "add");
+    // Self-loops on both nodes, and an edge each way.
+    const spec: GraphSpec = {
+      nodeCount: 2,
+      initial: [0],
+      edges: [
+        [0, 1, 0],
+        [1, 0],
+      ],
+    };
+    const single = checkExhaustive(new GraphModel({ ...spec, persistentStates: false }));
+    const lookedUpOneAtATime = add.mock.calls.length;
+    add.mockClear();
+    const batched = checkExhaustive(new GraphModel({ ...spec, persistentStates: true }));
+    // The initial state, 0->1 and 1->0; not the three self-loops.
+    expect(lookedUpOneAtATime).toBe(6);
+    expect(add).toHaveBeenCalledTimes(3);
+    expect(single.stats.generatedStates).toBe(6);
+    expect(batched.stats.generatedStates).toBe(6);
+    expect(batched.stats.distinctStates).toBe(2);
+  });
+
   it("leave a model that reuses its state object one lookup per emission", () => {
     // Counts 0..99 in one mutable object, rewritten for every successor: batched,
     // every waiting successor would read as the last one written.

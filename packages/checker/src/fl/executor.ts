@@ -180,6 +180,8 @@ export class Executor implements FlContext {
   private channelsCopied = false;
   /** The base state's channels (null for an initial state): finish gives back those a step left as they were. */
   private baseChannels: readonly FlChannel[] | null = null;
+  /** The base state (null for an initial state): finish gives back it, its machines, or its arrays when left as they were. */
+  private base: FlState | null = null;
   byType: (readonly number[])[] = [];
   private byTypeCopied = false;
   budgets: number[] = [];
@@ -305,11 +307,13 @@ export class Executor implements FlContext {
       this.machinesCopied = this.monitorsCopied = this.channelsCopied = this.byTypeCopied = true;
       this.budgetsCopied = true;
       this.baseChannels = null;
+      this.base = null;
     } else {
       this.machines = base.machines as FlMachine[];
       this.monitors = base.monitors as FlMonitor[];
       this.channels = base.channels as FlChannel[];
       this.baseChannels = base.channels;
+      this.base = base;
       this.byType = base.byType as (readonly number[])[];
       this.budgets = base.budgets as number[];
       this.cut = base.cut;
@@ -330,6 +334,21 @@ export class Executor implements FlContext {
 
   private finish(): FlState {
     if (this.channelsCopied && this.baseChannels !== null) this.restoreChannels(this.baseChannels);
+    const base = this.base;
+    if (base !== null) {
+      if (this.machinesCopied) this.restoreMachines(base.machines);
+      // A step that changed nothing (TwoPhase's self-loops): the state it started from, which the
+      // explorer knows without hashing it or looking it up (search/expansion.ts).
+      if (
+        this.machines === base.machines &&
+        this.channels === base.channels &&
+        this.monitors === base.monitors &&
+        this.byType === base.byType &&
+        this.budgets === base.budgets &&
+        this.cut === base.cut
+      )
+        return base;
+    }
     return {
       machines: this.machines,
       monitors: this.monitors,
@@ -1158,6 +1177,28 @@ export class Executor implements FlContext {
     if (same) this.channels = base as FlChannel[];
   }
 
+  /**
+   * Puts back the base's machine object for each machine the step copied but
+   * left as it was (a delivery its handler ignores, a write of the value that
+   * was there), and the base's array when no machine changed: the successor
+   * shares them with their cached bytes and hash. Variables are compared by
+   * identity (values are immutable, and the runtime's updates give the same
+   * value back when they write what is there: seqSet).
+   */
+  private restoreMachines(base: readonly FlMachine[]): void {
+    const ms = this.machines;
+    const gen = this.gen;
+    const n = Math.min(ms.length, base.length);
+    let same = ms.length === base.length;
+    for (let i = 0; i < n; i++) {
+      const m = ms[i]!;
+      const b = base[i]!;
+      if (m !== b && m.g === gen && sameMachine(m, b)) ms[i] = b;
+      if (same && ms[i] !== b) same = false;
+    }
+    if (same) this.machines = base as FlMachine[];
+  }
+
   /** The messages of channel c, owned by this step (copied first if shared). */
   private ownMessages(c: number): FlMessage[] {
     const chs = this.ownChannels();
@@ -1569,6 +1610,17 @@ export function choicesMade(values: readonly number[], n: number): number[] {
 function sameMessages(a: readonly FlMessage[], b: readonly FlMessage[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether machine `m` (a step's copy) equals `b` field for field, variables by identity. */
+function sameMachine(m: FlMachine, b: FlMachine): boolean {
+  if (m.state !== b.state || m.status !== b.status || m.timers !== b.timers) return false;
+  if (m.payload !== b.payload || m.wait !== b.wait || m.type !== b.type) return false;
+  const mv = m.vars;
+  const bv = b.vars;
+  if (mv.length !== bv.length) return false;
+  for (let i = 0; i < mv.length; i++) if (mv[i] !== bv[i]) return false;
   return true;
 }
 

@@ -170,15 +170,24 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
     }
     const state = outcome.state;
     const fingerprint = this.fingerprint;
-    this.fingerprintOf(state, fingerprint);
-    if (this.batch === null || this.ample) {
+    const batch = this.batch;
+    if (batch === null || this.ample) {
+      this.fingerprintOf(state, fingerprint);
       this.lookUp(state, ref, fingerprint[0]!, fingerprint[1]!);
       return;
     }
-    const batch = this.batch;
     const n = batch.length++;
-    batch.fingerprints[2 * n] = fingerprint[0]!;
-    batch.fingerprints[2 * n + 1] = fingerprint[1]!;
+    if (state === this.expandingState) {
+      // The state being expanded again (a step that changed nothing; its states are persistent,
+      // so the same object is the same state): known, nothing to hash or look up. (0, 0), never
+      // a fingerprint, marks it in the batch, where `admit` is still asked in its turn.
+      batch.fingerprints[2 * n] = 0;
+      batch.fingerprints[2 * n + 1] = 0;
+    } else {
+      this.fingerprintOf(state, fingerprint);
+      batch.fingerprints[2 * n] = fingerprint[0]!;
+      batch.fingerprints[2 * n + 1] = fingerprint[1]!;
+    }
     batch.refs[n] = ref;
     batch.generated[n] = this.generated;
     batch.states[n] = state;
@@ -207,6 +216,8 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
   } | null;
   /** What the touch loop read, kept so the reads are not optimised away. */
   private touched = 0;
+  /** The state whose successors are being emitted (not by ampleSuccessors): a successor that is it is known. */
+  private expandingState: S | null = null;
 
   /** Looks up the waiting successors, in the order they were emitted. */
   private lookUpBatch(): void {
@@ -223,7 +234,10 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
     let i = 0;
     try {
       for (; i < n && this.accepting; i++) {
-        this.lookUp(states[i]!, batch.refs[i]!, fingerprints[2 * i]!, fingerprints[2 * i + 1]!);
+        const hi = fingerprints[2 * i]!;
+        const lo = fingerprints[2 * i + 1]!;
+        if (hi === 0 && lo === 0) this.admit();
+        else this.lookUp(states[i]!, batch.refs[i]!, hi, lo);
       }
     } catch (e) {
       // A bound stopped the search at successor i (SearchStopped): one at a time, the
@@ -341,12 +355,15 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
       }
     }
     this.emitted = 0;
+    this.expandingState = state;
     try {
       this.model.successors(state, this.emit);
     } catch (e) {
       // The model threw: what it emitted before counts (a bound it reaches stops the search first).
       this.lookUpBatch();
       throw e;
+    } finally {
+      this.expandingState = null;
     }
     this.lookUpBatch();
     return this.emitted > 0;

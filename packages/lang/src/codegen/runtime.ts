@@ -167,6 +167,7 @@ export function eventPayload(
 
 /** A copy of tuple `t` with element `i` replaced. */
 export function withElem<T extends readonly Value[], I extends number>(t: T, i: I, v: T[I]): T {
+  if (t[i] === v) return t; // see seqSet
   const c = t.slice();
   c[i] = v;
   return c as readonly Value[] as T;
@@ -258,6 +259,10 @@ export function setGet<T extends Value>(s: readonly T[], i: number, site: number
 export function seqSet<T extends Value>(s: readonly T[], i: number, v: NoInfer<T>, site: number): T[] {
   checkIndex(s, i, site, false);
   spend(s.length);
+  // Writing the value that is there gives the sequence itself (values are immutable): a step
+  // that changes nothing then leaves its machine as it was, and the executor gives back the
+  // state it started from (executor.ts, restoreMachines), which the explorer need not look up.
+  if (s[i] === v) return s as T[];
   const c = s.slice();
   c[i] = v;
   return c;
@@ -321,6 +326,7 @@ export function mapPut<K extends Value, V extends Value>(
 ): (readonly [K, V])[] {
   const i = searchKey(m, k);
   spend(m.length);
+  if (i >= 0 && m[i]![1] === v) return m as (readonly [K, V])[]; // see seqSet
   const c = m.slice();
   if (i >= 0) c[i] = [k, v];
   else c.splice(-i - 1, 0, [k, v]);

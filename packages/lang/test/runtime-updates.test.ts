@@ -1,0 +1,64 @@
+// The runtime's updates of immutable values (`s[i] = v`, `m[k] = v`, a tuple
+// field): a new value with the one element changed, the input untouched; and
+// the input itself when the value written is the one already there, so that a
+// step that changes nothing leaves its machine as it was (the executor then
+// gives back the state it started from, checker/src/fl/executor.ts).
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { compare, mapPut, seqSet, type Value, withElem } from "../src/codegen/runtime.js";
+
+const element = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.boolean(), fc.constantFrom("a", "b"));
+
+describe("updates of immutable values", () => {
+  it("seqSet and withElem: the element replaced, the input untouched, the input itself for the same element", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 1, maxLength: 6 }),
+        fc.nat(),
+        fc.integer({ min: -3, max: 3 }),
+        fc.boolean(),
+        (xs, at, written, same) => {
+          const i = at % xs.length;
+          const v = same ? xs[i]! : written;
+          const before = xs.slice();
+          const expected = xs.slice();
+          expected[i] = v;
+          for (const got of [seqSet(xs, i, v, 0), withElem(xs as readonly number[], i, v)]) {
+            expect(compare(got, expected)).toBe(0);
+            expect(xs).toEqual(before);
+            expect(got === xs).toBe(xs[i] === v);
+          }
+        },
+      ),
+      { seed: 15, numRuns: 300 },
+    );
+  });
+
+  it("mapPut: the entry put, the input untouched, the input itself when the key already maps to that value", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 5 }), element), {
+          selector: (e) => e[0],
+          maxLength: 5,
+        }),
+        fc.integer({ min: 0, max: 6 }),
+        element,
+        fc.boolean(),
+        (entries, key, written, same) => {
+          const m = entries.slice().sort((a, b) => a[0] - b[0]) as [number, Value][];
+          const found = m.find((e) => e[0] === key);
+          const v = same && found !== undefined ? found[1] : written;
+          const before = JSON.stringify(m);
+          const got = mapPut(m, key, v);
+          const expected = [...m.filter((e) => e[0] !== key), [key, v] as [number, Value]].sort(
+            (a, b) => a[0] - b[0],
+          );
+          expect(compare(got as Value, expected as Value)).toBe(0);
+          expect(JSON.stringify(m)).toBe(before);
+          expect(got === m).toBe(found !== undefined && found[1] === v);
+        },
+      ),
+      { seed: 15, numRuns: 300 },
+    );
+  });
+});
