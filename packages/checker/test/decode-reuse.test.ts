@@ -3,39 +3,12 @@
 // decoded in any order must still be exactly the states that were encoded:
 // every field the executor set (machine k included), the same fingerprint,
 // the same successors.
-import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildModel, type FlModel } from "../src/fl/fl-model.js";
 import type { FlState } from "../src/fl/fl-state.js";
 import { compileText } from "./fixtures/fl/load.js";
-
-/** A test of a .fl file of the repository (models/..., examples/...). */
-function modelFile(path: string, test: string): FlModel {
-  const file = new URL(`../../../${path}`, import.meta.url);
-  return buildModel(compileText(path, readFileSync(file, "utf8")), test);
-}
-
-/** The first `limit` states of a breadth-first search, as the search holds them (objects, not decoded). */
-function reachable(model: FlModel, limit: number): FlState[] {
-  const seen = new Set<string>();
-  const states: FlState[] = [];
-  const add = (s: FlState) => {
-    const key = Array.from(model.encode(s)).join(",");
-    if (seen.has(key) || states.length >= limit) return;
-    seen.add(key);
-    states.push(s);
-  };
-  model.initial((_, o) => {
-    if (o.kind === "state") add(o.state);
-  });
-  for (let i = 0; i < states.length && states.length < limit; i++) {
-    model.successors(states[i]!, (_, o) => {
-      if (o.kind === "state") add(o.state);
-    });
-  }
-  return states;
-}
+import { modelFile, reachable } from "./models/fl-reachable.js";
 
 /** What a state is, without the caches (g, eb, es, ee, fh, fl) that decode may share. */
 function content(s: FlState, withPayloads: boolean) {
@@ -136,7 +109,7 @@ describe("decode takes unchanged parts of the last decoded state", () => {
   for (const [name, make] of CASES) {
     it(`states decoded in any order are the states encoded: ${name}`, () => {
       const model = make();
-      const states = reachable(model, 400);
+      const { states } = reachable(model, 400);
       expect(states.length).toBeGreaterThan(10);
       const encoded = states.map((s) => model.encode(s).slice());
       const withPayloads = hasPayloads(model, states);
@@ -173,7 +146,7 @@ describe("decode takes unchanged parts of the last decoded state", () => {
 
   it("a decoded state's parts lie in one chunk, so it keeps no older chunk alive", () => {
     const model = CASES[0]![1]();
-    const encoded = reachable(model, 400).map((s) => model.encode(s).slice());
+    const encoded = reachable(model, 400).states.map((s) => model.encode(s).slice());
     const buffers = new Set<Uint8Array>();
     let mixed = 0;
     // Enough decodes to fill several of the codec's 1 MiB chunks.

@@ -3,41 +3,10 @@
 // machine a step copied but left as it was is the base's machine again
 // (executor.ts, restoreMachines; the runtime's updates give a value back when
 // they write what is there). Never a state that differs.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { buildModel, type FlModel } from "../src/fl/fl-model.js";
+import type { FlModel } from "../src/fl/fl-model.js";
 import type { FlState } from "../src/fl/fl-state.js";
-import { compileText } from "./fixtures/fl/load.js";
-
-function modelFile(path: string, test: string): FlModel {
-  const file = new URL(`../../../${path}`, import.meta.url);
-  return buildModel(compileText(path, readFileSync(file, "utf8")), test);
-}
-
-/** Every state with every successor, breadth first, up to `limit` states. */
-function edges(model: FlModel, limit: number): [FlState, FlState][] {
-  const seen = new Set<string>();
-  const states: FlState[] = [];
-  const out: [FlState, FlState][] = [];
-  const add = (s: FlState) => {
-    const key = Array.from(model.encode(s)).join(",");
-    if (seen.has(key) || states.length >= limit) return;
-    seen.add(key);
-    states.push(s);
-  };
-  model.initial((_, o) => {
-    if (o.kind === "state") add(o.state);
-  });
-  for (let i = 0; i < states.length; i++) {
-    const s = states[i]!;
-    model.successors(s, (_, o) => {
-      if (o.kind !== "state") return;
-      out.push([s, o.state]);
-      add(o.state);
-    });
-  }
-  return out;
-}
+import { modelFile, reachable } from "./models/fl-reachable.js";
 
 const bytes = (model: FlModel, s: FlState) => Array.from(model.encode(s)).join(",");
 
@@ -45,7 +14,7 @@ describe("steps that change nothing", () => {
   it("TLA+'s TwoPhase: every self-loop gives back the state itself, and only a self-loop does", () => {
     const model = modelFile("models/bench/two-phase-tla.fl", "TLC(rms=4)");
     let selfLoops = 0;
-    for (const [s, next] of edges(model, 2_000)) {
+    for (const [s, next] of reachable(model, 2_000).edges) {
       const same = bytes(model, next) === bytes(model, s);
       expect(next === s).toBe(same);
       if (same) selfLoops++;
@@ -62,7 +31,7 @@ describe("steps that change nothing", () => {
     it(`${path} ${test}: a machine left as it was is the base's machine, and only then`, () => {
       const model = modelFile(path, test);
       let restored = 0;
-      for (const [s, next] of edges(model, 2_000)) {
+      for (const [s, next] of reachable(model, 2_000).edges) {
         const n = Math.min(s.machines.length, next.machines.length);
         for (let i = 0; i < n; i++) {
           const a = s.machines[i]!;
