@@ -176,18 +176,19 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
       this.lookUp(state, ref, fingerprint[0]!, fingerprint[1]!);
       return;
     }
-    const n = batch.length++;
-    if (state === this.expandingState) {
-      // The state being expanded again (a step that changed nothing; its states are persistent,
-      // so the same object is the same state): known, nothing to hash or look up. (0, 0), never
-      // a fingerprint, marks it in the batch, where `admit` is still asked in its turn.
-      batch.fingerprints[2 * n] = 0;
-      batch.fingerprints[2 * n + 1] = 0;
-    } else {
+    // The state being expanded again (a step that changed nothing; its states are persistent, so
+    // the same object is the same state) is known: nothing to hash or look up. (0, 0), never a
+    // fingerprint, marks it in the batch, where `admit` is still asked in its turn.
+    let hi = 0;
+    let lo = 0;
+    if (state !== this.expandingState) {
       this.fingerprintOf(state, fingerprint);
-      batch.fingerprints[2 * n] = fingerprint[0]!;
-      batch.fingerprints[2 * n + 1] = fingerprint[1]!;
+      hi = fingerprint[0]!;
+      lo = fingerprint[1]!;
     }
+    const n = batch.length++;
+    batch.fingerprints[2 * n] = hi;
+    batch.fingerprints[2 * n + 1] = lo;
     batch.refs[n] = ref;
     batch.generated[n] = this.generated;
     batch.states[n] = state;
