@@ -9,6 +9,7 @@ import type { Json, Model, StepOutcome } from "../src/model.js";
 import { checkExhaustive, type ExhaustiveOptions } from "../src/search/bfs-explorer.js";
 import { Expansion } from "../src/search/expansion.js";
 import { FingerprintSet } from "../src/store/fingerprint-set.js";
+import { AmpleGraphModel } from "./models/ample-graph-model.js";
 import { GraphModel, type GraphSpec, type GraphStep } from "./models/graph-model.js";
 
 /** Timing, memory and a thrown error's stack: the only parts of a result that may differ between two runs. */
@@ -153,6 +154,81 @@ describe("batched lookups (Model.persistentStates)", () => {
     expect(single.stats.generatedStates).toBe(6);
     expect(batched.stats.generatedStates).toBe(6);
     expect(batched.stats.distinctStates).toBe(2);
+  });
+
+  it("ask admit for every successor in order, self-loops included", () => {
+    // A probe at its cap and a worker at its memory budget stop in admit: where they stop must not move.
+    class RecordingDriver extends Expansion<number, GraphStep, FingerprintSet> {
+      readonly admitted: number[] = [];
+      constructor(model: GraphModel) {
+        super(model, new FingerprintSet({ initialCapacity: 16 }), {
+          maxDepth: Number.POSITIVE_INFINITY,
+          stopOnFirst: true,
+          maxFailures: 100,
+          partialOrder: false,
+        });
+      }
+      protected override admit(): boolean {
+        this.admitted.push(this.generated);
+        return true;
+      }
+      protected discover(): number {
+        return 0;
+      }
+      run(): number[] {
+        this.emitInitial();
+        this.enter(0, 0, false);
+        this.expandState(0);
+        return this.admitted;
+      }
+    }
+    const spec: GraphSpec = { nodeCount: 3, initial: [0], edges: [[0, 1, 0, 2, 0], [], []] };
+    const admitted = (persistentStates: boolean) =>
+      new RecordingDriver(new GraphModel({ ...spec, persistentStates })).run();
+    // The initial state and five edges, three of them self-loops: six admits either way.
+    expect(admitted(false)).toHaveLength(6);
+    expect(admitted(true)).toHaveLength(6);
+  });
+
+  it("look up a self-loop an ample set holds: the cycle proviso must see it", () => {
+    // Node 0's ample set is its self-loop alone: it closes a cycle, so node 0 is expanded in full and node 1 is reached.
+    const spec = {
+      nodeCount: 2,
+      initial: [0],
+      edges: [[0, 1], []],
+      ample: [[0], null],
+      persistentStates: true,
+    };
+    const result = checkExhaustive(new AmpleGraphModel(spec), { partialOrder: true });
+    expect(result.stats!.distinctStates).toBe(2);
+  });
+
+  it("take a primitive successor as the state being expanded only when it is that state (-0 is not 0)", () => {
+    // Counts up from -0 through 0, 1, 2, each with a self-loop; 3 is bad. -0 and 0 encode apart.
+    const next = (s: number) => (Object.is(s, -0) ? 0 : s + 1);
+    const model = (persistentStates: boolean): Model<number, number> => ({
+      name: "zeros",
+      persistentStates,
+      invariants: [{ name: "Not3", holds: (s) => s !== 3 }],
+      initial: (emit) => emit(0, { kind: "state", state: -0 }),
+      successors: (s, emit) => {
+        emit(1, { kind: "state", state: s });
+        emit(2, { kind: "state", state: next(s) });
+      },
+      apply: (s, d) => ({ kind: "state", state: d === 0 || s === null ? -0 : d === 1 ? s : next(s) }),
+      terminal: () => null,
+      encode: (s) => Uint8Array.of(Object.is(s, -0) ? 254 : s),
+      decode: (b) => (b[0] === 254 ? -0 : b[0]!),
+      describeStep: (d) => ({ kind: "step", text: String(d) }),
+      viewState: (s) => ({ s: Object.is(s, -0) ? "-0" : String(s) }),
+    });
+    const single = checkExhaustive(model(false));
+    const batched = checkExhaustive(model(true));
+    expect(single.kind).toBe("violation");
+    expect(single.stats!.distinctStates).toBe(5);
+    expect(batched.kind).toBe("violation");
+    expect(batched.stats!.distinctStates).toBe(5);
+    expect(batched.stats!.generatedStates).toBe(single.stats!.generatedStates);
   });
 
   it("leave a model that reuses its state object one lookup per emission", () => {

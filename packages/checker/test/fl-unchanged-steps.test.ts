@@ -4,8 +4,10 @@
 // (executor.ts, restoreMachines; the runtime's updates give a value back when
 // they write what is there). Never a state that differs.
 import { describe, expect, it } from "vitest";
-import type { FlModel } from "../src/fl/fl-model.js";
+import { buildModel, type FlModel } from "../src/fl/fl-model.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import type { FlState } from "../src/fl/fl-state.js";
+import { compileText } from "./fixtures/fl/load.js";
 import { modelFile, reachable } from "./models/fl-reachable.js";
 
 const bytes = (model: FlModel, s: FlState) => Array.from(model.encode(s)).join(",");
@@ -54,4 +56,28 @@ describe("steps that change nothing", () => {
       expect(restored).toBeGreaterThan(0);
     });
   }
+
+  it("a step that changes only a machine's timers is not a step that changes nothing", () => {
+    // Two Ticks count up; the third arms Alarm (timers only); the timeout disarms it (timers only).
+    // States: ticks 0, 1 and 2 with a Tick in flight; armed; disarmed.
+    const model = buildModel(
+      compileText(
+        "clock.fl",
+        `event Tick;
+         machine Clock {
+           var ticks: int;
+           start state Run {
+             entry { send this, Tick; }
+             on Tick do { if (ticks < 2) { ticks += 1; send this, Tick; } else { start timer Alarm; } }
+             on timeout Alarm do { }
+           }
+         }
+         test Clock [main = Clock];`,
+      ),
+      "Clock",
+    );
+    const result = checkExhaustive(model);
+    expect(result.kind).toBe("pass");
+    expect(result.stats!.distinctStates).toBe(5);
+  });
 });

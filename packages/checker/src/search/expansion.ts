@@ -177,11 +177,11 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
       return;
     }
     // The state being expanded again (a step that changed nothing; its states are persistent, so
-    // the same object is the same state) is known: nothing to hash or look up. (0, 0), never a
-    // fingerprint, marks it in the batch, where `admit` is still asked in its turn.
+    // the same object, or primitive, is the same state) is known: nothing to hash or look up.
+    // (0, 0), never a fingerprint, marks it in the batch, where `admit` is still asked in its turn.
     let hi = 0;
     let lo = 0;
-    if (state !== this.expandingState) {
+    if (!(this.expanding && Object.is(state, this.expandingState))) {
       this.fingerprintOf(state, fingerprint);
       hi = fingerprint[0]!;
       lo = fingerprint[1]!;
@@ -217,8 +217,9 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
   } | null;
   /** What the touch loop read, kept so the reads are not optimised away. */
   private touched = 0;
-  /** The state whose successors are being emitted (not by ampleSuccessors): a successor that is it is known. */
-  private expandingState: S | null = null;
+  /** Successors are being emitted (not by ampleSuccessors) of expandingState: a successor that is it is known. */
+  private expanding = false;
+  private expandingState: S | undefined = undefined;
 
   /** Looks up the waiting successors, in the order they were emitted. */
   private lookUpBatch(): void {
@@ -356,6 +357,7 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
       }
     }
     this.emitted = 0;
+    this.expanding = true;
     this.expandingState = state;
     try {
       this.model.successors(state, this.emit);
@@ -364,7 +366,8 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
       this.lookUpBatch();
       throw e;
     } finally {
-      this.expandingState = null;
+      this.expanding = false;
+      this.expandingState = undefined;
     }
     this.lookUpBatch();
     return this.emitted > 0;
