@@ -51,6 +51,27 @@ const options = fc.record({
   tick: fc.integer({ min: 0, max: 30 }),
 });
 
+/** A driver that emits the initial states and expands node 0 once, discovering nothing. */
+class OneExpansion extends Expansion<number, GraphStep, FingerprintSet> {
+  constructor(model: GraphModel) {
+    super(model, new FingerprintSet({ initialCapacity: 16 }), {
+      maxDepth: Number.POSITIVE_INFINITY,
+      stopOnFirst: true,
+      maxFailures: 100,
+      partialOrder: false,
+    });
+  }
+  protected discover(): number {
+    return 0;
+  }
+  run(): { failures: number } {
+    this.emitInitial();
+    this.enter(0, 0, false);
+    this.expandState(0);
+    return { failures: this.failures.list().length };
+  }
+}
+
 describe("batched lookups (Model.persistentStates)", () => {
   afterEach(() => vi.restoreAllMocks());
 
@@ -86,35 +107,19 @@ describe("batched lookups (Model.persistentStates)", () => {
 
   it("leave a failing step unrecorded once a lookup waiting before it stopped the search", () => {
     // A parallel worker's admit halts the search without throwing (memory, a stop from outside).
-    class HaltingDriver extends Expansion<number, GraphStep, FingerprintSet> {
+    class HaltingDriver extends OneExpansion {
       private admits = 0;
-      constructor(model: GraphModel) {
-        super(model, new FingerprintSet({ initialCapacity: 16 }), {
-          maxDepth: Number.POSITIVE_INFINITY,
-          stopOnFirst: true,
-          maxFailures: 100,
-          partialOrder: false,
-        });
-      }
       protected override admit(): boolean {
         if (++this.admits <= 1) return true;
         this.halt();
         return false;
       }
-      protected discover(): number {
-        return 0;
-      }
-      run(): number {
-        this.emitInitial();
-        this.enter(0, 0, false);
-        this.expandState(0);
-        return this.failures.list().length;
-      }
     }
     // Node 0's first edge is looked up (admit halts), then its second fails.
     const spec: GraphSpec = { nodeCount: 3, initial: [0], edges: [[1, 2], [], []], failingEdges: ["0->1"] };
     const failures = (persistentStates: boolean) =>
-      new HaltingDriver(new GraphModel({ ...spec, edges: [[2, 1], [], []], persistentStates })).run();
+      new HaltingDriver(new GraphModel({ ...spec, edges: [[2, 1], [], []], persistentStates })).run()
+        .failures;
     expect(failures(false)).toBe(0);
     expect(failures(true)).toBe(0);
   });
@@ -158,36 +163,22 @@ describe("batched lookups (Model.persistentStates)", () => {
 
   it("ask admit for every successor in order, self-loops included", () => {
     // A probe at its cap and a worker at its memory budget stop in admit: where they stop must not move.
-    class RecordingDriver extends Expansion<number, GraphStep, FingerprintSet> {
-      readonly admitted: number[] = [];
-      constructor(model: GraphModel) {
-        super(model, new FingerprintSet({ initialCapacity: 16 }), {
-          maxDepth: Number.POSITIVE_INFINITY,
-          stopOnFirst: true,
-          maxFailures: 100,
-          partialOrder: false,
-        });
-      }
+    class RecordingDriver extends OneExpansion {
+      admits = 0;
       protected override admit(): boolean {
-        this.admitted.push(this.generated);
+        this.admits++;
         return true;
-      }
-      protected discover(): number {
-        return 0;
-      }
-      run(): number[] {
-        this.emitInitial();
-        this.enter(0, 0, false);
-        this.expandState(0);
-        return this.admitted;
       }
     }
     const spec: GraphSpec = { nodeCount: 3, initial: [0], edges: [[0, 1, 0, 2, 0], [], []] };
-    const admitted = (persistentStates: boolean) =>
-      new RecordingDriver(new GraphModel({ ...spec, persistentStates })).run();
+    const admitted = (persistentStates: boolean) => {
+      const driver = new RecordingDriver(new GraphModel({ ...spec, persistentStates }));
+      driver.run();
+      return driver.admits;
+    };
     // The initial state and five edges, three of them self-loops: six admits either way.
-    expect(admitted(false)).toHaveLength(6);
-    expect(admitted(true)).toHaveLength(6);
+    expect(admitted(false)).toBe(6);
+    expect(admitted(true)).toBe(6);
   });
 
   it("look up a self-loop an ample set holds: the cycle proviso must see it", () => {
