@@ -178,9 +178,7 @@ export class Executor implements FlContext {
   private monitorsCopied = false;
   channels: FlChannel[] = [];
   private channelsCopied = false;
-  /** The base state's channels (null for an initial state): finish gives back those a step left as they were. */
-  private baseChannels: readonly FlChannel[] | null = null;
-  /** The base state (null for an initial state): finish gives back it, its machines, or its arrays when left as they were. */
+  /** The base state (null for an initial state): finish gives back it, its machines and channels, or its arrays when left as they were. */
   private base: FlState | null = null;
   byType: (readonly number[])[] = [];
   private byTypeCopied = false;
@@ -306,13 +304,11 @@ export class Executor implements FlContext {
       this.cut = null;
       this.machinesCopied = this.monitorsCopied = this.channelsCopied = this.byTypeCopied = true;
       this.budgetsCopied = true;
-      this.baseChannels = null;
       this.base = null;
     } else {
       this.machines = base.machines as FlMachine[];
       this.monitors = base.monitors as FlMonitor[];
       this.channels = base.channels as FlChannel[];
-      this.baseChannels = base.channels;
       this.base = base;
       this.byType = base.byType as (readonly number[])[];
       this.budgets = base.budgets as number[];
@@ -333,9 +329,9 @@ export class Executor implements FlContext {
   }
 
   private finish(): FlState {
-    if (this.channelsCopied && this.baseChannels !== null) this.restoreChannels(this.baseChannels);
     const base = this.base;
     if (base !== null) {
+      if (this.channelsCopied) this.restoreChannels(base.channels);
       if (this.machinesCopied) this.restoreMachines(base.machines);
       // A step that changed nothing (TwoPhase's self-loops): the state it started from, which the
       // explorer knows without hashing it or looking it up (search/expansion.ts).

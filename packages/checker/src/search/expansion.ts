@@ -38,6 +38,9 @@ const FIRST_CHECKPOINT = 16;
 /** Successors looked up together at most (Expansion.batch). */
 const BATCH = 64;
 
+/** Expansion.expandingState when no state's successors are being emitted: no model state is it (a null one may be). */
+const NOT_EXPANDING: unique symbol = Symbol("not expanding");
+
 /** Initial slots of the set of states found in the level being expanded (partial-order reduction). */
 const NEXT_LEVEL_SLOTS = 1024;
 
@@ -181,7 +184,7 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
     // (0, 0), never a fingerprint, marks it in the batch, where `admit` is still asked in its turn.
     let hi = 0;
     let lo = 0;
-    if (!(this.expanding && Object.is(state, this.expandingState))) {
+    if (!Object.is(state, this.expandingState)) {
       this.fingerprintOf(state, fingerprint);
       hi = fingerprint[0]!;
       lo = fingerprint[1]!;
@@ -217,9 +220,8 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
   } | null;
   /** What the touch loop read, kept so the reads are not optimised away. */
   private touched = 0;
-  /** Successors are being emitted (not by ampleSuccessors) of expandingState: a successor that is it is known. */
-  private expanding = false;
-  private expandingState: S | undefined = undefined;
+  /** The state whose successors are being emitted (not by ampleSuccessors), else NOT_EXPANDING: a successor that is it is known. */
+  private expandingState: S | typeof NOT_EXPANDING = NOT_EXPANDING;
 
   /** Looks up the waiting successors, in the order they were emitted. */
   private lookUpBatch(): void {
@@ -357,7 +359,6 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
       }
     }
     this.emitted = 0;
-    this.expanding = true;
     this.expandingState = state;
     try {
       this.model.successors(state, this.emit);
@@ -366,8 +367,7 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
       this.lookUpBatch();
       throw e;
     } finally {
-      this.expanding = false;
-      this.expandingState = undefined;
+      this.expandingState = NOT_EXPANDING;
     }
     this.lookUpBatch();
     return this.emitted > 0;
