@@ -2,8 +2,8 @@
 // each sending to one or two of them, with random handlers (counters, sends,
 // sends of event values, timers, helpers created to send, blocking receives,
 // gotos, halts, asserts,
-// choices), deferred
-// and ignored events, random invariants and specs, sometimes faults. One
+// choices; with `forks`, chooses after work, with locals, before a goto),
+// deferred and ignored events, random invariants and specs, sometimes faults. One
 // test, `Random`. Used by partial-order-properties.test.ts and
 // fl-enabled-steps.test.ts. With `sinks`, a handler may also go to a state
 // S3 that ignores both events and never leaves (what partial-order.ts's
@@ -26,10 +26,33 @@ class Picker {
   }
 }
 
-/** One statement of a handler of a machine that may send to the types `targets`. */
-function action(p: Picker, targets: readonly number[], last: boolean, sinks: boolean): string {
-  const kind = p.int(last ? 10 : 8);
+/**
+ * One statement of a handler of a machine that may send to the types `targets`.
+ * With `forks`, also chooses a handler's run may fork at (context.ts `fork`).
+ */
+function action(
+  p: Picker,
+  targets: readonly number[],
+  last: boolean,
+  sinks: boolean,
+  forks: boolean,
+): string {
+  let kind = forks ? p.int(last ? 13 : 11) : p.int(last ? 10 : 8);
   if (last && sinks && p.chance(25)) return "goto S3;";
+  if (forks) {
+    const ref = REFS[targets[p.int(targets.length)]!];
+    switch (kind) {
+      case 8:
+        // A local set before the choose, another from it, both read after it.
+        return `if (x < 2) { var before: int; before = x + 1; var k: int; k = choose(3); if (k == 1 && before < 2) { x += 1; } if (k == 2 && sent < 3) { sent += 1; send ${ref}, E${p.int(2)}; } }`;
+      case 9:
+        return `if (x < 2) { if ($) { x += 1; goto S${1 + p.int(2)}; } }`;
+      case 10:
+        return "x = choose(2); if (x == 1 && ticks < 2) { ticks += 1; start timer Tick; }";
+      default:
+        if (kind > 10) kind -= 3;
+    }
+  }
   switch (kind) {
     case 0:
       return "if (x < 2) { x += 1; }";
@@ -61,14 +84,20 @@ function action(p: Picker, targets: readonly number[], last: boolean, sinks: boo
   }
 }
 
-function body(p: Picker, targets: readonly number[], sinks = false): string {
+function body(p: Picker, targets: readonly number[], sinks = false, forks = false): string {
   const n = 1 + p.int(3);
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(action(p, targets, i === n - 1, sinks));
+  for (let i = 0; i < n; i++) out.push(action(p, targets, i === n - 1, sinks, forks));
   return out.join(" ");
 }
 
-function handler(p: Picker, targets: readonly number[], event: string, sinks: boolean): string {
+function handler(
+  p: Picker,
+  targets: readonly number[],
+  event: string,
+  sinks: boolean,
+  forks: boolean,
+): string {
   switch (p.int(6)) {
     case 0:
       return `ignore ${event};`;
@@ -79,15 +108,21 @@ function handler(p: Picker, targets: readonly number[], event: string, sinks: bo
     case 3:
       return ""; // unhandled: delivering it fails
     default:
-      return `on ${event} do { ${body(p, targets, sinks)} }`;
+      return `on ${event} do { ${body(p, targets, sinks, forks)} }`;
   }
 }
 
-function machine(p: Picker, name: string, targets: readonly number[], sinks: boolean): string {
-  const kick = p.chance(70) ? body(p, targets) : "";
+function machine(
+  p: Picker,
+  name: string,
+  targets: readonly number[],
+  sinks: boolean,
+  forks: boolean,
+): string {
+  const kick = p.chance(70) ? body(p, targets, false, forks) : "";
   const states = [1, 2].map((s) => {
-    const timeout = p.chance(50) ? `on timeout Tick do { ${body(p, targets, sinks)} }` : "";
-    return `  state S${s} {\n    ${handler(p, targets, "E0", sinks)}\n    ${handler(p, targets, "E1", sinks)}\n    ${timeout}\n  }`;
+    const timeout = p.chance(50) ? `on timeout Tick do { ${body(p, targets, sinks, forks)} }` : "";
+    return `  state S${s} {\n    ${handler(p, targets, "E0", sinks, forks)}\n    ${handler(p, targets, "E1", sinks, forks)}\n    ${timeout}\n  }`;
   });
   if (sinks) states.push("  state S3 {\n    ignore E0, E1;\n  }");
   return `machine ${name} {
@@ -100,8 +135,8 @@ ${states.join("\n")}
 }`;
 }
 
-/** A random program with one test, `Random`, drawn from a stream of random naturals. */
-export function program(stream: readonly number[], sinks = false): string {
+/** A random program with one test, `Random`, drawn from a stream of random naturals (`forks`: see action). */
+export function program(stream: readonly number[], sinks = false, forks = false): string {
   const p = new Picker(stream);
   // Each type sends to one or two types (itself included), so some receivers have one sender.
   const targets = TYPES.map(() => {
@@ -129,7 +164,7 @@ export function program(stream: readonly number[], sinks = false): string {
   return `event Wire: (a: T0, b: T1, c: T2);
 event E0;
 event E1;
-${TYPES.map((t, i) => machine(p, t, targets[i]!, sinks)).join("\n")}
+${TYPES.map((t, i) => machine(p, t, targets[i]!, sinks, forks)).join("\n")}
 ${helpers.join("\n")}
 machine Main {
   start state Boot {

@@ -50,6 +50,8 @@ function stubContext(choice = 0) {
     newMachine: (...a) => record(["new", ...a], 42),
     choose: (n) => record(["choose", n], choice),
     chooseBool: () => record(["chooseBool"], choice === 1),
+    // A runtime that never forks answers a fork site as a choose.
+    fork: (n) => record(["choose", n], choice),
     assertFailed: (site, message) => {
       throw new Error(`assert ${site}: ${message}`);
     },
@@ -188,6 +190,34 @@ describe("generated JavaScript", () => {
       ["choose", 2],
       ["send", 3, 1, [7, 1, 1], expect.any(Number)],
     ]);
+  });
+
+  it("a handler's first choose may fork: the handler returns there, and its resume function runs the rest", () => {
+    const prepare = fns[handlerFunctionName("Participant", "Working", "Prepare")]!;
+    const { ctx, log } = stubContext();
+    let resume: Fn = () => {};
+    let locals: readonly unknown[] = [];
+    ctx.fork = (n, _site, rest, frame) => {
+      log.push(["fork", n]);
+      resume = rest as Fn;
+      locals = frame;
+      return -1;
+    };
+    prepare(ctx, [], [3, 1]);
+    expect(log).toEqual([["fork", 2]]);
+    expect(locals).toEqual([[3, 1], 0, [0, 1]]); // req, vote, the set chosen from
+    // Each value, resumed: what a run from the start with that choice does after its choose
+    // (the resume function's copy of a statement has a site of its own, at the same span).
+    const spanned = (entries: unknown[][]) =>
+      entries.map((e) => (e[0] === "send" ? [...e.slice(0, 4), compiled.sites[e[4] as number]] : e));
+    for (const value of [0, 1]) {
+      log.length = 0;
+      resume(ctx, [], value, locals);
+      const straight = stubContext(value);
+      prepare(straight.ctx, [], [3, 1]);
+      expect(spanned(log)).toEqual(spanned(straight.log.slice(1)));
+      expect(log).toEqual([["send", 3, 1, [7, 1, value], expect.any(Number)]]);
+    }
   });
 
   it("goto ends the handler; entry parameters and machine variables work", () => {

@@ -57,6 +57,13 @@ export interface BuildModelOptions {
   symmetry?: boolean;
   /** Partial-order reduction (off by default; see partial-order.ts). */
   partialOrder?: boolean;
+  /**
+   * Run each choice of a delivery from the handler's start, never resuming
+   * at its first choose (context.ts `fork`), with code generated without
+   * fork sites. Off by default: the same successors either way, which the
+   * differential tests check with it.
+   */
+  replayChoices?: boolean;
 }
 
 /** What the checker needs of a program's generated code (plain data: it can be posted to a worker). */
@@ -74,14 +81,16 @@ export interface GeneratedCode {
 }
 
 const generated = new WeakMap<IrProgram, GeneratedCode>();
+const generatedWithoutForks = new WeakMap<IrProgram, GeneratedCode>();
 
-/** The generated code of `ir`, generated once per program. */
-export function generatedCode(ir: IrProgram): GeneratedCode {
-  let code = generated.get(ir);
+/** The generated code of `ir`, generated once per program (`forks` false: without fork sites, for BuildModelOptions.replayChoices). */
+export function generatedCode(ir: IrProgram, forks = true): GeneratedCode {
+  const cache = forks ? generated : generatedWithoutForks;
+  let code = cache.get(ir);
   if (!code) {
-    const { js, sites, chooseTypes, textTypes, foreignModule } = compileModel(ir);
+    const { js, sites, chooseTypes, textTypes, foreignModule } = compileModel(ir, { forks });
     code = { js, sites, chooseTypes, textTypes, foreignModule };
-    generated.set(ir, code);
+    cache.set(ir, code);
   }
   return code;
 }
@@ -119,7 +128,7 @@ export interface FlParts {
 
 export function buildParts(ir: IrProgram, test: IrTest, options: BuildModelOptions): FlParts {
   checkIndexes(ir);
-  const code = generatedCode(ir);
+  const code = generatedCode(ir, options.replayChoices !== true);
   const fns = loadCommonJs(code.js, generatedModuleImports(ir, code, options));
   const machines = ir.machines.map((m) => buildOwnerTable(ir, m, false, fns));
   const specs = test.asserts.filter((a) => a.kind === "spec");

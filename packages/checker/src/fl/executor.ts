@@ -4,7 +4,10 @@
 //
 // A step runs with a forced prefix of `choose` values; every further choose
 // takes 0 and records how many options it had, so `successors` can enumerate
-// all choice sequences depth-first by re-running the step (see runAll).
+// all choice sequences depth-first by re-running the step (see runAll). A
+// delivery's first run may instead stop at its handler's first choose (a
+// fork, context.ts): the handler's rest then runs once per value from a copy
+// of the state at the choose (`resume`), without running what came before again.
 import { errorMessage } from "../errors.js";
 import type { Failure, SourceLocation, StepOutcome } from "../model.js";
 import { StepInterrupted, stepDeadline } from "../step-deadline.js";
@@ -35,6 +38,7 @@ import type {
   FaultEventRef,
   FlContext,
   Payload,
+  ResumeFn,
   Type,
   Value,
 } from "./lang-codegen.js";
@@ -47,6 +51,19 @@ import {
   type OwnerTable,
   type StateTable,
 } from "./program-tables.js";
+
+/**
+ * The last step generation of any executor in this thread: generations are
+ * never reused, so an executor never takes an object another executor built
+ * (a state one model made, handed to another model of the same program) for
+ * its own. Decoded objects have generation 0.
+ */
+let lastGeneration = 0;
+
+/** invoke's function when it resumes a fork (never called). */
+const NO_ACTION: ActionFn = () => {
+  throw new Error("internal: resumed without a fork");
+};
 
 const NONE = 0;
 const GOTO = 1;
@@ -86,6 +103,53 @@ interface RunFrame {
 }
 
 /** A failure found while running a step; thrown to unwind the handler, caught by the step runner. */
+/**
+ * A delivery's handler stopped at its first choose (ctx.fork): the state
+ * being built as it was there, and where to resume. Made once per fork and
+ * never changed after: what it holds was built under a generation the
+ * resumed runs do not own, so they copy before they write.
+ */
+export interface ForkPoint {
+  /** The choose's option count. */
+  readonly n: number;
+  readonly resume: ResumeFn;
+  readonly locals: readonly unknown[];
+  readonly base: FlState;
+  readonly machines: FlMachine[];
+  readonly machinesCopied: boolean;
+  readonly monitors: FlMonitor[];
+  readonly monitorsCopied: boolean;
+  readonly channels: FlChannel[];
+  readonly channelsCopied: boolean;
+  readonly byType: (readonly number[])[];
+  readonly byTypeCopied: boolean;
+  readonly budgets: number[];
+  readonly budgetsCopied: boolean;
+  readonly cut: readonly number[] | null;
+  /** Operations the step had spent at the choose, and the last site that ticked. */
+  readonly spent: number;
+  readonly site: number;
+  /** The coverage counters the step had counted before the choose, as (counters, index) pairs: counted again for each further value. */
+  readonly counted: readonly (Float64Array | number)[];
+  /** The machine, its type's table, its state and the event it was handling (set by machineHandle). */
+  id: number;
+  table: OwnerTable | null;
+  state: number;
+  event: number;
+  payload: Payload;
+  /** The handler is a `goto ... with`: after it, the machine enters `target`. */
+  goto: boolean;
+  target: number;
+}
+
+const NO_COUNTS: readonly (Float64Array | number)[] = Object.freeze([]);
+
+/** What runDeliver returns when the run forked (Executor.takeFork has the fork). */
+export const FORKED: StepOutcome<FlState> = Object.freeze({
+  kind: "failure" as const,
+  failure: Object.freeze({ kind: "runtime-error" as const, property: "internal", message: "forked" }),
+});
+
 export class FlFailure {
   constructor(readonly failure: Failure) {}
 }
@@ -171,6 +235,7 @@ export class Executor implements FlContext {
   readonly params: readonly Value[];
 
   // ---- the state being built (copy-on-write against the base)
+  /** The current step's generation: it owns (may write) the objects whose `g` is this (see lastGeneration). */
   private gen = 0;
   machines: FlMachine[] = [];
   private machinesCopied = false;
@@ -235,6 +300,13 @@ export class Executor implements FlContext {
   /** The last `choose` was replayed: `chose` must not touch the step's log of choices. */
   private choiceReplayed = false;
 
+  /** Set by the caller for the next runDeliver only: its run may fork (FlModel.runAll resumes it). */
+  mayFork = false;
+  /** The machine whose handler may fork now (-1: none): armed by runDeliver, disarmed when the handler returns. */
+  private forkMachine = -1;
+  /** The fork of the last runDeliver that returned FORKED, until takeFork. */
+  private forked: ForkPoint | null = null;
+
   /** The built-in halt event's index (`send m, halt;`), -1 when the program never sends it. */
   private readonly haltEvent: number;
   /**
@@ -294,7 +366,7 @@ export class Executor implements FlContext {
   // ---------------------------------------------------------------- steps
 
   private begin(base: FlState | null, forced: readonly number[]): void {
-    this.gen++;
+    this.gen = ++lastGeneration;
     if (base === null) {
       this.machines = [];
       this.monitors = [];
@@ -319,6 +391,7 @@ export class Executor implements FlContext {
     this.forced = forced;
     this.nChoices = 0;
     this.combinations = 1;
+    this.forkMachine = -1;
     this.startMeter();
     this.ctl = NONE;
     this.this = -1;
@@ -437,6 +510,8 @@ export class Executor implements FlContext {
     forced: readonly number[],
     strict: boolean,
   ): StepOutcome<FlState> {
+    const mayFork = this.mayFork;
+    this.mayFork = false;
     this.begin(base, forced);
     // The hottest path: no closure per step (compare runTimer and the fault steps).
     try {
@@ -450,9 +525,25 @@ export class Executor implements FlContext {
       const m = this.ownMachine(to);
       if (msg.event === this.haltEvent) this.haltMachine(to, m);
       // The common case calls the handler directly: nothing to record for a type without receive.
-      else if (this.cfg.machines[m.type]!.receives.length === 0)
+      else if (this.cfg.machines[m.type]!.receives.length === 0) {
+        // Nothing logs what the step does (describeStep) and no chooser draws its values.
+        if (
+          mayFork &&
+          this.chooser === null &&
+          this.chosen === null &&
+          this.sends === null &&
+          this.printed === null
+        ) {
+          this.forkMachine = to;
+          this.forked = null;
+          if (this.counted.length !== 0) this.counted.length = 0;
+        }
         this.machineHandle(to, m, msg.event, msg.payload);
-      else this.deliverTo(to, m, msg.event, msg.payload);
+        if (this.forked !== null && this.forkMachine === -2) {
+          this.forkMachine = -1;
+          return FORKED;
+        }
+      } else this.deliverTo(to, m, msg.event, msg.payload);
       return { kind: "state", state: this.finish() };
     } catch (e) {
       return this.caught(e);
@@ -782,10 +873,18 @@ export class Executor implements FlContext {
   // ---------------------------------------------------------------- running code
 
   /** Run one action; returns the control transfer it ended with (NONE, GOTO, RAISE or HALT). */
-  private invoke(fn: ActionFn, self: Value[], payload: Payload): number {
+  /** Runs an action (or, given a fork, the action's rest after it with value `chosen`); its control transfer. */
+  private invoke(
+    fn: ActionFn,
+    self: Value[],
+    payload: Payload,
+    fork: ForkPoint | null = null,
+    chosen = 0,
+  ): number {
     this.ctl = NONE;
     try {
-      fn(this, self, payload);
+      if (fork === null) fn(this, self, payload);
+      else fork.resume(this, self, chosen, fork.locals);
     } catch (e) {
       if (e !== CONTROL) throw e;
     }
@@ -817,6 +916,22 @@ export class Executor implements FlContext {
       if (recording) this.calls.push(HANDLING, [event, payload as Value]);
       let ctl = h.fn ? this.invoke(h.fn, m.vars, payload) : NONE;
       if (recording) this.calls.length -= 2;
+      if (this.forkMachine === id) {
+        // Only the first handler of the delivery may fork.
+        const f = this.forked;
+        if (f !== null) {
+          f.id = id;
+          f.table = table;
+          f.state = st.index;
+          f.event = event;
+          f.payload = payload;
+          f.goto = h.kind === H_GOTO;
+          f.target = h.kind === H_GOTO ? h.target : 0;
+          this.forkMachine = -2;
+          break;
+        }
+        this.forkMachine = -1;
+      }
       if (h.kind === H_GOTO && ctl === NONE) {
         ctl = GOTO;
         this.ctlTarget = h.target;
@@ -1247,21 +1362,30 @@ export class Executor implements FlContext {
 
   private countEntered(table: OwnerTable, state: number): void {
     const counts = this.coverage!.get(table);
-    if (counts !== undefined) counts.entered[state]!++;
+    if (counts !== undefined) this.count(counts.entered, state);
   }
 
   /** A machine of the running type blocked at receive `site` (event -1), or the receive took `event`. */
   private countReceive(site: number, event: number): void {
     const counts = this.coverage!.get(this.cfg.machines[this.machines[this.this]!.type]!);
     if (counts === undefined) return;
-    if (event < 0) counts.blocked[site]!++;
-    else counts.received[site * this.cfg.eventNames.length + event]!++;
+    if (event < 0) this.count(counts.blocked, site);
+    else this.count(counts.received, site * this.cfg.eventNames.length + event);
   }
 
   private countHandled(table: OwnerTable, state: number, slot: number): void {
     const counts = this.coverage!.get(table);
-    if (counts !== undefined) counts.handled[state * counts.width + slot]!++;
+    if (counts !== undefined) this.count(counts.handled, state * counts.width + slot);
   }
+
+  /** One more of coverage counter `at`; before a run may fork, also noted for each resumed value (ForkPoint.counted). */
+  private count(counters: Float64Array, at: number): void {
+    counters[at]!++;
+    if (this.forkMachine >= 0) this.counted.push(counters, at);
+  }
+
+  /** The coverage counters the running step has counted so far, while it may fork: (counters, index) pairs. */
+  private counted: (Float64Array | number)[] = [];
 
   // ---------------------------------------------------------------- failures
 
@@ -1360,6 +1484,103 @@ export class Executor implements FlContext {
     return id;
   }
 
+  fork<Self>(n: number, site: number, resume: ResumeFn<Self>, locals: readonly unknown[]): number {
+    if (this.this !== this.forkMachine || this.nChoices !== 0 || !(n > 0) || n > MAX_CHOICES) {
+      return this.choose(n, site);
+    }
+    // The fork keeps the counters counted so far; the next run that may fork starts a new list.
+    const counted = this.counted;
+    if (counted.length !== 0) this.counted = [];
+    this.forked = {
+      n,
+      // Self is the running machine's variables, which resume is given.
+      resume: resume as unknown as ResumeFn,
+      locals,
+      base: this.base!,
+      machines: this.machines,
+      machinesCopied: this.machinesCopied,
+      monitors: this.monitors,
+      monitorsCopied: this.monitorsCopied,
+      channels: this.channels,
+      channelsCopied: this.channelsCopied,
+      byType: this.byType,
+      byTypeCopied: this.byTypeCopied,
+      budgets: this.budgets,
+      budgetsCopied: this.budgetsCopied,
+      cut: this.cut,
+      spent: this.spent + (SLICE - meter.left),
+      site: this.site,
+      counted: counted.length === 0 ? NO_COUNTS : counted,
+      id: -1,
+      table: null,
+      state: 0,
+      event: 0,
+      payload: null,
+      goto: false,
+      target: 0,
+    };
+    return -1;
+  }
+
+  /** The fork of the runDeliver that just returned FORKED. */
+  takeFork(): ForkPoint {
+    const f = this.forked;
+    if (f === null || f.table === null) throw new Error("internal: no fork to resume");
+    this.forked = null;
+    return f;
+  }
+
+  /**
+   * The delivery that forked at `f`, run on from its choose with value
+   * `chosen`: the outcome its run with that first choice (and 0 for any
+   * further choose) would have had.
+   */
+  resume(f: ForkPoint, chosen: number): StepOutcome<FlState> {
+    // A new generation: what the run built up to the choose is shared, copied before written.
+    this.begin(f.base, NO_CHOICES);
+    this.machines = f.machinesCopied ? f.machines.slice() : f.machines;
+    this.machinesCopied = f.machinesCopied;
+    this.monitors = f.monitorsCopied ? f.monitors.slice() : f.monitors;
+    this.monitorsCopied = f.monitorsCopied;
+    this.channels = f.channelsCopied ? f.channels.slice() : f.channels;
+    this.channelsCopied = f.channelsCopied;
+    this.byType = f.byTypeCopied ? f.byType.slice() : f.byType;
+    this.byTypeCopied = f.byTypeCopied;
+    this.budgets = f.budgetsCopied ? f.budgets.slice() : f.budgets;
+    this.budgetsCopied = f.budgetsCopied;
+    this.cut = f.cut;
+    this.spent = f.spent;
+    this.site = f.site;
+    this.values[0] = chosen;
+    this.options[0] = f.n;
+    this.nChoices = 1;
+    this.combinations = f.n;
+    try {
+      const id = f.id;
+      const table = f.table!;
+      const m = this.ownMachine(id);
+      // Coverage counts what the run did before the choose once per value, as when each value ran
+      // the handler from its start.
+      if (chosen > 0) {
+        const counted = f.counted;
+        for (let i = 0; i < counted.length; i += 2) (counted[i] as Float64Array)[counted[i + 1] as number]!++;
+      }
+      this.this = id;
+      let ctl = this.invoke(NO_ACTION, m.vars, f.payload, f, chosen);
+      if (f.goto && ctl === NONE) {
+        ctl = GOTO;
+        this.ctlTarget = f.target;
+        this.ctlPayload = f.payload;
+      }
+      if (this.settleMachine(id, m, table, ctl))
+        this.machineHandle(id, m, this.raisedEvent, this.raisedPayload);
+      this.this = -1;
+      return { kind: "state", state: this.finish() };
+    } catch (e) {
+      return this.caught(e);
+    }
+  }
+
   choose(n: number, site: number): number {
     if (!(n > 0)) throw this.runtimeError(site, `choose(${n}): nothing to choose from`);
     if (this.frame !== null && this.replaying()) {
@@ -1405,9 +1626,7 @@ export class Executor implements FlContext {
   }
 
   chooseBool(site: number): boolean {
-    const yes = this.choose(2, site) === 1;
-    this.chose(yes);
-    return yes;
+    return flRuntime.chosenBool(this, this.choose(2, site));
   }
 
   assertFailed(site: number, message: string | null): never {

@@ -21,7 +21,7 @@ import type {
 import { applyStep } from "./apply-step.js";
 import { type BuildModelOptions, buildParts, type FlParts, type GeneratedCode } from "./build-model.js";
 import { ALL_STEPS, DELIVER, type EnabledVisitor, RESTART, type StepKind, TIMER } from "./enabled-steps.js";
-import { choicesMade, nextChoices } from "./executor.js";
+import { choicesMade, FORKED, type ForkPoint, nextChoices } from "./executor.js";
 import { enabledFairSteps, fairKeyOfStep } from "./fairness.js";
 import type { FaultPlan } from "./fault-plan.js";
 import { type FlState, type FlStep, NO_CHOICES, UP } from "./fl-state.js";
@@ -95,6 +95,8 @@ export class FlModel implements Model<FlState, FlStep> {
   /** States are immutable (fl-state.ts): a successor stays valid after emit returns. */
   readonly persistentStates = true;
   private readonly parts: FlParts;
+  /** Deliveries resume at their handler's first choose (BuildModelOptions.replayChoices off). */
+  private readonly forkChooses: boolean;
   /** The state successors is expanding and where its steps go (read by runEnabled). */
   private expanding: FlState | null = null;
   private emitting: Emit<FlState, FlStep> | null = null;
@@ -133,6 +135,7 @@ export class FlModel implements Model<FlState, FlStep> {
     this.compiled = parts.code;
     this.faults = parts.faults;
     this.symmetry = parts.symmetry;
+    this.forkChooses = options.replayChoices !== true;
   }
 
   /** The program and its generated code as plain data, for workers to build the same model from (fl-factory.ts). */
@@ -225,11 +228,38 @@ export class FlModel implements Model<FlState, FlStep> {
     const ex = this.parts.ex;
     // The prefix each run is given, advanced in place; made only by a step that chooses.
     let forced: number[] | null = null;
+    // A delivery whose first run forked at its first choose (executor.ts ForkPoint): that
+    // choose's values are resumed from the fork, deeper choices replayed from the start.
+    let fork: ForkPoint | null = null;
+    let resumed = -1;
     for (;;) {
-      const outcome = this.run(base, kind, a, b, i, forced ?? NO_CHOICES);
+      let outcome: StepOutcome<FlState>;
+      if (resumed >= 0) outcome = ex.resume(fork!, resumed);
+      else {
+        ex.mayFork = kind === DELIVER && forced === null && this.forkChooses;
+        outcome = this.run(base, kind, a, b, i, forced ?? NO_CHOICES);
+        if (outcome === FORKED) {
+          fork = ex.takeFork();
+          resumed = 0;
+          continue;
+        }
+      }
       const n = ex.nChoices;
       const c = choicesMade(ex.values, n);
-      const next = nextChoices(forced, ex.values, ex.options, n);
+      let next: number[] | null;
+      if (resumed >= 0 && n === 1) {
+        // The common case, without an array: the next value of the fork's choose.
+        next = null;
+        resumed = resumed + 1 < fork!.n ? resumed + 1 : -2;
+      } else {
+        // Computed before emit, which may run other steps on this executor.
+        next = nextChoices(resumed >= 0 ? null : forced, ex.values, ex.options, n);
+        resumed = -1;
+        if (fork !== null && next !== null && next.length === 1) {
+          resumed = next[0]!;
+          next = null;
+        }
+      }
       let step: FlStep;
       if (kind === DELIVER) step = { t: "deliver", from: a, to: b, i, c };
       else if (kind === TIMER)
@@ -237,6 +267,7 @@ export class FlModel implements Model<FlState, FlStep> {
       else if (kind === RESTART) step = { t: "restart", m: a, c };
       else step = { t: "init", c };
       emit(step, outcome);
+      if (resumed >= 0) continue;
       if (next === null) return;
       forced = next;
     }

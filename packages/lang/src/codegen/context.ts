@@ -18,6 +18,14 @@ export interface ControlTransfer {
   readonly control: true;
 }
 
+/** The rest of an action after a `fork`ed choose: the value chosen, and the locals as they were. */
+export type ResumeFn<Self = Value[]> = (
+  ctx: FlContext,
+  self: Self,
+  chosen: number,
+  locals: readonly unknown[],
+) => void;
+
 export interface FlContext {
   /** `this`: the running machine's id (-1 in spec monitors and invariants). */
   readonly this: number;
@@ -36,6 +44,17 @@ export interface FlContext {
   choose(n: number, site: number): number;
   /** `$` and `choose()`. */
   chooseBool(site: number): boolean;
+  /**
+   * A `choose` that is the first thing a statement of an action's own body
+   * evaluates (outside loops), over `n` options: `resume` is the rest of the
+   * action from that statement on, `locals` the locals in scope there. The
+   * runtime either answers as `choose` does (a value in 0..n-1, and the
+   * action goes on), or returns -1: the action returns at once, and the
+   * runtime later runs `resume(ctx, self, v, locals)` once for each value v,
+   * each from a copy of the state as it was at the choose, instead of running
+   * the action again from its start for each value (ADR 0015).
+   */
+  fork<Self>(n: number, site: number, resume: ResumeFn<Self>, locals: readonly unknown[]): number;
 
   /** A value as `.fl` text, as the checker prints values (`str`, `format`); `site`'s type says how. */
   text(value: Value, site: number): string;

@@ -41,11 +41,13 @@ import {
   num,
   paren as parenthesized,
   prop,
+  readonlyType,
   ret,
   str,
   typeRef,
   variable,
 } from "./code-tree.js";
+import { type ForkSite, findForkSite } from "./fork-site.js";
 import { type Declarations, where } from "./generate-declarations.js";
 import {
   entryFunctionName,
@@ -54,6 +56,7 @@ import {
   handlerFunctionName,
   invariantFunctionName,
   invariantWitnessFunctionName,
+  resumeFunctionName,
   safeIdentifier,
   timeoutFunctionName,
 } from "./names.js";
@@ -170,6 +173,8 @@ export class BodyGenerator {
   constructor(
     private readonly ir: IrProgram,
     private readonly types: Declarations,
+    /** Whether actions get fork sites (CodegenOptions.forks). */
+    private readonly forks = true,
   ) {
     for (const e of ir.events) this.events.set(e.name, e.index);
     for (const m of ir.machines) this.machines.set(m.name, m);
@@ -344,7 +349,15 @@ export class BodyGenerator {
     );
   }
 
-  private action(name: string, description: string, action: IrAction, owner: IrMachine | IrSpec): Decl {
+  /**
+   * A state's action; with a fork site (fork-site.ts: a machine's action whose
+   * type has no `receive`), also the function that resumes it after the
+   * fork's choose (context.ts `fork`).
+   */
+  private action(name: string, description: string, action: IrAction, owner: IrMachine | IrSpec): Decl[] {
+    const site = "receives" in owner && owner.receives.length === 0 ? findForkSite(action) : null;
+    const resume = site === null ? null : resumeFunctionName(name);
+    if (site !== null) this.forking = { site, resume: resume!, value: null };
     const scope: Scope = {
       owner,
       inAction: true,
@@ -354,14 +367,128 @@ export class BodyGenerator {
     const params = [this.selfParam(owner)];
     if (action.param !== null) params.push(this.param(action.param.name, action.param.type));
     const body = [this.tick(action.span), ...this.stmts(action.body, scope)];
-    // `ControlTransfer | void` when the action may end in goto/raise/halt (the runtime reads the returned value).
-    const voidType = this.types.typeNode(VOID_TYPE);
-    let returns: TypeNode = voidType;
-    if (scope.transfers) {
-      this.usesControlTransfer = true;
-      returns = { k: "union", types: [typeRef("ControlTransfer"), voidType] };
+    const out = [this.func(name, description, action.span, params, body, this.actionReturns(scope))];
+    if (site !== null) {
+      // Without forks, generated all the same and left out: the code has the same sites either way.
+      const rest = this.resumeFunction(resume!, description, action, owner);
+      if (this.forks) out.push(rest());
     }
-    return this.func(name, description, action.span, params, body, returns);
+    this.forking = null;
+    return out;
+  }
+
+  /** `ControlTransfer | void` when the action may end in goto/raise/halt (the runtime reads the returned value). */
+  private actionReturns(scope: Scope): TypeNode {
+    const voidType = this.types.typeNode(VOID_TYPE);
+    if (!scope.transfers) return voidType;
+    this.usesControlTransfer = true;
+    return { k: "union", types: [typeRef("ControlTransfer"), voidType] };
+  }
+
+  /** The fork site of the action being generated, its resume function's name, and the choose's value once its statement is being generated. */
+  private forking: { site: ForkSite; resume: string; value: Expr | null } | null = null;
+
+  /**
+   * The rest of an action from its fork statement on: the locals in scope
+   * there come from `$locals`, each level's in a block of its own, then the
+   * fork statement with the chosen value and the statements after it, level
+   * by level outwards.
+   */
+  private resumeFunction(
+    name: string,
+    description: string,
+    action: IrAction,
+    owner: IrMachine | IrSpec,
+  ): () => Decl {
+    const { site } = this.forking!;
+    const scope: Scope = { owner, inAction: true, temps: 0, locals: [] };
+    let slot = 0;
+    const level = (depth: number): Stmt[] => {
+      const { list, at, locals } = site.levels[depth]!;
+      scope.locals.push([]);
+      const out: Stmt[] = [];
+      for (const local of locals) {
+        scope.locals[scope.locals.length - 1]!.push(local.name);
+        const type = this.types.namedTypeNode(local.type);
+        out.push(
+          variable("let", safeIdentifier(local.name), type, as(elem(id(FORK_LOCALS), num(slot++)), type)),
+        );
+      }
+      if (depth === site.levels.length - 1) {
+        if (site.choose.mode === "collection") {
+          const type = this.types.namedTypeNode(site.choose.arg!.type);
+          out.push(variable("const", FORK_COLLECTION, type, as(elem(id(FORK_LOCALS), num(slot++)), type)));
+        }
+        this.forking!.value = this.chosenValue(site);
+        out.push(...this.stmtAsWritten(site.stmt, scope));
+      } else {
+        out.push({ k: "block", body: level(depth + 1) });
+      }
+      for (const s of list.slice(at + 1)) out.push(...this.stmt(s, scope));
+      scope.locals.pop();
+      return out;
+    };
+    const body = level(0);
+    const params: Param[] = [
+      this.selfParam(owner),
+      { name: FORK_CHOSEN, type: this.types.typeNode(INT_TYPE) },
+      { name: FORK_LOCALS, type: readonlyType(arrayType(typeRef("unknown"))) },
+    ];
+    const returns = this.actionReturns(scope);
+    return () =>
+      this.func(name, `${description}, resumed after its choose`, action.span, params, body, returns);
+  }
+
+  /**
+   * The fork statement in the action itself: how many values the choose
+   * has, `ctx.fork` with the locals in scope, a return when the runtime
+   * forked, and the statement with the chosen value. Without forks
+   * (CodegenOptions.forks), the statement with its choose where it was,
+   * its sites numbered as with them.
+   */
+  private forkStatement(s: IrStmt, scope: Scope): Stmt[] {
+    const forking = this.forking!;
+    const choose = forking.site.choose;
+    const site = this.site(choose.span);
+    this.chooseTypes[this.sites.length - 1] = choose.type;
+    const out: Stmt[] = [];
+    const arg = choose.mode === "bool" || choose.arg === null ? null : this.expr(choose.arg, scope);
+    if (!this.forks) {
+      if (arg === null) forking.value = ctxCall("chooseBool", [site]);
+      else if (choose.mode === "int") forking.value = ctxCall("choose", [arg, site]);
+      else forking.value = rtCall("chooseIn", [id("ctx"), arg, bool(choose.arg!.type.kind === "map"), site]);
+      return this.stmtAsWritten(s, scope);
+    }
+    let count: Expr;
+    if (arg === null) count = num(2);
+    else if (choose.mode === "int") count = arg;
+    else {
+      out.push(variable("const", FORK_COLLECTION, null, arg));
+      count = rtCall("chooseSize", [id(FORK_COLLECTION), site]);
+    }
+    const locals = forking.site.levels.flatMap((l) => l.locals.map((x) => id(safeIdentifier(x.name))));
+    if (choose.mode === "collection") locals.push(id(FORK_COLLECTION));
+    out.push(
+      variable("const", FORK_CHOSEN, null, ctxCall("fork", [count, site, id(forking.resume), array(locals)])),
+      ifStmt(binary(id(FORK_CHOSEN), "<", num(0)), [ret(null)]),
+    );
+    forking.value = this.chosenValue(forking.site);
+    out.push(...this.stmtAsWritten(s, scope));
+    return out;
+  }
+
+  /** What the fork's choose yields, from the index chosen (the same code in the action and its resume function). */
+  private chosenValue(site: ForkSite): Expr {
+    const chosen = id(FORK_CHOSEN);
+    if (site.choose.mode === "bool" || site.choose.arg === null)
+      return rtCall("chosenBool", [id("ctx"), chosen]);
+    if (site.choose.mode === "int") return chosen;
+    return rtCall("chosenIn", [
+      id("ctx"),
+      id(FORK_COLLECTION),
+      bool(site.choose.arg.type.kind === "map"),
+      chosen,
+    ]);
   }
 
   owner(m: IrMachine | IrSpec): Decl[] {
@@ -369,20 +496,20 @@ export class BodyGenerator {
     for (const fn of m.funs) out.push(this.fun(fn, m));
     for (const s of m.states) {
       const at = `${m.name}.${s.name}`;
-      if (s.entry) out.push(this.action(entryFunctionName(m.name, s.name), `${at}: entry`, s.entry, m));
-      if (s.exit) out.push(this.action(exitFunctionName(m.name, s.name), `${at}: exit`, s.exit, m));
+      if (s.entry) out.push(...this.action(entryFunctionName(m.name, s.name), `${at}: entry`, s.entry, m));
+      if (s.exit) out.push(...this.action(exitFunctionName(m.name, s.name), `${at}: exit`, s.exit, m));
       for (const h of s.handlers) {
         const action = h.kind === "do" ? h.action : h.with;
         if (action === null) continue;
         const what = h.kind === "do" ? `on ${h.event} do` : `on ${h.event} goto ${h.target} with`;
-        out.push(this.action(handlerFunctionName(m.name, s.name, h.event), `${at}: ${what}`, action, m));
+        out.push(...this.action(handlerFunctionName(m.name, s.name, h.event), `${at}: ${what}`, action, m));
       }
       for (const h of s.timeouts) {
         const action = h.kind === "do" ? h.action : h.with;
         if (action === null) continue;
         const what =
           h.kind === "do" ? `on timeout ${h.timer} do` : `on timeout ${h.timer} goto ${h.target} with`;
-        out.push(this.action(timeoutFunctionName(m.name, s.name, h.timer), `${at}: ${what}`, action, m));
+        out.push(...this.action(timeoutFunctionName(m.name, s.name, h.timer), `${at}: ${what}`, action, m));
       }
     }
     return out;
@@ -477,6 +604,13 @@ export class BodyGenerator {
   }
 
   private stmt(s: IrStmt, scope: Scope): Stmt[] {
+    if (this.forking !== null && s === this.forking.site.stmt && this.forking.value === null) {
+      return this.forkStatement(s, scope);
+    }
+    return this.stmtAsWritten(s, scope);
+  }
+
+  private stmtAsWritten(s: IrStmt, scope: Scope): Stmt[] {
     this.noteInexactCalls(s, scope);
     switch (s.kind) {
       case "local":
@@ -921,6 +1055,9 @@ export class BodyGenerator {
         ]);
       }
       case "choose": {
+        if (this.forking !== null && e === this.forking.site.choose && this.forking.value !== null) {
+          return this.forking.value;
+        }
         const site = this.site(e.span);
         this.chooseTypes[this.sites.length - 1] = e.type;
         if (e.mode === "bool" || e.arg === null) return ctxCall("chooseBool", [site]);
@@ -1028,7 +1165,13 @@ export class BodyGenerator {
 }
 
 const BOOL_TYPE: Type = { kind: "bool" };
+const INT_TYPE: Type = { kind: "int" };
 const VOID_TYPE: Type = { kind: "void" };
+
+/** The names a fork statement and its resume function use (a `$` keeps them apart from `.fl` names). */
+const FORK_CHOSEN = "$chosen";
+const FORK_LOCALS = "$locals";
+const FORK_COLLECTION = "$chosenFrom";
 
 /** The functions of `m` that may reach a `receive`: directly, or by calling one that does (a fixpoint). */
 function receivingFunctions(m: IrMachine): ReadonlySet<string> {

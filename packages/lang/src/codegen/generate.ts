@@ -65,8 +65,14 @@ export function compileModelJs(ir: IrProgram): string {
   return printModule(generate(ir).decls, "js");
 }
 
-export function compileModel(ir: IrProgram): CompiledModel {
-  const { header, decls, ...g } = generate(ir);
+/** What code generation may leave out. */
+export interface CodegenOptions {
+  /** Fork sites (context.ts `fork`); without them every choose is a plain `ctx.choose` (default true). */
+  forks?: boolean;
+}
+
+export function compileModel(ir: IrProgram, options: CodegenOptions = {}): CompiledModel {
+  const { header, decls, ...g } = generate(ir, options);
   return { ...g, source: header + printModule(decls, "ts"), js: printModule(decls, "js") };
 }
 
@@ -78,9 +84,12 @@ export function foreignModuleSpecifier(flPath: string): string {
 
 // ---------------------------------------------------------------- assembly
 
-function generate(ir: IrProgram): Omit<CompiledModel, "js" | "source"> & { header: string; decls: Decl[] } {
+function generate(
+  ir: IrProgram,
+  options: CodegenOptions = {},
+): Omit<CompiledModel, "js" | "source"> & { header: string; decls: Decl[] } {
   const types = new Declarations(ir);
-  const bodies = new BodyGenerator(ir, types);
+  const bodies = new BodyGenerator(ir, types, options.forks !== false);
   const hasForeign = ir.funs.some((fn) => fn.foreign);
   const foreignModule = hasForeign ? foreignModuleSpecifier(ir.files[0] ?? "model.fl") : null;
   const decls: Decl[] = [];

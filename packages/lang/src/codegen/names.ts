@@ -20,6 +20,11 @@ export function timeoutFunctionName(owner: string, state: string, timer: string)
   return `${owner}$${state}$timeout$${timer}`;
 }
 
+/** An action's resume function after its fork (context.ts `fork`). */
+export function resumeFunctionName(action: string): string {
+  return `${action}$resume`;
+}
+
 /** A machine's or spec's own function (owner set), or a top-level one. */
 export function funFunctionName(owner: string | null, fun: string): string {
   return owner === null ? `fun$${fun}` : `${owner}$fun$${fun}`;

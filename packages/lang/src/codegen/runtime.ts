@@ -388,11 +388,35 @@ export function chooseIn<K extends Value>(
   site: number,
 ): K;
 export function chooseIn(ctx: Chooser, coll: readonly Value[], isMap: boolean, site: number): Value {
+  return chosenIn(ctx, coll as readonly Value[], isMap as false, ctx.choose(chooseSize(coll, site), site));
+}
+
+/** How many elements `choose(coll)` chooses from (a runtime error for none). */
+export function chooseSize(coll: readonly unknown[], site: number): number {
   if (coll.length === 0) throw new RuntimeFault(site, "choose from an empty collection");
-  const v = coll[ctx.choose(coll.length, site)]!;
+  return coll.length;
+}
+
+/** The element `choose(coll)` yields for choice `i` (an index below chooseSize). */
+export function chosenIn<T extends Value>(ctx: Chooser, coll: readonly T[], isMap: false, i: number): T;
+export function chosenIn<K extends Value>(
+  ctx: Chooser,
+  coll: MapEntries<K, Value>,
+  isMap: true,
+  i: number,
+): K;
+export function chosenIn(ctx: Chooser, coll: readonly Value[], isMap: boolean, i: number): Value {
+  const v = coll[i]!;
   const taken = isMap ? (v as readonly Value[])[0]! : v;
   ctx.chose?.(taken);
   return taken;
+}
+
+/** The boolean `$` yields for choice `i` (0 or 1). */
+export function chosenBool(ctx: Chooser, i: number): boolean {
+  const yes = i === 1;
+  ctx.chose?.(yes);
+  return yes;
 }
 
 /** A collection a quantifier is about to visit, its size spent from the step's budget. */
