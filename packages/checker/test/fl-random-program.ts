@@ -44,9 +44,10 @@ function action(
     switch (kind) {
       case 8:
         // A local set before the choose, another from it, both read after it.
-        return `if (x < 2) { var before: int; before = x + 1; var k: int; k = choose(3); if (k == 1 && before < 2) { x += 1; } if (k == 2 && sent < 3) { sent += 1; send ${ref}, E${p.int(2)}; } }`;
+        // (A loop or an announce before a choose: work a fork saves, so codegen makes one.)
+        return `if (x < 2) { var before: int; while (before < x) { before += 1; } var k: int; k = choose(3); if (k == 1 && before < 2) { x += 1; } if (k == 2 && sent < 3) { sent += 1; send ${ref}, E${p.int(2)}; } }`;
       case 9:
-        return `if (x < 2) { if ($) { x += 1; goto S${1 + p.int(2)}; } }`;
+        return `if (x < 2) { announce E1; if ($) { x += 1; goto S${1 + p.int(2)}; } }`;
       case 10:
         return "x = choose(2); if (x == 1 && ticks < 2) { ticks += 1; start timer Tick; }";
       default:

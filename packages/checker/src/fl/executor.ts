@@ -910,6 +910,8 @@ export class Executor implements FlContext {
           st.span,
         );
       }
+      // A handler without a fork site cannot fork: disarmed before anything is counted for a fork.
+      if (this.forkMachine === id && !h.forks) this.forkMachine = -1;
       if (this.coverage !== null && !this.replaying()) this.countHandled(table, st.index, event);
       if (h.kind === H_IGNORE) break;
       const recording = this.frame !== null;

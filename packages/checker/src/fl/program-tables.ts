@@ -8,6 +8,7 @@ import {
   exitFunctionName,
   type FlContext,
   handlerFunctionName,
+  resumeFunctionName,
   type Payload,
   timeoutFunctionName,
   type Value,
@@ -25,6 +26,8 @@ export interface HandlerEntry {
   kind: number;
   /** The `do` action or the `with` action; null for plain goto/defer/ignore. */
   fn: ActionFn | null;
+  /** The action has a fork site (context.ts `fork`): a run that delivers to it may resume at its first choose. */
+  forks: boolean;
   /** Target state index of a goto. */
   target: number;
   span: Span;
@@ -87,22 +90,21 @@ export function buildOwnerTable(
     if (typeof f !== "function") throw new Error(`generated module lacks ${name}`);
     return f as ActionFn;
   };
+  const forks = (name: string) => typeof fns[resumeFunctionName(name)] === "function";
   const states = owner.states.map((s: IrState, i): StateTable => {
     const on: (HandlerEntry | undefined)[] = new Array(ir.events.length).fill(undefined);
     const deferred = new Uint8Array(ir.events.length);
     for (const h of s.handlers) {
       const ev = eventIndex.get(h.event)!;
       if (h.kind === "do") {
-        on[ev] = {
-          kind: H_DO,
-          fn: fn(handlerFunctionName(owner.name, s.name, h.event), h.action),
-          target: -1,
-          span: h.span,
-        };
+        const name = handlerFunctionName(owner.name, s.name, h.event);
+        on[ev] = { kind: H_DO, fn: fn(name, h.action), forks: forks(name), target: -1, span: h.span };
       } else {
+        const name = handlerFunctionName(owner.name, s.name, h.event);
         on[ev] = {
           kind: H_GOTO,
-          fn: fn(handlerFunctionName(owner.name, s.name, h.event), h.with),
+          fn: fn(name, h.with),
+          forks: forks(name),
           target: stateIndex.get(h.target)!,
           span: h.span,
         };
@@ -110,19 +112,19 @@ export function buildOwnerTable(
     }
     for (const e of s.deferred) {
       const ev = eventIndex.get(e)!;
-      on[ev] = { kind: H_DEFER, fn: null, target: -1, span: s.span };
+      on[ev] = { kind: H_DEFER, fn: null, forks: false, target: -1, span: s.span };
       deferred[ev] = 1;
     }
     for (const e of s.ignored)
-      on[eventIndex.get(e)!] = { kind: H_IGNORE, fn: null, target: -1, span: s.span };
+      on[eventIndex.get(e)!] = { kind: H_IGNORE, fn: null, forks: false, target: -1, span: s.span };
     const timeouts: (HandlerEntry | undefined)[] = new Array(timers.length).fill(undefined);
     for (const h of s.timeouts) {
       const t = timers.indexOf(h.timer);
       const f = fn(timeoutFunctionName(owner.name, s.name, h.timer), h.kind === "do" ? h.action : h.with);
       timeouts[t] =
         h.kind === "do"
-          ? { kind: H_DO, fn: f, target: -1, span: h.span }
-          : { kind: H_GOTO, fn: f, target: stateIndex.get(h.target)!, span: h.span };
+          ? { kind: H_DO, fn: f, forks: false, target: -1, span: h.span }
+          : { kind: H_GOTO, fn: f, forks: false, target: stateIndex.get(h.target)!, span: h.span };
     }
     return {
       name: s.name,
