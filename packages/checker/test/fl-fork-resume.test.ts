@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { IrProgram } from "@faultline/lang";
+import { flRuntime, type IrProgram } from "@faultline/lang";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { collectCoverage } from "../src/coverage.js";
@@ -21,24 +21,33 @@ import { compileText, loadFixture } from "./fixtures/fl/load.js";
 import { program } from "./fl-random-program.js";
 import { reachable } from "./models/fl-reachable.js";
 
-/** Every successor of `s` as text: the step, then the state's encoding or the failure. */
+function executorOf(model: FlModel): Executor {
+  return (model as unknown as { parts: { ex: Executor } }).parts.ex;
+}
+
+/**
+ * Every successor of `s` as text: the step, the operations its run spent and
+ * what was left of the meter's slice (where the runaway check falls), then the
+ * state's encoding or the failure.
+ */
 function successorsOf(model: FlModel, s: FlState | null): string[] {
   const out: string[] = [];
+  const ex = executorOf(model);
   const emit = (step: unknown, o: Parameters<Parameters<FlModel["successors"]>[1]>[1]) => {
     const what =
       o.kind === "state"
         ? Array.from(model.encode(o.state)).join(",")
         : `${JSON.stringify(o.failure)} ${o.state === undefined ? "" : Array.from(model.encode(o.state)).join(",")}`;
-    out.push(`${JSON.stringify(step)} ${o.kind} ${what}`);
+    out.push(`${JSON.stringify(step)} ${ex.operationsSpent()} ${flRuntime.meter.left} ${o.kind} ${what}`);
   };
   if (s === null) model.initial(emit);
   else model.successors(s, emit);
   return out;
 }
 
-/** Counts the forking model's resumed runs (the executor's `resume`). */
+/** Counts a model's resumed runs (the executor's `resume`). */
 function countResumes(model: FlModel): { resumes: number } {
-  const ex = (model as unknown as { parts: { ex: Executor } }).parts.ex;
+  const ex = executorOf(model);
   const counter = { resumes: 0 };
   const resume = ex.resume.bind(ex);
   ex.resume = (f, v) => {
@@ -56,10 +65,12 @@ function compareOn(ir: IrProgram, test: string, limit: number, faults?: string):
   const forking = buildModel(ir, test, options);
   const replaying = buildModel(ir, test, { ...options, replayChoices: true });
   const counter = countResumes(forking);
+  const baseline = countResumes(replaying);
   expect(successorsOf(forking, null)).toEqual(successorsOf(replaying, null));
   for (const s of reachable(forking, limit).states) {
     expect(successorsOf(forking, s)).toEqual(successorsOf(replaying, s));
   }
+  expect(baseline.resumes).toBe(0);
   return counter.resumes;
 }
 
@@ -103,12 +114,69 @@ describe("a delivery that forks at its first choose", () => {
     expect(forked).toEqual(counts(true));
   });
 
+  it("gives back its base state from a resumed run that changes nothing (the explorer's shortcut)", () => {
+    const ir = compileText(
+      "loop.fl",
+      `event Go;
+machine M {
+  var x: int;
+  start state S {
+    entry { send this, Go; }
+    on Go do { send this, Go; x = choose(2); }
+  }
+}
+test T [main = M];`,
+    );
+    const model = buildModel(ir, "T");
+    const s = reachable(model, 1).states[0]!;
+    const same: boolean[] = [];
+    model.successors(s, (_step, o) => same.push(o.kind === "state" && o.state === s));
+    // x = 0 stays 0 (the state itself), or becomes 1.
+    expect(same).toEqual([true, false]);
+  });
+
+  it("spends the step's operations as a run from the start does, so the budget ends a step alike", () => {
+    // Most operations before the choose: the resumed run's meter goes on from there.
+    const ir = compileText(
+      "meter.fl",
+      `event Go;
+machine M {
+  var x: int;
+  start state S {
+    entry { send this, Go; }
+    on Go do {
+      var i: int;
+      while (i < 5000) { i = i + 1; }
+      x = choose(2);
+      i = 0;
+      while (i < 5000 + x) { i = i + 1; }
+    }
+  }
+}
+test T [main = M];`,
+    );
+    expect(compareOn(ir, "T", 10)).toBe(4);
+    const s = reachable(buildModel(ir, "T"), 1).states[0]!;
+    expect(successorsOf(buildModel(ir, "T"), s).map((line) => Number(line.split(" ")[1]))).toEqual([
+      10_001, 10_002,
+    ]);
+  });
+
   const files = [...flFiles(join(ROOT, "models")), ...flFiles(join(ROOT, "examples"))];
-  it.each(files.map((f) => [f.slice(ROOT.length), f]))("on %s", (_name, file) => {
+  const resumed = new Map<string, number>();
+  it.each(files.map((f) => [f.slice(ROOT.length), f]))("on %s", (name, file) => {
     const ir = compileText(file, readFileSync(file, "utf8"));
     // Programs with foreign functions need their implementations loaded: fl-foreign.test.ts.
     if (ir.funs.some((f) => f.foreign)) return;
-    for (const test of ir.tests) compareOn(ir, test.name, 300);
+    let resumes = 0;
+    for (const test of ir.tests) resumes += compareOn(ir, test.name, 300);
+    resumed.set(name, resumes);
+  });
+
+  it("resumed runs on the bundled models that fork", () => {
+    for (const name of ["models/bench/two-phase-tla.fl", "examples/payments-service/payments.fl"]) {
+      expect(resumed.get(name), name).toBeGreaterThan(0);
+    }
   });
 
   it("on random programs, with and without faults", () => {

@@ -193,7 +193,24 @@ describe("generated JavaScript", () => {
   });
 
   it("a handler's first choose may fork: the handler returns there, and its resume function runs the rest", () => {
-    const prepare = fns[handlerFunctionName("Participant", "Working", "Prepare")]!;
+    // Work before the choose (an announce), so that codegen makes a fork there.
+    const ir = compile(`
+enum Vote { Yes, No }
+event Prepare: (coordinator: Voter, tx: int);
+event Voted: (tx: int, vote: Vote);
+machine Voter {
+  start state Working {
+    on Prepare do (req) {
+      var vote: Vote;
+      announce Voted, (tx = 0, vote = Yes);
+      vote = choose({Yes, No});
+      send req.coordinator, Voted, (tx = req.tx, vote = vote);
+    }
+  }
+}
+test T [main = Voter];`);
+    const { sites } = compileModel(ir);
+    const prepare = load(ir)[handlerFunctionName("Voter", "Working", "Prepare")]!;
     const { ctx, log } = stubContext();
     let resume: Fn = () => {};
     let locals: readonly unknown[] = [];
@@ -204,19 +221,21 @@ describe("generated JavaScript", () => {
       return -1;
     };
     prepare(ctx, [], [3, 1]);
-    expect(log).toEqual([["fork", 2]]);
+    expect(log.map((entry) => entry[0])).toEqual(["announce", "fork"]);
+    expect(log[1]).toEqual(["fork", 2]);
     expect(locals).toEqual([[3, 1], 0, [0, 1]]); // req, vote, the set chosen from
     // Each value, resumed: what a run from the start with that choice does after its choose
     // (the resume function's copy of a statement has a site of its own, at the same span).
     const spanned = (entries: unknown[][]) =>
-      entries.map((e) => (e[0] === "send" ? [...e.slice(0, 4), compiled.sites[e[4] as number]] : e));
+      entries.map((e) => (e[0] === "send" ? [...e.slice(0, 4), sites[e[4] as number]] : e));
     for (const value of [0, 1]) {
       log.length = 0;
       resume(ctx, [], value, locals);
       const straight = stubContext(value);
       prepare(straight.ctx, [], [3, 1]);
-      expect(spanned(log)).toEqual(spanned(straight.log.slice(1)));
-      expect(log).toEqual([["send", 3, 1, [7, 1, value], expect.any(Number)]]);
+      expect(straight.log[1]).toEqual(["choose", 2]);
+      expect(spanned(log)).toEqual(spanned(straight.log.slice(2)));
+      expect(log).toEqual([["send", 3, 1, [1, value], expect.any(Number)]]);
     }
   });
 

@@ -27,7 +27,14 @@ test T [main = M];`;
   return compileModel(r.ir).js;
 }
 
-const forks = (body: string, extra?: string) => handlerCode(body, extra).includes("ctx.fork(");
+/** Whether the handler forks; a resume function is only ever made for a fork that is called. */
+function forks(body: string, extra?: string): boolean {
+  const js = handlerCode(body, extra);
+  const calls = js.split("ctx.fork(").length - 1;
+  const resumes = js.split(/^function [\w$]+\$resume\(/m).length - 1;
+  expect(resumes).toBe(calls);
+  return calls > 0;
+}
 
 describe("fork sites", () => {
   // Each after a call, which resuming saves running again per value.
@@ -40,6 +47,7 @@ describe("fork sites", () => {
     ["a choose over a set", "s += (1); x = choose(s);"],
     ["a choose after a loop", "while (x < 2) { x = x + 1; } x = choose(2);"],
     ["a choose in an else branch", "if (b) { x = 1; } else { var k: int; k = choose(2); x = k; }"],
+    ["a choose in an else-if condition", "if (b) { x = 1; } else if ($) { x = 2; } x = x + 1;"],
   ])("%s forks", (_what, body) => {
     expect(forks(`x = f(); ${body}`)).toBe(true);
   });

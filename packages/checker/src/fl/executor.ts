@@ -53,12 +53,13 @@ import {
 } from "./program-tables.js";
 
 /**
- * The last step generation of any executor in this thread: generations are
+ * The last step generation of any executor in this thread (an object: a
+ * module-level `let` is checked for initialisation on each use): generations are
  * never reused, so an executor never takes an object another executor built
  * (a state one model made, handed to another model of the same program) for
  * its own. Decoded objects have generation 0.
  */
-let lastGeneration = 0;
+const generations = { last: 0 };
 
 /** invoke's function when it resumes a fork (never called). */
 const NO_ACTION: ActionFn = () => {
@@ -126,9 +127,13 @@ export interface ForkPoint {
   readonly budgets: number[];
   readonly budgetsCopied: boolean;
   readonly cut: readonly number[] | null;
-  /** Operations the step had spent at the choose, and the last site that ticked. */
+  /** The work meter at the choose: operations spent before its slice, what is left of the slice, when the step first refilled it, the last site that ticked. */
   readonly spent: number;
+  readonly left: number;
+  readonly longSince: number;
   readonly site: number;
+  /** The generation of the run that forked: what it built is put back as the base's is (restoreMachines). */
+  readonly gen: number;
   /** The coverage counters the step had counted before the choose, as (counters, index) pairs: counted again for each further value. */
   readonly counted: readonly (Float64Array | number)[];
   /** The machine, its type's table, its state and the event it was handling (set by machineHandle). */
@@ -306,6 +311,8 @@ export class Executor implements FlContext {
   private forkMachine = -1;
   /** The fork of the last runDeliver that returned FORKED, until takeFork. */
   private forked: ForkPoint | null = null;
+  /** While a resumed run runs, the generation of the run that forked (-1 otherwise): its objects are this step's too for finish. */
+  private forkGen = -1;
 
   /** The built-in halt event's index (`send m, halt;`), -1 when the program never sends it. */
   private readonly haltEvent: number;
@@ -341,6 +348,11 @@ export class Executor implements FlContext {
     meter.refill = this.refill;
   }
 
+  /** Operations the current (or last) step has spent so far. */
+  operationsSpent(): number {
+    return this.spent + (SLICE - meter.left);
+  }
+
   /** The meter's slice is spent: a runaway past the budget, the deadline passed, or the next slice. */
   private readonly refill = (): void => {
     this.spent += SLICE - meter.left;
@@ -366,7 +378,7 @@ export class Executor implements FlContext {
   // ---------------------------------------------------------------- steps
 
   private begin(base: FlState | null, forced: readonly number[]): void {
-    this.gen = ++lastGeneration;
+    this.startStep(base, forced);
     if (base === null) {
       this.machines = [];
       this.monitors = [];
@@ -376,18 +388,23 @@ export class Executor implements FlContext {
       this.cut = null;
       this.machinesCopied = this.monitorsCopied = this.channelsCopied = this.byTypeCopied = true;
       this.budgetsCopied = true;
-      this.base = null;
     } else {
       this.machines = base.machines as FlMachine[];
       this.monitors = base.monitors as FlMonitor[];
       this.channels = base.channels as FlChannel[];
-      this.base = base;
       this.byType = base.byType as (readonly number[])[];
       this.budgets = base.budgets as number[];
       this.cut = base.cut;
       this.machinesCopied = this.monitorsCopied = this.channelsCopied = this.byTypeCopied = false;
       this.budgetsCopied = false;
     }
+  }
+
+  /** A new step from `base` (begin; resume, which takes the fork's arrays instead of the base's): a new generation, the meter armed, no choice made. */
+  private startStep(base: FlState | null, forced: readonly number[]): void {
+    this.gen = ++generations.last;
+    this.forkGen = -1;
+    this.base = base;
     this.forced = forced;
     this.nChoices = 0;
     this.combinations = 1;
@@ -1274,11 +1291,12 @@ export class Executor implements FlContext {
   private restoreChannels(base: readonly FlChannel[]): void {
     const chs = this.channels;
     const gen = this.gen;
+    const forkGen = this.forkGen;
     let j = 0;
     let same = chs.length === base.length;
     for (let i = 0; i < chs.length; i++) {
       const ch = chs[i]!;
-      if (ch.g === gen) {
+      if (ch.g === gen || ch.g === forkGen) {
         while (j < base.length && channelOrder(base[j]!, ch.from, ch.to) < 0) j++;
         const old = base[j];
         if (old !== undefined && channelOrder(old, ch.from, ch.to) === 0 && sameMessages(old.msgs, ch.msgs)) {
@@ -1306,7 +1324,7 @@ export class Executor implements FlContext {
     for (let i = 0; i < n; i++) {
       const m = ms[i]!;
       const b = base[i]!;
-      if (m !== b && m.g === gen && sameMachine(m, b)) ms[i] = b;
+      if (m !== b && (m.g === gen || m.g === this.forkGen) && sameMachine(m, b)) ms[i] = b;
       if (same && ms[i] !== b) same = false;
     }
     if (same) this.machines = base as FlMachine[];
@@ -1510,8 +1528,11 @@ export class Executor implements FlContext {
       budgets: this.budgets,
       budgetsCopied: this.budgetsCopied,
       cut: this.cut,
-      spent: this.spent + (SLICE - meter.left),
+      spent: this.spent,
+      left: meter.left,
+      longSince: this.longSince,
       site: this.site,
+      gen: this.gen,
       counted: counted.length === 0 ? NO_COUNTS : counted,
       id: -1,
       table: null,
@@ -1539,7 +1560,7 @@ export class Executor implements FlContext {
    */
   resume(f: ForkPoint, chosen: number): StepOutcome<FlState> {
     // A new generation: what the run built up to the choose is shared, copied before written.
-    this.begin(f.base, NO_CHOICES);
+    this.startStep(f.base, NO_CHOICES);
     this.machines = f.machinesCopied ? f.machines.slice() : f.machines;
     this.machinesCopied = f.machinesCopied;
     this.monitors = f.monitorsCopied ? f.monitors.slice() : f.monitors;
@@ -1551,8 +1572,12 @@ export class Executor implements FlContext {
     this.budgets = f.budgetsCopied ? f.budgets.slice() : f.budgets;
     this.budgetsCopied = f.budgetsCopied;
     this.cut = f.cut;
+    // The meter goes on from where the run was at the choose, as when each value runs from the start.
     this.spent = f.spent;
+    meter.left = f.left;
+    this.longSince = f.longSince;
     this.site = f.site;
+    this.forkGen = f.gen;
     this.values[0] = chosen;
     this.options[0] = f.n;
     this.nChoices = 1;

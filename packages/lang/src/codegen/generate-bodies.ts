@@ -763,7 +763,9 @@ export class BodyGenerator {
 
   private ifStmt(s: Extract<IrStmt, { kind: "if" }>, scope: Scope): Extract<Stmt, { k: "if" }> {
     let elseStmt: Stmt[] | Extract<Stmt, { k: "if" }> | null = null;
-    if (s.else.length === 1 && s.else[0]!.kind === "if") elseStmt = this.ifStmt(s.else[0]!, scope);
+    // An `else if` whose condition is the fork's choose is a block: its fork statement goes before it.
+    const elseIf = s.else.length === 1 && s.else[0]!.kind === "if" && s.else[0] !== this.forking?.site.stmt;
+    if (elseIf) elseStmt = this.ifStmt(s.else[0] as Extract<IrStmt, { kind: "if" }>, scope);
     else if (s.else.length > 0) elseStmt = this.block(s.else, scope);
     return ifStmt(this.expr(s.cond, scope), this.block(s.then, scope), elseStmt);
   }
