@@ -135,6 +135,29 @@ test T [main = M];`,
     expect(same).toEqual([true, false]);
   });
 
+  it("resumes alike when each successor's emit runs other steps on the same model first", () => {
+    // An explorer may run steps from inside emit (nested forks take other ForkPoints).
+    const ir = loadFixture("fork.fl");
+    const model = buildModel(ir, "Forks");
+    const plain = buildModel(ir, "Forks");
+    for (const s of reachable(plain, 60).states) {
+      const outer: string[] = [];
+      model.successors(s, (step, o) => {
+        if (o.kind === "state") successorsOf(model, o.state);
+        outer.push(
+          `${JSON.stringify(step)} ${o.kind} ${o.kind === "state" ? Array.from(plain.encode(o.state)) : ""}`,
+        );
+      });
+      const expected: string[] = [];
+      plain.successors(s, (step, o) =>
+        expected.push(
+          `${JSON.stringify(step)} ${o.kind} ${o.kind === "state" ? Array.from(plain.encode(o.state)) : ""}`,
+        ),
+      );
+      expect(outer).toEqual(expected);
+    }
+  });
+
   it("spends the step's operations as a run from the start does, so the budget ends a step alike", () => {
     // Most operations before the choose: the resumed run's meter goes on from there.
     const ir = compileText(

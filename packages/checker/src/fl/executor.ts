@@ -106,48 +106,55 @@ interface RunFrame {
 /** A failure found while running a step; thrown to unwind the handler, caught by the step runner. */
 /**
  * A delivery's handler stopped at its first choose (ctx.fork): the state
- * being built as it was there, and where to resume. Made once per fork and
- * never changed after: what it holds was built under a generation the
- * resumed runs do not own, so they copy before they write.
+ * being built as it was there, and where to resume. Not changed while its
+ * values are resumed: what it holds was built under a generation the resumed
+ * runs do not own, so they copy before they write. Given back with
+ * Executor.releaseFork when the last value has run, and used again for a
+ * later fork (no allocation per state).
  */
-export interface ForkPoint {
+export class ForkPoint {
   /** The choose's option count. */
-  readonly n: number;
-  readonly resume: ResumeFn;
-  readonly locals: readonly unknown[];
-  readonly base: FlState;
-  readonly machines: FlMachine[];
-  readonly machinesCopied: boolean;
-  readonly monitors: FlMonitor[];
-  readonly monitorsCopied: boolean;
-  readonly channels: FlChannel[];
-  readonly channelsCopied: boolean;
-  readonly byType: (readonly number[])[];
-  readonly byTypeCopied: boolean;
-  readonly budgets: number[];
-  readonly budgetsCopied: boolean;
-  readonly cut: readonly number[] | null;
+  n = 0;
+  resume: ResumeFn = NO_RESUME;
+  locals: readonly unknown[] = NO_LOCALS;
+  base: FlState | null = null;
+  machines: FlMachine[] = [];
+  machinesCopied = false;
+  monitors: FlMonitor[] = [];
+  monitorsCopied = false;
+  channels: FlChannel[] = [];
+  channelsCopied = false;
+  byType: (readonly number[])[] = [];
+  byTypeCopied = false;
+  budgets: number[] = [];
+  budgetsCopied = false;
+  cut: readonly number[] | null = null;
   /** The work meter at the choose: operations spent before its slice, what is left of the slice, when the step first refilled it, the last site that ticked. */
-  readonly spent: number;
-  readonly left: number;
-  readonly longSince: number;
-  readonly site: number;
+  spent = 0;
+  left = 0;
+  longSince = 0;
+  site = -1;
   /** The generation of the run that forked: what it built is put back as the base's is (restoreMachines). */
-  readonly gen: number;
+  gen = 0;
   /** The coverage counters the step had counted before the choose, as (counters, index) pairs: counted again for each further value. */
-  readonly counted: readonly (Float64Array | number)[];
+  readonly counted: (Float64Array | number)[] = [];
   /** The machine, its type's table, its state and the event it was handling (set by machineHandle). */
-  id: number;
-  table: OwnerTable | null;
-  state: number;
-  event: number;
-  payload: Payload;
+  id = -1;
+  table: OwnerTable | null = null;
+  state = 0;
+  event = 0;
+  payload: Payload = null;
   /** The handler is a `goto ... with`: after it, the machine enters `target`. */
-  goto: boolean;
-  target: number;
+  goto = false;
+  target = 0;
 }
 
-const NO_COUNTS: readonly (Float64Array | number)[] = Object.freeze([]);
+const NO_RESUME: ResumeFn = () => {
+  throw new Error("internal: a released fork was resumed");
+};
+const NO_LOCALS: readonly unknown[] = Object.freeze([]);
+/** At most this many released forks are kept for reuse (one per level of nested successors). */
+const SPARE_FORKS = 8;
 
 /** What runDeliver returns when the run forked (Executor.takeFork has the fork). */
 export const FORKED: StepOutcome<FlState> = Object.freeze({
@@ -1266,7 +1273,11 @@ export class Executor implements FlContext {
     // Messages are immutable: one shared object per event without payload.
     const msg: FlMessage = payload === null ? bareMessage(event) : { event, payload };
     if (c < 0) {
-      insertAt(chs, -c - 1, { from, to, msgs: [msg], g: this.gen, eb: null, es: 0, ee: 0, fh: 0, fl: 0 });
+      const ch: FlChannel = { from, to, msgs: [msg], g: this.gen, eb: null, es: 0, ee: 0, fh: 0, fl: 0 };
+      // An empty array (the step took the only message in flight, and a resumed run copied
+      // the array as the fork left it) would grow to 17 slots: a one-channel array instead.
+      if (chs.length === 0) this.channels = [ch];
+      else insertAt(chs, -c - 1, ch);
       return;
     }
     const msgs = this.ownMessages(c);
@@ -1405,7 +1416,7 @@ export class Executor implements FlContext {
   }
 
   /** The coverage counters the running step has counted so far, while it may fork: (counters, index) pairs. */
-  private counted: (Float64Array | number)[] = [];
+  private readonly counted: (Float64Array | number)[] = [];
 
   // ---------------------------------------------------------------- failures
 
@@ -1508,41 +1519,56 @@ export class Executor implements FlContext {
     if (this.this !== this.forkMachine || this.nChoices !== 0 || !(n > 0) || n > MAX_CHOICES) {
       return this.choose(n, site);
     }
-    // The fork keeps the counters counted so far; the next run that may fork starts a new list.
+    const f = this.spareForks.pop() ?? new ForkPoint();
+    f.n = n;
+    // Self is the running machine's variables, which resume is given.
+    f.resume = resume as unknown as ResumeFn;
+    f.locals = locals;
+    f.base = this.base;
+    f.machines = this.machines;
+    f.machinesCopied = this.machinesCopied;
+    f.monitors = this.monitors;
+    f.monitorsCopied = this.monitorsCopied;
+    f.channels = this.channels;
+    f.channelsCopied = this.channelsCopied;
+    f.byType = this.byType;
+    f.byTypeCopied = this.byTypeCopied;
+    f.budgets = this.budgets;
+    f.budgetsCopied = this.budgetsCopied;
+    f.cut = this.cut;
+    f.spent = this.spent;
+    f.left = meter.left;
+    f.longSince = this.longSince;
+    f.site = this.site;
+    f.gen = this.gen;
+    // The counters counted so far move to the fork; the next run that may fork starts an empty list.
     const counted = this.counted;
-    if (counted.length !== 0) this.counted = [];
-    this.forked = {
-      n,
-      // Self is the running machine's variables, which resume is given.
-      resume: resume as unknown as ResumeFn,
-      locals,
-      base: this.base!,
-      machines: this.machines,
-      machinesCopied: this.machinesCopied,
-      monitors: this.monitors,
-      monitorsCopied: this.monitorsCopied,
-      channels: this.channels,
-      channelsCopied: this.channelsCopied,
-      byType: this.byType,
-      byTypeCopied: this.byTypeCopied,
-      budgets: this.budgets,
-      budgetsCopied: this.budgetsCopied,
-      cut: this.cut,
-      spent: this.spent,
-      left: meter.left,
-      longSince: this.longSince,
-      site: this.site,
-      gen: this.gen,
-      counted: counted.length === 0 ? NO_COUNTS : counted,
-      id: -1,
-      table: null,
-      state: 0,
-      event: 0,
-      payload: null,
-      goto: false,
-      target: 0,
-    };
+    if (counted.length !== 0) {
+      for (let i = 0; i < counted.length; i++) f.counted.push(counted[i]!);
+      counted.length = 0;
+    }
+    f.id = -1;
+    f.table = null;
+    this.forked = f;
     return -1;
+  }
+
+  /** Forks given back (releaseFork), for the next ones. */
+  private readonly spareForks: ForkPoint[] = [];
+
+  /** `f`'s last value has run: it lets go of the state it held and is used again. */
+  releaseFork(f: ForkPoint): void {
+    f.resume = NO_RESUME;
+    f.locals = NO_LOCALS;
+    f.base = null;
+    f.machines = f.monitors = f.channels = [];
+    f.byType = [];
+    f.budgets = [];
+    f.cut = null;
+    f.counted.length = 0;
+    f.table = null;
+    f.payload = null;
+    if (this.spareForks.length < SPARE_FORKS) this.spareForks.push(f);
   }
 
   /** The fork of the runDeliver that just returned FORKED. */
@@ -1560,7 +1586,7 @@ export class Executor implements FlContext {
    */
   resume(f: ForkPoint, chosen: number): StepOutcome<FlState> {
     // A new generation: what the run built up to the choose is shared, copied before written.
-    this.startStep(f.base, NO_CHOICES);
+    this.startStep(f.base!, NO_CHOICES);
     this.machines = f.machinesCopied ? f.machines.slice() : f.machines;
     this.machinesCopied = f.machinesCopied;
     this.monitors = f.monitorsCopied ? f.monitors.slice() : f.monitors;

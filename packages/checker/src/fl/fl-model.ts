@@ -268,7 +268,11 @@ export class FlModel implements Model<FlState, FlStep> {
       else step = { t: "init", c };
       emit(step, outcome);
       if (resumed >= 0) continue;
-      if (next === null) return;
+      if (next === null) {
+        // (A fork whose emit threw is not given back: it is simply not used again.)
+        if (fork !== null) ex.releaseFork(fork);
+        return;
+      }
       forced = next;
     }
   }
