@@ -1274,9 +1274,9 @@ export class Executor implements FlContext {
     const msg: FlMessage = payload === null ? bareMessage(event) : { event, payload };
     if (c < 0) {
       const ch: FlChannel = { from, to, msgs: [msg], g: this.gen, eb: null, es: 0, ee: 0, fh: 0, fl: 0 };
-      // An empty array (the step took the only message in flight, and a resumed run copied
-      // the array as the fork left it) would grow to 17 slots: a one-channel array instead.
-      if (chs.length === 0) this.channels = [ch];
+      // A resumed run's copy of the fork's empty array (the step took the only message in
+      // flight) has no room and would grow to 17 slots: a one-channel array instead.
+      if (chs.length === 0 && this.forkGen >= 0) this.channels = [ch];
       else insertAt(chs, -c - 1, ch);
       return;
     }

@@ -95,7 +95,7 @@ export class FlModel implements Model<FlState, FlStep> {
   /** States are immutable (fl-state.ts): a successor stays valid after emit returns. */
   readonly persistentStates = true;
   private readonly parts: FlParts;
-  /** Deliveries resume at their handler's first choose (BuildModelOptions.replayChoices off). */
+  /** Deliveries resume at their handler's first choose (BuildModelOptions.replayChoices off, and some handler has a fork site). */
   private readonly forkChooses: boolean;
   /** The state successors is expanding and where its steps go (read by runEnabled). */
   private expanding: FlState | null = null;
@@ -135,7 +135,10 @@ export class FlModel implements Model<FlState, FlStep> {
     this.compiled = parts.code;
     this.faults = parts.faults;
     this.symmetry = parts.symmetry;
-    this.forkChooses = options.replayChoices !== true;
+    // A program without fork sites (codegen found none worth making) never arms a run.
+    this.forkChooses =
+      options.replayChoices !== true &&
+      parts.machines.some((t) => t.states.some((st) => st.on.some((h) => h !== undefined && h.forks)));
   }
 
   /** The program and its generated code as plain data, for workers to build the same model from (fl-factory.ts). */
