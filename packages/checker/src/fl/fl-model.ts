@@ -138,7 +138,7 @@ export class FlModel implements Model<FlState, FlStep> {
     // A program without fork sites (codegen found none worth making) never arms a run.
     this.forkChooses =
       options.replayChoices !== true &&
-      parts.machines.some((t) => t.states.some((st) => st.on.some((h) => h !== undefined && h.forks)));
+      parts.machines.some((t) => t.states.some((st) => st.on.some((h) => h?.forks === true)));
   }
 
   /** The program and its generated code as plain data, for workers to build the same model from (fl-factory.ts). */
