@@ -6,7 +6,7 @@ import { InvalidStepError } from "../src/fl/executor.js";
 import { buildModel, type FlModel, listTests } from "../src/fl/fl-model.js";
 import type { FlState, FlStep } from "../src/fl/fl-state.js";
 import type { StepOutcome } from "../src/model.js";
-import { loadFixture } from "./fixtures/fl/load.js";
+import { compileText, loadFixture } from "./fixtures/fl/load.js";
 
 function initialStates(model: FlModel): { step: FlStep; outcome: StepOutcome<FlState> }[] {
   const out: { step: FlStep; outcome: StepOutcome<FlState> }[] = [];
@@ -119,6 +119,26 @@ describe("semantics", () => {
       timers: ["T"],
     });
     expect(forgotten.terminal(end.states[0]!)).toBeNull();
+  });
+
+  it("an event raised by a timeout handler is handled next, as one raised by any handler", () => {
+    const ir = compileText(
+      "raise-in-timer.fl",
+      `event Up;
+machine M {
+  var x: int;
+  start state S {
+    entry { start timer T; }
+    on timeout T do { x = x + 1; raise Up; }
+    on Up do { x = x + 10; }
+  }
+}
+test T1 [main = M];`,
+    );
+    const model = buildModel(ir, "T1");
+    const { states, steps } = runToEnd(model);
+    expect(steps.slice(1)).toEqual([{ t: "timer", m: 0, timer: "T", c: [] }]);
+    expect(model.viewState(states[1]!)["M(0)"]).toMatchObject({ vars: { x: 11 }, timers: [] });
   });
 
   it("inflight counts messages in flight, in total or per receiver", () => {

@@ -46,6 +46,7 @@ import { ForeignValueError, flRuntime, foreignValue, HALT_EVENT, RuntimeFault } 
 import {
   type ActionFn,
   H_DEFER,
+  type HandlerEntry,
   H_GOTO,
   H_IGNORE,
   type OwnerTable,
@@ -138,15 +139,22 @@ export class ForkPoint {
   gen = 0;
   /** The coverage counters the step had counted before the choose, as (counters, index) pairs: counted again for each further value. */
   readonly counted: (Float64Array | number)[] = [];
-  /** The machine, its type's table, its state and the event it was handling (set by machineHandle). */
+  /** The machine, its type's table, and the payload its handler was given. */
   id = -1;
   table: OwnerTable | null = null;
-  state = 0;
-  event = 0;
   payload: Payload = null;
   /** The handler is a `goto ... with`: after it, the machine enters `target`. */
   goto = false;
   target = 0;
+
+  /** Where the fork's handler runs (machineHandle, timerHandler). */
+  setHandler(id: number, table: OwnerTable, payload: Payload, h: HandlerEntry): void {
+    this.id = id;
+    this.table = table;
+    this.payload = payload;
+    this.goto = h.kind === H_GOTO;
+    this.target = h.kind === H_GOTO ? h.target : 0;
+  }
 }
 
 const NO_RESUME: ResumeFn = () => {
@@ -550,18 +558,7 @@ export class Executor implements FlContext {
       if (msg.event === this.haltEvent) this.haltMachine(to, m);
       // The common case calls the handler directly: nothing to record for a type without receive.
       else if (this.cfg.machines[m.type]!.receives.length === 0) {
-        // Nothing logs what the step does (describeStep) and no chooser draws its values.
-        if (
-          mayFork &&
-          this.chooser === null &&
-          this.chosen === null &&
-          this.sends === null &&
-          this.printed === null
-        ) {
-          this.forkMachine = to;
-          this.forked = null;
-          if (this.counted.length !== 0) this.counted.length = 0;
-        }
+        if (mayFork) this.armFork(to);
         this.machineHandle(to, m, msg.event, msg.payload);
         if (this.forked !== null && this.forkMachine === -2) {
           this.forkMachine = -1;
@@ -574,9 +571,23 @@ export class Executor implements FlContext {
     }
   }
 
+  /**
+   * Lets machine `id`'s handler fork at its first choose in the run that starts
+   * (runDeliver, runTimer, for a type without receive), unless something logs
+   * what the step does (describeStep) or a chooser draws its values.
+   */
+  private armFork(id: number): void {
+    if (this.chooser !== null || this.chosen !== null || this.sends !== null || this.printed !== null) return;
+    this.forkMachine = id;
+    this.forked = null;
+    if (this.counted.length !== 0) this.counted.length = 0;
+  }
+
   runTimer(base: FlState, id: number, timer: number, forced: readonly number[]): StepOutcome<FlState> {
+    const mayFork = this.mayFork;
+    this.mayFork = false;
     this.begin(base, forced);
-    return this.outcome(() => {
+    try {
       const before = this.machines[id];
       if (!before || !this.cfg.enabled.isTimerEnabled(base, id, timer)) {
         if (!before || before.status !== UP || (before.timers & (1 << timer)) === 0)
@@ -587,8 +598,17 @@ export class Executor implements FlContext {
           `state ${table.states[before.state]!.name} of machine ${id} does not handle timeout ${table.timers[timer]}`,
         );
       }
-      this.run(id, this.ownMachine(id), TIMER_RUN - timer, null, null);
-    });
+      const m = this.ownMachine(id);
+      if (mayFork && this.cfg.machines[m.type]!.receives.length === 0) this.armFork(id);
+      this.run(id, m, TIMER_RUN - timer, null, null);
+      if (this.forked !== null && this.forkMachine === -2) {
+        this.forkMachine = -1;
+        return FORKED;
+      }
+      return { kind: "state", state: this.finish() };
+    } catch (e) {
+      return this.caught(e);
+    }
   }
 
   // ---------------------------------------------------------------- blocking receive
@@ -735,18 +755,31 @@ export class Executor implements FlContext {
     const table = this.cfg.machines[m.type]!;
     const st = table.states[m.state]!;
     const h = st.timeouts[timer]!;
+    if (this.forkMachine === id && !h.forks) this.forkMachine = -1;
     if (this.coverage !== null && !this.replaying())
       this.countHandled(table, st.index, this.cfg.eventNames.length + timer);
     m.timers &= ~(1 << timer);
     const saved = this.this;
     this.this = id;
     let ctl = h.fn ? this.invoke(h.fn, m.vars, null) : NONE;
+    if (this.forkMachine === id) {
+      const f = this.forked;
+      if (f !== null) {
+        f.setHandler(id, table, null, h);
+        this.forkMachine = -2;
+        this.this = saved;
+        return;
+      }
+      this.forkMachine = -1;
+    }
     if (h.kind === H_GOTO && ctl === NONE) {
       ctl = GOTO;
       this.ctlTarget = h.target;
       this.ctlPayload = null;
     }
-    this.settleMachine(id, m, table, ctl);
+    // A raised event is handled next, as after a delivery's handler or a start entry.
+    if (this.settleMachine(id, m, table, ctl))
+      this.machineHandle(id, m, this.raisedEvent, this.raisedPayload);
     this.this = saved;
   }
 
@@ -946,13 +979,7 @@ export class Executor implements FlContext {
         // Only the first handler of the delivery may fork.
         const f = this.forked;
         if (f !== null) {
-          f.id = id;
-          f.table = table;
-          f.state = st.index;
-          f.event = event;
-          f.payload = payload;
-          f.goto = h.kind === H_GOTO;
-          f.target = h.kind === H_GOTO ? h.target : 0;
+          f.setHandler(id, table, payload, h);
           this.forkMachine = -2;
           break;
         }
@@ -1625,8 +1652,9 @@ export class Executor implements FlContext {
         this.ctlTarget = f.target;
         this.ctlPayload = f.payload;
       }
-      if (this.settleMachine(id, m, table, ctl))
+      if (this.settleMachine(id, m, table, ctl)) {
         this.machineHandle(id, m, this.raisedEvent, this.raisedPayload);
+      }
       this.this = -1;
       return { kind: "state", state: this.finish() };
     } catch (e) {

@@ -138,7 +138,11 @@ export class FlModel implements Model<FlState, FlStep> {
     // A program without fork sites (codegen found none worth making) never arms a run.
     this.forkChooses =
       options.replayChoices !== true &&
-      parts.machines.some((t) => t.states.some((st) => st.on.some((h) => h?.forks === true)));
+      parts.machines.some((t) =>
+        t.states.some(
+          (st) => st.on.some((h) => h?.forks === true) || st.timeouts.some((h) => h?.forks === true),
+        ),
+      );
   }
 
   /** The program and its generated code as plain data, for workers to build the same model from (fl-factory.ts). */
@@ -239,7 +243,7 @@ export class FlModel implements Model<FlState, FlStep> {
       let outcome: StepOutcome<FlState>;
       if (resumed >= 0) outcome = ex.resume(fork!, resumed);
       else {
-        ex.mayFork = kind === DELIVER && forced === null && this.forkChooses;
+        ex.mayFork = (kind === DELIVER || kind === TIMER) && forced === null && this.forkChooses;
         outcome = this.run(base, kind, a, b, i, forced ?? NO_CHOICES);
         if (outcome === FORKED) {
           fork = ex.takeFork();

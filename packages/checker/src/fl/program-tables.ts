@@ -120,11 +120,12 @@ export function buildOwnerTable(
     const timeouts: (HandlerEntry | undefined)[] = new Array(timers.length).fill(undefined);
     for (const h of s.timeouts) {
       const t = timers.indexOf(h.timer);
-      const f = fn(timeoutFunctionName(owner.name, s.name, h.timer), h.kind === "do" ? h.action : h.with);
+      const name = timeoutFunctionName(owner.name, s.name, h.timer);
+      const f = fn(name, h.kind === "do" ? h.action : h.with);
       timeouts[t] =
         h.kind === "do"
-          ? { kind: H_DO, fn: f, forks: false, target: -1, span: h.span }
-          : { kind: H_GOTO, fn: f, forks: false, target: stateIndex.get(h.target)!, span: h.span };
+          ? { kind: H_DO, fn: f, forks: forks(name), target: -1, span: h.span }
+          : { kind: H_GOTO, fn: f, forks: forks(name), target: stateIndex.get(h.target)!, span: h.span };
     }
     return {
       name: s.name,
