@@ -25,6 +25,56 @@ describe("steps that change nothing", () => {
     expect(selfLoops).toBeGreaterThan(100);
   });
 
+  it("a base's channel a step shares is copied before another message joins it; the base stays as it was", () => {
+    const ir = compileText(
+      "twice.fl",
+      `event Ping;
+machine M {
+  var n: int;
+  start state S {
+    entry { send this, Ping; }
+    on Ping do { n = n + 1; if (n < 3) { send this, Ping; send this, Ping; } }
+  }
+}
+test T [main = M];`,
+    );
+    const model = buildModel(ir, "T");
+    const s = reachable(model, 1).states[0]!;
+    const before = bytes(model, s);
+    const shared = s.channels[0]!;
+    const next: FlState[] = [];
+    model.successors(s, (_step, o) => {
+      if (o.kind === "state") next.push(o.state);
+    });
+    expect(bytes(model, s)).toBe(before);
+    expect(shared.msgs).toHaveLength(1);
+    expect(next).toHaveLength(1);
+    expect(next[0]!.channels[0]!.msgs).toHaveLength(2);
+    expect(next[0]!.channels[0]).not.toBe(shared);
+  });
+
+  it("a message taken and sent again leaves the base's channel object in the successor, and only then", () => {
+    // TwoPhase's Step: every successor's channel is its parent's (executor.ts, baseChannelOf).
+    const model = modelFile("models/bench/two-phase-tla.fl", "TLC(rms=4)");
+    let shared = 0;
+    for (const [s, next] of reachable(model, 2_000).edges) {
+      expect(next.channels).toHaveLength(1);
+      expect(next.channels[0]).toBe(s.channels[0]);
+      shared++;
+    }
+    expect(shared).toBeGreaterThan(1_000);
+    // The 2PC: a channel shared with the base has the base's messages, one shared object each.
+    const twoPc = modelFile("models/bench/two-phase-messages.fl", "Reliable(participants=3)");
+    for (const [s, next] of reachable(twoPc, 2_000).edges) {
+      for (const ch of next.channels) {
+        const old = s.channels.find((c) => c.from === ch.from && c.to === ch.to);
+        if (old === ch) continue;
+        if (old !== undefined)
+          expect(ch.msgs.length !== old.msgs.length || ch.msgs.some((m, i) => m !== old.msgs[i])).toBe(true);
+      }
+    }
+  });
+
   for (const [path, test] of [
     ["models/bench/two-phase-messages.fl", "Reliable(participants=3)"],
     ["models/leader-election/leader-election.fl", "CrashRestart(nodes=3,maxTerm=1)"],

@@ -16,6 +16,7 @@ import { type ValueTypes, valueToText } from "./value-view.js";
 import type { FaultPlan } from "./fault-plan.js";
 import {
   bareMessage,
+  channelIndex,
   channelOrder,
   CRASHED,
   compareMessages,
@@ -1258,17 +1259,7 @@ export class Executor implements FlContext {
 
   /** Index of channel (from, to) in this.channels, or -(insertion point) - 1. */
   private findChannel(from: number, to: number): number {
-    const chs = this.channels;
-    let lo = 0;
-    let hi = chs.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const d = channelOrder(chs[mid]!, from, to);
-      if (d < 0) lo = mid + 1;
-      else if (d > 0) hi = mid - 1;
-      else return mid;
-    }
-    return -lo - 1;
+    return channelIndex(this.channels, from, to);
   }
 
   private ownChannels(): FlChannel[] {
@@ -1300,7 +1291,19 @@ export class Executor implements FlContext {
     // Messages are immutable: one shared object per event without payload.
     const msg: FlMessage = payload === null ? bareMessage(event) : { event, payload };
     if (c < 0) {
-      const ch: FlChannel = { from, to, msgs: [msg], g: this.gen, eb: null, es: 0, ee: 0, fh: 0, fl: 0 };
+      // The base's channel when it held just this message (a message taken and sent again, as
+      // TwoPhase's Step or a timer-like self-send): shared, not built and compared in finish.
+      const ch = this.baseChannelOf(from, to, msg) ?? {
+        from,
+        to,
+        msgs: [msg],
+        g: this.gen,
+        eb: null,
+        es: 0,
+        ee: 0,
+        fh: 0,
+        fl: 0,
+      };
       // A resumed run's copy of the fork's empty array (the step took the only message in
       // flight) has no room and would grow to 17 slots: a one-channel array instead.
       if (chs.length === 0 && this.forkGen >= 0) this.channels = [ch];
@@ -1316,6 +1319,16 @@ export class Executor implements FlContext {
     } else {
       msgs.push(msg);
     }
+  }
+
+  /** The base's channel (from, to) when its only message is `msg` (by identity), else null. */
+  private baseChannelOf(from: number, to: number, msg: FlMessage): FlChannel | null {
+    const base = this.base;
+    if (base === null) return null;
+    const c = channelIndex(base.channels, from, to);
+    if (c < 0) return null;
+    const ch = base.channels[c]!;
+    return ch.msgs.length === 1 && ch.msgs[0] === msg ? ch : null;
   }
 
   /**

@@ -126,6 +126,20 @@ export function channelOrder(c: FlChannel, from: number, to: number): number {
   return c.from - from || c.to - to;
 }
 
+/** Index of channel (from, to) in `chs` (sorted by channelOrder), or -(insertion point) - 1. */
+export function channelIndex(chs: readonly FlChannel[], from: number, to: number): number {
+  let lo = 0;
+  let hi = chs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const d = channelOrder(chs[mid]!, from, to);
+    if (d < 0) lo = mid + 1;
+    else if (d > 0) hi = mid - 1;
+    else return mid;
+  }
+  return -lo - 1;
+}
+
 export interface FlState {
   /** Machine instances by global creation id. */
   readonly machines: readonly FlMachine[];
