@@ -5,9 +5,10 @@
 // A step runs with a forced prefix of `choose` values; every further choose
 // takes 0 and records how many options it had, so `successors` can enumerate
 // all choice sequences depth-first by re-running the step (see runAll). A
-// delivery's first run may instead stop at its handler's first choose (a
-// fork, context.ts): the handler's rest then runs once per value from a copy
-// of the state at the choose (`resume`), without running what came before again.
+// delivery's or a timer's first run may instead stop at its handler's first
+// choose (a fork, context.ts): the handler's rest then runs once per value from
+// a copy of the state at the choose (`resume`), without running what came
+// before again.
 import { errorMessage } from "../errors.js";
 import type { Failure, SourceLocation, StepOutcome } from "../model.js";
 import { StepInterrupted, stepDeadline } from "../step-deadline.js";
@@ -105,9 +106,8 @@ interface RunFrame {
   inexact: boolean;
 }
 
-/** A failure found while running a step; thrown to unwind the handler, caught by the step runner. */
 /**
- * A delivery's handler stopped at its first choose (ctx.fork): the state
+ * A delivery's or a timer's handler stopped at its first choose (ctx.fork): the state
  * being built as it was there, and where to resume. Not changed while its
  * values are resumed: what it holds was built under a generation the resumed
  * runs do not own, so they copy before they write. Given back with
@@ -165,12 +165,13 @@ const NO_LOCALS: readonly unknown[] = Object.freeze([]);
 /** At most this many released forks are kept for reuse (one per level of nested successors). */
 const SPARE_FORKS = 8;
 
-/** What runDeliver returns when the run forked (Executor.takeFork has the fork). */
+/** What runDeliver and runTimer return when the run forked (Executor.takeFork has the fork). */
 export const FORKED: StepOutcome<FlState> = Object.freeze({
   kind: "failure" as const,
   failure: Object.freeze({ kind: "runtime-error" as const, property: "internal", message: "forked" }),
 });
 
+/** A failure found while running a step; thrown to unwind the handler, caught by the step runner. */
 export class FlFailure {
   constructor(readonly failure: Failure) {}
 }
@@ -256,7 +257,7 @@ export class Executor implements FlContext {
   readonly params: readonly Value[];
 
   // ---- the state being built (copy-on-write against the base)
-  /** The current step's generation: it owns (may write) the objects whose `g` is this (see lastGeneration). */
+  /** The current step's generation: it owns (may write) the objects whose `g` is this (see `generations`). */
   private gen = 0;
   machines: FlMachine[] = [];
   private machinesCopied = false;
@@ -321,11 +322,11 @@ export class Executor implements FlContext {
   /** The last `choose` was replayed: `chose` must not touch the step's log of choices. */
   private choiceReplayed = false;
 
-  /** Set by the caller for the next runDeliver only: its run may fork (FlModel.runAll resumes it). */
+  /** Set by the caller for the next runDeliver or runTimer only: its run may fork (FlModel.runAll resumes it). */
   mayFork = false;
-  /** The machine whose handler may fork now (-1: none): armed by runDeliver, disarmed when the handler returns. */
+  /** The machine whose handler may fork now (-1: none; -2: it forked): set by armFork, cleared when the handler returns. */
   private forkMachine = -1;
-  /** The fork of the last runDeliver that returned FORKED, until takeFork. */
+  /** The fork of the last runDeliver or runTimer that returned FORKED, until takeFork. */
   private forked: ForkPoint | null = null;
   /** While a resumed run runs, the generation of the run that forked (-1 otherwise): its objects are this step's too for finish. */
   private forkGen = -1;
@@ -930,8 +931,10 @@ export class Executor implements FlContext {
 
   // ---------------------------------------------------------------- running code
 
-  /** Run one action; returns the control transfer it ended with (NONE, GOTO, RAISE or HALT). */
-  /** Runs an action (or, given a fork, the action's rest after it with value `chosen`); its control transfer. */
+  /**
+   * Runs an action (or, given a fork, the action's rest after its choose, with value `chosen`);
+   * returns the control transfer it ended with (NONE, GOTO, RAISE or HALT).
+   */
   private invoke(
     fn: ActionFn,
     self: Value[],
@@ -1611,7 +1614,7 @@ export class Executor implements FlContext {
     if (this.spareForks.length < SPARE_FORKS) this.spareForks.push(f);
   }
 
-  /** The fork of the runDeliver that just returned FORKED. */
+  /** The fork of the runDeliver or runTimer that just returned FORKED. */
   takeFork(): ForkPoint {
     const f = this.forked;
     if (f === null || f.table === null) throw new Error("internal: no fork to resume");

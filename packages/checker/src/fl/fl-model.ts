@@ -95,7 +95,7 @@ export class FlModel implements Model<FlState, FlStep> {
   /** States are immutable (fl-state.ts): a successor stays valid after emit returns. */
   readonly persistentStates = true;
   private readonly parts: FlParts;
-  /** Deliveries resume at their handler's first choose (BuildModelOptions.replayChoices off, and some handler has a fork site). */
+  /** Deliveries and timers resume at their handler's first choose (BuildModelOptions.replayChoices off, and some handler has a fork site). */
   private readonly forkChooses: boolean;
   /** The state successors is expanding and where its steps go (read by runEnabled). */
   private expanding: FlState | null = null;
@@ -235,7 +235,7 @@ export class FlModel implements Model<FlState, FlStep> {
     const ex = this.parts.ex;
     // The prefix each run is given, advanced in place; made only by a step that chooses.
     let forced: number[] | null = null;
-    // A delivery whose first run forked at its first choose (executor.ts ForkPoint): that
+    // A delivery or timer whose first run forked at its first choose (executor.ts ForkPoint): that
     // choose's values are resumed from the fork, deeper choices replayed from the start.
     let fork: ForkPoint | null = null;
     let resumed = -1;

@@ -4,7 +4,8 @@
 // that statement once and the rest once per value, instead of the whole
 // action once per value. Moving the choose to the start of its statement
 // must not change what the statement does, so only literals and variable
-// reads may come before it, and its argument must have no effects.
+// reads may come before it, and its argument must have no effects. And the
+// action must do work before it that the fork saves (worthForking).
 import type { IrAction, IrExpr, IrStmt } from "../ir.js";
 import type { Type } from "../types.js";
 
