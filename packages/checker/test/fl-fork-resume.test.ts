@@ -1,10 +1,11 @@
-// A delivery forks at its handler's first choose and resumes the rest once per
-// value (context.ts `fork`, executor.ts `resume`) instead of running the
-// handler from its start for each value. Differential: on every reachable
-// state tried, a model that forks emits exactly the successors (steps, states,
-// failures, in order) of one that replays (BuildModelOptions.replayChoices),
-// and counts the same coverage; on the bundled models, on a fixture of the
-// shapes a fork must get right, and on random programs.
+// A delivery or a timer forks at its handler's first choose and resumes the
+// rest once per value (context.ts `fork`, executor.ts `resume`) instead of
+// running the handler from its start for each value. Differential: on every
+// reachable state tried, a model that forks emits exactly the successors
+// (steps, states, failures, in order; the ample sets under partial-order
+// reduction too) of one that replays (BuildModelOptions.replayChoices), and
+// counts the same coverage; on the bundled models, on a fixture of the shapes
+// a fork must get right, and on random programs.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,6 +42,7 @@ function successorsOf(model: FlModel, s: FlState | null): string[] {
     out.push(`${JSON.stringify(step)} ${ex.operationsSpent()} ${flRuntime.meter.left} ${o.kind} ${what}`);
   };
   if (s === null) model.initial(emit);
+  else if (model.partialOrder !== null) out.push(`ample ${model.ampleSuccessors(s, emit)}`);
   else model.successors(s, emit);
   return out;
 }
@@ -57,11 +59,21 @@ function countResumes(model: FlModel): { resumes: number } {
   return counter;
 }
 
-/** Compares both models on the first `limit` states the forking one reaches; how many runs resumed. */
-function compareOn(ir: IrProgram, test: string, limit: number, faults?: string): number {
+/**
+ * Compares both models on the first `limit` states the forking one reaches
+ * (with `partialOrder`, their ample sets instead of all successors); how many
+ * runs resumed.
+ */
+function compareOn(
+  ir: IrProgram,
+  test: string,
+  limit: number,
+  faults?: string,
+  partialOrder = false,
+): number {
   const parsed = faults === undefined ? null : parseFaultsOption(faults, ir, test);
   if (parsed !== null && !parsed.ok) throw new Error(parsed.message);
-  const options = parsed === null ? {} : { faults: parsed.faults };
+  const options = { partialOrder, ...(parsed === null ? {} : { faults: parsed.faults }) };
   const forking = buildModel(ir, test, options);
   const replaying = buildModel(ir, test, { ...options, replayChoices: true });
   const counter = countResumes(forking);
@@ -99,6 +111,14 @@ describe("a delivery that forks at its first choose", () => {
         ? { failure: r.failure, steps: r.trace.steps, states: r.stats.distinctStates }
         : r.kind;
     expect(same(forked)).toEqual(same(replayed));
+  });
+
+  it("gives the ample sets of partial-order reduction as running each value from the start does", () => {
+    let resumes = compareOn(loadFixture("fork.fl"), "Forks", 10_000, undefined, true);
+    const payments = join(ROOT, "examples/payments-service/payments.fl");
+    const ir = compileText(payments, readFileSync(payments, "utf8"));
+    for (const test of ir.tests) resumes += compareOn(ir, test.name, 300, undefined, true);
+    expect(resumes).toBeGreaterThan(100);
   });
 
   it("counts each handler run for coverage as a run from the start would", () => {
@@ -213,9 +233,10 @@ test T [main = M];`,
       fc.property(
         fc.array(fc.nat(1000), { minLength: 8, maxLength: 40 }),
         fc.nat(faults.length - 1),
-        (stream, f) => {
+        fc.boolean(),
+        (stream, f, partialOrder) => {
           const ir = compileText("random.fl", program(stream, false, true));
-          resumes += compareOn(ir, "Random", 150, faults[f]);
+          resumes += compareOn(ir, "Random", 150, faults[f], partialOrder);
         },
       ),
       { seed: 1512, numRuns: 60 },
