@@ -54,7 +54,9 @@ test T [main = M];`,
   });
 
   it("a message taken and sent again leaves the base's channel object in the successor, and only then", () => {
-    // TwoPhase's Step: every successor's channel is its parent's (executor.ts, baseChannelOf).
+    // TwoPhase's Step: every successor's channel is its parent's. Two mechanisms keep this
+    // (executor.ts: baseChannelOf at the send, restoreChannels in finish); either alone passes
+    // this test, and what baseChannelOf saves (building the channel) is measured by fl-costs.ts.
     const model = modelFile("models/bench/two-phase-tla.fl", "TLC(rms=4)");
     let shared = 0;
     for (const [s, next] of reachable(model, 2_000).edges) {

@@ -1604,6 +1604,7 @@ export class Executor implements FlContext {
     f.resume = NO_RESUME;
     f.locals = NO_LOCALS;
     f.base = null;
+    // One empty array for all three: nothing writes to a released fork's arrays.
     f.machines = f.monitors = f.channels = [];
     f.byType = [];
     f.budgets = [];
