@@ -28,6 +28,7 @@ import {
   type FlState,
   type FlWait,
   HALTED,
+  newChannel,
   NO_CHOICES,
   START_RUN,
   TIMER_RUN,
@@ -1285,7 +1286,7 @@ export class Executor implements FlContext {
       return;
     }
     const msgs = index === 0 ? ch.msgs.slice(1) : ch.msgs.filter((_, i) => i !== index);
-    chs[c] = { from: ch.from, to: ch.to, msgs, g: this.gen, eb: null, es: 0, ee: 0, fh: 0, fl: 0 };
+    chs[c] = newChannel(ch.from, ch.to, msgs, this.gen);
   }
 
   private enqueue(from: number, to: number, event: number, payload: Payload): void {
@@ -1296,17 +1297,7 @@ export class Executor implements FlContext {
     if (c < 0) {
       // The base's channel when it held just this message (a message taken and sent again, as
       // TwoPhase's Step or a timer-like self-send): shared, not built and compared in finish.
-      const ch = this.baseChannelOf(from, to, msg) ?? {
-        from,
-        to,
-        msgs: [msg],
-        g: this.gen,
-        eb: null,
-        es: 0,
-        ee: 0,
-        fh: 0,
-        fl: 0,
-      };
+      const ch = this.baseChannelOf(from, to, msg) ?? newChannel(from, to, [msg], this.gen);
       // A resumed run's copy of the fork's empty array (the step took the only message in
       // flight) has no room and would grow to 17 slots: a one-channel array instead.
       if (chs.length === 0 && this.forkGen >= 0) this.channels = [ch];
@@ -1389,17 +1380,7 @@ export class Executor implements FlContext {
     const chs = this.ownChannels();
     const ch = chs[c]!;
     if (ch.g === this.gen) return ch.msgs;
-    const copy: FlChannel = {
-      from: ch.from,
-      to: ch.to,
-      msgs: ch.msgs.slice(),
-      g: this.gen,
-      eb: null,
-      es: 0,
-      ee: 0,
-      fh: 0,
-      fl: 0,
-    };
+    const copy = newChannel(ch.from, ch.to, ch.msgs.slice(), this.gen);
     chs[c] = copy;
     return copy.msgs;
   }

@@ -121,6 +121,11 @@ export interface FlChannel {
   fl: number;
 }
 
+/** A channel built by a step of generation `g` (0: by decode or symmetry), with no cached bytes or hash yet. */
+export function newChannel(from: number, to: number, msgs: FlMessage[], g: number): FlChannel {
+  return { from, to, msgs, g, eb: null, es: 0, ee: 0, fh: 0, fl: 0 };
+}
+
 /** How channel `c` sorts against the channel (from, to): a state keeps its channels sorted by (from, to). */
 export function channelOrder(c: FlChannel, from: number, to: number): number {
   return c.from - from || c.to - to;

@@ -16,7 +16,7 @@
 // renamings of one state may then count twice). See docs/adr/0009-symmetry-reduction.md.
 import type { IrProgram, IrTest, Type } from "@faultline/lang";
 import type { FaultPlan } from "./fault-plan.js";
-import type { FlChannel, FlMachine, FlMonitor, FlState } from "./fl-state.js";
+import { type FlChannel, type FlMachine, type FlMonitor, type FlState, newChannel } from "./fl-state.js";
 import { compare, type Payload, type Value } from "./lang-codegen.js";
 import type { OwnerTable } from "./program-tables.js";
 
@@ -469,7 +469,7 @@ class MachineSymmetry implements Symmetry {
       msgs[j] = { event: msg.event, payload };
     }
     if (from === ch.from && to === ch.to && msgs === ch.msgs) return ch;
-    return { from, to, msgs, g: 0, eb: null, es: 0, ee: 0, fh: 0, fl: 0 };
+    return newChannel(from, to, msgs, 0);
   }
 
   /** `v` with machine references renamed; the same object when nothing changes. Sets and maps are sorted again. */
