@@ -305,6 +305,19 @@ export type IrExpr = IrExprBase &
 export type IrBinder = Extract<IrExpr, { kind: "quant" }>["binders"][number];
 
 /**
+ * Whether some node of an IR subtree (an expression, a statement, or lists of
+ * them) passes `test`. Spans and `type` fields are not walked.
+ */
+export function someIrNode(x: unknown, test: (node: Readonly<Record<string, unknown>>) => boolean): boolean {
+  if (x === null || typeof x !== "object") return false;
+  if (Array.isArray(x)) return x.some((y) => someIrNode(y, test));
+  if (test(x as Record<string, unknown>)) return true;
+  for (const [k, v] of Object.entries(x))
+    if (k !== "span" && k !== "type" && someIrNode(v, test)) return true;
+  return false;
+}
+
+/**
  * The binders of a quantifier, nested quantifiers of the same kind merged
  * (`forall a :: forall b :: p` is `forall a, b :: p`), and the innermost body.
  */

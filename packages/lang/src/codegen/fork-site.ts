@@ -6,7 +6,7 @@
 // must not change what the statement does, so only literals and variable
 // reads may come before it, and its argument must have no effects. And the
 // action must do work before it that the fork saves (worthForking).
-import type { IrAction, IrExpr, IrStmt } from "../ir.js";
+import { type IrAction, type IrExpr, type IrStmt, someIrNode } from "../ir.js";
 import type { Type } from "../types.js";
 
 export type ChooseExpr = Extract<IrExpr, { kind: "choose" }>;
@@ -75,15 +75,11 @@ function worthForking(site: ForkSite): boolean {
   return doesWork(before);
 }
 
+/** The IR nodes that are work a fork saves running again (worthForking). */
+const WORK: ReadonlySet<unknown> = new Set(["call", "new", "quant", "while", "foreach", "send", "announce"]);
+
 function doesWork(x: unknown): boolean {
-  if (x === null || typeof x !== "object") return false;
-  if (Array.isArray(x)) return x.some(doesWork);
-  const kind = (x as { kind?: unknown }).kind;
-  if (kind === "call" || kind === "new" || kind === "quant" || kind === "while" || kind === "foreach")
-    return true;
-  if (kind === "send" || kind === "announce") return true;
-  for (const [k, v] of Object.entries(x)) if (k !== "span" && k !== "type" && doesWork(v)) return true;
-  return false;
+  return someIrNode(x, (node) => WORK.has(node.kind));
 }
 
 /** The choose statement `s` evaluates first, when moving it to the start of `s` changes nothing; else null. */
@@ -140,10 +136,5 @@ function firstEvaluated(e: IrExpr): IrExpr | null {
 
 /** Whether evaluating `x` may call a function, create a machine or choose. */
 function hasEffects(x: unknown): boolean {
-  if (x === null || typeof x !== "object") return false;
-  if (Array.isArray(x)) return x.some(hasEffects);
-  const kind = (x as { kind?: unknown }).kind;
-  if (kind === "call" || kind === "new" || kind === "choose") return true;
-  for (const [k, v] of Object.entries(x)) if (k !== "span" && k !== "type" && hasEffects(v)) return true;
-  return false;
+  return someIrNode(x, (node) => node.kind === "call" || node.kind === "new" || node.kind === "choose");
 }

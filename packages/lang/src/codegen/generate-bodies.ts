@@ -16,6 +16,7 @@ import {
   type IrSpec,
   type IrStmt,
   quantifierBinders,
+  someIrNode,
 } from "../ir.js";
 import { dynamicType, type Type, typeToString } from "../types.js";
 import {
@@ -1193,14 +1194,12 @@ function receivingFunctions(m: IrMachine): ReadonlySet<string> {
 
 /** A receive statement, or a call to one of `receivers` (machine functions), somewhere in `x`. */
 function reachesReceive(x: unknown, receivers: ReadonlySet<string>): boolean {
-  if (x === null || typeof x !== "object") return false;
-  if (Array.isArray(x)) return x.some((y) => reachesReceive(y, receivers));
-  const o = x as { kind?: unknown; scope?: unknown; fun?: unknown };
-  if (o.kind === "receive") return true;
-  if (o.kind === "call" && o.scope === "machine" && receivers.has(o.fun as string)) return true;
-  for (const [k, v] of Object.entries(x))
-    if (k !== "span" && k !== "type" && reachesReceive(v, receivers)) return true;
-  return false;
+  return someIrNode(
+    x,
+    (node) =>
+      node.kind === "receive" ||
+      (node.kind === "call" && node.scope === "machine" && receivers.has(node.fun as string)),
+  );
 }
 
 /** The expressions a statement evaluates itself (not those of the statements nested in it). */
