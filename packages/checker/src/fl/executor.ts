@@ -141,22 +141,11 @@ export class ForkPoint {
   gen = 0;
   /** The coverage counters the step had counted before the choose, as (counters, index) pairs: counted again for each further value. */
   readonly counted: (Float64Array | number)[] = [];
-  /** The machine, its type's table, and the payload its handler was given. */
+  /** The machine, its type's table, the handler that forked and the payload it was given (set by machineHandle, timerHandler). */
   id = -1;
   table: OwnerTable | null = null;
+  handler: HandlerEntry | null = null;
   payload: Payload = null;
-  /** The handler is a `goto ... with`: after it, the machine enters `target`. */
-  goto = false;
-  target = 0;
-
-  /** Where the fork's handler runs (machineHandle, timerHandler). */
-  setHandler(id: number, table: OwnerTable, payload: Payload, h: HandlerEntry): void {
-    this.id = id;
-    this.table = table;
-    this.payload = payload;
-    this.goto = h.kind === H_GOTO;
-    this.target = h.kind === H_GOTO ? h.target : 0;
-  }
 }
 
 const NO_RESUME: ResumeFn = () => {
@@ -323,8 +312,6 @@ export class Executor implements FlContext {
   /** The last `choose` was replayed: `chose` must not touch the step's log of choices. */
   private choiceReplayed = false;
 
-  /** Set by the caller for the next runDeliver or runTimer only: its run may fork (FlModel.runAll resumes it). */
-  mayFork = false;
   /** The machine whose handler may fork now (-1: none; -2: it forked): set by armFork, cleared when the handler returns. */
   private forkMachine = -1;
   /** The fork of the last runDeliver or runTimer that returned FORKED, until takeFork. */
@@ -544,9 +531,8 @@ export class Executor implements FlContext {
     index: number,
     forced: readonly number[],
     strict: boolean,
+    mayFork = false,
   ): StepOutcome<FlState> {
-    const mayFork = this.mayFork;
-    this.mayFork = false;
     this.begin(base, forced);
     // The hottest path: no closure per step (compare runTimer and the fault steps).
     try {
@@ -586,9 +572,14 @@ export class Executor implements FlContext {
     if (this.counted.length !== 0) this.counted.length = 0;
   }
 
-  runTimer(base: FlState, id: number, timer: number, forced: readonly number[]): StepOutcome<FlState> {
-    const mayFork = this.mayFork;
-    this.mayFork = false;
+  /** `mayFork` (runDeliver too): the run may fork, returning FORKED (FlModel.runAll resumes it). */
+  runTimer(
+    base: FlState,
+    id: number,
+    timer: number,
+    forced: readonly number[],
+    mayFork = false,
+  ): StepOutcome<FlState> {
     this.begin(base, forced);
     try {
       const before = this.machines[id];
@@ -764,25 +755,21 @@ export class Executor implements FlContext {
     m.timers &= ~(1 << timer);
     const saved = this.this;
     this.this = id;
-    let ctl = h.fn ? this.invoke(h.fn, m.vars, null) : NONE;
+    const ctl = h.fn ? this.invoke(h.fn, m.vars, null) : NONE;
     if (this.forkMachine === id) {
       const f = this.forked;
       if (f !== null) {
-        f.setHandler(id, table, null, h);
+        f.id = id;
+        f.table = table;
+        f.handler = h;
+        f.payload = null;
         this.forkMachine = -2;
         this.this = saved;
         return;
       }
       this.forkMachine = -1;
     }
-    if (h.kind === H_GOTO && ctl === NONE) {
-      ctl = GOTO;
-      this.ctlTarget = h.target;
-      this.ctlPayload = null;
-    }
-    // A raised event is handled next, as after a delivery's handler or a start entry.
-    if (this.settleMachine(id, m, table, ctl))
-      this.machineHandle(id, m, this.raisedEvent, this.raisedPayload);
+    this.settleRun(id, m, table, this.afterHandler(h, ctl, null));
     this.this = saved;
   }
 
@@ -978,24 +965,22 @@ export class Executor implements FlContext {
       if (h.kind === H_IGNORE) break;
       const recording = this.frame !== null;
       if (recording) this.calls.push(HANDLING, [event, payload as Value]);
-      let ctl = h.fn ? this.invoke(h.fn, m.vars, payload) : NONE;
+      const ctl = h.fn ? this.invoke(h.fn, m.vars, payload) : NONE;
       if (recording) this.calls.length -= 2;
       if (this.forkMachine === id) {
         // Only the first handler of the delivery may fork.
         const f = this.forked;
         if (f !== null) {
-          f.setHandler(id, table, payload, h);
+          f.id = id;
+          f.table = table;
+          f.handler = h;
+          f.payload = payload;
           this.forkMachine = -2;
           break;
         }
         this.forkMachine = -1;
       }
-      if (h.kind === H_GOTO && ctl === NONE) {
-        ctl = GOTO;
-        this.ctlTarget = h.target;
-        this.ctlPayload = payload;
-      }
-      if (!this.settleMachine(id, m, table, ctl)) break;
+      if (!this.settleMachine(id, m, table, this.afterHandler(h, ctl, payload))) break;
       event = this.raisedEvent;
       payload = this.raisedPayload;
     }
@@ -1004,6 +989,23 @@ export class Executor implements FlContext {
 
   private raisedEvent = 0;
   private raisedPayload: Payload = null;
+
+  /**
+   * The control transfer after handler `h` ended with `ctl`: a `goto ... with`
+   * whose action did not transfer goes to its target, with the payload.
+   */
+  private afterHandler(h: HandlerEntry, ctl: number, payload: Payload): number {
+    if (h.kind !== H_GOTO || ctl !== NONE) return ctl;
+    this.ctlTarget = h.target;
+    this.ctlPayload = payload;
+    return GOTO;
+  }
+
+  /** Settles machine `id` after code that ended with `ctl` (a timer's handler, a start entry, a resumed run); a raised event is handled next. */
+  private settleRun(id: number, m: FlMachine, table: OwnerTable, ctl: number): void {
+    if (this.settleMachine(id, m, table, ctl))
+      this.machineHandle(id, m, this.raisedEvent, this.raisedPayload);
+  }
 
   /** Follow gotos (exit, entry, ...) until the code stops; true when it ends in a raise. */
   private settleMachine(id: number, m: FlMachine, table: OwnerTable, ctl: number): boolean {
@@ -1125,10 +1127,7 @@ export class Executor implements FlContext {
     const savedMonitor = this.monitorName;
     this.this = id;
     this.monitorName = null;
-    const ctl = this.invoke(entry, m.vars, payload);
-    if (this.settleMachine(id, m, table, ctl)) {
-      this.machineHandle(id, m, this.raisedEvent, this.raisedPayload);
-    }
+    this.settleRun(id, m, table, this.invoke(entry, m.vars, payload));
     this.this = saved;
     this.monitorName = savedMonitor;
   }
@@ -1185,13 +1184,8 @@ export class Executor implements FlContext {
       }
       if (this.coverage !== null) this.countHandled(table, st.index, event);
       if (h.kind === H_IGNORE) break;
-      let ctl = h.fn ? this.invoke(h.fn, mon.vars, payload) : NONE;
-      if (h.kind === H_GOTO && ctl === NONE) {
-        ctl = GOTO;
-        this.ctlTarget = h.target;
-        this.ctlPayload = payload;
-      }
-      if (!this.settleMonitor(table, mon, ctl)) break;
+      const ctl = h.fn ? this.invoke(h.fn, mon.vars, payload) : NONE;
+      if (!this.settleMonitor(table, mon, this.afterHandler(h, ctl, payload))) break;
       event = this.raisedEvent;
       payload = this.raisedPayload;
     }
@@ -1298,9 +1292,9 @@ export class Executor implements FlContext {
       // The base's channel when it held just this message (a message taken and sent again, as
       // TwoPhase's Step or a timer-like self-send): shared, not built and compared in finish.
       const ch = this.baseChannelOf(from, to, msg) ?? newChannel(from, to, [msg], this.gen);
-      // A resumed run's copy of the fork's empty array (the step took the only message in
-      // flight) has no room and would grow to 17 slots: a one-channel array instead.
-      if (chs.length === 0 && this.forkGen >= 0) this.channels = [ch];
+      // An empty array may have no room (a resumed run's copy of the fork's, after the step took
+      // the only message in flight): a first element would grow it to 17 slots.
+      if (chs.length === 0) this.channels = [ch];
       else insertAt(chs, -c - 1, ch);
       return;
     }
@@ -1592,6 +1586,7 @@ export class Executor implements FlContext {
     f.cut = null;
     f.counted.length = 0;
     f.table = null;
+    f.handler = null;
     f.payload = null;
     if (this.spareForks.length < SPARE_FORKS) this.spareForks.push(f);
   }
@@ -1644,15 +1639,8 @@ export class Executor implements FlContext {
         for (let i = 0; i < counted.length; i += 2) (counted[i] as Float64Array)[counted[i + 1] as number]!++;
       }
       this.this = id;
-      let ctl = this.invoke(NO_ACTION, m.vars, f.payload, f, chosen);
-      if (f.goto && ctl === NONE) {
-        ctl = GOTO;
-        this.ctlTarget = f.target;
-        this.ctlPayload = f.payload;
-      }
-      if (this.settleMachine(id, m, table, ctl)) {
-        this.machineHandle(id, m, this.raisedEvent, this.raisedPayload);
-      }
+      const ctl = this.invoke(NO_ACTION, m.vars, f.payload, f, chosen);
+      this.settleRun(id, m, table, this.afterHandler(f.handler!, ctl, f.payload));
       this.this = -1;
       return { kind: "state", state: this.finish() };
     } catch (e) {

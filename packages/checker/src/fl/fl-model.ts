@@ -215,10 +215,11 @@ export class FlModel implements Model<FlState, FlStep> {
     b: number,
     i: number,
     forced: readonly number[],
+    mayFork: boolean,
   ) {
     const ex = this.parts.ex;
-    if (kind === DELIVER) return ex.runDeliver(base!, a, b, i, forced, false);
-    if (kind === TIMER) return ex.runTimer(base!, a, b, forced);
+    if (kind === DELIVER) return ex.runDeliver(base!, a, b, i, forced, false, mayFork);
+    if (kind === TIMER) return ex.runTimer(base!, a, b, forced, mayFork);
     if (kind === RESTART) return ex.runRestart(base!, a, forced);
     return ex.runInit(forced);
   }
@@ -243,8 +244,7 @@ export class FlModel implements Model<FlState, FlStep> {
       let outcome: StepOutcome<FlState>;
       if (resumed >= 0) outcome = ex.resume(fork!, resumed);
       else {
-        ex.mayFork = (kind === DELIVER || kind === TIMER) && forced === null && this.forkChooses;
-        outcome = this.run(base, kind, a, b, i, forced ?? NO_CHOICES);
+        outcome = this.run(base, kind, a, b, i, forced ?? NO_CHOICES, forced === null && this.forkChooses);
         if (outcome === FORKED) {
           fork = ex.takeFork();
           resumed = 0;
