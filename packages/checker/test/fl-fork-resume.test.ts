@@ -160,20 +160,16 @@ test T [main = M];`,
     const ir = loadFixture("fork.fl");
     const model = buildModel(ir, "Forks");
     const plain = buildModel(ir, "Forks");
+    const line = (step: unknown, o: Parameters<Parameters<FlModel["successors"]>[1]>[1]) =>
+      `${JSON.stringify(step)} ${o.kind} ${o.kind === "state" ? Array.from(plain.encode(o.state)) : ""}`;
     for (const s of reachable(plain, 60).states) {
       const outer: string[] = [];
       model.successors(s, (step, o) => {
         if (o.kind === "state") successorsOf(model, o.state);
-        outer.push(
-          `${JSON.stringify(step)} ${o.kind} ${o.kind === "state" ? Array.from(plain.encode(o.state)) : ""}`,
-        );
+        outer.push(line(step, o));
       });
       const expected: string[] = [];
-      plain.successors(s, (step, o) =>
-        expected.push(
-          `${JSON.stringify(step)} ${o.kind} ${o.kind === "state" ? Array.from(plain.encode(o.state)) : ""}`,
-        ),
-      );
+      plain.successors(s, (step, o) => expected.push(line(step, o)));
       expect(outer).toEqual(expected);
     }
   });
