@@ -756,18 +756,9 @@ export class Executor implements FlContext {
     const saved = this.this;
     this.this = id;
     const ctl = h.fn ? this.invoke(h.fn, m.vars, null) : NONE;
-    if (this.forkMachine === id) {
-      const f = this.forked;
-      if (f !== null) {
-        f.id = id;
-        f.table = table;
-        f.handler = h;
-        f.payload = null;
-        this.forkMachine = -2;
-        this.this = saved;
-        return;
-      }
-      this.forkMachine = -1;
+    if (this.forkMachine === id && this.tookFork(id, table, h, null)) {
+      this.this = saved;
+      return;
     }
     this.settleRun(id, m, table, this.afterHandler(h, ctl, null));
     this.this = saved;
@@ -967,19 +958,8 @@ export class Executor implements FlContext {
       if (recording) this.calls.push(HANDLING, [event, payload as Value]);
       const ctl = h.fn ? this.invoke(h.fn, m.vars, payload) : NONE;
       if (recording) this.calls.length -= 2;
-      if (this.forkMachine === id) {
-        // Only the first handler of the delivery may fork.
-        const f = this.forked;
-        if (f !== null) {
-          f.id = id;
-          f.table = table;
-          f.handler = h;
-          f.payload = payload;
-          this.forkMachine = -2;
-          break;
-        }
-        this.forkMachine = -1;
-      }
+      // Only the first handler of the delivery may fork.
+      if (this.forkMachine === id && this.tookFork(id, table, h, payload)) break;
       if (!this.settleMachine(id, m, table, this.afterHandler(h, ctl, payload))) break;
       event = this.raisedEvent;
       payload = this.raisedPayload;
@@ -989,6 +969,24 @@ export class Executor implements FlContext {
 
   private raisedEvent = 0;
   private raisedPayload: Payload = null;
+
+  /**
+   * The first handler of a run that may fork has returned: true when it forked
+   * (the fork then says which handler, to resume after it), else the run is disarmed.
+   */
+  private tookFork(id: number, table: OwnerTable, h: HandlerEntry, payload: Payload): boolean {
+    const f = this.forked;
+    if (f === null) {
+      this.forkMachine = -1;
+      return false;
+    }
+    f.id = id;
+    f.table = table;
+    f.handler = h;
+    f.payload = payload;
+    this.forkMachine = -2;
+    return true;
+  }
 
   /**
    * The control transfer after handler `h` ended with `ctl`: a `goto ... with`
