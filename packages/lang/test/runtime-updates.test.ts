@@ -5,7 +5,18 @@
 // gives back the state it started from, checker/src/fl/executor.ts).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compare, mapPut, seqSet, type Value, withElem } from "../src/codegen/runtime.js";
+import {
+  compare,
+  mapPut,
+  mapRemove,
+  seqInsert,
+  seqRemove,
+  seqSet,
+  setAdd,
+  setRemove,
+  type Value,
+  withElem,
+} from "../src/codegen/runtime.js";
 
 const element = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.boolean(), fc.constantFrom("a", "b"));
 
@@ -59,6 +70,46 @@ describe("updates of immutable values", () => {
         },
       ),
       { seed: 15, numRuns: 300 },
+    );
+  });
+
+  // Inserts and removals build the new array element by element (runtime.ts, insertedAt and
+  // removedAt); compared with the same operation on a copy by splice, at every position.
+  it("setAdd, setRemove, seqInsert, seqRemove, mapPut of a new key, mapRemove: as splice on a copy, the input untouched", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 9 }), { maxLength: 7 }),
+        fc.integer({ min: 0, max: 9 }),
+        fc.nat(),
+        (elems, x, at) => {
+          const set = elems.slice().sort((a, b) => a - b);
+          const before = set.slice();
+          const spliced = (s: readonly Value[], i: number, del: number, ...add: Value[]): Value[] => {
+            const c = s.slice();
+            c.splice(i, del, ...add);
+            return c;
+          };
+          const where = set.findIndex((e) => e >= x);
+          const insertAt = where < 0 ? set.length : where;
+          const has = set[insertAt] === x;
+          expect(setAdd(set, x)).toEqual(has ? set : spliced(set, insertAt, 0, x));
+          expect(setRemove(set, x)).toEqual(has ? spliced(set, insertAt, 1) : set);
+          const i = at % (set.length + 1);
+          expect(seqInsert(set, [i, x], 0)).toEqual(spliced(set, i, 0, x));
+          if (set.length > 0) {
+            const j = at % set.length;
+            expect(seqRemove(set, j, 0)).toEqual(spliced(set, j, 1));
+          }
+          const map = set.map((k) => [k, k * 2] as const);
+          const entry = [x, -1] as const;
+          expect(mapPut(map, x, -1)).toEqual(
+            has ? map.map((e) => (e[0] === x ? entry : e)) : spliced(map, insertAt, 0, entry),
+          );
+          expect(mapRemove(map, x)).toEqual(has ? spliced(map, insertAt, 1) : map);
+          expect(set).toEqual(before);
+        },
+      ),
+      { seed: 15, numRuns: 500 },
     );
   });
 });

@@ -175,6 +175,30 @@ export function withElem<T extends readonly Value[], I extends number>(t: T, i: 
 
 // ---------------------------------------------------------------- sets
 
+/**
+ * A copy of `s` with `x` inserted at `at`, or with the element at `at` left
+ * out, written element by element into an array of the final length: a
+ * quarter of the time of `slice` + `splice` on small sets (splice is generic
+ * and allocates the array of what it removed), and set inserts are a good
+ * part of what TLA+'s TwoPhase's handler does.
+ */
+function insertedAt<T>(s: readonly T[], at: number, x: T): T[] {
+  const n = s.length;
+  const c = new Array<T>(n + 1);
+  for (let j = 0; j < at; j++) c[j] = s[j]!;
+  c[at] = x;
+  for (let j = at; j < n; j++) c[j + 1] = s[j]!;
+  return c;
+}
+
+function removedAt<T>(s: readonly T[], at: number): T[] {
+  const n = s.length - 1;
+  const c = new Array<T>(n);
+  for (let j = 0; j < at; j++) c[j] = s[j]!;
+  for (let j = at; j < n; j++) c[j] = s[j + 1]!;
+  return c;
+}
+
 /** Index of `x` in sorted `s`, or -(insertion point) - 1. */
 function search(s: readonly Value[], x: Value): number {
   let lo = 0;
@@ -223,18 +247,14 @@ export function setAdd<T extends Value>(s: readonly T[], x: NoInfer<T>): readonl
   const i = search(s, x);
   if (i >= 0) return s;
   spend(s.length);
-  const c = s.slice();
-  c.splice(-i - 1, 0, x);
-  return c;
+  return insertedAt(s, -i - 1, x);
 }
 
 export function setRemove<T extends Value>(s: readonly T[], x: NoInfer<T>): readonly T[] {
   const i = search(s, x);
   if (i < 0) return s;
   spend(s.length);
-  const c = s.slice();
-  c.splice(i, 1);
-  return c;
+  return removedAt(s, i);
 }
 
 // ---------------------------------------------------------------- seqs
@@ -277,18 +297,14 @@ export function seqInsert<T extends Value>(
   const i = pair[0];
   checkIndex(s, i, site, true);
   spend(s.length);
-  const c = s.slice();
-  c.splice(i, 0, pair[1]);
-  return c;
+  return insertedAt(s, i, pair[1]);
 }
 
 /** `s -= (i)`: remove the element at position i. */
 export function seqRemove<T extends Value>(s: readonly T[], i: number, site: number): T[] {
   checkIndex(s, i, site, false);
   spend(s.length);
-  const c = s.slice();
-  c.splice(i, 1);
-  return c;
+  return removedAt(s, i);
 }
 
 export function seqHas(s: readonly Value[], x: Value): boolean {
@@ -327,9 +343,9 @@ export function mapPut<K extends Value, V extends Value>(
   const i = searchKey(m, k);
   spend(m.length);
   if (i >= 0 && m[i]![1] === v) return m as (readonly [K, V])[]; // see seqSet
+  if (i < 0) return insertedAt(m, -i - 1, [k, v] as const);
   const c = m.slice();
-  if (i >= 0) c[i] = [k, v];
-  else c.splice(-i - 1, 0, [k, v]);
+  c[i] = [k, v];
   return c;
 }
 
@@ -348,9 +364,7 @@ export function mapRemove<K extends Value, V extends Value>(
   const i = searchKey(m, k);
   if (i < 0) return m;
   spend(m.length);
-  const c = m.slice();
-  c.splice(i, 1);
-  return c;
+  return removedAt(m, i);
 }
 
 export function keys<K extends Value>(m: MapEntries<K, Value>): K[] {
