@@ -1282,18 +1282,28 @@ export class Executor implements FlContext {
   }
 
   private enqueue(from: number, to: number, event: number, payload: Payload): void {
-    const chs = this.ownChannels();
     const c = this.findChannel(from, to);
     // Messages are immutable: one shared object per event without payload.
     const msg: FlMessage = payload === null ? bareMessage(event) : { event, payload };
     if (c < 0) {
       // The base's channel when it held just this message (a message taken and sent again, as
       // TwoPhase's Step or a timer-like self-send): shared, not built and compared in finish.
-      const ch = this.baseChannelOf(from, to, msg) ?? newChannel(from, to, [msg], this.gen);
-      // An empty array may have no room (a resumed run's copy of the fork's, after the step took
-      // the only message in flight): a first element would grow it to 17 slots.
-      if (chs.length === 0) this.channels = [ch];
-      else insertAt(chs, -c - 1, ch);
+      const shared = this.baseChannelOf(from, to, msg);
+      if (this.channels.length === 0) {
+        // The base's whole list again when that was its only channel (TwoPhase's Step): nothing
+        // to build, nor for finish to compare. Otherwise a new list: an empty one is never written
+        // in place (it may be a fork's, which resume shares; and a first element would grow it
+        // to 17 slots).
+        if (shared !== null && this.base!.channels.length === 1) {
+          this.channels = this.base!.channels as FlChannel[];
+          this.channelsCopied = false;
+        } else {
+          this.channels = [shared ?? newChannel(from, to, [msg], this.gen)];
+          this.channelsCopied = true;
+        }
+        return;
+      }
+      insertAt(this.ownChannels(), -c - 1, shared ?? newChannel(from, to, [msg], this.gen));
       return;
     }
     const msgs = this.ownMessages(c);
@@ -1609,7 +1619,8 @@ export class Executor implements FlContext {
     this.machinesCopied = f.machinesCopied;
     this.monitors = f.monitorsCopied ? f.monitors.slice() : f.monitors;
     this.monitorsCopied = f.monitorsCopied;
-    this.channels = f.channelsCopied ? f.channels.slice() : f.channels;
+    // An empty list is shared: no step writes one in place (enqueue).
+    this.channels = f.channelsCopied && f.channels.length !== 0 ? f.channels.slice() : f.channels;
     this.channelsCopied = f.channelsCopied;
     this.byType = f.byTypeCopied ? f.byType.slice() : f.byType;
     this.byTypeCopied = f.byTypeCopied;
