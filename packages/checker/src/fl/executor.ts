@@ -1890,10 +1890,19 @@ export function nextChoices(
   return forced;
 }
 
-/** A copy of the first n choices for a step record: NO_CHOICES for none, one or two (the common cases) as literals. */
+/**
+ * The step records of a single choose with a small value, shared and frozen as NO_CHOICES is: a
+ * resumed fork (TwoPhase's Step) emits one per successor, and the search drops almost all of them.
+ */
+const ONE_CHOICE: readonly number[][] = Array.from({ length: 64 }, (_, v) => Object.freeze([v]) as number[]);
+
+/** The first n choices for a step record (never written): NO_CHOICES for none, ONE_CHOICE for one small value, else a copy. */
 export function choicesMade(values: readonly number[], n: number): number[] {
   if (n === 0) return NO_CHOICES;
-  if (n === 1) return [values[0]!];
+  if (n === 1) {
+    const v = values[0]!;
+    return v < ONE_CHOICE.length ? ONE_CHOICE[v]! : [v];
+  }
   if (n === 2) return [values[0]!, values[1]!];
   return values.slice(0, n);
 }
