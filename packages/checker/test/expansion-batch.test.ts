@@ -134,12 +134,28 @@ describe("batched lookups (Model.persistentStates)", () => {
     checkExhaustive(new GraphModel({ ...spec, persistentStates: false }));
     expect(touch).not.toHaveBeenCalled();
     checkExhaustive(new GraphModel({ ...spec, persistentStates: true }));
-    // Every state emitted (the initial one and each edge) is looked up once.
-    expect(touch).toHaveBeenCalledTimes(1 + 7);
+    // Every state emitted (the initial one and each edge) is looked up once, and the home slot
+    // read first, except for the two found again (4 from 2, 5 from 3): the recent-discoveries
+    // cache knows them, and their lookups do not read the table.
+    expect(touch).toHaveBeenCalledTimes(1 + 7 - 2);
+  });
+
+  it("know a state discovered lately from the recent-discoveries cache, without reading the visited set", () => {
+    const add = vi.spyOn(FingerprintSet.prototype, "add");
+    // 4 is reached from 1, 2 and 3, in that order; 5 only from 2.
+    const spec: GraphSpec = { nodeCount: 6, initial: [0], edges: [[1, 2, 3], [4], [4, 5], [4], [], []] };
+    for (const persistentStates of [false, true]) {
+      add.mockClear();
+      const result = checkExhaustive(new GraphModel({ ...spec, persistentStates }));
+      expect(result.stats.distinctStates).toBe(6);
+      expect(result.stats.generatedStates).toBe(1 + 7);
+      // Each state is added once; 4 found again twice without a lookup.
+      expect(add).toHaveBeenCalledTimes(6);
+    }
   });
 
   it("take a successor that is the state being expanded as known, without hashing or looking it up", () => {
-    const add = vi.spyOn(FingerprintSet.prototype, "add");
+    const encode = vi.spyOn(GraphModel.prototype, "encode");
     // Self-loops on both nodes, and an edge each way.
     const spec: GraphSpec = {
       nodeCount: 2,
@@ -150,12 +166,13 @@ describe("batched lookups (Model.persistentStates)", () => {
       ],
     };
     const single = checkExhaustive(new GraphModel({ ...spec, persistentStates: false }));
-    const lookedUpOneAtATime = add.mock.calls.length;
-    add.mockClear();
+    const hashedOneAtATime = encode.mock.calls.length;
+    encode.mockClear();
     const batched = checkExhaustive(new GraphModel({ ...spec, persistentStates: true }));
-    // The initial state, 0->1 and 1->0; not the three self-loops.
-    expect(lookedUpOneAtATime).toBe(6);
-    expect(add).toHaveBeenCalledTimes(3);
+    // Encoded to be hashed: the initial state, 0->1 and 1->0, not the three self-loops (one at a
+    // time, all six); and each of the two states once more, to be stored.
+    expect(hashedOneAtATime).toBe(6 + 2);
+    expect(encode).toHaveBeenCalledTimes(3 + 2);
     expect(single.stats.generatedStates).toBe(6);
     expect(batched.stats.generatedStates).toBe(6);
     expect(batched.stats.distinctStates).toBe(2);
