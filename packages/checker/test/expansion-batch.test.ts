@@ -178,6 +178,22 @@ describe("batched lookups (Model.persistentStates)", () => {
     expect(batched.stats.distinctStates).toBe(2);
   });
 
+  it("never take a self-loop's mark (0, 0) for a state the cache holds in its slot 0", () => {
+    // Node 1's fingerprint falls in the cache's slot 0, where an empty entry would be (0, 0): the
+    // batch's self-loop mark must not reach a lookup (it would be added as a new state).
+    class SlotZero extends GraphModel {
+      fingerprint(node: number, out: Uint32Array): void {
+        out[0] = node << 15;
+        out[1] = node + 1;
+      }
+    }
+    const result = checkExhaustive(
+      new SlotZero({ nodeCount: 2, initial: [0], edges: [[1], [1, 1]], persistentStates: true }),
+    );
+    expect(result.stats.distinctStates).toBe(2);
+    expect(result.stats.generatedStates).toBe(4);
+  });
+
   it("ask admit for every successor in order, self-loops included", () => {
     // A probe at its cap and a worker at its memory budget stop in admit: where they stop must not move.
     class RecordingDriver extends OneExpansion {
