@@ -4,6 +4,7 @@
 // middle of a state's successors), the result is the single-threaded one:
 // the same verdict, distinct and generated counts, depth, and a shortest
 // counterexample that replays to the failure.
+import { availableParallelism } from "node:os";
 import { describe, expect, it, vi } from "vitest";
 import type { Json, Model } from "../src/model.js";
 import type { ModelFactory } from "../src/model-factory.js";
@@ -122,8 +123,19 @@ describe("workers prepared during the probe", () => {
     // probe stops at 400 found (having expanded about 370, before the widest level) and the
     // workers do the rest.
     const args = { n: 30, expandMs: 1 };
+    const prepare = vi.spyOn(ParallelExplorer.prototype, "prepare");
     const parallel = await check(args, { workers: 2, probeStates: 400 });
-    expect(parallel.stats).toMatchObject({ distinctStates: 961, seededStates: 400, workersPrepared: true });
+    // As many threads as the cores the probe leaves are prepared (one on a 2-core machine); the
+    // others start at the hand-over, and then not every worker took a prepared model.
+    const threads = Math.max(1, availableParallelism() - 1);
+    expect(prepare).toHaveBeenCalledTimes(1);
+    expect(prepare.mock.calls[0]![1]).toBe(threads);
+    prepare.mockRestore();
+    expect(parallel.stats).toMatchObject({
+      distinctStates: 961,
+      seededStates: 400,
+      workersPrepared: threads >= 2,
+    });
     const profile = (parallel.stats as ParallelExhaustiveStats).profile;
     expect(profile.probeMs).toBeGreaterThanOrEqual(300);
     // The search's time counts the probe's: it is more than the probe and the workers' phases.
@@ -158,6 +170,19 @@ describe("workers prepared during the probe", () => {
       explorer.prepare(searched);
       const same = await explorer.check(searched);
       expect(same.stats).toMatchObject({ distinctStates: 169, workersPrepared: true });
+    } finally {
+      await explorer.close();
+    }
+  });
+
+  it("workers prepared in part: the others start with the search and build the model then", async () => {
+    const explorer = new ParallelExplorer(3);
+    try {
+      const searched = factory({ n: 12 });
+      explorer.prepare(searched, 1);
+      const result = await explorer.check(searched);
+      expect(result.stats).toMatchObject({ distinctStates: 169, workersPrepared: false });
+      expect((result.stats as ParallelExhaustiveStats).workers).toBe(3);
     } finally {
       await explorer.close();
     }

@@ -375,14 +375,16 @@ export class ParallelExplorer {
   }
 
   /**
-   * Starts the worker threads and has them build `factory`'s model now, so a
-   * search of the same factory (check) finds them ready: worker start-up
-   * overlaps whatever this thread does meanwhile (check-model.ts's probe).
+   * Starts `threads` of the worker threads (all by default) and has them
+   * build `factory`'s model now, so a search of the same factory (check)
+   * finds them ready: worker start-up overlaps whatever this thread does
+   * meanwhile (check-model.ts's probe). The others start with the search and
+   * build the model then.
    */
-  prepare(factory: ModelFactory): void {
+  prepare(factory: ModelFactory, threads = this.workers): void {
     if (this.closed || this.busy) return;
     try {
-      const handles = this.startedWorkers();
+      const handles = this.startedWorkers(Math.min(threads, this.workers));
       for (const handle of handles)
         handle.worker.postMessage({ type: "prepare", factory } satisfies ToWorker);
       this.prepared = factory;
@@ -412,12 +414,13 @@ export class ParallelExplorer {
     return null;
   }
 
-  private startedWorkers(): WorkerHandle[] {
-    if (this.handles !== null) return this.handles;
+  /** The first `count` worker threads (all by default), started now where not yet. */
+  private startedWorkers(count = this.workers): WorkerHandle[] {
+    const handles = this.handles ?? [];
+    if (handles.length >= count) return handles;
     const entry = workerEntry();
     const tsxApi = entry.typescript ? tsxEsmApiUrl() : "";
-    const handles: WorkerHandle[] = [];
-    for (let id = 0; id < this.workers; id++) {
+    for (let id = handles.length; id < count; id++) {
       const channel = new MessageChannel();
       const start: WorkerStart = { id, workers: this.workers, tablePort: channel.port2 };
       const worker = entry.typescript
