@@ -416,10 +416,11 @@ async function runExhaustive<S, Step extends Json>(
           alone = true;
           return false;
         }
-        // Only as many as the cores the probe leaves (its own is busy): more would share a core
-        // with it, and slow the probe when it then goes on alone (TwoPhase with 7 RMs: 5-7%).
-        // The others start at the hand-over.
-        startPool(n)?.prepare(factory!, Math.max(1, availableParallelism() - 1));
+        // Only as many as the cores the probe leaves free (the idle ones the default counted, or
+        // all but the probe's): more would share a core with it, and slow the probe when it then
+        // goes on alone (TwoPhase with 7 RMs: 5-7%). The others start at the hand-over.
+        const free = o.adaptWorkers ? n - 1 : availableParallelism() - 1;
+        startPool(n)?.prepare(factory!, Math.max(1, Math.min(n, free)));
         return true;
       },
       // Past the widest level, what is left is the space's tail (on TwoPhase with 7 RMs, 96,000

@@ -375,11 +375,11 @@ export class ParallelExplorer {
   }
 
   /**
-   * Starts `threads` of the worker threads (all by default) and has them
-   * build `factory`'s model now, so a search of the same factory (check)
-   * finds them ready: worker start-up overlaps whatever this thread does
-   * meanwhile (check-model.ts's probe). The others start with the search and
-   * build the model then.
+   * Starts the first `threads` worker threads (all by default) where not yet
+   * started, and has every started thread build `factory`'s model now, so a
+   * search of the same factory (check) finds them ready: worker start-up
+   * overlaps whatever this thread does meanwhile (check-model.ts's probe).
+   * Threads not started yet start with the search and build the model then.
    */
   prepare(factory: ModelFactory, threads = this.workers): void {
     if (this.closed || this.busy) return;
@@ -414,9 +414,10 @@ export class ParallelExplorer {
     return null;
   }
 
-  /** The first `count` worker threads (all by default), started now where not yet. */
+  /** The worker threads started so far, at least the first `count` (all by default): started now where not yet. */
   private startedWorkers(count = this.workers): WorkerHandle[] {
-    const handles = this.handles ?? [];
+    // Kept as they start: a constructor that throws halfway leaves the started ones to terminateAll.
+    const handles = (this.handles ??= []);
     if (handles.length >= count) return handles;
     const entry = workerEntry();
     const tsxApi = entry.typescript ? tsxEsmApiUrl() : "";
@@ -447,7 +448,6 @@ export class ParallelExplorer {
       });
       handles.push(handle);
     }
-    this.handles = handles;
     return handles;
   }
 
