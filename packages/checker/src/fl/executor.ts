@@ -549,10 +549,7 @@ export class Executor implements FlContext {
       else if (this.cfg.machines[m.type]!.receives.length === 0) {
         if (mayFork) this.armFork(to);
         this.machineHandle(to, m, msg.event, msg.payload);
-        if (this.forked !== null && this.forkMachine === -2) {
-          this.forkMachine = -1;
-          return FORKED;
-        }
+        if (this.forkedRun()) return FORKED;
       } else this.deliverTo(to, m, msg.event, msg.payload);
       return { kind: "state", state: this.finish() };
     } catch (e) {
@@ -570,6 +567,13 @@ export class Executor implements FlContext {
     this.forkMachine = id;
     this.forked = null;
     if (this.counted.length !== 0) this.counted.length = 0;
+  }
+
+  /** The armed run's first handler forked (tookFork): it ends there, and FlModel.runAll resumes it. */
+  private forkedRun(): boolean {
+    if (this.forked === null || this.forkMachine !== -2) return false;
+    this.forkMachine = -1;
+    return true;
   }
 
   /** `mayFork` (runDeliver too): the run may fork, returning FORKED (FlModel.runAll resumes it). */
@@ -595,10 +599,7 @@ export class Executor implements FlContext {
       const m = this.ownMachine(id);
       if (mayFork && this.cfg.machines[m.type]!.receives.length === 0) this.armFork(id);
       this.run(id, m, TIMER_RUN - timer, null, null);
-      if (this.forked !== null && this.forkMachine === -2) {
-        this.forkMachine = -1;
-        return FORKED;
-      }
+      if (this.forkedRun()) return FORKED;
       return { kind: "state", state: this.finish() };
     } catch (e) {
       return this.caught(e);

@@ -96,11 +96,10 @@ export function buildOwnerTable(
     const deferred = new Uint8Array(ir.events.length);
     for (const h of s.handlers) {
       const ev = eventIndex.get(h.event)!;
+      const name = handlerFunctionName(owner.name, s.name, h.event);
       if (h.kind === "do") {
-        const name = handlerFunctionName(owner.name, s.name, h.event);
         on[ev] = { kind: H_DO, fn: fn(name, h.action), forks: forks(name), target: -1, span: h.span };
       } else {
-        const name = handlerFunctionName(owner.name, s.name, h.event);
         on[ev] = {
           kind: H_GOTO,
           fn: fn(name, h.with),

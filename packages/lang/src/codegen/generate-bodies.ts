@@ -48,7 +48,7 @@ import {
   typeRef,
   variable,
 } from "./code-tree.js";
-import { type ForkSite, findForkSite } from "./fork-site.js";
+import { type ChooseExpr, type ForkSite, findForkSite } from "./fork-site.js";
 import { type Declarations, where } from "./generate-declarations.js";
 import {
   entryFunctionName,
@@ -450,14 +450,11 @@ export class BodyGenerator {
   private forkStatement(s: IrStmt, scope: Scope): Stmt[] {
     const forking = this.forking!;
     const choose = forking.site.choose;
-    const site = this.site(choose.span);
-    this.chooseTypes[this.sites.length - 1] = choose.type;
+    const site = this.chooseSite(choose);
     const out: Stmt[] = [];
     const arg = choose.mode === "bool" || choose.arg === null ? null : this.expr(choose.arg, scope);
     if (!this.forks) {
-      if (arg === null) forking.value = ctxCall("chooseBool", [site]);
-      else if (choose.mode === "int") forking.value = ctxCall("choose", [arg, site]);
-      else forking.value = rtCall("chooseIn", [id("ctx"), arg, bool(choose.arg!.type.kind === "map"), site]);
+      forking.value = this.plainChoose(choose, arg, site);
       return this.stmtAsWritten(s, scope);
     }
     let count: Expr;
@@ -476,6 +473,20 @@ export class BodyGenerator {
     forking.value = this.chosenValue(forking.site);
     out.push(...this.stmtAsWritten(s, scope));
     return out;
+  }
+
+  /** A choose's site, its type noted for the step labels. */
+  private chooseSite(e: ChooseExpr): Expr {
+    const site = this.site(e.span);
+    this.chooseTypes[this.sites.length - 1] = e.type;
+    return site;
+  }
+
+  /** A choose run where it stands, given its argument's code (null for a bool choose). */
+  private plainChoose(e: ChooseExpr, arg: Expr | null, site: Expr): Expr {
+    if (arg === null) return ctxCall("chooseBool", [site]);
+    if (e.mode === "int") return ctxCall("choose", [arg, site]);
+    return rtCall("chooseIn", [id("ctx"), arg, bool(e.arg!.type.kind === "map"), site]);
   }
 
   /** What the fork's choose yields, from the index chosen (the same code in the action and its resume function). */
@@ -1061,16 +1072,12 @@ export class BodyGenerator {
         if (this.forking !== null && e === this.forking.site.choose && this.forking.value !== null) {
           return this.forking.value;
         }
-        const site = this.site(e.span);
-        this.chooseTypes[this.sites.length - 1] = e.type;
-        if (e.mode === "bool" || e.arg === null) return ctxCall("chooseBool", [site]);
-        if (e.mode === "int") return ctxCall("choose", [this.expr(e.arg, scope), site]);
-        return rtCall("chooseIn", [
-          id("ctx"),
-          this.expr(e.arg, scope),
-          bool(e.arg.type.kind === "map"),
+        const site = this.chooseSite(e);
+        return this.plainChoose(
+          e,
+          e.mode === "bool" || e.arg === null ? null : this.expr(e.arg, scope),
           site,
-        ]);
+        );
       }
       case "unary": {
         const operand = this.expr(e.operand, scope);
