@@ -254,8 +254,12 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
       const hi = fingerprints[2 * i]!;
       const lo = fingerprints[2 * i + 1]!;
       const r = (hi & (RECENT_SLOTS - 1)) << 1;
-      // Known from the cache: lookUp will not read the table.
-      if (recent[r] !== hi || recent[r + 1] !== lo) touched ^= visited.touch(hi, lo);
+      if (recent[r] === hi && recent[r + 1] === lo) {
+        // Known from the cache: marked as a self-loop is (the batch is never an ample set, where
+        // a known successor may be a revisit), so it is admitted in its turn and not looked up.
+        fingerprints[2 * i] = 0;
+        fingerprints[2 * i + 1] = 0;
+      } else touched ^= visited.touch(hi, lo);
     }
     this.touched ^= touched;
     const states = batch.states;
@@ -264,6 +268,7 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
       for (; i < n && this.accepting; i++) {
         const hi = fingerprints[2 * i]!;
         const lo = fingerprints[2 * i + 1]!;
+        // (0, 0): a successor known already (the state being expanded, or one the cache holds).
         if (hi === 0 && lo === 0) this.admit();
         else this.lookUp(states[i]!, batch.refs[i]!, hi, lo);
       }
