@@ -411,6 +411,15 @@ describe("checkExhaustiveParallel: errors", () => {
     expect((await two.check(factory("createGraphModel", chain as unknown as Json))).kind).toBe("pass");
   });
 
+  it("stops at the timeout while the workers still build the model, and says so", async () => {
+    const result = await two.check(faulty("slow-build", 60_000, chain), { timeoutMs: 100 });
+    expect(result).toMatchObject({ kind: "bounded", reason: "timeout" });
+    expect(result.kind === "bounded" && result.message).toMatch(
+      /while the worker threads were building the model/,
+    );
+    expect((await two.check(factory("createGraphModel", chain as unknown as Json))).kind).toBe("pass");
+  });
+
   it("reports unusable factories and options as errors", async () => {
     expect(await two.check(factory("createNothing", null))).toMatchObject({
       kind: "error",

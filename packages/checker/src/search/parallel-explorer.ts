@@ -38,7 +38,8 @@
 // Workers are kept between searches by a ParallelExplorer (a pool);
 // checkExhaustiveParallel starts one for a single search. A worker exception
 // or crash ends the search with kind "error"; workers that do not come back
-// (a crash, or a step still running 2 s after the timeout) are terminated.
+// (a crash, a step still running 2 s after the timeout, a model still being
+// built at the timeout) are terminated.
 import { createRequire } from "node:module";
 import { totalmem } from "node:os";
 import { pathToFileURL } from "node:url";
@@ -244,8 +245,19 @@ class WorkerFailure extends Error {
   }
 }
 
-/** The workers did not come back after the timeout (a model step that never returns). */
-class StuckWorkers extends WorkerFailure {}
+/**
+ * The workers did not come back after the timeout: a model step that never
+ * returns, or (`building`) a model still being built when the timeout passed.
+ */
+class StuckWorkers extends WorkerFailure {
+  constructor(readonly building: boolean) {
+    super(
+      building ? "workers still building the model at the timeout" : "workers did not stop after the timeout",
+      undefined,
+      null,
+    );
+  }
+}
 
 /** onProgress threw between two barriers: the caller gets the exception. */
 class CallbackFailure extends WorkerFailure {
@@ -304,6 +316,8 @@ class LinkReader extends ParentLinkTable {
 
 /** The messages of one phase (model build, initial states or a level) until every worker is done. */
 interface Phase {
+  /** The "run" phase: the workers are building the model (they answer "ready"). */
+  startUp: boolean;
   active: Set<number>;
   done: Map<number, LevelDone | null>;
   paused: Map<number, number>;
@@ -680,7 +694,7 @@ class ParallelRun {
       if (!(error instanceof WorkerFailure)) throw error;
       this.abortWorkers();
       if (error instanceof CallbackFailure) throw error.thrown;
-      if (error instanceof StuckWorkers) return this.stuck();
+      if (error instanceof StuckWorkers) return this.stuck(error.building);
       return this.error(error.message, error, error.stateRef);
     } finally {
       if (ticker !== undefined) clearInterval(ticker);
@@ -837,6 +851,7 @@ class ParallelRun {
     const startUp = message.type === "run";
     const answered = new Promise<ChunkRef[]>((resolve, reject) => {
       const phase: Phase = {
+        startUp,
         active: new Set(active),
         done: new Map(),
         paused: new Map(),
@@ -1070,12 +1085,17 @@ class ParallelRun {
     if (phase === null) return;
     if (this.processOverBudget()) this.stopForProcessMemory();
     if (this.timeoutReached()) {
+      // A thread building the model cannot see the stop flag either, and has nothing to hand back.
+      if (phase.startUp) {
+        phase.reject(new StuckWorkers(true));
+        return;
+      }
       const now = performance.now();
       this.timeoutStopAt ??= now;
       // A worker inside a model step that never returns cannot see the stop flag
       // (while the table grows, workers see it once the growth is complete).
       if (now - this.timeoutStopAt >= STUCK_GRACE_MS && phase.growing === null) {
-        phase.reject(new StuckWorkers("workers did not stop after the timeout", undefined, null));
+        phase.reject(new StuckWorkers(false));
         return;
       }
     }
@@ -1088,14 +1108,15 @@ class ParallelRun {
   }
 
   /** The timeout passed and some worker never came back: it was terminated. */
-  private stuck(): CheckResult<ParallelExhaustiveStats> {
+  private stuck(building: boolean): CheckResult<ParallelExhaustiveStats> {
     return {
       kind: "bounded",
       reason: "timeout",
       stats: this.stats(),
-      message:
-        `the timeout passed and a worker did not stop within ${STUCK_GRACE_MS / 1000} s ` +
-        "(a model step may not terminate); the workers were terminated",
+      message: building
+        ? "the timeout passed while the worker threads were building the model; they were terminated"
+        : `the timeout passed and a worker did not stop within ${STUCK_GRACE_MS / 1000} s ` +
+          "(a model step may not terminate); the workers were terminated",
     };
   }
 

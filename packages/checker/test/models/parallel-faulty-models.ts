@@ -21,7 +21,9 @@ export type Fault =
   /** A worker thread emits a failing step from `at` that the coordinator's instance does not. */
   | "nondeterministic"
   /** Not a fault: each expansion in a worker thread takes `at` microseconds, so every worker gets work. */
-  | "slow";
+  | "slow"
+  /** Building the model takes `at` milliseconds in a worker thread (a large model's compile). */
+  | "slow-build";
 
 export interface FaultyArgs {
   fault: Fault;
@@ -93,6 +95,12 @@ class FaultyGraphModel extends GraphModel {
 /** Builds a graph model with one fault: args { fault, at, graph }. */
 export function createFaultyModel(args: Json): Model<number, GraphStep> {
   const { fault, at, graph } = args as unknown as FaultyArgs;
+  if (fault === "slow-build" && !isMainThread) {
+    const until = performance.now() + at;
+    while (performance.now() < until) {
+      // Busy: a long build that cannot see the stop flag.
+    }
+  }
   return new FaultyGraphModel(graph, fault, at);
 }
 
