@@ -231,6 +231,8 @@ const TICK_MS = 25;
 /** How long workers may take to notice the timeout before they are terminated. */
 const STUCK_GRACE_MS = 2_000;
 const MAX_WORKERS = 256;
+/** States per parent-link chunk. */
+const LINK_CHUNK = 1 << LINK_CHUNK_BITS;
 /** How long the coordinator blocks for the workers' last slices of a rehash before it waits for their message. */
 const REHASH_WAIT_MS = 1_000;
 
@@ -630,8 +632,9 @@ class ParallelRun {
     }
     const control = this.control;
     control[BEST_LENGTH] = NO_LENGTH;
-    if (this.options.continueFrom !== undefined) this.seedFrom(this.options.continueFrom);
-    this.configureTable();
+    const probe = this.options.continueFrom;
+    // Worker 0 numbers its own states from the link chunk after the probe's (its run config says so).
+    if (probe !== undefined) this.firstLocal = Math.ceil(probe.distinct / LINK_CHUNK) * LINK_CHUNK;
     let ticker: ReturnType<typeof setInterval> | undefined;
     const signal = this.options.signal;
     const onAbort = () => {
@@ -648,7 +651,12 @@ class ParallelRun {
       }
       // Always: the tick also samples the process's memory (the budget bounds the whole process).
       ticker = setInterval(() => this.tick(), Math.min(TICK_MS, this.options.progressIntervalMs ?? 250));
-      await this.runPhase(this.allWorkers(), { type: "run", config: this.runConfig() });
+      // The threads start (those not prepared) and build their models while this one takes in the
+      // probe's states: they touch the table and the counters only from the first level on.
+      const started = this.runPhase(this.allWorkers(), { type: "run", config: this.runConfig() });
+      if (probe !== undefined) this.seedFrom(probe);
+      this.configureTable();
+      await started;
       let frontier: ChunkRef[];
       let depth = 0;
       // A probe's states of the level after the one it was expanding: they join the next frontier.
@@ -741,8 +749,6 @@ class ParallelRun {
     this.deepest = c.deepest;
     this.completedDepth = c.completedDepth;
     if (c.cutOffByDepth) this.cutOffByDepth = true;
-    const chunkSize = 1 << LINK_CHUNK_BITS;
-    this.firstLocal = Math.ceil(c.distinct / chunkSize) * chunkSize;
     this.distinctBy[0] = this.firstLocal;
     Atomics.store(this.control, DISTINCT, c.distinct);
     const workers = this.workerCount;
