@@ -301,6 +301,26 @@ describe("checkExhaustiveParallel: bounds", () => {
     expect(result.stats!.distinctStates).toBeLessThan(10 * 2 ** 10);
   });
 
+  it("stops at the timeout in the search, once the workers run (injected clock)", async () => {
+    // The clock stands still until a barrier reports states: the timeout passes in a level, not in
+    // the workers' start (which the test above may reach: its clock runs from the start).
+    let clock = 0;
+    let running = false;
+    const result = await two.check(factory("createRingModel", { n: 10, allowPass: true }), {
+      timeoutMs: 5_000,
+      now: () => (running ? (clock += 1_000) : clock),
+      progressIntervalMs: 1,
+      progressEveryStates: 1,
+      onProgress: (progress) => {
+        if (progress.distinctStates > 0) running = true;
+      },
+    });
+    expect(result).toMatchObject({ kind: "bounded", reason: "timeout" });
+    expect(result.kind === "bounded" ? (result.message ?? "") : "").not.toMatch(/building|did not stop/);
+    expect(result.stats!.distinctStates).toBeGreaterThan(0);
+    expect(result.stats!.distinctStates).toBeLessThan(10 * 2 ** 10);
+  });
+
   it("stops with reason memory when the visited table is full at the budget", async () => {
     // 1.25 MiB: the table may take 640 KiB (81,920 slots: 69,632 states at 0.85 load) of the 90,000
     // states; parent links (at most 6 x 64 KiB) and small frontier chunks fit in the rest.
@@ -415,7 +435,7 @@ describe("checkExhaustiveParallel: errors", () => {
     const result = await two.check(faulty("slow-build", 60_000, chain), { timeoutMs: 100 });
     expect(result).toMatchObject({ kind: "bounded", reason: "timeout" });
     expect(result.kind === "bounded" && result.message).toMatch(
-      /while the worker threads were building the model/,
+      /while a worker thread was still building the model/,
     );
     expect((await two.check(factory("createGraphModel", chain as unknown as Json))).kind).toBe("pass");
   });

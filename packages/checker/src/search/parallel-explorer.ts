@@ -521,6 +521,8 @@ class ParallelRun {
   workersIdle = false;
   /** Real time (not the injectable clock) at which workers were told to stop for the timeout. */
   private timeoutStopAt: number | null = null;
+  /** A tick saw the timeout while the workers were still building the model. */
+  private timeoutSeenAtStartUp = false;
   private readonly rehashWaitMs: number;
   /** Why the process's memory stopped the search (stopForProcessMemory), if it did. */
   private memoryMessage: string | null = null;
@@ -654,6 +656,8 @@ class ParallelRun {
       // The threads start (those not prepared) and build their models while this one takes in the
       // probe's states: they touch the table and the counters only from the first level on.
       const started = this.runPhase(this.allWorkers(), { type: "run", config: this.runConfig() });
+      // Awaited below; should seeding throw, a failure settling it later is not an unhandled rejection.
+      started.catch(() => {});
       if (probe !== undefined) this.seedFrom(probe);
       this.configureTable();
       await started;
@@ -1092,8 +1096,14 @@ class ParallelRun {
     if (this.processOverBudget()) this.stopForProcessMemory();
     if (this.timeoutReached()) {
       // A thread building the model cannot see the stop flag either, and has nothing to hand back.
+      // Stopped a tick later, not at once: "ready" answers that came while this thread was busy
+      // (taking in the probe's states) are read in between, and end the phase if all are in.
       if (phase.startUp) {
-        phase.reject(new StuckWorkers(true));
+        if (this.timeoutSeenAtStartUp) {
+          // Not every worker took a model built before the search (the stat says so).
+          this.allPrepared = false;
+          phase.reject(new StuckWorkers(true));
+        } else this.timeoutSeenAtStartUp = true;
         return;
       }
       const now = performance.now();
@@ -1120,7 +1130,7 @@ class ParallelRun {
       reason: "timeout",
       stats: this.stats(),
       message: building
-        ? "the timeout passed while the worker threads were building the model; they were terminated"
+        ? "the timeout passed while a worker thread was still building the model; the workers were terminated"
         : `the timeout passed and a worker did not stop within ${STUCK_GRACE_MS / 1000} s ` +
           "(a model step may not terminate); the workers were terminated",
     };
