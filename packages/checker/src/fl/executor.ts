@@ -1290,21 +1290,21 @@ export class Executor implements FlContext {
       // The base's channel when it held just this message (a message taken and sent again, as
       // TwoPhase's Step or a timer-like self-send): shared, not built and compared in finish.
       const shared = this.baseChannelOf(from, to, msg);
-      if (this.channels.length === 0) {
+      if (shared !== null && this.channels.length === 0 && this.base!.channels.length === 1) {
         // The base's whole list again when that was its only channel (TwoPhase's Step): nothing
-        // to build, nor for finish to compare. Otherwise a new list: an empty one is never written
-        // in place (it may be a fork's, which resume shares; and a first element would grow it
-        // to 17 slots).
-        if (shared !== null && this.base!.channels.length === 1) {
-          this.channels = this.base!.channels as FlChannel[];
-          this.channelsCopied = false;
-        } else {
-          this.channels = [shared ?? newChannel(from, to, [msg], this.gen)];
-          this.channelsCopied = true;
-        }
+        // to build, nor for finish to compare.
+        this.channels = this.base!.channels as FlChannel[];
+        this.channelsCopied = false;
         return;
       }
-      insertAt(this.ownChannels(), -c - 1, shared ?? newChannel(from, to, [msg], this.gen));
+      const ch = shared ?? newChannel(from, to, [msg], this.gen);
+      if (this.channels.length !== 0) insertAt(this.ownChannels(), -c - 1, ch);
+      else {
+        // A new list: an empty one is never written in place (it may be a fork's, which resume
+        // shares; and a first element would grow it to 17 slots).
+        this.channels = [ch];
+        this.channelsCopied = true;
+      }
       return;
     }
     const msgs = this.ownMessages(c);

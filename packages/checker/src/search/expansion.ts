@@ -45,6 +45,11 @@ const BATCH = 64;
  */
 const RECENT_SLOTS = 1 << 15;
 
+/** Where fingerprint (hi, lo) sits in Expansion.recent: the index of its hi word (lo follows). */
+function recentSlot(hi: number): number {
+  return (hi & (RECENT_SLOTS - 1)) << 1;
+}
+
 /** Expansion.expandingState when no state's successors are being emitted: no model state is it (a null one may be). */
 const NOT_EXPANDING: unique symbol = Symbol("not expanding");
 
@@ -253,7 +258,7 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
     for (let i = 0; i < n; i++) {
       const hi = fingerprints[2 * i]!;
       const lo = fingerprints[2 * i + 1]!;
-      const r = (hi & (RECENT_SLOTS - 1)) << 1;
+      const r = recentSlot(hi);
       if (recent[r] === hi && recent[r + 1] === lo) {
         // Known from the cache: marked as a self-loop is (the batch is never an ample set, where
         // a known successor may be a revisit), so it is admitted in its turn and not looked up.
@@ -287,7 +292,7 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
   private lookUp(state: S, ref: number, hi: number, lo: number): void {
     if (!this.admit()) return;
     const recent = this.recent;
-    const r = (hi & (RECENT_SLOTS - 1)) << 1;
+    const r = recentSlot(hi);
     if ((recent[r] === hi && recent[r + 1] === lo) || !this.visited.add(hi, lo)) {
       // Known one level deeper (found from this level): not an edge that can close a cycle.
       if (this.ample && !this.nextLevel!.has(hi, lo)) this.revisited = true;
