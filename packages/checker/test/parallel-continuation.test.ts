@@ -32,6 +32,17 @@ function preparesSent() {
   return { spy, count };
 }
 
+/** What `run` gives, and how many "prepare" messages were sent to worker threads while it ran. */
+async function countingPrepares<T>(run: () => Promise<T>): Promise<[T, number]> {
+  const prepared = preparesSent();
+  try {
+    const value = await run();
+    return [value, prepared.count()];
+  } finally {
+    prepared.spy.mockRestore();
+  }
+}
+
 /** checkModel's result on the counters model of `args`: one thread with `workers: 1`, else with its factory for workers. */
 async function check(args: Json, options: CheckModelOptions): Promise<CheckResult> {
   const model = createCoreCountersModel(args);
@@ -132,15 +143,7 @@ describe("workers prepared during the probe", () => {
     // probe stops at 400 found (having expanded about 370, before the widest level) and the
     // workers do the rest.
     const args = { n: 30, expandMs: 1 };
-    const prepared = preparesSent();
-    let parallel: CheckResult;
-    let prepares: number;
-    try {
-      parallel = await check(args, { workers: 2, probeStates: 400 });
-      prepares = prepared.count();
-    } finally {
-      prepared.spy.mockRestore();
-    }
+    const [parallel, prepares] = await countingPrepares(() => check(args, { workers: 2, probeStates: 400 }));
     // Threads for the cores the probe leaves (one on a 2-core machine) were told to build the
     // model; the other started at the hand-over, and then not every worker took a prepared model.
     const threads = Math.max(1, Math.min(2, availableParallelism() - 1));
@@ -184,6 +187,35 @@ describe("workers prepared during the probe", () => {
       explorer.prepare(searched);
       const same = await explorer.check(searched);
       expect(same.stats).toMatchObject({ distinctStates: 169, workersPrepared: true });
+    } finally {
+      await explorer.close();
+    }
+  });
+
+  it("a timeout while the coordinator takes in the probe's states finds the prepared workers ready", async () => {
+    // The threads answer "ready" while the coordinator seeds 60,000 states; its tick comes due
+    // meanwhile and, from the event loop's check phase (where a probe hands over: it yields with
+    // setImmediate), runs before those answers are read. It must not take them for threads still
+    // building the model (parallel-explorer.ts, tick).
+    const args = { n: 300 };
+    const model = createCoreCountersModel(args);
+    const probe = await probeExhaustiveAsync(model, { maxStates: 60_000 });
+    if (probe.continuation === null) throw new Error(`the probe ended: ${probe.result.kind}`);
+    const explorer = new ParallelExplorer(2);
+    const searched = factory(args);
+    try {
+      explorer.prepare(searched);
+      await new Promise((resolve) => setTimeout(resolve, 2_000)); // the threads build the model
+      await new Promise((resolve) => setImmediate(resolve));
+      const result = await explorer.check(searched, {
+        continueFrom: probe.continuation,
+        model: model as Model<unknown, Json>,
+        timeoutMs: 1,
+        progressIntervalMs: 2,
+      });
+      expect(result).toMatchObject({ kind: "bounded", reason: "timeout" });
+      expect(result.kind === "bounded" ? (result.message ?? "") : "").not.toMatch(/building/);
+      expect(result.stats).toMatchObject({ seededStates: 60_000, workersPrepared: true });
     } finally {
       await explorer.close();
     }
@@ -239,15 +271,9 @@ describe("the probe decides how many workers go on", () => {
       return 2;
     };
     // A cap of 200 is reached while the levels still grow (the widest, 21 states, ends at 231).
-    const prepared = preparesSent();
-    let result: CheckResult;
-    let prepares: number;
-    try {
-      result = await check(args, { workers: 4, adaptWorkers: rule, probeStates: 200 });
-      prepares = prepared.count();
-    } finally {
-      prepared.spy.mockRestore();
-    }
+    const [result, prepares] = await countingPrepares(() =>
+      check(args, { workers: 4, adaptWorkers: rule, probeStates: 200 }),
+    );
     expect(decided).toEqual([4]);
     expect(result.stats).toMatchObject({ distinctStates: 441, workers: 2, seededStates: 200 });
     // Two workers on the one core the rule found free besides the probe's: one prepared during
