@@ -1,0 +1,392 @@
+// Operations on a state's canonical encoding (codec.ts) in place: the first
+// part of ADR 0015's step 1, a back end whose successors are computed on the
+// encoded bytes instead of on copy-on-write objects. What code running on
+// bytes needs: read and write scalars where they lie, read, add to and remove
+// from collections of scalars, and take messages from and put them on
+// channels, each leaving exactly the bytes StateCodec.encode would write for
+// the changed state (the tests compare them, value by value, with the codec).
+//
+// Hand-written rather than taken from a library: this is the hot path the
+// back end exists for, and its format is the codec's own.
+//
+// Scalars (int, bool, enum, machine and event ids) are all one unsigned
+// varint in the encoding: an int zigzagged, a bool as 0 or 1 (one byte, which
+// reads as the same varint), an enum as its ordinal, an id plus one. A
+// collection of scalars is its length then its elements; a set's elements are
+// in the order of their values (runtime.ts `compare`), which for every scalar
+// kind but int is the order of the raw varints.
+
+/** How a scalar's value is stored as an unsigned varint. */
+export const ScalarKind = {
+  /** Zigzag: 0, -1, 1, -2, ... as 0, 1, 2, 3, ... */
+  Int: 0,
+  /** As is: enums' ordinals, bools as 0 and 1. */
+  Plain: 1,
+  /** Plus one: machine and event ids (-1, none, as 0). */
+  Id: 2,
+} as const;
+export type ScalarKind = (typeof ScalarKind)[keyof typeof ScalarKind];
+
+/** The raw varint that stores `v`. */
+export function toRaw(kind: ScalarKind, v: number): number {
+  if (kind === ScalarKind.Int) return ((v << 1) ^ (v >> 31)) >>> 0;
+  return kind === ScalarKind.Id ? v + 1 : v;
+}
+
+/** The value a raw varint stores. */
+export function fromRaw(kind: ScalarKind, raw: number): number {
+  if (kind === ScalarKind.Int) return (raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2) | 0;
+  return kind === ScalarKind.Id ? raw - 1 : raw;
+}
+
+/** The varint at `p` (below 2^32, as the codec writes them). */
+export function uintAt(b: Uint8Array, p: number): number {
+  const b0 = b[p]!;
+  if (b0 < 0x80) return b0;
+  let v = b0 & 0x7f;
+  let shift = 7;
+  for (;;) {
+    const x = b[++p]!;
+    v += (x & 0x7f) * 2 ** shift;
+    if (x < 0x80) return v;
+    shift += 7;
+  }
+}
+
+/** Where the varint at `p` ends. */
+export function uintEnd(b: Uint8Array, p: number): number {
+  while (b[p]! >= 0x80) p++;
+  return p + 1;
+}
+
+/** Bytes the varint of `v` takes. */
+export function uintSize(v: number): number {
+  let n = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
+}
+
+/** Writes the varint of `v` at `p` (the room is there); returns where it ends. */
+export function writeUint(b: Uint8Array, p: number, v: number): number {
+  while (v >= 0x80) {
+    b[p++] = (v & 0x7f) | 0x80;
+    v = Math.floor(v / 128);
+  }
+  b[p++] = v;
+  return p;
+}
+
+/** Where the `count` varints from `p` end. */
+export function uintsEnd(b: Uint8Array, p: number, count: number): number {
+  for (let i = 0; i < count; i++) {
+    while (b[p]! >= 0x80) p++;
+    p++;
+  }
+  return p;
+}
+
+/** Where the collection of scalars at `p` (its length, then its elements) ends. */
+export function scalarsEnd(b: Uint8Array, p: number): number {
+  const n = uintAt(b, p);
+  return uintsEnd(b, uintEnd(b, p), n);
+}
+
+/**
+ * A state being built: a copy of its parent's encoding that a step rewrites
+ * in place. Growing or shrinking a part moves every byte after it, so callers
+ * that keep offsets past a change add `resize`'s delta to them.
+ */
+export class ScratchState {
+  buf: Uint8Array;
+  len = 0;
+
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(capacity);
+  }
+
+  /** Starts from `src`'s bytes [from, to). */
+  load(src: Uint8Array, from = 0, to = src.length): void {
+    const n = to - from;
+    if (n > this.buf.length) this.buf = new Uint8Array(Math.max(2 * this.buf.length, n));
+    const buf = this.buf;
+    if (n < 64) for (let i = 0; i < n; i++) buf[i] = src[from + i]!;
+    else buf.set(src.subarray(from, to));
+    this.len = n;
+  }
+
+  /** A copy of the bytes as they are (a fork: each chosen value goes on from them). */
+  private saved = new Uint8Array(0);
+  private savedLen = 0;
+
+  save(): void {
+    const n = this.len;
+    if (this.saved.length < n) this.saved = new Uint8Array(this.buf.length);
+    const from = this.buf;
+    const to = this.saved;
+    for (let i = 0; i < n; i++) to[i] = from[i]!;
+    this.savedLen = n;
+  }
+
+  /** Back to the bytes of the last `save`. */
+  restore(): void {
+    const n = this.savedLen;
+    if (this.buf.length < n) this.buf = new Uint8Array(this.saved.length);
+    const from = this.saved;
+    const to = this.buf;
+    for (let i = 0; i < n; i++) to[i] = from[i]!;
+    this.len = n;
+  }
+
+  /** The bytes so far, as a new array (a state that outlives the scratch). */
+  copy(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
+
+  /** Makes bytes [at, at + oldSize) take newSize bytes, moving the rest; returns newSize - oldSize. */
+  resize(at: number, oldSize: number, newSize: number): number {
+    const delta = newSize - oldSize;
+    if (delta === 0) return 0;
+    const tail = at + oldSize;
+    if (this.len + delta > this.buf.length) {
+      const grown = new Uint8Array(Math.max(2 * this.buf.length, this.len + delta));
+      grown.set(this.buf.subarray(0, this.len));
+      this.buf = grown;
+    }
+    const buf = this.buf;
+    if (this.len - tail < 32) {
+      if (delta > 0) for (let i = this.len - 1; i >= tail; i--) buf[i + delta] = buf[i]!;
+      else for (let i = tail; i < this.len; i++) buf[i + delta] = buf[i]!;
+    } else buf.copyWithin(tail + delta, tail, this.len);
+    this.len += delta;
+    return delta;
+  }
+
+  /** Writes the varint of `v` over the varint at `p`; returns the change in size. */
+  setUint(p: number, v: number): number {
+    const old = uintEnd(this.buf, p) - p;
+    const delta = this.resize(p, old, uintSize(v));
+    writeUint(this.buf, p, v);
+    return delta;
+  }
+}
+
+/** Outcome of an index out of range: the object runtime reports it (the back end hands the step over). */
+export const OUT_OF_RANGE = -1;
+
+/**
+ * Where element `i` of the collection at `p` starts, or OUT_OF_RANGE.
+ * Elements of one byte each (enums below 128, bools) are found without a scan.
+ */
+export function elementAt(b: Uint8Array, p: number, i: number): number {
+  const n = uintAt(b, p);
+  if (!(i >= 0 && i < n)) return OUT_OF_RANGE;
+  const first = uintEnd(b, p);
+  return uintsEnd(b, first, i);
+}
+
+/**
+ * elementAt for a collection whose elements take one byte each (bools, and
+ * enums of fewer than 128 members, whose ordinals are one-byte varints):
+ * no scan when the length is one byte too.
+ */
+export function byteElementAt(b: Uint8Array, p: number, i: number): number {
+  const n = b[p]!;
+  if (n >= 0x80) return elementAt(b, p, i);
+  return i >= 0 && i < n ? p + 1 + i : OUT_OF_RANGE;
+}
+
+/** Element `i` of the sequence at `p`; the caller checked the index (`elementAt`). */
+export function seqGet(b: Uint8Array, p: number, i: number, kind: ScalarKind): number {
+  return fromRaw(kind, uintAt(b, elementAt(b, p, i)));
+}
+
+/** `s[i] = v` for the sequence at `p`; returns the change in size, or OUT_OF_RANGE - 1 (never a size change) when i is out of range. */
+export function seqSet(s: ScratchState, p: number, i: number, v: number, kind: ScalarKind): number {
+  const at = elementAt(s.buf, p, i);
+  if (at === OUT_OF_RANGE) return SEQ_SET_OUT_OF_RANGE;
+  return s.setUint(at, toRaw(kind, v));
+}
+
+/** seqSet's answer for an index out of range. */
+export const SEQ_SET_OUT_OF_RANGE = -(2 ** 31);
+
+/** Whether the collection at `p` holds `v` (a sequence or a set: a scan). */
+export function collectionHas(b: Uint8Array, p: number, v: number, kind: ScalarKind): boolean {
+  const raw = toRaw(kind, v);
+  const n = uintAt(b, p);
+  let q = uintEnd(b, p);
+  for (let i = 0; i < n; i++) {
+    const x = b[q]!;
+    if (x < 0x80) {
+      if (x === raw) return true;
+      q++;
+    } else {
+      if (uintAt(b, q) === raw) return true;
+      q = uintEnd(b, q);
+    }
+  }
+  return false;
+}
+
+/**
+ * Where `v` is or would go in the set at `p`: its offset, with `setFound`
+ * telling which. (Module state, so the hot path allocates nothing.)
+ */
+let setFound = false;
+
+function setPosition(b: Uint8Array, p: number, v: number, kind: ScalarKind): number {
+  const n = uintAt(b, p);
+  let q = uintEnd(b, p);
+  const raw = toRaw(kind, v);
+  for (let i = 0; i < n; i++) {
+    const x = uintAt(b, q);
+    if (x === raw) {
+      setFound = true;
+      return q;
+    }
+    if (greater(kind, x, raw)) break;
+    q = uintEnd(b, q);
+  }
+  setFound = false;
+  return q;
+}
+
+/** Whether the element stored as `x` sorts after the one stored as `raw` (runtime.ts `compare` on their values). */
+function greater(kind: ScalarKind, x: number, raw: number): boolean {
+  return kind === ScalarKind.Int ? fromRaw(kind, x) > fromRaw(kind, raw) : x > raw;
+}
+
+/** `s += (v)` for the set at `p`; returns the change in size (0 when v was there). */
+export function setAdd(s: ScratchState, p: number, v: number, kind: ScalarKind): number {
+  const at = setPosition(s.buf, p, v, kind);
+  if (setFound) return 0;
+  const raw = toRaw(kind, v);
+  const n = uintAt(s.buf, p);
+  // The element first (it lies after the length), then the length, whose size may change.
+  const grew = s.resize(at, 0, uintSize(raw));
+  writeUint(s.buf, at, raw);
+  return grew + s.setUint(p, n + 1);
+}
+
+/** `s -= (v)` for the set at `p`; returns the change in size (0 when v was not there). */
+export function setRemove(s: ScratchState, p: number, v: number, kind: ScalarKind): number {
+  const at = setPosition(s.buf, p, v, kind);
+  if (!setFound) return 0;
+  const n = uintAt(s.buf, p);
+  const shrank = s.resize(at, uintEnd(s.buf, at) - at, 0);
+  return shrank + s.setUint(p, n - 1);
+}
+
+/** `s += (i, v)` for the sequence at `p` (i may be its length: append); returns the change in size, or SEQ_SET_OUT_OF_RANGE. */
+export function seqInsert(s: ScratchState, p: number, i: number, v: number, kind: ScalarKind): number {
+  const n = uintAt(s.buf, p);
+  if (!(i >= 0 && i <= n)) return SEQ_SET_OUT_OF_RANGE;
+  const at = uintsEnd(s.buf, uintEnd(s.buf, p), i);
+  const raw = toRaw(kind, v);
+  const grew = s.resize(at, 0, uintSize(raw));
+  writeUint(s.buf, at, raw);
+  return grew + s.setUint(p, n + 1);
+}
+
+// ---------------------------------------------------------------- channels
+//
+// The channel section (codec.ts, StateCodec.encode): the number of non-empty
+// channels, then each, sorted by (from, to): from, to, the number of messages,
+// then the messages, each its event and then its payload in the event's
+// payload encoding.
+
+/** Where a message starts -> where it ends (its event's payload skipped). */
+export type MessageEnd = (b: Uint8Array, p: number) => number;
+
+/** Whether the last findChannel found the channel (module state: nothing allocated). */
+export let channelFound = false;
+
+/**
+ * Where channel (from, to) is in the channel section at `p`, or where it
+ * would be inserted (channelFound says which). Channels are sorted by (from, to).
+ */
+export function findChannel(b: Uint8Array, p: number, from: number, to: number, msgEnd: MessageEnd): number {
+  const n = uintAt(b, p);
+  let q = uintEnd(b, p);
+  for (let i = 0; i < n; i++) {
+    const f = uintAt(b, q);
+    const afterFrom = uintEnd(b, q);
+    const t = uintAt(b, afterFrom);
+    if (f > from || (f === from && t >= to)) {
+      channelFound = f === from && t === to;
+      return q;
+    }
+    q = channelEnd(b, q, msgEnd);
+  }
+  channelFound = false;
+  return q;
+}
+
+/** Where the channel at `q` ends. */
+export function channelEnd(b: Uint8Array, q: number, msgEnd: MessageEnd): number {
+  q = uintsEnd(b, q, 2);
+  const count = uintAt(b, q);
+  q = uintEnd(b, q);
+  for (let i = 0; i < count; i++) q = msgEnd(b, q);
+  return q;
+}
+
+/** Where the first message of the channel at `q` starts. */
+export function firstMessage(b: Uint8Array, q: number): number {
+  return uintEnd(b, uintsEnd(b, q, 2));
+}
+
+/**
+ * Takes the first message off the channel at `q` of the channel section at
+ * `p` (a delivery): an emptied channel leaves the section. Returns the change
+ * in size.
+ */
+export function popFirst(s: ScratchState, p: number, q: number, msgEnd: MessageEnd): number {
+  const countAt = uintsEnd(s.buf, q, 2);
+  const count = uintAt(s.buf, countAt);
+  if (count === 1) {
+    const end = channelEnd(s.buf, q, msgEnd);
+    const removed = s.resize(q, end - q, 0);
+    return removed + s.setUint(p, uintAt(s.buf, p) - 1);
+  }
+  const first = uintEnd(s.buf, countAt);
+  const removed = s.resize(first, msgEnd(s.buf, first) - first, 0);
+  return removed + s.setUint(countAt, count - 1);
+}
+
+/**
+ * Puts the message in bytes [0, size) of `msg` at the end of channel
+ * (from, to) in the channel section at `p` (a send), making the channel if it
+ * was empty. Returns the change in size.
+ */
+export function pushLast(
+  s: ScratchState,
+  p: number,
+  from: number,
+  to: number,
+  msg: Uint8Array,
+  size: number,
+  msgEnd: MessageEnd,
+): number {
+  const q = findChannel(s.buf, p, from, to, msgEnd);
+  if (!channelFound) {
+    // A new channel: from, to, one message; then one more channel in the count.
+    const head = uintSize(from) + uintSize(to) + 1;
+    let delta = s.resize(q, 0, head + size);
+    let w = writeUint(s.buf, q, from);
+    w = writeUint(s.buf, w, to);
+    s.buf[w++] = 1;
+    for (let i = 0; i < size; i++) s.buf[w + i] = msg[i]!;
+    delta += s.setUint(p, uintAt(s.buf, p) + 1);
+    return delta;
+  }
+  const end = channelEnd(s.buf, q, msgEnd);
+  const countAt = uintsEnd(s.buf, q, 2);
+  let delta = s.resize(end, 0, size);
+  for (let i = 0; i < size; i++) s.buf[end + i] = msg[i]!;
+  delta += s.setUint(countAt, uintAt(s.buf, countAt) + 1);
+  return delta;
+}

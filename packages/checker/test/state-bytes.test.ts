@@ -1,0 +1,270 @@
+// The byte operations of ADR 0015's step 1 leave exactly the bytes the codec
+// writes for the changed value: each is compared with the value runtime's
+// operation encoded by codec.ts, on random collections and positions.
+import fc from "fast-check";
+import type { Type } from "@faultline/lang";
+import { describe, expect, it } from "vitest";
+import {
+  byteElementAt,
+  channelFound,
+  collectionHas,
+  elementAt,
+  findChannel,
+  type MessageEnd,
+  OUT_OF_RANGE,
+  popFirst,
+  pushLast,
+  ScalarKind,
+  ScratchState,
+  SEQ_SET_OUT_OF_RANGE,
+  seqGet,
+  seqInsert,
+  seqSet,
+  setAdd,
+  setRemove,
+  uintEnd,
+  uintsEnd,
+} from "../src/fl/bytes/state-bytes.js";
+import { encoderFor, Writer } from "../src/fl/codec.js";
+import { flRuntime as rt, type Value } from "../src/fl/lang-codegen.js";
+
+const SEED = { seed: 150_015, numRuns: 300 };
+
+/** Each scalar kind with its element type and values to draw (wide enough for multi-byte varints). */
+const KINDS: { kind: ScalarKind; type: Type; value: fc.Arbitrary<number> }[] = [
+  {
+    kind: ScalarKind.Int,
+    type: { kind: "int" },
+    value: fc.oneof(fc.integer({ min: -70, max: 70 }), fc.integer()),
+  },
+  {
+    kind: ScalarKind.Plain,
+    type: { kind: "enum", name: "E" } as Type,
+    value: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 20_000 })),
+  },
+  {
+    kind: ScalarKind.Id,
+    type: { kind: "machine", name: "M" } as Type,
+    value: fc.oneof(fc.integer({ min: -1, max: 5 }), fc.integer({ min: -1, max: 300 })),
+  },
+];
+
+function encode(type: Type, v: Value): Uint8Array {
+  const w = new Writer();
+  encoderFor(type, undefined)(w, v);
+  return w.buf.slice(0, w.pos);
+}
+
+/** `tail` bytes after the collection, so moves of what follows are checked too. */
+const TAIL = [7, 200, 1, 9];
+
+function scratchOf(bytes: Uint8Array, lead: number): ScratchState {
+  const s = new ScratchState(4);
+  const all = new Uint8Array(lead + bytes.length + TAIL.length);
+  all.fill(0x42, 0, lead);
+  all.set(bytes, lead);
+  all.set(TAIL, lead + bytes.length);
+  s.load(all);
+  return s;
+}
+
+/** The scratch holds `expected` where the old value was (`oldSize` bytes), and `delta` is the change in size. */
+function collectionAfter(
+  s: ScratchState,
+  lead: number,
+  delta: number,
+  expected: Uint8Array,
+  oldSize: number,
+): void {
+  expect(Array.from(s.buf.subarray(lead, s.len - TAIL.length))).toEqual(Array.from(expected));
+  expect(Array.from(s.buf.subarray(s.len - TAIL.length, s.len))).toEqual(TAIL);
+  expect(Array.from(s.buf.subarray(0, lead)).every((x) => x === 0x42)).toBe(true);
+  expect(s.len).toBe(lead + expected.length + TAIL.length);
+  expect(delta).toBe(expected.length - oldSize);
+}
+
+describe("collections of scalars on the encoding", () => {
+  for (const { kind, type, value } of KINDS) {
+    const setType: Type = { kind: "set", elem: type } as Type;
+    const seqType: Type = { kind: "seq", elem: type } as Type;
+    const aSet = fc.uniqueArray(value).map((xs) => xs.slice().sort((a, b) => a - b));
+    const lead = fc.integer({ min: 0, max: 3 });
+
+    it(`set add, remove and membership (${type.kind})`, () => {
+      fc.assert(
+        fc.property(aSet, value, lead, (xs, v, n) => {
+          const bytes = encode(setType, xs);
+          expect(collectionHas(scratchOf(bytes, n).buf, n, v, kind)).toBe(xs.includes(v));
+          const added = scratchOf(bytes, n);
+          collectionAfter(
+            added,
+            n,
+            setAdd(added, n, v, kind),
+            encode(setType, rt.setAdd(xs, v) as Value),
+            bytes.length,
+          );
+          const removed = scratchOf(bytes, n);
+          collectionAfter(
+            removed,
+            n,
+            setRemove(removed, n, v, kind),
+            encode(setType, rt.setRemove(xs, v) as Value),
+            bytes.length,
+          );
+        }),
+        SEED,
+      );
+    });
+
+    it(`set growth past 127 elements moves its length's varint (${type.kind})`, () => {
+      const xs = Array.from({ length: 127 }, (_, i) => i);
+      const before = encode(setType, xs);
+      const s = scratchOf(before, 1);
+      const grown = encode(setType, [...xs, 500]);
+      collectionAfter(s, 1, setAdd(s, 1, 500, kind), grown, before.length);
+      collectionAfter(
+        s,
+        1,
+        setRemove(s, 1, 3, kind),
+        encode(setType, [...xs.filter((x) => x !== 3), 500]),
+        grown.length,
+      );
+    });
+
+    it(`sequence get, set and insert (${type.kind})`, () => {
+      fc.assert(
+        fc.property(
+          fc.array(value, { maxLength: 12 }),
+          fc.integer({ min: -1, max: 13 }),
+          value,
+          lead,
+          (xs, i, v, n) => {
+            const bytes = encode(seqType, xs);
+            const s = scratchOf(bytes, n);
+            const inRange = i >= 0 && i < xs.length;
+            expect(elementAt(s.buf, n, i) === OUT_OF_RANGE).toBe(!inRange);
+            if (kind === ScalarKind.Plain && xs.every((x) => x < 0x80))
+              expect(byteElementAt(s.buf, n, i)).toBe(elementAt(s.buf, n, i));
+            if (inRange) expect(seqGet(s.buf, n, i, kind)).toBe(xs[i]);
+            const set = scratchOf(bytes, n);
+            const d = seqSet(set, n, i, v, kind);
+            if (!inRange) expect(d).toBe(SEQ_SET_OUT_OF_RANGE);
+            else {
+              const c = xs.slice();
+              c[i] = v;
+              collectionAfter(set, n, d, encode(seqType, c), bytes.length);
+            }
+            const ins = scratchOf(bytes, n);
+            const di = seqInsert(ins, n, i, v, kind);
+            if (!(i >= 0 && i <= xs.length)) expect(di).toBe(SEQ_SET_OUT_OF_RANGE);
+            else
+              collectionAfter(
+                ins,
+                n,
+                di,
+                encode(seqType, rt.seqInsert(xs, [i, v], 0) as Value),
+                bytes.length,
+              );
+            expect(collectionHas(s.buf, n, v, kind)).toBe(xs.includes(v));
+          },
+        ),
+        SEED,
+      );
+    });
+  }
+});
+
+describe("channels on the encoding", () => {
+  // Event 0 carries an int, event 1 nothing, event 2 a set of ints.
+  const payloads: (Type | null)[] = [{ kind: "int" }, null, { kind: "set", elem: { kind: "int" } } as Type];
+  type Msg = { event: number; payload: Value | null };
+  type Channel = { from: number; to: number; msgs: Msg[] };
+  const msgEnd: MessageEnd = (b, p) => {
+    const e = b[p]!;
+    const q = uintEnd(b, p);
+    if (e === 0) return uintEnd(b, q);
+    if (e === 2) return uintsEnd(b, uintEnd(b, q), b[q]!);
+    return q;
+  };
+  const message: fc.Arbitrary<Msg> = fc.oneof(
+    fc.integer().map((x) => ({ event: 0, payload: x })),
+    fc.constant({ event: 1, payload: null }),
+    fc
+      .uniqueArray(fc.integer({ min: -3, max: 3 }), { maxLength: 3 })
+      .map((xs) => ({ event: 2, payload: xs.sort((a, b) => a - b) })),
+  );
+  const channels: fc.Arbitrary<Channel[]> = fc
+    .uniqueArray(
+      fc.record({
+        from: fc.integer({ min: 0, max: 3 }),
+        to: fc.integer({ min: 0, max: 3 }),
+        msgs: fc.array(message, { minLength: 1, maxLength: 3 }),
+      }),
+      { selector: (c) => `${c.from},${c.to}`, maxLength: 5 },
+    )
+    .map((cs) => cs.sort((a, b) => a.from - b.from || a.to - b.to));
+
+  function writeMsg(w: Writer, m: Msg): void {
+    w.uint(m.event);
+    const t = payloads[m.event];
+    if (t) encoderFor(t)(w, m.payload as Value);
+  }
+  function encodeSection(cs: Channel[]): Uint8Array {
+    const w = new Writer();
+    w.uint(cs.length);
+    for (const c of cs) {
+      w.uint(c.from);
+      w.uint(c.to);
+      w.uint(c.msgs.length);
+      for (const m of c.msgs) writeMsg(w, m);
+    }
+    return w.buf.slice(0, w.pos);
+  }
+
+  it("a send appends to its channel, or makes it in its place", () => {
+    fc.assert(
+      fc.property(
+        channels,
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 3 }),
+        message,
+        (cs, from, to, m) => {
+          const before = encodeSection(cs);
+          const s = scratchOf(before, 2);
+          const w = new Writer();
+          writeMsg(w, m);
+          const d = pushLast(s, 2, from, to, w.buf, w.pos, msgEnd);
+          const after = cs.map((c) => ({ ...c, msgs: c.msgs.slice() }));
+          const c = after.find((x) => x.from === from && x.to === to);
+          if (c) c.msgs.push(m);
+          else after.push({ from, to, msgs: [m] });
+          after.sort((a, b) => a.from - b.from || a.to - b.to);
+          collectionAfter(s, 2, d, encodeSection(after), before.length);
+        },
+      ),
+      SEED,
+    );
+  });
+
+  it("a delivery takes the first message off its channel, and an emptied channel leaves", () => {
+    fc.assert(
+      fc.property(
+        channels.filter((cs) => cs.length > 0),
+        fc.nat(),
+        (cs, k) => {
+          const c = cs[k % cs.length]!;
+          const before = encodeSection(cs);
+          const s = scratchOf(before, 1);
+          const q = findChannel(s.buf, 1, c.from, c.to, msgEnd);
+          expect(channelFound).toBe(true);
+          const d = popFirst(s, 1, q, msgEnd);
+          const after = cs
+            .map((x) => (x === c ? { ...x, msgs: x.msgs.slice(1) } : x))
+            .filter((x) => x.msgs.length > 0);
+          collectionAfter(s, 1, d, encodeSection(after), before.length);
+        },
+      ),
+      SEED,
+    );
+  });
+});
