@@ -1,13 +1,15 @@
 // TwoPhase (models/bench/two-phase-tla.fl) through the exhaustive explorer
-// three ways, in one process, interleaved: the object runtime (FlModel), the
-// hand-written code on the canonical encoding that ADR 0015's byte back end
-// would generate (two-phase-tla-bytes.ts), and the hand-packed byte model
-// (test/models/two-phase-model.ts, explorer-bench.ts's). Prints ns per
+// four ways, in one process, interleaved: the object runtime (FlModel), the
+// byte back end (ADR 0015, bytes/byte-model.ts), the code on the canonical
+// encoding written by hand in the shape it generates (two-phase-tla-bytes.ts),
+// and the hand-packed byte model (test/models/two-phase-model.ts,
+// explorer-bench.ts's). Prints ns per
 // transition and the ratio to the object runtime.
 //   node --import tsx packages/checker/bench/two-phase-bytes-bench.ts [--rms 8] [--reps 3]
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { compileSource } from "@faultline/lang";
+import { byteModelOf } from "../src/fl/bytes/byte-model.js";
 import { buildModel } from "../src/fl/fl-model.js";
 import type { Model } from "../src/model.js";
 import { checkExhaustive } from "../src/search/bfs-explorer.js";
@@ -28,7 +30,15 @@ const build = (): Model<unknown, never> =>
 const kinds: [string, () => Model<unknown, never>][] = [
   ["object runtime (FlModel)", build],
   [
-    "canonical bytes, generated shape",
+    "byte back end (generated)",
+    () => {
+      const made = byteModelOf(build() as never);
+      if (!made.ok) throw new Error(made.reason);
+      return made.model as unknown as Model<unknown, never>;
+    },
+  ],
+  [
+    "canonical bytes, written by hand",
     () => new TwoPhaseTlaBytes(build() as never) as unknown as Model<unknown, never>,
   ],
   ["hand-packed bytes", () => new TwoPhaseModel(rms) as unknown as Model<unknown, never>],

@@ -32,6 +32,7 @@ export {
 } from "./check-result.js";
 export { InvalidStepError } from "./fl/executor.js";
 export { createFlModel, type FlFactoryArgs, flModelFactory } from "./fl/fl-factory.js";
+export { ByteModel, type ByteModelResult, type ByteState, byteModelOf } from "./fl/bytes/byte-model.js";
 export {
   type BuildModelOptions,
   buildModel,

@@ -19,6 +19,7 @@ import {
   SEQ_SET_OUT_OF_RANGE,
   seqGet,
   seqInsert,
+  seqRemove,
   seqSet,
   setAdd,
   setRemove,
@@ -131,7 +132,7 @@ describe("collections of scalars on the encoding", () => {
       );
     });
 
-    it(`sequence get, set and insert (${type.kind})`, () => {
+    it(`sequence get, set, insert and remove (${type.kind})`, () => {
       fc.assert(
         fc.property(
           fc.array(value, { maxLength: 12 }),
@@ -165,6 +166,10 @@ describe("collections of scalars on the encoding", () => {
                 encode(seqType, rt.seqInsert(xs, [i, v], 0) as Value),
                 bytes.length,
               );
+            const rem = scratchOf(bytes, n);
+            const dr = seqRemove(rem, n, i);
+            if (!inRange) expect(dr).toBe(SEQ_SET_OUT_OF_RANGE);
+            else collectionAfter(rem, n, dr, encode(seqType, rt.seqRemove(xs, i, 0) as Value), bytes.length);
             expect(collectionHas(s.buf, n, v, kind)).toBe(xs.includes(v));
           },
         ),

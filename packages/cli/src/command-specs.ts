@@ -55,6 +55,13 @@ export const CHECK_FLAGS = [
     description: "partial-order reduction: fewer states, same safety verdicts",
   },
   {
+    name: "backend",
+    kind: "string",
+    description:
+      "successors on the encoded states where a test allows (auto), always (bytes) or never (objects)",
+    valueName: "B",
+  },
+  {
     name: "no-liveness",
     kind: "boolean",
     description: "skip the fair-cycle check of hot spec states after a pass",

@@ -3,6 +3,7 @@
 // mode's random phase), with the .fl model factory its workers build from and
 // the replay command its random findings print.
 import {
+  ByteModel,
   type CheckMode,
   type CheckModelOutcome,
   checkModel,
@@ -62,6 +63,8 @@ export async function explore<S>(model: Model<S, Json>, o: ExploreOptions): Prom
     ...(o.faultsText !== undefined ? { faults: o.faultsText } : {}),
     ...(o.symmetry === false ? { symmetry: false } : {}),
     ...(o.partialOrder === true ? { partialOrder: true } : {}),
+    // Workers build the model the search explores: their fingerprints must be its.
+    ...(model instanceof ByteModel ? { backend: "bytes" as const } : {}),
   });
   return checkModel(model, factory, {
     ...(o.mode !== undefined ? { mode: o.mode } : {}),

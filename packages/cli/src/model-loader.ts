@@ -2,7 +2,7 @@
 // explore, and as parallel workers do (FlModel.load): foreign functions loaded
 // (and type-checked) once per program, and command-line faults (`--faults`,
 // or those recorded in a trace) applied.
-import { FlModel } from "@faultline/checker";
+import { byteModelOf, FlModel, type Json, type Model } from "@faultline/checker";
 import { readFileSync } from "node:fs";
 import {
   compileSource,
@@ -43,6 +43,45 @@ export function loadTestModel(
     },
   );
 }
+
+/** `--backend`: which back end computes an exhaustive search's successors. */
+export const BACKENDS = ["auto", "bytes", "objects"] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+/**
+ * The model an exhaustive search of `model` explores: the byte back end's
+ * (ADR 0015: successors on the encoded states, the same states, counts and
+ * traces) where the test is one it covers and `backend` allows it, else the
+ * object runtime's own. Random and PCT searches always run on the object
+ * runtime, which draws their steps. `note` says why `--backend bytes` was not
+ * followed.
+ */
+export function searchModel(
+  model: FlModel,
+  backend: Backend,
+  mode: string,
+): { model: SearchedModel; bytes: boolean; note: string | null } {
+  // Either model's states stay inside the search, which only hands them back to the model.
+  const objects = model as unknown as SearchedModel;
+  if (backend === "objects") return { model: objects, bytes: false, note: null };
+  if (mode !== "exhaustive") {
+    const note =
+      backend === "bytes"
+        ? `--backend bytes runs exhaustive searches only; --mode ${mode} runs on objects`
+        : null;
+    return { model: objects, bytes: false, note };
+  }
+  const made = byteModelOf(model);
+  if (made.ok) return { model: made.model as unknown as SearchedModel, bytes: true, note: null };
+  const note =
+    backend === "bytes"
+      ? `the byte back end does not cover this test: ${made.reason}; it runs on objects`
+      : null;
+  return { model: objects, bytes: false, note };
+}
+
+/** What searchModel gives: an FlModel or its ByteModel, whose states the search keeps to itself. */
+export type SearchedModel = Model<unknown, Json>;
 
 export type CompiledFile =
   | { ok: true; text: string; ir: IrProgram; ast: Program }

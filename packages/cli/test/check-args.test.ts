@@ -34,6 +34,7 @@ describe("check's flags", () => {
       faults: undefined,
       symmetry: true,
       partialOrder: false,
+      backend: "auto",
       liveness: true,
       coverage: false,
       witnesses: false,

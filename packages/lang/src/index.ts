@@ -3,6 +3,7 @@ export * from "./codegen/context.js";
 export * from "./codegen/foreign.js";
 export * from "./codegen/generate.js";
 export * from "./codegen/names.js";
+export { type ForkLevel, type ForkSite, findForkSite } from "./codegen/fork-site.js";
 export * as flRuntime from "./codegen/runtime.js";
 export { compare, type Payload, RuntimeFault, type Value } from "./codegen/runtime.js";
 export * from "./diagnostics.js";

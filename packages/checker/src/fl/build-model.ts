@@ -124,6 +124,8 @@ export interface FlParts {
   readonly witnesses: readonly WitnessProperty<FlState>[];
   /** Partial-order reduction (BuildModelOptions.partialOrder); null when off. */
   readonly partialOrder: PartialOrder | null;
+  /** The program's params, by position in IrProgram.params. */
+  readonly params: readonly Value[];
 }
 
 export function buildParts(ir: IrProgram, test: IrTest, options: BuildModelOptions): FlParts {
@@ -155,6 +157,7 @@ export function buildParts(ir: IrProgram, test: IrTest, options: BuildModelOptio
   });
   const faults = buildFaultPlan(ir, options.faults ?? test.faults);
   const enabled = new EnabledSteps(machines, faults);
+  const params = paramValues(ir, test, options);
   const ex = new Executor({
     faults,
     enabled,
@@ -163,7 +166,7 @@ export function buildParts(ir: IrProgram, test: IrTest, options: BuildModelOptio
     observers,
     eventNames,
     eventFaults: ir.events.map((e) => e.fault),
-    params: paramValues(ir, test, options),
+    params,
     allowed,
     substitute,
     main: main.index,
@@ -205,6 +208,7 @@ export function buildParts(ir: IrProgram, test: IrTest, options: BuildModelOptio
       ...coverWitnesses(test, monitors),
     ],
     partialOrder: options.partialOrder === true ? new PartialOrder(ir, test, enabled, faults) : null,
+    params,
   };
 }
 

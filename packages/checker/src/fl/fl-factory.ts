@@ -5,6 +5,7 @@
 // (load-model.ts). Workers import this module and call createFlModel(args).
 import { readFileSync } from "node:fs";
 import type { ModelFactory } from "../model-factory.js";
+import { type ByteModel, byteModelOf } from "./bytes/byte-model.js";
 import { FlModel } from "./fl-model.js";
 import { generatedCode } from "./build-model.js";
 import { type CompiledProgram, type ProgramInput, programWithTest } from "./load-model.js";
@@ -30,9 +31,11 @@ export interface FlFactoryArgs {
   program?: CompiledProgram;
   /** Else the file's text (else the file is read): flModelFactory compiles it into `program`. */
   source?: string;
+  /** "bytes": the byte back end's model (bytes/byte-model.ts), which the coordinator explores too. */
+  backend?: "bytes";
 }
 
-export function createFlModel(args: FlFactoryArgs): FlModel {
+export function createFlModel(args: FlFactoryArgs): FlModel | ByteModel {
   const input: ProgramInput =
     args.program !== undefined
       ? { program: args.program }
@@ -44,7 +47,12 @@ export function createFlModel(args: FlFactoryArgs): FlModel {
     ...(args.symmetry === false ? { symmetry: false } : {}),
     ...(args.partialOrder === true ? { partialOrder: true } : {}),
   });
-  if (loaded.ok) return loaded.model;
+  if (loaded.ok) {
+    if (args.backend !== "bytes") return loaded.model;
+    const bytes = byteModelOf(loaded.model);
+    if (!bytes.ok) throw new Error(`${args.file}: not for the byte back end: ${bytes.reason}`);
+    return bytes.model;
+  }
   // The caller built the same model before starting workers, so errors here are bugs.
   if (loaded.kind === "usage") throw new Error(loaded.message);
   throw new Error(`${args.file} does not load: ${loaded.diagnostics[0]?.message ?? ""}`);

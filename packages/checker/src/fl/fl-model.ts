@@ -21,7 +21,8 @@ import type {
 import { applyStep } from "./apply-step.js";
 import { type BuildModelOptions, buildParts, type FlParts, type GeneratedCode } from "./build-model.js";
 import { ALL_STEPS, DELIVER, type EnabledVisitor, RESTART, type StepKind, TIMER } from "./enabled-steps.js";
-import { choicesMade, FORKED, type ForkPoint, nextChoices } from "./executor.js";
+import { choicesMade, type CoverageCounts, FORKED, type ForkPoint, nextChoices } from "./executor.js";
+import type { Value } from "./lang-codegen.js";
 import { enabledFairSteps, fairKeyOfStep } from "./fairness.js";
 import type { FaultPlan } from "./fault-plan.js";
 import { type FlState, type FlStep, NO_CHOICES, UP } from "./fl-state.js";
@@ -201,6 +202,25 @@ export class FlModel implements Model<FlState, FlStep> {
     const partialOrder = this.parts.partialOrder;
     if (partialOrder === null) return false;
     return partialOrder.ampleSuccessors(s, emit, this.runDelivery);
+  }
+
+  /**
+   * Every successor of delivering message `i` of channel (from, to) in `s`,
+   * one per sequence of choices, as successors emits them: how the byte back
+   * end (bytes/byte-model.ts) has the object runtime run a delivery it hands over.
+   */
+  deliver(s: FlState, from: number, to: number, i: number, emit: Emit<FlState, FlStep>): void {
+    this.runAll(s, DELIVER, from, to, i, emit);
+  }
+
+  /** The counters coverage is counted in while it is on (beginCoverage), else null: the byte back end counts its runs there too. */
+  get coverageCounts(): CoverageCounts | null {
+    return this.parts.ex.coverage;
+  }
+
+  /** The values of the program's params this model was built with, by position in IrProgram.params. */
+  get paramValues(): readonly Value[] {
+    return this.parts.params;
   }
 
   /** The ample-set analysis (BuildModelOptions.partialOrder), null when off: for its counters (PartialOrder.collectStats). */

@@ -36,7 +36,7 @@ import { type ExploreOptions, type ExploreOutcome, explore, type Mode } from "..
 import { CHECK_FLAGS, commandSpec } from "../command-specs.js";
 import { commandHelp } from "../help.js";
 import { colorEnabled, type Io } from "../io.js";
-import { type LoadedModel, loadTestModel } from "../model-loader.js";
+import { type Backend, BACKENDS, type LoadedModel, loadTestModel, searchModel } from "../model-loader.js";
 import { prepareParamRun } from "../param-overrides.js";
 import { plural } from "../plural.js";
 import { createProgressReporter } from "../progress.js";
@@ -142,6 +142,8 @@ export interface CheckOptions {
   faults: string | undefined;
   symmetry: boolean;
   partialOrder: boolean;
+  /** `--backend`: which back end computes successors in an exhaustive search (model-loader.ts searchModel). */
+  backend: Backend;
   liveness: boolean;
   coverage: boolean;
   /** `--witnesses`: print each reached witness property's shortest trace. */
@@ -204,6 +206,9 @@ export function parseCheckArgs(argv: readonly string[]): ParsedCheckArgs {
   const mode = string("mode") ?? "exhaustive";
   if (!["exhaustive", "random", "pct", "auto"].includes(mode))
     return usage(`--mode is exhaustive, random, pct or auto, not '${mode}'`);
+  const backend = string("backend") ?? "auto";
+  if (!BACKENDS.includes(backend as Backend))
+    return usage(`--backend is ${BACKENDS.join(", ").replace(/, (\w+)$/, " or $1")}, not '${backend}'`);
   const random: CheckOptions["random"] = {};
   for (const [flag, key] of RANDOM_FLAGS) {
     const value = number(flag);
@@ -249,6 +254,7 @@ export function parseCheckArgs(argv: readonly string[]): ParsedCheckArgs {
       faults: string("faults"),
       symmetry: !flags.get("no-symmetry"),
       partialOrder: Boolean(flags.get("por")),
+      backend: backend as Backend,
       liveness: !flags.get("no-liveness"),
       coverage: Boolean(flags.get("coverage")),
       witnesses: Boolean(flags.get("witnesses")),
@@ -359,7 +365,10 @@ async function checkTest(
   const progress = createProgressReporter(run.io, `${basename(file)} ${test.name}`, {
     quiet: options.quiet || !options.reporters.includes("pretty"),
   });
-  const explored = await explore(model, {
+  const searched = searchModel(model, options.backend, options.mode);
+  if (searched.note !== null)
+    run.io.err(`faultline check: note: ${basename(file)} ${test.name}: ${searched.note}\n`);
+  const explored = await explore(searched.model, {
     file,
     test: test.name,
     faultsText: options.faults,
@@ -446,6 +455,7 @@ async function checkTest(
     mode: explored.mode,
     seed,
     symmetricTypes: model.symmetricTypes,
+    ...(searched.bytes ? { backend: "bytes" as const } : {}),
     ...livenessReport(explored.liveness),
     ...(explored.safety
       ? {

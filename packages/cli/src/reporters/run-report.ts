@@ -46,6 +46,8 @@ export interface TestStats {
   ampleExpansions?: number;
   /** With symmetry reduction (a test's `symmetric (...)`): the types whose instances were interchangeable. */
   symmetricTypes?: string[];
+  /** "bytes" when the byte back end computed the successors (`--backend`; ADR 0015); absent: the object runtime. */
+  backend?: "bytes";
   /** When worker threads ran the search: how many, what they took over from the probe, and where the time went. */
   parallel?: Pick<ParallelExhaustiveStats, "workers" | "seededStates" | "workersPrepared" | "profile">;
 }
@@ -286,6 +288,8 @@ export interface TestOutcomeInput {
   coverage?: Json;
   /** The test's symmetric machine types when symmetry reduction was on (exhaustive search only). */
   symmetricTypes?: readonly string[];
+  /** "bytes" when the byte back end computed the exhaustive search's successors. */
+  backend?: "bytes";
   /** The fair-cycle check after a passing exhaustive search, when the test has hot spec states. */
   liveness?: LivenessReport;
   traceText?: string;
@@ -365,6 +369,7 @@ export function testOutcomeFromResult(input: TestOutcomeInput): TestOutcome {
           ...(input.symmetricTypes?.length && (input.mode ?? "exhaustive") === "exhaustive"
             ? { symmetricTypes: [...input.symmetricTypes] }
             : {}),
+          ...(input.backend !== undefined ? { backend: input.backend } : {}),
         }
       : null,
     traceLength: "trace" in result && result.trace ? result.trace.steps.length : null,

@@ -291,6 +291,15 @@ export function seqInsert(s: ScratchState, p: number, i: number, v: number, kind
   return grew + s.setUint(p, n + 1);
 }
 
+/** `s -= (i)` for the sequence at `p`; returns the change in size, or SEQ_SET_OUT_OF_RANGE. */
+export function seqRemove(s: ScratchState, p: number, i: number): number {
+  const at = elementAt(s.buf, p, i);
+  if (at === OUT_OF_RANGE) return SEQ_SET_OUT_OF_RANGE;
+  const n = uintAt(s.buf, p);
+  const removed = s.resize(at, uintEnd(s.buf, at) - at, 0);
+  return removed + s.setUint(p, n - 1);
+}
+
 // ---------------------------------------------------------------- channels
 //
 // The channel section (codec.ts, StateCodec.encode): the number of non-empty

@@ -1,0 +1,446 @@
+// The byte back end (ADR 0015, step 1): an FlModel whose successors are
+// computed on the states' canonical encoding by code generated for it
+// (generate-byte-code.ts), for the programs and tests it covers
+// (`byteModelGap` says why not, otherwise). A state is the bytes
+// FlModel.encode writes (a ByteState view of them), so counts, fingerprints
+// of states, traces and the frontier are those of the object runtime; the
+// FlModel does everything but successors and compiled invariants (initial
+// states, replay, presentation, terminal states), on the decoded state.
+//
+// A successor is emitted as the back end's scratch, which the explorer
+// fingerprints and copies only when it is new (ADR 0015: copying every
+// successor cost more than it saved). A delivery the generated code cannot
+// take (byte-run.ts HAND_OVER: a runtime error, a failed assertion, a step
+// over the work limit, an unhandled or halting message) is run by the object
+// runtime from its start, and the successors the bytes had not emitted yet
+// are its.
+import type {
+  Emit,
+  Failure,
+  Invariant,
+  Json,
+  Model,
+  StateView,
+  StepLabel,
+  StepOutcome,
+} from "../../model.js";
+import { hashBytes, lanes } from "../../fingerprint.js";
+import { choicesMade, nextChoices } from "../executor.js";
+import type { FlModel } from "../fl-model.js";
+import { type FlState, type FlStep, NO_CHOICES } from "../fl-state.js";
+import { HALT_EVENT } from "../lang-codegen.js";
+import { H_DO, H_IGNORE } from "../program-tables.js";
+import { ByteRun, HAND_OVER } from "./byte-run.js";
+import { type ByteProgram, generateByteCode, skipMachine } from "./generate-byte-code.js";
+import {
+  channelEnd,
+  type MessageEnd,
+  popFirst,
+  scalarsEnd,
+  uintAt,
+  uintEnd,
+  uintsEnd,
+} from "./state-bytes.js";
+
+/** A state as bytes [0, len) of buf: the back end's scratch for a successor, a frontier's bytes for a state expanded. */
+export interface ByteState {
+  buf: Uint8Array;
+  len: number;
+}
+
+interface ForkedRun {
+  /** The scratch's bytes [0, len) at the fork. */
+  bytes: Uint8Array;
+  len: number;
+  vo: Int32Array;
+  mo: Int32Array;
+  locals: readonly unknown[];
+  work: number;
+}
+
+/** Every message is an event without payload (generate-byte-code.ts): its one varint. */
+const msgEnd: MessageEnd = (b, p) => uintEnd(b, p);
+
+/** Steps whose one choice is below this are shared (ByteModel.stepOf). */
+const STEP_CACHE = 64;
+
+/** A machine's status in the encoding (state * 3 + status): fl-state.ts UP. */
+const UP = 0;
+
+/** Why `fl` cannot run on the byte back end (a clause about the test: "it injects faults"), or null when it can: the test's features here, the program's in the generator. */
+export function byteModelGap(fl: FlModel): string | null {
+  if (fl.faults.faults.length > 0) return "it injects faults";
+  if (fl.monitors.length > 0) return "it asserts spec monitors";
+  if (fl.witnesses.length > 0) return "it has reachable properties";
+  if (fl.symmetry !== null) return "it declares symmetric machines";
+  if (fl.partialOrder !== null) return "partial-order reduction is on";
+  return null;
+}
+
+export type ByteModelResult = { ok: true; model: ByteModel } | { ok: false; reason: string };
+
+/** The byte back end's model of `fl`, or why the object runtime must run it. */
+export function byteModelOf(fl: FlModel): ByteModelResult {
+  const gap = byteModelGap(fl);
+  if (gap !== null) return { ok: false, reason: gap };
+  const code = generateByteCode(fl.ir, fl.paramValues);
+  if (!code.ok) {
+    const at = code.span ? ` (${code.span.file}:${code.span.start.line}:${code.span.start.col})` : "";
+    return { ok: false, reason: `its program has ${code.reason}${at}` };
+  }
+  return { ok: true, model: new ByteModel(fl, code.program) };
+}
+
+export class ByteModel implements Model<ByteState, FlStep> {
+  readonly name: string;
+  readonly invariants: readonly Invariant<ByteState>[];
+  private readonly x = new ByteRun(msgEnd);
+  private readonly outcome: { kind: "state"; state: ByteState };
+  /** Where each machine of the state being expanded starts, and its type. */
+  private mo = new Int32Array(16);
+  private types = new Int32Array(16);
+  /** Deliveries run on the bytes (and of them, those that forked), and those handed over to the object runtime (for tests and reports). */
+  readonly counts = { onBytes: 0, handedOver: 0, forked: 0 };
+  /** The halt event's index, or -1: delivering it halts the receiver, which the object runtime does. */
+  private readonly halt: number;
+
+  constructor(
+    readonly fl: FlModel,
+    private readonly program: ByteProgram,
+  ) {
+    this.name = fl.name;
+    this.outcome = { kind: "state", state: this.x.s };
+    this.halt = fl.ir.events.findIndex((e) => e.name === HALT_EVENT);
+    const maxVars = Math.max(0, ...program.layouts.map((l) => l.length));
+    this.x.vo = new Int32Array(maxVars + 1);
+    this.invariants = fl.invariants.map((inv) => {
+      const at = fl.ir.invariants.findIndex((i) => i.name === inv.name && !i.reachable);
+      const compiled = at >= 0 ? program.invariants[at]! : null;
+      const onObjects = (state: ByteState) => inv.holds(this.objects(state));
+      const holds =
+        compiled === null
+          ? onObjects
+          : (state: ByteState) => {
+              try {
+                return compiled(state.buf, state.len);
+              } catch (e) {
+                // A reference to no machine: the object runtime's evaluation says what that means.
+                if (e === HAND_OVER) return onObjects(state);
+                throw e;
+              }
+            };
+      return {
+        name: inv.name,
+        ...(inv.location !== undefined ? { location: inv.location } : {}),
+        holds,
+        ...(inv.witness !== undefined
+          ? { witness: (state: ByteState) => inv.witness!(this.objects(state)) }
+          : {}),
+      };
+    });
+  }
+
+  // ---------------------------------------------------------------- the object runtime's, through decode
+
+  /** The state as the object runtime's objects. */
+  objects(state: ByteState): FlState {
+    return this.fl.decode(this.encode(state));
+  }
+
+  /** An outcome of the object runtime, with its state as bytes (a copy: it outlives the call). */
+  private bytesOf(o: StepOutcome<FlState>): StepOutcome<ByteState> {
+    if (o.kind === "state") return { kind: "state", state: this.copyOf(o.state) };
+    return o.state === undefined
+      ? { kind: "failure", failure: o.failure }
+      : { ...o, state: this.copyOf(o.state) };
+  }
+
+  private copyOf(s: FlState): ByteState {
+    const buf = this.fl.encode(s).slice();
+    return { buf, len: buf.length };
+  }
+
+  initial(emit: Emit<ByteState, FlStep>): void {
+    this.fl.initial((step, o) => emit(step, this.bytesOf(o)));
+  }
+
+  apply(state: ByteState | null, step: FlStep): StepOutcome<ByteState> {
+    return this.bytesOf(this.fl.apply(state === null ? null : this.objects(state), step));
+  }
+
+  terminal(state: ByteState): Failure | null {
+    return this.fl.terminal(this.objects(state));
+  }
+
+  describeStep(step: FlStep, before: ByteState | null, after: ByteState | null): StepLabel {
+    return this.fl.describeStep(step, before && this.objects(before), after && this.objects(after));
+  }
+
+  viewState(state: ByteState): StateView {
+    return this.fl.viewState(this.objects(state));
+  }
+
+  itfState(state: ByteState): { [variable: string]: Json } {
+    return this.fl.itfState(this.objects(state));
+  }
+
+  beginCoverage(): void {
+    this.fl.beginCoverage();
+  }
+
+  endCoverage() {
+    return this.fl.endCoverage();
+  }
+
+  invariantRanges() {
+    return this.fl.invariantRanges();
+  }
+
+  // ---------------------------------------------------------------- bytes
+
+  encode(state: ByteState): Uint8Array {
+    return state.buf.subarray(0, state.len);
+  }
+
+  decode(bytes: Uint8Array): ByteState {
+    return { buf: bytes, len: bytes.length };
+  }
+
+  /** The fingerprint of the bytes, as fingerprintInto gives it, without a view of them. */
+  fingerprint(state: ByteState, out: Uint32Array): void {
+    hashBytes(state.buf, 0, state.len);
+    const h1 = lanes[0]!;
+    const h2 = lanes[1]!;
+    out[0] = h1 >>> 0;
+    out[1] = (h1 === 0 && h2 === 0 ? 1 : h2) >>> 0;
+  }
+
+  successors(state: ByteState, emit: Emit<ByteState, FlStep>): void {
+    const b = state.buf;
+    const layouts = this.program.layouts;
+    // Machines: their count, then each (type, state * 3 + status, variables); no monitors; then the channels.
+    const n = uintAt(b, 0);
+    if (this.mo.length < n) {
+      this.mo = new Int32Array(2 * n);
+      this.types = new Int32Array(2 * n);
+    }
+    const mo = this.mo;
+    const types = this.types;
+    let p = uintEnd(b, 0);
+    for (let id = 0; id < n; id++) {
+      mo[id] = p;
+      const type = uintAt(b, p);
+      types[id] = type;
+      p = skipMachine(b, p, layouts[type]!);
+    }
+    const channels = p;
+    // Deliveries, in the channels' order (enabled-steps.ts): the first message of each channel into an up machine.
+    const count = uintAt(b, channels);
+    let q = uintEnd(b, channels);
+    const tables = this.fl.machines;
+    for (let c = 0; c < count; c++) {
+      const next = channelEnd(b, q, msgEnd);
+      const from = uintAt(b, q);
+      const to = uintAt(b, uintEnd(b, q));
+      const st = uintAt(b, uintEnd(b, mo[to]!));
+      if (st % 3 === UP) {
+        const event = uintAt(b, uintEnd(b, uintsEnd(b, q, 2)));
+        const type = types[to]!;
+        const stateIndex = (st - UP) / 3;
+        const h = tables[type]!.states[stateIndex]!.on[event];
+        if (h === undefined || event === this.halt) this.handOver(state, from, to, 0, emit);
+        else if (h.kind === H_IGNORE)
+          this.deliver(state, n, channels, q, from, to, type, stateIndex, event, false, emit);
+        else if (h.kind === H_DO)
+          this.deliver(state, n, channels, q, from, to, type, stateIndex, event, true, emit);
+        else this.handOver(state, from, to, 0, emit);
+      }
+      q = next;
+    }
+  }
+
+  /**
+   * Delivers the first message of channel `q` (from -> to), running its
+   * `do` action (`run`) or not (ignored): one successor per sequence of
+   * choices, in the object runtime's order (FlModel.runAll). The first run
+   * of an action with a fork site stops at the fork, and each value goes on
+   * from the bytes saved there.
+   */
+  private deliver(
+    state: ByteState,
+    n: number,
+    channels: number,
+    q: number,
+    from: number,
+    to: number,
+    type: number,
+    stateIndex: number,
+    event: number,
+    run: boolean,
+    emit: Emit<ByteState, FlStep>,
+  ): void {
+    const x = this.x;
+    const action = run ? this.program.actions[type]![stateIndex]![event]! : null;
+    const resume = run ? this.program.resumes[type]![stateIndex]![event] : undefined;
+    const counts = this.fl.coverageCounts?.get(this.fl.machines[type]!);
+    const counter = counts === undefined ? -1 : stateIndex * counts.width + event;
+    let forced: number[] | null = null;
+    let emitted = 0;
+    let forkedAt: ForkedRun | null = null;
+    for (;;) {
+      if (forkedAt === null) {
+        this.startRun(state, n, channels, q, to, type);
+        x.begin(to, forced ?? NO_CHOICES, resume !== undefined && forced === null);
+      } else {
+        this.restoreFork(forkedAt, n);
+        x.resumeAt(to, forced!, forkedAt.work);
+      }
+      try {
+        if (forkedAt !== null) resume!(x, forced![0]!, forkedAt.locals);
+        else if (action !== null) {
+          action(x);
+          if (x.forked) {
+            forkedAt = this.saveFork(n);
+            this.counts.forked++;
+            forced = [0];
+            continue;
+          }
+        }
+      } catch (e) {
+        if (e !== HAND_OVER) throw e;
+        if (counts !== undefined) counts.handled[counter]! -= emitted;
+        this.handOver(state, from, to, emitted, emit);
+        return;
+      }
+      if (counts !== undefined) counts.handled[counter]!++;
+      const nChoices = x.nChoices;
+      const step = this.stepOf(from, to, nChoices);
+      // Computed before emit, which may run other steps. The common case without a call: the fork's next value.
+      let following: number[] | null;
+      if (forkedAt !== null && nChoices === 1) {
+        const v: number = forced![0]! + 1;
+        following = v < x.forkN ? forced : null;
+        if (following !== null) following[0] = v;
+      } else following = nextChoices(forced, x.values, x.options, nChoices);
+      emit(step, this.outcome);
+      emitted++;
+      if (following === null) {
+        this.counts.onBytes++;
+        return;
+      }
+      forced = following;
+    }
+  }
+
+  /**
+   * The step of the run just made: shared (and frozen) for no choice or one
+   * small one, as the object runtime's are (executor.ts choicesMade), since
+   * the search drops almost all of them; else a new one.
+   */
+  private stepOf(from: number, to: number, nChoices: number): FlStep {
+    const x = this.x;
+    const v = x.values[0]!;
+    if (nChoices > 1 || (nChoices === 1 && v >= STEP_CACHE)) {
+      return { t: "deliver", from, to, i: 0, c: choicesMade(x.values, nChoices) };
+    }
+    const key = from * 0x10000 + to;
+    let steps = this.steps.get(key);
+    if (steps === undefined) {
+      steps = [];
+      this.steps.set(key, steps);
+    }
+    const at = nChoices === 0 ? STEP_CACHE : v;
+    return (steps[at] ??= Object.freeze({
+      t: "deliver",
+      from,
+      to,
+      i: 0,
+      c: choicesMade(x.values, nChoices),
+    }) as FlStep);
+  }
+
+  /** Shared steps by channel (from * 65536 + to): at v the step that chose v, at STEP_CACHE the one that chose nothing. */
+  private readonly steps = new Map<number, FlStep[]>();
+
+  /** The scratch as the delivery starts: the state's bytes, the offsets, the message taken off. */
+  private startRun(state: ByteState, n: number, channels: number, q: number, to: number, type: number): void {
+    const x = this.x;
+    const s = x.s;
+    const layout = this.program.layouts[type]!;
+    s.load(state.buf, 0, state.len);
+    const b = s.buf;
+    if (x.mo.length < n) x.mo = new Int32Array(this.mo.length);
+    const mo = x.mo;
+    for (let id = 0; id < n; id++) mo[id] = this.mo[id]!;
+    x.nMachines = n;
+    const vo = x.vo;
+    let p = uintEnd(b, uintEnd(b, this.mo[to]!));
+    for (let k = 0; k < layout.length; k++) {
+      vo[k] = p;
+      p = layout[k]!.collection ? scalarsEnd(b, p) : uintEnd(b, p);
+    }
+    vo[layout.length] = channels;
+    x.nVars = layout.length;
+    popFirst(s, channels, q, msgEnd);
+  }
+
+  /** Where the run stood at its fork: the scratch's bytes, the offsets, the locals and the work done. */
+  private readonly fork: ForkedRun = {
+    bytes: new Uint8Array(256),
+    len: 0,
+    vo: new Int32Array(0),
+    mo: new Int32Array(0),
+    locals: [],
+    work: 0,
+  };
+
+  private saveFork(n: number): ForkedRun {
+    const x = this.x;
+    const f = this.fork;
+    const len = x.s.len;
+    if (f.bytes.length < len) f.bytes = new Uint8Array(2 * len);
+    const from = x.s.buf;
+    const to = f.bytes;
+    for (let i = 0; i < len; i++) to[i] = from[i]!;
+    f.len = len;
+    if (f.vo.length < x.vo.length) f.vo = new Int32Array(x.vo.length);
+    if (f.mo.length < n) f.mo = new Int32Array(x.mo.length);
+    for (let k = 0; k <= x.nVars; k++) f.vo[k] = x.vo[k]!;
+    for (let id = 0; id < n; id++) f.mo[id] = x.mo[id]!;
+    f.locals = x.forkLocals;
+    f.work = x.work;
+    return f;
+  }
+
+  private restoreFork(f: ForkedRun, n: number): void {
+    const x = this.x;
+    const s = x.s;
+    const len = f.len;
+    if (s.buf.length < len) s.buf = new Uint8Array(f.bytes.length);
+    const from = f.bytes;
+    const to = s.buf;
+    for (let i = 0; i < len; i++) to[i] = from[i]!;
+    s.len = len;
+    const vo = x.vo;
+    const savedVo = f.vo;
+    for (let k = x.nVars; k >= 0; k--) vo[k] = savedVo[k]!;
+    const mo = x.mo;
+    const savedMo = f.mo;
+    for (let id = 0; id < n; id++) mo[id] = savedMo[id]!;
+  }
+
+  /** The object runtime delivers the first message of (from, to) in `state`; its first `skip` successors were emitted already. */
+  private handOver(
+    state: ByteState,
+    from: number,
+    to: number,
+    skip: number,
+    emit: Emit<ByteState, FlStep>,
+  ): void {
+    this.counts.handedOver++;
+    let k = 0;
+    this.fl.deliver(this.objects(state), from, to, 0, (step, o) => {
+      if (k++ >= skip) emit(step, this.bytesOf(o));
+    });
+  }
+}

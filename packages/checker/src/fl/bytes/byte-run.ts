@@ -1,0 +1,224 @@
+// What code generated for the byte back end (generate-byte-code.ts) runs
+// against: one delivery's handler on the scratch copy of a state's encoding.
+// It holds the offsets of the running machine's variables and of every
+// machine, keeps them right as writes grow or shrink a value, makes the
+// choices of a run (the object runtime's odometer: executor.ts `choose` and
+// `nextChoices`), and counts the work a run does.
+//
+// Anything the bytes do not take the way the object runtime would (an index
+// out of range, a failed assertion, a choose from nothing, a send to no
+// machine, a run past the work limit) throws HAND_OVER: the byte model then
+// has the object runtime run that whole delivery, which reports it exactly.
+import { MAX_CHOICES } from "../executor.js";
+import {
+  byteElementAt,
+  elementAt,
+  fromRaw,
+  OUT_OF_RANGE,
+  pushLast,
+  type MessageEnd,
+  type ScalarKind,
+  ScratchState,
+  SEQ_SET_OUT_OF_RANGE,
+  seqInsert,
+  seqRemove,
+  seqSet,
+  setAdd,
+  setRemove,
+  uintAt,
+  uintEnd,
+} from "./state-bytes.js";
+
+/** Thrown by a run the bytes do not take (above); never escapes the byte model. */
+export const HAND_OVER: unique symbol = Symbol("hand over to the object runtime");
+
+/**
+ * Loop iterations and calls a run may make before it is handed over: well
+ * under the object runtime's own limit (STEP_OPERATIONS), which then decides
+ * whether the step terminates, in its own terms and within its deadline.
+ */
+const WORK_LIMIT = 200_000;
+
+/** A machine's status in the encoding (state * 3 + status): fl-state.ts UP. */
+const UP = 0;
+const CRASHED = 2;
+
+export class ByteRun {
+  readonly s = new ScratchState();
+  /** Offsets of the running machine's variables; vo[nVars] is the channel section's. */
+  vo = new Int32Array(16);
+  nVars = 0;
+  /** Where each machine's part starts. */
+  mo = new Int32Array(16);
+  nMachines = 0;
+  /** The running machine's id (`this`). */
+  self = -1;
+  work = 0;
+  /** The run may stop at its fork (its first run, when its action has one): `fork` then saves where it stands. */
+  armed = false;
+  /** The run stopped at its fork, with the choose's number of values and the locals in scope. */
+  forked = false;
+  forkN = 0;
+  forkLocals: readonly unknown[] = [];
+  /** The choices of this run: made so far, their options, and those given (the odometer's prefix). */
+  readonly values: number[] = [];
+  readonly options: number[] = [];
+  nChoices = 0;
+  forced: readonly number[] = [];
+  private combinations = 1;
+  /** The one message a send appends (events without payload: just the event). */
+  private readonly message = new Uint8Array(5);
+
+  constructor(private readonly msgEnd: MessageEnd) {}
+
+  /** Starts a run of machine `self` with the given prefix of choices. */
+  begin(self: number, forced: readonly number[], armed: boolean): void {
+    this.self = self;
+    this.forced = forced;
+    this.nChoices = 0;
+    this.combinations = 1;
+    this.work = 0;
+    this.armed = armed;
+    this.forked = false;
+  }
+
+  /**
+   * Goes on from the fork with the choices `forced` (its value first): as
+   * the run from the start would stand after its fork's choose, with the
+   * work it had done before it.
+   */
+  resumeAt(self: number, forced: readonly number[], work: number): void {
+    this.self = self;
+    this.forced = forced;
+    this.values[0] = forced[0]!;
+    this.options[0] = this.forkN;
+    this.nChoices = 1;
+    this.combinations = this.forkN;
+    this.work = work;
+    this.armed = false;
+  }
+
+  /**
+   * The fork's choose of `n` values (lang's fork-site.ts): in an armed run
+   * with no choice made yet, the run stops here (-1) and the byte model
+   * goes on from the saved bytes once per value; else an ordinary choose.
+   */
+  fork(n: number, locals: readonly unknown[]): number {
+    if (!this.armed || this.nChoices !== 0) return this.choose(n);
+    if (!(n > 0) || n > MAX_CHOICES) this.handOver();
+    this.forked = true;
+    this.forkN = n;
+    this.forkLocals = locals;
+    return -1;
+  }
+
+  handOver(): never {
+    throw HAND_OVER;
+  }
+
+  /** A loop's iteration or a call. */
+  tick(): void {
+    if (++this.work > WORK_LIMIT) this.handOver();
+  }
+
+  /** Variable k changed size by `delta`: the variables after it, the channels and the later machines move. */
+  moved(k: number, delta: number): void {
+    if (delta === 0) return;
+    const vo = this.vo;
+    for (let j = k + 1; j <= this.nVars; j++) vo[j]! += delta;
+    const mo = this.mo;
+    for (let m = this.self + 1; m < this.nMachines; m++) mo[m]! += delta;
+  }
+
+  /** Writes the raw varint of a scalar variable. */
+  setVar(k: number, raw: number): void {
+    this.moved(k, this.s.setUint(this.vo[k]!, raw));
+  }
+
+  seqGet(k: number, i: number, kind: ScalarKind): number {
+    const b = this.s.buf;
+    const at = elementAt(b, this.vo[k]!, i);
+    if (at === OUT_OF_RANGE) this.handOver();
+    return fromRaw(kind, uintAt(b, at));
+  }
+
+  /** seqGet for elements of one byte each (bools, small enums). */
+  seqGetByte(k: number, i: number): number {
+    const b = this.s.buf;
+    const at = byteElementAt(b, this.vo[k]!, i);
+    if (at === OUT_OF_RANGE) this.handOver();
+    return b[at]!;
+  }
+
+  seqSet(k: number, i: number, v: number, kind: ScalarKind): void {
+    const d = seqSet(this.s, this.vo[k]!, i, v, kind);
+    if (d === SEQ_SET_OUT_OF_RANGE) this.handOver();
+    this.moved(k, d);
+  }
+
+  seqInsert(k: number, i: number, v: number, kind: ScalarKind): void {
+    const d = seqInsert(this.s, this.vo[k]!, i, v, kind);
+    if (d === SEQ_SET_OUT_OF_RANGE) this.handOver();
+    this.moved(k, d);
+  }
+
+  seqRemove(k: number, i: number): void {
+    const d = seqRemove(this.s, this.vo[k]!, i);
+    if (d === SEQ_SET_OUT_OF_RANGE) this.handOver();
+    this.moved(k, d);
+  }
+
+  setAdd(k: number, v: number, kind: ScalarKind): void {
+    this.moved(k, setAdd(this.s, this.vo[k]!, v, kind));
+  }
+
+  setRemove(k: number, v: number, kind: ScalarKind): void {
+    this.moved(k, setRemove(this.s, this.vo[k]!, v, kind));
+  }
+
+  /** `send target, event` (an event without payload): onto the channel (self, target), unless the target is not up. */
+  send(target: number, event: number): void {
+    if (!(target >= 0 && target < this.nMachines)) this.handOver();
+    const b = this.s.buf;
+    if (uintAt(b, uintEnd(b, this.mo[target]!)) % 3 !== UP) return;
+    const msg = this.message;
+    let size = 0;
+    let v = event;
+    while (v >= 0x80) {
+      msg[size++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    msg[size++] = v;
+    pushLast(this.s, this.vo[this.nVars]!, this.self, target, msg, size, this.msgEnd);
+  }
+
+  /** `m in S`: machine `id` is of type `type` and in its state `state`. */
+  inState(id: number, type: number, state: number): boolean {
+    if (!(id >= 0 && id < this.nMachines)) this.handOver();
+    const b = this.s.buf;
+    const p = this.mo[id]!;
+    if (uintAt(b, p) !== type) return false;
+    // A crashed instance is in no state until it restarts (executor.ts `inState`).
+    const st = uintAt(b, uintEnd(b, p));
+    return Math.floor(st / 3) === state && st % 3 !== CRASHED;
+  }
+
+  /** `a / b` or `a % b` with the runtime's function: a division by zero is handed over. */
+  arith(f: (a: number, b: number, site: number) => number, a: number, b: number): number {
+    if (b === 0) this.handOver();
+    return f(a, b, -1);
+  }
+
+  /** `choose(n)`: the next value of the odometer (executor.ts `choose`). */
+  choose(n: number): number {
+    if (!(n > 0)) this.handOver();
+    const combinations = this.combinations * n;
+    if (combinations > MAX_CHOICES) this.handOver();
+    this.combinations = combinations;
+    const pos = this.nChoices++;
+    const v = pos < this.forced.length ? this.forced[pos]! : 0;
+    this.values[pos] = v;
+    this.options[pos] = n;
+    return v;
+  }
+}

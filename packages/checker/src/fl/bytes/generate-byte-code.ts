@@ -1,0 +1,679 @@
+// IR -> JavaScript that runs a delivery's handler on a state's encoding
+// (ADR 0015, step 1): reads and writes at the offsets of the machine's
+// variables through byte-run.ts and state-bytes.ts, instead of on the object
+// runtime's copy-on-write values. The same statements, in the same order,
+// with the same integer arithmetic as the object runtime's generated code
+// (lang/src/codegen/generate-bodies.ts); what that code does by throwing a
+// RuntimeFault, this code does by handing the delivery over (byte-run.ts).
+//
+// It covers a subset of the language, and says where a program leaves it
+// (`ByteCode` is then `{ ok: false }` with the construct and its span): the
+// variables of every machine are scalars (int, bool, enum, machine) or
+// sequences and sets of them; events carry no payload; handlers are `on E do`
+// actions and machine functions made of locals, assignments, insertions and
+// removals, sends, `if`, `while`, `return`, `break`, `continue`, `assert` and
+// calls, over scalar expressions, `choose` of an int or a bool, `in`,
+// `sizeof` and indexing of sequences. Invariants are compiled when they are
+// quantifiers over machines of such expressions and `m in S`; others are
+// evaluated on the decoded state (null in `invariants`).
+import {
+  findForkSite,
+  type ForkSite,
+  type IrAction,
+  type IrExpr,
+  type IrFun,
+  type IrMachine,
+  type IrProgram,
+  type IrStmt,
+  type Span,
+  type Type,
+} from "@faultline/lang";
+import { flRuntime, type Value } from "../lang-codegen.js";
+import { type ByteRun, HAND_OVER } from "./byte-run.js";
+import { ScalarKind } from "./state-bytes.js";
+import * as bytes from "./state-bytes.js";
+
+/** How a variable of a machine is stored. */
+export interface VarLayout {
+  /** A scalar: one varint. Else a collection of scalars: its length, then its elements. */
+  collection: boolean;
+  /** The scalar's kind, or the elements'. */
+  kind: ScalarKind;
+  /** The scalar, or the elements, are bools (a JavaScript boolean in the code). */
+  bool: boolean;
+  /** The elements take one byte each (bools, enums of fewer than 128 members). */
+  oneByte: boolean;
+}
+
+export type ByteAction = (x: ByteRun) => void;
+/** An action's rest from its fork statement, with the chosen value and the locals saved there. */
+export type ByteResume = (x: ByteRun, chosen: number, locals: readonly unknown[]) => void;
+/** An invariant on the bytes [0, len) of a state. */
+export type ByteInvariant = (b: Uint8Array, len: number) => boolean;
+
+export interface ByteProgram {
+  /** By machine type: its variables' layout. */
+  layouts: VarLayout[][];
+  /** By machine type, state index, event index: the compiled `do` action. */
+  actions: (ByteAction | undefined)[][][];
+  /**
+   * By machine type, state index, event index: the action's rest after its
+   * fork (lang's fork-site.ts), when it has one: the run stops there once
+   * (ByteRun.fork) and goes on from the saved bytes once per value.
+   */
+  resumes: (ByteResume | undefined)[][][];
+  /** By position in IrProgram.invariants: compiled, or null (evaluated on the decoded state). */
+  invariants: (ByteInvariant | null)[];
+}
+
+export type ByteCode = { ok: true; program: ByteProgram } | { ok: false; reason: string; span: Span | null };
+
+class Unsupported extends Error {
+  constructor(
+    readonly reason: string,
+    readonly span: Span | null,
+  ) {
+    super(reason);
+  }
+}
+
+/** The layout of a variable of type `t`, or null when the byte back end does not store it. */
+export function varLayout(ir: IrProgram, t: Type): VarLayout | null {
+  const scalar = scalarOf(ir, t);
+  if (scalar !== null) return { collection: false, ...scalar };
+  if ((t.kind === "seq" || t.kind === "set") && t.elem !== undefined) {
+    const elem = scalarOf(ir, t.elem);
+    if (elem !== null) return { collection: true, ...elem };
+  }
+  return null;
+}
+
+function scalarOf(ir: IrProgram, t: Type): { kind: ScalarKind; bool: boolean; oneByte: boolean } | null {
+  switch (t.kind) {
+    case "int":
+      return { kind: ScalarKind.Int, bool: false, oneByte: false };
+    case "bool":
+      return { kind: ScalarKind.Plain, bool: true, oneByte: true };
+    case "enum": {
+      const members = ir.enums.find((e) => e.name === t.name)?.members.length ?? Number.POSITIVE_INFINITY;
+      return { kind: ScalarKind.Plain, bool: false, oneByte: members < 0x80 };
+    }
+    case "machine":
+      return { kind: ScalarKind.Id, bool: false, oneByte: false };
+    default:
+      return null;
+  }
+}
+
+/** The program's code for the byte back end, or where it leaves the subset this back end takes. */
+export function generateByteCode(ir: IrProgram, params: readonly Value[]): ByteCode {
+  try {
+    return { ok: true, program: new ByteCodegen(ir, params).program() };
+  } catch (e) {
+    if (e instanceof Unsupported) return { ok: false, reason: e.reason, span: e.span };
+    throw e;
+  }
+}
+
+/** Where a variable's bytes are: the running machine's own (`self`) or another machine's, in an invariant. */
+interface Scope {
+  machine: IrMachine | null;
+  locals: Set<string>;
+  /** A JavaScript expression for the offset of variable k of machine `target` (invariants), or of the running machine (null target). */
+  varAt: (k: number, machine: IrMachine, target: string | null) => string;
+  buf: string;
+  /** In an invariant: the names bound to machines by its quantifiers. */
+  invariant: boolean;
+}
+
+class ByteCodegen {
+  private readonly out: string[] = [];
+  private readonly layouts: VarLayout[][];
+  /** Machine functions generated or queued, by "type.name". */
+  private readonly funs = new Map<string, string>();
+  private readonly pending: { machine: IrMachine; fun: IrFun; name: string }[] = [];
+
+  constructor(
+    private readonly ir: IrProgram,
+    private readonly params: readonly Value[],
+  ) {
+    this.layouts = ir.machines.map((m) =>
+      m.vars.map((v) => {
+        const layout = varLayout(ir, v.type);
+        if (layout === null)
+          throw new Unsupported(
+            `${m.name}.${v.name} of type ${typeText(v.type)}, which the bytes do not store`,
+            v.span,
+          );
+        return layout;
+      }),
+    );
+  }
+
+  program(): ByteProgram {
+    const ir = this.ir;
+    for (const e of ir.events)
+      if (e.payload !== null) throw new Unsupported(`event ${e.name}, which carries a payload`, e.span);
+    const actionNames: (string | undefined)[][][] = ir.machines.map((m) => {
+      if (m.timers.length > 0) throw new Unsupported(`timers (${m.name})`, m.span);
+      if (m.receives.length > 0) throw new Unsupported(`a receive (${m.name})`, m.receives[0]!.span);
+      return m.states.map((s) => {
+        if (s.deferred.length > 0) throw new Unsupported(`deferred events (${m.name}.${s.name})`, s.span);
+        const names: (string | undefined)[] = new Array(ir.events.length).fill(undefined);
+        for (const h of s.handlers) {
+          if (h.kind !== "do") throw new Unsupported(`on ${h.event} goto (${m.name}.${s.name})`, h.span);
+          const ev = ir.events.find((e) => e.name === h.event)!.index;
+          const name = `h_${m.index}_${s.index}_${ev}`;
+          if (h.action.param !== null) throw new Unsupported(`on ${h.event} with a payload`, h.span);
+          this.action(name, h.action, m);
+          names[ev] = name;
+        }
+        return names;
+      });
+    });
+    while (this.pending.length > 0) {
+      const { machine, fun, name } = this.pending.pop()!;
+      if (fun.body === null) throw new Unsupported(`the foreign function ${fun.name}`, fun.span);
+      for (const p of fun.params) this.scalarType(p.type, fun.span);
+      if (fun.returnType.kind !== "void") this.scalarType(fun.returnType, fun.span);
+      this.function(
+        name,
+        fun.params.map((p) => p.name),
+        fun.body,
+        machine,
+      );
+    }
+    const invariantNames = ir.invariants.map((inv, i) => {
+      const name = `inv_${i}`;
+      try {
+        const scope: Scope = {
+          machine: null,
+          locals: new Set(),
+          varAt: (k, m, target) => `I.varAt(b, ${target}, ${m.index}, ${k})`,
+          buf: "b",
+          invariant: true,
+        };
+        const body = this.expr(inv.expr, scope);
+        this.out.push(`function ${name}(b, len) { I.parse(b); return ${body}; }`);
+        return name;
+      } catch (e) {
+        if (e instanceof Unsupported) return null;
+        throw e;
+      }
+    });
+    const table = (names: (string | null | undefined)[]) =>
+      `[${names.map((n) => n ?? "undefined").join(", ")}]`;
+    const nested = (names: (string | undefined)[][][]) =>
+      `[${names.map((states) => `[${states.map(table).join(", ")}]`).join(", ")}]`;
+    const source = [
+      "const { uintAt, collectionHas, fromRaw } = B;",
+      ...this.out,
+      `return { actions: ${nested(actionNames)}, resumes: ${nested(actionNames.map((states) => states.map((names) => names.map((n) => (n !== undefined && this.resumable.has(n) ? `r_${n}` : undefined)))))}, invariants: ${table(invariantNames.map((n) => n ?? "null"))} };`,
+    ].join("\n");
+    const made = new Function("B", "rt", "I", source)(
+      bytes,
+      flRuntime,
+      new InvariantBytes(this.layouts),
+    ) as Omit<ByteProgram, "layouts">;
+    return { layouts: this.layouts, ...made };
+  }
+
+  /** Handlers that have a fork site, by name: `r_<name>` resumes them. */
+  private readonly resumable = new Set<string>();
+  /** The fork site of the action being generated, and the choose's value once its statement is being generated. */
+  private forking: { site: ForkSite; value: string | null } | null = null;
+
+  /** A handler's action; with a fork site, also its resume function (as lang's generate-bodies.ts makes them). */
+  private action(name: string, action: IrAction, machine: IrMachine): void {
+    const site = findForkSite(action);
+    if (site === null) {
+      this.function(name, [], action.body, machine);
+      return;
+    }
+    this.forking = { site, value: null };
+    this.function(name, [], action.body, machine);
+    this.resumable.add(name);
+    // The rest from the fork statement: each level's locals from $locals, in a block of its own,
+    // then the statement with the chosen value, then the statements after it, level by level outwards.
+    this.forking.value = this.chosenValue(site);
+    const scope: Scope = {
+      machine,
+      locals: new Set(),
+      varAt: (k) => `x.vo[${k}]`,
+      buf: "x.s.buf",
+      invariant: false,
+    };
+    let slot = 0;
+    const level = (depth: number, outer: Scope): string[] => {
+      const { list, at, locals } = site.levels[depth]!;
+      const inner: Scope = { ...outer, locals: new Set(outer.locals) };
+      const out: string[] = [];
+      for (const local of locals) {
+        this.scalarType(local.type, action.span);
+        inner.locals.add(local.name);
+        out.push(`let l_${local.name} = $locals[${slot++}];`);
+      }
+      if (depth === site.levels.length - 1) this.stmt(site.stmt, inner, out);
+      else out.push("{", ...level(depth + 1, inner), "}");
+      for (const s of list.slice(at + 1)) this.stmt(s, inner, out);
+      return out;
+    };
+    const body = level(0, scope);
+    this.out.push(`function r_${name}(x, $chosen, $locals) {\n${body.join("\n")}\n}`);
+    this.forking = null;
+  }
+
+  /** What the fork's choose yields from the index chosen. */
+  private chosenValue(site: ForkSite): string {
+    if (site.choose.mode === "bool" || site.choose.arg === null) return "($chosen === 1)";
+    if (site.choose.mode === "int") return "$chosen";
+    throw new Unsupported("a choose from a collection", site.choose.span);
+  }
+
+  private function(name: string, params: string[], body: IrStmt[], machine: IrMachine): void {
+    const scope: Scope = {
+      machine,
+      locals: new Set(params),
+      varAt: (k) => `x.vo[${k}]`,
+      buf: "x.s.buf",
+      invariant: false,
+    };
+    const lines: string[] = [];
+    for (const s of body) this.stmt(s, scope, lines);
+    this.out.push(
+      `function ${name}(x${params.map((p) => `, l_${p}`).join("")}) {\nx.tick();\n${lines.join("\n")}\n}`,
+    );
+  }
+
+  private scalarType(t: Type, span: Span | null): VarLayout {
+    const layout = varLayout(this.ir, t);
+    if (layout === null || layout.collection) throw new Unsupported(`a value of type ${typeText(t)}`, span);
+    return layout;
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  private stmt(s: IrStmt, scope: Scope, out: string[]): void {
+    const forking = this.forking;
+    if (forking !== null && s === forking.site.stmt && forking.value === null) {
+      // The choose moves to the start of its statement (fork-site.ts says when that changes nothing):
+      // its count, the fork with the locals in scope, a return when the run forked.
+      const choose = forking.site.choose;
+      const count = choose.mode === "bool" || choose.arg === null ? "2" : this.expr(choose.arg, scope);
+      if (choose.mode === "collection") throw new Unsupported("a choose from a collection", choose.span);
+      const locals = forking.site.levels.flatMap((l) => l.locals.map((x) => `l_${x.name}`));
+      out.push(`const $chosen = x.fork(${count}, [${locals.join(", ")}]);`, "if ($chosen < 0) return;");
+      forking.value = this.chosenValue(forking.site);
+      this.stmt(s, scope, out);
+      return;
+    }
+    switch (s.kind) {
+      case "local": {
+        const layout = this.scalarType(s.type, s.span);
+        scope.locals.add(s.name);
+        out.push(`let l_${s.name} = ${layout.bool ? "false" : s.type.kind === "machine" ? "-1" : "0"};`);
+        return;
+      }
+      case "assign": {
+        const t = s.target;
+        if (t.kind === "var" && t.scope === "local") {
+          out.push(`l_${t.name} = ${this.expr(s.value, scope)};`);
+          return;
+        }
+        if (t.kind === "var" && t.scope === "self") {
+          const { k, layout } = this.selfVar(t.name, scope, s.span);
+          if (layout.collection) throw new Unsupported("an assignment of a whole collection", s.span);
+          const v = this.expr(s.value, scope);
+          if (layout.bool) out.push(`x.s.buf[x.vo[${k}]] = (${v}) ? 1 : 0;`);
+          else out.push(`x.setVar(${k}, ${rawOf(layout.kind, v)});`);
+          return;
+        }
+        if (t.kind === "index" && t.collection === "seq") {
+          const { k, layout } = this.selfCollection(t.target, scope, s.span);
+          out.push(
+            `x.seqSet(${k}, ${this.expr(t.index, scope)}, ${numberOf(layout, this.expr(s.value, scope))}, ${layout.kind});`,
+          );
+          return;
+        }
+        throw new Unsupported("an assignment to this target", s.span);
+      }
+      case "insert":
+      case "remove": {
+        if (s.collection === "map") throw new Unsupported("a map", s.span);
+        const { k, layout } = this.selfCollection(s.target, scope, s.span);
+        if (s.collection === "set") {
+          const v = numberOf(layout, this.expr(s.value, scope));
+          out.push(`x.${s.kind === "insert" ? "setAdd" : "setRemove"}(${k}, ${v}, ${layout.kind});`);
+        } else if (s.kind === "remove") {
+          out.push(`x.seqRemove(${k}, ${this.expr(s.value, scope)});`);
+        } else {
+          if (s.value.kind !== "tuple" || s.value.elems.length !== 2)
+            throw new Unsupported("an insertion of a computed pair", s.span);
+          const [i, v] = s.value.elems as [IrExpr, IrExpr];
+          // The pair's elements in order, as the object runtime builds the pair before inserting.
+          out.push(
+            `{ const i = ${this.expr(i, scope)}; x.seqInsert(${k}, i, ${numberOf(layout, this.expr(v, scope))}, ${layout.kind}); }`,
+          );
+        }
+        return;
+      }
+      case "send": {
+        if (s.eventValue !== undefined || s.payload !== null)
+          throw new Unsupported("a send of this kind", s.span);
+        const ev = this.ir.events.find((e) => e.name === s.event)!.index;
+        out.push(`x.send(${this.expr(s.target, scope)}, ${ev});`);
+        return;
+      }
+      case "if": {
+        out.push(`if (${this.expr(s.cond, scope)}) {`);
+        this.block(s.then, scope, out);
+        if (s.else.length > 0) {
+          out.push("} else {");
+          this.block(s.else, scope, out);
+        }
+        out.push("}");
+        return;
+      }
+      case "while": {
+        out.push(`while (${this.expr(s.cond, scope)}) {`, "x.tick();");
+        this.block(s.body, scope, out);
+        out.push("}");
+        return;
+      }
+      case "return":
+        out.push(s.value === null ? "return;" : `return ${this.expr(s.value, scope)};`);
+        return;
+      case "break":
+        out.push("break;");
+        return;
+      case "continue":
+        out.push("continue;");
+        return;
+      case "assert":
+        out.push(`if (!(${this.expr(s.cond, scope)})) x.handOver();`);
+        return;
+      case "expr":
+        out.push(`${this.expr(s.expr, scope)};`);
+        return;
+      default:
+        throw new Unsupported(`a ${s.kind} statement`, s.span);
+    }
+  }
+
+  private block(body: IrStmt[], scope: Scope, out: string[]): void {
+    const inner: Scope = { ...scope, locals: new Set(scope.locals) };
+    for (const s of body) this.stmt(s, inner, out);
+  }
+
+  private selfVar(name: string, scope: Scope, span: Span): { k: number; layout: VarLayout } {
+    const m = scope.machine;
+    const k = m ? m.vars.findIndex((v) => v.name === name) : -1;
+    if (m === null || k < 0) throw new Unsupported(`the variable ${name}`, span);
+    return { k, layout: this.layouts[m.index]![k]! };
+  }
+
+  /** A machine's own collection variable, the target of a write. */
+  private selfCollection(e: IrExpr, scope: Scope, span: Span): { k: number; layout: VarLayout } {
+    if (e.kind !== "var" || e.scope !== "self")
+      throw new Unsupported("a write to a collection that is not a variable", span);
+    const found = this.selfVar(e.name, scope, span);
+    if (!found.layout.collection) throw new Unsupported("a collection", span);
+    return found;
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  /** A scalar expression: a JavaScript boolean for bool, else a number. */
+  private expr(e: IrExpr, scope: Scope): string {
+    switch (e.kind) {
+      case "int":
+        return String(e.value | 0);
+      case "bool":
+        return e.value ? "true" : "false";
+      case "enumConst":
+        return String(e.ordinal);
+      case "this":
+        if (scope.invariant) break;
+        return "x.self";
+      case "var": {
+        if (e.scope === "local") {
+          if (!scope.locals.has(e.name)) break;
+          return `l_${e.name}`;
+        }
+        if (e.scope === "param") {
+          const i = this.ir.params.findIndex((p) => p.name === e.name);
+          const v = this.params[i];
+          if (typeof v === "number") return `(${v | 0})`;
+          if (typeof v === "boolean") return String(v);
+          break;
+        }
+        const { k, layout } = this.selfVar(e.name, scope, e.span);
+        if (layout.collection) break;
+        return read(layout, scope.buf, scope.varAt(k, scope.machine!, null));
+      }
+      case "machineVar": {
+        const m = this.ir.machines.find((x) => x.name === e.machine);
+        const k = m ? m.vars.findIndex((v) => v.name === e.variable) : -1;
+        if (!scope.invariant || m === undefined || k < 0) break;
+        const layout = this.layouts[m.index]![k]!;
+        if (layout.collection) break;
+        return read(layout, scope.buf, scope.varAt(k, m, this.expr(e.target, scope)));
+      }
+      case "index": {
+        if (e.collection !== "seq") break;
+        const { layout, at } = this.collection(e.target, scope, e.span);
+        if (scope.invariant) break;
+        const i = this.expr(e.index, scope);
+        const k = at.k;
+        if (layout.oneByte)
+          return layout.bool ? `(x.seqGetByte(${k}, ${i}) !== 0)` : `x.seqGetByte(${k}, ${i})`;
+        return layout.bool
+          ? `(x.seqGet(${k}, ${i}, ${layout.kind}) !== 0)`
+          : `x.seqGet(${k}, ${i}, ${layout.kind})`;
+      }
+      case "sizeof": {
+        const { at } = this.collection(e.arg, scope, e.span);
+        return `uintAt(${scope.buf}, ${at.offset})`;
+      }
+      case "in": {
+        if (e.collectionKind === "map") break;
+        const el = this.expr(e.element, scope);
+        const { layout, at } = this.collection(e.collection, scope, e.span);
+        return `collectionHas(${scope.buf}, ${at.offset}, ${numberOf(layout, el)}, ${layout.kind})`;
+      }
+      case "inState": {
+        const m = this.ir.machines.find((x) => x.name === e.machine);
+        const st = m?.states.findIndex((s) => s.name === e.state) ?? -1;
+        if (m === undefined || st < 0) break;
+        const target = this.expr(e.target, scope);
+        return scope.invariant
+          ? `I.inState(b, ${target}, ${m.index}, ${st})`
+          : `x.inState(${target}, ${m.index}, ${st})`;
+      }
+      case "call": {
+        if (e.scope !== "machine" || scope.machine === null) break;
+        const fun = scope.machine.funs.find((f) => f.name === e.fun);
+        if (fun === undefined) break;
+        const args = e.args.map((a) => this.expr(a, scope));
+        return `${this.funName(scope.machine, fun)}(x${args.map((a) => `, ${a}`).join("")})`;
+      }
+      case "choose": {
+        if (this.forking !== null && e === this.forking.site.choose && this.forking.value !== null)
+          return this.forking.value;
+        if (scope.invariant) break;
+        if (e.mode === "bool") return "(x.choose(2) === 1)";
+        if (e.mode === "int" && e.arg !== null) return `x.choose(${this.expr(e.arg, scope)})`;
+        break;
+      }
+      case "unary":
+        if (e.op === "!") return `!(${this.expr(e.operand, scope)})`;
+        return `((-(${this.expr(e.operand, scope)})) | 0)`;
+      case "binary":
+        return this.binary(e, scope);
+      case "quant": {
+        if (!scope.invariant) break;
+        let body = this.expr(e.body, {
+          ...scope,
+          locals: new Set([...scope.locals, ...e.binders.map((b) => b.name)]),
+        });
+        for (let i = e.binders.length - 1; i >= 0; i--) {
+          const b = e.binders[i]!;
+          const m = b.machine === null ? undefined : this.ir.machines.find((x) => x.name === b.machine);
+          if (m === undefined || b.collection !== null)
+            throw new Unsupported("a quantifier over values", e.span);
+          body = `I.${e.quantifier === "forall" ? "every" : "some"}(b, ${m.index}, (l_${b.name}) => ${body})`;
+        }
+        return body;
+      }
+      default:
+        break;
+    }
+    throw new Unsupported(`an expression of kind ${e.kind}`, e.span);
+  }
+
+  /** A collection variable read: the running machine's (`self`), or another machine's in an invariant. */
+  private collection(
+    e: IrExpr,
+    scope: Scope,
+    span: Span,
+  ): { layout: VarLayout; at: { k: number; offset: string } } {
+    if (e.kind === "var" && e.scope === "self") {
+      const { k, layout } = this.selfVar(e.name, scope, span);
+      if (!layout.collection) throw new Unsupported("a collection", span);
+      return { layout, at: { k, offset: scope.varAt(k, scope.machine!, null) } };
+    }
+    if (e.kind === "machineVar" && scope.invariant) {
+      const m = this.ir.machines.find((x) => x.name === e.machine);
+      const k = m ? m.vars.findIndex((v) => v.name === e.variable) : -1;
+      if (m !== undefined && k >= 0 && this.layouts[m.index]![k]!.collection)
+        return {
+          layout: this.layouts[m.index]![k]!,
+          at: { k, offset: scope.varAt(k, m, this.expr(e.target, scope)) },
+        };
+    }
+    throw new Unsupported("a collection that is not a variable", span);
+  }
+
+  private binary(e: Extract<IrExpr, { kind: "binary" }>, scope: Scope): string {
+    const l = this.expr(e.left, scope);
+    const r = this.expr(e.right, scope);
+    switch (e.op) {
+      case "&&":
+      case "||":
+        return `((${l}) ${e.op} (${r}))`;
+      case "==":
+        return `((${l}) === (${r}))`;
+      case "!=":
+        return `((${l}) !== (${r}))`;
+      case "<":
+      case "<=":
+      case ">":
+      case ">=":
+        return `((${l}) ${e.op} (${r}))`;
+      case "+":
+      case "-":
+        if (e.left.type.kind !== "int") throw new Unsupported(`${e.op} on ${typeText(e.left.type)}`, e.span);
+        return `(((${l}) ${e.op} (${r})) | 0)`;
+      case "*":
+        return `Math.imul(${l}, ${r})`;
+      case "/":
+      case "%":
+        if (scope.invariant) throw new Unsupported("division in an invariant", e.span);
+        // The runtime's, which throws on zero: the delivery is then handed over.
+        return `x.arith(rt.${e.op === "/" ? "div" : "mod"}, ${l}, ${r})`;
+    }
+  }
+
+  private funName(machine: IrMachine, fun: IrFun): string {
+    const key = `${machine.index}.${fun.name}`;
+    let name = this.funs.get(key);
+    if (name === undefined) {
+      name = `f_${machine.index}_${machine.funs.indexOf(fun)}`;
+      this.funs.set(key, name);
+      this.pending.push({ machine, fun, name });
+    }
+    return name;
+  }
+}
+
+/** The raw varint of a scalar of `kind` whose value is the JavaScript `v`. */
+function rawOf(kind: ScalarKind, v: string): string {
+  if (kind === ScalarKind.Int) return `(((${v}) << 1) ^ ((${v}) >> 31)) >>> 0`;
+  return kind === ScalarKind.Id ? `((${v}) + 1)` : `(${v})`;
+}
+
+/** A scalar as the number byte operations take (a bool as 0 or 1). */
+function numberOf(layout: VarLayout, v: string): string {
+  return layout.bool ? `((${v}) ? 1 : 0)` : v;
+}
+
+/** Reads the scalar at `offset` of `buf`. */
+function read(layout: VarLayout, buf: string, offset: string): string {
+  if (layout.bool) return `(${buf}[${offset}] !== 0)`;
+  const raw = `uintAt(${buf}, ${offset})`;
+  if (layout.kind === ScalarKind.Plain) return raw;
+  return layout.kind === ScalarKind.Id ? `(${raw} - 1)` : `fromRaw(${ScalarKind.Int}, ${raw})`;
+}
+
+function typeText(t: Type): string {
+  return (t.kind === "enum" || t.kind === "machine" ? t.name : null) ?? t.kind;
+}
+
+/**
+ * What compiled invariants read a state through: where each machine's part
+ * starts (parsed once per evaluation) and where its variables are.
+ */
+class InvariantBytes {
+  private mo = new Int32Array(16);
+  private n = 0;
+
+  constructor(private readonly layouts: readonly VarLayout[][]) {}
+
+  parse(b: Uint8Array): void {
+    const n = bytes.uintAt(b, 0);
+    if (this.mo.length < n) this.mo = new Int32Array(2 * n);
+    let p = bytes.uintEnd(b, 0);
+    for (let id = 0; id < n; id++) {
+      this.mo[id] = p;
+      const type = bytes.uintAt(b, p);
+      p = skipMachine(b, p, this.layouts[type]!);
+    }
+    this.n = n;
+  }
+
+  /** Where variable k of machine `id`, of type `type`, is; another machine there is the object runtime's to report. */
+  varAt(b: Uint8Array, id: number, type: number, k: number): number {
+    if (!(id >= 0 && id < this.n) || bytes.uintAt(b, this.mo[id]!) !== type) throw HAND_OVER;
+    let p = bytes.uintEnd(b, bytes.uintEnd(b, this.mo[id]!));
+    const layout = this.layouts[type]!;
+    for (let j = 0; j < k; j++) p = layout[j]!.collection ? bytes.scalarsEnd(b, p) : bytes.uintEnd(b, p);
+    return p;
+  }
+
+  /** As ByteRun.inState; a reference to no machine, a runtime error, makes the object runtime evaluate the invariant. */
+  inState(b: Uint8Array, id: number, type: number, state: number): boolean {
+    if (!(id >= 0 && id < this.n)) throw HAND_OVER;
+    const p = this.mo[id]!;
+    if (bytes.uintAt(b, p) !== type) return false;
+    const st = bytes.uintAt(b, bytes.uintEnd(b, p));
+    return Math.floor(st / 3) === state && st % 3 !== 2;
+  }
+
+  every(b: Uint8Array, type: number, body: (id: number) => boolean): boolean {
+    for (let id = 0; id < this.n; id++) if (bytes.uintAt(b, this.mo[id]!) === type && !body(id)) return false;
+    return true;
+  }
+
+  some(b: Uint8Array, type: number, body: (id: number) => boolean): boolean {
+    for (let id = 0; id < this.n; id++) if (bytes.uintAt(b, this.mo[id]!) === type && body(id)) return true;
+    return false;
+  }
+}
+
+/** Where the machine part at `p` ends (type, state and status, then its variables as `layout` says). */
+export function skipMachine(b: Uint8Array, p: number, layout: readonly VarLayout[]): number {
+  p = bytes.uintEnd(b, bytes.uintEnd(b, p));
+  for (let k = 0; k < layout.length; k++)
+    p = layout[k]!.collection ? bytes.scalarsEnd(b, p) : bytes.uintEnd(b, p);
+  return p;
+}

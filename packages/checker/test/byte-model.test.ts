@@ -1,0 +1,169 @@
+// The byte back end (ADR 0015, step 1) against the object runtime it stands
+// in for: in every reachable state, the same successors in the same order
+// (steps, and the bytes FlModel.encode writes for each state, or the same
+// failure), the same verdict of every invariant, and the same search.
+import { readFileSync } from "node:fs";
+import type { IrProgram } from "@faultline/lang";
+import { describe, expect, it } from "vitest";
+import { type ByteModel, type ByteState, byteModelOf } from "../src/fl/bytes/byte-model.js";
+import { buildModel, type FlModel } from "../src/fl/fl-model.js";
+import type { FlStep } from "../src/fl/fl-state.js";
+import type { StepOutcome } from "../src/model.js";
+import { checkExhaustive } from "../src/search/bfs-explorer.js";
+import { compileText, loadFixture } from "./fixtures/fl/load.js";
+
+const twoPhase = () =>
+  compileText(
+    "two-phase-tla.fl",
+    readFileSync(new URL("../../../models/bench/two-phase-tla.fl", import.meta.url), "utf8"),
+  );
+
+function models(
+  ir: IrProgram,
+  test: string,
+  params: Record<string, number> = {},
+): { fl: FlModel; bytes: ByteModel } {
+  const fl = buildModel(ir, test, { paramOverrides: params });
+  const made = byteModelOf(fl);
+  if (!made.ok) throw new Error(`not on the byte back end: ${made.reason}`);
+  return { fl, bytes: made.model };
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+
+type Emitted = { step: FlStep; state?: string; failure?: string };
+
+function described(o: StepOutcome<unknown>, encode: (s: never) => Uint8Array): Omit<Emitted, "step"> {
+  if (o.kind === "state") return { state: hex(encode(o.state as never)) };
+  return {
+    failure: `${o.failure.kind} ${o.failure.message}`,
+    ...(o.state !== undefined ? { state: hex(encode(o.state as never)) } : {}),
+  };
+}
+
+/** Walks every reachable state, comparing the two models in each; returns the states and successors seen. */
+function compareEverywhere(
+  fl: FlModel,
+  bytes: ByteModel,
+): { states: number; successors: number; failures: number; kinds: Set<string> } {
+  const seen = new Set<string>();
+  let queue: Uint8Array[] = [];
+  bytes.initial((_step, o) => {
+    if (o.kind === "state") queue.push(bytes.encode(o.state).slice());
+  });
+  let successors = 0;
+  let failures = 0;
+  const kinds = new Set<string>();
+  while (queue.length > 0) {
+    const next: Uint8Array[] = [];
+    for (const b of queue) {
+      if (seen.has(hex(b))) continue;
+      seen.add(hex(b));
+      const objects = fl.decode(b);
+      const view: ByteState = bytes.decode(b);
+      expect(bytes.invariants.map((inv) => inv.holds(view))).toEqual(
+        fl.invariants.map((inv) => inv.holds(objects)),
+      );
+      const got: Emitted[] = [];
+      bytes.successors(view, (step, o) => {
+        got.push({ step, ...described(o, (s: ByteState) => bytes.encode(s)) });
+        // The successor is the back end's scratch: copied, as the explorer does with a new one.
+        if (o.kind === "state") next.push(bytes.encode(o.state).slice());
+      });
+      const want: Emitted[] = [];
+      fl.successors(fl.decode(b), (step, o) => {
+        want.push({ step, ...described(o, (s: never) => fl.encode(s)) });
+      });
+      expect(got).toEqual(want);
+      successors += got.length;
+      for (const g of got) {
+        if (g.failure === undefined) continue;
+        failures++;
+        kinds.add(
+          g.failure.replace(/ .*?(\d+ operations|in state \w+|by zero|out of range|too long).*/, " $1"),
+        );
+      }
+    }
+    queue = next;
+  }
+  return { states: seen.size, successors, failures, kinds };
+}
+
+describe("the byte back end", () => {
+  it.each([3, 4])("gives TwoPhase's successors and invariant, state by state (%i RMs)", (rms) => {
+    const { fl, bytes } = models(twoPhase(), "TLC(rms=3)", { rms });
+    const r = compareEverywhere(fl, bytes);
+    expect(r.states).toBe(rms === 3 ? 288 : 1_568);
+    expect(r.failures).toBe(0);
+    expect(bytes.counts.handedOver).toBe(0);
+    expect(bytes.counts.onBytes).toBe(r.states);
+    // The Step handler forks at its choose in every state (its act(-1) runs once per state).
+    expect(bytes.counts.forked).toBe(r.states);
+  });
+
+  it("gives a program of everything it covers its successors, failures included", () => {
+    const rounds = 2;
+    const { fl, bytes } = models(loadFixture("bytes.fl"), "Small", { rounds });
+    const r = compareEverywhere(fl, bytes);
+    // Enough happens: many states, and steps that fail in each way the fixture has.
+    expect(r.states).toBeGreaterThan(500);
+    // Most deliveries run on the bytes; those that fail are handed over.
+    expect(bytes.counts.onBytes).toBeGreaterThan(bytes.counts.handedOver);
+    expect(bytes.counts.handedOver).toBeGreaterThan(0);
+    expect(bytes.counts.forked).toBeGreaterThan(0);
+    expect([...r.kinds].sort()).toEqual([
+      "assertion too long",
+      "runtime-error by zero",
+      "runtime-error out of range",
+      "unhandled-event in state Up",
+    ]);
+  });
+
+  it("finds the object runtime's states, counterexample and all", () => {
+    for (const [ir, test, params] of [
+      [twoPhase(), "TLC(rms=3)", { rms: 5 }],
+      [loadFixture("bytes.fl"), "Small", { rounds: 3 }],
+    ] as const) {
+      const { fl, bytes } = models(ir, test, params);
+      const a = checkExhaustive(fl);
+      const b = checkExhaustive(bytes);
+      expect(b.kind).toBe(a.kind);
+      expect(b.stats?.distinctStates).toBe(a.stats?.distinctStates);
+      expect(b.stats?.generatedStates).toBe(a.stats?.generatedStates);
+      if (a.kind === "violation" && b.kind === "violation") {
+        expect(b.trace.steps).toEqual(a.trace.steps);
+        expect(b.failure).toEqual(a.failure);
+      }
+    }
+  });
+
+  it("counts the coverage the object runtime counts", () => {
+    const { fl, bytes } = models(loadFixture("bytes.fl"), "Small", { rounds: 2 });
+    // The whole space, past every failing step (some handed over after the fork emitted others).
+    const coverage = (model: FlModel | ByteModel) => {
+      model.beginCoverage();
+      checkExhaustive(model as FlModel, { stopOnFirst: false, maxFailures: 1_000_000 });
+      return model.endCoverage();
+    };
+    const a = coverage(fl);
+    const b = coverage(bytes);
+    expect(b).toEqual(a);
+    const ran = Object.fromEntries(
+      b!.owners.flatMap((o) => o.handlers.map((h) => [`${o.name}.${h.on}`, h.ran])),
+    );
+    expect(ran["Coord.Again"]).toBeGreaterThan(100);
+    expect(ran["Node.Ping"]).toBeGreaterThan(100);
+    expect(bytes.counts.handedOver).toBeGreaterThan(0);
+  });
+
+  it("says why a program or test is not for it", () => {
+    const gap = (ir: IrProgram, test: string) => {
+      const made = byteModelOf(buildModel(ir, test));
+      return made.ok ? null : made.reason;
+    };
+    expect(gap(loadFixture("faults.fl"), loadFixture("faults.fl").tests[0]!.name)).toMatch(
+      /faults|payload|timers/,
+    );
+    expect(gap(loadFixture("fork.fl"), loadFixture("fork.fl").tests[0]!.name)).toMatch(/payload|spec|goto/);
+  });
+});
