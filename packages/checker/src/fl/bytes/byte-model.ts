@@ -34,6 +34,8 @@ import { ByteRun, HAND_OVER } from "./byte-run.js";
 import { type ByteProgram, generateByteCode, skipMachine } from "./generate-byte-code.js";
 import {
   channelEnd,
+  firstMessage,
+  fromRaw,
   type MessageEnd,
   popFirst,
   scalarsEnd,
@@ -57,9 +59,6 @@ interface ForkedRun {
   locals: readonly unknown[];
   work: number;
 }
-
-/** Every message is an event without payload (generate-byte-code.ts): its one varint. */
-const msgEnd: MessageEnd = (b, p) => uintEnd(b, p);
 
 /** Steps whose one choice is below this are shared (ByteModel.stepOf). */
 const STEP_CACHE = 64;
@@ -94,7 +93,9 @@ export function byteModelOf(fl: FlModel): ByteModelResult {
 export class ByteModel implements Model<ByteState, FlStep> {
   readonly name: string;
   readonly invariants: readonly Invariant<ByteState>[];
-  private readonly x = new ByteRun(msgEnd);
+  private readonly x: ByteRun;
+  /** Where a message ends: its event, then as many varints as its payload has fields. */
+  private readonly msgEnd: MessageEnd;
   private readonly outcome: { kind: "state"; state: ByteState };
   /** Where each machine of the state being expanded starts, and its type. */
   private mo = new Int32Array(16);
@@ -109,6 +110,9 @@ export class ByteModel implements Model<ByteState, FlStep> {
     private readonly program: ByteProgram,
   ) {
     this.name = fl.name;
+    const fields = Int32Array.from(program.payloads, (p) => p.length);
+    this.msgEnd = (b, p) => uintsEnd(b, uintEnd(b, p), fields[uintAt(b, p)]!);
+    this.x = new ByteRun(this.msgEnd);
     this.outcome = { kind: "state", state: this.x.s };
     this.halt = fl.ir.events.findIndex((e) => e.name === HALT_EVENT);
     const maxVars = Math.max(0, ...program.layouts.map((l) => l.length));
@@ -239,7 +243,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     let q = uintEnd(b, channels);
     const tables = this.fl.machines;
     for (let c = 0; c < count; c++) {
-      const next = channelEnd(b, q, msgEnd);
+      const next = channelEnd(b, q, this.msgEnd);
       const from = uintAt(b, q);
       const to = uintAt(b, uintEnd(b, q));
       const st = uintAt(b, uintEnd(b, mo[to]!));
@@ -381,7 +385,15 @@ export class ByteModel implements Model<ByteState, FlStep> {
     }
     vo[layout.length] = channels;
     x.nVars = layout.length;
-    popFirst(s, channels, q, msgEnd);
+    // The payload, field by field, before the message is taken off.
+    const message = firstMessage(b, q);
+    const fields = this.program.payloads[uintAt(b, message)]!;
+    let f = uintEnd(b, message);
+    for (let i = 0; i < fields.length; i++) {
+      x.p[i] = fromRaw(fields[i]!.kind, uintAt(b, f));
+      f = uintEnd(b, f);
+    }
+    popFirst(s, channels, q, this.msgEnd);
   }
 
   /** Where the run stood at its fork: the scratch's bytes, the offsets, the locals and the work done. */

@@ -27,6 +27,7 @@ import {
   setRemove,
   uintAt,
   uintEnd,
+  writeUint,
 } from "./state-bytes.js";
 
 /** Thrown by a run the bytes do not take (above); never escapes the byte model. */
@@ -66,8 +67,11 @@ export class ByteRun {
   nChoices = 0;
   forced: readonly number[] = [];
   private combinations = 1;
-  /** The one message a send appends (events without payload: just the event). */
-  private readonly message = new Uint8Array(5);
+  /** The message a send appends: its event, then its payload's fields (msgBegin, msgField). */
+  private message = new Uint8Array(64);
+  private messageSize = 0;
+  /** The delivered message's payload, field by field (bools as 0 or 1): the byte model reads it in. */
+  readonly p: number[] = [];
 
   constructor(private readonly msgEnd: MessageEnd) {}
 
@@ -176,20 +180,33 @@ export class ByteRun {
     this.moved(k, setRemove(this.s, this.vo[k]!, v, kind));
   }
 
-  /** `send target, event` (an event without payload): onto the channel (self, target), unless the target is not up. */
+  /** `send target, event` (an event without payload). */
   send(target: number, event: number): void {
+    this.msgBegin(event);
+    this.msgSend(target);
+  }
+
+  /** A message of `event` is being written: its payload's raw fields follow (msgField). */
+  msgBegin(event: number): void {
+    this.messageSize = 0;
+    this.msgField(event);
+  }
+
+  msgField(raw: number): void {
+    if (this.messageSize + 5 > this.message.length) {
+      const grown = new Uint8Array(2 * this.message.length);
+      grown.set(this.message);
+      this.message = grown;
+    }
+    this.messageSize = writeUint(this.message, this.messageSize, raw);
+  }
+
+  /** Sends the message written: onto the channel (self, target), unless the target is not up (then it is lost). */
+  msgSend(target: number): void {
     if (!(target >= 0 && target < this.nMachines)) this.handOver();
     const b = this.s.buf;
     if (uintAt(b, uintEnd(b, this.mo[target]!)) % 3 !== UP) return;
-    const msg = this.message;
-    let size = 0;
-    let v = event;
-    while (v >= 0x80) {
-      msg[size++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    msg[size++] = v;
-    pushLast(this.s, this.vo[this.nVars]!, this.self, target, msg, size, this.msgEnd);
+    pushLast(this.s, this.vo[this.nVars]!, this.self, target, this.message, this.messageSize, this.msgEnd);
   }
 
   /** `m in S`: machine `id` is of type `type` and in its state `state`. */

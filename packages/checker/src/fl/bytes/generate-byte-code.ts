@@ -64,6 +64,8 @@ export interface ByteProgram {
   resumes: (ByteResume | undefined)[][][];
   /** By position in IrProgram.invariants: compiled, or null (evaluated on the decoded state). */
   invariants: (ByteInvariant | null)[];
+  /** By event index: the layouts of its payload's fields in a message (a scalar payload is one field; none, none). */
+  payloads: VarLayout[][];
 }
 
 export type ByteCode = { ok: true; program: ByteProgram } | { ok: false; reason: string; span: Span | null };
@@ -119,6 +121,8 @@ export function generateByteCode(ir: IrProgram, params: readonly Value[]): ByteC
 interface Scope {
   machine: IrMachine | null;
   locals: Set<string>;
+  /** Locals that are a tuple payload, kept as one JavaScript local per field: their field counts. */
+  tuples: Map<string, number>;
   /** A JavaScript expression for the offset of variable k of machine `target` (invariants), or of the running machine (null target). */
   varAt: (k: number, machine: IrMachine, target: string | null) => string;
   buf: string;
@@ -153,7 +157,7 @@ class ByteCodegen {
   program(): ByteProgram {
     const ir = this.ir;
     for (const e of ir.events)
-      if (e.payload !== null) throw new Unsupported(`event ${e.name}, which carries a payload`, e.span);
+      this.payloads[e.index] = e.payload === null ? [] : this.fields(e.payload, e.span);
     const actionNames: (string | undefined)[][][] = ir.machines.map((m) => {
       if (m.timers.length > 0) throw new Unsupported(`timers (${m.name})`, m.span);
       if (m.receives.length > 0) throw new Unsupported(`a receive (${m.name})`, m.receives[0]!.span);
@@ -164,7 +168,6 @@ class ByteCodegen {
           if (h.kind !== "do") throw new Unsupported(`on ${h.event} goto (${m.name}.${s.name})`, h.span);
           const ev = ir.events.find((e) => e.name === h.event)!.index;
           const name = `h_${m.index}_${s.index}_${ev}`;
-          if (h.action.param !== null) throw new Unsupported(`on ${h.event} with a payload`, h.span);
           this.action(name, h.action, m);
           names[ev] = name;
         }
@@ -189,6 +192,7 @@ class ByteCodegen {
         const scope: Scope = {
           machine: null,
           locals: new Set(),
+          tuples: new Map(),
           varAt: (k, m, target) => `I.varAt(b, ${target}, ${m.index}, ${k})`,
           buf: "b",
           invariant: true,
@@ -207,6 +211,7 @@ class ByteCodegen {
       `[${names.map((states) => `[${states.map(table).join(", ")}]`).join(", ")}]`;
     const source = [
       "const { uintAt, collectionHas, fromRaw } = B;",
+      "const zigzag = (v) => ((v << 1) ^ (v >> 31)) >>> 0;",
       ...this.out,
       `return { actions: ${nested(actionNames)}, resumes: ${nested(actionNames.map((states) => states.map((names) => names.map((n) => (n !== undefined && this.resumable.has(n) ? `r_${n}` : undefined)))))}, invariants: ${table(invariantNames.map((n) => n ?? "null"))} };`,
     ].join("\n");
@@ -214,8 +219,29 @@ class ByteCodegen {
       bytes,
       flRuntime,
       new InvariantBytes(this.layouts),
-    ) as Omit<ByteProgram, "layouts">;
-    return { layouts: this.layouts, ...made };
+    ) as Omit<ByteProgram, "layouts" | "payloads">;
+    return { layouts: this.layouts, payloads: this.payloads, ...made };
+  }
+
+  /** By event index: its payload's fields (ByteProgram.payloads). */
+  private readonly payloads: VarLayout[][] = [];
+
+  /** The fields a payload of type `t` has in a message: one scalar, or a tuple's scalars. */
+  private fields(t: Type, span: Span): VarLayout[] {
+    if (t.kind === "tuple" || t.kind === "namedTuple") {
+      const parts = t.kind === "tuple" ? t.elems : t.fields.map((f) => f.type);
+      return parts.map((p) => this.scalarType(p, span));
+    }
+    return [this.scalarType(t, span)];
+  }
+
+  /**
+   * The JavaScript locals of a .fl local: one, or for the action's payload
+   * when it is a tuple, one per field (`l_v$0`, ...: the tuple is never built).
+   */
+  private jsLocals(name: string, scope: Scope): string[] {
+    const fields = scope.tuples.get(name);
+    return fields === undefined ? [`l_${name}`] : Array.from({ length: fields }, (_, i) => `l_${name}$${i}`);
   }
 
   /** Handlers that have a fork site, by name: `r_<name>` resumes them. */
@@ -226,12 +252,26 @@ class ByteCodegen {
   /** A handler's action; with a fork site, also its resume function (as lang's generate-bodies.ts makes them). */
   private action(name: string, action: IrAction, machine: IrMachine): void {
     const site = findForkSite(action);
+    const param = action.param;
+    // The payload, read from the message by the byte model (ByteRun.p): each field a local.
+    const tuples = new Map<string, number>();
+    const prologue: string[] = [];
+    if (param !== null) {
+      const fields = this.fields(param.type, action.span);
+      const tuple = param.type.kind === "tuple" || param.type.kind === "namedTuple";
+      if (tuple) tuples.set(param.name, fields.length);
+      fields.forEach((f, i) => {
+        const local = tuple ? `l_${param.name}$${i}` : `l_${param.name}`;
+        prologue.push(`let ${local} = ${f.bool ? `(x.p[${i}] !== 0)` : `x.p[${i}]`};`);
+      });
+    }
+    const locals = param === null ? [] : [param.name];
     if (site === null) {
-      this.function(name, [], action.body, machine);
+      this.function(name, locals, action.body, machine, prologue, tuples);
       return;
     }
     this.forking = { site, value: null };
-    this.function(name, [], action.body, machine);
+    this.function(name, locals, action.body, machine, prologue, tuples);
     this.resumable.add(name);
     // The rest from the fork statement: each level's locals from $locals, in a block of its own,
     // then the statement with the chosen value, then the statements after it, level by level outwards.
@@ -239,6 +279,7 @@ class ByteCodegen {
     const scope: Scope = {
       machine,
       locals: new Set(),
+      tuples,
       varAt: (k) => `x.vo[${k}]`,
       buf: "x.s.buf",
       invariant: false,
@@ -249,9 +290,9 @@ class ByteCodegen {
       const inner: Scope = { ...outer, locals: new Set(outer.locals) };
       const out: string[] = [];
       for (const local of locals) {
-        this.scalarType(local.type, action.span);
+        if (!tuples.has(local.name)) this.scalarType(local.type, action.span);
         inner.locals.add(local.name);
-        out.push(`let l_${local.name} = $locals[${slot++}];`);
+        for (const js of this.jsLocals(local.name, inner)) out.push(`let ${js} = $locals[${slot++}];`);
       }
       if (depth === site.levels.length - 1) this.stmt(site.stmt, inner, out);
       else out.push("{", ...level(depth + 1, inner), "}");
@@ -270,18 +311,32 @@ class ByteCodegen {
     throw new Unsupported("a choose from a collection", site.choose.span);
   }
 
-  private function(name: string, params: string[], body: IrStmt[], machine: IrMachine): void {
+  /**
+   * A function of the running machine: a handler's action (its payload's
+   * locals made by `prologue`, none as parameters) or a machine function
+   * (its parameters as JavaScript parameters).
+   */
+  private function(
+    name: string,
+    locals: string[],
+    body: IrStmt[],
+    machine: IrMachine,
+    prologue: string[] | null = null,
+    tuples: Map<string, number> = new Map(),
+  ): void {
     const scope: Scope = {
       machine,
-      locals: new Set(params),
+      locals: new Set(locals),
+      tuples,
       varAt: (k) => `x.vo[${k}]`,
       buf: "x.s.buf",
       invariant: false,
     };
     const lines: string[] = [];
     for (const s of body) this.stmt(s, scope, lines);
+    const params = prologue === null ? locals.map((p) => `, l_${p}`).join("") : "";
     this.out.push(
-      `function ${name}(x${params.map((p) => `, l_${p}`).join("")}) {\nx.tick();\n${lines.join("\n")}\n}`,
+      `function ${name}(x${params}) {\nx.tick();\n${[...(prologue ?? []), ...lines].join("\n")}\n}`,
     );
   }
 
@@ -301,7 +356,9 @@ class ByteCodegen {
       const choose = forking.site.choose;
       const count = choose.mode === "bool" || choose.arg === null ? "2" : this.expr(choose.arg, scope);
       if (choose.mode === "collection") throw new Unsupported("a choose from a collection", choose.span);
-      const locals = forking.site.levels.flatMap((l) => l.locals.map((x) => `l_${x.name}`));
+      const locals = forking.site.levels.flatMap((l) =>
+        l.locals.flatMap((x) => this.jsLocals(x.name, scope)),
+      );
       out.push(`const $chosen = x.fork(${count}, [${locals.join(", ")}]);`, "if ($chosen < 0) return;");
       forking.value = this.chosenValue(forking.site);
       this.stmt(s, scope, out);
@@ -358,10 +415,25 @@ class ByteCodegen {
         return;
       }
       case "send": {
-        if (s.eventValue !== undefined || s.payload !== null)
-          throw new Unsupported("a send of this kind", s.span);
+        if (s.eventValue !== undefined) throw new Unsupported("a send of an event value", s.span);
         const ev = this.ir.events.find((e) => e.name === s.event)!.index;
-        out.push(`x.send(${this.expr(s.target, scope)}, ${ev});`);
+        if (s.payload === null) {
+          out.push(`x.send(${this.expr(s.target, scope)}, ${ev});`);
+          return;
+        }
+        // As the object runtime: the target, then the payload's fields, each into a temporary
+        // (a field may call a function that sends), then the message.
+        const layouts = this.payloads[ev]!;
+        const fields = this.payloadFields(s.payload, layouts.length, scope);
+        out.push("{", `const $to = ${this.expr(s.target, scope)};`);
+        fields.forEach((f, i) => {
+          out.push(`const $f${i} = ${f};`);
+        });
+        out.push(`x.msgBegin(${ev});`);
+        layouts.forEach((l, i) => {
+          out.push(`x.msgField(${l.bool ? `$f${i} ? 1 : 0` : rawOf(l.kind, `$f${i}`)});`);
+        });
+        out.push("x.msgSend($to);", "}");
         return;
       }
       case "if": {
@@ -398,6 +470,25 @@ class ByteCodegen {
       default:
         throw new Unsupported(`a ${s.kind} statement`, s.span);
     }
+  }
+
+  /** A payload's fields as JavaScript expressions, in the order the object runtime evaluates them. */
+  private payloadFields(e: IrExpr, count: number, scope: Scope): string[] {
+    if (e.kind === "var" && e.scope === "local" && scope.tuples.get(e.name) === count)
+      return this.jsLocals(e.name, scope);
+    if (e.kind === "tuple" && e.elems.length === count) return e.elems.map((x) => this.expr(x, scope));
+    if (e.kind === "namedTuple" && e.fields.length === count) {
+      // Built in the type's field order, the representation (generate-bodies.ts).
+      const t = e.type;
+      const ordered =
+        t.kind === "namedTuple" && t.fields.length === e.fields.length
+          ? t.fields.map((tf) => e.fields.find((ef) => ef.name === tf.name) ?? null)
+          : e.fields;
+      const fields = ordered.every((x) => x !== null) ? ordered : e.fields;
+      return fields.map((f) => this.expr(f!.value, scope));
+    }
+    if (count === 1 && e.type.kind !== "tuple" && e.type.kind !== "namedTuple") return [this.expr(e, scope)];
+    throw new Unsupported("a payload made this way", e.span);
   }
 
   private block(body: IrStmt[], scope: Scope, out: string[]): void {
@@ -437,7 +528,7 @@ class ByteCodegen {
         return "x.self";
       case "var": {
         if (e.scope === "local") {
-          if (!scope.locals.has(e.name)) break;
+          if (!scope.locals.has(e.name) || scope.tuples.has(e.name)) break;
           return `l_${e.name}`;
         }
         if (e.scope === "param") {
@@ -450,6 +541,12 @@ class ByteCodegen {
         const { k, layout } = this.selfVar(e.name, scope, e.span);
         if (layout.collection) break;
         return read(layout, scope.buf, scope.varAt(k, scope.machine!, null));
+      }
+      case "field":
+      case "tupleIndex": {
+        const t = e.target;
+        if (t.kind !== "var" || t.scope !== "local" || !scope.tuples.has(t.name)) break;
+        return `l_${t.name}$${e.index}`;
       }
       case "machineVar": {
         const m = this.ir.machines.find((x) => x.name === e.machine);
@@ -598,7 +695,8 @@ class ByteCodegen {
 
 /** The raw varint of a scalar of `kind` whose value is the JavaScript `v`. */
 function rawOf(kind: ScalarKind, v: string): string {
-  if (kind === ScalarKind.Int) return `(((${v}) << 1) ^ ((${v}) >> 31)) >>> 0`;
+  // Through a function: the value's code must run once (it may choose).
+  if (kind === ScalarKind.Int) return `zigzag(${v})`;
   return kind === ScalarKind.Id ? `((${v}) + 1)` : `(${v})`;
 }
 
