@@ -6,7 +6,7 @@
 // reduction too) of one that replays (BuildModelOptions.replayChoices), and
 // counts the same coverage; on the bundled models, on a fixture of the shapes
 // a fork must get right, and on random programs.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { flRuntime, type IrProgram } from "@faultline/lang";
@@ -20,7 +20,7 @@ import type { FlState } from "../src/fl/fl-state.js";
 import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import { compileText, loadFixture } from "./fixtures/fl/load.js";
 import { program } from "./fl-random-program.js";
-import { reachable } from "./models/fl-reachable.js";
+import { flFiles, reachable } from "./models/fl-reachable.js";
 
 function executorOf(model: FlModel): Executor {
   return (model as unknown as { parts: { ex: Executor } }).parts.ex;
@@ -87,14 +87,6 @@ function compareOn(
 }
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-
-function flFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return flFiles(path);
-    return name.endsWith(".fl") ? [path] : [];
-  });
-}
 
 describe("a delivery that forks at its first choose", () => {
   it("emits what running each value from the handler's start emits, on the fixture's shapes", () => {

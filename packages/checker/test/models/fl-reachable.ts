@@ -1,7 +1,8 @@
 // Test helpers: a test of a .fl file of the repository, and the first states
 // a breadth-first search reaches, as the search holds them (objects, not
 // decoded), with every step between them.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { buildModel, type FlModel } from "../../src/fl/fl-model.js";
 import type { FlState } from "../../src/fl/fl-state.js";
 import { compileText } from "../fixtures/fl/load.js";
@@ -35,4 +36,13 @@ export function reachable(model: FlModel, limit: number): { states: FlState[]; e
     });
   }
   return { states, edges };
+}
+
+/** The .fl files under `dir`, in its subfolders too (the repository's models and examples). */
+export function flFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return flFiles(path);
+    return name.endsWith(".fl") ? [path] : [];
+  });
 }
