@@ -25,13 +25,13 @@ import type {
   StepOutcome,
 } from "../../model.js";
 import { hashBytes, lanes } from "../../fingerprint.js";
-import { choicesMade, nextChoices } from "../executor.js";
+import { choicesMade, type CoverageCounts, nextChoices } from "../executor.js";
 import type { FlModel } from "../fl-model.js";
 import { type FlState, type FlStep, NO_CHOICES } from "../fl-state.js";
 import { HALT_EVENT } from "../lang-codegen.js";
-import { H_DO, H_IGNORE } from "../program-tables.js";
-import { ByteRun, HAND_OVER } from "./byte-run.js";
-import { type ByteProgram, generateByteCode, skipMachine } from "./generate-byte-code.js";
+import { H_DO, H_GOTO, H_IGNORE, type HandlerEntry } from "../program-tables.js";
+import { ByteRun, HAND_OVER, TRANSFER } from "./byte-run.js";
+import { type ByteAction, type ByteProgram, generateByteCode, skipMachine } from "./generate-byte-code.js";
 import {
   channelEnd,
   firstMessage,
@@ -43,6 +43,9 @@ import {
   uintEnd,
   uintsEnd,
 } from "./state-bytes.js";
+
+/** One machine or spec type's coverage counters (executor.ts CoverageCounts). */
+type CoverageCounters = NonNullable<ReturnType<CoverageCounts["get"]>>;
 
 /** A state as bytes [0, len) of buf: the back end's scratch for a successor, a frontier's bytes for a state expanded. */
 export interface ByteState {
@@ -253,10 +256,8 @@ export class ByteModel implements Model<ByteState, FlStep> {
         const stateIndex = (st - UP) / 3;
         const h = tables[type]!.states[stateIndex]!.on[event];
         if (h === undefined || event === this.halt) this.handOver(state, from, to, 0, emit);
-        else if (h.kind === H_IGNORE)
-          this.deliver(state, n, channels, q, from, to, type, stateIndex, event, false, emit);
-        else if (h.kind === H_DO)
-          this.deliver(state, n, channels, q, from, to, type, stateIndex, event, true, emit);
+        else if (h.kind === H_IGNORE || h.kind === H_DO || h.kind === H_GOTO)
+          this.deliver(state, n, channels, q, from, to, type, stateIndex, event, h, emit);
         else this.handOver(state, from, to, 0, emit);
       }
       q = next;
@@ -264,11 +265,11 @@ export class ByteModel implements Model<ByteState, FlStep> {
   }
 
   /**
-   * Delivers the first message of channel `q` (from -> to), running its
-   * `do` action (`run`) or not (ignored): one successor per sequence of
-   * choices, in the object runtime's order (FlModel.runAll). The first run
-   * of an action with a fork site stops at the fork, and each value goes on
-   * from the bytes saved there.
+   * Delivers the first message of channel `q` (from -> to) to handler `h`
+   * (do, goto with its action if any, or ignore), then follows the gotos
+   * (settle): one successor per sequence of choices, in the object runtime's
+   * order (FlModel.runAll). The first run of an action with a fork site stops
+   * at the fork, and each value goes on from the bytes saved there.
    */
   private deliver(
     state: ByteState,
@@ -280,14 +281,17 @@ export class ByteModel implements Model<ByteState, FlStep> {
     type: number,
     stateIndex: number,
     event: number,
-    run: boolean,
+    h: HandlerEntry,
     emit: Emit<ByteState, FlStep>,
   ): void {
     const x = this.x;
-    const action = run ? this.program.actions[type]![stateIndex]![event]! : null;
-    const resume = run ? this.program.resumes[type]![stateIndex]![event] : undefined;
+    const action = h.kind === H_IGNORE ? undefined : this.program.actions[type]![stateIndex]![event];
+    const resume = action === undefined ? undefined : this.program.resumes[type]![stateIndex]![event];
     const counts = this.fl.coverageCounts?.get(this.fl.machines[type]!);
     const counter = counts === undefined ? -1 : stateIndex * counts.width + event;
+    // The coverage this delivery's runs counted besides the handler's (states entered): taken back on a hand-over.
+    const entered = this.entered;
+    entered.length = 0;
     let forced: number[] | null = null;
     let emitted = 0;
     let forkedAt: ForkedRun | null = null;
@@ -300,19 +304,33 @@ export class ByteModel implements Model<ByteState, FlStep> {
         x.resumeAt(to, forced!, forkedAt.work);
       }
       try {
-        if (forkedAt !== null) resume!(x, forced![0]!, forkedAt.locals);
-        else if (action !== null) {
-          action(x);
-          if (x.forked) {
-            forkedAt = this.saveFork(n);
-            this.counts.forked++;
-            forced = [0];
-            continue;
+        try {
+          if (forkedAt !== null) resume!(x, forced![0]!, forkedAt.locals);
+          else if (action !== undefined) {
+            action(x);
+            if (x.forked) {
+              forkedAt = this.saveFork(n);
+              this.counts.forked++;
+              forced = [0];
+              continue;
+            }
           }
+        } catch (e) {
+          if (e !== TRANSFER) throw e;
         }
+        if (h.kind === H_GOTO && x.gotoTarget < 0) {
+          // `on E goto S (with A)`: to S, with E's payload for its entry.
+          x.goto(h.target);
+          const fields = this.program.payloads[event]!.length;
+          for (let i = 0; i < fields; i++) x.gp[i] = x.p[i]!;
+        }
+        if (x.gotoTarget >= 0) this.settle(type, counts, entered);
       } catch (e) {
         if (e !== HAND_OVER) throw e;
-        if (counts !== undefined) counts.handled[counter]! -= emitted;
+        if (counts !== undefined) {
+          counts.handled[counter]! -= emitted;
+          for (let i = 0; i < entered.length; i++) counts.entered[entered[i]!]!--;
+        }
         this.handOver(state, from, to, emitted, emit);
         return;
       }
@@ -365,6 +383,50 @@ export class ByteModel implements Model<ByteState, FlStep> {
 
   /** Shared steps by channel (from * 65536 + to): at v the step that chose v, at STEP_CACHE the one that chose nothing. */
   private readonly steps = new Map<number, FlStep[]>();
+
+  /** States entered (coverage) by the runs of the delivery being made, to take back if it is handed over. */
+  private readonly entered: number[] = [];
+
+  /**
+   * Follows the gotos the code ended with (executor.ts settleMachine): the
+   * current state's exit, the new state, its entry (which may goto again).
+   * An exit that transfers control is the object runtime's failure to report.
+   */
+  private settle(type: number, counts: CoverageCounters | undefined, entered: number[]): void {
+    const x = this.x;
+    const entries = this.program.entries[type]!;
+    const exits = this.program.exits[type]!;
+    while (x.gotoTarget >= 0) {
+      const target = x.gotoTarget;
+      x.gotoTarget = -1;
+      x.tick();
+      const b = x.s.buf;
+      const at = uintEnd(b, x.mo[x.self]!);
+      const current = Math.floor(uintAt(b, at) / 3);
+      const exit = exits[current];
+      if (exit !== undefined) {
+        this.runAction(exit);
+        if (x.gotoTarget >= 0) x.handOver();
+      }
+      // State and status share a varint (codec.ts): the machine is up.
+      x.moved(-1, x.s.setUint(at, target * 3));
+      if (counts !== undefined) {
+        counts.entered[target]!++;
+        entered.push(target);
+      }
+      const entry = entries[target];
+      if (entry !== undefined) this.runAction(entry);
+    }
+  }
+
+  /** Runs an entry or exit; a goto in a function it calls ends it as a return would. */
+  private runAction(action: ByteAction): void {
+    try {
+      action(this.x);
+    } catch (e) {
+      if (e !== TRANSFER) throw e;
+    }
+  }
 
   /** The scratch as the delivery starts: the state's bytes, the offsets, the message taken off. */
   private startRun(state: ByteState, n: number, channels: number, q: number, to: number, type: number): void {

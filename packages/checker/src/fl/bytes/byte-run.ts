@@ -33,6 +33,9 @@ import {
 /** Thrown by a run the bytes do not take (above); never escapes the byte model. */
 export const HAND_OVER: unique symbol = Symbol("hand over to the object runtime");
 
+/** Thrown by a `goto` in a machine function, to the action that called it (as the object runtime's control transfer). */
+export const TRANSFER: unique symbol = Symbol("control transfer");
+
 /**
  * Loop iterations and calls a run may make before it is handed over: well
  * under the object runtime's own limit (STEP_OPERATIONS), which then decides
@@ -72,6 +75,9 @@ export class ByteRun {
   private messageSize = 0;
   /** The delivered message's payload, field by field (bools as 0 or 1): the byte model reads it in. */
   readonly p: number[] = [];
+  /** A `goto` the code ended with (its target state, -1 for none), and the payload for the target's entry, field by field. */
+  gotoTarget = -1;
+  readonly gp: number[] = [];
 
   constructor(private readonly msgEnd: MessageEnd) {}
 
@@ -84,6 +90,7 @@ export class ByteRun {
     this.work = 0;
     this.armed = armed;
     this.forked = false;
+    this.gotoTarget = -1;
   }
 
   /**
@@ -100,6 +107,7 @@ export class ByteRun {
     this.combinations = this.forkN;
     this.work = work;
     this.armed = false;
+    this.gotoTarget = -1;
   }
 
   /**
@@ -207,6 +215,11 @@ export class ByteRun {
     const b = this.s.buf;
     if (uintAt(b, uintEnd(b, this.mo[target]!)) % 3 !== UP) return;
     pushLast(this.s, this.vo[this.nVars]!, this.self, target, this.message, this.messageSize, this.msgEnd);
+  }
+
+  /** `goto S`: the byte model leaves the state and enters S when the code returns (ByteModel.settle). */
+  goto(target: number): void {
+    this.gotoTarget = target;
   }
 
   /** `m in S`: machine `id` is of type `type` and in its state `state`. */

@@ -29,7 +29,7 @@ import {
   type Type,
 } from "@faultline/lang";
 import { flRuntime, type Value } from "../lang-codegen.js";
-import { type ByteRun, HAND_OVER } from "./byte-run.js";
+import { type ByteRun, HAND_OVER, TRANSFER } from "./byte-run.js";
 import { ScalarKind } from "./state-bytes.js";
 import * as bytes from "./state-bytes.js";
 
@@ -66,6 +66,15 @@ export interface ByteProgram {
   invariants: (ByteInvariant | null)[];
   /** By event index: the layouts of its payload's fields in a message (a scalar payload is one field; none, none). */
   payloads: VarLayout[][];
+  /**
+   * By machine type and state index: the entry action, for the states some
+   * compiled code may go to (their payload, if any, in ByteRun.gp); a state's
+   * entry at a machine's creation runs on the object runtime, with the
+   * initial states.
+   */
+  entries: (ByteAction | undefined)[][];
+  /** By machine type and state index: the exit action of a machine type whose code may goto. */
+  exits: (ByteAction | undefined)[][];
 }
 
 export type ByteCode = { ok: true; program: ByteProgram } | { ok: false; reason: string; span: Span | null };
@@ -128,6 +137,8 @@ interface Scope {
   buf: string;
   /** In an invariant: the names bound to machines by its quantifiers. */
   invariant: boolean;
+  /** In an action (a handler's, entry's or exit's), where a goto returns; in a machine function it throws TRANSFER to the action. */
+  inAction?: boolean;
 }
 
 class ByteCodegen {
@@ -165,16 +176,35 @@ class ByteCodegen {
         if (s.deferred.length > 0) throw new Unsupported(`deferred events (${m.name}.${s.name})`, s.span);
         const names: (string | undefined)[] = new Array(ir.events.length).fill(undefined);
         for (const h of s.handlers) {
-          if (h.kind !== "do") throw new Unsupported(`on ${h.event} goto (${m.name}.${s.name})`, h.span);
           const ev = ir.events.find((e) => e.name === h.event)!.index;
           const name = `h_${m.index}_${s.index}_${ev}`;
-          this.action(name, h.action, m);
+          if (h.kind === "goto") {
+            // The event's payload goes to the target's entry (ByteModel copies ByteRun.p to gp).
+            const target = this.stateIndex(m, h.target, h.span);
+            const param = m.states[target]!.entry?.param ?? null;
+            if (param !== null && this.fields(param.type, h.span).length !== this.payloads[ev]!.length)
+              throw new Unsupported(
+                `on ${h.event} goto ${h.target} with a payload its entry does not take`,
+                h.span,
+              );
+            this.needEntry(m, target);
+            if (h.with === null) continue;
+            this.action(name, h.with, m, "x.p", true);
+          } else this.action(name, h.action, m, "x.p", true);
           names[ev] = name;
         }
         return names;
       });
     });
-    while (this.pending.length > 0) {
+    // Machine functions, and the entries of the states code may go to (each may need more of either).
+    while (this.pending.length > 0 || this.pendingEntries.length > 0) {
+      const entry = this.pendingEntries.pop();
+      if (entry !== undefined) {
+        const { machine, state } = entry;
+        const action = machine.states[state]!.entry;
+        if (action !== null) this.action(`e_${machine.index}_${state}`, action, machine, "x.gp", false);
+        continue;
+      }
       const { machine, fun, name } = this.pending.pop()!;
       if (fun.body === null) throw new Unsupported(`the foreign function ${fun.name}`, fun.span);
       for (const p of fun.params) this.scalarType(p.type, fun.span);
@@ -186,6 +216,15 @@ class ByteCodegen {
         machine,
       );
     }
+    // The exits of every state of a machine type whose code may goto (a goto leaves its state).
+    for (const m of ir.machines) {
+      if (!this.goesTo.has(m.index)) continue;
+      m.states.forEach((s, i) => {
+        if (s.exit !== null) this.action(`x_${m.index}_${i}`, s.exit, m, "x.gp", false);
+      });
+    }
+    const byState = (prefix: string) =>
+      `[${ir.machines.map((m) => `[${m.states.map((s, i) => (this.made.has(`${prefix}_${m.index}_${i}`) ? `${prefix}_${m.index}_${i}` : "undefined")).join(", ")}]`).join(", ")}]`;
     const invariantNames = ir.invariants.map((inv, i) => {
       const name = `inv_${i}`;
       try {
@@ -213,14 +252,37 @@ class ByteCodegen {
       "const { uintAt, collectionHas, fromRaw } = B;",
       "const zigzag = (v) => ((v << 1) ^ (v >> 31)) >>> 0;",
       ...this.out,
-      `return { actions: ${nested(actionNames)}, resumes: ${nested(actionNames.map((states) => states.map((names) => names.map((n) => (n !== undefined && this.resumable.has(n) ? `r_${n}` : undefined)))))}, invariants: ${table(invariantNames.map((n) => n ?? "null"))} };`,
+      `return { entries: ${byState("e")}, exits: ${byState("x")}, actions: ${nested(actionNames)}, resumes: ${nested(actionNames.map((states) => states.map((names) => names.map((n) => (n !== undefined && this.resumable.has(n) ? `r_${n}` : undefined)))))}, invariants: ${table(invariantNames.map((n) => n ?? "null"))} };`,
     ].join("\n");
-    const made = new Function("B", "rt", "I", source)(
+    const made = new Function("B", "rt", "I", "T", source)(
       bytes,
       flRuntime,
       new InvariantBytes(this.layouts),
+      TRANSFER,
     ) as Omit<ByteProgram, "layouts" | "payloads">;
     return { layouts: this.layouts, payloads: this.payloads, ...made };
+  }
+
+  /** Entries to compile: of the states some compiled code may go to. */
+  private readonly pendingEntries: { machine: IrMachine; state: number }[] = [];
+  private readonly entriesNeeded = new Set<string>();
+  /** Machine types whose compiled code may goto: their exits are compiled. */
+  private readonly goesTo = new Set<number>();
+  /** Names of the functions generated. */
+  private readonly made = new Set<string>();
+
+  private needEntry(machine: IrMachine, state: number): void {
+    this.goesTo.add(machine.index);
+    const key = `${machine.index}.${state}`;
+    if (this.entriesNeeded.has(key)) return;
+    this.entriesNeeded.add(key);
+    this.pendingEntries.push({ machine, state });
+  }
+
+  private stateIndex(machine: IrMachine, name: string, span: Span): number {
+    const i = machine.states.findIndex((s) => s.name === name);
+    if (i < 0) throw new Unsupported(`the state ${name}`, span);
+    return i;
   }
 
   /** By event index: its payload's fields (ByteProgram.payloads). */
@@ -249,9 +311,20 @@ class ByteCodegen {
   /** The fork site of the action being generated, and the choose's value once its statement is being generated. */
   private forking: { site: ForkSite; value: string | null } | null = null;
 
-  /** A handler's action; with a fork site, also its resume function (as lang's generate-bodies.ts makes them). */
-  private action(name: string, action: IrAction, machine: IrMachine): void {
-    const site = findForkSite(action);
+  /**
+   * An action: a handler's (its payload in ByteRun.p; with a fork site, also
+   * its resume function, as lang's generate-bodies.ts makes them), or an
+   * entry's or exit's (its payload in ByteRun.gp; entries do not fork: the
+   * object runtime arms only a handler's run).
+   */
+  private action(
+    name: string,
+    action: IrAction,
+    machine: IrMachine,
+    payload: "x.p" | "x.gp",
+    forks: boolean,
+  ): void {
+    const site = forks ? findForkSite(action) : null;
     const param = action.param;
     // The payload, read from the message by the byte model (ByteRun.p): each field a local.
     const tuples = new Map<string, number>();
@@ -262,7 +335,7 @@ class ByteCodegen {
       if (tuple) tuples.set(param.name, fields.length);
       fields.forEach((f, i) => {
         const local = tuple ? `l_${param.name}$${i}` : `l_${param.name}`;
-        prologue.push(`let ${local} = ${f.bool ? `(x.p[${i}] !== 0)` : `x.p[${i}]`};`);
+        prologue.push(`let ${local} = ${f.bool ? `(${payload}[${i}] !== 0)` : `${payload}[${i}]`};`);
       });
     }
     const locals = param === null ? [] : [param.name];
@@ -283,6 +356,7 @@ class ByteCodegen {
       varAt: (k) => `x.vo[${k}]`,
       buf: "x.s.buf",
       invariant: false,
+      inAction: true,
     };
     let slot = 0;
     const level = (depth: number, outer: Scope): string[] => {
@@ -301,6 +375,7 @@ class ByteCodegen {
     };
     const body = level(0, scope);
     this.out.push(`function r_${name}(x, $chosen, $locals) {\n${body.join("\n")}\n}`);
+    this.made.add(`r_${name}`);
     this.forking = null;
   }
 
@@ -331,10 +406,12 @@ class ByteCodegen {
       varAt: (k) => `x.vo[${k}]`,
       buf: "x.s.buf",
       invariant: false,
+      inAction: prologue !== null,
     };
     const lines: string[] = [];
     for (const s of body) this.stmt(s, scope, lines);
     const params = prologue === null ? locals.map((p) => `, l_${p}`).join("") : "";
+    this.made.add(name);
     this.out.push(
       `function ${name}(x${params}) {\nx.tick();\n${[...(prologue ?? []), ...lines].join("\n")}\n}`,
     );
@@ -434,6 +511,25 @@ class ByteCodegen {
           out.push(`x.msgField(${l.bool ? `$f${i} ? 1 : 0` : rawOf(l.kind, `$f${i}`)});`);
         });
         out.push("x.msgSend($to);", "}");
+        return;
+      }
+      case "goto": {
+        const machine = scope.machine!;
+        const target = this.stateIndex(machine, s.state, s.span);
+        const param = machine.states[target]!.entry?.param ?? null;
+        if ((param === null) !== (s.payload === null))
+          throw new Unsupported("a goto whose payload its entry does not take", s.span);
+        this.needEntry(machine, target);
+        out.push("{");
+        const layouts = param === null ? [] : this.fields(param.type, s.span);
+        const fields = s.payload === null ? [] : this.payloadFields(s.payload, layouts.length, scope);
+        fields.forEach((f, i) => {
+          out.push(`const $g${i} = ${f};`);
+        });
+        layouts.forEach((l, i) => {
+          out.push(`x.gp[${i}] = ${l.bool ? `$g${i} ? 1 : 0` : `$g${i}`};`);
+        });
+        out.push(`x.goto(${target});`, scope.inAction ? "return;" : "throw T;", "}");
         return;
       }
       case "if": {
