@@ -224,7 +224,7 @@ class ByteCodegen {
       });
     }
     const byState = (prefix: string) =>
-      `[${ir.machines.map((m) => `[${m.states.map((s, i) => (this.made.has(`${prefix}_${m.index}_${i}`) ? `${prefix}_${m.index}_${i}` : "undefined")).join(", ")}]`).join(", ")}]`;
+      `[${ir.machines.map((m) => `[${m.states.map((_s, i) => (this.made.has(`${prefix}_${m.index}_${i}`) ? `${prefix}_${m.index}_${i}` : "undefined")).join(", ")}]`).join(", ")}]`;
     const invariantNames = ir.invariants.map((inv, i) => {
       const name = `inv_${i}`;
       try {
