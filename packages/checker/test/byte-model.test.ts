@@ -235,6 +235,70 @@ describe("the byte back end", () => {
     ]);
   });
 
+  // Found by a review: code that moves the bytes under a write, recursion, and work the object runtime counts.
+  const program = (text: string) => compileText("review.fl", text);
+  it("writes a bool after its value's code, which may move the bytes", () => {
+    const ir = program(`event E;
+machine M {
+  var n: int;
+  var b: bool;
+  start state S { entry { send this, E; } on E do { b = bump(); } }
+  fun bump(): bool { n = 1000; return true; }
+}
+test T [main = M];`);
+    const { fl, bytes } = models(ir, "T");
+    expect(compareEverywhere(fl, bytes).states).toBe(2);
+    expect(bytes.counts.onBytes).toBe(1);
+  });
+
+  it("leaves out a program whose collection operation has a call in an operand", () => {
+    const ir = program(`event E;
+machine M {
+  var s: set[int];
+  var r: int;
+  start state S { entry { send this, E; } on E do { if (add() in s) { r = 1; } else { r = 2; } } }
+  fun add(): int { s += (1); return 1; }
+}
+test T [main = M];`);
+    const made = byteModelOf(buildModel(ir, "T"));
+    expect(made.ok ? null : made.reason).toBe(
+      "its program has a function call in an operand of a collection operation (review.fl:5:57)",
+    );
+  });
+
+  it("hands over a run that overflows the stack", () => {
+    const ir = program(`event E;
+machine M {
+  var n: int;
+  start state S { entry { send this, E; } on E do { n = r(0); } }
+  fun r(k: int): int { return r(k + 1); }
+}
+test T [main = M];`);
+    const { fl, bytes } = models(ir, "T");
+    const r = compareEverywhere(fl, bytes);
+    expect(r.kinds).toEqual(
+      new Set(["runtime-error M(0): stack overflow (unbounded recursion in a function?)"]),
+    );
+    expect(bytes.counts.handedOver).toBe(1);
+  });
+
+  it("counts the size of each collection it scans as work, as the object runtime does", () => {
+    // 1,000 iterations, each scanning 300 elements: under the work limit in iterations, over it in work.
+    const ir = program(`event E;
+machine M {
+  var q: seq[int];
+  var n: int;
+  start state S {
+    entry { var i: int; while (i < 300) { q += (0, i); i = i + 1; } send this, E; }
+    on E do { var i: int; while (i < 1000) { if (5 in q) { n = n + 1; } i = i + 1; } }
+  }
+}
+test T [main = M];`);
+    const { fl, bytes } = models(ir, "T");
+    expect(compareEverywhere(fl, bytes).states).toBe(2);
+    expect(bytes.counts.handedOver).toBe(1);
+  });
+
   it("says why a program or test is not for it", () => {
     const gap = (file: string, test?: string) => {
       const ir = loadFixture(file);

@@ -326,7 +326,8 @@ export class ByteModel implements Model<ByteState, FlStep> {
         }
         if (x.gotoTarget >= 0) this.settle(type, counts, entered);
       } catch (e) {
-        if (e !== HAND_OVER) throw e;
+        // A stack overflow too: the object runtime, whose frames are smaller, decides what it is.
+        if (e !== HAND_OVER && !(e instanceof RangeError)) throw e;
         if (counts !== undefined) {
           counts.handled[counter]! -= emitted;
           for (let i = 0; i < entered.length; i++) counts.entered[entered[i]!]!--;

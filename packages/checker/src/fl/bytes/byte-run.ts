@@ -12,6 +12,7 @@
 import { MAX_CHOICES } from "../executor.js";
 import {
   byteElementAt,
+  collectionHas,
   elementAt,
   fromRaw,
   OUT_OF_RANGE,
@@ -37,11 +38,13 @@ export const HAND_OVER: unique symbol = Symbol("hand over to the object runtime"
 export const TRANSFER: unique symbol = Symbol("control transfer");
 
 /**
- * Loop iterations and calls a run may make before it is handed over: well
- * under the object runtime's own limit (STEP_OPERATIONS), which then decides
- * whether the step terminates, in its own terms and within its deadline.
+ * Work a run may do before it is handed over: well under the object
+ * runtime's own limit (STEP_OPERATIONS), which then decides whether the step
+ * terminates, in its own terms and within its deadline. Counted as the
+ * object runtime counts it, or more: a loop's iteration, a call, a goto, and
+ * the size of each collection an operation scans or rewrites.
  */
-const WORK_LIMIT = 200_000;
+export const WORK_LIMIT = 200_000;
 
 /** A machine's status in the encoding (state * 3 + status): fl-state.ts UP. */
 const UP = 0;
@@ -133,6 +136,18 @@ export class ByteRun {
     if (++this.work > WORK_LIMIT) this.handOver();
   }
 
+  /** An operation on collection variable k: its size counts as work (the object runtime's `spend`). */
+  private spend(k: number): void {
+    this.work += uintAt(this.s.buf, this.vo[k]!);
+    if (this.work > WORK_LIMIT) this.handOver();
+  }
+
+  /** `v in c` for collection variable k. */
+  has(k: number, v: number, kind: ScalarKind): boolean {
+    this.spend(k);
+    return collectionHas(this.s.buf, this.vo[k]!, v, kind);
+  }
+
   /** Variable k changed size by `delta`: the variables after it, the channels and the later machines move. */
   moved(k: number, delta: number): void {
     if (delta === 0) return;
@@ -163,28 +178,33 @@ export class ByteRun {
   }
 
   seqSet(k: number, i: number, v: number, kind: ScalarKind): void {
+    this.spend(k);
     const d = seqSet(this.s, this.vo[k]!, i, v, kind);
     if (d === SEQ_SET_OUT_OF_RANGE) this.handOver();
     this.moved(k, d);
   }
 
   seqInsert(k: number, i: number, v: number, kind: ScalarKind): void {
+    this.spend(k);
     const d = seqInsert(this.s, this.vo[k]!, i, v, kind);
     if (d === SEQ_SET_OUT_OF_RANGE) this.handOver();
     this.moved(k, d);
   }
 
   seqRemove(k: number, i: number): void {
+    this.spend(k);
     const d = seqRemove(this.s, this.vo[k]!, i);
     if (d === SEQ_SET_OUT_OF_RANGE) this.handOver();
     this.moved(k, d);
   }
 
   setAdd(k: number, v: number, kind: ScalarKind): void {
+    this.spend(k);
     this.moved(k, setAdd(this.s, this.vo[k]!, v, kind));
   }
 
   setRemove(k: number, v: number, kind: ScalarKind): void {
+    this.spend(k);
     this.moved(k, setRemove(this.s, this.vo[k]!, v, kind));
   }
 

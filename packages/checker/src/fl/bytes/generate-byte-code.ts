@@ -25,11 +25,12 @@ import {
   type IrMachine,
   type IrProgram,
   type IrStmt,
+  someIrNode,
   type Span,
   type Type,
 } from "@faultline/lang";
 import { flRuntime, type Value } from "../lang-codegen.js";
-import { type ByteRun, HAND_OVER, TRANSFER } from "./byte-run.js";
+import { type ByteRun, HAND_OVER, TRANSFER, WORK_LIMIT } from "./byte-run.js";
 import { ScalarKind } from "./state-bytes.js";
 import * as bytes from "./state-bytes.js";
 
@@ -249,7 +250,7 @@ class ByteCodegen {
     const nested = (names: (string | undefined)[][][]) =>
       `[${names.map((states) => `[${states.map(table).join(", ")}]`).join(", ")}]`;
     const source = [
-      "const { uintAt, collectionHas, fromRaw } = B;",
+      "const { uintAt, fromRaw } = B;",
       "const zigzag = (v) => ((v << 1) ^ (v >> 31)) >>> 0;",
       ...this.out,
       `return { entries: ${byState("e")}, exits: ${byState("x")}, actions: ${nested(actionNames)}, resumes: ${nested(actionNames.map((states) => states.map((names) => names.map((n) => (n !== undefined && this.resumable.has(n) ? `r_${n}` : undefined)))))}, invariants: ${table(invariantNames.map((n) => n ?? "null"))} };`,
@@ -458,12 +459,15 @@ class ByteCodegen {
           const { k, layout } = this.selfVar(t.name, scope, s.span);
           if (layout.collection) throw new Unsupported("an assignment of a whole collection", s.span);
           const v = this.expr(s.value, scope);
-          if (layout.bool) out.push(`x.s.buf[x.vo[${k}]] = (${v}) ? 1 : 0;`);
+          // The value first: its code may move or grow the bytes (a function that writes a variable).
+          if (layout.bool) out.push(`{ const $v = (${v}) ? 1 : 0; x.s.buf[x.vo[${k}]] = $v; }`);
           else out.push(`x.setVar(${k}, ${rawOf(layout.kind, v)});`);
           return;
         }
         if (t.kind === "index" && t.collection === "seq") {
           const { k, layout } = this.selfCollection(t.target, scope, s.span);
+          this.noCall(t.index);
+          this.noCall(s.value);
           out.push(
             `x.seqSet(${k}, ${this.expr(t.index, scope)}, ${numberOf(layout, this.expr(s.value, scope))}, ${layout.kind});`,
           );
@@ -475,6 +479,7 @@ class ByteCodegen {
       case "remove": {
         if (s.collection === "map") throw new Unsupported("a map", s.span);
         const { k, layout } = this.selfCollection(s.target, scope, s.span);
+        this.noCall(s.value);
         if (s.collection === "set") {
           const v = numberOf(layout, this.expr(s.value, scope));
           out.push(`x.${s.kind === "insert" ? "setAdd" : "setRemove"}(${k}, ${v}, ${layout.kind});`);
@@ -656,6 +661,7 @@ class ByteCodegen {
         if (e.collection !== "seq") break;
         const { layout, at } = this.collection(e.target, scope, e.span);
         if (scope.invariant) break;
+        this.noCall(e.index);
         const i = this.expr(e.index, scope);
         const k = at.k;
         if (layout.oneByte)
@@ -670,9 +676,12 @@ class ByteCodegen {
       }
       case "in": {
         if (e.collectionKind === "map") break;
+        this.noCall(e.element);
         const el = this.expr(e.element, scope);
         const { layout, at } = this.collection(e.collection, scope, e.span);
-        return `collectionHas(${scope.buf}, ${at.offset}, ${numberOf(layout, el)}, ${layout.kind})`;
+        // Through the run (or the invariant's reader), which counts the work a scan does.
+        if (scope.invariant) return `I.has(b, ${at.offset}, ${numberOf(layout, el)}, ${layout.kind})`;
+        return `x.has(${at.k}, ${numberOf(layout, el)}, ${layout.kind})`;
       }
       case "inState": {
         const m = this.ir.machines.find((x) => x.name === e.machine);
@@ -722,6 +731,16 @@ class ByteCodegen {
         break;
     }
     throw new Unsupported(`an expression of kind ${e.kind}`, e.span);
+  }
+
+  /**
+   * The object runtime reads a collection before the operands of an
+   * operation on it, these bytes after them: the same only when no operand
+   * calls a function, which could write the collection in between.
+   */
+  private noCall(e: IrExpr): void {
+    if (someIrNode(e, (n) => n.kind === "call"))
+      throw new Unsupported("a function call in an operand of a collection operation", e.span);
   }
 
   /** A collection variable read: the running machine's (`self`), or another machine's in an invariant. */
@@ -823,7 +842,11 @@ class InvariantBytes {
 
   constructor(private readonly layouts: readonly VarLayout[][]) {}
 
+  /** Elements scanned by this evaluation's `in`s (the object runtime spends them from its budget). */
+  private work = 0;
+
   parse(b: Uint8Array): void {
+    this.work = 0;
     const n = bytes.uintAt(b, 0);
     if (this.mo.length < n) this.mo = new Int32Array(2 * n);
     let p = bytes.uintEnd(b, 0);
@@ -851,6 +874,13 @@ class InvariantBytes {
     if (bytes.uintAt(b, p) !== type) return false;
     const st = bytes.uintAt(b, bytes.uintEnd(b, p));
     return Math.floor(st / 3) === state && st % 3 !== 2;
+  }
+
+  /** `v in c`; past the work limit, the object runtime evaluates the invariant (it may run out of budget). */
+  has(b: Uint8Array, p: number, v: number, kind: ScalarKind): boolean {
+    this.work += bytes.uintAt(b, p);
+    if (this.work > WORK_LIMIT) throw HAND_OVER;
+    return bytes.collectionHas(b, p, v, kind);
   }
 
   every(b: Uint8Array, type: number, body: (id: number) => boolean): boolean {
