@@ -178,6 +178,10 @@ describe("the byte back end", () => {
     expect(entered["Coord.Closing"]).toBeGreaterThan(10);
     expect(entered["Coord.Quiet"]).toBeGreaterThan(10);
     expect(ran["Coord.Quiet.Pong"]).toBeGreaterThan(0);
+    // Timers fired: into a do handler that forks, a goto handler, a do handler in another state.
+    expect(ran["Node.Up.timeout Retry"]).toBeGreaterThan(10);
+    expect(ran["Coord.Active.timeout Wake"]).toBeGreaterThan(10);
+    expect(ran["Coord.Quiet.timeout Wake"]).toBeGreaterThan(0);
     expect(ran["Coord.Active.Again"]).toBeGreaterThan(100);
     expect(ran["Node.Up.Ping"]).toBeGreaterThan(100);
     expect(bytes.counts.handedOver).toBeGreaterThan(0);
@@ -232,6 +236,8 @@ describe("the byte back end", () => {
       "examples/param-tests.fl TwoSlotTable(workers=3)",
       "examples/ping-pong.fl Reliable",
       "examples/reorder.fl Fifo",
+      "examples/timers.fl Retries",
+      "examples/timers.fl SpuriousTimeouts",
     ]);
   });
 
@@ -307,7 +313,7 @@ test T [main = M];`);
     };
     expect(gap("faults.fl")).toBe("it injects faults");
     expect(gap("checks.fl", "SpecSafety")).toBe("it asserts spec monitors");
-    expect(gap("fork.fl")).toBe("its program has timers (Worker) (fork.fl:34:1)");
+    expect(gap("fork.fl")).toBe("its program has an announce statement (fork.fl:44:7)");
     expect(gap("semantics.fl")).toBe("its program has a raise statement (semantics.fl:15:7)");
     expect(gap("values.fl")).toBe(
       "its program has Values.m of type map, which the bytes do not store (values.fl:10:3)",

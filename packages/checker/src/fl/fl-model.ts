@@ -213,6 +213,11 @@ export class FlModel implements Model<FlState, FlStep> {
     this.runAll(s, DELIVER, from, to, i, emit);
   }
 
+  /** Every successor of timer `t` of machine `id` firing in `s`, as successors emits them (the byte back end's hand-over, as `deliver`). */
+  timer(s: FlState, id: number, t: number, emit: Emit<FlState, FlStep>): void {
+    this.runAll(s, TIMER, id, t, 0, emit);
+  }
+
   /** The counters coverage is counted in while it is on (beginCoverage), else null: the byte back end counts its runs there too. */
   get coverageCounts(): CoverageCounts | null {
     return this.parts.ex.coverage;

@@ -29,9 +29,15 @@ import { choicesMade, type CoverageCounts, nextChoices } from "../executor.js";
 import type { FlModel } from "../fl-model.js";
 import { type FlState, type FlStep, NO_CHOICES } from "../fl-state.js";
 import { HALT_EVENT } from "../lang-codegen.js";
-import { H_DO, H_GOTO, H_IGNORE, type HandlerEntry } from "../program-tables.js";
+import { H_DEFER, H_GOTO, H_IGNORE, type HandlerEntry } from "../program-tables.js";
 import { ByteRun, HAND_OVER, TRANSFER } from "./byte-run.js";
-import { type ByteAction, type ByteProgram, generateByteCode, skipMachine } from "./generate-byte-code.js";
+import {
+  type ByteAction,
+  type ByteProgram,
+  generateByteCode,
+  skipMachine,
+  varsStart,
+} from "./generate-byte-code.js";
 import {
   channelEnd,
   firstMessage,
@@ -62,6 +68,9 @@ interface ForkedRun {
   locals: readonly unknown[];
   work: number;
 }
+
+/** `q` of a run that is a timer's, not a delivery's (ByteModel.deliver). */
+const TIMER = -1;
 
 /** Steps whose one choice is below this are shared (ByteModel.stepOf). */
 const STEP_CACHE = 64;
@@ -238,7 +247,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
       mo[id] = p;
       const type = uintAt(b, p);
       types[id] = type;
-      p = skipMachine(b, p, layouts[type]!);
+      p = skipMachine(b, p, layouts[type]!, this.program.timed[type]!);
     }
     const channels = p;
     // Deliveries, in the channels' order (enabled-steps.ts): the first message of each channel into an up machine.
@@ -255,21 +264,37 @@ export class ByteModel implements Model<ByteState, FlStep> {
         const type = types[to]!;
         const stateIndex = (st - UP) / 3;
         const h = tables[type]!.states[stateIndex]!.on[event];
-        if (h === undefined || event === this.halt) this.handOver(state, from, to, 0, emit);
-        else if (h.kind === H_IGNORE || h.kind === H_DO || h.kind === H_GOTO)
-          this.deliver(state, n, channels, q, from, to, type, stateIndex, event, h, emit);
-        else this.handOver(state, from, to, 0, emit);
+        if (h === undefined || event === this.halt || h.kind === H_DEFER)
+          this.handOver(state, q, from, to, 0, emit);
+        else this.deliver(state, n, channels, q, from, to, type, stateIndex, event, h, emit);
       }
       q = next;
+    }
+    // Timers (enabled-steps.ts): by machine, each armed timer its machine's state handles.
+    for (let id = 0; id < n; id++) {
+      const type = types[id]!;
+      if (!this.program.timed[type]) continue;
+      const at = uintEnd(b, mo[id]!);
+      const st = uintAt(b, at);
+      const armed = uintAt(b, uintEnd(b, at));
+      if (armed === 0 || st % 3 !== UP) continue;
+      const stateIndex = (st - UP) / 3;
+      const timeouts = tables[type]!.states[stateIndex]!.timeouts;
+      for (let t = 0; armed >>> t !== 0; t++) {
+        const h = timeouts[t];
+        if ((armed & (1 << t)) !== 0 && h !== undefined)
+          this.deliver(state, n, channels, TIMER, -1, id, type, stateIndex, t, h, emit);
+      }
     }
   }
 
   /**
    * Delivers the first message of channel `q` (from -> to) to handler `h`
-   * (do, goto with its action if any, or ignore), then follows the gotos
-   * (settle): one successor per sequence of choices, in the object runtime's
-   * order (FlModel.runAll). The first run of an action with a fork site stops
-   * at the fork, and each value goes on from the bytes saved there.
+   * (do, goto with its action if any, or ignore), or with `q` TIMER, fires
+   * timer `slot` of machine `to` into its timeout handler `h`; then follows
+   * the gotos (settle): one successor per sequence of choices, in the object
+   * runtime's order (FlModel.runAll). The first run of an action with a fork
+   * site stops at the fork, and each value goes on from the bytes saved there.
    */
   private deliver(
     state: ByteState,
@@ -280,15 +305,26 @@ export class ByteModel implements Model<ByteState, FlStep> {
     to: number,
     type: number,
     stateIndex: number,
-    event: number,
+    slot: number,
     h: HandlerEntry,
     emit: Emit<ByteState, FlStep>,
   ): void {
     const x = this.x;
-    const action = h.kind === H_IGNORE ? undefined : this.program.actions[type]![stateIndex]![event];
-    const resume = action === undefined ? undefined : this.program.resumes[type]![stateIndex]![event];
+    const timer = q === TIMER;
+    const program = this.program;
+    const action =
+      h.kind === H_IGNORE
+        ? undefined
+        : (timer ? program.timeouts : program.actions)[type]![stateIndex]![slot];
+    const resume =
+      action === undefined
+        ? undefined
+        : (timer ? program.timeoutResumes : program.resumes)[type]![stateIndex]![slot];
     const counts = this.fl.coverageCounts?.get(this.fl.machines[type]!);
-    const counter = counts === undefined ? -1 : stateIndex * counts.width + event;
+    // Coverage: a timer's slot follows the events' (handler-coverage.ts).
+    const counter =
+      counts === undefined ? -1 : stateIndex * counts.width + (timer ? program.payloads.length : 0) + slot;
+    const steps = timer ? this.sharedSteps(-1 - (to * 64 + slot)) : this.sharedSteps(from * 0x10000 + to);
     // The coverage this delivery's runs counted besides the handler's (states entered): taken back on a hand-over.
     const entered = this.entered;
     entered.length = 0;
@@ -297,7 +333,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     let forkedAt: ForkedRun | null = null;
     for (;;) {
       if (forkedAt === null) {
-        this.startRun(state, n, channels, q, to, type);
+        this.startRun(state, n, channels, q, to, type, slot);
         x.begin(to, forced ?? NO_CHOICES, resume !== undefined && forced === null);
       } else {
         this.restoreFork(forkedAt, n);
@@ -319,9 +355,9 @@ export class ByteModel implements Model<ByteState, FlStep> {
           if (e !== TRANSFER) throw e;
         }
         if (h.kind === H_GOTO && x.gotoTarget < 0) {
-          // `on E goto S (with A)`: to S, with E's payload for its entry.
+          // `on E goto S (with A)`: to S, with E's payload for its entry (a timer has none).
           x.goto(h.target);
-          const fields = this.program.payloads[event]!.length;
+          const fields = timer ? 0 : program.payloads[slot]!.length;
           for (let i = 0; i < fields; i++) x.gp[i] = x.p[i]!;
         }
         if (x.gotoTarget >= 0) this.settle(type, counts, entered);
@@ -332,12 +368,12 @@ export class ByteModel implements Model<ByteState, FlStep> {
           counts.handled[counter]! -= emitted;
           for (let i = 0; i < entered.length; i++) counts.entered[entered[i]!]!--;
         }
-        this.handOver(state, from, to, emitted, emit);
+        this.handOver(state, q, from, to, emitted, emit, slot);
         return;
       }
       if (counts !== undefined) counts.handled[counter]!++;
       const nChoices = x.nChoices;
-      const step = this.stepOf(from, to, nChoices);
+      const step = this.stepOf(steps, q, from, to, slot, nChoices);
       // Computed before emit, which may run other steps. The common case without a call: the fork's next value.
       let following: number[] | null;
       if (forkedAt !== null && nChoices === 1) {
@@ -360,29 +396,37 @@ export class ByteModel implements Model<ByteState, FlStep> {
    * small one, as the object runtime's are (executor.ts choicesMade), since
    * the search drops almost all of them; else a new one.
    */
-  private stepOf(from: number, to: number, nChoices: number): FlStep {
+  private stepOf(
+    steps: FlStep[],
+    q: number,
+    from: number,
+    to: number,
+    slot: number,
+    nChoices: number,
+  ): FlStep {
     const x = this.x;
     const v = x.values[0]!;
-    if (nChoices > 1 || (nChoices === 1 && v >= STEP_CACHE)) {
-      return { t: "deliver", from, to, i: 0, c: choicesMade(x.values, nChoices) };
-    }
-    const key = from * 0x10000 + to;
+    if (nChoices > 1 || (nChoices === 1 && v >= STEP_CACHE)) return this.newStep(q, from, to, slot, nChoices);
+    const at = nChoices === 0 ? STEP_CACHE : v;
+    return (steps[at] ??= Object.freeze(this.newStep(q, from, to, slot, nChoices)));
+  }
+
+  private newStep(q: number, from: number, to: number, slot: number, nChoices: number): FlStep {
+    const c = choicesMade(this.x.values, nChoices);
+    if (q !== TIMER) return { t: "deliver", from, to, i: 0, c };
+    return { t: "timer", m: to, timer: this.fl.machines[this.types[to]!]!.timers[slot]!, c };
+  }
+
+  /** The shared steps of a channel (from * 65536 + to) or a timer (-1 - (id * 64 + t)): at v the step that chose v, at STEP_CACHE the one that chose nothing. */
+  private sharedSteps(key: number): FlStep[] {
     let steps = this.steps.get(key);
     if (steps === undefined) {
       steps = [];
       this.steps.set(key, steps);
     }
-    const at = nChoices === 0 ? STEP_CACHE : v;
-    return (steps[at] ??= Object.freeze({
-      t: "deliver",
-      from,
-      to,
-      i: 0,
-      c: choicesMade(x.values, nChoices),
-    }) as FlStep);
+    return steps;
   }
 
-  /** Shared steps by channel (from * 65536 + to): at v the step that chose v, at STEP_CACHE the one that chose nothing. */
   private readonly steps = new Map<number, FlStep[]>();
 
   /** States entered (coverage) by the runs of the delivery being made, to take back if it is handed over. */
@@ -430,7 +474,15 @@ export class ByteModel implements Model<ByteState, FlStep> {
   }
 
   /** The scratch as the delivery starts: the state's bytes, the offsets, the message taken off. */
-  private startRun(state: ByteState, n: number, channels: number, q: number, to: number, type: number): void {
+  private startRun(
+    state: ByteState,
+    n: number,
+    channels: number,
+    q: number,
+    to: number,
+    type: number,
+    slot: number,
+  ): void {
     const x = this.x;
     const s = x.s;
     const layout = this.program.layouts[type]!;
@@ -441,13 +493,19 @@ export class ByteModel implements Model<ByteState, FlStep> {
     for (let id = 0; id < n; id++) mo[id] = this.mo[id]!;
     x.nMachines = n;
     const vo = x.vo;
-    let p = uintEnd(b, uintEnd(b, this.mo[to]!));
+    let p = varsStart(b, this.mo[to]!, this.program.timed[type]!);
     for (let k = 0; k < layout.length; k++) {
       vo[k] = p;
       p = layout[k]!.collection ? scalarsEnd(b, p) : uintEnd(b, p);
     }
     vo[layout.length] = channels;
     x.nVars = layout.length;
+    if (q === TIMER) {
+      // A timer fires once: it is disarmed as its handler starts (executor.ts timerHandler).
+      x.self = to;
+      x.setTimer(slot, false);
+      return;
+    }
     // The payload, field by field, before the message is taken off.
     const message = firstMessage(b, q);
     const fields = this.program.payloads[uintAt(b, message)]!;
@@ -504,18 +562,26 @@ export class ByteModel implements Model<ByteState, FlStep> {
     for (let id = 0; id < n; id++) mo[id] = savedMo[id]!;
   }
 
-  /** The object runtime delivers the first message of (from, to) in `state`; its first `skip` successors were emitted already. */
+  /**
+   * The object runtime runs the delivery of the first message of channel `q`
+   * (from, to) in `state`, or with `q` TIMER timer `slot` of machine `to`;
+   * its first `skip` successors were emitted already.
+   */
   private handOver(
     state: ByteState,
+    q: number,
     from: number,
     to: number,
     skip: number,
     emit: Emit<ByteState, FlStep>,
+    slot = 0,
   ): void {
     this.counts.handedOver++;
     let k = 0;
-    this.fl.deliver(this.objects(state), from, to, 0, (step, o) => {
+    const emitRest: Emit<FlState, FlStep> = (step, o) => {
       if (k++ >= skip) emit(step, this.bytesOf(o));
-    });
+    };
+    if (q === TIMER) this.fl.timer(this.objects(state), to, slot, emitRest);
+    else this.fl.deliver(this.objects(state), from, to, 0, emitRest);
   }
 }

@@ -237,6 +237,15 @@ export class ByteRun {
     pushLast(this.s, this.vo[this.nVars]!, this.self, target, this.message, this.messageSize, this.msgEnd);
   }
 
+  /** `start timer T` (on) or `cancel timer T`: bit t of the armed set after the machine's state (its type has timers). */
+  setTimer(t: number, on: boolean): void {
+    const b = this.s.buf;
+    const at = uintEnd(b, uintEnd(b, this.mo[this.self]!));
+    const armed = uintAt(b, at);
+    const next = on ? armed | (1 << t) : armed & ~(1 << t);
+    if (next !== armed) this.moved(-1, this.s.setUint(at, next >>> 0));
+  }
+
   /** `goto S`: the byte model leaves the state and enters S when the code returns (ByteModel.settle). */
   goto(target: number): void {
     this.gotoTarget = target;

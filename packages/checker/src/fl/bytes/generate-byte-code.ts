@@ -55,6 +55,12 @@ export type ByteInvariant = (b: Uint8Array, len: number) => boolean;
 export interface ByteProgram {
   /** By machine type: its variables' layout. */
   layouts: VarLayout[][];
+  /** By machine type: it has timers, whose armed set (a varint of bits) follows its state in the encoding. */
+  timed: boolean[];
+  /** By machine type, state index, timer index (IrMachine.timers): the compiled timeout action (`do`, or a `goto`'s `with`). */
+  timeouts: (ByteAction | undefined)[][][];
+  /** As `resumes`, for timeout actions. */
+  timeoutResumes: (ByteResume | undefined)[][][];
   /** By machine type, state index, event index: the compiled `do` action. */
   actions: (ByteAction | undefined)[][][];
   /**
@@ -149,10 +155,13 @@ class ByteCodegen {
   private readonly funs = new Map<string, string>();
   private readonly pending: { machine: IrMachine; fun: IrFun; name: string }[] = [];
 
+  private readonly timed: boolean[];
+
   constructor(
     private readonly ir: IrProgram,
     private readonly params: readonly Value[],
   ) {
+    this.timed = ir.machines.map((m) => m.timers.length > 0);
     this.layouts = ir.machines.map((m) =>
       m.vars.map((v) => {
         const layout = varLayout(ir, v.type);
@@ -171,7 +180,6 @@ class ByteCodegen {
     for (const e of ir.events)
       this.payloads[e.index] = e.payload === null ? [] : this.fields(e.payload, e.span);
     const actionNames: (string | undefined)[][][] = ir.machines.map((m) => {
-      if (m.timers.length > 0) throw new Unsupported(`timers (${m.name})`, m.span);
       if (m.receives.length > 0) throw new Unsupported(`a receive (${m.name})`, m.receives[0]!.span);
       return m.states.map((s) => {
         if (s.deferred.length > 0) throw new Unsupported(`deferred events (${m.name}.${s.name})`, s.span);
@@ -197,6 +205,28 @@ class ByteCodegen {
         return names;
       });
     });
+    const timeoutNames: (string | undefined)[][][] = ir.machines.map((m) =>
+      m.states.map((s) => {
+        const names: (string | undefined)[] = new Array(m.timers.length).fill(undefined);
+        for (const h of s.timeouts) {
+          const t = m.timers.indexOf(h.timer);
+          const name = `t_${m.index}_${s.index}_${t}`;
+          if (h.kind === "goto") {
+            const target = this.stateIndex(m, h.target, h.span);
+            if ((m.states[target]!.entry?.param ?? null) !== null)
+              throw new Unsupported(
+                `on timeout ${h.timer} goto ${h.target}, whose entry takes a payload`,
+                h.span,
+              );
+            this.needEntry(m, target);
+            if (h.with === null) continue;
+            this.action(name, h.with, m, "x.p", true);
+          } else this.action(name, h.action, m, "x.p", true);
+          names[t] = name;
+        }
+        return names;
+      }),
+    );
     // Machine functions, and the entries of the states code may go to (each may need more of either).
     while (this.pending.length > 0 || this.pendingEntries.length > 0) {
       const entry = this.pendingEntries.pop();
@@ -224,6 +254,12 @@ class ByteCodegen {
         if (s.exit !== null) this.action(`x_${m.index}_${i}`, s.exit, m, "x.gp", false);
       });
     }
+    const resumesOf = (names: (string | undefined)[][][]) =>
+      names.map((states) =>
+        states.map((list) =>
+          list.map((n) => (n !== undefined && this.resumable.has(n) ? `r_${n}` : undefined)),
+        ),
+      );
     const byState = (prefix: string) =>
       `[${ir.machines.map((m) => `[${m.states.map((_s, i) => (this.made.has(`${prefix}_${m.index}_${i}`) ? `${prefix}_${m.index}_${i}` : "undefined")).join(", ")}]`).join(", ")}]`;
     const invariantNames = ir.invariants.map((inv, i) => {
@@ -253,15 +289,15 @@ class ByteCodegen {
       "const { uintAt, fromRaw } = B;",
       "const zigzag = (v) => ((v << 1) ^ (v >> 31)) >>> 0;",
       ...this.out,
-      `return { entries: ${byState("e")}, exits: ${byState("x")}, actions: ${nested(actionNames)}, resumes: ${nested(actionNames.map((states) => states.map((names) => names.map((n) => (n !== undefined && this.resumable.has(n) ? `r_${n}` : undefined)))))}, invariants: ${table(invariantNames.map((n) => n ?? "null"))} };`,
+      `return { timeouts: ${nested(timeoutNames)}, timeoutResumes: ${nested(resumesOf(timeoutNames))}, entries: ${byState("e")}, exits: ${byState("x")}, actions: ${nested(actionNames)}, resumes: ${nested(actionNames.map((states) => states.map((names) => names.map((n) => (n !== undefined && this.resumable.has(n) ? `r_${n}` : undefined)))))}, invariants: ${table(invariantNames.map((n) => n ?? "null"))} };`,
     ].join("\n");
     const made = new Function("B", "rt", "I", "T", source)(
       bytes,
       flRuntime,
-      new InvariantBytes(this.layouts),
+      new InvariantBytes(this.layouts, this.timed),
       TRANSFER,
-    ) as Omit<ByteProgram, "layouts" | "payloads">;
-    return { layouts: this.layouts, payloads: this.payloads, ...made };
+    ) as Omit<ByteProgram, "layouts" | "payloads" | "timed">;
+    return { layouts: this.layouts, timed: this.timed, payloads: this.payloads, ...made };
   }
 
   /** Entries to compile: of the states some compiled code may go to. */
@@ -537,6 +573,12 @@ class ByteCodegen {
         out.push(`x.goto(${target});`, scope.inAction ? "return;" : "throw T;", "}");
         return;
       }
+      case "startTimer":
+      case "cancelTimer": {
+        const t = scope.machine!.timers.indexOf(s.timer);
+        out.push(`x.setTimer(${t}, ${s.kind === "startTimer"});`);
+        return;
+      }
       case "if": {
         out.push(`if (${this.expr(s.cond, scope)}) {`);
         this.block(s.then, scope, out);
@@ -569,7 +611,7 @@ class ByteCodegen {
         out.push(`${this.expr(s.expr, scope)};`);
         return;
       default:
-        throw new Unsupported(`a ${s.kind} statement`, s.span);
+        throw new Unsupported(`${/^[aeiou]/.test(s.kind) ? "an" : "a"} ${s.kind} statement`, s.span);
     }
   }
 
@@ -840,7 +882,10 @@ class InvariantBytes {
   private mo = new Int32Array(16);
   private n = 0;
 
-  constructor(private readonly layouts: readonly VarLayout[][]) {}
+  constructor(
+    private readonly layouts: readonly VarLayout[][],
+    private readonly timed: readonly boolean[],
+  ) {}
 
   /** Elements scanned by this evaluation's `in`s (the object runtime spends them from its budget). */
   private work = 0;
@@ -853,7 +898,7 @@ class InvariantBytes {
     for (let id = 0; id < n; id++) {
       this.mo[id] = p;
       const type = bytes.uintAt(b, p);
-      p = skipMachine(b, p, this.layouts[type]!);
+      p = skipMachine(b, p, this.layouts[type]!, this.timed[type]!);
     }
     this.n = n;
   }
@@ -861,7 +906,7 @@ class InvariantBytes {
   /** Where variable k of machine `id`, of type `type`, is; another machine there is the object runtime's to report. */
   varAt(b: Uint8Array, id: number, type: number, k: number): number {
     if (!(id >= 0 && id < this.n) || bytes.uintAt(b, this.mo[id]!) !== type) throw HAND_OVER;
-    let p = bytes.uintEnd(b, bytes.uintEnd(b, this.mo[id]!));
+    let p = varsStart(b, this.mo[id]!, this.timed[type]!);
     const layout = this.layouts[type]!;
     for (let j = 0; j < k; j++) p = layout[j]!.collection ? bytes.scalarsEnd(b, p) : bytes.uintEnd(b, p);
     return p;
@@ -894,9 +939,15 @@ class InvariantBytes {
   }
 }
 
-/** Where the machine part at `p` ends (type, state and status, then its variables as `layout` says). */
-export function skipMachine(b: Uint8Array, p: number, layout: readonly VarLayout[]): number {
+/** Where the variables of the machine part at `p` start: after its type, state and status, and armed timers (`timed` types). */
+export function varsStart(b: Uint8Array, p: number, timed: boolean): number {
   p = bytes.uintEnd(b, bytes.uintEnd(b, p));
+  return timed ? bytes.uintEnd(b, p) : p;
+}
+
+/** Where the machine part at `p` ends (varsStart, then its variables as `layout` says). */
+export function skipMachine(b: Uint8Array, p: number, layout: readonly VarLayout[], timed: boolean): number {
+  p = varsStart(b, p, timed);
   for (let k = 0; k < layout.length; k++)
     p = layout[k]!.collection ? bytes.scalarsEnd(b, p) : bytes.uintEnd(b, p);
   return p;
