@@ -234,6 +234,7 @@ describe("the byte back end", () => {
       "examples/param-tests.fl Registration(workers=3)",
       "examples/param-tests.fl TwoSlotTable(workers=2)",
       "examples/param-tests.fl TwoSlotTable(workers=3)",
+      "examples/partition.fl Connected",
       "examples/ping-pong.fl Reliable",
       "examples/reorder.fl Fifo",
       "examples/timers.fl Retries",

@@ -268,6 +268,36 @@ export class ByteRun {
     return f(a, b, -1);
   }
 
+  /** The elements of collection variable k, decoded (what a `foreach` iterates: the value as the loop starts). */
+  elements(k: number, kind: ScalarKind): number[] {
+    this.spend(k);
+    const b = this.s.buf;
+    const p = this.vo[k]!;
+    const n = uintAt(b, p);
+    const out: number[] = new Array(n);
+    let q = uintEnd(b, p);
+    for (let i = 0; i < n; i++) {
+      out[i] = fromRaw(kind, uintAt(b, q));
+      q = uintEnd(b, q);
+    }
+    return out;
+  }
+
+  /** `choose(c)` of a collection's values: the element at the value chosen (none: the object runtime reports it). */
+  chooseOf<T>(values: readonly T[]): T {
+    if (values.length === 0) this.handOver();
+    return values[this.choose(values.length)]!;
+  }
+
+  /** A set written out, as runtime.ts `setOf` builds it: sorted, without repeats. */
+  setOf<T extends number | boolean>(elems: T[]): T[] {
+    elems.sort((a, b) => Number(a) - Number(b));
+    let w = 0;
+    for (let r = 0; r < elems.length; r++) if (w === 0 || elems[w - 1] !== elems[r]) elems[w++] = elems[r]!;
+    elems.length = w;
+    return elems;
+  }
+
   /** `choose(n)`: the next value of the odometer (executor.ts `choose`). */
   choose(n: number): number {
     if (!(n > 0)) this.handOver();

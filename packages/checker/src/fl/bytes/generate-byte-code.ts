@@ -405,8 +405,10 @@ class ByteCodegen {
         inner.locals.add(local.name);
         for (const js of this.jsLocals(local.name, inner)) out.push(`let ${js} = $locals[${slot++}];`);
       }
-      if (depth === site.levels.length - 1) this.stmt(site.stmt, inner, out);
-      else out.push("{", ...level(depth + 1, inner), "}");
+      if (depth === site.levels.length - 1) {
+        if (site.choose.mode === "collection") out.push(`const $from = $locals[${slot++}];`);
+        this.stmt(site.stmt, inner, out);
+      } else out.push("{", ...level(depth + 1, inner), "}");
       for (const s of list.slice(at + 1)) this.stmt(s, inner, out);
       return out;
     };
@@ -420,7 +422,7 @@ class ByteCodegen {
   private chosenValue(site: ForkSite): string {
     if (site.choose.mode === "bool" || site.choose.arg === null) return "($chosen === 1)";
     if (site.choose.mode === "int") return "$chosen";
-    throw new Unsupported("a choose from a collection", site.choose.span);
+    return "$from[$chosen]";
   }
 
   /**
@@ -468,11 +470,16 @@ class ByteCodegen {
       // The choose moves to the start of its statement (fork-site.ts says when that changes nothing):
       // its count, the fork with the locals in scope, a return when the run forked.
       const choose = forking.site.choose;
-      const count = choose.mode === "bool" || choose.arg === null ? "2" : this.expr(choose.arg, scope);
-      if (choose.mode === "collection") throw new Unsupported("a choose from a collection", choose.span);
       const locals = forking.site.levels.flatMap((l) =>
         l.locals.flatMap((x) => this.jsLocals(x.name, scope)),
       );
+      let count: string;
+      if (choose.mode === "collection" && choose.arg !== null) {
+        // The collection as a value, kept with the locals (generate-bodies.ts's $chosenFrom).
+        out.push(`const $from = ${this.collectionValue(choose.arg, scope)};`);
+        locals.push("$from");
+        count = "$from.length";
+      } else count = choose.mode === "bool" || choose.arg === null ? "2" : this.expr(choose.arg, scope);
       out.push(`const $chosen = x.fork(${count}, [${locals.join(", ")}]);`, "if ($chosen < 0) return;");
       forking.value = this.chosenValue(forking.site);
       this.stmt(s, scope, out);
@@ -571,6 +578,19 @@ class ByteCodegen {
           out.push(`x.gp[${i}] = ${l.bool ? `$g${i} ? 1 : 0` : `$g${i}`};`);
         });
         out.push(`x.goto(${target});`, scope.inAction ? "return;" : "throw T;", "}");
+        return;
+      }
+      case "foreach": {
+        // Over the collection as it is when the loop starts (the object runtime iterates that value).
+        const { k, layout } = this.selfCollection(s.iterable, scope, s.span);
+        const inner: Scope = { ...scope, locals: new Set([...scope.locals, s.variable]) };
+        out.push(
+          `for (const $e of x.elements(${k}, ${layout.kind})) {`,
+          `let l_${s.variable} = ${layout.bool ? "$e !== 0" : "$e"};`,
+          "x.tick();",
+        );
+        for (const b of s.body) this.stmt(b, inner, out);
+        out.push("}");
         return;
       }
       case "startTimer":
@@ -747,6 +767,7 @@ class ByteCodegen {
         if (scope.invariant) break;
         if (e.mode === "bool") return "(x.choose(2) === 1)";
         if (e.mode === "int" && e.arg !== null) return `x.choose(${this.expr(e.arg, scope)})`;
+        if (e.mode === "collection" && e.arg !== null) return this.chooseFrom(e.arg, scope);
         break;
       }
       case "unary":
@@ -773,6 +794,30 @@ class ByteCodegen {
         break;
     }
     throw new Unsupported(`an expression of kind ${e.kind}`, e.span);
+  }
+
+  /** `choose(c)`: an element of the collection's value (the object runtime's chooseIn). */
+  private chooseFrom(c: IrExpr, scope: Scope): string {
+    return `x.chooseOf(${this.collectionValue(c, scope)})`;
+  }
+
+  /**
+   * A collection variable of the machine, or a set or sequence written out,
+   * as a JavaScript array of its values (a set's sorted and without repeats,
+   * as the runtime builds it).
+   */
+  private collectionValue(c: IrExpr, scope: Scope): string {
+    if (c.kind === "var" && c.scope === "self") {
+      const { k, layout } = this.selfCollection(c, scope, c.span);
+      const elements = `x.elements(${k}, ${layout.kind})`;
+      return layout.bool ? `${elements}.map((v) => v !== 0)` : elements;
+    }
+    if (c.kind === "setLit" || c.kind === "seqLit") {
+      for (const el of c.elems) this.scalarType(el.type, el.span);
+      const elems = `[${c.elems.map((el) => this.expr(el, scope)).join(", ")}]`;
+      return c.kind === "setLit" ? `x.setOf(${elems})` : elems;
+    }
+    throw new Unsupported("a choose from this collection", c.span);
   }
 
   /**
