@@ -120,6 +120,33 @@ describe("the byte back end", () => {
     },
   );
 
+  it("runs a spec monitor on the sends it observes, failures included", () => {
+    const { fl, bytes } = models(loadFixture("bytes.fl"), "Watched", { rounds: 2 });
+    const r = compareEverywhere(fl, bytes, 20_000);
+    expect(r.states).toBeGreaterThan(1_000);
+    // The monitor's own failures are handed over as the machines' are.
+    expect([...r.kinds].filter((k) => /Watch|Loud/.test(k)).sort()).toEqual([
+      "spec-assertion spec Watch: a pong of -8",
+      "unhandled-event in state Loud",
+    ]);
+    expect(bytes.counts.forked).toBeGreaterThan(0);
+  });
+
+  it("counts a monitor's coverage, its observations before a fork once per value", () => {
+    const { fl, bytes } = models(loadFixture("bytes.fl"), "Watched", { rounds: 2 });
+    const coverage = (model: FlModel | ByteModel) => {
+      model.beginCoverage();
+      checkExhaustive(model as FlModel, { stopOnFirst: false, maxFailures: 1_000_000 });
+      return model.endCoverage();
+    };
+    const a = coverage(fl);
+    const b = coverage(bytes);
+    expect(b).toEqual(a);
+    const watch = b!.owners.find((o) => o.name === "Watch")!;
+    expect(watch.states.find((st) => st.name === "Loud")!.entered).toBeGreaterThan(10);
+    expect(watch.handlers.find((h) => h.state === "Calm" && h.on === "Pong")!.ran).toBeGreaterThan(10);
+  });
+
   it("saw each way the fixture fails", () => {
     expect([...new Set(kinds)].sort()).toEqual([
       "assertion too long",
@@ -213,6 +240,9 @@ describe("the byte back end", () => {
   it("covers the bundled tests it should", () => {
     // Pinned: a test leaving the subset, or joining it, shows here.
     expect(covered).toEqual([
+      "models/bench/two-phase-messages.fl Reliable(participants=2)",
+      "models/bench/two-phase-messages.fl Reliable(participants=3)",
+      "models/bench/two-phase-messages.fl Reliable(participants=4)",
       "models/bench/two-phase-tla.fl TLC(rms=3)",
       "models/bench/two-phase-tla.fl TLC(rms=4)",
       "models/bench/two-phase-tla.fl TLC(rms=5)",
@@ -237,6 +267,8 @@ describe("the byte back end", () => {
       "examples/partition.fl Connected",
       "examples/ping-pong.fl Reliable",
       "examples/reorder.fl Fifo",
+      "examples/symmetry.fl Full(participants=3)",
+      "examples/symmetry.fl Full(participants=4)",
       "examples/timers.fl Retries",
       "examples/timers.fl SpuriousTimeouts",
     ]);
@@ -313,7 +345,9 @@ test T [main = M];`);
       return made.ok ? null : made.reason.replace(/\(\/.*\//, "(");
     };
     expect(gap("faults.fl")).toBe("it injects faults");
-    expect(gap("checks.fl", "SpecSafety")).toBe("it asserts spec monitors");
+    expect(gap("checks.fl", "SpecSafety")).toBe(
+      "its program has deferred events (Procrastinator.Later) (checks.fl:29:3)",
+    );
     expect(gap("fork.fl")).toBe("its program has an announce statement (fork.fl:44:7)");
     expect(gap("semantics.fl")).toBe("its program has a raise statement (semantics.fl:15:7)");
     expect(gap("values.fl")).toBe(

@@ -84,16 +84,16 @@ describe("faultline check --backend", () => {
 
   it("says why --backend bytes cannot run a test", async () => {
     const uncovered = await json(
-      `${ROOT}examples/spec-monitor.fl`,
+      `${ROOT}examples/drop.fl`,
       "--test",
-      "CorrectLock",
+      "Lossy",
       "--backend",
       "bytes",
       "--workers",
       "1",
     );
     expect(uncovered.stderr).toContain(
-      "note: spec-monitor.fl CorrectLock: the byte back end does not cover this test: it asserts spec monitors; it runs on objects",
+      "note: drop.fl Lossy: the byte back end does not cover this test: it injects faults; it runs on objects",
     );
     expect(uncovered.report.tests[0]!.stats.backend).toBeUndefined();
     const random = await json(TWO_PHASE, "--param", "rms=3", "--backend", "bytes", "--mode", "random");

@@ -30,7 +30,7 @@ import type { FlModel } from "../fl-model.js";
 import { type FlState, type FlStep, NO_CHOICES } from "../fl-state.js";
 import { HALT_EVENT } from "../lang-codegen.js";
 import { H_DEFER, H_GOTO, H_IGNORE, type HandlerEntry } from "../program-tables.js";
-import { ByteRun, HAND_OVER, TRANSFER } from "./byte-run.js";
+import { ByteRun, HAND_OVER, type MonitorCode, TRANSFER } from "./byte-run.js";
 import {
   type ByteAction,
   type ByteProgram,
@@ -60,6 +60,8 @@ export interface ByteState {
 }
 
 interface ForkedRun {
+  /** The monitors' offsets at the fork. */
+  mon: Int32Array;
   /** The scratch's bytes [0, len) at the fork. */
   bytes: Uint8Array;
   len: number;
@@ -81,7 +83,6 @@ const UP = 0;
 /** Why `fl` cannot run on the byte back end (a clause about the test: "it injects faults"), or null when it can: the test's features here, the program's in the generator. */
 export function byteModelGap(fl: FlModel): string | null {
   if (fl.faults.faults.length > 0) return "it injects faults";
-  if (fl.monitors.length > 0) return "it asserts spec monitors";
   if (fl.witnesses.length > 0) return "it has reachable properties";
   if (fl.symmetry !== null) return "it declares symmetric machines";
   if (fl.partialOrder !== null) return "partial-order reduction is on";
@@ -94,7 +95,9 @@ export type ByteModelResult = { ok: true; model: ByteModel } | { ok: false; reas
 export function byteModelOf(fl: FlModel): ByteModelResult {
   const gap = byteModelGap(fl);
   if (gap !== null) return { ok: false, reason: gap };
-  const code = generateByteCode(fl.ir, fl.paramValues);
+  const specs = fl.monitors.map((table) => fl.ir.specs.find((spec) => spec.name === table.name)!);
+  if (specs.length > 64) return { ok: false, reason: "it asserts more than 64 spec monitors" };
+  const code = generateByteCode(fl.ir, fl.paramValues, specs);
   if (!code.ok) {
     const at = code.span ? ` (${code.span.file}:${code.span.start.line}:${code.span.start.col})` : "";
     return { ok: false, reason: `its program has ${code.reason}${at}` };
@@ -114,6 +117,8 @@ export class ByteModel implements Model<ByteState, FlStep> {
   private types = new Int32Array(16);
   /** Deliveries run on the bytes (and of them, those that forked), and those handed over to the object runtime (for tests and reports). */
   readonly counts = { onBytes: 0, handedOver: 0, forked: 0 };
+  /** Where each monitor's part starts in the state being expanded. */
+  private readonly mon: Int32Array;
   /** The halt event's index, or -1: delivering it halts the receiver, which the object runtime does. */
   private readonly halt: number;
 
@@ -129,6 +134,28 @@ export class ByteModel implements Model<ByteState, FlStep> {
     this.halt = fl.ir.events.findIndex((e) => e.name === HALT_EVENT);
     const maxVars = Math.max(0, ...program.layouts.map((l) => l.length));
     this.x.vo = new Int32Array(maxVars + 1);
+    this.x.cur = this.x.vo;
+    // The test's spec monitors: their code comes after the machine types' in the program's tables.
+    const nTypes = fl.ir.machines.length;
+    this.x.monitors = fl.monitors.map(
+      (table, i): MonitorCode => ({
+        table,
+        layout: program.layouts[nTypes + i]!,
+        actions: program.actions[nTypes + i]!,
+        entries: program.entries[nTypes + i]!,
+        exits: program.exits[nTypes + i]!,
+        counters: undefined,
+      }),
+    );
+    this.x.nMonitors = fl.monitors.length;
+    this.x.mon = new Int32Array(Math.max(1, fl.monitors.length));
+    this.mon = new Int32Array(Math.max(1, fl.monitors.length));
+    this.x.observers = fl.ir.events.map((e) =>
+      fl.monitors.flatMap((table, i) =>
+        fl.ir.specs.find((spec) => spec.name === table.name)!.observes.includes(e.name) ? [i] : [],
+      ),
+    );
+    this.x.payloads = program.payloads;
     this.invariants = fl.invariants.map((inv) => {
       const at = fl.ir.invariants.findIndex((i) => i.name === inv.name && !i.reachable);
       const compiled = at >= 0 ? program.invariants[at]! : null;
@@ -200,6 +227,27 @@ export class ByteModel implements Model<ByteState, FlStep> {
     return this.fl.itfState(this.objects(state));
   }
 
+  /** Liveness (ADR 0005), the object runtime's on the decoded state: the liveness check after a pass asks these per state. */
+  get hasHotStates(): boolean {
+    return this.fl.hasHotStates;
+  }
+
+  hotMonitors(state: ByteState): string[] {
+    return this.fl.hotMonitors(this.objects(state));
+  }
+
+  enabledFairSteps(state: ByteState): string[] {
+    return this.fl.enabledFairSteps(this.objects(state));
+  }
+
+  fairKeyOfStep(state: ByteState, step: FlStep): string | null {
+    return this.fl.fairKeyOfStep(this.objects(state), step);
+  }
+
+  faultBudgetsSpent(state: ByteState): boolean {
+    return this.fl.faultBudgetsSpent(this.objects(state));
+  }
+
   beginCoverage(): void {
     this.fl.beginCoverage();
   }
@@ -248,6 +296,17 @@ export class ByteModel implements Model<ByteState, FlStep> {
       const type = uintAt(b, p);
       types[id] = type;
       p = skipMachine(b, p, layouts[type]!, this.program.timed[type]!);
+    }
+    // Monitors: each its state, then its variables.
+    const monitors = this.x.monitors;
+    const mon = this.mon;
+    for (let i = 0; i < monitors.length; i++) {
+      mon[i] = p;
+      const layout = monitors[i]!.layout;
+      p = uintEnd(b, p);
+      for (let k = 0; k < layout.length; k++) p = layout[k]!.collection ? scalarsEnd(b, p) : uintEnd(b, p);
+      // Coverage is counted in the FlModel's counters while it is on.
+      monitors[i]!.counters = this.fl.coverageCounts?.get(monitors[i]!.table);
     }
     const channels = p;
     // Deliveries, in the channels' order (enabled-steps.ts): the first message of each channel into an up machine.
@@ -325,9 +384,11 @@ export class ByteModel implements Model<ByteState, FlStep> {
     const counter =
       counts === undefined ? -1 : stateIndex * counts.width + (timer ? program.payloads.length : 0) + slot;
     const steps = timer ? this.sharedSteps(-1 - (to * 64 + slot)) : this.sharedSteps(from * 0x10000 + to);
-    // The coverage this delivery's runs counted besides the handler's (states entered): taken back on a hand-over.
-    const entered = this.entered;
-    entered.length = 0;
+    // The coverage this delivery's runs count (ByteRun.counted): counted again for each resumed value, taken back on a hand-over.
+    const counted = x.counted;
+    counted.length = 0;
+    let prefixCounted = 0;
+    let resumes = 0;
     let forced: number[] | null = null;
     let emitted = 0;
     let forkedAt: ForkedRun | null = null;
@@ -338,6 +399,10 @@ export class ByteModel implements Model<ByteState, FlStep> {
       } else {
         this.restoreFork(forkedAt, n);
         x.resumeAt(to, forced!, forkedAt.work);
+        // Each run after the first counts the prefix again, as a run from the start would (ForkPoint.counted).
+        if (resumes++ > 0)
+          for (let i = 0; i < prefixCounted; i += 2)
+            x.count(counted[i] as Float64Array, counted[i + 1] as number);
       }
       try {
         try {
@@ -346,6 +411,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
             action(x);
             if (x.forked) {
               forkedAt = this.saveFork(n);
+              prefixCounted = counted.length;
               this.counts.forked++;
               forced = [0];
               continue;
@@ -360,18 +426,15 @@ export class ByteModel implements Model<ByteState, FlStep> {
           const fields = timer ? 0 : program.payloads[slot]!.length;
           for (let i = 0; i < fields; i++) x.gp[i] = x.p[i]!;
         }
-        if (x.gotoTarget >= 0) this.settle(type, counts, entered);
+        if (x.gotoTarget >= 0) this.settle(type, counts);
       } catch (e) {
         // A stack overflow too: the object runtime, whose frames are smaller, decides what it is.
         if (e !== HAND_OVER && !(e instanceof RangeError)) throw e;
-        if (counts !== undefined) {
-          counts.handled[counter]! -= emitted;
-          for (let i = 0; i < entered.length; i++) counts.entered[entered[i]!]!--;
-        }
+        for (let i = 0; i < counted.length; i += 2) (counted[i] as Float64Array)[counted[i + 1] as number]!--;
         this.handOver(state, q, from, to, emitted, emit, slot);
         return;
       }
-      if (counts !== undefined) counts.handled[counter]!++;
+      if (counts !== undefined) x.count(counts.handled, counter);
       const nChoices = x.nChoices;
       const step = this.stepOf(steps, q, from, to, slot, nChoices);
       // Computed before emit, which may run other steps. The common case without a call: the fork's next value.
@@ -429,15 +492,12 @@ export class ByteModel implements Model<ByteState, FlStep> {
 
   private readonly steps = new Map<number, FlStep[]>();
 
-  /** States entered (coverage) by the runs of the delivery being made, to take back if it is handed over. */
-  private readonly entered: number[] = [];
-
   /**
    * Follows the gotos the code ended with (executor.ts settleMachine): the
    * current state's exit, the new state, its entry (which may goto again).
    * An exit that transfers control is the object runtime's failure to report.
    */
-  private settle(type: number, counts: CoverageCounters | undefined, entered: number[]): void {
+  private settle(type: number, counts: CoverageCounters | undefined): void {
     const x = this.x;
     const entries = this.program.entries[type]!;
     const exits = this.program.exits[type]!;
@@ -455,10 +515,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
       }
       // State and status share a varint (codec.ts): the machine is up.
       x.moved(-1, x.s.setUint(at, target * 3));
-      if (counts !== undefined) {
-        counts.entered[target]!++;
-        entered.push(target);
-      }
+      if (counts !== undefined) x.count(counts.entered, target);
       const entry = entries[target];
       if (entry !== undefined) this.runAction(entry);
     }
@@ -492,6 +549,8 @@ export class ByteModel implements Model<ByteState, FlStep> {
     const mo = x.mo;
     for (let id = 0; id < n; id++) mo[id] = this.mo[id]!;
     x.nMachines = n;
+    const mon = x.mon;
+    for (let i = 0; i < x.nMonitors; i++) mon[i] = this.mon[i]!;
     const vo = x.vo;
     let p = varsStart(b, this.mo[to]!, this.program.timed[type]!);
     for (let k = 0; k < layout.length; k++) {
@@ -519,6 +578,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
 
   /** Where the run stood at its fork: the scratch's bytes, the offsets, the locals and the work done. */
   private readonly fork: ForkedRun = {
+    mon: new Int32Array(64),
     bytes: new Uint8Array(256),
     len: 0,
     vo: new Int32Array(0),
@@ -540,6 +600,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     if (f.mo.length < n) f.mo = new Int32Array(x.mo.length);
     for (let k = 0; k <= x.nVars; k++) f.vo[k] = x.vo[k]!;
     for (let id = 0; id < n; id++) f.mo[id] = x.mo[id]!;
+    for (let i = 0; i < x.nMonitors; i++) f.mon[i] = x.mon[i]!;
     f.locals = x.forkLocals;
     f.work = x.work;
     return f;
@@ -560,6 +621,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     const mo = x.mo;
     const savedMo = f.mo;
     for (let id = 0; id < n; id++) mo[id] = savedMo[id]!;
+    for (let i = 0; i < x.nMonitors; i++) x.mon[i] = f.mon[i]!;
   }
 
   /**

@@ -10,14 +10,18 @@
 // machine, a run past the work limit) throws HAND_OVER: the byte model then
 // has the object runtime run that whole delivery, which reports it exactly.
 import { MAX_CHOICES } from "../executor.js";
+import { H_DEFER, H_GOTO, H_IGNORE, type OwnerTable } from "../program-tables.js";
+import type { VarLayout } from "./generate-byte-code.js";
 import {
   byteElementAt,
+  setOf,
   collectionHas,
   elementAt,
   fromRaw,
   OUT_OF_RANGE,
   pushLast,
   type MessageEnd,
+  scalarsEnd,
   type ScalarKind,
   ScratchState,
   SEQ_SET_OUT_OF_RANGE,
@@ -30,6 +34,19 @@ import {
   uintEnd,
   writeUint,
 } from "./state-bytes.js";
+
+/** A spec monitor's code and tables, for ByteRun.observe. */
+export interface MonitorCode {
+  table: OwnerTable;
+  layout: readonly VarLayout[];
+  /** By state, event: the handler's action (`do`, or a goto's `with`). */
+  actions: readonly (readonly (((x: ByteRun) => void) | undefined)[])[];
+  /** By state: the entries and exits its gotos run. */
+  entries: readonly (((x: ByteRun) => void) | undefined)[];
+  exits: readonly (((x: ByteRun) => void) | undefined)[];
+  /** Its coverage counters while coverage is counted (the byte model sets them). */
+  counters: { handled: Float64Array; entered: Float64Array; width: number } | undefined;
+}
 
 /** Thrown by a run the bytes do not take (above); never escapes the byte model. */
 export const HAND_OVER: unique symbol = Symbol("hand over to the object runtime");
@@ -55,6 +72,28 @@ export class ByteRun {
   /** Offsets of the running machine's variables; vo[nVars] is the channel section's. */
   vo = new Int32Array(16);
   nVars = 0;
+  /** The variables' offsets of the code running: the machine's (vo), or a monitor's while it observes (mvo). */
+  cur = this.vo;
+  /** Where each monitor's part (its state, then its variables) starts, and the observing one's variables. */
+  mon = new Int32Array(4);
+  nMonitors = 0;
+  mvo = new Int32Array(16);
+  mnVars = 0;
+  /** The observed message's payload fields, and a monitor's pending goto and its payload (as p, gotoTarget, gp). */
+  readonly mp: number[] = [];
+  monitorGoto = -1;
+  readonly mgp: number[] = [];
+  /**
+   * Coverage counted by this delivery's runs, as (counters, index) pairs:
+   * counted again for each value a fork resumes (a run from the start would
+   * count its prefix again), and taken back when the delivery is handed over.
+   */
+  readonly counted: (Float64Array | number)[] = [];
+  /** Set by the byte model: the monitors (by position), which observe each event, and their code. */
+  monitors: readonly MonitorCode[] = [];
+  observers: readonly (readonly number[])[] = [];
+  /** Per event: its payload's fields in a message (ByteProgram.payloads). */
+  payloads: readonly (readonly VarLayout[])[] = [];
   /** Where each machine's part starts. */
   mo = new Int32Array(16);
   nMachines = 0;
@@ -87,6 +126,7 @@ export class ByteRun {
   /** Starts a run of machine `self` with the given prefix of choices. */
   begin(self: number, forced: readonly number[], armed: boolean): void {
     this.self = self;
+    this.cur = this.vo;
     this.forced = forced;
     this.nChoices = 0;
     this.combinations = 1;
@@ -103,6 +143,7 @@ export class ByteRun {
    */
   resumeAt(self: number, forced: readonly number[], work: number): void {
     this.self = self;
+    this.cur = this.vo;
     this.forced = forced;
     this.values[0] = forced[0]!;
     this.options[0] = this.forkN;
@@ -138,33 +179,44 @@ export class ByteRun {
 
   /** An operation on collection variable k: its size counts as work (the object runtime's `spend`). */
   private spend(k: number): void {
-    this.work += uintAt(this.s.buf, this.vo[k]!);
+    this.work += uintAt(this.s.buf, this.cur[k]!);
     if (this.work > WORK_LIMIT) this.handOver();
   }
 
   /** `v in c` for collection variable k. */
   has(k: number, v: number, kind: ScalarKind): boolean {
     this.spend(k);
-    return collectionHas(this.s.buf, this.vo[k]!, v, kind);
+    return collectionHas(this.s.buf, this.cur[k]!, v, kind);
   }
 
-  /** Variable k changed size by `delta`: the variables after it, the channels and the later machines move. */
+  /** Variable k (of the code running) changed size by `delta`: whatever lies after it moves. */
   moved(k: number, delta: number): void {
-    if (delta === 0) return;
+    if (delta !== 0) this.shiftAfter(this.cur[k]!, delta);
+  }
+
+  /**
+   * The bytes after offset `at` moved by `delta`: every offset kept past it
+   * (variables, machines, monitors, the channel section) follows.
+   */
+  shiftAfter(at: number, delta: number): void {
     const vo = this.vo;
-    for (let j = k + 1; j <= this.nVars; j++) vo[j]! += delta;
+    for (let j = 0; j <= this.nVars; j++) if (vo[j]! > at) vo[j]! += delta;
     const mo = this.mo;
-    for (let m = this.self + 1; m < this.nMachines; m++) mo[m]! += delta;
+    for (let m = 0; m < this.nMachines; m++) if (mo[m]! > at) mo[m]! += delta;
+    const mon = this.mon;
+    for (let i = 0; i < this.nMonitors; i++) if (mon[i]! > at) mon[i]! += delta;
+    const mvo = this.mvo;
+    for (let j = 0; j < this.mnVars; j++) if (mvo[j]! > at) mvo[j]! += delta;
   }
 
   /** Writes the raw varint of a scalar variable. */
   setVar(k: number, raw: number): void {
-    this.moved(k, this.s.setUint(this.vo[k]!, raw));
+    this.moved(k, this.s.setUint(this.cur[k]!, raw));
   }
 
   seqGet(k: number, i: number, kind: ScalarKind): number {
     const b = this.s.buf;
-    const at = elementAt(b, this.vo[k]!, i);
+    const at = elementAt(b, this.cur[k]!, i);
     if (at === OUT_OF_RANGE) this.handOver();
     return fromRaw(kind, uintAt(b, at));
   }
@@ -172,40 +224,40 @@ export class ByteRun {
   /** seqGet for elements of one byte each (bools, small enums). */
   seqGetByte(k: number, i: number): number {
     const b = this.s.buf;
-    const at = byteElementAt(b, this.vo[k]!, i);
+    const at = byteElementAt(b, this.cur[k]!, i);
     if (at === OUT_OF_RANGE) this.handOver();
     return b[at]!;
   }
 
   seqSet(k: number, i: number, v: number, kind: ScalarKind): void {
     this.spend(k);
-    const d = seqSet(this.s, this.vo[k]!, i, v, kind);
+    const d = seqSet(this.s, this.cur[k]!, i, v, kind);
     if (d === SEQ_SET_OUT_OF_RANGE) this.handOver();
     this.moved(k, d);
   }
 
   seqInsert(k: number, i: number, v: number, kind: ScalarKind): void {
     this.spend(k);
-    const d = seqInsert(this.s, this.vo[k]!, i, v, kind);
+    const d = seqInsert(this.s, this.cur[k]!, i, v, kind);
     if (d === SEQ_SET_OUT_OF_RANGE) this.handOver();
     this.moved(k, d);
   }
 
   seqRemove(k: number, i: number): void {
     this.spend(k);
-    const d = seqRemove(this.s, this.vo[k]!, i);
+    const d = seqRemove(this.s, this.cur[k]!, i);
     if (d === SEQ_SET_OUT_OF_RANGE) this.handOver();
     this.moved(k, d);
   }
 
   setAdd(k: number, v: number, kind: ScalarKind): void {
     this.spend(k);
-    this.moved(k, setAdd(this.s, this.vo[k]!, v, kind));
+    this.moved(k, setAdd(this.s, this.cur[k]!, v, kind));
   }
 
   setRemove(k: number, v: number, kind: ScalarKind): void {
     this.spend(k);
-    this.moved(k, setRemove(this.s, this.vo[k]!, v, kind));
+    this.moved(k, setRemove(this.s, this.cur[k]!, v, kind));
   }
 
   /** `send target, event` (an event without payload). */
@@ -232,6 +284,9 @@ export class ByteRun {
   /** Sends the message written: onto the channel (self, target), unless the target is not up (then it is lost). */
   msgSend(target: number): void {
     if (!(target >= 0 && target < this.nMachines)) this.handOver();
+    // Observed as it is sent, lost or not (executor.ts send).
+    const event = uintAt(this.message, 0);
+    if (this.observers[event]!.length > 0) this.observe(event);
     const b = this.s.buf;
     if (uintAt(b, uintEnd(b, this.mo[target]!)) % 3 !== UP) return;
     pushLast(this.s, this.vo[this.nVars]!, this.self, target, this.message, this.messageSize, this.msgEnd);
@@ -243,7 +298,106 @@ export class ByteRun {
     const at = uintEnd(b, uintEnd(b, this.mo[this.self]!));
     const armed = uintAt(b, at);
     const next = on ? armed | (1 << t) : armed & ~(1 << t);
-    if (next !== armed) this.moved(-1, this.s.setUint(at, next >>> 0));
+    if (next !== armed) {
+      const delta = this.s.setUint(at, next >>> 0);
+      if (delta !== 0) this.shiftAfter(at, delta);
+    }
+  }
+
+  /** One more of coverage counter `at` (logged: `counted`). */
+  count(counters: Float64Array, at: number): void {
+    counters[at]!++;
+    this.counted.push(counters, at);
+  }
+
+  /** `goto S` in a monitor's code: ByteRun.observe settles it. */
+  mgoto(target: number): void {
+    this.monitorGoto = target;
+  }
+
+  /**
+   * A machine sends `event` with the message written: each monitor that
+   * observes it handles it now (executor.ts observe and monitorHandle): its
+   * handler, then its gotos' exits and entries. What a monitor cannot do
+   * here is handed over with the delivery.
+   */
+  private observe(event: number): void {
+    const watchers = this.observers[event]!;
+    // The payload's fields, from the message after its event.
+    const fields = this.payloads[event]!;
+    let q = uintEnd(this.message, 0);
+    for (let i = 0; i < fields.length; i++) {
+      this.mp[i] = fromRaw(fields[i]!.kind, uintAt(this.message, q));
+      q = uintEnd(this.message, q);
+    }
+    const saved = this.cur;
+    try {
+      for (let j = 0; j < watchers.length; j++) this.monitorHandle(watchers[j]!, event);
+    } finally {
+      this.cur = saved;
+      this.mnVars = 0;
+    }
+  }
+
+  private monitorHandle(i: number, event: number): void {
+    const m = this.monitors[i]!;
+    const state = uintAt(this.s.buf, this.mon[i]!);
+    const h = m.table.states[state]!.on[event];
+    if (h === undefined || h.kind === H_DEFER) this.handOver();
+    if (m.counters !== undefined) this.count(m.counters.handled, state * m.counters.width + event);
+    if (h.kind === H_IGNORE) return;
+    this.monitorVars(i);
+    this.monitorGoto = -1;
+    const action = m.actions[state]![event];
+    if (action !== undefined) this.runMonitorCode(action);
+    if (h.kind === H_GOTO && this.monitorGoto < 0) {
+      this.monitorGoto = h.target;
+      const fields = this.payloads[event]!.length;
+      for (let f = 0; f < fields; f++) this.mgp[f] = this.mp[f]!;
+    }
+    // Its gotos (executor.ts settleMonitor): the exit, the new state, its entry.
+    while (this.monitorGoto >= 0) {
+      const target = this.monitorGoto;
+      this.monitorGoto = -1;
+      this.tick();
+      const current = uintAt(this.s.buf, this.mon[i]!);
+      const exit = m.exits[current];
+      if (exit !== undefined) {
+        this.monitorVars(i);
+        this.runMonitorCode(exit);
+        if (this.monitorGoto >= 0) this.handOver();
+      }
+      const delta = this.s.setUint(this.mon[i]!, target);
+      if (delta !== 0) this.shiftAfter(this.mon[i]!, delta);
+      if (m.counters !== undefined) this.count(m.counters.entered, target);
+      const entry = m.entries[target];
+      if (entry !== undefined) {
+        this.monitorVars(i);
+        this.runMonitorCode(entry);
+      }
+    }
+  }
+
+  /** The offsets of monitor i's variables, after its state: the variables its code reads and writes. */
+  private monitorVars(i: number): void {
+    const layout = this.monitors[i]!.layout;
+    const b = this.s.buf;
+    if (this.mvo.length < layout.length + 1) this.mvo = new Int32Array(2 * layout.length + 2);
+    let p = uintEnd(b, this.mon[i]!);
+    for (let k = 0; k < layout.length; k++) {
+      this.mvo[k] = p;
+      p = layout[k]!.collection ? scalarsEnd(b, p) : uintEnd(b, p);
+    }
+    this.mnVars = layout.length;
+    this.cur = this.mvo;
+  }
+
+  private runMonitorCode(action: (x: ByteRun) => void): void {
+    try {
+      action(this);
+    } catch (e) {
+      if (e !== TRANSFER) throw e;
+    }
   }
 
   /** `goto S`: the byte model leaves the state and enters S when the code returns (ByteModel.settle). */
@@ -272,7 +426,7 @@ export class ByteRun {
   elements(k: number, kind: ScalarKind): number[] {
     this.spend(k);
     const b = this.s.buf;
-    const p = this.vo[k]!;
+    const p = this.cur[k]!;
     const n = uintAt(b, p);
     const out: number[] = new Array(n);
     let q = uintEnd(b, p);
@@ -291,11 +445,7 @@ export class ByteRun {
 
   /** A set written out, as runtime.ts `setOf` builds it: sorted, without repeats. */
   setOf<T extends number | boolean>(elems: T[]): T[] {
-    elems.sort((a, b) => Number(a) - Number(b));
-    let w = 0;
-    for (let r = 0; r < elems.length; r++) if (w === 0 || elems[w - 1] !== elems[r]) elems[w++] = elems[r]!;
-    elems.length = w;
-    return elems;
+    return setOf(elems);
   }
 
   /** `choose(n)`: the next value of the odometer (executor.ts `choose`). */

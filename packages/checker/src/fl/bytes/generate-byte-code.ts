@@ -24,6 +24,7 @@ import {
   type IrFun,
   type IrMachine,
   type IrProgram,
+  type IrSpec,
   type IrStmt,
   someIrNode,
   type Span,
@@ -52,8 +53,14 @@ export type ByteResume = (x: ByteRun, chosen: number, locals: readonly unknown[]
 /** An invariant on the bytes [0, len) of a state. */
 export type ByteInvariant = (b: Uint8Array, len: number) => boolean;
 
+/**
+ * The code of a program's machine types and of the test's spec monitors. An
+ * "owner" is a machine type (by IrProgram.machines index) or, after them, a
+ * monitor (by its position in the test's asserted specs): the tables below
+ * that say "by machine type" take monitors at index machines + position.
+ */
 export interface ByteProgram {
-  /** By machine type: its variables' layout. */
+  /** By owner: its variables' layout. */
   layouts: VarLayout[][];
   /** By machine type: it has timers, whose armed set (a varint of bits) follows its state in the encoding. */
   timed: boolean[];
@@ -124,9 +131,13 @@ function scalarOf(ir: IrProgram, t: Type): { kind: ScalarKind; bool: boolean; on
 }
 
 /** The program's code for the byte back end, or where it leaves the subset this back end takes. */
-export function generateByteCode(ir: IrProgram, params: readonly Value[]): ByteCode {
+export function generateByteCode(
+  ir: IrProgram,
+  params: readonly Value[],
+  specs: readonly IrSpec[] = [],
+): ByteCode {
   try {
-    return { ok: true, program: new ByteCodegen(ir, params).program() };
+    return { ok: true, program: new ByteCodegen(ir, params, specs).program() };
   } catch (e) {
     if (e instanceof Unsupported) return { ok: false, reason: e.reason, span: e.span };
     throw e;
@@ -157,12 +168,36 @@ class ByteCodegen {
 
   private readonly timed: boolean[];
 
+  /** A spec monitor's code: it runs inside a machine's send (ByteRun.observe), on its own variables and payloads. */
+  private isMonitor(owner: IrMachine): boolean {
+    return owner.index >= this.ir.machines.length;
+  }
+
+  /** Machine types, then the asserted spec monitors as owners of the same shape (their index: machines + position). */
+  private readonly owners: IrMachine[];
+
   constructor(
     private readonly ir: IrProgram,
     private readonly params: readonly Value[],
+    specs: readonly IrSpec[],
   ) {
-    this.timed = ir.machines.map((m) => m.timers.length > 0);
-    this.layouts = ir.machines.map((m) =>
+    const monitors = specs.map(
+      (spec, i): IrMachine => ({
+        name: spec.name,
+        index: ir.machines.length + i,
+        vars: spec.vars,
+        states: spec.states,
+        startState: spec.startState,
+        payload: null,
+        funs: spec.funs,
+        timers: [],
+        receives: [],
+        span: spec.span,
+      }),
+    );
+    this.owners = [...ir.machines, ...monitors];
+    this.timed = this.owners.map((m) => m.timers.length > 0);
+    this.layouts = this.owners.map((m) =>
       m.vars.map((v) => {
         const layout = varLayout(ir, v.type);
         if (layout === null)
@@ -179,7 +214,7 @@ class ByteCodegen {
     const ir = this.ir;
     for (const e of ir.events)
       this.payloads[e.index] = e.payload === null ? [] : this.fields(e.payload, e.span);
-    const actionNames: (string | undefined)[][][] = ir.machines.map((m) => {
+    const actionNames: (string | undefined)[][][] = this.owners.map((m) => {
       if (m.receives.length > 0) throw new Unsupported(`a receive (${m.name})`, m.receives[0]!.span);
       return m.states.map((s) => {
         if (s.deferred.length > 0) throw new Unsupported(`deferred events (${m.name}.${s.name})`, s.span);
@@ -198,14 +233,14 @@ class ByteCodegen {
               );
             this.needEntry(m, target);
             if (h.with === null) continue;
-            this.action(name, h.with, m, "x.p", true);
-          } else this.action(name, h.action, m, "x.p", true);
+            this.action(name, h.with, m, "x.p", !this.isMonitor(m));
+          } else this.action(name, h.action, m, "x.p", !this.isMonitor(m));
           names[ev] = name;
         }
         return names;
       });
     });
-    const timeoutNames: (string | undefined)[][][] = ir.machines.map((m) =>
+    const timeoutNames: (string | undefined)[][][] = this.owners.map((m) =>
       m.states.map((s) => {
         const names: (string | undefined)[] = new Array(m.timers.length).fill(undefined);
         for (const h of s.timeouts) {
@@ -248,7 +283,7 @@ class ByteCodegen {
       );
     }
     // The exits of every state of a machine type whose code may goto (a goto leaves its state).
-    for (const m of ir.machines) {
+    for (const m of this.owners) {
       if (!this.goesTo.has(m.index)) continue;
       m.states.forEach((s, i) => {
         if (s.exit !== null) this.action(`x_${m.index}_${i}`, s.exit, m, "x.gp", false);
@@ -261,7 +296,7 @@ class ByteCodegen {
         ),
       );
     const byState = (prefix: string) =>
-      `[${ir.machines.map((m) => `[${m.states.map((_s, i) => (this.made.has(`${prefix}_${m.index}_${i}`) ? `${prefix}_${m.index}_${i}` : "undefined")).join(", ")}]`).join(", ")}]`;
+      `[${this.owners.map((m) => `[${m.states.map((_s, i) => (this.made.has(`${prefix}_${m.index}_${i}`) ? `${prefix}_${m.index}_${i}` : "undefined")).join(", ")}]`).join(", ")}]`;
     const invariantNames = ir.invariants.map((inv, i) => {
       const name = `inv_${i}`;
       try {
@@ -343,6 +378,9 @@ class ByteCodegen {
     return fields === undefined ? [`l_${name}`] : Array.from({ length: fields }, (_, i) => `l_${name}$${i}`);
   }
 
+  /** Constant sets hoisted so far ($set0, ...). */
+  private constants = 0;
+
   /** Handlers that have a fork site, by name: `r_<name>` resumes them. */
   private readonly resumable = new Set<string>();
   /** The fork site of the action being generated, and the choose's value once its statement is being generated. */
@@ -358,11 +396,13 @@ class ByteCodegen {
     name: string,
     action: IrAction,
     machine: IrMachine,
-    payload: "x.p" | "x.gp",
+    payload: "x.p" | "x.gp" | "x.mp" | "x.mgp",
     forks: boolean,
   ): void {
     const site = forks ? findForkSite(action) : null;
     const param = action.param;
+    // A monitor's payloads: the observed message's (ByteRun.mp) and its gotos' (mgp).
+    if (this.isMonitor(machine)) payload = payload === "x.p" ? "x.mp" : "x.mgp";
     // The payload, read from the message by the byte model (ByteRun.p): each field a local.
     const tuples = new Map<string, number>();
     const prologue: string[] = [];
@@ -442,7 +482,7 @@ class ByteCodegen {
       machine,
       locals: new Set(locals),
       tuples,
-      varAt: (k) => `x.vo[${k}]`,
+      varAt: this.isMonitor(machine) ? (k) => `x.mvo[${k}]` : (k) => `x.vo[${k}]`,
       buf: "x.s.buf",
       invariant: false,
       inAction: prologue !== null,
@@ -503,7 +543,8 @@ class ByteCodegen {
           if (layout.collection) throw new Unsupported("an assignment of a whole collection", s.span);
           const v = this.expr(s.value, scope);
           // The value first: its code may move or grow the bytes (a function that writes a variable).
-          if (layout.bool) out.push(`{ const $v = (${v}) ? 1 : 0; x.s.buf[x.vo[${k}]] = $v; }`);
+          if (layout.bool)
+            out.push(`{ const $v = (${v}) ? 1 : 0; x.s.buf[${scope.varAt(k, scope.machine!, null)}] = $v; }`);
           else out.push(`x.setVar(${k}, ${rawOf(layout.kind, v)});`);
           return;
         }
@@ -574,10 +615,11 @@ class ByteCodegen {
         fields.forEach((f, i) => {
           out.push(`const $g${i} = ${f};`);
         });
+        const monitor = this.isMonitor(machine);
         layouts.forEach((l, i) => {
-          out.push(`x.gp[${i}] = ${l.bool ? `$g${i} ? 1 : 0` : `$g${i}`};`);
+          out.push(`x.${monitor ? "mgp" : "gp"}[${i}] = ${l.bool ? `$g${i} ? 1 : 0` : `$g${i}`};`);
         });
-        out.push(`x.goto(${target});`, scope.inAction ? "return;" : "throw T;", "}");
+        out.push(`x.${monitor ? "mgoto" : "goto"}(${target});`, scope.inAction ? "return;" : "throw T;", "}");
         return;
       }
       case "foreach": {
@@ -687,7 +729,7 @@ class ByteCodegen {
       case "enumConst":
         return String(e.ordinal);
       case "this":
-        if (scope.invariant) break;
+        if (scope.invariant || (scope.machine !== null && this.isMonitor(scope.machine))) break;
         return "x.self";
       case "var": {
         if (e.scope === "local") {
@@ -815,7 +857,14 @@ class ByteCodegen {
     if (c.kind === "setLit" || c.kind === "seqLit") {
       for (const el of c.elems) this.scalarType(el.type, el.span);
       const elems = `[${c.elems.map((el) => this.expr(el, scope)).join(", ")}]`;
-      return c.kind === "setLit" ? `x.setOf(${elems})` : elems;
+      if (c.kind === "seqLit") return elems;
+      // Of literals only: built once, when the code is loaded (as generate-bodies.ts's constant sets).
+      if (c.elems.every((el) => el.kind === "int" || el.kind === "bool" || el.kind === "enumConst")) {
+        const name = `$set${this.constants++}`;
+        this.out.push(`const ${name} = B.setOf(${elems});`);
+        return name;
+      }
+      return `x.setOf(${elems})`;
     }
     throw new Unsupported("a choose from this collection", c.span);
   }

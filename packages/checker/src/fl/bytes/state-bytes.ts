@@ -173,6 +173,15 @@ export class ScratchState {
   }
 }
 
+/** A set of scalars written out, as runtime.ts `setOf` builds its value: sorted, without repeats (in place). */
+export function setOf<T extends number | boolean>(elems: T[]): T[] {
+  elems.sort((a, b) => Number(a) - Number(b));
+  let w = 0;
+  for (let r = 0; r < elems.length; r++) if (w === 0 || elems[w - 1] !== elems[r]) elems[w++] = elems[r]!;
+  elems.length = w;
+  return elems;
+}
+
 /** Outcome of an index out of range: the object runtime reports it (the back end hands the step over). */
 export const OUT_OF_RANGE = -1;
 
