@@ -338,6 +338,53 @@ test T [main = M];`);
     expect(bytes.counts.handedOver).toBe(1);
   });
 
+  // Found by a second review: timers, sets written out, foreach.
+  it("names the timer of the machine's own type in a timer step", () => {
+    const ir =
+      program(`machine A { var x: int; start state S { entry { start timer TA; } on timeout TA do { x = 1; } } }
+machine B { var x: int; start state S { entry { start timer TB; } on timeout TB do { x = 2; } } }
+machine Main { var a: machine; start state S { entry { if ($) { a = new A(); } else { a = new B(); } } } }
+invariant NoOne: forall b: A :: b.x != 1;
+test T [main = Main]: assert NoOne;`);
+    const { fl, bytes } = models(ir, "T");
+    compareEverywhere(fl, bytes);
+    const a = checkExhaustive(fl);
+    const b = checkExhaustive(bytes);
+    expect(b.kind).toBe("violation");
+    if (a.kind === "violation" && b.kind === "violation") expect(b.trace.steps).toEqual(a.trace.steps);
+  });
+
+  it("counts a set written out as work, as the runtime spends its elements", () => {
+    const elems = Array.from({ length: 300 }, () => "i").join(", ");
+    const ir = program(`event E;
+machine M { var v: int;
+  start state S { entry { send this, E; }
+    on E do { var i: int; while (i < 1000) { v = choose({${elems}}); i = i + 1; } } } }
+test T [main = M];`);
+    const { fl, bytes } = models(ir, "T");
+    // 1,000 iterations of 300 elements: over the work limit, handed over; the object runtime takes it.
+    expect(compareEverywhere(fl, bytes).states).toBe(2);
+    expect(bytes.counts.handedOver).toBe(1);
+  });
+
+  it("lets a foreach's body assign its variable, as both runtimes do", () => {
+    const ir = program(`event E;
+machine M { var q: seq[int]; var n: int;
+  start state S { entry { q += (0, 1); q += (1, 2); send this, E; }
+    on E do { foreach (x in q) { x = x + 10; n = n + x; } } } }
+test T [main = M];`);
+    const { fl, bytes } = models(ir, "T");
+    expect(compareEverywhere(fl, bytes).states).toBe(2);
+    let n: unknown = null;
+    fl.initial((_s, o) => {
+      if (o.kind === "state")
+        fl.successors(o.state, (_t, next) => {
+          if (next.kind === "state") n = next.state.machines[0]!.vars[1];
+        });
+    });
+    expect(n).toBe(23);
+  });
+
   it("says why a program or test is not for it", () => {
     const gap = (file: string, test?: string) => {
       const ir = loadFixture(file);

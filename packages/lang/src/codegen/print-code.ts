@@ -172,7 +172,8 @@ class Printer {
         this.block(`while (${this.expr(s.cond, 0)})`, s.body, indent, out);
         return;
       case "forOf":
-        this.block(`for (const ${s.name} of ${this.expr(s.iterable, ASSIGN)})`, s.body, indent, out);
+        // `let`: a foreach's variable may be assigned in its body, as a local can.
+        this.block(`for (let ${s.name} of ${this.expr(s.iterable, ASSIGN)})`, s.body, indent, out);
         return;
       case "block":
         this.block("", s.body, indent, out);

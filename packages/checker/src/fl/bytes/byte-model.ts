@@ -383,7 +383,11 @@ export class ByteModel implements Model<ByteState, FlStep> {
     // Coverage: a timer's slot follows the events' (handler-coverage.ts).
     const counter =
       counts === undefined ? -1 : stateIndex * counts.width + (timer ? program.payloads.length : 0) + slot;
-    const steps = timer ? this.sharedSteps(-1 - (to * 64 + slot)) : this.sharedSteps(from * 0x10000 + to);
+    // A timer's step names the timer, which depends on the machine's type (one id may be of
+    // different types in different states): the type is in its key.
+    const steps = timer
+      ? this.sharedSteps(-1 - ((to * program.layouts.length + type) * 32 + slot))
+      : this.sharedSteps(from * 0x10000 + to);
     // The coverage this delivery's runs count (ByteRun.counted): counted again for each resumed value, taken back on a hand-over.
     const counted = x.counted;
     counted.length = 0;
@@ -480,7 +484,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     return { t: "timer", m: to, timer: this.fl.machines[this.types[to]!]!.timers[slot]!, c };
   }
 
-  /** The shared steps of a channel (from * 65536 + to) or a timer (-1 - (id * 64 + t)): at v the step that chose v, at STEP_CACHE the one that chose nothing. */
+  /** The shared steps of a channel (from * 65536 + to) or a machine's timer (negative keys): at v the step that chose v, at STEP_CACHE the one that chose nothing. */
   private sharedSteps(key: number): FlStep[] {
     let steps = this.steps.get(key);
     if (steps === undefined) {

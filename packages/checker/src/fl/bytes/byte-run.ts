@@ -11,7 +11,6 @@
 // has the object runtime run that whole delivery, which reports it exactly.
 import { MAX_CHOICES } from "../executor.js";
 import { H_DEFER, H_GOTO, H_IGNORE, type OwnerTable } from "../program-tables.js";
-import type { VarLayout } from "./generate-byte-code.js";
 import {
   byteElementAt,
   setOf,
@@ -23,6 +22,7 @@ import {
   type MessageEnd,
   scalarsEnd,
   type ScalarKind,
+  type VarLayout,
   ScratchState,
   SEQ_SET_OUT_OF_RANGE,
   seqInsert,
@@ -445,6 +445,9 @@ export class ByteRun {
 
   /** A set written out, as runtime.ts `setOf` builds it: sorted, without repeats. */
   setOf<T extends number | boolean>(elems: T[]): T[] {
+    // The runtime spends the elements from the step's budget.
+    this.work += elems.length;
+    if (this.work > WORK_LIMIT) this.handOver();
     return setOf(elems);
   }
 

@@ -32,20 +32,8 @@ import {
 } from "@faultline/lang";
 import { flRuntime, type Value } from "../lang-codegen.js";
 import { type ByteRun, HAND_OVER, TRANSFER, WORK_LIMIT } from "./byte-run.js";
-import { ScalarKind } from "./state-bytes.js";
+import { ScalarKind, type VarLayout } from "./state-bytes.js";
 import * as bytes from "./state-bytes.js";
-
-/** How a variable of a machine is stored. */
-export interface VarLayout {
-  /** A scalar: one varint. Else a collection of scalars: its length, then its elements. */
-  collection: boolean;
-  /** The scalar's kind, or the elements'. */
-  kind: ScalarKind;
-  /** The scalar, or the elements, are bools (a JavaScript boolean in the code). */
-  bool: boolean;
-  /** The elements take one byte each (bools, enums of fewer than 128 members). */
-  oneByte: boolean;
-}
 
 export type ByteAction = (x: ByteRun) => void;
 /** An action's rest from its fork statement, with the chosen value and the locals saved there. */

@@ -27,6 +27,18 @@ export const ScalarKind = {
 } as const;
 export type ScalarKind = (typeof ScalarKind)[keyof typeof ScalarKind];
 
+/** How a variable of a machine or monitor is stored (generate-byte-code.ts varLayout gives it for a type). */
+export interface VarLayout {
+  /** A scalar: one varint. Else a collection of scalars: its length, then its elements. */
+  collection: boolean;
+  /** The scalar's kind, or the elements'. */
+  kind: ScalarKind;
+  /** The scalar, or the elements, are bools (a JavaScript boolean in the code). */
+  bool: boolean;
+  /** The elements take one byte each (bools, enums of fewer than 128 members). */
+  oneByte: boolean;
+}
+
 /** The raw varint that stores `v`. */
 export function toRaw(kind: ScalarKind, v: number): number {
   if (kind === ScalarKind.Int) return ((v << 1) ^ (v >> 31)) >>> 0;
