@@ -150,7 +150,7 @@ describe("generated TypeScript", () => {
     );
     // another machine's variable, read in an invariant
     expect(source).toMatch(
-      /for \(const p of rt\.scan\(\(ctx\.machineVar\(c, 0 \/\* Coordinator \*\/, 1 \/\* yes \*\/, \d+\) as FlSet<MachineRef<"Participant">>\)\)\)/,
+      /for \(let p of rt\.scan\(\(ctx\.machineVar\(c, 0 \/\* Coordinator \*\/, 1 \/\* yes \*\/, \d+\) as FlSet<MachineRef<"Participant">>\)\)\)/,
     );
     // a constant set is built once, with its type
     expect(source).toContain("const $set0: FlSet<Vote> = rt.setOf([0 /* Vote.Yes */, 1 /* Vote.No */]);");
