@@ -16,7 +16,7 @@
 // before the generator is written. A test (two-phase-tla-bytes.test.ts)
 // checks that every state's successors, steps and bytes, are the FlModel's.
 import type { Emit, Failure, Invariant, Model, StepLabel, StepOutcome } from "../src/model.js";
-import { hashBytes, lanes } from "../src/fingerprint.js";
+import { fingerprintRange } from "../src/fingerprint.js";
 import type { FlModel } from "../src/fl/fl-model.js";
 import type { FlState, FlStep } from "../src/fl/fl-state.js";
 import {
@@ -113,11 +113,7 @@ export class TwoPhaseTlaBytes implements Model<ByteState, FlStep> {
 
   /** The fingerprint of the bytes, as fingerprintInto gives it, without a view of them. */
   fingerprint(state: ByteState, out: Uint32Array): void {
-    hashBytes(state.buf, 0, state.len);
-    const h1 = lanes[0]!;
-    const h2 = lanes[1]!;
-    out[0] = h1 >>> 0;
-    out[1] = (h1 === 0 && h2 === 0 ? 1 : h2) >>> 0;
+    fingerprintRange(state.buf, 0, state.len, out);
   }
 
   initial(emit: Emit<ByteState, FlStep>): void {

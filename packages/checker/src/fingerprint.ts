@@ -81,7 +81,18 @@ export function avalancheLo(h: number): number {
  * "empty slot" marker, so a zero result is remapped to (0, 1).
  */
 export function fingerprintInto(bytes: Uint8Array, out: Uint32Array, offset = 0): void {
-  hashBytes(bytes, 0, bytes.length);
+  fingerprintRange(bytes, 0, bytes.length, out, offset);
+}
+
+/** fingerprintInto of bytes [start, end) of `bytes`, without a view of them (the byte back end's scratch states). */
+export function fingerprintRange(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint32Array,
+  offset = 0,
+): void {
+  hashBytes(bytes, start, end);
   const h1 = lanes[0]!;
   const h2 = lanes[1]!;
   out[offset] = h1 >>> 0;

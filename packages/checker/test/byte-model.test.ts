@@ -44,6 +44,13 @@ function described(o: StepOutcome<unknown>, encode: (s: never) => Uint8Array): O
   };
 }
 
+/** The coverage of a search of the whole space, past every failing step (some handed over after a fork emitted others). */
+function wholeCoverage(model: FlModel | ByteModel) {
+  model.beginCoverage();
+  checkExhaustive(model as FlModel, { stopOnFirst: false, maxFailures: 1_000_000 });
+  return model.endCoverage();
+}
+
 /** Walks the reachable states (the first `limit`), comparing the two models in each; returns the states and successors seen. */
 function compareEverywhere(
   fl: FlModel,
@@ -134,13 +141,8 @@ describe("the byte back end", () => {
 
   it("counts a monitor's coverage, its observations before a fork once per value", () => {
     const { fl, bytes } = models(loadFixture("bytes.fl"), "Watched", { rounds: 2 });
-    const coverage = (model: FlModel | ByteModel) => {
-      model.beginCoverage();
-      checkExhaustive(model as FlModel, { stopOnFirst: false, maxFailures: 1_000_000 });
-      return model.endCoverage();
-    };
-    const a = coverage(fl);
-    const b = coverage(bytes);
+    const a = wholeCoverage(fl);
+    const b = wholeCoverage(bytes);
     expect(b).toEqual(a);
     const watch = b!.owners.find((o) => o.name === "Watch")!;
     expect(watch.states.find((st) => st.name === "Loud")!.entered).toBeGreaterThan(10);
@@ -186,14 +188,8 @@ describe("the byte back end", () => {
 
   it("counts the coverage the object runtime counts", () => {
     const { fl, bytes } = models(loadFixture("bytes.fl"), "Small", { rounds: 2 });
-    // The whole space, past every failing step (some handed over after the fork emitted others).
-    const coverage = (model: FlModel | ByteModel) => {
-      model.beginCoverage();
-      checkExhaustive(model as FlModel, { stopOnFirst: false, maxFailures: 1_000_000 });
-      return model.endCoverage();
-    };
-    const a = coverage(fl);
-    const b = coverage(bytes);
+    const a = wholeCoverage(fl);
+    const b = wholeCoverage(bytes);
     expect(b).toEqual(a);
     const ran = Object.fromEntries(
       b!.owners.flatMap((o) => o.handlers.map((h) => [`${o.name}.${h.state}.${h.on}`, h.ran])),

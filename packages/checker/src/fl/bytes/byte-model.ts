@@ -24,7 +24,7 @@ import type {
   StepLabel,
   StepOutcome,
 } from "../../model.js";
-import { hashBytes, lanes } from "../../fingerprint.js";
+import { fingerprintRange } from "../../fingerprint.js";
 import { choicesMade, type CoverageCounts, nextChoices } from "../executor.js";
 import type { FlModel } from "../fl-model.js";
 import { type FlState, type FlStep, NO_CHOICES } from "../fl-state.js";
@@ -59,12 +59,10 @@ export interface ByteState {
   len: number;
 }
 
+/** Where a run stood at its fork, besides the scratch's bytes (ScratchState.save). */
 interface ForkedRun {
   /** The monitors' offsets at the fork. */
   mon: Int32Array;
-  /** The scratch's bytes [0, len) at the fork. */
-  bytes: Uint8Array;
-  len: number;
   vo: Int32Array;
   mo: Int32Array;
   locals: readonly unknown[];
@@ -272,11 +270,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
 
   /** The fingerprint of the bytes, as fingerprintInto gives it, without a view of them. */
   fingerprint(state: ByteState, out: Uint32Array): void {
-    hashBytes(state.buf, 0, state.len);
-    const h1 = lanes[0]!;
-    const h2 = lanes[1]!;
-    out[0] = h1 >>> 0;
-    out[1] = (h1 === 0 && h2 === 0 ? 1 : h2) >>> 0;
+    fingerprintRange(state.buf, 0, state.len, out);
   }
 
   successors(state: ByteState, emit: Emit<ByteState, FlStep>): void {
@@ -580,11 +574,9 @@ export class ByteModel implements Model<ByteState, FlStep> {
     popFirst(s, channels, q, this.msgEnd);
   }
 
-  /** Where the run stood at its fork: the scratch's bytes, the offsets, the locals and the work done. */
+  /** Where the run stood at its fork: the offsets, the locals and the work done (the bytes: ScratchState.save). */
   private readonly fork: ForkedRun = {
     mon: new Int32Array(64),
-    bytes: new Uint8Array(256),
-    len: 0,
     vo: new Int32Array(0),
     mo: new Int32Array(0),
     locals: [],
@@ -594,12 +586,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
   private saveFork(n: number): ForkedRun {
     const x = this.x;
     const f = this.fork;
-    const len = x.s.len;
-    if (f.bytes.length < len) f.bytes = new Uint8Array(2 * len);
-    const from = x.s.buf;
-    const to = f.bytes;
-    for (let i = 0; i < len; i++) to[i] = from[i]!;
-    f.len = len;
+    x.s.save();
     if (f.vo.length < x.vo.length) f.vo = new Int32Array(x.vo.length);
     if (f.mo.length < n) f.mo = new Int32Array(x.mo.length);
     for (let k = 0; k <= x.nVars; k++) f.vo[k] = x.vo[k]!;
@@ -612,13 +599,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
 
   private restoreFork(f: ForkedRun, n: number): void {
     const x = this.x;
-    const s = x.s;
-    const len = f.len;
-    if (s.buf.length < len) s.buf = new Uint8Array(f.bytes.length);
-    const from = f.bytes;
-    const to = s.buf;
-    for (let i = 0; i < len; i++) to[i] = from[i]!;
-    s.len = len;
+    x.s.restore();
     const vo = x.vo;
     const savedVo = f.vo;
     for (let k = x.nVars; k >= 0; k--) vo[k] = savedVo[k]!;
