@@ -381,6 +381,22 @@ test T [main = M];`);
     expect(n).toBe(23);
   });
 
+  // Found by a third review: a goto across state 43, where the state's varint changes size.
+  it("moves what follows a machine's state when a goto makes its varint longer or shorter", () => {
+    const fillers = Array.from({ length: 42 }, (_, i) => `  state F${i + 1} { }`).join("\n");
+    const ir = program(`event E;
+machine M {
+  var n: int;
+  start state S0 { entry { send this, E; } on E goto S43; }
+${fillers}
+  state S43 { entry { n = 5; send this, E; } on E goto S0; }
+}
+test T [main = M];`);
+    const { fl, bytes } = models(ir, "T");
+    expect(compareEverywhere(fl, bytes).states).toBe(3);
+    expect(bytes.counts.handedOver).toBe(0);
+  });
+
   it("says why a program or test is not for it", () => {
     const gap = (file: string, test?: string) => {
       const ir = loadFixture(file);

@@ -512,7 +512,8 @@ export class ByteModel implements Model<ByteState, FlStep> {
         if (x.gotoTarget >= 0) x.handOver();
       }
       // State and status share a varint (codec.ts): the machine is up.
-      x.moved(-1, x.s.setUint(at, target * 3));
+      const delta = x.s.setUint(at, target * 3);
+      if (delta !== 0) x.shiftAfter(at, delta);
       if (counts !== undefined) x.count(counts.entered, target);
       const entry = entries[target];
       if (entry !== undefined) this.runAction(entry);
