@@ -183,8 +183,13 @@ export class ByteRun {
     if (this.work > WORK_LIMIT) this.handOver();
   }
 
-  /** `v in c` for collection variable k. */
+  /** `v in s` for set variable k (the runtime's setHas spends nothing). */
   has(k: number, v: number, kind: ScalarKind): boolean {
+    return collectionHas(this.s.buf, this.cur[k]!, v, kind);
+  }
+
+  /** `v in q` for sequence variable k: a scan, whose size counts as work (the runtime's seqHas). */
+  hasInSeq(k: number, v: number, kind: ScalarKind): boolean {
     this.spend(k);
     return collectionHas(this.s.buf, this.cur[k]!, v, kind);
   }

@@ -773,7 +773,9 @@ class ByteCodegen {
         const { layout, at } = this.collection(e.collection, scope, e.span);
         // Through the run (or the invariant's reader), which counts the work a scan does.
         if (scope.invariant) return `I.has(b, ${at.offset}, ${numberOf(layout, el)}, ${layout.kind})`;
-        return `x.has(${at.k}, ${numberOf(layout, el)}, ${layout.kind})`;
+        // A sequence's scan is work the runtime counts (seqHas spends its size); a set's search is not.
+        const has = e.collectionKind === "seq" ? "hasInSeq" : "has";
+        return `x.${has}(${at.k}, ${numberOf(layout, el)}, ${layout.kind})`;
       }
       case "inState": {
         const m = this.ir.machines.find((x) => x.name === e.machine);
