@@ -2,10 +2,12 @@
 // computed on the states' canonical encoding by code generated for it
 // (generate-byte-code.ts), for the programs and tests it covers
 // (`byteModelGap` says why not, otherwise). A state is the bytes
-// FlModel.encode writes (a ByteState view of them), so counts, fingerprints
-// of states, traces and the frontier are those of the object runtime; the
-// FlModel does everything but successors and compiled invariants (initial
-// states, replay, presentation, terminal states), on the decoded state.
+// FlModel.encode writes (a ByteState view of them), so counts, traces and
+// the frontier are those of the object runtime; its fingerprint is of those
+// bytes (fingerprintInto's), not the FlModel's part hashes, so a search's
+// coordinator and workers must both use this model. The FlModel does
+// everything but successors and compiled invariants (initial states,
+// replay, presentation, terminal states, liveness), on the decoded state.
 //
 // A successor is emitted as the back end's scratch, which the explorer
 // fingerprints and copies only when it is new (ADR 0015: copying every
