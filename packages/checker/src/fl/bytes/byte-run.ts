@@ -1,9 +1,11 @@
 // What code generated for the byte back end (generate-byte-code.ts) runs
-// against: one delivery's handler on the scratch copy of a state's encoding.
-// It holds the offsets of the running machine's variables and of every
-// machine, keeps them right as writes grow or shrink a value, makes the
+// against: one delivery's or timer's handler on the scratch copy of a
+// state's encoding. It holds the offsets of the running machine's variables,
+// of every machine and monitor, and of the channel section, keeps them right
+// by position as writes grow or shrink a value (shiftAfter), makes the
 // choices of a run (the object runtime's odometer: executor.ts `choose` and
-// `nextChoices`), and counts the work a run does.
+// `nextChoices`), runs the spec monitors that observe a send, logs the
+// coverage it counts, and counts the work a run does.
 //
 // Anything the bytes do not take the way the object runtime would (an index
 // out of range, a failed assertion, a choose from nothing, a send to no

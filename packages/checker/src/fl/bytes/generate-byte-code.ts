@@ -8,14 +8,18 @@
 //
 // It covers a subset of the language, and says where a program leaves it
 // (`ByteCode` is then `{ ok: false }` with the construct and its span): the
-// variables of every machine are scalars (int, bool, enum, machine) or
-// sequences and sets of them; events carry no payload; handlers are `on E do`
-// actions and machine functions made of locals, assignments, insertions and
-// removals, sends, `if`, `while`, `return`, `break`, `continue`, `assert` and
-// calls, over scalar expressions, `choose` of an int or a bool, `in`,
-// `sizeof` and indexing of sequences. Invariants are compiled when they are
-// quantifiers over machines of such expressions and `m in S`; others are
-// evaluated on the decoded state (null in `invariants`).
+// variables of every machine and asserted spec monitor are scalars (int,
+// bool, enum, machine) or sequences and sets of them; payloads are a scalar
+// or a tuple of scalars; handlers are `do`, `goto` and `ignore`, with timers
+// and their timeout handlers, and the entries and exits of the states code
+// may go to; statements are locals, assignments, insertions and removals,
+// sends, `goto`, timers, `if`, `while`, `foreach`, `return`, `break`,
+// `continue`, `assert` and calls, over scalar expressions, `choose` of an
+// int, a bool or from a collection, `in`, `sizeof`, sequence indexing and
+// `m in S`; ADR 0015's "Step 1, as built" has the full list. Monitors are
+// compiled as owners after the machine types. Invariants are compiled when
+// they are quantifiers over machines of such expressions and `m in S`;
+// others are evaluated on the decoded state (null in `invariants`).
 import {
   findForkSite,
   type ForkSite,
