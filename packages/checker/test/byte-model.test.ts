@@ -397,6 +397,23 @@ test T [main = M];`);
     expect(bytes.counts.handedOver).toBe(0);
   });
 
+  // From a fourth review: a scan of a set is work the bytes count (the object runtime's binary search is not).
+  it("hands over a run that tests a big set very often", () => {
+    const ir = program(`event E;
+machine M {
+  var s: set[int];
+  var n: int;
+  start state S {
+    entry { var i: int; while (i < 640) { s += (i); i = i + 1; } send this, E; }
+    on E do { var i: int; while (i < 25000) { if (5 in s) { n = n + 1; } i = i + 1; } }
+  }
+}
+test T [main = M];`);
+    const { fl, bytes } = models(ir, "T");
+    expect(compareEverywhere(fl, bytes).states).toBe(2);
+    expect(bytes.counts.handedOver).toBe(1);
+  });
+
   it("says why a program or test is not for it", () => {
     const gap = (file: string, test?: string) => {
       const ir = loadFixture(file);
