@@ -17,6 +17,7 @@
 // checks that every state's successors, steps and bytes, are the FlModel's.
 import type { Emit, Failure, Invariant, Model, StepLabel, StepOutcome } from "../src/model.js";
 import { fingerprintRange } from "../src/fingerprint.js";
+import type { ByteState } from "../src/fl/bytes/byte-model.js";
 import type { FlModel } from "../src/fl/fl-model.js";
 import type { FlState, FlStep } from "../src/fl/fl-state.js";
 import {
@@ -67,12 +68,6 @@ function rmsOf(fl: FlModel): number {
     if (o.kind === "state") n = (o.state.machines[0]!.vars[RM_STATE] as readonly number[]).length;
   });
   return n;
-}
-
-/** A state as bytes [0, len) of buf: the scratch for successors (reused), a frontier's bytes for expanded ones. */
-export interface ByteState {
-  buf: Uint8Array;
-  len: number;
 }
 
 export class TwoPhaseTlaBytes implements Model<ByteState, FlStep> {

@@ -126,6 +126,8 @@ export interface FlParts {
   readonly partialOrder: PartialOrder | null;
   /** The program's params, by position in IrProgram.params. */
   readonly params: readonly Value[];
+  /** By event index: the positions (in `monitors`) of the specs that observe it. */
+  readonly observers: readonly (readonly number[])[];
 }
 
 export function buildParts(ir: IrProgram, test: IrTest, options: BuildModelOptions): FlParts {
@@ -209,6 +211,7 @@ export function buildParts(ir: IrProgram, test: IrTest, options: BuildModelOptio
     ],
     partialOrder: options.partialOrder === true ? new PartialOrder(ir, test, enabled, faults) : null,
     params,
+    observers,
   };
 }
 

@@ -223,6 +223,11 @@ export class FlModel implements Model<FlState, FlStep> {
     return this.parts.ex.coverage;
   }
 
+  /** By event index: the positions in `monitors` of the specs that observe it (what the executor runs on a send). */
+  get observers(): readonly (readonly number[])[] {
+    return this.parts.observers;
+  }
+
   /** The values of the program's params this model was built with, by position in IrProgram.params. */
   get paramValues(): readonly Value[] {
     return this.parts.params;

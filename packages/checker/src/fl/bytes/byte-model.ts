@@ -27,33 +27,24 @@ import type {
   StepOutcome,
 } from "../../model.js";
 import { fingerprintRange } from "../../fingerprint.js";
-import { choicesMade, type CoverageCounts, nextChoices } from "../executor.js";
+import { choicesMade, nextChoices } from "../executor.js";
 import type { FlModel } from "../fl-model.js";
-import { type FlState, type FlStep, NO_CHOICES } from "../fl-state.js";
+import { type FlState, type FlStep, NO_CHOICES, UP } from "../fl-state.js";
 import { HALT_EVENT } from "../lang-codegen.js";
 import { H_DEFER, H_GOTO, H_IGNORE, type HandlerEntry } from "../program-tables.js";
 import { ByteRun, HAND_OVER, type MonitorCode, TRANSFER } from "./byte-run.js";
-import {
-  type ByteAction,
-  type ByteProgram,
-  generateByteCode,
-  skipMachine,
-  varsStart,
-} from "./generate-byte-code.js";
+import { type ByteProgram, generateByteCode, skipMachine, varsStart } from "./generate-byte-code.js";
 import {
   channelEnd,
   firstMessage,
   fromRaw,
   type MessageEnd,
   popFirst,
-  scalarsEnd,
   uintAt,
   uintEnd,
   uintsEnd,
+  varEnd,
 } from "./state-bytes.js";
-
-/** One machine or spec type's coverage counters (executor.ts CoverageCounts). */
-type CoverageCounters = NonNullable<ReturnType<CoverageCounts["get"]>>;
 
 /** A state as bytes [0, len) of buf: the back end's scratch for a successor, a frontier's bytes for a state expanded. */
 export interface ByteState {
@@ -76,9 +67,6 @@ const TIMER = -1;
 
 /** Steps whose one choice is below this are shared (ByteModel.stepOf). */
 const STEP_CACHE = 64;
-
-/** A machine's status in the encoding (state * 3 + status): fl-state.ts UP. */
-const UP = 0;
 
 /** Why `fl` cannot run on the byte back end (a clause about the test: "it injects faults"), or null when it can: the test's features here, the program's in the generator. */
 export function byteModelGap(fl: FlModel): string | null {
@@ -150,11 +138,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     this.x.nMonitors = fl.monitors.length;
     this.x.mon = new Int32Array(Math.max(1, fl.monitors.length));
     this.mon = new Int32Array(Math.max(1, fl.monitors.length));
-    this.x.observers = fl.ir.events.map((e) =>
-      fl.monitors.flatMap((table, i) =>
-        fl.ir.specs.find((spec) => spec.name === table.name)!.observes.includes(e.name) ? [i] : [],
-      ),
-    );
+    this.x.observers = fl.observers;
     this.x.payloads = program.payloads;
     this.invariants = fl.invariants.map((inv) => {
       const at = fl.ir.invariants.findIndex((i) => i.name === inv.name && !i.reachable);
@@ -165,7 +149,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
           ? onObjects
           : (state: ByteState) => {
               try {
-                return compiled(state.buf, state.len);
+                return compiled(state.buf);
               } catch (e) {
                 // A reference to no machine: the object runtime's evaluation says what that means.
                 if (e === HAND_OVER) return onObjects(state);
@@ -278,7 +262,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
   successors(state: ByteState, emit: Emit<ByteState, FlStep>): void {
     const b = state.buf;
     const layouts = this.program.layouts;
-    // Machines: their count, then each (type, state * 3 + status, variables); no monitors; then the channels.
+    // Machines: their count, then each (type, state * 3 + status, timers, variables); then the monitors; then the channels.
     const n = uintAt(b, 0);
     if (this.mo.length < n) {
       this.mo = new Int32Array(2 * n);
@@ -300,7 +284,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
       mon[i] = p;
       const layout = monitors[i]!.layout;
       p = uintEnd(b, p);
-      for (let k = 0; k < layout.length; k++) p = layout[k]!.collection ? scalarsEnd(b, p) : uintEnd(b, p);
+      for (let k = 0; k < layout.length; k++) p = varEnd(b, p, layout[k]!);
       // Coverage is counted in the FlModel's counters while it is on.
       monitors[i]!.counters = this.fl.coverageCounts?.get(monitors[i]!.table);
     }
@@ -426,7 +410,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
           const fields = timer ? 0 : program.payloads[slot]!.length;
           for (let i = 0; i < fields; i++) x.gp[i] = x.p[i]!;
         }
-        if (x.gotoTarget >= 0) this.settle(type, counts);
+        if (x.gotoTarget >= 0) x.followGotos(-1, program.exits[type]!, program.entries[type]!, counts);
       } catch (e) {
         // A stack overflow too: the object runtime, whose frames are smaller, decides what it is.
         if (e !== HAND_OVER && !(e instanceof RangeError)) throw e;
@@ -492,45 +476,6 @@ export class ByteModel implements Model<ByteState, FlStep> {
 
   private readonly steps = new Map<number, FlStep[]>();
 
-  /**
-   * Follows the gotos the code ended with (executor.ts settleMachine): the
-   * current state's exit, the new state, its entry (which may goto again).
-   * An exit that transfers control is the object runtime's failure to report.
-   */
-  private settle(type: number, counts: CoverageCounters | undefined): void {
-    const x = this.x;
-    const entries = this.program.entries[type]!;
-    const exits = this.program.exits[type]!;
-    while (x.gotoTarget >= 0) {
-      const target = x.gotoTarget;
-      x.gotoTarget = -1;
-      x.tick();
-      const b = x.s.buf;
-      const at = uintEnd(b, x.mo[x.self]!);
-      const current = Math.floor(uintAt(b, at) / 3);
-      const exit = exits[current];
-      if (exit !== undefined) {
-        this.runAction(exit);
-        if (x.gotoTarget >= 0) x.handOver();
-      }
-      // State and status share a varint (codec.ts): the machine is up.
-      const delta = x.s.setUint(at, target * 3);
-      if (delta !== 0) x.shiftAfter(at, delta);
-      if (counts !== undefined) x.count(counts.entered, target);
-      const entry = entries[target];
-      if (entry !== undefined) this.runAction(entry);
-    }
-  }
-
-  /** Runs an entry or exit; a goto in a function it calls ends it as a return would. */
-  private runAction(action: ByteAction): void {
-    try {
-      action(this.x);
-    } catch (e) {
-      if (e !== TRANSFER) throw e;
-    }
-  }
-
   /** The scratch as the delivery starts: the state's bytes, the offsets, the message taken off. */
   private startRun(
     state: ByteState,
@@ -556,7 +501,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     let p = varsStart(b, this.mo[to]!, this.program.timed[type]!);
     for (let k = 0; k < layout.length; k++) {
       vo[k] = p;
-      p = layout[k]!.collection ? scalarsEnd(b, p) : uintEnd(b, p);
+      p = varEnd(b, p, layout[k]!);
     }
     vo[layout.length] = channels;
     x.nVars = layout.length;

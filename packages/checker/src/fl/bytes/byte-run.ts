@@ -12,6 +12,7 @@
 // machine, a run past the work limit) throws HAND_OVER: the byte model then
 // has the object runtime run that whole delivery, which reports it exactly.
 import { MAX_CHOICES } from "../executor.js";
+import { CRASHED, UP } from "../fl-state.js";
 import { H_DEFER, H_GOTO, H_IGNORE, type OwnerTable } from "../program-tables.js";
 import {
   byteElementAt,
@@ -22,7 +23,6 @@ import {
   OUT_OF_RANGE,
   pushLast,
   type MessageEnd,
-  scalarsEnd,
   type ScalarKind,
   type VarLayout,
   ScratchState,
@@ -34,20 +34,31 @@ import {
   setRemove,
   uintAt,
   uintEnd,
+  varEnd,
   writeUint,
 } from "./state-bytes.js";
+
+/** Generated code of an action: a handler's, an entry's or an exit's. */
+export type ByteCode = (x: ByteRun) => void;
+
+/** An owner's coverage counters (executor.ts CoverageCounts' entries). */
+export interface Counters {
+  handled: Float64Array;
+  entered: Float64Array;
+  width: number;
+}
 
 /** A spec monitor's code and tables, for ByteRun.observe. */
 export interface MonitorCode {
   table: OwnerTable;
   layout: readonly VarLayout[];
   /** By state, event: the handler's action (`do`, or a goto's `with`). */
-  actions: readonly (readonly (((x: ByteRun) => void) | undefined)[])[];
+  actions: readonly (readonly (ByteCode | undefined)[])[];
   /** By state: the entries and exits its gotos run. */
-  entries: readonly (((x: ByteRun) => void) | undefined)[];
-  exits: readonly (((x: ByteRun) => void) | undefined)[];
+  entries: readonly (ByteCode | undefined)[];
+  exits: readonly (ByteCode | undefined)[];
   /** Its coverage counters while coverage is counted (the byte model sets them). */
-  counters: { handled: Float64Array; entered: Float64Array; width: number } | undefined;
+  counters: Counters | undefined;
 }
 
 /** Thrown by a run the bytes do not take (above); never escapes the byte model. */
@@ -64,10 +75,6 @@ export const TRANSFER: unique symbol = Symbol("control transfer");
  * the size of each collection an operation scans or rewrites.
  */
 export const WORK_LIMIT = 200_000;
-
-/** A machine's status in the encoding (state * 3 + status): fl-state.ts UP. */
-const UP = 0;
-const CRASHED = 2;
 
 export class ByteRun {
   readonly s = new ScratchState();
@@ -366,31 +373,51 @@ export class ByteRun {
     this.monitorVars(i);
     this.monitorGoto = -1;
     const action = m.actions[state]![event];
-    if (action !== undefined) this.runMonitorCode(action);
+    if (action !== undefined) this.run(action);
     if (h.kind === H_GOTO && this.monitorGoto < 0) {
       this.monitorGoto = h.target;
       const fields = this.payloads[event]!.length;
       for (let f = 0; f < fields; f++) this.mgp[f] = this.mp[f]!;
     }
-    // Its gotos (executor.ts settleMonitor): the exit, the new state, its entry.
-    while (this.monitorGoto >= 0) {
-      const target = this.monitorGoto;
-      this.monitorGoto = -1;
+    this.followGotos(i, m.exits, m.entries, m.counters);
+  }
+
+  /**
+   * Follows the gotos the code ended with (executor.ts settleMachine and
+   * settleMonitor): for the running machine (`monitor` -1) or monitor
+   * `monitor`, the current state's exit (a goto from it is the object
+   * runtime's failure to report), the new state in the encoding (a machine's
+   * as state * 3 + status, up; a monitor's as itself), its coverage, and its
+   * entry, which may goto again.
+   */
+  followGotos(
+    monitor: number,
+    exits: readonly (ByteCode | undefined)[],
+    entries: readonly (ByteCode | undefined)[],
+    counters: Counters | undefined,
+  ): void {
+    const machine = monitor < 0;
+    for (;;) {
+      const target = machine ? this.gotoTarget : this.monitorGoto;
+      if (target < 0) return;
+      if (machine) this.gotoTarget = -1;
+      else this.monitorGoto = -1;
       this.tick();
-      const current = uintAt(this.s.buf, this.mon[i]!);
-      const exit = m.exits[current];
+      const at = machine ? uintEnd(this.s.buf, this.mo[this.self]!) : this.mon[monitor]!;
+      const scale = machine ? 3 : 1;
+      const exit = exits[Math.floor(uintAt(this.s.buf, at) / scale)];
       if (exit !== undefined) {
-        this.monitorVars(i);
-        this.runMonitorCode(exit);
-        if (this.monitorGoto >= 0) this.handOver();
+        if (!machine) this.monitorVars(monitor);
+        this.run(exit);
+        if ((machine ? this.gotoTarget : this.monitorGoto) >= 0) this.handOver();
       }
-      const delta = this.s.setUint(this.mon[i]!, target);
-      if (delta !== 0) this.shiftAfter(this.mon[i]!, delta);
-      if (m.counters !== undefined) this.count(m.counters.entered, target);
-      const entry = m.entries[target];
+      const delta = this.s.setUint(at, target * scale + UP);
+      if (delta !== 0) this.shiftAfter(at, delta);
+      if (counters !== undefined) this.count(counters.entered, target);
+      const entry = entries[target];
       if (entry !== undefined) {
-        this.monitorVars(i);
-        this.runMonitorCode(entry);
+        if (!machine) this.monitorVars(monitor);
+        this.run(entry);
       }
     }
   }
@@ -403,13 +430,14 @@ export class ByteRun {
     let p = uintEnd(b, this.mon[i]!);
     for (let k = 0; k < layout.length; k++) {
       this.mvo[k] = p;
-      p = layout[k]!.collection ? scalarsEnd(b, p) : uintEnd(b, p);
+      p = varEnd(b, p, layout[k]!);
     }
     this.mnVars = layout.length;
     this.cur = this.mvo;
   }
 
-  private runMonitorCode(action: (x: ByteRun) => void): void {
+  /** Runs an action (a handler's, entry's or exit's); a goto in a function it calls ends it as a return would. */
+  run(action: ByteCode): void {
     try {
       action(this);
     } catch (e) {

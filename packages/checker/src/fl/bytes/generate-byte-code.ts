@@ -42,8 +42,8 @@ import * as bytes from "./state-bytes.js";
 export type ByteAction = (x: ByteRun) => void;
 /** An action's rest from its fork statement, with the chosen value and the locals saved there. */
 export type ByteResume = (x: ByteRun, chosen: number, locals: readonly unknown[]) => void;
-/** An invariant on the bytes [0, len) of a state. */
-export type ByteInvariant = (b: Uint8Array, len: number) => boolean;
+/** An invariant on the bytes of a state (from offset 0). */
+export type ByteInvariant = (b: Uint8Array) => boolean;
 
 /**
  * The code of a program's machine types and of the test's spec monitors. An
@@ -301,7 +301,7 @@ class ByteCodegen {
           invariant: true,
         };
         const body = this.expr(inv.expr, scope);
-        this.out.push(`function ${name}(b, len) { I.parse(b); return ${body}; }`);
+        this.out.push(`function ${name}(b) { I.parse(b); return ${body}; }`);
         return name;
       } catch (e) {
         if (e instanceof Unsupported) return null;
@@ -996,7 +996,7 @@ class InvariantBytes {
     if (!(id >= 0 && id < this.n) || bytes.uintAt(b, this.mo[id]!) !== type) throw HAND_OVER;
     let p = varsStart(b, this.mo[id]!, this.timed[type]!);
     const layout = this.layouts[type]!;
-    for (let j = 0; j < k; j++) p = layout[j]!.collection ? bytes.scalarsEnd(b, p) : bytes.uintEnd(b, p);
+    for (let j = 0; j < k; j++) p = bytes.varEnd(b, p, layout[j]!);
     return p;
   }
 
@@ -1036,7 +1036,6 @@ export function varsStart(b: Uint8Array, p: number, timed: boolean): number {
 /** Where the machine part at `p` ends (varsStart, then its variables as `layout` says). */
 export function skipMachine(b: Uint8Array, p: number, layout: readonly VarLayout[], timed: boolean): number {
   p = varsStart(b, p, timed);
-  for (let k = 0; k < layout.length; k++)
-    p = layout[k]!.collection ? bytes.scalarsEnd(b, p) : bytes.uintEnd(b, p);
+  for (let k = 0; k < layout.length; k++) p = bytes.varEnd(b, p, layout[k]!);
   return p;
 }

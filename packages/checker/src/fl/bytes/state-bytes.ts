@@ -39,6 +39,11 @@ export interface VarLayout {
   oneByte: boolean;
 }
 
+/** Where the variable at `p`, stored as `layout` says, ends. */
+export function varEnd(b: Uint8Array, p: number, layout: VarLayout): number {
+  return layout.collection ? scalarsEnd(b, p) : uintEnd(b, p);
+}
+
 /** The raw varint that stores `v`. */
 export function toRaw(kind: ScalarKind, v: number): number {
   if (kind === ScalarKind.Int) return ((v << 1) ^ (v >> 31)) >>> 0;
