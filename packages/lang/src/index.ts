@@ -4,6 +4,7 @@ export * from "./codegen/foreign.js";
 export * from "./codegen/generate.js";
 export * from "./codegen/names.js";
 export { type ForkLevel, type ForkSite, findForkSite } from "./codegen/fork-site.js";
+export { fieldsInTypeOrder } from "./codegen/generate-bodies.js";
 export * as flRuntime from "./codegen/runtime.js";
 export { compare, type Payload, RuntimeFault, type Value } from "./codegen/runtime.js";
 export * from "./diagnostics.js";

@@ -81,6 +81,21 @@ function ctxCall(method: string, args: readonly Expr[]): Expr {
   return call(prop("ctx", method), args);
 }
 
+/**
+ * A named tuple's fields in its type's order, the order its value holds
+ * them (and builds them in); as written where they do not all match.
+ */
+export function fieldsInTypeOrder(
+  e: Extract<IrExpr, { kind: "namedTuple" }>,
+): readonly { name: string; value: IrExpr }[] {
+  const t = e.type;
+  const fields =
+    t.kind === "namedTuple" && t.fields.length === e.fields.length
+      ? t.fields.map((tf) => e.fields.find((ef) => ef.name === tf.name) ?? null)
+      : e.fields;
+  return fields.every((x) => x !== null) ? (fields as { name: string; value: IrExpr }[]) : e.fields;
+}
+
 /** Literals whose value never changes: a set of them can be built once. */
 function isConstantLiteral(e: IrExpr): boolean {
   return e.kind === "int" || e.kind === "bool" || e.kind === "string" || e.kind === "enumConst";
@@ -1103,16 +1118,8 @@ export class BodyGenerator {
       }
       case "tuple":
         return array(e.elems.map((x) => this.expr(x, scope)));
-      case "namedTuple": {
-        // Build in the type's field order: that is the representation.
-        const t = e.type;
-        const fields =
-          t.kind === "namedTuple" && t.fields.length === e.fields.length
-            ? t.fields.map((tf) => e.fields.find((ef) => ef.name === tf.name) ?? null)
-            : e.fields;
-        const ordered = fields.every((x) => x !== null) ? fields : e.fields;
-        return array(ordered.map((fl) => this.expr(fl!.value, scope)));
-      }
+      case "namedTuple":
+        return array(fieldsInTypeOrder(e).map((fl) => this.expr(fl.value, scope)));
       case "setLit": {
         if (e.elems.length === 0) return array([]);
         const built = rtCall("setOf", [array(e.elems.map((x) => this.expr(x, scope)))]);

@@ -21,6 +21,7 @@
 // they are quantifiers over machines of such expressions and `m in S`;
 // others are evaluated on the decoded state (null in `invariants`).
 import {
+  fieldsInTypeOrder,
   findForkSite,
   type ForkSite,
   type IrAction,
@@ -674,16 +675,8 @@ class ByteCodegen {
     if (e.kind === "var" && e.scope === "local" && scope.tuples.get(e.name) === count)
       return this.jsLocals(e.name, scope);
     if (e.kind === "tuple" && e.elems.length === count) return e.elems.map((x) => this.expr(x, scope));
-    if (e.kind === "namedTuple" && e.fields.length === count) {
-      // Built in the type's field order, the representation (generate-bodies.ts).
-      const t = e.type;
-      const ordered =
-        t.kind === "namedTuple" && t.fields.length === e.fields.length
-          ? t.fields.map((tf) => e.fields.find((ef) => ef.name === tf.name) ?? null)
-          : e.fields;
-      const fields = ordered.every((x) => x !== null) ? ordered : e.fields;
-      return fields.map((f) => this.expr(f!.value, scope));
-    }
+    if (e.kind === "namedTuple" && e.fields.length === count)
+      return fieldsInTypeOrder(e).map((f) => this.expr(f.value, scope));
     if (count === 1 && e.type.kind !== "tuple" && e.type.kind !== "namedTuple") return [this.expr(e, scope)];
     throw new Unsupported("a payload made this way", e.span);
   }
