@@ -368,9 +368,8 @@ export class ByteModel implements Model<ByteState, FlStep> {
     const steps = timer
       ? this.sharedSteps(-1 - ((to * program.layouts.length + type) * 32 + slot))
       : this.sharedSteps(from * 0x10000 + to);
-    // The coverage this delivery's runs count (ByteRun.counted): counted again for each resumed value, taken back on a hand-over.
-    const counted = x.counted;
-    counted.length = 0;
+    // The coverage this delivery's runs count (ByteRun.countedIn, countedAt): counted again for each resumed value, taken back on a hand-over.
+    x.nCounted = 0;
     let prefixCounted = 0;
     let resumes = 0;
     let forced: number[] | null = null;
@@ -384,9 +383,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
         this.restoreFork(forkedAt, n);
         x.resumeAt(to, forced!, forkedAt.work);
         // Each run after the first counts the prefix again, as a run from the start would (ForkPoint.counted).
-        if (resumes++ > 0)
-          for (let i = 0; i < prefixCounted; i += 2)
-            x.count(counted[i] as Float64Array, counted[i + 1] as number);
+        if (resumes++ > 0) for (let i = 0; i < prefixCounted; i++) x.count(x.countedIn[i]!, x.countedAt[i]!);
       }
       try {
         try {
@@ -395,7 +392,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
             action(x);
             if (x.forked) {
               forkedAt = this.saveFork(n);
-              prefixCounted = counted.length;
+              prefixCounted = x.nCounted;
               this.counts.forked++;
               forced = [0];
               continue;
@@ -414,7 +411,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
       } catch (e) {
         // A stack overflow too: the object runtime, whose frames are smaller, decides what it is.
         if (e !== HAND_OVER && !(e instanceof RangeError)) throw e;
-        for (let i = 0; i < counted.length; i += 2) (counted[i] as Float64Array)[counted[i + 1] as number]!--;
+        for (let i = 0; i < x.nCounted; i++) x.countedIn[i]![x.countedAt[i]!]!--;
         this.handOver(state, q, from, to, emitted, emit, slot);
         return;
       }

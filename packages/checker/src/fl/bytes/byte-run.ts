@@ -93,11 +93,15 @@ export class ByteRun {
   monitorGoto = -1;
   readonly mgp: number[] = [];
   /**
-   * Coverage counted by this delivery's runs, as (counters, index) pairs:
-   * counted again for each value a fork resumes (a run from the start would
-   * count its prefix again), and taken back when the delivery is handed over.
+   * Coverage counted by this delivery's runs, the first nCounted of them
+   * as (countedIn[i], countedAt[i]): counted again for each value a fork
+   * resumes (a run from the start would count its prefix again), and taken
+   * back when the delivery is handed over. A count, not a length: emptying
+   * an array gives its storage back, and the next push allocates again.
    */
-  readonly counted: (Float64Array | number)[] = [];
+  readonly countedIn: Float64Array[] = [];
+  countedAt = new Int32Array(16);
+  nCounted = 0;
   /** Set by the byte model: the monitors (by position), which observe each event, and their code. */
   monitors: readonly MonitorCode[] = [];
   observers: readonly (readonly number[])[] = [];
@@ -331,7 +335,14 @@ export class ByteRun {
   /** One more of coverage counter `at` (logged: `counted`). */
   count(counters: Float64Array, at: number): void {
     counters[at]!++;
-    this.counted.push(counters, at);
+    const n = this.nCounted++;
+    if (n === this.countedAt.length) {
+      const grown = new Int32Array(2 * n);
+      grown.set(this.countedAt);
+      this.countedAt = grown;
+    }
+    this.countedIn[n] = counters;
+    this.countedAt[n] = at;
   }
 
   /** `goto S` in a monitor's code: ByteRun.observe settles it. */
