@@ -116,18 +116,31 @@ export function scalarsEnd(b: Uint8Array, p: number): number {
  * in place. Growing or shrinking a part moves every byte after it, so callers
  * that keep offsets past a change add `resize`'s delta to them.
  */
+/** A buffer of at least n bytes, a whole number of words. */
+function wholeWords(n: number): Uint8Array {
+  return new Uint8Array((n + 3) & ~3);
+}
+
 export class ScratchState {
   buf: Uint8Array;
   len = 0;
+  /** buf as words: a fork's save and restore copy a word at a time (buffers are whole words long). */
+  private words: Int32Array;
 
   constructor(capacity = 256) {
-    this.buf = new Uint8Array(capacity);
+    this.buf = wholeWords(capacity);
+    this.words = new Int32Array(this.buf.buffer);
+  }
+
+  private use(buf: Uint8Array): void {
+    this.buf = buf;
+    this.words = new Int32Array(buf.buffer);
   }
 
   /** Starts from `src`'s bytes [from, to). */
   load(src: Uint8Array, from = 0, to = src.length): void {
     const n = to - from;
-    if (n > this.buf.length) this.buf = new Uint8Array(Math.max(2 * this.buf.length, n));
+    if (n > this.buf.length) this.use(wholeWords(Math.max(2 * this.buf.length, n)));
     const buf = this.buf;
     if (n < 64) for (let i = 0; i < n; i++) buf[i] = src[from + i]!;
     else buf.set(src.subarray(from, to));
@@ -135,25 +148,27 @@ export class ScratchState {
   }
 
   /** A copy of the bytes as they are (a fork: each chosen value goes on from them). */
-  private saved = new Uint8Array(0);
+  private saved = new Int32Array(0);
   private savedLen = 0;
 
   save(): void {
     const n = this.len;
-    if (this.saved.length < n) this.saved = new Uint8Array(this.buf.length);
-    const from = this.buf;
+    const words = (n + 3) >> 2;
+    if (this.saved.length < words) this.saved = new Int32Array(this.words.length);
+    const from = this.words;
     const to = this.saved;
-    for (let i = 0; i < n; i++) to[i] = from[i]!;
+    for (let i = 0; i < words; i++) to[i] = from[i]!;
     this.savedLen = n;
   }
 
-  /** Back to the bytes of the last `save`. */
+  /** Back to the bytes of the last `save` (and up to three after them, which no one reads). */
   restore(): void {
     const n = this.savedLen;
-    if (this.buf.length < n) this.buf = new Uint8Array(this.saved.length);
+    const words = (n + 3) >> 2;
+    if (this.words.length < words) this.use(wholeWords(4 * this.saved.length));
     const from = this.saved;
-    const to = this.buf;
-    for (let i = 0; i < n; i++) to[i] = from[i]!;
+    const to = this.words;
+    for (let i = 0; i < words; i++) to[i] = from[i]!;
     this.len = n;
   }
 
@@ -168,9 +183,9 @@ export class ScratchState {
     if (delta === 0) return 0;
     const tail = at + oldSize;
     if (this.len + delta > this.buf.length) {
-      const grown = new Uint8Array(Math.max(2 * this.buf.length, this.len + delta));
+      const grown = wholeWords(Math.max(2 * this.buf.length, this.len + delta));
       grown.set(this.buf.subarray(0, this.len));
-      this.buf = grown;
+      this.use(grown);
     }
     const buf = this.buf;
     if (this.len - tail < 32) {
