@@ -60,6 +60,8 @@ interface ForkedRun {
   mo: Int32Array;
   locals: readonly unknown[];
   work: number;
+  /** ByteRun.shifts when the offsets were last as saved. */
+  shifts: number;
 }
 
 /** `q` of a run that is a timer's, not a delivery's (ByteModel.deliver). */
@@ -526,6 +528,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     mo: new Int32Array(0),
     locals: [],
     work: 0,
+    shifts: 0,
   };
 
   private saveFork(n: number): ForkedRun {
@@ -539,12 +542,15 @@ export class ByteModel implements Model<ByteState, FlStep> {
     for (let i = 0; i < x.nMonitors; i++) f.mon[i] = x.mon[i]!;
     f.locals = x.forkLocals;
     f.work = x.work;
+    f.shifts = x.shifts;
     return f;
   }
 
   private restoreFork(f: ForkedRun, n: number): void {
     const x = this.x;
     x.s.restore();
+    // The offsets, unless nothing moved them since they were as saved (a value that changed no size).
+    if (x.shifts === f.shifts) return;
     const vo = x.vo;
     const savedVo = f.vo;
     for (let k = x.nVars; k >= 0; k--) vo[k] = savedVo[k]!;
@@ -552,6 +558,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     const savedMo = f.mo;
     for (let id = 0; id < n; id++) mo[id] = savedMo[id]!;
     for (let i = 0; i < x.nMonitors; i++) x.mon[i] = f.mon[i]!;
+    f.shifts = x.shifts;
   }
 
   /**

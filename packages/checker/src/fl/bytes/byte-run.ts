@@ -107,6 +107,8 @@ export class ByteRun {
   observers: readonly (readonly number[])[] = [];
   /** Per event: its payload's fields in a message (ByteProgram.payloads). */
   payloads: readonly (readonly VarLayout[])[] = [];
+  /** How many times offsets moved (shiftAfter): a fork restores them only if they did since its save. */
+  shifts = 0;
   /** Where each machine's part starts. */
   mo = new Int32Array(16);
   nMachines = 0;
@@ -227,6 +229,7 @@ export class ByteRun {
    * (variables, machines, monitors, the channel section) follows.
    */
   shiftAfter(at: number, delta: number): void {
+    this.shifts++;
     const vo = this.vo;
     for (let j = 0; j <= this.nVars; j++) if (vo[j]! > at) vo[j]! += delta;
     const mo = this.mo;
