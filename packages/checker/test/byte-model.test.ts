@@ -414,6 +414,37 @@ test T [main = M];`);
     expect(bytes.counts.handedOver).toBe(1);
   });
 
+  // From a seventh review: the scratch's buffer replaced during a fork (its word view follows it), and a
+  // delivery whose coverage log outgrows its first array (ByteRun.count), with a hand-over after.
+  it("forks a state bigger than the scratch's first buffer, its coverage log past 16 entries", () => {
+    const ir = program(`event E;
+event Seen;
+machine M {
+  var q: seq[int];
+  var n: int;
+  start state S {
+    entry { var i: int; while (i < 300) { q += (0, i); i = i + 1; } send this, E; send this, E; }
+    on E do {
+      send this, Seen;
+      var v: int;
+      v = choose(20);
+      q += (0, v * 1000);
+      n = n + v;
+      if (v == 19 && n > 19) { q[400] = 1; }
+    }
+    on Seen do { n = n + 1; }
+  }
+}
+spec W observes Seen { start cold state A { on Seen do { } } }
+test T [main = M]: assert W;`);
+    const { fl, bytes } = models(ir, "T");
+    const r = compareEverywhere(fl, bytes);
+    expect(r.states).toBeGreaterThan(20);
+    expect(bytes.counts.forked).toBeGreaterThan(0);
+    expect(bytes.counts.handedOver).toBeGreaterThan(0);
+    expect(wholeCoverage(bytes)).toEqual(wholeCoverage(fl));
+  });
+
   it("says why a program or test is not for it", () => {
     const gap = (file: string, test?: string) => {
       const ir = loadFixture(file);

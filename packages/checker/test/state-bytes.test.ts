@@ -273,3 +273,30 @@ describe("channels on the encoding", () => {
     );
   });
 });
+
+// From a seventh review: save and restore copy words through a view of the buffer, which must follow the buffer when it is replaced.
+describe("a fork's save and restore (ScratchState)", () => {
+  it("gives back the bytes saved, for every length mod 4, when the buffer grew before the save and between save and restore", () => {
+    for (let len = 1; len <= 13; len++) {
+      const s = new ScratchState(4);
+      const bytes = Uint8Array.from({ length: len }, (_, i) => i + 1);
+      // Past the first buffer: load replaces it.
+      s.load(bytes);
+      s.save();
+      // A value's run grows the state past its buffer, which is replaced again, and rewrites it.
+      s.resize(0, 0, 64);
+      s.buf.fill(0xee, 0, s.len);
+      s.restore();
+      expect(s.len).toBe(len);
+      expect(Array.from(s.buf.subarray(0, len))).toEqual(Array.from(bytes));
+      // The next value: no growth this time.
+      s.buf.fill(0xdd, 0, s.len);
+      s.restore();
+      expect(Array.from(s.buf.subarray(0, len))).toEqual(Array.from(bytes));
+      // A resize after the restore moves exactly the state's bytes.
+      s.resize(0, 0, 1);
+      s.buf[0] = 0;
+      expect(Array.from(s.buf.subarray(1, s.len))).toEqual(Array.from(bytes));
+    }
+  });
+});

@@ -335,7 +335,7 @@ export class ByteRun {
     }
   }
 
-  /** One more of coverage counter `at` (logged: `counted`). */
+  /** One more of coverage counter `at`, logged in countedIn and countedAt (ByteModel.deliver counts a fork's prefix again per value, and takes the log back on a hand-over). */
   count(counters: Float64Array, at: number): void {
     counters[at]!++;
     const n = this.nCounted++;

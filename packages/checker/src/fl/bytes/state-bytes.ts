@@ -67,7 +67,15 @@ export function uintAt(b: Uint8Array, p: number): number {
     v += (x & 0x7f) * 2 ** shift;
     if (x < 0x80) return v;
     shift += 7;
+    // Past a codec's longest varint: a wrong offset, read into the bytes past the state (undefined
+    // there would loop forever). An internal error, not HAND_OVER, so a bug cannot pass for a step.
+    if (shift > 35) noVarint(b, p);
   }
+}
+
+/** uintAt found no varint (kept out of it, which V8 then inlines as before). */
+function noVarint(b: Uint8Array, p: number): never {
+  throw new Error(`internal error: no varint at ${p} of ${b.length} bytes`);
 }
 
 /** Where the varint at `p` ends. */
