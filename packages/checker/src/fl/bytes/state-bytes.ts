@@ -119,17 +119,18 @@ export function scalarsEnd(b: Uint8Array, p: number): number {
   return uintsEnd(b, uintEnd(b, p), n);
 }
 
-/**
- * A state being built: a copy of its parent's encoding that a step rewrites
- * in place. Growing or shrinking a part moves every byte after it, so callers
- * that keep offsets past a change add `resize`'s delta to them.
- */
 /** A buffer of at least n bytes, a whole number of words. */
 function wholeWords(n: number): Uint8Array {
   return new Uint8Array((n + 3) & ~3);
 }
 
+/**
+ * A state being built: a copy of its parent's encoding that a step rewrites
+ * in place. Growing or shrinking a part moves every byte after it, so callers
+ * that keep offsets past a change add `resize`'s delta to them.
+ */
 export class ScratchState {
+  /** The state is bytes [0, len). Read it anywhere; only `use` replaces it, keeping `words` in step. */
   buf: Uint8Array;
   len = 0;
   /** buf as words: a fork's save and restore copy a word at a time (buffers are whole words long). */
