@@ -84,16 +84,16 @@ describe("faultline check --backend", () => {
 
   it("says why --backend bytes cannot run a test", async () => {
     const uncovered = await json(
-      `${ROOT}examples/drop.fl`,
+      `${ROOT}examples/reorder.fl`,
       "--test",
-      "Lossy",
+      "Reordered",
       "--backend",
       "bytes",
       "--workers",
       "1",
     );
     expect(uncovered.stderr).toContain(
-      "note: drop.fl Lossy: the byte back end does not cover this test: it injects faults; it runs on objects",
+      "note: reorder.fl Reordered: the byte back end does not cover this test: it reorders messages; it runs on objects",
     );
     expect(uncovered.report.tests[0]!.stats.backend).toBeUndefined();
     const random = await json(TWO_PHASE, "--param", "rms=3", "--backend", "bytes", "--mode", "random");

@@ -56,7 +56,8 @@ export const ALL_STEPS = 0xff;
 export const DELIVERIES = 1 << DELIVER;
 /** The kinds a fair run must eventually take (docs/faults.md): deliveries, timers, restarts, heal. */
 export const FAIR_STEPS = (1 << DELIVER) | (1 << TIMER) | (1 << RESTART) | (1 << HEAL);
-const FAULT_STEPS = ALL_STEPS & ~((1 << DELIVER) | (1 << TIMER));
+/** The fault steps: everything but deliveries and timers. */
+export const FAULT_STEPS = ALL_STEPS & ~((1 << DELIVER) | (1 << TIMER));
 
 /** Called once per enabled step; returning true stops the enumeration. */
 export type EnabledVisitor<C> = (
@@ -68,7 +69,7 @@ export type EnabledVisitor<C> = (
 ) => boolean | undefined;
 
 /** Partitions enumerate 2^(n-1) - 1 splits of n machines; beyond this many machines that is refused. */
-const MAX_PARTITION_MACHINES = 16;
+export const MAX_PARTITION_MACHINES = 16;
 
 export class EnabledSteps {
   /** The message or timer position strict replay asks about (isWanted reads it). */

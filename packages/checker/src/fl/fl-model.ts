@@ -20,7 +20,15 @@ import type {
 } from "../model.js";
 import { applyStep } from "./apply-step.js";
 import { type BuildModelOptions, buildParts, type FlParts, type GeneratedCode } from "./build-model.js";
-import { ALL_STEPS, DELIVER, type EnabledVisitor, RESTART, type StepKind, TIMER } from "./enabled-steps.js";
+import {
+  ALL_STEPS,
+  DELIVER,
+  type EnabledVisitor,
+  FAULT_STEPS,
+  RESTART,
+  type StepKind,
+  TIMER,
+} from "./enabled-steps.js";
 import { choicesMade, type CoverageCounts, FORKED, type ForkPoint, nextChoices } from "./executor.js";
 import type { Value } from "./lang-codegen.js";
 import { enabledFairSteps, fairKeyOfStep } from "./fairness.js";
@@ -159,12 +167,27 @@ export class FlModel implements Model<FlState, FlStep> {
 
   /** Every enabled step (enabled-steps.ts), run with each sequence of choices, in a fixed order. */
   successors(s: FlState, emit: Emit<FlState, FlStep>): void {
+    this.runKinds(s, ALL_STEPS, emit);
+  }
+
+  /**
+   * The successors of the fault steps enabled in `s`, the last of
+   * `successors`' (drop, duplicate, crash, restart, partition, heal): the
+   * byte back end, which runs deliveries and timers on the bytes, has the
+   * object runtime run these.
+   */
+  faultSuccessors(s: FlState, emit: Emit<FlState, FlStep>): void {
+    this.runKinds(s, FAULT_STEPS, emit);
+  }
+
+  /** Runs the steps of the `kinds` (enabled-steps.ts's mask) enabled in `s`, in successors' order. */
+  private runKinds(s: FlState, kinds: number, emit: Emit<FlState, FlStep>): void {
     const outer = this.expanding;
     const outerEmit = this.emitting;
     this.expanding = s;
     this.emitting = emit;
     try {
-      this.parts.enabled.forEach(s, ALL_STEPS, FlModel.runEnabled, this);
+      this.parts.enabled.forEach(s, kinds, FlModel.runEnabled, this);
     } finally {
       // An emit that throws (a stopped search) must not leave the model holding its explorer.
       this.expanding = outer;
@@ -218,9 +241,19 @@ export class FlModel implements Model<FlState, FlStep> {
     this.runAll(s, TIMER, id, t, 0, emit);
   }
 
+  /** Every successor of crashed machine `id` restarting in `s`, as successors emits them (the byte back end has the object runtime run restarts). */
+  restart(s: FlState, id: number, emit: Emit<FlState, FlStep>): void {
+    this.runAll(s, RESTART, id, 0, 0, emit);
+  }
+
   /** The counters coverage is counted in while it is on (beginCoverage), else null: the byte back end counts its runs there too. */
   get coverageCounts(): CoverageCounts | null {
     return this.parts.ex.coverage;
+  }
+
+  /** By fault, how many steps spent its budget while coverage is counted, else null: the byte back end counts the fault steps it takes there too. */
+  get faultsSpent(): Float64Array | null {
+    return this.parts.ex.faultsSpent;
   }
 
   /** By event index: the positions in `monitors` of the specs that observe it (what the executor runs on a send). */

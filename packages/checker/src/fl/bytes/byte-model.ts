@@ -25,17 +25,20 @@ import type {
   StateView,
   StepLabel,
   StepOutcome,
+  WitnessProperty,
 } from "../../model.js";
 import { fingerprintRange } from "../../fingerprint.js";
 import { choicesMade, nextChoices } from "../executor.js";
 import type { FlModel } from "../fl-model.js";
-import { type FlState, type FlStep, NO_CHOICES, UP } from "../fl-state.js";
+import { CRASHED, type FlState, type FlStep, NO_CHOICES, UP } from "../fl-state.js";
 import { HALT_EVENT } from "../lang-codegen.js";
+import { MAX_PARTITION_MACHINES } from "../enabled-steps.js";
 import { H_DEFER, H_GOTO, H_IGNORE, type HandlerEntry } from "../program-tables.js";
 import { ByteRun, HAND_OVER, type MonitorCode, TRANSFER } from "./byte-run.js";
 import { type ByteProgram, generateByteCode, skipMachine, varsStart } from "./generate-byte-code.js";
 import {
   channelEnd,
+  dropOrCopy,
   firstMessage,
   fromRaw,
   type MessageEnd,
@@ -44,6 +47,7 @@ import {
   uintEnd,
   uintsEnd,
   varEnd,
+  writeUint,
 } from "./state-bytes.js";
 
 /** A state as bytes [0, len) of buf: the back end's scratch for a successor, a frontier's bytes for a state expanded. */
@@ -67,13 +71,23 @@ interface ForkedRun {
 /** `q` of a run that is a timer's, not a delivery's (ByteModel.deliver). */
 const TIMER = -1;
 
+/** The heal step (shared: steps are not changed). */
+const HEAL: FlStep = Object.freeze({ t: "heal" });
+
+/** Bytes [a, b) of `buf` equal bytes [b, c): a message and the next one, the same message. */
+function sameBytes(buf: Uint8Array, a: number, b: number, c: number): boolean {
+  if (b - a !== c - b) return false;
+  for (let i = 0; i < b - a; i++) if (buf[a + i] !== buf[b + i]) return false;
+  return true;
+}
+
 /** Steps whose one choice is below this are shared (ByteModel.stepOf). */
 const STEP_CACHE = 64;
 
-/** Why `fl` cannot run on the byte back end (a clause about the test: "it injects faults"), or null when it can: the test's features here, the program's in the generator. */
+/** Why `fl` cannot run on the byte back end (a clause about the test: "it reorders messages"), or null when it can: the test's features here, the program's in the generator. */
 export function byteModelGap(fl: FlModel): string | null {
-  if (fl.faults.faults.length > 0) return "it injects faults";
-  if (fl.witnesses.length > 0) return "it has reachable properties";
+  // Deliveries take a channel's first message (its other ones are the object runtime's to enumerate).
+  if (fl.faults.reorder) return "it reorders messages";
   if (fl.symmetry !== null) return "it declares symmetric machines";
   if (fl.partialOrder !== null) return "partial-order reduction is on";
   return null;
@@ -87,7 +101,13 @@ export function byteModelOf(fl: FlModel): ByteModelResult {
   if (gap !== null) return { ok: false, reason: gap };
   const specs = fl.monitors.map((table) => fl.ir.specs.find((spec) => spec.name === table.name)!);
   if (specs.length > 64) return { ok: false, reason: "it asserts more than 64 spec monitors" };
-  const code = generateByteCode(fl.ir, fl.paramValues, specs);
+  // Where a machine may restart, every machine keeps its constructor payload in its part (codec.ts).
+  const code = generateByteCode(
+    fl.ir,
+    fl.paramValues,
+    specs,
+    fl.faults.restarts.some((r) => r),
+  );
   if (!code.ok) {
     const at = code.span ? ` (${code.span.file}:${code.span.start.line}:${code.span.start.col})` : "";
     return { ok: false, reason: `its program has ${code.reason}${at}` };
@@ -98,6 +118,7 @@ export function byteModelOf(fl: FlModel): ByteModelResult {
 export class ByteModel implements Model<ByteState, FlStep> {
   readonly name: string;
   readonly invariants: readonly Invariant<ByteState>[];
+  readonly witnesses: readonly WitnessProperty<ByteState>[];
   private readonly x: ByteRun;
   /** Where a message ends: its event, then as many varints as its payload has fields. */
   private readonly msgEnd: MessageEnd;
@@ -105,12 +126,26 @@ export class ByteModel implements Model<ByteState, FlStep> {
   /** Where each machine of the state being expanded starts, and its type. */
   private mo = new Int32Array(16);
   private types = new Int32Array(16);
-  /** Deliveries run on the bytes (and of them, those that forked), and those handed over to the object runtime (for tests and reports). */
-  readonly counts = { onBytes: 0, handedOver: 0, forked: 0 };
+  /**
+   * Deliveries run on the bytes (and of them, those that forked), those
+   * handed over to the object runtime, and the fault steps taken on the
+   * bytes and by the object runtime (for tests and reports).
+   */
+  readonly counts = { onBytes: 0, handedOver: 0, forked: 0, faultsOnBytes: 0, faultsOnObjects: 0 };
   /** Where each monitor's part starts in the state being expanded. */
   private readonly mon: Int32Array;
   /** The halt event's index, or -1: delivering it halts the receiver, which the object runtime does. */
   private readonly halt: number;
+  /** The test's fault budgets, which follow the channels in a state, and whether the partition's side follows them. */
+  private readonly nBudgets: number;
+  private readonly withCut: boolean;
+  /** By machine type: a crashed machine of the type may restart. */
+  private readonly restarts: readonly boolean[];
+  /** A spec monitor observes some fault event: the object runtime takes the fault steps, which it runs. */
+  private readonly faultsObserved: boolean;
+  /** The budgets of the state being expanded, and where each is in it (ByteModel.faultSteps). */
+  private readonly budgets: Int32Array;
+  private readonly budgetAt: Int32Array;
 
   constructor(
     readonly fl: FlModel,
@@ -122,6 +157,12 @@ export class ByteModel implements Model<ByteState, FlStep> {
     this.x = new ByteRun(this.msgEnd);
     this.outcome = { kind: "state", state: this.x.s };
     this.halt = fl.ir.events.findIndex((e) => e.name === HALT_EVENT);
+    this.nBudgets = fl.faults.faults.length;
+    this.withCut = fl.faults.partitions.length > 0;
+    this.restarts = fl.faults.restarts;
+    this.faultsObserved = fl.ir.events.some((e, i) => e.fault !== undefined && fl.observers[i]!.length > 0);
+    this.budgets = new Int32Array(this.nBudgets);
+    this.budgetAt = new Int32Array(this.nBudgets);
     const maxVars = Math.max(0, ...program.layouts.map((l) => l.length));
     this.x.vo = new Int32Array(maxVars + 1);
     this.x.cur = this.x.vo;
@@ -142,31 +183,46 @@ export class ByteModel implements Model<ByteState, FlStep> {
     this.mon = new Int32Array(Math.max(1, fl.monitors.length));
     this.x.observers = fl.observers;
     this.x.payloads = program.payloads;
-    this.invariants = fl.invariants.map((inv) => {
-      const at = fl.ir.invariants.findIndex((i) => i.name === inv.name && !i.reachable);
-      const compiled = at >= 0 ? program.invariants[at]! : null;
-      const onObjects = (state: ByteState) => inv.holds(this.objects(state));
-      const holds =
-        compiled === null
-          ? onObjects
-          : (state: ByteState) => {
-              try {
-                return compiled(state.buf);
-              } catch (e) {
-                // A reference to no machine: the object runtime's evaluation says what that means.
-                if (e === HAND_OVER) return onObjects(state);
-                throw e;
-              }
-            };
-      return {
-        name: inv.name,
-        ...(inv.location !== undefined ? { location: inv.location } : {}),
-        holds,
-        ...(inv.witness !== undefined
-          ? { witness: (state: ByteState) => inv.witness!(this.objects(state)) }
-          : {}),
-      };
-    });
+    this.invariants = fl.invariants.map((inv) => ({
+      name: inv.name,
+      ...(inv.location !== undefined ? { location: inv.location } : {}),
+      holds: this.predicate(inv, false),
+      ...(inv.witness !== undefined
+        ? { witness: (state: ByteState) => inv.witness!(this.objects(state)) }
+        : {}),
+    }));
+    // Reachable properties compile as invariants do; a test's `cover (Spec.State)` targets are the object runtime's.
+    this.witnesses = fl.witnesses.map((w) => ({
+      name: w.name,
+      ...(w.kind !== undefined ? { kind: w.kind } : {}),
+      ...(w.location !== undefined ? { location: w.location } : {}),
+      holds:
+        w.kind === "cover" ? (state: ByteState) => w.holds(this.objects(state)) : this.predicate(w, true),
+    }));
+  }
+
+  /**
+   * Invariant or reachable property `p` on the bytes: its compiled code
+   * when the generator compiled it, else (or where that code meets what it
+   * cannot take) the object runtime's on the decoded state.
+   */
+  private predicate(
+    p: { name: string; holds(s: FlState): boolean },
+    reachable: boolean,
+  ): (s: ByteState) => boolean {
+    const at = this.fl.ir.invariants.findIndex((i) => i.name === p.name && i.reachable === reachable);
+    const compiled = at >= 0 ? this.program.invariants[at]! : null;
+    const onObjects = (state: ByteState) => p.holds(this.objects(state));
+    if (compiled === null) return onObjects;
+    return (state: ByteState) => {
+      try {
+        return compiled(state.buf);
+      } catch (e) {
+        // A reference to no machine: the object runtime's evaluation says what that means.
+        if (e === HAND_OVER) return onObjects(state);
+        throw e;
+      }
+    };
   }
 
   // ---------------------------------------------------------------- the object runtime's, through decode
@@ -277,7 +333,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
       mo[id] = p;
       const type = uintAt(b, p);
       types[id] = type;
-      p = skipMachine(b, p, layouts[type]!, this.program.timed[type]!);
+      p = skipMachine(b, p, layouts[type]!, this.program.timed[type]!, this.program.kept[type]!);
     }
     // Monitors: each its state, then its variables.
     const monitors = this.x.monitors;
@@ -291,8 +347,10 @@ export class ByteModel implements Model<ByteState, FlStep> {
       monitors[i]!.counters = this.fl.coverageCounts?.get(monitors[i]!.table);
     }
     const channels = p;
-    // Deliveries, in the channels' order (enabled-steps.ts): the first message of each channel into an up machine.
     const count = uintAt(b, channels);
+    // A partitioned network loses the messages sent across its cut (ByteRun.cut).
+    this.x.cut = this.withCut ? this.cutOf(b, channels) : 0;
+    // Deliveries, in the channels' order (enabled-steps.ts): the first message of each channel into an up machine.
     let q = uintEnd(b, channels);
     const tables = this.fl.machines;
     for (let c = 0; c < count; c++) {
@@ -327,6 +385,268 @@ export class ByteModel implements Model<ByteState, FlStep> {
           this.deliver(state, n, channels, TIMER, -1, id, type, stateIndex, t, h, emit);
       }
     }
+    // Fault steps, last (enabled-steps.ts), when any may be enabled.
+    if (this.nBudgets > 0 && this.mayFault(b, n, q)) {
+      if (this.faultsObserved) this.fl.faultSuccessors(this.objects(state), this.bytesEmit(emit));
+      else this.faultSteps(state, n, channels, q, emit);
+    }
+  }
+
+  /** `emit` for the object runtime's fault steps: each state as bytes (a copy). */
+  private bytesEmit(emit: Emit<ByteState, FlStep>): Emit<FlState, FlStep> {
+    return (step, o) => {
+      this.counts.faultsOnObjects++;
+      emit(step, this.bytesOf(o));
+    };
+  }
+
+  /**
+   * In the scratch, a copy of the state being expanded whose channels are
+   * not yet rewritten: one less of fault f's budget (it follows the
+   * channels: that moves nothing before it), counted as spent while
+   * coverage is counted (executor.ts spendBudget).
+   */
+  private spend(f: number): void {
+    this.x.s.setUint(this.budgetAt[f]!, this.budgets[f]! - 1);
+    const spent = this.fl.faultsSpent;
+    if (spent !== null) spent[f]!++;
+  }
+
+  /** Emits the scratch, the successor of a fault step taken on the bytes. */
+  private emitFault(emit: Emit<ByteState, FlStep>, step: FlStep): void {
+    this.counts.faultsOnBytes++;
+    emit(step, this.outcome);
+  }
+
+  /**
+   * The fault steps of state `state` of `n` machines, whose channel section
+   * is at `channels` and ends at `end` (its budgets and cut follow), as
+   * enabled-steps.ts enumerates them and executor.ts takes them: drops and
+   * duplicates of each message (one of equal neighbours), crashes of up
+   * machines, restarts (the object runtime runs the start state's entry),
+   * then partitions or the heal.
+   */
+  private faultSteps(
+    state: ByteState,
+    n: number,
+    channels: number,
+    end: number,
+    emit: Emit<ByteState, FlStep>,
+  ): void {
+    const b = state.buf;
+    const plan = this.fl.faults;
+    const budgets = this.budgets;
+    const budgetAt = this.budgetAt;
+    let p = end;
+    for (let f = 0; f < this.nBudgets; f++) {
+      budgetAt[f] = p;
+      budgets[f] = uintAt(b, p);
+      p = uintEnd(b, p);
+    }
+    const cutAt = p;
+    const whole = !this.withCut || uintAt(b, cutAt) === 0;
+    let splits = false;
+    if (this.withCut && whole && n >= 2) for (const f of plan.partitions) if (budgets[f]! > 0) splits = true;
+    if (splits && n > MAX_PARTITION_MACHINES) {
+      // The object runtime refuses, and says why.
+      this.fl.faultSuccessors(this.objects(state), this.bytesEmit(emit));
+      return;
+    }
+    this.messageFaults(state, channels, plan.drops, plan.nameFault.drop, false, emit);
+    this.messageFaults(state, channels, plan.duplicates, plan.nameFault.duplicate, true, emit);
+    const mo = this.mo;
+    const types = this.types;
+    const s = this.x.s;
+    for (let id = 0; id < n; id++) {
+      if (uintAt(b, uintEnd(b, mo[id]!)) % 3 !== UP) continue;
+      for (const f of plan.crashes[types[id]!]!) {
+        if (budgets[f] === 0) continue;
+        s.load(b, 0, state.len);
+        this.spend(f);
+        this.loseChannels(b, channels, 0, id);
+        this.crashMachine(b, id);
+        this.emitFault(emit, plan.nameFault.crash ? { t: "crash", m: id, f } : { t: "crash", m: id });
+        if (!plan.nameFault.crash) break;
+      }
+    }
+    let objects: FlState | null = null;
+    for (let id = 0; id < n; id++) {
+      if (this.restarts[types[id]!] && uintAt(b, uintEnd(b, mo[id]!)) % 3 === CRASHED)
+        this.fl.restart((objects ??= this.objects(state)), id, this.bytesEmit(emit));
+    }
+    if (splits) {
+      const f = plan.partitions.find((q) => budgets[q]! > 0)!;
+      // Sides are unordered: the side without machine 0, as a mask over ids 1..n-1 (enabled-steps.ts).
+      for (let mask = 1; mask < 2 ** (n - 1); mask++) {
+        const side: number[] = [];
+        for (let id = 1; id < n; id++) if (mask & (1 << (id - 1))) side.push(id);
+        s.load(b, 0, state.len);
+        // Back to front, so that each offset still holds: the cut, the budget, the lost channels.
+        const at = s.len - 1;
+        s.resize(at, 1, 1 + side.length);
+        let w = writeUint(s.buf, at, side.length);
+        for (const id of side) w = writeUint(s.buf, w, id);
+        this.spend(f);
+        this.loseChannels(b, channels, mask << 1, -1);
+        this.emitFault(emit, { t: "partition", side });
+      }
+    } else if (!whole) {
+      s.load(b, 0, state.len);
+      s.resize(cutAt, s.len - cutAt, 1);
+      s.buf[cutAt] = 0;
+      this.emitFault(emit, HEAL);
+    }
+  }
+
+  /**
+   * Drops (`copy` false) or duplicates each message of state `state` that a
+   * fault of `table` (by event) with budget left acts on: one step per fault
+   * when they are named, else the first (enabled-steps.ts messageFaults).
+   */
+  private messageFaults(
+    state: ByteState,
+    channels: number,
+    table: readonly (readonly number[])[],
+    named: boolean,
+    copy: boolean,
+    emit: Emit<ByteState, FlStep>,
+  ): void {
+    const b = state.buf;
+    const s = this.x.s;
+    const count = uintAt(b, channels);
+    let q = uintEnd(b, channels);
+    for (let c = 0; c < count; c++) {
+      const from = uintAt(b, q);
+      const to = uintAt(b, uintEnd(b, q));
+      const countAt = uintsEnd(b, q, 2);
+      const k = uintAt(b, countAt);
+      let m = uintEnd(b, countAt);
+      let prev = -1;
+      for (let i = 0; i < k; i++) {
+        const e = this.msgEnd(b, m);
+        // Dropping or copying either of two equal neighbours gives the same state.
+        if (!(prev >= 0 && sameBytes(b, prev, m, e))) {
+          for (const f of table[uintAt(b, m)]!) {
+            if (this.budgets[f] === 0) continue;
+            s.load(b, 0, state.len);
+            this.spend(f);
+            dropOrCopy(s, channels, q, m, e, copy, this.msgEnd);
+            const t = copy ? "duplicate" : "drop";
+            this.emitFault(emit, named ? { t, from, to, i, f } : { t, from, to, i });
+            if (!named) break;
+          }
+        }
+        prev = m;
+        m = e;
+      }
+      q = m;
+    }
+  }
+
+  /**
+   * In the scratch, a copy of state `b` whose channel section is at
+   * `channels` and whose parts after the channels it may have rewritten:
+   * takes out the channels into machine `into`, or (into < 0) across the
+   * cut whose side is `side` (a mask of ids), as executor.ts loseChannels.
+   */
+  private loseChannels(b: Uint8Array, channels: number, side: number, into: number): void {
+    const s = this.x.s;
+    const count = uintAt(b, channels);
+    const lost = this.lost;
+    let nLost = 0;
+    let q = uintEnd(b, channels);
+    for (let c = 0; c < count; c++) {
+      const next = channelEnd(b, q, this.msgEnd);
+      const from = uintAt(b, q);
+      const to = uintAt(b, uintEnd(b, q));
+      if (into >= 0 ? to === into : ((side >>> from) & 1) !== ((side >>> to) & 1)) {
+        lost[2 * nLost] = q;
+        lost[2 * nLost + 1] = next;
+        nLost++;
+      }
+      q = next;
+    }
+    // Back to front: each range's offsets hold until it is taken out; the count, before them all, last.
+    for (let i = nLost - 1; i >= 0; i--) s.resize(lost[2 * i]!, lost[2 * i + 1]! - lost[2 * i]!, 0);
+    if (nLost > 0) s.setUint(channels, count - nLost);
+  }
+
+  /** Where loseChannels' lost channels start and end, in pairs. */
+  private lost = new Int32Array(64);
+
+  /**
+   * In the scratch (a copy of `b`, its parts after the machines maybe
+   * rewritten): machine `id` crashed, as executor.ts runCrash leaves it:
+   * in its start state, its timers disarmed, its plain variables at their
+   * defaults (each one 0 byte: 0, false, the first member, no machine, an
+   * empty collection), its durable ones and kept payload as they were.
+   */
+  private crashMachine(b: Uint8Array, id: number): void {
+    const s = this.x.s;
+    const type = this.types[id]!;
+    const table = this.fl.machines[type]!;
+    const layout = this.program.layouts[type]!;
+    const timed = this.program.timed[type]!;
+    const kept = this.program.kept[type]!;
+    const stAt = uintEnd(b, this.mo[id]!);
+    let p = uintEnd(b, stAt);
+    if (timed) p = uintEnd(b, p);
+    const keptAt = p;
+    for (let i = 0; i < kept.length; i++) p = varEnd(b, p, kept[i]!);
+    const keptEnd = p;
+    // The new part from the state on, built in `crashed` (no bigger than the old), then written over the old.
+    if (this.crashed.length < p - stAt + 5) this.crashed = new Uint8Array(2 * (p - stAt + 5));
+    const out = this.crashed;
+    let w = writeUint(out, 0, table.start * 3 + CRASHED);
+    if (timed) out[w++] = 0;
+    for (let i = keptAt; i < keptEnd; i++) out[w++] = b[i]!;
+    for (let k = 0; k < layout.length; k++) {
+      const end = varEnd(b, p, layout[k]!);
+      if (table.durable[k]) for (let i = p; i < end; i++) out[w++] = b[i]!;
+      else out[w++] = 0;
+      p = end;
+    }
+    s.resize(stAt, p - stAt, w);
+    s.buf.set(out.subarray(0, w), stAt);
+  }
+
+  private crashed = new Uint8Array(64);
+
+  /**
+   * May a fault step be enabled in state `b` of `n` machines whose channels
+   * end at `end`: a budget left (drop, duplicate, crash, partition), a
+   * crashed machine that may restart, or a cut to heal. When none is, the
+   * state is not decoded for the object runtime's fault steps.
+   */
+  private mayFault(b: Uint8Array, n: number, end: number): boolean {
+    let p = end;
+    for (let i = 0; i < this.nBudgets; i++) {
+      if (uintAt(b, p) > 0) return true;
+      p = uintEnd(b, p);
+    }
+    if (this.withCut && uintAt(b, p) > 0) return true;
+    const mo = this.mo;
+    const types = this.types;
+    for (let id = 0; id < n; id++)
+      if (this.restarts[types[id]!] && uintAt(b, uintEnd(b, mo[id]!)) % 3 === CRASHED) return true;
+    return false;
+  }
+
+  /** The partition's side (machine ids: codec.ts's cut) in state `b`, whose channel section is at `channels`, as a mask of ids; 0 when the network is whole. */
+  private cutOf(b: Uint8Array, channels: number): number {
+    const count = uintAt(b, channels);
+    let p = uintEnd(b, channels);
+    for (let c = 0; c < count; c++) p = channelEnd(b, p, this.msgEnd);
+    p = uintsEnd(b, p, this.nBudgets);
+    const size = uintAt(b, p);
+    p = uintEnd(b, p);
+    let mask = 0;
+    // A partition splits at most 16 machines (enabled-steps.ts), so every id on a side is below 32.
+    for (let i = 0; i < size; i++) {
+      mask |= 1 << uintAt(b, p);
+      p = uintEnd(b, p);
+    }
+    return mask;
   }
 
   /**
@@ -497,7 +817,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     const mon = x.mon;
     for (let i = 0; i < x.nMonitors; i++) mon[i] = this.mon[i]!;
     const vo = x.vo;
-    let p = varsStart(b, this.mo[to]!, this.program.timed[type]!);
+    let p = varsStart(b, this.mo[to]!, this.program.timed[type]!, this.program.kept[type]!);
     for (let k = 0; k < layout.length; k++) {
       vo[k] = p;
       p = varEnd(b, p, layout[k]!);

@@ -114,6 +114,12 @@ export class ByteRun {
   nMachines = 0;
   /** The running machine's id (`this`). */
   self = -1;
+  /**
+   * The side of the network's partition, as a mask of machine ids (a
+   * partition splits at most 16 machines), or 0 while it is whole: a message
+   * sent across it is lost (executor.ts send). Set by the byte model per state.
+   */
+  cut = 0;
   work = 0;
   /** The run may stop at its fork (its first run, when its action has one): `fork` then saves where it stands. */
   armed = false;
@@ -320,6 +326,8 @@ export class ByteRun {
     if (this.observers[event]!.length > 0) this.observe(event);
     const b = this.s.buf;
     if (uintAt(b, uintEnd(b, this.mo[target]!)) % 3 !== UP) return;
+    const cut = this.cut;
+    if (cut !== 0 && ((cut >>> this.self) & 1) !== ((cut >>> target) & 1)) return;
     pushLast(this.s, this.vo[this.nVars]!, this.self, target, this.message, this.messageSize, this.msgEnd);
   }
 

@@ -57,6 +57,12 @@ export interface ByteProgram {
   layouts: VarLayout[][];
   /** By machine type: it has timers, whose armed set (a varint of bits) follows its state in the encoding. */
   timed: boolean[];
+  /**
+   * By machine type: the layouts of the fields of the constructor payload it
+   * keeps, after its armed timers and before its variables, in a test where
+   * machines may restart (codec.ts); none elsewhere.
+   */
+  kept: VarLayout[][];
   /** By machine type, state index, timer index (IrMachine.timers): the compiled timeout action (`do`, or a `goto`'s `with`). */
   timeouts: (ByteAction | undefined)[][][];
   /** As `resumes`, for timeout actions. */
@@ -95,6 +101,22 @@ class Unsupported extends Error {
   }
 }
 
+/** The layouts of a value of type `t` as consecutive fields (a tuple's, flattened; else one), or null when the bytes do not store one. */
+function payloadFields(ir: IrProgram, t: Type): VarLayout[] | null {
+  if (t.kind === "tuple" || t.kind === "namedTuple") {
+    const parts = t.kind === "tuple" ? t.elems : t.fields.map((f) => f.type);
+    const fields: VarLayout[] = [];
+    for (const part of parts) {
+      const more = payloadFields(ir, part);
+      if (more === null) return null;
+      fields.push(...more);
+    }
+    return fields;
+  }
+  const layout = varLayout(ir, t);
+  return layout === null ? null : [layout];
+}
+
 /** The layout of a variable of type `t`, or null when the byte back end does not store it. */
 export function varLayout(ir: IrProgram, t: Type): VarLayout | null {
   const scalar = scalarOf(ir, t);
@@ -128,9 +150,11 @@ export function generateByteCode(
   ir: IrProgram,
   params: readonly Value[],
   specs: readonly IrSpec[] = [],
+  /** The test's machines may restart: each keeps its constructor payload in its part (codec.ts). */
+  keepsPayloads = false,
 ): ByteCode {
   try {
-    return { ok: true, program: new ByteCodegen(ir, params, specs).program() };
+    return { ok: true, program: new ByteCodegen(ir, params, specs, keepsPayloads).program() };
   } catch (e) {
     if (e instanceof Unsupported) return { ok: false, reason: e.reason, span: e.span };
     throw e;
@@ -160,6 +184,7 @@ class ByteCodegen {
   private readonly pending: { machine: IrMachine; fun: IrFun; name: string }[] = [];
 
   private readonly timed: boolean[];
+  private readonly kept: VarLayout[][];
 
   /** A spec monitor's code: it runs inside a machine's send (ByteRun.observe), on its own variables and payloads. */
   private isMonitor(owner: IrMachine): boolean {
@@ -173,6 +198,7 @@ class ByteCodegen {
     private readonly ir: IrProgram,
     private readonly params: readonly Value[],
     specs: readonly IrSpec[],
+    keepsPayloads: boolean,
   ) {
     const monitors = specs.map(
       (spec, i): IrMachine => ({
@@ -190,6 +216,16 @@ class ByteCodegen {
     );
     this.owners = [...ir.machines, ...monitors];
     this.timed = this.owners.map((m) => m.timers.length > 0);
+    this.kept = this.owners.map((m) => {
+      if (!keepsPayloads || m.payload === null) return [];
+      const fields = payloadFields(ir, m.payload);
+      if (fields === null)
+        throw new Unsupported(
+          `${m.name}'s constructor payload of type ${typeText(m.payload)}, kept for restarts, which the bytes do not store`,
+          m.span,
+        );
+      return fields;
+    });
     this.layouts = this.owners.map((m) =>
       m.vars.map((v) => {
         const layout = varLayout(ir, v.type);
@@ -322,10 +358,10 @@ class ByteCodegen {
     const made = new Function("B", "rt", "I", "T", source)(
       bytes,
       flRuntime,
-      new InvariantBytes(this.layouts, this.timed),
+      new InvariantBytes(this.layouts, this.timed, this.kept),
       TRANSFER,
-    ) as Omit<ByteProgram, "layouts" | "payloads" | "timed">;
-    return { layouts: this.layouts, timed: this.timed, payloads: this.payloads, ...made };
+    ) as Omit<ByteProgram, "layouts" | "payloads" | "timed" | "kept">;
+    return { layouts: this.layouts, timed: this.timed, kept: this.kept, payloads: this.payloads, ...made };
   }
 
   /** Entries to compile: of the states some compiled code may go to. */
@@ -966,6 +1002,7 @@ class InvariantBytes {
   constructor(
     private readonly layouts: readonly VarLayout[][],
     private readonly timed: readonly boolean[],
+    private readonly kept: readonly VarLayout[][],
   ) {}
 
   /** Elements scanned by this evaluation's `in`s (the object runtime spends them from its budget). */
@@ -979,7 +1016,7 @@ class InvariantBytes {
     for (let id = 0; id < n; id++) {
       this.mo[id] = p;
       const type = bytes.uintAt(b, p);
-      p = skipMachine(b, p, this.layouts[type]!, this.timed[type]!);
+      p = skipMachine(b, p, this.layouts[type]!, this.timed[type]!, this.kept[type]!);
     }
     this.n = n;
   }
@@ -987,7 +1024,7 @@ class InvariantBytes {
   /** Where variable k of machine `id`, of type `type`, is; another machine there is the object runtime's to report. */
   varAt(b: Uint8Array, id: number, type: number, k: number): number {
     if (!(id >= 0 && id < this.n) || bytes.uintAt(b, this.mo[id]!) !== type) throw HAND_OVER;
-    let p = varsStart(b, this.mo[id]!, this.timed[type]!);
+    let p = varsStart(b, this.mo[id]!, this.timed[type]!, this.kept[type]!);
     const layout = this.layouts[type]!;
     for (let j = 0; j < k; j++) p = bytes.varEnd(b, p, layout[j]!);
     return p;
@@ -1021,14 +1058,22 @@ class InvariantBytes {
 }
 
 /** Where the variables of the machine part at `p` start: after its type, state and status, and armed timers (`timed` types). */
-export function varsStart(b: Uint8Array, p: number, timed: boolean): number {
+export function varsStart(b: Uint8Array, p: number, timed: boolean, kept: readonly VarLayout[]): number {
   p = bytes.uintEnd(b, bytes.uintEnd(b, p));
-  return timed ? bytes.uintEnd(b, p) : p;
+  if (timed) p = bytes.uintEnd(b, p);
+  for (let i = 0; i < kept.length; i++) p = bytes.varEnd(b, p, kept[i]!);
+  return p;
 }
 
 /** Where the machine part at `p` ends (varsStart, then its variables as `layout` says). */
-export function skipMachine(b: Uint8Array, p: number, layout: readonly VarLayout[], timed: boolean): number {
-  p = varsStart(b, p, timed);
+export function skipMachine(
+  b: Uint8Array,
+  p: number,
+  layout: readonly VarLayout[],
+  timed: boolean,
+  kept: readonly VarLayout[],
+): number {
+  p = varsStart(b, p, timed, kept);
   for (let k = 0; k < layout.length; k++) p = bytes.varEnd(b, p, layout[k]!);
   return p;
 }

@@ -406,14 +406,43 @@ export function firstMessage(b: Uint8Array, q: number): number {
 export function popFirst(s: ScratchState, p: number, q: number, msgEnd: MessageEnd): number {
   const countAt = uintsEnd(s.buf, q, 2);
   const count = uintAt(s.buf, countAt);
-  if (count === 1) {
-    const end = channelEnd(s.buf, q, msgEnd);
-    const removed = s.resize(q, end - q, 0);
-    return removed + s.setUint(p, uintAt(s.buf, p) - 1);
-  }
+  if (count === 1) return removeChannel(s, p, q, msgEnd);
   const first = uintEnd(s.buf, countAt);
   const removed = s.resize(first, msgEnd(s.buf, first) - first, 0);
   return removed + s.setUint(countAt, count - 1);
+}
+
+/** Removes the channel at `q` from the channel section at `p`; returns the change in size. */
+export function removeChannel(s: ScratchState, p: number, q: number, msgEnd: MessageEnd): number {
+  const removed = s.resize(q, channelEnd(s.buf, q, msgEnd) - q, 0);
+  return removed + s.setUint(p, uintAt(s.buf, p) - 1);
+}
+
+/**
+ * Message `i` of the channel at `q` (in the section at `p`), the one at
+ * bytes [m, end), dropped (taken out; an emptied channel leaves the section)
+ * or duplicated (a copy right after it). Returns the change in size.
+ */
+export function dropOrCopy(
+  s: ScratchState,
+  p: number,
+  q: number,
+  m: number,
+  end: number,
+  copy: boolean,
+  msgEnd: MessageEnd,
+): number {
+  const countAt = uintsEnd(s.buf, q, 2);
+  const count = uintAt(s.buf, countAt);
+  if (!copy) {
+    if (count === 1) return removeChannel(s, p, q, msgEnd);
+    const removed = s.resize(m, end - m, 0);
+    return removed + s.setUint(countAt, count - 1);
+  }
+  const size = end - m;
+  const delta = s.resize(end, 0, size);
+  s.buf.copyWithin(end, m, end);
+  return delta + s.setUint(countAt, count + 1);
 }
 
 /**
