@@ -89,8 +89,10 @@ function compareEverywhere(
       expect(got).toEqual(want);
       successors += got.length;
       for (const g of got) {
-        // The kinds of steps taken: a fault's kind, and whether it names its fault.
-        steps.add(`${g.step.t}${"f" in g.step ? " f" : ""}`);
+        // The kinds of steps taken: a fault's kind, whether it names its fault, a delivery not of a channel's first message.
+        steps.add(
+          `${g.step.t}${"f" in g.step ? " f" : ""}${g.step.t === "deliver" && g.step.i > 0 ? " later" : ""}`,
+        );
         if (g.failure === undefined) continue;
         failures++;
         kinds.add(
@@ -253,6 +255,16 @@ describe("the byte back end", () => {
       "models/bench/two-phase-tla.fl TLC(rms=3)",
       "models/bench/two-phase-tla.fl TLC(rms=4)",
       "models/bench/two-phase-tla.fl TLC(rms=5)",
+      "models/circuit-breaker/circuit-breaker-buggy.fl Reliable(clients=1,threshold=2,outages=0)",
+      "models/circuit-breaker/circuit-breaker-buggy.fl DownstreamOutage(clients=1,threshold=2,outages=1)",
+      "models/circuit-breaker/circuit-breaker-buggy.fl DownstreamOutage(clients=1,threshold=2,outages=2)",
+      "models/circuit-breaker/circuit-breaker-buggy.fl DownstreamOutage(clients=2,threshold=2,outages=1)",
+      "models/circuit-breaker/circuit-breaker-buggy.fl DownstreamOutage(clients=2,threshold=2,outages=2)",
+      "models/circuit-breaker/circuit-breaker.fl Reliable(clients=1,threshold=2,outages=0)",
+      "models/circuit-breaker/circuit-breaker.fl DownstreamOutage(clients=1,threshold=2,outages=1)",
+      "models/circuit-breaker/circuit-breaker.fl DownstreamOutage(clients=1,threshold=2,outages=2)",
+      "models/circuit-breaker/circuit-breaker.fl DownstreamOutage(clients=2,threshold=2,outages=1)",
+      "models/circuit-breaker/circuit-breaker.fl DownstreamOutage(clients=2,threshold=2,outages=2)",
       "models/lease-fencing/lease-fencing-buggy.fl PausedHolder(clients=2)",
       "models/lease-fencing/lease-fencing-buggy.fl PausedHolder(clients=3)",
       "models/lease-fencing/lease-fencing.fl PausedHolder(clients=2)",
@@ -273,6 +285,8 @@ describe("the byte back end", () => {
       "examples/crash-restart.fl NoCrash",
       "examples/crash-restart.fl CrashLosesMemory",
       "examples/crash-restart.fl CrashKeepsDisk",
+      "examples/defer.fl Deferred",
+      "examples/defer.fl NotDeferred",
       "examples/drop.fl Reliable",
       "examples/drop.fl Lossy",
       "examples/duplicate.fl NaiveReliable",
@@ -280,6 +294,8 @@ describe("the byte back end", () => {
       "examples/duplicate.fl IdempotentDuplicated",
       "examples/halt-event.fl OwnerHalts",
       "examples/halt-event.fl OutsiderHalts",
+      "examples/invariants.fl Safety",
+      "examples/invariants.fl CriticalIsReachable",
       "examples/modules.fl Reference",
       "examples/modules.fl WriteBehind",
       "examples/modules.fl WriteThrough",
@@ -292,6 +308,9 @@ describe("the byte back end", () => {
       "examples/partition.fl Partitioned",
       "examples/ping-pong.fl Reliable",
       "examples/reorder.fl Fifo",
+      "examples/spec-monitor.fl CorrectLock",
+      "examples/spec-monitor.fl GreedyLockTest",
+      "examples/spec-monitor.fl ForgetfulLockTest",
       "examples/symmetry.fl Full(participants=3)",
       "examples/symmetry.fl Full(participants=4)",
       "examples/timers.fl Retries",
@@ -345,6 +364,17 @@ describe("the byte back end", () => {
       "restart",
       "timer",
     ]);
+  });
+
+  it.each([2, 3])("takes the first message a state does not defer, and announces to specs (n = %i)", (n) => {
+    const { fl, bytes } = models(loadFixture("bytes-defer.fl"), "Deferred(n=2)", { n });
+    const r = compareEverywhere(fl, bytes);
+    expect(r.states).toBe(n === 2 ? 69 : 76);
+    // Deliveries past deferred messages; the spec fails in some run (a total past 9), which the object runtime reports.
+    expect(r.steps).toContain("deliver later");
+    expect([...r.kinds]).toEqual(["spec-assertion spec Totals: a total past 9"]);
+    expect(bytes.counts.onBytes).toBeGreaterThan(r.states);
+    expect(wholeCoverage(bytes)).toEqual(wholeCoverage(fl));
   });
 
   // Found by a review: code that moves the bytes under a write, recursion, and work the object runtime counts.
@@ -529,10 +559,9 @@ test T [main = M]: assert W;`);
       return made.ok ? null : made.reason.replace(/\(\/.*\//, "(");
     };
     expect(gap("faults.fl", "ReorderBreaks(n=2)")).toBe("it reorders messages");
-    expect(gap("checks.fl", "SpecSafety")).toBe(
-      "its program has deferred events (Procrastinator.Later) (checks.fl:29:3)",
-    );
-    expect(gap("fork.fl")).toBe("its program has an announce statement (fork.fl:44:7)");
+    // Deferred events and announcements are covered.
+    expect(gap("checks.fl", "SpecSafety")).toBeNull();
+    expect(gap("fork.fl")).toBe("its program has an expression of kind new (fork.fl:45:47)");
     expect(gap("semantics.fl")).toBe("its program has a raise statement (semantics.fl:15:7)");
     expect(gap("values.fl")).toBe(
       "its program has Values.m of type map, which the bytes do not store (values.fl:10:3)",

@@ -33,13 +33,12 @@ import type { FlModel } from "../fl-model.js";
 import { CRASHED, type FlState, type FlStep, NO_CHOICES, UP } from "../fl-state.js";
 import { HALT_EVENT } from "../lang-codegen.js";
 import { MAX_PARTITION_MACHINES } from "../enabled-steps.js";
-import { H_DEFER, H_GOTO, H_IGNORE, type HandlerEntry } from "../program-tables.js";
+import { H_GOTO, H_IGNORE, type HandlerEntry } from "../program-tables.js";
 import { ByteRun, HAND_OVER, type MonitorCode, TRANSFER } from "./byte-run.js";
 import { type ByteProgram, generateByteCode, skipMachine, varsStart } from "./generate-byte-code.js";
 import {
   channelEnd,
   dropOrCopy,
-  firstMessage,
   fromRaw,
   type MessageEnd,
   popFirst,
@@ -136,6 +135,13 @@ export class ByteModel implements Model<ByteState, FlStep> {
   private readonly mon: Int32Array;
   /** The halt event's index, or -1: delivering it halts the receiver, which the object runtime does. */
   private readonly halt: number;
+  /**
+   * The message the delivery being run takes: where it is in the state
+   * expanded, and its position in its channel (the first its receiver does
+   * not defer). Set by successors for `deliver` and `handOver`.
+   */
+  private takeAt = 0;
+  private takeIndex = 0;
   /** The test's fault budgets, which follow the channels in a state, and whether the partition's side follows them. */
   private readonly nBudgets: number;
   private readonly withCut: boolean;
@@ -350,7 +356,8 @@ export class ByteModel implements Model<ByteState, FlStep> {
     const count = uintAt(b, channels);
     // A partitioned network loses the messages sent across its cut (ByteRun.cut).
     this.x.cut = this.withCut ? this.cutOf(b, channels) : 0;
-    // Deliveries, in the channels' order (enabled-steps.ts): the first message of each channel into an up machine.
+    // Deliveries, in the channels' order (enabled-steps.ts): of each channel into an up machine,
+    // the first message its state does not defer.
     let q = uintEnd(b, channels);
     const tables = this.fl.machines;
     for (let c = 0; c < count; c++) {
@@ -359,13 +366,25 @@ export class ByteModel implements Model<ByteState, FlStep> {
       const to = uintAt(b, uintEnd(b, q));
       const st = uintAt(b, uintEnd(b, mo[to]!));
       if (st % 3 === UP) {
-        const event = uintAt(b, uintEnd(b, uintsEnd(b, q, 2)));
         const type = types[to]!;
         const stateIndex = (st - UP) / 3;
-        const h = tables[type]!.states[stateIndex]!.on[event];
-        if (h === undefined || event === this.halt || h.kind === H_DEFER)
-          this.handOver(state, q, from, to, 0, emit);
-        else this.deliver(state, n, channels, q, from, to, type, stateIndex, event, h, emit);
+        const table = tables[type]!.states[stateIndex]!;
+        const countAt = uintsEnd(b, q, 2);
+        const k = uintAt(b, countAt);
+        let m = uintEnd(b, countAt);
+        let i = 0;
+        while (i < k && table.deferred[uintAt(b, m)] !== 0) {
+          m = this.msgEnd(b, m);
+          i++;
+        }
+        if (i < k) {
+          this.takeAt = m;
+          this.takeIndex = i;
+          const event = uintAt(b, m);
+          const h = table.on[event];
+          if (h === undefined || event === this.halt) this.handOver(state, q, from, to, 0, emit);
+          else this.deliver(state, n, channels, q, from, to, type, stateIndex, event, h, emit);
+        }
       }
       q = next;
     }
@@ -477,7 +496,8 @@ export class ByteModel implements Model<ByteState, FlStep> {
     if (splits) {
       const f = plan.partitions.find((q) => budgets[q]! > 0)!;
       // Sides are unordered: the side without machine 0, as a mask over ids 1..n-1 (enabled-steps.ts).
-      for (let mask = 1; mask < 2 ** (n - 1); mask++) {
+      const sides = 1 << (n - 1); // n <= MAX_PARTITION_MACHINES
+      for (let mask = 1; mask < sides; mask++) {
         const side: number[] = [];
         for (let id = 1; id < n; id++) if (mask & (1 << (id - 1))) side.push(id);
         s.load(b, 0, state.len);
@@ -689,7 +709,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     // different types in different states): the type is in its key.
     const steps = timer
       ? this.sharedSteps(-1 - ((to * program.layouts.length + type) * 32 + slot))
-      : this.sharedSteps(from * 0x10000 + to);
+      : this.sharedSteps(from * 0x10000 + to + this.takeIndex * 0x100000000);
     // The coverage this delivery's runs count (ByteRun.countedIn, countedAt): counted again for each resumed value, taken back on a hand-over.
     x.nCounted = 0;
     let prefixCounted = 0;
@@ -779,7 +799,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
 
   private newStep(q: number, from: number, to: number, slot: number, nChoices: number): FlStep {
     const c = choicesMade(this.x.values, nChoices);
-    if (q !== TIMER) return { t: "deliver", from, to, i: 0, c };
+    if (q !== TIMER) return { t: "deliver", from, to, i: this.takeIndex, c };
     return { t: "timer", m: to, timer: this.fl.machines[this.types[to]!]!.timers[slot]!, c };
   }
 
@@ -831,14 +851,15 @@ export class ByteModel implements Model<ByteState, FlStep> {
       return;
     }
     // The payload, field by field, before the message is taken off.
-    const message = firstMessage(b, q);
+    const message = this.takeAt;
     const fields = this.program.payloads[uintAt(b, message)]!;
     let f = uintEnd(b, message);
     for (let i = 0; i < fields.length; i++) {
       x.p[i] = fromRaw(fields[i]!.kind, uintAt(b, f));
       f = uintEnd(b, f);
     }
-    popFirst(s, channels, q, this.msgEnd);
+    if (this.takeIndex === 0) popFirst(s, channels, q, this.msgEnd);
+    else dropOrCopy(s, channels, q, message, this.msgEnd(b, message), false, this.msgEnd);
   }
 
   /** Where the run stood at its fork: the offsets, the locals and the work done (the bytes: ScratchState.save). */
@@ -882,8 +903,8 @@ export class ByteModel implements Model<ByteState, FlStep> {
   }
 
   /**
-   * The object runtime runs the delivery of the first message of channel `q`
-   * (from, to) in `state`, or with `q` TIMER timer `slot` of machine `to`;
+   * The object runtime runs the delivery of the message the delivery takes
+   * (takeAt: of channel `q`, from, to) in `state`, or with `q` TIMER timer `slot` of machine `to`;
    * its first `skip` successors were emitted already.
    */
   private handOver(
@@ -901,6 +922,6 @@ export class ByteModel implements Model<ByteState, FlStep> {
       if (k++ >= skip) emit(step, this.bytesOf(o));
     };
     if (q === TIMER) this.fl.timer(this.objects(state), to, slot, emitRest);
-    else this.fl.deliver(this.objects(state), from, to, 0, emitRest);
+    else this.fl.deliver(this.objects(state), from, to, this.takeIndex, emitRest);
   }
 }

@@ -331,6 +331,12 @@ export class ByteRun {
     pushLast(this.s, this.vo[this.nVars]!, this.self, target, this.message, this.messageSize, this.msgEnd);
   }
 
+  /** Announces the message written: the spec monitors that observe its event see it, and nothing is sent (executor.ts announce). */
+  msgAnnounce(): void {
+    const event = uintAt(this.message, 0);
+    if (this.observers[event]!.length > 0) this.observe(event);
+  }
+
   /** `start timer T` (on) or `cancel timer T`: bit t of the armed set after the machine's state (its type has timers). */
   setTimer(t: number, on: boolean): void {
     const b = this.s.buf;

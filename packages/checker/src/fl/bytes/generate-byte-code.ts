@@ -246,7 +246,6 @@ class ByteCodegen {
     const actionNames: (string | undefined)[][][] = this.owners.map((m) => {
       if (m.receives.length > 0) throw new Unsupported(`a receive (${m.name})`, m.receives[0]!.span);
       return m.states.map((s) => {
-        if (s.deferred.length > 0) throw new Unsupported(`deferred events (${m.name}.${s.name})`, s.span);
         const names: (string | undefined)[] = new Array(ir.events.length).fill(undefined);
         for (const h of s.handlers) {
           const ev = ir.events.find((e) => e.name === h.event)!.index;
@@ -629,6 +628,24 @@ class ByteCodegen {
           out.push(`x.msgField(${l.bool ? `$f${i} ? 1 : 0` : rawOf(l.kind, `$f${i}`)});`);
         });
         out.push("x.msgSend($to);", "}");
+        return;
+      }
+      case "announce": {
+        // To the spec monitors that observe the event, as a send is; nothing is sent (executor.ts announce).
+        if (s.eventValue !== undefined) throw new Unsupported("an announce of an event value", s.span);
+        if (this.isMonitor(scope.machine!)) throw new Unsupported("an announce in a spec monitor", s.span);
+        const ev = this.ir.events.find((e) => e.name === s.event)!.index;
+        const layouts = this.payloads[ev]!;
+        const fields = s.payload === null ? [] : this.payloadFields(s.payload, layouts.length, scope);
+        out.push("{");
+        fields.forEach((f, i) => {
+          out.push(`const $f${i} = ${f};`);
+        });
+        out.push(`x.msgBegin(${ev});`);
+        layouts.forEach((l, i) => {
+          out.push(`x.msgField(${l.bool ? `$f${i} ? 1 : 0` : rawOf(l.kind, `$f${i}`)});`);
+        });
+        out.push("x.msgAnnounce();", "}");
         return;
       }
       case "goto": {
