@@ -9,7 +9,7 @@ import type { IrProgram } from "@faultline/lang";
 import { describe, expect, it } from "vitest";
 import { type ByteModel, type ByteState, byteModelOf } from "../src/fl/bytes/byte-model.js";
 import { buildModel, type FlModel } from "../src/fl/fl-model.js";
-import type { FlStep } from "../src/fl/fl-state.js";
+import type { FlState, FlStep } from "../src/fl/fl-state.js";
 import type { StepOutcome } from "../src/model.js";
 import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import { compileText, loadFixture } from "./fixtures/fl/load.js";
@@ -51,17 +51,23 @@ function wholeCoverage(model: FlModel | ByteModel) {
   return model.endCoverage();
 }
 
-/** Walks the reachable states (the first `limit`), comparing the two models in each; returns the states and successors seen. */
+/**
+ * Walks the reachable states (the first `limit`; from the initial states,
+ * or from the encoded states `from`), comparing the two models in each;
+ * returns the states and successors seen.
+ */
 function compareEverywhere(
   fl: FlModel,
   bytes: ByteModel,
   limit = Number.POSITIVE_INFINITY,
+  from: Uint8Array[] | null = null,
 ): { states: number; successors: number; failures: number; kinds: Set<string>; steps: Set<string> } {
   const seen = new Set<string>();
-  let queue: Uint8Array[] = [];
-  bytes.initial((_step, o) => {
-    if (o.kind === "state") queue.push(bytes.encode(o.state).slice());
-  });
+  let queue: Uint8Array[] = from ?? [];
+  if (from === null)
+    bytes.initial((_step, o) => {
+      if (o.kind === "state") queue.push(bytes.encode(o.state).slice());
+    });
   let successors = 0;
   let failures = 0;
   const kinds = new Set<string>();
@@ -377,8 +383,98 @@ describe("the byte back end", () => {
     expect(wholeCoverage(bytes)).toEqual(wholeCoverage(fl));
   });
 
-  // Found by a review: code that moves the bytes under a write, recursion, and work the object runtime counts.
+  // Programs of the reviews below.
   const program = (text: string) => compileText("review.fl", text);
+
+  // Found by a review of the fault steps: what overflowed a fixed buffer, and a mask's shift past 31.
+  describe("fault steps, as a review found them", () => {
+    const whole = (text: string, test: string, maxStates = 100_000) => {
+      const { fl, bytes } = models(program(text), test);
+      const a = checkExhaustive(fl, { maxStates });
+      const b = checkExhaustive(bytes, { maxStates });
+      expect({ kind: b.kind, states: b.stats?.distinctStates }).toEqual({
+        kind: a.kind,
+        states: a.stats?.distinctStates,
+      });
+      return { fl, bytes };
+    };
+    it("loses more than 32 channels at a crash", () => {
+      const { fl, bytes } = whole(
+        `event Hi;
+machine Node {
+  start state S {
+    entry (first: Node) { if (first == default(Node)) { send this, Hi; } else { send first, Hi; } }
+    on Hi do { }
+  }
+}
+machine Boot {
+  start state S {
+    entry { var a: Node; var i: int; a = new Node(default(Node)); while (i < 32) { new Node(a); i = i + 1; } }
+  }
+}
+test Crash [main = Boot] with faults { crash Node at most 1; };`,
+        "Crash",
+        2_000,
+      );
+      expect(compareEverywhere(fl, bytes, 300).steps).toContain("crash");
+    });
+
+    it("keeps durable variables longer than its buffer at a crash", () => {
+      whole(
+        `machine Node {
+  var scratch: seq[int];
+  durable var log: seq[int];
+  start state Up {
+    entry { var i: int; scratch += (0, 5); while (i < 70) { log += (sizeof(log), i); i = i + 1; } }
+  }
+}
+invariant Kept: forall n: Node :: sizeof(n.log) == 70;
+test Crash [main = Node]: assert Kept with faults { crash Node at most 1; };`,
+        "Crash",
+      );
+    });
+
+    it("puts a machine made after the partition, id 32 or more, on machine 0's side", () => {
+      const { fl, bytes } = models(
+        program(`event Hello: Boot;
+event Ack;
+machine Node { start state S { on Hello do (b) { send b, Ack; } } }
+machine Boot {
+  durable var boots: int;
+  start state S {
+    entry {
+      var i: int;
+      boots = boots + 1;
+      new Node();
+      if (boots == 2) { while (i < 30) { new Node(); i = i + 1; } send new Node(), Hello, this; }
+    }
+    on Ack do { }
+  }
+}
+test Wrap [main = Boot] with faults { partition at most 1; crash Boot at most 1 then restart; };`),
+        "Wrap",
+      );
+      // Partitioned with machine 1 on the far side, Boot crashes and restarts: machines 2..33 are made,
+      // and 33's Ack to Boot (0) crosses no cut (33 is on machine 0's side).
+      let state: FlState | undefined;
+      fl.initial((_step, o) => {
+        if (o.kind === "state") state = o.state;
+      });
+      for (const step of [
+        { t: "partition", side: [1] },
+        { t: "crash", m: 0 },
+        { t: "restart", m: 0, c: [] },
+      ] as FlStep[]) {
+        const o = fl.apply(state!, step);
+        if (o.kind !== "state") throw new Error(`${step.t} failed`);
+        state = o.state;
+      }
+      const r = compareEverywhere(fl, bytes, 5, [fl.encode(state!).slice()]);
+      expect(r.states).toBe(5);
+    });
+  });
+
+  // Found by a review: code that moves the bytes under a write, recursion, and work the object runtime counts.
   it("writes a bool after its value's code, which may move the bytes", () => {
     const ir = program(`event E;
 machine M {

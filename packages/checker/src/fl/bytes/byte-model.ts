@@ -34,7 +34,7 @@ import { CRASHED, type FlState, type FlStep, NO_CHOICES, UP } from "../fl-state.
 import { HALT_EVENT } from "../lang-codegen.js";
 import { MAX_PARTITION_MACHINES } from "../enabled-steps.js";
 import { H_GOTO, H_IGNORE, type HandlerEntry } from "../program-tables.js";
-import { ByteRun, HAND_OVER, type MonitorCode, TRANSFER } from "./byte-run.js";
+import { ByteRun, HAND_OVER, type MonitorCode, onSide, TRANSFER } from "./byte-run.js";
 import { type ByteProgram, generateByteCode, skipMachine, varsStart } from "./generate-byte-code.js";
 import {
   channelEnd,
@@ -572,6 +572,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
   private loseChannels(b: Uint8Array, channels: number, side: number, into: number): void {
     const s = this.x.s;
     const count = uintAt(b, channels);
+    if (this.lost.length < 2 * count) this.lost = new Int32Array(4 * count);
     const lost = this.lost;
     let nLost = 0;
     let q = uintEnd(b, channels);
@@ -579,7 +580,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
       const next = channelEnd(b, q, this.msgEnd);
       const from = uintAt(b, q);
       const to = uintAt(b, uintEnd(b, q));
-      if (into >= 0 ? to === into : ((side >>> from) & 1) !== ((side >>> to) & 1)) {
+      if (into >= 0 ? to === into : onSide(side, from) !== onSide(side, to)) {
         lost[2 * nLost] = q;
         lost[2 * nLost + 1] = next;
         nLost++;
@@ -614,8 +615,11 @@ export class ByteModel implements Model<ByteState, FlStep> {
     const keptAt = p;
     for (let i = 0; i < kept.length; i++) p = varEnd(b, p, kept[i]!);
     const keptEnd = p;
-    // The new part from the state on, built in `crashed` (no bigger than the old), then written over the old.
-    if (this.crashed.length < p - stAt + 5) this.crashed = new Uint8Array(2 * (p - stAt + 5));
+    let end = p;
+    for (let k = 0; k < layout.length; k++) end = varEnd(b, end, layout[k]!);
+    // The new part from the state on, built in `crashed`, then written over the old: no longer
+    // than the old but for the state's varint (a start state past index 42 may take one more byte).
+    if (this.crashed.length < end - stAt + 5) this.crashed = new Uint8Array(2 * (end - stAt + 5));
     const out = this.crashed;
     let w = writeUint(out, 0, table.start * 3 + CRASHED);
     if (timed) out[w++] = 0;

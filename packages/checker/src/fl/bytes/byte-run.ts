@@ -61,6 +61,15 @@ export interface MonitorCode {
   counters: Counters | undefined;
 }
 
+/**
+ * Machine `id` is on the side `side` of a partition (a mask of ids: a
+ * partition splits at most 16 machines, so a side's ids are below 16; a
+ * machine made later, by a restart's entry, may have any id, on the other side).
+ */
+export function onSide(side: number, id: number): boolean {
+  return id < 32 && ((side >>> id) & 1) !== 0;
+}
+
 /** Thrown by a run the bytes do not take (above); never escapes the byte model. */
 export const HAND_OVER: unique symbol = Symbol("hand over to the object runtime");
 
@@ -115,9 +124,9 @@ export class ByteRun {
   /** The running machine's id (`this`). */
   self = -1;
   /**
-   * The side of the network's partition, as a mask of machine ids (a
-   * partition splits at most 16 machines), or 0 while it is whole: a message
-   * sent across it is lost (executor.ts send). Set by the byte model per state.
+   * The side of the network's partition, as a mask of machine ids (onSide),
+   * or 0 while it is whole: a message sent across it is lost (executor.ts
+   * send). Set by the byte model per state.
    */
   cut = 0;
   work = 0;
@@ -327,7 +336,7 @@ export class ByteRun {
     const b = this.s.buf;
     if (uintAt(b, uintEnd(b, this.mo[target]!)) % 3 !== UP) return;
     const cut = this.cut;
-    if (cut !== 0 && ((cut >>> this.self) & 1) !== ((cut >>> target) & 1)) return;
+    if (cut !== 0 && onSide(cut, this.self) !== onSide(cut, target)) return;
     pushLast(this.s, this.vo[this.nVars]!, this.self, target, this.message, this.messageSize, this.msgEnd);
   }
 
