@@ -179,6 +179,28 @@ describe("batched lookups (Model.persistentStates)", () => {
     expect(batched.stats.distinctStates).toBe(2);
   });
 
+  it("stop hashing the state expanded, where states are not persistent, once a trial shows no self-loops", () => {
+    const encode = vi.spyOn(GraphModel.prototype, "encode");
+    // A chain of 6,000 nodes: no step leaves a node as it was.
+    const chain = (selfLoops: boolean): GraphSpec => ({
+      nodeCount: 6_000,
+      initial: [0],
+      edges: Array.from({ length: 6_000 }, (_, i) =>
+        (i + 1 < 6_000 ? [i + 1] : []).concat(selfLoops ? [i] : []),
+      ),
+    });
+    const result = checkExhaustive(new GraphModel(chain(false)));
+    expect(result.stats.distinctStates).toBe(6_000);
+    // Each successor and the initial state hashed (6,000), each state stored (6,000), and the
+    // first 4,096 states hashed as they are expanded, the trial (Expansion.expandingHi).
+    expect(encode).toHaveBeenCalledTimes(6_000 + 6_000 + 4_096);
+    encode.mockClear();
+    // With a self-loop at each node, every state expanded is hashed: the trial paid. (Successors:
+    // 5,999 edges and 6,000 self-loops, and the initial state; then the expansions, then the stores.)
+    checkExhaustive(new GraphModel(chain(true)));
+    expect(encode).toHaveBeenCalledTimes(12_000 + 6_000 + 6_000);
+  });
+
   it("never take a self-loop's mark (0, 0) for a state the cache holds in its slot 0", () => {
     // Node 1's fingerprint falls in the cache's slot 0, where an empty entry would be (0, 0): the
     // batch's self-loop mark must not reach a lookup (it would be added as a new state).

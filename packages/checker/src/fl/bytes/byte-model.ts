@@ -142,6 +142,8 @@ export class ByteModel implements Model<ByteState, FlStep> {
    */
   private takeAt = 0;
   private takeIndex = 0;
+  /** Some state of the program defers some event (else every delivery takes a channel's first message). */
+  private readonly defers: boolean;
   /** The test's fault budgets, which follow the channels in a state, and whether the partition's side follows them. */
   private readonly nBudgets: number;
   private readonly withCut: boolean;
@@ -163,6 +165,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     this.x = new ByteRun(this.msgEnd);
     this.outcome = { kind: "state", state: this.x.s };
     this.halt = fl.ir.events.findIndex((e) => e.name === HALT_EVENT);
+    this.defers = fl.machines.some((t) => t.states.some((st) => st.deferred.includes(1)));
     this.nBudgets = fl.faults.faults.length;
     this.withCut = fl.faults.partitions.length > 0;
     this.restarts = fl.faults.restarts;
@@ -370,14 +373,17 @@ export class ByteModel implements Model<ByteState, FlStep> {
         const stateIndex = (st - UP) / 3;
         const table = tables[type]!.states[stateIndex]!;
         const countAt = uintsEnd(b, q, 2);
-        const k = uintAt(b, countAt);
         let m = uintEnd(b, countAt);
         let i = 0;
-        while (i < k && table.deferred[uintAt(b, m)] !== 0) {
-          m = this.msgEnd(b, m);
-          i++;
+        if (this.defers) {
+          const k = uintAt(b, countAt);
+          while (i < k && table.deferred[uintAt(b, m)] !== 0) {
+            m = this.msgEnd(b, m);
+            i++;
+          }
+          if (i === k) i = -1;
         }
-        if (i < k) {
+        if (i >= 0) {
           this.takeAt = m;
           this.takeIndex = i;
           const event = uintAt(b, m);
@@ -713,7 +719,10 @@ export class ByteModel implements Model<ByteState, FlStep> {
     // different types in different states): the type is in its key.
     const steps = timer
       ? this.sharedSteps(-1 - ((to * program.layouts.length + type) * 32 + slot))
-      : this.sharedSteps(from * 0x10000 + to + this.takeIndex * 0x100000000);
+      : this.sharedSteps(
+          // A channel's first message: a small integer key (no heap number, which a Map hashes slower).
+          this.takeIndex === 0 ? from * 0x10000 + to : from * 0x10000 + to + this.takeIndex * 0x100000000,
+        );
     // The coverage this delivery's runs count (ByteRun.countedIn, countedAt): counted again for each resumed value, taken back on a hand-over.
     x.nCounted = 0;
     let prefixCounted = 0;

@@ -1078,6 +1078,12 @@ class InvariantBytes {
 export function varsStart(b: Uint8Array, p: number, timed: boolean, kept: readonly VarLayout[]): number {
   p = bytes.uintEnd(b, bytes.uintEnd(b, p));
   if (timed) p = bytes.uintEnd(b, p);
+  // Out of line: small enough for V8 to inline where it is hot (a compiled invariant's varAt).
+  return kept.length === 0 ? p : skipKept(b, p, kept);
+}
+
+/** Where a kept constructor payload (ByteProgram.kept) at `p` ends. */
+function skipKept(b: Uint8Array, p: number, kept: readonly VarLayout[]): number {
   for (let i = 0; i < kept.length; i++) p = bytes.varEnd(b, p, kept[i]!);
   return p;
 }

@@ -406,7 +406,11 @@ export function firstMessage(b: Uint8Array, q: number): number {
 export function popFirst(s: ScratchState, p: number, q: number, msgEnd: MessageEnd): number {
   const countAt = uintsEnd(s.buf, q, 2);
   const count = uintAt(s.buf, countAt);
-  if (count === 1) return removeChannel(s, p, q, msgEnd);
+  if (count === 1) {
+    // removeChannel, written out: a delivery's hot path, where V8 did not inline the call.
+    const removed = s.resize(q, channelEnd(s.buf, q, msgEnd) - q, 0);
+    return removed + s.setUint(p, uintAt(s.buf, p) - 1);
+  }
   const first = uintEnd(s.buf, countAt);
   const removed = s.resize(first, msgEnd(s.buf, first) - first, 0);
   return removed + s.setUint(countAt, count - 1);
