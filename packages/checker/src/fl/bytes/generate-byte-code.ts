@@ -532,6 +532,23 @@ class ByteCodegen {
 
   // ---------------------------------------------------------------- statements
 
+  /**
+   * Writes a message of event `ev` into the run's message buffer (ByteRun.msgBegin,
+   * msgField): the payload's fields, each into a temporary first (a field may call a
+   * function that sends), for a send or an announce to go on with.
+   */
+  private message(ev: number, payload: IrExpr | null, scope: Scope, out: string[]): void {
+    const layouts = this.payloads[ev]!;
+    const fields = payload === null ? [] : this.payloadFields(payload, layouts.length, scope);
+    fields.forEach((f, i) => {
+      out.push(`const $f${i} = ${f};`);
+    });
+    out.push(`x.msgBegin(${ev});`);
+    layouts.forEach((l, i) => {
+      out.push(`x.msgField(${l.bool ? `$f${i} ? 1 : 0` : rawOf(l.kind, `$f${i}`)});`);
+    });
+  }
+
   private stmt(s: IrStmt, scope: Scope, out: string[]): void {
     const forking = this.forking;
     if (forking !== null && s === forking.site.stmt && forking.value === null) {
@@ -615,18 +632,9 @@ class ByteCodegen {
           out.push(`x.send(${this.expr(s.target, scope)}, ${ev});`);
           return;
         }
-        // As the object runtime: the target, then the payload's fields, each into a temporary
-        // (a field may call a function that sends), then the message.
-        const layouts = this.payloads[ev]!;
-        const fields = this.payloadFields(s.payload, layouts.length, scope);
+        // As the object runtime: the target, then the payload's fields, then the message.
         out.push("{", `const $to = ${this.expr(s.target, scope)};`);
-        fields.forEach((f, i) => {
-          out.push(`const $f${i} = ${f};`);
-        });
-        out.push(`x.msgBegin(${ev});`);
-        layouts.forEach((l, i) => {
-          out.push(`x.msgField(${l.bool ? `$f${i} ? 1 : 0` : rawOf(l.kind, `$f${i}`)});`);
-        });
+        this.message(ev, s.payload, scope, out);
         out.push("x.msgSend($to);", "}");
         return;
       }
@@ -635,16 +643,8 @@ class ByteCodegen {
         if (s.eventValue !== undefined) throw new Unsupported("an announce of an event value", s.span);
         if (this.isMonitor(scope.machine!)) throw new Unsupported("an announce in a spec monitor", s.span);
         const ev = this.ir.events.find((e) => e.name === s.event)!.index;
-        const layouts = this.payloads[ev]!;
-        const fields = s.payload === null ? [] : this.payloadFields(s.payload, layouts.length, scope);
         out.push("{");
-        fields.forEach((f, i) => {
-          out.push(`const $f${i} = ${f};`);
-        });
-        out.push(`x.msgBegin(${ev});`);
-        layouts.forEach((l, i) => {
-          out.push(`x.msgField(${l.bool ? `$f${i} ? 1 : 0` : rawOf(l.kind, `$f${i}`)});`);
-        });
+        this.message(ev, s.payload, scope, out);
         out.push("x.msgAnnounce();", "}");
         return;
       }
