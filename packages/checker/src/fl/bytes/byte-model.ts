@@ -33,7 +33,7 @@ import type { FlModel } from "../fl-model.js";
 import { CRASHED, type FlState, type FlStep, NO_CHOICES, UP } from "../fl-state.js";
 import { HALT_EVENT } from "../lang-codegen.js";
 import { MAX_PARTITION_MACHINES } from "../enabled-steps.js";
-import { H_GOTO, H_IGNORE, type HandlerEntry } from "../program-tables.js";
+import { H_GOTO, H_IGNORE, type HandlerEntry, type StateTable } from "../program-tables.js";
 import { ByteRun, HAND_OVER, type MonitorCode, onSide, TRANSFER } from "./byte-run.js";
 import { type ByteProgram, generateByteCode, skipMachine, varsStart } from "./generate-byte-code.js";
 import {
@@ -85,8 +85,6 @@ const STEP_CACHE = 64;
 
 /** Why `fl` cannot run on the byte back end (a clause about the test: "it reorders messages"), or null when it can: the test's features here, the program's in the generator. */
 export function byteModelGap(fl: FlModel): string | null {
-  // Deliveries take a channel's first message (its other ones are the object runtime's to enumerate).
-  if (fl.faults.reorder) return "it reorders messages";
   if (fl.symmetry !== null) return "it declares symmetric machines";
   if (fl.partialOrder !== null) return "partial-order reduction is on";
   return null;
@@ -165,6 +163,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     this.x = new ByteRun(this.msgEnd);
     this.outcome = { kind: "state", state: this.x.s };
     this.halt = fl.ir.events.findIndex((e) => e.name === HALT_EVENT);
+    this.x.reorder = fl.faults.reorder;
     this.defers = fl.machines.some((t) => t.states.some((st) => st.deferred.includes(1)));
     this.nBudgets = fl.faults.faults.length;
     this.withCut = fl.faults.partitions.length > 0;
@@ -360,7 +359,8 @@ export class ByteModel implements Model<ByteState, FlStep> {
     // A partitioned network loses the messages sent across its cut (ByteRun.cut).
     this.x.cut = this.withCut ? this.cutOf(b, channels) : 0;
     // Deliveries, in the channels' order (enabled-steps.ts): of each channel into an up machine,
-    // the first message its state does not defer.
+    // the first message its state does not defer; where the network reorders, each such message
+    // but one of equal neighbours (a channel is then a sorted bag: taking either is one state).
     let q = uintEnd(b, channels);
     const tables = this.fl.machines;
     for (let c = 0; c < count; c++) {
@@ -375,21 +375,25 @@ export class ByteModel implements Model<ByteState, FlStep> {
         const countAt = uintsEnd(b, q, 2);
         let m = uintEnd(b, countAt);
         let i = 0;
-        if (this.defers) {
+        if (this.x.reorder) {
           const k = uintAt(b, countAt);
-          while (i < k && table.deferred[uintAt(b, m)] !== 0) {
-            m = this.msgEnd(b, m);
-            i++;
+          for (let prev = -1; i < k; i++) {
+            const end = this.msgEnd(b, m);
+            if (table.deferred[uintAt(b, m)] === 0 && !(prev >= 0 && sameBytes(b, prev, m, end)))
+              this.take(state, n, channels, q, from, to, type, stateIndex, table, m, i, emit);
+            prev = m;
+            m = end;
           }
-          if (i === k) i = -1;
-        }
-        if (i >= 0) {
-          this.takeAt = m;
-          this.takeIndex = i;
-          const event = uintAt(b, m);
-          const h = table.on[event];
-          if (h === undefined || event === this.halt) this.handOver(state, q, from, to, 0, emit);
-          else this.deliver(state, n, channels, q, from, to, type, stateIndex, event, h, emit);
+        } else {
+          if (this.defers) {
+            const k = uintAt(b, countAt);
+            while (i < k && table.deferred[uintAt(b, m)] !== 0) {
+              m = this.msgEnd(b, m);
+              i++;
+            }
+            if (i === k) i = -1;
+          }
+          if (i >= 0) this.take(state, n, channels, q, from, to, type, stateIndex, table, m, i, emit);
         }
       }
       q = next;
@@ -415,6 +419,29 @@ export class ByteModel implements Model<ByteState, FlStep> {
       if (this.faultsObserved) this.fl.faultSuccessors(this.objects(state), this.bytesEmit(emit));
       else this.faultSteps(state, n, channels, q, emit);
     }
+  }
+
+  /** Delivers message `i` of channel `q` (from, to), at `m`, to machine `to` in state `stateIndex` of its type: on the bytes, or handed over. */
+  private take(
+    state: ByteState,
+    n: number,
+    channels: number,
+    q: number,
+    from: number,
+    to: number,
+    type: number,
+    stateIndex: number,
+    table: StateTable,
+    m: number,
+    i: number,
+    emit: Emit<ByteState, FlStep>,
+  ): void {
+    this.takeAt = m;
+    this.takeIndex = i;
+    const event = uintAt(state.buf, m);
+    const h = table.on[event];
+    if (h === undefined || event === this.halt) this.handOver(state, q, from, to, 0, emit);
+    else this.deliver(state, n, channels, q, from, to, type, stateIndex, event, h, emit);
   }
 
   /** `emit` for the object runtime's fault steps: each state as bytes (a copy). */

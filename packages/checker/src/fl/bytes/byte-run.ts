@@ -22,6 +22,7 @@ import {
   fromRaw,
   OUT_OF_RANGE,
   pushLast,
+  pushSorted,
   type MessageEnd,
   type ScalarKind,
   type VarLayout,
@@ -68,6 +69,35 @@ export interface MonitorCode {
  */
 export function onSide(side: number, id: number): boolean {
   return id < 32 && ((side >>> id) & 1) !== 0;
+}
+
+/**
+ * fl-state.ts compareMessages on the bytes: the message at `a` of `ba`
+ * against the one at `b` of `bb`, by event, then the payload's fields in
+ * order as values (an int's raw varint is zigzagged: fromRaw).
+ */
+export function compareMessageBytes(
+  ba: Uint8Array,
+  a: number,
+  bb: Uint8Array,
+  b: number,
+  payloads: readonly (readonly VarLayout[])[],
+): number {
+  const ea = uintAt(ba, a);
+  const eb = uintAt(bb, b);
+  if (ea !== eb) return ea - eb;
+  const fields = payloads[ea]!;
+  a = uintEnd(ba, a);
+  b = uintEnd(bb, b);
+  for (let i = 0; i < fields.length; i++) {
+    const kind = fields[i]!.kind;
+    const va = fromRaw(kind, uintAt(ba, a));
+    const vb = fromRaw(kind, uintAt(bb, b));
+    if (va !== vb) return va < vb ? -1 : 1;
+    a = uintEnd(ba, a);
+    b = uintEnd(bb, b);
+  }
+  return 0;
 }
 
 /** Thrown by a run the bytes do not take (above); never escapes the byte model. */
@@ -337,8 +367,18 @@ export class ByteRun {
     if (uintAt(b, uintEnd(b, this.mo[target]!)) % 3 !== UP) return;
     const cut = this.cut;
     if (cut !== 0 && onSide(cut, this.self) !== onSide(cut, target)) return;
-    pushLast(this.s, this.vo[this.nVars]!, this.self, target, this.message, this.messageSize, this.msgEnd);
+    const p = this.vo[this.nVars]!;
+    if (this.reorder)
+      pushSorted(this.s, p, this.self, target, this.message, this.messageSize, this.msgEnd, this.after);
+    else pushLast(this.s, p, this.self, target, this.message, this.messageSize, this.msgEnd);
   }
+
+  /** The network reorders messages: a channel is a bag, kept sorted (executor.ts enqueue). Set by the byte model. */
+  reorder = false;
+
+  /** The message at `m` of `b` comes after the message `msg` (compareMessages > 0: by event, then field by field). */
+  private readonly after = (b: Uint8Array, m: number, msg: Uint8Array): boolean =>
+    compareMessageBytes(b, m, msg, 0, this.payloads) > 0;
 
   /** Announces the message written: the spec monitors that observe its event see it, and nothing is sent (executor.ts announce). */
   msgAnnounce(): void {

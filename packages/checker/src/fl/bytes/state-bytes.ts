@@ -450,6 +450,35 @@ export function dropOrCopy(
 }
 
 /**
+ * Puts the message in bytes [0, size) of `msg` into channel (from, to) of
+ * the channel section at `p`, making the channel if it was empty: before
+ * the first message `after` says comes after it (an unordered network keeps
+ * a channel sorted, executor.ts enqueue), or at its end. Returns the change
+ * in size.
+ */
+export function pushSorted(
+  s: ScratchState,
+  p: number,
+  from: number,
+  to: number,
+  msg: Uint8Array,
+  size: number,
+  msgEnd: MessageEnd,
+  after: (b: Uint8Array, m: number, msg: Uint8Array) => boolean,
+): number {
+  const q = findChannel(s.buf, p, from, to, msgEnd);
+  if (!channelFound) return pushLast(s, p, from, to, msg, size, msgEnd);
+  const countAt = uintsEnd(s.buf, q, 2);
+  const count = uintAt(s.buf, countAt);
+  let m = uintEnd(s.buf, countAt);
+  for (let i = 0; i < count && !after(s.buf, m, msg); i++) m = msgEnd(s.buf, m);
+  let delta = s.resize(m, 0, size);
+  for (let i = 0; i < size; i++) s.buf[m + i] = msg[i]!;
+  delta += s.setUint(countAt, count + 1);
+  return delta;
+}
+
+/**
  * Puts the message in bytes [0, size) of `msg` at the end of channel
  * (from, to) in the channel section at `p` (a send), making the channel if it
  * was empty. Returns the change in size.
