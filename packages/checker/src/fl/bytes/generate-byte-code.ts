@@ -1096,7 +1096,10 @@ export function skipMachine(
   timed: boolean,
   kept: readonly VarLayout[],
 ): number {
-  p = varsStart(b, p, timed, kept);
+  // varsStart, written out: this runs for every machine of every state expanded.
+  p = bytes.uintEnd(b, bytes.uintEnd(b, p));
+  if (timed) p = bytes.uintEnd(b, p);
+  if (kept.length !== 0) p = skipKept(b, p, kept);
   for (let k = 0; k < layout.length; k++) p = bytes.varEnd(b, p, layout[k]!);
   return p;
 }
