@@ -310,13 +310,13 @@ export abstract class Expansion<S, Step extends Json, V extends VisitedSet = Vis
    * emit cannot tell from a new state, and the state was discovered a level
    * or more before, so the recent cache has usually dropped it: each such
    * successor would be looked up in the visited table, larger than the CPU's
-   * caches. (Putting it into the recent cache instead evicted what later
-   * successors looked for: 9% slower on the two-phase commit.) On TwoPhase
-   * with 8 RMs on the byte back end, this takes the table's lookups from
-   * 9.3 M to 3.2 M. It costs a hash per expansion, which a model whose steps
-   * seldom change nothing does not win back (the message-passing two-phase
-   * commit: 2-3% slower): after SELF_LOOP_TRIAL expansions it goes on only
-   * where at least one in 8 had such a successor.
+   * caches. (Kept here, not put into the recent cache, where it would evict
+   * an entry later successors may look for.) On TwoPhase with 8 RMs on the
+   * byte back end, this takes the table's lookups from 9.3 M to 3.2 M. It
+   * costs a hash per expansion, which a model whose steps seldom change
+   * nothing does not win back (the message-passing two-phase commit: 2-3%
+   * slower): after SELF_LOOP_TRIAL expansions it goes on only where such
+   * successors numbered at least one per 8 expansions.
    */
   private expandingHi = 0;
   private expandingLo = 0;

@@ -15,7 +15,9 @@
 // take (byte-run.ts HAND_OVER: a runtime error, a failed assertion, a step
 // over the work limit, an unhandled or halting message) is run by the object
 // runtime from its start, and the successors the bytes had not emitted yet
-// are its.
+// are its. Fault steps follow the deliveries and timers, taken on the bytes
+// as executor.ts takes them (faultSteps), but for restarts and the fault
+// steps a spec observes, which the object runtime runs.
 import type {
   Emit,
   Failure,
@@ -83,7 +85,7 @@ function sameBytes(buf: Uint8Array, a: number, b: number, c: number): boolean {
 /** Steps whose one choice is below this are shared (ByteModel.stepOf). */
 const STEP_CACHE = 64;
 
-/** Why `fl` cannot run on the byte back end (a clause about the test: "it reorders messages"), or null when it can: the test's features here, the program's in the generator. */
+/** Why `fl` cannot run on the byte back end (a clause about the test: "it declares symmetric machines"), or null when it can: the test's features here, the program's in the generator. */
 export function byteModelGap(fl: FlModel): string | null {
   if (fl.symmetry !== null) return "it declares symmetric machines";
   if (fl.partialOrder !== null) return "partial-order reduction is on";
