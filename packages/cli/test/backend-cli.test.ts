@@ -84,16 +84,18 @@ describe("faultline check --backend", () => {
 
   it("says why --backend bytes cannot run a test", async () => {
     const uncovered = await json(
-      `${ROOT}examples/reorder.fl`,
+      `${ROOT}examples/symmetry.fl`,
       "--test",
-      "Reordered",
+      "Reliable",
+      "--param",
+      "participants=3",
       "--backend",
       "bytes",
       "--workers",
       "1",
     );
     expect(uncovered.stderr).toContain(
-      "note: reorder.fl Reordered: the byte back end does not cover this test: it reorders messages; it runs on objects",
+      "note: symmetry.fl Reliable(participants=3): the byte back end does not cover this test: it declares symmetric machines; it runs on objects",
     );
     expect(uncovered.report.tests[0]!.stats.backend).toBeUndefined();
     const random = await json(TWO_PHASE, "--param", "rms=3", "--backend", "bytes", "--mode", "random");
