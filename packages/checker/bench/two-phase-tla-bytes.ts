@@ -27,7 +27,7 @@ import {
   type MessageEnd,
   OUT_OF_RANGE,
   popFirst,
-  pushLast,
+  pushMessage,
   ScalarKind,
   ScratchState,
   scalarsEnd,
@@ -209,7 +209,7 @@ export class TwoPhaseTlaBytes implements Model<ByteState, FlStep> {
         for (let k = 0; k <= VARS; k++) vo[k] = saved[k]!;
       }
       this.act(v);
-      this.moved(VARS - 1, pushLast(s, vo[VARS]!, 0, 0, STEP_MESSAGE, 1, msgEnd));
+      this.moved(VARS - 1, pushMessage(s, vo[VARS]!, 0, 0, STEP_MESSAGE, 1, msgEnd));
       this.emitState(this.stepOf(v), emit);
     }
   }

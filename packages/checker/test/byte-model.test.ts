@@ -82,6 +82,7 @@ function compareEverywhere(
       expect(bytes.invariants.map((inv) => inv.holds(view))).toEqual(
         fl.invariants.map((inv) => inv.holds(objects)),
       );
+      expect(bytes.witnesses.map((w) => w.holds(view))).toEqual(fl.witnesses.map((w) => w.holds(objects)));
       const got: Emitted[] = [];
       bytes.successors(view, (step, o) => {
         got.push({ step, ...described(o, (s: ByteState) => bytes.encode(s)) });

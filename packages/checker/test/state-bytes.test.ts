@@ -13,7 +13,7 @@ import {
   type MessageEnd,
   OUT_OF_RANGE,
   popFirst,
-  pushLast,
+  pushMessage,
   ScalarKind,
   ScratchState,
   SEQ_SET_OUT_OF_RANGE,
@@ -238,7 +238,7 @@ describe("channels on the encoding", () => {
           const s = scratchOf(before, 2);
           const w = new Writer();
           writeMsg(w, m);
-          const d = pushLast(s, 2, from, to, w.buf, w.pos, msgEnd);
+          const d = pushMessage(s, 2, from, to, w.buf, w.pos, msgEnd);
           const after = cs.map((c) => ({ ...c, msgs: c.msgs.slice() }));
           const c = after.find((x) => x.from === from && x.to === to);
           if (c) c.msgs.push(m);

@@ -151,9 +151,10 @@ export class ByteModel implements Model<ByteState, FlStep> {
   private readonly restarts: readonly boolean[];
   /** A spec monitor observes some fault event: the object runtime takes the fault steps, which it runs. */
   private readonly faultsObserved: boolean;
-  /** The budgets of the state being expanded, and where each is in it (ByteModel.faultSteps). */
+  /** The budgets of the state being expanded, where each is in it, and where its cut is (mayFault reads them for faultSteps). */
   private readonly budgets: Int32Array;
   private readonly budgetAt: Int32Array;
+  private cutAt = 0;
 
   constructor(
     readonly fl: FlModel,
@@ -489,15 +490,9 @@ export class ByteModel implements Model<ByteState, FlStep> {
   ): void {
     const b = state.buf;
     const plan = this.fl.faults;
+    // Read by mayFault.
     const budgets = this.budgets;
-    const budgetAt = this.budgetAt;
-    let p = end;
-    for (let f = 0; f < this.nBudgets; f++) {
-      budgetAt[f] = p;
-      budgets[f] = uintAt(b, p);
-      p = uintEnd(b, p);
-    }
-    const cutAt = p;
+    const cutAt = this.cutAt;
     const whole = !this.withCut || uintAt(b, cutAt) === 0;
     let splits = false;
     if (this.withCut && whole && n >= 2) for (const f of plan.partitions) if (budgets[f]! > 0) splits = true;
@@ -533,8 +528,8 @@ export class ByteModel implements Model<ByteState, FlStep> {
       // Sides are unordered: the side without machine 0, as a mask over ids 1..n-1 (enabled-steps.ts).
       const sides = 1 << (n - 1); // n <= MAX_PARTITION_MACHINES
       for (let mask = 1; mask < sides; mask++) {
-        const side: number[] = [];
-        for (let id = 1; id < n; id++) if (mask & (1 << (id - 1))) side.push(id);
+        const step = this.partitionStep(mask);
+        const side = step.side;
         s.load(b, 0, state.len);
         // Back to front, so that each offset still holds: the cut, the budget, the lost channels.
         const at = s.len - 1;
@@ -543,7 +538,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
         for (const id of side) w = writeUint(s.buf, w, id);
         this.spend(f);
         this.loseChannels(b, channels, mask << 1, -1);
-        this.emitFault(emit, { t: "partition", side });
+        this.emitFault(emit, step);
       }
     } else if (!whole) {
       s.load(b, 0, state.len);
@@ -552,6 +547,24 @@ export class ByteModel implements Model<ByteState, FlStep> {
       this.emitFault(emit, HEAL);
     }
   }
+
+  /**
+   * The partition step that cuts off the ids 1..n-1 whose bit id - 1 is set
+   * in `mask` (enabled-steps.ts): shared, as sharedSteps are, since a state
+   * with a partition budget left has a step for each of the 2^(n-1) - 1 masks.
+   */
+  private partitionStep(mask: number): { t: "partition"; side: number[] } {
+    let step = this.partitionSteps[mask];
+    if (step === undefined) {
+      const side: number[] = [];
+      for (let id = 1; mask >>> (id - 1) !== 0; id++) if (mask & (1 << (id - 1))) side.push(id);
+      step = Object.freeze({ t: "partition", side: Object.freeze(side) as number[] });
+      this.partitionSteps[mask] = step;
+    }
+    return step;
+  }
+
+  private readonly partitionSteps: { t: "partition"; side: number[] }[] = [];
 
   /**
    * Drops (`copy` false) or duplicates each message of state `state` that a
@@ -675,15 +688,22 @@ export class ByteModel implements Model<ByteState, FlStep> {
    * May a fault step be enabled in state `b` of `n` machines whose channels
    * end at `end`: a budget left (drop, duplicate, crash, partition), a
    * crashed machine that may restart, or a cut to heal. When none is, the
-   * state is not decoded for the object runtime's fault steps.
+   * state costs nothing more. It reads the budgets, where each is and where
+   * the cut is (budgets, budgetAt, cutAt) for faultSteps.
    */
   private mayFault(b: Uint8Array, n: number, end: number): boolean {
+    // The budgets, where each is, and where the cut is: faultSteps reads them here.
     let p = end;
-    for (let i = 0; i < this.nBudgets; i++) {
-      if (uintAt(b, p) > 0) return true;
+    let any = false;
+    for (let f = 0; f < this.nBudgets; f++) {
+      this.budgetAt[f] = p;
+      const left = uintAt(b, p);
+      this.budgets[f] = left;
+      if (left > 0) any = true;
       p = uintEnd(b, p);
     }
-    if (this.withCut && uintAt(b, p) > 0) return true;
+    this.cutAt = p;
+    if (any || (this.withCut && uintAt(b, p) > 0)) return true;
     const mo = this.mo;
     const types = this.types;
     for (let id = 0; id < n; id++)

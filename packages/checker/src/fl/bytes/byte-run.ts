@@ -21,8 +21,7 @@ import {
   elementAt,
   fromRaw,
   OUT_OF_RANGE,
-  pushLast,
-  pushSorted,
+  pushMessage,
   type MessageEnd,
   type ScalarKind,
   type VarLayout,
@@ -367,10 +366,16 @@ export class ByteRun {
     if (uintAt(b, uintEnd(b, this.mo[target]!)) % 3 !== UP) return;
     const cut = this.cut;
     if (cut !== 0 && onSide(cut, this.self) !== onSide(cut, target)) return;
-    const p = this.vo[this.nVars]!;
-    if (this.reorder)
-      pushSorted(this.s, p, this.self, target, this.message, this.messageSize, this.msgEnd, this.after);
-    else pushLast(this.s, p, this.self, target, this.message, this.messageSize, this.msgEnd);
+    pushMessage(
+      this.s,
+      this.vo[this.nVars]!,
+      this.self,
+      target,
+      this.message,
+      this.messageSize,
+      this.msgEnd,
+      this.reorder ? this.after : null,
+    );
   }
 
   /** The network reorders messages: a channel is a bag, kept sorted (executor.ts enqueue). Set by the byte model. */

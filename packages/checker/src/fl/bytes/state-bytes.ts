@@ -451,12 +451,12 @@ export function dropOrCopy(
 
 /**
  * Puts the message in bytes [0, size) of `msg` into channel (from, to) of
- * the channel section at `p`, making the channel if it was empty: before
- * the first message `after` says comes after it (an unordered network keeps
- * a channel sorted, executor.ts enqueue), or at its end. Returns the change
- * in size.
+ * the channel section at `p` (a send), making the channel if it was empty:
+ * at the channel's end, or, given `after`, before the first message `after`
+ * says comes after it (an unordered network keeps a channel sorted,
+ * executor.ts enqueue). Returns the change in size.
  */
-export function pushSorted(
+export function pushMessage(
   s: ScratchState,
   p: number,
   from: number,
@@ -464,33 +464,7 @@ export function pushSorted(
   msg: Uint8Array,
   size: number,
   msgEnd: MessageEnd,
-  after: (b: Uint8Array, m: number, msg: Uint8Array) => boolean,
-): number {
-  const q = findChannel(s.buf, p, from, to, msgEnd);
-  if (!channelFound) return pushLast(s, p, from, to, msg, size, msgEnd);
-  const countAt = uintsEnd(s.buf, q, 2);
-  const count = uintAt(s.buf, countAt);
-  let m = uintEnd(s.buf, countAt);
-  for (let i = 0; i < count && !after(s.buf, m, msg); i++) m = msgEnd(s.buf, m);
-  let delta = s.resize(m, 0, size);
-  for (let i = 0; i < size; i++) s.buf[m + i] = msg[i]!;
-  delta += s.setUint(countAt, count + 1);
-  return delta;
-}
-
-/**
- * Puts the message in bytes [0, size) of `msg` at the end of channel
- * (from, to) in the channel section at `p` (a send), making the channel if it
- * was empty. Returns the change in size.
- */
-export function pushLast(
-  s: ScratchState,
-  p: number,
-  from: number,
-  to: number,
-  msg: Uint8Array,
-  size: number,
-  msgEnd: MessageEnd,
+  after: ((b: Uint8Array, m: number, msg: Uint8Array) => boolean) | null = null,
 ): number {
   const q = findChannel(s.buf, p, from, to, msgEnd);
   if (!channelFound) {
@@ -504,10 +478,16 @@ export function pushLast(
     delta += s.setUint(p, uintAt(s.buf, p) + 1);
     return delta;
   }
-  const end = channelEnd(s.buf, q, msgEnd);
   const countAt = uintsEnd(s.buf, q, 2);
-  let delta = s.resize(end, 0, size);
-  for (let i = 0; i < size; i++) s.buf[end + i] = msg[i]!;
-  delta += s.setUint(countAt, uintAt(s.buf, countAt) + 1);
+  const count = uintAt(s.buf, countAt);
+  let at: number;
+  if (after === null) at = channelEnd(s.buf, q, msgEnd);
+  else {
+    at = uintEnd(s.buf, countAt);
+    for (let i = 0; i < count && !after(s.buf, at, msg); i++) at = msgEnd(s.buf, at);
+  }
+  let delta = s.resize(at, 0, size);
+  for (let i = 0; i < size; i++) s.buf[at + i] = msg[i]!;
+  delta += s.setUint(countAt, count + 1);
   return delta;
 }
