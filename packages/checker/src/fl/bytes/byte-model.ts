@@ -420,7 +420,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     // Fault steps, last (enabled-steps.ts), when any may be enabled.
     if (this.nBudgets > 0 && this.mayFault(b, n, q)) {
       if (this.faultsObserved) this.fl.faultSuccessors(this.objects(state), this.bytesEmit(emit));
-      else this.faultSteps(state, n, channels, q, emit);
+      else this.faultSteps(state, n, channels, emit);
     }
   }
 
@@ -475,19 +475,13 @@ export class ByteModel implements Model<ByteState, FlStep> {
 
   /**
    * The fault steps of state `state` of `n` machines, whose channel section
-   * is at `channels` and ends at `end` (its budgets and cut follow), as
+   * is at `channels` (its budgets and cut follow, as mayFault read them), as
    * enabled-steps.ts enumerates them and executor.ts takes them: drops and
    * duplicates of each message (one of equal neighbours), crashes of up
    * machines, restarts (the object runtime runs the start state's entry),
    * then partitions or the heal.
    */
-  private faultSteps(
-    state: ByteState,
-    n: number,
-    channels: number,
-    end: number,
-    emit: Emit<ByteState, FlStep>,
-  ): void {
+  private faultSteps(state: ByteState, n: number, channels: number, emit: Emit<ByteState, FlStep>): void {
     const b = state.buf;
     const plan = this.fl.faults;
     // Read by mayFault.
