@@ -30,15 +30,64 @@ export function hashBytes(bytes: Uint8Array, start: number, end: number): void {
   const wordsEnd = start + (length & ~3);
   while (i < wordsEnd) {
     const word = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
-    let k = Math.imul(word, MURMUR_C1);
-    k = (k << 15) | (k >>> 17);
-    h1 ^= Math.imul(k, MURMUR_C2);
-    h1 = (h1 << 13) | (h1 >>> 19);
-    h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
-    h2 = (h2 + Math.imul(word, XX_PRIME3)) | 0;
-    h2 = Math.imul((h2 << 17) | (h2 >>> 15), XX_PRIME4);
+    h1 = roundHi(h1, word);
+    h2 = roundLo(h2, word);
     i += 4;
   }
+  finishLanes(bytes, i, end, length, h1, h2);
+}
+
+/** Whether this platform's typed arrays are little-endian: then a word read through an Int32Array is the word hashBytes composes. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * hashBytes of bytes [0, length) of `bytes`, whole words read through
+ * `words`, which must view the same buffer, as `bytes` does, from its first
+ * byte (not checked: reading byteOffset cost 6 ns a call): one load a word
+ * instead of four. The byte back end hashes every successor, 30-40 bytes on
+ * TwoPhase, from its scratch, which keeps such a view: 26-28 ns against 33-40
+ * for 30 bytes. A loop of its own: one loop choosing its load per word lost it.
+ */
+export function hashWords(bytes: Uint8Array, words: Int32Array, length: number): void {
+  if (!LITTLE_ENDIAN) {
+    hashBytes(bytes, 0, length);
+    return;
+  }
+  let h1 = SEED_HI;
+  let h2 = (SEED_LO + XX_PRIME5 + length) | 0;
+  const n = length >> 2;
+  for (let w = 0; w < n; w++) {
+    const word = words[w]!;
+    h1 = roundHi(h1, word);
+    h2 = roundLo(h2, word);
+  }
+  finishLanes(bytes, n << 2, length, length, h1, h2);
+}
+
+/** Lane hi's round on a word: MurmurHash3 x86_32's. */
+function roundHi(h1: number, word: number): number {
+  let k = Math.imul(word, MURMUR_C1);
+  k = (k << 15) | (k >>> 17);
+  h1 ^= Math.imul(k, MURMUR_C2);
+  h1 = (h1 << 13) | (h1 >>> 19);
+  return (Math.imul(h1, 5) + 0xe6546b64) | 0;
+}
+
+/** Lane lo's round on a word: xxHash32's small-input one. */
+function roundLo(h2: number, word: number): number {
+  h2 = (h2 + Math.imul(word, XX_PRIME3)) | 0;
+  return Math.imul((h2 << 17) | (h2 >>> 15), XX_PRIME4);
+}
+
+/** The bytes [i, end) left after the whole words (fewer than four), then both finalisers, into `lanes`. */
+function finishLanes(
+  bytes: Uint8Array,
+  i: number,
+  end: number,
+  length: number,
+  h1: number,
+  h2: number,
+): void {
   if (i < end) {
     let tail = 0;
     let shift = 0;
@@ -93,6 +142,22 @@ export function fingerprintRange(
   offset = 0,
 ): void {
   hashBytes(bytes, start, end);
+  writeFingerprint(out, offset);
+}
+
+/** fingerprintInto of bytes [0, length), read a word at a time through `words` (hashWords). */
+export function fingerprintWords(
+  bytes: Uint8Array,
+  words: Int32Array,
+  length: number,
+  out: Uint32Array,
+): void {
+  hashWords(bytes, words, length);
+  writeFingerprint(out, 0);
+}
+
+/** The lanes of the last hash as a fingerprint at out[offset], out[offset + 1]: never all zero. */
+function writeFingerprint(out: Uint32Array, offset: number): void {
   const h1 = lanes[0]!;
   const h2 = lanes[1]!;
   out[offset] = h1 >>> 0;

@@ -29,7 +29,7 @@ import type {
   StepOutcome,
   WitnessProperty,
 } from "../../model.js";
-import { fingerprintRange } from "../../fingerprint.js";
+import { fingerprintRange, fingerprintWords } from "../../fingerprint.js";
 import { choicesMade, nextChoices } from "../executor.js";
 import type { FlModel } from "../fl-model.js";
 import { CRASHED, type FlState, type FlStep, NO_CHOICES, UP } from "../fl-state.js";
@@ -323,9 +323,11 @@ export class ByteModel implements Model<ByteState, FlStep> {
     return { buf: bytes, len: bytes.length };
   }
 
-  /** The fingerprint of the bytes, as fingerprintInto gives it, without a view of them. */
+  /** The fingerprint of the bytes, as fingerprintInto gives it, without a view of them (the scratch's read a word at a time). */
   fingerprint(state: ByteState, out: Uint32Array): void {
-    fingerprintRange(state.buf, 0, state.len, out);
+    const s = this.x.s;
+    if (state === s) fingerprintWords(s.buf, s.words, s.len, out);
+    else fingerprintRange(state.buf, 0, state.len, out);
   }
 
   successors(state: ByteState, emit: Emit<ByteState, FlStep>): void {

@@ -133,8 +133,8 @@ export class ScratchState {
   /** The state is bytes [0, len). Read it anywhere; only `use` replaces it, keeping `words` in step. */
   buf: Uint8Array;
   len = 0;
-  /** buf as words: a fork's save and restore copy a word at a time (buffers are whole words long). */
-  private words: Int32Array;
+  /** buf as words (read only): a fork's save and restore copy a word at a time (buffers are whole words long), and the fingerprint reads them. */
+  words: Int32Array;
 
   constructor(capacity = 256) {
     this.buf = wholeWords(capacity);
