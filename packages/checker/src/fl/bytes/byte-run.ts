@@ -311,6 +311,15 @@ export class ByteRun {
     this.moved(k, d);
   }
 
+  /** seqSet for elements of one byte each (bools, small enums): written in place, nothing moves. */
+  seqSetByte(k: number, i: number, v: number): void {
+    this.spend(k);
+    const b = this.s.buf;
+    const at = byteElementAt(b, this.cur[k]!, i);
+    if (at === OUT_OF_RANGE) this.handOver();
+    b[at] = v;
+  }
+
   seqInsert(k: number, i: number, v: number, kind: ScalarKind): void {
     this.spend(k);
     const d = seqInsert(this.s, this.cur[k]!, i, v, kind);

@@ -597,8 +597,12 @@ class ByteCodegen {
           const { k, layout } = this.selfCollection(t.target, scope, s.span);
           this.noCall(t.index);
           this.noCall(s.value);
+          const index = this.expr(t.index, scope);
+          const value = numberOf(layout, this.expr(s.value, scope));
           out.push(
-            `x.seqSet(${k}, ${this.expr(t.index, scope)}, ${numberOf(layout, this.expr(s.value, scope))}, ${layout.kind});`,
+            layout.oneByte
+              ? `x.seqSetByte(${k}, ${index}, ${value});`
+              : `x.seqSet(${k}, ${index}, ${value}, ${layout.kind});`,
           );
           return;
         }
