@@ -336,8 +336,7 @@ class ByteCodegen {
           buf: "b",
           invariant: true,
         };
-        const body = this.expr(inv.expr, scope);
-        this.out.push(`function ${name}(b) { I.parse(b); return ${body}; }`);
+        this.out.push(`function ${name}(b) { I.parse(b); ${this.invariantBody(inv.expr, scope)} }`);
         return name;
       } catch (e) {
         if (e instanceof Unsupported) return null;
@@ -882,6 +881,34 @@ class ByteCodegen {
     throw new Unsupported(`an expression of kind ${e.kind}`, e.span);
   }
 
+  /**
+   * An invariant's statements: a quantifier over machines at its top as
+   * loops (the usual `forall p: P, q: Q :: ...`), its body inlined into them,
+   * where `I.every` with a closure per binder allocated the inner closures
+   * per evaluation and called each body through one call site for all
+   * invariants; in the same order, stopping where `every` and `some` stop.
+   */
+  private invariantBody(e: IrExpr, scope: Scope): string {
+    if (e.kind !== "quant") return `return ${this.expr(e, scope)};`;
+    const machines = e.binders.map((b) =>
+      b.machine === null || b.collection !== null
+        ? undefined
+        : this.ir.machines.find((x) => x.name === b.machine),
+    );
+    if (machines.some((m) => m === undefined)) return `return ${this.expr(e, scope)};`;
+    const body = this.expr(e.body, {
+      ...scope,
+      locals: new Set([...scope.locals, ...e.binders.map((b) => b.name)]),
+    });
+    const forall = e.quantifier === "forall";
+    let code = forall ? `if (!(${body})) return false;` : `if (${body}) return true;`;
+    for (let i = e.binders.length - 1; i >= 0; i--) {
+      const id = `l_${e.binders[i]!.name}`;
+      code = `for (let ${id} = 0; ${id} < I.n; ${id}++) { if (I.isType(b, ${id}, ${machines[i]!.index})) { ${code} } }`;
+    }
+    return `${code} return ${forall};`;
+  }
+
   /** `choose(c)`: an element of the collection's value (the object runtime's chooseIn). */
   private chooseFrom(c: IrExpr, scope: Scope): string {
     return `x.chooseOf(${this.collectionValue(c, scope)})`;
@@ -1018,7 +1045,8 @@ function typeText(t: Type): string {
  */
 class InvariantBytes {
   private mo = new Int32Array(16);
-  private n = 0;
+  /** Machines in the state parsed (a compiled quantifier's loops run to it). */
+  n = 0;
 
   constructor(
     private readonly layouts: readonly VarLayout[][],
@@ -1065,6 +1093,11 @@ class InvariantBytes {
     this.work += bytes.uintAt(b, p);
     if (this.work > WORK_LIMIT) throw HAND_OVER;
     return bytes.collectionHas(b, p, v, kind);
+  }
+
+  /** Whether machine `id` (below n) is of type `type`: a compiled quantifier's loops take those. */
+  isType(b: Uint8Array, id: number, type: number): boolean {
+    return bytes.uintAt(b, this.mo[id]!) === type;
   }
 
   every(b: Uint8Array, type: number, body: (id: number) => boolean): boolean {
