@@ -30,7 +30,7 @@ import type {
   WitnessProperty,
 } from "../../model.js";
 import { fingerprintRange, fingerprintWords } from "../../fingerprint.js";
-import { choicesMade, nextChoices } from "../executor.js";
+import { type CoverageCounts, choicesMade, nextChoices, type OwnerCounts } from "../executor.js";
 import type { FlModel } from "../fl-model.js";
 import { CRASHED, type FlState, type FlStep, NO_CHOICES, UP } from "../fl-state.js";
 import { HALT_EVENT } from "../lang-codegen.js";
@@ -68,6 +68,9 @@ interface ForkedRun {
   /** ByteRun.shifts when the offsets were last as saved. */
   shifts: number;
 }
+
+/** Machine ids below this have their channels' shared steps in an array (ByteModel.channelSteps). */
+const CHANNEL_STEPS = 64;
 
 /** `q` of a run that is a timer's, not a delivery's (ByteModel.deliver). */
 const TIMER = -1;
@@ -351,13 +354,13 @@ export class ByteModel implements Model<ByteState, FlStep> {
     // Monitors: each its state, then its variables.
     const monitors = this.x.monitors;
     const mon = this.mon;
+    // Coverage is counted in the FlModel's counters while it is on.
+    if (this.fl.coverageCounts !== this.countsFrom) this.readCounters();
     for (let i = 0; i < monitors.length; i++) {
       mon[i] = p;
       const layout = monitors[i]!.layout;
       p = uintEnd(b, p);
       for (let k = 0; k < layout.length; k++) p = varEnd(b, p, layout[k]!);
-      // Coverage is counted in the FlModel's counters while it is on.
-      monitors[i]!.counters = this.fl.coverageCounts?.get(monitors[i]!.table);
     }
     const channels = p;
     const count = uintAt(b, channels);
@@ -424,6 +427,22 @@ export class ByteModel implements Model<ByteState, FlStep> {
       if (this.faultsObserved) this.fl.faultSuccessors(this.objects(state), this.bytesEmit(emit));
       else this.faultSteps(state, n, channels, emit);
     }
+  }
+
+  /**
+   * The FlModel's coverage counters (FlModel.coverageCounts) by machine type,
+   * read from the map once it changes rather than per delivery (a Map lookup
+   * was a tenth of a delivery's own time on the message-passing 2PC); the
+   * monitors' are set on them (ByteRun counts their runs there).
+   */
+  private countsFrom: CoverageCounts | null | undefined = undefined;
+  private typeCounts: (OwnerCounts | undefined)[] = [];
+
+  private readCounters(): void {
+    const counts = this.fl.coverageCounts;
+    this.countsFrom = counts;
+    this.typeCounts = this.fl.machines.map((t) => counts?.get(t));
+    for (const m of this.x.monitors) m.counters = counts?.get(m.table);
   }
 
   /** Delivers message `i` of channel `q` (from, to), at `m`, to machine `to` in state `stateIndex` of its type: on the bytes, or handed over. */
@@ -756,7 +775,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
       action === undefined
         ? undefined
         : (timer ? program.timeoutResumes : program.resumes)[type]![stateIndex]![slot];
-    const counts = this.fl.coverageCounts?.get(this.fl.machines[type]!);
+    const counts = this.typeCounts[type];
     // Coverage: a timer's slot follows the events' (handler-coverage.ts).
     const counter =
       counts === undefined ? -1 : stateIndex * counts.width + (timer ? program.payloads.length : 0) + slot;
@@ -764,10 +783,12 @@ export class ByteModel implements Model<ByteState, FlStep> {
     // different types in different states): the type is in its key.
     const steps = timer
       ? this.sharedSteps(-1 - ((to * program.layouts.length + type) * 32 + slot))
-      : this.sharedSteps(
-          // A channel's first message: a small integer key (no heap number, which a Map hashes slower).
-          this.takeIndex === 0 ? from * 0x10000 + to : from * 0x10000 + to + this.takeIndex * 0x100000000,
-        );
+      : this.takeIndex === 0 && from < CHANNEL_STEPS && to < CHANNEL_STEPS
+        ? (this.channelSteps[from * CHANNEL_STEPS + to] ??= [])
+        : this.sharedSteps(
+            // A channel's first message: a small integer key (no heap number, which a Map hashes slower).
+            this.takeIndex === 0 ? from * 0x10000 + to : from * 0x10000 + to + this.takeIndex * 0x100000000,
+          );
     // The coverage this delivery's runs count (ByteRun.countedIn, countedAt): counted again for each resumed value, taken back on a hand-over.
     x.nCounted = 0;
     let prefixCounted = 0;
@@ -872,6 +893,8 @@ export class ByteModel implements Model<ByteState, FlStep> {
   }
 
   private readonly steps = new Map<number, FlStep[]>();
+  /** sharedSteps of the first message of channel (from, to), both below CHANNEL_STEPS, at from * CHANNEL_STEPS + to: an array read, not a Map lookup, per delivery. */
+  private readonly channelSteps: (FlStep[] | undefined)[] = new Array(CHANNEL_STEPS * CHANNEL_STEPS);
 
   /** The scratch as the delivery starts: the state's bytes, the offsets, the message taken off. */
   private startRun(
