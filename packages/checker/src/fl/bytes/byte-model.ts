@@ -335,6 +335,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
 
   successors(state: ByteState, emit: Emit<ByteState, FlStep>): void {
     const b = state.buf;
+    this.expansions++;
     const layouts = this.program.layouts;
     // Machines: their count, then each (type, state * 3 + status, timers, variables); then the monitors; then the channels.
     const n = uintAt(b, 0);
@@ -896,6 +897,16 @@ export class ByteModel implements Model<ByteState, FlStep> {
   /** sharedSteps of the first message of channel (from, to), both below CHANNEL_STEPS, at from * CHANNEL_STEPS + to: an array read, not a Map lookup, per delivery. */
   private readonly channelSteps: (FlStep[] | undefined)[] = new Array(CHANNEL_STEPS * CHANNEL_STEPS);
 
+  /**
+   * Which expansion (successors' count) and ByteRun.shifts the run's
+   * offsets of machines and monitors were last set for, and whose
+   * variables' (a machine id): startRun sets them again only when needed.
+   */
+  private expansions = 0;
+  private offsetsFor = -1;
+  private offsetsShifts = 0;
+  private varsOf = -1;
+
   /** The scratch as the delivery starts: the state's bytes, the offsets, the message taken off. */
   private startRun(
     state: ByteState,
@@ -911,19 +922,29 @@ export class ByteModel implements Model<ByteState, FlStep> {
     const layout = this.program.layouts[type]!;
     s.load(state.buf, 0, state.len);
     const b = s.buf;
-    if (x.mo.length < n) x.mo = new Int32Array(this.mo.length);
-    const mo = x.mo;
-    for (let id = 0; id < n; id++) mo[id] = this.mo[id]!;
-    x.nMachines = n;
-    const mon = x.mon;
-    for (let i = 0; i < x.nMonitors; i++) mon[i] = this.mon[i]!;
-    const vo = x.vo;
-    let p = varsStart(b, this.mo[to]!, this.program.timed[type]!, this.program.kept[type]!);
-    for (let k = 0; k < layout.length; k++) {
-      vo[k] = p;
-      p = varEnd(b, p, layout[k]!);
+    // The offsets, unless the last run of this expansion left them as they are: nothing moved
+    // since they were set (ByteRun.shifts counts every move); the variables' if it ran the same machine.
+    const unmoved = this.offsetsFor === this.expansions && x.shifts === this.offsetsShifts;
+    if (!unmoved) {
+      if (x.mo.length < n) x.mo = new Int32Array(this.mo.length);
+      const mo = x.mo;
+      for (let id = 0; id < n; id++) mo[id] = this.mo[id]!;
+      const mon = x.mon;
+      for (let i = 0; i < x.nMonitors; i++) mon[i] = this.mon[i]!;
+      this.offsetsFor = this.expansions;
+      this.offsetsShifts = x.shifts;
     }
-    vo[layout.length] = channels;
+    x.nMachines = n;
+    if (!unmoved || this.varsOf !== to) {
+      const vo = x.vo;
+      let p = varsStart(b, this.mo[to]!, this.program.timed[type]!, this.program.kept[type]!);
+      for (let k = 0; k < layout.length; k++) {
+        vo[k] = p;
+        p = varEnd(b, p, layout[k]!);
+      }
+      vo[layout.length] = channels;
+      this.varsOf = to;
+    }
     x.nVars = layout.length;
     if (q === TIMER) {
       // A timer fires once: it is disarmed as its handler starts (executor.ts timerHandler).
