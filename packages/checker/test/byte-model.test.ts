@@ -169,6 +169,15 @@ describe("the byte back end", () => {
     expect(bytes.counts.forked).toBeGreaterThan(0);
   });
 
+  it("counts coverage search after search, a search without it between (the counters are read again)", () => {
+    const reference = wholeCoverage(models(loadFixture("bytes.fl"), "Watched", { rounds: 2 }).fl);
+    const { bytes } = models(loadFixture("bytes.fl"), "Watched", { rounds: 2 });
+    checkExhaustive(bytes as unknown as FlModel, { stopOnFirst: false, maxFailures: 1_000_000 });
+    expect(wholeCoverage(bytes)).toEqual(reference);
+    checkExhaustive(bytes as unknown as FlModel, { stopOnFirst: false, maxFailures: 1_000_000 });
+    expect(wholeCoverage(bytes)).toEqual(reference);
+  });
+
   it("counts a monitor's coverage, its observations before a fork once per value", () => {
     const { fl, bytes } = models(loadFixture("bytes.fl"), "Watched", { rounds: 2 });
     const a = wholeCoverage(fl);
@@ -690,4 +699,89 @@ test T [main = M]: assert W;`);
     );
     expect(gap("interleave.fl")).toBeNull();
   });
+});
+
+describe("the byte back end where varints take two bytes", () => {
+  // A machine state past 42 (state * 3 + status), a monitor state past 42, nine timers (an armed mask
+  // past 127 that shrinks as they fire), an enum of 130 members (its sequence's elements take two
+  // bytes: seqSet, not seqSetByte) next to one of bools: offsets move on almost every step, which
+  // startRun's kept offsets (ByteRun.shifts) and a fork's restored ones must follow. (From a review.)
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const timers = range(9).map((i) => `T${i}`);
+  const workerStates = range(46)
+    .map(
+      (i) => `  ${i === 0 ? "start " : ""}state S${i} {
+    ${i === 0 ? "entry (m: Main) { c = m; flags += (0, false); flags += (0, true); bigs += (0, B0); bigs += (0, B129); }" : ""}
+    on Ping do (v) {
+      send c, Ping, v + 1;
+      n = n + v * 40;
+      flags[v % 2] = !flags[v % 2];
+      if (v % 3 == 0) { bigs[1] = B127; } else { bigs[v % 2] = B128; }
+      if ($) { s += (v * 100); }
+      if (v == 3 && n > 200) { n = n + 5000; flags[v] = true; }
+      if (v == 4 && sizeof(s) > 0) { n = n - 9000; bigs[v] = B5; }
+      if (v > 2 && v < 9) { var e: int; e = choose(3); n = n + e * 70; flags[e % 2] = e == 1; if (e == 2) { goto S${Math.min(45, i + 2)}; } }
+      ${i < 45 ? `if (v % 2 == 1) { goto S${Math.min(45, i + 21)}; } else { goto S${i + 1}; }` : ""}
+    }
+  }`,
+    )
+    .join("\n");
+  const monitorStates = range(131)
+    .map(
+      (i) => `  ${i === 0 ? "start " : ""}state M${i} {
+    on Ping do (v) { cnt = cnt + v; ${i < 130 ? `if (v % 2 == 0) { goto M${Math.min(130, i + 64)}; } else { goto M${i + 1}; }` : ""} }
+  }`,
+    )
+    .join("\n");
+  const text = `enum Big { ${range(130)
+    .map((i) => `B${i}`)
+    .join(", ")} }
+event Ping: int;
+event Go;
+machine W {
+  var c: Main;
+  var n: int;
+  var flags: seq[bool];
+  var bigs: seq[Big];
+  var s: set[int];
+${workerStates}
+}
+machine Main {
+  var ws: seq[W];
+  var k: int;
+  var armed: int;
+  start state A {
+    entry {
+      ws += (0, new W(this)); ws += (1, new W(this)); ws += (2, new W(this));
+      send ws[0], Ping, 1; send ws[1], Ping, 2; send ws[2], Ping, 3;
+      send this, Go;
+      ${timers.map((t) => `start timer ${t};`).join(" ")}
+    }
+    on Ping do (v) { k = k + v * 30 + choose(2) * 64; if (k < 400) { send ws[v % 3], Ping, v; } }
+    on Go do { k = k - 100; armed = armed + 1; if (armed < 3) { start timer T8; send this, Go; } }
+    ${timers.map((t, i) => `on timeout ${t} do { k = k + ${i * 50}; if (k % 3 == 0) { start timer T${(i + 7) % 9}; } }`).join("\n    ")}
+  }
+}
+spec Mon observes Ping {
+  var cnt: int;
+${monitorStates}
+}
+invariant Pairs: forall a: W, b: W :: a == b || a.n != b.n || a.n == 0;
+invariant Ex: exists a: W, m: Main :: a.n > m.k;
+invariant Nested: forall a: W :: exists b: W :: b.n >= a.n;
+test Plain [main = Main]: assert Pairs, Ex, Nested;
+test Monitored [main = Main]: assert Pairs, Ex, Nested, Mon;
+test Faulty [main = Main]: assert Pairs with faults { crash W at most 1 then restart; drop Ping at most 1; duplicate Ping at most 1; reorder; };
+`;
+  it.each(["Plain", "Monitored", "Faulty"])(
+    "gives the object runtime's successors, state by state (%s)",
+    (test) => {
+      const { fl, bytes } = models(compileText("wide.fl", text), test);
+      const r = compareEverywhere(fl, bytes, 4_000);
+      expect(r.states).toBe(4_000);
+      expect(bytes.counts.onBytes).toBeGreaterThan(10_000);
+      expect(bytes.counts.forked).toBeGreaterThan(1_000);
+      expect(bytes.counts.handedOver).toBeGreaterThan(0);
+    },
+  );
 });
