@@ -15,6 +15,7 @@ import type { Model } from "../src/model.js";
 import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import { TwoPhaseModel } from "../test/models/two-phase-model.js";
 import { TwoPhaseTlaBytes } from "./two-phase-tla-bytes.js";
+import { TwoPhaseTlaFixed } from "./two-phase-tla-fixed.js";
 
 function argument(name: string, fallback: number): number {
   const at = process.argv.indexOf(name);
@@ -41,6 +42,7 @@ const kinds: [string, () => Model<unknown, never>][] = [
     "canonical bytes, written by hand",
     () => new TwoPhaseTlaBytes(build() as never) as unknown as Model<unknown, never>,
   ],
+  ["fixed layout, written by hand", () => new TwoPhaseTlaFixed(rms) as unknown as Model<unknown, never>],
   ["hand-packed bytes", () => new TwoPhaseModel(rms) as unknown as Model<unknown, never>],
 ];
 console.log(`TwoPhase, ${rms} RMs, ${reps} interleaved rounds; load ${loadavg()[0]!.toFixed(2)}`);

@@ -1,11 +1,16 @@
 // The hand-written byte TwoPhase (bench/two-phase-tla-bytes.ts, ADR 0015's
 // measurement of code on the canonical encoding) gives, in every reachable
 // state, the FlModel's successors: the same steps in the same order, each
-// with the bytes FlModel.encode writes for the object runtime's state.
+// with the bytes FlModel.encode writes for the object runtime's state. So does
+// the fixed-width one (bench/two-phase-tla-fixed.ts), read through the TLA+
+// variables both encode.
 import { readFileSync } from "node:fs";
 import { compileSource } from "@faultline/lang";
 import { describe, expect, it } from "vitest";
 import { TwoPhaseTlaBytes } from "../bench/two-phase-tla-bytes.js";
+import { TwoPhaseTlaFixed } from "../bench/two-phase-tla-fixed.js";
+import type { ByteState } from "../src/fl/bytes/byte-model.js";
+import type { FlState } from "../src/fl/fl-state.js";
 import { buildModel } from "../src/fl/fl-model.js";
 import { checkExhaustive } from "../src/search/bfs-explorer.js";
 
@@ -61,4 +66,75 @@ describe("TwoPhase on the canonical encoding", () => {
     expect(r.kind).toBe("pass");
     expect(r.stats?.distinctStates).toBe(8_832);
   });
+
+  it.each([3, 4])(
+    "the fixed-width layout's successors are the object runtime's, variable by variable (%i RMs)",
+    (rms) => {
+      const { fl } = models(rms);
+      const fixed = new TwoPhaseTlaFixed(rms);
+      // The TLA+ variables and the pending Steps, from either encoding.
+      const ofObjects = (s: FlState): string => {
+        const [rmState, tmState, tmPrepared, preparedMsgs, commit, abort] = s.machines[0]!.vars as [
+          number[],
+          number,
+          number[],
+          number[],
+          boolean,
+          boolean,
+        ];
+        const pending = s.channels.reduce((n, c) => n + c.msgs.length, 0);
+        return JSON.stringify([rmState, tmState, [...tmPrepared], [...preparedMsgs], commit, abort, pending]);
+      };
+      const members = (mask: number) =>
+        Array.from({ length: rms }, (_, r) => r).filter((r) => (mask >> r) & 1);
+      const ofFixed = (s: ByteState): string => {
+        const b = s.buf;
+        const mask = (at: number) => b[at]! | (b[at + 1]! << 8);
+        return JSON.stringify([
+          [...b.subarray(0, rms)],
+          b[rms],
+          members(mask(rms + 1)),
+          members(mask(rms + 3)),
+          b[rms + 5] !== 0,
+          b[rms + 6] !== 0,
+          b[rms + 7],
+        ]);
+      };
+      let queue: [Uint8Array, FlState][] = [];
+      fixed.initial((_s, o) => {
+        if (o.kind !== "state") return;
+        fl.initial((_t, p) => {
+          if (p.kind === "state") queue.push([fixed.encode(o.state).slice(), p.state]);
+        });
+      });
+      const seen = new Set<string>();
+      let invariantChecked = 0;
+      while (queue.length > 0) {
+        const next: [Uint8Array, FlState][] = [];
+        for (const [b, objects] of queue) {
+          const view = fixed.decode(b);
+          expect(ofFixed(view)).toBe(ofObjects(objects));
+          if (seen.has(ofFixed(view))) continue;
+          seen.add(ofFixed(view));
+          expect(fixed.invariants[0]!.holds(view)).toBe(fl.invariants[0]!.holds(objects));
+          invariantChecked++;
+          const got: [string, Uint8Array][] = [];
+          fixed.successors(view, (step, o) => {
+            if (o.kind === "state") got.push([JSON.stringify(step), fixed.encode(o.state).slice()]);
+          });
+          const want: [string, FlState][] = [];
+          fl.successors(objects, (step, o) => {
+            if (o.kind === "state") want.push([JSON.stringify(step), o.state]);
+          });
+          expect(got.map(([step, after]) => [step, ofFixed(fixed.decode(after))])).toEqual(
+            want.map(([step, after]) => [step, ofObjects(after)]),
+          );
+          for (let i = 0; i < got.length; i++) next.push([got[i]![1], want[i]![1]]);
+        }
+        queue = next;
+      }
+      expect(seen.size).toBe(rms === 3 ? 288 : 1_568);
+      expect(invariantChecked).toBe(seen.size);
+    },
+  );
 });
