@@ -42,6 +42,10 @@ const kinds: [string, () => Model<unknown, never>][] = [
     "canonical bytes, written by hand",
     () => new TwoPhaseTlaBytes(build() as never) as unknown as Model<unknown, never>,
   ],
+  [
+    "fixed layout, generated shape",
+    () => new TwoPhaseTlaFixed(rms, true) as unknown as Model<unknown, never>,
+  ],
   ["fixed layout, written by hand", () => new TwoPhaseTlaFixed(rms) as unknown as Model<unknown, never>],
   ["hand-packed bytes", () => new TwoPhaseModel(rms) as unknown as Model<unknown, never>],
 ];

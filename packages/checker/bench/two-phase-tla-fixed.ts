@@ -13,6 +13,10 @@
 // sends Step, counts the handler's coverage, takes the value's shared step and
 // emits the scratch, which the explorer fingerprints and copies when new.
 //
+// With `generic` (FixedRun, actGeneric) the model's act runs as generated code
+// would run it on such a layout: offsets read from an array, small accessor
+// methods, a work meter ticked per iteration.
+//
 // A measurement, not a back end: its states are not FlModel's encoding (no
 // traces, replay or presentation; a failure would not print), and its
 // reachable states must be TLC's (1,745,408 at 8 RMs; two-phase-bytes-bench.ts
@@ -47,7 +51,18 @@ export class TwoPhaseTlaFixed implements Model<ByteState, FlStep> {
   private readonly channel: number;
   private readonly size: number;
 
-  constructor(private readonly rms: number) {
+  /**
+   * With `generic`, act runs as generated code would on such a layout:
+   * through a run object (FixedRun) that keeps the variables' offsets in an
+   * array, reads and writes them with small methods and ticks a work meter
+   * per loop iteration, instead of inline reads at constant offsets.
+   */
+  private readonly run: FixedRun | null;
+
+  constructor(
+    readonly rms: number,
+    generic = false,
+  ) {
     if (rms > 16) throw new Error("at most 16 RMs (16-bit masks)");
     this.tm = rms;
     this.tmPrepared = rms + 1;
@@ -56,6 +71,9 @@ export class TwoPhaseTlaFixed implements Model<ByteState, FlStep> {
     this.abort = rms + 6;
     this.channel = rms + 7;
     this.size = rms + 8;
+    this.run = generic
+      ? new FixedRun(this.s, [0, this.tm, this.tmPrepared, this.preparedMsgs, this.commit, this.abort])
+      : null;
     this.invariants = [
       {
         name: "Consistent",
@@ -92,7 +110,8 @@ export class TwoPhaseTlaFixed implements Model<ByteState, FlStep> {
     s.load(view.buf, 0, view.len);
     // The delivery takes the Step message off.
     s.buf[this.channel]!--;
-    const enabled = this.act(-1);
+    const run = this.run;
+    const enabled = run === null ? this.act(-1) : actGeneric(run, this.rms, -1);
     if (!(enabled > 0)) {
       this.handled[0]!++;
       emit(this.stepOf(-1), this.outcome);
@@ -101,7 +120,8 @@ export class TwoPhaseTlaFixed implements Model<ByteState, FlStep> {
     s.save();
     for (let v = 0; v < enabled; v++) {
       if (v > 0) s.restore();
-      this.act(v);
+      if (run === null) this.act(v);
+      else actGeneric(run, this.rms, v);
       s.buf[this.channel]!++;
       this.handled[0]!++;
       emit(this.stepOf(v), this.outcome);
@@ -210,4 +230,136 @@ export class TwoPhaseTlaFixed implements Model<ByteState, FlStep> {
   viewState(state: ByteState) {
     return { bytes: [...state.buf.subarray(0, state.len)] };
   }
+}
+
+/** Variables of FixedRun, in the .fl machine's order. */
+const RM_STATE = 0;
+const TM_STATE = 1;
+const TM_PREPARED = 2;
+const PREPARED_MSGS = 3;
+const COMMIT_MSG = 4;
+const ABORT_MSG = 5;
+
+/** What generated code on a fixed-width layout would run through: offsets by variable, small accessors, a work meter. */
+class FixedRun {
+  private work = 0;
+
+  constructor(
+    private readonly s: ScratchState,
+    private readonly vo: readonly number[],
+  ) {}
+
+  begin(): void {
+    this.work = 0;
+  }
+
+  tick(): void {
+    if (++this.work > 200_000) throw new Error("past the work limit");
+  }
+
+  byteAt(k: number): number {
+    return this.s.buf[this.vo[k]!]!;
+  }
+
+  setByte(k: number, v: number): void {
+    this.s.buf[this.vo[k]!] = v;
+  }
+
+  seqByte(k: number, i: number): number {
+    return this.s.buf[this.vo[k]! + i]!;
+  }
+
+  setSeqByte(k: number, i: number, v: number): void {
+    this.s.buf[this.vo[k]! + i] = v;
+  }
+
+  private mask(k: number): number {
+    const b = this.s.buf;
+    const at = this.vo[k]!;
+    return b[at]! | (b[at + 1]! << 8);
+  }
+
+  hasBit(k: number, v: number): boolean {
+    return v >= 0 && v < 16 && (this.mask(k) & (1 << v)) !== 0;
+  }
+
+  addBit(k: number, v: number): void {
+    const m = this.mask(k) | (1 << v);
+    const at = this.vo[k]!;
+    this.s.buf[at] = m & 0xff;
+    this.s.buf[at + 1] = m >>> 8;
+  }
+
+  bits(k: number): number {
+    let m = this.mask(k);
+    let n = 0;
+    while (m !== 0) {
+      m &= m - 1;
+      n++;
+    }
+    return n;
+  }
+}
+
+/** `fun act(pick: int): int` as generated code would run it on the fixed layout. */
+function actGeneric(x: FixedRun, rms: number, pick: number): number {
+  x.begin();
+  x.tick();
+  let k = 0;
+  let r = 0;
+  while (r < rms) {
+    x.tick();
+    if (x.byteAt(TM_STATE) === INIT && x.hasBit(PREPARED_MSGS, r)) {
+      if (k === pick) {
+        x.addBit(TM_PREPARED, r);
+        return -1;
+      }
+      k = (k + 1) | 0;
+    }
+    if (x.seqByte(RM_STATE, r) === WORKING) {
+      if (k === pick) {
+        x.setSeqByte(RM_STATE, r, PREPARED);
+        x.addBit(PREPARED_MSGS, r);
+        return -1;
+      }
+      k = (k + 1) | 0;
+      if (k === pick) {
+        x.setSeqByte(RM_STATE, r, ABORTED);
+        return -1;
+      }
+      k = (k + 1) | 0;
+    }
+    if (x.byteAt(COMMIT_MSG) !== 0) {
+      if (k === pick) {
+        x.setSeqByte(RM_STATE, r, COMMITTED);
+        return -1;
+      }
+      k = (k + 1) | 0;
+    }
+    if (x.byteAt(ABORT_MSG) !== 0) {
+      if (k === pick) {
+        x.setSeqByte(RM_STATE, r, ABORTED);
+        return -1;
+      }
+      k = (k + 1) | 0;
+    }
+    r = (r + 1) | 0;
+  }
+  if (x.byteAt(TM_STATE) === INIT && x.bits(TM_PREPARED) === rms) {
+    if (k === pick) {
+      x.setByte(TM_STATE, DONE);
+      x.setByte(COMMIT_MSG, 1);
+      return -1;
+    }
+    k = (k + 1) | 0;
+  }
+  if (x.byteAt(TM_STATE) === INIT) {
+    if (k === pick) {
+      x.setByte(TM_STATE, DONE);
+      x.setByte(ABORT_MSG, 1);
+      return -1;
+    }
+    k = (k + 1) | 0;
+  }
+  return k;
 }

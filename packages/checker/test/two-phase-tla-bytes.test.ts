@@ -67,11 +67,15 @@ describe("TwoPhase on the canonical encoding", () => {
     expect(r.stats?.distinctStates).toBe(8_832);
   });
 
-  it.each([3, 4])(
-    "the fixed-width layout's successors are the object runtime's, variable by variable (%i RMs)",
-    (rms) => {
+  it.each([
+    [3, false],
+    [4, false],
+    [4, true],
+  ])(
+    "the fixed-width layout's successors are the object runtime's, variable by variable (%i RMs, generated shape: %s)",
+    (rms, generic) => {
       const { fl } = models(rms);
-      const fixed = new TwoPhaseTlaFixed(rms);
+      const fixed = new TwoPhaseTlaFixed(rms, generic);
       // The TLA+ variables and the pending Steps, from either encoding.
       const ofObjects = (s: FlState): string => {
         const [rmState, tmState, tmPrepared, preparedMsgs, commit, abort] = s.machines[0]!.vars as [
