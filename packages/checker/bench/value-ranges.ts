@@ -9,7 +9,7 @@
 import { execSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { compileSource, type IrProgram } from "@faultline/lang";
-import type { Type } from "@faultline/lang";
+import { type Type, typeToString } from "@faultline/lang";
 import { buildModel } from "../src/fl/fl-model.js";
 import type { FlState } from "../src/fl/fl-state.js";
 
@@ -65,25 +65,6 @@ function fold(t: Type, v: Value, seen: Seen): void {
   }
 }
 
-function typeText(t: Type): string {
-  switch (t.kind) {
-    case "seq":
-    case "set":
-      return `${t.kind}[${typeText(t.elem)}]`;
-    case "map":
-      return `map[${typeText(t.key)}, ${typeText(t.value)}]`;
-    case "tuple":
-      return `(${t.elems.map(typeText).join(", ")})`;
-    case "namedTuple":
-      return `(${t.fields.map((f) => `${f.name}: ${typeText(f.type)}`).join(", ")})`;
-    case "enum":
-    case "machine":
-      return t.name ?? "machine";
-    default:
-      return t.kind;
-  }
-}
-
 /** Whether a type holds an int or a collection somewhere (what a fixed-width layout cannot size from the type). */
 function unbounded(t: Type): boolean {
   switch (t.kind) {
@@ -120,7 +101,7 @@ function ranges(ir: IrProgram, test: string): { states: number; rows: string[] }
         const type = ir.machines[m.type]!;
         type.vars.forEach((v, k) => {
           if (!unbounded(v.type)) return;
-          const name = `${type.name}.${v.name}: ${typeText(v.type)}`;
+          const name = `${type.name}.${v.name}: ${typeToString(v.type)}`;
           let entry = seen.get(name);
           if (entry === undefined) {
             entry = { intMin: Infinity, intMax: -Infinity, maxSize: 0 };
