@@ -61,6 +61,8 @@ function compareEverywhere(
   bytes: ByteModel,
   limit = Number.POSITIVE_INFINITY,
   from: Uint8Array[] | null = null,
+  /** Sees each state compared, decoded. */
+  visit: (s: FlState) => void = () => {},
 ): {
   states: number;
   successors: number;
@@ -87,6 +89,7 @@ function compareEverywhere(
       if (seen.has(hex(b)) || seen.size >= limit) continue;
       seen.add(hex(b));
       const objects = fl.decode(b);
+      visit(objects);
       const view: ByteState = bytes.decode(b);
       const holds = bytes.invariants.map((inv) => inv.holds(view));
       expect(holds).toEqual(fl.invariants.map((inv) => inv.holds(objects)));
@@ -388,7 +391,7 @@ describe("the byte back end", () => {
       CrashForGood: 30,
       Partitions: 436,
       Everything: 3_350,
-      Observed: expect.any(Number),
+      Observed: 210,
       Shuffled: 5_306,
     });
     // Named faults (two drops may take a Msg) and not; restarts are the object runtime's, and compared too;
@@ -721,7 +724,7 @@ describe("the byte back end where varints take two bytes", () => {
       if (v == 3 && n > 200) { n = n + 5000; flags[v] = true; }
       if (v == 4 && sizeof(s) > 0) { n = n - 9000; bigs[v] = B5; }
       if (v > 2 && v < 9) { var e: int; e = choose(3); n = n + e * 70; flags[e % 2] = e == 1; if (e == 2) { goto S${Math.min(45, i + 2)}; } }
-      ${i < 45 ? `if (v % 2 == 1) { goto S${Math.min(45, i + 21)}; } else { goto S${i + 1}; }` : ""}
+      ${i < 45 ? `if (v % 2 == 1) { goto S${Math.min(45, i + 44)}; } else { goto S${i + 1}; }` : ""}
     }
   }`,
     )
@@ -777,8 +780,23 @@ test Faulty [main = Main]: assert Pairs with faults { crash W at most 1 then res
     "gives the object runtime's successors, state by state (%s)",
     (test) => {
       const { fl, bytes } = models(compileText("wide.fl", text), test);
-      const r = compareEverywhere(fl, bytes, 4_000);
+      // The widest varints the states compared hold: a worker's state * 3 + status, Main's armed
+      // timers, the monitor's state (each two bytes past 127).
+      let workerState = 0;
+      let armed = 0;
+      let monitorState = 0;
+      const r = compareEverywhere(fl, bytes, 4_000, null, (s) => {
+        for (const m of s.machines) {
+          if (fl.ir.machines[m.type]!.name === "W")
+            workerState = Math.max(workerState, m.state * 3 + m.status);
+          else armed = Math.max(armed, m.timers);
+        }
+        for (const m of s.monitors) monitorState = Math.max(monitorState, m.state);
+      });
       expect(r.states).toBe(4_000);
+      expect(workerState).toBeGreaterThan(127);
+      expect(armed).toBeGreaterThan(127);
+      if (test === "Monitored") expect(monitorState).toBeGreaterThan(127);
       expect(bytes.counts.onBytes).toBeGreaterThan(10_000);
       expect(bytes.counts.forked).toBeGreaterThan(1_000);
       expect(bytes.counts.handedOver).toBeGreaterThan(0);
