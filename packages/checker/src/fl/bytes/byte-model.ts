@@ -69,7 +69,7 @@ interface ForkedRun {
   shifts: number;
 }
 
-/** Machine ids below this have their channels' shared steps in an array (ByteModel.channelSteps). */
+/** Machine ids below this have their channels' shared steps in an array (ByteModel.deliverySteps). */
 const CHANNEL_STEPS = 64;
 
 /** `q` of a run that is a timer's, not a delivery's (ByteModel.deliver). */
@@ -784,12 +784,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     // different types in different states): the type is in its key.
     const steps = timer
       ? this.sharedSteps(-1 - ((to * program.layouts.length + type) * 32 + slot))
-      : this.takeIndex === 0 && from < CHANNEL_STEPS && to < CHANNEL_STEPS
-        ? (this.channelSteps[from * CHANNEL_STEPS + to] ??= [])
-        : this.sharedSteps(
-            // A channel's first message: a small integer key (no heap number, which a Map hashes slower).
-            this.takeIndex === 0 ? from * 0x10000 + to : from * 0x10000 + to + this.takeIndex * 0x100000000,
-          );
+      : this.deliverySteps(from, to);
     // The coverage this delivery's runs count (ByteRun.countedIn, countedAt): counted again for each resumed value, taken back on a hand-over.
     x.nCounted = 0;
     let prefixCounted = 0;
@@ -883,7 +878,20 @@ export class ByteModel implements Model<ByteState, FlStep> {
     return { t: "timer", m: to, timer: this.fl.machines[this.types[to]!]!.timers[slot]!, c };
   }
 
-  /** The shared steps of a channel (from * 65536 + to) or a machine's timer (negative keys): at v the step that chose v, at STEP_CACHE the one that chose nothing. */
+  /**
+   * The shared steps of the delivery of message takeIndex of channel (from,
+   * to): for a channel's first message between machines below CHANNEL_STEPS
+   * (nearly every delivery), an array read instead of a Map lookup.
+   */
+  private deliverySteps(from: number, to: number): FlStep[] {
+    const i = this.takeIndex;
+    if (i === 0 && from < CHANNEL_STEPS && to < CHANNEL_STEPS)
+      return (this.channelSteps[from * CHANNEL_STEPS + to] ??= []);
+    // A small integer key where it can be (no heap number, which a Map hashes slower).
+    return this.sharedSteps(i === 0 ? from * 0x10000 + to : from * 0x10000 + to + i * 0x100000000);
+  }
+
+  /** The shared steps of a channel (deliverySteps' keys) or a machine's timer (negative keys): at v the step that chose v, at STEP_CACHE the one that chose nothing. */
   private sharedSteps(key: number): FlStep[] {
     let steps = this.steps.get(key);
     if (steps === undefined) {
@@ -894,7 +902,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
   }
 
   private readonly steps = new Map<number, FlStep[]>();
-  /** sharedSteps of the first message of channel (from, to), both below CHANNEL_STEPS, at from * CHANNEL_STEPS + to: an array read, not a Map lookup, per delivery. */
+  /** deliverySteps of the first message of channel (from, to), both below CHANNEL_STEPS, at from * CHANNEL_STEPS + to. */
   private readonly channelSteps: (FlStep[] | undefined)[] = new Array(CHANNEL_STEPS * CHANNEL_STEPS);
 
   /**

@@ -25,6 +25,7 @@ import {
   findForkSite,
   type ForkSite,
   type IrAction,
+  type IrBinder,
   type IrExpr,
   type IrFun,
   type IrMachine,
@@ -101,13 +102,19 @@ class Unsupported extends Error {
   }
 }
 
-/** The layouts of a value of type `t` as consecutive fields (a tuple's, flattened; else one), or null when the bytes do not store one. */
-function payloadFields(ir: IrProgram, t: Type): VarLayout[] | null {
+/**
+ * The layouts of a kept constructor payload of type `t` as consecutive
+ * fields (a tuple's, flattened; else one), or null when the bytes do not
+ * store one. Unlike a message's fields (ByteCodegen.fields, scalars read
+ * into locals), a kept payload is only skipped and copied, so collections
+ * and nested tuples are fine.
+ */
+function keptFields(ir: IrProgram, t: Type): VarLayout[] | null {
   if (t.kind === "tuple" || t.kind === "namedTuple") {
     const parts = t.kind === "tuple" ? t.elems : t.fields.map((f) => f.type);
     const fields: VarLayout[] = [];
     for (const part of parts) {
-      const more = payloadFields(ir, part);
+      const more = keptFields(ir, part);
       if (more === null) return null;
       fields.push(...more);
     }
@@ -218,7 +225,7 @@ class ByteCodegen {
     this.timed = this.owners.map((m) => m.timers.length > 0);
     this.kept = this.owners.map((m) => {
       if (!keepsPayloads || m.payload === null) return [];
-      const fields = payloadFields(ir, m.payload);
+      const fields = keptFields(ir, m.payload);
       if (fields === null)
         throw new Unsupported(
           `${m.name}'s constructor payload of type ${typeText(m.payload)}, kept for restarts, which the bytes do not store`,
@@ -868,9 +875,8 @@ class ByteCodegen {
         });
         for (let i = e.binders.length - 1; i >= 0; i--) {
           const b = e.binders[i]!;
-          const m = b.machine === null ? undefined : this.ir.machines.find((x) => x.name === b.machine);
-          if (m === undefined || b.collection !== null)
-            throw new Unsupported("a quantifier over values", e.span);
+          const m = this.binderMachine(b);
+          if (m === undefined) throw new Unsupported("a quantifier over values", e.span);
           body = `I.${e.quantifier === "forall" ? "every" : "some"}(b, ${m.index}, (l_${b.name}) => ${body})`;
         }
         return body;
@@ -890,11 +896,7 @@ class ByteCodegen {
    */
   private invariantBody(e: IrExpr, scope: Scope): string {
     if (e.kind !== "quant") return `return ${this.expr(e, scope)};`;
-    const machines = e.binders.map((b) =>
-      b.machine === null || b.collection !== null
-        ? undefined
-        : this.ir.machines.find((x) => x.name === b.machine),
-    );
+    const machines = e.binders.map((b) => this.binderMachine(b));
     if (machines.some((m) => m === undefined)) return `return ${this.expr(e, scope)};`;
     const body = this.expr(e.body, {
       ...scope,
@@ -907,6 +909,13 @@ class ByteCodegen {
       code = `for (let ${id} = 0; ${id} < I.n; ${id}++) { if (I.isType(b, ${id}, ${machines[i]!.index})) { ${code} } }`;
     }
     return `${code} return ${forall};`;
+  }
+
+  /** The machine type a quantifier's binder ranges over, or undefined when it ranges over values. */
+  private binderMachine(b: IrBinder): IrMachine | undefined {
+    return b.machine === null || b.collection !== null
+      ? undefined
+      : this.ir.machines.find((x) => x.name === b.machine);
   }
 
   /** `choose(c)`: an element of the collection's value (the object runtime's chooseIn). */
