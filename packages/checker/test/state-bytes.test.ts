@@ -9,6 +9,13 @@ import {
   channelFound,
   collectionHas,
   elementAt,
+  fromRaw,
+  mapEnd,
+  mapHas,
+  mapPart,
+  mapPut,
+  mapRemove,
+  mapValueAt,
   findChannel,
   type MessageEnd,
   OUT_OF_RANGE,
@@ -23,6 +30,7 @@ import {
   seqSet,
   setAdd,
   setRemove,
+  uintAt,
   uintEnd,
   uintsEnd,
 } from "../src/fl/bytes/state-bytes.js";
@@ -176,6 +184,54 @@ describe("collections of scalars on the encoding", () => {
         SEED,
       );
     });
+  }
+});
+
+describe("maps of scalars on the encoding", () => {
+  // Every key kind with every value kind: a map's entries are its key then its value.
+  for (const key of KINDS) {
+    for (const value of KINDS) {
+      const mapType = { kind: "map", key: key.type, value: value.type } as Type;
+      const entries = fc
+        .uniqueArray(fc.tuple(key.value, value.value), { selector: (e) => e[0], maxLength: 10 })
+        .map((es) => es.sort((a, b) => a[0] - b[0]));
+      const lead = fc.integer({ min: 0, max: 3 });
+
+      it(`get, membership, put, remove, keys and values (${key.type.kind} to ${value.type.kind})`, () => {
+        fc.assert(
+          fc.property(entries, key.value, value.value, lead, (es, k, v, n) => {
+            const m = es as unknown as rt.MapEntries<Value, Value>;
+            const bytes = encode(mapType, m as unknown as Value);
+            const b = scratchOf(bytes, n).buf;
+            const at = es.findIndex((e) => e[0] === k);
+            expect(mapHas(b, n, k, key.kind)).toBe(at >= 0);
+            const valueAt = mapValueAt(b, n, k, key.kind);
+            if (at < 0) expect(valueAt).toBe(OUT_OF_RANGE);
+            else expect(fromRaw(value.kind, uintAt(b, valueAt))).toBe(es[at]![1]);
+            expect(mapEnd(b, n)).toBe(n + bytes.length);
+            expect(mapPart(b, n, 0, key.kind)).toEqual(es.map((e) => e[0]));
+            expect(mapPart(b, n, 1, value.kind)).toEqual(es.map((e) => e[1]));
+            const put = scratchOf(bytes, n);
+            collectionAfter(
+              put,
+              n,
+              mapPut(put, n, k, v, key.kind, value.kind),
+              encode(mapType, rt.mapPut(m, k, v) as unknown as Value),
+              bytes.length,
+            );
+            const removed = scratchOf(bytes, n);
+            collectionAfter(
+              removed,
+              n,
+              mapRemove(removed, n, k, key.kind),
+              encode(mapType, rt.mapRemove(m, k) as unknown as Value),
+              bytes.length,
+            );
+          }),
+          { ...SEED, numRuns: 100 },
+        );
+      });
+    }
   }
 });
 

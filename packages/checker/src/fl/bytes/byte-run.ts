@@ -20,6 +20,11 @@ import {
   collectionHas,
   elementAt,
   fromRaw,
+  mapHas,
+  mapPart,
+  mapPut,
+  mapRemove,
+  mapValueAt,
   OUT_OF_RANGE,
   pushMessage,
   type MessageEnd,
@@ -342,6 +347,44 @@ export class ByteRun {
   setRemove(k: number, v: number, kind: ScalarKind): void {
     this.spend(k);
     this.moved(k, setRemove(this.s, this.cur[k]!, v, kind));
+  }
+
+  /** `m[key]` for map variable k (a missing key, a runtime error, is the object runtime's to report). */
+  mapGet(k: number, key: number, kind: ScalarKind, valueKind: ScalarKind): number {
+    const p = this.cur[k]!;
+    const b = this.s.buf;
+    this.work += uintAt(b, p) >>> 6;
+    const at = mapValueAt(b, p, key, kind);
+    if (at === OUT_OF_RANGE || this.work > WORK_LIMIT) this.handOver();
+    return fromRaw(valueKind, uintAt(b, at));
+  }
+
+  /** `key in m` for map variable k: a scan, counted as `has` counts a set's. */
+  mapHas(k: number, key: number, kind: ScalarKind): boolean {
+    const p = this.cur[k]!;
+    const b = this.s.buf;
+    this.work += uintAt(b, p) >>> 6;
+    if (this.work > WORK_LIMIT) this.handOver();
+    return mapHas(b, p, key, kind);
+  }
+
+  /** `m[key] = value` and `m += (key, value)` for map variable k. */
+  mapPut(k: number, key: number, value: number, kind: ScalarKind, valueKind: ScalarKind): void {
+    this.spend(k);
+    this.moved(k, mapPut(this.s, this.cur[k]!, key, value, kind, valueKind));
+  }
+
+  /** `m -= (key)` for map variable k. */
+  mapRemove(k: number, key: number, kind: ScalarKind): void {
+    // The runtime spends the map's size only when the key is there; over-counting only hands over sooner.
+    this.spend(k);
+    this.moved(k, mapRemove(this.s, this.cur[k]!, key, kind));
+  }
+
+  /** The keys of map variable k, in order (what a `foreach` or a `choose` takes from a map). */
+  mapKeys(k: number, kind: ScalarKind): number[] {
+    this.spend(k);
+    return mapPart(this.s.buf, this.cur[k]!, 0, kind);
   }
 
   /** `send target, event` (an event without payload). */

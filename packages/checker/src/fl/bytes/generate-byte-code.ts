@@ -9,7 +9,8 @@
 // It covers a subset of the language, and says where a program leaves it
 // (`ByteCode` is then `{ ok: false }` with the construct and its span): the
 // variables of every machine and asserted spec monitor are scalars (int,
-// bool, enum, machine) or sequences and sets of them; payloads are a scalar
+// bool, enum, machine), sequences and sets of them, or maps from scalars to
+// scalars (read, written, removed, `in`, iterated over their keys); payloads are a scalar
 // or a tuple of scalars; handlers are `do`, `goto` and `ignore`, with timers
 // and their timeout handlers, and the entries and exits of the states code
 // may go to; statements are locals, assignments, insertions and removals,
@@ -127,10 +128,16 @@ function keptFields(ir: IrProgram, t: Type): VarLayout[] | null {
 /** The layout of a variable of type `t`, or null when the byte back end does not store it. */
 export function varLayout(ir: IrProgram, t: Type): VarLayout | null {
   const scalar = scalarOf(ir, t);
-  if (scalar !== null) return { collection: false, ...scalar };
+  if (scalar !== null) return { collection: false, ...scalar, value: null };
   if ((t.kind === "seq" || t.kind === "set") && t.elem !== undefined) {
     const elem = scalarOf(ir, t.elem);
-    if (elem !== null) return { collection: true, ...elem };
+    if (elem !== null) return { collection: true, ...elem, value: null };
+  }
+  if (t.kind === "map") {
+    const key = scalarOf(ir, t.key);
+    const value = scalarOf(ir, t.value);
+    if (key !== null && value !== null)
+      return { collection: true, ...key, value: { kind: value.kind, bool: value.bool } };
   }
   return null;
 }
@@ -599,6 +606,16 @@ class ByteCodegen {
           else out.push(`x.setVar(${k}, ${rawOf(layout.kind, v)});`);
           return;
         }
+        if (t.kind === "index" && t.collection === "map") {
+          // `m[k] = v`: the key, then the value, as the object runtime evaluates them.
+          const { k, layout } = this.selfCollection(t.target, scope, s.span);
+          this.noCall(t.index);
+          this.noCall(s.value);
+          out.push(
+            `{ const $k = ${numberOf(layout, this.expr(t.index, scope))}; ${this.mapPut(k, layout, "$k", s.value, scope)} }`,
+          );
+          return;
+        }
         if (t.kind === "index" && t.collection === "seq") {
           const { k, layout } = this.selfCollection(t.target, scope, s.span);
           this.noCall(t.index);
@@ -616,9 +633,21 @@ class ByteCodegen {
       }
       case "insert":
       case "remove": {
-        if (s.collection === "map") throw new Unsupported("a map", s.span);
         const { k, layout } = this.selfCollection(s.target, scope, s.span);
         this.noCall(s.value);
+        if (s.collection === "map") {
+          if (s.kind === "remove") {
+            out.push(`x.mapRemove(${k}, ${numberOf(layout, this.expr(s.value, scope))}, ${layout.kind});`);
+            return;
+          }
+          if (s.value.kind !== "tuple" || s.value.elems.length !== 2)
+            throw new Unsupported("an insertion of a computed pair", s.span);
+          const [key, v] = s.value.elems as [IrExpr, IrExpr];
+          out.push(
+            `{ const $k = ${numberOf(layout, this.expr(key, scope))}; ${this.mapPut(k, layout, "$k", v, scope)} }`,
+          );
+          return;
+        }
         if (s.collection === "set") {
           const v = numberOf(layout, this.expr(s.value, scope));
           out.push(`x.${s.kind === "insert" ? "setAdd" : "setRemove"}(${k}, ${v}, ${layout.kind});`);
@@ -683,7 +712,7 @@ class ByteCodegen {
         const { k, layout } = this.selfCollection(s.iterable, scope, s.span);
         const inner: Scope = { ...scope, locals: new Set([...scope.locals, s.variable]) };
         out.push(
-          `for (const $e of x.elements(${k}, ${layout.kind})) {`,
+          `for (const $e of ${this.elements(k, layout)}) {`,
           `let l_${s.variable} = ${layout.bool ? "$e !== 0" : "$e"};`,
           "x.tick();",
         );
@@ -810,6 +839,14 @@ class ByteCodegen {
         return read(layout, scope.buf, scope.varAt(k, m, this.expr(e.target, scope)));
       }
       case "index": {
+        if (e.collection === "map") {
+          const { layout, at } = this.collection(e.target, scope, e.span);
+          if (scope.invariant) break;
+          this.noCall(e.index);
+          const value = layout.value!;
+          const got = `x.mapGet(${at.k}, ${numberOf(layout, this.expr(e.index, scope))}, ${layout.kind}, ${value.kind})`;
+          return value.bool ? `(${got} !== 0)` : got;
+        }
         if (e.collection !== "seq") break;
         const { layout, at } = this.collection(e.target, scope, e.span);
         if (scope.invariant) break;
@@ -827,10 +864,13 @@ class ByteCodegen {
         return `uintAt(${scope.buf}, ${at.offset})`;
       }
       case "in": {
-        if (e.collectionKind === "map") break;
         this.noCall(e.element);
         const el = this.expr(e.element, scope);
         const { layout, at } = this.collection(e.collection, scope, e.span);
+        if (e.collectionKind === "map") {
+          if (scope.invariant) return `I.mapHas(b, ${at.offset}, ${numberOf(layout, el)}, ${layout.kind})`;
+          return `x.mapHas(${at.k}, ${numberOf(layout, el)}, ${layout.kind})`;
+        }
         // Through the run (or the invariant's reader), which counts the work a scan does.
         if (scope.invariant) return `I.has(b, ${at.offset}, ${numberOf(layout, el)}, ${layout.kind})`;
         // A sequence's scan is work the runtime counts (seqHas spends its size); a set's search is not.
@@ -918,6 +958,17 @@ class ByteCodegen {
       : this.ir.machines.find((x) => x.name === b.machine);
   }
 
+  /** What iterating collection variable k yields, as a JavaScript array: a sequence's or set's elements, a map's keys. */
+  private elements(k: number, layout: VarLayout): string {
+    return layout.value === null ? `x.elements(${k}, ${layout.kind})` : `x.mapKeys(${k}, ${layout.kind})`;
+  }
+
+  /** `m[key] = value` for map variable k, the key already in local `key` (as a number). */
+  private mapPut(k: number, layout: VarLayout, key: string, value: IrExpr, scope: Scope): string {
+    const v = this.expr(value, scope);
+    return `x.mapPut(${k}, ${key}, ${layout.value!.bool ? `((${v}) ? 1 : 0)` : v}, ${layout.kind}, ${layout.value!.kind});`;
+  }
+
   /** `choose(c)`: an element of the collection's value (the object runtime's chooseIn). */
   private chooseFrom(c: IrExpr, scope: Scope): string {
     return `x.chooseOf(${this.collectionValue(c, scope)})`;
@@ -931,7 +982,7 @@ class ByteCodegen {
   private collectionValue(c: IrExpr, scope: Scope): string {
     if (c.kind === "var" && c.scope === "self") {
       const { k, layout } = this.selfCollection(c, scope, c.span);
-      const elements = `x.elements(${k}, ${layout.kind})`;
+      const elements = this.elements(k, layout);
       return layout.bool ? `${elements}.map((v) => v !== 0)` : elements;
     }
     if (c.kind === "setLit" || c.kind === "seqLit") {
@@ -1095,6 +1146,13 @@ class InvariantBytes {
     if (bytes.uintAt(b, p) !== type) return false;
     const st = bytes.uintAt(b, bytes.uintEnd(b, p));
     return Math.floor(st / 3) === state && st % 3 !== 2;
+  }
+
+  /** `k in m`, m a map: as `has`, its length counting as work. */
+  mapHas(b: Uint8Array, p: number, k: number, kind: ScalarKind): boolean {
+    this.work += bytes.uintAt(b, p);
+    if (this.work > WORK_LIMIT) throw HAND_OVER;
+    return bytes.mapHas(b, p, k, kind);
   }
 
   /** `v in c`; past the work limit, the object runtime evaluates the invariant (it may run out of budget). */

@@ -29,19 +29,25 @@ export type ScalarKind = (typeof ScalarKind)[keyof typeof ScalarKind];
 
 /** How a variable of a machine or monitor is stored (generate-byte-code.ts varLayout gives it for a type). */
 export interface VarLayout {
-  /** A scalar: one varint. Else a collection of scalars: its length, then its elements. */
+  /**
+   * A scalar: one varint. Else a collection of scalars: its length, then its
+   * elements; or a map (`value` not null): its length, then each entry's key and value.
+   */
   collection: boolean;
-  /** The scalar's kind, or the elements'. */
+  /** The scalar's kind, or the elements' (a map's keys'). */
   kind: ScalarKind;
   /** The scalar, or the elements, are bools (a JavaScript boolean in the code). */
   bool: boolean;
   /** The elements take one byte each (bools, enums of fewer than 128 members). */
   oneByte: boolean;
+  /** A map's values: their kind, and whether they are bools. */
+  value: { kind: ScalarKind; bool: boolean } | null;
 }
 
 /** Where the variable at `p`, stored as `layout` says, ends. */
 export function varEnd(b: Uint8Array, p: number, layout: VarLayout): number {
-  return layout.collection ? scalarsEnd(b, p) : uintEnd(b, p);
+  if (!layout.collection) return uintEnd(b, p);
+  return layout.value === null ? scalarsEnd(b, p) : mapEnd(b, p);
 }
 
 /** The raw varint that stores `v`. */
@@ -351,6 +357,95 @@ export function seqRemove(s: ScratchState, p: number, i: number): number {
   const n = uintAt(s.buf, p);
   const removed = s.resize(at, uintEnd(s.buf, at) - at, 0);
   return removed + s.setUint(p, n - 1);
+}
+
+// ---------------------------------------------------------------- maps
+//
+// A map from scalars to scalars (codec.ts): its number of entries, then each
+// entry's key and value (two varints), in the order of the keys' values.
+
+/** Where the map at `p` ends. */
+export function mapEnd(b: Uint8Array, p: number): number {
+  return uintsEnd(b, uintEnd(b, p), 2 * uintAt(b, p));
+}
+
+/**
+ * Where the entry of key `k` is or would go in the map at `p`: its offset
+ * (its key's), with `mapFound` telling which. (Module state, so the hot path
+ * allocates nothing.)
+ */
+let mapFound = false;
+
+function mapFind(b: Uint8Array, p: number, k: number, kind: ScalarKind): number {
+  const n = uintAt(b, p);
+  let q = uintEnd(b, p);
+  const raw = toRaw(kind, k);
+  for (let i = 0; i < n; i++) {
+    const x = uintAt(b, q);
+    if (x === raw) {
+      mapFound = true;
+      return q;
+    }
+    if (greater(kind, x, raw)) break;
+    q = uintsEnd(b, q, 2);
+  }
+  mapFound = false;
+  return q;
+}
+
+/** `k in m` for the map at `p`. */
+export function mapHas(b: Uint8Array, p: number, k: number, kind: ScalarKind): boolean {
+  mapFind(b, p, k, kind);
+  return mapFound;
+}
+
+/** Where the value of key `k` is in the map at `p`, or OUT_OF_RANGE when the map has no such key. */
+export function mapValueAt(b: Uint8Array, p: number, k: number, kind: ScalarKind): number {
+  const at = mapFind(b, p, k, kind);
+  return mapFound ? uintEnd(b, at) : OUT_OF_RANGE;
+}
+
+/** `m[k] = v` (and `m += (k, v)`) for the map at `p`; returns the change in size. */
+export function mapPut(
+  s: ScratchState,
+  p: number,
+  k: number,
+  v: number,
+  kind: ScalarKind,
+  valueKind: ScalarKind,
+): number {
+  const at = mapFind(s.buf, p, k, kind);
+  const value = toRaw(valueKind, v);
+  if (mapFound) return s.setUint(uintEnd(s.buf, at), value);
+  const key = toRaw(kind, k);
+  const n = uintAt(s.buf, p);
+  // The entry first (it lies after the length), then the length, whose size may change.
+  const grew = s.resize(at, 0, uintSize(key) + uintSize(value));
+  writeUint(s.buf, writeUint(s.buf, at, key), value);
+  return grew + s.setUint(p, n + 1);
+}
+
+/** `m -= (k)` for the map at `p`; returns the change in size (0 when k was not there). */
+export function mapRemove(s: ScratchState, p: number, k: number, kind: ScalarKind): number {
+  const at = mapFind(s.buf, p, k, kind);
+  if (!mapFound) return 0;
+  const n = uintAt(s.buf, p);
+  const removed = s.resize(at, uintsEnd(s.buf, at, 2) - at, 0);
+  return removed + s.setUint(p, n - 1);
+}
+
+/** The keys (`part` 0) or values (1) of the map at `p`, in the keys' order, decoded as `kind`. */
+export function mapPart(b: Uint8Array, p: number, part: 0 | 1, kind: ScalarKind): number[] {
+  const n = uintAt(b, p);
+  const out: number[] = new Array(n);
+  let q = uintEnd(b, p);
+  for (let i = 0; i < n; i++) {
+    if (part === 1) q = uintEnd(b, q);
+    out[i] = fromRaw(kind, uintAt(b, q));
+    q = uintEnd(b, q);
+    if (part === 0) q = uintEnd(b, q);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- channels
