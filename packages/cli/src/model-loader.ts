@@ -71,7 +71,8 @@ export function searchModel(
         : null;
     return { model: objects, bytes: false, note };
   }
-  const made = byteModelOf(model);
+  // Where the user did not ask for it, only where no code it leaves to the object runtime could slow the search.
+  const made = byteModelOf(model, backend === "bytes" ? "any" : "opaque-events");
   if (made.ok) return { model: made.model as unknown as SearchedModel, bytes: true, note: null };
   const note =
     backend === "bytes"

@@ -108,6 +108,25 @@ describe("faultline check --backend", () => {
     ).toBe("");
   });
 
+  it("leaves code the bytes do not run to the object runtime only when asked to", async () => {
+    // Node.Run's Poke handler is handed over per delivery: slower than the object runtime could be, so not by default.
+    const fixture = `${ROOT}packages/checker/test/fixtures/fl/bytes-handover.fl`;
+    const byDefault = await json(fixture, "--test", "Handed", "--workers", "1");
+    const asked = await json(fixture, "--test", "Handed", "--workers", "1", "--backend", "bytes");
+    expect(byDefault.report.tests[0]!.stats.backend).toBeUndefined();
+    expect(asked.report.tests[0]!.stats).toMatchObject({ backend: "bytes", distinctStates: 25 });
+    expect(asked.stderr).toBe("");
+    // Only set-up messages' handlers (payloads with collections) handed over: leader election runs on the bytes.
+    const election = await json(
+      `${ROOT}models/leader-election/leader-election.fl`,
+      "--test",
+      "Elections",
+      "--workers",
+      "1",
+    );
+    expect(election.report.tests[0]!.stats).toMatchObject({ backend: "bytes", distinctStates: 63_135 });
+  });
+
   it("takes auto, bytes or objects", () => {
     expect(parseCheckArgs(["a.fl", "--backend", "wasm"])).toEqual({
       kind: "usage",

@@ -37,7 +37,13 @@ import { HALT_EVENT } from "../lang-codegen.js";
 import { MAX_PARTITION_MACHINES } from "../enabled-steps.js";
 import { H_GOTO, H_IGNORE, type HandlerEntry, type StateTable } from "../program-tables.js";
 import { ByteRun, HAND_OVER, type MonitorCode, onSide, TRANSFER } from "./byte-run.js";
-import { type ByteProgram, generateByteCode, skipMachine, varsStart } from "./generate-byte-code.js";
+import {
+  type ByteProgram,
+  generateByteCode,
+  type HandedOver,
+  skipMachine,
+  varsStart,
+} from "./generate-byte-code.js";
 import {
   channelEnd,
   dropOrCopy,
@@ -97,8 +103,16 @@ export function byteModelGap(fl: FlModel): string | null {
 
 export type ByteModelResult = { ok: true; model: ByteModel } | { ok: false; reason: string };
 
+/**
+ * Which code the byte back end may leave to the object runtime (ByteProgram.handedOver):
+ * any (each delivery that reaches it is handed over), or only the handlers
+ * of events whose payloads hold collections (set-up messages, mostly), so
+ * that a test it takes never runs slower than on the object runtime.
+ */
+export type HandOvers = "any" | "opaque-events";
+
 /** The byte back end's model of `fl`, or why the object runtime must run it. */
-export function byteModelOf(fl: FlModel): ByteModelResult {
+export function byteModelOf(fl: FlModel, handOvers: HandOvers = "any"): ByteModelResult {
   const gap = byteModelGap(fl);
   if (gap !== null) return { ok: false, reason: gap };
   const specs = fl.monitors.map((table) => fl.ir.specs.find((spec) => spec.name === table.name)!);
@@ -114,6 +128,12 @@ export function byteModelOf(fl: FlModel): ByteModelResult {
     const at = code.span ? ` (${code.span.file}:${code.span.start.line}:${code.span.start.col})` : "";
     return { ok: false, reason: `its program has ${code.reason}${at}` };
   }
+  const other = code.program.handedOver.find((h) => !h.opaqueEvent);
+  if (handOvers === "opaque-events" && other !== undefined)
+    return { ok: false, reason: `its program leaves ${other.where} to the object runtime: ${other.reason}` };
+  // A reordering network sorts each channel by payload values, which compareMessageBytes reads only for scalars.
+  if (fl.faults.reorder && code.program.opaque.includes(true))
+    return { ok: false, reason: "its network reorders messages whose payloads hold collections" };
   return { ok: true, model: new ByteModel(fl, code.program) };
 }
 
@@ -134,6 +154,10 @@ export class ByteModel implements Model<ByteState, FlStep> {
    * bytes and by the object runtime (for tests and reports).
    */
   readonly counts = { onBytes: 0, handedOver: 0, forked: 0, faultsOnBytes: 0, faultsOnObjects: 0 };
+  /** The code the object runtime runs for this model (ByteProgram.handedOver). */
+  get handedOverCode(): readonly HandedOver[] {
+    return this.program.handedOver;
+  }
   /** Where each monitor's part starts in the state being expanded. */
   private readonly mon: Int32Array;
   /** The halt event's index, or -1: delivering it halts the receiver, which the object runtime does. */
@@ -165,7 +189,18 @@ export class ByteModel implements Model<ByteState, FlStep> {
   ) {
     this.name = fl.name;
     const fields = Int32Array.from(program.payloads, (p) => p.length);
-    this.msgEnd = (b, p) => uintsEnd(b, uintEnd(b, p), fields[uintAt(b, p)]!);
+    const opaque = program.opaque;
+    this.msgEnd = opaque.includes(true)
+      ? (b, p) => {
+          const event = uintAt(b, p);
+          let q = uintEnd(b, p);
+          if (!opaque[event]) return uintsEnd(b, q, fields[event]!);
+          // A payload with collections: field by field.
+          const layouts = program.payloads[event]!;
+          for (let i = 0; i < layouts.length; i++) q = varEnd(b, q, layouts[i]!);
+          return q;
+        }
+      : (b, p) => uintsEnd(b, uintEnd(b, p), fields[uintAt(b, p)]!);
     this.x = new ByteRun(this.msgEnd);
     this.outcome = { kind: "state", state: this.x.s };
     this.halt = fl.ir.events.findIndex((e) => e.name === HALT_EVENT);
@@ -465,7 +500,9 @@ export class ByteModel implements Model<ByteState, FlStep> {
     this.takeIndex = i;
     const event = uintAt(state.buf, m);
     const h = table.on[event];
-    if (h === undefined || event === this.halt) this.handOver(state, q, from, to, 0, emit);
+    // The object runtime reports an unhandled event and halts a machine; code does not read a payload with collections.
+    if (h === undefined || event === this.halt || this.program.opaque[event])
+      this.handOver(state, q, from, to, 0, emit);
     else this.deliver(state, n, channels, q, from, to, type, stateIndex, event, h, emit);
   }
 

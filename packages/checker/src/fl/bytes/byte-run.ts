@@ -31,6 +31,9 @@ import {
   type ScalarKind,
   type VarLayout,
   ScratchState,
+  scalarsEnd,
+  toRaw,
+  uintSize,
   SEQ_SET_OUT_OF_RANGE,
   seqInsert,
   seqRemove,
@@ -347,6 +350,18 @@ export class ByteRun {
   setRemove(k: number, v: number, kind: ScalarKind): void {
     this.spend(k);
     this.moved(k, setRemove(this.s, this.cur[k]!, v, kind));
+  }
+
+  /** Sequence or set variable k := `values` (a set's in order, without repeats), rewritten whole. */
+  setCollection(k: number, values: readonly number[], kind: ScalarKind): void {
+    const s = this.s;
+    const p = this.cur[k]!;
+    let size = uintSize(values.length);
+    for (let i = 0; i < values.length; i++) size += uintSize(toRaw(kind, values[i]!));
+    const delta = s.resize(p, scalarsEnd(s.buf, p) - p, size);
+    let q = writeUint(s.buf, p, values.length);
+    for (let i = 0; i < values.length; i++) q = writeUint(s.buf, q, toRaw(kind, values[i]!));
+    this.moved(k, delta);
   }
 
   /** `m[key]` for map variable k (a missing key, a runtime error, is the object runtime's to report). */

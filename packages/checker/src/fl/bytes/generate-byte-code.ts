@@ -82,6 +82,18 @@ export interface ByteProgram {
   /** By event index: the layouts of its payload's fields in a message (a scalar payload is one field; none, none). */
   payloads: VarLayout[][];
   /**
+   * By event index: its payload holds a collection (`payloads` then says how
+   * to skip it). Code does not read such a payload: its deliveries are the
+   * object runtime's, and code that sends one is handed over.
+   */
+  opaque: boolean[];
+  /**
+   * The code left to the object runtime, each with why: a handler, entry,
+   * exit or function outside the subset runs as a hand-over (each delivery
+   * that reaches it is the object runtime's from its start), not the whole program.
+   */
+  handedOver: HandedOver[];
+  /**
    * By machine type and state index: the entry action, for the states some
    * compiled code may go to (their payload, if any, in ByteRun.gp); a state's
    * entry at a machine's creation runs on the object runtime, with the
@@ -93,6 +105,13 @@ export interface ByteProgram {
 }
 
 export type ByteCode = { ok: true; program: ByteProgram } | { ok: false; reason: string; span: Span | null };
+
+/** Code the object runtime runs (ByteProgram.handedOver): where, why, and whether it handles an opaque event (a payload with collections, which no code here reads). */
+export interface HandedOver {
+  where: string;
+  reason: string;
+  opaqueEvent: boolean;
+}
 
 class Unsupported extends Error {
   constructor(
@@ -255,8 +274,22 @@ class ByteCodegen {
 
   program(): ByteProgram {
     const ir = this.ir;
-    for (const e of ir.events)
-      this.payloads[e.index] = e.payload === null ? [] : this.fields(e.payload, e.span);
+    for (const e of ir.events) {
+      this.opaque[e.index] = false;
+      if (e.payload === null) {
+        this.payloads[e.index] = [];
+        continue;
+      }
+      try {
+        this.payloads[e.index] = this.fields(e.payload, e.span);
+      } catch (err) {
+        // A payload with collections: skipped in the channels, its deliveries handed over.
+        const kept = keptFields(ir, e.payload);
+        if (!(err instanceof Unsupported) || kept === null) throw err;
+        this.payloads[e.index] = kept;
+        this.opaque[e.index] = true;
+      }
+    }
     const actionNames: (string | undefined)[][][] = this.owners.map((m) => {
       if (m.receives.length > 0) throw new Unsupported(`a receive (${m.name})`, m.receives[0]!.span);
       return m.states.map((s) => {
@@ -264,19 +297,33 @@ class ByteCodegen {
         for (const h of s.handlers) {
           const ev = ir.events.find((e) => e.name === h.event)!.index;
           const name = `h_${m.index}_${s.index}_${ev}`;
+          const where = `${m.name}.${s.name} on ${h.event}`;
           if (h.kind === "goto") {
             // The event's payload goes to the target's entry (ByteModel copies ByteRun.p to gp).
             const target = this.stateIndex(m, h.target, h.span);
-            const param = m.states[target]!.entry?.param ?? null;
-            if (param !== null && this.fields(param.type, h.span).length !== this.payloads[ev]!.length)
-              throw new Unsupported(
-                `on ${h.event} goto ${h.target} with a payload its entry does not take`,
-                h.span,
-              );
-            this.needEntry(m, target);
-            if (h.with === null) continue;
-            this.action(name, h.with, m, "x.p", !this.isMonitor(m));
-          } else this.action(name, h.action, m, "x.p", !this.isMonitor(m));
+            const compiled = this.orHandOver(
+              name,
+              where,
+              () => {
+                const param = m.states[target]!.entry?.param ?? null;
+                if (param !== null && this.fields(param.type, h.span).length !== this.payloads[ev]!.length)
+                  throw new Unsupported(
+                    `on ${h.event} goto ${h.target} with a payload its entry does not take`,
+                    h.span,
+                  );
+                this.needEntry(m, target);
+                if (h.with !== null) this.action(name, h.with, m, "x.p", !this.isMonitor(m));
+              },
+              this.opaque[ev],
+            );
+            if (compiled && h.with === null) continue;
+          } else
+            this.orHandOver(
+              name,
+              where,
+              () => this.action(name, h.action, m, "x.p", !this.isMonitor(m)),
+              this.opaque[ev],
+            );
           names[ev] = name;
         }
         return names;
@@ -288,17 +335,20 @@ class ByteCodegen {
         for (const h of s.timeouts) {
           const t = m.timers.indexOf(h.timer);
           const name = `t_${m.index}_${s.index}_${t}`;
+          const where = `${m.name}.${s.name} on timeout ${h.timer}`;
           if (h.kind === "goto") {
             const target = this.stateIndex(m, h.target, h.span);
-            if ((m.states[target]!.entry?.param ?? null) !== null)
-              throw new Unsupported(
-                `on timeout ${h.timer} goto ${h.target}, whose entry takes a payload`,
-                h.span,
-              );
-            this.needEntry(m, target);
-            if (h.with === null) continue;
-            this.action(name, h.with, m, "x.p", true);
-          } else this.action(name, h.action, m, "x.p", true);
+            const compiled = this.orHandOver(name, where, () => {
+              if ((m.states[target]!.entry?.param ?? null) !== null)
+                throw new Unsupported(
+                  `on timeout ${h.timer} goto ${h.target}, whose entry takes a payload`,
+                  h.span,
+                );
+              this.needEntry(m, target);
+              if (h.with !== null) this.action(name, h.with, m, "x.p", true);
+            });
+            if (compiled && h.with === null) continue;
+          } else this.orHandOver(name, where, () => this.action(name, h.action, m, "x.p", true));
           names[t] = name;
         }
         return names;
@@ -310,25 +360,43 @@ class ByteCodegen {
       if (entry !== undefined) {
         const { machine, state } = entry;
         const action = machine.states[state]!.entry;
-        if (action !== null) this.action(`e_${machine.index}_${state}`, action, machine, "x.gp", false);
+        const name = `e_${machine.index}_${state}`;
+        if (action !== null)
+          this.orHandOver(name, `${machine.name}.${machine.states[state]!.name}'s entry`, () =>
+            this.action(name, action, machine, "x.gp", false),
+          );
         continue;
       }
       const { machine, fun, name } = this.pending.pop()!;
-      if (fun.body === null) throw new Unsupported(`the foreign function ${fun.name}`, fun.span);
-      for (const p of fun.params) this.scalarType(p.type, fun.span);
-      if (fun.returnType.kind !== "void") this.scalarType(fun.returnType, fun.span);
-      this.function(
-        name,
-        fun.params.map((p) => p.name),
-        fun.body,
-        machine,
-      );
+      this.orHandOver(name, `${machine.name}.${fun.name}`, () => {
+        if (fun.body === null) throw new Unsupported(`the foreign function ${fun.name}`, fun.span);
+        // Scalar parameters, and tuples of scalars passed as their fields.
+        const tuples = new Map<string, number>();
+        for (const p of fun.params) {
+          const fields = this.fields(p.type, fun.span);
+          if (p.type.kind === "tuple" || p.type.kind === "namedTuple") tuples.set(p.name, fields.length);
+        }
+        if (fun.returnType.kind !== "void") this.scalarType(fun.returnType, fun.span);
+        this.function(
+          name,
+          fun.params.map((p) => p.name),
+          fun.body,
+          machine,
+          null,
+          tuples,
+        );
+      });
     }
     // The exits of every state of a machine type whose code may goto (a goto leaves its state).
     for (const m of this.owners) {
       if (!this.goesTo.has(m.index)) continue;
       m.states.forEach((s, i) => {
-        if (s.exit !== null) this.action(`x_${m.index}_${i}`, s.exit, m, "x.gp", false);
+        const name = `x_${m.index}_${i}`;
+        const exit = s.exit;
+        if (exit !== null)
+          this.orHandOver(name, `${m.name}.${s.name}'s exit`, () =>
+            this.action(name, exit, m, "x.gp", false),
+          );
       });
     }
     const resumesOf = (names: (string | undefined)[][][]) =>
@@ -372,8 +440,42 @@ class ByteCodegen {
       flRuntime,
       new InvariantBytes(this.layouts, this.timed, this.kept),
       TRANSFER,
-    ) as Omit<ByteProgram, "layouts" | "payloads" | "timed" | "kept">;
-    return { layouts: this.layouts, timed: this.timed, kept: this.kept, payloads: this.payloads, ...made };
+    ) as Omit<ByteProgram, "layouts" | "payloads" | "timed" | "kept" | "opaque" | "handedOver">;
+    return {
+      layouts: this.layouts,
+      timed: this.timed,
+      kept: this.kept,
+      payloads: this.payloads,
+      opaque: this.opaque,
+      handedOver: this.handedOver,
+      ...made,
+    };
+  }
+
+  /** By event index: ByteProgram.opaque. */
+  private readonly opaque: boolean[] = [];
+  /** ByteProgram.handedOver. */
+  private readonly handedOver: HandedOver[] = [];
+
+  /**
+   * Generates code `name` with `make`, or where the code leaves the subset,
+   * a function of that name that hands its run over (declared after what
+   * `make` may have written of it, so it is the one that counts); says which.
+   */
+  private orHandOver(name: string, where: string, make: () => void, opaqueEvent = false): boolean {
+    try {
+      make();
+      return true;
+    } catch (e) {
+      if (!(e instanceof Unsupported)) throw e;
+      this.forking = null;
+      this.resumable.delete(name);
+      this.made.add(name);
+      this.out.push(`function ${name}(x) { x.handOver(); }`);
+      const at = e.span ? ` (${e.span.file}:${e.span.start.line}:${e.span.start.col})` : "";
+      this.handedOver.push({ where, reason: `${e.reason}${at}`, opaqueEvent });
+      return false;
+    }
   }
 
   /** Entries to compile: of the states some compiled code may go to. */
@@ -530,7 +632,8 @@ class ByteCodegen {
     };
     const lines: string[] = [];
     for (const s of body) this.stmt(s, scope, lines);
-    const params = prologue === null ? locals.map((p) => `, l_${p}`).join("") : "";
+    const params =
+      prologue === null ? locals.flatMap((p) => this.jsLocals(p, scope).map((l) => `, ${l}`)).join("") : "";
     this.made.add(name);
     this.out.push(
       `function ${name}(x${params}) {\nx.tick();\n${[...(prologue ?? []), ...lines].join("\n")}\n}`,
@@ -598,7 +701,16 @@ class ByteCodegen {
         }
         if (t.kind === "var" && t.scope === "self") {
           const { k, layout } = this.selfVar(t.name, scope, s.span);
-          if (layout.collection) throw new Unsupported("an assignment of a whole collection", s.span);
+          if (layout.collection) {
+            // A set or sequence written out: its elements, then the variable rewritten whole.
+            if (layout.value !== null || (s.value.kind !== "setLit" && s.value.kind !== "seqLit"))
+              throw new Unsupported("an assignment of a whole collection", s.span);
+            const values = this.collectionValue(s.value, scope);
+            out.push(
+              `x.setCollection(${k}, ${layout.bool ? `${values}.map((v) => (v ? 1 : 0))` : values}, ${layout.kind});`,
+            );
+            return;
+          }
           const v = this.expr(s.value, scope);
           // The value first: its code may move or grow the bytes (a function that writes a variable).
           if (layout.bool)
@@ -886,12 +998,26 @@ class ByteCodegen {
           ? `I.inState(b, ${target}, ${m.index}, ${st})`
           : `x.inState(${target}, ${m.index}, ${st})`;
       }
+      case "default": {
+        // A scalar's default: 0, false, the first member, no machine.
+        const layout = varLayout(this.ir, e.type);
+        if (layout === null || layout.collection) break;
+        return layout.bool ? "false" : e.type.kind === "machine" ? "(-1)" : "0";
+      }
       case "call": {
-        if (e.scope !== "machine" || scope.machine === null) break;
-        const fun = scope.machine.funs.find((f) => f.name === e.fun);
+        if (e.scope === "foreign" || scope.machine === null) break;
+        // A global function runs as the calling machine's code (it reads no machine's variables).
+        const fun = (e.scope === "global" ? this.ir.funs : scope.machine.funs).find((f) => f.name === e.fun);
         if (fun === undefined) break;
-        const args = e.args.map((a) => this.expr(a, scope));
-        return `${this.funName(scope.machine, fun)}(x${args.map((a) => `, ${a}`).join("")})`;
+        // A tuple argument is passed as its fields, in order (the function's tuple parameter is never built).
+        const args = e.args.flatMap((a, i) => {
+          const t = fun.params[i]!.type;
+          if (t.kind !== "tuple" && t.kind !== "namedTuple") return [this.expr(a, scope)];
+          return this.payloadFields(a, this.fields(t, a.span).length, scope);
+        });
+        const name =
+          e.scope === "global" ? this.globalFunName(scope.machine, fun) : this.funName(scope.machine, fun);
+        return `${name}(x${args.map((a) => `, ${a}`).join("")})`;
       }
       case "choose": {
         if (this.forking !== null && e === this.forking.site.choose && this.forking.value !== null)
@@ -1061,6 +1187,18 @@ class ByteCodegen {
         // The runtime's, which throws on zero: the delivery is then handed over.
         return `x.arith(rt.${e.op === "/" ? "div" : "mod"}, ${l}, ${r})`;
     }
+  }
+
+  /** A global function's generated name (queued on first use, generated with the first caller's machine: it reads none). */
+  private globalFunName(machine: IrMachine, fun: IrFun): string {
+    const key = `global.${fun.name}`;
+    let name = this.funs.get(key);
+    if (name === undefined) {
+      name = `g_${this.ir.funs.indexOf(fun)}`;
+      this.funs.set(key, name);
+      this.pending.push({ machine, fun, name });
+    }
+    return name;
   }
 
   private funName(machine: IrMachine, fun: IrFun): string {
