@@ -541,6 +541,50 @@ describe("the byte back end", () => {
   // Programs of the reviews below.
   const program = (text: string) => compileText("review.fl", text);
 
+  // Found by a review of maps and code handed over per handler (tenth session).
+  describe("top-level functions and exits, as a review found them", () => {
+    it("hands over a top-level function's announce inside a spec monitor, and runs it in a machine", () => {
+      const ir = program(`event Ping;
+event Note: int;
+fun note(v: int) { announce Note, v; }
+machine Main {
+  var n: int;
+  start state S {
+    entry { send this, Ping; }
+    on Ping do { note(1); n = n + 1; if (n < 3) { send this, Ping; } }
+  }
+}
+spec A observes Ping { var c: int; start state W { on Ping do { note(5); c = c + 7; } } }
+spec B observes Note { var total: int; start state W { on Note do (v) { total = total + v; } } }
+test T [main = Main]: assert A, B;`);
+      const { fl, bytes } = models(ir, "T");
+      expect(bytes.handedOverCode.map((h) => h.where)).toEqual(["fun note (in spec monitors)"]);
+      const r = compareEverywhere(fl, bytes);
+      expect(r.states).toBe(4);
+      expect(r.failures).toBe(0);
+    });
+
+    it("generates the functions only an exit calls", () => {
+      const ir = program(`event Ping;
+fun ten(): int { return 10; }
+machine Main {
+  var n: int;
+  start state S { entry { send this, Ping; } on Ping do { goto T; } exit { n = ten() + bump(); } }
+  state T { entry { n = n + 1; send this, Ping; } on Ping do { goto U; } exit { goto V; } }
+  state U { entry { n = n + 100; } }
+  state V { entry { n = n + 1000; } }
+  fun bump(): int { return 2; }
+}
+test T [main = Main];`);
+      const { fl, bytes } = models(ir, "T");
+      const r = compareEverywhere(fl, bytes);
+      // The first exit's calls run on the bytes; the second exit's goto is the object runtime's to report.
+      expect(r.states).toBe(2);
+      expect([...r.kinds]).toEqual(["runtime-error exit of state T cannot goto, raise or halt"]);
+      expect(bytes.counts.onBytes).toBeGreaterThan(0);
+    });
+  });
+
   // Found by a review of the fault steps: what overflowed a fixed buffer, and a mask's shift past 31.
   describe("fault steps, as a review found them", () => {
     const whole = (text: string, test: string, maxStates = 100_000) => {

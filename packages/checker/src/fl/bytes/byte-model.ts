@@ -107,7 +107,8 @@ export type ByteModelResult = { ok: true; model: ByteModel } | { ok: false; reas
  * Which code the byte back end may leave to the object runtime (ByteProgram.handedOver):
  * any (each delivery that reaches it is handed over), or only the handlers
  * of events whose payloads hold collections (set-up messages, mostly), so
- * that a test it takes never runs slower than on the object runtime.
+ * that no hot handler handed over makes a test slower than on the object
+ * runtime (invariants it does not compile still cost a decode per state).
  */
 export type HandOvers = "any" | "opaque-events";
 

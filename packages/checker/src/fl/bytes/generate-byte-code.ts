@@ -214,7 +214,7 @@ class ByteCodegen {
   private readonly layouts: VarLayout[][];
   /** Machine functions generated or queued, by "type.name". */
   private readonly funs = new Map<string, string>();
-  private readonly pending: { machine: IrMachine; fun: IrFun; name: string }[] = [];
+  private readonly pending: { machine: IrMachine; fun: IrFun; name: string; where: string }[] = [];
 
   private readonly timed: boolean[];
   private readonly kept: VarLayout[][];
@@ -354,8 +354,24 @@ class ByteCodegen {
         return names;
       }),
     );
-    // Machine functions, and the entries of the states code may go to (each may need more of either).
-    while (this.pending.length > 0 || this.pendingEntries.length > 0) {
+    // Machine functions, the entries of the states code may go to, and the exits of the states of a
+    // machine type whose code may goto (a goto leaves its state): each may need more of the others.
+    const exitsMade = new Set<number>();
+    for (;;) {
+      if (this.pending.length === 0 && this.pendingEntries.length === 0) {
+        const m = this.owners.find((o) => this.goesTo.has(o.index) && !exitsMade.has(o.index));
+        if (m === undefined) break;
+        exitsMade.add(m.index);
+        m.states.forEach((s, i) => {
+          const name = `x_${m.index}_${i}`;
+          const exit = s.exit;
+          if (exit !== null)
+            this.orHandOver(name, `${m.name}.${s.name}'s exit`, () =>
+              this.action(name, exit, m, "x.gp", false),
+            );
+        });
+        continue;
+      }
       const entry = this.pendingEntries.pop();
       if (entry !== undefined) {
         const { machine, state } = entry;
@@ -367,8 +383,8 @@ class ByteCodegen {
           );
         continue;
       }
-      const { machine, fun, name } = this.pending.pop()!;
-      this.orHandOver(name, `${machine.name}.${fun.name}`, () => {
+      const { machine, fun, name, where } = this.pending.pop()!;
+      this.orHandOver(name, where, () => {
         if (fun.body === null) throw new Unsupported(`the foreign function ${fun.name}`, fun.span);
         // Scalar parameters, and tuples of scalars passed as their fields.
         const tuples = new Map<string, number>();
@@ -385,18 +401,6 @@ class ByteCodegen {
           null,
           tuples,
         );
-      });
-    }
-    // The exits of every state of a machine type whose code may goto (a goto leaves its state).
-    for (const m of this.owners) {
-      if (!this.goesTo.has(m.index)) continue;
-      m.states.forEach((s, i) => {
-        const name = `x_${m.index}_${i}`;
-        const exit = s.exit;
-        if (exit !== null)
-          this.orHandOver(name, `${m.name}.${s.name}'s exit`, () =>
-            this.action(name, exit, m, "x.gp", false),
-          );
       });
     }
     const resumesOf = (names: (string | undefined)[][][]) =>
@@ -1189,14 +1193,25 @@ class ByteCodegen {
     }
   }
 
-  /** A global function's generated name (queued on first use, generated with the first caller's machine: it reads none). */
+  /**
+   * A top-level function's generated name: queued on first use, generated
+   * with the first caller's machine as its scope (it reads no machine's
+   * variables), once for machines and once for spec monitors, where what it
+   * may do differs (an `announce` inside a monitor's run is handed over).
+   */
   private globalFunName(machine: IrMachine, fun: IrFun): string {
-    const key = `global.${fun.name}`;
+    const monitor = this.isMonitor(machine);
+    const key = `global.${fun.name}.${monitor}`;
     let name = this.funs.get(key);
     if (name === undefined) {
-      name = `g_${this.ir.funs.indexOf(fun)}`;
+      name = `${monitor ? "gm" : "g"}_${this.ir.funs.indexOf(fun)}`;
       this.funs.set(key, name);
-      this.pending.push({ machine, fun, name });
+      this.pending.push({
+        machine,
+        fun,
+        name,
+        where: `fun ${fun.name}${monitor ? " (in spec monitors)" : ""}`,
+      });
     }
     return name;
   }
@@ -1207,7 +1222,7 @@ class ByteCodegen {
     if (name === undefined) {
       name = `f_${machine.index}_${machine.funs.indexOf(fun)}`;
       this.funs.set(key, name);
-      this.pending.push({ machine, fun, name });
+      this.pending.push({ machine, fun, name, where: `${machine.name}.${fun.name}` });
     }
     return name;
   }
