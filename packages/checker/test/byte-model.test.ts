@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { IrProgram } from "@faultline/lang";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type ByteModel, type ByteState, byteModelOf } from "../src/fl/bytes/byte-model.js";
 import { buildModel, type FlModel } from "../src/fl/fl-model.js";
@@ -13,6 +14,7 @@ import type { FlState, FlStep } from "../src/fl/fl-state.js";
 import type { StepOutcome } from "../src/model.js";
 import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import { compileText, loadFixture } from "./fixtures/fl/load.js";
+import { program as randomProgram } from "./fl-random-program.js";
 import { flFiles } from "./models/fl-reachable.js";
 
 const twoPhase = () =>
@@ -540,6 +542,28 @@ describe("the byte back end", () => {
 
   // Programs of the reviews below.
   const program = (text: string) => compileText("review.fl", text);
+
+  it("runs random programs as the object runtime does, handing over what it does not cover", () => {
+    // Random programs (fl-random-program.ts: sends of event values, helpers made with `new`, halts,
+    // asserts, timers, specs, forks, gotos): whatever the bytes take, state by state.
+    let compared = 0;
+    let handedOverCode = 0;
+    fc.assert(
+      fc.property(fc.array(fc.nat(1000), { minLength: 8, maxLength: 40 }), fc.boolean(), (stream, forks) => {
+        const ir = compileText("random.fl", randomProgram(stream, false, forks));
+        const fl = buildModel(ir, ir.tests[0]!.name);
+        const made = byteModelOf(fl);
+        if (!made.ok) return;
+        compared++;
+        if (made.model.handedOverCode.length > 0) handedOverCode++;
+        compareEverywhere(fl, made.model, 300);
+      }),
+      { seed: 150_010, numRuns: 250 },
+    );
+    // Most random programs block in a `receive` somewhere, which the bytes do not store.
+    expect(compared).toBeGreaterThan(25);
+    expect(handedOverCode).toBeGreaterThan(20);
+  });
 
   // Found by a review of maps and code handed over per handler (tenth session).
   describe("top-level functions and exits, as a review found them", () => {
