@@ -489,7 +489,10 @@ describe("the byte back end", () => {
       "runtime-error Keeper(0): key 67 not in map",
       "spec-assertion spec Rounds: four entries",
     ]);
-    expect(r.falsified[0]).toBeGreaterThan(0);
+    // Every invariant compiled (`in` on a map, `inflight` past a monitor's map, quantifiers over a map's keys
+    // and a set), each false in some states.
+    expect(bytes.compiledInvariants).toEqual(["FewKeys", "FewAsks", "KeysBelow", "SomeFlag"]);
+    expect(r.falsified).toEqual(rounds === 2 ? [65, 144, 66, 233] : [457, 2_124, 242, 1_420]);
     expect(bytes.counts.onBytes).toBeGreaterThan(r.states);
     expect(bytes.counts.forked).toBeGreaterThan(0);
     expect(wholeCoverage(bytes)).toEqual(wholeCoverage(fl));
@@ -516,6 +519,11 @@ describe("the byte back end", () => {
       ]);
       const r = compareEverywhere(fl, bytes);
       expect(r.states).toBe(test === "Handed" ? 25 : 234);
+      if (test === "Handed") {
+        // `inflight` counts past messages whose payloads hold collections; a quantifier over a sequence.
+        expect(bytes.compiledInvariants).toEqual(["Known", "OneSetupAtATime", "PeersKnown"]);
+        expect(r.falsified).toEqual([0, 1, 7]);
+      }
       // Hello (a tuple passed to a function), the entry's whole assignments and top-level functions run on the bytes.
       expect(bytes.counts.onBytes).toBeGreaterThan(0);
       expect(bytes.counts.handedOver).toBeGreaterThan(0);

@@ -155,6 +155,13 @@ export class ByteModel implements Model<ByteState, FlStep> {
    * bytes and by the object runtime (for tests and reports).
    */
   readonly counts = { onBytes: 0, handedOver: 0, forked: 0, faultsOnBytes: 0, faultsOnObjects: 0 };
+  /** The names of the program's invariants and reachable properties compiled to run on the bytes (the others are evaluated on the decoded state). */
+  get compiledInvariants(): string[] {
+    return this.fl.ir.invariants
+      .filter((_inv, i) => this.program.invariants[i] !== null)
+      .map((inv) => inv.name);
+  }
+
   /** The code the object runtime runs for this model (ByteProgram.handedOver). */
   get handedOverCode(): readonly HandedOver[] {
     return this.program.handedOver;

@@ -16,6 +16,7 @@ import { CRASHED, UP } from "../fl-state.js";
 import { H_DEFER, H_GOTO, H_IGNORE, type OwnerTable } from "../program-tables.js";
 import {
   byteElementAt,
+  collectionElements,
   setOf,
   collectionHas,
   elementAt,
@@ -619,16 +620,7 @@ export class ByteRun {
   /** The elements of collection variable k, decoded (what a `foreach` iterates: the value as the loop starts). */
   elements(k: number, kind: ScalarKind): number[] {
     this.spend(k);
-    const b = this.s.buf;
-    const p = this.cur[k]!;
-    const n = uintAt(b, p);
-    const out: number[] = new Array(n);
-    let q = uintEnd(b, p);
-    for (let i = 0; i < n; i++) {
-      out[i] = fromRaw(kind, uintAt(b, q));
-      q = uintEnd(b, q);
-    }
-    return out;
+    return collectionElements(this.s.buf, this.cur[k]!, kind);
   }
 
   /** `choose(c)` of a collection's values: the element at the value chosen (none: the object runtime reports it). */

@@ -442,7 +442,7 @@ class ByteCodegen {
     const made = new Function("B", "rt", "I", "T", source)(
       bytes,
       flRuntime,
-      new InvariantBytes(this.layouts, this.timed, this.kept),
+      new InvariantBytes(this.layouts, this.timed, this.kept, this.ir.machines.length, this.payloads),
       TRANSFER,
     ) as Omit<ByteProgram, "layouts" | "payloads" | "timed" | "kept" | "opaque" | "handedOver">;
     return {
@@ -1037,17 +1037,41 @@ class ByteCodegen {
         return `((-(${this.expr(e.operand, scope)})) | 0)`;
       case "binary":
         return this.binary(e, scope);
+      case "inflight": {
+        if (!scope.invariant) break;
+        const ev = this.ir.events.find((x) => x.name === e.event)!.index;
+        // Into any machine, or into `target` (no machine, -1, is an id no channel goes to).
+        return e.target === null
+          ? `I.inflight(b, ${ev}, false, 0)`
+          : `I.inflight(b, ${ev}, true, ${this.expr(e.target, scope)})`;
+      }
       case "quant": {
         if (!scope.invariant) break;
-        let body = this.expr(e.body, {
-          ...scope,
-          locals: new Set([...scope.locals, ...e.binders.map((b) => b.name)]),
-        });
+        const inner: Scope = { ...scope, locals: new Set(scope.locals) };
+        // Each binder's range, read inside the binders before it: a machine type's instances, or
+        // a machine's collection variable's elements (a map's keys) in order.
+        const ranges: ({ machine: number } | { values: string })[] = [];
+        for (const b of e.binders) {
+          const m = this.binderMachine(b);
+          if (m !== undefined) ranges.push({ machine: m.index });
+          else if (b.collection !== null) {
+            const { layout, at } = this.collection(b.collection, inner, e.span);
+            const name = `$layout${this.constants++}`;
+            this.out.push(`const ${name} = ${JSON.stringify(layout)};`);
+            const values = `I.elements(b, ${at.offset}, ${name})`;
+            ranges.push({ values: layout.bool ? `${values}.map((v) => v !== 0)` : values });
+          } else throw new Unsupported("a quantifier over values", e.span);
+          inner.locals.add(b.name);
+        }
+        let body = this.expr(e.body, inner);
+        const forall = e.quantifier === "forall";
         for (let i = e.binders.length - 1; i >= 0; i--) {
           const b = e.binders[i]!;
-          const m = this.binderMachine(b);
-          if (m === undefined) throw new Unsupported("a quantifier over values", e.span);
-          body = `I.${e.quantifier === "forall" ? "every" : "some"}(b, ${m.index}, (l_${b.name}) => ${body})`;
+          const range = ranges[i]!;
+          body =
+            "machine" in range
+              ? `I.${forall ? "every" : "some"}(b, ${range.machine}, (l_${b.name}) => ${body})`
+              : `${range.values}.${forall ? "every" : "some"}((l_${b.name}) => ${body})`;
         }
         return body;
       }
@@ -1262,13 +1286,21 @@ class InvariantBytes {
   n = 0;
 
   constructor(
+    /** By owner: machine types, then the test's spec monitors. */
     private readonly layouts: readonly VarLayout[][],
     private readonly timed: readonly boolean[],
     private readonly kept: readonly VarLayout[][],
+    /** How many of `layouts` are machine types'. */
+    private readonly machineTypes: number,
+    /** By event: its payload's fields (ByteProgram.payloads). */
+    private readonly payloads: readonly (readonly VarLayout[])[],
   ) {}
 
   /** Elements scanned by this evaluation's `in`s (the object runtime spends them from its budget). */
   private work = 0;
+  /** Where the machines of the state parsed end (its monitors follow), and where its channel section is (-1: not found yet). */
+  private machinesEnd = 0;
+  private channels = -1;
 
   parse(b: Uint8Array): void {
     this.work = 0;
@@ -1281,6 +1313,53 @@ class InvariantBytes {
       p = skipMachine(b, p, this.layouts[type]!, this.timed[type]!, this.kept[type]!);
     }
     this.n = n;
+    this.machinesEnd = p;
+    this.channels = -1;
+  }
+
+  /** `inflight(E)` or (`into`) `inflight(E, target)`: the messages of event `event` in the channels (into `target`), as executor.ts counts them. */
+  inflight(b: Uint8Array, event: number, into: boolean, target: number): number {
+    if (this.channels < 0) {
+      // After the machines, each monitor: its state, then its variables.
+      let p = this.machinesEnd;
+      for (let i = this.machineTypes; i < this.layouts.length; i++) {
+        const layout = this.layouts[i]!;
+        p = bytes.uintEnd(b, p);
+        for (let k = 0; k < layout.length; k++) p = bytes.varEnd(b, p, layout[k]!);
+      }
+      this.channels = p;
+    }
+    // Each channel: from, to, its number of messages, then each message's event and payload fields.
+    const count = bytes.uintAt(b, this.channels);
+    let q = bytes.uintEnd(b, this.channels);
+    let n = 0;
+    for (let c = 0; c < count; c++) {
+      const to = bytes.uintAt(b, bytes.uintEnd(b, q));
+      const countAt = bytes.uintsEnd(b, q, 2);
+      const k = bytes.uintAt(b, countAt);
+      q = bytes.uintEnd(b, countAt);
+      this.work += k;
+      for (let i = 0; i < k; i++) {
+        const e = bytes.uintAt(b, q);
+        if (e === event && (!into || to === target)) n++;
+        q = bytes.uintEnd(b, q);
+        const fields = this.payloads[e]!;
+        for (let f = 0; f < fields.length; f++) q = bytes.varEnd(b, q, fields[f]!);
+      }
+    }
+    if (this.work > WORK_LIMIT) throw HAND_OVER;
+    return n;
+  }
+
+  /** The elements of the collection at `p` (a map's keys), for a quantifier over them. */
+  elements(b: Uint8Array, p: number, layout: VarLayout): number[] {
+    const out =
+      layout.value === null
+        ? bytes.collectionElements(b, p, layout.kind)
+        : bytes.mapPart(b, p, 0, layout.kind);
+    this.work += out.length;
+    if (this.work > WORK_LIMIT) throw HAND_OVER;
+    return out;
   }
 
   /** Where variable k of machine `id`, of type `type`, is; another machine there is the object runtime's to report. */

@@ -125,6 +125,18 @@ export function scalarsEnd(b: Uint8Array, p: number): number {
   return uintsEnd(b, uintEnd(b, p), n);
 }
 
+/** The elements of the sequence or set of scalars at `p`, decoded as `kind`. */
+export function collectionElements(b: Uint8Array, p: number, kind: ScalarKind): number[] {
+  const n = uintAt(b, p);
+  const out: number[] = new Array(n);
+  let q = uintEnd(b, p);
+  for (let i = 0; i < n; i++) {
+    out[i] = fromRaw(kind, uintAt(b, q));
+    q = uintEnd(b, q);
+  }
+  return out;
+}
+
 /** A buffer of at least n bytes, a whole number of words. */
 function wholeWords(n: number): Uint8Array {
   return new Uint8Array((n + 3) & ~3);
