@@ -1187,7 +1187,22 @@ class ByteCodegen {
     throw new Unsupported("a collection that is not a variable", span);
   }
 
+  /** A string known when the code is generated (a literal, or a string `param` of the test), else null. */
+  private constantString(e: IrExpr): string | null {
+    if (e.kind === "string") return e.value;
+    if (e.kind === "var" && e.scope === "param") {
+      const v = this.params[this.ir.params.findIndex((p) => p.name === e.name)];
+      if (typeof v === "string") return v;
+    }
+    return null;
+  }
+
   private binary(e: Extract<IrExpr, { kind: "binary" }>, scope: Scope): string {
+    // Strings are not on the bytes, but two known ones compare when the code is generated (a `mode` param).
+    const ls = this.constantString(e.left);
+    const rs = this.constantString(e.right);
+    if (ls !== null && rs !== null && (e.op === "==" || e.op === "!="))
+      return String((ls === rs) === (e.op === "=="));
     const l = this.expr(e.left, scope);
     const r = this.expr(e.right, scope);
     switch (e.op) {
