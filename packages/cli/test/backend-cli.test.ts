@@ -114,7 +114,11 @@ describe("faultline check --backend", () => {
     const byDefault = await json(fixture, "--test", "Handed", "--workers", "1");
     const asked = await json(fixture, "--test", "Handed", "--workers", "1", "--backend", "bytes");
     expect(byDefault.report.tests[0]!.stats.backend).toBeUndefined();
-    expect(asked.report.tests[0]!.stats).toMatchObject({ backend: "bytes", distinctStates: 25 });
+    expect(asked.report.tests[0]!.stats.backend).toBe("bytes");
+    // The same search either way (its OneSetupAtATime invariant fails in the initial state).
+    const [d, a] = [byDefault.report.tests[0]!, asked.report.tests[0]!];
+    expect({ ...a, stats: null }).toEqual({ ...d, stats: null });
+    expect(a.outcome).toBe("violation");
     expect(asked.stderr).toBe("");
     // Only set-up messages' handlers (payloads with collections) handed over: leader election runs on the bytes.
     const election = await json(
