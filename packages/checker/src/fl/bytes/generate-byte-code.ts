@@ -1055,11 +1055,27 @@ class ByteCodegen {
           const m = this.binderMachine(b);
           if (m !== undefined) ranges.push({ machine: m.index });
           else if (b.collection !== null) {
-            const { layout, at } = this.collection(b.collection, inner, e.span);
-            const name = `$layout${this.constants++}`;
-            this.out.push(`const ${name} = ${JSON.stringify(layout)};`);
-            const values = `I.elements(b, ${at.offset}, ${name})`;
-            ranges.push({ values: layout.bool ? `${values}.map((v) => v !== 0)` : values });
+            // A collection variable (a map: its keys), or `keys(m)` or `values(m)` of a map variable.
+            const c = b.collection;
+            const part = c.kind === "keys" ? 0 : c.kind === "values" ? 1 : null;
+            const { layout, at } = this.collection(
+              part === null ? c : (c as { arg: IrExpr }).arg,
+              inner,
+              e.span,
+            );
+            let values: string;
+            let bool = layout.bool;
+            if (part === null) {
+              const name = `$layout${this.constants++}`;
+              this.out.push(`const ${name} = ${JSON.stringify(layout)};`);
+              values = `I.elements(b, ${at.offset}, ${name})`;
+            } else {
+              if (layout.value === null) throw new Unsupported("keys or values of a collection", e.span);
+              const kind = part === 0 ? layout.kind : layout.value.kind;
+              if (part === 1) bool = layout.value.bool;
+              values = `I.mapPart(b, ${at.offset}, ${part}, ${kind})`;
+            }
+            ranges.push({ values: bool ? `${values}.map((v) => v !== 0)` : values });
           } else throw new Unsupported("a quantifier over values", e.span);
           inner.locals.add(b.name);
         }
@@ -1364,6 +1380,14 @@ class InvariantBytes {
     }
     if (this.work > WORK_LIMIT) throw HAND_OVER;
     return n;
+  }
+
+  /** The keys (`part` 0) or values (1) of the map at `p`, for a quantifier over them. */
+  mapPart(b: Uint8Array, p: number, part: 0 | 1, kind: ScalarKind): number[] {
+    const out = bytes.mapPart(b, p, part, kind);
+    this.work += out.length;
+    if (this.work > WORK_LIMIT) throw HAND_OVER;
+    return out;
   }
 
   /** The elements of the collection at `p` (a map's keys), for a quantifier over them. */
