@@ -10,7 +10,7 @@
 //
 // Takes about 3 minutes with 3 repetitions.
 import { parseArgs } from "node:util";
-import { int, load, machine, median, runFaultline } from "./bench-util.mjs";
+import { caseArgs, int, interleaved, load, machine, median } from "./bench-util.mjs";
 
 const CASES = [
   { key: "tla", label: "TLA+ TwoPhase, 7 RMs", model: "models/bench/two-phase-tla.fl", params: ["rms=7"] },
@@ -87,28 +87,9 @@ console.log(
 );
 let slower = 0;
 for (const c of cases) {
-  const args = [
-    c.model,
-    ...(c.test ? ["--test", c.test] : []),
-    ...c.params.flatMap((p) => ["--param", p]),
-    "--workers",
-    "1",
-    "--no-liveness",
-  ];
-  const times = COLUMNS.map(() => []);
-  let states = null;
-  let backend = "objects";
-  for (let r = 0; r < reps; r++) {
-    const order = r % 2 === 0 ? [0, 1] : [1, 0];
-    for (const i of order) {
-      const run = runFaultline([...args, ...COLUMNS[i].flags]);
-      if (states !== null && run.states !== states)
-        throw new Error(`${c.label}: ${COLUMNS[i].label} found ${run.states} states, another run ${states}`);
-      states = run.states;
-      if (i === 0) backend = run.test.stats.backend ?? "objects";
-      times[i].push(run.seconds);
-    }
-  }
+  const args = caseArgs(c, ["--workers", "1", "--no-liveness"]);
+  const { times, states, last } = interleaved(c.label, args, COLUMNS, reps);
+  const backend = last[0].test.stats.backend ?? "objects";
   const [auto, objects] = times.map(median);
   const ok = auto <= objects * ALLOWED;
   if (!ok) slower++;

@@ -77,3 +77,41 @@ export const numbers = (list) =>
     .split(",")
     .filter((s) => s !== "")
     .map(Number);
+
+/**
+ * A bench case's `faultline check` arguments: its model, `--test`, each
+ * `--param`, then `extra` (the same flags for every column).
+ */
+export function caseArgs(c, extra) {
+  return [
+    c.model,
+    ...(c.test ? ["--test", c.test] : []),
+    ...c.params.flatMap((p) => ["--param", p]),
+    ...extra,
+  ];
+}
+
+/**
+ * Runs `args` plus each column's flags `reps` times, interleaved (forward,
+ * then backward, so a drifting load favours no column); every run must find
+ * the same states. Returns each column's times, the states, and the last run
+ * of each column (its report).
+ */
+export function interleaved(label, args, columns, reps) {
+  const times = columns.map(() => []);
+  const last = columns.map(() => null);
+  let states = null;
+  for (let r = 0; r < reps; r++) {
+    const order = columns.map((_c, i) => i);
+    if (r % 2 === 1) order.reverse();
+    for (const i of order) {
+      const run = runFaultline([...args, ...columns[i].flags]);
+      if (states !== null && run.states !== states)
+        throw new Error(`${label}: ${columns[i].label} found ${run.states} states, another run ${states}`);
+      states = run.states;
+      times[i].push(run.seconds);
+      last[i] = run;
+    }
+  }
+  return { times, states, last };
+}

@@ -12,7 +12,7 @@
 // Takes about 5 minutes with 3 repetitions. Prints the load average before
 // and after: two workers only help when a second core is free.
 import { parseArgs } from "node:util";
-import { int, load, machine, median, runFaultline } from "./bench-util.mjs";
+import { caseArgs, int, interleaved, load, machine, median } from "./bench-util.mjs";
 
 const CASES = [
   { key: "tla", label: "TLA+ TwoPhase, 7 RMs", model: "models/bench/two-phase-tla.fl", params: ["rms=7"] },
@@ -79,25 +79,7 @@ console.log(
 );
 let over = 0;
 for (const c of cases) {
-  const args = [
-    c.model,
-    ...(c.test ? ["--test", c.test] : []),
-    ...c.params.flatMap((p) => ["--param", p]),
-    "--no-liveness",
-  ];
-  const times = COLUMNS.map(() => []);
-  let states = null;
-  for (let r = 0; r < reps; r++) {
-    // Forward then backward, so a drifting load favours no column.
-    const order = r % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
-    for (const i of order) {
-      const run = runFaultline([...args, ...COLUMNS[i].flags]);
-      if (states !== null && run.states !== states)
-        throw new Error(`${c.label}: ${COLUMNS[i].label} found ${run.states} states, another run ${states}`);
-      states = run.states;
-      times[i].push(run.seconds);
-    }
-  }
+  const { times, states } = interleaved(c.label, caseArgs(c, ["--no-liveness"]), COLUMNS, reps);
   const [one, two, auto] = times.map(median);
   const ok = two <= one * ALLOWED && auto <= one * ALLOWED;
   if (!ok) over++;

@@ -303,25 +303,27 @@ export function collectionHas(b: Uint8Array, p: number, v: number, kind: ScalarK
 }
 
 /**
- * Where `v` is or would go in the set at `p`: its offset, with `setFound`
- * telling which. (Module state, so the hot path allocates nothing.)
+ * Where `v` is or would go in the sorted collection at `p` (its length, then
+ * its entries of `stride` varints, sorted by their first: a set's elements,
+ * stride 1, or a map's keys, stride 2): its offset, with `found` telling
+ * which. (Module state, so the hot path allocates nothing.)
  */
-let setFound = false;
+let found = false;
 
-function setPosition(b: Uint8Array, p: number, v: number, kind: ScalarKind): number {
+function sortedPosition(b: Uint8Array, p: number, v: number, kind: ScalarKind, stride: 1 | 2): number {
   const n = uintAt(b, p);
   let q = uintEnd(b, p);
   const raw = toRaw(kind, v);
   for (let i = 0; i < n; i++) {
     const x = uintAt(b, q);
     if (x === raw) {
-      setFound = true;
+      found = true;
       return q;
     }
     if (greater(kind, x, raw)) break;
-    q = uintEnd(b, q);
+    q = stride === 1 ? uintEnd(b, q) : uintsEnd(b, q, 2);
   }
-  setFound = false;
+  found = false;
   return q;
 }
 
@@ -332,8 +334,8 @@ function greater(kind: ScalarKind, x: number, raw: number): boolean {
 
 /** `s += (v)` for the set at `p`; returns the change in size (0 when v was there). */
 export function setAdd(s: ScratchState, p: number, v: number, kind: ScalarKind): number {
-  const at = setPosition(s.buf, p, v, kind);
-  if (setFound) return 0;
+  const at = sortedPosition(s.buf, p, v, kind, 1);
+  if (found) return 0;
   const raw = toRaw(kind, v);
   const n = uintAt(s.buf, p);
   // The element first (it lies after the length), then the length, whose size may change.
@@ -344,8 +346,8 @@ export function setAdd(s: ScratchState, p: number, v: number, kind: ScalarKind):
 
 /** `s -= (v)` for the set at `p`; returns the change in size (0 when v was not there). */
 export function setRemove(s: ScratchState, p: number, v: number, kind: ScalarKind): number {
-  const at = setPosition(s.buf, p, v, kind);
-  if (!setFound) return 0;
+  const at = sortedPosition(s.buf, p, v, kind, 1);
+  if (!found) return 0;
   const n = uintAt(s.buf, p);
   const shrank = s.resize(at, uintEnd(s.buf, at) - at, 0);
   return shrank + s.setUint(p, n - 1);
@@ -381,40 +383,16 @@ export function mapEnd(b: Uint8Array, p: number): number {
   return uintsEnd(b, uintEnd(b, p), 2 * uintAt(b, p));
 }
 
-/**
- * Where the entry of key `k` is or would go in the map at `p`: its offset
- * (its key's), with `mapFound` telling which. (Module state, so the hot path
- * allocates nothing.)
- */
-let mapFound = false;
-
-function mapFind(b: Uint8Array, p: number, k: number, kind: ScalarKind): number {
-  const n = uintAt(b, p);
-  let q = uintEnd(b, p);
-  const raw = toRaw(kind, k);
-  for (let i = 0; i < n; i++) {
-    const x = uintAt(b, q);
-    if (x === raw) {
-      mapFound = true;
-      return q;
-    }
-    if (greater(kind, x, raw)) break;
-    q = uintsEnd(b, q, 2);
-  }
-  mapFound = false;
-  return q;
-}
-
 /** `k in m` for the map at `p`. */
 export function mapHas(b: Uint8Array, p: number, k: number, kind: ScalarKind): boolean {
-  mapFind(b, p, k, kind);
-  return mapFound;
+  sortedPosition(b, p, k, kind, 2);
+  return found;
 }
 
 /** Where the value of key `k` is in the map at `p`, or OUT_OF_RANGE when the map has no such key. */
 export function mapValueAt(b: Uint8Array, p: number, k: number, kind: ScalarKind): number {
-  const at = mapFind(b, p, k, kind);
-  return mapFound ? uintEnd(b, at) : OUT_OF_RANGE;
+  const at = sortedPosition(b, p, k, kind, 2);
+  return found ? uintEnd(b, at) : OUT_OF_RANGE;
 }
 
 /** `m[k] = v` (and `m += (k, v)`) for the map at `p`; returns the change in size. */
@@ -426,9 +404,9 @@ export function mapPut(
   kind: ScalarKind,
   valueKind: ScalarKind,
 ): number {
-  const at = mapFind(s.buf, p, k, kind);
+  const at = sortedPosition(s.buf, p, k, kind, 2);
   const value = toRaw(valueKind, v);
-  if (mapFound) return s.setUint(uintEnd(s.buf, at), value);
+  if (found) return s.setUint(uintEnd(s.buf, at), value);
   const key = toRaw(kind, k);
   const n = uintAt(s.buf, p);
   // The entry first (it lies after the length), then the length, whose size may change.
@@ -439,8 +417,8 @@ export function mapPut(
 
 /** `m -= (k)` for the map at `p`; returns the change in size (0 when k was not there). */
 export function mapRemove(s: ScratchState, p: number, k: number, kind: ScalarKind): number {
-  const at = mapFind(s.buf, p, k, kind);
-  if (!mapFound) return 0;
+  const at = sortedPosition(s.buf, p, k, kind, 2);
+  if (!found) return 0;
   const n = uintAt(s.buf, p);
   const removed = s.resize(at, uintsEnd(s.buf, at, 2) - at, 0);
   return removed + s.setUint(p, n - 1);
