@@ -9,8 +9,7 @@
 //   node packages/cli/bench/backend-cli-bench.mjs [--reps 3] [--only election,router]   (after npm run build)
 //
 // Takes about 3 minutes with 3 repetitions.
-import { parseArgs } from "node:util";
-import { caseArgs, int, interleaved, load, machine, median } from "./bench-util.mjs";
+import { caseArgs, int, interleaved, load, median, startCases } from "./bench-util.mjs";
 
 const CASES = [
   { key: "tla", label: "TLA+ TwoPhase, 7 RMs", model: "models/bench/two-phase-tla.fl", params: ["rms=7"] },
@@ -71,17 +70,7 @@ const COLUMNS = [
 /** How much slower than the object runtime the default may be before the bench flags it (noise). */
 const ALLOWED = 1.05;
 
-const { values } = parseArgs({
-  options: { reps: { type: "string", default: "3" }, only: { type: "string" } },
-});
-const reps = Number(values.reps);
-const only = values.only?.split(",");
-const cases = only === undefined ? CASES : CASES.filter((c) => only.includes(c.key));
-
-console.log(`the default back end against --backend objects: ${reps} interleaved runs each, medians`);
-console.log(`machine: ${machine()}`);
-console.log(`load average before: ${load()}`);
-console.log("");
+const { reps, cases } = startCases(CASES, "the default back end against --backend objects");
 console.log(
   "| model | states | default runs on | default | objects | objects / default | not slower |\n| --- | --: | --- | --: | --: | --: | --- |",
 );

@@ -5,6 +5,7 @@
 // checkout (see scaling-bench.mjs).
 import { spawnSync } from "node:child_process";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
+import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 
 /** The checkout's root (the benchmarks' working directory for model paths). */
@@ -114,4 +115,21 @@ export function interleaved(label, args, columns, reps) {
     }
   }
   return { times, states, last };
+}
+
+/**
+ * A case-table bench's start: `--reps N` (default 3) and `--only key,key`
+ * (the cases whose `key` is listed), then its title, the machine and the load.
+ */
+export function startCases(cases, title) {
+  const { values } = parseArgs({
+    options: { reps: { type: "string", default: "3" }, only: { type: "string" } },
+  });
+  const reps = Number(values.reps);
+  const only = values.only?.split(",");
+  console.log(`${title}: ${reps} interleaved runs each, medians`);
+  console.log(`machine: ${machine()}`);
+  console.log(`load average before: ${load()}`);
+  console.log("");
+  return { reps, cases: only === undefined ? cases : cases.filter((c) => only.includes(c.key)) };
 }

@@ -11,8 +11,7 @@
 //
 // Takes about 5 minutes with 3 repetitions. Prints the load average before
 // and after: two workers only help when a second core is free.
-import { parseArgs } from "node:util";
-import { caseArgs, int, interleaved, load, machine, median } from "./bench-util.mjs";
+import { caseArgs, int, interleaved, load, median, startCases } from "./bench-util.mjs";
 
 const CASES = [
   { key: "tla", label: "TLA+ TwoPhase, 7 RMs", model: "models/bench/two-phase-tla.fl", params: ["rms=7"] },
@@ -61,19 +60,7 @@ const COLUMNS = [
 /** The slowdown issue 15 allows a second worker. */
 const ALLOWED = 1.05;
 
-const { values } = parseArgs({
-  options: { reps: { type: "string", default: "3" }, only: { type: "string" } },
-});
-const reps = Number(values.reps);
-const only = values.only?.split(",");
-const cases = only === undefined ? CASES : CASES.filter((c) => only.includes(c.key));
-
-console.log(
-  `one worker, two and the default on the bundled benchmarks: ${reps} interleaved runs each, medians`,
-);
-console.log(`machine: ${machine()}`);
-console.log(`load average before: ${load()}`);
-console.log("");
+const { reps, cases } = startCases(CASES, "one worker, two and the default on the bundled benchmarks");
 console.log(
   "| model | states | --workers 1 | --workers 2 | default | 2 / 1 | default / 1 | within 5% |\n| --- | --: | --: | --: | --: | --: | --: | --- |",
 );
