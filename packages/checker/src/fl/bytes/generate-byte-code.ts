@@ -1329,9 +1329,8 @@ class InvariantBytes {
 
   /** Elements scanned by this evaluation's `in`s (the object runtime spends them from its budget). */
   private work = 0;
-  /** Where the machines of the state parsed end (its monitors follow), and where its channel section is (-1: not found yet). */
+  /** Where the machines of the state parsed end (its monitors, then its channels, follow). */
   private machinesEnd = 0;
-  private channels = -1;
 
   parse(b: Uint8Array): void {
     this.work = 0;
@@ -1345,41 +1344,63 @@ class InvariantBytes {
     }
     this.n = n;
     this.machinesEnd = p;
-    this.channels = -1;
+    this.nMessages = -1;
   }
 
   /** `inflight(E)` or (`into`) `inflight(E, target)`: the messages of event `event` in the channels (into `target`), as executor.ts counts them. */
   inflight(b: Uint8Array, event: number, into: boolean, target: number): number {
-    if (this.channels < 0) {
-      // After the machines, each monitor: its state, then its variables.
-      let p = this.machinesEnd;
-      for (let i = this.machineTypes; i < this.layouts.length; i++) {
-        const layout = this.layouts[i]!;
-        p = bytes.uintEnd(b, p);
-        for (let k = 0; k < layout.length; k++) p = bytes.varEnd(b, p, layout[k]!);
-      }
-      this.channels = p;
+    // The messages' events and receivers, read once per evaluation (a quantifier may ask per machine).
+    if (this.nMessages < 0) this.readMessages(b);
+    const events = this.events;
+    const tos = this.tos;
+    let n = 0;
+    for (let i = 0; i < this.nMessages; i++) if (events[i] === event && (!into || tos[i] === target)) n++;
+    return n;
+  }
+
+  /** By message in the state parsed: its event and its receiver (nMessages of them; -1: not read yet). */
+  private nMessages = -1;
+  private events = new Int32Array(16);
+  private tos = new Int32Array(16);
+
+  private readMessages(b: Uint8Array): void {
+    // After the machines, each monitor: its state, then its variables; then the channel section.
+    let p = this.machinesEnd;
+    for (let i = this.machineTypes; i < this.layouts.length; i++) {
+      const layout = this.layouts[i]!;
+      p = bytes.uintEnd(b, p);
+      for (let k = 0; k < layout.length; k++) p = bytes.varEnd(b, p, layout[k]!);
     }
     // Each channel: from, to, its number of messages, then each message's event and payload fields.
-    const count = bytes.uintAt(b, this.channels);
-    let q = bytes.uintEnd(b, this.channels);
+    const count = bytes.uintAt(b, p);
+    let q = bytes.uintEnd(b, p);
     let n = 0;
     for (let c = 0; c < count; c++) {
       const to = bytes.uintAt(b, bytes.uintEnd(b, q));
       const countAt = bytes.uintsEnd(b, q, 2);
       const k = bytes.uintAt(b, countAt);
       q = bytes.uintEnd(b, countAt);
-      this.work += k;
+      if (n + k > this.events.length) {
+        const size = 2 * (n + k);
+        const events = new Int32Array(size);
+        events.set(this.events.subarray(0, n));
+        this.events = events;
+        const tos = new Int32Array(size);
+        tos.set(this.tos.subarray(0, n));
+        this.tos = tos;
+      }
       for (let i = 0; i < k; i++) {
         const e = bytes.uintAt(b, q);
-        if (e === event && (!into || to === target)) n++;
+        this.events[n] = e;
+        this.tos[n++] = to;
         q = bytes.uintEnd(b, q);
         const fields = this.payloads[e]!;
         for (let f = 0; f < fields.length; f++) q = bytes.varEnd(b, q, fields[f]!);
       }
     }
+    this.nMessages = n;
+    this.work += n;
     if (this.work > WORK_LIMIT) throw HAND_OVER;
-    return n;
   }
 
   /** The keys (`part` 0) or values (1) of the map at `p`, for a quantifier over them. */
