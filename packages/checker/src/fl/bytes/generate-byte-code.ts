@@ -963,7 +963,7 @@ class ByteCodegen {
           const got = `x.mapGet(${at.k}, ${numberOf(layout, this.expr(e.index, scope))}, ${layout.kind}, ${value.kind})`;
           return value.bool ? `(${got} !== 0)` : got;
         }
-        if (e.collection !== "seq") break;
+        // A sequence's element, or a set's i-th in order (its bytes are a sorted list): runtime.ts seqGet, setGet.
         const { layout, at } = this.collection(e.target, scope, e.span);
         if (scope.invariant) break;
         this.noCall(e.index);
