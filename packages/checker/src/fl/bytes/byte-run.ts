@@ -245,10 +245,20 @@ export class ByteRun {
     if (++this.work > WORK_LIMIT) this.handOver();
   }
 
+  /** `n` operations of work; past the limit, the run is handed over (the object runtime bounds it there). */
+  private spendWork(n: number): void {
+    this.work += n;
+    if (this.work > WORK_LIMIT) this.handOver();
+  }
+
   /** An operation on collection variable k: its size counts as work (the object runtime's `spend`). */
   private spend(k: number): void {
-    this.work += uintAt(this.s.buf, this.cur[k]!);
-    if (this.work > WORK_LIMIT) this.handOver();
+    this.spendWork(uintAt(this.s.buf, this.cur[k]!));
+  }
+
+  /** A scan of collection variable k where the runtime searches: a sixty-fourth of its size counts (see `has`). */
+  private spendScan(k: number): void {
+    this.spendWork(uintAt(this.s.buf, this.cur[k]!) >>> 6);
   }
 
   /**
@@ -259,11 +269,8 @@ export class ByteRun {
    * bounds it there.
    */
   has(k: number, v: number, kind: ScalarKind): boolean {
-    const p = this.cur[k]!;
-    const b = this.s.buf;
-    this.work += uintAt(b, p) >>> 6;
-    if (this.work > WORK_LIMIT) this.handOver();
-    return collectionHas(b, p, v, kind);
+    this.spendScan(k);
+    return collectionHas(this.s.buf, this.cur[k]!, v, kind);
   }
 
   /** `v in q` for sequence variable k: a scan, whose size counts as work (the runtime's seqHas). */
@@ -367,21 +374,17 @@ export class ByteRun {
 
   /** `m[key]` for map variable k (a missing key, a runtime error, is the object runtime's to report). */
   mapGet(k: number, key: number, kind: ScalarKind, valueKind: ScalarKind): number {
-    const p = this.cur[k]!;
+    this.spendScan(k);
     const b = this.s.buf;
-    this.work += uintAt(b, p) >>> 6;
-    const at = mapValueAt(b, p, key, kind);
-    if (at === OUT_OF_RANGE || this.work > WORK_LIMIT) this.handOver();
+    const at = mapValueAt(b, this.cur[k]!, key, kind);
+    if (at === OUT_OF_RANGE) this.handOver();
     return fromRaw(valueKind, uintAt(b, at));
   }
 
   /** `key in m` for map variable k: a scan, counted as `has` counts a set's. */
   mapHas(k: number, key: number, kind: ScalarKind): boolean {
-    const p = this.cur[k]!;
-    const b = this.s.buf;
-    this.work += uintAt(b, p) >>> 6;
-    if (this.work > WORK_LIMIT) this.handOver();
-    return mapHas(b, p, key, kind);
+    this.spendScan(k);
+    return mapHas(this.s.buf, this.cur[k]!, key, kind);
   }
 
   /** `m[key] = value` and `m += (key, value)` for map variable k. */
@@ -632,8 +635,7 @@ export class ByteRun {
   /** A set written out, as runtime.ts `setOf` builds it: sorted, without repeats. */
   setOf<T extends number | boolean>(elems: T[]): T[] {
     // The runtime spends the elements from the step's budget.
-    this.work += elems.length;
-    if (this.work > WORK_LIMIT) this.handOver();
+    this.spendWork(elems.length);
     return setOf(elems);
   }
 

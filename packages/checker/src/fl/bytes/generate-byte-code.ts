@@ -212,8 +212,8 @@ interface Scope {
 class ByteCodegen {
   private readonly out: string[] = [];
   private readonly layouts: VarLayout[][];
-  /** Machine functions generated or queued, by "type.name". */
-  private readonly funs = new Map<string, string>();
+  /** The names of the functions generated or queued (f_type_index, g_index and gm_index: one per function and caller kind). */
+  private readonly funs = new Set<string>();
   private readonly pending: { machine: IrMachine; fun: IrFun; name: string; where: string }[] = [];
 
   private readonly timed: boolean[];
@@ -1059,7 +1059,7 @@ class ByteCodegen {
             const c = b.collection;
             const part = c.kind === "keys" ? 0 : c.kind === "values" ? 1 : null;
             const { layout, at } = this.collection(
-              part === null ? c : (c as { arg: IrExpr }).arg,
+              c.kind === "keys" || c.kind === "values" ? c.arg : c,
               inner,
               e.span,
             );
@@ -1256,28 +1256,28 @@ class ByteCodegen {
    */
   private globalFunName(machine: IrMachine, fun: IrFun): string {
     const monitor = this.isMonitor(machine);
-    const key = `global.${fun.name}.${monitor}`;
-    let name = this.funs.get(key);
-    if (name === undefined) {
-      name = `${monitor ? "gm" : "g"}_${this.ir.funs.indexOf(fun)}`;
-      this.funs.set(key, name);
-      this.pending.push({
-        machine,
-        fun,
-        name,
-        where: `fun ${fun.name}${monitor ? " (in spec monitors)" : ""}`,
-      });
-    }
-    return name;
+    return this.queued(
+      `${monitor ? "gm" : "g"}_${this.ir.funs.indexOf(fun)}`,
+      machine,
+      fun,
+      `fun ${fun.name}${monitor ? " (in spec monitors)" : ""}`,
+    );
   }
 
   private funName(machine: IrMachine, fun: IrFun): string {
-    const key = `${machine.index}.${fun.name}`;
-    let name = this.funs.get(key);
-    if (name === undefined) {
-      name = `f_${machine.index}_${machine.funs.indexOf(fun)}`;
-      this.funs.set(key, name);
-      this.pending.push({ machine, fun, name, where: `${machine.name}.${fun.name}` });
+    return this.queued(
+      `f_${machine.index}_${machine.funs.indexOf(fun)}`,
+      machine,
+      fun,
+      `${machine.name}.${fun.name}`,
+    );
+  }
+
+  /** Function `name`'s code, queued on its first use (generated in program's loop, as `machine`'s code). */
+  private queued(name: string, machine: IrMachine, fun: IrFun, where: string): string {
+    if (!this.funs.has(name)) {
+      this.funs.add(name);
+      this.pending.push({ machine, fun, name, where });
     }
     return name;
   }
@@ -1399,6 +1399,11 @@ class InvariantBytes {
       }
     }
     this.nMessages = n;
+    this.count(n);
+  }
+
+  /** `n` operations of work; past the limit, the object runtime evaluates the invariant (it may run out of budget). */
+  private count(n: number): void {
     this.work += n;
     if (this.work > WORK_LIMIT) throw HAND_OVER;
   }
@@ -1406,8 +1411,7 @@ class InvariantBytes {
   /** The keys (`part` 0) or values (1) of the map at `p`, for a quantifier over them. */
   mapPart(b: Uint8Array, p: number, part: 0 | 1, kind: ScalarKind): number[] {
     const out = bytes.mapPart(b, p, part, kind);
-    this.work += out.length;
-    if (this.work > WORK_LIMIT) throw HAND_OVER;
+    this.count(out.length);
     return out;
   }
 
@@ -1417,8 +1421,7 @@ class InvariantBytes {
       layout.value === null
         ? bytes.collectionElements(b, p, layout.kind)
         : bytes.mapPart(b, p, 0, layout.kind);
-    this.work += out.length;
-    if (this.work > WORK_LIMIT) throw HAND_OVER;
+    this.count(out.length);
     return out;
   }
 
@@ -1442,15 +1445,13 @@ class InvariantBytes {
 
   /** `k in m`, m a map: as `has`, its length counting as work. */
   mapHas(b: Uint8Array, p: number, k: number, kind: ScalarKind): boolean {
-    this.work += bytes.uintAt(b, p);
-    if (this.work > WORK_LIMIT) throw HAND_OVER;
+    this.count(bytes.uintAt(b, p));
     return bytes.mapHas(b, p, k, kind);
   }
 
   /** `v in c`; past the work limit, the object runtime evaluates the invariant (it may run out of budget). */
   has(b: Uint8Array, p: number, v: number, kind: ScalarKind): boolean {
-    this.work += bytes.uintAt(b, p);
-    if (this.work > WORK_LIMIT) throw HAND_OVER;
+    this.count(bytes.uintAt(b, p));
     return bytes.collectionHas(b, p, v, kind);
   }
 
