@@ -38,25 +38,40 @@ import {
 } from "../src/fl/bytes/state-bytes.js";
 
 /** TwoPhase's variables, in IrMachine.vars order. */
-const RM_STATE = 0;
-const TM_STATE = 1;
-const TM_PREPARED = 2;
-const PREPARED_MSGS = 3;
-const COMMIT_MSG = 4;
-const ABORT_MSG = 5;
+export const RM_STATE = 0;
+export const TM_STATE = 1;
+export const TM_PREPARED = 2;
+export const PREPARED_MSGS = 3;
+export const COMMIT_MSG = 4;
+export const ABORT_MSG = 5;
 const VARS = 6;
 /** Enum ordinals. */
-const WORKING = 0;
-const PREPARED = 1;
-const COMMITTED = 2;
-const ABORTED = 3;
-const INIT = 0;
-const DONE = 1;
+export const WORKING = 0;
+export const PREPARED = 1;
+export const COMMITTED = 2;
+export const ABORTED = 3;
+export const INIT = 0;
+export const DONE = 1;
 /** The Step event: no payload. */
 const STEP = 0;
 const STEP_MESSAGE = new Uint8Array([STEP]);
 /** Every message is an event without payload. */
 const msgEnd: MessageEnd = (b, p) => uintEnd(b, p);
+
+/** The step of each chosen value (steps are immutable: one object per value). */
+const STEPS: FlStep[] = [];
+
+/** The delivery of the Step message with value `v` chosen (-1: none chosen), as the FlModel names it: shared by the hand-written models. */
+export function stepStep(v: number): FlStep {
+  if (v < 0) return { t: "deliver", from: 0, to: 0, i: 0, c: [] };
+  return (STEPS[v] ??= Object.freeze({
+    t: "deliver",
+    from: 0,
+    to: 0,
+    i: 0,
+    c: Object.freeze([v]) as number[],
+  }) as FlStep);
+}
 
 /** A step the bytes cannot take (an index out of range): the back end would have the object runtime run that delivery. */
 class HandOver extends Error {}
@@ -79,8 +94,6 @@ export class TwoPhaseTlaBytes implements Model<ByteState, FlStep> {
   /** Offsets of the running machine's variables in `s`, and of the channel section. */
   private readonly vo = new Int32Array(VARS + 1);
   private readonly voAtFork = new Int32Array(VARS + 1);
-  /** The step of each chosen value (steps are immutable: one object per value). */
-  private readonly steps: FlStep[] = [];
   private readonly outcome: { kind: "state"; state: ByteState } = { kind: "state", state: this.s };
 
   constructor(readonly fl: FlModel) {
@@ -196,7 +209,7 @@ export class TwoPhaseTlaBytes implements Model<ByteState, FlStep> {
     popFirst(s, channels, ch, msgEnd);
     const enabled = this.act(-1);
     if (!(enabled > 0)) {
-      this.emitState(this.stepOf(-1), emit);
+      this.emitState(stepStep(-1), emit);
       return;
     }
     // The fork: the bytes and offsets at the choose, each value run on from a copy of them.
@@ -210,24 +223,13 @@ export class TwoPhaseTlaBytes implements Model<ByteState, FlStep> {
       }
       this.act(v);
       this.moved(VARS - 1, pushMessage(s, vo[VARS]!, 0, 0, STEP_MESSAGE, 1, msgEnd));
-      this.emitState(this.stepOf(v), emit);
+      this.emitState(stepStep(v), emit);
     }
   }
 
   private emitState(step: FlStep, emit: Emit<ByteState, FlStep>): void {
     // The scratch itself: the explorer fingerprints it and keeps the bytes only of a new state.
     emit(step, this.outcome);
-  }
-
-  private stepOf(v: number): FlStep {
-    if (v < 0) return { t: "deliver", from: 0, to: 0, i: 0, c: [] };
-    return (this.steps[v] ??= Object.freeze({
-      t: "deliver",
-      from: 0,
-      to: 0,
-      i: 0,
-      c: Object.freeze([v]) as number[],
-    }) as FlStep);
   }
 
   /** Variable `v` changed size by `delta`: the ones after it, and the channels, move. */

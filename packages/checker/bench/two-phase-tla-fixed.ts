@@ -21,24 +21,31 @@
 // traces, replay or presentation; a failure would not print), and its
 // reachable states must be TLC's (1,745,408 at 8 RMs; two-phase-bytes-bench.ts
 // prints them beside the other models').
-import { fingerprintRange, fingerprintWords } from "../src/fingerprint.js";
-import type { ByteState } from "../src/fl/bytes/byte-model.js";
+import { type ByteState, fingerprintByteState } from "../src/fl/bytes/byte-model.js";
 import { ScratchState } from "../src/fl/bytes/state-bytes.js";
 import type { FlStep } from "../src/fl/fl-state.js";
 import type { Emit, Failure, Invariant, Model, StepLabel, StepOutcome } from "../src/model.js";
-
-const WORKING = 0;
-const PREPARED = 1;
-const COMMITTED = 2;
-const ABORTED = 3;
-const INIT = 0;
-const DONE = 1;
+// The machine's variables (FixedRun's, in the .fl machine's order), the enums' ordinals and the Step delivery's steps.
+import {
+  ABORT_MSG,
+  ABORTED,
+  COMMIT_MSG,
+  COMMITTED,
+  DONE,
+  INIT,
+  PREPARED,
+  PREPARED_MSGS,
+  RM_STATE,
+  stepStep,
+  TM_PREPARED,
+  TM_STATE,
+  WORKING,
+} from "./two-phase-tla-bytes.js";
 
 export class TwoPhaseTlaFixed implements Model<ByteState, FlStep> {
   readonly name = "TwoPhase (fixed layout)";
   readonly invariants: readonly Invariant<ByteState>[];
   private readonly s = new ScratchState();
-  private readonly steps: FlStep[] = [];
   private readonly outcome: { kind: "state"; state: ByteState } = { kind: "state", state: this.s };
   /** The handler's coverage counter, counted per run as the byte back end counts it. */
   private readonly handled = new Float64Array(1);
@@ -92,9 +99,7 @@ export class TwoPhaseTlaFixed implements Model<ByteState, FlStep> {
   }
 
   fingerprint(state: ByteState, out: Uint32Array): void {
-    const s = this.s;
-    if (state === s) fingerprintWords(s.buf, s.words, s.len, out);
-    else fingerprintRange(state.buf, 0, state.len, out);
+    fingerprintByteState(state, this.s, out);
   }
 
   initial(emit: Emit<ByteState, FlStep>): void {
@@ -114,7 +119,7 @@ export class TwoPhaseTlaFixed implements Model<ByteState, FlStep> {
     const enabled = run === null ? this.act(-1) : actGeneric(run, this.rms, -1);
     if (!(enabled > 0)) {
       this.handled[0]!++;
-      emit(this.stepOf(-1), this.outcome);
+      emit(stepStep(-1), this.outcome);
       return;
     }
     s.save();
@@ -124,19 +129,8 @@ export class TwoPhaseTlaFixed implements Model<ByteState, FlStep> {
       else actGeneric(run, this.rms, v);
       s.buf[this.channel]!++;
       this.handled[0]!++;
-      emit(this.stepOf(v), this.outcome);
+      emit(stepStep(v), this.outcome);
     }
-  }
-
-  private stepOf(v: number): FlStep {
-    if (v < 0) return { t: "deliver", from: 0, to: 0, i: 0, c: [] };
-    return (this.steps[v] ??= Object.freeze({
-      t: "deliver",
-      from: 0,
-      to: 0,
-      i: 0,
-      c: Object.freeze([v]) as number[],
-    }) as FlStep);
   }
 
   /** `fun act(pick: int): int` on the fixed layout. */
@@ -231,14 +225,6 @@ export class TwoPhaseTlaFixed implements Model<ByteState, FlStep> {
     return { bytes: [...state.buf.subarray(0, state.len)] };
   }
 }
-
-/** Variables of FixedRun, in the .fl machine's order. */
-const RM_STATE = 0;
-const TM_STATE = 1;
-const TM_PREPARED = 2;
-const PREPARED_MSGS = 3;
-const COMMIT_MSG = 4;
-const ABORT_MSG = 5;
 
 /** What generated code on a fixed-width layout would run through: offsets by variable, small accessors, a work meter. */
 class FixedRun {

@@ -523,11 +523,16 @@ describe("the byte back end", () => {
         bytes.handedOverCode.map((h) => [h.where, h.reason.replace(/ \(.*/, ""), h.opaqueEvent]),
       ).toEqual([
         ["Node.Boot on Setup", "a value of type seq", true],
-        ["Node.Run on Bulk", "a value of type set", true],
         ["Node.Run on Poke", "an expression of kind setLit", false],
       ]);
-      const r = compareEverywhere(fl, bytes);
-      expect(r.states).toBe(test === "Handed" ? 25 : 234);
+      // Bulk's handler, which does not read its payload, runs on the bytes: some state has a Bulk in flight.
+      const bulk = fl.ir.events.find((e) => e.name === "Bulk")!.index;
+      let bulks = 0;
+      const r = compareEverywhere(fl, bytes, Number.POSITIVE_INFINITY, null, (s) => {
+        if (s.channels.some((c) => c.msgs.some((m) => m.event === bulk))) bulks++;
+      });
+      expect(bulks).toBeGreaterThan(0);
+      expect(r.states).toBe(test === "Handed" ? 25 : 236);
       if (test === "Handed") {
         // `inflight` counts past messages whose payloads hold collections; a quantifier over a sequence.
         expect(bytes.compiledInvariants).toEqual(["Known", "OneSetupAtATime", "PeersKnown"]);

@@ -50,6 +50,8 @@ import {
   fromRaw,
   type MessageEnd,
   popFirst,
+  type ScratchState,
+  type VarLayout,
   uintAt,
   uintEnd,
   uintsEnd,
@@ -63,6 +65,16 @@ export interface ByteState {
   len: number;
 }
 
+/**
+ * The fingerprint of state `state`'s bytes, as fingerprintInto gives it:
+ * read a word at a time when it is the scratch `s` (its buffer starts at byte
+ * 0, so its Int32Array view lines up), byte by byte elsewhere.
+ */
+export function fingerprintByteState(state: ByteState, s: ScratchState, out: Uint32Array): void {
+  if (state === s) fingerprintWords(s.buf, s.words, s.len, out);
+  else fingerprintRange(state.buf, 0, state.len, out);
+}
+
 /** Where a run stood at its fork, besides the scratch's bytes (ScratchState.save). */
 interface ForkedRun {
   /** The monitors' offsets at the fork. */
@@ -74,6 +86,9 @@ interface ForkedRun {
   /** ByteRun.shifts when the offsets were last as saved. */
   shifts: number;
 }
+
+/** The payload fields read from a message whose payload holds collections: none. */
+const NO_FIELDS: readonly VarLayout[] = [];
 
 /** Machine ids below this have their channels' shared steps in an array (ByteModel.deliverySteps). */
 const CHANNEL_STEPS = 64;
@@ -168,6 +183,8 @@ export class ByteModel implements Model<ByteState, FlStep> {
   }
   /** Where each monitor's part starts in the state being expanded. */
   private readonly mon: Int32Array;
+  /** By event: its payload holds collections (ByteProgram.opaque): code does not read it. */
+  private readonly opaque: readonly boolean[];
   /** The halt event's index, or -1: delivering it halts the receiver, which the object runtime does. */
   private readonly halt: number;
   /**
@@ -198,6 +215,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     this.name = fl.name;
     const fields = Int32Array.from(program.payloads, (p) => p.length);
     const opaque = program.opaque;
+    this.opaque = opaque;
     this.msgEnd = opaque.includes(true)
       ? (b, p) => {
           const event = uintAt(b, p);
@@ -371,9 +389,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
 
   /** The fingerprint of the bytes, as fingerprintInto gives it, without a view of them (the scratch's read a word at a time). */
   fingerprint(state: ByteState, out: Uint32Array): void {
-    const s = this.x.s;
-    if (state === s) fingerprintWords(s.buf, s.words, s.len, out);
-    else fingerprintRange(state.buf, 0, state.len, out);
+    fingerprintByteState(state, this.x.s, out);
   }
 
   successors(state: ByteState, emit: Emit<ByteState, FlStep>): void {
@@ -508,9 +524,8 @@ export class ByteModel implements Model<ByteState, FlStep> {
     this.takeIndex = i;
     const event = uintAt(state.buf, m);
     const h = table.on[event];
-    // The object runtime reports an unhandled event and halts a machine; code does not read a payload with collections.
-    if (h === undefined || event === this.halt || this.program.opaque[event])
-      this.handOver(state, q, from, to, 0, emit);
+    // The object runtime reports an unhandled event and halts a machine.
+    if (h === undefined || event === this.halt) this.handOver(state, q, from, to, 0, emit);
     else this.deliver(state, n, channels, q, from, to, type, stateIndex, event, h, emit);
   }
 
@@ -866,7 +881,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
         if (h.kind === H_GOTO && x.gotoTarget < 0) {
           // `on E goto S (with A)`: to S, with E's payload for its entry (a timer has none).
           x.goto(h.target);
-          const fields = timer ? 0 : program.payloads[slot]!.length;
+          const fields = timer || this.opaque[slot] ? 0 : program.payloads[slot]!.length;
           for (let i = 0; i < fields; i++) x.gp[i] = x.p[i]!;
         }
         if (x.gotoTarget >= 0) x.followGotos(-1, program.exits[type]!, program.entries[type]!, counts);
@@ -1005,9 +1020,11 @@ export class ByteModel implements Model<ByteState, FlStep> {
       x.setTimer(slot, false);
       return;
     }
-    // The payload, field by field, before the message is taken off.
+    // The payload, field by field, before the message is taken off; one with collections is not
+    // read (code that reads it hands its run over: ByteProgram.handedOver), only skipped.
     const message = this.takeAt;
-    const fields = this.program.payloads[uintAt(b, message)]!;
+    const event = uintAt(b, message);
+    const fields = this.opaque[event] ? NO_FIELDS : this.program.payloads[event]!;
     let f = uintEnd(b, message);
     for (let i = 0; i < fields.length; i++) {
       x.p[i] = fromRaw(fields[i]!.kind, uintAt(b, f));
