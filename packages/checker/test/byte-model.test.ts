@@ -440,7 +440,19 @@ describe("the byte back end", () => {
         expect(bytes.counts.faultsOnBytes).toBe(0);
         expect(bytes.counts.faultsOnObjects).toBeGreaterThan(0);
         expect(r.failures).toBeGreaterThan(0);
-      } else expect(bytes.counts.faultsOnBytes).toBeGreaterThan(r.states / 2);
+      } else {
+        expect(bytes.counts.faultsOnBytes).toBeGreaterThan(r.states / 2);
+        // Restarts too: their start entries (with a kept tuple payload, a choose, a goto, a send) run on the bytes.
+        expect(bytes.counts.faultsOnObjects).toBe(0);
+      }
+      if (test.name === "Restarts") {
+        // Loud's start entry prints: only restarts run it, so each is handed over, and auto takes the test still.
+        expect(bytes.handedOverCode.map((h) => [h.where, h.restartEntry])).toEqual([
+          ["Loud.Init's entry", true],
+        ]);
+        expect(bytes.counts.handedOver).toBeGreaterThan(0);
+        expect(byteModelOf(fl, "opaque-events").ok).toBe(true);
+      } else expect(bytes.counts.handedOver).toBe(0);
     }
     expect(statesOf).toEqual({
       "Lossy(n=2)": 38,
@@ -451,11 +463,13 @@ describe("the byte back end", () => {
       Everything: 3_350,
       Observed: 210,
       Shuffled: 5_306,
+      Restarts: 522,
     });
-    // Named faults (two drops may take a Msg) and not; restarts are the object runtime's, and compared too;
+    // Named faults (two drops may take a Msg, two crashes differ by machine type) and not; restarts;
     // a reordering network delivers any message, not only a channel's first.
     expect([...steps].sort()).toEqual([
       "crash",
+      "crash f",
       "deliver",
       "deliver later",
       "drop",
@@ -754,6 +768,7 @@ test T [main = M];`);
         where: "M.S on E",
         reason: "a function call in an operand of a collection operation (review.fl:5:57)",
         opaqueEvent: false,
+        restartEntry: false,
       },
     ]);
     const r = compareEverywhere(fl, bytes);

@@ -16,8 +16,9 @@
 // over the work limit, an unhandled or halting message) is run by the object
 // runtime from its start, and the successors the bytes had not emitted yet
 // are its. Fault steps follow the deliveries and timers, taken on the bytes
-// as executor.ts takes them (faultSteps), but for restarts and the fault
-// steps a spec observes, which the object runtime runs.
+// as executor.ts takes them (faultSteps), restarts too (their start entries'
+// code, where the constructor payload a machine keeps is scalars), but for
+// the fault steps a spec observes, which the object runtime runs.
 import type {
   Emit,
   Failure,
@@ -35,7 +36,7 @@ import type { FlModel } from "../fl-model.js";
 import { CRASHED, type FlState, type FlStep, NO_CHOICES, UP } from "../fl-state.js";
 import { HALT_EVENT } from "../lang-codegen.js";
 import { MAX_PARTITION_MACHINES } from "../enabled-steps.js";
-import { H_GOTO, H_IGNORE, type HandlerEntry, type StateTable } from "../program-tables.js";
+import { H_DO, H_GOTO, H_IGNORE, type HandlerEntry, type StateTable } from "../program-tables.js";
 import { ByteRun, HAND_OVER, type MonitorCode, onSide, TRANSFER } from "./byte-run.js";
 import {
   type ByteProgram,
@@ -96,6 +97,15 @@ const CHANNEL_STEPS = 64;
 /** `q` of a run that is a timer's, not a delivery's (ByteModel.deliver). */
 const TIMER = -1;
 
+/** `q` of a run that is a crashed machine's restart (ByteModel.deliver): its start state's entry, with its constructor payload. */
+const RESTART = -2;
+
+/** What deliver runs for a restart: no handler, the start state's entry (ByteRun.restart). */
+const RESTART_RUN: HandlerKind = Object.freeze({ kind: H_DO, target: -1 });
+
+/** What deliver reads of a handler: its kind, and a goto's target. */
+type HandlerKind = Pick<HandlerEntry, "kind" | "target">;
+
 /** The heal step (shared: steps are not changed). */
 const HEAL: FlStep = Object.freeze({ t: "heal" });
 
@@ -121,9 +131,10 @@ export type ByteModelResult = { ok: true; model: ByteModel } | { ok: false; reas
 /**
  * Which code the byte back end may leave to the object runtime (ByteProgram.handedOver):
  * any (each delivery that reaches it is handed over), or only the handlers
- * of events whose payloads hold collections (set-up messages, mostly), so
- * that no hot handler handed over makes a test slower than on the object
- * runtime (invariants it does not compile still cost a decode per state).
+ * of events whose payloads hold collections (set-up messages, mostly) and
+ * start entries only restarts run (HandedOver.restartEntry), so that no hot
+ * handler handed over makes a test slower than on the object runtime
+ * (invariants it does not compile still cost a decode per state).
  */
 export type HandOvers = "any" | "opaque-events";
 
@@ -133,18 +144,12 @@ export function byteModelOf(fl: FlModel, handOvers: HandOvers = "any"): ByteMode
   if (gap !== null) return { ok: false, reason: gap };
   const specs = fl.monitors.map((table) => fl.ir.specs.find((spec) => spec.name === table.name)!);
   if (specs.length > 64) return { ok: false, reason: "it asserts more than 64 spec monitors" };
-  // Where a machine may restart, every machine keeps its constructor payload in its part (codec.ts).
-  const code = generateByteCode(
-    fl.ir,
-    fl.paramValues,
-    specs,
-    fl.faults.restarts.some((r) => r),
-  );
+  const code = generateByteCode(fl.ir, fl.paramValues, specs, fl.faults.restarts);
   if (!code.ok) {
     const at = code.span ? ` (${code.span.file}:${code.span.start.line}:${code.span.start.col})` : "";
     return { ok: false, reason: `its program has ${code.reason}${at}` };
   }
-  const other = code.program.handedOver.find((h) => !h.opaqueEvent);
+  const other = code.program.handedOver.find((h) => !h.opaqueEvent && !h.restartEntry);
   if (handOvers === "opaque-events" && other !== undefined)
     return { ok: false, reason: `its program leaves ${other.where} to the object runtime: ${other.reason}` };
   // A reordering network sorts each channel by payload values, which compareMessageBytes reads only for scalars.
@@ -165,9 +170,10 @@ export class ByteModel implements Model<ByteState, FlStep> {
   private mo = new Int32Array(16);
   private types = new Int32Array(16);
   /**
-   * Deliveries run on the bytes (and of them, those that forked), those
-   * handed over to the object runtime, and the fault steps taken on the
-   * bytes and by the object runtime (for tests and reports).
+   * Deliveries run on the bytes (and of them, those that forked), runs
+   * handed over to the object runtime (deliveries, timers, restarts), and
+   * the fault steps taken on the bytes (restarts' successors included) and
+   * by the object runtime (for tests and reports).
    */
   readonly counts = { onBytes: 0, handedOver: 0, forked: 0, faultsOnBytes: 0, faultsOnObjects: 0 };
   /** The names of the program's invariants and reachable properties compiled to run on the bytes (the others are evaluated on the decoded state). */
@@ -201,6 +207,12 @@ export class ByteModel implements Model<ByteState, FlStep> {
   private readonly withCut: boolean;
   /** By machine type: a crashed machine of the type may restart. */
   private readonly restarts: readonly boolean[];
+  /**
+   * By machine type: its restarts run on the bytes (deliver, RESTART), not
+   * by the object runtime: its kept constructor payload is scalars, which
+   * the start entry's code reads (ByteRun.gp).
+   */
+  private readonly restartsOnBytes: readonly boolean[];
   /** A spec monitor observes some fault event: the object runtime takes the fault steps, which it runs. */
   private readonly faultsObserved: boolean;
   /** The budgets of the state being expanded, where each is in it, and where its cut is (mayFault reads them for faultSteps). */
@@ -235,6 +247,9 @@ export class ByteModel implements Model<ByteState, FlStep> {
     this.nBudgets = fl.faults.faults.length;
     this.withCut = fl.faults.partitions.length > 0;
     this.restarts = fl.faults.restarts;
+    this.restartsOnBytes = program.kept
+      .slice(0, fl.machines.length)
+      .map((kept) => kept.every((field) => !field.collection));
     this.faultsObserved = fl.ir.events.some((e, i) => e.fault !== undefined && fl.observers[i]!.length > 0);
     this.budgets = new Int32Array(this.nBudgets);
     this.budgetAt = new Int32Array(this.nBudgets);
@@ -560,7 +575,8 @@ export class ByteModel implements Model<ByteState, FlStep> {
    * is at `channels` (its budgets and cut follow, as mayFault read them), as
    * enabled-steps.ts enumerates them and executor.ts takes them: drops and
    * duplicates of each message (one of equal neighbours), crashes of up
-   * machines, restarts (the object runtime runs the start state's entry),
+   * machines, restarts (their start state's entry, on the bytes where its
+   * constructor payload is scalars: restartsOnBytes),
    * then partitions or the heal.
    */
   private faultSteps(state: ByteState, n: number, channels: number, emit: Emit<ByteState, FlStep>): void {
@@ -596,8 +612,12 @@ export class ByteModel implements Model<ByteState, FlStep> {
     }
     let objects: FlState | null = null;
     for (let id = 0; id < n; id++) {
-      if (this.restarts[types[id]!] && uintAt(b, uintEnd(b, mo[id]!)) % 3 === CRASHED)
-        this.fl.restart((objects ??= this.objects(state)), id, this.bytesEmit(emit));
+      const type = types[id]!;
+      if (!this.restarts[type] || uintAt(b, uintEnd(b, mo[id]!)) % 3 !== CRASHED) continue;
+      if (this.restartsOnBytes[type]) {
+        const start = this.fl.machines[type]!.start;
+        this.deliver(state, n, channels, RESTART, -1, id, type, start, 0, RESTART_RUN, emit);
+      } else this.fl.restart((objects ??= this.objects(state)), id, this.bytesEmit(emit));
     }
     if (splits) {
       const f = plan.partitions.find((q) => budgets[q]! > 0)!;
@@ -822,14 +842,15 @@ export class ByteModel implements Model<ByteState, FlStep> {
     type: number,
     stateIndex: number,
     slot: number,
-    h: HandlerEntry,
+    h: HandlerKind,
     emit: Emit<ByteState, FlStep>,
   ): void {
     const x = this.x;
     const timer = q === TIMER;
+    const restart = q === RESTART;
     const program = this.program;
     const action =
-      h.kind === H_IGNORE
+      h.kind === H_IGNORE || restart
         ? undefined
         : (timer ? program.timeouts : program.actions)[type]![stateIndex]![slot];
     const resume =
@@ -842,9 +863,11 @@ export class ByteModel implements Model<ByteState, FlStep> {
       counts === undefined ? -1 : stateIndex * counts.width + (timer ? program.payloads.length : 0) + slot;
     // A timer's step names the timer, which depends on the machine's type (one id may be of
     // different types in different states): the type is in its key.
-    const steps = timer
-      ? this.sharedSteps(-1 - ((to * program.layouts.length + type) * 32 + slot))
-      : this.deliverySteps(from, to);
+    const steps = restart
+      ? (this.restartSteps[to] ??= [])
+      : timer
+        ? this.sharedSteps(-1 - ((to * program.layouts.length + type) * 32 + slot))
+        : this.deliverySteps(from, to);
     // The coverage this delivery's runs count (ByteRun.countedIn, countedAt): counted again for each resumed value, taken back on a hand-over.
     x.nCounted = 0;
     let prefixCounted = 0;
@@ -864,7 +887,8 @@ export class ByteModel implements Model<ByteState, FlStep> {
       }
       try {
         try {
-          if (forkedAt !== null) resume!(x, forced![0]!, forkedAt.locals);
+          if (restart) x.restart(stateIndex, program.entries[type]!, counts);
+          else if (forkedAt !== null) resume!(x, forced![0]!, forkedAt.locals);
           else if (action !== undefined) {
             action(x);
             if (x.forked) {
@@ -892,7 +916,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
         this.handOver(state, q, from, to, emitted, emit, slot);
         return;
       }
-      if (counts !== undefined) x.count(counts.handled, counter);
+      if (counts !== undefined && !restart) x.count(counts.handled, counter);
       const nChoices = x.nChoices;
       const step = this.stepOf(steps, q, from, to, slot, nChoices);
       // Computed before emit, which may run other steps. The common case without a call: the fork's next value.
@@ -904,8 +928,9 @@ export class ByteModel implements Model<ByteState, FlStep> {
       } else following = nextChoices(forced, x.values, x.options, nChoices);
       emit(step, this.outcome);
       emitted++;
+      if (restart) this.counts.faultsOnBytes++;
       if (following === null) {
-        this.counts.onBytes++;
+        if (!restart) this.counts.onBytes++;
         return;
       }
       forced = following;
@@ -934,6 +959,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
 
   private newStep(q: number, from: number, to: number, slot: number, nChoices: number): FlStep {
     const c = choicesMade(this.x.values, nChoices);
+    if (q === RESTART) return { t: "restart", m: to, c };
     if (q !== TIMER) return { t: "deliver", from, to, i: this.takeIndex, c };
     return { t: "timer", m: to, timer: this.fl.machines[this.types[to]!]!.timers[slot]!, c };
   }
@@ -962,6 +988,8 @@ export class ByteModel implements Model<ByteState, FlStep> {
   }
 
   private readonly steps = new Map<number, FlStep[]>();
+  /** By machine id: the shared steps of its restart (sharedSteps' arrays). */
+  private readonly restartSteps: FlStep[][] = [];
   /** deliverySteps of the first message of channel (from, to), both below CHANNEL_STEPS, at from * CHANNEL_STEPS + to. */
   private readonly channelSteps: (FlStep[] | undefined)[] = new Array(CHANNEL_STEPS * CHANNEL_STEPS);
 
@@ -1020,6 +1048,17 @@ export class ByteModel implements Model<ByteState, FlStep> {
       x.setTimer(slot, false);
       return;
     }
+    if (q === RESTART) {
+      // The start entry's payload: the constructor payload the machine kept (scalars: restartsOnBytes).
+      const kept = this.program.kept[type]!;
+      let f = uintEnd(b, uintEnd(b, x.mo[to]!));
+      if (this.program.timed[type]) f = uintEnd(b, f);
+      for (let i = 0; i < kept.length; i++) {
+        x.gp[i] = fromRaw(kept[i]!.kind, uintAt(b, f));
+        f = uintEnd(b, f);
+      }
+      return;
+    }
     // The payload, field by field, before the message is taken off; one with collections is not
     // read (code that reads it hands its run over: ByteProgram.handedOver), only skipped.
     const message = this.takeAt;
@@ -1076,8 +1115,9 @@ export class ByteModel implements Model<ByteState, FlStep> {
 
   /**
    * The object runtime runs the delivery of the message the delivery takes
-   * (takeAt: of channel `q`, from, to) in `state`, or with `q` TIMER timer `slot` of machine `to`;
-   * its first `skip` successors were emitted already.
+   * (takeAt: of channel `q`, from, to) in `state`, or with `q` TIMER timer
+   * `slot` of machine `to`, or with `q` RESTART machine `to`'s restart; its
+   * first `skip` successors were emitted already.
    */
   private handOver(
     state: ByteState,
@@ -1093,7 +1133,8 @@ export class ByteModel implements Model<ByteState, FlStep> {
     const emitRest: Emit<FlState, FlStep> = (step, o) => {
       if (k++ >= skip) emit(step, this.bytesOf(o));
     };
-    if (q === TIMER) this.fl.timer(this.objects(state), to, slot, emitRest);
+    if (q === RESTART) this.fl.restart(this.objects(state), to, emitRest);
+    else if (q === TIMER) this.fl.timer(this.objects(state), to, slot, emitRest);
     else this.fl.deliver(this.objects(state), from, to, this.takeIndex, emitRest);
   }
 }

@@ -598,6 +598,21 @@ export class ByteRun {
     }
   }
 
+  /**
+   * The running machine, crashed, restarts (executor.ts runRestart): up in
+   * its start state `start` (which the crash left it in), counted as
+   * entered, and its entry run with the constructor payload in gp. Gotos it
+   * ends with are followed as a handler's are.
+   */
+  restart(start: number, entries: readonly (ByteCode | undefined)[], counters: Counters | undefined): void {
+    const at = uintEnd(this.s.buf, this.mo[this.self]!);
+    const delta = this.s.setUint(at, start * 3 + UP);
+    if (delta !== 0) this.shiftAfter(at, delta);
+    if (counters !== undefined) this.count(counters.entered, start);
+    const entry = entries[start];
+    if (entry !== undefined) this.run(entry);
+  }
+
   /** `goto S`: the byte model leaves the state and enters S when the code returns (ByteModel.settle). */
   goto(target: number): void {
     this.gotoTarget = target;

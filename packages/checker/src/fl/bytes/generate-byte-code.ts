@@ -106,11 +106,19 @@ export interface ByteProgram {
 
 export type ByteCode = { ok: true; program: ByteProgram } | { ok: false; reason: string; span: Span | null };
 
-/** Code the object runtime runs (ByteProgram.handedOver): where, why, and whether it handles an opaque event (a payload with collections, which no code here reads). */
+/**
+ * Code the object runtime runs (ByteProgram.handedOver): where, why, and
+ * whether it handles an opaque event (a payload with collections, which no
+ * code here reads) or is the start entry of a machine type that may
+ * restart, which only restarts run (`restartEntry`: no compiled code goes
+ * to that state; a restart ran on the object runtime before restarts ran
+ * on the bytes, so handing it over costs no more than then).
+ */
 export interface HandedOver {
   where: string;
   reason: string;
   opaqueEvent: boolean;
+  restartEntry: boolean;
 }
 
 class Unsupported extends Error {
@@ -183,11 +191,15 @@ export function generateByteCode(
   ir: IrProgram,
   params: readonly Value[],
   specs: readonly IrSpec[] = [],
-  /** The test's machines may restart: each keeps its constructor payload in its part (codec.ts). */
-  keepsPayloads = false,
+  /**
+   * By machine type: a crashed machine of the type may restart (its start
+   * state's entry is compiled for it). Where any may, every machine keeps its
+   * constructor payload in its part (codec.ts).
+   */
+  restarts: readonly boolean[] = [],
 ): ByteCode {
   try {
-    return { ok: true, program: new ByteCodegen(ir, params, specs, keepsPayloads).program() };
+    return { ok: true, program: new ByteCodegen(ir, params, specs, restarts).program() };
   } catch (e) {
     if (e instanceof Unsupported) return { ok: false, reason: e.reason, span: e.span };
     throw e;
@@ -231,8 +243,9 @@ class ByteCodegen {
     private readonly ir: IrProgram,
     private readonly params: readonly Value[],
     specs: readonly IrSpec[],
-    keepsPayloads: boolean,
+    private readonly restarts: readonly boolean[],
   ) {
+    const keepsPayloads = restarts.some((r) => r);
     const monitors = specs.map(
       (spec, i): IrMachine => ({
         name: spec.name,
@@ -354,6 +367,9 @@ class ByteCodegen {
         return names;
       }),
     );
+    // A restart runs its machine's start entry (ByteRun.restart).
+    for (const m of this.ir.machines)
+      if (this.restarts[m.index]) this.needEntry(m, this.stateIndex(m, m.startState, m.span), true);
     // Machine functions, the entries of the states code may go to, and the exits of the states of a
     // machine type whose code may goto (a goto leaves its state): each may need more of the others.
     const exitsMade = new Set<number>();
@@ -429,6 +445,7 @@ class ByteCodegen {
         throw e;
       }
     });
+    for (const [name, record] of this.entriesHandedOver) record.restartEntry = !this.entriesGoneTo.has(name);
     const table = (names: (string | null | undefined)[]) =>
       `[${names.map((n) => n ?? "undefined").join(", ")}]`;
     const nested = (names: (string | undefined)[][][]) =>
@@ -477,21 +494,31 @@ class ByteCodegen {
       this.made.add(name);
       this.out.push(`function ${name}(x) { x.handOver(); }`);
       const at = e.span ? ` (${e.span.file}:${e.span.start.line}:${e.span.start.col})` : "";
-      this.handedOver.push({ where, reason: `${e.reason}${at}`, opaqueEvent });
+      const record = { where, reason: `${e.reason}${at}`, opaqueEvent, restartEntry: false };
+      this.handedOver.push(record);
+      if (name.startsWith("e_")) this.entriesHandedOver.set(name, record);
       return false;
     }
   }
 
-  /** Entries to compile: of the states some compiled code may go to. */
+  /** Entries to compile: of the states some compiled code may go to, and the start states of machine types that may restart. */
   private readonly pendingEntries: { machine: IrMachine; state: number }[] = [];
   private readonly entriesNeeded = new Set<string>();
+  /** The entries some compiled code may go to (entriesNeeded less those only restarts run), by name. */
+  private readonly entriesGoneTo = new Set<string>();
+  /** The handed-over records of entries, by name (HandedOver.restartEntry is set once all code is generated). */
+  private readonly entriesHandedOver = new Map<string, HandedOver>();
   /** Machine types whose compiled code may goto: their exits are compiled. */
   private readonly goesTo = new Set<number>();
   /** Names of the functions generated. */
   private readonly made = new Set<string>();
 
-  private needEntry(machine: IrMachine, state: number): void {
-    this.goesTo.add(machine.index);
+  /** The entry of `state` of `machine`: for a goto, or (`restart`) for its restarts, which runs no exit. */
+  private needEntry(machine: IrMachine, state: number, restart = false): void {
+    if (!restart) {
+      this.goesTo.add(machine.index);
+      this.entriesGoneTo.add(`e_${machine.index}_${state}`);
+    }
     const key = `${machine.index}.${state}`;
     if (this.entriesNeeded.has(key)) return;
     this.entriesNeeded.add(key);
