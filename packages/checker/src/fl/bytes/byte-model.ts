@@ -42,6 +42,7 @@ import {
   type ByteProgram,
   generateByteCode,
   type HandedOver,
+  restartSlot,
   skipMachine,
   varsStart,
 } from "./generate-byte-code.js";
@@ -207,12 +208,6 @@ export class ByteModel implements Model<ByteState, FlStep> {
   private readonly withCut: boolean;
   /** By machine type: a crashed machine of the type may restart. */
   private readonly restarts: readonly boolean[];
-  /**
-   * By machine type: its restarts run on the bytes (deliver, RESTART), not
-   * by the object runtime: its kept constructor payload is scalars, which
-   * the start entry's code reads (ByteRun.gp).
-   */
-  private readonly restartsOnBytes: readonly boolean[];
   /** A spec monitor observes some fault event: the object runtime takes the fault steps, which it runs. */
   private readonly faultsObserved: boolean;
   /** The budgets of the state being expanded, where each is in it, and where its cut is (mayFault reads them for faultSteps). */
@@ -247,14 +242,15 @@ export class ByteModel implements Model<ByteState, FlStep> {
     this.nBudgets = fl.faults.faults.length;
     this.withCut = fl.faults.partitions.length > 0;
     this.restarts = fl.faults.restarts;
-    this.restartsOnBytes = program.kept
-      .slice(0, fl.machines.length)
-      .map((kept) => kept.every((field) => !field.collection));
     this.faultsObserved = fl.ir.events.some((e, i) => e.fault !== undefined && fl.observers[i]!.length > 0);
     this.budgets = new Int32Array(this.nBudgets);
     this.budgetAt = new Int32Array(this.nBudgets);
-    const maxVars = Math.max(0, ...program.layouts.map((l) => l.length));
-    this.x.vo = new Int32Array(maxVars + 1);
+    // The variables' offsets, the channel section's, and a restart entry's kept collections' (restartSlot).
+    const maxSlots = Math.max(
+      0,
+      ...program.layouts.map((l, type) => restartSlot(l.length, program.kept[type]?.length ?? 0)),
+    );
+    this.x.vo = new Int32Array(maxSlots);
     this.x.cur = this.x.vo;
     // The test's spec monitors: their code comes after the machine types' in the program's tables.
     const nTypes = fl.ir.machines.length;
@@ -610,14 +606,22 @@ export class ByteModel implements Model<ByteState, FlStep> {
         if (!plan.nameFault.crash) break;
       }
     }
-    let objects: FlState | null = null;
     for (let id = 0; id < n; id++) {
       const type = types[id]!;
-      if (!this.restarts[type] || uintAt(b, uintEnd(b, mo[id]!)) % 3 !== CRASHED) continue;
-      if (this.restartsOnBytes[type]) {
-        const start = this.fl.machines[type]!.start;
-        this.deliver(state, n, channels, RESTART, -1, id, type, start, 0, RESTART_RUN, emit);
-      } else this.fl.restart((objects ??= this.objects(state)), id, this.bytesEmit(emit));
+      if (this.restarts[type] && uintAt(b, uintEnd(b, mo[id]!)) % 3 === CRASHED)
+        this.deliver(
+          state,
+          n,
+          channels,
+          RESTART,
+          -1,
+          id,
+          type,
+          this.fl.machines[type]!.start,
+          0,
+          RESTART_RUN,
+          emit,
+        );
     }
     if (splits) {
       const f = plan.partitions.find((q) => budgets[q]! > 0)!;
@@ -887,7 +891,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
       }
       try {
         try {
-          if (restart) x.restart(stateIndex, program.entries[type]!, counts);
+          if (restart) x.restart(stateIndex, program.restartEntries[type], counts);
           else if (forkedAt !== null) resume!(x, forced![0]!, forkedAt.locals);
           else if (action !== undefined) {
             action(x);
@@ -1049,13 +1053,20 @@ export class ByteModel implements Model<ByteState, FlStep> {
       return;
     }
     if (q === RESTART) {
-      // The start entry's payload: the constructor payload the machine kept (scalars: restartsOnBytes).
+      // The start entry's payload, the constructor payload the machine kept: each scalar in gp,
+      // each collection read where it lies (ByteProgram.restartEntries).
       const kept = this.program.kept[type]!;
       let f = uintEnd(b, uintEnd(b, x.mo[to]!));
       if (this.program.timed[type]) f = uintEnd(b, f);
       for (let i = 0; i < kept.length; i++) {
-        x.gp[i] = fromRaw(kept[i]!.kind, uintAt(b, f));
-        f = uintEnd(b, f);
+        const field = kept[i]!;
+        if (field.collection) {
+          x.vo[restartSlot(layout.length, i)] = f;
+          f = varEnd(b, f, field);
+        } else {
+          x.gp[i] = fromRaw(field.kind, uintAt(b, f));
+          f = uintEnd(b, f);
+        }
       }
       return;
     }

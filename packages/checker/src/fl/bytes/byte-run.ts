@@ -21,6 +21,7 @@ import {
   collectionHas,
   elementAt,
   fromRaw,
+  mapEnd,
   mapHas,
   mapPart,
   mapPut,
@@ -601,16 +602,35 @@ export class ByteRun {
   /**
    * The running machine, crashed, restarts (executor.ts runRestart): up in
    * its start state `start` (which the crash left it in), counted as
-   * entered, and its entry run with the constructor payload in gp. Gotos it
-   * ends with are followed as a handler's are.
+   * entered, and its start entry run as restarts run it
+   * (ByteProgram.restartEntries: the kept constructor payload's scalars in
+   * gp, its collections where they lie). Gotos it ends with are followed as
+   * a handler's are.
    */
-  restart(start: number, entries: readonly (ByteCode | undefined)[], counters: Counters | undefined): void {
+  restart(start: number, entry: ByteCode | undefined, counters: Counters | undefined): void {
     const at = uintEnd(this.s.buf, this.mo[this.self]!);
     const delta = this.s.setUint(at, start * 3 + UP);
     if (delta !== 0) this.shiftAfter(at, delta);
     if (counters !== undefined) this.count(counters.entered, start);
-    const entry = entries[start];
     if (entry !== undefined) this.run(entry);
+  }
+
+  /**
+   * `v = c` for collection variable `to` of the running machine and a
+   * collection `from` it reads where it lies, of the same layout (a restart
+   * entry's kept payload, before the variables: writing `to` moves nothing
+   * before it): `from`'s bytes over `to`'s. Its size counts as work.
+   */
+  copyCollection(to: number, from: number, map: boolean): void {
+    const s = this.s;
+    const p = this.cur[from]!;
+    const end = map ? mapEnd(s.buf, p) : scalarsEnd(s.buf, p);
+    this.spend(from);
+    const bytes = s.buf.slice(p, end);
+    const q = this.cur[to]!;
+    const delta = s.resize(q, (map ? mapEnd(s.buf, q) : scalarsEnd(s.buf, q)) - q, bytes.length);
+    s.buf.set(bytes, q);
+    this.moved(to, delta);
   }
 
   /** `goto S`: the byte model leaves the state and enters S when the code returns (ByteModel.settle). */

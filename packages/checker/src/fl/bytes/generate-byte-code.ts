@@ -102,6 +102,24 @@ export interface ByteProgram {
   entries: (ByteAction | undefined)[][];
   /** By machine type and state index: the exit action of a machine type whose code may goto. */
   exits: (ByteAction | undefined)[][];
+  /**
+   * By machine type: its start state's entry as a restart runs it
+   * (ByteRun.restart), with the constructor payload the machine kept: its
+   * scalar fields in ByteRun.gp, at their positions among `kept`; a field
+   * that is a collection is read where it lies, as the running machine's
+   * variable `restartSlot(nVars, i)`. Undefined for a type that does not
+   * restart or whose start state has no entry.
+   */
+  restartEntries: (ByteAction | undefined)[];
+}
+
+/**
+ * The variable index under which a restart entry reads field `i` of the kept
+ * constructor payload when that field is a collection: past the machine's
+ * `nVars` variables and the channel section's offset (ByteRun.vo[nVars]).
+ */
+export function restartSlot(nVars: number, i: number): number {
+  return nVars + 1 + i;
 }
 
 export type ByteCode = { ok: true; program: ByteProgram } | { ok: false; reason: string; span: Span | null };
@@ -109,10 +127,9 @@ export type ByteCode = { ok: true; program: ByteProgram } | { ok: false; reason:
 /**
  * Code the object runtime runs (ByteProgram.handedOver): where, why, and
  * whether it handles an opaque event (a payload with collections, which no
- * code here reads) or is the start entry of a machine type that may
- * restart, which only restarts run (`restartEntry`: no compiled code goes
- * to that state; a restart ran on the object runtime before restarts ran
- * on the bytes, so handing it over costs no more than then).
+ * code here reads) or is a start entry as restarts run it
+ * (ByteProgram.restartEntries: a restart ran on the object runtime before
+ * restarts ran on the bytes, so handing it over costs no more than then).
  */
 export interface HandedOver {
   where: string;
@@ -150,6 +167,16 @@ function keptFields(ir: IrProgram, t: Type): VarLayout[] | null {
   }
   const layout = varLayout(ir, t);
   return layout === null ? null : [layout];
+}
+
+/** Two layouts store values the same way (a value of one is, byte for byte, a value of the other). */
+function sameLayout(a: VarLayout, b: VarLayout): boolean {
+  return (
+    a.collection === b.collection &&
+    a.kind === b.kind &&
+    a.bool === b.bool &&
+    (a.value === null ? b.value === null : b.value !== null && a.value.kind === b.value.kind)
+  );
 }
 
 /** The layout of a variable of type `t`, or null when the byte back end does not store it. */
@@ -219,6 +246,12 @@ interface Scope {
   invariant: boolean;
   /** In an action (a handler's, entry's or exit's), where a goto returns; in a machine function it throws TRANSFER to the action. */
   inAction?: boolean;
+  /**
+   * Locals that are a collection read where it lies (a restart entry's kept
+   * payload, or a collection field of it as `name$i`): the running machine's
+   * variable index that reads it (restartSlot), and its layout. Read only.
+   */
+  collectionLocals?: Map<string, { k: number; layout: VarLayout }>;
 }
 
 class ByteCodegen {
@@ -367,9 +400,8 @@ class ByteCodegen {
         return names;
       }),
     );
-    // A restart runs its machine's start entry (ByteRun.restart).
-    for (const m of this.ir.machines)
-      if (this.restarts[m.index]) this.needEntry(m, this.stateIndex(m, m.startState, m.span), true);
+    // A restart runs its machine's start entry with the constructor payload it kept (ByteRun.restart).
+    const restartEntries = this.ir.machines.map((m) => this.restartEntry(m));
     // Machine functions, the entries of the states code may go to, and the exits of the states of a
     // machine type whose code may goto (a goto leaves its state): each may need more of the others.
     const exitsMade = new Set<number>();
@@ -445,7 +477,6 @@ class ByteCodegen {
         throw e;
       }
     });
-    for (const [name, record] of this.entriesHandedOver) record.restartEntry = !this.entriesGoneTo.has(name);
     const table = (names: (string | null | undefined)[]) =>
       `[${names.map((n) => n ?? "undefined").join(", ")}]`;
     const nested = (names: (string | undefined)[][][]) =>
@@ -454,7 +485,7 @@ class ByteCodegen {
       "const { uintAt, fromRaw } = B;",
       "const zigzag = (v) => ((v << 1) ^ (v >> 31)) >>> 0;",
       ...this.out,
-      `return { timeouts: ${nested(timeoutNames)}, timeoutResumes: ${nested(resumesOf(timeoutNames))}, entries: ${byState("e")}, exits: ${byState("x")}, actions: ${nested(actionNames)}, resumes: ${nested(actionNames.map((states) => states.map((names) => names.map((n) => (n !== undefined && this.resumable.has(n) ? `r_${n}` : undefined)))))}, invariants: ${table(invariantNames.map((n) => n ?? "null"))} };`,
+      `return { timeouts: ${nested(timeoutNames)}, timeoutResumes: ${nested(resumesOf(timeoutNames))}, entries: ${byState("e")}, exits: ${byState("x")}, actions: ${nested(actionNames)}, resumes: ${nested(actionNames.map((states) => states.map((names) => names.map((n) => (n !== undefined && this.resumable.has(n) ? `r_${n}` : undefined)))))}, invariants: ${table(invariantNames.map((n) => n ?? "null"))}, restartEntries: ${table(restartEntries)} };`,
     ].join("\n");
     const made = new Function("B", "rt", "I", "T", source)(
       bytes,
@@ -494,31 +525,74 @@ class ByteCodegen {
       this.made.add(name);
       this.out.push(`function ${name}(x) { x.handOver(); }`);
       const at = e.span ? ` (${e.span.file}:${e.span.start.line}:${e.span.start.col})` : "";
-      const record = { where, reason: `${e.reason}${at}`, opaqueEvent, restartEntry: false };
-      this.handedOver.push(record);
-      if (name.startsWith("e_")) this.entriesHandedOver.set(name, record);
+      this.handedOver.push({
+        where,
+        reason: `${e.reason}${at}`,
+        opaqueEvent,
+        restartEntry: name.startsWith("s_"),
+      });
       return false;
     }
   }
 
-  /** Entries to compile: of the states some compiled code may go to, and the start states of machine types that may restart. */
+  /** Entries to compile: of the states some compiled code may go to. */
   private readonly pendingEntries: { machine: IrMachine; state: number }[] = [];
   private readonly entriesNeeded = new Set<string>();
-  /** The entries some compiled code may go to (entriesNeeded less those only restarts run), by name. */
-  private readonly entriesGoneTo = new Set<string>();
-  /** The handed-over records of entries, by name (HandedOver.restartEntry is set once all code is generated). */
-  private readonly entriesHandedOver = new Map<string, HandedOver>();
   /** Machine types whose compiled code may goto: their exits are compiled. */
   private readonly goesTo = new Set<number>();
   /** Names of the functions generated. */
   private readonly made = new Set<string>();
 
-  /** The entry of `state` of `machine`: for a goto, or (`restart`) for its restarts, which runs no exit. */
-  private needEntry(machine: IrMachine, state: number, restart = false): void {
-    if (!restart) {
-      this.goesTo.add(machine.index);
-      this.entriesGoneTo.add(`e_${machine.index}_${state}`);
-    }
+  /**
+   * The start entry of machine type `m` as its restarts run it (s_<type>;
+   * ByteProgram.restartEntries), or undefined when it does not restart or
+   * has no entry. Its payload is the kept constructor payload (`kept`): one
+   * value, or a tuple of them; each scalar read from ByteRun.gp, each
+   * collection where it lies (Scope.collectionLocals).
+   */
+  private restartEntry(m: IrMachine): string | undefined {
+    if (!this.restarts[m.index]) return undefined;
+    const start = m.states[this.stateIndex(m, m.startState, m.span)]!;
+    const action = start.entry;
+    if (action === null) return undefined;
+    const name = `s_${m.index}`;
+    this.orHandOver(name, `${m.name}.${start.name}'s entry, as a restart runs it`, () => {
+      const kept = this.kept[m.index]!;
+      const param = action.param;
+      const tuples = new Map<string, number>();
+      const collectionLocals = new Map<string, { k: number; layout: VarLayout }>();
+      const prologue: string[] = [];
+      if (param !== null) {
+        const t = param.type;
+        const tuple = t.kind === "tuple" || t.kind === "namedTuple";
+        const parts =
+          t.kind === "tuple" ? t.elems : t.kind === "namedTuple" ? t.fields.map((f) => f.type) : [t];
+        // One kept field per part: nested tuples are flattened in `kept`, which this does not follow.
+        if (parts.length !== kept.length || parts.some((x) => x.kind === "tuple" || x.kind === "namedTuple"))
+          throw new Unsupported(`a constructor payload of type ${typeText(param.type)}`, action.span);
+        if (tuple) tuples.set(param.name, kept.length);
+        const nVars = this.layouts[m.index]!.length;
+        kept.forEach((f, i) => {
+          const local = tuple ? `${param.name}$${i}` : param.name;
+          if (f.collection) collectionLocals.set(local, { k: restartSlot(nVars, i), layout: f });
+          else prologue.push(`let l_${local} = ${f.bool ? `(x.gp[${i}] !== 0)` : `x.gp[${i}]`};`);
+        });
+      }
+      this.function(
+        name,
+        param === null ? [] : [param.name],
+        action.body,
+        m,
+        prologue,
+        tuples,
+        collectionLocals,
+      );
+    });
+    return name;
+  }
+
+  private needEntry(machine: IrMachine, state: number): void {
+    this.goesTo.add(machine.index);
     const key = `${machine.index}.${state}`;
     if (this.entriesNeeded.has(key)) return;
     this.entriesNeeded.add(key);
@@ -651,11 +725,13 @@ class ByteCodegen {
     machine: IrMachine,
     prologue: string[] | null = null,
     tuples: Map<string, number> = new Map(),
+    collectionLocals?: Map<string, { k: number; layout: VarLayout }>,
   ): void {
     const scope: Scope = {
       machine,
       locals: new Set(locals),
       tuples,
+      ...(collectionLocals !== undefined ? { collectionLocals } : {}),
       varAt: this.isMonitor(machine) ? (k) => `x.mvo[${k}]` : (k) => `x.vo[${k}]`,
       buf: "x.s.buf",
       invariant: false,
@@ -733,6 +809,12 @@ class ByteCodegen {
         if (t.kind === "var" && t.scope === "self") {
           const { k, layout } = this.selfVar(t.name, scope, s.span);
           if (layout.collection) {
+            // A collection local of the same layout (a restart entry's payload): its bytes copied.
+            const from = this.collectionLocal(s.value, scope);
+            if (from !== null && sameLayout(from.layout, layout)) {
+              out.push(`x.copyCollection(${k}, ${from.k}, ${layout.value !== null});`);
+              return;
+            }
             // A set or sequence written out: its elements, then the variable rewritten whole.
             if (layout.value !== null || (s.value.kind !== "setLit" && s.value.kind !== "seqLit"))
               throw new Unsupported("an assignment of a whole collection", s.span);
@@ -852,7 +934,7 @@ class ByteCodegen {
       }
       case "foreach": {
         // Over the collection as it is when the loop starts (the object runtime iterates that value).
-        const { k, layout } = this.selfCollection(s.iterable, scope, s.span);
+        const { k, layout } = this.readCollection(s.iterable, scope, s.span);
         const inner: Scope = { ...scope, locals: new Set([...scope.locals, s.variable]) };
         out.push(
           `for (const $e of ${this.elements(k, layout)}) {`,
@@ -907,8 +989,15 @@ class ByteCodegen {
 
   /** A payload's fields as JavaScript expressions, in the order the object runtime evaluates them. */
   private payloadFields(e: IrExpr, count: number, scope: Scope): string[] {
-    if (e.kind === "var" && e.scope === "local" && scope.tuples.get(e.name) === count)
+    if (e.kind === "var" && e.scope === "local" && scope.tuples.get(e.name) === count) {
+      const locals = scope.collectionLocals;
+      if (
+        locals !== undefined &&
+        Array.from({ length: count }, (_, i) => `${e.name}$${i}`).some((n) => locals.has(n))
+      )
+        throw new Unsupported("a tuple with a collection, passed whole", e.span);
       return this.jsLocals(e.name, scope);
+    }
     if (e.kind === "tuple" && e.elems.length === count) return e.elems.map((x) => this.expr(x, scope));
     if (e.kind === "namedTuple" && e.fields.length === count)
       return fieldsInTypeOrder(e).map((f) => this.expr(f.value, scope));
@@ -926,6 +1015,30 @@ class ByteCodegen {
     const k = m ? m.vars.findIndex((v) => v.name === name) : -1;
     if (m === null || k < 0) throw new Unsupported(`the variable ${name}`, span);
     return { k, layout: this.layouts[m.index]![k]! };
+  }
+
+  /**
+   * A collection the running code reads where it lies: a variable of its own
+   * (selfCollection), or a collection local (Scope.collectionLocals: a
+   * restart entry's payload, or a field of it).
+   */
+  private readCollection(e: IrExpr, scope: Scope, span: Span): { k: number; layout: VarLayout } {
+    const local = this.collectionLocal(e, scope);
+    return local ?? this.selfCollection(e, scope, span);
+  }
+
+  /** `e` as a collection local (Scope.collectionLocals), or null. */
+  private collectionLocal(e: IrExpr, scope: Scope): { k: number; layout: VarLayout } | null {
+    const locals = scope.collectionLocals;
+    if (locals === undefined) return null;
+    if (e.kind === "var" && e.scope === "local") return locals.get(e.name) ?? null;
+    if (
+      (e.kind === "field" || e.kind === "tupleIndex") &&
+      e.target.kind === "var" &&
+      e.target.scope === "local"
+    )
+      return locals.get(`${e.target.name}$${e.index}`) ?? null;
+    return null;
   }
 
   /** A machine's own collection variable, the target of a write. */
@@ -953,7 +1066,8 @@ class ByteCodegen {
         return "x.self";
       case "var": {
         if (e.scope === "local") {
-          if (!scope.locals.has(e.name) || scope.tuples.has(e.name)) break;
+          if (!scope.locals.has(e.name) || scope.tuples.has(e.name) || scope.collectionLocals?.has(e.name))
+            break;
           return `l_${e.name}`;
         }
         if (e.scope === "param") {
@@ -971,6 +1085,7 @@ class ByteCodegen {
       case "tupleIndex": {
         const t = e.target;
         if (t.kind !== "var" || t.scope !== "local" || !scope.tuples.has(t.name)) break;
+        if (scope.collectionLocals?.has(`${t.name}$${e.index}`)) break;
         return `l_${t.name}$${e.index}`;
       }
       case "machineVar": {
@@ -1177,8 +1292,8 @@ class ByteCodegen {
    * as the runtime builds it).
    */
   private collectionValue(c: IrExpr, scope: Scope): string {
-    if (c.kind === "var" && c.scope === "self") {
-      const { k, layout } = this.selfCollection(c, scope, c.span);
+    if ((c.kind === "var" && c.scope === "self") || this.collectionLocal(c, scope) !== null) {
+      const { k, layout } = this.readCollection(c, scope, c.span);
       const elements = this.elements(k, layout);
       return layout.bool ? `${elements}.map((v) => v !== 0)` : elements;
     }
@@ -1213,6 +1328,9 @@ class ByteCodegen {
     scope: Scope,
     span: Span,
   ): { layout: VarLayout; at: { k: number; offset: string } } {
+    const local = this.collectionLocal(e, scope);
+    if (local !== null)
+      return { layout: local.layout, at: { k: local.k, offset: scope.varAt(local.k, scope.machine!, null) } };
     if (e.kind === "var" && e.scope === "self") {
       const { k, layout } = this.selfVar(e.name, scope, span);
       if (!layout.collection) throw new Unsupported("a collection", span);
