@@ -300,7 +300,10 @@ export class ByteModel implements Model<ByteState, FlStep> {
     const compiled = at >= 0 ? this.program.invariants[at]! : null;
     const onObjects = (state: ByteState) => p.holds(this.objects(state));
     if (compiled === null) return onObjects;
+    const reader = this.program.invariantBytes;
     return (state: ByteState) => {
+      // The scratch is a new state at each emit (emitScratch); any other state is parsed each time.
+      reader.stamp = state === this.x.s ? this.emits : -1;
       try {
         return compiled(state.buf);
       } catch (e) {
@@ -563,6 +566,18 @@ export class ByteModel implements Model<ByteState, FlStep> {
   /** Emits the scratch, the successor of a fault step taken on the bytes. */
   private emitFault(emit: Emit<ByteState, FlStep>, step: FlStep): void {
     this.counts.faultsOnBytes++;
+    this.emitScratch(emit, step);
+  }
+
+  /**
+   * Successors emitted as the scratch: the stamp that tells the compiled
+   * invariants one successor from the next (InvariantBytes.stamp), so that
+   * the invariants of one parse it once.
+   */
+  private emits = 0;
+
+  private emitScratch(emit: Emit<ByteState, FlStep>, step: FlStep): void {
+    this.emits++;
     emit(step, this.outcome);
   }
 
@@ -930,7 +945,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
         following = v < x.forkN ? forced : null;
         if (following !== null) following[0] = v;
       } else following = nextChoices(forced, x.values, x.options, nChoices);
-      emit(step, this.outcome);
+      this.emitScratch(emit, step);
       emitted++;
       if (restart) this.counts.faultsOnBytes++;
       if (following === null) {

@@ -79,6 +79,8 @@ export interface ByteProgram {
   resumes: (ByteResume | undefined)[][][];
   /** By position in IrProgram.invariants: compiled, or null (evaluated on the decoded state). */
   invariants: (ByteInvariant | null)[];
+  /** What compiled invariants read the state with (its `stamp` lets one parse serve them all). */
+  invariantBytes: { stamp: number };
   /** By event index: the layouts of its payload's fields in a message (a scalar payload is one field; none, none). */
   payloads: VarLayout[][];
   /**
@@ -487,13 +489,24 @@ class ByteCodegen {
       ...this.out,
       `return { timeouts: ${nested(timeoutNames)}, timeoutResumes: ${nested(resumesOf(timeoutNames))}, entries: ${byState("e")}, exits: ${byState("x")}, actions: ${nested(actionNames)}, resumes: ${nested(actionNames.map((states) => states.map((names) => names.map((n) => (n !== undefined && this.resumable.has(n) ? `r_${n}` : undefined)))))}, invariants: ${table(invariantNames.map((n) => n ?? "null"))}, restartEntries: ${table(restartEntries)} };`,
     ].join("\n");
+    const invariantBytes = new InvariantBytes(
+      this.layouts,
+      this.timed,
+      this.kept,
+      this.ir.machines.length,
+      this.payloads,
+    );
     const made = new Function("B", "rt", "I", "T", source)(
       bytes,
       flRuntime,
-      new InvariantBytes(this.layouts, this.timed, this.kept, this.ir.machines.length, this.payloads),
+      invariantBytes,
       TRANSFER,
-    ) as Omit<ByteProgram, "layouts" | "payloads" | "timed" | "kept" | "opaque" | "handedOver">;
+    ) as Omit<
+      ByteProgram,
+      "layouts" | "payloads" | "timed" | "kept" | "opaque" | "handedOver" | "invariantBytes"
+    >;
     return {
+      invariantBytes,
       layouts: this.layouts,
       timed: this.timed,
       kept: this.kept,
@@ -1477,8 +1490,19 @@ class InvariantBytes {
   /** Where the machines of the state parsed end (its monitors, then its channels, follow). */
   private machinesEnd = 0;
 
+  /**
+   * Which state the next evaluation is of, when its caller knows (ByteModel
+   * sets it for its scratch: a count of the successors it emitted), else -1:
+   * evaluations of one stamp (the invariants of one new state, one after
+   * another) parse it once.
+   */
+  stamp = -1;
+  private parsedStamp = -1;
+
   parse(b: Uint8Array): void {
     this.work = 0;
+    if (this.stamp >= 0 && this.stamp === this.parsedStamp) return;
+    this.parsedStamp = this.stamp;
     const n = bytes.uintAt(b, 0);
     if (this.mo.length < n) this.mo = new Int32Array(2 * n);
     let p = bytes.uintEnd(b, 0);
