@@ -1501,6 +1501,7 @@ class InvariantBytes {
 
   parse(b: Uint8Array): void {
     this.work = 0;
+    this.messagesCounted = false;
     if (this.stamp >= 0 && this.stamp === this.parsedStamp) return;
     this.parsedStamp = this.stamp;
     const n = bytes.uintAt(b, 0);
@@ -1518,8 +1519,13 @@ class InvariantBytes {
 
   /** `inflight(E)` or (`into`) `inflight(E, target)`: the messages of event `event` in the channels (into `target`), as executor.ts counts them. */
   inflight(b: Uint8Array, event: number, into: boolean, target: number): number {
-    // The messages' events and receivers, read once per evaluation (a quantifier may ask per machine).
+    // The messages' events and receivers, read once per state (a quantifier may ask per machine),
+    // counted as work once per evaluation.
     if (this.nMessages < 0) this.readMessages(b);
+    if (!this.messagesCounted) {
+      this.messagesCounted = true;
+      this.count(this.nMessages);
+    }
     const events = this.events;
     const tos = this.tos;
     let n = 0;
@@ -1529,6 +1535,8 @@ class InvariantBytes {
 
   /** By message in the state parsed: its event and its receiver (nMessages of them; -1: not read yet). */
   private nMessages = -1;
+  /** This evaluation counted the messages as work (inflight). */
+  private messagesCounted = false;
   private events = new Int32Array(16);
   private tos = new Int32Array(16);
 
@@ -1568,7 +1576,6 @@ class InvariantBytes {
       }
     }
     this.nMessages = n;
-    this.count(n);
   }
 
   /** `n` operations of work; past the limit, the object runtime evaluates the invariant (it may run out of budget). */
