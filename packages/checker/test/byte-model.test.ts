@@ -494,6 +494,31 @@ describe("the byte back end", () => {
     expect(wholeCoverage(bytes)).toEqual(wholeCoverage(fl));
   });
 
+  it.each([3, 4])(
+    "compiles invariants that call functions, as the object runtime evaluates them (rounds = %i)",
+    (rounds) => {
+      const { fl, bytes } = models(loadFixture("bytes-invariant-functions.fl"), "Functions(rounds=3)", {
+        rounds,
+      });
+      const r = compareEverywhere(fl, bytes);
+      // A sequence, a map and a set passed to functions (indexed, iterated, `in`), a tuple, a function calling
+      // another; `steps` calls itself, so Recursive is the object runtime's.
+      expect(bytes.compiledInvariants).toEqual([
+        "Ascending",
+        "FewTrue",
+        "FewRuns",
+        "SmallSum",
+        "SortedShort",
+      ]);
+      // Each compiled one false in some states and true in others (by invariant, the states where it is false).
+      expect({ states: r.states, falsified: r.falsified }).toEqual(
+        rounds === 3
+          ? { states: 209, falsified: [40, 44, 19, 89, 50, 0] }
+          : { states: 1_052, falsified: [342, 292, 156, 859, 457, 843] },
+      );
+    },
+  );
+
   it.each([2, 3])("runs maps of scalars as the object runtime does (rounds = %i)", (rounds) => {
     const { fl, bytes } = models(loadFixture("bytes-maps.fl"), "Maps", { rounds });
     const r = compareEverywhere(fl, bytes);

@@ -307,8 +307,9 @@ export class ByteModel implements Model<ByteState, FlStep> {
       try {
         return compiled(state.buf);
       } catch (e) {
-        // A reference to no machine: the object runtime's evaluation says what that means.
-        if (e === HAND_OVER) return onObjects(state);
+        // A reference to no machine, a missing key, too much work, a stack overflow (a function's
+        // recursion): the object runtime's evaluation says what that means.
+        if (e === HAND_OVER || e instanceof RangeError) return onObjects(state);
         throw e;
       }
     };

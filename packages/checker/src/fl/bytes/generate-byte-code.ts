@@ -249,11 +249,19 @@ interface Scope {
   /** In an action (a handler's, entry's or exit's), where a goto returns; in a machine function it throws TRANSFER to the action. */
   inAction?: boolean;
   /**
-   * Locals that are a collection read where it lies (a restart entry's kept
-   * payload, or a collection field of it as `name$i`): the running machine's
-   * variable index that reads it (restartSlot), and its layout. Read only.
+   * Locals that are a collection read where it lies, read only: a restart
+   * entry's kept payload (or a collection field of it, as `name$i`), read as
+   * the running machine's variable `k` (restartSlot); or, in an invariant's
+   * function, a collection parameter (k -1), whose offset the caller passed.
    */
-  collectionLocals?: Map<string, { k: number; layout: VarLayout }>;
+  collectionLocals?: Map<string, CollectionLocal>;
+}
+
+/** Scope.collectionLocals' entries: the variable index that reads it (-1: none), its offset's expression, its layout. */
+interface CollectionLocal {
+  k: number;
+  offset: string;
+  layout: VarLayout;
 }
 
 class ByteCodegen {
@@ -573,7 +581,7 @@ class ByteCodegen {
       const kept = this.kept[m.index]!;
       const param = action.param;
       const tuples = new Map<string, number>();
-      const collectionLocals = new Map<string, { k: number; layout: VarLayout }>();
+      const collectionLocals = new Map<string, CollectionLocal>();
       const prologue: string[] = [];
       if (param !== null) {
         const t = param.type;
@@ -587,7 +595,8 @@ class ByteCodegen {
         const nVars = this.layouts[m.index]!.length;
         kept.forEach((f, i) => {
           const local = tuple ? `${param.name}$${i}` : param.name;
-          if (f.collection) collectionLocals.set(local, { k: restartSlot(nVars, i), layout: f });
+          const k = restartSlot(nVars, i);
+          if (f.collection) collectionLocals.set(local, { k, offset: `x.vo[${k}]`, layout: f });
           else prologue.push(`let l_${local} = ${f.bool ? `(x.gp[${i}] !== 0)` : `x.gp[${i}]`};`);
         });
       }
@@ -639,8 +648,15 @@ class ByteCodegen {
     return fields === undefined ? [`l_${name}`] : Array.from({ length: fields }, (_, i) => `l_${name}$${i}`);
   }
 
-  /** Constant sets hoisted so far ($set0, ...). */
+  /** Constant sets and layouts hoisted so far ($set0, $layout1, ...). */
   private constants = 0;
+
+  /** `layout` as a constant of the generated code (for InvariantBytes.elements). */
+  private layoutConstant(layout: VarLayout): string {
+    const name = `$layout${this.constants++}`;
+    this.out.push(`const ${name} = ${JSON.stringify(layout)};`);
+    return name;
+  }
 
   /** Handlers that have a fork site, by name: `r_<name>` resumes them. */
   private readonly resumable = new Set<string>();
@@ -738,7 +754,7 @@ class ByteCodegen {
     machine: IrMachine,
     prologue: string[] | null = null,
     tuples: Map<string, number> = new Map(),
-    collectionLocals?: Map<string, { k: number; layout: VarLayout }>,
+    collectionLocals?: Map<string, CollectionLocal>,
   ): void {
     const scope: Scope = {
       machine,
@@ -806,6 +822,12 @@ class ByteCodegen {
       this.stmt(s, scope, out);
       return;
     }
+    // An invariant's function reads: no statement that acts (sends, gotos, timers, asserts, writes to variables).
+    if (scope.invariant && !INVARIANT_STATEMENTS.has(s.kind))
+      throw new Unsupported(
+        `${/^[aeiou]/.test(s.kind) ? "an" : "a"} ${s.kind} statement in an invariant`,
+        s.span,
+      );
     switch (s.kind) {
       case "local": {
         const layout = this.scalarType(s.type, s.span);
@@ -947,12 +969,22 @@ class ByteCodegen {
       }
       case "foreach": {
         // Over the collection as it is when the loop starts (the object runtime iterates that value).
-        const { k, layout } = this.readCollection(s.iterable, scope, s.span);
+        let elements: string;
+        let bool: boolean;
+        if (scope.invariant) {
+          const { layout, at } = this.collection(s.iterable, scope, s.span);
+          elements = `I.elements(b, ${at.offset}, ${this.layoutConstant(layout)})`;
+          bool = layout.bool;
+        } else {
+          const { k, layout } = this.readCollection(s.iterable, scope, s.span);
+          elements = this.elements(k, layout);
+          bool = layout.bool;
+        }
         const inner: Scope = { ...scope, locals: new Set([...scope.locals, s.variable]) };
         out.push(
-          `for (const $e of ${this.elements(k, layout)}) {`,
-          `let l_${s.variable} = ${layout.bool ? "$e !== 0" : "$e"};`,
-          "x.tick();",
+          `for (const $e of ${elements}) {`,
+          `let l_${s.variable} = ${bool ? "$e !== 0" : "$e"};`,
+          scope.invariant ? "I.tick();" : "x.tick();",
         );
         for (const b of s.body) this.stmt(b, inner, out);
         out.push("}");
@@ -975,7 +1007,7 @@ class ByteCodegen {
         return;
       }
       case "while": {
-        out.push(`while (${this.expr(s.cond, scope)}) {`, "x.tick();");
+        out.push(`while (${this.expr(s.cond, scope)}) {`, scope.invariant ? "I.tick();" : "x.tick();");
         this.block(s.body, scope, out);
         out.push("}");
         return;
@@ -1037,11 +1069,12 @@ class ByteCodegen {
    */
   private readCollection(e: IrExpr, scope: Scope, span: Span): { k: number; layout: VarLayout } {
     const local = this.collectionLocal(e, scope);
+    if (local !== null && local.k < 0) throw new Unsupported("a collection parameter here", span);
     return local ?? this.selfCollection(e, scope, span);
   }
 
   /** `e` as a collection local (Scope.collectionLocals), or null. */
-  private collectionLocal(e: IrExpr, scope: Scope): { k: number; layout: VarLayout } | null {
+  private collectionLocal(e: IrExpr, scope: Scope): CollectionLocal | null {
     const locals = scope.collectionLocals;
     if (locals === undefined) return null;
     if (e.kind === "var" && e.scope === "local") return locals.get(e.name) ?? null;
@@ -1112,17 +1145,24 @@ class ByteCodegen {
       case "index": {
         if (e.collection === "map") {
           const { layout, at } = this.collection(e.target, scope, e.span);
-          if (scope.invariant) break;
           this.noCall(e.index);
+          if (scope.invariant) {
+            const value = layout.value!;
+            const got = `I.mapGet(b, ${at.offset}, ${numberOf(layout, this.expr(e.index, scope))}, ${layout.kind}, ${value.kind})`;
+            return value.bool ? `(${got} !== 0)` : got;
+          }
           const value = layout.value!;
           const got = `x.mapGet(${at.k}, ${numberOf(layout, this.expr(e.index, scope))}, ${layout.kind}, ${value.kind})`;
           return value.bool ? `(${got} !== 0)` : got;
         }
         // A sequence's element, or a set's i-th in order (its bytes are a sorted list): runtime.ts seqGet, setGet.
         const { layout, at } = this.collection(e.target, scope, e.span);
-        if (scope.invariant) break;
         this.noCall(e.index);
         const i = this.expr(e.index, scope);
+        if (scope.invariant) {
+          const got = `I.seqGet(b, ${at.offset}, ${i}, ${layout.kind})`;
+          return layout.bool ? `(${got} !== 0)` : got;
+        }
         const k = at.k;
         if (layout.oneByte)
           return layout.bool ? `(x.seqGetByte(${k}, ${i}) !== 0)` : `x.seqGetByte(${k}, ${i})`;
@@ -1164,6 +1204,10 @@ class ByteCodegen {
         return layout.bool ? "false" : e.type.kind === "machine" ? "(-1)" : "0";
       }
       case "call": {
+        if (scope.invariant) {
+          if (e.scope !== "global") break;
+          return this.invariantCall(e, scope);
+        }
         if (e.scope === "foreign" || scope.machine === null) break;
         // A global function runs as the calling machine's code (it reads no machine's variables).
         const fun = (e.scope === "global" ? this.ir.funs : scope.machine.funs).find((f) => f.name === e.fun);
@@ -1221,9 +1265,7 @@ class ByteCodegen {
             let values: string;
             let bool = layout.bool;
             if (part === null) {
-              const name = `$layout${this.constants++}`;
-              this.out.push(`const ${name} = ${JSON.stringify(layout)};`);
-              values = `I.elements(b, ${at.offset}, ${name})`;
+              values = `I.elements(b, ${at.offset}, ${this.layoutConstant(layout)})`;
             } else {
               if (layout.value === null) throw new Unsupported("keys or values of a collection", e.span);
               const kind = part === 0 ? layout.kind : layout.value.kind;
@@ -1342,8 +1384,7 @@ class ByteCodegen {
     span: Span,
   ): { layout: VarLayout; at: { k: number; offset: string } } {
     const local = this.collectionLocal(e, scope);
-    if (local !== null)
-      return { layout: local.layout, at: { k: local.k, offset: scope.varAt(local.k, scope.machine!, null) } };
+    if (local !== null) return { layout: local.layout, at: { k: local.k, offset: local.offset } };
     if (e.kind === "var" && e.scope === "self") {
       const { k, layout } = this.selfVar(e.name, scope, span);
       if (!layout.collection) throw new Unsupported("a collection", span);
@@ -1431,6 +1472,89 @@ class ByteCodegen {
     );
   }
 
+  /**
+   * A top-level function called in an invariant: `gi_<index>(b, ...)`, made
+   * on its first call (InvariantBytes reads the state; the function reads no
+   * machine's variables, only its parameters). A scalar argument is passed
+   * as its value, a tuple as its fields, a collection as its offset in the
+   * state (it is read where it lies). A function that cannot be compiled,
+   * or calls itself, leaves its callers' invariants to the object runtime.
+   */
+  private invariantCall(e: Extract<IrExpr, { kind: "call" }>, scope: Scope): string {
+    const fun = this.ir.funs.find((f) => f.name === e.fun);
+    if (fun === undefined || fun.body === null)
+      throw new Unsupported(`the function ${e.fun} in an invariant`, e.span);
+    const name = `gi_${this.ir.funs.indexOf(fun)}`;
+    const made = this.invariantFuns.get(name);
+    if (made === "making")
+      throw new Unsupported(`the recursive function ${fun.name} in an invariant`, e.span);
+    if (made === "failed") throw new Unsupported(`the function ${fun.name} in an invariant`, e.span);
+    if (made === undefined) {
+      this.invariantFuns.set(name, "making");
+      try {
+        this.invariantFunction(name, fun);
+      } catch (err) {
+        this.invariantFuns.set(name, "failed");
+        throw err;
+      }
+      this.invariantFuns.set(name, "made");
+    }
+    const args = e.args.flatMap((a, i) => {
+      const t = fun.params[i]!.type;
+      if (t.kind === "tuple" || t.kind === "namedTuple")
+        return this.payloadFields(a, this.fields(t, a.span).length, scope);
+      const layout = varLayout(this.ir, t);
+      if (layout?.collection) {
+        const { layout: given, at } = this.collection(a, scope, a.span);
+        if (!sameLayout(given, layout))
+          throw new Unsupported("a collection argument of another layout", a.span);
+        return [at.offset];
+      }
+      return [this.expr(a, scope)];
+    });
+    return `${name}(b${args.map((a) => `, ${a}`).join("")})`;
+  }
+
+  /** Top-level functions called in invariants, by generated name: made, failed, or being made (a call to it now is recursion). */
+  private readonly invariantFuns = new Map<string, "making" | "made" | "failed">();
+
+  /** Function `fun` as invariants call it (invariantCall): its statements in an invariant's scope. */
+  private invariantFunction(name: string, fun: IrFun): void {
+    if (fun.returnType.kind !== "void") this.scalarType(fun.returnType, fun.span);
+    const tuples = new Map<string, number>();
+    const collectionLocals = new Map<string, CollectionLocal>();
+    const params: string[] = [];
+    for (const p of fun.params) {
+      const layout = varLayout(this.ir, p.type);
+      if (layout?.collection) {
+        collectionLocals.set(p.name, { k: -1, offset: `l_${p.name}`, layout });
+        params.push(`l_${p.name}`);
+        continue;
+      }
+      const fields = this.fields(p.type, fun.span);
+      if (p.type.kind === "tuple" || p.type.kind === "namedTuple") {
+        tuples.set(p.name, fields.length);
+        fields.forEach((_f, i) => params.push(`l_${p.name}$${i}`));
+      } else params.push(`l_${p.name}`);
+    }
+    const scope: Scope = {
+      machine: null,
+      locals: new Set(fun.params.map((p) => p.name)),
+      tuples,
+      collectionLocals,
+      varAt: () => {
+        throw new Unsupported("a machine's variable in a function", fun.span);
+      },
+      buf: "b",
+      invariant: true,
+    };
+    const lines: string[] = [];
+    for (const st of fun.body!) this.stmt(st, scope, lines);
+    this.out.push(
+      `function ${name}(b${params.map((p) => `, ${p}`).join("")}) {\nI.tick();\n${lines.join("\n")}\n}`,
+    );
+  }
+
   /** Function `name`'s code, queued on its first use (generated in program's loop, as `machine`'s code). */
   private queued(name: string, machine: IrMachine, fun: IrFun, where: string): string {
     if (!this.funs.has(name)) {
@@ -1440,6 +1564,19 @@ class ByteCodegen {
     return name;
   }
 }
+
+/** The statements an invariant's function may have: it only reads (locals are its own). */
+const INVARIANT_STATEMENTS: ReadonlySet<string> = new Set([
+  "local",
+  "assign",
+  "if",
+  "while",
+  "foreach",
+  "return",
+  "break",
+  "continue",
+  "expr",
+]);
 
 /** The raw varint of a scalar of `kind` whose value is the JavaScript `v`. */
 function rawOf(kind: ScalarKind, v: string): string {
@@ -1617,6 +1754,27 @@ class InvariantBytes {
     if (bytes.uintAt(b, p) !== type) return false;
     const st = bytes.uintAt(b, bytes.uintEnd(b, p));
     return Math.floor(st / 3) === state && st % 3 !== 2;
+  }
+
+  /** A call or a loop's iteration in an invariant's function: one operation of work. */
+  tick(): void {
+    this.count(1);
+  }
+
+  /** `s[i]` of the sequence (or set: its i-th in order) at `p`; out of range, the object runtime reports it. */
+  seqGet(b: Uint8Array, p: number, i: number, kind: ScalarKind): number {
+    const at = bytes.elementAt(b, p, i);
+    if (at === bytes.OUT_OF_RANGE) throw HAND_OVER;
+    this.count(1);
+    return bytes.fromRaw(kind, bytes.uintAt(b, at));
+  }
+
+  /** `m[k]` of the map at `p`, counted as mapHas; a missing key, the object runtime reports it. */
+  mapGet(b: Uint8Array, p: number, k: number, kind: ScalarKind, valueKind: ScalarKind): number {
+    this.count(bytes.uintAt(b, p));
+    const at = bytes.mapValueAt(b, p, k, kind);
+    if (at === bytes.OUT_OF_RANGE) throw HAND_OVER;
+    return bytes.fromRaw(valueKind, bytes.uintAt(b, at));
   }
 
   /** `k in m`, m a map: as `has`, its length counting as work. */
