@@ -1534,7 +1534,7 @@ class ByteCodegen {
       const fields = this.fields(p.type, fun.span);
       if (p.type.kind === "tuple" || p.type.kind === "namedTuple") {
         tuples.set(p.name, fields.length);
-        fields.forEach((_f, i) => params.push(`l_${p.name}$${i}`));
+        for (let i = 0; i < fields.length; i++) params.push(`l_${p.name}$${i}`);
       } else params.push(`l_${p.name}`);
     }
     const scope: Scope = {
