@@ -30,6 +30,14 @@ import {
   seqSet,
   setAdd,
   setRemove,
+  toRaw,
+  type TupleField,
+  tupleElements,
+  tupleHas,
+  tupleSeqInsert,
+  tupleSeqRemove,
+  tupleSetAdd,
+  tupleSetRemove,
   uintAt,
   uintEnd,
   uintsEnd,
@@ -179,6 +187,98 @@ describe("collections of scalars on the encoding", () => {
             if (!inRange) expect(dr).toBe(SEQ_SET_OUT_OF_RANGE);
             else collectionAfter(rem, n, dr, encode(seqType, rt.seqRemove(xs, i, 0) as Value), bytes.length);
             expect(collectionHas(s.buf, n, v, kind)).toBe(xs.includes(v));
+          },
+        ),
+        SEED,
+      );
+    });
+  }
+});
+
+describe("collections of tuples on the encoding", () => {
+  const BOOL = {
+    kind: ScalarKind.Plain,
+    type: { kind: "bool" } as Type,
+    value: fc.integer({ min: 0, max: 1 }),
+  };
+  // Pairs of field kinds, a bool among them (a bool field's value is 0 or 1 here, as the raws are).
+  const PAIRS = [
+    [KINDS[2]!, KINDS[0]!],
+    [KINDS[0]!, KINDS[1]!],
+    [KINDS[1]!, BOOL],
+    [BOOL, KINDS[2]!, KINDS[0]!],
+  ];
+  for (const parts of PAIRS) {
+    const tupleType = { kind: "tuple", elems: parts.map((p) => p.type) } as Type;
+    const setType = { kind: "set", elem: tupleType } as Type;
+    const seqType = { kind: "seq", elem: tupleType } as Type;
+    const fields: TupleField[] = parts.map((p) => ({ kind: p.kind, bool: p.type.kind === "bool" }));
+    const label = parts.map((p) => p.type.kind).join(", ");
+    // A tuple's value as the runtime holds it (a bool as a boolean), and its raw varints.
+    const tuple = fc.tuple(...parts.map((p) => p.value));
+    const runtimeValue = (t: number[]): Value => t.map((x, f) => (fields[f]!.bool ? x === 1 : x)) as Value;
+    const rawsOf = (t: number[]): number[] => t.map((x, f) => toRaw(fields[f]!.kind, x));
+    const lead = fc.integer({ min: 0, max: 3 });
+
+    it(`set add, remove and membership (${label})`, () => {
+      fc.assert(
+        fc.property(fc.array(tuple, { maxLength: 10 }), tuple, lead, (ts, t, n) => {
+          let xs: Value = [];
+          for (const e of ts) xs = rt.setAdd(xs as Value[], runtimeValue(e)) as Value;
+          const bytes = encode(setType, xs);
+          const v = runtimeValue(t);
+          const member = (xs as Value[]).some((e) => rt.compare(e, v) === 0);
+          expect(tupleHas(scratchOf(bytes, n).buf, n, rawsOf(t), fields)).toBe(member);
+          const added = scratchOf(bytes, n);
+          const da = tupleSetAdd(added, n, rawsOf(t), fields);
+          collectionAfter(added, n, da, encode(setType, rt.setAdd(xs as Value[], v) as Value), bytes.length);
+          const removed = scratchOf(bytes, n);
+          const dr = tupleSetRemove(removed, n, rawsOf(t), fields);
+          collectionAfter(
+            removed,
+            n,
+            dr,
+            encode(setType, rt.setRemove(xs as Value[], v) as Value),
+            bytes.length,
+          );
+          // Decoded, field after field, in the set's order.
+          expect(tupleElements(bytes, 0, fields)).toEqual(
+            (xs as Value[][]).flatMap((e) => e.map((x) => Number(x))),
+          );
+        }),
+        SEED,
+      );
+    });
+
+    it(`sequence insert, remove and membership (${label})`, () => {
+      fc.assert(
+        fc.property(
+          fc.array(tuple, { maxLength: 10 }),
+          fc.integer({ min: -1, max: 11 }),
+          tuple,
+          lead,
+          (ts, i, t, n) => {
+            const xs = ts.map(runtimeValue);
+            const bytes = encode(seqType, xs as Value);
+            const v = runtimeValue(t);
+            expect(tupleHas(scratchOf(bytes, n).buf, n, rawsOf(t), fields)).toBe(
+              xs.some((e) => rt.compare(e, v) === 0),
+            );
+            const ins = scratchOf(bytes, n);
+            const di = tupleSeqInsert(ins, n, i, rawsOf(t));
+            if (!(i >= 0 && i <= xs.length)) expect(di).toBe(SEQ_SET_OUT_OF_RANGE);
+            else
+              collectionAfter(
+                ins,
+                n,
+                di,
+                encode(seqType, rt.seqInsert(xs, [i, v], 0) as Value),
+                bytes.length,
+              );
+            const rem = scratchOf(bytes, n);
+            const dr = tupleSeqRemove(rem, n, i, fields.length);
+            if (!(i >= 0 && i < xs.length)) expect(dr).toBe(SEQ_SET_OUT_OF_RANGE);
+            else collectionAfter(rem, n, dr, encode(seqType, rt.seqRemove(xs, i, 0) as Value), bytes.length);
           },
         ),
         SEED,

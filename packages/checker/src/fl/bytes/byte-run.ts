@@ -42,6 +42,13 @@ import {
   seqSet,
   setAdd,
   setRemove,
+  type TupleField,
+  tupleElements,
+  tupleHas,
+  tupleSeqInsert,
+  tupleSeqRemove,
+  tupleSetAdd,
+  tupleSetRemove,
   uintAt,
   uintEnd,
   varEnd,
@@ -361,6 +368,45 @@ export class ByteRun {
     this.moved(k, setRemove(this.s, this.cur[k]!, v, kind));
   }
 
+  // Collections of tuples (state-bytes.ts tupleHas ...): an element as its fields' raw varints, counted as
+  // the scalar operations count (a scan's size, an insertion's or removal's collection size).
+
+  /** `t in c` for collection-of-tuples variable k: a scan, whose size counts as work. */
+  hasTuple(k: number, raws: readonly number[], fields: readonly TupleField[]): boolean {
+    this.spend(k);
+    return tupleHas(this.s.buf, this.cur[k]!, raws, fields);
+  }
+
+  setAddTuple(k: number, raws: readonly number[], fields: readonly TupleField[]): void {
+    this.spend(k);
+    this.moved(k, tupleSetAdd(this.s, this.cur[k]!, raws, fields));
+  }
+
+  setRemoveTuple(k: number, raws: readonly number[], fields: readonly TupleField[]): void {
+    this.spend(k);
+    this.moved(k, tupleSetRemove(this.s, this.cur[k]!, raws, fields));
+  }
+
+  seqInsertTuple(k: number, i: number, raws: readonly number[]): void {
+    this.spend(k);
+    const d = tupleSeqInsert(this.s, this.cur[k]!, i, raws);
+    if (d === SEQ_SET_OUT_OF_RANGE) this.handOver();
+    this.moved(k, d);
+  }
+
+  seqRemoveTuple(k: number, i: number, arity: number): void {
+    this.spend(k);
+    const d = tupleSeqRemove(this.s, this.cur[k]!, i, arity);
+    if (d === SEQ_SET_OUT_OF_RANGE) this.handOver();
+    this.moved(k, d);
+  }
+
+  /** The elements of collection-of-tuples variable k, their fields one after another (what a `foreach` iterates). */
+  tupleElements(k: number, fields: readonly TupleField[]): number[] {
+    this.spend(k);
+    return tupleElements(this.s.buf, this.cur[k]!, fields);
+  }
+
   /** Sequence or set variable k := `values` (a set's in order, without repeats), rewritten whole. */
   setCollection(k: number, values: readonly number[], kind: ScalarKind): void {
     const s = this.s;
@@ -621,14 +667,14 @@ export class ByteRun {
    * entry's kept payload, before the variables: writing `to` moves nothing
    * before it): `from`'s bytes over `to`'s. Its size counts as work.
    */
-  copyCollection(to: number, from: number, map: boolean): void {
+  copyCollection(to: number, from: number, map: boolean, arity: number): void {
     const s = this.s;
     const p = this.cur[from]!;
-    const end = map ? mapEnd(s.buf, p) : scalarsEnd(s.buf, p);
+    const end = map ? mapEnd(s.buf, p) : scalarsEnd(s.buf, p, arity);
     this.spend(from);
     const bytes = s.buf.slice(p, end);
     const q = this.cur[to]!;
-    const delta = s.resize(q, (map ? mapEnd(s.buf, q) : scalarsEnd(s.buf, q)) - q, bytes.length);
+    const delta = s.resize(q, (map ? mapEnd(s.buf, q) : scalarsEnd(s.buf, q, arity)) - q, bytes.length);
     s.buf.set(bytes, q);
     this.moved(to, delta);
   }

@@ -39,7 +39,7 @@ import {
 } from "@faultline/lang";
 import { flRuntime, type Value } from "../lang-codegen.js";
 import { type ByteRun, HAND_OVER, TRANSFER, WORK_LIMIT } from "./byte-run.js";
-import { ScalarKind, type VarLayout } from "./state-bytes.js";
+import { arityOf, ScalarKind, type TupleField, type VarLayout } from "./state-bytes.js";
 import * as bytes from "./state-bytes.js";
 
 export type ByteAction = (x: ByteRun) => void;
@@ -177,23 +177,38 @@ function sameLayout(a: VarLayout, b: VarLayout): boolean {
     a.collection === b.collection &&
     a.kind === b.kind &&
     a.bool === b.bool &&
-    (a.value === null ? b.value === null : b.value !== null && a.value.kind === b.value.kind)
+    (a.value === null ? b.value === null : b.value !== null && a.value.kind === b.value.kind) &&
+    JSON.stringify(a.fields) === JSON.stringify(b.fields)
   );
 }
 
 /** The layout of a variable of type `t`, or null when the byte back end does not store it. */
 export function varLayout(ir: IrProgram, t: Type): VarLayout | null {
   const scalar = scalarOf(ir, t);
-  if (scalar !== null) return { collection: false, ...scalar, value: null };
+  if (scalar !== null) return { collection: false, ...scalar, value: null, fields: null };
   if ((t.kind === "seq" || t.kind === "set") && t.elem !== undefined) {
     const elem = scalarOf(ir, t.elem);
-    if (elem !== null) return { collection: true, ...elem, value: null };
+    if (elem !== null) return { collection: true, ...elem, value: null, fields: null };
+    // A tuple of scalars (one level): its fields in order.
+    const e = t.elem;
+    const parts = e.kind === "tuple" ? e.elems : e.kind === "namedTuple" ? e.fields.map((f) => f.type) : null;
+    const fields = parts?.map((part) => scalarOf(ir, part));
+    if (fields !== undefined && fields.length > 0 && fields.every((f) => f !== null)) {
+      const first = fields[0]!;
+      return {
+        collection: true,
+        ...first,
+        oneByte: false,
+        value: null,
+        fields: fields.map((f) => ({ kind: f!.kind, bool: f!.bool })),
+      };
+    }
   }
   if (t.kind === "map") {
     const key = scalarOf(ir, t.key);
     const value = scalarOf(ir, t.value);
     if (key !== null && value !== null)
-      return { collection: true, ...key, value: { kind: value.kind, bool: value.bool } };
+      return { collection: true, ...key, value: { kind: value.kind, bool: value.bool }, fields: null };
   }
   return null;
 }
@@ -651,6 +666,19 @@ class ByteCodegen {
   /** Constant sets and layouts hoisted so far ($set0, $layout1, ...). */
   private constants = 0;
 
+  /** A tuple element's fields as a constant of the generated code (for the tuple operations). */
+  private fieldsConstant(fields: readonly TupleField[]): string {
+    const name = `$fields${this.constants++}`;
+    this.out.push(`const ${name} = ${JSON.stringify(fields)};`);
+    return name;
+  }
+
+  /** Tuple `e`'s fields as an array of their raw varints (runtime order: field by field), for a tuple operation. */
+  private tupleRaws(e: IrExpr, fields: readonly TupleField[], scope: Scope): string {
+    const values = this.payloadFields(e, fields.length, scope);
+    return `[${values.map((v, i) => (fields[i]!.bool ? `((${v}) ? 1 : 0)` : rawOf(fields[i]!.kind, v))).join(", ")}]`;
+  }
+
   /** `layout` as a constant of the generated code (for InvariantBytes.elements). */
   private layoutConstant(layout: VarLayout): string {
     const name = `$layout${this.constants++}`;
@@ -847,10 +875,11 @@ class ByteCodegen {
             // A collection local of the same layout (a restart entry's payload): its bytes copied.
             const from = this.collectionLocal(s.value, scope);
             if (from !== null && sameLayout(from.layout, layout)) {
-              out.push(`x.copyCollection(${k}, ${from.k}, ${layout.value !== null});`);
+              out.push(`x.copyCollection(${k}, ${from.k}, ${layout.value !== null}, ${arityOf(layout)});`);
               return;
             }
             // A set or sequence written out: its elements, then the variable rewritten whole.
+            scalarElements(layout, s.span);
             if (layout.value !== null || (s.value.kind !== "setLit" && s.value.kind !== "seqLit"))
               throw new Unsupported("an assignment of a whole collection", s.span);
             const values = this.collectionValue(s.value, scope);
@@ -878,6 +907,7 @@ class ByteCodegen {
         }
         if (t.kind === "index" && t.collection === "seq") {
           const { k, layout } = this.selfCollection(t.target, scope, s.span);
+          scalarElements(layout, s.span);
           this.noCall(t.index);
           this.noCall(s.value);
           const index = this.expr(t.index, scope);
@@ -908,15 +938,33 @@ class ByteCodegen {
           );
           return;
         }
+        const tuple = layout.fields;
         if (s.collection === "set") {
+          if (tuple !== null) {
+            // A tuple: its fields' raw varints, in order (the object runtime builds it, then adds or removes it).
+            const raws = this.tupleRaws(s.value, tuple, scope);
+            const op = s.kind === "insert" ? "setAddTuple" : "setRemoveTuple";
+            out.push(`x.${op}(${k}, ${raws}, ${this.fieldsConstant(tuple)});`);
+            return;
+          }
           const v = numberOf(layout, this.expr(s.value, scope));
           out.push(`x.${s.kind === "insert" ? "setAdd" : "setRemove"}(${k}, ${v}, ${layout.kind});`);
         } else if (s.kind === "remove") {
-          out.push(`x.seqRemove(${k}, ${this.expr(s.value, scope)});`);
+          out.push(
+            tuple !== null
+              ? `x.seqRemoveTuple(${k}, ${this.expr(s.value, scope)}, ${tuple.length});`
+              : `x.seqRemove(${k}, ${this.expr(s.value, scope)});`,
+          );
         } else {
           if (s.value.kind !== "tuple" || s.value.elems.length !== 2)
             throw new Unsupported("an insertion of a computed pair", s.span);
           const [i, v] = s.value.elems as [IrExpr, IrExpr];
+          if (tuple !== null) {
+            out.push(
+              `{ const i = ${this.expr(i, scope)}; x.seqInsertTuple(${k}, i, ${this.tupleRaws(v, tuple, scope)}); }`,
+            );
+            return;
+          }
           // The pair's elements in order, as the object runtime builds the pair before inserting.
           out.push(
             `{ const i = ${this.expr(i, scope)}; x.seqInsert(${k}, i, ${numberOf(layout, this.expr(v, scope))}, ${layout.kind}); }`,
@@ -970,21 +1018,41 @@ class ByteCodegen {
       case "foreach": {
         // Over the collection as it is when the loop starts (the object runtime iterates that value).
         let elements: string;
-        let bool: boolean;
+        let layout: VarLayout;
         if (scope.invariant) {
-          const { layout, at } = this.collection(s.iterable, scope, s.span);
-          elements = `I.elements(b, ${at.offset}, ${this.layoutConstant(layout)})`;
-          bool = layout.bool;
+          const found = this.collection(s.iterable, scope, s.span);
+          layout = found.layout;
+          elements =
+            layout.fields !== null
+              ? `I.tupleElements(b, ${found.at.offset}, ${this.fieldsConstant(layout.fields)})`
+              : `I.elements(b, ${found.at.offset}, ${this.layoutConstant(layout)})`;
         } else {
-          const { k, layout } = this.readCollection(s.iterable, scope, s.span);
-          elements = this.elements(k, layout);
-          bool = layout.bool;
+          const found = this.readCollection(s.iterable, scope, s.span);
+          layout = found.layout;
+          elements =
+            layout.fields !== null
+              ? `x.tupleElements(${found.k}, ${this.fieldsConstant(layout.fields)})`
+              : this.elements(found.k, layout);
         }
         const inner: Scope = { ...scope, locals: new Set([...scope.locals, s.variable]) };
+        const tick = scope.invariant ? "I.tick();" : "x.tick();";
+        const fields = layout.fields;
+        if (fields !== null) {
+          // Each element a tuple local, one JavaScript local per field (as a tuple payload is).
+          inner.tuples = new Map([...scope.tuples, [s.variable, fields.length]]);
+          out.push(`{ const $t = ${elements};`, `for (let $i = 0; $i < $t.length; $i += ${fields.length}) {`);
+          fields.forEach((f, i) => {
+            out.push(`let l_${s.variable}$${i} = ${f.bool ? `$t[$i + ${i}] !== 0` : `$t[$i + ${i}]`};`);
+          });
+          out.push(tick);
+          for (const b of s.body) this.stmt(b, inner, out);
+          out.push("} }");
+          return;
+        }
         out.push(
           `for (const $e of ${elements}) {`,
-          `let l_${s.variable} = ${bool ? "$e !== 0" : "$e"};`,
-          scope.invariant ? "I.tick();" : "x.tick();",
+          `let l_${s.variable} = ${layout.bool ? "$e !== 0" : "$e"};`,
+          tick,
         );
         for (const b of s.body) this.stmt(b, inner, out);
         out.push("}");
@@ -1157,6 +1225,7 @@ class ByteCodegen {
         }
         // A sequence's element, or a set's i-th in order (its bytes are a sorted list): runtime.ts seqGet, setGet.
         const { layout, at } = this.collection(e.target, scope, e.span);
+        scalarElements(layout, e.span);
         this.noCall(e.index);
         const i = this.expr(e.index, scope);
         if (scope.invariant) {
@@ -1176,8 +1245,18 @@ class ByteCodegen {
       }
       case "in": {
         this.noCall(e.element);
+        const { layout: of, at: where } = this.collection(e.collection, scope, e.span);
+        if (of.fields !== null) {
+          // A tuple: its fields' raw varints; a scan, whose size counts as work (as the runtime's seqHas, or more).
+          const raws = this.tupleRaws(e.element, of.fields, scope);
+          const fields = this.fieldsConstant(of.fields);
+          return scope.invariant
+            ? `I.hasTuple(b, ${where.offset}, ${raws}, ${fields})`
+            : `x.hasTuple(${where.k}, ${raws}, ${fields})`;
+        }
         const el = this.expr(e.element, scope);
-        const { layout, at } = this.collection(e.collection, scope, e.span);
+        const layout = of;
+        const at = where;
         if (e.collectionKind === "map") {
           if (scope.invariant) return `I.mapHas(b, ${at.offset}, ${numberOf(layout, el)}, ${layout.kind})`;
           return `x.mapHas(${at.k}, ${numberOf(layout, el)}, ${layout.kind})`;
@@ -1249,7 +1328,7 @@ class ByteCodegen {
         const inner: Scope = { ...scope, locals: new Set(scope.locals) };
         // Each binder's range, read inside the binders before it: a machine type's instances, or
         // a machine's collection variable's elements (a map's keys) in order.
-        const ranges: ({ machine: number } | { values: string })[] = [];
+        const ranges: ({ machine: number } | { values: string } | { tuples: string; arity: number })[] = [];
         for (const b of e.binders) {
           const m = this.binderMachine(b);
           if (m !== undefined) ranges.push({ machine: m.index });
@@ -1262,6 +1341,23 @@ class ByteCodegen {
               inner,
               e.span,
             );
+            if (layout.fields !== null && part === null) {
+              // Tuples: each element's fields as the binder's locals (at most four, InvariantBytes.everyTuple).
+              // Its values are raw numbers: a bool field would read as 0 or 1, not as a JavaScript boolean.
+              if (layout.fields.length > 4 || layout.fields.some((f) => f.bool))
+                throw new Unsupported(
+                  "a quantifier over tuples of more than four fields, or with a bool",
+                  e.span,
+                );
+              ranges.push({
+                tuples: `I.tupleElements(b, ${at.offset}, ${this.fieldsConstant(layout.fields)})`,
+                arity: layout.fields.length,
+              });
+              inner.locals.add(b.name);
+              inner.tuples = new Map([...inner.tuples, [b.name, layout.fields.length]]);
+              continue;
+            }
+            scalarElements(layout, e.span);
             let values: string;
             let bool = layout.bool;
             if (part === null) {
@@ -1281,6 +1377,11 @@ class ByteCodegen {
         for (let i = e.binders.length - 1; i >= 0; i--) {
           const b = e.binders[i]!;
           const range = ranges[i]!;
+          if ("tuples" in range) {
+            const fields = Array.from({ length: range.arity }, (_, f) => `l_${b.name}$${f}`).join(", ");
+            body = `I.${forall ? "every" : "some"}Tuple(${range.tuples}, ${range.arity}, (${fields}) => ${body})`;
+            continue;
+          }
           body =
             "machine" in range
               ? `I.${forall ? "every" : "some"}(b, ${range.machine}, (l_${b.name}) => ${body})`
@@ -1349,6 +1450,7 @@ class ByteCodegen {
   private collectionValue(c: IrExpr, scope: Scope): string {
     if ((c.kind === "var" && c.scope === "self") || this.collectionLocal(c, scope) !== null) {
       const { k, layout } = this.readCollection(c, scope, c.span);
+      scalarElements(layout, c.span);
       const elements = this.elements(k, layout);
       return layout.bool ? `${elements}.map((v) => v !== 0)` : elements;
     }
@@ -1418,6 +1520,17 @@ class ByteCodegen {
     const rs = this.constantString(e.right);
     if (ls !== null && rs !== null && (e.op === "==" || e.op === "!="))
       return String((ls === rs) === (e.op === "=="));
+    const lt = e.left.type;
+    if ((e.op === "==" || e.op === "!=") && (lt.kind === "tuple" || lt.kind === "namedTuple")) {
+      // Tuples of scalars, field by field (no call: the runtime builds both before it compares).
+      this.noCall(e.left);
+      this.noCall(e.right);
+      const n = this.fields(lt, e.span).length;
+      const left = this.payloadFields(e.left, n, scope);
+      const right = this.payloadFields(e.right, n, scope);
+      const same = left.map((a, i) => `(${a}) === (${right[i]})`).join(" && ");
+      return e.op === "==" ? `(${same})` : `!(${same})`;
+    }
     const l = this.expr(e.left, scope);
     const r = this.expr(e.right, scope);
     switch (e.op) {
@@ -1563,6 +1676,11 @@ class ByteCodegen {
     }
     return name;
   }
+}
+
+/** A collection of scalars, not of tuples, which the operation being generated takes only. */
+function scalarElements(layout: VarLayout, span: Span): void {
+  if (layout.fields !== null) throw new Unsupported("this operation on a collection of tuples", span);
 }
 
 /** The statements an invariant's function may have: it only reads (locals are its own). */
@@ -1756,6 +1874,18 @@ class InvariantBytes {
     return Math.floor(st / 3) === state && st % 3 !== 2;
   }
 
+  /** `t in c` for the collection of tuples at `p`: a scan, its length counting as work. */
+  hasTuple(b: Uint8Array, p: number, raws: readonly number[], fields: readonly TupleField[]): boolean {
+    this.count(bytes.uintAt(b, p));
+    return bytes.tupleHas(b, p, raws, fields);
+  }
+
+  /** The elements of the collection of tuples at `p`, their fields one after another (a `foreach` in a function). */
+  tupleElements(b: Uint8Array, p: number, fields: readonly TupleField[]): number[] {
+    this.count(bytes.uintAt(b, p));
+    return bytes.tupleElements(b, p, fields);
+  }
+
   /** A call or a loop's iteration in an invariant's function: one operation of work. */
   tick(): void {
     this.count(1);
@@ -1792,6 +1922,28 @@ class InvariantBytes {
   /** Whether machine `id` (below n) is of type `type`: a compiled quantifier's loops take those. */
   isType(b: Uint8Array, id: number, type: number): boolean {
     return bytes.uintAt(b, this.mo[id]!) === type;
+  }
+
+  /** `forall t in c` over a collection of tuples (tupleElements' values, `arity` fields each, at most four). */
+  everyTuple(
+    values: readonly number[],
+    arity: number,
+    body: (f0: number, f1: number, f2: number, f3: number) => boolean,
+  ): boolean {
+    for (let i = 0; i < values.length; i += arity)
+      if (!body(values[i]!, values[i + 1]!, values[i + 2]!, values[i + 3]!)) return false;
+    return true;
+  }
+
+  /** `exists t in c` over a collection of tuples, as everyTuple. */
+  someTuple(
+    values: readonly number[],
+    arity: number,
+    body: (f0: number, f1: number, f2: number, f3: number) => boolean,
+  ): boolean {
+    for (let i = 0; i < values.length; i += arity)
+      if (body(values[i]!, values[i + 1]!, values[i + 2]!, values[i + 3]!)) return true;
+    return false;
   }
 
   every(b: Uint8Array, type: number, body: (id: number) => boolean): boolean {

@@ -42,12 +42,29 @@ export interface VarLayout {
   oneByte: boolean;
   /** A map's values: their kind, and whether they are bools. */
   value: { kind: ScalarKind; bool: boolean } | null;
+  /**
+   * A sequence or set of tuples of scalars: each element's fields (each one
+   * varint, in order; `kind`, `bool` and `oneByte` are then the first
+   * field's). Null for a scalar, a map, or a collection of scalars.
+   */
+  fields: readonly TupleField[] | null;
+}
+
+/** A field of a tuple element (VarLayout.fields). */
+export interface TupleField {
+  kind: ScalarKind;
+  bool: boolean;
+}
+
+/** Varints per element of a collection stored as `layout` says: a tuple's fields, else one. */
+export function arityOf(layout: VarLayout): number {
+  return layout.fields === null ? 1 : layout.fields.length;
 }
 
 /** Where the variable at `p`, stored as `layout` says, ends. */
 export function varEnd(b: Uint8Array, p: number, layout: VarLayout): number {
   if (!layout.collection) return uintEnd(b, p);
-  return layout.value === null ? scalarsEnd(b, p) : mapEnd(b, p);
+  return layout.value === null ? scalarsEnd(b, p, arityOf(layout)) : mapEnd(b, p);
 }
 
 /** The raw varint that stores `v`. */
@@ -119,10 +136,10 @@ export function uintsEnd(b: Uint8Array, p: number, count: number): number {
   return p;
 }
 
-/** Where the collection of scalars at `p` (its length, then its elements) ends. */
-export function scalarsEnd(b: Uint8Array, p: number): number {
+/** Where the collection of scalars at `p` (its length, then its elements, each `arity` varints) ends. */
+export function scalarsEnd(b: Uint8Array, p: number, arity = 1): number {
   const n = uintAt(b, p);
-  return uintsEnd(b, uintEnd(b, p), n);
+  return uintsEnd(b, uintEnd(b, p), n * arity);
 }
 
 /** The elements of the sequence or set of scalars at `p`, decoded as `kind`. */
@@ -371,6 +388,144 @@ export function seqRemove(s: ScratchState, p: number, i: number): number {
   const n = uintAt(s.buf, p);
   const removed = s.resize(at, uintEnd(s.buf, at) - at, 0);
   return removed + s.setUint(p, n - 1);
+}
+
+// ---------------------------------------------------------------- collections of tuples
+//
+// A sequence or set of tuples of scalars (codec.ts): its length, then each
+// element's fields, one varint each; a set's elements in the order of
+// runtime.ts `compare` on tuples, field by field. An element is given as
+// its fields' raw varints (`raws`), the fields' kinds as `fields` says.
+
+/** The tuple at `q` against the one whose raw fields are `raws`, as `compare` orders their values. */
+function compareTuple(
+  b: Uint8Array,
+  q: number,
+  raws: readonly number[],
+  fields: readonly TupleField[],
+): number {
+  for (let f = 0; f < raws.length; f++) {
+    const x = uintAt(b, q);
+    const raw = raws[f]!;
+    if (x !== raw) {
+      const kind = fields[f]!.kind;
+      return kind === ScalarKind.Int ? fromRaw(kind, x) - fromRaw(kind, raw) : x - raw;
+    }
+    q = uintEnd(b, q);
+  }
+  return 0;
+}
+
+/** Whether the collection of tuples at `p` holds the one of `raws` (a scan). */
+export function tupleHas(
+  b: Uint8Array,
+  p: number,
+  raws: readonly number[],
+  fields: readonly TupleField[],
+): boolean {
+  const n = uintAt(b, p);
+  let q = uintEnd(b, p);
+  for (let i = 0; i < n; i++) {
+    if (compareTuple(b, q, raws, fields) === 0) return true;
+    q = uintsEnd(b, q, raws.length);
+  }
+  return false;
+}
+
+/** Where the tuple of `raws` is or would go in the set at `p` (`found` says which). */
+function tuplePosition(
+  b: Uint8Array,
+  p: number,
+  raws: readonly number[],
+  fields: readonly TupleField[],
+): number {
+  const n = uintAt(b, p);
+  let q = uintEnd(b, p);
+  for (let i = 0; i < n; i++) {
+    const c = compareTuple(b, q, raws, fields);
+    if (c === 0) {
+      found = true;
+      return q;
+    }
+    if (c > 0) break;
+    q = uintsEnd(b, q, raws.length);
+  }
+  found = false;
+  return q;
+}
+
+/** The bytes of the tuple of `raws`, written at `at` (the room is there). */
+function writeTuple(b: Uint8Array, at: number, raws: readonly number[]): void {
+  for (let f = 0; f < raws.length; f++) at = writeUint(b, at, raws[f]!);
+}
+
+/** Bytes the tuple of `raws` takes. */
+function tupleSize(raws: readonly number[]): number {
+  let size = 0;
+  for (let f = 0; f < raws.length; f++) size += uintSize(raws[f]!);
+  return size;
+}
+
+/** `s += (t)` for the set of tuples at `p`; returns the change in size (0 when t was there). */
+export function tupleSetAdd(
+  s: ScratchState,
+  p: number,
+  raws: readonly number[],
+  fields: readonly TupleField[],
+): number {
+  const at = tuplePosition(s.buf, p, raws, fields);
+  if (found) return 0;
+  const n = uintAt(s.buf, p);
+  // The element first (it lies after the length), then the length, whose size may change.
+  const grew = s.resize(at, 0, tupleSize(raws));
+  writeTuple(s.buf, at, raws);
+  return grew + s.setUint(p, n + 1);
+}
+
+/** `s -= (t)` for the set of tuples at `p`; returns the change in size (0 when t was not there). */
+export function tupleSetRemove(
+  s: ScratchState,
+  p: number,
+  raws: readonly number[],
+  fields: readonly TupleField[],
+): number {
+  const at = tuplePosition(s.buf, p, raws, fields);
+  if (!found) return 0;
+  const n = uintAt(s.buf, p);
+  const shrank = s.resize(at, uintsEnd(s.buf, at, raws.length) - at, 0);
+  return shrank + s.setUint(p, n - 1);
+}
+
+/** `q += (i, t)` for the sequence of tuples at `p` (i may be its length); the change in size, or SEQ_SET_OUT_OF_RANGE. */
+export function tupleSeqInsert(s: ScratchState, p: number, i: number, raws: readonly number[]): number {
+  const n = uintAt(s.buf, p);
+  if (!(i >= 0 && i <= n)) return SEQ_SET_OUT_OF_RANGE;
+  const at = uintsEnd(s.buf, uintEnd(s.buf, p), i * raws.length);
+  const grew = s.resize(at, 0, tupleSize(raws));
+  writeTuple(s.buf, at, raws);
+  return grew + s.setUint(p, n + 1);
+}
+
+/** `q -= (i)` for the sequence of tuples of `arity` fields at `p`; the change in size, or SEQ_SET_OUT_OF_RANGE. */
+export function tupleSeqRemove(s: ScratchState, p: number, i: number, arity: number): number {
+  const n = uintAt(s.buf, p);
+  if (!(i >= 0 && i < n)) return SEQ_SET_OUT_OF_RANGE;
+  const at = uintsEnd(s.buf, uintEnd(s.buf, p), i * arity);
+  const removed = s.resize(at, uintsEnd(s.buf, at, arity) - at, 0);
+  return removed + s.setUint(p, n - 1);
+}
+
+/** The elements of the collection of tuples at `p`, decoded: their fields one after another (a bool as 0 or 1). */
+export function tupleElements(b: Uint8Array, p: number, fields: readonly TupleField[]): number[] {
+  const n = uintAt(b, p);
+  const arity = fields.length;
+  const out: number[] = new Array(n * arity);
+  let q = uintEnd(b, p);
+  for (let i = 0; i < n * arity; i++) {
+    out[i] = fromRaw(fields[i % arity]!.kind, uintAt(b, q));
+    q = uintEnd(b, q);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- maps
