@@ -13,6 +13,7 @@ import { buildModel, type FlModel } from "../src/fl/fl-model.js";
 import type { FlState, FlStep } from "../src/fl/fl-state.js";
 import type { StepOutcome } from "../src/model.js";
 import { checkExhaustive } from "../src/search/bfs-explorer.js";
+import { searchWitnesses } from "../src/search/witnesses.js";
 import { compileText, loadFixture } from "./fixtures/fl/load.js";
 import { program as randomProgram } from "./fl-random-program.js";
 import { flFiles } from "./models/fl-reachable.js";
@@ -660,6 +661,93 @@ describe("the byte back end", () => {
     // Most random programs block in a `receive` somewhere, which the bytes do not store.
     expect(compared).toBeGreaterThan(25);
     expect(handedOverCode).toBeGreaterThan(20);
+  });
+
+  // Found by the CLI's tests: a witness search runs the model through an object made with it as prototype,
+  // where a count kept on `this` was the derived object's own, so the compiled predicates' parse went stale.
+  it("finds the witnesses the object runtime finds, through a model derived from it (the parse shared per state)", async () => {
+    const file = join(ROOT, "models/at-least-once-consumer/at-least-once-consumer.fl");
+    const ir = compileText(file, readFileSync(file, "utf8"));
+    const test = ir.tests.find((t) => t.name.startsWith("ConsumerCrash("))!.name;
+    const { fl, bytes } = models(ir, test);
+    expect(bytes.compiledInvariants).toContain("ConsumerCatchesUp");
+    const outcomes = async (m: FlModel | ByteModel) =>
+      (await searchWitnesses(m as never, m.witnesses as never, { mode: "exhaustive" })).witnesses.map((w) => [
+        w.name,
+        w.reached,
+        w.trace?.steps.length,
+        w.states,
+      ]);
+    const want = await outcomes(fl);
+    expect(want).toEqual([["ConsumerCatchesUp", true, expect.any(Number), expect.any(Number)]]);
+    expect(await outcomes(bytes)).toEqual(want);
+  });
+
+  // Found by a review of restarts on the bytes (eleventh session).
+  describe("restarts, as a review found them", () => {
+    it("reads a kept collection where it lies after the state's or the timers' varint changed size", () => {
+      const timers = program(`machine W {
+  var n: int;
+  start state Init {
+    entry (xs: set[int]) {
+      start timer T0; start timer T1; start timer T2; start timer T3;
+      start timer T4; start timer T5; start timer T6; start timer T7;
+      n = sizeof(xs);
+    }
+  }
+}
+machine Boss { start state Boot { entry { new W({4, 5, 6}); } } }
+test MinTimers [main = Boss] with faults { crash W at most 1 then restart; };`);
+      // A start state past index 41: its crashed varint (index * 3 + 2) takes two bytes, its up one one.
+      const states = Array.from({ length: 42 }, (_, i) => `  state S${i} { }`).join("\n");
+      const state42 = program(`event Up: int;
+machine W {
+${states}
+  start state Init {
+    entry (args: (home: Boss, marks: set[int])) { send args.home, Up, sizeof(args.marks); }
+  }
+}
+machine Boss {
+  var ups: seq[int];
+  start state Boot {
+    entry { new W((home = this, marks = {5, 2, 7})); }
+    on Up do (v) { ups += (sizeof(ups), v); }
+  }
+}
+test State42 [main = Boss] with faults { crash W at most 1 then restart; };`);
+      for (const [ir, test] of [
+        [timers, "MinTimers"],
+        [state42, "State42"],
+      ] as const) {
+        const { fl, bytes } = models(ir, test);
+        compareEverywhere(fl, bytes);
+        expect(bytes.counts.faultsOnBytes).toBeGreaterThan(0);
+        expect(bytes.counts.handedOver).toBe(0);
+      }
+    });
+
+    it("leaves code only restarts need to the object runtime without refusing --backend auto", () => {
+      const ir = program(`machine W {
+  var n: int;
+  start state Init { entry (home: Boss) { n = n + 1; if (n > 1) { goto Noisy; } } }
+  state Noisy { entry { print "noisy"; } }
+}
+machine V {
+  var n: int;
+  start state Init { entry (home: Boss) { n = n + shout(); } }
+  fun shout(): int { print "hi"; return 1; }
+}
+machine Boss { start state Boot { entry { new W(this); new V(this); } } }
+test AutoGoto [main = Boss] with faults { crash W at most 1 then restart; };
+test AutoFun [main = Boss] with faults { crash V at most 1 then restart; };`);
+      for (const test of ["AutoGoto", "AutoFun"]) {
+        const { fl, bytes } = models(ir, test);
+        compareEverywhere(fl, bytes);
+        expect(bytes.handedOverCode.length).toBeGreaterThan(0);
+        expect(bytes.handedOverCode.every((h) => h.restartEntry)).toBe(true);
+        expect(byteModelOf(fl, "opaque-events").ok).toBe(true);
+      }
+    });
   });
 
   // Found by a review of maps and code handed over per handler (tenth session).

@@ -303,7 +303,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     const reader = this.program.invariantBytes;
     return (state: ByteState) => {
       // The scratch is a new state at each emit (emitScratch); any other state is parsed each time.
-      reader.stamp = state === this.x.s ? this.emits : -1;
+      reader.stamp = state === this.x.s ? reader.scratchStamp : -1;
       try {
         return compiled(state.buf);
       } catch (e) {
@@ -571,14 +571,16 @@ export class ByteModel implements Model<ByteState, FlStep> {
   }
 
   /**
-   * Successors emitted as the scratch: the stamp that tells the compiled
-   * invariants one successor from the next (InvariantBytes.stamp), so that
-   * the invariants of one parse it once.
+   * Emits the scratch, a new successor: one more of the count that tells
+   * the compiled invariants one successor from the next
+   * (InvariantBytes.scratchStamp), so that the invariants of one parse it
+   * once. Counted on the reader, an object the model's predicates share with
+   * it, not on `this`: a witness search runs the model through an object
+   * made with it as prototype (witnesses.ts), whose own field a count here
+   * would be, unseen by the predicates.
    */
-  private emits = 0;
-
   private emitScratch(emit: Emit<ByteState, FlStep>, step: FlStep): void {
-    this.emits++;
+    this.program.invariantBytes.scratchStamp++;
     emit(step, this.outcome);
   }
 
@@ -1062,6 +1064,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
       this.varsOf = to;
     }
     x.nVars = layout.length;
+    x.restartSlots = 0;
     if (q === TIMER) {
       // A timer fires once: it is disarmed as its handler starts (executor.ts timerHandler).
       x.self = to;
@@ -1072,6 +1075,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
       // The start entry's payload, the constructor payload the machine kept: each scalar in gp,
       // each collection read where it lies (ByteProgram.restartEntries).
       const kept = this.program.kept[type]!;
+      x.restartSlots = kept.length;
       let f = uintEnd(b, uintEnd(b, x.mo[to]!));
       if (this.program.timed[type]) f = uintEnd(b, f);
       for (let i = 0; i < kept.length; i++) {

@@ -136,6 +136,12 @@ export class ByteRun {
   /** Offsets of the running machine's variables; vo[nVars] is the channel section's. */
   vo = new Int32Array(16);
   nVars = 0;
+  /**
+   * In a restart's run, how many vo entries past nVars may hold offsets (the
+   * kept payload's collections, restartSlot), which moves must keep right
+   * (the state's and timers' varints before them may change size); else 0.
+   */
+  restartSlots = 0;
   /** The variables' offsets of the code running: the machine's (vo), or a monitor's while it observes (mvo). */
   cur = this.vo;
   /** Where each monitor's part (its state, then its variables) starts, and the observing one's variables. */
@@ -299,7 +305,8 @@ export class ByteRun {
   shiftAfter(at: number, delta: number): void {
     this.shifts++;
     const vo = this.vo;
-    for (let j = 0; j <= this.nVars; j++) if (vo[j]! > at) vo[j]! += delta;
+    const slots = this.nVars + this.restartSlots;
+    for (let j = 0; j <= slots; j++) if (vo[j]! > at) vo[j]! += delta;
     const mo = this.mo;
     for (let m = 0; m < this.nMachines; m++) if (mo[m]! > at) mo[m]! += delta;
     const mon = this.mon;

@@ -80,7 +80,7 @@ export interface ByteProgram {
   /** By position in IrProgram.invariants: compiled, or null (evaluated on the decoded state). */
   invariants: (ByteInvariant | null)[];
   /** What compiled invariants read the state with (its `stamp` lets one parse serve them all). */
-  invariantBytes: { stamp: number };
+  invariantBytes: { stamp: number; scratchStamp: number };
   /** By event index: the layouts of its payload's fields in a message (a scalar payload is one field; none, none). */
   payloads: VarLayout[][];
   /**
@@ -129,9 +129,10 @@ export type ByteCode = { ok: true; program: ByteProgram } | { ok: false; reason:
 /**
  * Code the object runtime runs (ByteProgram.handedOver): where, why, and
  * whether it handles an opaque event (a payload with collections, which no
- * code here reads) or is a start entry as restarts run it
- * (ByteProgram.restartEntries: a restart ran on the object runtime before
- * restarts ran on the bytes, so handing it over costs no more than then).
+ * code here reads) or only restarts run it: a start entry as restarts run
+ * it (ByteProgram.restartEntries), or code that only such entries need (a
+ * restart ran on the object runtime before restarts ran on the bytes, so
+ * handing it over costs no more than then).
  */
 export interface HandedOver {
   where: string;
@@ -425,57 +426,15 @@ class ByteCodegen {
         return names;
       }),
     );
-    // A restart runs its machine's start entry with the constructor payload it kept (ByteRun.restart).
-    const restartEntries = this.ir.machines.map((m) => this.restartEntry(m));
     // Machine functions, the entries of the states code may go to, and the exits of the states of a
     // machine type whose code may goto (a goto leaves its state): each may need more of the others.
     const exitsMade = new Set<number>();
-    for (;;) {
-      if (this.pending.length === 0 && this.pendingEntries.length === 0) {
-        const m = this.owners.find((o) => this.goesTo.has(o.index) && !exitsMade.has(o.index));
-        if (m === undefined) break;
-        exitsMade.add(m.index);
-        m.states.forEach((s, i) => {
-          const name = `x_${m.index}_${i}`;
-          const exit = s.exit;
-          if (exit !== null)
-            this.orHandOver(name, `${m.name}.${s.name}'s exit`, () =>
-              this.action(name, exit, m, "x.gp", false),
-            );
-        });
-        continue;
-      }
-      const entry = this.pendingEntries.pop();
-      if (entry !== undefined) {
-        const { machine, state } = entry;
-        const action = machine.states[state]!.entry;
-        const name = `e_${machine.index}_${state}`;
-        if (action !== null)
-          this.orHandOver(name, `${machine.name}.${machine.states[state]!.name}'s entry`, () =>
-            this.action(name, action, machine, "x.gp", false),
-          );
-        continue;
-      }
-      const { machine, fun, name, where } = this.pending.pop()!;
-      this.orHandOver(name, where, () => {
-        if (fun.body === null) throw new Unsupported(`the foreign function ${fun.name}`, fun.span);
-        // Scalar parameters, and tuples of scalars passed as their fields.
-        const tuples = new Map<string, number>();
-        for (const p of fun.params) {
-          const fields = this.fields(p.type, fun.span);
-          if (p.type.kind === "tuple" || p.type.kind === "namedTuple") tuples.set(p.name, fields.length);
-        }
-        if (fun.returnType.kind !== "void") this.scalarType(fun.returnType, fun.span);
-        this.function(
-          name,
-          fun.params.map((p) => p.name),
-          fun.body,
-          machine,
-          null,
-          tuples,
-        );
-      });
-    }
+    this.drain(exitsMade);
+    // A restart runs its machine's start entry with the constructor payload it kept (ByteRun.restart),
+    // made last: what it needs that no other code did is then code only restarts run (HandedOver.restartEntry).
+    this.restartsOnly = true;
+    const restartEntries = this.ir.machines.map((m) => this.restartEntry(m));
+    this.drain(exitsMade);
     const resumesOf = (names: (string | undefined)[][][]) =>
       names.map((states) =>
         states.map((list) =>
@@ -540,6 +499,63 @@ class ByteCodegen {
     };
   }
 
+  /**
+   * Generates the queued machine functions and entries, and the exits of
+   * the machine types whose code may goto and whose exits `exitsMade` does
+   * not hold yet, until nothing is queued (each may queue more).
+   */
+  private drain(exitsMade: Set<number>): void {
+    for (;;) {
+      if (this.pending.length === 0 && this.pendingEntries.length === 0) {
+        const m = this.owners.find((o) => this.goesTo.has(o.index) && !exitsMade.has(o.index));
+        if (m === undefined) break;
+        exitsMade.add(m.index);
+        m.states.forEach((s, i) => {
+          const name = `x_${m.index}_${i}`;
+          const exit = s.exit;
+          if (exit !== null)
+            this.orHandOver(name, `${m.name}.${s.name}'s exit`, () =>
+              this.action(name, exit, m, "x.gp", false),
+            );
+        });
+        continue;
+      }
+      const entry = this.pendingEntries.pop();
+      if (entry !== undefined) {
+        const { machine, state } = entry;
+        const action = machine.states[state]!.entry;
+        const name = `e_${machine.index}_${state}`;
+        if (action !== null)
+          this.orHandOver(name, `${machine.name}.${machine.states[state]!.name}'s entry`, () =>
+            this.action(name, action, machine, "x.gp", false),
+          );
+        continue;
+      }
+      const { machine, fun, name, where } = this.pending.pop()!;
+      this.orHandOver(name, where, () => {
+        if (fun.body === null) throw new Unsupported(`the foreign function ${fun.name}`, fun.span);
+        // Scalar parameters, and tuples of scalars passed as their fields.
+        const tuples = new Map<string, number>();
+        for (const p of fun.params) {
+          const fields = this.fields(p.type, fun.span);
+          if (p.type.kind === "tuple" || p.type.kind === "namedTuple") tuples.set(p.name, fields.length);
+        }
+        if (fun.returnType.kind !== "void") this.scalarType(fun.returnType, fun.span);
+        this.function(
+          name,
+          fun.params.map((p) => p.name),
+          fun.body,
+          machine,
+          null,
+          tuples,
+        );
+      });
+    }
+  }
+
+  /** Code made now is only run by restarts (restartEntry and what it needs): its hand-overs are tagged so. */
+  private restartsOnly = false;
+
   /** By event index: ByteProgram.opaque. */
   private readonly opaque: boolean[] = [];
   /** ByteProgram.handedOver. */
@@ -565,7 +581,7 @@ class ByteCodegen {
         where,
         reason: `${e.reason}${at}`,
         opaqueEvent,
-        restartEntry: name.startsWith("s_"),
+        restartEntry: this.restartsOnly,
       });
       return false;
     }
@@ -1753,6 +1769,8 @@ class InvariantBytes {
    */
   stamp = -1;
   private parsedStamp = -1;
+  /** Successors the byte model emitted as its scratch (ByteModel.emitScratch): the scratch's stamp. */
+  scratchStamp = 0;
 
   parse(b: Uint8Array): void {
     this.work = 0;
