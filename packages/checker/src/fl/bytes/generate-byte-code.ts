@@ -1422,15 +1422,35 @@ class ByteCodegen {
     if (e.kind !== "quant") return `return ${this.expr(e, scope)};`;
     const machines = e.binders.map((b) => this.binderMachine(b));
     if (machines.some((m) => m === undefined)) return `return ${this.expr(e, scope)};`;
-    const body = this.expr(e.body, {
-      ...scope,
-      locals: new Set([...scope.locals, ...e.binders.map((b) => b.name)]),
-    });
+    const inner: Scope = { ...scope, locals: new Set([...scope.locals, ...e.binders.map((b) => b.name)]) };
     const forall = e.quantifier === "forall";
-    let code = forall ? `if (!(${body})) return false;` : `if (${body}) return true;`;
-    for (let i = e.binders.length - 1; i >= 0; i--) {
+    // The body's parts (a forall's disjuncts, an exists' conjuncts), each tested in the loop of the
+    // last binder it reads: one that decides the body there (true in a forall, false in an exists)
+    // decides it for every binding of the binders after, whose loops are skipped (2PC's
+    // `forall p, q :: !(p.committed && q.aborted)` is then a loop over p and, for the p that
+    // committed, one over q). Parts are tested in their order; a run past what the bytes take is the
+    // object runtime's whole evaluation, as before.
+    const parts = forall ? disjuncts(e.body) : conjuncts(e.body);
+    const n = e.binders.length;
+    const byLevel: string[][] = Array.from({ length: n }, () => []);
+    for (const part of parts) {
+      let level = 0;
+      e.binders.forEach((b, i) => {
+        if (someIrNode(part, (x) => x.kind === "var" && x.scope === "local" && x.name === b.name)) level = i;
+      });
+      byLevel[level]!.push(this.expr(part, inner));
+    }
+    let code = forall ? "return false;" : "return true;";
+    for (let i = n - 1; i >= 0; i--) {
       const id = `l_${e.binders[i]!.name}`;
-      code = `for (let ${id} = 0; ${id} < I.n; ${id}++) { if (I.isType(b, ${id}, ${machines[i]!.index})) { ${code} } }`;
+      const tests = byLevel[i]!;
+      const skip =
+        tests.length === 0
+          ? ""
+          : forall
+            ? `if (${tests.map((t) => `(${t})`).join(" || ")}) continue; `
+            : `if (!(${tests.map((t) => `(${t})`).join(" && ")})) continue; `;
+      code = `for (let ${id} = 0; ${id} < I.n; ${id}++) { if (I.isType(b, ${id}, ${machines[i]!.index})) { ${skip}${code} } }`;
     }
     return `${code} return ${forall};`;
   }
@@ -1692,6 +1712,27 @@ class ByteCodegen {
     }
     return name;
   }
+}
+
+/** `!e`, as the IR writes it. */
+function not(e: IrExpr): IrExpr {
+  return { kind: "unary", op: "!", operand: e, type: e.type, span: e.span } as IrExpr;
+}
+
+/** `e` as a disjunction: its parts, one of which true makes it true (`a || b`, and `!(a && b)` as `!a || !b`). */
+function disjuncts(e: IrExpr): IrExpr[] {
+  if (e.kind === "binary" && e.op === "||") return [...disjuncts(e.left), ...disjuncts(e.right)];
+  if (e.kind === "unary" && e.op === "!" && e.operand.kind === "binary" && e.operand.op === "&&")
+    return [...disjuncts(not(e.operand.left)), ...disjuncts(not(e.operand.right))];
+  return [e];
+}
+
+/** `e` as a conjunction: its parts, one of which false makes it false (`a && b`, and `!(a || b)` as `!a && !b`). */
+function conjuncts(e: IrExpr): IrExpr[] {
+  if (e.kind === "binary" && e.op === "&&") return [...conjuncts(e.left), ...conjuncts(e.right)];
+  if (e.kind === "unary" && e.op === "!" && e.operand.kind === "binary" && e.operand.op === "||")
+    return [...conjuncts(not(e.operand.left)), ...conjuncts(not(e.operand.right))];
+  return [e];
 }
 
 /** A collection of scalars, not of tuples, which the operation being generated takes only. */
