@@ -773,6 +773,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     const type = this.types[id]!;
     const table = this.fl.machines[type]!;
     const layout = this.program.layouts[type]!;
+    const slotVars = this.program.slotVars[type]!;
     const timed = this.program.timed[type]!;
     const kept = this.program.kept[type]!;
     const stAt = uintEnd(b, this.mo[id]!);
@@ -792,7 +793,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     for (let i = keptAt; i < keptEnd; i++) out[w++] = b[i]!;
     for (let k = 0; k < layout.length; k++) {
       const end = varEnd(b, p, layout[k]!);
-      if (table.durable[k]) for (let i = p; i < end; i++) out[w++] = b[i]!;
+      if (table.durable[slotVars[k]!]) for (let i = p; i < end; i++) out[w++] = b[i]!;
       else out[w++] = 0;
       p = end;
     }

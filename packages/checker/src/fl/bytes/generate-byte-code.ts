@@ -55,8 +55,10 @@ export type ByteInvariant = (b: Uint8Array) => boolean;
  * that say "by machine type" take monitors at index machines + position.
  */
 export interface ByteProgram {
-  /** By owner: its variables' layout. */
+  /** By owner: its variables' layouts, slot by slot (a tuple variable has a slot per field). */
   layouts: VarLayout[][];
+  /** By owner, slot: the variable (its index in the owner's `vars`) the slot belongs to. */
+  slotVars: number[][];
   /** By machine type: it has timers, whose armed set (a varint of bits) follows its state in the encoding. */
   timed: boolean[];
   /**
@@ -282,7 +284,12 @@ interface CollectionLocal {
 
 class ByteCodegen {
   private readonly out: string[] = [];
+  /** By owner: its variables' slots' layouts (a tuple variable has one per field). */
   private readonly layouts: VarLayout[][];
+  /** By owner, variable: its first slot, and for a tuple its number of fields (0: one slot, not a tuple). */
+  private readonly slots: { first: number; fields: number }[][];
+  /** By owner, slot: the variable it belongs to (ByteProgram.slotVars). */
+  private readonly slotVars: number[][];
   /** The names of the functions generated or queued (f_type_index, g_index and gm_index: one per function and caller kind). */
   private readonly funs = new Set<string>();
   private readonly pending: { machine: IrMachine; fun: IrFun; name: string; where: string }[] = [];
@@ -331,17 +338,32 @@ class ByteCodegen {
         );
       return fields;
     });
-    this.layouts = this.owners.map((m) =>
-      m.vars.map((v) => {
+    // A variable is one slot, or a tuple of scalars one slot per field (the codec writes its fields
+    // one after another, as it would consecutive variables): `slots` says where each variable's are.
+    this.slots = this.owners.map(() => []);
+    this.slotVars = this.owners.map(() => []);
+    this.layouts = this.owners.map((m, owner) => {
+      const layouts: VarLayout[] = [];
+      m.vars.forEach((v, k) => {
         const layout = varLayout(ir, v.type);
-        if (layout === null)
+        const fields =
+          layout === null && (v.type.kind === "tuple" || v.type.kind === "namedTuple")
+            ? keptFields(ir, v.type)
+            : null;
+        const parts = layout !== null ? [layout] : fields?.every((f) => !f.collection) ? fields : null;
+        if (parts === null)
           throw new Unsupported(
             `${m.name}.${v.name} of type ${typeText(v.type)}, which the bytes do not store`,
             v.span,
           );
-        return layout;
-      }),
-    );
+        this.slots[owner]!.push({ first: layouts.length, fields: layout === null ? parts.length : 0 });
+        for (const part of parts) {
+          layouts.push(part);
+          this.slotVars[owner]!.push(k);
+        }
+      });
+      return layouts;
+    });
   }
 
   program(): ByteProgram {
@@ -485,9 +507,10 @@ class ByteCodegen {
       TRANSFER,
     ) as Omit<
       ByteProgram,
-      "layouts" | "payloads" | "timed" | "kept" | "opaque" | "handedOver" | "invariantBytes"
+      "layouts" | "payloads" | "timed" | "kept" | "opaque" | "handedOver" | "invariantBytes" | "slotVars"
     >;
     return {
+      slotVars: this.slotVars,
       invariantBytes,
       layouts: this.layouts,
       timed: this.timed,
@@ -886,6 +909,27 @@ class ByteCodegen {
           return;
         }
         if (t.kind === "var" && t.scope === "self") {
+          const tuple = scope.machine === null ? null : this.slotOf(scope.machine, t.name);
+          if (tuple !== null && tuple.fields > 0) {
+            // A tuple variable: its fields' values first (as the runtime builds the tuple), then each slot.
+            const values = this.payloadFields(s.value, tuple.fields, scope);
+            out.push("{");
+            values.forEach((v, i) => {
+              out.push(`const $t${i} = ${v};`);
+            });
+            const layouts = this.layouts[scope.machine!.index]!;
+            values.forEach((_v, i) => {
+              const k = tuple.first + i;
+              const layout = layouts[k]!;
+              out.push(
+                layout.bool
+                  ? `x.s.buf[${scope.varAt(k, scope.machine!, null)}] = $t${i} ? 1 : 0;`
+                  : `x.setVar(${k}, ${rawOf(layout.kind, `$t${i}`)});`,
+              );
+            });
+            out.push("}");
+            return;
+          }
           const { k, layout } = this.selfVar(t.name, scope, s.span);
           if (layout.collection) {
             // A collection local of the same layout (a restart entry's payload): its bytes copied.
@@ -1127,6 +1171,8 @@ class ByteCodegen {
         throw new Unsupported("a tuple with a collection, passed whole", e.span);
       return this.jsLocals(e.name, scope);
     }
+    const ofVar = this.tupleVarFields(e, scope);
+    if (ofVar !== null && ofVar.length === count) return ofVar;
     if (e.kind === "tuple" && e.elems.length === count) return e.elems.map((x) => this.expr(x, scope));
     if (e.kind === "namedTuple" && e.fields.length === count)
       return fieldsInTypeOrder(e).map((f) => this.expr(f.value, scope));
@@ -1139,11 +1185,44 @@ class ByteCodegen {
     for (const s of body) this.stmt(s, inner, out);
   }
 
+  /** A variable of the running machine (not a tuple): its slot and layout. */
   private selfVar(name: string, scope: Scope, span: Span): { k: number; layout: VarLayout } {
     const m = scope.machine;
-    const k = m ? m.vars.findIndex((v) => v.name === name) : -1;
-    if (m === null || k < 0) throw new Unsupported(`the variable ${name}`, span);
-    return { k, layout: this.layouts[m.index]![k]! };
+    const found = m === null ? null : this.slotOf(m, name);
+    if (found === null || found.fields > 0) throw new Unsupported(`the variable ${name}`, span);
+    return { k: found.first, layout: this.layouts[m!.index]![found.first]! };
+  }
+
+  /** Variable `name` of owner `m`: its first slot and its fields (0: not a tuple), or null when it has none. */
+  private slotOf(m: IrMachine, name: string): { first: number; fields: number } | null {
+    const k = m.vars.findIndex((v) => v.name === name);
+    return k < 0 ? null : this.slots[m.index]![k]!;
+  }
+
+  /**
+   * A tuple variable's fields as expressions, read from its slots: the
+   * running machine's (`e` a variable of its own), or another machine's in an
+   * invariant (`e.f` of a machine); null for anything else.
+   */
+  private tupleVarFields(e: IrExpr, scope: Scope): string[] | null {
+    let m: IrMachine | null | undefined = null;
+    let name: string;
+    let target: string | null = null;
+    if (e.kind === "var" && e.scope === "self" && scope.machine !== null) {
+      m = scope.machine;
+      name = e.name;
+    } else if (e.kind === "machineVar" && scope.invariant) {
+      m = this.ir.machines.find((x) => x.name === e.machine);
+      name = e.variable;
+      if (m !== undefined) target = this.expr(e.target, scope);
+    } else return null;
+    if (m === null || m === undefined) return null;
+    const found = this.slotOf(m, name);
+    if (found === null || found.fields === 0) return null;
+    const layouts = this.layouts[m.index]!;
+    return Array.from({ length: found.fields }, (_, i) =>
+      read(layouts[found.first + i]!, scope.buf, scope.varAt(found.first + i, m!, target)),
+    );
   }
 
   /**
@@ -1214,17 +1293,20 @@ class ByteCodegen {
       case "field":
       case "tupleIndex": {
         const t = e.target;
+        // A field of a tuple variable: its slot.
+        const ofVar = this.tupleVarFields(t, scope);
+        if (ofVar !== null) return ofVar[e.index]!;
         if (t.kind !== "var" || t.scope !== "local" || !scope.tuples.has(t.name)) break;
         if (scope.collectionLocals?.has(`${t.name}$${e.index}`)) break;
         return `l_${t.name}$${e.index}`;
       }
       case "machineVar": {
         const m = this.ir.machines.find((x) => x.name === e.machine);
-        const k = m ? m.vars.findIndex((v) => v.name === e.variable) : -1;
-        if (!scope.invariant || m === undefined || k < 0) break;
-        const layout = this.layouts[m.index]![k]!;
+        const found = m === undefined ? null : this.slotOf(m, e.variable);
+        if (!scope.invariant || m === undefined || found === null || found.fields > 0) break;
+        const layout = this.layouts[m.index]![found.first]!;
         if (layout.collection) break;
-        return read(layout, scope.buf, scope.varAt(k, m, this.expr(e.target, scope)));
+        return read(layout, scope.buf, scope.varAt(found.first, m, this.expr(e.target, scope)));
       }
       case "index": {
         if (e.collection === "map") {
@@ -1530,11 +1612,16 @@ class ByteCodegen {
     }
     if (e.kind === "machineVar" && scope.invariant) {
       const m = this.ir.machines.find((x) => x.name === e.machine);
-      const k = m ? m.vars.findIndex((v) => v.name === e.variable) : -1;
-      if (m !== undefined && k >= 0 && this.layouts[m.index]![k]!.collection)
+      const found = m === undefined ? null : this.slotOf(m, e.variable);
+      if (
+        m !== undefined &&
+        found !== null &&
+        found.fields === 0 &&
+        this.layouts[m.index]![found.first]!.collection
+      )
         return {
-          layout: this.layouts[m.index]![k]!,
-          at: { k, offset: scope.varAt(k, m, this.expr(e.target, scope)) },
+          layout: this.layouts[m.index]![found.first]!,
+          at: { k: found.first, offset: scope.varAt(found.first, m, this.expr(e.target, scope)) },
         };
     }
     throw new Unsupported("a collection that is not a variable", span);
