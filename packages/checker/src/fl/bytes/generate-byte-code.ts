@@ -1440,7 +1440,7 @@ class ByteCodegen {
               e.span,
             );
             if (layout.fields !== null && part === null) {
-              // Tuples: each element's fields as the binder's locals (at most four, InvariantBytes.everyTuple).
+              // Tuples: each element's fields as the binder's locals (at most four, InvariantBytes.quantifyTuples).
               // Its values are raw numbers: a bool field would read as 0 or 1, not as a JavaScript boolean.
               if (layout.fields.length > 4 || layout.fields.some((f) => f.bool))
                 throw new Unsupported(
@@ -1477,7 +1477,7 @@ class ByteCodegen {
           const range = ranges[i]!;
           if ("tuples" in range) {
             const fields = Array.from({ length: range.arity }, (_, f) => `l_${b.name}$${f}`).join(", ");
-            body = `I.${forall ? "every" : "some"}Tuple(${range.tuples}, ${range.arity}, (${fields}) => ${body})`;
+            body = `I.quantifyTuples(${range.tuples}, ${range.arity}, ${forall}, (${fields}) => ${body})`;
             continue;
           }
           body =
@@ -1507,18 +1507,20 @@ class ByteCodegen {
     const inner: Scope = { ...scope, locals: new Set([...scope.locals, ...e.binders.map((b) => b.name)]) };
     const forall = e.quantifier === "forall";
     // The body's parts (a forall's disjuncts, an exists' conjuncts), each tested in the loop of the
-    // last binder it reads: one that decides the body there (true in a forall, false in an exists)
-    // decides it for every binding of the binders after, whose loops are skipped (2PC's
-    // `forall p, q :: !(p.committed && q.aborted)` is then a loop over p and, for the p that
-    // committed, one over q). Parts are tested in their order; a run past what the bytes take is the
-    // object runtime's whole evaluation, as before.
+    // last binder it or a part before it reads (the runtime evaluates a part only when those before
+    // it did not decide the body, and one of them may fail): one that decides the body there (true
+    // in a forall, false in an exists) decides it for every binding of the binders after, whose
+    // loops are skipped (2PC's `forall p, q :: !(p.committed && q.aborted)` is then a loop over p
+    // and, for the p that committed, one over q). A run past what the bytes take is the object
+    // runtime's whole evaluation, as before.
     const parts = forall ? disjuncts(e.body) : conjuncts(e.body);
     const n = e.binders.length;
     const byLevel: string[][] = Array.from({ length: n }, () => []);
+    let level = 0;
     for (const part of parts) {
-      let level = 0;
       e.binders.forEach((b, i) => {
-        if (someIrNode(part, (x) => x.kind === "var" && x.scope === "local" && x.name === b.name)) level = i;
+        if (someIrNode(part, (x) => x.kind === "var" && x.scope === "local" && x.name === b.name))
+          level = Math.max(level, i);
       });
       byLevel[level]!.push(this.expr(part, inner));
     }
@@ -1651,8 +1653,11 @@ class ByteCodegen {
       const n = this.fields(lt, e.span).length;
       const left = this.payloadFields(e.left, n, scope);
       const right = this.payloadFields(e.right, n, scope);
-      const same = left.map((a, i) => `(${a}) === (${right[i]})`).join(" && ");
-      return e.op === "==" ? `(${same})` : `!(${same})`;
+      // Every field of both, left then right, before comparing (the runtime builds both tuples first).
+      const ls = left.map((_a, i) => `$l${i}`);
+      const rs = right.map((_a, i) => `$r${i}`);
+      const same = ls.map((a, i) => `${a} === ${rs[i]}`).join(" && ");
+      return `((${[...ls, ...rs].join(", ")}) => ${e.op === "==" ? `(${same})` : `!(${same})`})(${[...left, ...right].join(", ")})`;
     }
     const l = this.expr(e.left, scope);
     const r = this.expr(e.right, scope);
@@ -2070,26 +2075,19 @@ class InvariantBytes {
     return bytes.uintAt(b, this.mo[id]!) === type;
   }
 
-  /** `forall t in c` over a collection of tuples (tupleElements' values, `arity` fields each, at most four). */
-  everyTuple(
+  /**
+   * `forall t in c` (`forall`) or `exists t in c` over a collection of tuples
+   * (tupleElements' values, `arity` fields each, at most four).
+   */
+  quantifyTuples(
     values: readonly number[],
     arity: number,
+    forall: boolean,
     body: (f0: number, f1: number, f2: number, f3: number) => boolean,
   ): boolean {
     for (let i = 0; i < values.length; i += arity)
-      if (!body(values[i]!, values[i + 1]!, values[i + 2]!, values[i + 3]!)) return false;
-    return true;
-  }
-
-  /** `exists t in c` over a collection of tuples, as everyTuple. */
-  someTuple(
-    values: readonly number[],
-    arity: number,
-    body: (f0: number, f1: number, f2: number, f3: number) => boolean,
-  ): boolean {
-    for (let i = 0; i < values.length; i += arity)
-      if (body(values[i]!, values[i + 1]!, values[i + 2]!, values[i + 3]!)) return true;
-    return false;
+      if (!body(values[i]!, values[i + 1]!, values[i + 2]!, values[i + 3]!) === forall) return !forall;
+    return forall;
   }
 
   every(b: Uint8Array, type: number, body: (id: number) => boolean): boolean {

@@ -416,28 +416,28 @@ function compareTuple(
   return 0;
 }
 
-/** Whether the collection of tuples at `p` holds the one of `raws` (a scan). */
+/** Whether the collection of tuples at `p` holds the one of `raws` (a scan of a sequence's or a set's). */
 export function tupleHas(
   b: Uint8Array,
   p: number,
   raws: readonly number[],
   fields: readonly TupleField[],
 ): boolean {
-  const n = uintAt(b, p);
-  let q = uintEnd(b, p);
-  for (let i = 0; i < n; i++) {
-    if (compareTuple(b, q, raws, fields) === 0) return true;
-    q = uintsEnd(b, q, raws.length);
-  }
-  return false;
+  tuplePosition(b, p, raws, fields, false);
+  return found;
 }
 
-/** Where the tuple of `raws` is or would go in the set at `p` (`found` says which). */
+/**
+ * Where the tuple of `raws` is in the collection at `p` (`found` says
+ * whether), or, in a set (`sorted`), where it would go: a set's scan stops
+ * at the first greater element.
+ */
 function tuplePosition(
   b: Uint8Array,
   p: number,
   raws: readonly number[],
   fields: readonly TupleField[],
+  sorted: boolean,
 ): number {
   const n = uintAt(b, p);
   let q = uintEnd(b, p);
@@ -447,7 +447,7 @@ function tuplePosition(
       found = true;
       return q;
     }
-    if (c > 0) break;
+    if (c > 0 && sorted) break;
     q = uintsEnd(b, q, raws.length);
   }
   found = false;
@@ -473,7 +473,7 @@ export function tupleSetAdd(
   raws: readonly number[],
   fields: readonly TupleField[],
 ): number {
-  const at = tuplePosition(s.buf, p, raws, fields);
+  const at = tuplePosition(s.buf, p, raws, fields, true);
   if (found) return 0;
   const n = uintAt(s.buf, p);
   // The element first (it lies after the length), then the length, whose size may change.
@@ -489,7 +489,7 @@ export function tupleSetRemove(
   raws: readonly number[],
   fields: readonly TupleField[],
 ): number {
-  const at = tuplePosition(s.buf, p, raws, fields);
+  const at = tuplePosition(s.buf, p, raws, fields, true);
   if (!found) return 0;
   const n = uintAt(s.buf, p);
   const shrank = s.resize(at, uintsEnd(s.buf, at, raws.length) - at, 0);
