@@ -17,8 +17,8 @@
 // runtime from its start, and the successors the bytes had not emitted yet
 // are its. Fault steps follow the deliveries and timers, taken on the bytes
 // as executor.ts takes them (faultSteps), restarts too (their start entries'
-// code, where the constructor payload a machine keeps is scalars), but for
-// the fault steps a spec observes, which the object runtime runs.
+// code, with the constructor payload the machine kept), but for the fault
+// steps a spec observes, which the object runtime runs.
 import type {
   Emit,
   Failure,
@@ -589,8 +589,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
    * is at `channels` (its budgets and cut follow, as mayFault read them), as
    * enabled-steps.ts enumerates them and executor.ts takes them: drops and
    * duplicates of each message (one of equal neighbours), crashes of up
-   * machines, restarts (their start state's entry, on the bytes where its
-   * constructor payload is scalars: restartsOnBytes),
+   * machines, restarts (their start state's entry, ByteProgram.restartEntries),
    * then partitions or the heal.
    */
   private faultSteps(state: ByteState, n: number, channels: number, emit: Emit<ByteState, FlStep>): void {
