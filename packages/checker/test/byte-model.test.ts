@@ -718,6 +718,25 @@ test T [main = Main];`);
       }
     });
 
+    it("refuses a tuple variable with a nested tuple, whose fields would not be one slot each", () => {
+      const ir = program(`event Set: int;
+event Read;
+machine M {
+  var t: (b: (c: int, d: int), a: int);
+  var seen: int;
+  start state S {
+    entry { send this, Set, 1; }
+    on Set do (n) { t = (b = (c = n, d = 10 + n), a = 20 + n); send this, Read; }
+    on Read do { seen = t.a; }
+  }
+}
+test T [main = M];`);
+      const made = byteModelOf(buildModel(ir, "T"));
+      expect(made.ok ? null : made.reason).toBe(
+        "its program has M.t of type namedTuple, which the bytes do not store (review.fl:4:3)",
+      );
+    });
+
     it("tests a quantifier's part only where the runtime would, after the parts before it", () => {
       const ir = program(`machine P {
   var ok: bool;

@@ -133,7 +133,7 @@ export const WORK_LIMIT = 200_000;
 
 export class ByteRun {
   readonly s = new ScratchState();
-  /** Offsets of the running machine's variables; vo[nVars] is the channel section's. */
+  /** Offsets of the running machine's variable slots (ByteProgram.layouts: a tuple variable has one per field); vo[nVars] is the channel section's. */
   vo = new Int32Array(16);
   nVars = 0;
   /**

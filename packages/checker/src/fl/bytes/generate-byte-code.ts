@@ -111,7 +111,7 @@ export interface ByteProgram {
    * (ByteRun.restart), with the constructor payload the machine kept: its
    * scalar fields in ByteRun.gp, at their positions among `kept`; a field
    * that is a collection is read where it lies, as the running machine's
-   * variable `restartSlot(nVars, i)`. Undefined for a type that does not
+   * slot `restartSlot(nVars, i)`. Undefined for a type that does not
    * restart or whose start state has no entry.
    */
   restartEntries: (ByteAction | undefined)[];
@@ -120,7 +120,8 @@ export interface ByteProgram {
 /**
  * The variable index under which a restart entry reads field `i` of the kept
  * constructor payload when that field is a collection: past the machine's
- * `nVars` variables and the channel section's offset (ByteRun.vo[nVars]).
+ * `nVars` variable slots (ByteProgram.layouts) and the channel section's
+ * offset (ByteRun.vo[nVars]).
  */
 export function restartSlot(nVars: number, i: number): number {
   return nVars + 1 + i;
@@ -259,7 +260,7 @@ interface Scope {
   locals: Set<string>;
   /** Locals that are a tuple payload, kept as one JavaScript local per field: their field counts. */
   tuples: Map<string, number>;
-  /** A JavaScript expression for the offset of variable k of machine `target` (invariants), or of the running machine (null target). */
+  /** A JavaScript expression for the offset of variable slot k (ByteProgram.layouts) of machine `target` (invariants), or of the running machine (null target). */
   varAt: (k: number, machine: IrMachine, target: string | null) => string;
   buf: string;
   /** In an invariant: the names bound to machines by its quantifiers. */
@@ -346,11 +347,18 @@ class ByteCodegen {
       const layouts: VarLayout[] = [];
       m.vars.forEach((v, k) => {
         const layout = varLayout(ir, v.type);
+        // A tuple of scalars, one level: a nested tuple's fields would not be one slot each.
+        const t = v.type;
         const fields =
-          layout === null && (v.type.kind === "tuple" || v.type.kind === "namedTuple")
-            ? keptFields(ir, v.type)
+          layout === null && (t.kind === "tuple" || t.kind === "namedTuple")
+            ? (t.kind === "tuple" ? t.elems : t.fields.map((f) => f.type)).map((x) => varLayout(ir, x))
             : null;
-        const parts = layout !== null ? [layout] : fields?.every((f) => !f.collection) ? fields : null;
+        const parts =
+          layout !== null
+            ? [layout]
+            : fields?.every((f) => f !== null && !f.collection)
+              ? (fields as VarLayout[])
+              : null;
         if (parts === null)
           throw new Unsupported(
             `${m.name}.${v.name} of type ${typeText(v.type)}, which the bytes do not store`,
@@ -2007,7 +2015,7 @@ class InvariantBytes {
     return out;
   }
 
-  /** Where variable k of machine `id`, of type `type`, is; another machine there is the object runtime's to report. */
+  /** Where variable slot k of machine `id`, of type `type`, is; another machine there is the object runtime's to report. */
   varAt(b: Uint8Array, id: number, type: number, k: number): number {
     if (!(id >= 0 && id < this.n) || bytes.uintAt(b, this.mo[id]!) !== type) throw HAND_OVER;
     let p = varsStart(b, this.mo[id]!, this.timed[type]!, this.kept[type]!);
