@@ -466,7 +466,7 @@ describe("the byte back end", () => {
         expect(bytes.counts.faultsOnObjects).toBe(0);
       }
       if (test.name === "Restarts") {
-        // Loud's start entry prints: only restarts run it, so each is handed over, and auto takes the test still.
+        // Loud's start entry prints a collection: only restarts run it, so each is handed over, and auto takes the test still.
         expect(bytes.handedOverCode.map((h) => [h.where, h.restartEntry])).toEqual([
           ["Loud.Init's entry, as a restart runs it", true],
         ]);
@@ -693,6 +693,48 @@ describe("the byte back end", () => {
     expect(await outcomes(bytes)).toEqual(want);
   });
 
+  it("runs a print whose text cannot fail as the work it costs, and hands over one that may fail", () => {
+    const ir = program(`enum Mood { Calm, Excited }
+event Go: (n: int, who: Main);
+machine Main {
+  var log: seq[int];
+  var mood: Mood;
+  var n: int;
+  start state S {
+    entry { send this, Go, (n = 1, who = this); }
+    on Go do (g) {
+      print format("go {0} from {1} ({2}, {3})", g.n, g.who, mood, sizeof(log) > 0);
+      print "n = " + str(n) + ", mood " + str(mood);
+      n = n + g.n;
+      log += (0, n);
+      if (n < 3) { send this, Go, (n = n, who = g.who); }
+    }
+    on Stop do { print "log " + str(log); print str(log[5]); }
+  }
+}
+event Stop;
+test T [main = Main];`);
+    const { fl, bytes } = models(ir, "T");
+    // Go's prints run on the bytes; Stop's (a collection's text, an index that may fail) are handed over.
+    expect(bytes.handedOverCode.map((h) => [h.where, h.reason.replace(/ \(.*/, "")])).toEqual([
+      ["Main.S on Stop", "a print of a value of type seq"],
+    ]);
+    const r = compareEverywhere(fl, bytes);
+    expect(r.states).toBeGreaterThan(2);
+    expect(bytes.counts.onBytes).toBeGreaterThan(0);
+    expect(bytes.counts.handedOver).toBe(0);
+    // The text's work counts: 2,000 prints of a long format run past the bytes' work limit, and hand over.
+    const loud = program(`machine M {
+  var i: int;
+  start state S { entry { while (i < 2000) { print format("{0} {0} {0} {0} {0} {0} {0} {0} {0} {0}", i); i = i + 1; } } }
+}
+machine Main { start state S { entry { new M(); } } }
+test T [main = Main] with faults { crash M at most 1 then restart; };`);
+    const made = models(loud, "T");
+    compareEverywhere(made.fl, made.bytes);
+    expect(made.bytes.counts.handedOver).toBeGreaterThan(0);
+  });
+
   // Found by a review of tuples and of quantifiers split by binder (eleventh session).
   describe("tuples and split quantifiers, as a review found them", () => {
     it("builds both tuples of a comparison before it compares them: a failing or choosing field runs", () => {
@@ -802,13 +844,15 @@ test State42 [main = Boss] with faults { crash W at most 1 then restart; };`);
     it("leaves code only restarts need to the object runtime without refusing --backend auto", () => {
       const ir = program(`machine W {
   var n: int;
+  var log: seq[int];
   start state Init { entry (home: Boss) { n = n + 1; if (n > 1) { goto Noisy; } } }
-  state Noisy { entry { print "noisy"; } }
+  state Noisy { entry { print str(log); } }
 }
 machine V {
   var n: int;
+  var log: seq[int];
   start state Init { entry (home: Boss) { n = n + shout(); } }
-  fun shout(): int { print "hi"; return 1; }
+  fun shout(): int { print str(log); return 1; }
 }
 machine Boss { start state Boot { entry { new W(this); new V(this); } } }
 test AutoGoto [main = Boss] with faults { crash W at most 1 then restart; };

@@ -265,6 +265,16 @@ export class ByteRun {
     if (this.work > WORK_LIMIT) this.handOver();
   }
 
+  /**
+   * A `print` of text whose making cannot fail (ByteCodegen.printWork): what
+   * the search prints is never kept (traces print on replay, executor.ts
+   * `printed`), so only the work the object runtime spends making the text
+   * counts here, `n` bounding it.
+   */
+  print(n: number): void {
+    this.spendWork(n);
+  }
+
   /** An operation on collection variable k: its size counts as work (the object runtime's `spend`). */
   private spend(k: number): void {
     this.spendWork(uintAt(this.s.buf, this.cur[k]!));

@@ -726,6 +726,61 @@ class ByteCodegen {
     return `[${values.map((v, i) => (fields[i]!.bool ? `((${v}) ? 1 : 0)` : rawOf(fields[i]!.kind, v))).join(", ")}]`;
   }
 
+  /**
+   * Text `e` (a `print`'s) whose making cannot fail: string literals and
+   * string params, `str` and `format` (of a literal format: the compiler
+   * checked its placeholders) of scalars read without a failure, and `+` of
+   * such texts. Its length at most, and the work the object runtime spends
+   * making it at most (runtime.ts `format` spends its format's and its
+   * result's lengths, `+` both operands'); anything else is Unsupported,
+   * and the `print` is handed over.
+   */
+  private printWork(e: IrExpr): { length: number; work: number } {
+    const constant = this.constantString(e);
+    if (constant !== null) return { length: constant.length, work: 0 };
+    if (e.kind === "str") {
+      if (e.arg.type.kind === "string") return this.printWork(e.arg);
+      return { length: this.textLength(e.arg), work: 0 };
+    }
+    if (e.kind === "format" && e.format.kind === "string") {
+      const args = e.args.map((a) =>
+        a.type.kind === "string" ? this.printWork(a) : { length: this.textLength(a), work: 0 },
+      );
+      const longest = Math.max(1, ...args.map((a) => a.length));
+      // Each character of the format makes at most one argument's text.
+      const length = e.format.value.length * longest;
+      return { length, work: e.format.value.length + length + args.reduce((n, a) => n + a.work, 0) };
+    }
+    if (e.kind === "binary" && e.op === "+" && e.type.kind === "string") {
+      const l = this.printWork(e.left);
+      const r = this.printWork(e.right);
+      return { length: l.length + r.length, work: l.work + r.work + l.length + r.length };
+    }
+    throw new Unsupported("a print of text that is not only literals, str and format of scalars", e.span);
+  }
+
+  /** The longest text of scalar `e` (value-view.ts), which it reads without a failure; else Unsupported. */
+  private textLength(e: IrExpr): number {
+    if (!infallibleScalar(e)) throw new Unsupported("a print of a value whose reading may fail", e.span);
+    const t = e.type;
+    switch (t.kind) {
+      case "int":
+        return 11;
+      case "bool":
+        return 5;
+      case "enum":
+        return Math.max(
+          0,
+          ...(this.ir.enums.find((x) => x.name === t.name)?.members ?? ["?"]).map((m) => m.length),
+        );
+      case "machine":
+        // `Type(k)`, or `null`.
+        return Math.max(4, ...this.ir.machines.map((m) => m.name.length)) + 12;
+      default:
+        throw new Unsupported(`a print of a value of type ${typeText(t)}`, e.span);
+    }
+  }
+
   /** `layout` as a constant of the generated code (for InvariantBytes.elements). */
   private layoutConstant(layout: VarLayout): string {
     const name = `$layout${this.constants++}`;
@@ -1159,6 +1214,10 @@ class ByteCodegen {
         return;
       case "assert":
         out.push(`if (!(${this.expr(s.cond, scope)})) x.handOver();`);
+        return;
+      case "print":
+        // Nothing a search keeps (traces print on replay): the text's making, which cannot fail, costs its work.
+        out.push(`x.print(${this.printWork(s.value).work});`);
         return;
       case "expr":
         out.push(`${this.expr(s.expr, scope)};`);
@@ -1811,6 +1870,33 @@ class ByteCodegen {
       this.pending.push({ machine, fun, name, where });
     }
     return name;
+  }
+}
+
+/**
+ * Scalar `e` is read without a failure or a choice (literals, variables,
+ * `this`, fields of tuples, `sizeof`, and arithmetic but division): what a
+ * `print` may show without running it (ByteCodegen.printWork).
+ */
+function infallibleScalar(e: IrExpr): boolean {
+  switch (e.kind) {
+    case "int":
+    case "bool":
+    case "enumConst":
+    case "this":
+    case "var":
+      return true;
+    case "field":
+    case "tupleIndex":
+      return infallibleScalar(e.target);
+    case "sizeof":
+      return e.arg.kind === "var";
+    case "unary":
+      return infallibleScalar(e.operand);
+    case "binary":
+      return e.op !== "/" && e.op !== "%" && infallibleScalar(e.left) && infallibleScalar(e.right);
+    default:
+      return false;
   }
 }
 
