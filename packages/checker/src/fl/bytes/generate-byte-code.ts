@@ -732,8 +732,9 @@ class ByteCodegen {
    * checked its placeholders) of scalars read without a failure, and `+` of
    * such texts. Its length at most, and the work the object runtime spends
    * making it at most (runtime.ts `format` spends its format's and its
-   * result's lengths, `+` both operands'); anything else is Unsupported,
-   * and the `print` is handed over.
+   * result's lengths; a string `+` spends nothing, counted here as both
+   * operands' lengths, which only hands a run over sooner); anything else
+   * is Unsupported, and the `print` is handed over.
    */
   private printWork(e: IrExpr): { length: number; work: number } {
     const constant = this.constantString(e);
