@@ -35,7 +35,6 @@ import {
   tupleElements,
   tupleHas,
   tupleSeqInsert,
-  tupleSeqRemove,
   tupleSetAdd,
   tupleSetRemove,
   uintAt,
@@ -276,7 +275,7 @@ describe("collections of tuples on the encoding", () => {
                 bytes.length,
               );
             const rem = scratchOf(bytes, n);
-            const dr = tupleSeqRemove(rem, n, i, fields.length);
+            const dr = seqRemove(rem, n, i, fields.length);
             if (!(i >= 0 && i < xs.length)) expect(dr).toBe(SEQ_SET_OUT_OF_RANGE);
             else collectionAfter(rem, n, dr, encode(seqType, rt.seqRemove(xs, i, 0) as Value), bytes.length);
           },

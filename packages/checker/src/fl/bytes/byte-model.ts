@@ -192,6 +192,8 @@ export class ByteModel implements Model<ByteState, FlStep> {
   private readonly mon: Int32Array;
   /** By event: its payload holds collections (ByteProgram.opaque): code does not read it. */
   private readonly opaque: readonly boolean[];
+  /** What the compiled invariants read states with (ByteProgram.invariantBytes): its stamps. */
+  private readonly reader: { stamp: number; scratchStamp: number };
   /** The halt event's index, or -1: delivering it halts the receiver, which the object runtime does. */
   private readonly halt: number;
   /**
@@ -220,6 +222,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     private readonly program: ByteProgram,
   ) {
     this.name = fl.name;
+    this.reader = program.invariantBytes;
     const fields = Int32Array.from(program.payloads, (p) => p.length);
     const opaque = program.opaque;
     this.opaque = opaque;
@@ -300,7 +303,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     const compiled = at >= 0 ? this.program.invariants[at]! : null;
     const onObjects = (state: ByteState) => p.holds(this.objects(state));
     if (compiled === null) return onObjects;
-    const reader = this.program.invariantBytes;
+    const reader = this.reader;
     return (state: ByteState) => {
       // The scratch is a new state at each emit (emitScratch); any other state is parsed each time.
       reader.stamp = state === this.x.s ? reader.scratchStamp : -1;
@@ -580,7 +583,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
    * would be, unseen by the predicates.
    */
   private emitScratch(emit: Emit<ByteState, FlStep>, step: FlStep): void {
-    this.program.invariantBytes.scratchStamp++;
+    this.reader.scratchStamp++;
     emit(step, this.outcome);
   }
 

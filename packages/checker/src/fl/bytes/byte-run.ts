@@ -46,7 +46,6 @@ import {
   tupleElements,
   tupleHas,
   tupleSeqInsert,
-  tupleSeqRemove,
   tupleSetAdd,
   tupleSetRemove,
   uintAt,
@@ -368,9 +367,10 @@ export class ByteRun {
     this.moved(k, d);
   }
 
-  seqRemove(k: number, i: number): void {
+  /** `q -= (i)` for sequence variable k, of elements of `arity` varints (a tuple's fields; 1 for scalars). */
+  seqRemove(k: number, i: number, arity: number): void {
     this.spend(k);
-    const d = seqRemove(this.s, this.cur[k]!, i);
+    const d = seqRemove(this.s, this.cur[k]!, i, arity);
     if (d === SEQ_SET_OUT_OF_RANGE) this.handOver();
     this.moved(k, d);
   }
@@ -407,13 +407,6 @@ export class ByteRun {
   seqInsertTuple(k: number, i: number, raws: readonly number[]): void {
     this.spend(k);
     const d = tupleSeqInsert(this.s, this.cur[k]!, i, raws);
-    if (d === SEQ_SET_OUT_OF_RANGE) this.handOver();
-    this.moved(k, d);
-  }
-
-  seqRemoveTuple(k: number, i: number, arity: number): void {
-    this.spend(k);
-    const d = tupleSeqRemove(this.s, this.cur[k]!, i, arity);
     if (d === SEQ_SET_OUT_OF_RANGE) this.handOver();
     this.moved(k, d);
   }

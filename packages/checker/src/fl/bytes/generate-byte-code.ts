@@ -161,8 +161,8 @@ class Unsupported extends Error {
  * and nested tuples are fine.
  */
 function keptFields(ir: IrProgram, t: Type): VarLayout[] | null {
-  if (t.kind === "tuple" || t.kind === "namedTuple") {
-    const parts = t.kind === "tuple" ? t.elems : t.fields.map((f) => f.type);
+  const parts = tupleParts(t);
+  if (parts !== null) {
     const fields: VarLayout[] = [];
     for (const part of parts) {
       const more = keptFields(ir, part);
@@ -186,6 +186,19 @@ function sameLayout(a: VarLayout, b: VarLayout): boolean {
   );
 }
 
+/** A tuple type's field types in order, or null for a type that is not a tuple. */
+function tupleParts(t: Type): readonly Type[] | null {
+  return t.kind === "tuple" ? t.elems : t.kind === "namedTuple" ? t.fields.map((f) => f.type) : null;
+}
+
+/** The layouts of a tuple of scalars' fields (one level deep), or null for any other type. */
+function tupleScalars(ir: IrProgram, t: Type): VarLayout[] | null {
+  const parts = tupleParts(t);
+  if (parts === null || parts.length === 0) return null;
+  const layouts = parts.map((part) => varLayout(ir, part));
+  return layouts.every((l) => l !== null && !l.collection) ? (layouts as VarLayout[]) : null;
+}
+
 /** The layout of a variable of type `t`, or null when the byte back end does not store it. */
 export function varLayout(ir: IrProgram, t: Type): VarLayout | null {
   const scalar = scalarOf(ir, t);
@@ -193,20 +206,15 @@ export function varLayout(ir: IrProgram, t: Type): VarLayout | null {
   if ((t.kind === "seq" || t.kind === "set") && t.elem !== undefined) {
     const elem = scalarOf(ir, t.elem);
     if (elem !== null) return { collection: true, ...elem, value: null, fields: null };
-    // A tuple of scalars (one level): its fields in order.
-    const e = t.elem;
-    const parts = e.kind === "tuple" ? e.elems : e.kind === "namedTuple" ? e.fields.map((f) => f.type) : null;
-    const fields = parts?.map((part) => scalarOf(ir, part));
-    if (fields !== undefined && fields.length > 0 && fields.every((f) => f !== null)) {
-      const first = fields[0]!;
+    // A tuple of scalars: its fields in order.
+    const fields = tupleScalars(ir, t.elem);
+    if (fields !== null)
       return {
+        ...fields[0]!,
         collection: true,
-        ...first,
         oneByte: false,
-        value: null,
-        fields: fields.map((f) => ({ kind: f!.kind, bool: f!.bool })),
+        fields: fields.map((f) => ({ kind: f.kind, bool: f.bool })),
       };
-    }
   }
   if (t.kind === "map") {
     const key = scalarOf(ir, t.key);
@@ -348,17 +356,7 @@ class ByteCodegen {
       m.vars.forEach((v, k) => {
         const layout = varLayout(ir, v.type);
         // A tuple of scalars, one level: a nested tuple's fields would not be one slot each.
-        const t = v.type;
-        const fields =
-          layout === null && (t.kind === "tuple" || t.kind === "namedTuple")
-            ? (t.kind === "tuple" ? t.elems : t.fields.map((f) => f.type)).map((x) => varLayout(ir, x))
-            : null;
-        const parts =
-          layout !== null
-            ? [layout]
-            : fields?.every((f) => f !== null && !f.collection)
-              ? (fields as VarLayout[])
-              : null;
+        const parts = layout !== null ? [layout] : tupleScalars(ir, v.type);
         if (parts === null)
           throw new Unsupported(
             `${m.name}.${v.name} of type ${typeText(v.type)}, which the bytes do not store`,
@@ -646,12 +644,11 @@ class ByteCodegen {
       const collectionLocals = new Map<string, CollectionLocal>();
       const prologue: string[] = [];
       if (param !== null) {
-        const t = param.type;
-        const tuple = t.kind === "tuple" || t.kind === "namedTuple";
-        const parts =
-          t.kind === "tuple" ? t.elems : t.kind === "namedTuple" ? t.fields.map((f) => f.type) : [t];
+        const fieldTypes = tupleParts(param.type);
+        const tuple = fieldTypes !== null;
+        const parts = fieldTypes ?? [param.type];
         // One kept field per part: nested tuples are flattened in `kept`, which this does not follow.
-        if (parts.length !== kept.length || parts.some((x) => x.kind === "tuple" || x.kind === "namedTuple"))
+        if (parts.length !== kept.length || parts.some((x) => tupleParts(x) !== null))
           throw new Unsupported(`a constructor payload of type ${typeText(param.type)}`, action.span);
         if (tuple) tuples.set(param.name, kept.length);
         const nVars = this.layouts[m.index]!.length;
@@ -694,11 +691,7 @@ class ByteCodegen {
 
   /** The fields a payload of type `t` has in a message: one scalar, or a tuple's scalars. */
   private fields(t: Type, span: Span): VarLayout[] {
-    if (t.kind === "tuple" || t.kind === "namedTuple") {
-      const parts = t.kind === "tuple" ? t.elems : t.fields.map((f) => f.type);
-      return parts.map((p) => this.scalarType(p, span));
-    }
-    return [this.scalarType(t, span)];
+    return (tupleParts(t) ?? [t]).map((p) => this.scalarType(p, span));
   }
 
   /**
@@ -1074,11 +1067,7 @@ class ByteCodegen {
           const v = numberOf(layout, this.expr(s.value, scope));
           out.push(`x.${s.kind === "insert" ? "setAdd" : "setRemove"}(${k}, ${v}, ${layout.kind});`);
         } else if (s.kind === "remove") {
-          out.push(
-            tuple !== null
-              ? `x.seqRemoveTuple(${k}, ${this.expr(s.value, scope)}, ${tuple.length});`
-              : `x.seqRemove(${k}, ${this.expr(s.value, scope)});`,
-          );
+          out.push(`x.seqRemove(${k}, ${this.expr(s.value, scope)}, ${arityOf(layout)});`);
         } else {
           if (s.value.kind !== "tuple" || s.value.elems.length !== 2)
             throw new Unsupported("an insertion of a computed pair", s.span);

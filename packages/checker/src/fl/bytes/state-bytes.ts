@@ -381,12 +381,16 @@ export function seqInsert(s: ScratchState, p: number, i: number, v: number, kind
   return grew + s.setUint(p, n + 1);
 }
 
-/** `s -= (i)` for the sequence at `p`; returns the change in size, or SEQ_SET_OUT_OF_RANGE. */
-export function seqRemove(s: ScratchState, p: number, i: number): number {
-  const at = elementAt(s.buf, p, i);
-  if (at === OUT_OF_RANGE) return SEQ_SET_OUT_OF_RANGE;
+/**
+ * `s -= (i)` for the sequence at `p`, of elements of `arity` varints each (a
+ * tuple's fields; one for scalars); returns the change in size, or
+ * SEQ_SET_OUT_OF_RANGE.
+ */
+export function seqRemove(s: ScratchState, p: number, i: number, arity = 1): number {
   const n = uintAt(s.buf, p);
-  const removed = s.resize(at, uintEnd(s.buf, at) - at, 0);
+  if (!(i >= 0 && i < n)) return SEQ_SET_OUT_OF_RANGE;
+  const at = uintsEnd(s.buf, uintEnd(s.buf, p), i * arity);
+  const removed = s.resize(at, uintsEnd(s.buf, at, arity) - at, 0);
   return removed + s.setUint(p, n - 1);
 }
 
@@ -504,15 +508,6 @@ export function tupleSeqInsert(s: ScratchState, p: number, i: number, raws: read
   const grew = s.resize(at, 0, tupleSize(raws));
   writeTuple(s.buf, at, raws);
   return grew + s.setUint(p, n + 1);
-}
-
-/** `q -= (i)` for the sequence of tuples of `arity` fields at `p`; the change in size, or SEQ_SET_OUT_OF_RANGE. */
-export function tupleSeqRemove(s: ScratchState, p: number, i: number, arity: number): number {
-  const n = uintAt(s.buf, p);
-  if (!(i >= 0 && i < n)) return SEQ_SET_OUT_OF_RANGE;
-  const at = uintsEnd(s.buf, uintEnd(s.buf, p), i * arity);
-  const removed = s.resize(at, uintsEnd(s.buf, at, arity) - at, 0);
-  return removed + s.setUint(p, n - 1);
 }
 
 /** The elements of the collection of tuples at `p`, decoded: their fields one after another (a bool as 0 or 1). */
