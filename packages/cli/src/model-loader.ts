@@ -2,7 +2,7 @@
 // explore, and as parallel workers do (FlModel.load): foreign functions loaded
 // (and type-checked) once per program, and command-line faults (`--faults`,
 // or those recorded in a trace) applied.
-import { byteModelOf, FlModel, type Json, type Model } from "@faultline/checker";
+import { byteModelOf, FlModel, fixedModelOf, type Json, type Model } from "@faultline/checker";
 import { readFileSync } from "node:fs";
 import {
   compileSource,
@@ -52,7 +52,8 @@ export type Backend = (typeof BACKENDS)[number];
  * The model an exhaustive search of `model` explores: the byte back end's
  * (ADR 0015: successors on the encoded states, the same states, counts and
  * traces) where the test is one it covers and `backend` allows it, else the
- * object runtime's own. Random and PCT searches always run on the object
+ * object runtime's own. A search on `oneThread` runs the byte back end on a
+ * fixed-width layout where the test fits one. Random and PCT searches always run on the object
  * runtime, which draws their steps. `note` says why `--backend bytes` was not
  * followed.
  */
@@ -60,6 +61,7 @@ export function searchModel(
   model: FlModel,
   backend: Backend,
   mode: string,
+  oneThread = false,
 ): { model: SearchedModel; bytes: boolean; note: string | null } {
   // Either model's states stay inside the search, which only hands them back to the model.
   const objects = model as unknown as SearchedModel;
@@ -73,7 +75,12 @@ export function searchModel(
   }
   // Where the user did not ask for it, only where no code it leaves to the object runtime could slow the search.
   const made = byteModelOf(model, backend === "bytes" ? "any" : "opaque-events");
-  if (made.ok) return { model: made.model as unknown as SearchedModel, bytes: true, note: null };
+  if (made.ok) {
+    // On one thread, on a fixed-width layout where the test fits one (fixed-model.ts); workers build the canonical one.
+    const fixed = oneThread ? fixedModelOf(made.model) : null;
+    const chosen = fixed?.ok ? fixed.model : made.model;
+    return { model: chosen as unknown as SearchedModel, bytes: true, note: null };
+  }
   const note =
     backend === "bytes"
       ? `the byte back end does not cover this test: ${made.reason}; it runs on objects`

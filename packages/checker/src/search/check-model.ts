@@ -29,7 +29,7 @@ import {
   probeExhaustiveAsync,
   type SearchContinuation,
 } from "./bfs-explorer.js";
-import { statesWithinBudget } from "./core.js";
+import { SearchRestart, statesWithinBudget } from "./core.js";
 import { sampleCpus, workersByLoadAverage, workersForFreeCores } from "./idle-cores.js";
 import { checkLivenessAsync, hasHotCycle } from "./liveness.js";
 import { ParallelExplorer } from "./parallel-explorer.js";
@@ -162,12 +162,19 @@ export async function checkModel<S, Step extends Json>(
   const started = Date.now();
   setStepDeadline(options.timeoutMs === undefined ? undefined : started + options.timeoutMs);
   try {
-    const outcome = await withWitnesses(
-      started,
-      model,
-      options,
-      await checkModelFrom(started, model, factory, options),
-    );
+    let searched: Model<S, Step> = model;
+    let from: CheckModelOutcome;
+    try {
+      from = await checkModelFrom(started, model, factory, options);
+    } catch (e) {
+      // The model asks for the search to start over on another of the same states (core.ts
+      // SearchRestart: the fixed-width layout met a value it has no room for). The time spent
+      // counts against the timeout; coverage starts over with the search.
+      if (!(e instanceof SearchRestart)) throw e;
+      searched = e.model as Model<S, Step>;
+      from = await checkModelFrom(started, searched, factory, options);
+    }
+    const outcome = await withWitnesses(started, searched, options, from);
     return { ...outcome, result: boundedIfInterrupted(outcome.result) };
   } finally {
     setStepDeadline(undefined);

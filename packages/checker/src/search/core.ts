@@ -106,6 +106,22 @@ export class SearchStopped extends Error {
   }
 }
 
+/**
+ * Thrown by a model while it computes states when the search must start
+ * over on another model of the same states: the fixed-width layout
+ * (fl/bytes/fixed-model.ts) meeting a value it has no room for. The drivers
+ * let it through, as SearchStopped's opposite; checkModel runs the whole
+ * check again on `model`, which gives the same counts, verdicts and traces.
+ */
+export class SearchRestart extends Error {
+  constructor(
+    readonly model: Model<unknown, Json>,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
 /** The process's resident set size (0 where there is no `process`, as in a browser). */
 export function residentBytes(): number {
   const memory = (globalThis as { process?: { memoryUsage?: { rss?: () => number } } }).process?.memoryUsage;

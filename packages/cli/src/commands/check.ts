@@ -365,7 +365,12 @@ async function checkTest(
   const progress = createProgressReporter(run.io, `${basename(file)} ${test.name}`, {
     quiet: options.quiet || !options.reporters.includes("pretty"),
   });
-  const searched = searchModel(model, options.backend, options.mode);
+  const searched = searchModel(
+    model,
+    options.backend,
+    options.mode,
+    run.workers === 1 && options.memoryBytes === undefined,
+  );
   if (searched.note !== null)
     run.io.err(`faultline check: note: ${basename(file)} ${test.name}: ${searched.note}\n`);
   const explored = await explore(searched.model, {

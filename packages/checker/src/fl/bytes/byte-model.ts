@@ -78,7 +78,7 @@ export function fingerprintByteState(state: ByteState, s: ScratchState, out: Uin
 }
 
 /** Where a run stood at its fork, besides the scratch's bytes (ScratchState.save). */
-interface ForkedRun {
+export interface ForkedRun {
   /** The monitors' offsets at the fork. */
   mon: Int32Array;
   vo: Int32Array;
@@ -96,7 +96,7 @@ const NO_FIELDS: readonly VarLayout[] = [];
 const CHANNEL_STEPS = 64;
 
 /** `q` of a run that is a timer's, not a delivery's (ByteModel.deliver). */
-const TIMER = -1;
+export const TIMER = -1;
 
 /** `q` of a run that is a crashed machine's restart (ByteModel.deliver): its start state's entry, with its constructor payload. */
 const RESTART = -2;
@@ -143,9 +143,8 @@ export type HandOvers = "any" | "opaque-events";
 export function byteModelOf(fl: FlModel, handOvers: HandOvers = "any"): ByteModelResult {
   const gap = byteModelGap(fl);
   if (gap !== null) return { ok: false, reason: gap };
-  const specs = fl.monitors.map((table) => fl.ir.specs.find((spec) => spec.name === table.name)!);
-  if (specs.length > 64) return { ok: false, reason: "it asserts more than 64 spec monitors" };
-  const code = generateByteCode(fl.ir, fl.paramValues, specs, fl.faults.restarts);
+  if (fl.monitors.length > 64) return { ok: false, reason: "it asserts more than 64 spec monitors" };
+  const code = byteCodeOf(fl);
   if (!code.ok) {
     const at = code.span ? ` (${code.span.file}:${code.span.start.line}:${code.span.start.col})` : "";
     return { ok: false, reason: `its program has ${code.reason}${at}` };
@@ -159,17 +158,30 @@ export function byteModelOf(fl: FlModel, handOvers: HandOvers = "any"): ByteMode
   return { ok: true, model: new ByteModel(fl, code.program) };
 }
 
+/**
+ * The byte back end's code for `fl`'s test, generated afresh: a model of its
+ * own keeps its call sites to one kind of run (fixed-model.ts runs the same
+ * program on a FixedRun).
+ */
+export function byteCodeOf(
+  fl: FlModel,
+  reader?: Parameters<typeof generateByteCode>[4],
+): ReturnType<typeof generateByteCode> {
+  const specs = fl.monitors.map((table) => fl.ir.specs.find((spec) => spec.name === table.name)!);
+  return generateByteCode(fl.ir, fl.paramValues, specs, fl.faults.restarts, reader);
+}
+
 export class ByteModel implements Model<ByteState, FlStep> {
   readonly name: string;
   readonly invariants: readonly Invariant<ByteState>[];
   readonly witnesses: readonly WitnessProperty<ByteState>[];
-  private readonly x: ByteRun;
+  protected readonly x: ByteRun;
   /** Where a message ends: its event, then as many varints as its payload has fields. */
   private readonly msgEnd: MessageEnd;
   private readonly outcome: { kind: "state"; state: ByteState };
   /** Where each machine of the state being expanded starts, and its type. */
   private mo = new Int32Array(16);
-  private types = new Int32Array(16);
+  protected types = new Int32Array(16);
   /**
    * Deliveries run on the bytes (and of them, those that forked), runs
    * handed over to the object runtime (deliveries, timers, restarts), and
@@ -184,6 +196,11 @@ export class ByteModel implements Model<ByteState, FlStep> {
       .map((inv) => inv.name);
   }
 
+  /** The generated program this model runs (fixed-model.ts builds its own model of it). */
+  get byteProgram(): ByteProgram {
+    return this.program;
+  }
+
   /** The code the object runtime runs for this model (ByteProgram.handedOver). */
   get handedOverCode(): readonly HandedOver[] {
     return this.program.handedOver;
@@ -193,7 +210,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
   /** By event: its payload holds collections (ByteProgram.opaque): code does not read it. */
   private readonly opaque: readonly boolean[];
   /** What the compiled invariants read states with (ByteProgram.invariantBytes): its stamps. */
-  private readonly reader: { stamp: number; scratchStamp: number };
+  protected readonly reader: { stamp: number; scratchStamp: number };
   /** The halt event's index, or -1: delivering it halts the receiver, which the object runtime does. */
   private readonly halt: number;
   /**
@@ -201,10 +218,10 @@ export class ByteModel implements Model<ByteState, FlStep> {
    * expanded, and its position in its channel (the first its receiver does
    * not defer). Set by successors for `deliver` and `handOver`.
    */
-  private takeAt = 0;
-  private takeIndex = 0;
+  protected takeAt = 0;
+  protected takeIndex = 0;
   /** Some state of the program defers some event (else every delivery takes a channel's first message). */
-  private readonly defers: boolean;
+  protected readonly defers: boolean;
   /** The test's fault budgets, which follow the channels in a state, and whether the partition's side follows them. */
   private readonly nBudgets: number;
   private readonly withCut: boolean;
@@ -219,7 +236,9 @@ export class ByteModel implements Model<ByteState, FlStep> {
 
   constructor(
     readonly fl: FlModel,
-    private readonly program: ByteProgram,
+    protected readonly program: ByteProgram,
+    /** The run generated code runs against (a FixedRun for the fixed-width layout, fixed-model.ts). */
+    run: (msgEnd: MessageEnd) => ByteRun = (msgEnd) => new ByteRun(msgEnd),
   ) {
     this.name = fl.name;
     this.reader = program.invariantBytes;
@@ -237,7 +256,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
           return q;
         }
       : (b, p) => uintsEnd(b, uintEnd(b, p), fields[uintAt(b, p)]!);
-    this.x = new ByteRun(this.msgEnd);
+    this.x = run(this.msgEnd);
     this.outcome = { kind: "state", state: this.x.s };
     this.halt = fl.ir.events.findIndex((e) => e.name === HALT_EVENT);
     this.x.reorder = fl.faults.reorder;
@@ -326,14 +345,14 @@ export class ByteModel implements Model<ByteState, FlStep> {
   }
 
   /** An outcome of the object runtime, with its state as bytes (a copy: it outlives the call). */
-  private bytesOf(o: StepOutcome<FlState>): StepOutcome<ByteState> {
+  protected bytesOf(o: StepOutcome<FlState>): StepOutcome<ByteState> {
     if (o.kind === "state") return { kind: "state", state: this.copyOf(o.state) };
     return o.state === undefined
       ? { kind: "failure", failure: o.failure }
       : { ...o, state: this.copyOf(o.state) };
   }
 
-  private copyOf(s: FlState): ByteState {
+  protected copyOf(s: FlState): ByteState {
     const buf = this.fl.encode(s).slice();
     return { buf, len: buf.length };
   }
@@ -489,21 +508,33 @@ export class ByteModel implements Model<ByteState, FlStep> {
       const type = types[id]!;
       if (!this.program.timed[type]) continue;
       const at = uintEnd(b, mo[id]!);
-      const st = uintAt(b, at);
-      const armed = uintAt(b, uintEnd(b, at));
-      if (armed === 0 || st % 3 !== UP) continue;
-      const stateIndex = (st - UP) / 3;
-      const timeouts = tables[type]!.states[stateIndex]!.timeouts;
-      for (let t = 0; armed >>> t !== 0; t++) {
-        const h = timeouts[t];
-        if ((armed & (1 << t)) !== 0 && h !== undefined)
-          this.deliver(state, n, channels, TIMER, -1, id, type, stateIndex, t, h, emit);
-      }
+      this.timers(state, n, channels, id, type, uintAt(b, at), uintAt(b, uintEnd(b, at)), emit);
     }
     // Fault steps, last (enabled-steps.ts), when any may be enabled.
     if (this.nBudgets > 0 && this.mayFault(b, n, q)) {
       if (this.faultsObserved) this.fl.faultSuccessors(this.objects(state), this.bytesEmit(emit));
       else this.faultSteps(state, n, channels, emit);
+    }
+  }
+
+  /** The timer steps of machine `id` of type `type`, in state and status `st`, with timers `armed`: each armed timer its state handles, in order. */
+  protected timers(
+    state: ByteState,
+    n: number,
+    channels: number,
+    id: number,
+    type: number,
+    st: number,
+    armed: number,
+    emit: Emit<ByteState, FlStep>,
+  ): void {
+    if (armed === 0 || st % 3 !== UP) return;
+    const stateIndex = (st - UP) / 3;
+    const timeouts = this.fl.machines[type]!.states[stateIndex]!.timeouts;
+    for (let t = 0; armed >>> t !== 0; t++) {
+      const h = timeouts[t];
+      if ((armed & (1 << t)) !== 0 && h !== undefined)
+        this.deliver(state, n, channels, TIMER, -1, id, type, stateIndex, t, h, emit);
     }
   }
 
@@ -513,10 +544,10 @@ export class ByteModel implements Model<ByteState, FlStep> {
    * was a tenth of a delivery's own time on the message-passing 2PC); the
    * monitors' are set on them (ByteRun counts their runs there).
    */
-  private countsFrom: CoverageCounts | null | undefined = undefined;
+  protected countsFrom: CoverageCounts | null | undefined = undefined;
   private typeCounts: (OwnerCounts | undefined)[] = [];
 
-  private readCounters(): void {
+  protected readCounters(): void {
     const counts = this.fl.coverageCounts;
     this.countsFrom = counts;
     this.typeCounts = this.fl.machines.map((t) => counts?.get(t));
@@ -524,7 +555,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
   }
 
   /** Delivers message `i` of channel `q` (from, to), at `m`, to machine `to` in state `stateIndex` of its type: on the bytes, or handed over. */
-  private take(
+  protected take(
     state: ByteState,
     n: number,
     channels: number,
@@ -857,7 +888,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
    * runtime's order (FlModel.runAll). The first run of an action with a fork
    * site stops at the fork, and each value goes on from the bytes saved there.
    */
-  private deliver(
+  protected deliver(
     state: ByteState,
     n: number,
     channels: number,
@@ -1023,13 +1054,13 @@ export class ByteModel implements Model<ByteState, FlStep> {
    * offsets of machines and monitors were last set for, and whose
    * variables' (a machine id): startRun sets them again only when needed.
    */
-  private expansions = 0;
+  protected expansions = 0;
   private offsetsFor = -1;
   private offsetsShifts = 0;
   private varsOf = -1;
 
   /** The scratch as the delivery starts: the state's bytes, the offsets, the message taken off. */
-  private startRun(
+  protected startRun(
     state: ByteState,
     n: number,
     channels: number,
@@ -1108,7 +1139,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
   }
 
   /** Where the run stood at its fork: the offsets, the locals and the work done (the bytes: ScratchState.save). */
-  private readonly fork: ForkedRun = {
+  protected readonly fork: ForkedRun = {
     mon: new Int32Array(64),
     vo: new Int32Array(0),
     mo: new Int32Array(0),
@@ -1117,7 +1148,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     shifts: 0,
   };
 
-  private saveFork(n: number): ForkedRun {
+  protected saveFork(n: number): ForkedRun {
     const x = this.x;
     const f = this.fork;
     x.s.save();
@@ -1132,7 +1163,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
     return f;
   }
 
-  private restoreFork(f: ForkedRun, n: number): void {
+  protected restoreFork(f: ForkedRun, n: number): void {
     const x = this.x;
     x.s.restore();
     // The offsets, unless nothing moved them since they were as saved (a value that changed no size).

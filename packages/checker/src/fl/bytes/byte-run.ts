@@ -194,8 +194,8 @@ export class ByteRun {
   forced: readonly number[] = [];
   private combinations = 1;
   /** The message a send appends: its event, then its payload's fields (msgBegin, msgField). */
-  private message = new Uint8Array(64);
-  private messageSize = 0;
+  protected message = new Uint8Array(64);
+  protected messageSize = 0;
   /** The delivered message's payload, field by field (bools as 0 or 1): the byte model reads it in. */
   readonly p: number[] = [];
   /** A `goto` the code ended with (its target state, -1 for none), and the payload for the target's entry, field by field. */
@@ -259,7 +259,7 @@ export class ByteRun {
   }
 
   /** `n` operations of work; past the limit, the run is handed over (the object runtime bounds it there). */
-  private spendWork(n: number): void {
+  protected spendWork(n: number): void {
     this.work += n;
     if (this.work > WORK_LIMIT) this.handOver();
   }
@@ -274,14 +274,19 @@ export class ByteRun {
     this.spendWork(n);
   }
 
+  /** `sizeof` of collection variable k (of the code running). */
+  size(k: number): number {
+    return uintAt(this.s.buf, this.cur[k]!);
+  }
+
   /** An operation on collection variable k: its size counts as work (the object runtime's `spend`). */
-  private spend(k: number): void {
-    this.spendWork(uintAt(this.s.buf, this.cur[k]!));
+  protected spend(k: number): void {
+    this.spendWork(this.size(k));
   }
 
   /** A scan of collection variable k where the runtime searches: a sixty-fourth of its size counts (see `has`). */
-  private spendScan(k: number): void {
-    this.spendWork(uintAt(this.s.buf, this.cur[k]!) >>> 6);
+  protected spendScan(k: number): void {
+    this.spendWork(this.size(k) >>> 6);
   }
 
   /**
@@ -555,7 +560,7 @@ export class ByteRun {
    * handler, then its gotos' exits and entries. What a monitor cannot do
    * here is handed over with the delivery.
    */
-  private observe(event: number): void {
+  protected observe(event: number): void {
     const watchers = this.observers[event]!;
     // The payload's fields, from the message after its event.
     const fields = this.payloads[event]!;
@@ -633,7 +638,7 @@ export class ByteRun {
   }
 
   /** The offsets of monitor i's variables, after its state: the variables its code reads and writes. */
-  private monitorVars(i: number): void {
+  protected monitorVars(i: number): void {
     const layout = this.monitors[i]!.layout;
     const b = this.s.buf;
     if (this.mvo.length < layout.length + 1) this.mvo = new Int32Array(2 * layout.length + 2);

@@ -202,10 +202,11 @@ function tupleScalars(ir: IrProgram, t: Type): VarLayout[] | null {
 /** The layout of a variable of type `t`, or null when the byte back end does not store it. */
 export function varLayout(ir: IrProgram, t: Type): VarLayout | null {
   const scalar = scalarOf(ir, t);
-  if (scalar !== null) return { collection: false, ...scalar, value: null, fields: null };
+  if (scalar !== null) return { collection: false, ...scalar, value: null, fields: null, set: false };
   if ((t.kind === "seq" || t.kind === "set") && t.elem !== undefined) {
+    const set = t.kind === "set";
     const elem = scalarOf(ir, t.elem);
-    if (elem !== null) return { collection: true, ...elem, value: null, fields: null };
+    if (elem !== null) return { collection: true, ...elem, value: null, fields: null, set };
     // A tuple of scalars: its fields in order.
     const fields = tupleScalars(ir, t.elem);
     if (fields !== null)
@@ -214,13 +215,20 @@ export function varLayout(ir: IrProgram, t: Type): VarLayout | null {
         collection: true,
         oneByte: false,
         fields: fields.map((f) => ({ kind: f.kind, bool: f.bool })),
+        set,
       };
   }
   if (t.kind === "map") {
     const key = scalarOf(ir, t.key);
     const value = scalarOf(ir, t.value);
     if (key !== null && value !== null)
-      return { collection: true, ...key, value: { kind: value.kind, bool: value.bool }, fields: null };
+      return {
+        collection: true,
+        ...key,
+        value: { kind: value.kind, bool: value.bool },
+        fields: null,
+        set: false,
+      };
   }
   return null;
 }
@@ -253,9 +261,11 @@ export function generateByteCode(
    * constructor payload in its part (codec.ts).
    */
   restarts: readonly boolean[] = [],
+  /** What the compiled invariants read states through (fixed-model.ts: its layout's), else the canonical encoding's reader. */
+  reader?: (shape: ReaderShape) => InvariantBytes,
 ): ByteCode {
   try {
-    return { ok: true, program: new ByteCodegen(ir, params, specs, restarts).program() };
+    return { ok: true, program: new ByteCodegen(ir, params, specs, restarts, reader).program() };
   } catch (e) {
     if (e instanceof Unsupported) return { ok: false, reason: e.reason, span: e.span };
     throw e;
@@ -319,6 +329,7 @@ class ByteCodegen {
     private readonly params: readonly Value[],
     specs: readonly IrSpec[],
     private readonly restarts: readonly boolean[],
+    private readonly reader?: (shape: ReaderShape) => InvariantBytes,
   ) {
     const keepsPayloads = restarts.some((r) => r);
     const monitors = specs.map(
@@ -499,13 +510,14 @@ class ByteCodegen {
       ...this.out,
       `return { timeouts: ${nested(timeoutNames)}, timeoutResumes: ${nested(resumesOf(timeoutNames))}, entries: ${byState("e")}, exits: ${byState("x")}, actions: ${nested(actionNames)}, resumes: ${nested(actionNames.map((states) => states.map((names) => names.map((n) => (n !== undefined && this.resumable.has(n) ? `r_${n}` : undefined)))))}, invariants: ${table(invariantNames.map((n) => n ?? "null"))}, restartEntries: ${table(restartEntries)} };`,
     ].join("\n");
-    const invariantBytes = new InvariantBytes(
-      this.layouts,
-      this.timed,
-      this.kept,
-      this.ir.machines.length,
-      this.payloads,
-    );
+    const shape: ReaderShape = {
+      layouts: this.layouts,
+      timed: this.timed,
+      kept: this.kept,
+      machineTypes: this.ir.machines.length,
+      payloads: this.payloads,
+    };
+    const invariantBytes = this.reader?.(shape) ?? new InvariantBytes(shape);
     const made = new Function("B", "rt", "I", "T", source)(
       bytes,
       flRuntime,
@@ -1396,7 +1408,8 @@ class ByteCodegen {
       }
       case "sizeof": {
         const { at } = this.collection(e.arg, scope, e.span);
-        return `uintAt(${scope.buf}, ${at.offset})`;
+        // Through the run in machines and monitors: the count is where the fixed-width layout keeps it, or a set's mask.
+        return scope.invariant ? `I.size(${scope.buf}, ${at.offset})` : `x.size(${at.k})`;
       }
       case "in": {
         this.noCall(e.element);
@@ -1953,28 +1966,43 @@ function typeText(t: Type): string {
   return (t.kind === "enum" || t.kind === "machine" ? t.name : null) ?? t.kind;
 }
 
+/** What InvariantBytes reads states by: the program's layouts (ByteProgram's tables). */
+export interface ReaderShape {
+  /** By owner: machine types, then the test's spec monitors. */
+  layouts: readonly VarLayout[][];
+  timed: readonly boolean[];
+  kept: readonly VarLayout[][];
+  /** How many of `layouts` are machine types'. */
+  machineTypes: number;
+  /** By event: its payload's fields (ByteProgram.payloads). */
+  payloads: readonly (readonly VarLayout[])[];
+}
+
 /**
  * What compiled invariants read a state through: where each machine's part
  * starts (parsed once per evaluation) and where its variables are.
  */
-class InvariantBytes {
-  private mo = new Int32Array(16);
+export class InvariantBytes {
+  protected mo = new Int32Array(16);
   /** Machines in the state parsed (a compiled quantifier's loops run to it). */
   n = 0;
 
-  constructor(
-    /** By owner: machine types, then the test's spec monitors. */
-    private readonly layouts: readonly VarLayout[][],
-    private readonly timed: readonly boolean[],
-    private readonly kept: readonly VarLayout[][],
-    /** How many of `layouts` are machine types'. */
-    private readonly machineTypes: number,
-    /** By event: its payload's fields (ByteProgram.payloads). */
-    private readonly payloads: readonly (readonly VarLayout[])[],
-  ) {}
+  private readonly layouts: readonly VarLayout[][];
+  private readonly timed: readonly boolean[];
+  private readonly kept: readonly VarLayout[][];
+  private readonly machineTypes: number;
+  private readonly payloads: readonly (readonly VarLayout[])[];
+
+  constructor(shape: ReaderShape) {
+    this.layouts = shape.layouts;
+    this.timed = shape.timed;
+    this.kept = shape.kept;
+    this.machineTypes = shape.machineTypes;
+    this.payloads = shape.payloads;
+  }
 
   /** Elements scanned by this evaluation's `in`s (the object runtime spends them from its budget). */
-  private work = 0;
+  protected work = 0;
   /** Where the machines of the state parsed end (its monitors, then its channels, follow). */
   private machinesEnd = 0;
 
@@ -2024,13 +2052,13 @@ class InvariantBytes {
   }
 
   /** By message in the state parsed: its event and its receiver (nMessages of them; -1: not read yet). */
-  private nMessages = -1;
+  protected nMessages = -1;
   /** This evaluation counted the messages as work (inflight). */
-  private messagesCounted = false;
-  private events = new Int32Array(16);
-  private tos = new Int32Array(16);
+  protected messagesCounted = false;
+  protected events = new Int32Array(16);
+  protected tos = new Int32Array(16);
 
-  private readMessages(b: Uint8Array): void {
+  protected readMessages(b: Uint8Array): void {
     // After the machines, each monitor: its state, then its variables; then the channel section.
     let p = this.machinesEnd;
     for (let i = this.machineTypes; i < this.layouts.length; i++) {
@@ -2069,7 +2097,7 @@ class InvariantBytes {
   }
 
   /** `n` operations of work; past the limit, the object runtime evaluates the invariant (it may run out of budget). */
-  private count(n: number): void {
+  protected count(n: number): void {
     this.work += n;
     if (this.work > WORK_LIMIT) throw HAND_OVER;
   }
@@ -2146,6 +2174,11 @@ class InvariantBytes {
   mapHas(b: Uint8Array, p: number, k: number, kind: ScalarKind): boolean {
     this.count(bytes.uintAt(b, p));
     return bytes.mapHas(b, p, k, kind);
+  }
+
+  /** `sizeof` of the collection at `p`. */
+  size(b: Uint8Array, p: number): number {
+    return bytes.uintAt(b, p);
   }
 
   /** `v in c`; past the work limit, the object runtime evaluates the invariant (it may run out of budget). */

@@ -48,6 +48,8 @@ export interface VarLayout {
    * field's). Null for a scalar, a map, or a collection of scalars.
    */
   fields: readonly TupleField[] | null;
+  /** A set (its elements in order, without repeats), not a sequence or a map. */
+  set: boolean;
 }
 
 /** A field of a tuple element (VarLayout.fields). */

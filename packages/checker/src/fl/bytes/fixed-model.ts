@@ -1,0 +1,279 @@
+// The byte back end on a fixed-width layout (fixed-layout.ts, ADR 0015):
+// the same generated code, deliveries, forks and hand-overs as ByteModel,
+// on states whose every part lies at an offset the plan fixed (FixedRun), so
+// that a successor costs no parse of the state, no varint that moves what
+// follows it, and no channel section to search, and hashes fewer bytes.
+//
+// The plan comes from the values a short search on the canonical back end
+// met (fixedModelOf). Everything but the hot path goes through the canonical
+// encoding: the object runtime's steps (initial states, hand-overs, traces,
+// views), converted at that edge (objects, copyOf). The compiled invariants
+// read the layout itself (fixed-invariants.ts). A value
+// the plan has no room for stops the search, which checkModel runs again on
+// the canonical back end (SearchRestart): the same states, counts and traces.
+import type { Emit, StepOutcome } from "../../model.js";
+import { SearchRestart } from "../../search/core.js";
+import type { FlModel } from "../fl-model.js";
+import type { FlState, FlStep } from "../fl-state.js";
+import { UP } from "../fl-state.js";
+import {
+  type ByteModel,
+  type ByteState,
+  byteCodeOf,
+  type ForkedRun,
+  ByteModel as CanonicalModel,
+  TIMER,
+} from "./byte-model.js";
+import {
+  type FixedPlan,
+  LayoutOverflow,
+  ObservedBounds,
+  planLayout,
+  toCanonical,
+  toFixed,
+} from "./fixed-layout.js";
+import { FixedInvariantBytes } from "./fixed-invariants.js";
+import { FixedRun } from "./fixed-run.js";
+import type { ByteProgram } from "./generate-byte-code.js";
+import { fromRaw, uintAt } from "./state-bytes.js";
+
+/** States the planning search (fixedModelOf) explores on the canonical back end: a space no larger runs there, whole. */
+export const PLAN_STATES = 20_000;
+
+/** And the time it may take: a test whose steps are slow (the object runtime's) plans from what it met by then. */
+const PLAN_MS = 250;
+
+export class FixedModel extends CanonicalModel {
+  private readonly fx: FixedRun;
+
+  constructor(
+    fl: FlModel,
+    program: ByteProgram,
+    readonly plan: FixedPlan,
+    /** The canonical back end's model, which a search that overflows the plan starts over on. */
+    readonly canonical: ByteModel,
+  ) {
+    super(fl, program, (msgEnd) => new FixedRun(msgEnd, plan));
+    this.fx = this.x as FixedRun;
+    this.fx.usePlan();
+    this.types = Int32Array.from(plan.types);
+  }
+
+  // ---------------------------------------------------------------- the canonical encoding, at the edges
+
+  override objects(state: ByteState): FlState {
+    const out = new Uint8Array(this.plan.canonicalBound);
+    return this.fl.decode(out.subarray(0, toCanonical(this.plan, state.buf, out)));
+  }
+
+  protected override copyOf(s: FlState): ByteState {
+    const buf = toFixed(this.plan, this.fl.encode(s));
+    return { buf, len: buf.length };
+  }
+
+  // ---------------------------------------------------------------- successors
+
+  override initial(emit: Emit<ByteState, FlStep>): void {
+    this.overflowing(() => super.initial(emit));
+  }
+
+  override apply(state: ByteState | null, step: FlStep): StepOutcome<ByteState> {
+    return this.overflowing(() => super.apply(state, step));
+  }
+
+  override successors(state: ByteState, emit: Emit<ByteState, FlStep>): void {
+    this.overflowing(() => this.fixedSuccessors(state, emit));
+  }
+
+  /** Runs `f`; a value the plan has no room for starts the search over on the canonical back end. */
+  private overflowing<T>(f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof LayoutOverflow)
+        throw new SearchRestart(
+          this.canonical as never,
+          `${e.message}: the search starts over on the canonical encoding`,
+        );
+      throw e;
+    }
+  }
+
+  /** ByteModel.successors on this layout: deliveries in the channels' order, then timers (a plan has no faults). */
+  private fixedSuccessors(state: ByteState, emit: Emit<ByteState, FlStep>): void {
+    const b = state.buf;
+    const plan = this.plan;
+    const n = plan.n;
+    this.expansions++;
+    if (this.fl.coverageCounts !== this.countsFrom) this.readCounters();
+    const tables = this.fl.machines;
+    const width = plan.slotWidth;
+    const channels = plan.channels;
+    for (let c = 0; c < channels.length; c++) {
+      const ch = channels[c]!;
+      const k = b[ch.at]!;
+      if (k === 0) continue;
+      const to = ch.to;
+      const st = b[plan.machineAt[to]! + 1]!;
+      if (st % 3 !== UP) continue;
+      const type = plan.types[to]!;
+      const stateIndex = (st - UP) / 3;
+      const table = tables[type]!.states[stateIndex]!;
+      let m = ch.at + 1;
+      let i = 0;
+      if (this.defers) {
+        while (i < k && table.deferred[b[m]!] !== 0) {
+          m += width;
+          i++;
+        }
+        if (i === k) continue;
+      }
+      this.take(state, n, 0, ch.at, ch.from, to, type, stateIndex, table, m, i, emit);
+    }
+    for (let id = 0; id < n; id++) {
+      const type = plan.types[id]!;
+      if (!plan.timed[type]) continue;
+      const at = plan.machineAt[id]! + 1;
+      this.timers(state, n, 0, id, type, b[at]!, b[at + 1]!, emit);
+    }
+  }
+
+  /** The scratch as the delivery starts (ByteModel.startRun): the state's bytes, the machine's slots, the message (of the channel at `q`) taken off. */
+  protected override startRun(
+    state: ByteState,
+    _n: number,
+    _channels: number,
+    q: number,
+    to: number,
+    type: number,
+    slot: number,
+  ): void {
+    const x = this.fx;
+    const plan = this.plan;
+    x.s.load(state.buf, 0, state.len);
+    const vo = plan.vo[to]!;
+    x.vo = vo;
+    x.nVars = vo.length;
+    x.restartSlots = 0;
+    x.vmeta = plan.owners[type]!.meta;
+    if (q === TIMER) {
+      // A timer fires once: it is disarmed as its handler starts (executor.ts timerHandler).
+      x.self = to;
+      x.setTimer(slot, false);
+      return;
+    }
+    const b = x.s.buf;
+    const m = this.takeAt;
+    const event = b[m]!;
+    const fields = this.program.payloads[event]!;
+    const widths = plan.fieldWidths[event]!;
+    let f = m + 1;
+    for (let i = 0; i < fields.length; i++) {
+      x.p[i] = fromRaw(fields[i]!.kind, uintAt(b, f));
+      f += widths[i]!;
+    }
+    // Off the channel: the messages after it move down a slot, and the last slot is zero again.
+    const end = q + 1 + b[q]! * plan.slotWidth;
+    b.copyWithin(m, m + plan.slotWidth, end);
+    b.fill(0, end - plan.slotWidth, end);
+    b[q]!--;
+  }
+
+  /** Nothing moves in this layout: a fork keeps the bytes, the locals and the work done. */
+  protected override saveFork(_n: number): ForkedRun {
+    const x = this.x;
+    x.s.save();
+    const f = this.fork;
+    f.locals = x.forkLocals;
+    f.work = x.work;
+    return f;
+  }
+
+  protected override restoreFork(_f: ForkedRun, _n: number): void {
+    this.x.s.restore();
+  }
+}
+
+/** What a fixed-width layout cannot hold, or null: faults (their budgets, partitions, restarts), collection payloads, values past a byte's varint in a header. */
+function fixedGap(fl: FlModel, program: ByteProgram): string | null {
+  if (fl.faults.faults.length > 0) return "it injects faults";
+  if (program.opaque.includes(true)) return "its messages carry collections";
+  if (program.kept.some((k) => k.length > 0)) return "its machines keep their constructor payloads";
+  if (fl.ir.events.length > 127 || fl.ir.machines.length > 127)
+    return "it has more than 127 events or machine types";
+  if (fl.machines.some((t) => 3 * t.states.length > 127 || t.timers.length > 7))
+    return "a machine type has more than 42 states or 7 timers";
+  if (fl.monitors.some((t) => t.states.length > 127)) return "a spec monitor has more than 127 states";
+  return null;
+}
+
+/**
+ * The byte back end's model of `canonical`'s test on a fixed-width layout,
+ * planned from the states a breadth-first search of up to PLAN_STATES met,
+ * or why the canonical one is kept: what the layout cannot hold, or a space
+ * that search explored whole (too small to gain).
+ */
+export function fixedModelOf(
+  canonical: ByteModel,
+  /** For tests: how many states the plan's search may take, and to plan even from a space it explored whole. */
+  options: { planStates?: number; whole?: boolean } = {},
+): { ok: true; model: FixedModel } | { ok: false; reason: string } {
+  const fl = canonical.fl;
+  const program = canonical.byteProgram;
+  const gap = fixedGap(fl, program);
+  if (gap !== null) return { ok: false, reason: gap };
+  const nTypes = fl.ir.machines.length;
+  const seen = new ObservedBounds({
+    layouts: program.layouts,
+    nTypes,
+    timed: program.timed,
+    payloads: program.payloads,
+  });
+  const cap = options.planStates ?? PLAN_STATES;
+  const whole = explore(canonical, cap, (b) => seen.observe(b));
+  if (whole && options.whole !== true)
+    return { ok: false, reason: `its space has fewer than ${cap.toLocaleString("en-US")} states` };
+  const plan = planLayout(seen);
+  if (typeof plan === "string") return { ok: false, reason: plan };
+  // Code of its own: the canonical model's call sites have seen a ByteRun (V8 would make them
+  // polymorphic), and its invariants read this layout (fixed-invariants.ts).
+  const own = byteCodeOf(fl, () => new FixedInvariantBytes(plan));
+  if (!own.ok) return { ok: false, reason: own.reason };
+  return { ok: true, model: new FixedModel(fl, own.program, plan, canonical) };
+}
+
+/**
+ * Breadth-first search of `model` for up to `cap` states, each one's
+ * encoding given to `see`; true when it explored the whole space. A model
+ * that throws ends it (the search proper reports what it threw).
+ */
+function explore(model: ByteModel, cap: number, see: (bytes: Uint8Array) => void): boolean {
+  const seen = new Set<string>();
+  const queue: Uint8Array[] = [];
+  const fp = new Uint32Array(2);
+  const add: Emit<ByteState, FlStep> = (_step, o) => {
+    if (o.kind !== "state" || o.state === undefined || seen.size >= cap) return;
+    model.fingerprint(o.state, fp);
+    const key = `${fp[0]}:${fp[1]}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const bytes = model.encode(o.state).slice();
+    see(bytes);
+    queue.push(bytes);
+  };
+  const deadline = Date.now() + PLAN_MS;
+  try {
+    model.initial(add);
+    for (let i = 0; i < queue.length && seen.size < cap; i++) {
+      if ((i & 255) === 255 && Date.now() > deadline) return false;
+      model.successors(model.decode(queue[i]!), add);
+    }
+  } catch {
+    return false;
+  } finally {
+    // The search proper counts its own runs (ByteModel.counts: tests and reports read them).
+    const counts = model.counts;
+    counts.onBytes = counts.handedOver = counts.forked = counts.faultsOnBytes = counts.faultsOnObjects = 0;
+  }
+  return seen.size < cap;
+}
