@@ -165,10 +165,10 @@ export function byteModelOf(fl: FlModel, handOvers: HandOvers = "any"): ByteMode
  */
 export function byteCodeOf(
   fl: FlModel,
-  reader?: Parameters<typeof generateByteCode>[4],
+  fixed?: Parameters<typeof generateByteCode>[4],
 ): ReturnType<typeof generateByteCode> {
   const specs = fl.monitors.map((table) => fl.ir.specs.find((spec) => spec.name === table.name)!);
-  return generateByteCode(fl.ir, fl.paramValues, specs, fl.faults.restarts, reader);
+  return generateByteCode(fl.ir, fl.paramValues, specs, fl.faults.restarts, fixed);
 }
 
 export class ByteModel implements Model<ByteState, FlStep> {

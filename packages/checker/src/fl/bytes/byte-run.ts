@@ -259,7 +259,7 @@ export class ByteRun {
   }
 
   /** `n` operations of work; past the limit, the run is handed over (the object runtime bounds it there). */
-  protected spendWork(n: number): void {
+  spendWork(n: number): void {
     this.work += n;
     if (this.work > WORK_LIMIT) this.handOver();
   }

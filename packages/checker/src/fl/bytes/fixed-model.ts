@@ -38,10 +38,10 @@ import type { ByteProgram } from "./generate-byte-code.js";
 import { fromRaw, uintAt } from "./state-bytes.js";
 
 /** States the planning search (fixedModelOf) explores on the canonical back end: a space no larger runs there, whole. */
-export const PLAN_STATES = 20_000;
+export const PLAN_STATES = 10_000;
 
 /** And the time it may take: a test whose steps are slow (the object runtime's) plans from what it met by then. */
-const PLAN_MS = 250;
+const PLAN_MS = 150;
 
 export class FixedModel extends CanonicalModel {
   private readonly fx: FixedRun;
@@ -236,8 +236,9 @@ export function fixedModelOf(
   const plan = planLayout(seen);
   if (typeof plan === "string") return { ok: false, reason: plan };
   // Code of its own: the canonical model's call sites have seen a ByteRun (V8 would make them
-  // polymorphic), and its invariants read this layout (fixed-invariants.ts).
-  const own = byteCodeOf(fl, () => new FixedInvariantBytes(plan));
+  // polymorphic); it reads this layout's slots where the plan fixed them (FixedOps), and its
+  // invariants read this layout too (fixed-invariants.ts).
+  const own = byteCodeOf(fl, { reader: () => new FixedInvariantBytes(plan), owners: plan.owners });
   if (!own.ok) return { ok: false, reason: own.reason };
   return { ok: true, model: new FixedModel(fl, own.program, plan, canonical) };
 }

@@ -289,30 +289,52 @@ export class FixedRun extends ByteRun {
     this.handOver();
   }
 
+  /** `send target, event` without a payload: as msgBegin and msgSend, without writing the message first where no monitor observes it. */
+  override send(target: number, event: number): void {
+    if (this.observers[event]!.length > 0) {
+      super.send(target, event);
+      return;
+    }
+    if (!(target >= 0 && target < this.plan.n)) this.handOver();
+    const q = this.slotFor(target);
+    if (q >= 0) this.s.buf[q] = event;
+  }
+
   /** Sends the message written onto channel (self, target), unless the target is not up (as ByteRun.msgSend). */
   override msgSend(target: number): void {
-    const plan = this.plan;
-    if (!(target >= 0 && target < plan.n)) this.handOver();
+    if (!(target >= 0 && target < this.plan.n)) this.handOver();
     const message = this.message;
     const event = uintAt(message, 0);
     if (this.observers[event]!.length > 0) this.observe(event);
+    let q = this.slotFor(target);
+    if (q < 0) return;
     const b = this.s.buf;
-    if (b[plan.machineAt[target]! + 1]! % 3 !== UP) return;
-    const c = plan.channelOf[this.self * plan.n + target]!;
-    if (c < 0) overflow(`a message from machine ${this.self} to machine ${target}`);
-    const ch = plan.channels[c]!;
-    const count = b[ch.at]!;
-    if (count === ch.capacity) overflow("a channel's messages");
-    let q = ch.at + 1 + count * plan.slotWidth;
     b[q++] = event;
-    const widths = plan.fieldWidths[event]!;
+    const widths = this.plan.fieldWidths[event]!;
     let m = uintEnd(message, 0);
     for (let f = 0; f < widths.length; f++) {
       if (!writePadded(b, q, uintAt(message, m), widths[f]!)) overflow("a message's field");
       m = uintEnd(message, m);
       q += widths[f]!;
     }
+  }
+
+  /**
+   * The slot a message to `target` goes in, counted in its channel (self,
+   * target), or -1 when the target is not up and the message is lost
+   * (executor.ts send).
+   */
+  private slotFor(target: number): number {
+    const plan = this.plan;
+    const b = this.s.buf;
+    if (b[plan.machineAt[target]! + 1]! % 3 !== UP) return -1;
+    const c = plan.channelOf[this.self * plan.n + target]!;
+    if (c < 0) overflow(`a message from machine ${this.self} to machine ${target}`);
+    const ch = plan.channels[c]!;
+    const count = b[ch.at]!;
+    if (count === ch.capacity) overflow("a channel's messages");
     b[ch.at] = count + 1;
+    return ch.at + 1 + count * plan.slotWidth;
   }
 
   protected override monitorVars(i: number): void {
@@ -323,3 +345,49 @@ export class FixedRun extends ByteRun {
     this.mmeta = this.plan.owners[this.plan.owners.length - this.plan.monitorAt.length + i]!.meta;
   }
 }
+
+/**
+ * What code generated for a fixed-width layout calls in place of FixedRun's
+ * methods where the plan fixed a slot's kind and width when the code was
+ * generated (generate-byte-code.ts ByteCodegen.fixedSlot): small functions
+ * V8 inlines, with no look-up of the slot per operation. Each does what the
+ * FixedRun method does, work counted alike. `m` is a value's bit (bitOf).
+ */
+export const FixedOps = {
+  /** `v in s` for a SetMask of one, two or four bytes. */
+  has1(b: Uint8Array, p: number, m: number): boolean {
+    return m >>> 0 < 8 && ((b[p]! >>> m) & 1) !== 0;
+  },
+  has2(b: Uint8Array, p: number, m: number): boolean {
+    return m >>> 0 < 16 && (((b[p]! | (b[p + 1]! << 8)) >>> m) & 1) !== 0;
+  },
+  has4(b: Uint8Array, p: number, m: number): boolean {
+    return m >>> 0 < 32 && ((maskAt(b, p, 4) >>> m) & 1) !== 0;
+  },
+  /** `sizeof` of a SetMask of `width` bytes. */
+  maskSize(b: Uint8Array, p: number, width: number): number {
+    return popcount(maskAt(b, p, width));
+  },
+  /** `s += (v)` and `s -= (v)` for a SetMask of `width` bytes (FixedRun.setAdd, setRemove). */
+  maskAdd(x: FixedRun, b: Uint8Array, p: number, width: number, m: number): void {
+    const mask = maskAt(b, p, width);
+    x.spendWork(popcount(mask));
+    if (m >>> 0 >= 8 * width) overflow("a set's element");
+    setMaskAt(b, p, width, (mask | (1 << m)) >>> 0);
+  },
+  maskRemove(x: FixedRun, b: Uint8Array, p: number, width: number, m: number): void {
+    const mask = maskAt(b, p, width);
+    x.spendWork(popcount(mask));
+    if (m >>> 0 < 8 * width) setMaskAt(b, p, width, (mask & ~(1 << m)) >>> 0);
+  },
+  /** `q[i]` and `q[i] = v` for a sequence of one-byte elements (FixedRun.seqGetByte, seqSetByte). */
+  seqByte(x: FixedRun, b: Uint8Array, p: number, i: number): number {
+    if (!(i >>> 0 < b[p]!)) x.handOver();
+    return b[p + 1 + i]!;
+  },
+  setSeqByte(x: FixedRun, b: Uint8Array, p: number, i: number, v: number): void {
+    x.spendWork(b[p]!);
+    if (!(i >>> 0 < b[p]!)) x.handOver();
+    b[p + 1 + i] = v;
+  },
+};

@@ -39,6 +39,8 @@ import {
 } from "@faultline/lang";
 import { flRuntime, type Value } from "../lang-codegen.js";
 import { type ByteRun, HAND_OVER, TRANSFER, WORK_LIMIT } from "./byte-run.js";
+import { type FixedOwner, type FixedSlot, Slot } from "./fixed-layout.js";
+import { FixedOps } from "./fixed-run.js";
 import { arityOf, ScalarKind, type TupleField, type VarLayout } from "./state-bytes.js";
 import * as bytes from "./state-bytes.js";
 
@@ -261,11 +263,15 @@ export function generateByteCode(
    * constructor payload in its part (codec.ts).
    */
   restarts: readonly boolean[] = [],
-  /** What the compiled invariants read states through (fixed-model.ts: its layout's), else the canonical encoding's reader. */
-  reader?: (shape: ReaderShape) => InvariantBytes,
+  /**
+   * For the fixed-width layout (fixed-model.ts): what the compiled invariants
+   * read states through, and the slots of each owner, which the code reads
+   * and writes in place of the run's methods where it can (FixedOps).
+   */
+  fixed?: { reader: (shape: ReaderShape) => InvariantBytes; owners: readonly FixedOwner[] },
 ): ByteCode {
   try {
-    return { ok: true, program: new ByteCodegen(ir, params, specs, restarts, reader).program() };
+    return { ok: true, program: new ByteCodegen(ir, params, specs, restarts, fixed ?? null).program() };
   } catch (e) {
     if (e instanceof Unsupported) return { ok: false, reason: e.reason, span: e.span };
     throw e;
@@ -329,7 +335,10 @@ class ByteCodegen {
     private readonly params: readonly Value[],
     specs: readonly IrSpec[],
     private readonly restarts: readonly boolean[],
-    private readonly reader?: (shape: ReaderShape) => InvariantBytes,
+    private readonly fixed: {
+      reader: (shape: ReaderShape) => InvariantBytes;
+      owners: readonly FixedOwner[];
+    } | null,
   ) {
     const keepsPayloads = restarts.some((r) => r);
     const monitors = specs.map(
@@ -517,12 +526,13 @@ class ByteCodegen {
       machineTypes: this.ir.machines.length,
       payloads: this.payloads,
     };
-    const invariantBytes = this.reader?.(shape) ?? new InvariantBytes(shape);
-    const made = new Function("B", "rt", "I", "T", source)(
+    const invariantBytes = this.fixed?.reader(shape) ?? new InvariantBytes(shape);
+    const made = new Function("B", "rt", "I", "T", "F", source)(
       bytes,
       flRuntime,
       invariantBytes,
       TRANSFER,
+      FixedOps,
     ) as Omit<
       ByteProgram,
       "layouts" | "payloads" | "timed" | "kept" | "opaque" | "handedOver" | "invariantBytes" | "slotVars"
@@ -1041,10 +1051,13 @@ class ByteCodegen {
           this.noCall(s.value);
           const index = this.expr(t.index, scope);
           const value = numberOf(layout, this.expr(s.value, scope));
+          const slot = this.fixedSlot(scope, k);
           out.push(
-            layout.oneByte
-              ? `x.seqSetByte(${k}, ${index}, ${value});`
-              : `x.seqSet(${k}, ${index}, ${value}, ${layout.kind});`,
+            slot !== null && layout.oneByte
+              ? `F.setSeqByte(x, x.s.buf, ${scope.varAt(k, scope.machine!, null)}, ${index}, ${value});`
+              : layout.oneByte
+                ? `x.seqSetByte(${k}, ${index}, ${value});`
+                : `x.seqSet(${k}, ${index}, ${value}, ${layout.kind});`,
           );
           return;
         }
@@ -1077,6 +1090,13 @@ class ByteCodegen {
             return;
           }
           const v = numberOf(layout, this.expr(s.value, scope));
+          const slot = this.fixedSlot(scope, k);
+          if (slot?.kind === Slot.SetMask) {
+            const op = s.kind === "insert" ? "maskAdd" : "maskRemove";
+            const p = scope.varAt(k, scope.machine!, null);
+            out.push(`F.${op}(x, x.s.buf, ${p}, ${slot.width}, ${bitExpression(layout.kind, v)});`);
+            return;
+          }
           out.push(`x.${s.kind === "insert" ? "setAdd" : "setRemove"}(${k}, ${v}, ${layout.kind});`);
         } else if (s.kind === "remove") {
           out.push(`x.seqRemove(${k}, ${this.expr(s.value, scope)}, ${arityOf(layout)});`);
@@ -1320,6 +1340,17 @@ class ByteCodegen {
   }
 
   /** A machine's own collection variable, the target of a write. */
+  /**
+   * The fixed-width layout's slot of variable slot k of the running machine
+   * or monitor (its own variable, not a collection local), where the code is
+   * generated for that layout; else null.
+   */
+  private fixedSlot(scope: Scope, k: number): FixedSlot | null {
+    if (this.fixed === null || scope.invariant || scope.machine === null || k < 0) return null;
+    if (scope.collectionLocals !== undefined && k >= this.layouts[scope.machine.index]!.length) return null;
+    return this.fixed.owners[scope.machine.index]?.slots[k] ?? null;
+  }
+
   private selfCollection(e: IrExpr, scope: Scope, span: Span): { k: number; layout: VarLayout } {
     if (e.kind !== "var" || e.scope !== "self")
       throw new Unsupported("a write to a collection that is not a variable", span);
@@ -1400,6 +1431,10 @@ class ByteCodegen {
           return layout.bool ? `(${got} !== 0)` : got;
         }
         const k = at.k;
+        if (layout.oneByte && this.fixedSlot(scope, k)?.kind === Slot.Seq) {
+          const got = `F.seqByte(x, x.s.buf, ${at.offset}, ${i})`;
+          return layout.bool ? `(${got} !== 0)` : got;
+        }
         if (layout.oneByte)
           return layout.bool ? `(x.seqGetByte(${k}, ${i}) !== 0)` : `x.seqGetByte(${k}, ${i})`;
         return layout.bool
@@ -1409,7 +1444,12 @@ class ByteCodegen {
       case "sizeof": {
         const { at } = this.collection(e.arg, scope, e.span);
         // Through the run in machines and monitors: the count is where the fixed-width layout keeps it, or a set's mask.
-        return scope.invariant ? `I.size(${scope.buf}, ${at.offset})` : `x.size(${at.k})`;
+        if (scope.invariant) return `I.size(${scope.buf}, ${at.offset})`;
+        const slot = this.fixedSlot(scope, at.k);
+        if (slot === null) return `x.size(${at.k})`;
+        return slot.kind === Slot.SetMask
+          ? `F.maskSize(x.s.buf, ${at.offset}, ${slot.width})`
+          : `x.s.buf[${at.offset}]`;
       }
       case "in": {
         this.noCall(e.element);
@@ -1431,6 +1471,9 @@ class ByteCodegen {
         }
         // Through the run (or the invariant's reader), which counts the work a scan does.
         if (scope.invariant) return `I.has(b, ${at.offset}, ${numberOf(layout, el)}, ${layout.kind})`;
+        const slot = this.fixedSlot(scope, at.k);
+        if (slot?.kind === Slot.SetMask)
+          return `F.has${slot.width}(x.s.buf, ${at.offset}, ${bitExpression(layout.kind, numberOf(layout, el))})`;
         // A sequence's scan is work the runtime counts (seqHas spends its size); a set's search is not.
         const has = e.collectionKind === "seq" ? "hasInSeq" : "has";
         return `x.${has}(${at.k}, ${numberOf(layout, el)}, ${layout.kind})`;
@@ -1946,6 +1989,11 @@ const INVARIANT_STATEMENTS: ReadonlySet<string> = new Set([
 function rawOf(kind: ScalarKind, v: string): string {
   // Through a function: the value's code must run once (it may choose).
   if (kind === ScalarKind.Int) return `zigzag(${v})`;
+  return kind === ScalarKind.Id ? `((${v}) + 1)` : `(${v})`;
+}
+
+/** A value's bit in a SetMask (fixed-layout.ts bitOf): an id's raw varint, else the value. */
+function bitExpression(kind: ScalarKind, v: string): string {
   return kind === ScalarKind.Id ? `((${v}) + 1)` : `(${v})`;
 }
 
