@@ -324,7 +324,8 @@ export function planLayout(seen: ObservedBounds): FixedPlan | string {
   for (let i = 0; i < nMonitors; i++)
     for (const s of owners[shape.nTypes + i]!.slots) canonicalBound += maskExtra(s);
   return {
-    length: at,
+    // Whole words: hashWords reads them one load each, with no bytes left over.
+    length: (at + 3) & ~3,
     n,
     types,
     machineAt,

@@ -38,7 +38,7 @@ import type { ByteProgram } from "./generate-byte-code.js";
 import { fromRaw, uintAt } from "./state-bytes.js";
 
 /** States the planning search (fixedModelOf) explores on the canonical back end: a space no larger runs there, whole. */
-export const PLAN_STATES = 10_000;
+export const PLAN_STATES = 5_000;
 
 /** And the time it may take: a test whose steps are slow (the object runtime's) plans from what it met by then. */
 const PLAN_MS = 150;
