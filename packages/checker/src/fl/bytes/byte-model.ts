@@ -930,6 +930,9 @@ export class ByteModel implements Model<ByteState, FlStep> {
     let resumes = 0;
     let forced: number[] | null = null;
     let emitted = 0;
+    // Runs counted as handled: straight into the counter, not the log, and taken back as the log is.
+    let handled = 0;
+    const handledCounts = counts !== undefined && !restart ? counts.handled : null;
     let forkedAt: ForkedRun | null = null;
     for (;;) {
       if (forkedAt === null) {
@@ -969,10 +972,14 @@ export class ByteModel implements Model<ByteState, FlStep> {
         // A stack overflow too: the object runtime, whose frames are smaller, decides what it is.
         if (e !== HAND_OVER && !(e instanceof RangeError)) throw e;
         for (let i = 0; i < x.nCounted; i++) x.countedIn[i]![x.countedAt[i]!]!--;
+        if (handledCounts !== null) handledCounts[counter]! -= handled;
         this.handOver(state, q, from, to, emitted, emit, slot);
         return;
       }
-      if (counts !== undefined && !restart) x.count(counts.handled, counter);
+      if (handledCounts !== null) {
+        handledCounts[counter]!++;
+        handled++;
+      }
       const nChoices = x.nChoices;
       const step = this.stepOf(steps, q, from, to, slot, nChoices);
       // Computed before emit, which may run other steps. The common case without a call: the fork's next value.
