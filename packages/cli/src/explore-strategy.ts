@@ -50,6 +50,8 @@ export interface ExploreOptions {
   signal?: AbortSignal;
   /** Around a search that cannot be interrupted (checkModel's onBlocking). */
   onBlocking?: (blocking: boolean) => void;
+  /** The search started over on another model (checkModel's onRestart). */
+  onRestart?: (reason: string) => void;
 }
 
 export type ExploreOutcome = CheckModelOutcome;
@@ -82,6 +84,7 @@ export async function explore<S>(model: Model<S, Json>, o: ExploreOptions): Prom
     ...(o.liveness !== undefined ? { liveness: o.liveness } : {}),
     ...(o.signal !== undefined ? { signal: o.signal } : {}),
     ...(o.onBlocking !== undefined ? { onBlocking: o.onBlocking } : {}),
+    ...(o.onRestart !== undefined ? { onRestart: o.onRestart } : {}),
   });
 }
 

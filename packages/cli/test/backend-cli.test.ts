@@ -5,7 +5,7 @@
 // `--backend objects` keeps the object runtime.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { buildModel } from "@faultline/checker";
+import { buildModel, FixedModel } from "@faultline/checker";
 import { compileSource } from "@faultline/lang";
 import { describe, expect, it } from "vitest";
 import { parseCheckArgs, runCheck } from "../src/commands/check.js";
@@ -16,6 +16,7 @@ import { captureIo } from "./capture-io.js";
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const TWO_PHASE = `${ROOT}models/bench/two-phase-tla.fl`;
 const BYTES_FIXTURE = `${ROOT}packages/checker/test/fixtures/fl/bytes.fl`;
+const OVERFLOW_FIXTURE = `${ROOT}packages/checker/test/fixtures/fl/bytes-fixed-overflow.fl`;
 
 type Report = {
   tests: {
@@ -80,6 +81,31 @@ describe("faultline check --backend", () => {
     });
     expect(result.kind).toBe("pass");
     expect(result.stats).toMatchObject({ distinctStates: 8_832, workers: 2 });
+  });
+
+  it("runs a search on one thread on the fixed-width layout, workers on the canonical encoding", async () => {
+    const compiled = compileSource({ path: TWO_PHASE, text: readFileSync(TWO_PHASE, "utf8") });
+    if (!compiled.ok) throw new Error("two-phase-tla.fl does not compile");
+    const model = () => buildModel(compiled.ir, "TLC(rms=3)", { paramOverrides: { rms: 6 } });
+    expect(searchModel(model(), "auto", "exhaustive", true).model).toBeInstanceOf(FixedModel);
+    expect(searchModel(model(), "auto", "exhaustive", false).model).not.toBeInstanceOf(FixedModel);
+    // A space the plan's search explores whole stays on the canonical encoding.
+    const small = buildModel(compiled.ir, "TLC(rms=3)");
+    expect(searchModel(small, "auto", "exhaustive", true).model).not.toBeInstanceOf(FixedModel);
+    const { report, stderr } = await json(TWO_PHASE, "--param", "rms=6", "--workers", "1");
+    expect(report.tests[0]!.stats).toMatchObject({ distinctStates: 50_816, backend: "bytes" });
+    expect(stderr).toBe("");
+  });
+
+  it("starts a search over on the canonical encoding where the layout has no room, and says so", async () => {
+    const { report, stderr } = await json(OVERFLOW_FIXTURE, "--workers", "1");
+    expect(report.tests[0]).toMatchObject({
+      outcome: "pass",
+      stats: { distinctStates: 20_002, backend: "bytes" },
+    });
+    expect(stderr).toBe(
+      "faultline check: note: bytes-fixed-overflow.fl Count(step=100,limit=2000000): the fixed-width layout has no room for a variable's value: the search starts over on the canonical encoding\n",
+    );
   });
 
   it("says why --backend bytes cannot run a test", async () => {

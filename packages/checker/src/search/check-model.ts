@@ -102,6 +102,8 @@ export interface CheckModelOptions {
    * than leave the user waiting for the search's own bound.
    */
   onBlocking?: (blocking: boolean) => void;
+  /** Called when the model asked for the check to start over on another (SearchRestart), with why. */
+  onRestart?: (reason: string) => void;
 }
 
 /** Runs a synchronous search between `onBlocking(true)` and `onBlocking(false)`. */
@@ -171,6 +173,7 @@ export async function checkModel<S, Step extends Json>(
       // SearchRestart: the fixed-width layout met a value it has no room for). The time spent
       // counts against the timeout; coverage starts over with the search.
       if (!(e instanceof SearchRestart)) throw e;
+      options.onRestart?.(e.message);
       searched = e.model as Model<S, Step>;
       from = await checkModelFrom(started, searched, factory, options);
     }

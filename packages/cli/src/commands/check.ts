@@ -393,6 +393,8 @@ async function checkTest(
     coverage: true,
     signal: run.interrupt,
     onBlocking: run.onBlocking,
+    // The fixed-width layout had no room for a value: the same search, again, on the canonical encoding.
+    onRestart: (reason) => run.io.err(`faultline check: note: ${basename(file)} ${test.name}: ${reason}\n`),
   });
   const result = explored.result;
   progress.done();
