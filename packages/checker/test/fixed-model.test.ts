@@ -17,6 +17,7 @@ import type { StepOutcome } from "../src/model.js";
 import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import { checkModel } from "../src/search/check-model.js";
 import { compileText } from "./fixtures/fl/load.js";
+import { program as randomProgram } from "./fl-random-program.js";
 import { flFiles } from "./models/fl-reachable.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -90,7 +91,7 @@ function models(
   const ir = compileText(file, readFileSync(file, "utf8"));
   const made = byteModelOf(buildModel(ir, test, { paramOverrides: params }));
   if (!made.ok) throw new Error(made.reason);
-  const fixed = fixedModelOf(made.model, { planStates, whole: true });
+  const fixed = fixedModelOf(made.model, { planStates, planMs: Number.POSITIVE_INFINITY, whole: true });
   if (!fixed.ok) throw new Error(fixed.reason);
   return { bytes: made.model, fixed: fixed.model };
 }
@@ -176,6 +177,56 @@ describe("the fixed-width layout", () => {
     }).toThrow(LayoutOverflow);
   });
 
+  it("runs random programs as the canonical back end does, state by state, and starts over where a small plan overflows", async () => {
+    // Random programs (fl-random-program.ts: sends of event values, helpers made with `new`, halts,
+    // asserts, timers, specs, forks, gotos).
+    let compared = 0;
+    let restarted = 0;
+    const programs: string[] = [];
+    fc.assert(
+      fc.property(fc.array(fc.nat(1000), { minLength: 8, maxLength: 40 }), fc.boolean(), (stream, forks) => {
+        const text = randomProgram(stream, false, forks);
+        const ir = compileText("random.fl", text);
+        const made = byteModelOf(buildModel(ir, ir.tests[0]!.name));
+        if (!made.ok) return;
+        const fixed = fixedModelOf(made.model, {
+          planStates: Number.POSITIVE_INFINITY,
+          planMs: Number.POSITIVE_INFINITY,
+          whole: true,
+        });
+        if (!fixed.ok) return;
+        compared++;
+        programs.push(text);
+        compareEverywhere(made.model, fixed.model, 300);
+      }),
+      { seed: 150_011, numRuns: 250 },
+    );
+    expect(compared).toBeGreaterThan(10);
+    // Planned from their first 3 states, most overflow: the check starts over, with the canonical result.
+    for (const text of programs) {
+      const ir = compileText("random.fl", text);
+      const made = byteModelOf(buildModel(ir, ir.tests[0]!.name));
+      if (!made.ok) continue;
+      const fixed = fixedModelOf(made.model, {
+        planStates: 3,
+        planMs: Number.POSITIVE_INFINITY,
+        whole: true,
+      });
+      if (!fixed.ok) continue;
+      const want = checkExhaustive(made.model as never, { maxStates: 2_000 });
+      const got = await checkModel(fixed.model as never, null, {
+        workers: 1,
+        maxStates: 2_000,
+        onRestart: () => restarted++,
+      });
+      expect({ kind: got.result.kind, states: got.result.stats?.distinctStates }).toEqual({
+        kind: want.kind,
+        states: want.stats?.distinctStates,
+      });
+    }
+    expect(restarted).toBeGreaterThan(3);
+  });
+
   // Every test of the repository's models and examples that the layout takes, planned from its whole space.
   const files = [...flFiles(join(ROOT, "models")), ...flFiles(join(ROOT, "examples"))];
   const covered: string[] = [];
@@ -185,7 +236,11 @@ describe("the fixed-width layout", () => {
     for (const test of ir.tests) {
       const made = byteModelOf(buildModel(ir, test.name));
       if (!made.ok) continue;
-      const fixed = fixedModelOf(made.model, { planStates: 20_000, whole: true });
+      const fixed = fixedModelOf(made.model, {
+        planStates: 20_000,
+        planMs: Number.POSITIVE_INFINITY,
+        whole: true,
+      });
       if (!fixed.ok) continue;
       covered.push(`${file.slice(ROOT.length)} ${test.name}`);
       compareEverywhere(made.model, fixed.model, 1_500);

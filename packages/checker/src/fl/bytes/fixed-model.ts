@@ -215,8 +215,8 @@ function fixedGap(fl: FlModel, program: ByteProgram): string | null {
  */
 export function fixedModelOf(
   canonical: ByteModel,
-  /** For tests: how many states the plan's search may take, and to plan even from a space it explored whole. */
-  options: { planStates?: number; whole?: boolean } = {},
+  /** For tests: how many states and milliseconds the plan's search may take, and to plan even from a space it explored whole. */
+  options: { planStates?: number; planMs?: number; whole?: boolean } = {},
 ): { ok: true; model: FixedModel } | { ok: false; reason: string } {
   const fl = canonical.fl;
   const program = canonical.byteProgram;
@@ -230,7 +230,7 @@ export function fixedModelOf(
     payloads: program.payloads,
   });
   const cap = options.planStates ?? PLAN_STATES;
-  const whole = explore(canonical, cap, (b) => seen.observe(b));
+  const whole = explore(canonical, cap, options.planMs ?? PLAN_MS, (b) => seen.observe(b));
   if (whole && options.whole !== true)
     return { ok: false, reason: `its space has fewer than ${cap.toLocaleString("en-US")} states` };
   const plan = planLayout(seen);
@@ -244,16 +244,21 @@ export function fixedModelOf(
 }
 
 /**
- * Breadth-first search of `model` for up to `cap` states, each one's
+ * Breadth-first search of `model` for up to `cap` states and `ms` milliseconds, each one's
  * encoding given to `see`; true when it explored the whole space. A model
  * that throws ends it (the search proper reports what it threw).
  */
-function explore(model: ByteModel, cap: number, see: (bytes: Uint8Array) => void): boolean {
+function explore(model: ByteModel, cap: number, ms: number, see: (bytes: Uint8Array) => void): boolean {
   const seen = new Set<string>();
   const queue: Uint8Array[] = [];
   const fp = new Uint32Array(2);
   const add: Emit<ByteState, FlStep> = (_step, o) => {
-    if (o.kind !== "state" || o.state === undefined || seen.size >= cap) return;
+    if (o.state === undefined || seen.size >= cap) return;
+    // A failing step's state is seen too (the search keeps it for its trace), not expanded.
+    if (o.kind !== "state") {
+      see(model.encode(o.state));
+      return;
+    }
     model.fingerprint(o.state, fp);
     const key = `${fp[0]}:${fp[1]}`;
     if (seen.has(key)) return;
@@ -262,7 +267,7 @@ function explore(model: ByteModel, cap: number, see: (bytes: Uint8Array) => void
     see(bytes);
     queue.push(bytes);
   };
-  const deadline = Date.now() + PLAN_MS;
+  const deadline = Date.now() + ms;
   try {
     model.initial(add);
     for (let i = 0; i < queue.length && seen.size < cap; i++) {
