@@ -99,6 +99,7 @@ function models(
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const TWO_PHASE = join(ROOT, "models/bench/two-phase-tla.fl");
 const MESSAGES = join(ROOT, "models/bench/two-phase-messages.fl");
+const FIXTURE = join(ROOT, "packages/checker/test/fixtures/fl/bytes-fixed.fl");
 
 describe("the fixed-width layout", () => {
   it("plans TwoPhase's state in 24 bytes: a byte per RM, its sets as masks, its channel a count", () => {
@@ -118,6 +119,24 @@ describe("the fixed-width layout", () => {
     // Timers, a spec monitor observing sends, payloads of machine ids, a set of machines, a durable flag.
     const messages = models(MESSAGES, "Reliable(participants=3)");
     expect(compareEverywhere(messages.bytes, messages.fixed, Number.POSITIVE_INFINITY)).toBe(1_178);
+  });
+
+  it("reads and writes each kind of slot as the canonical encoding does", () => {
+    const { bytes, fixed } = models(FIXTURE, "Mixed");
+    expect(bytes.handedOverCode).toEqual([]);
+    const hub = fixed.plan.owners[1]!.slots.map((slot) => [slot.kind, slot.width]);
+    // small (up to 6: room for 13) in two bytes, colors and peers as masks; signed (negative ints) as
+    // sorted slots; big's ints two bytes each.
+    expect(hub).toEqual([
+      [3, 2],
+      [3, 1],
+      [3, 1],
+      [2, 1],
+      [1, 2],
+      [0, 1],
+      [0, 1],
+    ]);
+    expect(compareEverywhere(bytes, fixed, Number.POSITIVE_INFINITY)).toBe(13_781);
   });
 
   it("converts any state of its plan to the canonical encoding and back", () => {

@@ -99,11 +99,25 @@ export class FixedRun extends ByteRun {
   }
 
   override seqGet(k: number, i: number, kind: ScalarKind): number {
+    if (this.meta()[3 * k] === Slot.SetMask) return this.maskElement(k, i, kind);
     return fromRaw(kind, uintAt(this.s.buf, this.elementAt(k, i)));
   }
 
   override seqGetByte(k: number, i: number): number {
+    // One-byte elements are enums' and bools' ordinals: a mask's bit is the value.
+    if (this.meta()[3 * k] === Slot.SetMask) return this.maskElement(k, i, 1);
     return this.s.buf[this.elementAt(k, i)]!;
+  }
+
+  /** `s[i]` of SetMask set k: its i-th value in order (runtime.ts setGet); out of range is handed over. */
+  private maskElement(k: number, i: number, kind: ScalarKind): number {
+    const mask = maskAt(this.s.buf, this.cur[k]!, this.meta()[3 * k + 1]!);
+    let seen = 0;
+    for (let m = 0; mask >>> m !== 0; m++) {
+      if (((mask >>> m) & 1) === 0) continue;
+      if (seen++ === i) return valueOfBit(kind, m);
+    }
+    return this.handOver();
   }
 
   override seqSet(k: number, i: number, v: number, kind: ScalarKind): void {
@@ -168,7 +182,8 @@ export class FixedRun extends ByteRun {
     const p = this.cur[k]!;
     const n = b[p]!;
     const width = this.meta()[3 * k + 1]!;
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i < n; i++) {
       const x = fromRaw(kind, uintAt(b, p + 1 + i * width));
       if (x === v) {
         this.present = true;
@@ -177,7 +192,7 @@ export class FixedRun extends ByteRun {
       if (x > v) break;
     }
     this.present = false;
-    return n;
+    return i;
   }
 
   override setAdd(k: number, v: number, kind: ScalarKind): void {
