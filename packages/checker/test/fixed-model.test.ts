@@ -139,6 +139,31 @@ describe("the fixed-width layout", () => {
     expect(compareEverywhere(bytes, fixed, Number.POSITIVE_INFINITY)).toBe(22_039);
   });
 
+  // From a review: a shift by 32 is a shift by 0 in JavaScript, so reading a four-byte mask with
+  // bit 31 set bit by bit until nothing was left never ended.
+  it("reads a four-byte mask with its highest bit set", () => {
+    const text = `
+      event Tick;
+      machine Main {
+        var s: set[int];
+        var n: int;
+        start state S {
+          entry { send this, Tick; }
+          on Tick do { if (n < 32) { s += (n); n += 1; send this, Tick; } }
+        }
+      }
+      invariant Small: forall m: Main :: forall v in m.s :: v < 100;
+      test T [main = Main]: assert Small;`;
+    const ir = compileText("mask31.fl", text);
+    const made = byteModelOf(buildModel(ir, "T"));
+    if (!made.ok) throw new Error(made.reason);
+    // Planned from 10 states (the largest element 8): a four-byte mask, room for 0-31.
+    const fixed = fixedModelOf(made.model, { planStates: 10, planMs: Number.POSITIVE_INFINITY, whole: true });
+    if (!fixed.ok) throw new Error(fixed.reason);
+    expect(fixed.model.plan.owners[0]!.slots[0]).toMatchObject({ kind: 3, width: 4 });
+    expect(compareEverywhere(made.model, fixed.model, Number.POSITIVE_INFINITY)).toBe(34);
+  });
+
   it("converts any state of its plan to the canonical encoding and back", () => {
     const { bytes, fixed } = models(MESSAGES, "Reliable(participants=3)");
     const states: Uint8Array[] = [];

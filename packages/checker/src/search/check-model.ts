@@ -164,20 +164,19 @@ export async function checkModel<S, Step extends Json>(
   const started = Date.now();
   setStepDeadline(options.timeoutMs === undefined ? undefined : started + options.timeoutMs);
   try {
-    let searched: Model<S, Step> = model;
-    let from: CheckModelOutcome;
+    const check = async (m: Model<S, Step>) =>
+      withWitnesses(started, m, options, await checkModelFrom(started, m, factory, options));
+    let outcome: CheckModelOutcome;
     try {
-      from = await checkModelFrom(started, model, factory, options);
+      outcome = await check(model);
     } catch (e) {
-      // The model asks for the search to start over on another of the same states (core.ts
+      // The model asks for the check to start over on another of the same states (core.ts
       // SearchRestart: the fixed-width layout met a value it has no room for). The time spent
       // counts against the timeout; coverage starts over with the search.
       if (!(e instanceof SearchRestart)) throw e;
       options.onRestart?.(e.message);
-      searched = e.model as Model<S, Step>;
-      from = await checkModelFrom(started, searched, factory, options);
+      outcome = await check(e.model as Model<S, Step>);
     }
-    const outcome = await withWitnesses(started, searched, options, from);
     return { ...outcome, result: boundedIfInterrupted(outcome.result) };
   } finally {
     setStepDeadline(undefined);

@@ -5,7 +5,7 @@
 // canonical encoding to be checked. A collection's slot is found by its
 // offset (every slot has its own), which is what the code passes.
 import { HAND_OVER } from "./byte-run.js";
-import { bitOf, type FixedPlan, maskAt, popcount, Slot, valueOfBit } from "./fixed-layout.js";
+import { bitOf, type FixedPlan, maskAt, maskValues, popcount, Slot } from "./fixed-layout.js";
 import { InvariantBytes } from "./generate-byte-code.js";
 import { fromRaw, type ScalarKind, toRaw, uintAt, type VarLayout } from "./state-bytes.js";
 
@@ -103,10 +103,7 @@ export class FixedInvariantBytes extends InvariantBytes {
 
   /** The values of the SetMask at `p`, in order. */
   private maskValues(b: Uint8Array, p: number, kind: ScalarKind): number[] {
-    const mask = maskAt(b, p, this.widthAt[p]!);
-    const out: number[] = [];
-    for (let m = 0; mask >>> m !== 0; m++) if (((mask >>> m) & 1) !== 0) out.push(valueOfBit(kind, m));
-    return out;
+    return maskValues(maskAt(b, p, this.widthAt[p]!), kind);
   }
 
   // A plan holds no maps and no collections of tuples (fixed-layout.ts planLayout).

@@ -411,6 +411,18 @@ export function valueOfBit(kind: ScalarKind, m: number): number {
   return kind === ScalarKind.Id ? m - 1 : m;
 }
 
+/**
+ * The values of a SetMask's bits, in order. (Bit by bit up to the highest
+ * set: a shift by 32 is a shift by 0 in JavaScript, so `mask >>> m` alone
+ * never reaches zero when bit 31 is set.)
+ */
+export function maskValues(mask: number, kind: ScalarKind): number[] {
+  const out: number[] = [];
+  for (let m = 0; m < 32 && mask >>> m !== 0; m++)
+    if (((mask >>> m) & 1) !== 0) out.push(valueOfBit(kind, m));
+  return out;
+}
+
 // ---------------------------------------------------------------- conversions
 
 /** The canonical encoding of `f`, a state in `plan`'s layout, written into `out` (at least plan.canonicalBound long); returns its length. */
@@ -470,7 +482,7 @@ function slotsToCanonical(
     } else if (s.kind === Slot.SetMask) {
       const mask = maskAt(f, p, s.width);
       w = writeUint(out, w, popcount(mask));
-      for (let m = 0; mask >>> m !== 0; m++)
+      for (let m = 0; m < 32 && mask >>> m !== 0; m++)
         if (((mask >>> m) & 1) !== 0) w = writeUint(out, w, unmasked(s.layout.kind, m));
     } else {
       const count = f[p]!;

@@ -15,7 +15,7 @@ import {
   popcount,
   Slot,
   setMaskAt,
-  valueOfBit,
+  maskValues,
   writePadded,
 } from "./fixed-layout.js";
 import { fromRaw, type MessageEnd, type ScalarKind, toRaw, uintAt, uintEnd } from "./state-bytes.js";
@@ -111,13 +111,9 @@ export class FixedRun extends ByteRun {
 
   /** `s[i]` of SetMask set k: its i-th value in order (runtime.ts setGet); out of range is handed over. */
   private maskElement(k: number, i: number, kind: ScalarKind): number {
-    const mask = maskAt(this.s.buf, this.cur[k]!, this.meta()[3 * k + 1]!);
-    let seen = 0;
-    for (let m = 0; mask >>> m !== 0; m++) {
-      if (((mask >>> m) & 1) === 0) continue;
-      if (seen++ === i) return valueOfBit(kind, m);
-    }
-    return this.handOver();
+    const values = maskValues(maskAt(this.s.buf, this.cur[k]!, this.meta()[3 * k + 1]!), kind);
+    if (!(i >= 0 && i < values.length)) this.handOver();
+    return values[i]!;
   }
 
   override seqSet(k: number, i: number, v: number, kind: ScalarKind): void {
@@ -231,12 +227,7 @@ export class FixedRun extends ByteRun {
     const b = this.s.buf;
     const p = this.cur[k]!;
     const width = meta[3 * k + 1]!;
-    if (meta[3 * k] === Slot.SetMask) {
-      const mask = maskAt(b, p, width);
-      const out: number[] = [];
-      for (let m = 0; mask >>> m !== 0; m++) if (((mask >>> m) & 1) !== 0) out.push(valueOfBit(kind, m));
-      return out;
-    }
+    if (meta[3 * k] === Slot.SetMask) return maskValues(maskAt(b, p, width), kind);
     const n = b[p]!;
     const out: number[] = new Array(n);
     for (let i = 0; i < n; i++) out[i] = fromRaw(kind, uintAt(b, p + 1 + i * width));
