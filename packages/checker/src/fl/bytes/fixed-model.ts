@@ -73,30 +73,39 @@ export class FixedModel extends CanonicalModel {
 
   // ---------------------------------------------------------------- successors
 
+  // A value the plan has no room for starts the search over on the canonical back end (restartFor).
   override initial(emit: Emit<ByteState, FlStep>): void {
-    this.overflowing(() => super.initial(emit));
+    try {
+      super.initial(emit);
+    } catch (e) {
+      throw this.restartFor(e);
+    }
   }
 
   override apply(state: ByteState | null, step: FlStep): StepOutcome<ByteState> {
-    return this.overflowing(() => super.apply(state, step));
+    try {
+      return super.apply(state, step);
+    } catch (e) {
+      throw this.restartFor(e);
+    }
   }
 
   override successors(state: ByteState, emit: Emit<ByteState, FlStep>): void {
-    this.overflowing(() => this.fixedSuccessors(state, emit));
+    // Not through a closure: this runs once per state expanded.
+    try {
+      this.fixedSuccessors(state, emit);
+    } catch (e) {
+      throw this.restartFor(e);
+    }
   }
 
-  /** Runs `f`; a value the plan has no room for starts the search over on the canonical back end. */
-  private overflowing<T>(f: () => T): T {
-    try {
-      return f();
-    } catch (e) {
-      if (e instanceof LayoutOverflow)
-        throw new SearchRestart(
-          this.canonical as never,
-          `${e.message}: the search starts over on the canonical encoding`,
-        );
-      throw e;
-    }
+  /** What `e`, thrown by the model, is for the search: an overflow of the plan asks it to start over. */
+  private restartFor(e: unknown): unknown {
+    if (!(e instanceof LayoutOverflow)) return e;
+    return new SearchRestart(
+      this.canonical as never,
+      `${e.message}: the search starts over on the canonical encoding`,
+    );
   }
 
   /** ByteModel.successors on this layout: deliveries in the channels' order, then timers (a plan has no faults). */
