@@ -206,6 +206,33 @@ describe("the fixed-width layout", () => {
     );
   });
 
+  // From a review: the plan's search looked at its clock every 256 expansions, so a test whose steps
+  // are slow (handed over to the object runtime) planned for seconds before its search began.
+  it("plans within its time, even among slow steps", () => {
+    const file = join(ROOT, "packages/checker/test/fixtures/fl/bytes-fixed-slow.fl");
+    const made = byteModelOf(buildModel(compileText(file, readFileSync(file, "utf8")), "Slow"));
+    if (!made.ok) throw new Error(made.reason);
+    const started = Date.now();
+    fixedModelOf(made.model, { planMs: 100 });
+    // 100 ms and the step under way (tens of ms); 256 steps took 3.5 s.
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  // From a review: the search that starts over after an overflow had the whole timeout again.
+  it("leaves the search that starts over only the rest of the timeout", async () => {
+    const file = join(ROOT, "packages/checker/test/fixtures/fl/bytes-fixed-late.fl");
+    const made = byteModelOf(buildModel(compileText(file, readFileSync(file, "utf8")), "Late(k=250)"));
+    if (!made.ok) throw new Error(made.reason);
+    const fixed = fixedModelOf(made.model);
+    if (!fixed.ok) throw new Error(fixed.reason);
+    const started = Date.now();
+    const { result } = await checkModel(fixed.model as never, null, { workers: 1, timeoutMs: 3_000 });
+    expect(result).toMatchObject({ kind: "bounded", reason: "timeout" });
+    // The restart comes after about 2 s of search on this machine (a slower one may not get there, and
+    // then this proves less): the second search had 3 s more before.
+    expect(Date.now() - started).toBeLessThan(3_000 + 1_000);
+  });
+
   it("says where a state has no room in the plan", () => {
     const { bytes, fixed } = models(TWO_PHASE, "TLC(rms=3)", { rms: 9 }, 1);
     const states: Uint8Array[] = [];

@@ -164,18 +164,24 @@ export async function checkModel<S, Step extends Json>(
   const started = Date.now();
   setStepDeadline(options.timeoutMs === undefined ? undefined : started + options.timeoutMs);
   try {
-    const check = async (m: Model<S, Step>) =>
-      withWitnesses(started, m, options, await checkModelFrom(started, m, factory, options));
+    const check = async (m: Model<S, Step>, from: number, o: CheckModelOptions) =>
+      withWitnesses(from, m, o, await checkModelFrom(from, m, factory, o));
     let outcome: CheckModelOutcome;
     try {
-      outcome = await check(model);
+      outcome = await check(model, started, options);
     } catch (e) {
       // The model asks for the check to start over on another of the same states (core.ts
       // SearchRestart: the fixed-width layout met a value it has no room for). The time spent
-      // counts against the timeout; coverage starts over with the search.
+      // counts against the timeout (the step deadline stays as it was set); coverage starts over
+      // with the search.
       if (!(e instanceof SearchRestart)) throw e;
       options.onRestart?.(e.message);
-      outcome = await check(e.model as Model<S, Step>);
+      const now = Date.now();
+      const left =
+        options.timeoutMs === undefined
+          ? {}
+          : { timeoutMs: Math.max(1, options.timeoutMs - (now - started)) };
+      outcome = await check(e.model as Model<S, Step>, now, { ...options, ...left });
     }
     return { ...outcome, result: boundedIfInterrupted(outcome.result) };
   } finally {

@@ -17,6 +17,7 @@ import {
   traceToItf,
   traceToText,
   PARALLEL_PROBE_STATES,
+  PLAN_STATES,
   scenarioCoverage,
   type VacuityWarning,
   vacuityWarnings,
@@ -365,12 +366,19 @@ async function checkTest(
   const progress = createProgressReporter(run.io, `${basename(file)} ${test.name}`, {
     quiet: options.quiet || !options.reporters.includes("pretty"),
   });
+  // The fixed-width layout's plan explores up to PLAN_STATES states first: on one thread only, and
+  // not for a search capped below that. Its time counts against --timeout.
+  const planning = Date.now();
   const searched = searchModel(
     model,
     options.backend,
     options.mode,
-    run.workers === 1 && options.memoryBytes === undefined,
+    run.workers === 1 &&
+      options.memoryBytes === undefined &&
+      (options.maxStates === undefined || options.maxStates > PLAN_STATES),
   );
+  const timeoutMs =
+    options.timeoutMs === undefined ? undefined : Math.max(1, options.timeoutMs - (Date.now() - planning));
   if (searched.note !== null)
     run.io.err(`faultline check: note: ${basename(file)} ${test.name}: ${searched.note}\n`);
   const explored = await explore(searched.model, {
@@ -386,7 +394,7 @@ async function checkTest(
     memoryBytes: options.memoryBytes,
     maxDepth: options.maxDepth,
     maxStates: options.maxStates,
-    timeoutMs: options.timeoutMs,
+    timeoutMs,
     onProgress: (p) => progress.update(p),
     random: options.random,
     // Always counted: vacuity warnings and scenario coverage read it; the table is shown with --coverage.

@@ -252,6 +252,9 @@ export function fixedModelOf(
   return { ok: true, model: new FixedModel(fl, own.program, plan, canonical) };
 }
 
+/** Thrown out of the plan's search when its time is up (explore). */
+const OUT_OF_TIME: unique symbol = Symbol("the plan's search is out of time");
+
 /**
  * Breadth-first search of `model` for up to `cap` states and `ms` milliseconds, each one's
  * encoding given to `see`; true when it explored the whole space. A model
@@ -261,7 +264,10 @@ function explore(model: ByteModel, cap: number, ms: number, see: (bytes: Uint8Ar
   const seen = new Set<string>();
   const queue: Uint8Array[] = [];
   const fp = new Uint32Array(2);
+  const deadline = Date.now() + ms;
   const add: Emit<ByteState, FlStep> = (_step, o) => {
+    // Past its time, the search stops at once, even inside an expansion of slow steps.
+    if (Date.now() > deadline) throw OUT_OF_TIME;
     if (o.state === undefined || seen.size >= cap) return;
     // A failing step's state is seen too (the search keeps it for its trace), not expanded.
     if (o.kind !== "state") {
@@ -276,11 +282,10 @@ function explore(model: ByteModel, cap: number, ms: number, see: (bytes: Uint8Ar
     see(bytes);
     queue.push(bytes);
   };
-  const deadline = Date.now() + ms;
   try {
     model.initial(add);
     for (let i = 0; i < queue.length && seen.size < cap; i++) {
-      if ((i & 255) === 255 && Date.now() > deadline) return false;
+      if (Date.now() > deadline) return false;
       model.successors(model.decode(queue[i]!), add);
     }
   } catch {
