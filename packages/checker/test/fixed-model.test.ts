@@ -16,7 +16,9 @@ import type { FlStep } from "../src/fl/fl-state.js";
 import type { StepOutcome } from "../src/model.js";
 import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import { checkModel } from "../src/search/check-model.js";
+import { SearchRestart } from "../src/search/core.js";
 import { compileText } from "./fixtures/fl/load.js";
+import { collectionProgram } from "./fl-collection-program.js";
 import { program as randomProgram } from "./fl-random-program.js";
 import { flFiles } from "./models/fl-reachable.js";
 
@@ -296,6 +298,47 @@ describe("the fixed-width layout", () => {
       });
     }
     expect(restarted).toBeGreaterThan(3);
+  });
+
+  it("runs collection-heavy random programs as the canonical back end does, and starts over from small plans", async () => {
+    // fl-collection-program.ts; a value met only inside a step can overflow even a plan of the whole
+    // space (the plan sees states, not what a step holds on the way): counted, not a divergence.
+    let compared = 0;
+    let inStep = 0;
+    for (let seed = 1; seed <= 24; seed++) {
+      const ir = compileText("collections.fl", collectionProgram(seed));
+      const made = byteModelOf(buildModel(ir, "T"));
+      if (!made.ok) continue;
+      const whole = fixedModelOf(made.model, {
+        planStates: 20_000,
+        planMs: Number.POSITIVE_INFINITY,
+        whole: true,
+      });
+      if (!whole.ok) continue;
+      try {
+        compareEverywhere(made.model, whole.model, 300);
+        compared++;
+      } catch (e) {
+        if (!(e instanceof SearchRestart)) throw e;
+        inStep++;
+      }
+      const small = fixedModelOf(made.model, {
+        planStates: 3,
+        planMs: Number.POSITIVE_INFINITY,
+        whole: true,
+      });
+      if (!small.ok) continue;
+      const want = checkExhaustive(made.model as never, { maxStates: 3_000 });
+      const got = (await checkModel(small.model as never, null, { workers: 1, maxStates: 3_000 })).result;
+      expect({ kind: got.kind, states: got.stats?.distinctStates }).toEqual({
+        kind: want.kind,
+        states: want.stats?.distinctStates,
+      });
+      if (want.kind === "violation" && got.kind === "violation")
+        expect(got.trace.steps).toEqual(want.trace.steps);
+    }
+    expect(compared).toBeGreaterThan(12);
+    expect(inStep).toBeLessThan(4);
   });
 
   // Every test of the repository's models and examples that the layout takes, planned from its whole space.
