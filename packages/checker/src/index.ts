@@ -33,7 +33,7 @@ export {
 export { InvalidStepError } from "./fl/executor.js";
 export { createFlModel, type FlFactoryArgs, flModelFactory } from "./fl/fl-factory.js";
 export { ByteModel, type ByteModelResult, type ByteState, byteModelOf } from "./fl/bytes/byte-model.js";
-export { FixedModel, fixedModelOf, PLAN_STATES } from "./fl/bytes/fixed-model.js";
+export { FixedModel, fixedModelOf, PLAN_MS, PLAN_STATES } from "./fl/bytes/fixed-model.js";
 export {
   type BuildModelOptions,
   buildModel,

@@ -62,6 +62,8 @@ export function searchModel(
   backend: Backend,
   mode: string,
   oneThread = false,
+  /** The most time the fixed-width layout's plan may take (fixedModelOf's planMs; its own cap by default). */
+  planMs?: number,
 ): { model: SearchedModel; bytes: boolean; note: string | null } {
   // Either model's states stay inside the search, which only hands them back to the model.
   const objects = model as unknown as SearchedModel;
@@ -77,7 +79,7 @@ export function searchModel(
   const made = byteModelOf(model, backend === "bytes" ? "any" : "opaque-events");
   if (made.ok) {
     // On one thread, on a fixed-width layout where the test fits one (fixed-model.ts); workers build the canonical one.
-    const fixed = oneThread ? fixedModelOf(made.model) : null;
+    const fixed = oneThread ? fixedModelOf(made.model, planMs === undefined ? {} : { planMs }) : null;
     const chosen = fixed?.ok ? fixed.model : made.model;
     return { model: chosen as unknown as SearchedModel, bytes: true, note: null };
   }

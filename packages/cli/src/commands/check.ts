@@ -17,6 +17,7 @@ import {
   traceToItf,
   traceToText,
   PARALLEL_PROBE_STATES,
+  PLAN_MS,
   PLAN_STATES,
   scenarioCoverage,
   type VacuityWarning,
@@ -376,6 +377,8 @@ async function checkTest(
     run.workers === 1 &&
       options.memoryBytes === undefined &&
       (options.maxStates === undefined || options.maxStates > PLAN_STATES),
+    // A tenth of a --timeout at most.
+    options.timeoutMs === undefined ? undefined : Math.min(PLAN_MS, options.timeoutMs / 10),
   );
   const timeoutMs =
     options.timeoutMs === undefined ? undefined : Math.max(1, options.timeoutMs - (Date.now() - planning));

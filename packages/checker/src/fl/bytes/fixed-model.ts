@@ -13,6 +13,7 @@
 // the canonical back end (SearchRestart): the same states, counts and traces.
 import type { Emit, StepOutcome } from "../../model.js";
 import { SearchRestart } from "../../search/core.js";
+import { setStepDeadline, stepDeadline } from "../../step-deadline.js";
 import type { FlModel } from "../fl-model.js";
 import type { FlState, FlStep } from "../fl-state.js";
 import { UP } from "../fl-state.js";
@@ -41,7 +42,7 @@ import { fromRaw, uintAt } from "./state-bytes.js";
 export const PLAN_STATES = 5_000;
 
 /** And the time it may take: a test whose steps are slow (the object runtime's) plans from what it met by then. */
-const PLAN_MS = 150;
+export const PLAN_MS = 150;
 
 export class FixedModel extends CanonicalModel {
   private readonly fx: FixedRun;
@@ -265,6 +266,9 @@ function explore(model: ByteModel, cap: number, ms: number, see: (bytes: Uint8Ar
   const queue: Uint8Array[] = [];
   const fp = new Uint32Array(2);
   const deadline = Date.now() + ms;
+  // A step still running at the plan's deadline is interrupted (step-deadline.ts), as a check's is.
+  const outer = stepDeadline();
+  setStepDeadline(Math.min(outer, deadline));
   const add: Emit<ByteState, FlStep> = (_step, o) => {
     // Past its time, the search stops at once, even inside an expansion of slow steps.
     if (Date.now() > deadline) throw OUT_OF_TIME;
@@ -291,6 +295,7 @@ function explore(model: ByteModel, cap: number, ms: number, see: (bytes: Uint8Ar
   } catch {
     return false;
   } finally {
+    setStepDeadline(outer === Number.POSITIVE_INFINITY ? undefined : outer);
     // The search proper counts its own runs (ByteModel.counts: tests and reports read them).
     const counts = model.counts;
     counts.onBytes = counts.handedOver = counts.forked = counts.faultsOnBytes = counts.faultsOnObjects = 0;
