@@ -210,7 +210,7 @@ export class ByteModel implements Model<ByteState, FlStep> {
   /** By event: its payload holds collections (ByteProgram.opaque): code does not read it. */
   private readonly opaque: readonly boolean[];
   /** What the compiled invariants read states with (ByteProgram.invariantBytes): its stamps. */
-  protected readonly reader: { stamp: number; scratchStamp: number };
+  private readonly reader: { stamp: number; scratchStamp: number };
   /** The halt event's index, or -1: delivering it halts the receiver, which the object runtime does. */
   private readonly halt: number;
   /**

@@ -1339,7 +1339,6 @@ class ByteCodegen {
     return null;
   }
 
-  /** A machine's own collection variable, the target of a write. */
   /**
    * The fixed-width layout's slot of variable slot k of the running machine
    * or monitor (its own variable, not a collection local), where the code is
@@ -1351,6 +1350,7 @@ class ByteCodegen {
     return this.fixed.owners[scope.machine.index]?.slots[k] ?? null;
   }
 
+  /** A machine's own collection variable, the target of a write. */
   private selfCollection(e: IrExpr, scope: Scope, span: Span): { k: number; layout: VarLayout } {
     if (e.kind !== "var" || e.scope !== "self")
       throw new Unsupported("a write to a collection that is not a variable", span);
