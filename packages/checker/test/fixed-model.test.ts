@@ -166,6 +166,63 @@ describe("the fixed-width layout", () => {
     expect(compareEverywhere(made.model, fixed.model, Number.POSITIVE_INFINITY)).toBe(34);
   });
 
+  it("checks liveness after a pass as the canonical back end does: passes, lassos and hot deadlocks", async () => {
+    // A machine that pings itself forever, observed by a monitor that goes hot and stays: a lasso.
+    const lasso = compileText(
+      "lasso.fl",
+      `event Ping;
+      event Done;
+      machine M {
+        var n: int;
+        start state S {
+          entry { send this, Ping; }
+          on Ping do { n = (n + 1) % 3; send this, Ping; }
+        }
+      }
+      spec Progress observes Ping, Done {
+        start cold state Idle { on Ping goto Waiting; ignore Done; }
+        hot state Waiting { on Done goto Idle; ignore Ping; }
+      }
+      test T [main = M]: assert Progress;`,
+    );
+    const lassoModels = () => {
+      const made = byteModelOf(buildModel(lasso, "T"));
+      if (!made.ok) throw new Error(made.reason);
+      const fixed = fixedModelOf(made.model, {
+        planStates: 10,
+        planMs: Number.POSITIVE_INFINITY,
+        whole: true,
+      });
+      if (!fixed.ok) throw new Error(fixed.reason);
+      return { bytes: made.model, fixed: fixed.model };
+    };
+    for (const pair of [
+      () => models(MESSAGES, "Reliable(participants=3)"),
+      () => models(join(ROOT, "examples/spec-monitor.fl"), "ForgetfulLockTest"),
+      lassoModels,
+    ]) {
+      const { bytes, fixed } = pair();
+      const want = await checkModel(bytes as never, null, { workers: 1 });
+      const got = await checkModel(fixed as never, null, { workers: 1 });
+      const phase = (l: typeof want.liveness) =>
+        l === null || l === "skipped" ? l : { kind: l.kind, states: l.states };
+      expect(phase(got.liveness)).toEqual(phase(want.liveness));
+      expect({ kind: got.result.kind, states: got.result.stats?.distinctStates }).toEqual({
+        kind: want.result.kind,
+        states: want.result.stats?.distinctStates,
+      });
+      if (want.result.kind === "violation" && got.result.kind === "violation") {
+        expect(got.result.trace.steps).toEqual(want.result.trace.steps);
+        expect(got.result.loop).toEqual(want.result.loop);
+      }
+    }
+    // The lasso's verdict is the liveness check's.
+    const { fixed } = lassoModels();
+    const lassoResult = (await checkModel(fixed as never, null, { workers: 1 })).result;
+    expect(lassoResult.kind).toBe("violation");
+    expect(lassoResult.kind === "violation" && lassoResult.loop !== undefined).toBe(true);
+  });
+
   it("converts any state of its plan to the canonical encoding and back", () => {
     const { bytes, fixed } = models(MESSAGES, "Reliable(participants=3)");
     const states: Uint8Array[] = [];
