@@ -12,6 +12,7 @@
 // the plan has no room for stops the search, which checkModel runs again on
 // the canonical back end (SearchRestart): the same states, counts and traces.
 import type { Emit, StepOutcome } from "../../model.js";
+import { checkExhaustive } from "../../search/bfs-explorer.js";
 import { SearchRestart } from "../../search/core.js";
 import { setStepDeadline, stepDeadline } from "../../step-deadline.js";
 import type { FlModel } from "../fl-model.js";
@@ -280,48 +281,41 @@ export function fixedModelOf(
 const OUT_OF_TIME: unique symbol = Symbol("the plan's search is out of time");
 
 /**
- * Breadth-first search of `model` for up to `cap` states and `ms` milliseconds, each one's
- * encoding given to `see`; true when it explored the whole space. A model
- * that throws ends it (the search proper reports what it threw).
+ * The checker's breadth-first search of `model` for up to `cap` states and
+ * `ms` milliseconds, past failures, with every state a step emits (a failing
+ * step's too: the search keeps it for its trace) given to `see` as its
+ * encoding; true when it explored the whole space. A model that throws ends
+ * it (the search proper reports what it threw).
  */
 function explore(model: ByteModel, cap: number, ms: number, see: (bytes: Uint8Array) => void): boolean {
-  const seen = new Set<string>();
-  const queue: Uint8Array[] = [];
-  const fp = new Uint32Array(2);
   const deadline = Date.now() + ms;
-  // A step still running at the plan's deadline is interrupted (step-deadline.ts), as a check's is.
+  // Past its time, the search stops at once, even inside an expansion of slow steps; and a step
+  // still running at the deadline is interrupted (step-deadline.ts), as a check's is.
+  const seeing =
+    (emit: Emit<ByteState, FlStep>): Emit<ByteState, FlStep> =>
+    (step, o) => {
+      if (Date.now() > deadline) throw OUT_OF_TIME;
+      if (o.state !== undefined) see(model.encode(o.state));
+      emit(step, o);
+    };
+  // The model, watched: a model made with it as prototype, as a witness search makes one.
+  const watched = Object.create(model) as ByteModel;
+  watched.initial = (emit) => model.initial.call(watched, seeing(emit));
+  watched.successors = (state, emit) => model.successors.call(watched, state, seeing(emit));
   const outer = stepDeadline();
   setStepDeadline(Math.min(outer, deadline));
-  const add: Emit<ByteState, FlStep> = (_step, o) => {
-    // Past its time, the search stops at once, even inside an expansion of slow steps.
-    if (Date.now() > deadline) throw OUT_OF_TIME;
-    if (o.state === undefined || seen.size >= cap) return;
-    // A failing step's state is seen too (the search keeps it for its trace), not expanded.
-    if (o.kind !== "state") {
-      see(model.encode(o.state));
-      return;
-    }
-    model.fingerprint(o.state, fp);
-    const key = `${fp[0]}:${fp[1]}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    const bytes = model.encode(o.state).slice();
-    see(bytes);
-    queue.push(bytes);
-  };
   try {
-    model.initial(add);
-    for (let i = 0; i < queue.length && seen.size < cap; i++) {
-      if (Date.now() > deadline) return false;
-      model.successors(model.decode(queue[i]!), add);
-    }
-  } catch {
-    return false;
+    const result = checkExhaustive(watched, {
+      maxStates: cap,
+      timeoutMs: ms,
+      stopOnFirst: false,
+      maxFailures: cap,
+    });
+    return result.kind !== "bounded" && result.kind !== "error";
   } finally {
     setStepDeadline(outer === Number.POSITIVE_INFINITY ? undefined : outer);
     // The search proper counts its own runs (ByteModel.counts: tests and reports read them).
     const counts = model.counts;
     counts.onBytes = counts.handedOver = counts.forked = counts.faultsOnBytes = counts.faultsOnObjects = 0;
   }
-  return seen.size < cap;
 }
