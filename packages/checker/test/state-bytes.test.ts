@@ -85,6 +85,31 @@ function scratchOf(bytes: Uint8Array, lead: number): ScratchState {
 }
 
 /** The scratch holds `expected` where the old value was (`oldSize` bytes), and `delta` is the change in size. */
+/**
+ * An insertion of `v` at `i` and a removal at `i` on sequence `xs` encoded as
+ * `bytes` at `lead`, by `insert` and `remove` (each on a scratch of its own):
+ * out of range, SEQ_SET_OUT_OF_RANGE; else the bytes of the runtime's result.
+ */
+function insertAndRemoveAgree(
+  bytes: Uint8Array,
+  lead: number,
+  seqType: Type,
+  xs: Value[],
+  i: number,
+  v: Value,
+  insert: (s: ScratchState) => number,
+  remove: (s: ScratchState) => number,
+): void {
+  const ins = scratchOf(bytes, lead);
+  const di = insert(ins);
+  if (!(i >= 0 && i <= xs.length)) expect(di).toBe(SEQ_SET_OUT_OF_RANGE);
+  else collectionAfter(ins, lead, di, encode(seqType, rt.seqInsert(xs, [i, v], 0) as Value), bytes.length);
+  const rem = scratchOf(bytes, lead);
+  const dr = remove(rem);
+  if (!(i >= 0 && i < xs.length)) expect(dr).toBe(SEQ_SET_OUT_OF_RANGE);
+  else collectionAfter(rem, lead, dr, encode(seqType, rt.seqRemove(xs, i, 0) as Value), bytes.length);
+}
+
 function collectionAfter(
   s: ScratchState,
   lead: number,
@@ -170,21 +195,16 @@ describe("collections of scalars on the encoding", () => {
               c[i] = v;
               collectionAfter(set, n, d, encode(seqType, c), bytes.length);
             }
-            const ins = scratchOf(bytes, n);
-            const di = seqInsert(ins, n, i, v, kind);
-            if (!(i >= 0 && i <= xs.length)) expect(di).toBe(SEQ_SET_OUT_OF_RANGE);
-            else
-              collectionAfter(
-                ins,
-                n,
-                di,
-                encode(seqType, rt.seqInsert(xs, [i, v], 0) as Value),
-                bytes.length,
-              );
-            const rem = scratchOf(bytes, n);
-            const dr = seqRemove(rem, n, i);
-            if (!inRange) expect(dr).toBe(SEQ_SET_OUT_OF_RANGE);
-            else collectionAfter(rem, n, dr, encode(seqType, rt.seqRemove(xs, i, 0) as Value), bytes.length);
+            insertAndRemoveAgree(
+              bytes,
+              n,
+              seqType,
+              xs,
+              i,
+              v,
+              (ins) => seqInsert(ins, n, i, v, kind),
+              (rem) => seqRemove(rem, n, i),
+            );
             expect(collectionHas(s.buf, n, v, kind)).toBe(xs.includes(v));
           },
         ),
@@ -263,21 +283,16 @@ describe("collections of tuples on the encoding", () => {
             expect(tupleHas(scratchOf(bytes, n).buf, n, rawsOf(t), fields)).toBe(
               xs.some((e) => rt.compare(e, v) === 0),
             );
-            const ins = scratchOf(bytes, n);
-            const di = tupleSeqInsert(ins, n, i, rawsOf(t));
-            if (!(i >= 0 && i <= xs.length)) expect(di).toBe(SEQ_SET_OUT_OF_RANGE);
-            else
-              collectionAfter(
-                ins,
-                n,
-                di,
-                encode(seqType, rt.seqInsert(xs, [i, v], 0) as Value),
-                bytes.length,
-              );
-            const rem = scratchOf(bytes, n);
-            const dr = seqRemove(rem, n, i, fields.length);
-            if (!(i >= 0 && i < xs.length)) expect(dr).toBe(SEQ_SET_OUT_OF_RANGE);
-            else collectionAfter(rem, n, dr, encode(seqType, rt.seqRemove(xs, i, 0) as Value), bytes.length);
+            insertAndRemoveAgree(
+              bytes,
+              n,
+              seqType,
+              xs as Value[],
+              i,
+              v,
+              (ins) => tupleSeqInsert(ins, n, i, rawsOf(t)),
+              (rem) => seqRemove(rem, n, i, fields.length),
+            );
           },
         ),
         SEED,

@@ -43,14 +43,7 @@ export class FixedInvariantBytes extends InvariantBytes {
     let n = 0;
     for (const ch of plan.channels) {
       const k = b[ch.at]!;
-      if (n + k > this.events.length) {
-        const events = new Int32Array(2 * (n + k));
-        events.set(this.events.subarray(0, n));
-        this.events = events;
-        const tos = new Int32Array(2 * (n + k));
-        tos.set(this.tos.subarray(0, n));
-        this.tos = tos;
-      }
+      this.roomForMessages(n, n + k);
       for (let i = 0; i < k; i++) {
         this.events[n] = b[ch.at + 1 + i * plan.slotWidth]!;
         this.tos[n++] = ch.to;

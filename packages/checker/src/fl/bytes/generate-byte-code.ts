@@ -2123,15 +2123,7 @@ export class InvariantBytes {
       const countAt = bytes.uintsEnd(b, q, 2);
       const k = bytes.uintAt(b, countAt);
       q = bytes.uintEnd(b, countAt);
-      if (n + k > this.events.length) {
-        const size = 2 * (n + k);
-        const events = new Int32Array(size);
-        events.set(this.events.subarray(0, n));
-        this.events = events;
-        const tos = new Int32Array(size);
-        tos.set(this.tos.subarray(0, n));
-        this.tos = tos;
-      }
+      this.roomForMessages(n, n + k);
       for (let i = 0; i < k; i++) {
         const e = bytes.uintAt(b, q);
         this.events[n] = e;
@@ -2142,6 +2134,17 @@ export class InvariantBytes {
       }
     }
     this.nMessages = n;
+  }
+
+  /** events and tos hold `size` messages, the first `kept` of them kept. */
+  protected roomForMessages(kept: number, size: number): void {
+    if (size <= this.events.length) return;
+    const events = new Int32Array(2 * size);
+    events.set(this.events.subarray(0, kept));
+    this.events = events;
+    const tos = new Int32Array(2 * size);
+    tos.set(this.tos.subarray(0, kept));
+    this.tos = tos;
   }
 
   /** `n` operations of work; past the limit, the object runtime evaluates the invariant (it may run out of budget). */
