@@ -206,6 +206,11 @@ export class ObservedBounds {
         p = uintEnd(b, p);
         continue;
       }
+      // Maps and collections of tuples: skipped (the layout does not hold them: planLayout).
+      if (layout.value !== null || layout.fields !== null) {
+        p = varEnd(b, p, layout);
+        continue;
+      }
       const count = uintAt(b, p);
       o.maxCount = Math.max(o.maxCount, count);
       let q = uintEnd(b, p);
@@ -217,7 +222,7 @@ export class ObservedBounds {
         o.maxMasked = Math.max(o.maxMasked, m);
         q = uintEnd(b, q);
       }
-      p = varEnd(b, p, layout);
+      p = q;
     }
     return p;
   }
