@@ -74,8 +74,28 @@ export interface ByteState {
  */
 export function fingerprintByteState(state: ByteState, s: ScratchState, out: Uint32Array): void {
   if (state === s) fingerprintWords(s.buf, s.words, s.len, out);
-  else fingerprintRange(state.buf, 0, state.len, out);
+  else {
+    const buf = state.buf;
+    if (buf.byteOffset !== 0) fingerprintRange(buf, 0, state.len, out);
+    else fingerprintWords(buf, wordsOf(buf), state.len, out);
+  }
 }
+
+/**
+ * An Int32Array over the whole buffer of `buf` (at offset 0), kept for the
+ * last `buf` asked (compared by identity: reading a view's `buffer` is slow):
+ * the state being expanded is the frontier reader's entry, one view rebuilt in
+ * place (DeltaReader), and read a word at a time its fingerprint costs less.
+ */
+function wordsOf(buf: Uint8Array): Int32Array<ArrayBufferLike> {
+  if (buf !== lastWordsOf) {
+    lastWords = new Int32Array(buf.buffer, 0, buf.buffer.byteLength >> 2);
+    lastWordsOf = buf;
+  }
+  return lastWords;
+}
+let lastWordsOf: Uint8Array | null = null;
+let lastWords: Int32Array<ArrayBufferLike> = new Int32Array(0);
 
 /** Where a run stood at its fork, besides the scratch's bytes (ScratchState.save). */
 export interface ForkedRun {
@@ -416,9 +436,25 @@ export class ByteModel implements Model<ByteState, FlStep> {
 
   // ---------------------------------------------------------------- bytes
 
+  /**
+   * A view of the state's bytes, shared while its buffer and length stay (a
+   * new state's, which the frontier copies, is always the scratch's): the
+   * explorer asks once per new state, and a view is an allocation. Like any
+   * view of the scratch, it reads what the scratch holds now.
+   */
   encode(state: ByteState): Uint8Array {
-    return state.buf.subarray(0, state.len);
+    const buf = state.buf;
+    const len = state.len;
+    if (buf !== this.encodedOf || len !== this.encoded.length) {
+      this.encoded = buf.subarray(0, len);
+      this.encodedOf = buf;
+    }
+    return this.encoded;
   }
+
+  /** encode's last view, and the buffer it views (compared by identity: reading a view's `buffer` is slow). */
+  private encoded: Uint8Array = new Uint8Array(0);
+  private encodedOf: Uint8Array | null = null;
 
   decode(bytes: Uint8Array): ByteState {
     return { buf: bytes, len: bytes.length };
