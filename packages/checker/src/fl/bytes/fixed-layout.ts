@@ -371,6 +371,24 @@ function collectionSlot(layout: VarLayout, b: SlotBounds): FixedSlot {
 
 // ---------------------------------------------------------------- slots
 
+/**
+ * Removes bytes [at, at + width) of the slots [at, end): the bytes after
+ * them move down, and the last `width` become zero (unused room is zero).
+ * A loop, not copyWithin and fill: the ranges are a few bytes (a channel's
+ * messages, a collection's elements), where each builtin's call cost more
+ * than the bytes it moves, once per delivery (TwoPhase: 1.6% of a profile).
+ */
+export function removeSlot(b: Uint8Array, at: number, width: number, end: number): void {
+  const last = end - width;
+  for (let i = at; i < last; i++) b[i] = b[i + width]!;
+  for (let i = last; i < end; i++) b[i] = 0;
+}
+
+/** Opens `width` bytes at `at` in the slots [at, end): they move up, over the zero room at `end` (removeSlot's inverse). */
+export function openSlot(b: Uint8Array, at: number, width: number, end: number): void {
+  for (let i = end - 1; i >= at; i--) b[i + width] = b[i]!;
+}
+
 /** Writes raw varint `raw` padded to `width` bytes at `p`; false when it needs more. */
 export function writePadded(b: Uint8Array, p: number, raw: number, width: number): boolean {
   for (let i = 1; i < width; i++) {

@@ -31,6 +31,7 @@ import {
   LayoutOverflow,
   ObservedBounds,
   planLayout,
+  removeSlot,
   toCanonical,
   toFixed,
 } from "./fixed-layout.js";
@@ -208,8 +209,7 @@ export class FixedModel extends CanonicalModel {
     }
     // Off the channel: the messages after it move down a slot, and the last slot is zero again.
     const end = q + 1 + b[q]! * plan.slotWidth;
-    b.copyWithin(m, m + plan.slotWidth, end);
-    b.fill(0, end - plan.slotWidth, end);
+    removeSlot(b, m, plan.slotWidth, end);
     b[q]!--;
   }
 

@@ -16,6 +16,8 @@ import {
   Slot,
   setMaskAt,
   maskValues,
+  openSlot,
+  removeSlot,
   writePadded,
 } from "./fixed-layout.js";
 import { fromRaw, type MessageEnd, type ScalarKind, toRaw, uintAt, uintEnd } from "./state-bytes.js";
@@ -145,7 +147,7 @@ export class FixedRun extends ByteRun {
     const width = meta[3 * k + 1]!;
     if (n === meta[3 * k + 2]!) overflow("a collection's elements");
     const at = p + 1 + i * width;
-    b.copyWithin(at + width, at, p + 1 + n * width);
+    openSlot(b, at, width, p + 1 + n * width);
     if (!writePadded(b, at, raw, width)) overflow("an element");
     b[p] = n + 1;
   }
@@ -158,8 +160,7 @@ export class FixedRun extends ByteRun {
     const width = this.meta()[3 * k + 1]!;
     const at = p + 1 + i * width;
     const end = p + 1 + n * width;
-    b.copyWithin(at, at + width, end);
-    b.fill(0, end - width, end);
+    removeSlot(b, at, width, end);
     b[p] = n - 1;
   }
 
