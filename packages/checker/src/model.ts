@@ -19,6 +19,7 @@
 //   CoverageCounting     states entered, handlers run          hasCoverage
 //   WitnessProperties    states some run must reach            hasWitnesses
 //   PersistentStates     emitted states outlive emit           hasPersistentStates
+//   Restarting           start over on another model           hasRestart
 // defineModel() builds a Model from the core alone, with defaults for the rest.
 
 /** A JSON value: steps and state views must survive JSON.stringify/parse unchanged. */
@@ -255,6 +256,17 @@ export interface PersistentStates {
   readonly persistentStates: boolean;
 }
 
+/**
+ * Capability: the search may start over on another model of the same states
+ * (search/core.ts SearchRestart: the fixed-width layout met a value it has no
+ * room for). A model throws SearchRestart itself on this thread; a parallel
+ * worker's copy of the model cannot hand its coordinator a model, so it sends
+ * the reason, and the coordinator throws what restartAfter gives.
+ */
+export interface Restarting {
+  restartAfter(reason: string): Error;
+}
+
 /** The capabilities, each optional in a Model and used only when present (see the guards below). */
 export type ModelCapabilities<S, Step extends Json = Json> = Partial<
   Fingerprinting<S> &
@@ -265,7 +277,8 @@ export type ModelCapabilities<S, Step extends Json = Json> = Partial<
     StepDrawing<S, Step> &
     CoverageCounting &
     WitnessProperties<S> &
-    PersistentStates
+    PersistentStates &
+    Restarting
 >;
 
 /** All an explorer sees: the core, safety properties, presentation, and whichever capabilities the model has. */
@@ -329,6 +342,13 @@ export function hasWitnesses<S, Step extends Json>(
   model: Model<S, Step>,
 ): model is Model<S, Step> & WitnessProperties<S> {
   return (model.witnesses?.length ?? 0) > 0;
+}
+
+/** True when a worker's copy of the model may ask the search to start over (Restarting). */
+export function hasRestart<S, Step extends Json>(
+  model: Model<S, Step>,
+): model is Model<S, Step> & Restarting {
+  return typeof model.restartAfter === "function";
 }
 
 /** True when states handed to `emit` stay valid after it returns. */

@@ -8,6 +8,7 @@ import {
   type CheckModelOutcome,
   checkModel,
   type ExhaustiveProgress,
+  FixedModel,
   flModelFactory,
   type Json,
   type LivenessPhase as CheckLivenessPhase,
@@ -59,15 +60,18 @@ export type ExploreOutcome = CheckModelOutcome;
 export type LivenessPhase = CheckLivenessPhase;
 
 export async function explore<S>(model: Model<S, Json>, o: ExploreOptions): Promise<ExploreOutcome> {
-  const factory = flModelFactory({
-    file: o.file,
-    test: o.test,
-    ...(o.faultsText !== undefined ? { faults: o.faultsText } : {}),
-    ...(o.symmetry === false ? { symmetry: false } : {}),
-    ...(o.partialOrder === true ? { partialOrder: true } : {}),
-    // Workers build the model the search explores: their fingerprints must be its.
-    ...(model instanceof ByteModel ? { backend: "bytes" as const } : {}),
-  });
+  // Workers build the model the search explores, their fingerprints must be its: on the
+  // coordinator's fixed-width layout, or after a restart (an overflow) the canonical encoding.
+  const factory = (searched: Model<S, Json>) =>
+    flModelFactory({
+      file: o.file,
+      test: o.test,
+      ...(o.faultsText !== undefined ? { faults: o.faultsText } : {}),
+      ...(o.symmetry === false ? { symmetry: false } : {}),
+      ...(o.partialOrder === true ? { partialOrder: true } : {}),
+      ...(searched instanceof ByteModel ? { backend: "bytes" as const } : {}),
+      ...(searched instanceof FixedModel ? { plan: searched.plan } : {}),
+    });
   return checkModel(model, factory, {
     ...(o.mode !== undefined ? { mode: o.mode } : {}),
     workers: o.workers,

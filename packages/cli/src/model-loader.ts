@@ -61,7 +61,8 @@ export function searchModel(
   model: FlModel,
   backend: Backend,
   mode: string,
-  oneThread = false,
+  /** Plan the fixed-width layout (fixed-model.ts) where the test fits one. */
+  layout = false,
   /** The most time the fixed-width layout's plan may take (fixedModelOf's planMs; its own cap by default). */
   planMs?: number,
 ): { model: SearchedModel; bytes: boolean; note: string | null } {
@@ -78,8 +79,8 @@ export function searchModel(
   // Where the user did not ask for it, only where no code it leaves to the object runtime could slow the search.
   const made = byteModelOf(model, backend === "bytes" ? "any" : "opaque-events");
   if (made.ok) {
-    // On one thread, on a fixed-width layout where the test fits one (fixed-model.ts); workers build the canonical one.
-    const fixed = oneThread ? fixedModelOf(made.model, planMs === undefined ? {} : { planMs }) : null;
+    // On a fixed-width layout where the test fits one (fixed-model.ts); workers build it from its plan (fl-factory.ts).
+    const fixed = layout ? fixedModelOf(made.model, planMs === undefined ? {} : { planMs }) : null;
     const chosen = fixed?.ok ? fixed.model : made.model;
     return { model: chosen as unknown as SearchedModel, bytes: true, note: null };
   }

@@ -83,7 +83,7 @@ describe("faultline check --backend", () => {
     expect(result.stats).toMatchObject({ distinctStates: 8_832, workers: 2 });
   });
 
-  it("runs a search on one thread on the fixed-width layout, workers on the canonical encoding", async () => {
+  it("runs an exhaustive search on the fixed-width layout (its workers build it from the plan), not a small space", async () => {
     const compiled = compileSource({ path: TWO_PHASE, text: readFileSync(TWO_PHASE, "utf8") });
     if (!compiled.ok) throw new Error("two-phase-tla.fl does not compile");
     const model = () => buildModel(compiled.ir, "TLC(rms=3)", { paramOverrides: { rms: 6 } });
@@ -92,9 +92,11 @@ describe("faultline check --backend", () => {
     // A space the plan's search explores whole stays on the canonical encoding.
     const small = buildModel(compiled.ir, "TLC(rms=3)");
     expect(searchModel(small, "auto", "exhaustive", true).model).not.toBeInstanceOf(FixedModel);
-    const { report, stderr } = await json(TWO_PHASE, "--param", "rms=6", "--workers", "1");
-    expect(report.tests[0]!.stats).toMatchObject({ distinctStates: 50_816, backend: "bytes" });
-    expect(stderr).toBe("");
+    for (const workers of ["1", "2"]) {
+      const { report, stderr } = await json(TWO_PHASE, "--param", "rms=6", "--workers", workers);
+      expect(report.tests[0]!.stats).toMatchObject({ distinctStates: 50_816, backend: "bytes" });
+      expect(stderr).toBe("");
+    }
   });
 
   it("starts a search over on the canonical encoding where the layout has no room, and says so", async () => {

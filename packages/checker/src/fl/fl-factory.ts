@@ -6,6 +6,8 @@
 import { readFileSync } from "node:fs";
 import type { ModelFactory } from "../model-factory.js";
 import { type ByteModel, byteModelOf } from "./bytes/byte-model.js";
+import type { FixedPlan } from "./bytes/fixed-layout.js";
+import { fixedModelFromPlan } from "./bytes/fixed-model.js";
 import { FlModel } from "./fl-model.js";
 import { generatedCode } from "./build-model.js";
 import { type CompiledProgram, type ProgramInput, programWithTest } from "./load-model.js";
@@ -33,6 +35,12 @@ export interface FlFactoryArgs {
   source?: string;
   /** "bytes": the byte back end's model (bytes/byte-model.ts), which the coordinator explores too. */
   backend?: "bytes";
+  /**
+   * With backend "bytes": the fixed-width layout the coordinator planned
+   * (bytes/fixed-model.ts), plain data: workers build their model on it, so
+   * their states and fingerprints are the coordinator's.
+   */
+  plan?: FixedPlan;
 }
 
 export function createFlModel(args: FlFactoryArgs): FlModel | ByteModel {
@@ -51,7 +59,11 @@ export function createFlModel(args: FlFactoryArgs): FlModel | ByteModel {
     if (args.backend !== "bytes") return loaded.model;
     const bytes = byteModelOf(loaded.model);
     if (!bytes.ok) throw new Error(`${args.file}: not for the byte back end: ${bytes.reason}`);
-    return bytes.model;
+    if (args.plan === undefined) return bytes.model;
+    const fixed = fixedModelFromPlan(bytes.model, args.plan);
+    if (!fixed.ok)
+      throw new Error(`${args.file}: not for the coordinator's fixed-width layout: ${fixed.reason}`);
+    return fixed.model;
   }
   // The caller built the same model before starting workers, so errors here are bugs.
   if (loaded.kind === "usage") throw new Error(loaded.message);

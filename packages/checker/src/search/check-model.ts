@@ -153,19 +153,22 @@ export interface CheckModelOutcome {
  * builds the same model in worker threads; without one (null) the exhaustive
  * search stays on this thread, and a search that would need workers (past the
  * probe's cap with `workers` > 1, or with a memory budget) is an `error`
- * result. Never throws for model errors.
+ * result. A function gives the factory for the model searched: the one
+ * given, or the one a SearchRestart names. Never throws for model errors.
  */
 export async function checkModel<S, Step extends Json>(
   model: Model<S, Step>,
-  factory: ModelFactory | null,
+  factory: ModelFactory | null | ((model: Model<S, Step>) => ModelFactory | null),
   options: CheckModelOptions = {},
 ): Promise<CheckModelOutcome> {
   // A step still running at the deadline is interrupted (step-deadline.ts): the check is then bounded.
   const started = Date.now();
   setStepDeadline(options.timeoutMs === undefined ? undefined : started + options.timeoutMs);
   try {
+    // Once per model: a parallel explorer knows the factory it prepared workers for by identity.
+    const factoryOf = (m: Model<S, Step>) => (typeof factory === "function" ? factory(m) : factory);
     const check = async (m: Model<S, Step>, from: number, o: CheckModelOptions) =>
-      withWitnesses(from, m, o, await checkModelFrom(from, m, factory, o));
+      withWitnesses(from, m, o, await checkModelFrom(from, m, factoryOf(m), o));
     let outcome: CheckModelOutcome;
     try {
       outcome = await check(model, started, options);

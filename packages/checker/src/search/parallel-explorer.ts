@@ -47,7 +47,7 @@ import { getHeapStatistics } from "node:v8";
 import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
 import type { BoundReason, CheckResult, ExhaustiveStats } from "../check-result.js";
 import { errorMessage } from "../errors.js";
-import type { Json, Model } from "../model.js";
+import { hasRestart, type Json, type Model } from "../model.js";
 import { loadModelFromFactory, type ModelFactory } from "../model-factory.js";
 import { grownCapacity, MAX_LOAD } from "../store/fingerprint-set.js";
 import { DeltaWriter, MAX_DELTA_HEADER } from "../store/delta-frame.js";
@@ -258,6 +258,13 @@ class StuckWorkers extends WorkerFailure {
       undefined,
       null,
     );
+  }
+}
+
+/** A worker's model asked the search to start over (core.ts SearchRestart): the coordinator's model says on what. */
+class WorkerRestart extends WorkerFailure {
+  constructor(reason: string) {
+    super(reason, undefined, null);
   }
 }
 
@@ -706,6 +713,9 @@ class ParallelRun {
       if (!(error instanceof WorkerFailure)) throw error;
       this.abortWorkers();
       if (error instanceof CallbackFailure) throw error.thrown;
+      // Out to checkModel, which runs the check again on the model it names.
+      if (error instanceof WorkerRestart && this.model !== null && hasRestart(this.model))
+        throw this.model.restartAfter(error.message);
       if (error instanceof StuckWorkers) return this.stuck(error.building);
       return this.error(error.message, error, error.stateRef);
     } finally {
@@ -829,7 +839,11 @@ class ParallelRun {
     const phase = this.phase;
     switch (message.type) {
       case "error":
-        this.onFailure(new WorkerFailure(message.message, message.detail, message.stateRef));
+        this.onFailure(
+          message.restart === true
+            ? new WorkerRestart(message.message)
+            : new WorkerFailure(message.message, message.detail, message.stateRef),
+        );
         return;
       case "ready":
       case "level-done":

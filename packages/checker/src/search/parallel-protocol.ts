@@ -273,4 +273,6 @@ export type FromWorker =
       message: string;
       detail?: string;
       stateRef: number | null;
+      /** The model asked the search to start over (core.ts SearchRestart): `message` is why; the coordinator's model says on what (Model.restartAfter). */
+      restart?: true;
     };

@@ -13,7 +13,7 @@ import { DeltaReader, DeltaWriter, MAX_DELTA_HEADER } from "../store/delta-frame
 import type { FrameCursor } from "../store/frame.js";
 import { ParentLinkTable } from "../store/parent-links.js";
 import { SharedFingerprintSet } from "../store/shared-fingerprint-set.js";
-import { NO_STATE, SearchStopped } from "./core.js";
+import { NO_STATE, SearchRestart, SearchStopped } from "./core.js";
 import { Expansion } from "./expansion.js";
 import {
   BEST_LENGTH,
@@ -338,7 +338,8 @@ class WorkerSearch extends Expansion<unknown, Json, SharedFingerprintSet> {
         this.levelDone();
         return;
       }
-      this.fail(`model threw while computing initial states: ${errorMessage(error)}`, error, null);
+      if (error instanceof SearchRestart) this.restart(error);
+      else this.fail(`model threw while computing initial states: ${errorMessage(error)}`, error, null);
       return;
     }
     this.levelDone();
@@ -392,7 +393,13 @@ class WorkerSearch extends Expansion<unknown, Json, SharedFingerprintSet> {
         this.levelDone();
         return;
       }
-      this.fail(`model threw while expanding a state at depth ${depth}: ${errorMessage(error)}`, error, ref);
+      if (error instanceof SearchRestart) this.restart(error);
+      else
+        this.fail(
+          `model threw while expanding a state at depth ${depth}: ${errorMessage(error)}`,
+          error,
+          ref,
+        );
       return;
     }
     this.levelDone();
@@ -427,6 +434,18 @@ class WorkerSearch extends Expansion<unknown, Json, SharedFingerprintSet> {
     this.writtenBytes = 0;
     this.freeBytes = 0;
     this.linkChunksSent = links.chunkCount;
+  }
+
+  /** The model asked the search to start over: the coordinator stops the others and throws its own model's SearchRestart. */
+  private restart(error: SearchRestart): void {
+    this.post({
+      type: "error",
+      run: this.run,
+      worker: this.id,
+      message: error.message,
+      stateRef: null,
+      restart: true,
+    });
   }
 
   private fail(message: string, error: unknown, stateRef: number | null): void {

@@ -367,16 +367,15 @@ async function checkTest(
   const progress = createProgressReporter(run.io, `${basename(file)} ${test.name}`, {
     quiet: options.quiet || !options.reporters.includes("pretty"),
   });
-  // The fixed-width layout's plan explores up to PLAN_STATES states first: on one thread only, and
-  // not for a search capped below that. Its time counts against --timeout.
+  // The fixed-width layout's plan explores up to PLAN_STATES states first (workers get the plan
+  // and build the same layout), not for a search capped below that, nor under a memory budget (its
+  // searches were measured on the canonical encoding only). Its time counts against --timeout.
   const planning = Date.now();
   const searched = searchModel(
     model,
     options.backend,
     options.mode,
-    run.workers === 1 &&
-      options.memoryBytes === undefined &&
-      (options.maxStates === undefined || options.maxStates > PLAN_STATES),
+    options.memoryBytes === undefined && (options.maxStates === undefined || options.maxStates > PLAN_STATES),
     // A tenth of a --timeout at most.
     options.timeoutMs === undefined ? undefined : Math.min(PLAN_MS, options.timeoutMs / 10),
   );

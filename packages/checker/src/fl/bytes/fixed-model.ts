@@ -127,11 +127,14 @@ export class FixedModel extends CanonicalModel {
 
   /** What `e`, thrown by the model, is for the search: an overflow of the plan asks it to start over. */
   private restartFor(e: unknown): unknown {
-    if (!(e instanceof LayoutOverflow)) return e;
-    return new SearchRestart(
-      this.canonical as never,
-      `${e.message}: the search starts over on the canonical encoding`,
-    );
+    return e instanceof LayoutOverflow
+      ? this.restartAfter(`${e.message}: the search starts over on the canonical encoding`)
+      : e;
+  }
+
+  /** Model.restartAfter: the search starts over on the canonical encoding (after an overflow here, or in a parallel worker's copy). */
+  restartAfter(reason: string): SearchRestart {
+    return new SearchRestart(this.canonical as never, reason);
   }
 
   /** ByteModel.successors on this layout: deliveries in the channels' order, then timers (a plan has no faults). */
@@ -269,6 +272,19 @@ export function fixedModelOf(
     return { ok: false, reason: `its space has fewer than ${cap.toLocaleString("en-US")} states` };
   const plan = planLayout(seen);
   if (typeof plan === "string") return { ok: false, reason: plan };
+  return fixedModelFromPlan(canonical, plan);
+}
+
+/**
+ * The model of `canonical`'s test on the layout of `plan`, which fixedModelOf
+ * made for the same test: how a parallel worker builds its coordinator's
+ * model (fl-factory.ts), whose states and fingerprints must be its own.
+ */
+export function fixedModelFromPlan(
+  canonical: ByteModel,
+  plan: FixedPlan,
+): { ok: true; model: FixedModel } | { ok: false; reason: string } {
+  const fl = canonical.fl;
   // Code of its own: the canonical model's call sites have seen a ByteRun (V8 would make them
   // polymorphic); it reads this layout's slots where the plan fixed them (FixedOps), and its
   // invariants read this layout too (fixed-invariants.ts).
