@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type ByteModel, type ByteState, byteModelOf } from "../src/fl/bytes/byte-model.js";
-import { LayoutOverflow, toCanonical, toFixed } from "../src/fl/bytes/fixed-layout.js";
+import { LayoutOverflow, openSlot, removeSlot, toCanonical, toFixed } from "../src/fl/bytes/fixed-layout.js";
 import { type FixedModel, fixedModelOf } from "../src/fl/bytes/fixed-model.js";
 import { buildModel } from "../src/fl/fl-model.js";
 import type { FlStep } from "../src/fl/fl-state.js";
@@ -221,6 +221,37 @@ describe("the fixed-width layout", () => {
     const lassoResult = (await checkModel(fixed as never, null, { workers: 1 })).result;
     expect(lassoResult.kind).toBe("violation");
     expect(lassoResult.kind === "violation" && lassoResult.loop !== undefined).toBe(true);
+  });
+
+  it("moves slots as copyWithin and fill would (removeSlot, openSlot)", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 40 }),
+        fc.nat(),
+        fc.nat(),
+        fc.integer({ min: 1, max: 4 }),
+        (bytes, a, b, width) => {
+          // Slots [start, end): `end` leaves room for one more slot, as a collection or channel has when one opens.
+          const room = bytes.length - width;
+          if (room < 0) return;
+          const end = Math.floor((a % (room + 1)) / width) * width + width;
+          const at = Math.floor((b % end) / width) * width;
+          if (end - width < at) return;
+          const removed = bytes.slice();
+          removeSlot(removed, at, width, end);
+          const want = bytes.slice();
+          want.copyWithin(at, at + width, end);
+          want.fill(0, end - width, end);
+          expect(removed).toEqual(want);
+          const opened = bytes.slice();
+          openSlot(opened, at, width, end - width);
+          const wantOpened = bytes.slice();
+          wantOpened.copyWithin(at + width, at, end - width);
+          expect(opened).toEqual(wantOpened);
+        },
+      ),
+      { seed: 15 },
+    );
   });
 
   it("converts any state of its plan to the canonical encoding and back", () => {

@@ -27,10 +27,11 @@ export const V8_FLAGS: readonly string[] = [
 export function tuneV8(
   env: NodeJS.ProcessEnv = process.env,
   execArgv: readonly string[] = process.execArgv,
+  set: (flag: string) => void = setFlagsFromString,
 ): void {
   if (env.FAULTLINE_V8_DEFAULTS === "1") return;
   const given = new Set([...(env.NODE_OPTIONS ?? "").split(/\s+/), ...execArgv].map(flagName));
-  for (const flag of V8_FLAGS) if (!given.has(flagName(flag))) setFlagsFromString(flag);
+  for (const flag of V8_FLAGS) if (!given.has(flagName(flag))) set(flag);
 }
 
 /** A flag's name as V8 reads it: `--max_inlined-bytecode-size=9` is `--max-inlined-bytecode-size`. */
