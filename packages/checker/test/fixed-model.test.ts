@@ -8,12 +8,19 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type ByteModel, type ByteState, byteModelOf } from "../src/fl/bytes/byte-model.js";
+import {
+  type ByteModel,
+  type ByteState,
+  byteModelOf,
+  fingerprintByteState,
+} from "../src/fl/bytes/byte-model.js";
 import { LayoutOverflow, openSlot, removeSlot, toCanonical, toFixed } from "../src/fl/bytes/fixed-layout.js";
 import { type FixedModel, fixedModelOf } from "../src/fl/bytes/fixed-model.js";
 import { buildModel } from "../src/fl/fl-model.js";
 import type { FlStep } from "../src/fl/fl-state.js";
 import type { StepOutcome } from "../src/model.js";
+import { fingerprintInto } from "../src/fingerprint.js";
+import { ScratchState } from "../src/fl/bytes/state-bytes.js";
 import { checkExhaustive } from "../src/search/bfs-explorer.js";
 import { checkModel } from "../src/search/check-model.js";
 import { SearchRestart } from "../src/search/core.js";
@@ -221,6 +228,30 @@ describe("the fixed-width layout", () => {
     const lassoResult = (await checkModel(fixed as never, null, { workers: 1 })).result;
     expect(lassoResult.kind).toBe("violation");
     expect(lassoResult.kind === "violation" && lassoResult.loop !== undefined).toBe(true);
+  });
+
+  it("fingerprints and encodes a state outside the scratch as its bytes say, whatever buffer holds it", () => {
+    const { fixed } = models(TWO_PHASE, "TLC(rms=3)", { rms: 6 }, 5_000);
+    const scratch = new ScratchState(64);
+    // One buffer rebuilt in place, as the frontier's reader rebuilds its entry; and views at an offset.
+    const reused = new Uint8Array(48);
+    const out = new Uint32Array(2);
+    const want = new Uint32Array(2);
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 48 }), fc.nat(5), (bytes, offset) => {
+        reused.set(bytes);
+        const placed = new Uint8Array(bytes.length + offset);
+        placed.set(bytes, offset);
+        for (const buf of [reused, placed.subarray(offset)]) {
+          const state: ByteState = { buf, len: bytes.length };
+          fingerprintByteState(state, scratch, out);
+          fingerprintInto(bytes, want);
+          expect([...out]).toEqual([...want]);
+          expect([...fixed.encode(state)]).toEqual([...bytes]);
+        }
+      }),
+      { seed: 16 },
+    );
   });
 
   it("moves slots as copyWithin and fill would (removeSlot, openSlot)", () => {

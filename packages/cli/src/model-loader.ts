@@ -52,9 +52,10 @@ export type Backend = (typeof BACKENDS)[number];
  * The model an exhaustive search of `model` explores: the byte back end's
  * (ADR 0015: successors on the encoded states, the same states, counts and
  * traces) where the test is one it covers and `backend` allows it, else the
- * object runtime's own. A search on `oneThread` runs the byte back end on a
- * fixed-width layout where the test fits one. Random and PCT searches always run on the object
- * runtime, which draws their steps. `note` says why `--backend bytes` was not
+ * object runtime's own. With `layout`, the byte back end runs on a
+ * fixed-width layout where the test fits one (its workers build it from the
+ * plan). Random and PCT searches always run on the object runtime, which
+ * draws their steps. `note` says why `--backend bytes` was not
  * followed.
  */
 export function searchModel(

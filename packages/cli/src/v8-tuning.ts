@@ -20,9 +20,9 @@ export const V8_FLAGS: readonly string[] = [
 ];
 
 /**
- * Sets V8_FLAGS, unless the environment says otherwise: FAULTLINE_V8_DEFAULTS=1
- * keeps V8's defaults (for measuring the difference), and flags given in
- * NODE_OPTIONS or on node's command line win over these.
+ * Sets V8_FLAGS, unless FAULTLINE_V8_DEFAULTS=1 keeps V8's defaults (for
+ * measuring the difference); a flag given on node's command line wins over
+ * ours. (Node refuses these flags in NODE_OPTIONS.)
  */
 export function tuneV8(
   env: NodeJS.ProcessEnv = process.env,
@@ -30,7 +30,7 @@ export function tuneV8(
   set: (flag: string) => void = setFlagsFromString,
 ): void {
   if (env.FAULTLINE_V8_DEFAULTS === "1") return;
-  const given = new Set([...(env.NODE_OPTIONS ?? "").split(/\s+/), ...execArgv].map(flagName));
+  const given = new Set(execArgv.map(flagName));
   for (const flag of V8_FLAGS) if (!given.has(flagName(flag))) set(flag);
 }
 

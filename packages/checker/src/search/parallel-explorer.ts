@@ -1333,7 +1333,10 @@ class ParallelRun {
  * threads, each building its model from `factory`. Same options and result as
  * checkExhaustive, plus a memory budget (`memoryBytes`). Never throws for
  * model errors or worker crashes: those give `{ kind: "error" }`; the workers
- * are terminated before the promise settles. To run several searches on the
+ * are terminated before the promise settles. A worker's model that asks the
+ * search to start over (core.ts SearchRestart) is let through, as
+ * checkExhaustive lets it through: thrown as the coordinator's model's
+ * (Model.restartAfter), for checkModel to run the check again. To run several searches on the
  * same threads, use a ParallelExplorer.
  */
 export async function checkExhaustiveParallel(
