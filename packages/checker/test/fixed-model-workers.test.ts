@@ -22,8 +22,15 @@ const TWO_PHASE = join(ROOT, "models/bench/two-phase-tla.fl");
 const OVERFLOW = join(ROOT, "packages/checker/test/fixtures/fl/bytes-fixed-overflow.fl");
 
 /** The test's canonical byte model and its layout planned from the first `planStates` states. */
-function planned(file: string, test: string, planStates: number): { bytes: ByteModel; fixed: FixedModel } {
-  const made = byteModelOf(buildModel(compileText(file, readFileSync(file, "utf8")), test));
+function planned(
+  file: string,
+  test: string,
+  planStates: number,
+  params: Record<string, number> = {},
+): { bytes: ByteModel; fixed: FixedModel } {
+  const made = byteModelOf(
+    buildModel(compileText(file, readFileSync(file, "utf8")), test, { paramOverrides: params }),
+  );
   if (!made.ok) throw new Error(made.reason);
   const fixed = fixedModelOf(made.model, { planStates, planMs: Number.POSITIVE_INFINITY });
   if (!fixed.ok) throw new Error(fixed.reason);
@@ -31,11 +38,12 @@ function planned(file: string, test: string, planStates: number): { bytes: ByteM
 }
 
 /** The factory `faultline check` gives checkModel (explore-strategy.ts), recording what each model searched got. */
-function factories(file: string, test: string, made: FlFactoryArgs[]) {
+function factories(file: string, test: string, made: FlFactoryArgs[], params: Record<string, number> = {}) {
   return (searched: Model<unknown, Json>): ModelFactory => {
     const args: FlFactoryArgs = {
       file,
       test,
+      params,
       ...(searched instanceof ByteModel ? { backend: "bytes" as const } : {}),
       ...(searched instanceof FixedModel ? { plan: searched.plan } : {}),
     };
@@ -92,16 +100,18 @@ describe("parallel workers on the fixed-width layout", () => {
   });
 
   it("start the whole check over on the canonical encoding when a worker meets a value the plan has no room for", async () => {
-    // The counter passes its plan's room at about the 10,486th state, past the probe's 6,000:
-    // in a worker. (Planned from 5,000 states, as `faultline check` plans.)
+    // Planned from its first 30 states (n up to 2,900, its raw varint twice that), the counter
+    // gets two bytes, room for raw values up to 16,383: it passes them at n = 8,200, the 83rd
+    // state, past the probe's 50, in a worker. (A limit of 20,000: 202 states, about one a level.)
     const test = "Count(step=100,limit=2000000)";
-    const { bytes, fixed } = planned(OVERFLOW, test, 5_000);
+    const params = { limit: 20_000 };
+    const { bytes, fixed } = planned(OVERFLOW, test, 30, params);
     const want = checkExhaustive(bytes as never, {});
     const made: FlFactoryArgs[] = [];
     const restarts: string[] = [];
-    const got = await checkModel(fixed as never, factories(OVERFLOW, test, made), {
+    const got = await checkModel(fixed as never, factories(OVERFLOW, test, made, params), {
       workers: 2,
-      probeStates: 6_000,
+      probeStates: 50,
       onRestart: (r) => restarts.push(r),
     });
     expect(restarts).toHaveLength(1);
@@ -113,6 +123,7 @@ describe("parallel workers on the fixed-width layout", () => {
       states: want.stats?.distinctStates,
     });
     // The check ran again with workers on the canonical encoding: no plan for them the second time.
+    expect(want.stats?.distinctStates).toBe(202);
     expect(made.map((a) => ({ bytes: a.backend, plan: a.plan !== undefined }))).toEqual([
       { bytes: "bytes", plan: true },
       { bytes: "bytes", plan: false },
