@@ -1,10 +1,6 @@
 #!/usr/bin/env node
 import { runCli } from "./cli.js";
 import { processIo } from "./io.js";
-import { tuneV8 } from "./v8-tuning.js";
-
-// Before any model runs: V8 decides inlining when it optimises the hot loop.
-tuneV8();
 
 // A closed pipe (`faultline check ... | head`) is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {

@@ -66,16 +66,16 @@ export function searchModel(
   layout = false,
   /** The most time the fixed-width layout's plan may take (fixedModelOf's planMs; its own cap by default). */
   planMs?: number,
-): { model: SearchedModel; bytes: boolean; note: string | null } {
+): { model: SearchedModel; bytes: boolean; layout: boolean; note: string | null } {
   // Either model's states stay inside the search, which only hands them back to the model.
   const objects = model as unknown as SearchedModel;
-  if (backend === "objects") return { model: objects, bytes: false, note: null };
+  if (backend === "objects") return { model: objects, bytes: false, layout: false, note: null };
   if (mode !== "exhaustive") {
     const note =
       backend === "bytes"
         ? `--backend bytes runs exhaustive searches only; --mode ${mode} runs on objects`
         : null;
-    return { model: objects, bytes: false, note };
+    return { model: objects, bytes: false, layout: false, note };
   }
   // Where the user did not ask for it, only where no code it leaves to the object runtime could slow the search.
   const made = byteModelOf(model, backend === "bytes" ? "any" : "opaque-events");
@@ -83,13 +83,13 @@ export function searchModel(
     // On a fixed-width layout where the test fits one (fixed-model.ts); workers build it from its plan (fl-factory.ts).
     const fixed = layout ? fixedModelOf(made.model, planMs === undefined ? {} : { planMs }) : null;
     const chosen = fixed?.ok ? fixed.model : made.model;
-    return { model: chosen as unknown as SearchedModel, bytes: true, note: null };
+    return { model: chosen as unknown as SearchedModel, bytes: true, layout: fixed?.ok === true, note: null };
   }
   const note =
     backend === "bytes"
       ? `the byte back end does not cover this test: ${made.reason}; it runs on objects`
       : null;
-  return { model: objects, bytes: false, note };
+  return { model: objects, bytes: false, layout: false, note };
 }
 
 /** What searchModel gives: an FlModel or its ByteModel, whose states the search keeps to itself. */

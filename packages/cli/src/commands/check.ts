@@ -39,6 +39,7 @@ import { CHECK_FLAGS, commandSpec } from "../command-specs.js";
 import { commandHelp } from "../help.js";
 import { colorEnabled, type Io } from "../io.js";
 import { type Backend, BACKENDS, type LoadedModel, loadTestModel, searchModel } from "../model-loader.js";
+import { tuneV8 } from "../v8-tuning.js";
 import { prepareParamRun } from "../param-overrides.js";
 import { plural } from "../plural.js";
 import { createProgressReporter } from "../progress.js";
@@ -383,6 +384,8 @@ async function checkTest(
     options.timeoutMs === undefined ? undefined : Math.max(1, options.timeoutMs - (Date.now() - planning));
   if (searched.note !== null)
     run.io.err(`faultline check: note: ${basename(file)} ${test.name}: ${searched.note}\n`);
+  // A larger inlining budget for the layout's hot loop, V8's own for anything else (v8-tuning.ts).
+  tuneV8(searched.layout);
   const explored = await explore(searched.model, {
     file,
     test: test.name,
