@@ -5,9 +5,9 @@
 // canonical encoding to be checked. A collection's slot is found by its
 // offset (every slot has its own), which is what the code passes.
 import { HAND_OVER } from "./byte-run.js";
-import { bitOf, type FixedPlan, maskAt, maskValues, popcount, Slot } from "./fixed-layout.js";
+import { type FixedPlan, Slot, slotCount, slotElements, slotHolds } from "./fixed-layout.js";
 import { InvariantBytes } from "./generate-byte-code.js";
-import { fromRaw, type ScalarKind, toRaw, uintAt, type VarLayout } from "./state-bytes.js";
+import { fromRaw, type ScalarKind, uintAt, type VarLayout } from "./state-bytes.js";
 
 export class FixedInvariantBytes extends InvariantBytes {
   /** By offset: the kind (Slot) of the collection slot that starts there, and its width (fixed-layout.ts FixedSlot). */
@@ -58,24 +58,17 @@ export class FixedInvariantBytes extends InvariantBytes {
   }
 
   override size(b: Uint8Array, p: number): number {
-    return this.kindAt[p] === Slot.SetMask ? popcount(maskAt(b, p, this.widthAt[p]!)) : b[p]!;
+    return slotCount(b, p, this.kindAt[p]!, this.widthAt[p]!);
   }
 
   override has(b: Uint8Array, p: number, v: number, kind: ScalarKind): boolean {
     this.count(this.size(b, p));
-    const width = this.widthAt[p]!;
-    if (this.kindAt[p] === Slot.SetMask) {
-      const m = bitOf(kind, v);
-      return m >= 0 && ((maskAt(b, p, width) >>> m) & 1) !== 0;
-    }
-    const raw = toRaw(kind, v);
-    const n = b[p]!;
-    for (let i = 0; i < n; i++) if (uintAt(b, p + 1 + i * width) === raw) return true;
-    return false;
+    return slotHolds(b, p, this.kindAt[p]!, this.widthAt[p]!, v, kind);
   }
 
   override seqGet(b: Uint8Array, p: number, i: number, kind: ScalarKind): number {
-    const values = this.kindAt[p] === Slot.SetMask ? this.maskValues(b, p, kind) : null;
+    const values =
+      this.kindAt[p] === Slot.SetMask ? slotElements(b, p, Slot.SetMask, this.widthAt[p]!, kind) : null;
     const n = values === null ? b[p]! : values.length;
     if (!(i >= 0 && i < n)) throw HAND_OVER;
     this.count(1);
@@ -83,20 +76,9 @@ export class FixedInvariantBytes extends InvariantBytes {
   }
 
   override elements(b: Uint8Array, p: number, layout: VarLayout): number[] {
-    let out: number[];
-    if (this.kindAt[p] === Slot.SetMask) out = this.maskValues(b, p, layout.kind);
-    else {
-      const width = this.widthAt[p]!;
-      out = new Array(b[p]!);
-      for (let i = 0; i < out.length; i++) out[i] = fromRaw(layout.kind, uintAt(b, p + 1 + i * width));
-    }
+    const out = slotElements(b, p, this.kindAt[p]!, this.widthAt[p]!, layout.kind);
     this.count(out.length);
     return out;
-  }
-
-  /** The values of the SetMask at `p`, in order. */
-  private maskValues(b: Uint8Array, p: number, kind: ScalarKind): number[] {
-    return maskValues(maskAt(b, p, this.widthAt[p]!), kind);
   }
 
   // A plan holds no maps and no collections of tuples (fixed-layout.ts planLayout).

@@ -4,7 +4,7 @@
 // and moves what follows, and no channel section to search.
 //
 // The layout is planned per run from the values a short breadth-first search
-// on the canonical encoding met (observeLayout), with room to spare
+// on the canonical encoding met (ObservedBounds), with room to spare
 // (planLayout). Within it, every state has exactly one encoding (a
 // one-to-one map from the canonical encoding: unused room is zero), so a
 // fingerprint of these bytes identifies a state as the canonical encoding's
@@ -131,12 +131,12 @@ interface SlotBounds {
   maxRaw: number;
   /** A collection's most elements. */
   maxCount: number;
-  /** The smallest and largest element values of a set (as its mask index: masked). */
+  /** The smallest and largest bit of a set's elements in a SetMask (bitOf; -1 for an element that has none). */
   minMasked: number;
   maxMasked: number;
 }
 
-/** The bounds of everything a state holds, over the states observed (observeLayout). */
+/** The bounds of everything a state holds, over the states observed. */
 export class ObservedBounds {
   n = -1;
   types: number[] = [];
@@ -217,7 +217,7 @@ export class ObservedBounds {
       for (let i = 0; i < count; i++) {
         const raw = uintAt(b, q);
         o.maxRaw = Math.max(o.maxRaw, raw);
-        const m = masked(layout.kind, raw);
+        const m = bitOf(layout.kind, fromRaw(layout.kind, raw));
         o.minMasked = Math.min(o.minMasked, m);
         o.maxMasked = Math.max(o.maxMasked, m);
         q = uintEnd(b, q);
@@ -226,16 +226,6 @@ export class ObservedBounds {
     }
     return p;
   }
-}
-
-/** A set element's bit in a SetMask: an int's value, an enum's or bool's ordinal, an id's raw varint (none is 0). */
-function masked(kind: ScalarKind, raw: number): number {
-  return kind === ScalarKind.Int ? fromRaw(kind, raw) : raw;
-}
-
-/** The raw varint of a SetMask's bit m. */
-function unmasked(kind: ScalarKind, m: number): number {
-  return kind === ScalarKind.Int ? toRaw(kind, m) : m;
 }
 
 /** Room for `most` elements seen: half as many again, at least two more (ADR 0015: a run that overflows starts over). */
@@ -389,6 +379,48 @@ export function openSlot(b: Uint8Array, at: number, width: number, end: number):
   for (let i = end - 1; i >= at; i--) b[i + width] = b[i]!;
 }
 
+/** How many elements the collection slot of `kind` (a Slot) and `width` at `p` holds. */
+export function slotCount(b: Uint8Array, p: number, kind: number, width: number): number {
+  return kind === Slot.SetMask ? popcount(maskAt(b, p, width)) : b[p]!;
+}
+
+/** Whether the collection slot at `p` holds `v`, a value of `elementKind`: its bit, or a scan of its elements. */
+export function slotHolds(
+  b: Uint8Array,
+  p: number,
+  kind: number,
+  width: number,
+  v: number,
+  elementKind: ScalarKind,
+): boolean {
+  if (kind === Slot.SetMask) {
+    const m = bitOf(elementKind, v);
+    return m >= 0 && ((maskAt(b, p, width) >>> m) & 1) !== 0;
+  }
+  const raw = toRaw(elementKind, v);
+  const n = b[p]!;
+  if (width === 1) {
+    for (let i = 1; i <= n; i++) if (b[p + i] === raw) return true;
+    return false;
+  }
+  for (let i = 0; i < n; i++) if (uintAt(b, p + 1 + i * width) === raw) return true;
+  return false;
+}
+
+/** The values the collection slot at `p` holds, in order. */
+export function slotElements(
+  b: Uint8Array,
+  p: number,
+  kind: number,
+  width: number,
+  elementKind: ScalarKind,
+): number[] {
+  if (kind === Slot.SetMask) return maskValues(maskAt(b, p, width), elementKind);
+  const out: number[] = new Array(b[p]!);
+  for (let i = 0; i < out.length; i++) out[i] = fromRaw(elementKind, uintAt(b, p + 1 + i * width));
+  return out;
+}
+
 /** Writes raw varint `raw` padded to `width` bytes at `p`; false when it needs more. */
 export function writePadded(b: Uint8Array, p: number, raw: number, width: number): boolean {
   for (let i = 1; i < width; i++) {
@@ -503,10 +535,9 @@ function slotsToCanonical(
     if (s.kind === Slot.Scalar) {
       w = writeUint(out, w, uintAt(f, p));
     } else if (s.kind === Slot.SetMask) {
-      const mask = maskAt(f, p, s.width);
-      w = writeUint(out, w, popcount(mask));
-      for (let m = 0; m < 32 && mask >>> m !== 0; m++)
-        if (((mask >>> m) & 1) !== 0) w = writeUint(out, w, unmasked(s.layout.kind, m));
+      const values = maskValues(maskAt(f, p, s.width), s.layout.kind);
+      w = writeUint(out, w, values.length);
+      for (const v of values) w = writeUint(out, w, toRaw(s.layout.kind, v));
     } else {
       const count = f[p]!;
       out[w++] = count;
@@ -588,7 +619,7 @@ function slotsToFixed(owner: FixedOwner, b: Uint8Array, p: number, f: Uint8Array
     if (s.kind === Slot.SetMask) {
       let mask = 0;
       for (let i = 0; i < count; i++) {
-        const m = masked(s.layout.kind, uintAt(b, p));
+        const m = bitOf(s.layout.kind, fromRaw(s.layout.kind, uintAt(b, p)));
         if (m < 0 || m >= 8 * s.width) throw new LayoutOverflow("a set's element");
         mask |= 1 << m;
         p = uintEnd(b, p);

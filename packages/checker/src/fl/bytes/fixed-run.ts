@@ -18,6 +18,9 @@ import {
   maskValues,
   openSlot,
   removeSlot,
+  slotCount,
+  slotElements,
+  slotHolds,
   writePadded,
 } from "./fixed-layout.js";
 import { fromRaw, type MessageEnd, type ScalarKind, toRaw, uintAt, uintEnd } from "./state-bytes.js";
@@ -54,9 +57,7 @@ export class FixedRun extends ByteRun {
 
   override size(k: number): number {
     const meta = this.meta();
-    const b = this.s.buf;
-    const p = this.cur[k]!;
-    return meta[3 * k] === Slot.SetMask ? popcount(maskAt(b, p, meta[3 * k + 1]!)) : b[p]!;
+    return slotCount(this.s.buf, this.cur[k]!, meta[3 * k]!, meta[3 * k + 1]!);
   }
 
   override has(k: number, v: number, kind: ScalarKind): boolean {
@@ -72,21 +73,7 @@ export class FixedRun extends ByteRun {
 
   private holds(k: number, v: number, kind: ScalarKind): boolean {
     const meta = this.meta();
-    const b = this.s.buf;
-    const p = this.cur[k]!;
-    const width = meta[3 * k + 1]!;
-    if (meta[3 * k] === Slot.SetMask) {
-      const m = bitOf(kind, v);
-      return m >= 0 && ((maskAt(b, p, width) >>> m) & 1) !== 0;
-    }
-    const raw = toRaw(kind, v);
-    const n = b[p]!;
-    if (width === 1) {
-      for (let i = 1; i <= n; i++) if (b[p + i] === raw) return true;
-      return false;
-    }
-    for (let i = 0; i < n; i++) if (uintAt(b, p + 1 + i * width) === raw) return true;
-    return false;
+    return slotHolds(this.s.buf, this.cur[k]!, meta[3 * k]!, meta[3 * k + 1]!, v, kind);
   }
 
   override setVar(k: number, raw: number): void {
@@ -193,31 +180,23 @@ export class FixedRun extends ByteRun {
   }
 
   override setAdd(k: number, v: number, kind: ScalarKind): void {
-    this.spend(k);
     const meta = this.meta();
     if (meta[3 * k] === Slot.SetMask) {
-      const m = bitOf(kind, v);
-      const width = meta[3 * k + 1]!;
-      if (m < 0 || m >= 8 * width) overflow("a set's element");
-      const p = this.cur[k]!;
-      setMaskAt(this.s.buf, p, width, (maskAt(this.s.buf, p, width) | (1 << m)) >>> 0);
+      FixedOps.maskAdd(this, this.s.buf, this.cur[k]!, meta[3 * k + 1]!, bitOf(kind, v));
       return;
     }
+    this.spend(k);
     const i = this.position(k, v, kind);
     if (!this.present) this.insertAt(k, i, toRaw(kind, v));
   }
 
   override setRemove(k: number, v: number, kind: ScalarKind): void {
-    this.spend(k);
     const meta = this.meta();
     if (meta[3 * k] === Slot.SetMask) {
-      const m = bitOf(kind, v);
-      const width = meta[3 * k + 1]!;
-      if (m < 0 || m >= 8 * width) return;
-      const p = this.cur[k]!;
-      setMaskAt(this.s.buf, p, width, (maskAt(this.s.buf, p, width) & ~(1 << m)) >>> 0);
+      FixedOps.maskRemove(this, this.s.buf, this.cur[k]!, meta[3 * k + 1]!, bitOf(kind, v));
       return;
     }
+    this.spend(k);
     const i = this.position(k, v, kind);
     if (this.present) this.removeAt(k, i);
   }
@@ -225,14 +204,7 @@ export class FixedRun extends ByteRun {
   override elements(k: number, kind: ScalarKind): number[] {
     this.spend(k);
     const meta = this.meta();
-    const b = this.s.buf;
-    const p = this.cur[k]!;
-    const width = meta[3 * k + 1]!;
-    if (meta[3 * k] === Slot.SetMask) return maskValues(maskAt(b, p, width), kind);
-    const n = b[p]!;
-    const out: number[] = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = fromRaw(kind, uintAt(b, p + 1 + i * width));
-    return out;
+    return slotElements(this.s.buf, this.cur[k]!, meta[3 * k]!, meta[3 * k + 1]!, kind);
   }
 
   override setCollection(k: number, values: readonly number[], kind: ScalarKind): void {
