@@ -23,7 +23,7 @@ import { FingerprintSet } from "../store/fingerprint-set.js";
 import { ParentLinkTable } from "../store/parent-links.js";
 import { StateQueue } from "../store/state-queue.js";
 import type { Trace } from "../trace/trace.js";
-import { type Candidate, NO_FAILURE, SearchRestart, SearchStopped } from "./core.js";
+import { type Candidate, letRestartThrough, NO_FAILURE, SearchStopped } from "./core.js";
 import { emissionPath, rebuildTrace } from "./counterexample.js";
 import { Expansion } from "./expansion.js";
 import { errorResult, exhaustiveStats, searchResult, stackOf } from "./search-result.js";
@@ -287,7 +287,7 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step, FingerprintSet> {
     try {
       this.emitInitial();
     } catch (error) {
-      if (error instanceof SearchRestart) throw error;
+      letRestartThrough(error);
       if (!(error instanceof SearchStopped)) {
         this.failed = this.error(
           `model threw while computing initial states: ${errorMessage(error)}`,
@@ -334,7 +334,7 @@ class BfsRun<S, Step extends Json> extends Expansion<S, Step, FingerprintSet> {
       try {
         this.expandState(model.decode(bytes));
       } catch (error) {
-        if (error instanceof SearchRestart) throw error;
+        letRestartThrough(error);
         if (error instanceof SearchStopped) {
           if (this.stopReason === "max-states") this.keepContinuation(id, bytes);
           break;

@@ -122,6 +122,15 @@ export class SearchRestart extends Error {
   }
 }
 
+/**
+ * What a driver's catch does first with an error the model threw: a
+ * SearchRestart goes on up to checkModel; anything else is the driver's to
+ * report (as a model error, or a stop at a bound).
+ */
+export function letRestartThrough(error: unknown): void {
+  if (error instanceof SearchRestart) throw error;
+}
+
 /** The process's resident set size (0 where there is no `process`, as in a browser). */
 export function residentBytes(): number {
   const memory = (globalThis as { process?: { memoryUsage?: { rss?: () => number } } }).process?.memoryUsage;

@@ -26,7 +26,7 @@ import { FingerprintSet } from "../store/fingerprint-set.js";
 import { type Emit, type Failure, hasFairness, type Json, type Model } from "../model.js";
 import { StateQueue } from "../store/state-queue.js";
 import type { Trace } from "../trace/trace.js";
-import { ModelInconsistency, SearchRestart, stateIdentity } from "./core.js";
+import { letRestartThrough, ModelInconsistency, stateIdentity } from "./core.js";
 import { emissionPath, rebuildTrace } from "./counterexample.js";
 import { lassoFailure, neglectedKeys } from "./fair-cycle.js";
 import { checkStats, errorResult, stackOf } from "./search-result.js";
@@ -166,8 +166,7 @@ class LivenessRun<S, Step extends Json> {
     try {
       terminal = this.build();
     } catch (error) {
-      // The model asks for the whole check to start over on another (checkModel catches it).
-      if (error instanceof SearchRestart) throw error;
+      letRestartThrough(error);
       return this.error(`model threw while building the state graph: ${errorMessage(error)}`, error);
     }
     return this.verdict(terminal);
@@ -186,8 +185,7 @@ class LivenessRun<S, Step extends Json> {
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } catch (error) {
-      // The model asks for the whole check to start over on another (checkModel catches it).
-      if (error instanceof SearchRestart) throw error;
+      letRestartThrough(error);
       return this.error(`model threw while building the state graph: ${errorMessage(error)}`, error);
     }
     return this.verdict(terminal);

@@ -338,8 +338,7 @@ class WorkerSearch extends Expansion<unknown, Json, SharedFingerprintSet> {
         this.levelDone();
         return;
       }
-      if (error instanceof SearchRestart) this.restart(error);
-      else this.fail(`model threw while computing initial states: ${errorMessage(error)}`, error, null);
+      this.fail(`model threw while computing initial states: ${errorMessage(error)}`, error, null);
       return;
     }
     this.levelDone();
@@ -393,13 +392,7 @@ class WorkerSearch extends Expansion<unknown, Json, SharedFingerprintSet> {
         this.levelDone();
         return;
       }
-      if (error instanceof SearchRestart) this.restart(error);
-      else
-        this.fail(
-          `model threw while expanding a state at depth ${depth}: ${errorMessage(error)}`,
-          error,
-          ref,
-        );
+      this.fail(`model threw while expanding a state at depth ${depth}: ${errorMessage(error)}`, error, ref);
       return;
     }
     this.levelDone();
@@ -436,19 +429,23 @@ class WorkerSearch extends Expansion<unknown, Json, SharedFingerprintSet> {
     this.linkChunksSent = links.chunkCount;
   }
 
-  /** The model asked the search to start over: the coordinator stops the others and throws its own model's SearchRestart. */
-  private restart(error: SearchRestart): void {
-    this.post({
-      type: "error",
-      run: this.run,
-      worker: this.id,
-      message: error.message,
-      stateRef: null,
-      restart: true,
-    });
-  }
-
+  /**
+   * The model threw: reported to the coordinator, which stops the others. A
+   * SearchRestart is sent as its reason, marked `restart`: the coordinator
+   * throws its own model's (Model.restartAfter).
+   */
   private fail(message: string, error: unknown, stateRef: number | null): void {
+    if (error instanceof SearchRestart) {
+      this.post({
+        type: "error",
+        run: this.run,
+        worker: this.id,
+        message: error.message,
+        stateRef: null,
+        restart: true,
+      });
+      return;
+    }
     const report: FromWorker = { type: "error", run: this.run, worker: this.id, message, stateRef };
     if (error instanceof Error && error.stack !== undefined) report.detail = error.stack;
     this.post(report);

@@ -15,7 +15,7 @@ import {
 } from "../check-result.js";
 import { errorMessage } from "../errors.js";
 import type { Trace } from "../trace/trace.js";
-import { type Candidate, SearchRestart } from "./core.js";
+import { type Candidate, letRestartThrough } from "./core.js";
 
 /** The figures every explorer reports, with the rates worked out. */
 export function checkStats(
@@ -97,8 +97,8 @@ export function searchResult<St extends ExhaustiveStats, C extends Candidate>(
     const failed = failureResult(candidates, traceOf, all, stats);
     if (failed !== null) return failed;
   } catch (error) {
-    // A model asking for the search to start over (rebuilding a trace met a value its layout has no room for) is checkModel's.
-    if (error instanceof SearchRestart) throw error;
+    // Rebuilding a trace may meet a value its layout has no room for: checkModel starts over.
+    letRestartThrough(error);
     return errorResult(errorMessage(error), stackOf(error), stats, null);
   }
   if (end.stopReason !== null) {
