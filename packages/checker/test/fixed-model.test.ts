@@ -100,9 +100,14 @@ function models(
   const ir = compileText(file, readFileSync(file, "utf8"));
   const made = byteModelOf(buildModel(ir, test, { paramOverrides: params }));
   if (!made.ok) throw new Error(made.reason);
-  const fixed = fixedModelOf(made.model, { planStates, planMs: Number.POSITIVE_INFINITY, whole: true });
+  const fixed = planOf(made.model, planStates);
   if (!fixed.ok) throw new Error(fixed.reason);
   return { bytes: made.model, fixed: fixed.model };
+}
+
+/** fixedModelOf for tests: planned from the first `planStates` states (the whole space, if smaller), with no time limit. */
+function planOf(bytes: ByteModel, planStates = Number.POSITIVE_INFINITY): ReturnType<typeof fixedModelOf> {
+  return fixedModelOf(bytes, { planStates, planMs: Number.POSITIVE_INFINITY, whole: true });
 }
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -167,7 +172,7 @@ describe("the fixed-width layout", () => {
     const made = byteModelOf(buildModel(ir, "T"));
     if (!made.ok) throw new Error(made.reason);
     // Planned from 10 states (the largest element 8): a four-byte mask, room for 0-31.
-    const fixed = fixedModelOf(made.model, { planStates: 10, planMs: Number.POSITIVE_INFINITY, whole: true });
+    const fixed = planOf(made.model, 10);
     if (!fixed.ok) throw new Error(fixed.reason);
     expect(fixed.model.plan.owners[0]!.slots[0]).toMatchObject({ kind: 3, width: 4 });
     expect(compareEverywhere(made.model, fixed.model, Number.POSITIVE_INFINITY)).toBe(34);
@@ -195,11 +200,7 @@ describe("the fixed-width layout", () => {
     const lassoModels = () => {
       const made = byteModelOf(buildModel(lasso, "T"));
       if (!made.ok) throw new Error(made.reason);
-      const fixed = fixedModelOf(made.model, {
-        planStates: 10,
-        planMs: Number.POSITIVE_INFINITY,
-        whole: true,
-      });
+      const fixed = planOf(made.model, 10);
       if (!fixed.ok) throw new Error(fixed.reason);
       return { bytes: made.model, fixed: fixed.model };
     };
@@ -381,11 +382,7 @@ describe("the fixed-width layout", () => {
         const ir = compileText("random.fl", text);
         const made = byteModelOf(buildModel(ir, ir.tests[0]!.name));
         if (!made.ok) return;
-        const fixed = fixedModelOf(made.model, {
-          planStates: Number.POSITIVE_INFINITY,
-          planMs: Number.POSITIVE_INFINITY,
-          whole: true,
-        });
+        const fixed = planOf(made.model);
         if (!fixed.ok) return;
         compared++;
         programs.push(text);
@@ -399,11 +396,7 @@ describe("the fixed-width layout", () => {
       const ir = compileText("random.fl", text);
       const made = byteModelOf(buildModel(ir, ir.tests[0]!.name));
       if (!made.ok) continue;
-      const fixed = fixedModelOf(made.model, {
-        planStates: 3,
-        planMs: Number.POSITIVE_INFINITY,
-        whole: true,
-      });
+      const fixed = planOf(made.model, 3);
       if (!fixed.ok) continue;
       const want = checkExhaustive(made.model as never, { maxStates: 2_000 });
       const got = await checkModel(fixed.model as never, null, {
@@ -428,11 +421,7 @@ describe("the fixed-width layout", () => {
       const ir = compileText("collections.fl", collectionProgram(seed));
       const made = byteModelOf(buildModel(ir, "T"));
       if (!made.ok) continue;
-      const whole = fixedModelOf(made.model, {
-        planStates: 20_000,
-        planMs: Number.POSITIVE_INFINITY,
-        whole: true,
-      });
+      const whole = planOf(made.model, 20_000);
       if (!whole.ok) continue;
       try {
         compareEverywhere(made.model, whole.model, 300);
@@ -441,11 +430,7 @@ describe("the fixed-width layout", () => {
         if (!(e instanceof SearchRestart)) throw e;
         inStep++;
       }
-      const small = fixedModelOf(made.model, {
-        planStates: 3,
-        planMs: Number.POSITIVE_INFINITY,
-        whole: true,
-      });
+      const small = planOf(made.model, 3);
       if (!small.ok) continue;
       const want = checkExhaustive(made.model as never, { maxStates: 3_000 });
       const got = (await checkModel(small.model as never, null, { workers: 1, maxStates: 3_000 })).result;
@@ -469,11 +454,7 @@ describe("the fixed-width layout", () => {
     for (const test of ir.tests) {
       const made = byteModelOf(buildModel(ir, test.name));
       if (!made.ok) continue;
-      const fixed = fixedModelOf(made.model, {
-        planStates: 20_000,
-        planMs: Number.POSITIVE_INFINITY,
-        whole: true,
-      });
+      const fixed = planOf(made.model, 20_000);
       if (!fixed.ok) continue;
       covered.push(`${file.slice(ROOT.length)} ${test.name}`);
       compareEverywhere(made.model, fixed.model, 1_500);

@@ -83,15 +83,20 @@ describe("faultline check --backend", () => {
     expect(result.stats).toMatchObject({ distinctStates: 8_832, workers: 2 });
   });
 
-  it("runs an exhaustive search on the fixed-width layout (its workers build it from the plan), not a small space", async () => {
+  // Workers on the layout, which this space ends before (the probe's 200,000 states): fixed-model-workers.test.ts.
+  it("plans the fixed-width layout for an exhaustive search, not for a small space; --workers 2 counts the same", async () => {
     const compiled = compileSource({ path: TWO_PHASE, text: readFileSync(TWO_PHASE, "utf8") });
     if (!compiled.ok) throw new Error("two-phase-tla.fl does not compile");
     const model = () => buildModel(compiled.ir, "TLC(rms=3)", { paramOverrides: { rms: 6 } });
-    expect(searchModel(model(), "auto", "exhaustive", true).model).toBeInstanceOf(FixedModel);
+    const planned = searchModel(model(), "auto", "exhaustive", true);
+    expect(planned.model).toBeInstanceOf(FixedModel);
+    expect(planned.layout).toBe(true);
+    expect(searchModel(model(), "auto", "exhaustive", false)).toMatchObject({ bytes: true, layout: false });
     expect(searchModel(model(), "auto", "exhaustive", false).model).not.toBeInstanceOf(FixedModel);
     // A space the plan's search explores whole stays on the canonical encoding.
     const small = buildModel(compiled.ir, "TLC(rms=3)");
     expect(searchModel(small, "auto", "exhaustive", true).model).not.toBeInstanceOf(FixedModel);
+    expect(searchModel(small, "auto", "exhaustive", true).layout).toBe(false);
     for (const workers of ["1", "2"]) {
       const { report, stderr } = await json(TWO_PHASE, "--param", "rms=6", "--workers", workers);
       expect(report.tests[0]!.stats).toMatchObject({ distinctStates: 50_816, backend: "bytes" });
