@@ -175,12 +175,10 @@ export class ObservedBounds {
     const count = uintAt(b, p);
     p = uintEnd(b, p);
     for (let c = 0; c < count; c++) {
-      const from = uintAt(b, p);
-      p = uintEnd(b, p);
-      const to = uintAt(b, p);
-      p = uintEnd(b, p);
-      const k = uintAt(b, p);
-      p = uintEnd(b, p);
+      p = channelHeader(b, p);
+      const from = header[0]!;
+      const to = header[1]!;
+      const k = header[2]!;
       const key = from * 65536 + to;
       this.channels.set(key, Math.max(this.channels.get(key) ?? 0, k));
       for (let i = 0; i < k; i++) {
@@ -237,6 +235,18 @@ function roomFor(most: number): number {
 function widthFor(maxRaw: number, layout: { oneByte?: boolean; bool: boolean }): number {
   if (layout.bool || layout.oneByte === true) return 1;
   return uintSize(2 * maxRaw + 1);
+}
+
+/** A channel's header in the canonical encoding: its sender, receiver and number of messages (channelHeader). */
+const header = new Int32Array(3);
+
+/** Reads the canonical channel header at `p` into `header`; returns where its messages start. */
+function channelHeader(b: Uint8Array, p: number): number {
+  for (let i = 0; i < 3; i++) {
+    header[i] = uintAt(b, p);
+    p = uintEnd(b, p);
+  }
+  return p;
 }
 
 /** The fixed layout for the states `seen` bounds, or why there is none. */
@@ -577,12 +587,10 @@ export function toFixed(plan: FixedPlan, b: Uint8Array): Uint8Array {
   p = uintEnd(b, p);
   const sw = plan.slotWidth;
   for (let c = 0; c < count; c++) {
-    const from = uintAt(b, p);
-    p = uintEnd(b, p);
-    const to = uintAt(b, p);
-    p = uintEnd(b, p);
-    const k = uintAt(b, p);
-    p = uintEnd(b, p);
+    p = channelHeader(b, p);
+    const from = header[0]!;
+    const to = header[1]!;
+    const k = header[2]!;
     const index = from < n && to < n ? plan.channelOf[from * n + to]! : -1;
     if (index < 0) throw new LayoutOverflow(`a message from machine ${from} to machine ${to}`);
     const ch = plan.channels[index]!;
