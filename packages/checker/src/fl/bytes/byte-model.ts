@@ -87,7 +87,7 @@ export function fingerprintByteState(state: ByteState, s: ScratchState, out: Uin
  * the state being expanded is the frontier reader's entry, one view rebuilt in
  * place (DeltaReader), and read a word at a time its fingerprint costs less.
  */
-function wordsOf(buf: Uint8Array): Int32Array<ArrayBufferLike> {
+export function wordsOf(buf: Uint8Array): Int32Array<ArrayBufferLike> {
   if (buf !== lastWordsOf) {
     lastWords = new Int32Array(buf.buffer, 0, buf.buffer.byteLength >> 2);
     lastWordsOf = buf;
