@@ -62,7 +62,6 @@ import {
   type WitnessReport,
 } from "../reporters/run-report.js";
 import { VERSION } from "../version.js";
-import { runExplore } from "./explore.js";
 
 export { CHECK_FLAGS };
 
@@ -751,7 +750,8 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<ExitCod
       const answer = await io.ask(
         `\nStep through the counterexample of ${offer.test} in the explorer? [y/N] `,
       );
-      if (/^y(es)?$/i.test(answer.trim())) await runExplore([offer.path], io);
+      // Loaded only here: the explorer's terminal UI is not part of a check's start-up.
+      if (/^y(es)?$/i.test(answer.trim())) await (await import("./explore.js")).runExplore([offer.path], io);
     }
     emitReports(report, options.reporters, { outDir: options.out, out: (text) => io.out(text), env: io.env });
     return exit;
