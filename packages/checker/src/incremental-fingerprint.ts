@@ -117,6 +117,12 @@ export class IncrementalFingerprint {
     this.sumLo = sumLo;
   }
 
+  /** The base state's fingerprint, as `fingerprint` gives it. */
+  baseFingerprint(out: Uint32Array): void {
+    out[0] = this.sumHi >>> 0;
+    out[1] = (this.sumHi === 0 && this.sumLo === 0 ? 1 : this.sumLo) >>> 0;
+  }
+
   /** The fingerprint of the state of `words` into out[0] (hi) and out[1] (lo): never (0, 0). */
   fingerprint(words: Int32Array, out: Uint32Array): void {
     const base = this.base;

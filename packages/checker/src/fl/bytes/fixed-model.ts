@@ -78,7 +78,14 @@ export class FixedModel extends CanonicalModel {
   private readonly sums: IncrementalFingerprint;
 
   override fingerprint(state: ByteState, out: Uint32Array): void {
-    this.sums.fingerprint(this.wordsOfState(state), out);
+    const s = this.x.s;
+    if (state === s) this.sums.fingerprint(s.words, out);
+    else {
+      // Not the scratch: the state about to be expanded (the explorer's self-loop check asks
+      // first), so made the base now, or an initial or replayed one (any base is right).
+      this.sums.rebase(this.wordsOfState(state));
+      this.sums.baseFingerprint(out);
+    }
   }
 
   /** A word view of the state's bytes from its first: the scratch's, its buffer's, or a copy's where neither lines up. */
