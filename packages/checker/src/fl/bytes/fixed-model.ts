@@ -92,6 +92,9 @@ export class FixedModel extends CanonicalModel {
   private wordsOfState(state: ByteState): Int32Array {
     const s = this.x.s;
     if (state === s) return s.words;
+    // Every state on the layout is plan.length bytes (toFixed, the frontier's entries): the words read are its own.
+    if (state.len !== this.plan.length)
+      throw new Error(`internal: a state of ${state.len} bytes on a layout of ${this.plan.length}`);
     const buf = state.buf;
     // (wordsOf keeps its view for the last buf: reading a view's `buffer` each time is slow.)
     if (buf.byteOffset === 0) {
