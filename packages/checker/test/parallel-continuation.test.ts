@@ -143,10 +143,14 @@ describe("workers prepared during the probe", () => {
     // probe stops at 400 found (having expanded about 370, before the widest level) and the
     // workers do the rest.
     const args = { n: 30, expandMs: 1 };
-    const [parallel, prepares] = await countingPrepares(() => check(args, { workers: 2, probeStates: 400 }));
-    // Threads for the cores the probe leaves (one on a 2-core machine) were told to build the
-    // model; the other started at the hand-over, and then not every worker took a prepared model.
-    const threads = Math.max(1, Math.min(2, availableParallelism() - 1));
+    // One core left idle, as the probe measures it on an idle machine of two cores or more.
+    const [parallel, prepares] = await countingPrepares(() =>
+      check(args, { workers: 2, probeStates: 400, prepareWorkers: () => 1 }),
+    );
+    // Threads for the cores the probe leaves idle (here one, one on a single core: none) were told
+    // to build the model; the other started at the hand-over, and then not every worker took a
+    // prepared model.
+    const threads = Math.min(1, availableParallelism() - 1);
     expect(prepares).toBe(threads);
     expect(parallel.stats).toMatchObject({
       distinctStates: 961,
@@ -161,17 +165,35 @@ describe("workers prepared during the probe", () => {
     expect(profile.workerBusyMs).toBeGreaterThanOrEqual(500);
   });
 
+  it("start only on cores the probe leaves idle: with none, all start at the hand-over, with the same counts", async () => {
+    const args = { n: 30, expandMs: 1 };
+    const asked: number[] = [];
+    const [parallel, prepares] = await countingPrepares(() =>
+      check(args, {
+        workers: 2,
+        probeStates: 400,
+        prepareWorkers: (max) => {
+          asked.push(max);
+          return 0;
+        },
+      }),
+    );
+    expect(asked).toEqual([2]);
+    expect(prepares).toBe(0);
+    expect(parallel.stats).toMatchObject({ distinctStates: 961, seededStates: 400, workersPrepared: false });
+  });
+
   it("start once the probe has found 60% of its cap, so models well inside it never start them", async () => {
     const args = { n: 20 };
     const prepare = vi.spyOn(ParallelExplorer.prototype, "prepare");
     try {
       // 441 states: a cap of 1000 is never approached (the probe finishes the search).
-      const small = await check(args, { workers: 2, probeStates: 1000 });
+      const small = await check(args, { workers: 2, probeStates: 1000, prepareWorkers: () => 1 });
       expect(small.stats).toMatchObject({ distinctStates: 441 });
       expect(prepare).not.toHaveBeenCalled();
       // A cap of 735 (60%: 441 states) is reached by the last state: prepared, then closed unused.
-      await check(args, { workers: 2, probeStates: 735 });
-      expect(prepare).toHaveBeenCalledTimes(1);
+      await check(args, { workers: 2, probeStates: 735, prepareWorkers: () => 1 });
+      expect(prepare).toHaveBeenCalledTimes(availableParallelism() > 1 ? 1 : 0);
     } finally {
       prepare.mockRestore();
     }

@@ -66,6 +66,13 @@ export interface CheckModelOptions {
    * decides instead (called with `workers` when the probe decides; tests).
    */
   adaptWorkers?: boolean | ((max: number) => number);
+  /**
+   * How many of `max` worker threads may start while the probe runs (the
+   * cores besides this thread's that stayed idle since the search began,
+   * idle-cores.ts); the rest start at the hand-over. A function decides
+   * instead (tests).
+   */
+  prepareWorkers?: (max: number) => number;
   /** Memory budget of the exhaustive search (the parallel explorer's; skips the probe). */
   memoryBytes?: number;
   maxDepth?: number;
@@ -434,11 +441,16 @@ async function runExhaustive<S, Step extends Json>(
           alone = true;
           return false;
         }
-        // Only as many as the cores the probe leaves free (the idle ones the default counted, or
-        // all but the probe's): more would share a core with it, and slow the probe when it then
-        // goes on alone (TwoPhase with 7 RMs: 5-7%). The others start at the hand-over.
-        const free = o.adaptWorkers ? n - 1 : availableParallelism() - 1;
-        startPool(n)?.prepare(factory!, Math.max(1, Math.min(n, free)));
+        // Only as many as the cores the probe leaves idle (those the default counted, or measured
+        // the same way for an explicit count), none where each is busy: a thread built on a busy
+        // core slows the probe, which on a small space then goes on alone (TwoPhase with 7 RMs,
+        // --workers 2 on this shared 2-core machine: 1.11-1.16x when every other core's thread was
+        // prepared). The others start at the hand-over.
+        const idle =
+          o.prepareWorkers?.(n) ?? (o.adaptWorkers ? n - 1 : workersForFreeCores(cpusAtStart, n) - 1);
+        const pool = startPool(n);
+        const threads = Math.min(n, idle, availableParallelism() - 1);
+        if (threads > 0) pool?.prepare(factory!, threads);
         return true;
       },
       // Past the widest level, what is left is the space's tail (on TwoPhase with 7 RMs, 96,000
