@@ -69,33 +69,35 @@ export interface ByteState {
 
 /**
  * The fingerprint of state `state`'s bytes, as fingerprintInto gives it:
- * read a word at a time when it is the scratch `s` (its buffer starts at byte
- * 0, so its Int32Array view lines up), byte by byte elsewhere.
+ * read a word at a time through the scratch `s`'s view, or a view of its
+ * buffer where one lines up (wordsOf), byte by byte elsewhere.
  */
 export function fingerprintByteState(state: ByteState, s: ScratchState, out: Uint32Array): void {
   if (state === s) fingerprintWords(s.buf, s.words, s.len, out);
   else {
-    const buf = state.buf;
-    if (buf.byteOffset !== 0) fingerprintRange(buf, 0, state.len, out);
-    else fingerprintWords(buf, wordsOf(buf), state.len, out);
+    const words = wordsOf(state.buf, state.len >> 2);
+    if (words === null) fingerprintRange(state.buf, 0, state.len, out);
+    else fingerprintWords(state.buf, words, state.len, out);
   }
 }
 
 /**
- * An Int32Array over the whole buffer of `buf` (at offset 0), kept for the
- * last `buf` asked (compared by identity: reading a view's `buffer` is slow):
- * the state being expanded is the frontier reader's entry, one view rebuilt in
- * place (DeltaReader), and read a word at a time its fingerprint costs less.
+ * An Int32Array over `buf`'s bytes from its first, with at least `count`
+ * words, or null where none lines up (`buf` does not start its buffer, or the
+ * buffer is shorter). Kept for the last `buf` asked (compared by identity:
+ * reading a view's `buffer` is slow): the state being expanded is the
+ * frontier reader's entry, one view rebuilt in place (DeltaReader), and read
+ * a word at a time its fingerprint costs less.
  */
-export function wordsOf(buf: Uint8Array): Int32Array<ArrayBufferLike> {
+export function wordsOf(buf: Uint8Array, count: number): Int32Array<ArrayBufferLike> | null {
   if (buf !== lastWordsOf) {
-    lastWords = new Int32Array(buf.buffer, 0, buf.buffer.byteLength >> 2);
+    lastWords = buf.byteOffset === 0 ? new Int32Array(buf.buffer, 0, buf.buffer.byteLength >> 2) : null;
     lastWordsOf = buf;
   }
-  return lastWords;
+  return lastWords !== null && lastWords.length >= count ? lastWords : null;
 }
 let lastWordsOf: Uint8Array | null = null;
-let lastWords: Int32Array<ArrayBufferLike> = new Int32Array(0);
+let lastWords: Int32Array<ArrayBufferLike> | null = null;
 
 /** Where a run stood at its fork, besides the scratch's bytes (ScratchState.save). */
 export interface ForkedRun {

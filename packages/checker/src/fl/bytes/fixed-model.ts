@@ -95,13 +95,9 @@ export class FixedModel extends CanonicalModel {
     // Every state on the layout is plan.length bytes (toFixed, the frontier's entries): the words read are its own.
     if (state.len !== this.plan.length)
       throw new Error(`internal: a state of ${state.len} bytes on a layout of ${this.plan.length}`);
-    const buf = state.buf;
-    // (wordsOf keeps its view for the last buf: reading a view's `buffer` each time is slow.)
-    if (buf.byteOffset === 0) {
-      const words = wordsOf(buf);
-      if (words.length >= this.sums.wordCount) return words;
-    }
-    this.aligned.load(buf, 0, state.len);
+    const words = wordsOf(state.buf, this.sums.wordCount);
+    if (words !== null) return words;
+    this.aligned.load(state.buf, 0, state.len);
     return this.aligned.words;
   }
 
